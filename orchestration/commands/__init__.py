@@ -1,0 +1,1 @@
+"""One module per `lmis` sub-command; see `orchestration/cli.py`."""

@@ -1,0 +1,35 @@
+"""Paths and settings shared by every part of the warehouse.
+
+Each value can be overridden with an environment variable (documented in `.env.example`), so tests
+and operators can point the pipeline at another data folder or warehouse file without code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).resolve() if value else default
+
+
+DATA_DIR = _path_from_env("LMIS_DATA_DIR", REPO_ROOT / "data")
+"""Shipped inputs (`real/`, `reference/`, `synthetic/`) live here, read-only for the pipeline."""
+
+WAREHOUSE_PATH = _path_from_env("LMIS_WAREHOUSE", DATA_DIR / "warehouse.duckdb")
+"""The single DuckDB file the pipeline writes."""
+
+MARTS_DIR = _path_from_env("LMIS_MARTS_DIR", DATA_DIR / "marts")
+"""Parquet exports of every mart, for researchers."""
+
+REPORTS_DIR = _path_from_env("LMIS_REPORTS_DIR", REPO_ROOT / "reports" / "output")
+"""Generated HTML reports."""
+
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+TIMEZONE = "Asia/Jakarta"
+"""Every schedule and every local date in the warehouse uses Jakarta time (WIB)."""
