@@ -1,0 +1,4 @@
+{#- Use the folder's schema name as written (`staging`, `marts`), not `<target>_<schema>`. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

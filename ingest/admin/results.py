@@ -1,0 +1,128 @@
+"""The shape every administrative-source reader returns, and the errors it raises.
+
+Each reader hands back one `AdminLoad`: a raw landing frame (every input row as read, all text,
+personal fields included), a staging frame (typed, personal fields removed or pseudonymised), a
+quarantine frame (one record per input row that could not be used, with the reason) and a metadata
+dict (title block, notes, counts, column order, encoding). The row accounting always balances:
+rows in = rows loaded into staging + rows quarantined, and `AdminLoad.check_accounting` proves it.
+
+The quarantine columns match those of `ingest/landing.py` so the later Dagster phase can append
+both to one `raw` quarantine table.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+log = logging.getLogger(__name__)
+
+QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+    "field": pl.String(),
+    "reason_code": pl.String(),
+    "reason": pl.String(),
+    "raw_record": pl.String(),
+}
+
+
+class AdminSourceError(Exception):
+    """A whole file cannot be read (unreadable, wrong encoding, no header, missing columns)."""
+
+
+class TotalMismatchError(AdminSourceError):
+    """A subtotal or grand-total row does not equal the sum of the detail rows it covers."""
+
+
+def quarantine_record(
+    source: str,
+    source_file: str,
+    source_row: int,
+    field_name: str,
+    reason_code: str,
+    reason: str,
+    raw_values: dict[str, Any],
+) -> dict[str, Any]:
+    """One quarantine entry; `raw_values` is stored as JSON text so nothing typed is lost."""
+    return {
+        "source": source,
+        "source_file": source_file,
+        "source_row": source_row,
+        "field": field_name,
+        "reason_code": reason_code,
+        "reason": reason,
+        "raw_record": json.dumps(raw_values, ensure_ascii=False, default=str),
+    }
+
+
+def quarantine_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
+    return pl.DataFrame(records, schema=QUARANTINE_SCHEMA)
+
+
+@dataclass
+class AdminLoad:
+    """What one administrative source produced in one read.
+
+    `raw` may hold names, phones and e-mails and belongs to the raw landing zone only; `staging`
+    never does (a test scans it). `metadata["rows_in"]` counts the input data rows (detail rows of
+    an export; structure rows such as subtotals, titles and notes are counted separately).
+    """
+
+    source: str
+    raw: pl.DataFrame
+    staging: pl.DataFrame
+    quarantine: pl.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rows_in(self) -> int:
+        return int(self.metadata["rows_in"])
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.staging.height
+
+    @property
+    def rows_quarantined(self) -> int:
+        return self.quarantine.height
+
+    def check_accounting(self) -> None:
+        """Raise if any input row was lost or counted twice."""
+        if self.rows_in != self.rows_loaded + self.rows_quarantined:
+            raise AdminSourceError(
+                f"{self.source}: row accounting does not balance: {self.rows_in} rows in, "
+                f"{self.rows_loaded} loaded, {self.rows_quarantined} quarantined"
+            )
+
+    def log_summary(self) -> None:
+        log.info(
+            "%s: %d rows in, %d loaded, %d quarantined",
+            self.source,
+            self.rows_in,
+            self.rows_loaded,
+            self.rows_quarantined,
+        )
+
+
+def concat_loads(source: str, loads: list[AdminLoad]) -> AdminLoad:
+    """Stack the loads of several files of one source; metadata keeps one entry per file."""
+    if not loads:
+        raise AdminSourceError(f"{source}: no file to load")
+    combined = AdminLoad(
+        source=source,
+        raw=pl.concat([load.raw for load in loads], how="diagonal_relaxed"),
+        staging=pl.concat([load.staging for load in loads], how="vertical_relaxed"),
+        quarantine=pl.concat([load.quarantine for load in loads], how="vertical"),
+        metadata={
+            "rows_in": sum(load.rows_in for load in loads),
+            "files": [load.metadata for load in loads],
+        },
+    )
+    combined.check_accounting()
+    return combined

@@ -1,0 +1,285 @@
+"""Row-accounted landing of delimited files: every row read is either loaded or quarantined.
+
+A `SourceSpec` says what a source's files look like (expected header, which fields must parse and
+how). `land_csv_files` reads each file with the standard `csv` module rather than a columnar
+reader, because a malformed file must be judged row by row: a row with the wrong number of fields
+or a field that fails its check goes to quarantine with the file, line and field named, and the
+other rows still load. Every value is kept as text so codes with leading zeros survive; typing is
+the staging layer's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+log = logging.getLogger(__name__)
+
+# Python's csv module refuses fields over 128 KiB by default; scraped descriptions can be longer.
+csv.field_size_limit(16 * 1024 * 1024)
+
+QUARANTINE_COLUMNS = {
+    "source": pl.String,
+    "source_file": pl.String,
+    "source_row": pl.Int64,
+    "field": pl.String,
+    "reason_code": pl.String,
+    "reason": pl.String,
+    "raw_record": pl.String,
+}
+
+
+class LandingError(Exception):
+    """A whole file cannot be landed (unreadable, empty, no usable header)."""
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """A rule one field must satisfy for its row to load.
+
+    `predicate` receives the raw text (never None; a missing value is the empty string) and returns
+    True when the value is acceptable.
+    """
+
+    field: str
+    reason_code: str
+    description: str
+    predicate: Callable[[str], bool]
+
+
+def matches(pattern: str, *, allow_empty: bool = False) -> Callable[[str], bool]:
+    """A predicate accepting values that fully match `pattern` (and optionally the empty string)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> bool:
+        if value == "":
+            return allow_empty
+        return compiled.fullmatch(value) is not None
+
+    return check
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """What one source's files must look like to land in `raw.<table>`."""
+
+    name: str
+    table: str
+    files: tuple[str, ...]
+    """Glob patterns relative to the data folder."""
+    required_columns: tuple[str, ...]
+    checks: tuple[FieldCheck, ...] = ()
+    encoding: str = "utf-8-sig"
+    description: str = ""
+    optional_columns: tuple[str, ...] = ()
+    """Columns some files have and others lack; they land when present."""
+    extra_columns_allowed: bool = False
+    """Wide sources (survey microdata) land every column; strict layouts warn on extras."""
+
+
+@dataclass
+class LandingResult:
+    """The rows of one source that loaded, those that did not, and the per-file accounting."""
+
+    source: str
+    loaded: pl.DataFrame
+    quarantined: pl.DataFrame
+    files: list[dict] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f["rows_read"] for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.loaded.height
+
+    @property
+    def rows_quarantined(self) -> int:
+        return self.quarantined.height
+
+
+def snake_case(name: str) -> str:
+    """`salaryMin` -> `salary_min`, `Job ID` -> `job_id`, `SMA/SMK/STM` -> `sma_smk_stm`."""
+    name = name.strip()
+    if any(ch.islower() for ch in name):
+        # camelCase only when the name has lower case: `R13B_KBJI2` must stay `r13b_kbji2`.
+        name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", name)
+    return name.strip("_").lower()
+
+
+def _open_text(path: Path, encoding: str) -> io.TextIOBase:
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+
+
+def _quarantine_row(
+    spec: SourceSpec, path: Path, line: int, field_name: str, code: str, reason: str, raw: object
+) -> dict:
+    return {
+        "source": spec.name,
+        "source_file": path.name,
+        "source_row": line,
+        "field": field_name,
+        "reason_code": code,
+        "reason": reason,
+        "raw_record": json.dumps(raw, ensure_ascii=False),
+    }
+
+
+def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict], dict]:
+    """Read one file of `spec`: return (loaded rows, quarantine rows, file accounting)."""
+    loaded: list[dict] = []
+    quarantined: list[dict] = []
+    try:
+        with _open_text(path, spec.encoding) as handle:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader)
+            except StopIteration as exc:
+                raise LandingError(f"{path}: file is empty, no header row") from exc
+            columns = [snake_case(c) for c in header]
+            missing = [c for c in spec.required_columns if c not in columns]
+            if missing:
+                log.error(
+                    "%s: %s lacks required column(s) %s; every row is quarantined",
+                    spec.name,
+                    path.name,
+                    ", ".join(missing),
+                )
+            known = set(spec.required_columns) | set(spec.optional_columns)
+            unexpected = [] if spec.extra_columns_allowed else [c for c in columns if c not in known]
+            if unexpected:
+                log.warning(
+                    "%s: %s has column(s) not in the expected layout: %s",
+                    spec.name,
+                    path.name,
+                    ", ".join(unexpected),
+                )
+            rows_read = 0
+            for values in reader:
+                rows_read += 1
+                # The header is line 1; csv rows can span lines, so this is the record number + 1.
+                line = rows_read + 1
+                if len(values) != len(columns):
+                    quarantined.append(
+                        _quarantine_row(
+                            spec, path, line, "*", "field_count",
+                            f"{path.name} row {line}: {len(values)} fields, header has "
+                            f"{len(columns)}",
+                            values,
+                        )
+                    )
+                    continue
+                record = dict(zip(columns, values, strict=True))
+                if missing:
+                    quarantined.append(
+                        _quarantine_row(
+                            spec, path, line, missing[0], "missing_column",
+                            f"{path.name}: header lacks required column(s) {', '.join(missing)}",
+                            record,
+                        )
+                    )
+                    continue
+                failure = _first_failed_check(spec, record)
+                if failure is not None:
+                    check, value = failure
+                    quarantined.append(
+                        _quarantine_row(
+                            spec, path, line, check.field, check.reason_code,
+                            f"{path.name} row {line} field {check.field}: {check.description} "
+                            f"(got {value[:60]!r})"
+                            + (
+                                f"; the header has unexpected column(s) "
+                                f"{', '.join(unexpected)}, values may be shifted"
+                                if unexpected
+                                else ""
+                            ),
+                            record,
+                        )
+                    )
+                    continue
+                record["_source_file"] = path.name
+                record["_source_row"] = line
+                loaded.append(record)
+    except UnicodeDecodeError as exc:
+        raise LandingError(
+            f"{path}: not valid {spec.encoding} text near byte {exc.start}; "
+            "re-export the file as UTF-8 or declare its encoding"
+        ) from exc
+    except csv.Error as exc:
+        raise LandingError(f"{path}: CSV syntax error: {exc}") from exc
+    accounting = {
+        "source": spec.name,
+        "source_file": path.name,
+        "rows_read": rows_read,
+        "rows_loaded": len(loaded),
+        "rows_quarantined": len(quarantined),
+    }
+    return loaded, quarantined, accounting
+
+
+def _first_failed_check(spec: SourceSpec, record: dict) -> tuple[FieldCheck, str] | None:
+    for check in spec.checks:
+        value = record.get(check.field, "")
+        if not check.predicate(value):
+            return check, value
+    return None
+
+
+def resolve_files(spec: SourceSpec, data_dir: Path) -> list[Path]:
+    paths: list[Path] = []
+    for pattern in spec.files:
+        paths.extend(sorted(data_dir.glob(pattern)))
+    if not paths:
+        raise LandingError(
+            f"source {spec.name}: no file matches {', '.join(spec.files)} under {data_dir}"
+        )
+    return paths
+
+
+def land_source(spec: SourceSpec, data_dir: Path, paths: Iterable[Path] | None = None) -> LandingResult:
+    """Land every file of a source; the result's accounting always balances."""
+    all_loaded: list[dict] = []
+    all_quarantined: list[dict] = []
+    accounting: list[dict] = []
+    for path in paths if paths is not None else resolve_files(spec, data_dir):
+        loaded, quarantined, file_accounting = land_csv_file(spec, path)
+        all_loaded.extend(loaded)
+        all_quarantined.extend(quarantined)
+        accounting.append(file_accounting)
+        log.info(
+            "%s: %s read %d, loaded %d, quarantined %d",
+            spec.name,
+            path.name,
+            file_accounting["rows_read"],
+            file_accounting["rows_loaded"],
+            file_accounting["rows_quarantined"],
+        )
+    loaded_frame = _rows_to_frame(all_loaded, spec)
+    quarantine_frame = pl.DataFrame(all_quarantined, schema=QUARANTINE_COLUMNS)
+    return LandingResult(spec.name, loaded_frame, quarantine_frame, accounting)
+
+
+def _rows_to_frame(rows: list[dict], spec: SourceSpec) -> pl.DataFrame:
+    # Columns are the union over files in first-seen order, so a file with an extra column (as
+    # long as its rows pass the checks) still lands; text everywhere except the row number.
+    columns: dict[str, None] = dict.fromkeys(spec.required_columns)
+    for row in rows:
+        for name in row:
+            columns.setdefault(name, None)
+    schema = {name: pl.String for name in columns}
+    schema["_source_row"] = pl.Int64
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(rows, schema=schema, infer_schema_length=0)

@@ -1,0 +1,302 @@
+"""The occupation coder's model: retrieval over labelled titles, a candidate ranker, calibration.
+
+How a title is coded:
+1. The title (and, as weaker evidence, the advert's category) is normalised and turned into
+   TF-IDF vectors of words, word pairs and character 2-5-grams.
+2. For each group of labelled titles (hand-coded adverts and gold adverts, KBJI jabatan, ISCO
+   index, ESCO labels) the nearest titles are found; every KBJI unit group they point to is a
+   candidate.
+3. Each candidate gets a small feature vector (best similarity per group, votes among advert
+   neighbours, exact normalised match, agreement with the category, how common the group is
+   among adverts) and a logistic-regression ranker, trained on adverts whose own row is left out
+   of the index, scores it. Scores are turned into a distribution over candidates.
+4. The top probability is mapped to a calibrated confidence by isotonic regression fitted on
+   out-of-fold predictions of the gold set (see `build.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+
+from ingest.occupations.normalise import TitleNormaliser, default_normaliser
+
+log = logging.getLogger(__name__)
+
+GROUPS = ("ads", "kbji", "isco", "esco")
+"""Groups of labelled titles; `ads` holds hand-coded and gold advert titles."""
+NEIGHBOURS_PER_GROUP = 15
+QUERY_BATCH = 1000
+FEATURE_NAMES = (
+    [f"best_{g}" for g in GROUPS]
+    + [f"second_{g}" for g in GROUPS]
+    + ["ads_vote", "ads_exact", "any_exact", "ads_log_count", "category_best", "category_vote"]
+    + ["n_groups", "best_overall"]
+)
+
+
+@dataclass
+class IndexRows:
+    """Labelled titles of the index: normalised text, unit group, group name, unique key."""
+
+    text: list[str]
+    kbji4: list[str]
+    group: list[str]
+    key: list[str]
+
+
+class TitleVectoriser:
+    """Word (1-2) and character (2-5, within words) TF-IDF, concatenated and L2-normalised."""
+
+    def __init__(self) -> None:
+        self.words = TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"[a-z0-9]+"
+        )
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+
+    def fit(self, texts: list[str]) -> TitleVectoriser:
+        self.words.fit(texts)
+        self.chars.fit(texts)
+        return self
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        stacked = sp.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
+        return normalize(stacked).astype(np.float32)
+
+
+@dataclass
+class Neighbours:
+    """Per query and group: indices into the group's rows and their cosine similarities."""
+
+    index: dict[str, np.ndarray]
+    similarity: dict[str, np.ndarray]
+
+
+class TitleIndex:
+    """Nearest labelled titles per group, with leave-one-out by row key."""
+
+    def __init__(self, vectoriser: TitleVectoriser, rows: IndexRows) -> None:
+        self.vectoriser = vectoriser
+        self.rows = rows
+        self.group_rows: dict[str, np.ndarray] = {}
+        self.group_matrix: dict[str, sp.csr_matrix] = {}
+        group_array = np.asarray(rows.group)
+        matrix = vectoriser.transform(rows.text)
+        for group in GROUPS:
+            members = np.flatnonzero(group_array == group)
+            self.group_rows[group] = members
+            self.group_matrix[group] = matrix[members].T.tocsr()
+        self.kbji4 = np.asarray(rows.kbji4)
+        self.key = np.asarray(rows.key)
+        self.text = np.asarray(rows.text)
+
+    def neighbours(
+        self, queries: list[str], exclude_keys: list[str | None] | None = None
+    ) -> Neighbours:
+        k = NEIGHBOURS_PER_GROUP
+        query_matrix = self.vectoriser.transform(queries)
+        out_index = {g: np.full((len(queries), k), -1, dtype=np.int64) for g in GROUPS}
+        out_sim = {g: np.zeros((len(queries), k), dtype=np.float32) for g in GROUPS}
+        for start in range(0, len(queries), QUERY_BATCH):
+            stop = min(start + QUERY_BATCH, len(queries))
+            batch = query_matrix[start:stop]
+            for group in GROUPS:
+                members = self.group_rows[group]
+                if members.size == 0:
+                    continue
+                sims = (batch @ self.group_matrix[group]).toarray()
+                if exclude_keys is not None:
+                    group_keys = self.key[members]
+                    for offset, excluded in enumerate(exclude_keys[start:stop]):
+                        if excluded is not None:
+                            sims[offset, group_keys == excluded] = -1.0
+                take = min(k, members.size)
+                top = np.argpartition(-sims, take - 1, axis=1)[:, :take]
+                top_sims = np.take_along_axis(sims, top, axis=1)
+                order = np.argsort(-top_sims, axis=1)
+                top = np.take_along_axis(top, order, axis=1)
+                top_sims = np.take_along_axis(top_sims, order, axis=1)
+                out_index[group][start:stop, :take] = members[top]
+                out_sim[group][start:stop, :take] = np.maximum(top_sims, 0.0)
+        return Neighbours(out_index, out_sim)
+
+
+@dataclass
+class Candidates:
+    """Candidate unit groups per query: flat arrays with a query number per candidate."""
+
+    query: np.ndarray
+    kbji4: np.ndarray
+    features: np.ndarray
+
+
+def _collect(
+    index: TitleIndex,
+    title_hits: Neighbours,
+    context_hits: Neighbours | None,
+    queries: list[str],
+    ads_counts: dict[str, int],
+) -> Candidates:
+    query_numbers: list[int] = []
+    codes: list[str] = []
+    feature_rows: list[list[float]] = []
+    for q, query_text in enumerate(queries):
+        per_code: dict[str, dict[str, float]] = {}
+        for group in GROUPS:
+            for rank in range(NEIGHBOURS_PER_GROUP):
+                row = title_hits.index[group][q, rank]
+                if row < 0:
+                    break
+                sim = float(title_hits.similarity[group][q, rank])
+                code = index.kbji4[row]
+                stats = per_code.setdefault(code, {})
+                best_key, second_key = f"best_{group}", f"second_{group}"
+                if sim > stats.get(best_key, 0.0):
+                    stats[second_key] = stats.get(best_key, 0.0)
+                    stats[best_key] = sim
+                elif sim > stats.get(second_key, 0.0):
+                    stats[second_key] = sim
+                if group == "ads" and rank < 10:
+                    stats["ads_vote"] = stats.get("ads_vote", 0.0) + sim
+                if query_text and index.text[row] == query_text:
+                    stats["any_exact"] = 1.0
+                    if group == "ads":
+                        stats["ads_exact"] = stats.get("ads_exact", 0.0) + 1.0
+        if context_hits is not None:
+            for group in GROUPS:
+                for rank in range(NEIGHBOURS_PER_GROUP):
+                    row = context_hits.index[group][q, rank]
+                    if row < 0:
+                        break
+                    sim = float(context_hits.similarity[group][q, rank])
+                    code = index.kbji4[row]
+                    if code not in per_code:
+                        continue
+                    stats = per_code[code]
+                    stats["category_best"] = max(stats.get("category_best", 0.0), sim)
+                    if rank < 5:
+                        stats["category_vote"] = stats.get("category_vote", 0.0) + sim
+        if not per_code:
+            continue
+        total_vote = sum(s.get("ads_vote", 0.0) for s in per_code.values()) or 1.0
+        for code, stats in per_code.items():
+            stats["ads_vote"] = stats.get("ads_vote", 0.0) / total_vote
+            stats["ads_exact"] = min(stats.get("ads_exact", 0.0), 3.0)
+            stats["ads_log_count"] = float(np.log1p(ads_counts.get(code, 0)))
+            stats["n_groups"] = float(sum(stats.get(f"best_{g}", 0.0) > 0 for g in GROUPS))
+            stats["best_overall"] = max(stats.get(f"best_{g}", 0.0) for g in GROUPS)
+            query_numbers.append(q)
+            codes.append(code)
+            feature_rows.append([stats.get(name, 0.0) for name in FEATURE_NAMES])
+    features = np.asarray(feature_rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
+    return Candidates(np.asarray(query_numbers, dtype=np.int64), np.asarray(codes), features)
+
+
+def _expand(features: np.ndarray) -> np.ndarray:
+    """Add squares and a few products so the linear ranker can bend where it needs to."""
+    best = features[:, [FEATURE_NAMES.index(f"best_{g}") for g in GROUPS]]
+    exact = features[:, [FEATURE_NAMES.index("ads_exact")]]
+    vote = features[:, [FEATURE_NAMES.index("ads_vote")]]
+    return np.hstack([features, best**2, best[:, :1] * vote, exact * best[:, :1]])
+
+
+@dataclass
+class Prediction:
+    """Top candidates per query (codes and probabilities, best first)."""
+
+    codes: list[list[str]]
+    probabilities: list[list[float]]
+
+
+@dataclass
+class OccupationModel:
+    """A fitted coder: index, ranker and calibrator. Build it with `fit_model`."""
+
+    index: TitleIndex
+    ranker: LogisticRegression
+    ads_counts: dict[str, int]
+    normaliser: TitleNormaliser = field(default_factory=default_normaliser)
+    calibrator: IsotonicRegression | None = None
+
+    def rank(
+        self,
+        titles: list[str],
+        contexts: list[str] | None = None,
+        exclude_keys: list[str | None] | None = None,
+    ) -> Prediction:
+        """Normalised titles (and contexts) -> candidates ordered by ranker probability."""
+        title_hits = self.index.neighbours(titles, exclude_keys)
+        context_hits = None
+        if contexts is not None:
+            context_hits = self.index.neighbours(contexts, None)
+        candidates = _collect(self.index, title_hits, context_hits, titles, self.ads_counts)
+        codes: list[list[str]] = [[] for _ in titles]
+        probabilities: list[list[float]] = [[] for _ in titles]
+        if candidates.query.size == 0:
+            return Prediction(codes, probabilities)
+        scores = self.ranker.decision_function(_expand(candidates.features))
+        order = np.lexsort((-scores, candidates.query))
+        boundaries = np.flatnonzero(np.diff(candidates.query[order])) + 1
+        for chunk in np.split(order, boundaries):
+            q = int(candidates.query[chunk[0]])
+            chunk_scores = scores[chunk]
+            weights = np.exp(chunk_scores - chunk_scores.max())
+            probs = weights / weights.sum()
+            codes[q] = candidates.kbji4[chunk].tolist()
+            probabilities[q] = probs.tolist()
+        return Prediction(codes, probabilities)
+
+    def confidence(self, top_probability: np.ndarray) -> np.ndarray:
+        """Calibrated probability that the top code is right."""
+        if self.calibrator is None:
+            return top_probability
+        return np.clip(self.calibrator.predict(top_probability), 0.0, 1.0)
+
+
+def build_index(
+    vectoriser: TitleVectoriser, reference: pl.DataFrame, ads: pl.DataFrame
+) -> TitleIndex:
+    """Index over reference titles and advert titles; frames need norm, kbji4, group, key."""
+    table = pl.concat([reference.select("norm", "kbji4", "group", "key"), ads.select(
+        "norm", "kbji4", "group", "key"
+    )]).filter(pl.col("norm") != "")
+    rows = IndexRows(
+        table["norm"].to_list(),
+        table["kbji4"].to_list(),
+        table["group"].to_list(),
+        table["key"].to_list(),
+    )
+    return TitleIndex(vectoriser, rows)
+
+
+def ranker_training_set(
+    model_index: TitleIndex,
+    ads: pl.DataFrame,
+    ads_counts: dict[str, int],
+    gold_weight: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate features for every advert row with itself left out; label = right code."""
+    queries = ads["norm"].to_list()
+    contexts = ads["context_norm"].to_list()
+    title_hits = model_index.neighbours(queries, ads["key"].to_list())
+    context_hits = model_index.neighbours(contexts, None)
+    candidates = _collect(model_index, title_hits, context_hits, queries, ads_counts)
+    truth = np.asarray(ads["kbji4"].to_list())[candidates.query]
+    labels = (candidates.kbji4 == truth).astype(np.int64)
+    is_gold = np.asarray([k.startswith("gold:") for k in ads["key"].to_list()])
+    weights = np.where(is_gold[candidates.query], gold_weight, 1.0)
+    return _expand(candidates.features), labels, weights
+
+
+def fit_ranker(features: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> LogisticRegression:
+    ranker = LogisticRegression(C=1.0, max_iter=2000)
+    ranker.fit(features, labels, sample_weight=weights)
+    return ranker

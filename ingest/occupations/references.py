@@ -1,0 +1,140 @@
+"""Labelled titles the occupation coder learns from, read from the shipped reference data.
+
+Every row is (title, kbji4, source). Sources differ in how much they look like job adverts, so
+the coder keeps them apart and learns how far to trust each:
+
+- `kbji`: KBJI 2014 jabatan titles and unit-group titles (Indonesian, official wording);
+- `isco`: the ILO index of titles (re-ordered from "Writer, technical" to "technical writer"),
+  ISCO-08 unit-group titles and their "included occupations" examples (English);
+- `esco`: ESCO v1.2 occupation preferred and alternative labels, mapped through ESCO's ISCO group;
+- `labelled_ads`: advert titles from sources outside the evaluation files, coded by hand
+  (`data/labels/occupation_titles_other_sources.csv`, see its README);
+- `gold`: the development gold set (`data/goldset/dev.csv`), only the rows a caller allows.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import polars as pl
+
+from orchestration.settings import DATA_DIR
+
+log = logging.getLogger(__name__)
+
+KBJI_DIR = DATA_DIR / "reference" / "kbji2014"
+ISCO_DIR = DATA_DIR / "reference" / "isco08"
+TITLE_SETS_PATH = (
+    DATA_DIR / "reference" / "occupation_title_sets" / "occupation_titles_labelled.csv.gz"
+)
+HAND_LABELS_PATH = DATA_DIR / "labels" / "occupation_titles_other_sources.csv"
+GOLD_PATH = DATA_DIR / "goldset" / "dev.csv"
+
+# ISCO-08 unit groups with no identical KBJI code (see kbji2014/PROVENANCE.md): armed forces are
+# split by branch in KBJI, police sit in major group 0. Map each to the KBJI group closest in rank.
+ISCO_TO_KBJI_EXCEPTIONS = {
+    "0110": "0111",
+    "0210": "0211",
+    "0310": "0311",
+    "3355": "0115",
+    "5412": "0215",
+}
+TRAINING_COLUMNS = ["title", "kbji4", "source"]
+
+
+def kbji_unit_groups() -> pl.DataFrame:
+    """KBJI 2014 unit groups: kbji4, title_id, isco08 (crosswalk), description_id."""
+    structure = pl.read_csv(KBJI_DIR / "kbji2014_structure.csv", infer_schema=False)
+    crosswalk = pl.read_csv(KBJI_DIR / "kbji2014_isco08_crosswalk.csv", infer_schema=False)
+    units = structure.filter(pl.col("level") == "4").select(
+        pl.col("kbji_code").alias("kbji4"), "title_id", "description_id"
+    )
+    links = crosswalk.filter(pl.col("relation") != "isco_code_absent_in_kbji").select(
+        pl.col("kbji_code").alias("kbji4"), pl.col("isco08_code").alias("isco08")
+    )
+    return units.join(links, on="kbji4", how="left")
+
+
+def isco_to_kbji(isco_code: str | None) -> str | None:
+    """KBJI 2014 unit group for an ISCO-08 unit group (identical except armed forces/police)."""
+    if not isco_code:
+        return None
+    return ISCO_TO_KBJI_EXCEPTIONS.get(isco_code, isco_code)
+
+
+def reorder_inverted_title(title: str) -> str:
+    """ILO index style "Manager, department: industrial relations" -> natural word order."""
+    head, _, rest = title.partition(",")
+    if not rest:
+        return title
+    qualifier, _, detail = rest.partition(":")
+    words = [detail.strip(), qualifier.strip(), head.strip()]
+    return " ".join(w for w in words if w)
+
+
+def _strip_residual_words(title: str) -> str:
+    return re.sub(r"\b(YTDL|YBDI|Lainnya|Lain)\b", " ", title).strip()
+
+
+def reference_titles() -> pl.DataFrame:
+    """KBJI, ISCO and ESCO titles with their KBJI unit group (no advert titles)."""
+    title_sets = pl.read_csv(TITLE_SETS_PATH, infer_schema=False)
+    source_map = {
+        "kbji2014_jabatan": "kbji",
+        "isco08_ilo_index": "isco",
+        "isco08_included_examples": "isco",
+        "esco_v1.2_preferred": "esco",
+        "esco_v1.2_alt": "esco",
+    }
+    rows = title_sets.filter(pl.col("source").is_in(list(source_map))).with_columns(
+        pl.when(pl.col("source") == "kbji2014_jabatan")
+        .then(pl.col("kbji2014_unit_code"))
+        .otherwise(pl.col("isco08_code").map_elements(isco_to_kbji, return_dtype=pl.String))
+        .alias("kbji4"),
+        pl.when(pl.col("source") == "isco08_ilo_index")
+        .then(pl.col("title").map_elements(reorder_inverted_title, return_dtype=pl.String))
+        .when(pl.col("source") == "kbji2014_jabatan")
+        .then(pl.col("title").map_elements(_strip_residual_words, return_dtype=pl.String))
+        .otherwise(pl.col("title"))
+        .alias("title"),
+        pl.col("source").replace_strict(source_map).alias("source"),
+    )
+    units = kbji_unit_groups()
+    unit_rows = units.select(
+        pl.col("title_id").map_elements(_strip_residual_words, return_dtype=pl.String).alias(
+            "title"
+        ),
+        "kbji4",
+        pl.lit("kbji").alias("source"),
+    )
+    isco = pl.read_csv(ISCO_DIR / "isco08_structure.csv", infer_schema=False)
+    isco_units = isco.filter(pl.col("level") == "4").select(
+        pl.col("title_en").alias("title"),
+        pl.col("isco08_code").map_elements(isco_to_kbji, return_dtype=pl.String).alias("kbji4"),
+        pl.lit("isco").alias("source"),
+    )
+    table = pl.concat([rows.select(TRAINING_COLUMNS), unit_rows, isco_units])
+    table = table.filter(pl.col("kbji4").is_in(units["kbji4"].implode()))
+    table = table.unique(subset=TRAINING_COLUMNS, keep="first", maintain_order=True)
+    log.info("reference titles: %d rows over %d unit groups", table.height, table["kbji4"].n_unique())
+    return table
+
+
+def hand_labelled_titles(path: Path = HAND_LABELS_PATH) -> pl.DataFrame:
+    """Advert titles from non-evaluation sources coded by hand (empty frame if absent)."""
+    if not path.exists():
+        log.warning("no hand-labelled titles at %s", path)
+        return pl.DataFrame(schema=dict.fromkeys(TRAINING_COLUMNS, pl.String))
+    table = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    table = table.select(
+        pl.col("title"), pl.col("kbji4").str.zfill(4), pl.lit("labelled_ads").alias("source")
+    )
+    log.info("hand-labelled advert titles: %d rows", table.height)
+    return table
+
+
+def gold_set(path: Path = GOLD_PATH) -> pl.DataFrame:
+    """The development gold set as shipped (id, source, title, context columns, kbji4, isco08)."""
+    return pl.read_csv(path, infer_schema=False).with_columns(pl.col("kbji4").str.zfill(4))

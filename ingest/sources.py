@@ -1,0 +1,228 @@
+"""The file sources the warehouse lands, declared once.
+
+Each `SourceSpec` names the shipped files (globs under the data folder), the columns a file must
+have (snake_case, as they land in `raw.<table>`) and the field checks a row must pass to load.
+Checks are deliberately about *form* (an id is numeric, a URL is a URL, a date has its source's
+layout): a row that fails one is structurally broken, such as the shifted-header JobStreet
+extract of April 2022. Checks about *content* (pay below the minimum wage, discriminatory wording)
+belong to the quality layer and flag rows instead of rejecting them.
+"""
+
+from __future__ import annotations
+
+from ingest.landing import FieldCheck, SourceSpec, matches
+
+DIGITS = r"[0-9]+"
+NUMBER = r"[0-9]+(\.[0-9]+)?"
+URL = r"https?://\S+"
+NOT_EMPTY = r"(?s).*\S.*"
+
+VACANCY_SOURCES: tuple[SourceSpec, ...] = (
+    SourceSpec(
+        name="jobstreet",
+        table="jobstreet_postings",
+        files=("real/jobstreet-id-2021-12/*.csv.gz",),
+        description="JobStreet Indonesia search-API listing records, one file per crawl day.",
+        required_columns=(
+            "ad_type", "categories_code", "categories_name", "company_id", "company_name",
+            "company_private", "description", "employment", "id", "is_classified",
+            "is_standout", "job_title", "job_url", "locations", "posting_duration", "posted_at",
+            "salarycurrency", "salary_min", "salary_max", "salary_period", "salary_term",
+            "selling_points",
+        ),
+        optional_columns=("snapshot_file",),
+        checks=(
+            FieldCheck("id", "invalid_id", "posting id must be numeric", matches(DIGITS)),
+            FieldCheck("job_title", "missing_title", "job title is empty", matches(NOT_EMPTY)),
+            FieldCheck("job_url", "invalid_url", "job URL must start with http", matches(URL)),
+            FieldCheck(
+                "posted_at",
+                "invalid_timestamp",
+                "postedAt must be an ISO-8601 UTC timestamp",
+                matches(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"),
+            ),
+            FieldCheck(
+                "salary_min", "invalid_number", "salaryMin must be a number",
+                matches(NUMBER, allow_empty=True),
+            ),
+            FieldCheck(
+                "salary_max", "invalid_number", "salaryMax must be a number",
+                matches(NUMBER, allow_empty=True),
+            ),
+        ),
+    ),
+    SourceSpec(
+        name="lokerid",
+        table="lokerid_postings",
+        files=("real/lokerid-2025-07/*.csv.gz",),
+        description="Loker.id postings with salary and education already parsed by the scraper.",
+        required_columns=(
+            "job_id", "title", "company", "location", "category", "subcategory", "function",
+            "type", "level", "min_salary", "max_salary", "salary_negotiation", "min_experience",
+            "max_experience", "fresh_graduate", "sma_smk_stm", "diploma_d1_d2_d3", "sarjana_s1",
+            "master_s2", "doctor_s3", "posted_date", "description", "skill_set", "link",
+        ),
+        checks=(
+            FieldCheck("job_id", "invalid_id", "Job ID must be numeric", matches(DIGITS)),
+            FieldCheck("title", "missing_title", "title is empty", matches(NOT_EMPTY)),
+            FieldCheck(
+                "posted_date",
+                "invalid_timestamp",
+                "Posted Date must be 'YYYY-MM-DD HH:MM[:SS]' (Jakarta time)",
+                matches(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"),
+            ),
+            FieldCheck(
+                "min_salary", "invalid_number", "Min Salary must be a number",
+                matches(NUMBER, allow_empty=True),
+            ),
+            FieldCheck(
+                "max_salary", "invalid_number", "Max Salary must be a number",
+                matches(NUMBER, allow_empty=True),
+            ),
+        ),
+    ),
+    SourceSpec(
+        name="dealls",
+        table="dealls_postings",
+        files=("real/dealls-2024-08/*.csv",),
+        description="Dealls listings from an aggregator crawl; first_seen is the crawl time.",
+        required_columns=(
+            "job_title", "job_location", "job_department", "job_url", "first_seen",
+            "base_salary", "job_type", "job_level", "job_apply_end_date", "last_seen",
+            "is_active", "company", "company_url", "job_board", "job_board_url",
+        ),
+        checks=(
+            FieldCheck("job_title", "missing_title", "job title is empty", matches(NOT_EMPTY)),
+            FieldCheck("job_url", "invalid_url", "job URL must start with http", matches(URL)),
+            FieldCheck(
+                "first_seen",
+                "invalid_timestamp",
+                "first_seen must be 'DD/MM/YYYY HH:MM:SS'",
+                matches(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}"),
+            ),
+            FieldCheck(
+                "base_salary", "invalid_number", "base_salary must be a number or N/A",
+                matches(r"N/A|" + NUMBER, allow_empty=True),
+            ),
+        ),
+    ),
+)
+
+SAKERNAS_SOURCES: tuple[SourceSpec, ...] = (
+    SourceSpec(
+        name="sakernas_2020_08_jambi",
+        table="sakernas_2020_08_jambi",
+        files=("real/sakernas-2020-08-jambi/sakernas_2020_08_jambi.csv.gz",),
+        description="Sakernas August 2020 public-use microdata for Jambi (one row per person 15+).",
+        required_columns=(
+            "tahun", "urutan", "final_weig", "kode_prov", "kode_kab", "id_nks", "k4", "k6",
+            "r6a", "r9a", "r9b", "r9c", "r10a", "r12a", "r13a_kateg", "r13b_kbji2", "r14a1",
+            "r14a2", "r16a", "r22a", "r22b", "r25a",
+        ),
+        checks=(
+            FieldCheck("urutan", "invalid_id", "URUTAN (person id) must be numeric",
+                       matches(DIGITS)),
+            FieldCheck("final_weig", "invalid_weight", "FINAL_WEIG must be a positive number",
+                       matches(r"0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*")),
+            FieldCheck("kode_prov", "invalid_code", "KODE_PROV must be a numeric code",
+                       matches(DIGITS)),
+            FieldCheck("k6", "invalid_number", "K6 (age) must be a whole number",
+                       matches(DIGITS)),
+        ),
+        extra_columns_allowed=True,
+    ),
+)
+
+REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
+    SourceSpec(
+        name="kbji2014_structure",
+        table="kbji2014_structure",
+        files=("reference/kbji2014/kbji2014_structure.csv",),
+        description="KBJI 2014, every level from major group to 6-digit jabatan.",
+        required_columns=("kbji_code", "level", "level_name", "n_digits", "parent_code",
+                          "title_id", "description_id"),
+        checks=(FieldCheck("kbji_code", "invalid_code", "KBJI code must be digits[.digits]",
+                           matches(r"[0-9]{1,4}(\.[0-9]{2})?")),),
+    ),
+    SourceSpec(
+        name="kbji2014_isco08_crosswalk",
+        table="kbji2014_isco08_crosswalk",
+        files=("reference/kbji2014/kbji2014_isco08_crosswalk.csv",),
+        description="KBJI 2014 to ISCO-08 correspondence with the relation type.",
+        required_columns=("kbji_code", "kbji_title_id", "isco08_code", "isco08_title_en",
+                          "relation", "note"),
+    ),
+    SourceSpec(
+        name="isco08_structure",
+        table="isco08_structure",
+        files=("reference/isco08/isco08_structure.csv",),
+        description="ISCO-08 structure and definitions (ILO).",
+        required_columns=("isco08_code", "level", "parent_code", "title_en", "definition"),
+        extra_columns_allowed=True,
+        checks=(FieldCheck("isco08_code", "invalid_code", "ISCO-08 code must be 1-4 digits",
+                           matches(r"[0-9]{1,4}")),),
+    ),
+    SourceSpec(
+        name="kbli2020_structure",
+        table="kbli2020_structure",
+        files=("reference/kbli2020/kbli2020_structure.csv",),
+        description="KBLI 2020 industries, section letters to 5-digit classes.",
+        required_columns=("kbli_code", "level", "level_name", "section", "parent_code",
+                          "title_id", "description_id"),
+    ),
+    SourceSpec(
+        name="wilayah_provinces_2025",
+        table="wilayah_provinces_2025",
+        files=("reference/wilayah/kemendagri_2025_provinsi.csv",),
+        description="The 38 provinces with their Kemendagri 2025 codes.",
+        required_columns=("kode_kemendagri", "nama"),
+        checks=(FieldCheck("kode_kemendagri", "invalid_code", "province code must be 2 digits",
+                           matches(r"[0-9]{2}")),),
+    ),
+    SourceSpec(
+        name="wilayah_regencies_2025",
+        table="wilayah_regencies_2025",
+        files=("reference/wilayah/kemendagri_2025_kabupaten_kota.csv",),
+        description="The 514 regencies (kabupaten) and cities (kota), Kemendagri 2025 codes.",
+        required_columns=("kode_kemendagri", "kode_4digit", "kode_provinsi", "nama", "jenis"),
+        checks=(FieldCheck("kode_4digit", "invalid_code", "regency code must be 4 digits",
+                           matches(r"[0-9]{4}")),),
+    ),
+    SourceSpec(
+        name="bps_kemendagri_bridging_regencies_2020",
+        table="bps_kemendagri_bridging_regencies_2020",
+        files=("reference/wilayah/bps_kemendagri_bridging_2020_kabkota.csv",),
+        description="BPS 2020 regency codes bridged to Kemendagri 2020 codes.",
+        required_columns=("kode_bps", "nama_bps", "kode_dagri", "nama_dagri"),
+    ),
+    SourceSpec(
+        name="ump_province",
+        table="ump_province",
+        files=("real/ump-province/ump_province_2015_2024_bps_via_dashboard.csv",),
+        description="Provincial minimum wage (UMP) by year, 2015-2024 (BPS).",
+        required_columns=("year", "province", "ump_idr", "zero_in_source"),
+        checks=(FieldCheck("year", "invalid_number", "year must be 4 digits",
+                           matches(r"[0-9]{4}")),
+                FieldCheck("ump_idr", "invalid_number", "ump_idr must be a number or blank",
+                           matches(NUMBER, allow_empty=True))),
+    ),
+    SourceSpec(
+        name="bps_tpt_province_august",
+        table="bps_tpt_province_august",
+        files=("real/bps-labour-aggregates/tpt_province_august_2018_2024_opendatajabar.csv",),
+        description="BPS open unemployment rate (TPT) by province, August rounds 2018-2024.",
+        required_columns=("id", "kode_provinsi", "nama_provinsi", "indeks_tpt", "satuan",
+                          "tahun"),
+        checks=(FieldCheck("indeks_tpt", "invalid_number", "indeks_tpt must be a number",
+                           matches(NUMBER)),),
+    ),
+)
+
+ALL_SOURCES: tuple[SourceSpec, ...] = VACANCY_SOURCES + SAKERNAS_SOURCES + REFERENCE_SOURCES
+
+
+def source_by_name(name: str) -> SourceSpec:
+    for spec in ALL_SOURCES:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"unknown source {name!r}; known: {', '.join(s.name for s in ALL_SOURCES)}")
