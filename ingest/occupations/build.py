@@ -1,0 +1,232 @@
+"""Fitting the occupation model from shipped data, and caching it under `data/cache/`.
+
+`fit_model` is the one place a model is fitted, used both by the cross-validation in
+`evaluation.py` (with the held-out fold removed from everything) and by `load_model`, which fits
+on all labelled data, calibrates on out-of-fold predictions of the gold set and pickles the result
+to `data/cache/occupations/` keyed by a hash of the inputs, so it is rebuilt automatically when
+any input file or this code changes and otherwise loads in about a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from sklearn.isotonic import IsotonicRegression
+
+from ingest.occupations import model as model_module
+from ingest.occupations import references
+from ingest.occupations.model import (
+    OccupationModel,
+    TitleVectoriser,
+    build_index,
+    fit_ranker,
+    ranker_training_set,
+)
+from ingest.occupations.normalise import LEXICON_PATH, TitleNormaliser, default_normaliser
+from orchestration.settings import DATA_DIR
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = DATA_DIR / "cache" / "occupations"
+GOLD_RANKER_WEIGHT = 3.0
+CALIBRATION_FOLDS = 5
+CALIBRATION_SEED = 7
+
+
+def context_text(category: str | None, normaliser: TitleNormaliser) -> str:
+    """The advert's category as a normalised string (secondary evidence)."""
+    return normaliser.normalise(category or "")
+
+
+def prepare_reference(normaliser: TitleNormaliser) -> pl.DataFrame:
+    table = references.reference_titles()
+    return table.with_columns(
+        pl.col("title").map_elements(normaliser.normalise, return_dtype=pl.String).alias("norm"),
+        pl.col("source").alias("group"),
+        (pl.lit("ref:") + pl.int_range(pl.len()).cast(pl.String)).alias("key"),
+    )
+
+
+def prepare_ads(
+    hand: pl.DataFrame, gold: pl.DataFrame | None, normaliser: TitleNormaliser
+) -> pl.DataFrame:
+    """Hand-labelled and gold advert titles as index/ranker rows (norm, context_norm, key)."""
+    hand_rows = hand.select(
+        pl.col("title"),
+        pl.col("kbji4"),
+        pl.lit("").alias("category"),
+        (pl.lit("hand:") + pl.int_range(pl.len()).cast(pl.String)).alias("key"),
+    )
+    parts = [hand_rows]
+    if gold is not None and gold.height:
+        parts.append(
+            gold.select(
+                "title",
+                "kbji4",
+                pl.col("category").fill_null(""),
+                (pl.lit("gold:") + pl.col("id")).alias("key"),
+            )
+        )
+    ads = pl.concat(parts)
+    return ads.with_columns(
+        pl.col("title").map_elements(normaliser.normalise, return_dtype=pl.String).alias("norm"),
+        pl.col("category")
+        .map_elements(lambda c: context_text(c, normaliser), return_dtype=pl.String)
+        .alias("context_norm"),
+        pl.lit("ads").alias("group"),
+    ).filter(pl.col("norm") != "")
+
+
+def fit_model(
+    reference: pl.DataFrame,
+    hand: pl.DataFrame,
+    gold_train: pl.DataFrame | None,
+    normaliser: TitleNormaliser,
+    vectoriser: TitleVectoriser | None = None,
+) -> OccupationModel:
+    """Index + ranker from reference rows, hand-labelled adverts and (training) gold adverts."""
+    ads = prepare_ads(hand, gold_train, normaliser)
+    if vectoriser is None:
+        # Fitted on reference and hand-labelled titles only, never on gold text.
+        vectoriser = TitleVectoriser().fit(reference["norm"].to_list() + hand_norms(ads))
+    index = build_index(vectoriser, reference, ads)
+    ads_counts = dict(
+        ads.filter(pl.col("key").str.starts_with("hand:"))["kbji4"].value_counts().iter_rows()
+    )
+    features, labels, weights = ranker_training_set(index, ads, ads_counts, GOLD_RANKER_WEIGHT)
+    ranker = fit_ranker(features, labels, weights)
+    log.info(
+        "fitted coder: %d index rows, %d ranker rows (%d positive)",
+        len(index.rows.key),
+        labels.size,
+        int(labels.sum()),
+    )
+    return OccupationModel(index, ranker, ads_counts, normaliser)
+
+
+def hand_norms(ads: pl.DataFrame) -> list[str]:
+    return ads.filter(pl.col("key").str.starts_with("hand:"))["norm"].to_list()
+
+
+def fold_numbers(gold: pl.DataFrame, folds: int, seed: int) -> np.ndarray:
+    """Fold of each gold row, stratified by source file so every fold mixes the three boards."""
+    rng = np.random.default_rng(seed)
+    assignment = np.zeros(gold.height, dtype=np.int64)
+    sources = np.asarray(gold["source"].to_list())
+    for source in sorted(set(sources)):
+        members = np.flatnonzero(sources == source)
+        rng.shuffle(members)
+        assignment[members] = np.arange(members.size) % folds
+    return assignment
+
+
+def predict_frame(
+    model: OccupationModel, titles: list[str], categories: list[str | None]
+) -> pl.DataFrame:
+    """Top-3 codes and raw top probability for raw titles/categories (no calibration)."""
+    normaliser = model.normaliser
+    norms = [normaliser.normalise(t) for t in titles]
+    contexts = [context_text(c, normaliser) for c in categories]
+    prediction = model.rank(norms, contexts)
+    rows = []
+    for codes, probs in zip(prediction.codes, prediction.probabilities, strict=True):
+        padded = (codes + [None, None, None])[:3]
+        rows.append((*padded, probs[0] if probs else 0.0))
+    return pl.DataFrame(
+        rows,
+        schema={"kbji4": pl.String, "alt1": pl.String, "alt2": pl.String, "raw": pl.Float64},
+        orient="row",
+    )
+
+
+def out_of_fold_raw(
+    reference: pl.DataFrame,
+    hand: pl.DataFrame,
+    gold: pl.DataFrame,
+    normaliser: TitleNormaliser,
+    vectoriser: TitleVectoriser,
+    folds: int,
+    seed: int,
+) -> pl.DataFrame:
+    """Predictions for every gold row from a model that never saw that row's fold."""
+    assignment = fold_numbers(gold, folds, seed)
+    parts = []
+    for fold in range(folds):
+        train = gold.filter(pl.Series(assignment != fold))
+        held = gold.filter(pl.Series(assignment == fold))
+        fold_model = fit_model(reference, hand, train, normaliser, vectoriser)
+        predicted = predict_frame(fold_model, held["title"].to_list(), held["category"].to_list())
+        parts.append(
+            pl.concat([held.select("id", "kbji4").rename({"kbji4": "truth"}), predicted], how="horizontal")
+            .with_columns(pl.lit(fold).alias("fold"))
+        )
+    return pl.concat(parts)
+
+
+def fit_calibrator(raw: np.ndarray, correct: np.ndarray) -> IsotonicRegression:
+    calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    calibrator.fit(raw, correct.astype(np.float64))
+    return calibrator
+
+
+def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel:
+    """The production model: everything labelled, calibrated on out-of-fold gold predictions."""
+    normaliser = normaliser or default_normaliser()
+    reference = prepare_reference(normaliser)
+    hand = references.hand_labelled_titles()
+    gold = references.gold_set()
+    hand_ads = prepare_ads(hand, None, normaliser)
+    vectoriser = TitleVectoriser().fit(reference["norm"].to_list() + hand_ads["norm"].to_list())
+    oof = out_of_fold_raw(
+        reference, hand, gold, normaliser, vectoriser, CALIBRATION_FOLDS, CALIBRATION_SEED
+    )
+    full = fit_model(reference, hand, gold, normaliser, vectoriser)
+    correct = (oof["kbji4"] == oof["truth"]).fill_null(False).to_numpy()
+    full.calibrator = fit_calibrator(oof["raw"].to_numpy(), correct)
+    log.info("calibrated on %d out-of-fold gold predictions", oof.height)
+    return full
+
+
+def _input_fingerprint() -> str:
+    digest = hashlib.sha256()
+    paths: list[Path] = [
+        references.TITLE_SETS_PATH,
+        references.HAND_LABELS_PATH,
+        references.GOLD_PATH,
+        references.KBJI_DIR / "kbji2014_structure.csv",
+        references.ISCO_DIR / "isco08_structure.csv",
+        LEXICON_PATH,
+        Path(model_module.__file__),
+        Path(__file__),
+        Path(references.__file__),
+        Path(__file__).with_name("normalise.py"),
+    ]
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"missing")
+    return digest.hexdigest()[:16]
+
+
+def load_model(cache_dir: Path = CACHE_DIR, rebuild: bool = False) -> OccupationModel:
+    """The cached production model, fitted first if the cache is missing or stale."""
+    cache_path = cache_dir / f"occupation_model_{_input_fingerprint()}.pkl"
+    if cache_path.exists() and not rebuild:
+        with cache_path.open("rb") as handle:
+            model = pickle.load(handle)
+        log.info("loaded occupation model from %s", cache_path)
+        return model
+    model = fit_full_model()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for stale in cache_dir.glob("occupation_model_*.pkl"):
+        stale.unlink()
+    temporary = cache_path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(cache_path)
+    log.info("built occupation model and cached it at %s", cache_path)
+    return model
