@@ -84,5 +84,7 @@ def pseudonymise(value: str | None, key: PseudonymKey, kind: str) -> str | None:
     return hmac.new(key.secret, message, hashlib.sha256).hexdigest()
 
 
-def pseudonymise_many(values: Iterable[str | None], key: PseudonymKey, kind: str) -> list[str | None]:
+def pseudonymise_many(
+    values: Iterable[str | None], key: PseudonymKey, kind: str
+) -> list[str | None]:
     return [pseudonymise(value, key, kind) for value in values]

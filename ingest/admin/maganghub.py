@@ -1,0 +1,216 @@
+"""MagangHub (Kemnaker national internship programme) positions, batch 1, October 2025.
+
+The export is a CSV whose `perusahaan`, `jadwal`, `program`, `ref_status_posisi`, `jenjang` and
+`program_studi` columns hold JSON. Company region codes are Kemendagri codes (the file has the
+2022 Papua provinces 94 and 96); three positions of one company have no region at all, and their
+regency is taken from the company address (`region_match_method = 'address_text'`).
+`kode_kbji` exists but is empty in every row, so titles land uncoded like Karirhub's.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from ingest.admin.personal_data import mask_personal_data
+from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
+from ingest.admin.results import AdminLoad, AdminSourceError, quarantine_frame, quarantine_record
+from ingest.admin.text import clean_text
+from orchestration.settings import DATA_DIR, TIMEZONE
+
+log = logging.getLogger(__name__)
+
+POSITIONS_FILE = DATA_DIR / "real" / "maganghub-2025-10" / "maganghub_positions_2025-10.csv.gz"
+REQUIRED_COLUMNS = ("id_posisi", "posisi", "jumlah_kuota", "jumlah_terdaftar", "perusahaan")
+JAKARTA = ZoneInfo(TIMEZONE)
+
+POSITION_SCHEMA: dict[str, pl.DataType] = {
+    "position_id": pl.String(),
+    "source": pl.String(),
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+    "vacancy_title": pl.String(),
+    "kbji4": pl.String(),
+    "is_occupation_coded": pl.Boolean(),
+    "kbji_code_stated": pl.String(),
+    "description_text": pl.String(),
+    "position_status": pl.String(),
+    "quota": pl.Int64(),
+    "registered_applicants": pl.Int64(),
+    "applicants_per_place": pl.Float64(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "updated_at": pl.Datetime("us", "UTC"),
+    "required_sex_id": pl.String(),
+    "required_physical_condition_id": pl.String(),
+    "min_age": pl.Int64(),
+    "max_age": pl.Int64(),
+    "accepted_education_levels": pl.List(pl.String()),
+    "accepted_study_programmes": pl.List(pl.String()),
+    "programme_batch": pl.String(),
+    "registration_start_date": pl.Date(),
+    "registration_end_date": pl.Date(),
+    "internship_start_date": pl.Date(),
+    "internship_end_date": pl.Date(),
+    "program_id": pl.String(),
+    "company_id": pl.String(),
+    "company_name": pl.String(),
+    "has_wlkp_company_profile": pl.Boolean(),
+    "region_name": pl.String(),
+    **RESOLUTION_COLUMNS,
+}
+
+
+def _json(value: str, column: str) -> Any:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{column}: not valid JSON ({exc.msg})") from exc
+
+
+def _whole(value: str | None, column: str) -> int | None:
+    text = (value or "").strip()
+    if text == "":
+        return None
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise ValueError(f"{column}: {value!r} is not a number") from exc
+    if not number.is_integer() or number < 0:
+        raise ValueError(f"{column}: {value!r} is not a non-negative whole number")
+    return int(number)
+
+
+def _timestamp(value: str | None) -> dt.datetime | None:
+    """MagangHub timestamps are WIB wall-clock time, like the rest of SIAPkerja."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    return dt.datetime.fromisoformat(text).replace(tzinfo=JAKARTA).astimezone(dt.UTC)
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def position_from_row(row: dict[str, str], index: RegionIndex) -> dict[str, Any]:
+    """One staging row (raises ValueError naming the column if a value cannot be used)."""
+    company = _json(row["perusahaan"], "perusahaan") or {}
+    schedule = _json(row.get("jadwal", ""), "jadwal") or {}
+    status = _json(row.get("ref_status_posisi", ""), "ref_status_posisi") or {}
+    levels = _json(row.get("jenjang", ""), "jenjang") or []
+    programmes = _json(row.get("program_studi", ""), "program_studi") or []
+    quota = _whole(row["jumlah_kuota"], "jumlah_kuota")
+    applicants = _whole(row["jumlah_terdaftar"], "jumlah_terdaftar")
+    if company.get("kode_kabupaten"):
+        match = index.by_code(company["kode_kabupaten"], company.get("nama_kabupaten"))
+    else:
+        match = index.from_address(company.get("alamat"))
+    return {
+        "position_id": row["id_posisi"],
+        "vacancy_title": clean_text(row["posisi"]),
+        "kbji4": None,
+        "is_occupation_coded": False,
+        "kbji_code_stated": clean_text(row.get("kode_kbji")),
+        "description_text": mask_personal_data(clean_text(row.get("deskripsi_posisi"))),
+        "position_status": status.get("nama_status_posisi"),
+        "quota": quota,
+        "registered_applicants": applicants,
+        "applicants_per_place": applicants / quota if quota and applicants is not None else None,
+        "created_at": _timestamp(row.get("created_at")),
+        "updated_at": _timestamp(row.get("updated_at")),
+        "required_sex_id": clean_text(row.get("id_jenis_kelamin")),
+        "required_physical_condition_id": clean_text(row.get("id_kondisi_fisik")),
+        "min_age": _whole(row.get("usia_minimal"), "usia_minimal"),
+        "max_age": _whole(row.get("usia_maksimal"), "usia_maksimal"),
+        "accepted_education_levels": sorted({level["title"] for level in levels}),
+        "accepted_study_programmes": [p["title"] for p in programmes if p.get("title")],
+        "programme_batch": schedule.get("angkatan"),
+        "registration_start_date": _day(schedule.get("tanggal_pendaftaran_awal")),
+        "registration_end_date": _day(schedule.get("tanggal_pendaftaran_akhir")),
+        "internship_start_date": _day(schedule.get("tanggal_mulai")),
+        "internship_end_date": _day(schedule.get("tanggal_selesai")),
+        "program_id": clean_text(row.get("id_program")),
+        "company_id": company.get("id_perusahaan"),
+        "company_name": clean_text(company.get("nama_perusahaan")),
+        "has_wlkp_company_profile": "wlkp" in (company.get("logo") or ""),
+        "region_name": company.get("nama_kabupaten") or company.get("alamat"),
+        **match.as_columns(),
+    }
+
+
+def read_maganghub_positions(
+    path: Path = POSITIONS_FILE, index: RegionIndex | None = None
+) -> AdminLoad:
+    """Read the MagangHub positions CSV (optionally gzipped) into an `AdminLoad`."""
+    index = index or region_index()
+    raw_bytes = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AdminSourceError(
+            f"{path}: not UTF-8 near byte {exc.start}; MagangHub exports are UTF-8"
+        ) from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise AdminSourceError(f"{path}: header lacks column(s) {', '.join(missing)}")
+    raw_rows, rows, quarantine = [], [], []
+    seen: set[str] = set()
+    for record_number, row in enumerate(reader, start=1):
+        line = record_number + 1  # the header is row 1
+        raw_rows.append({"source_file": path.name, "source_row": line, **row})
+        position_id = (row.get("id_posisi") or "").strip()
+
+        def reject(field: str, code: str, reason: str, row=row, line=line) -> None:
+            quarantine.append(quarantine_record(
+                "maganghub_positions", path.name, line, field, code,
+                f"{path.name} row {line}: {reason}", row))  # fmt: skip
+
+        if not position_id:
+            reject("id_posisi", "missing_id", "no id_posisi")
+            continue
+        if position_id in seen:
+            reject("id_posisi", "duplicate_id", f"position {position_id} seen earlier")
+            continue
+        try:
+            staged = position_from_row(row, index)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            field = str(exc).split(":", 1)[0] if ":" in str(exc) else "*"
+            reject(field, "unparseable_field", str(exc))
+            continue
+        seen.add(position_id)
+        rows.append({**staged, "source": "maganghub", "source_file": path.name,
+                     "source_row": line})  # fmt: skip
+    staging = pl.DataFrame(rows, schema=POSITION_SCHEMA)
+    methods = staging.group_by("region_match_method").len().sort("region_match_method")
+    metadata = {
+        "source_file": path.name,
+        "rows_in": len(raw_rows),
+        "columns": list(reader.fieldnames or []),
+        "regions_resolved": int(staging["is_region_resolved"].sum()),
+        "region_match_methods": dict(zip(methods[:, 0], methods[:, 1], strict=True)),
+        "personal_data_columns": [],
+    }
+    raw_schema = {"source_file": pl.String(), "source_row": pl.Int64()}
+    raw_schema.update({c: pl.String() for c in reader.fieldnames or []})
+    raw = pl.DataFrame(raw_rows, schema=raw_schema)
+    load = AdminLoad("maganghub_positions", raw, staging, quarantine_frame(quarantine), metadata)
+    load.check_accounting()
+    log.info(
+        "%s: %d of %d positions resolved to a regency (%s)",
+        path.name, metadata["regions_resolved"], staging.height,
+        metadata["region_match_methods"],
+    )  # fmt: skip
+    load.log_summary()
+    return load
