@@ -33,3 +33,16 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 TIMEZONE = "Asia/Jakarta"
 """Every schedule and every local date in the warehouse uses Jakarta time (WIB)."""
+
+DAGSTER_HOME = _path_from_env("DAGSTER_HOME", REPO_ROOT / ".dagster_home")
+"""Project-local Dagster instance: run history, schedules and logs stay with the checkout."""
+
+
+def ensure_dagster_home() -> Path:
+    """Create the Dagster home with telemetry off and export it for Dagster to find."""
+    DAGSTER_HOME.mkdir(parents=True, exist_ok=True)
+    config = DAGSTER_HOME / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(DAGSTER_HOME)
+    return DAGSTER_HOME

@@ -1,0 +1,32 @@
+"""`lmis run`: materialise the whole nightly job on the shipped data, then summarise it."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run the whole pipeline (land, transform, check, publish) on the shipped data",
+        description="Materialise every asset of the nightly job in this process, with progress "
+        "on the terminal and a summary of rows per source at the end.",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orchestration.runner import run_nightly_job, summarise_run
+
+    started = time.monotonic()
+    result = run_nightly_job()
+    summary_ok = summarise_run(result.run_id)
+    log.info("run %s finished in %.1f s", result.run_id, time.monotonic() - started)
+    if not result.success:
+        log.error("the run failed; see the step errors above")
+        return 1
+    return 0 if summary_ok else 1

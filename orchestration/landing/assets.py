@@ -1,0 +1,160 @@
+"""Raw landing assets: one per file source, each with its checks.
+
+Every asset reads its source's shipped files, loads the rows that pass their form checks into
+`raw.<table>` and puts the others in `raw.quarantine` with the reason. Three checks follow each
+load: the Great Expectations suite `quality/suites/raw_<table>.json`, the row accounting of this
+run (read = loaded + quarantined), and a volume check against the previous run.
+"""
+
+
+import logging
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ingest.landing import SourceSpec, land_source
+from ingest.sources import REFERENCE_SOURCES, SAKERNAS_SOURCES, VACANCY_SOURCES
+from ingest.warehouse import write_landing
+from orchestration import settings
+from quality.gx_runner import load_suite_definition, validate_dataframe
+
+log = logging.getLogger(__name__)
+
+VOLUME_DROP_TOLERANCE = 0.5
+"""A load with fewer than half the rows of the previous run fails its volume check."""
+
+GROUP_BY_SOURCE_KIND = {"vacancies": VACANCY_SOURCES, "labour_force": SAKERNAS_SOURCES,
+                        "reference": REFERENCE_SOURCES}
+
+
+def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["raw", spec.table],
+        group_name=group,
+        description=f"{spec.description} Landed from `{', '.join(spec.files)}`.",
+        kinds={"duckdb", "python"},
+        pool="warehouse",
+    )
+    def land(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+        result = land_source(spec, settings.DATA_DIR)
+        with warehouse.get_connection() as con:
+            write_landing(con, spec, result, context.run_id)
+        if result.rows_quarantined:
+            reasons = result.quarantined.group_by("reason_code").len().rows()
+            context.log.warning(
+                "%s: %d of %d rows quarantined (%s); see raw.quarantine",
+                spec.name,
+                result.rows_quarantined,
+                result.rows_read,
+                ", ".join(f"{code}: {count}" for code, count in reasons),
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "rows_read": result.rows_read,
+                "rows_loaded": result.rows_loaded,
+                "rows_quarantined": result.rows_quarantined,
+                "files": dg.MetadataValue.json(result.files),
+                "dagster/row_count": result.rows_loaded,
+            }
+        )
+
+    return land
+
+
+def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
+    asset_key = dg.AssetKey(["raw", spec.table])
+    suite_name = f"raw_{spec.table}"
+
+    @dg.asset_check(asset=asset_key, name="great_expectations_suite", blocking=True,
+                    description=f"Great Expectations suite quality/suites/{suite_name}.json.")
+    def suite_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        with warehouse.get_connection() as con:
+            frame = con.execute(f"select * from raw.{spec.table}").df()
+        try:
+            outcome = validate_dataframe(frame, load_suite_definition(suite_name))
+        except Exception as exc:  # the engine failed: say so, never pass or fail the data
+            return dg.AssetCheckResult(
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description=f"engine error, data not judged: {exc}",
+                metadata={"engine_error": str(exc)},
+            )
+        return dg.AssetCheckResult(
+            passed=outcome.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=outcome.summary(),
+            metadata={
+                "expectations": len(outcome.outcomes),
+                "engine_errors": len(outcome.engine_errors),
+                "failed_errors": len(outcome.failed_errors),
+                "failed_warnings": len(outcome.failed_warnings),
+            },
+        )
+
+    @dg.asset_check(asset=asset_key, name="rows_accounted", blocking=True,
+                    description="Rows read = rows loaded + rows quarantined, for this run.")
+    def accounting_check(
+        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
+    ) -> dg.AssetCheckResult:
+        with warehouse.get_connection() as con:
+            audit = con.execute(
+                "select coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), "
+                "coalesce(sum(rows_quarantined), 0) from raw.load_audit "
+                "where source = ? and run_id = ?",
+                [spec.name, context.op_execution_context.run_id],
+            ).fetchone()
+            in_table = con.execute(f"select count(*) from raw.{spec.table}").fetchone()[0]
+            in_quarantine = con.execute(
+                "select count(*) from raw.quarantine where source = ? and run_id = ?",
+                [spec.name, context.op_execution_context.run_id],
+            ).fetchone()[0]
+        read, loaded, quarantined = audit
+        balanced = read == loaded + quarantined and loaded == in_table
+        balanced = balanced and quarantined == in_quarantine
+        return dg.AssetCheckResult(
+            passed=bool(balanced and read > 0),
+            description=(
+                f"read {read}, loaded {loaded} (table holds {in_table}), quarantined "
+                f"{quarantined} (quarantine holds {in_quarantine})"
+            ),
+            metadata={"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined},
+        )
+
+    @dg.asset_check(asset=asset_key, name="volume_not_dropped", blocking=True,
+                    description="Rows loaded are not empty and not below half the previous run.")
+    def volume_check(
+        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
+    ) -> dg.AssetCheckResult:
+        with warehouse.get_connection() as con:
+            runs = con.execute(
+                "select run_id, sum(rows_loaded) as loaded, max(loaded_at) as last_loaded_at "
+                "from raw.load_audit where source = ? group by run_id order by last_loaded_at desc limit 2",
+                [spec.name],
+            ).fetchall()
+        run_id = context.op_execution_context.run_id
+        current = next((r[1] for r in runs if r[0] == run_id), 0)
+        previous = next((r[1] for r in runs if r[0] != run_id), None)
+        if current == 0:
+            return dg.AssetCheckResult(passed=False, description="no rows loaded this run")
+        if previous and current < VOLUME_DROP_TOLERANCE * previous:
+            return dg.AssetCheckResult(
+                passed=False,
+                description=f"volume dropped from {previous} to {current} rows",
+                metadata={"previous_rows": previous, "current_rows": current},
+            )
+        return dg.AssetCheckResult(
+            passed=True,
+            description=f"{current} rows (previous run: {previous if previous else 'none'})",
+            metadata={"previous_rows": previous or 0, "current_rows": current},
+        )
+
+    return [suite_check, accounting_check, volume_check]
+
+
+landing_assets = [
+    _landing_asset(spec, group) for group, specs in GROUP_BY_SOURCE_KIND.items() for spec in specs
+]
+landing_checks = [
+    check for specs in GROUP_BY_SOURCE_KIND.values() for spec in specs
+    for check in _landing_checks(spec)
+]

@@ -1,0 +1,146 @@
+"""Run a Great Expectations suite kept as a JSON file in `quality/suites/` against a DataFrame.
+
+Suites are validated on pandas frames fetched from DuckDB, not through GX's SQL datasource,
+which does not work against DuckDB (see docs/quality.md). Each expectation may carry
+`meta.severity` (`error` blocks publication, `warning` only flags) and `meta.standard_id`.
+
+An expectation whose evaluation raised is reported as an *engine error*, never as a failed or a
+passed check: the data were not judged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+log = logging.getLogger(__name__)
+
+SUITES_DIR = Path(__file__).parent / "suites"
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation_type: str
+    column: str | None
+    severity: str
+    standard_id: str | None
+    success: bool
+    engine_error: str | None
+    unexpected_percent: float | None
+    observed_value: object
+
+
+@dataclass
+class SuiteOutcome:
+    suite_name: str
+    rows: int
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+
+    @property
+    def engine_errors(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if o.engine_error]
+
+    @property
+    def failed_errors(self) -> list[ExpectationOutcome]:
+        return [
+            o for o in self.outcomes
+            if not o.success and not o.engine_error and o.severity == "error"
+        ]
+
+    @property
+    def failed_warnings(self) -> list[ExpectationOutcome]:
+        return [
+            o for o in self.outcomes
+            if not o.success and not o.engine_error and o.severity != "error"
+        ]
+
+    @property
+    def passed(self) -> bool:
+        """True only when every error-level expectation was evaluated and held."""
+        return not self.engine_errors and not self.failed_errors
+
+    def summary(self) -> str:
+        parts = [f"{self.suite_name}: {len(self.outcomes)} expectations on {self.rows} rows"]
+        for outcome in self.engine_errors:
+            parts.append(f"ENGINE ERROR {outcome.expectation_type}({outcome.column}): "
+                         f"{outcome.engine_error}")
+        for outcome in self.failed_errors + self.failed_warnings:
+            parts.append(
+                f"{outcome.severity.upper()} {outcome.expectation_type}({outcome.column}) failed"
+                + (f", {outcome.unexpected_percent:.2f}% unexpected"
+                   if outcome.unexpected_percent is not None else "")
+                + (f", observed {outcome.observed_value}"
+                   if outcome.observed_value is not None else "")
+            )
+        return "; ".join(parts)
+
+
+def load_suite_definition(name: str, suites_dir: Path = SUITES_DIR) -> dict:
+    path = suites_dir / f"{name}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"no expectation suite {name!r} at {path}")
+    return json.loads(path.read_text())
+
+
+def validate_dataframe(frame: pd.DataFrame, suite_definition: dict) -> SuiteOutcome:
+    """Validate `frame` against a suite definition; never raises for a data failure."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    suite = gx.ExpectationSuite(
+        name=suite_definition["name"],
+        expectations=[
+            {"type": e["type"], "kwargs": e.get("kwargs", {}), "meta": e.get("meta", {})}
+            for e in suite_definition["expectations"]
+        ],
+    )
+    batch_definition = (
+        context.data_sources.add_pandas("frames")
+        .add_dataframe_asset("frame")
+        .add_batch_definition_whole_dataframe("whole")
+    )
+    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
+    outcome = SuiteOutcome(suite_definition["name"], len(frame))
+    for item in result.results:
+        config = item.expectation_config
+        meta = config.meta or {}
+        exception = item.exception_info or {}
+        raised = exception.get("raised_exception") or any(
+            isinstance(v, dict) and v.get("raised_exception") for v in exception.values()
+        )
+        message = exception.get("exception_message") or next(
+            (v.get("exception_message") for v in exception.values()
+             if isinstance(v, dict) and v.get("exception_message")),
+            None,
+        )
+        details = item.result or {}
+        outcome.outcomes.append(
+            ExpectationOutcome(
+                expectation_type=config.type,
+                column=config.kwargs.get("column"),
+                severity=meta.get("severity", "error"),
+                standard_id=meta.get("standard_id"),
+                success=bool(item.success) and not raised,
+                engine_error=(message or "expectation raised") if raised else None,
+                unexpected_percent=details.get("unexpected_percent"),
+                observed_value=details.get("observed_value"),
+            )
+        )
+    log.info(
+        "%s: %d expectations, %d engine errors, %d failed errors, %d failed warnings",
+        outcome.suite_name,
+        len(outcome.outcomes),
+        len(outcome.engine_errors),
+        len(outcome.failed_errors),
+        len(outcome.failed_warnings),
+    )
+    return outcome
