@@ -1,0 +1,270 @@
+"""Salary texts to (min, max, currency, period, status), with a monthly equivalent.
+
+Handles Indonesian and English forms: "Rp 4.500.000 - 6.000.000 per bulan", "4,5 - 6 jt",
+"IDR 5jt", "Rp 5 juta", "s/d", "sampai", one unit written for both ends of a range, hourly/daily/
+weekly/yearly pay, USD and other currencies, dots as thousands separators and commas as decimals
+(and the English convention, told apart by position). Placeholders ("Gaji kompetitif", "Nego",
+"Dirahasiakan", "Rp 0", "N/A") give a status and no amount, never zero.
+
+Each distinct text is parsed once (`parse_pay_column`), because salary texts repeat massively.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+log = logging.getLogger(__name__)
+
+# Statuses.
+PAY_PARSED = "parsed"
+PAY_NEGOTIABLE = "negotiable"
+PAY_COMPETITIVE = "competitive"
+PAY_CONFIDENTIAL = "confidential"
+PAY_MINIMUM_WAGE = "minimum_wage"
+PAY_ZERO = "zero_placeholder"
+PAY_MISSING = "missing"
+PAY_UNPARSED = "unparsed"
+
+# Hours and days per month for a full-time week: 40 h x 52 / 12 and 5 days x 52 / 12.
+# TODO(6): a six-day week (common in retail and factories) gives 26 days; take the week length
+# from the posting when the pipeline extracts working hours.
+HOURS_PER_MONTH = 40 * 52 / 12
+DAYS_PER_MONTH = 5 * 52 / 12
+WEEKS_PER_MONTH = 52 / 12
+MONTHLY_FACTOR = {
+    "hour": HOURS_PER_MONTH,
+    "day": DAYS_PER_MONTH,
+    "week": WEEKS_PER_MONTH,
+    "month": 1.0,
+    "year": 1 / 12,
+}
+# A sane band for a monthly wage in rupiah: below an intern's allowance or above a director's
+# pay, an amount is more likely a parsing or typing slip than a wage.
+PLAUSIBLE_MONTHLY_IDR = (300_000.0, 250_000_000.0)
+
+_PLACEHOLDERS: list[tuple[str, re.Pattern[str]]] = [
+    (PAY_CONFIDENTIAL, re.compile(r"dirahasiakan|rahasia|confidential|undisclosed|tidak ditampilkan|hidden")),
+    (PAY_MINIMUM_WAGE, re.compile(r"\b(umr|umk|ump|umsk|ums)\b|upah minimum|minimum wage")),
+    (PAY_NEGOTIABLE, re.compile(r"\bnego|negosiasi|negotiable|dapat dinegosiasikan|bisa dinego")),
+    (PAY_COMPETITIVE, re.compile(r"kompetitif|competitive|menarik|attractive|world class|excellent|sesuai pengalaman|based on experience")),
+]
+_MISSING_TEXTS = {"", "n/a", "na", "none", "null", "nan", "-", "--", "tidak ada", "not specified"}
+
+_CURRENCIES: list[tuple[str, re.Pattern[str]]] = [
+    ("USD", re.compile(r"\busd\b|us\$|\$")),
+    ("SGD", re.compile(r"\bsgd\b|s\$")),
+    ("MYR", re.compile(r"\bmyr\b|\brm\s*\d")),
+    ("EUR", re.compile(r"\beur\b|€")),
+    ("JPY", re.compile(r"\bjpy\b|¥|\byen\b")),
+    ("IDR", re.compile(r"\bidr\b|\brp\.?|rupiah")),
+]
+_PERIODS: list[tuple[str, re.Pattern[str]]] = [
+    ("hour", re.compile(r"(per|/|\bse)\s*(jam|hour|hr)\b|hourly|perjam")),
+    ("day", re.compile(r"(per|/|\bse)\s*(hari|day)\b|harian|daily|perhari")),
+    ("week", re.compile(r"(per|/|\bse)\s*(minggu|week|pekan)\b|mingguan|weekly")),
+    ("year", re.compile(r"(per|/|\bse)\s*(tahun|thn|year|yr|annum)\b|tahunan|yearly|annual|\bp\.?a\.?\b")),
+    ("month", re.compile(r"(per|/|\bse)\s*(bulan|bln|month|mo)\b|bulanan|monthly|perbulan")),
+    ("project", re.compile(r"(per|/)\s*(proyek|project)\b|borongan")),
+]
+_UNITS = {
+    "juta": 1e6, "jt": 1e6, "jta": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6, "mil": 1e6,
+    "m": 1e6, "ribu": 1e3, "rb": 1e3, "rbu": 1e3, "k": 1e3, "thousand": 1e3,
+    "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "bn": 1e9,
+}  # fmt: skip
+_AMOUNT = re.compile(
+    r"(?P<num>\d+(?:[.,]\d+)*)\s*"
+    r"(?P<unit>juta|jta|jt|mio|millions|million|mil|miliar|milyar|billion|bn|ribu|rbu|rb|"
+    r"thousand|k|m)?(?![a-z])"
+)
+_MAX_ONLY = re.compile(r"(up to|hingga|sampai|s/d|s\.d\.?|maks|max|maximum|maksimal|kurang dari|under|<|≤)\s*(rp\.?|idr|usd|\$)?\s*$")
+_MIN_ONLY_BEFORE = re.compile(r"(lebih dari|di ?atas|minimal|minimum|min\.?|mulai|mulai dari|from|start(ing)? from|starts? at|at least|>|≥)\s*(rp\.?|idr|usd|\$)?\s*$")
+_MIN_ONLY_AFTER = re.compile(r"^\s*(\+|lebih|ke ?atas|and above|or more|above)")
+
+
+@dataclass(frozen=True)
+class Pay:
+    """A parsed salary text."""
+
+    status: str
+    amount_min: float | None = None
+    amount_max: float | None = None
+    currency: str | None = None
+    period: str | None = None
+    flags: tuple[str, ...] = ()
+
+    @property
+    def monthly_min(self) -> float | None:
+        return _monthly(self.amount_min, self.period)
+
+    @property
+    def monthly_max(self) -> float | None:
+        return _monthly(self.amount_max, self.period)
+
+    @property
+    def is_plausible(self) -> bool | None:
+        """Inside the sane monthly band; None when there is no amount or it is not in rupiah."""
+        if self.currency != "IDR" or self.status != PAY_PARSED:
+            return None
+        low, high = PLAUSIBLE_MONTHLY_IDR
+        values = [v for v in (self.monthly_min, self.monthly_max) if v is not None]
+        if not values:
+            return None
+        return all(low <= v <= high for v in values)
+
+
+def _monthly(amount: float | None, period: str | None) -> float | None:
+    if amount is None or period not in MONTHLY_FACTOR:
+        return None
+    return round(amount * MONTHLY_FACTOR[period], 2)
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number written with Indonesian or English separators.
+
+    "950.000" is 950000 (a single separator followed by exactly three digits groups thousands);
+    "4.500.000,00" is 4500000; "6,000,000" is 6000000; "4,5" and "4.5" are 4.5.
+    Returns None for forms that are not a number ("1.23.4").
+    """
+    has_dot, has_comma = "." in text, "," in text
+    if has_dot and has_comma:
+        decimal_at = max(text.rfind("."), text.rfind(","))
+        decimal_sep = text[decimal_at]
+        thousands_sep = "," if decimal_sep == "." else "."
+        whole = text[:decimal_at]
+        if decimal_sep in whole:
+            return None
+        groups = whole.split(thousands_sep)
+        if any(len(g) != 3 for g in groups[1:]):
+            return None
+        return float("".join(groups) + "." + text[decimal_at + 1 :])
+    if not (has_dot or has_comma):
+        return float(text)
+    sep = "." if has_dot else ","
+    groups = text.split(sep)
+    if len(groups) > 2:
+        if all(len(g) == 3 for g in groups[1:]):
+            return float("".join(groups))
+        return None
+    if len(groups[1]) == 3:
+        return float(groups[0] + groups[1])
+    return float(groups[0] + "." + groups[1])
+
+
+def _clean(text: str) -> str:
+    text = text.lower().replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
+    # "Rp 4.500.000,-" and "Rp 4.500.000.-": the trailing dash means "no cents".
+    text = re.sub(r"(\d)[.,]-", r"\1 ", text)
+    # "Rp. 5.000.000" - the dot after Rp is an abbreviation mark, not part of the number.
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_pay(text: str | None) -> Pay:
+    """Parse one salary text. See the module docstring for the forms understood."""
+    if text is None:
+        return Pay(PAY_MISSING)
+    clean = _clean(text)
+    if clean in _MISSING_TEXTS:
+        return Pay(PAY_MISSING)
+    currency = next((code for code, pattern in _CURRENCIES if pattern.search(clean)), None)
+    period = next((p for p, pattern in _PERIODS if pattern.search(clean)), None)
+    flags: list[str] = []
+    amounts: list[tuple[float, float | None, int, int]] = []  # value, unit, start, end
+    for match in _AMOUNT.finditer(clean):
+        value = parse_number(match.group("num"))
+        if value is None:
+            continue
+        unit = _UNITS.get(match.group("unit") or "")
+        # "per 8 jam" or "13x gaji": numbers tied to other words are not amounts.
+        tail = clean[match.end() : match.end() + 6]
+        if re.match(r"\s*(x|%|jam\b|hari\b|tahun\b|bulan\b|orang\b|hours?\b|days?\b)", tail):
+            continue
+        amounts.append((value, unit, match.start(), match.end()))
+    placeholder = next((s for s, pattern in _PLACEHOLDERS if pattern.search(clean)), None)
+    if not amounts:
+        return Pay(placeholder or PAY_UNPARSED)
+    if placeholder == PAY_NEGOTIABLE:
+        flags.append("negotiable")
+    elif placeholder == PAY_MINIMUM_WAGE:
+        flags.append("minimum_wage_mentioned")
+    if all(value == 0 for value, *_ in amounts):
+        return Pay(PAY_ZERO)
+
+    # A unit written once applies to both ends: "4,5 - 6 jt". Only small bare numbers take it,
+    # so "2.000.000 - 3 jt" keeps its first end as written.
+    units = [u for _, u, _, _ in amounts if u is not None]
+    values: list[float] = []
+    for value, unit, _, _ in amounts[:2]:
+        if unit is None and units and value < 1000:
+            unit = units[-1]
+            flags.append("unit_shared")
+        values.append(value * (unit or 1.0))
+    low = high = values[0]
+    if len(values) >= 2:
+        low, high = values[0], values[1]
+        if low > high:
+            low, high = high, low
+            flags.append("range_swapped")
+    else:
+        _, _, start, end = amounts[0]
+        if _MAX_ONLY.search(clean[:start]):
+            low = None
+        elif _MIN_ONLY_BEFORE.search(clean[:start]) or _MIN_ONLY_AFTER.match(clean[end:]):
+            high = None
+    if currency is None:
+        currency = "IDR"
+        flags.append("currency_assumed")
+    if period is None:
+        period = "month"
+        flags.append("period_assumed")
+    return Pay(PAY_PARSED, low, high, currency, period, tuple(flags))
+
+
+_PAY_SCHEMA = {
+    "salary_text": pl.String,
+    "salary_status": pl.String,
+    "salary_min": pl.Float64,
+    "salary_max": pl.Float64,
+    "salary_currency": pl.String,
+    "salary_period": pl.String,
+    "salary_monthly_min": pl.Float64,
+    "salary_monthly_max": pl.Float64,
+    "salary_is_plausible": pl.Boolean,
+    "salary_flags": pl.String,
+}
+
+
+def parse_pay_table(texts: list[str | None]) -> pl.DataFrame:
+    """Parse the given distinct texts; one row per text, columns as in the output contract."""
+    parsed = [parse_pay(t) for t in texts]
+    return pl.DataFrame(
+        {
+            "salary_text": texts,
+            "salary_status": [p.status for p in parsed],
+            "salary_min": [p.amount_min for p in parsed],
+            "salary_max": [p.amount_max for p in parsed],
+            "salary_currency": [p.currency for p in parsed],
+            "salary_period": [p.period for p in parsed],
+            "salary_monthly_min": [p.monthly_min for p in parsed],
+            "salary_monthly_max": [p.monthly_max for p in parsed],
+            "salary_is_plausible": [p.is_plausible for p in parsed],
+            "salary_flags": [";".join(p.flags) or None for p in parsed],
+        },
+        schema=_PAY_SCHEMA,
+    )
+
+
+def parse_pay_column(texts: pl.Series) -> pl.DataFrame:
+    """Parse each distinct text of a column once; join the result back on `salary_text`."""
+    distinct = texts.unique().to_list()
+    table = parse_pay_table(distinct)
+    counts = table["salary_status"].value_counts().sort("salary_status").rows()
+    log.info("pay: parsed %d distinct salary texts; statuses %s", len(distinct), counts)
+    assert not any(
+        v is not None and (math.isnan(v) or v == 0) for v in table["salary_min"].to_list()
+    ), "a parsed amount of zero or NaN must have become a placeholder status"
+    return table
