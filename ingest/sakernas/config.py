@@ -148,9 +148,6 @@ def load_round_config(name_or_path: str | Path) -> RoundConfig:
         raise RoundConfigError(
             f"{path}: `industry.scheme` {industry_scheme!r} is not one of {INDUSTRY_SCHEMES}"
         )
-    design = spec.get("design") or {}
-    if bool(design.get("strata")) != bool(design.get("psu")) and design.get("psu"):
-        log.debug("%s: PSU without strata; one stratum per province is assumed", path)
     config = RoundConfig(round_id=str(spec["round_id"]), period=period, source=path, spec=spec)
     log.debug("loaded round mapping %s (period %s) from %s", config.round_id, period, path)
     return config

@@ -11,6 +11,7 @@ Harmonised person-level schema (one row per person, `HARMONISED_SCHEMA` below):
 |---|---|
 | period, round_id | survey round (`2020-08`) and the mapping that produced the row |
 | is_synthetic | true for generator output |
+| se_method | how standard errors are computed for this round (from the mapping's `design`) |
 | source_file, source_row | where the row came from (1-based row number) |
 | person_key | the round's own person identifier (no names; not personal data) |
 | province_code, regency_code | BPS codes as text (`15`, `1501`) |
@@ -47,6 +48,7 @@ HARMONISED_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String(),
     "round_id": pl.String(),
     "is_synthetic": pl.Boolean(),
+    "se_method": pl.String(),
     "source_file": pl.String(),
     "source_row": pl.Int64(),
     "person_key": pl.String(),
@@ -352,6 +354,7 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
         pl.lit(config.period).alias("period"),
         pl.lit(config.round_id).alias("round_id"),
         pl.lit(config.is_synthetic).alias("is_synthetic"),
+        pl.lit(config.se_method).alias("se_method"),
         pl.lit(source_file).alias("source_file"),
         pl.col("source_row"),
         person_key.alias("person_key"),

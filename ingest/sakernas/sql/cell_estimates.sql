@@ -1,0 +1,147 @@
+-- One row per period x area x breakdown cell: weighted estimates and their Taylor-linearised
+-- variances. Reads the PSU-level table `sakernas_psu_cells` (psu_cells.sql) for one period.
+-- Parameters: $period; $with_national, $with_province, $with_regency (booleans, which area
+-- levels the round is representative for); $regency_dims (breakdown dimensions published at
+-- regency level).
+
+with
+
+design as (
+
+    select stratum_id, count(distinct psu_id) as n_psu
+    from sakernas_persons_input
+    where period = $period
+    group by stratum_id
+
+),
+
+psu as (
+
+    select * from sakernas_psu_cells
+
+),
+
+by_area as (
+
+    select 'national' as area_level, '00' as area_code, * from psu where $with_national
+    union all
+    select 'province' as area_level, province_code as area_code, * from psu where $with_province
+    union all
+    select 'regency' as area_level, regency_code as area_code, * from psu
+    where $with_regency and regency_code is not null and list_contains($regency_dims, dim)
+
+),
+
+by_stratum as (
+
+    select
+        a.period,
+        a.area_level,
+        a.area_code,
+        a.dim,
+        a.value,
+        a.stratum_id,
+        any_value(d.n_psu) as n_psu,
+        sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
+        sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
+        sum(n_hours) as n_hours,
+        sum(pop) as pop, sum(pop * pop) as pop_2,
+        sum(lf) as lf, sum(lf * lf) as lf_2,
+        sum(emp) as emp, sum(emp * emp) as emp_2,
+        sum(unemp) as unemp, sum(unemp * unemp) as unemp_2,
+        sum(under) as under, sum(under * under) as under_2,
+        sum(unemp * lf) as unemp_lf,
+        sum(lf * pop) as lf_pop,
+        sum(under * emp) as under_emp,
+        sum(earn_w) as earn_w, sum(earn_w * earn_w) as earn_w_2,
+        sum(earn_s) as earn_s, sum(earn_s * earn_s) as earn_s_2,
+        sum(earn_s * earn_w) as earn_sw, sum(earn_ss) as earn_ss,
+        sum(hours_w) as hours_w, sum(hours_w * hours_w) as hours_w_2,
+        sum(hours_s) as hours_s, sum(hours_s * hours_s) as hours_s_2,
+        sum(hours_s * hours_w) as hours_sw
+    from by_area as a
+    inner join design as d on a.stratum_id = d.stratum_id
+    group by a.period, a.area_level, a.area_code, a.dim, a.value, a.stratum_id
+
+),
+
+with_cell_totals as (
+
+    select
+        *,
+        sum(pop) over cell as cell_pop,
+        sum(lf) over cell as cell_lf,
+        sum(emp) over cell as cell_emp,
+        sum(unemp) over cell as cell_unemp,
+        sum(under) over cell as cell_under,
+        sum(earn_w) over cell as cell_earn_w,
+        sum(earn_s) over cell as cell_earn_s,
+        sum(hours_w) over cell as cell_hours_w,
+        sum(hours_s) over cell as cell_hours_s
+    from by_stratum
+    window cell as (partition by period, area_level, area_code, dim, value)
+
+),
+
+ratios as (
+
+    select
+        *,
+        cell_unemp / nullif(cell_lf, 0) as r_tpt,
+        cell_lf / nullif(cell_pop, 0) as r_tpak,
+        cell_under / nullif(cell_emp, 0) as r_under,
+        cell_earn_s / nullif(cell_earn_w, 0) as r_earn,
+        cell_hours_s / nullif(cell_hours_w, 0) as r_hours
+    from with_cell_totals
+
+),
+
+final as (
+
+    select
+        period,
+        area_level,
+        area_code,
+        dim,
+        value,
+        count(*) as n_strata,
+        sum(n_psu) as n_psu,
+        sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
+        sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
+        sum(n_hours) as n_hours,
+        any_value(cell_pop) as pop,
+        any_value(cell_lf) as lf,
+        any_value(cell_emp) as emp,
+        any_value(cell_unemp) as unemp,
+        any_value(cell_under) as under,
+        any_value(r_tpt) as tpt,
+        any_value(r_tpak) as tpak,
+        any_value(r_under) as under_rate,
+        any_value(r_earn) as earn_mean,
+        any_value(r_hours) as hours_mean,
+        sum(sakernas_var_total(n_psu, pop, pop_2)) as pop_var,
+        sum(sakernas_var_total(n_psu, lf, lf_2)) as lf_var,
+        sum(sakernas_var_total(n_psu, emp, emp_2)) as emp_var,
+        sum(sakernas_var_total(n_psu, unemp, unemp_2)) as unemp_var,
+        sum(sakernas_var_total(n_psu, under, under_2)) as under_var,
+        sum(sakernas_var_ratio(n_psu, unemp, lf, unemp_2, lf_2, unemp_lf, r_tpt, cell_lf))
+            as tpt_var,
+        sum(sakernas_var_ratio(n_psu, lf, pop, lf_2, pop_2, lf_pop, r_tpak, cell_pop))
+            as tpak_var,
+        sum(sakernas_var_ratio(n_psu, under, emp, under_2, emp_2, under_emp, r_under, cell_emp))
+            as under_rate_var,
+        sum(sakernas_var_ratio(
+            n_psu, earn_s, earn_w, earn_s_2, earn_w_2, earn_sw, r_earn, cell_earn_w
+        )) as earn_mean_var,
+        sum(sakernas_var_ratio(
+            n_psu, hours_s, hours_w, hours_s_2, hours_w_2, hours_sw, r_hours, cell_hours_w
+        )) as hours_mean_var,
+        -- Weighted population variance of earnings in the cell, for the median's design effect.
+        sum(earn_ss) / nullif(any_value(cell_earn_w), 0) - any_value(r_earn) * any_value(r_earn)
+            as earn_pop_var
+    from ratios
+    group by period, area_level, area_code, dim, value
+
+)
+
+select * from final

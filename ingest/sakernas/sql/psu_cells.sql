@@ -1,0 +1,112 @@
+-- One row per period x PSU x breakdown cell: weighted totals and sample counts of every quantity
+-- the indicators need. Breakdown dimensions are grouping sets, so the persons are read once.
+-- Job dimensions (occupation, sector, status) exist only for the employed; rows where they are
+-- null because the person is not employed are dropped by the caller's filter on `value`.
+-- Parameter: $period.
+
+with
+
+persons as (
+
+    select
+        period,
+        stratum_id,
+        psu_id,
+        province_code,
+        regency_code,
+        weight,
+        sex,
+        age_group,
+        coalesce(education_level, 'unknown') as education,
+        is_in_labour_force,
+        is_employed,
+        is_unemployed,
+        is_underemployed,
+        case when is_employed then
+            case when occupation_digits >= 1 then left(occupation_code, 1) else 'unknown' end
+        end as occ1,
+        case when is_employed then
+            case when occupation_digits >= 2 then left(occupation_code, 2) else 'unknown' end
+        end as occ2,
+        case when is_employed then
+            case when occupation_digits >= 3 then left(occupation_code, 3) else 'unknown' end
+        end as occ3,
+        case when is_employed then
+            case when occupation_digits >= 4 then left(occupation_code, 4) else 'unknown' end
+        end as occ4,
+        case when is_employed then coalesce(industry_sector17, 'unknown') end as kbli_sector,
+        case when is_employed then coalesce(status_in_employment, 'unknown') end as status,
+        case when is_employee then earnings_monthly_idr end as earnings,
+        case when is_employed then hours_main_job_week end as hours
+    from sakernas_persons_input
+    where period = $period and age >= 15
+
+),
+
+final as (
+
+    select
+        period,
+        stratum_id,
+        psu_id,
+        province_code,
+        regency_code,
+        case
+            when grouping(sex) = 0 then 'sex'
+            when grouping(age_group) = 0 then 'age_group'
+            when grouping(education) = 0 then 'education'
+            when grouping(occ1) = 0 then 'occ1'
+            when grouping(occ2) = 0 then 'occ2'
+            when grouping(occ3) = 0 then 'occ3'
+            when grouping(occ4) = 0 then 'occ4'
+            when grouping(kbli_sector) = 0 then 'kbli_sector'
+            when grouping(status) = 0 then 'status'
+            else 'total'
+        end as dim,
+        case
+            when grouping(sex) = 0 then sex
+            when grouping(age_group) = 0 then age_group
+            when grouping(education) = 0 then education
+            when grouping(occ1) = 0 then occ1
+            when grouping(occ2) = 0 then occ2
+            when grouping(occ3) = 0 then occ3
+            when grouping(occ4) = 0 then occ4
+            when grouping(kbli_sector) = 0 then kbli_sector
+            when grouping(status) = 0 then status
+            else 'total'
+        end as value,
+        count(*) as n_pop,
+        sum(weight) as pop,
+        count(*) filter (where is_in_labour_force) as n_lf,
+        coalesce(sum(weight) filter (where is_in_labour_force), 0) as lf,
+        count(*) filter (where is_employed) as n_emp,
+        coalesce(sum(weight) filter (where is_employed), 0) as emp,
+        count(*) filter (where is_unemployed) as n_unemp,
+        coalesce(sum(weight) filter (where is_unemployed), 0) as unemp,
+        count(*) filter (where is_underemployed) as n_under,
+        coalesce(sum(weight) filter (where is_underemployed), 0) as under,
+        count(earnings) as n_earn,
+        coalesce(sum(weight) filter (where earnings is not null), 0) as earn_w,
+        coalesce(sum(weight * earnings), 0) as earn_s,
+        coalesce(sum(weight * earnings * earnings), 0) as earn_ss,
+        count(hours) as n_hours,
+        coalesce(sum(weight) filter (where hours is not null), 0) as hours_w,
+        coalesce(sum(weight * hours), 0) as hours_s
+    from persons
+    group by grouping sets (
+        (period, stratum_id, psu_id, province_code, regency_code),
+        (period, stratum_id, psu_id, province_code, regency_code, sex),
+        (period, stratum_id, psu_id, province_code, regency_code, age_group),
+        (period, stratum_id, psu_id, province_code, regency_code, education),
+        (period, stratum_id, psu_id, province_code, regency_code, occ1),
+        (period, stratum_id, psu_id, province_code, regency_code, occ2),
+        (period, stratum_id, psu_id, province_code, regency_code, occ3),
+        (period, stratum_id, psu_id, province_code, regency_code, occ4),
+        (period, stratum_id, psu_id, province_code, regency_code, kbli_sector),
+        (period, stratum_id, psu_id, province_code, regency_code, status)
+    )
+
+)
+
+select * from final
+where value is not null
