@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both set up the locked environment
 # first, so a clean clone needs nothing installed by hand beyond Python 3.11 and make.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -20,7 +20,7 @@ $(UV):
 
 # The environment is re-synced whenever the lock file changes.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen
+	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python $(PYTHON)
 	$(VENV)/bin/lmis setup
 	touch $@
 

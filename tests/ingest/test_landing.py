@@ -1,0 +1,111 @@
+"""Landing of delimited files: every row is loaded or quarantined, with the reason named."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from ingest.landing import LandingError, land_csv_file, land_source, snake_case
+from ingest.sources import source_by_name
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_snake_case_keeps_survey_variable_names_whole():
+    assert snake_case("salaryMin") == "salary_min"
+    assert snake_case("Job ID") == "job_id"
+    assert snake_case("SMA/SMK/STM") == "sma_smk_stm"
+    assert snake_case("R13B_KBJI2") == "r13b_kbji2"
+    assert snake_case("isClassified") == "is_classified"
+
+
+def test_jobstreet_sample_loads_every_row_as_text():
+    spec = source_by_name("jobstreet")
+    loaded, quarantined, accounting = land_csv_file(spec, FIXTURES / "jobstreet_sample.csv")
+    assert accounting == {
+        "source": "jobstreet",
+        "source_file": "jobstreet_sample.csv",
+        "rows_read": 5,
+        "rows_loaded": 5,
+        "rows_quarantined": 0,
+    }
+    assert quarantined == []
+    assert all(isinstance(value, str) for value in loaded[0].values() if value != loaded[0]["_source_row"])
+    assert loaded[0]["_source_row"] == 2
+
+
+def test_shifted_header_extract_is_quarantined_with_file_row_and_field():
+    # Regression: the April 2022 JobStreet extract has an extra header column, so every value
+    # from `employment` on sits one column to the left of its name.
+    spec = source_by_name("jobstreet")
+    loaded, quarantined, accounting = land_csv_file(
+        spec, FIXTURES / "jobstreet_shifted_header.csv"
+    )
+    assert loaded == []
+    assert accounting["rows_read"] == 3
+    assert accounting["rows_quarantined"] == 3
+    first = quarantined[0]
+    assert first["source_file"] == "jobstreet_shifted_header.csv"
+    assert first["source_row"] == 2
+    assert first["field"] == "id"
+    assert first["reason_code"] == "invalid_id"
+    assert "values may be shifted" in first["reason"]
+    assert "company_description" in first["reason"]
+    assert '"job_title"' in first["raw_record"]
+
+
+def test_missing_required_column_quarantines_every_row(tmp_path):
+    path = tmp_path / "dealls_no_url.csv"
+    path.write_text("job_title,job_location\nAdmin,Jakarta Barat\nKasir,Bekasi\n")
+    loaded, quarantined, accounting = land_csv_file(source_by_name("dealls"), path)
+    assert loaded == []
+    assert [q["reason_code"] for q in quarantined] == ["missing_column", "missing_column"]
+    assert "job_department" in quarantined[0]["reason"]
+    assert accounting["rows_read"] == accounting["rows_quarantined"] == 2
+
+
+def test_row_with_wrong_field_count_is_quarantined_and_others_load(tmp_path):
+    header = (FIXTURES / "jobstreet_sample.csv").read_text().splitlines()[0]
+    good = (FIXTURES / "jobstreet_sample.csv").read_text().splitlines()[1]
+    path = tmp_path / "ragged.csv"
+    path.write_text(f"{header}\n{good}\nonly,three,fields\n")
+    loaded, quarantined, _ = land_csv_file(source_by_name("jobstreet"), path)
+    assert len(loaded) == 1
+    assert quarantined[0]["reason_code"] == "field_count"
+    assert quarantined[0]["source_row"] == 3
+
+
+def test_file_in_another_encoding_fails_naming_the_file(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("job_title,job_location\nKaryawan Café,Jakarta\n".encode("latin-1"))
+    with pytest.raises(LandingError, match="latin1.csv.*not valid utf-8-sig"):
+        land_csv_file(source_by_name("dealls"), path)
+
+
+def test_empty_file_fails_naming_the_file(tmp_path):
+    path = tmp_path / "empty.csv.gz"
+    with gzip.open(path, "wt") as handle:
+        handle.write("")
+    with pytest.raises(LandingError, match="empty.csv.gz.*empty"):
+        land_csv_file(source_by_name("jobstreet"), path)
+
+
+def test_codes_keep_their_leading_zeros():
+    spec = source_by_name("kbji2014_structure")
+    result = land_source(spec, Path(__file__).parents[2] / "data")
+    codes = set(result.loaded["kbji_code"].to_list())
+    assert {"0", "01", "011", "0111"} <= codes
+
+
+def test_source_accounting_balances_across_files():
+    spec = source_by_name("jobstreet")
+    result = land_source(
+        spec, FIXTURES, paths=[FIXTURES / "jobstreet_sample.csv",
+                               FIXTURES / "jobstreet_shifted_header.csv"]
+    )
+    assert result.rows_read == 8
+    assert result.rows_loaded == 5
+    assert result.rows_quarantined == 3
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined
