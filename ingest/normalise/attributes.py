@@ -20,47 +20,45 @@ import polars as pl
 EDUCATION_LEVELS = ["sd", "smp", "sma_smk", "d1", "d2", "d3", "d4", "s1", "s2", "s3"]
 EDUCATION_RANK = {level: rank for rank, level in enumerate(EDUCATION_LEVELS, start=1)}
 
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-_EDUCATION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("sd", re.compile(r"\bsd\b|sekolah dasar|elementary school")),
-    ("smp", re.compile(r"\bsmp\b|\bsltp\b|\bmts\b|junior high")),
+_EDUCATION_PATTERNS: list[tuple[str, str]] = [
+    ("sd", r"\bsd\b|sekolah dasar|elementary school"),
+    ("smp", r"\bsmp\b|\bsltp\b|\bmts\b|junior high"),
     (
         "sma_smk",
-        re.compile(
-            r"\bsma\b|\bsmk\b|\bstm\b|\bslta\b|\bsmu\b|\bsmea\b|\bman\b(?=\s*/)|"
-            r"high school|vocational school|sekolah menengah atas"
-        ),
+        r"\bsma\b|\bsmk\b|\bstm\b|\bslta\b|\bsmu\b|\bsmea\b|high school|vocational school|"
+        r"sekolah menengah atas",
     ),
-    ("diploma", re.compile(r"\bd\s?-?\s?(1|2|3|4|i{1,3}|iv)\b|diploma\s*-?\s*(1|2|3|4|i{1,3}|iv)?\b")),
+    # A bare "diploma" does not say which: it counts as the lowest, D1.
+    ("d1", r"\bd\s?-?\s?(?:1|i)\b|diploma\s*-?\s*(?:1|i)\b|diploma\b\s*(?:[^1-4ivx\s]|$)"),
+    ("d2", r"\bd\s?-?\s?(?:2|ii)\b|diploma\s*-?\s*(?:2|ii)\b"),
+    ("d3", r"\bd\s?-?\s?(?:3|iii)\b|diploma\s*-?\s*(?:3|iii)\b"),
+    ("d4", r"\bd\s?-?\s?(?:4|iv)\b|diploma\s*-?\s*(?:4|iv)\b"),
     (
         "s1",
-        re.compile(
-            r"\bs\s?-?\s?1\b|sarjana|bachelor|undergraduate|\bstrata\s?-?\s?(1|satu)\b|"
-            r"\bs\.(kom|e|t|h|psi|ak|si|pd|ikom|sos|farm|ked)\b|\bbsc\b|\bb\.sc\b"
-        ),
+        r"\bs\s?-?\s?1\b|sarjana|bachelor|undergraduate|\bstrata\s?-?\s?(?:1|satu)\b|"
+        r"\bs\.(?:kom|e|t|h|psi|ak|si|pd|ikom|sos|farm|ked)\b|\bbsc\b|\bb\.sc\b",
     ),
-    ("s2", re.compile(r"\bs\s?-?\s?2\b|master'?s? degree|\bmaster of\b|magister|\bmba\b|postgraduate|\bmsc\b")),
-    ("s3", re.compile(r"\bs\s?-?\s?3\b|doktoral|doctoral|doctorate|\bph\.?\s?d\b")),
+    ("s2", r"\bs\s?-?\s?2\b|master'?s? degree|\bmaster of\b|magister|\bmba\b|postgraduate|\bmsc\b"),
+    ("s3", r"\bs\s?-?\s?3\b|doktoral|doctoral|doctorate|\bph\.?\s?d\b"),
 ]
+
+
+def education_level_expr(text: pl.Expr) -> pl.Expr:
+    """Vectorised: the lowest education level a text mentions (Rust regex, one pass per level)."""
+    lower = text.str.to_lowercase()
+    expr = pl.lit(None, dtype=pl.String)
+    # Built from the top of the ladder down, so the lowest level mentioned wins.
+    for level, pattern in reversed(_EDUCATION_PATTERNS):
+        expr = pl.when(lower.str.contains(pattern)).then(pl.lit(level)).otherwise(expr)
+    return expr
 
 
 def parse_education(text: str | None) -> str | None:
     """Lowest education level mentioned, or None."""
     if not text:
         return None
-    clean = text.lower()
-    found: list[str] = []
-    for level, pattern in _EDUCATION_PATTERNS:
-        for match in pattern.finditer(clean):
-            if level != "diploma":
-                found.append(level)
-                continue
-            digit = next((g for g in match.groups() if g), None)
-            digit = _ROMAN.get(digit, digit) if digit else "1"
-            found.append(f"d{digit}")
-    if not found:
-        return None
-    return min(found, key=EDUCATION_RANK.__getitem__)
+    frame = pl.DataFrame({"t": [text]}, schema={"t": pl.String})
+    return frame.select(education_level_expr(pl.col("t")))[0, 0]
 
 
 _EXPERIENCE_WORD = re.compile(r"pengalaman|berpengalaman|experience|experienced|exp\b")
@@ -68,7 +66,7 @@ _YEARS = re.compile(
     r"(?P<min>\d{1,2})\s*(?P<plus>\+)?\s*(?:(?:-|–|s/d|sampai|hingga|to)\s*(?P<max>\d{1,2})\s*)?"
     r"(?:tahun|thn|th\b|years?|yrs?)"
 )
-_AGE_WORD = re.compile(r"(usia|umur|age|berusia)\W*(\w+\W+){0,2}$")
+_AGE_WORD = re.compile(r"\b(usia|umur|age|berusia)\b")
 _FRESH = re.compile(
     r"fresh ?grad|lulusan baru|tanpa pengalaman|tidak (perlu|harus) berpengalaman|"
     r"no experience (is )?(needed|required)|terbuka untuk (fresh|lulusan)"
@@ -84,7 +82,8 @@ def parse_experience(text: str | None) -> tuple[float | None, float | None]:
         window_start = max(0, word.start() - 40)
         window = clean[window_start : word.end() + 60]
         for match in _YEARS.finditer(window):
-            if _AGE_WORD.search(window[: match.start()]):
+            # "usia maksimal 30 tahun": a number right after an age word is an age.
+            if _AGE_WORD.search(window[max(0, match.start() - 20) : match.start()]):
                 continue
             low = float(match["min"])
             high = float(match["max"]) if match["max"] else None
@@ -98,90 +97,89 @@ def parse_experience(text: str | None) -> tuple[float | None, float | None]:
     return None, None
 
 
-EMPLOYMENT_TYPES: list[tuple[str, re.Pattern[str]]] = [
-    ("full_time", re.compile(r"full[ _-]?time|penuh waktu|karyawan tetap|\bpermanent\b|\btetap\b")),
-    ("part_time", re.compile(r"part[ _-]?time|paruh waktu|\bparuh\b")),
-    ("contract", re.compile(r"\bcontract|\bkontrak|\bpkwt\b")),
-    ("temporary", re.compile(r"temporary|temporer|\bsementara\b")),
-    ("internship", re.compile(r"\bintern(ship)?\b|\bmagang\b|praktik kerja|\bpkl\b")),
-    ("freelance", re.compile(r"free[ _-]?lance|pekerja lepas|\blepas\b")),
-    ("casual", re.compile(r"\bcasual\b|\bkasual\b|harian lepas|daily worker")),
+EMPLOYMENT_TYPES: list[tuple[str, str]] = [
+    ("full_time", r"full[ _-]?time|penuh waktu|karyawan tetap|\bpermanent\b|\btetap\b"),
+    ("part_time", r"part[ _-]?time|paruh waktu|\bparuh\b"),
+    ("contract", r"\bcontract|\bkontrak|\bpkwt\b"),
+    ("temporary", r"temporary|temporer|\bsementara\b"),
+    ("internship", r"\bintern(?:ship)?\b|\bmagang\b|praktik kerja|\bpkl\b"),
+    ("freelance", r"free[ _-]?lance|pekerja lepas|\blepas\b"),
+    ("casual", r"\bcasual\b|\bkasual\b|harian lepas|daily worker"),
 ]
+
+
+def employment_types_expr(text: pl.Expr) -> pl.Expr:
+    """Vectorised: employment types named in a text, `;`-joined in the order they appear."""
+    # camelCase labels such as "fullTime" become "full time".
+    lower = text.str.replace_all(r"([a-z])([A-Z])", "$1 $2").str.to_lowercase()
+    found = pl.concat_list(
+        [
+            pl.struct(position=lower.str.find(pattern), kind=pl.lit(kind))
+            for kind, pattern in EMPLOYMENT_TYPES
+        ]
+    )
+    ordered = found.list.eval(
+        pl.element().sort_by(pl.element().struct.field("position"), nulls_last=True)
+    ).list.eval(
+        pl.element().filter(pl.element().struct.field("position").is_not_null()).struct.field("kind")
+    )
+    return pl.when(ordered.list.len() > 0).then(ordered.list.join(";"))
 
 
 def parse_employment_types(text: str | None) -> list[str]:
     """Employment types named in a text, in the order they appear."""
     if not text:
         return []
-    # camelCase labels such as "fullTime" become "full time".
-    clean = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower()
-    hits = []
-    for kind, pattern in EMPLOYMENT_TYPES:
-        match = pattern.search(clean)
-        if match:
-            hits.append((match.start(), kind))
-    return [kind for _, kind in sorted(hits)]
+    frame = pl.DataFrame({"t": [text]}, schema={"t": pl.String})
+    joined = frame.select(employment_types_expr(pl.col("t")))[0, 0]
+    return joined.split(";") if joined else []
 
 
-_ARRANGEMENTS: list[tuple[str, re.Pattern[str]]] = [
-    ("hybrid", re.compile(r"\bhybrid\b|\bhibrid\b")),
+_ARRANGEMENTS: list[tuple[str, str]] = [
+    ("hybrid", r"\bhybrid\b|\bhibrid\b"),
     (
         "remote",
-        re.compile(
-            r"\bremote\b|jarak jauh|\bwfh\b|work from home|kerja dari rumah|\bwfa\b|"
-            r"work from anywhere"
-        ),
+        r"\bremote\b|jarak jauh|\bwfh\b|work from home|kerja dari rumah|\bwfa\b|"
+        r"work from anywhere",
     ),
-    ("on_site", re.compile(r"on[ -]?site|\bwfo\b|work from office|kerja di kantor")),
+    ("on_site", r"on[ -]?site|\bwfo\b|work from office|kerja di kantor"),
 ]
+
+
+def work_arrangement_expr(text: pl.Expr) -> pl.Expr:
+    """Vectorised: on_site, hybrid or remote; hybrid wins when several are named."""
+    lower = text.str.to_lowercase()
+    expr = pl.lit(None, dtype=pl.String)
+    for arrangement, pattern in reversed(_ARRANGEMENTS):
+        expr = pl.when(lower.str.contains(pattern)).then(pl.lit(arrangement)).otherwise(expr)
+    return expr
 
 
 def parse_work_arrangement(text: str | None) -> str | None:
     """on_site, hybrid or remote when a text says so; hybrid wins when several are named."""
     if not text:
         return None
-    clean = text.lower()
-    for arrangement, pattern in _ARRANGEMENTS:
-        if pattern.search(clean):
-            return arrangement
-    return None
+    frame = pl.DataFrame({"t": [text]}, schema={"t": pl.String})
+    return frame.select(work_arrangement_expr(pl.col("t")))[0, 0]
 
 
 def attribute_table(texts: list[str | None], kind: str) -> pl.DataFrame:
     """Parse distinct texts of one kind ("education", "experience", "employment", "arrangement")."""
+    frame = pl.DataFrame({"_text": texts}, schema={"_text": pl.String})
+    text = pl.col("_text")
     if kind == "education":
-        levels = [parse_education(t) for t in texts]
-        return pl.DataFrame(
-            {"_text": texts, "education_level": levels},
-            schema={"_text": pl.String, "education_level": pl.String},
-        )
-    if kind == "experience":
-        pairs = [parse_experience(t) for t in texts]
-        return pl.DataFrame(
-            {
-                "_text": texts,
-                "experience_min_years": [p[0] for p in pairs],
-                "experience_max_years": [p[1] for p in pairs],
-            },
-            schema={
-                "_text": pl.String,
-                "experience_min_years": pl.Float64,
-                "experience_max_years": pl.Float64,
-            },
-        )
+        return frame.with_columns(education_level=education_level_expr(text))
     if kind == "employment":
-        types = [parse_employment_types(t) for t in texts]
-        return pl.DataFrame(
-            {
-                "_text": texts,
-                "employment_type": [t[0] if t else None for t in types],
-                "employment_types": [";".join(t) or None for t in types],
-            },
-            schema={"_text": pl.String, "employment_type": pl.String, "employment_types": pl.String},
+        types = employment_types_expr(text)
+        return frame.with_columns(employment_types=types).with_columns(
+            employment_type=pl.col("employment_types").str.split(";").list.first()
         )
     if kind == "arrangement":
-        return pl.DataFrame(
-            {"_text": texts, "work_arrangement": [parse_work_arrangement(t) for t in texts]},
-            schema={"_text": pl.String, "work_arrangement": pl.String},
+        return frame.with_columns(work_arrangement=work_arrangement_expr(text))
+    if kind == "experience":
+        pairs = [parse_experience(t) for t in texts]
+        return frame.with_columns(
+            experience_min_years=pl.Series([p[0] for p in pairs], dtype=pl.Float64),
+            experience_max_years=pl.Series([p[1] for p in pairs], dtype=pl.Float64),
         )
     raise ValueError(f"unknown attribute kind {kind!r}")
