@@ -39,8 +39,21 @@ FEATURE_NAMES = (
     [f"best_{g}" for g in GROUPS]
     + [f"second_{g}" for g in GROUPS]
     + ["ads_vote", "ads_exact", "any_exact", "ads_log_count", "category_best", "category_vote"]
-    + ["n_groups", "best_overall"]
+    + ["n_groups", "best_overall", "role_best", "role_ads", "role_missing"]
 )
+ROLE_WORDS = frozenset(
+    """manager head director chief supervisor coordinator leader lead foreman officer executive
+    staff admin clerk assistant helper analyst specialist engineer technician operator mechanic
+    developer programmer designer consultant advisor teacher lecturer tutor instructor trainer
+    driver courier cashier nurse doctor accountant auditor architect draftsman writer editor
+    representative agent promoter collector surveyor inspector cook chef waiter barista cleaner
+    security guard receptionist secretary translator interpreter host therapist pharmacist
+    midwife scientist researcher trainee crew worker labourer attendant keeper controller
+    planner estimator merchandiser tailor welder electrician carpenter painter photographer
+    videographer creator strategist associate counsellor counselor psychologist lawyer buyer
+    dentist veterinarian""".split()
+)
+"""Words naming the kind of worker; a neighbour that lacks the query's role words is weaker."""
 
 
 @dataclass
@@ -97,6 +110,7 @@ class TitleIndex:
         self.kbji4 = np.asarray(rows.kbji4)
         self.key = np.asarray(rows.key)
         self.text = np.asarray(rows.text)
+        self.words = [frozenset(text.split()) for text in rows.text]
 
     def neighbours(
         self, queries: list[str], exclude_keys: list[str | None] | None = None
@@ -150,6 +164,7 @@ def _collect(
     feature_rows: list[list[float]] = []
     for q, query_text in enumerate(queries):
         per_code: dict[str, dict[str, float]] = {}
+        query_roles = ROLE_WORDS.intersection(query_text.split())
         for group in GROUPS:
             for rank in range(NEIGHBOURS_PER_GROUP):
                 row = title_hits.index[group][q, rank]
@@ -164,6 +179,11 @@ def _collect(
                     stats[best_key] = sim
                 elif sim > stats.get(second_key, 0.0):
                     stats[second_key] = sim
+                neighbour_words = index.words[row]
+                if query_roles.issubset(neighbour_words):
+                    stats["role_best"] = max(stats.get("role_best", 0.0), sim)
+                    if group == "ads":
+                        stats["role_ads"] = max(stats.get("role_ads", 0.0), sim)
                 if group == "ads" and rank < 10:
                     stats["ads_vote"] = stats.get("ads_vote", 0.0) + sim
                 if query_text and index.text[row] == query_text:
@@ -193,6 +213,7 @@ def _collect(
             stats["ads_log_count"] = float(np.log1p(ads_counts.get(code, 0)))
             stats["n_groups"] = float(sum(stats.get(f"best_{g}", 0.0) > 0 for g in GROUPS))
             stats["best_overall"] = max(stats.get(f"best_{g}", 0.0) for g in GROUPS)
+            stats["role_missing"] = float(stats.get("role_best", 0.0) == 0.0 and bool(query_roles))
             query_numbers.append(q)
             codes.append(code)
             feature_rows.append([stats.get(name, 0.0) for name in FEATURE_NAMES])
@@ -205,7 +226,8 @@ def _expand(features: np.ndarray) -> np.ndarray:
     best = features[:, [FEATURE_NAMES.index(f"best_{g}") for g in GROUPS]]
     exact = features[:, [FEATURE_NAMES.index("ads_exact")]]
     vote = features[:, [FEATURE_NAMES.index("ads_vote")]]
-    return np.hstack([features, best**2, best[:, :1] * vote, exact * best[:, :1]])
+    role = features[:, [FEATURE_NAMES.index("role_best"), FEATURE_NAMES.index("role_ads")]]
+    return np.hstack([features, best**2, best[:, :1] * vote, exact * best[:, :1], role**2])
 
 
 @dataclass

@@ -1,0 +1,200 @@
+"""Public API of the occupation coder: free-text job titles to KBJI 2014 and ISCO-08.
+
+`code_titles(df)` takes a frame with `id`, `title` and optionally `category` (and other context
+columns, which are carried but not used yet) and returns one row per input row:
+
+| column | meaning |
+|---|---|
+| id | the input id (as text) |
+| kbji4 | KBJI 2014 unit group, 4 digits as text; null when the title has no usable words |
+| isco08 | ISCO-08 unit group from the KBJI-ISCO crosswalk |
+| confidence | calibrated probability (0-1) that `kbji4` is right |
+| kbji4_alt1, kbji4_alt2 | the next two candidates |
+| is_auto_coded | confidence >= the threshold; the rest should go to a human coder |
+| title_normalised | the normalised title that was coded |
+| kbji4_title | Indonesian title of the unit group |
+
+Each distinct (normalised title, normalised category) is coded once, so a million postings with
+a few tens of thousands of distinct titles cost the same as those titles.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from ingest.occupations.build import context_text, load_model
+from ingest.occupations.model import OccupationModel
+from ingest.occupations.references import kbji_unit_groups
+
+log = logging.getLogger(__name__)
+
+DEFAULT_AUTO_CODE_THRESHOLD = 0.8
+"""Confidence at or above which a code is accepted without review (see the model card)."""
+CLI_COLUMNS = ["id", "kbji4", "isco08", "confidence", "kbji4_alt1", "kbji4_alt2", "is_auto_coded"]
+OUTPUT_SCHEMA = {
+    "id": pl.String,
+    "kbji4": pl.String,
+    "isco08": pl.String,
+    "confidence": pl.Float64,
+    "kbji4_alt1": pl.String,
+    "kbji4_alt2": pl.String,
+    "is_auto_coded": pl.Boolean,
+    "title_normalised": pl.String,
+    "kbji4_title": pl.String,
+}
+QUARANTINE_SCHEMA = {
+    "row_number": pl.Int64,
+    "id": pl.String,
+    "field": pl.String,
+    "reason": pl.String,
+    "raw_value": pl.String,
+}
+
+
+@dataclass
+class CodingResult:
+    """Coded rows (one per input row) and the rows that could not be coded, with reasons."""
+
+    coded: pl.DataFrame
+    quarantine: pl.DataFrame
+
+
+class OccupationCoder:
+    """A loaded model plus the KBJI lookups; reuse one instance for many calls."""
+
+    def __init__(
+        self,
+        model: OccupationModel | None = None,
+        auto_code_threshold: float = DEFAULT_AUTO_CODE_THRESHOLD,
+    ) -> None:
+        self.model = model or load_model()
+        self.auto_code_threshold = auto_code_threshold
+        units = kbji_unit_groups()
+        self.isco_of = dict(units.select("kbji4", "isco08").iter_rows())
+        self.title_of = dict(units.select("kbji4", "title_id").iter_rows())
+
+    def code(self, df: pl.DataFrame) -> CodingResult:
+        """Code every row of `df` (columns `id`, `title`, optional `category`)."""
+        missing = [c for c in ("id", "title") if c not in df.columns]
+        if missing:
+            raise ValueError(f"code_titles: input lacks required column(s) {missing}")
+        normaliser = self.model.normaliser
+        frame = df.select(
+            pl.col("id").cast(pl.String),
+            pl.col("title").cast(pl.String),
+            (pl.col("category").cast(pl.String) if "category" in df.columns else pl.lit(None))
+            .cast(pl.String)
+            .alias("category"),
+        ).with_row_index("row_number", offset=1)
+        frame = frame.with_columns(
+            pl.col("title")
+            .fill_null("")
+            .map_elements(normaliser.normalise, return_dtype=pl.String)
+            .alias("title_normalised"),
+            pl.col("category")
+            .fill_null("")
+            .map_elements(lambda c: context_text(c, normaliser), return_dtype=pl.String)
+            .alias("context_normalised"),
+        )
+        distinct = (
+            frame.filter(pl.col("title_normalised") != "")
+            .select("title_normalised", "context_normalised")
+            .unique(maintain_order=True)
+        )
+        coded_distinct = self._code_distinct(distinct)
+        log.info(
+            "coded %d rows through %d distinct (title, category) pairs",
+            frame.height,
+            distinct.height,
+        )
+        coded = frame.join(
+            coded_distinct, on=["title_normalised", "context_normalised"], how="left"
+        ).sort("row_number")
+        coded = coded.with_columns(
+            pl.col("confidence").fill_null(0.0),
+            pl.col("is_auto_coded").fill_null(False),
+        )
+        quarantine = self._quarantine(frame)
+        return CodingResult(coded.select(list(OUTPUT_SCHEMA)), quarantine)
+
+    def _code_distinct(self, distinct: pl.DataFrame) -> pl.DataFrame:
+        titles = distinct["title_normalised"].to_list()
+        contexts = distinct["context_normalised"].to_list()
+        prediction = self.model.rank(titles, contexts)
+        first, second, third, raw = [], [], [], []
+        for codes, probabilities in zip(prediction.codes, prediction.probabilities, strict=True):
+            padded = (codes + [None, None, None])[:3]
+            first.append(padded[0])
+            second.append(padded[1])
+            third.append(padded[2])
+            raw.append(probabilities[0] if probabilities else 0.0)
+        confidence = self.model.confidence(np.asarray(raw, dtype=np.float64))
+        confidence = np.where(np.asarray([c is None for c in first]), 0.0, confidence)
+        return distinct.with_columns(
+            pl.Series("kbji4", first, dtype=pl.String),
+            pl.Series("kbji4_alt1", second, dtype=pl.String),
+            pl.Series("kbji4_alt2", third, dtype=pl.String),
+            pl.Series("confidence", np.round(confidence, 4), dtype=pl.Float64),
+        ).with_columns(
+            pl.col("kbji4").replace_strict(self.isco_of, default=None).alias("isco08"),
+            pl.col("kbji4").replace_strict(self.title_of, default=None).alias("kbji4_title"),
+            (pl.col("confidence") >= self.auto_code_threshold).alias("is_auto_coded"),
+        )
+
+    @staticmethod
+    def _quarantine(frame: pl.DataFrame) -> pl.DataFrame:
+        empty_title = frame.filter(pl.col("title_normalised") == "").select(
+            pl.col("row_number").cast(pl.Int64),
+            "id",
+            pl.lit("title").alias("field"),
+            pl.when(pl.col("title").is_null() | (pl.col("title").str.strip_chars() == ""))
+            .then(pl.lit("title_missing"))
+            .otherwise(pl.lit("title_has_no_job_words"))
+            .alias("reason"),
+            pl.col("title").alias("raw_value"),
+        )
+        missing_id = frame.filter(pl.col("id").is_null() | (pl.col("id") == "")).select(
+            pl.col("row_number").cast(pl.Int64),
+            "id",
+            pl.lit("id").alias("field"),
+            pl.lit("id_missing").alias("reason"),
+            pl.col("id").alias("raw_value"),
+        )
+        duplicated = frame.filter(pl.col("id").is_duplicated() & pl.col("id").is_not_null()).select(
+            pl.col("row_number").cast(pl.Int64),
+            "id",
+            pl.lit("id").alias("field"),
+            pl.lit("id_duplicated").alias("reason"),
+            pl.col("id").alias("raw_value"),
+        )
+        return pl.concat([empty_title, missing_id, duplicated]).sort("row_number")
+
+
+_DEFAULT_CODER: OccupationCoder | None = None
+
+
+def default_coder() -> OccupationCoder:
+    """A process-wide coder built from the cached model (built on first use)."""
+    global _DEFAULT_CODER
+    if _DEFAULT_CODER is None:
+        _DEFAULT_CODER = OccupationCoder()
+    return _DEFAULT_CODER
+
+
+def code_titles(
+    df: pl.DataFrame, auto_code_threshold: float | None = None
+) -> pl.DataFrame:
+    """One row per input row with kbji4, isco08, confidence, alternatives and the auto-code
+    decision (see the module docstring). Rows without a usable title get null codes and
+    confidence 0; use `OccupationCoder.code` to get them as quarantine records too."""
+    coder = default_coder()
+    result = coder.code(df).coded
+    if auto_code_threshold is not None:
+        result = result.with_columns(
+            (pl.col("confidence") >= auto_code_threshold).alias("is_auto_coded")
+        )
+    return result
