@@ -170,7 +170,7 @@ def _resolve(index: RegionIndex, chain: dict[str, Any]) -> RegionMatch:
 
 
 def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, Any]:
-    """One staging row from a job-detail API `data` object (raises ValueError/KeyError if unusable)."""
+    """One staging row from a job-detail API `data` object; ValueError/KeyError if unusable."""
     vacancy_id = data["id"]
     if not vacancy_id:
         raise KeyError("id")
@@ -436,7 +436,8 @@ def read_karirhub_rss(path: Path = RSS_FILE, index: RegionIndex | None = None) -
         if guid is None:
             quarantine.append(quarantine_record(
                 "karirhub_rss", path.name, position, "guid", "missing_id",
-                f"{path.name} item {position}: no guid", {"title": item.findtext("title")}))  # fmt: skip
+                f"{path.name} item {position}: no guid",
+                {"title": item.findtext("title")}))  # fmt: skip
             continue
         categories = {c.get("domain"): clean_text(c.text) for c in item.findall("category")}
         heading = _H2.search(item.findtext(_CONTENT) or "")

@@ -64,7 +64,7 @@ def squash(name: str) -> str:
 
 
 def split_regency_name(name: str) -> tuple[str | None, str]:
-    """('Kota' | 'Kabupaten' | None, squashed bare name) from 'KAB. BOGOR', 'Kota Bogor', 'BOGOR'."""
+    """(kind, squashed bare name): 'KAB. BOGOR' -> ('Kabupaten', 'BOGOR'), 'BOGOR' -> (None, …)."""
     text = name.strip()
     match = _KIND_PREFIX.match(text)
     if not match:
