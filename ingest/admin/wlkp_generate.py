@@ -25,6 +25,7 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,22 +80,27 @@ DEFAULT_COLUMN_ORDER = tuple(IDENTITY_COLUMNS) + tuple(COUNT_COLUMNS)
 class _Reference:
     regencies: list[Any]
     weights: list[float]
-    districts: dict[str, list[str]]
+    districts: dict[str, list[tuple[str, str]]]
+    """Kemendagri regency code -> [(6-digit district code, district name)]."""
     kbli_by_section: dict[str, list[str]]
 
 
-def _load_reference(index: RegionIndex) -> _Reference:
+@lru_cache(maxsize=2)
+def load_synthetic_reference(index: RegionIndex) -> _Reference:
+    """Regencies weighted by population, their districts, and KBLI classes by section."""
     wilayah = DATA_DIR / "reference" / "wilayah"
     population: dict[str, float] = {}
     with open(wilayah / "kemendagri_2025_penduduk_luas.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["level"] == "2":
                 population[row["kode_kemendagri"].replace(".", "")] = float(row["penduduk_total"])
-    districts: dict[str, list[str]] = {}
+    districts: dict[str, list[tuple[str, str]]] = {}
     with gzip.open(wilayah / "kemendagri_2025_wilayah_all_levels.csv.gz", "rt") as handle:
         for row in csv.DictReader(handle):
             if row["level"] == "3":
-                districts.setdefault(row["parent_code"].replace(".", ""), []).append(row["nama"])
+                districts.setdefault(row["parent_code"].replace(".", ""), []).append(
+                    (row["kode_kemendagri"].replace(".", ""), row["nama"])
+                )
     kbli: dict[str, list[str]] = {}
     with open(DATA_DIR / "reference" / "kbli2020" / "kbli2020_structure.csv") as handle:
         for row in csv.DictReader(handle):
@@ -159,7 +165,7 @@ def generate_wlkp_rows(
 ) -> list[dict[str, Any]]:
     """Detail rows (one per company × jabatan) with true values; dates are `datetime.date`."""
     rng = random.Random(seed)
-    reference = _load_reference(index or region_index())
+    reference = load_synthetic_reference(index or region_index())
     sections = list(vocab.SECTION_WEIGHTS)
     section_weights = list(vocab.SECTION_WEIGHTS.values())
     rows: list[dict[str, Any]] = []
@@ -176,7 +182,9 @@ def generate_wlkp_rows(
         founded = dt.date(rng.randint(1975, year - 1), rng.randint(1, 12), rng.randint(1, 28))
         month = rng.choice(list(months))
         reported = dt.date(year, month, rng.randint(1, 28))
-        district = rng.choice(reference.districts.get(regency.regency_code_kemendagri, ["-"]))
+        _, district = rng.choice(
+            reference.districts.get(regency.regency_code_kemendagri, [("", "-")])
+        )
         manager = _person_name(rng)
         email_user = manager.lower().replace(" ", ".")
         titles = list(vocab.JABATAN_BY_SECTION.get(section, ())) + list(vocab.JABATAN_COMMON)
