@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ingest.normalise import places
+
 log = logging.getLogger(__name__)
 
 DUPLICATE = "duplicate"
@@ -73,9 +75,17 @@ _TITLE_SYNONYMS = [
 # Words that advertise rather than describe the job.
 _TITLE_NOISE = (
     r"\b(urgent|urgently|dibutuhkan|dicari|lowongan|loker|hiring|segera|needed|wanted|"
-    r"pria|wanita|male|female|l/p|m/f|cewek|cowok|new|baru|immediate|join|our|team|di|at|"
+    r"l/p|m/f|new|baru|immediate|join|our|team|di|at|"
     r"untuk|for|and|dan|the|of|a|an|&|-|/)\b"
 )
+# Title words that make two otherwise similar titles two positions: level, sex, role rank.
+DISCRIMINATING_TITLE_WORDS = [
+    "senior", "junior", "lead", "leader", "head", "principal", "chief", "manager", "supervisor",
+    "coordinator", "koordinator", "assistant", "intern", "internship", "trainee", "apprentice",
+    "apprenticeship", "director", "officer", "executive", "specialist", "analyst", "kepala",
+    "male", "female", "pria", "wanita", "cewek", "cowok", "i", "ii", "iii", "iv", "1", "2", "3",
+    "solo", "jabodetabek", "jakarta", "bandung", "surabaya",
+]  # fmt: skip
 _COMPANY_NOISE = (
     r"\b(pt|cv|tbk|persero|ud|pd|perum|koperasi|inc|ltd|limited|llc|co|corp|corporation|"
     r"company|indonesia|group|grup|the)\b"
@@ -83,8 +93,8 @@ _COMPANY_NOISE = (
 
 
 def _title_tokens(title: pl.Expr) -> pl.Expr:
-    text = title.str.to_lowercase().str.replace_all(r"\([^)]*\)|\[[^\]]*\]", " ")
-    text = text.str.replace_all(r"[^a-z0-9/&]+", " ")
+    # Bracketed words stay: they often name the place or shift ("(Gresik)", "(Malang)").
+    text = title.str.to_lowercase().str.replace_all(r"[^a-z0-9/&]+", " ")
     for pattern, replacement in _TITLE_SYNONYMS:
         text = text.str.replace_all(pattern, replacement)
     text = text.str.replace_all(_TITLE_NOISE, " ")
@@ -95,6 +105,15 @@ def _company_tokens(company: pl.Expr) -> pl.Expr:
     text = company.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ")
     text = text.str.replace_all(_COMPANY_NOISE, " ")
     return text.str.split(" ").list.eval(pl.element().filter(pl.element().str.len_chars() > 0))
+
+
+def _place_base(name: pl.Expr) -> pl.Expr:
+    """'Kabupaten Tangerang' and 'Tangerang' -> 'tangerang': the name without its kind."""
+    text = name.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ")
+    text = text.str.replace_all(
+        r"\b(kabupaten|kab|kota|administrasi|adm|regency|city|district|kodya)\b", " "
+    )
+    return text.str.replace_all(r"\s+", " ").str.strip_chars()
 
 
 def _canonical_url(url: pl.Expr) -> pl.Expr:
@@ -129,6 +148,20 @@ def _minhash(descriptions: pl.Series, size: int) -> pl.DataFrame:
     return distinct.with_row_index("_doc").join(signature, on="_doc", how="left").drop("_doc")
 
 
+def _place_words() -> list[str]:
+    """Every word of a province or regency name: in a title, they name the job's area."""
+    gaz = places.default_gazetteer()
+    names = [r.name for r in gaz.regencies.values()] + [p.name for p in gaz.provinces.values()]
+    words = set()
+    generic = {"kabupaten", "kota", "administrasi", "kepulauan", "daerah", "khusus", "ibukota",
+               "istimewa", "raya", "dan", "kep"}  # fmt: skip
+    for name in names:
+        for word in places.normalise_place_name(name).split(" "):
+            if len(word) > 2 and word not in generic:
+                words.add(word)
+    return sorted(words)
+
+
 def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -> pl.DataFrame:
     """The per-posting keys the linker compares; one row per input row, in order."""
     settings = settings or LinkerSettings()
@@ -154,6 +187,10 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
         pay_min=col("salary_monthly_min", pl.Float64),
         pay_max=col("salary_monthly_max", pl.Float64),
         employment=col("employment_type"),
+        place_name=pl.when(col("regency_code").is_not_null())
+        .then(_place_base(col("regency_name")))
+        .otherwise(_place_base(col("location_text").str.split(",").list.first())),
+        location_text=col("location_text").str.to_lowercase().str.strip_chars(),
     ).with_columns(
         title_key=pl.col("title_tokens").list.join(" "),
         company_key=pl.col("company_tokens").list.join(" "),
@@ -234,12 +271,19 @@ def _jaccard(left: str, right: str) -> pl.Expr:
 
 
 def score_pairs(
-    features: pl.DataFrame, pairs: pl.DataFrame, settings: LinkerSettings
+    features: pl.DataFrame,
+    pairs: pl.DataFrame,
+    settings: LinkerSettings,
+    keep_rejected: bool = False,
 ) -> pl.DataFrame:
-    """Evidence, score, decision and duplicate type for each candidate pair."""
+    """Evidence, score, decision and duplicate type for each candidate pair.
+
+    Pairs scoring below `uncertain_score` are dropped unless `keep_rejected` (for evaluation).
+    """
     keep = [
         "_row", "posting_id", "source", "source_posting_id", "title_tokens", "company_tokens",
         "title_key", "company_key", "url_key", "province", "regency", "location_status",
+        "place_name", "location_text",
         "description_key", "event_date", "posted_date", "pay_min", "pay_max", "employment",
         *[f"mh{i}" for i in range(settings.minhash_size)],
     ]  # fmt: skip
@@ -264,6 +308,14 @@ def score_pairs(
     )
     both_regency = pl.col("regency_a").is_not_null() & pl.col("regency_b").is_not_null()
     both_province = pl.col("province_a").is_not_null() & pl.col("province_b").is_not_null()
+    status_a, status_b = pl.col("location_status_a"), pl.col("location_status_b")
+    same_name = (pl.col("place_name_a") == pl.col("place_name_b")).fill_null(False)
+    # A name that is both a kabupaten and a kota ("Tangerang") can only be the regency of the
+    # same name; against any other regency it is another place.
+    ambiguous_vs_named = (
+        ((status_a == "ambiguous") & (status_b.is_in(["ambiguous", "regency"])))
+        | ((status_b == "ambiguous") & (status_a.is_in(["ambiguous", "regency"])))
+    )
     location = (
         pl.when(both_regency & (pl.col("regency_a") == pl.col("regency_b")))
         .then(pl.lit("same_regency"))
@@ -271,16 +323,15 @@ def score_pairs(
         .then(pl.lit("different"))
         .when(both_province & (pl.col("province_a") != pl.col("province_b")))
         .then(pl.lit("different"))
-        .when(
-            both_province
-            & pl.col("regency_a").is_null()
-            & pl.col("regency_b").is_null()
-            & (pl.col("location_status_a") == pl.col("location_status_b"))
-        )
-        .then(pl.lit("same_province"))
+        .when(ambiguous_vs_named & ~same_name)
+        .then(pl.lit("different"))
+        .when(ambiguous_vs_named & (status_a == status_b))
+        .then(pl.lit("same_place_name"))
+        .when(both_province & (pl.col("location_text_a") == pl.col("location_text_b")))
+        .then(pl.lit("same_place_name"))
         .when(both_province)
         .then(pl.lit("compatible"))
-        .when(pl.col("location_status_a") == pl.col("location_status_b"))
+        .when(status_a == status_b)
         .then(pl.lit("same_status"))
         .otherwise(pl.lit("unknown"))
     )
@@ -288,7 +339,15 @@ def score_pairs(
     pay_diff = (pl.col("pay_min_a") - pl.col("pay_min_b")).abs() / pl.max_horizontal(
         "pay_min_a", "pay_min_b"
     )
+    discriminating = pl.Series(DISCRIMINATING_TITLE_WORDS + _place_words()).implode()
+    title_difference = pl.col("title_tokens_a").list.set_symmetric_difference(
+        pl.col("title_tokens_b")
+    )
     scored = joined.with_columns(
+        # A word of rank, sex or place, or a reference number, in one title only.
+        titles_conflict=title_difference.list.eval(
+            pl.element().is_in(discriminating) | pl.element().str.contains(r"\d{3,}")
+        ).list.any(),
         same_source_id=same_id,
         same_url=same_url,
         title_similarity=_jaccard("title_tokens_a", "title_tokens_b").fill_null(0.0),
@@ -305,7 +364,8 @@ def score_pairs(
     )
     text = pl.col("text_similarity").fill_null(pl.col("title_similarity"))
     raw_score = (
-        0.5 * pl.col("title_similarity") + 0.2 * pl.col("employer_similarity") + 0.3 * text
+        0.55 * pl.col("title_similarity") + 0.2 * pl.col("employer_similarity") + 0.25 * text
+        - pl.when(pl.col("titles_conflict")).then(0.35).otherwise(0.0)
         - pl.when(pl.col("pay_agrees") == False).then(0.15).otherwise(0.0)  # noqa: E712
         - pl.when(pl.col("employment_conflict")).then(0.10).otherwise(0.0)
     )
@@ -322,7 +382,9 @@ def score_pairs(
         .round(4)
     )
     scored = scored.with_columns(score=score)
-    certain_place = pl.col("location_relation").is_in(["same_regency", "same_province", "same_status"])
+    certain_place = pl.col("location_relation").is_in(
+        ["same_regency", "same_place_name", "same_status"]
+    )
     decision = (
         pl.when(pl.col("score") >= settings.accept_score)
         .then(pl.when(certain_place | identity).then(pl.lit(DUPLICATE)).otherwise(pl.lit(UNCERTAIN)))
@@ -347,8 +409,12 @@ def score_pairs(
         .then(pl.lit("full"))
         .otherwise(pl.lit("semantic"))
     )
-    scored = scored.with_columns(decision=decision).filter(pl.col("decision").is_not_null())
-    scored = scored.with_columns(duplicate_type=dup_type)
+    scored = scored.with_columns(decision=decision)
+    if not keep_rejected:
+        scored = scored.filter(pl.col("decision").is_not_null())
+    scored = scored.with_columns(
+        duplicate_type=pl.when(pl.col("decision").is_not_null()).then(dup_type)
+    )
     return scored.select(
         posting_id_a=pl.col("posting_id_a"),
         posting_id_b=pl.col("posting_id_b"),
