@@ -158,7 +158,9 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                     ", ".join(missing),
                 )
             known = set(spec.required_columns) | set(spec.optional_columns)
-            unexpected = [] if spec.extra_columns_allowed else [c for c in columns if c not in known]
+            unexpected = (
+                [] if spec.extra_columns_allowed else [c for c in columns if c not in known]
+            )
             if unexpected:
                 log.warning(
                     "%s: %s has column(s) not in the expected layout: %s",
@@ -174,7 +176,11 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                 if len(values) != len(columns):
                     quarantined.append(
                         _quarantine_row(
-                            spec, path, line, "*", "field_count",
+                            spec,
+                            path,
+                            line,
+                            "*",
+                            "field_count",
                             f"{path.name} row {line}: {len(values)} fields, header has "
                             f"{len(columns)}",
                             values,
@@ -185,7 +191,11 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                 if missing:
                     quarantined.append(
                         _quarantine_row(
-                            spec, path, line, missing[0], "missing_column",
+                            spec,
+                            path,
+                            line,
+                            missing[0],
+                            "missing_column",
                             f"{path.name}: header lacks required column(s) {', '.join(missing)}",
                             record,
                         )
@@ -196,7 +206,11 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                     check, value = failure
                     quarantined.append(
                         _quarantine_row(
-                            spec, path, line, check.field, check.reason_code,
+                            spec,
+                            path,
+                            line,
+                            check.field,
+                            check.reason_code,
                             f"{path.name} row {line} field {check.field}: {check.description} "
                             f"(got {value[:60]!r})"
                             + (
@@ -248,7 +262,9 @@ def resolve_files(spec: SourceSpec, data_dir: Path) -> list[Path]:
     return paths
 
 
-def land_source(spec: SourceSpec, data_dir: Path, paths: Iterable[Path] | None = None) -> LandingResult:
+def land_source(
+    spec: SourceSpec, data_dir: Path, paths: Iterable[Path] | None = None
+) -> LandingResult:
     """Land every file of a source; the result's accounting always balances."""
     all_loaded: list[dict] = []
     all_quarantined: list[dict] = []

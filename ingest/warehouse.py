@@ -60,9 +60,7 @@ def write_landing(
         con.unregister("landed_rows")
         con.execute("delete from raw.quarantine where source = ?", [spec.name])
         con.register("quarantined_rows", quarantined.to_arrow())
-        con.execute(
-            "insert into raw.quarantine by name select * from quarantined_rows"
-        )
+        con.execute("insert into raw.quarantine by name select * from quarantined_rows")
         con.unregister("quarantined_rows")
         con.register("audit_rows", audit.to_arrow())
         con.execute("insert into raw.load_audit by name select * from audit_rows")

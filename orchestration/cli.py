@@ -21,7 +21,9 @@ log = logging.getLogger("lmis")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lmis",
-        description="Indonesian labour-market data warehouse (Sakernas, WLKP, Karirhub, vacancies).",
+        description=(
+            "Indonesian labour-market data warehouse: Sakernas, WLKP, Karirhub, vacancies."
+        ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

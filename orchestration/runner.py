@@ -56,15 +56,31 @@ def summarise_run(run_id: str) -> bool:
     for source, files, read, loaded, quarantined in per_source:
         ok = read == loaded + quarantined
         balanced = balanced and ok
-        log.info("  %-40s %6d %10d %10d %12d%s", source, files, read, loaded, quarantined,
-                 "" if ok else "  ROWS DO NOT BALANCE")
+        log.info(
+            "  %-40s %6d %10d %10d %12d%s",
+            source,
+            files,
+            read,
+            loaded,
+            quarantined,
+            "" if ok else "  ROWS DO NOT BALANCE",
+        )
     for source, reason, count, first_file in reasons:
-        log.warning("  quarantined %d rows of %s (%s), e.g. in %s; see raw.quarantine",
-                    count, source, reason, first_file)
+        log.warning(
+            "  quarantined %d rows of %s (%s), e.g. in %s; see raw.quarantine",
+            count,
+            source,
+            reason,
+            first_file,
+        )
     if not per_source:
         log.error("this run landed no source")
         return False
     published = sorted(settings.MARTS_DIR.glob("*.parquet"))
-    log.info("%d parquet marts in %s; reports in %s", len(published), settings.MARTS_DIR,
-             settings.REPORTS_DIR)
+    log.info(
+        "%d parquet marts in %s; reports in %s",
+        len(published),
+        settings.MARTS_DIR,
+        settings.REPORTS_DIR,
+    )
     return balanced

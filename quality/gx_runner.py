@@ -50,14 +50,16 @@ class SuiteOutcome:
     @property
     def failed_errors(self) -> list[ExpectationOutcome]:
         return [
-            o for o in self.outcomes
+            o
+            for o in self.outcomes
             if not o.success and not o.engine_error and o.severity == "error"
         ]
 
     @property
     def failed_warnings(self) -> list[ExpectationOutcome]:
         return [
-            o for o in self.outcomes
+            o
+            for o in self.outcomes
             if not o.success and not o.engine_error and o.severity != "error"
         ]
 
@@ -69,15 +71,22 @@ class SuiteOutcome:
     def summary(self) -> str:
         parts = [f"{self.suite_name}: {len(self.outcomes)} expectations on {self.rows} rows"]
         for outcome in self.engine_errors:
-            parts.append(f"ENGINE ERROR {outcome.expectation_type}({outcome.column}): "
-                         f"{outcome.engine_error}")
+            parts.append(
+                f"ENGINE ERROR {outcome.expectation_type}({outcome.column}): {outcome.engine_error}"
+            )
         for outcome in self.failed_errors + self.failed_warnings:
             parts.append(
                 f"{outcome.severity.upper()} {outcome.expectation_type}({outcome.column}) failed"
-                + (f", {outcome.unexpected_percent:.2f}% unexpected"
-                   if outcome.unexpected_percent is not None else "")
-                + (f", observed {outcome.observed_value}"
-                   if outcome.observed_value is not None else "")
+                + (
+                    f", {outcome.unexpected_percent:.2f}% unexpected"
+                    if outcome.unexpected_percent is not None
+                    else ""
+                )
+                + (
+                    f", observed {outcome.observed_value}"
+                    if outcome.observed_value is not None
+                    else ""
+                )
             )
         return "; ".join(parts)
 
@@ -118,8 +127,11 @@ def validate_dataframe(frame: pd.DataFrame, suite_definition: dict) -> SuiteOutc
             isinstance(v, dict) and v.get("raised_exception") for v in exception.values()
         )
         message = exception.get("exception_message") or next(
-            (v.get("exception_message") for v in exception.values()
-             if isinstance(v, dict) and v.get("exception_message")),
+            (
+                v.get("exception_message")
+                for v in exception.values()
+                if isinstance(v, dict) and v.get("exception_message")
+            ),
             None,
         )
         details = item.result or {}

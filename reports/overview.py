@@ -39,10 +39,16 @@ TEXT = {
         "vacancies_by_province": "Lowongan menurut provinsi (kode BPS)",
         "vacancies_by_source": "Lowongan menurut sumber",
         "vacancies_by_occupation": "Lowongan menurut golongan pokok KBJI 2014",
-        "not_coded": "Lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean jabatan berjalan.",
+        "not_coded": (
+            "Lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean jabatan "
+            "berjalan."
+        ),
         "postings": "Jumlah lowongan",
         "sex": {"1": "Laki-laki", "2": "Perempuan"},
-        "source_note": "Sumber: Sakernas BPS (data mikro publik), papan lowongan JobStreet, Loker.id, Dealls. SE/RSE belum dihitung.",
+        "source_note": (
+            "Sumber: Sakernas BPS (data mikro publik), papan lowongan JobStreet, Loker.id, "
+            "Dealls. SE/RSE belum dihitung."
+        ),
         "persons": "Orang",
         "no_data": "Tidak ada data.",
     },
@@ -67,10 +73,16 @@ TEXT = {
         "vacancies_by_province": "Vacancies by province (BPS code)",
         "vacancies_by_source": "Vacancies by source",
         "vacancies_by_occupation": "Vacancies by KBJI 2014 major group",
-        "not_coded": "Vacancies are not yet coded to KBJI 2014; this chart appears once occupation coding runs.",
+        "not_coded": (
+            "Vacancies are not yet coded to KBJI 2014; this chart appears once occupation "
+            "coding runs."
+        ),
         "postings": "Postings",
         "sex": {"1": "Male", "2": "Female"},
-        "source_note": "Sources: BPS Sakernas (public-use microdata); JobStreet, Loker.id and Dealls job boards. SE/RSE not yet computed.",
+        "source_note": (
+            "Sources: BPS Sakernas (public-use microdata); JobStreet, Loker.id and Dealls job "
+            "boards. SE/RSE not yet computed."
+        ),
         "persons": "Persons",
         "no_data": "No data.",
     },
@@ -88,8 +100,9 @@ def _read_mart(marts_dir: Path, name: str) -> pl.DataFrame:
 
 def _figure_html(figure: go.Figure, include_script: bool) -> str:
     figure.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 60})
-    return figure.to_html(full_html=False, include_plotlyjs=include_script,
-                          config={"displaylogo": False})
+    return figure.to_html(
+        full_html=False, include_plotlyjs=include_script, config={"displaylogo": False}
+    )
 
 
 def _format_value(indicator: str, value: float) -> str:
@@ -143,17 +156,20 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     by_regency = tpt.filter(pl.col("area_level") == "regency", pl.col("breakdown") == "total")
     if by_regency.height:
         by_regency = by_regency.sort("value", descending=True)
-        figure = go.Figure(go.Bar(x=by_regency["area_code"].to_list(),
-                                  y=by_regency["value"].to_list()))
+        figure = go.Figure(
+            go.Bar(x=by_regency["area_code"].to_list(), y=by_regency["value"].to_list())
+        )
         figure.update_layout(title=f"{text['tpt_by_regency']}, {latest_period}")
         figure.update_xaxes(type="category", title="BPS")
         figure.update_yaxes(title="%")
         add_figure(figure)
 
-    by_sex_age = tpt.filter(pl.col("area_level") == "province",
-                            pl.col("breakdown").str.starts_with("age_group="))
-    by_sex = tpt.filter(pl.col("area_level") == "province",
-                        pl.col("breakdown").str.starts_with("sex="))
+    by_sex_age = tpt.filter(
+        pl.col("area_level") == "province", pl.col("breakdown").str.starts_with("age_group=")
+    )
+    by_sex = tpt.filter(
+        pl.col("area_level") == "province", pl.col("breakdown").str.starts_with("sex=")
+    )
     if by_sex_age.height or by_sex.height:
         labels = [text["sex"].get(b.split("=")[1], b) for b in by_sex["breakdown"].to_list()]
         labels += [b.split("=")[1] for b in by_sex_age["breakdown"].to_list()]
@@ -171,10 +187,12 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         pl.col("period") == latest_period,
     ).sort("breakdown")
     if employed_kbji.height:
-        figure = go.Figure(go.Bar(
-            x=[b.split("=")[1] for b in employed_kbji["breakdown"].to_list()],
-            y=employed_kbji["value"].to_list(),
-        ))
+        figure = go.Figure(
+            go.Bar(
+                x=[b.split("=")[1] for b in employed_kbji["breakdown"].to_list()],
+                y=employed_kbji["value"].to_list(),
+            )
+        )
         figure.update_layout(title=f"{text['employed_by_kbji']}, {latest_period}")
         figure.update_xaxes(type="category", title="KBJI 2014")
         figure.update_yaxes(title=text["persons"])
@@ -198,8 +216,9 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         figure = go.Figure()
         for source in sorted(by_province["source"].unique().to_list()):
             part = by_province.filter(pl.col("source") == source)
-            figure.add_bar(name=source, x=part["province_bps_code"].to_list(),
-                           y=part["len"].to_list())
+            figure.add_bar(
+                name=source, x=part["province_bps_code"].to_list(), y=part["len"].to_list()
+            )
         figure.update_layout(barmode="stack", title=text["vacancies_by_province"])
         figure.update_xaxes(type="category", categoryorder="category ascending", title="BPS")
         figure.update_yaxes(title=text["postings"])

@@ -6,7 +6,6 @@ load: the Great Expectations suite `quality/suites/raw_<table>.json`, the row ac
 run (read = loaded + quarantined), and a volume check against the previous run.
 """
 
-
 import logging
 
 import dagster as dg
@@ -23,8 +22,11 @@ log = logging.getLogger(__name__)
 VOLUME_DROP_TOLERANCE = 0.5
 """A load with fewer than half the rows of the previous run fails its volume check."""
 
-GROUP_BY_SOURCE_KIND = {"vacancies": VACANCY_SOURCES, "labour_force": SAKERNAS_SOURCES,
-                        "reference": REFERENCE_SOURCES}
+GROUP_BY_SOURCE_KIND = {
+    "vacancies": VACANCY_SOURCES,
+    "labour_force": SAKERNAS_SOURCES,
+    "reference": REFERENCE_SOURCES,
+}
 
 
 def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
@@ -65,8 +67,12 @@ def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
     asset_key = dg.AssetKey(["raw", spec.table])
     suite_name = f"raw_{spec.table}"
 
-    @dg.asset_check(asset=asset_key, name="great_expectations_suite", blocking=True,
-                    description=f"Great Expectations suite quality/suites/{suite_name}.json.")
+    @dg.asset_check(
+        asset=asset_key,
+        name="great_expectations_suite",
+        blocking=True,
+        description=f"Great Expectations suite quality/suites/{suite_name}.json.",
+    )
     def suite_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
             frame = con.execute(f"select * from raw.{spec.table}").df()
@@ -91,8 +97,12 @@ def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
             },
         )
 
-    @dg.asset_check(asset=asset_key, name="rows_accounted", blocking=True,
-                    description="Rows read = rows loaded + rows quarantined, for this run.")
+    @dg.asset_check(
+        asset=asset_key,
+        name="rows_accounted",
+        blocking=True,
+        description="Rows read = rows loaded + rows quarantined, for this run.",
+    )
     def accounting_check(
         context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
     ) -> dg.AssetCheckResult:
@@ -120,15 +130,20 @@ def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
             metadata={"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined},
         )
 
-    @dg.asset_check(asset=asset_key, name="volume_not_dropped", blocking=True,
-                    description="Rows loaded are not empty and not below half the previous run.")
+    @dg.asset_check(
+        asset=asset_key,
+        name="volume_not_dropped",
+        blocking=True,
+        description="Rows loaded are not empty and not below half the previous run.",
+    )
     def volume_check(
         context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
     ) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
             runs = con.execute(
                 "select run_id, sum(rows_loaded) as loaded, max(loaded_at) as last_loaded_at "
-                "from raw.load_audit where source = ? group by run_id order by last_loaded_at desc limit 2",
+                "from raw.load_audit where source = ? "
+                "group by run_id order by last_loaded_at desc limit 2",
                 [spec.name],
             ).fetchall()
         run_id = context.op_execution_context.run_id
@@ -155,6 +170,8 @@ landing_assets = [
     _landing_asset(spec, group) for group, specs in GROUP_BY_SOURCE_KIND.items() for spec in specs
 ]
 landing_checks = [
-    check for specs in GROUP_BY_SOURCE_KIND.values() for spec in specs
+    check
+    for specs in GROUP_BY_SOURCE_KIND.values()
+    for spec in specs
     for check in _landing_checks(spec)
 ]

@@ -4,7 +4,6 @@ Reports read the exported parquet, never the DuckDB file, so readers never conte
 pipeline's single writer.
 """
 
-
 import os
 
 import dagster as dg
@@ -66,6 +65,4 @@ def labour_market_overview(context: dg.AssetExecutionContext) -> dg.MaterializeR
     paths = build_overview_reports(settings.MARTS_DIR, settings.REPORTS_DIR)
     for path in paths:
         context.log.info("wrote %s (%d bytes)", path, path.stat().st_size)
-    return dg.MaterializeResult(
-        metadata={"files": dg.MetadataValue.json([str(p) for p in paths])}
-    )
+    return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in paths])})

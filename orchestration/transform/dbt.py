@@ -5,7 +5,6 @@ manifest is (re)built here with `dbt parse` whenever it is missing or older than
 this keeps a clean clone and an edited model working without a separate step.
 """
 
-
 import logging
 import os
 import subprocess
@@ -59,8 +58,15 @@ def ensure_manifest() -> Path:
         return MANIFEST_PATH
     log.info("building the dbt manifest (dbt parse)")
     completed = subprocess.run(
-        [_dbt_executable(), "parse", "--quiet", "--project-dir", str(settings.DBT_PROJECT_DIR),
-         "--profiles-dir", str(settings.DBT_PROJECT_DIR)],
+        [
+            _dbt_executable(),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(settings.DBT_PROJECT_DIR),
+        ],
         cwd=settings.DBT_PROJECT_DIR,
         env=dbt_environment(),
         capture_output=True,

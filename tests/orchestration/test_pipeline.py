@@ -30,9 +30,10 @@ def _cut_csv(source: Path, target: Path, rows: int) -> None:
     opener = gzip.open if source.suffix == ".gz" else open
     target.parent.mkdir(parents=True, exist_ok=True)
     csv.field_size_limit(16 * 1024 * 1024)
-    with opener(source, "rt", encoding="utf-8-sig", newline="") as src, opener(
-        target, "wt", encoding="utf-8", newline=""
-    ) as dst:
+    with (
+        opener(source, "rt", encoding="utf-8-sig", newline="") as src,
+        opener(target, "wt", encoding="utf-8", newline="") as dst,
+    ):
         writer = csv.writer(dst)
         for index, row in enumerate(csv.reader(src)):
             if index > rows:
@@ -68,7 +69,12 @@ def pipeline_run(tmp_path_factory) -> dict:
     }
     completed = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "run"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     return {"root": root, "completed": completed}
 
@@ -101,10 +107,21 @@ def test_rows_in_equal_rows_loaded_plus_quarantined(pipeline_run):
 
 def test_labour_force_indicators_reproduce_bps_jambi_august_2020(pipeline_run):
     indicators = pl.read_parquet(pipeline_run["root"] / "marts" / "labour_force_indicators.parquet")
-    assert indicators.columns[:10] == [
-        "period", "area_level", "area_code", "breakdown", "indicator", "value", "se", "rse",
-        "reliability", "sample_persons",
-    ][: len(indicators.columns[:10])]
+    assert (
+        indicators.columns[:10]
+        == [
+            "period",
+            "area_level",
+            "area_code",
+            "breakdown",
+            "indicator",
+            "value",
+            "se",
+            "rse",
+            "reliability",
+            "sample_persons",
+        ][: len(indicators.columns[:10])]
+    )
     total = indicators.filter(
         pl.col("period") == "2020-08",
         pl.col("area_level") == "province",
@@ -120,8 +137,12 @@ def test_labour_force_indicators_reproduce_bps_jambi_august_2020(pipeline_run):
 
 def test_every_mart_is_published_as_parquet(pipeline_run):
     marts = {p.stem for p in (pipeline_run["root"] / "marts").glob("*.parquet")}
-    assert {"dim_occupation", "dim_region", "fct_vacancy_postings",
-            "labour_force_indicators"} <= marts
+    assert {
+        "dim_occupation",
+        "dim_region",
+        "fct_vacancy_postings",
+        "labour_force_indicators",
+    } <= marts
     regions = pl.read_parquet(pipeline_run["root"] / "marts" / "dim_region.parquet")
     assert regions.filter(pl.col("region_level") == "province").height == 38
     occupations = pl.read_parquet(pipeline_run["root"] / "marts" / "dim_occupation.parquet")
