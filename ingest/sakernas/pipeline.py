@@ -1,0 +1,158 @@
+"""From microdata files to the `labour_force_indicators` mart: read, harmonise, estimate, write.
+
+Small files (the real Jambi extract) go through `read_microdata` and eager harmonisation. Large
+parquet inputs (synthetic rounds, millions of rows) are harmonised lazily with polars' streaming
+engine straight to a parquet file, so the person table never has to fit in memory; DuckDB then
+reads it for the estimator.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow.parquet as pq
+
+from ingest.sakernas.config import RoundConfig, load_round_config
+from ingest.sakernas.estimate import estimate_indicators
+from ingest.sakernas.generator import SYNTHETIC_FILE_PREFIX
+from ingest.sakernas.harmonise import harmonise
+from ingest.sakernas.readers import code_text, read_microdata
+
+log = logging.getLogger(__name__)
+
+MART_NAME = "labour_force_indicators"
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    """One microdata file and the round mapping that reads it."""
+
+    path: Path
+    config: RoundConfig
+
+
+def round_mapping_for(path: Path) -> str | None:
+    """The mapping a synthetic file names in its parquet metadata, if any."""
+    if path.suffix != ".parquet":
+        return None
+    metadata = pq.read_schema(path).metadata or {}
+    mapping = metadata.get(b"lmis.round_mapping")
+    return mapping.decode() if mapping else None
+
+
+def discover_inputs(paths: Iterable[Path], round_name: str | None = None) -> list[RoundInput]:
+    """Files (or every microdata file in given folders) paired with their round mapping."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.glob(f"{SYNTHETIC_FILE_PREFIX}*.parquet"))
+        else:
+            files.append(path)
+    inputs = []
+    for file in files:
+        mapping = round_name or round_mapping_for(file)
+        if mapping is None:
+            raise ValueError(f"{file}: no round mapping known; pass one (e.g. --round 2020-08)")
+        inputs.append(RoundInput(file, load_round_config(mapping)))
+    if not inputs:
+        raise ValueError(f"no microdata files found in {[str(p) for p in paths]}")
+    return inputs
+
+
+def _text_scan(path: Path) -> pl.LazyFrame:
+    scan = pl.scan_parquet(path)
+    schema = scan.collect_schema()
+    return scan.select(code_text(pl.col(name), dtype).alias(name) for name, dtype in schema.items())
+
+
+def harmonise_inputs(inputs: list[RoundInput], persons_path: Path) -> dict[str, int]:
+    """Harmonise every input into one parquet file of persons; returns row accounting."""
+    parts: list[Path] = []
+    rows_in = persons = quarantined = 0
+    work_dir = persons_path.parent
+    for index, item in enumerate(inputs):
+        part = work_dir / f"_persons_part_{index:03d}.parquet"
+        if item.path.suffix == ".parquet":
+            frame = _text_scan(item.path)
+            result = harmonise(frame, item.config, source_file=item.path.name)
+            result.persons.sink_parquet(part)
+            count_in = pl.scan_parquet(item.path).select(pl.len()).collect().item()
+            count_quarantined = (
+                result.quarantine.select(pl.col("source_row").n_unique()).collect().item()
+            )
+        else:
+            data, _labels, _missing = read_microdata(item.path)
+            result = harmonise(data, item.config, source_file=item.path.name)
+            result.persons.write_parquet(part)
+            count_in = data.height
+            count_quarantined = result.quarantine["source_row"].n_unique()
+        count_out = pl.scan_parquet(part).select(pl.len()).collect().item()
+        if count_out + count_quarantined != count_in:
+            raise RuntimeError(
+                f"{item.path}: {count_in} rows in but {count_out} persons + "
+                f"{count_quarantined} quarantined"
+            )
+        log.info(
+            "%s (%s): %d rows -> %d persons, %d quarantined",
+            item.path.name,
+            item.config.round_id,
+            count_in,
+            count_out,
+            count_quarantined,
+        )
+        rows_in += count_in
+        persons += count_out
+        quarantined += count_quarantined
+        parts.append(part)
+    pl.scan_parquet(parts).sink_parquet(persons_path)
+    for part in parts:
+        part.unlink()
+    return {"rows_in": rows_in, "persons": persons, "quarantined": quarantined}
+
+
+def build_indicator_mart(
+    inputs: list[RoundInput],
+    out_path: Path,
+    *,
+    min_sample_persons: int = 20,
+    memory_limit: str = "1500MB",
+    threads: int = 2,
+) -> pl.DataFrame:
+    """Harmonise the inputs, estimate every indicator, write the mart parquet; return the mart."""
+    with tempfile.TemporaryDirectory(prefix="sakernas_") as tmp:
+        persons_path = Path(tmp) / "persons.parquet"
+        accounting = harmonise_inputs(inputs, persons_path)
+        con = duckdb.connect(
+            config={"memory_limit": memory_limit, "threads": threads, "temp_directory": tmp}
+        )
+        try:
+            con.read_parquet(str(persons_path)).create_view("sakernas_persons")
+            mart = estimate_indicators(
+                con, "sakernas_persons", min_sample_persons=min_sample_persons
+            )
+        finally:
+            con.close()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    table = mart.to_arrow()
+    is_synthetic = bool(mart["is_synthetic"].any())
+    metadata = {
+        b"lmis.mart": MART_NAME.encode(),
+        b"lmis.is_synthetic": b"true" if is_synthetic else b"false",
+        b"lmis.row_accounting": json.dumps(accounting).encode(),
+    }
+    pq.write_table(table.replace_schema_metadata(metadata), out_path, compression="zstd")
+    log.info(
+        "wrote %s: %d estimates (%d suppressed) from %d persons",
+        out_path,
+        mart.height,
+        int(mart["is_suppressed"].sum()),
+        accounting["persons"],
+    )
+    return mart

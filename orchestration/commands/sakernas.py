@@ -1,0 +1,74 @@
+"""`lmis sakernas`: generate SYNTHETIC Sakernas rounds and build the labour-force indicator mart.
+
+    lmis sakernas generate --rounds 2015-2024 --persons 150000 --out DIR
+    lmis sakernas indicators IN [IN ...] OUT.parquet [--round 2020-08]
+
+IN is a microdata file (any supported format; give its round mapping with --round unless it is a
+generator file, which names its mapping) or a folder of generator files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from orchestration.settings import DATA_DIR
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sakernas", help="Sakernas: synthetic rounds and the labour-force indicator mart"
+    )
+    actions = parser.add_subparsers(dest="sakernas_command", required=True, metavar="ACTION")
+
+    generate = actions.add_parser("generate", help="write SYNTHETIC Sakernas-shaped rounds")
+    generate.add_argument("--rounds", default="2015-2024", help="August rounds, e.g. 2015-2024")
+    generate.add_argument(
+        "--persons", type=int, default=150_000, help="persons in total over all rounds"
+    )
+    generate.add_argument("--out", type=Path, required=True, help="output folder")
+    generate.add_argument("--seed", type=int, default=20200815)
+    generate.add_argument(
+        "--provinces", default=None, help="comma-separated BPS province codes (default: all 38)"
+    )
+    generate.set_defaults(func=run_generate)
+
+    indicators = actions.add_parser("indicators", help="build labour_force_indicators parquet")
+    indicators.add_argument("inputs", type=Path, nargs="+", help="files or folders, then OUT")
+    indicators.add_argument("--round", dest="round_name", default=None, help="e.g. 2020-08")
+    indicators.add_argument("--min-sample-persons", type=int, default=20)
+    indicators.add_argument("--memory-limit", default="1500MB", help="DuckDB memory limit")
+    indicators.set_defaults(func=run_indicators)
+
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from ingest.sakernas.generator import generate, parse_rounds
+
+    provinces = args.provinces.split(",") if args.provinces else None
+    manifest = generate(
+        args.out, DATA_DIR, parse_rounds(args.rounds), args.persons, args.seed, provinces
+    )
+    log.info("SYNTHETIC data: %s persons in %s", manifest["persons"], args.out)
+    return 0
+
+
+def run_indicators(args: argparse.Namespace) -> int:
+    from ingest.sakernas.pipeline import build_indicator_mart, discover_inputs
+
+    if len(args.inputs) < 2:
+        log.error("give at least one input and the output parquet path")
+        return 2
+    *sources, out_path = args.inputs
+    inputs = discover_inputs(sources, args.round_name)
+    build_indicator_mart(
+        inputs,
+        out_path,
+        min_sample_persons=args.min_sample_persons,
+        memory_limit=args.memory_limit,
+    )
+    return 0
