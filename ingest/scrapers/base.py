@@ -1,0 +1,560 @@
+"""Spider base classes, one per kind of site; concrete spiders in `spiders/` only fill in details.
+
+- `LmisSpider`: what every spider shares: a stable `source`, default URLs that can be pointed at
+  another base URL (`LMIS_BASE_URL` or the `base_url` spider argument; tests use 127.0.0.1),
+  item construction with crawl provenance and encoding, request failure accounting and the
+  pagination rules of `coverage.CoverageTracker`.
+- `JsonApiSpider`: a search API answering JSON pages (JobStreet, Glints, Karirhub). Pages are
+  fetched one after another per stream, so a page that repeats is recognised before the next is
+  asked for; detail requests, when the listing lacks fields, run in parallel.
+- `HtmlListingSpider`: HTML listing pages with a next-page link and one detail page per posting
+  (Loker.id, Dealls).
+- `JsonLdPageSpider`: pages whose postings are schema.org JobPosting JSON-LD (employer career
+  pages; Dealls detail pages), read with `jsonld.read_job_postings`; unreadable blocks are kept
+  in the run's `jsonld_failures.jsonl` and counted.
+
+Pagination stops on an empty page, a short page, a page that brings nothing new (`repeated_page`),
+the site's reported total, a missing next link, or `LMIS_MAX_PAGES` (which counts as incomplete).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+
+from ingest.scrapers.coverage import CoverageTracker
+from ingest.scrapers.items import VacancyItem, new_item
+from ingest.scrapers.jsonld import JsonLdExtraction, posting_fields, read_job_postings
+from ingest.scrapers.lenient_json import LenientJSONError, loads_lenient
+from ingest.scrapers.middlewares import ENCODING_META_KEY
+from ingest.scrapers.pipelines import json_safe
+from ingest.scrapers.runpaths import RunPaths
+
+log = logging.getLogger(__name__)
+
+# Listing pages go before detail pages so pagination (and its repeat check) is never starved.
+LISTING_PRIORITY = 10
+
+
+def rebase(url: str, base_url: str | None) -> str:
+    """Replace the scheme and host of `url` by those of `base_url`, keeping path and query.
+
+    A path in `base_url` is put in front of the original path, so a fixture server can serve
+    several sites under prefixes.
+    """
+    if not base_url:
+        return url
+    base = urlsplit(base_url)
+    original = urlsplit(url)
+    path = base.path.rstrip("/") + original.path
+    return urlunsplit((base.scheme, base.netloc, path, original.query, original.fragment))
+
+
+def classify_failure(failure: Failure) -> str:
+    """A short reason code for a failed request, used in coverage counts."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, IgnoreRequest):
+        message = str(error)
+        if "robots.txt" in message:
+            return "robots_forbidden"
+        if "host not allowed" in message:
+            return "offhost_blocked"
+        if "replayed archive" in message:
+            return "not_in_archive"
+        return "ignored"
+    if isinstance(error, DNSLookupError):
+        return "dns_error"
+    if isinstance(error, TimeoutError | TCPTimedOutError):
+        return "timeout"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection_refused"
+    return type(error).__name__
+
+
+class LmisSpider(scrapy.Spider):
+    """Shared behaviour of every vacancy spider."""
+
+    source: ClassVar[str] = ""
+    default_urls: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._base_url_argument = base_url
+        self.coverage = CoverageTracker()
+        self._failure_file: IO[str] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LmisSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.base_url = spider._base_url_argument or crawler.settings.get("LMIS_BASE_URL")
+        spider.run_paths = RunPaths.from_settings(crawler.settings, cls.name)
+        spider.max_pages = crawler.settings.getint("LMIS_MAX_PAGES")
+        return spider
+
+    # -- URLs and requests -----------------------------------------------------------------
+
+    def endpoint(self, name: str) -> str:
+        """A default URL of this spider, moved to the configured base URL if there is one."""
+        return rebase(self.default_urls[name], self.base_url)
+
+    def request(
+        self,
+        url: str,
+        callback: Any,
+        *,
+        role: str,
+        key: str | None = None,
+        meta: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Request:
+        """A request whose failure is counted in coverage (role: listing, detail or feed)."""
+        request_meta = dict(meta or {})
+        request_meta.update(lmis_role=role, lmis_key=key)
+        if role in ("listing", "feed"):
+            kwargs.setdefault("priority", LISTING_PRIORITY)
+        return Request(
+            url, callback=callback, errback=self.request_failed, meta=request_meta, **kwargs
+        )
+
+    def request_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        role = request.meta.get("lmis_role", "other")
+        key = request.meta.get("lmis_key")
+        reason = classify_failure(failure)
+        self.coverage.request_failed(role, reason, key)
+        stream = request.meta.get("lmis_stream")
+        if role in ("listing", "feed") and stream:
+            self.coverage.stop(stream, f"listing_failed_{reason}")
+        self.logger.warning("%s request failed (%s): %s", role, reason, request.url)
+
+    # -- items -----------------------------------------------------------------------------
+
+    def make_item(
+        self,
+        response: Response | None,
+        *,
+        source_posting_id: Any,
+        url: str | None,
+        raw: dict[str, Any],
+        listing_url: str | None = None,
+        problems: list[str] | None = None,
+        **fields: Any,
+    ) -> VacancyItem:
+        """Build an item with the run's provenance and the encoding its page was read with."""
+        encoding = (response.meta.get(ENCODING_META_KEY) if response is not None else None) or {}
+        return new_item(
+            source=self.source,
+            source_posting_id=None if source_posting_id is None else str(source_posting_id),
+            url=url,
+            crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            crawl_date=self.run_paths.crawl_date,
+            spider=self.name,
+            run_id=self.run_paths.run_id,
+            listing_url=listing_url,
+            encoding=encoding.get("encoding"),
+            encoding_source=encoding.get("source"),
+            encoding_declared=encoding.get("declared_header"),
+            problems=list(problems or []),
+            raw=raw,
+            **fields,
+        )
+
+    def load_json(self, response: Response) -> Any:
+        """The response body as JSON, decoded with the encoding the middleware chose."""
+        text = response.text if hasattr(response, "text") else response.body.decode("utf-8")
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            value, repairs = loads_lenient(text)
+            self.crawler.stats.inc_value("lmis/json/lenient_parses")
+            self.logger.info("JSON of %s needed repairs: %s", response.url, repairs)
+            return value
+
+    # -- pagination ------------------------------------------------------------------------
+
+    def listing_page_done(
+        self,
+        stream: str,
+        page: int,
+        ids: list[str],
+        *,
+        page_size: int | None = None,
+        total: int | None = None,
+        has_more: bool | None = None,
+    ) -> tuple[list[str], bool]:
+        """Register a listing page; returns (ids new to the stream, request the next page?)."""
+        coverage = self.coverage.stream(stream)
+        if coverage.expected_total is None or coverage.page_size is None:
+            self.coverage.set_expected(stream, total, page_size)
+        new_ids, repeated = self.coverage.page_received(stream, ids)
+        stop_reason = None
+        if repeated:
+            stop_reason = "repeated_page"
+        elif not ids:
+            stop_reason = "empty_page"
+        elif has_more is False:
+            stop_reason = "no_next_page"
+        elif page_size and len(ids) < page_size:
+            stop_reason = "short_page"
+        elif coverage.expected_total is not None and coverage.listed >= coverage.expected_total:
+            stop_reason = "reached_total"
+        elif page >= self.max_pages:
+            stop_reason = "max_pages"
+        if stop_reason:
+            self.coverage.stop(stream, stop_reason)
+            self.logger.info(
+                "stream %s: stopped after page %d (%s); listed %d of %s",
+                stream,
+                page,
+                stop_reason,
+                coverage.listed,
+                coverage.expected_total,
+            )
+        return new_ids, stop_reason is None
+
+    # -- JSON-LD ---------------------------------------------------------------------------
+
+    def read_jsonld(self, response: Response) -> JsonLdExtraction:
+        """Read a page's JobPostings, counting blocks, repairs and failures in the stats."""
+        extraction = read_job_postings(response.text)
+        stats = self.crawler.stats
+        stats.inc_value("lmis/jsonld/blocks_total", extraction.blocks_total)
+        stats.inc_value("lmis/jsonld/postings", len(extraction.postings))
+        for kind, count in extraction.repairs.items():
+            stats.inc_value(f"lmis/jsonld/repairs/{kind}", count)
+        if extraction.failures:
+            stats.inc_value("lmis/jsonld/blocks_failed", len(extraction.failures))
+            self._keep_failed_blocks(response.url, extraction)
+        return extraction
+
+    def _keep_failed_blocks(self, url: str, extraction: JsonLdExtraction) -> None:
+        if self._failure_file is None:
+            self.run_paths.run_dir.mkdir(parents=True, exist_ok=True)
+            self._failure_file = self.run_paths.jsonld_failures.open("a", encoding="utf-8")
+        for failure in extraction.failures:
+            record = {
+                "url": url,
+                "block_index": failure.block_index,
+                "error": failure.error,
+                "raw_text": failure.raw_text,
+            }
+            self._failure_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.logger.warning("%s: %d JSON-LD block(s) unreadable", url, len(extraction.failures))
+
+    def jsonld_items(
+        self,
+        response: Response,
+        extraction: JsonLdExtraction,
+        posting_id: Any,
+        *,
+        listing_url: str | None = None,
+    ) -> list[VacancyItem]:
+        """Items for the postings of a page; `posting_id(identifier, index)` names each one."""
+        items = []
+        for index, posting in enumerate(extraction.postings):
+            fields, problems = posting_fields(posting.node)
+            identifier = fields.pop("identifier")
+            posting_url = fields.pop("posting_url")
+            items.append(
+                self.make_item(
+                    response,
+                    source_posting_id=posting_id(identifier, index),
+                    url=response.url,
+                    listing_url=listing_url,
+                    problems=problems,
+                    raw={
+                        "jsonld": json_safe(posting.node),
+                        "block_index": posting.block_index,
+                        "jsonld_repairs": list(posting.repairs),
+                        "posting_url": posting_url,
+                    },
+                    **fields,
+                )
+            )
+        return items
+
+    def closed(self, reason: str) -> None:
+        if self._failure_file is not None:
+            self._failure_file.close()
+
+
+class JsonApiSpider(LmisSpider):
+    """A paginated JSON search API, optionally followed by one JSON detail call per posting."""
+
+    page_size: ClassVar[int] = 30
+    first_page: ClassVar[int] = 1
+    needs_detail: ClassVar[bool] = False
+
+    def listing_streams(self) -> list[str]:
+        return ["all"]
+
+    def listing_request(self, stream: str, page: int) -> Request:
+        raise NotImplementedError
+
+    def read_listing(self, payload: Any, stream: str) -> tuple[list[dict[str, Any]], int | None]:
+        """(records on the page, total the site reports or None)."""
+        raise NotImplementedError
+
+    def record_id(self, record: dict[str, Any]) -> str | None:
+        value = record.get("id")
+        return None if value in (None, "") else str(value)
+
+    def item_from_record(self, record: dict[str, Any], response: Response) -> VacancyItem:
+        raise NotImplementedError
+
+    def detail_request(self, posting_id: str, record: dict[str, Any]) -> Request:
+        raise NotImplementedError
+
+    def item_from_detail(
+        self, payload: Any, record: dict[str, Any], response: Response
+    ) -> VacancyItem | None:
+        raise NotImplementedError
+
+    def quarantine_record(self, record: dict[str, Any], response: Response) -> VacancyItem:
+        """An item without an id: the pipeline puts it in quarantine with its raw record."""
+        return self.make_item(
+            response,
+            source_posting_id=None,
+            url=None,
+            listing_url=response.url,
+            raw={"listing": record},
+        )
+
+    async def start(self) -> AsyncIterator[Request]:
+        for stream in self.listing_streams():
+            yield self.listing_request(stream, self.first_page)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        stream = response.meta["lmis_stream"]
+        page = response.meta["lmis_page"]
+        try:
+            payload = self.load_json(response)
+        except LenientJSONError as error:
+            self.coverage.request_failed("listing", "invalid_json")
+            self.coverage.stop(stream, "listing_failed_invalid_json")
+            self.logger.error("listing page %s is not JSON: %s", response.url, error)
+            return
+        records, total = self.read_listing(payload, stream)
+        by_id: dict[str, dict[str, Any]] = {}
+        for record in records:
+            posting_id = self.record_id(record)
+            if posting_id is None:
+                yield self.quarantine_record(record, response)
+            else:
+                by_id.setdefault(posting_id, record)
+        ids = [self.record_id(r) for r in records if self.record_id(r) is not None]
+        new_ids, more = self.listing_page_done(
+            stream,
+            page,
+            ids,
+            page_size=self.page_size,
+            total=total,  # type: ignore[arg-type]
+        )
+        for posting_id in new_ids:
+            record = by_id[posting_id]
+            if not self.needs_detail:
+                yield self.item_from_record(record, response)
+            elif self.coverage.detail_expected(posting_id):
+                request = self.detail_request(posting_id, record)
+                request.meta["lmis_record"] = record
+                request.meta["lmis_listing_url"] = response.url
+                yield request
+        if more:
+            yield self.listing_request(stream, page + 1)
+
+    def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
+        posting_id = response.meta["lmis_key"]
+        try:
+            payload = self.load_json(response)
+        except LenientJSONError as error:
+            self.coverage.detail_done(posting_id, "invalid_json")
+            self.logger.error("detail %s is not JSON: %s", response.url, error)
+            return
+        item = self.item_from_detail(payload, response.meta["lmis_record"], response)
+        self.coverage.detail_done(posting_id, "ok" if item is not None else "no_posting")
+        if item is not None:
+            yield item
+
+
+@dataclass
+class Card:
+    """One posting as shown on an HTML listing page."""
+
+    posting_id: str | None
+    url: str | None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+class HtmlListingSpider(LmisSpider):
+    """HTML listing pages with a next link, and a detail page per posting."""
+
+    def listing_start_urls(self) -> dict[str, str]:
+        return {"all": self.endpoint("listing")}
+
+    def read_cards(self, response: Response) -> list[Card]:
+        raise NotImplementedError
+
+    def read_total(self, response: Response) -> int | None:
+        return None
+
+    def next_page_url(self, response: Response) -> str | None:
+        href = response.css('a[rel="next"]::attr(href)').get()
+        return response.urljoin(href) if href else None
+
+    def item_from_detail(self, response: Response, card: Card) -> VacancyItem | None:
+        raise NotImplementedError
+
+    def _listing_request(self, url: str, stream: str, page: int) -> Request:
+        return self.request(
+            url,
+            self.parse_listing,
+            role="listing",
+            meta={"lmis_stream": stream, "lmis_page": page},
+        )
+
+    async def start(self) -> AsyncIterator[Request]:
+        for stream, url in self.listing_start_urls().items():
+            yield self._listing_request(url, stream, 1)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        stream = response.meta["lmis_stream"]
+        page = response.meta["lmis_page"]
+        cards = self.read_cards(response)
+        usable: dict[str, Card] = {}
+        for card in cards:
+            if not card.posting_id or not card.url:
+                yield self.make_item(
+                    response,
+                    source_posting_id=card.posting_id,
+                    url=card.url,
+                    listing_url=response.url,
+                    raw={"listing": card.fields},
+                )
+            else:
+                usable.setdefault(card.posting_id, card)
+        next_url = self.next_page_url(response)
+        new_ids, more = self.listing_page_done(
+            stream,
+            page,
+            [c.posting_id for c in cards if c.posting_id and c.url],  # type: ignore[misc]
+            total=self.read_total(response) if page == 1 else None,
+            has_more=next_url is not None,
+        )
+        for posting_id in new_ids:
+            card = usable[posting_id]
+            if self.coverage.detail_expected(posting_id):
+                yield self.request(
+                    card.url,  # type: ignore[arg-type]
+                    self.parse_detail,
+                    role="detail",
+                    key=posting_id,
+                    meta={"lmis_card": card, "lmis_listing_url": response.url},
+                )
+        if more and next_url:
+            yield self._listing_request(next_url, stream, page + 1)
+
+    def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
+        card: Card = response.meta["lmis_card"]
+        item = self.item_from_detail(response, card)
+        self.coverage.detail_done(card.posting_id or "", "ok" if item is not None else "no_posting")
+        if item is not None:
+            yield item
+
+
+class JsonLdPageSpider(LmisSpider):
+    """Index pages linking to pages whose postings are schema.org JobPosting JSON-LD.
+
+    Each index page is one stream. Postings embedded in the index itself are read too. Links on
+    the index that stay on its host and match `link_pattern` are followed once; each linked page
+    ends as `ok` (postings read), `no_jobposting` (no JSON-LD posting; not a shortfall) or
+    `unreadable_jsonld` (JSON-LD present but no block readable; a shortfall).
+    """
+
+    link_pattern: ClassVar[str] = r"(?i)(karir|career|job|lowongan|loker|vacanc|rekrut|recruit)"
+
+    def index_urls(self) -> list[str]:
+        raise NotImplementedError
+
+    def posting_id(self, page_url: str, identifier: str | None, index: int) -> str:
+        """Stable id: the site's host plus the posting's identifier, else the page path."""
+        parts = urlsplit(page_url)
+        if identifier:
+            return f"{parts.netloc}/{identifier}"
+        suffix = f"#{index + 1}" if index else ""
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{parts.netloc}{parts.path}{query}{suffix}"
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.index_urls():
+            yield self.request(url, self.parse_index, role="listing", meta={"lmis_stream": url})
+
+    def parse_index(self, response: Response) -> Iterator[Any]:
+        stream = response.meta["lmis_stream"]
+        extraction = self.read_jsonld(response)
+        yield from self.jsonld_items(
+            response,
+            extraction,
+            lambda identifier, index: self.posting_id(response.url, identifier, index),
+            listing_url=response.url,
+        )
+        host = urlsplit(response.url).netloc
+        pattern = re.compile(self.link_pattern)
+        links: list[str] = []
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href.strip()).split("#", 1)[0]
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or parts.netloc != host:
+                continue
+            if url == response.url.split("#", 1)[0] or not pattern.search(parts.path):
+                continue
+            if url not in links:
+                links.append(url)
+        self.listing_page_done(stream, 1, links, has_more=False)
+        self.coverage.stop(stream, "single_page")
+        for url in links:
+            if self.coverage.detail_expected(url):
+                yield self.request(
+                    url,
+                    self.parse_posting_page,
+                    role="detail",
+                    key=url,
+                    meta={"lmis_listing_url": response.url},
+                )
+
+    def parse_posting_page(self, response: Response) -> Iterator[VacancyItem]:
+        key = response.meta["lmis_key"]
+        extraction = self.read_jsonld(response)
+        items = self.jsonld_items(
+            response,
+            extraction,
+            lambda identifier, index: self.posting_id(response.url, identifier, index),
+            listing_url=response.meta.get("lmis_listing_url"),
+        )
+        if items:
+            self.coverage.detail_done(key, "ok")
+        elif extraction.failures:
+            self.coverage.detail_done(key, "unreadable_jsonld")
+            self.coverage.note("pages_with_unreadable_jsonld_only")
+        else:
+            self.coverage.detail_done(key, "no_jobposting")
+        yield from items

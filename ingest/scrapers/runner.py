@@ -1,0 +1,262 @@
+"""Run one crawl in a subprocess and report what it achieved.
+
+Twisted's reactor cannot be restarted inside a process, so every crawl runs in its own Python
+process (`python -m ingest.scrapers.runner ...`). `run_crawl` starts it, waits, and reads the
+`stats.json` the crawl-run extension wrote: the items file, Scrapy's stats, expected and achieved
+coverage and whether the crawl is complete. This is the function the Dagster assets call (one
+asset per source, partitioned by day: `crawl_date` is the partition).
+
+`settings_overrides` are Scrapy settings for this run only, e.g. `{"LMIS_BASE_URL":
+"http://127.0.0.1:8123"}` to point a spider at a fixture server, `{"DOWNLOAD_DELAY": 0}`, or
+`{"LMIS_ALLOWED_HOSTS": ["127.0.0.1"]}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ingest.scrapers.runpaths import RunPaths
+from ingest.scrapers.settings import build_user_agent, contact_problem
+from ingest.scrapers.state import has_run, write_crawl_log
+from orchestration.settings import REPO_ROOT, TIMEZONE
+
+log = logging.getLogger(__name__)
+
+# Settings that turn politeness off; only for local fixture servers (tests, benchmark, replay).
+UNTHROTTLED = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+
+class CrawlConfigError(ValueError):
+    """The crawl cannot start: unknown spider, missing contact address, bad arguments."""
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """What one crawl run produced and how complete it was."""
+
+    spider: str
+    crawl_date: str
+    run_id: str
+    returncode: int
+    items_path: Path  # the day's items (JSON lines), merged over re-runs of the same day
+    run_items_path: Path  # this run's items only
+    archive_path: Path | None  # gzip WARC of every raw response
+    log_path: Path
+    stats_path: Path
+    state_db: Path
+    stats: dict[str, Any] = field(repr=False)
+    expected: dict[str, Any]
+    achieved: dict[str, Any]
+    is_complete: bool
+    incomplete_reasons: list[str]
+
+    @property
+    def items_written(self) -> int:
+        return int(self.stats.get("lmis/items_written", 0))
+
+
+def spider_names() -> list[str]:
+    """Names of the available spiders (loads the Scrapy project; no reactor is started)."""
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    settings = Settings()
+    settings.setmodule("ingest.scrapers.settings", priority="project")
+    return sorted(SpiderLoader.from_settings(settings).list())
+
+
+def today_in_jakarta() -> date:
+    return datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+def new_run_id() -> str:
+    return f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
+
+
+def run_crawl(
+    spider_name: str,
+    out_dir: Path | str,
+    crawl_date: date | str | None = None,
+    settings_overrides: dict[str, Any] | None = None,
+    *,
+    spider_arguments: dict[str, str] | None = None,
+    timeout_seconds: float | None = None,
+) -> CrawlResult:
+    """Run one crawl in a subprocess and return its result (never raises for a bad crawl).
+
+    Raises CrawlConfigError before starting when the spider is unknown or no contact address is
+    configured (`LMIS_CRAWL_CONTACT`, in the environment or in `settings_overrides`).
+    """
+    overrides = dict(settings_overrides or {})
+    if spider_name not in spider_names():
+        raise CrawlConfigError(f"unknown spider {spider_name!r}; known: {spider_names()}")
+    contact = overrides.get("LMIS_CRAWL_CONTACT") or os.environ.get("LMIS_CRAWL_CONTACT")
+    problem = contact_problem(contact)
+    if problem:
+        raise CrawlConfigError(problem)
+    day = str(crawl_date or today_in_jakarta())
+    date.fromisoformat(day)  # fail early on a malformed date
+    out = Path(out_dir).resolve()
+    run_id = new_run_id()
+    paths = RunPaths(out, spider_name, day, run_id)
+    paths.run_dir.mkdir(parents=True, exist_ok=True)
+    overrides.update(
+        LMIS_OUT_DIR=str(out),
+        LMIS_CRAWL_DATE=day,
+        LMIS_RUN_ID=run_id,
+        LMIS_CRAWL_CONTACT=contact,
+        LOG_FILE=str(paths.log),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "ingest.scrapers.runner",
+        spider_name,
+        "--settings-json",
+        json.dumps(overrides),
+        "--arguments-json",
+        json.dumps(spider_arguments or {}),
+    ]
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO_ROOT), *filter(None, [environment.get("PYTHONPATH")])]
+    )
+    log.info("crawl %s for %s: run %s in %s", spider_name, day, run_id, paths.run_dir)
+    try:
+        completed = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            env=environment,
+            timeout=timeout_seconds,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        returncode = completed.returncode
+        child_errors = completed.stderr
+    except subprocess.TimeoutExpired as expired:
+        # subprocess.run has killed the child it started.
+        returncode = -9
+        child_errors = f"timed out after {expired.timeout}s"
+    return _result(paths, returncode, child_errors)
+
+
+def _result(paths: RunPaths, returncode: int, child_errors: str) -> CrawlResult:
+    if paths.stats.exists():
+        report = json.loads(paths.stats.read_text(encoding="utf-8"))
+        coverage = report["coverage"]
+        reasons = list(report["incomplete_reasons"])
+        if returncode != 0:
+            reasons.append(f"crawler process exited with {returncode}")
+        result = CrawlResult(
+            spider=paths.spider,
+            crawl_date=paths.crawl_date,
+            run_id=paths.run_id,
+            returncode=returncode,
+            items_path=paths.day_items,
+            run_items_path=paths.items,
+            archive_path=paths.archive if paths.archive.exists() else None,
+            log_path=paths.log,
+            stats_path=paths.stats,
+            state_db=paths.state_db,
+            stats=report["scrapy_stats"],
+            expected=coverage["expected"],
+            achieved=coverage["achieved"],
+            is_complete=bool(report["is_complete"]) and returncode == 0,
+            incomplete_reasons=reasons,
+        )
+    else:
+        # The crawler died before reporting: record the failure so the night is not lost.
+        tail = "\n".join(child_errors.strip().splitlines()[-15:])
+        reason = f"crawler process exited with {returncode} before reporting: {tail}"
+        if not has_run(paths.state_db, paths.run_id):
+            write_crawl_log(
+                paths.state_db,
+                {
+                    "run_id": paths.run_id,
+                    "spider": paths.spider,
+                    "crawl_date": paths.crawl_date,
+                    "finished_at": datetime.now(UTC).isoformat(),
+                    "finish_reason": "process_failed",
+                    "is_complete": 0,
+                    "incomplete_reasons": [reason],
+                },
+            )
+        result = CrawlResult(
+            spider=paths.spider,
+            crawl_date=paths.crawl_date,
+            run_id=paths.run_id,
+            returncode=returncode,
+            items_path=paths.day_items,
+            run_items_path=paths.items,
+            archive_path=None,
+            log_path=paths.log,
+            stats_path=paths.stats,
+            state_db=paths.state_db,
+            stats={},
+            expected={},
+            achieved={},
+            is_complete=False,
+            incomplete_reasons=[reason],
+        )
+    log.info(
+        "crawl %s run %s: %s; %d items, expected listings %s, achieved %s",
+        result.spider,
+        result.run_id,
+        "complete" if result.is_complete else "INCOMPLETE",
+        result.items_written,
+        result.expected.get("listings"),
+        result.achieved.get("listings"),
+    )
+    for reason in result.incomplete_reasons:
+        log.warning("crawl %s run %s: %s", result.spider, result.run_id, reason)
+    return result
+
+
+def _crawl_in_this_process(
+    spider_name: str, overrides: dict[str, Any], arguments: dict[str, str]
+) -> int:
+    """The child side: configure Scrapy, run the spider, return a process exit code."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("ingest.scrapers.settings", priority="project")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    settings.set("USER_AGENT", build_user_agent(settings["LMIS_CRAWL_CONTACT"]), priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl(spider_name, **arguments)
+    process.start()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run one spider (used by run_crawl).")
+    parser.add_argument("spider")
+    parser.add_argument("--settings-json", default="{}")
+    parser.add_argument("--arguments-json", default="{}")
+    args = parser.parse_args(argv)
+    return _crawl_in_this_process(
+        args.spider, json.loads(args.settings_json), json.loads(args.arguments_json)
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
