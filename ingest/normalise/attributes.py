@@ -121,7 +121,9 @@ def employment_types_expr(text: pl.Expr) -> pl.Expr:
     ordered = found.list.eval(
         pl.element().sort_by(pl.element().struct.field("position"), nulls_last=True)
     ).list.eval(
-        pl.element().filter(pl.element().struct.field("position").is_not_null()).struct.field("kind")
+        pl.element()
+        .filter(pl.element().struct.field("position").is_not_null())
+        .struct.field("kind")
     )
     return pl.when(ordered.list.len() > 0).then(ordered.list.join(";"))
 

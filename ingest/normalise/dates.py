@@ -81,7 +81,9 @@ _DMY = re.compile(
     r"(?:[ t,]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
     r"\s*(?P<tz>z|utc|gmt|wib|wita|wit|[+-]\d{2}:?\d{2})?"
 )
-_D_MONTH_Y = re.compile(r"(?P<d>\d{1,2})\s*(?:-|\s)?\s*(?P<mon>[a-z]+)\.?,?\s*(?:-|\s)\s*(?P<y>\d{4})")
+_D_MONTH_Y = re.compile(
+    r"(?P<d>\d{1,2})\s*(?:-|\s)?\s*(?P<mon>[a-z]+)\.?,?\s*(?:-|\s)\s*(?P<y>\d{4})"
+)
 _MONTH_D_Y = re.compile(r"(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})")
 
 
@@ -258,7 +260,9 @@ def parse_date_column(
     frame = pl.DataFrame(
         {
             "_text": texts,
-            "_crawl": crawl_dates if crawl_dates is not None else pl.Series([None] * n, dtype=pl.Date),
+            "_crawl": crawl_dates
+            if crawl_dates is not None
+            else pl.Series([None] * n, dtype=pl.Date),
             "_crawl_time": crawl_times
             if crawl_times is not None
             else pl.Series([None] * n, dtype=pl.Time),
@@ -306,7 +310,10 @@ def parse_date_column(
         "_text", "_crawl", "_crawl_time", posted_date=date, posted_date_status=status
     )
     out = frame.join(
-        table, on=["_text", "_crawl", "_crawl_time"], how="left", nulls_equal=True,
+        table,
+        on=["_text", "_crawl", "_crawl_time"],
+        how="left",
+        nulls_equal=True,
         maintain_order="left",
     )
     return out.select("posted_date", "posted_date_status")

@@ -165,18 +165,25 @@ def _place_words() -> list[str]:
 def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -> pl.DataFrame:
     """The per-posting keys the linker compares; one row per input row, in order."""
     settings = settings or LinkerSettings()
+
     def col(name: str, dtype: type[pl.DataType] = pl.String) -> pl.Expr:
         if name in df.columns:
-            return pl.col(name)
+            return pl.col(name).cast(dtype)  # an all-null input column has dtype Null
         return pl.lit(None, dtype=dtype)
 
     base = df.select(
-        posting_id=pl.col("posting_id"),
+        posting_id=pl.col("posting_id").cast(pl.String),
         source=col("source"),
         source_posting_id=col("source_posting_id"),
         title_tokens=_title_tokens(col("title").fill_null("")).list.unique().list.sort(),
         company_tokens=_company_tokens(col("company").fill_null("")).list.unique().list.sort(),
         url_key=_canonical_url(col("url")),
+        # Full duplicates are identical up to case and spacing, so they compare the raw text.
+        title_exact=col("title").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars(),
+        company_exact=col("company")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars(),
         province=col("province_code"),
         regency=col("regency_code"),
         location_status=col("location_status"),
@@ -220,7 +227,9 @@ def _star_pairs(features: pl.DataFrame, key: str) -> pl.DataFrame:
     return grouped.select(a=pl.col("_first"), b=pl.col("_row"))
 
 
-def _window_pairs(features: pl.DataFrame, block: list[str], order: list[str], width: int) -> pl.DataFrame:
+def _window_pairs(
+    features: pl.DataFrame, block: list[str], order: list[str], width: int
+) -> pl.DataFrame:
     """Sorted-neighbourhood pairs: each row with the next `width` rows of its block."""
     ordered = features.select(["_row", *block, *order]).sort([*block, *order], nulls_last=True)
     block_id = pl.struct(block).rank("dense")
@@ -250,11 +259,15 @@ def candidate_pairs(features: pl.DataFrame, settings: LinkerSettings) -> pl.Data
         ),
         _star_pairs(features, "url_key"),
         _window_pairs(
-            features, ["company_key", "province_block"], ["title_key", "event_date"],
+            features,
+            ["company_key", "province_block"],
+            ["title_key", "event_date"],
             settings.window_employer,
         ),
         _window_pairs(
-            features, ["province_block", "title_key"], ["company_key", "event_date"],
+            features,
+            ["province_block", "title_key"],
+            ["company_key", "event_date"],
             settings.window_title,
         ),
     ]
@@ -283,7 +296,7 @@ def score_pairs(
     keep = [
         "_row", "posting_id", "source", "source_posting_id", "title_tokens", "company_tokens",
         "title_key", "company_key", "url_key", "province", "regency", "location_status",
-        "place_name", "location_text",
+        "place_name", "location_text", "title_exact", "company_exact",
         "description_key", "event_date", "posted_date", "pay_min", "pay_max", "employment",
         *[f"mh{i}" for i in range(settings.minhash_size)],
     ]  # fmt: skip
@@ -313,9 +326,8 @@ def score_pairs(
     # A name that is both a kabupaten and a kota ("Tangerang") can only be the regency of the
     # same name; against any other regency it is another place.
     ambiguous_vs_named = (
-        ((status_a == "ambiguous") & (status_b.is_in(["ambiguous", "regency"])))
-        | ((status_b == "ambiguous") & (status_a.is_in(["ambiguous", "regency"])))
-    )
+        (status_a == "ambiguous") & (status_b.is_in(["ambiguous", "regency"]))
+    ) | ((status_b == "ambiguous") & (status_a.is_in(["ambiguous", "regency"])))
     location = (
         pl.when(both_regency & (pl.col("regency_a") == pl.col("regency_b")))
         .then(pl.lit("same_regency"))
@@ -364,7 +376,9 @@ def score_pairs(
     )
     text = pl.col("text_similarity").fill_null(pl.col("title_similarity"))
     raw_score = (
-        0.55 * pl.col("title_similarity") + 0.2 * pl.col("employer_similarity") + 0.25 * text
+        0.55 * pl.col("title_similarity")
+        + 0.2 * pl.col("employer_similarity")
+        + 0.25 * text
         - pl.when(pl.col("titles_conflict")).then(0.35).otherwise(0.0)
         - pl.when(pl.col("pay_agrees") == False).then(0.15).otherwise(0.0)  # noqa: E712
         - pl.when(pl.col("employment_conflict")).then(0.10).otherwise(0.0)
@@ -387,13 +401,15 @@ def score_pairs(
     )
     decision = (
         pl.when(pl.col("score") >= settings.accept_score)
-        .then(pl.when(certain_place | identity).then(pl.lit(DUPLICATE)).otherwise(pl.lit(UNCERTAIN)))
+        .then(
+            pl.when(certain_place | identity).then(pl.lit(DUPLICATE)).otherwise(pl.lit(UNCERTAIN))
+        )
         .when(pl.col("score") >= settings.uncertain_score)
         .then(pl.lit(UNCERTAIN))
     )
     identical = (
-        (pl.col("title_key_a") == pl.col("title_key_b"))
-        & (pl.col("company_key_a") == pl.col("company_key_b"))
+        pl.col("title_exact_a").eq_missing(pl.col("title_exact_b"))
+        & pl.col("company_exact_a").eq_missing(pl.col("company_exact_b"))
         & (pl.col("description_key_a").eq_missing(pl.col("description_key_b")))
         & (pl.col("pay_min_a").eq_missing(pl.col("pay_min_b")))
         & (pl.col("pay_max_a").eq_missing(pl.col("pay_max_b")))
@@ -481,8 +497,10 @@ def build_clusters(features: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
             merged.select(posting_id=pl.col("posting_id_a"), t="duplicate_type", s="score"),
         ]
     )
-    best_type = by_posting.sort("s", descending=True).group_by("posting_id").agg(
-        duplicate_type=pl.col("t").first()
+    best_type = (
+        by_posting.sort("s", descending=True)
+        .group_by("posting_id")
+        .agg(duplicate_type=pl.col("t").first())
     )
     clusters = clusters.join(best_type, on="posting_id", how="left").with_columns(
         is_first_posting=pl.col("posting_id") == pl.col("vacancy_id"),
@@ -495,9 +513,7 @@ def build_clusters(features: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         "source",
         "vacancy_id",
         "is_first_posting",
-        pl.when(~pl.col("is_first_posting")).then(pl.col("duplicate_type")).alias(
-            "duplicate_type"
-        ),
+        pl.when(~pl.col("is_first_posting")).then(pl.col("duplicate_type")).alias("duplicate_type"),
         "vacancy_size",
         "vacancy_first_date",
         "vacancy_last_date",

@@ -36,7 +36,9 @@ def evaluate(labels: pl.DataFrame, pairs: pl.DataFrame, clusters: pl.DataFrame) 
         ]
     ).unique(["posting_id_a", "posting_id_b"])
     judged = (
-        labels.join(vacancy.rename({"posting_id": "posting_id_a", "vacancy_id": "va"}), on="posting_id_a")
+        labels.join(
+            vacancy.rename({"posting_id": "posting_id_a", "vacancy_id": "va"}), on="posting_id_a"
+        )
         .join(vacancy.rename({"posting_id": "posting_id_b", "vacancy_id": "vb"}), on="posting_id_b")
         .join(uncertain, on=["posting_id_a", "posting_id_b"], how="left")
         .with_columns(

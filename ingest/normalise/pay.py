@@ -48,16 +48,26 @@ MONTHLY_FACTOR = {
 PLAUSIBLE_MONTHLY_IDR = (300_000.0, 250_000_000.0)
 
 _PLACEHOLDERS: list[tuple[str, re.Pattern[str]]] = [
-    (PAY_CONFIDENTIAL, re.compile(r"dirahasiakan|rahasia|confidential|undisclosed|tidak ditampilkan|hidden")),
+    (
+        PAY_CONFIDENTIAL,
+        re.compile(r"dirahasiakan|rahasia|confidential|undisclosed|tidak ditampilkan|hidden"),
+    ),
     (PAY_MINIMUM_WAGE, re.compile(r"\b(umr|umk|ump|umsk|ums)\b|upah minimum|minimum wage")),
     (PAY_NEGOTIABLE, re.compile(r"\bnego|negosiasi|negotiable|dapat dinegosiasikan|bisa dinego")),
-    (PAY_COMPETITIVE, re.compile(r"kompetitif|competitive|menarik|attractive|world class|excellent|sesuai pengalaman|based on experience")),
+    (
+        PAY_COMPETITIVE,
+        re.compile(
+            r"kompetitif|competitive|menarik|attractive|world class|excellent|"
+            r"sesuai pengalaman|based on experience"
+        ),
+    ),
 ]
 _MISSING_TEXTS = {"", "n/a", "na", "none", "null", "nan", "-", "--", "tidak ada", "not specified"}
 
 _CURRENCIES: list[tuple[str, re.Pattern[str]]] = [
+    # Before USD, whose bare "$" would also match "S$".
+    ("SGD", re.compile(r"\bsgd\b|(?<![a-z])s\$")),
     ("USD", re.compile(r"\busd\b|us\$|\$")),
-    ("SGD", re.compile(r"\bsgd\b|s\$")),
     ("MYR", re.compile(r"\bmyr\b|\brm\s*\d")),
     ("EUR", re.compile(r"\beur\b|€")),
     ("JPY", re.compile(r"\bjpy\b|¥|\byen\b")),
@@ -67,7 +77,12 @@ _PERIODS: list[tuple[str, re.Pattern[str]]] = [
     ("hour", re.compile(r"(per|/|\bse)\s*(jam|hour|hr)\b|hourly|perjam")),
     ("day", re.compile(r"(per|/|\bse)\s*(hari|day)\b|harian|daily|perhari")),
     ("week", re.compile(r"(per|/|\bse)\s*(minggu|week|pekan)\b|mingguan|weekly")),
-    ("year", re.compile(r"(per|/|\bse)\s*(tahun|thn|year|yr|annum)\b|tahunan|yearly|annual|\bp\.?a\.?\b")),
+    (
+        "year",
+        re.compile(
+            r"(per|/|\bse)\s*(tahun|thn|year|yr|annum)\b|tahunan|yearly|annual|\bp\.?a\.?\b"
+        ),
+    ),
     ("month", re.compile(r"(per|/|\bse)\s*(bulan|bln|month|mo)\b|bulanan|monthly|perbulan")),
     ("project", re.compile(r"(per|/)\s*(proyek|project)\b|borongan")),
 ]
@@ -81,8 +96,14 @@ _AMOUNT = re.compile(
     r"(?P<unit>juta|jta|jt|mio|millions|million|mil|miliar|milyar|billion|bn|ribu|rbu|rb|"
     r"thousand|k|m)?(?![a-z])"
 )
-_MAX_ONLY = re.compile(r"(up to|hingga|sampai|s/d|s\.d\.?|maks|max|maximum|maksimal|kurang dari|under|<|≤)\s*(rp\.?|idr|usd|\$)?\s*$")
-_MIN_ONLY_BEFORE = re.compile(r"(lebih dari|di ?atas|minimal|minimum|min\.?|mulai|mulai dari|from|start(ing)? from|starts? at|at least|>|≥)\s*(rp\.?|idr|usd|\$)?\s*$")
+_MAX_ONLY = re.compile(
+    r"(up to|hingga|sampai|s/d|s\.d\.?|maks|max|maximum|maksimal|kurang dari|under|<|≤)"
+    r"\s*(rp\.?|idr|usd|\$)?\s*$"
+)
+_MIN_ONLY_BEFORE = re.compile(
+    r"(lebih dari|di ?atas|minimal|minimum|min\.?|mulai|mulai dari|from|start(ing)? from|"
+    r"starts? at|at least|>|≥)\s*(rp\.?|idr|usd|\$)?\s*$"
+)
 _MIN_ONLY_AFTER = re.compile(r"^\s*(\+|lebih|ke ?atas|and above|or more|above)")
 
 

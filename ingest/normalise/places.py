@@ -271,7 +271,9 @@ def _match_part(gaz: Gazetteer, part: str) -> list[PlaceMatch]:
         for key in (candidate, _compact(candidate)):
             by_kind = gaz.regency_by_name.get(key)
             if by_kind:
-                codes = by_kind.get(kind, []) if kind else [c for cs in by_kind.values() for c in cs]
+                codes = (
+                    by_kind.get(kind, []) if kind else [c for cs in by_kind.values() for c in cs]
+                )
                 if codes:
                     return [
                         PlaceMatch(STATUS_REGENCY, gaz.regencies[c].province_code, c, "regency")

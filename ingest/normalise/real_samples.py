@@ -89,7 +89,9 @@ _LOKER_EDUCATION = ["SMA/SMK/STM", "Diploma/D1/D2/D3", "Sarjana/S1", "Master/S2"
 
 
 def load_lokerid_2025(data_dir: Path = DATA_DIR) -> pl.DataFrame:
-    raw = pl.read_csv(data_dir / "real/lokerid-2025-07/lokerid_jobs_2025-07.csv.gz", infer_schema=False)
+    raw = pl.read_csv(
+        data_dir / "real/lokerid-2025-07/lokerid_jobs_2025-07.csv.gz", infer_schema=False
+    )
     salary = (
         pl.when(pl.col("Min Salary").is_not_null() & pl.col("Max Salary").is_not_null())
         .then(pl.lit("Rp ") + pl.col("Min Salary") + pl.lit(" - ") + pl.col("Max Salary"))

@@ -1,0 +1,68 @@
+"""`normalise_postings` on a frame and the `lmis normalise` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ingest.normalise import normalise_postings
+from ingest.normalise.frame import OUTPUT_COLUMNS
+from orchestration.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "postings_small.csv"
+
+
+def test_frame_adds_every_output_column_and_keeps_rows() -> None:
+    raw = pl.read_csv(FIXTURE, infer_schema=False)
+    out = normalise_postings(raw)
+    assert out.height == raw.height
+    assert set(OUTPUT_COLUMNS) <= set(out.columns)
+    by_id = {row["id"]: row for row in out.iter_rows(named=True)}
+    assert by_id["1"]["salary_min"] == 950_000
+    assert by_id["2"]["salary_min"] == 4_500_000
+    assert by_id["3"]["salary_status"] == "competitive" and by_id["3"]["salary_min"] is None
+    assert by_id["1"]["location_status"] == "ambiguous" and by_id["1"]["regency_code"] is None
+    assert by_id["2"]["posted_date"] == dt.date(2021, 12, 14)
+    assert by_id["4"]["posted_date"] == dt.date(2025, 7, 7)
+
+
+def test_missing_columns_give_missing_statuses() -> None:
+    out = normalise_postings(pl.DataFrame({"id": ["a"]}))
+    row = out.row(0, named=True)
+    assert row["salary_status"] == "missing"
+    assert row["location_status"] == "missing"
+    assert row["posted_date_status"] == "missing"
+
+
+def test_input_with_output_column_names_is_refused() -> None:
+    with pytest.raises(ValueError, match="salary_min"):
+        normalise_postings(pl.DataFrame({"id": ["a"], "salary_min": [1]}))
+
+
+def test_cli_writes_the_named_columns(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    assert main(["normalise", str(FIXTURE), str(target)]) == 0
+    out = pl.read_csv(target, infer_schema=False)
+    named = ["id", "salary_min", "salary_max", "salary_currency", "salary_period", "salary_status",
+             "salary_monthly_min", "salary_monthly_max", "posted_date", "province_code",
+             "regency_code", "location_status", "education_level"]  # fmt: skip
+    assert set(named) <= set(out.columns)
+    assert out.height == 6
+    assert out.filter(pl.col("id") == "2")["salary_min"][0] == "4500000.0"
+
+
+def test_cli_names_the_file_when_id_is_missing(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+    bad = tmp_path / "bad.csv"
+    bad.write_text("salary_text\nRp 5 juta\n")
+    assert main(["normalise", str(bad), str(tmp_path / "o.csv")]) == 2
+    assert "bad.csv" in caplog.text and "`id`" in caplog.text
+
+
+def test_cli_names_row_and_field_of_an_empty_id(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+    bad = tmp_path / "blank.csv"
+    bad.write_text("id,salary_text\n1,Rp 5 juta\n,Rp 6 juta\n")
+    assert main(["normalise", str(bad), str(tmp_path / "o.csv")]) == 2
+    assert "row 3" in caplog.text and "`id`" in caplog.text

@@ -1,0 +1,133 @@
+"""Salary parsing, including the silent failures named in issue 6."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from ingest.normalise.pay import parse_number, parse_pay, parse_pay_column
+
+
+def test_rp_950_000_is_nine_hundred_fifty_thousand_not_950() -> None:
+    pay = parse_pay("Rp 950.000")
+    assert (pay.amount_min, pay.amount_max, pay.currency) == (950_000, 950_000, "IDR")
+
+
+def test_decimal_comma_cents_is_4_5_million_not_450_million() -> None:
+    pay = parse_pay("Rp 4.500.000,00")
+    assert pay.amount_min == 4_500_000
+    assert pay.is_plausible is True
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "period"),
+    [
+        ("Rp 4.500.000 – 6.000.000 per bulan", 4_500_000, 6_000_000, "month"),
+        ("4,5 - 6 jt", 4_500_000, 6_000_000, "month"),
+        ("IDR 5jt", 5_000_000, 5_000_000, "month"),
+        ("Rp 5 juta", 5_000_000, 5_000_000, "month"),
+        ("Rp 3 jt s/d 5 jt", 3_000_000, 5_000_000, "month"),
+        ("Rp 3.000.000 sampai Rp 4.000.000", 3_000_000, 4_000_000, "month"),
+        ("Rp 6,000,000 – Rp 8,400,000 per month", 6_000_000, 8_400_000, "month"),
+        ("Rp3.600.000 – Rp3.900.000 per month", 3_600_000, 3_900_000, "month"),
+        ("Rp 4.500.000,- s/d 6.000.000,-", 4_500_000, 6_000_000, "month"),
+        ("500 rb - 1 jt", 500_000, 1_000_000, "month"),
+        ("Rp 1,5 juta", 1_500_000, 1_500_000, "month"),
+        ("Rp 25.000 per jam", 25_000, 25_000, "hour"),
+        ("Rp 150.000/hari", 150_000, 150_000, "day"),
+        ("IDR 120.000.000 per tahun", 120_000_000, 120_000_000, "year"),
+        ("IDR 15000000 - 21000000 monthly", 15_000_000, 21_000_000, "month"),
+        ("Rp 20000000 lebih", 20_000_000, None, "month"),
+        ("up to 10 jt", None, 10_000_000, "month"),
+        ("min 5jt", 5_000_000, None, "month"),
+    ],
+)
+def test_forms(text: str, low: float | None, high: float | None, period: str) -> None:
+    pay = parse_pay(text)
+    assert pay.status == "parsed"
+    assert (pay.amount_min, pay.amount_max, pay.period) == (low, high, period)
+
+
+def test_usd_yearly_keeps_currency_and_gives_monthly_equivalent() -> None:
+    pay = parse_pay("$4,000 – $6,000 per year (USD)")
+    assert (pay.currency, pay.period, pay.amount_min) == ("USD", "year", 4000)
+    assert pay.monthly_max == pytest.approx(500.0)
+    assert pay.is_plausible is None  # the band is for rupiah only
+
+
+def test_hourly_monthly_equivalent_uses_a_full_time_month() -> None:
+    assert parse_pay("Rp 25.000 per jam").monthly_min == pytest.approx(25_000 * 40 * 52 / 12, 0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Gaji kompetitif", "competitive"),
+        ("Nego", "negotiable"),
+        ("Negosiasi", "negotiable"),
+        ("Dirahasiakan", "confidential"),
+        ("UMR", "minimum_wage"),
+        ("Sesuai UMK Bekasi", "minimum_wage"),
+        ("Rp 0", "zero_placeholder"),
+        ("0", "zero_placeholder"),
+        ("N/A", "missing"),
+        ("None", "missing"),
+        ("", "missing"),
+        (None, "missing"),
+        ("World Class Benefits", "competitive"),
+        ("hubungi kami", "unparsed"),
+    ],
+)
+def test_placeholders_give_a_status_and_never_an_amount(text: str | None, status: str) -> None:
+    pay = parse_pay(text)
+    assert pay.status == status
+    assert pay.amount_min is None and pay.amount_max is None
+    assert pay.monthly_min is None
+
+
+def test_amount_with_nego_keeps_amount_and_flags_it() -> None:
+    pay = parse_pay("Rp 5 juta nego")
+    assert pay.amount_min == 5_000_000 and "negotiable" in pay.flags
+
+
+def test_implausible_amount_is_flagged_not_dropped() -> None:
+    pay = parse_pay("Rp 5 - 7")
+    assert pay.amount_min == 5 and pay.is_plausible is False
+
+
+def test_range_written_backwards_is_swapped_and_flagged() -> None:
+    pay = parse_pay("Rp 7 juta - 5 juta")
+    assert (pay.amount_min, pay.amount_max) == (5_000_000, 7_000_000)
+    assert "range_swapped" in pay.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("950.000", 950_000), ("4.500.000,00", 4_500_000), ("6,000,000", 6_000_000),
+     ("4,5", 4.5), ("4.5", 4.5), ("1,234,567.89", 1_234_567.89), ("1.23.4", None)],
+)  # fmt: skip
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+def test_column_parses_each_distinct_text_once() -> None:
+    texts = pl.Series(["Rp 950.000"] * 1000 + ["Nego"] * 1000 + [None])
+    table = parse_pay_column(texts)
+    assert table.height == 3
+
+
+def test_real_jobstreet_2025_salary_strings_all_parse() -> None:
+    """Every verbatim salary string of the shipped 2025 sample gets a status, amounts > 0."""
+    from ingest.normalise.real_samples import load_jobstreet_2025
+
+    df = load_jobstreet_2025()
+    table = parse_pay_column(df["salary_text"])
+    assert "unparsed" not in table["salary_status"].to_list()
+    parsed = table.filter(pl.col("salary_status") == "parsed")
+    assert parsed.height > 100
+    assert parsed["salary_min"].min() >= 3_000_000 or parsed["salary_currency"].eq("USD").any()
+    assert parsed.filter(pl.col("salary_currency") == "IDR")["salary_is_plausible"].all()
+
+
+def test_singapore_dollar_is_not_read_as_us_dollar() -> None:
+    assert parse_pay("S$ 3,000 per month").currency == "SGD"
