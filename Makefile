@@ -38,6 +38,7 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint dbt_project/models --processes 1
 
 dagster-dev: setup
 	$(VENV)/bin/dagster dev -m orchestration.definitions

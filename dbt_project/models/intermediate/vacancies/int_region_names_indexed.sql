@@ -11,18 +11,21 @@ regions as (
 
 province_names as (
 
-    select upper(region_name) as place_name, province_kemendagri_code, null as regency_code
+    select
+        upper(region_name) as place_name,
+        province_kemendagri_code,
+        null as regency_code
     from regions
     where region_level = 'province'
     union all
     -- Spellings the vacancy boards use for the capital and the special region.
     select * from (
         values
-            ('JAKARTA RAYA', '31', null),
-            ('JAKARTA', '31', null),
-            ('DAERAH KHUSUS IBUKOTA JAKARTA', '31', null),
-            ('DAERAH ISTIMEWA YOGYAKARTA', '34', null)
-    ) as aliases (place_name, province_kemendagri_code, regency_code)
+        ('JAKARTA RAYA', '31', null),
+        ('JAKARTA', '31', null),
+        ('DAERAH KHUSUS IBUKOTA JAKARTA', '31', null),
+        ('DAERAH ISTIMEWA YOGYAKARTA', '34', null)
+    ) as aliases (place_name, province_kemendagri_code, regency_code)  -- noqa: AL05
 
 ),
 
@@ -43,16 +46,30 @@ regency_names as (
 regency_forms as (
 
     -- "Tangerang Selatan", "Kota Tangerang", "Kabupaten Tangerang", "Bandung Kota"
-    select bare_name as place_name, province_kemendagri_code, regency_code from regency_names
-    union all
-    select upper(regency_type) || ' ' || bare_name, province_kemendagri_code, regency_code
+    select
+        bare_name as place_name,
+        province_kemendagri_code,
+        regency_code
     from regency_names
     union all
-    select bare_name || ' ' || upper(regency_type), province_kemendagri_code, regency_code
+    select
+        upper(regency_type) || ' ' || bare_name as place_name,
+        province_kemendagri_code,
+        regency_code
     from regency_names
     union all
-    select 'KAB. ' || bare_name, province_kemendagri_code, regency_code
-    from regency_names where regency_type = 'Kabupaten'
+    select
+        bare_name || ' ' || upper(regency_type) as place_name,
+        province_kemendagri_code,
+        regency_code
+    from regency_names
+    union all
+    select
+        'KAB. ' || bare_name as place_name,
+        province_kemendagri_code,
+        regency_code
+    from regency_names
+    where regency_type = 'Kabupaten'
 
 ),
 

@@ -16,7 +16,9 @@ persons as (
 
 coverage as (
 
-    select period, count(distinct province_code) as provinces_covered
+    select
+        period,
+        count(distinct province_code) as provinces_covered
     from persons
     group by period
 
@@ -24,16 +26,28 @@ coverage as (
 
 by_area as (
 
-    select period, 'province' as area_level, province_code as area_code, *
+    select
+        period,
+        'province' as area_level,
+        province_code as area_code,
+        *
         exclude (period, province_code, regency_code)
     from persons
     union all by name
-    select period, 'regency' as area_level, regency_code as area_code, *
+    select
+        period,
+        'regency' as area_level,
+        regency_code as area_code,
+        *
         exclude (period, province_code, regency_code)
     from persons
     union all by name
-    select p.period, 'national' as area_level, '00' as area_code, p.*
-        exclude (period, province_code, regency_code)
+    select
+        p.period,
+        'national' as area_level,
+        '00' as area_code,
+        p.*
+        exclude (period, province_code, regency_code)  -- noqa: RF02
     from persons as p
     inner join coverage as c
         on p.period = c.period and c.provinces_covered >= 34
@@ -42,13 +56,25 @@ by_area as (
 
 by_breakdown as (
 
-    select *, 'total' as breakdown from by_area
+    select
+        *,
+        'total' as breakdown
+    from by_area
     union all
-    select *, 'sex=' || sex_code from by_area
+    select
+        *,
+        'sex=' || sex_code as breakdown
+    from by_area
     union all
-    select *, 'age_group=' || age_group from by_area
+    select
+        *,
+        'age_group=' || age_group as breakdown
+    from by_area
     union all
-    select *, 'education=' || coalesce(education_code, 'none') from by_area
+    select
+        *,
+        'education=' || coalesce(education_code, 'none') as breakdown
+    from by_area
 
 ),
 
@@ -61,11 +87,21 @@ totals as (
         breakdown,
         count(*) as sample_persons,
         sum(survey_weight) as population_15plus,
-        sum(survey_weight) filter (where is_in_labour_force) as labour_force,
-        sum(survey_weight) filter (where is_employed) as employed,
-        sum(survey_weight) filter (where is_unemployed) as unemployed
+        coalesce(sum(survey_weight) filter (where is_in_labour_force), 0) as labour_force,
+        coalesce(sum(survey_weight) filter (where is_employed), 0) as employed,
+        coalesce(sum(survey_weight) filter (where is_unemployed), 0) as unemployed
     from by_breakdown
     group by all
+
+),
+
+rates as (
+
+    select
+        *,
+        100 * unemployed / nullif(labour_force, 0) as tpt,
+        100 * labour_force / population_15plus as tpak
+    from totals
 
 ),
 
@@ -77,7 +113,8 @@ employed_by_occupation as (
         area_code,
         'kbji1=' || kbji2014_major_group_code as breakdown,
         count(*) as sample_persons,
-        sum(survey_weight) as employed
+        'employed' as indicator,
+        sum(survey_weight) as value  -- noqa: RF04
     from by_area
     where is_employed
     group by all
@@ -86,33 +123,10 @@ employed_by_occupation as (
 
 indicators as (
 
-    select period, area_level, area_code, breakdown, sample_persons, 'population_15plus' as indicator,
-        population_15plus as value
-    from totals
-    union all
-    select period, area_level, area_code, breakdown, sample_persons, 'labour_force',
-        coalesce(labour_force, 0)
-    from totals
-    union all
-    select period, area_level, area_code, breakdown, sample_persons, 'employed',
-        coalesce(employed, 0)
-    from totals
-    union all
-    select period, area_level, area_code, breakdown, sample_persons, 'unemployed',
-        coalesce(unemployed, 0)
-    from totals
-    union all
-    select period, area_level, area_code, breakdown, sample_persons, 'tpt',
-        100 * coalesce(unemployed, 0) / labour_force
-    from totals
-    where labour_force > 0
-    union all
-    select period, area_level, area_code, breakdown, sample_persons, 'tpak',
-        100 * coalesce(labour_force, 0) / population_15plus
-    from totals
-    union all
-    select period, area_level, area_code, breakdown, sample_persons, 'employed', employed
-    from employed_by_occupation
+    -- One row per indicator; unpivot drops a rate whose denominator is empty.
+    unpivot rates
+    on population_15plus, labour_force, employed, unemployed, tpt, tpak
+    into name indicator value value
 
 ),
 
@@ -130,6 +144,19 @@ final as (
         cast(null as varchar) as reliability,
         sample_persons
     from indicators
+    union all
+    select
+        period,
+        area_level,
+        area_code,
+        breakdown,
+        indicator,
+        value,
+        cast(null as double) as se,
+        cast(null as double) as rse,
+        cast(null as varchar) as reliability,
+        sample_persons
+    from employed_by_occupation
 
 )
 

@@ -5,19 +5,28 @@ with
 
 jobstreet as (
 
-    select 'jobstreet' as source, * from {{ ref('stg_jobstreet__postings') }}
+    select
+        'jobstreet' as source,
+        *
+    from {{ ref('stg_jobstreet__postings') }}
 
 ),
 
 lokerid as (
 
-    select 'lokerid' as source, * from {{ ref('stg_lokerid__postings') }}
+    select
+        'lokerid' as source,
+        *
+    from {{ ref('stg_lokerid__postings') }}
 
 ),
 
 dealls as (
 
-    select 'dealls' as source, * from {{ ref('stg_dealls__postings') }}
+    select
+        'dealls' as source,
+        *
+    from {{ ref('stg_dealls__postings') }}
 
 ),
 
@@ -93,7 +102,7 @@ final as (
 
     select
         f.source || ':' || f.source_posting_id as posting_id,
-        f.* exclude (place_name),
+        f.* exclude (place_name),  -- noqa: RF02
         p.province_kemendagri_code,
         r.bps_code as province_bps_code,
         p.regency_code as regency_kemendagri_code,
@@ -112,7 +121,7 @@ final as (
         on f.place_name = p.place_name
     left join regions as r
         on r.region_level = 'province'
-        and r.kemendagri_code = p.province_kemendagri_code
+            and p.province_kemendagri_code = r.kemendagri_code
 
 )
 

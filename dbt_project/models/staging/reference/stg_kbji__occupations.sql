@@ -14,7 +14,7 @@ renamed as (
         cast(level as integer) as kbji_level,
         level_name as kbji_level_name,
         nullif(parent_code, '') as parent_kbji_code,
-        title_id as title_id,
+        title_id,
         nullif(description_id, '') as description_id
     from source
 

@@ -49,11 +49,11 @@ joined as (
     from regencies_named as r
     left join bridging_named as by_code
         on r.kode_4digit = by_code.kode_dagri
-        and r.kode_provinsi not between '91' and '96'
+            and r.kode_provinsi not between '91' and '96'
     left join bridging_named as by_name
         on r.bare_name = by_name.bare_name
-        and r.jenis = by_name.jenis
-        and by_name.kode_bps like '9%'
+            and r.jenis = by_name.jenis
+            and by_name.kode_bps like '9%'
 
 )
 
