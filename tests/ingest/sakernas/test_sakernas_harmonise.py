@@ -1,0 +1,119 @@
+"""Harmonisation by configuration: the real Jambi round, quarantine, and a differently laid-out round."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from ingest.sakernas import harmonise, load_round_config
+from ingest.sakernas.config import RoundConfigError
+from ingest.sakernas.harmonise import HARMONISED_SCHEMA, HarmonisationError
+
+
+def weighted_rate(persons: pl.DataFrame, numerator: str, denominator: str | None) -> float:
+    weight = pl.col("weight")
+    base = weight * pl.col(denominator) if denominator else weight
+    return persons.select((weight * pl.col(numerator)).sum() / base.sum() * 100).item()
+
+
+def test_jambi_reproduces_published_tpt_and_tpak(jambi_persons: pl.DataFrame) -> None:
+    assert dict(jambi_persons.schema) == HARMONISED_SCHEMA
+    assert round(weighted_rate(jambi_persons, "is_unemployed", "is_in_labour_force"), 2) == 5.13
+    assert round(weighted_rate(jambi_persons, "is_in_labour_force", None), 2) == 67.79
+    assert jambi_persons["weight"].sum() == 2_703_853
+
+
+def test_jambi_codes_are_harmonised(jambi_persons: pl.DataFrame) -> None:
+    # KODE_KAB "1" is Kerinci: regency codes carry the province and the leading zero.
+    assert sorted(jambi_persons["regency_code"].unique().to_list())[:2] == ["1501", "1502"]
+    assert "1571" in jambi_persons["regency_code"].to_list()
+    employed = jambi_persons.filter(pl.col("is_employed"))
+    assert employed["occupation_scheme"].unique().to_list() == ["KBJI2014"]
+    # KBJI major group 0 (armed forces) is a real code for the employed, not "not applicable".
+    assert employed.filter(pl.col("occupation_code") == "0").height == 33
+    not_employed = jambi_persons.filter(~pl.col("is_employed"))
+    assert not_employed["occupation_code"].null_count() == not_employed.height
+    # Sentinel 0 ("not applicable") never becomes an earnings value.
+    assert employed.filter(pl.col("earnings_monthly_idr") == 0).height == 0
+    assert set(not_employed["earnings_missing_reason"].unique()) == {"not_applicable"}
+
+
+def test_rows_without_weight_or_sex_are_quarantined_not_lost() -> None:
+    config = load_round_config("2020-08")
+    base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
+    rows = [
+        {**base, "FINAL_WEIG": "100", "K4": "1", "K6": "30", "URUTAN": "1"},
+        {**base, "FINAL_WEIG": "", "K4": "2", "K6": "40", "URUTAN": "2"},
+        {**base, "FINAL_WEIG": "120", "K4": "9", "K6": "41", "URUTAN": "3"},
+    ]
+    frame = pl.DataFrame(rows).with_columns(
+        pl.lit("15").alias("KODE_PROV"), pl.lit("1").alias("KODE_KAB"),
+        pl.lit("4853").alias("ID_NKS"), pl.lit("2").alias("KLASIFIKAS"),
+        pl.lit("1").alias("R25A"), pl.lit("0").alias("R12A"), pl.lit("0").alias("R13B_KBJI2"),
+        pl.lit("0").alias("R13A_KATEG"), pl.lit("0").alias("R14A1"), pl.lit("0").alias("R14A2"),
+        pl.lit("0").alias("R16A"), pl.lit("0").alias("R20B"), pl.lit("0").alias("R21A"),
+        pl.lit("3").alias("R6A"),
+    ).with_columns(pl.col("FINAL_WEIG").replace("", None))  # fmt: skip
+    persons, quarantine = harmonise(frame, config, source_file="tiny.csv")
+    assert persons["person_key"].to_list() == ["1"]
+    assert persons["is_unemployed"].to_list() == [True]
+    assert quarantine.select("source_file", "source_row", "field", "raw_value", "reason").rows() == [
+        ("tiny.csv", 2, "FINAL_WEIG", None, "weight_missing_or_not_positive"),
+        ("tiny.csv", 3, "K4", "9", "sex_code_unknown"),
+    ]
+
+
+def test_a_round_with_other_names_and_scheme_needs_only_a_mapping(tmp_path: Path) -> None:
+    mapping = {
+        "extends": "2020-08",
+        "round_id": "test-1990-08",
+        "period": "1990-08",
+        "weight": {"variable": "WEIGHT", "scale": 0.01},
+        "sex": {"variable": "JK", "codes": {"L": "1", "P": "2"}},
+        "occupation": {"variable": "KJI", "scheme": "KJI1982", "digits": 1},
+    }
+    path = tmp_path / "test-1990-08.yaml"
+    path.write_text(yaml.safe_dump(mapping))
+    config = load_round_config(path)
+    frame = pl.DataFrame(
+        {
+            "URUTAN": ["1", "2"], "KODE_PROV": ["15", "15"], "KODE_KAB": ["71", "71"],
+            "ID_NKS": ["1", "2"], "KLASIFIKAS": ["1", "1"], "WEIGHT": ["12345", "20000"],
+            "JK": ["P", "L"], "K6": ["33", "50"], "R6A": ["8", "2"], "R9A": ["1", "1"],
+            "R9B": ["0", "0"], "R9C": ["0", "0"], "R10A": ["0", "0"], "R22A": ["2", "2"],
+            "R22B": ["2", "2"], "R25A": ["0", "0"], "R12A": ["4", "1"], "KJI": ["6", "0"],
+            "R13A_KATEG": ["1", "7"], "R14A1": ["1000000", "0"], "R14A2": ["0", "0"],
+            "R16A": ["40", "20"], "R20B": ["40", "20"], "R21A": ["2", "1"],
+        }
+    )  # fmt: skip
+    persons, quarantine = harmonise(frame, config)
+    assert quarantine.height == 0
+    assert persons["weight"].to_list() == [123.45, 200.0]
+    assert persons["sex"].to_list() == ["2", "1"]
+    assert persons.select("occupation_scheme", "occupation_code").rows() == [
+        ("KJI1982", "6"),
+        ("KJI1982", "0"),
+    ]
+    assert persons["is_underemployed"].to_list() == [False, True]
+    assert persons["education_level"].to_list() == ["university", "primary"]
+
+
+def test_mapping_errors_name_the_file_and_field(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump({"round_id": "x", "period": "2020-08"}))
+    with pytest.raises(RoundConfigError, match="broken.yaml: required field `weight.variable`"):
+        load_round_config(broken)
+    config = load_round_config("2020-08")
+    with pytest.raises(HarmonisationError, match="FINAL_WEIG"):
+        harmonise(pl.DataFrame({"K4": ["1"]}), config, source_file="short.csv")
+
+
+def test_every_shipped_round_mapping_loads() -> None:
+    for name in ("2020-08", *(f"synthetic-{year}-08" for year in range(2015, 2025))):
+        config = load_round_config(name)
+        assert config.period[:4].isdigit()
+    assert load_round_config("synthetic-2017-08").occupation_digits == 4
+    assert load_round_config("synthetic-2017-08").is_synthetic
