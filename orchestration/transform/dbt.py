@@ -91,7 +91,9 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+            # Keyed by schema, not source name: a table written by a Python asset into
+            # `staging` is `staging/<table>` whichever dbt source declares it.
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
         schema = dbt_resource_props.get("schema") or "main"
         return dg.AssetKey([schema, dbt_resource_props["name"]])
 
