@@ -73,7 +73,9 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "idr",
         True,
     ),
-    IndicatorSpec("hours_mean_weekly", "hours_mean", "hours_mean_var", "n_hours", 1.0, "hours", True),
+    IndicatorSpec(
+        "hours_mean_weekly", "hours_mean", "hours_mean_var", "n_hours", 1.0, "hours", True
+    ),
 )
 
 MEDIAN_SE_METHOD_SUFFIX = "+median:woodruff_with_mean_deff"

@@ -109,8 +109,12 @@ def _normalise_name(name: str) -> str:
 def load_geography(data_dir: Path) -> Geography:
     """BPS province and regency codes for the 38 provinces (see docs/sakernas.md for Papua)."""
     wilayah = data_dir / "reference" / "wilayah"
-    bridge_prov = pl.read_csv(wilayah / "bps_kemendagri_bridging_2020_provinsi.csv", infer_schema=False)
-    bridge_kab = pl.read_csv(wilayah / "bps_kemendagri_bridging_2020_kabkota.csv", infer_schema=False)
+    bridge_prov = pl.read_csv(
+        wilayah / "bps_kemendagri_bridging_2020_provinsi.csv", infer_schema=False
+    )
+    bridge_kab = pl.read_csv(
+        wilayah / "bps_kemendagri_bridging_2020_kabkota.csv", infer_schema=False
+    )
     kab_2025 = pl.read_csv(wilayah / "kemendagri_2025_kabupaten_kota.csv", infer_schema=False)
     people = pl.read_csv(wilayah / "kemendagri_2025_penduduk_luas.csv", infer_schema=False)
 
@@ -148,11 +152,15 @@ def load_geography(data_dir: Path) -> Geography:
         for code, total in zip(level1["kode_kemendagri"], level1["penduduk_total"], strict=True)
     }
     wages = pl.read_csv(
-        data_dir / "real" / "bps-labour-aggregates" / "avg_net_wage_province_2020-02_2021-02_with_ump2021.csv",
+        data_dir
+        / "real"
+        / "bps-labour-aggregates"
+        / "avg_net_wage_province_2020-02_2021-02_with_ump2021.csv",
         infer_schema=False,
     )
     names = pl.read_csv(
-        data_dir / "real" / "bps-labour-aggregates" / "province_bps_codes_id_en.csv", infer_schema=False
+        data_dir / "real" / "bps-labour-aggregates" / "province_bps_codes_id_en.csv",
+        infer_schema=False,
     )
     wage_table = wages.join(
         names.select(pl.col("province_idn").alias("province"), pl.col("bps_id").str.slice(0, 2)),
@@ -258,12 +266,7 @@ class SyntheticSakernas:
 
         sex = rng.integers(1, 3, n)
         age = np.minimum(15 + rng.exponential(21.0, n).astype(int), 98)
-        latent = (
-            rng.normal(0, 1, n)
-            + 0.6 * urban
-            - 0.025 * (age - 35)
-            + 0.04 * (year - 2020)
-        )
+        latent = rng.normal(0, 1, n) + 0.6 * urban - 0.025 * (age - 35) + 0.04 * (year - 2020)
         education = np.digitize(latent, [-1.2, -0.3, 0.3, 1.4, 1.65])  # 0..5
         vocational = rng.random(n) < 0.4
         r6a = np.select(
@@ -285,12 +288,20 @@ class SyntheticSakernas:
         # Unemployment: relative risk, scaled so the expected weighted rate is near the target;
         # the exact target is reached by weight calibration below.
         risk = np.exp(
-            1.1 * (age < 25) + 0.35 * ((r6a >= 4) & (r6a <= 5)) + 0.35 * urban
+            1.1 * (age < 25)
+            + 0.35 * ((r6a >= 4) & (r6a <= 5))
+            + 0.35 * urban
             + block_effect[person_block]
         )
         lf_risk_mean = risk[in_labour_force].mean() if in_labour_force.any() else 1.0
         p_unemployed = np.clip(target_tpt / 100 * risk / lf_risk_mean, 0, 0.9)
         unemployed = in_labour_force & (rng.random(n) < p_unemployed)
+        # A small sample can draw no unemployed at all, and no weight calibration can turn zero
+        # into the published rate: then two labour-force members are drawn by propensity.
+        labour_force_index = np.flatnonzero(in_labour_force)
+        if unemployed.sum() < 2 and labour_force_index.size >= 3:
+            propensity = risk[labour_force_index] / risk[labour_force_index].sum()
+            unemployed[rng.choice(labour_force_index, 2, replace=False, p=propensity)] = True
         employed = in_labour_force & ~unemployed
         temporarily_absent = employed & (rng.random(n) < 0.02)
 
@@ -341,9 +352,9 @@ class SyntheticSakernas:
             rng.random(n) < 0.12, np.round(cash * rng.uniform(0.05, 0.2, n) / 10_000) * 10_000, 0
         )
         employee_like = (status == 4) | (status == 5) | (status == 6)
-        hours = np.where(
-            employee_like, rng.normal(44, 9, n), rng.normal(37, 14, n)
-        ).round().clip(1, 98)
+        hours = (
+            np.where(employee_like, rng.normal(44, 9, n), rng.normal(37, 14, n)).round().clip(1, 98)
+        )
         second_job = employed & ~temporarily_absent & (rng.random(n) < 0.12)
         hours_all = np.where(second_job, hours + rng.normal(12, 5, n).round().clip(1, 40), hours)
         wants_more = rng.random(n) < np.where(hours_all < 35, 0.3, 0.08)

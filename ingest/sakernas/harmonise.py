@@ -23,9 +23,10 @@ Harmonised person-level schema (one row per person, `HARMONISED_SCHEMA` below):
 | education_level | harmonised level (`primary`, `university`, ... or `unknown`) |
 | is_employed, is_unemployed, is_in_labour_force | BPS labour-force status (persons 15+) |
 | status_in_employment, is_employee | harmonised status code; employees (buruh/karyawan) |
-| occupation_scheme, occupation_code, occupation_digits | code with its classification: join on (scheme, code) |
+| occupation_scheme, occupation_code | code with its classification: join on (scheme, code) |
+| occupation_digits | how many digits of the scheme the round has |
 | industry_sector17 | BPS 17-category sector (`1`..`17`) |
-| industry_scheme, industry_code | finer industry code with its classification, where the round has it |
+| industry_scheme, industry_code | finer industry code with its classification, if any |
 | earnings_monthly_idr, earnings_missing_reason | net monthly earnings, main job (employed) |
 | hours_main_job_week, hours_all_jobs_week, hours_missing_reason | hours worked last week |
 | wants_more_work, is_underemployed | BPS time-related underemployment (< 35 h and wants more) |
@@ -208,7 +209,9 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
     province = mapper.clean(province_spec["variable"]).str.zfill(int(province_spec.get("width", 2)))
     regency_spec = geography.get("regency")
     if regency_spec:
-        regency = mapper.clean(regency_spec["variable"]).str.zfill(int(regency_spec.get("width", 2)))
+        regency = mapper.clean(regency_spec["variable"]).str.zfill(
+            int(regency_spec.get("width", 2))
+        )
         if regency_spec.get("prefix_province"):
             regency = province + regency
     else:
@@ -227,9 +230,10 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
         pl.col("source_row").cast(pl.Int64),
         province.alias("_province"),
         regency.alias("_regency"),
-        (pl.col(weight_spec["variable"]).cast(pl.Float64, strict=False) * float(
-            weight_spec.get("scale", 1.0)
-        )).alias("_weight"),
+        (
+            pl.col(weight_spec["variable"]).cast(pl.Float64, strict=False)
+            * float(weight_spec.get("scale", 1.0))
+        ).alias("_weight"),
         pl.col(spec["age"]["variable"]).cast(pl.Int32, strict=False).alias("_age"),
         mapper.recode(pl.col(spec["sex"]["variable"]), spec["sex"]["codes"]).alias("_sex"),
     )
@@ -316,8 +320,10 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
     if earnings_components:
         values = [mapper.number(v) for v in earnings_components]
         all_missing = pl.all_horizontal([v.is_null() for v in values])
-        earnings = pl.when(all_missing).then(None).otherwise(
-            pl.sum_horizontal([v.fill_null(0) for v in values])
+        earnings = (
+            pl.when(all_missing)
+            .then(None)
+            .otherwise(pl.sum_horizontal([v.fill_null(0) for v in values]))
         )
         earnings_reason = mapper.reason(earnings_components[0])
     else:

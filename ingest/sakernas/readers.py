@@ -1,4 +1,4 @@
-"""Readers for every format BPS microdata arrives in: SPSS .sav, Stata .dta, dBase .dbf, CSV, parquet.
+"""Readers for every format BPS microdata arrives in: SPSS, Stata, dBase, CSV and parquet.
 
 All readers return the same three things:
 
@@ -88,11 +88,7 @@ def _texts(frame: pl.DataFrame, pad_widths: dict[str, int]) -> pl.DataFrame:
         width = pad_widths.get(name)
         if width:
             # Only pad codes that are plain non-negative integers; anything else stays as read.
-            text = (
-                pl.when(text.str.contains(r"^\d+$"))
-                .then(text.str.zfill(width))
-                .otherwise(text)
-            )
+            text = pl.when(text.str.contains(r"^\d+$")).then(text.str.zfill(width)).otherwise(text)
         columns.append(text.str.strip_chars().replace("", None).alias(name))
     return frame.select(columns)
 
@@ -103,7 +99,9 @@ def _labels_from_meta(meta: object) -> pl.DataFrame:
     for variable, labels in (getattr(meta, "variable_value_labels", {}) or {}).items():
         label_set = variable_to_label.get(variable, variable)
         for code, label in labels.items():
-            code_str = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code)
+            code_str = (
+                str(int(code)) if isinstance(code, float) and code.is_integer() else str(code)
+            )
             rows.append(
                 {"variable": variable, "code": code_str, "label": label, "label_set": label_set}
             )
@@ -269,7 +267,9 @@ def read_microdata(path: str | Path, *, encoding: str | None = None) -> Microdat
     elif name.endswith(".parquet"):
         result = _read_parquet(path)
     else:
-        raise MicrodataReadError(f"{path}: unsupported format; expected one of {SUPPORTED_SUFFIXES}")
+        raise MicrodataReadError(
+            f"{path}: unsupported format; expected one of {SUPPORTED_SUFFIXES}"
+        )
     log.info(
         "read %s: %d rows x %d columns, %d value labels, %d declared-missing values",
         path.name,

@@ -25,7 +25,13 @@ import polars as pl
 
 log = logging.getLogger(__name__)
 
-ADDITIVE_INDICATORS = ("population_15plus", "labour_force", "employed", "unemployed", "underemployed")
+ADDITIVE_INDICATORS = (
+    "population_15plus",
+    "labour_force",
+    "employed",
+    "unemployed",
+    "underemployed",
+)
 
 LINKED_SUPPRESSION: dict[str, tuple[str, ...]] = {
     # If the key is suppressed, these are suppressed in the same cell (transitively).
@@ -68,7 +74,13 @@ def _with_reliability(frame: pl.DataFrame) -> pl.DataFrame:
 def _memberships(frame: pl.DataFrame) -> pl.DataFrame:
     """(row_id, group_id, parent_row_id) for every additive sum a row takes part in."""
     rows = frame.filter(pl.col("indicator").is_in(ADDITIVE_INDICATORS)).select(
-        "row_id", "period", "area_level", "area_code", "breakdown", "breakdown_variable", "indicator"
+        "row_id",
+        "period",
+        "area_level",
+        "area_code",
+        "breakdown",
+        "breakdown_variable",
+        "indicator",
     )
     parent_rows = rows.select(
         pl.col("row_id").alias("parent_row_id"),
@@ -156,7 +168,11 @@ def _memberships(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _link_pass(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     rules = pl.DataFrame(
-        [(trigger, target) for trigger, targets in LINKED_SUPPRESSION.items() for target in targets],
+        [
+            (trigger, target)
+            for trigger, targets in LINKED_SUPPRESSION.items()
+            for target in targets
+        ],
         schema={"trigger": pl.String, "indicator": pl.String},
         orient="row",
     )
@@ -217,9 +233,10 @@ def _complement_pass(frame: pl.DataFrame, memberships: pl.DataFrame) -> tuple[pl
     newly = pl.col("row_id").is_in(chosen["row_id"].implode()) & ~pl.col("is_suppressed")
     count = int(frame.select(newly.sum()).item())
     frame = frame.with_columns(
-        pl.when(newly).then(pl.lit("secondary_complement")).otherwise(
-            pl.col("suppression_reason")
-        ).alias("suppression_reason"),
+        pl.when(newly)
+        .then(pl.lit("secondary_complement"))
+        .otherwise(pl.col("suppression_reason"))
+        .alias("suppression_reason"),
         (pl.col("is_suppressed") | newly).alias("is_suppressed"),
     )
     return frame, count

@@ -1,4 +1,4 @@
-"""Harmonisation by configuration: the real Jambi round, quarantine, and a differently laid-out round."""
+"""Harmonisation by configuration: the real Jambi round, quarantine, another round layout."""
 
 from __future__ import annotations
 
@@ -60,7 +60,9 @@ def test_rows_without_weight_or_sex_are_quarantined_not_lost() -> None:
     persons, quarantine = harmonise(frame, config, source_file="tiny.csv")
     assert persons["person_key"].to_list() == ["1"]
     assert persons["is_unemployed"].to_list() == [True]
-    assert quarantine.select("source_file", "source_row", "field", "raw_value", "reason").rows() == [
+    assert quarantine.select(
+        "source_file", "source_row", "field", "raw_value", "reason"
+    ).rows() == [
         ("tiny.csv", 2, "FINAL_WEIG", None, "weight_missing_or_not_positive"),
         ("tiny.csv", 3, "K4", "9", "sex_code_unknown"),
     ]
