@@ -46,3 +46,6 @@ def ensure_dagster_home() -> Path:
         config.write_text("telemetry:\n  enabled: false\n")
     os.environ["DAGSTER_HOME"] = str(DAGSTER_HOME)
     return DAGSTER_HOME
+
+BACKUP_DIR = _path_from_env("LMIS_BACKUP_DIR", DATA_DIR / "backups")
+"""Warehouse snapshots taken by `lmis backup`."""

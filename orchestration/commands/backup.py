@@ -1,0 +1,59 @@
+"""`lmis backup` and `lmis restore`: snapshots of the DuckDB warehouse file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from orchestration import settings
+
+    backup = subparsers.add_parser(
+        "backup", help="snapshot the warehouse file (with a SHA-256 checksum)"
+    )
+    backup.add_argument(
+        "--to",
+        type=Path,
+        default=settings.BACKUP_DIR,
+        help="folder for snapshots (default: %(default)s)",
+    )
+    backup.set_defaults(func=run_backup)
+
+    restore = subparsers.add_parser(
+        "restore", help="replace the warehouse with a snapshot (latest by default)"
+    )
+    restore.add_argument(
+        "snapshot",
+        type=Path,
+        nargs="?",
+        help="snapshot file; default: the newest in the backup folder",
+    )
+    restore.add_argument("--from", dest="backup_dir", type=Path, default=settings.BACKUP_DIR)
+    restore.set_defaults(func=run_restore)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from orchestration import settings
+    from orchestration.operations.backup import take_snapshot
+
+    take_snapshot(settings.WAREHOUSE_PATH, args.to)
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from orchestration import settings
+    from orchestration.operations.backup import list_snapshots, restore_snapshot
+
+    snapshot = args.snapshot
+    if snapshot is None:
+        available = list_snapshots(args.backup_dir)
+        if not available:
+            log.error("no snapshot in %s", args.backup_dir)
+            return 1
+        snapshot = available[-1]
+    restore_snapshot(snapshot, settings.WAREHOUSE_PATH)
+    return 0

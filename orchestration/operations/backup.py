@@ -1,0 +1,95 @@
+"""Snapshots of the warehouse file and their restore.
+
+A snapshot is a copy of the DuckDB file taken while this process holds the only connection
+(so no writer is half-way), after a checkpoint, with its SHA-256 in a JSON sidecar. Restore
+checks the checksum, then swaps the file in with an atomic rename, so a failed restore leaves
+the current warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orchestration.operations.warehouse_lock import connect
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    sha256: str
+    size_bytes: int
+    taken_at: str
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def take_snapshot(warehouse: Path, backup_dir: Path) -> Snapshot:
+    """Copy the warehouse into `backup_dir/warehouse-<UTC time>.duckdb` with a checksum."""
+    if not warehouse.exists():
+        raise FileNotFoundError(f"no warehouse to back up at {warehouse}")
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    taken_at = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_dir / f"warehouse-{taken_at}.duckdb"
+    # Holding a read-write connection proves no other process writes during the copy.
+    con = connect(warehouse)
+    try:
+        con.execute("checkpoint")
+        shutil.copyfile(warehouse, target)
+    finally:
+        con.close()
+    snapshot = Snapshot(target, _sha256(target), target.stat().st_size, taken_at)
+    target.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "file": target.name,
+                "sha256": snapshot.sha256,
+                "size_bytes": snapshot.size_bytes,
+                "taken_at": taken_at,
+                "source": str(warehouse),
+            },
+            indent=2,
+        )
+    )
+    log.info("snapshot %s (%d bytes, sha256 %s)", target, snapshot.size_bytes, snapshot.sha256)
+    return snapshot
+
+
+def list_snapshots(backup_dir: Path) -> list[Path]:
+    return sorted(backup_dir.glob("warehouse-*.duckdb"))
+
+
+def restore_snapshot(snapshot: Path, warehouse: Path) -> None:
+    """Replace the warehouse with `snapshot` after checking its checksum."""
+    sidecar = snapshot.with_suffix(".json")
+    if not sidecar.exists():
+        raise FileNotFoundError(f"{snapshot}: no checksum file {sidecar.name}; refusing to restore")
+    expected = json.loads(sidecar.read_text())["sha256"]
+    actual = _sha256(snapshot)
+    if actual != expected:
+        raise ValueError(f"{snapshot}: checksum {actual} does not match {expected}; corrupt copy")
+    if warehouse.exists():
+        connect(warehouse).close()  # raises a clear error if another process has it open
+    partial = warehouse.with_name(warehouse.name + ".restoring")
+    shutil.copyfile(snapshot, partial)
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    if wal.exists():
+        wal.unlink()  # a write-ahead log of the replaced file must not be replayed on the copy
+    os.replace(partial, warehouse)
+    log.info("restored %s from %s", warehouse, snapshot)

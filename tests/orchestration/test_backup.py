@@ -1,0 +1,67 @@
+"""Warehouse snapshots restore exactly, refuse corrupt copies, and name a locking process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from orchestration.operations.backup import list_snapshots, restore_snapshot, take_snapshot
+from orchestration.operations.warehouse_lock import WarehouseLockedError, connect
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.t as select range as id from range(1000)")
+    return path
+
+
+def test_restore_brings_back_the_snapshot_contents(warehouse, tmp_path):
+    snapshot = take_snapshot(warehouse, tmp_path / "backups")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from marts.t where id < 500")
+    restore_snapshot(snapshot.path, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*), sum(id) from marts.t").fetchone() == (1000, 499500)
+    assert list_snapshots(tmp_path / "backups") == [snapshot.path]
+
+
+def test_corrupt_snapshot_is_refused_and_the_warehouse_kept(warehouse, tmp_path):
+    snapshot = take_snapshot(warehouse, tmp_path / "backups")
+    with open(snapshot.path, "r+b") as handle:
+        handle.seek(5000)
+        handle.write(b"corrupted")
+    with pytest.raises(ValueError, match="checksum"):
+        restore_snapshot(snapshot.path, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.t").fetchone() == (1000,)
+
+
+def test_a_locked_warehouse_gives_a_clear_message(warehouse):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(warehouse)!r})
+            sys.stdout.write("ready\\n"); sys.stdout.flush()
+            time.sleep(30)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WarehouseLockedError, match=rf"PID {holder.pid}.*data/marts"):
+            connect(warehouse, read_only=True)
+    finally:
+        holder.kill()
+        holder.wait()
