@@ -175,8 +175,8 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
         posting_id=pl.col("posting_id").cast(pl.String),
         source=col("source"),
         source_posting_id=col("source_posting_id"),
-        title_tokens=_title_tokens(col("title").fill_null("")).list.unique().list.sort(),
-        company_tokens=_company_tokens(col("company").fill_null("")).list.unique().list.sort(),
+        title=col("title"),
+        company=col("company"),
         url_key=_canonical_url(col("url")),
         # Full duplicates are identical up to case and spacing, so they compare the raw text.
         title_exact=col("title").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars(),
@@ -198,7 +198,30 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
         .then(_place_base(col("regency_name")))
         .otherwise(_place_base(col("location_text").str.split(",").list.first())),
         location_text=col("location_text").str.to_lowercase().str.strip_chars(),
-    ).with_columns(
+    )
+    # Titles and employers repeat: tokenise each distinct value once, then join back.
+    titles = (
+        base.select("title")
+        .unique()
+        .with_columns(
+            title_tokens=_title_tokens(pl.col("title").fill_null("")).list.unique().list.sort()
+        )
+    )
+    companies = (
+        base.select("company")
+        .unique()
+        .with_columns(
+            company_tokens=_company_tokens(pl.col("company").fill_null(""))
+            .list.unique()
+            .list.sort()
+        )
+    )
+    base = (
+        base.join(titles, on="title", how="left", nulls_equal=True, maintain_order="left")
+        .join(companies, on="company", how="left", nulls_equal=True, maintain_order="left")
+        .drop("title", "company")
+    )
+    base = base.with_columns(
         title_key=pl.col("title_tokens").list.join(" "),
         company_key=pl.col("company_tokens").list.join(" "),
         # Postings without a province block together by their location status.
