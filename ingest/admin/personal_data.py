@@ -17,14 +17,15 @@ import polars as pl
 
 # A NIK is 16 digits: 6 of region, 6 of birth date (day + 40 for women), 4 of serial.
 NIK_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])")
-# Mobile numbers (08…, 628…, +62 8…) with optional single separators, and landlines with an area
-# code in brackets or followed by a separator, e.g. (021) 555-1234 or 0274-512345.
+# Mobile numbers (08…, 628…, +62 8…; 9 digits or more) with optional single separators, and
+# landlines with an area code in brackets or followed by a dash, e.g. (021) 555-1234. Digits glued
+# to dashes, slashes or dots on either side (UUID segments, URLs, dates) are not phone numbers.
 PHONE_PATTERN = re.compile(
-    r"(?<![\w+])(?:"
-    r"(?:\+62|62|0)[ .-]?8\d{1,3}(?:[ .-]?\d{2,4}){2,3}"
+    r"(?<![\w+\-./:])(?:"
+    r"(?:\+62|62|0)[ .-]?8\d{1,3}[ .-]?\d{3,4}[ .-]?\d{3,5}"
     r"|\(0\d{2,3}\)[ .-]?\d{3,4}[ .-]?\d{3,4}"
     r"|0\d{2,3}-\d{3,4}-?\d{3,4}"
-    r")(?!\w)"
+    r")(?![\w\-/])"
 )
 EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
@@ -37,12 +38,13 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 
 @dataclass(frozen=True)
 class PersonalDataHit:
-    """One value in a frame that looks like personal data."""
+    """Values of one column that look like one kind of personal data."""
 
     table: str
     column: str
     kind: str
-    value: str
+    example: str
+    distinct_values: int
 
 
 def mask_personal_data(text: str | None) -> str | None:
@@ -54,12 +56,10 @@ def mask_personal_data(text: str | None) -> str | None:
     return PHONE_PATTERN.sub("[phone]", masked)
 
 
-def find_personal_data(
-    frame: pl.DataFrame, table: str = "frame", limit: int = 20
-) -> list[PersonalDataHit]:
-    """Every (column, kind) with values that look like a NIK, phone or e-mail, up to `limit`.
+def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[PersonalDataHit]:
+    """One hit per (column, kind) whose values look like a NIK, phone number or e-mail.
 
-    Numbers stored as integers are checked too (a NIK typed as a number is still a NIK).
+    Integer columns are checked too (a NIK typed as a number is still a NIK), and lists of text.
     """
     hits: list[PersonalDataHit] = []
     for column in frame.columns:
@@ -68,18 +68,14 @@ def find_personal_data(
             values = frame.get_column(column).cast(pl.String)
         elif dtype == pl.String:
             values = frame.get_column(column)
-        elif isinstance(dtype, (pl.List, pl.Struct)):
-            values = frame.get_column(column).map_elements(str, return_dtype=pl.String)
+        elif isinstance(dtype, pl.List) and dtype.inner == pl.String:
+            values = frame.get_column(column).list.join(" | ")
         else:
             continue
         # Python's `re` rather than Polars' regex engine: the patterns need look-behind.
         distinct = values.drop_nulls().unique().to_list()
         for kind, pattern in PATTERNS.items():
-            for value in distinct:
-                found = pattern.search(value)
-                if found is not None:
-                    hits.append(PersonalDataHit(table, column, kind, found.group(0)))
-                    if len(hits) >= limit:
-                        return hits
-    return hits
+            found = [match.group(0) for v in distinct if (match := pattern.search(v))]
+            if found:
+                hits.append(PersonalDataHit(table, column, kind, found[0], len(found)))
     return hits

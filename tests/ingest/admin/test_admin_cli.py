@@ -1,0 +1,45 @@
+"""`lmis admin` commands end to end on small generated sets."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from orchestration.cli import main
+
+
+def test_generate_then_load_wlkp(tmp_path) -> None:
+    out = tmp_path / "wlkp"
+    assert main(["admin", "generate-wlkp", "--companies", "60", "--out", str(out),
+                 "--months", "1-3"]) == 0  # fmt: skip
+    manifest = json.loads((out / "wlkp_synthetic_manifest.json").read_text())
+    assert [f["file"] for f in manifest["files"]] == [
+        "wlkp_synthetic_2025-01.xlsx", "wlkp_synthetic_2025-02.csv", "wlkp_synthetic_2025-03.xlsx",
+    ]  # fmt: skip
+    staged = tmp_path / "staged"
+    assert main(["admin", "load", "wlkp", "--input", str(out), "--out", str(staged)]) == 0
+    metadata = json.loads((staged / "wlkp_metadata.json").read_text())
+    assert metadata["rows_in"] == manifest["detail_rows"]
+
+
+def test_load_fails_with_exit_code_1_on_a_total_mismatch(tmp_path) -> None:
+    out = tmp_path / "wlkp"
+    main(["admin", "generate-wlkp", "--companies", "20", "--out", str(out), "--months", "2",
+          "--formats", "csv"])  # fmt: skip
+    path = out / "wlkp_synthetic_2025-02.csv"
+    # The grand total's last column (Jumlah Tenaga Kerja) made one too high.
+    text = re.sub(
+        r"^(JUMLAH TOTAL;.*;)([\d.]+)$",
+        lambda m: m.group(1) + str(int(m.group(2).replace(".", "")) + 1),
+        path.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
+    path.write_text(text, encoding="utf-8")
+    assert main(["admin", "load", "wlkp", "--input", str(path)]) == 1
+    assert main(["admin", "load", "wlkp", "--input", str(path), "--report-mismatches"]) == 0
+
+
+def test_generate_ak1(tmp_path) -> None:
+    assert main(["admin", "generate-ak1", "--job-seekers", "80", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "ak1_pencari_kerja_synthetic_2025.csv").exists()
+    assert (tmp_path / "ak1_penempatan_synthetic_2025.csv").exists()

@@ -1,0 +1,92 @@
+"""Karirhub vacancies from the real API responses, listing page and RSS feed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import polars as pl
+import pytest
+
+from ingest.admin.karirhub import (
+    DETAILS_FILE,
+    read_karirhub_details,
+    read_karirhub_listing,
+    read_karirhub_rss,
+)
+
+
+@pytest.fixture(scope="module")
+def details():
+    return read_karirhub_details()
+
+
+def test_all_57_responses_load_with_regions_resolved(details) -> None:
+    assert details.rows_in == 57
+    assert details.rows_loaded == 57
+    assert details.rows_quarantined == 0
+    staging = details.staging
+    assert staging["is_region_resolved"].all()
+    assert staging["regency_code_bps"].null_count() == 0
+    assert staging["province_code_bps"].null_count() == 0
+    assert details.metadata["region_match_methods"] == {"kemendagri_code": 57}
+
+
+def test_region_levels_village_codes_and_bps_districts(details) -> None:
+    staging = details.staging
+    assert staging.filter(pl.col("region_level") == "city").height == 15
+    villages = staging.filter(pl.col("region_level") == "village")
+    assert villages["village_code_kemendagri"].str.len_chars().unique().to_list() == [10]
+    bogor = villages.filter(pl.col("village_code_kemendagri") == "3201332006").row(0, named=True)
+    assert bogor["regency_code_bps"] == "3201"
+    assert bogor["district_code_kemendagri"] == "320133"
+    assert bogor["district_code_bps"] is not None and len(bogor["district_code_bps"]) == 7
+
+
+def test_fields_the_quality_checks_need(details) -> None:
+    staging = details.staging
+    assert staging["is_partner_repost"].sum() == 15
+    assert set(staging.filter("is_partner_repost")["partner_platform_name"]) == {"HiredToday"}
+    assert staging["is_salary_shown"].sum() == 32
+    # 888/999 is what the API holds when the employer hid the salary: not a wage.
+    placeholders = staging.filter(pl.col("salary_status") == "hidden_placeholder")
+    assert placeholders.height == 5
+    assert placeholders["wage_min_monthly_idr"].null_count() == 5
+    assert staging["required_sex"].drop_nulls().unique().sort().to_list() == ["female", "male"]
+    assert "disabled" in staging["required_physical_condition"].to_list()
+    assert staging["min_education_name"].value_counts().sort("count")[-1, 0] == (
+        "SMA atau Sederajat"
+    )
+    assert staging["quota"].sum() >= staging["available_quota"].sum()
+    assert (staging["kbji4"].is_null() & ~staging["is_occupation_coded"]).all()
+
+
+def test_times_are_utc_and_agree_with_the_listing(details) -> None:
+    listing = read_karirhub_listing()
+    joined = listing.staging.join(details.staging, on="vacancy_id", suffix="_detail")
+    assert joined.height == 30
+    assert (joined["published_at"] == joined["published_at_detail"]).all()
+    assert (joined["regency_code_bps"] == joined["regency_code_bps_detail"]).all()
+
+
+def test_listing_and_rss_load(details) -> None:
+    for load in (read_karirhub_listing(), read_karirhub_rss()):
+        assert load.rows_loaded == 30
+        assert load.staging["is_region_resolved"].all()
+        assert set(load.staging["vacancy_id"]) <= set(details.staging["vacancy_id"])
+    rss = read_karirhub_rss().staging
+    # The RSS <title> is cut and decorated; the full title comes from content:encoded.
+    assert "DIBUTUHKAN STAFF PENAGIHAN LAPANGAN - TENTENA - PAMONA" in rss["vacancy_title"]
+
+
+def test_broken_lines_go_to_quarantine_with_their_line_number(tmp_path) -> None:
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    broken = [lines[0], lines[0], '{"data": {"id": "x"', json.dumps({"data": {}}), *lines[1:3]]
+    path = tmp_path / "details.jsonl"
+    path.write_text("\n".join(broken) + "\n", encoding="utf-8")
+    load = read_karirhub_details(path)
+    assert load.rows_in == 6
+    assert load.rows_loaded == 3
+    reasons = dict(zip(load.quarantine["source_row"], load.quarantine["reason_code"], strict=True))
+    assert reasons == {2: "duplicate_id", 3: "invalid_json", 4: "missing_id"}
+    assert "line 3" in load.quarantine.filter(pl.col("source_row") == 3)["reason"][0]

@@ -1,0 +1,79 @@
+"""MagangHub internship positions from the real export."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+
+import polars as pl
+import pytest
+
+from ingest.admin.maganghub import POSITIONS_FILE, read_maganghub_positions
+from ingest.admin.results import AdminSourceError
+
+
+@pytest.fixture(scope="module")
+def positions():
+    return read_maganghub_positions()
+
+
+def test_all_1765_positions_load_with_regions_resolved(positions) -> None:
+    assert positions.rows_in == 1765
+    assert positions.rows_loaded == 1765
+    assert positions.staging["is_region_resolved"].all()
+    assert positions.staging["regency_code_bps"].null_count() == 0
+    assert positions.metadata["region_match_methods"] == {
+        "address_text": 3,
+        "kemendagri_code": 1762,
+    }
+
+
+def test_counts_match_the_provenance_note(positions) -> None:
+    staging = positions.staging
+    assert staging["quota"].sum() == 6905
+    assert staging["registered_applicants"].sum() == 198431
+    assert staging["kbji_code_stated"].null_count() == 1765
+    assert staging["internship_start_date"].unique().to_list()[0].isoformat() == "2025-10-20"
+
+
+def test_company_without_region_is_placed_from_its_address(positions) -> None:
+    placed = positions.staging.filter(pl.col("region_match_method") == "address_text")
+    assert set(placed["regency_code_kemendagri"]) == {"3471"}  # Kota Yogyakarta
+
+
+def test_new_papua_provinces_resolve(positions) -> None:
+    papua = positions.staging.filter(pl.col("province_code_kemendagri") == "96")
+    assert papua.height == 2
+    assert set(papua["regency_code_bps"]) == {"9171"}
+
+
+def _write(tmp_path, mutate) -> object:
+    with gzip.open(POSITIONS_FILE, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames)
+        rows = [row for _, row in zip(range(5), reader, strict=False)]
+    fields, rows = mutate(fields, rows)
+    path = tmp_path / "positions.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_bad_json_and_quota_are_quarantined(tmp_path) -> None:
+    def mutate(fields, rows):
+        rows[1]["perusahaan"] = "{'not': json"
+        rows[2]["jumlah_kuota"] = "dua"
+        return fields, rows
+
+    load = read_maganghub_positions(_write(tmp_path, mutate))
+    assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (5, 3, 2)
+    assert load.quarantine["field"].to_list() == ["perusahaan", "jumlah_kuota"]
+    assert load.quarantine["source_row"].to_list() == [3, 4]
+
+
+def test_missing_column_is_a_clear_error(tmp_path) -> None:
+    path = _write(tmp_path, lambda fields, rows: ([f for f in fields if f != "posisi"], rows))
+    with pytest.raises(AdminSourceError, match="lacks column.*posisi"):
+        read_maganghub_positions(path)

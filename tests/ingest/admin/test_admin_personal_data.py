@@ -1,0 +1,82 @@
+"""No NIK, phone number or e-mail address in clear in anything the admin readers hand on.
+
+Staging frames, quarantine frames and metadata of every reader, on the real Karirhub and
+MagangHub data and on the shipped synthetic WLKP and AK1 exports, plus the parquet files that
+`lmis admin load --out` writes, are scanned; the scanner itself is shown to find planted values.
+"""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from ingest.admin.ak1 import read_ak1_job_seekers, read_ak1_placements
+from ingest.admin.karirhub import read_karirhub_details, read_karirhub_listing, read_karirhub_rss
+from ingest.admin.maganghub import read_maganghub_positions
+from ingest.admin.personal_data import find_personal_data, mask_personal_data
+from ingest.admin.pseudonymise import load_pseudonym_key, pseudonymise
+from ingest.admin.wlkp_read import iter_export_paths, read_wlkp_exports
+from orchestration.cli import main
+from orchestration.settings import DATA_DIR
+
+KEY = load_pseudonym_key({})
+
+
+@pytest.fixture(scope="module")
+def loads():
+    ak1 = DATA_DIR / "synthetic" / "ak1"
+    return [
+        read_karirhub_details(),
+        read_karirhub_listing(),
+        read_karirhub_rss(),
+        read_maganghub_positions(),
+        read_wlkp_exports(iter_export_paths(DATA_DIR / "synthetic" / "wlkp")),
+        read_ak1_job_seekers(ak1 / "ak1_pencari_kerja_synthetic_2025.csv", KEY),
+        read_ak1_placements(ak1 / "ak1_penempatan_synthetic_2025.csv", KEY),
+    ]
+
+
+def test_the_scanner_finds_planted_personal_data() -> None:
+    planted = pl.DataFrame({
+        "nik": ["3201011203900001", None],
+        "phone": ["hubungi 0812-3456-7890", "+62 812 3456 7890"],
+        "note": ["kirim CV ke hrd.toko@gmail.com", "(021) 555-1234"],
+        "nik_as_number": [3201011203900001, 1],
+        "pseudonym": [pseudonymise("3201011203900001", KEY, "nik"), "a" + "1" * 20 + "b"],
+    })  # fmt: skip
+    kinds = {(hit.column, hit.kind) for hit in find_personal_data(planted)}
+    assert kinds == {
+        ("nik", "nik"), ("phone", "phone"), ("note", "email"), ("note", "phone"),
+        ("nik_as_number", "nik"),
+    }  # fmt: skip
+
+
+def test_masking_free_text() -> None:
+    text = "WA 0812-3456-7890 atau email hrd@pt-maju.co.id, NIK 3201011203900001"
+    assert mask_personal_data(text) == "WA [phone] atau email [email], NIK [nik]"
+
+
+def test_raw_frames_do_hold_contact_data_so_the_split_matters(loads) -> None:
+    wlkp_raw = next(load for load in loads if load.source == "wlkp").raw
+    assert {hit.kind for hit in find_personal_data(wlkp_raw)} >= {"phone", "email"}
+
+
+def test_no_personal_data_in_staging_quarantine_or_metadata(loads) -> None:
+    hits = []
+    for load in loads:
+        hits += find_personal_data(load.staging, f"{load.source}.staging")
+        hits += find_personal_data(load.quarantine, f"{load.source}.quarantine")
+        metadata = pl.DataFrame({"metadata": [json.dumps(load.metadata, default=str)]})
+        hits += find_personal_data(metadata, f"{load.source}.metadata")
+    assert hits == []
+
+
+def test_no_personal_data_in_parquet_written_by_the_cli(tmp_path) -> None:
+    for source in ("karirhub", "maganghub", "wlkp", "ak1"):
+        assert main(["admin", "load", source, "--out", str(tmp_path)]) == 0
+    written = sorted(tmp_path.glob("*.parquet"))
+    assert len(written) >= 10
+    hits = [hit for path in written for hit in find_personal_data(pl.read_parquet(path), path.name)]
+    assert hits == []

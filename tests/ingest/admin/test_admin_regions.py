@@ -1,0 +1,84 @@
+"""Region resolution: Kemendagri vs BPS codes, the Papua split, names and addresses."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.admin.regions import names_agree, region_index, split_regency_name
+
+
+@pytest.fixture(scope="module")
+def index():
+    return region_index()
+
+
+def test_dimension_has_every_regency_once_keyed_on_bps(index) -> None:
+    frame = index.frame()
+    assert frame.height == 514
+    assert frame["regency_code_bps"].n_unique() == 514
+    assert frame["regency_code_kemendagri"].n_unique() == 514
+    assert frame["province_code_kemendagri"].n_unique() == 38
+
+
+def test_jakarta_selatan_code_3174_is_kemendagri_not_bps(index) -> None:
+    # Regression: Karirhub's city code 3174 looks like BPS but is Kemendagri; BPS 3174 is
+    # Jakarta Barat.
+    match = index.by_code("3174", "KOTA ADM. JAKARTA SELATAN")
+    assert match.method == "kemendagri_code"
+    assert match.regency.regency_code_bps == "3171"
+    assert match.regency.regency_code_kemendagri == "3174"
+
+
+def test_a_bps_code_is_recognised_when_the_name_says_so(index) -> None:
+    match = index.by_code("3174", "JAKARTA BARAT")
+    assert match.method == "bps_code"
+    assert match.regency.regency_code_kemendagri == "3173"
+
+
+def test_papua_split_regency_links_to_its_pre_split_bps_code(index) -> None:
+    sorong = index.by_code("9671", "KOTA SORONG")
+    assert sorong.regency.regency_code_bps == "9171"
+    assert sorong.province_code_kemendagri == "96"
+    assert sorong.province_code_bps == "91"
+    assert sorong.regency.bps_link_method == "name_within_pre_2022_papua"
+
+
+def test_truncated_bridge_names_do_not_swap_oku_timur_and_selatan(index) -> None:
+    assert index.by_code("1608", "KAB. OGAN KOMERING ULU TIMUR").regency.regency_code_bps == "1609"
+    assert index.by_code("1609", None).regency.regency_code_bps == "1608"
+
+
+@pytest.mark.parametrize(
+    ("regency", "province", "expected_kemendagri"),
+    [
+        ("KAB. BOGOR", "JAWA BARAT", "3201"),
+        ("KOTA BOGOR", "Jawa Barat", "3271"),
+        ("Kota Administrasi Jakarta Pusat", "DKI JAKARTA", "3171"),
+        ("KAB. KEP. SIAU TAGULANDANG BIARO", None, "7109"),
+        ("B A T A M", None, "2171"),
+    ],
+)
+def test_names_in_the_usual_spellings_resolve(index, regency, province, expected_kemendagri):
+    assert index.by_name(regency, province).regency.regency_code_kemendagri == expected_kemendagri
+
+
+def test_unknown_regency_falls_back_to_its_province(index) -> None:
+    match = index.by_name("KAB. ATLANTIS", "Nusa Tenggara Barat (NTB)")
+    assert not match.is_resolved
+    assert match.province_code_kemendagri == "52"
+    assert match.method == "province_name_only"
+
+
+def test_address_text_prefers_the_city_of_a_bare_name(index) -> None:
+    match = index.from_address("JALAN KUSUMANEGARA NOMOR 284 B YOGYAKARTA")
+    assert match.regency.regency_code_kemendagri == "3471"
+    assert match.method == "address_text"
+    assert index.from_address("Jl. Raya No. 1, Kab. Bandung Barat").regency.regency_name == (
+        "Kabupaten Bandung Barat"
+    )
+
+
+def test_name_helpers() -> None:
+    assert split_regency_name("KOTA ADM. JAKARTA SELATAN") == ("Kota", "JAKARTASELATAN")
+    assert names_agree("OGANKOMERINGULU", "OGANKOMERINGULUTIMUR")
+    assert not names_agree("BOGOR", "BANDUNG")
