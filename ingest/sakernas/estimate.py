@@ -32,7 +32,7 @@ NATIONAL_AREA_CODE = "00"
 
 DEMOGRAPHIC_DIMS = ("total", "sex", "age_group", "education")
 JOB_DIMS = ("occ1", "occ2", "occ3", "occ4", "kbli_sector", "status")
-DEFAULT_REGENCY_DIMS = ("total", "sex", "age_group", "education", "occ1", "kbli_sector", "status")
+DEFAULT_REGENCY_DIMS = ("total", "sex", "age_group", "education", "occ1")
 """Regency cells are small: finer occupation levels are published for provinces and nation only."""
 
 
