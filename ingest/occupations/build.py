@@ -162,8 +162,9 @@ def out_of_fold_raw(
         fold_model = fit_model(reference, hand, train, normaliser, vectoriser)
         predicted = predict_frame(fold_model, held["title"].to_list(), held["category"].to_list())
         parts.append(
-            pl.concat([held.select("id", "kbji4").rename({"kbji4": "truth"}), predicted], how="horizontal")
-            .with_columns(pl.lit(fold).alias("fold"))
+            pl.concat(
+                [held.select("id", "kbji4").rename({"kbji4": "truth"}), predicted], how="horizontal"
+            ).with_columns(pl.lit(fold).alias("fold"))
         )
     return pl.concat(parts)
 

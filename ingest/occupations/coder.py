@@ -185,9 +185,7 @@ def default_coder() -> OccupationCoder:
     return _DEFAULT_CODER
 
 
-def code_titles(
-    df: pl.DataFrame, auto_code_threshold: float | None = None
-) -> pl.DataFrame:
+def code_titles(df: pl.DataFrame, auto_code_threshold: float | None = None) -> pl.DataFrame:
     """One row per input row with kbji4, isco08, confidence, alternatives and the auto-code
     decision (see the module docstring). Rows without a usable title get null codes and
     confidence 0; use `OccupationCoder.code` to get them as quarantine records too."""

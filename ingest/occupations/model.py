@@ -74,11 +74,28 @@ class TitleVectoriser:
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"[a-z0-9]+"
         )
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        # The reference titles are the same in every cross-validation fit; transform them once.
+        self._cached_key: int | None = None
+        self._cached_matrix: sp.csr_matrix | None = None
 
     def fit(self, texts: list[str]) -> TitleVectoriser:
         self.words.fit(texts)
         self.chars.fit(texts)
         return self
+
+    def transform_cached(self, texts: list[str]) -> sp.csr_matrix:
+        """`transform`, remembering the last result (used for the reference titles)."""
+        key = hash(tuple(texts))
+        if key != self._cached_key or self._cached_matrix is None:
+            self._cached_matrix = self.transform(texts)
+            self._cached_key = key
+        return self._cached_matrix
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_cached_key"] = None
+        state["_cached_matrix"] = None
+        return state
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         stacked = sp.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
@@ -96,13 +113,20 @@ class Neighbours:
 class TitleIndex:
     """Nearest labelled titles per group, with leave-one-out by row key."""
 
-    def __init__(self, vectoriser: TitleVectoriser, rows: IndexRows) -> None:
+    def __init__(
+        self, vectoriser: TitleVectoriser, rows: IndexRows, reference_count: int = 0
+    ) -> None:
         self.vectoriser = vectoriser
         self.rows = rows
         self.group_rows: dict[str, np.ndarray] = {}
         self.group_matrix: dict[str, sp.csr_matrix] = {}
         group_array = np.asarray(rows.group)
-        matrix = vectoriser.transform(rows.text)
+        matrix = sp.vstack(
+            [
+                vectoriser.transform_cached(rows.text[:reference_count]),
+                vectoriser.transform(rows.text[reference_count:]),
+            ]
+        ).tocsr()
         for group in GROUPS:
             members = np.flatnonzero(group_array == group)
             self.group_rows[group] = members
@@ -127,7 +151,7 @@ class TitleIndex:
                 if members.size == 0:
                     continue
                 sims = (batch @ self.group_matrix[group]).toarray()
-                if exclude_keys is not None:
+                if exclude_keys is not None and group == "ads":
                     group_keys = self.key[members]
                     for offset, excluded in enumerate(exclude_keys[start:stop]):
                         if excluded is not None:
@@ -287,16 +311,20 @@ def build_index(
     vectoriser: TitleVectoriser, reference: pl.DataFrame, ads: pl.DataFrame
 ) -> TitleIndex:
     """Index over reference titles and advert titles; frames need norm, kbji4, group, key."""
-    table = pl.concat([reference.select("norm", "kbji4", "group", "key"), ads.select(
-        "norm", "kbji4", "group", "key"
-    )]).filter(pl.col("norm") != "")
+    reference = reference.filter(pl.col("norm") != "")
+    table = pl.concat(
+        [
+            reference.select("norm", "kbji4", "group", "key"),
+            ads.select("norm", "kbji4", "group", "key").filter(pl.col("norm") != ""),
+        ]
+    )
     rows = IndexRows(
         table["norm"].to_list(),
         table["kbji4"].to_list(),
         table["group"].to_list(),
         table["key"].to_list(),
     )
-    return TitleIndex(vectoriser, rows)
+    return TitleIndex(vectoriser, rows, reference.height)
 
 
 def ranker_training_set(

@@ -103,9 +103,9 @@ def reference_titles() -> pl.DataFrame:
     )
     units = kbji_unit_groups()
     unit_rows = units.select(
-        pl.col("title_id").map_elements(_strip_residual_words, return_dtype=pl.String).alias(
-            "title"
-        ),
+        pl.col("title_id")
+        .map_elements(_strip_residual_words, return_dtype=pl.String)
+        .alias("title"),
         "kbji4",
         pl.lit("kbji").alias("source"),
     )
@@ -118,7 +118,9 @@ def reference_titles() -> pl.DataFrame:
     table = pl.concat([rows.select(TRAINING_COLUMNS), unit_rows, isco_units])
     table = table.filter(pl.col("kbji4").is_in(units["kbji4"].implode()))
     table = table.unique(subset=TRAINING_COLUMNS, keep="first", maintain_order=True)
-    log.info("reference titles: %d rows over %d unit groups", table.height, table["kbji4"].n_unique())
+    log.info(
+        "reference titles: %d rows over %d unit groups", table.height, table["kbji4"].n_unique()
+    )
     return table
 
 

@@ -169,7 +169,9 @@ def extract_skills(
             .with_columns(pl.lit(field_name).alias("source_field"))
         )
         parts.append(joined)
-        log.info("skills in %s: %d distinct texts, %d matches", field_name, texts.len(), joined.height)
+        log.info(
+            "skills in %s: %d distinct texts, %d matches", field_name, texts.len(), joined.height
+        )
     if not parts:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     result = pl.concat(parts).unique(subset=["id", "skill_uri"], keep="first", maintain_order=True)

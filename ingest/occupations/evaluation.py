@@ -1,0 +1,261 @@
+"""Honest accuracy of the occupation coder on the development gold set (nested cross-validation).
+
+Procedure (what the model card reports):
+1. The 260 gold adverts are split into 5 folds, stratified by source file.
+2. For each outer fold, a model is fitted on the hand-labelled titles, the reference titles and
+   the gold adverts of the other four folds only. The held-out fold is never seen: not by the
+   index, the ranker, the calibrator or the threshold.
+3. Inside those four folds, a second 5-fold loop gives out-of-fold raw scores; the isotonic
+   calibrator and the auto-code threshold (the lowest confidence whose inner error among
+   auto-coded is <= the target) are fitted on them.
+4. The held-out fold is coded, calibrated and thresholded with what was learnt in 2-3.
+Pooled and per-fold figures follow. Run with `python -m ingest.occupations.evaluation OUT.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from ingest.occupations import references
+from ingest.occupations.build import (
+    fit_calibrator,
+    fit_model,
+    fold_numbers,
+    out_of_fold_raw,
+    predict_frame,
+    prepare_ads,
+    prepare_reference,
+)
+from ingest.occupations.model import TitleVectoriser
+from ingest.occupations.normalise import TitleNormaliser, default_normaliser
+
+log = logging.getLogger(__name__)
+
+OUTER_FOLDS = 5
+INNER_FOLDS = 5
+TARGET_ERROR = 0.05
+RELIABILITY_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
+
+
+def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_error: float) -> float:
+    """Lowest threshold whose auto-coded set has error <= target (1.0 if none qualifies)."""
+    for threshold in np.unique(confidence):
+        chosen = confidence >= threshold
+        if chosen.any() and 1.0 - correct[chosen].mean() <= target_error:
+            return float(threshold)
+    return 1.0
+
+
+@dataclass
+class EvaluationInputs:
+    normaliser: TitleNormaliser
+    reference: pl.DataFrame
+    hand: pl.DataFrame
+    gold: pl.DataFrame
+    vectoriser: TitleVectoriser
+
+
+def load_inputs(hand_filter: str = "all") -> EvaluationInputs:
+    """Shipped data; `hand_filter` = all | dev_disjoint (drop hand titles equal to a dev title,
+    after normalisation) | none."""
+    normaliser = default_normaliser()
+    reference = prepare_reference(normaliser)
+    hand = references.hand_labelled_titles()
+    gold = references.gold_set()
+    if hand_filter == "none":
+        hand = hand.head(0)
+    elif hand_filter == "dev_disjoint":
+        dev_norms = {normaliser.normalise(t) for t in gold["title"].to_list()}
+        hand = hand.filter(
+            ~pl.col("title")
+            .map_elements(normaliser.normalise, return_dtype=pl.String)
+            .is_in(list(dev_norms))
+        )
+    hand_ads = prepare_ads(hand, None, normaliser)
+    vectoriser = TitleVectoriser().fit(reference["norm"].to_list() + hand_ads["norm"].to_list())
+    return EvaluationInputs(normaliser, reference, hand, gold, vectoriser)
+
+
+def nested_cross_validation(inputs: EvaluationInputs, seed: int) -> pl.DataFrame:
+    """One row per gold advert: truth, predictions, calibrated confidence, fold, threshold."""
+    gold = inputs.gold
+    assignment = fold_numbers(gold, OUTER_FOLDS, seed)
+    parts = []
+    for fold in range(OUTER_FOLDS):
+        train = gold.filter(pl.Series(assignment != fold))
+        held = gold.filter(pl.Series(assignment == fold))
+        inner = out_of_fold_raw(
+            inputs.reference,
+            inputs.hand,
+            train,
+            inputs.normaliser,
+            inputs.vectoriser,
+            INNER_FOLDS,
+            seed + 1000 + fold,
+        )
+        inner_correct = (inner["kbji4"] == inner["truth"]).fill_null(False).to_numpy()
+        calibrator = fit_calibrator(inner["raw"].to_numpy(), inner_correct)
+        inner_confidence = calibrator.predict(inner["raw"].to_numpy())
+        threshold = choose_threshold(inner_confidence, inner_correct, TARGET_ERROR)
+        model = fit_model(
+            inputs.reference, inputs.hand, train, inputs.normaliser, inputs.vectoriser
+        )
+        predicted = predict_frame(model, held["title"].to_list(), held["category"].to_list())
+        confidence = np.clip(calibrator.predict(predicted["raw"].to_numpy()), 0.0, 1.0)
+        parts.append(
+            pl.concat(
+                [held.select("id", "source", pl.col("kbji4").alias("truth")), predicted],
+                how="horizontal",
+            ).with_columns(
+                pl.Series("confidence", confidence),
+                pl.lit(fold).alias("fold"),
+                pl.lit(threshold).alias("threshold"),
+            )
+        )
+        log.info("outer fold %d: threshold %.3f", fold, threshold)
+    return pl.concat(parts)
+
+
+def summarise(results: pl.DataFrame) -> dict[str, object]:
+    """Accuracy at 4/3/2/1 digits, top-3, auto-coding, per fold and source, reliability."""
+
+    def metrics(frame: pl.DataFrame) -> dict[str, float]:
+        out: dict[str, float] = {"n": frame.height}
+        for digits in (4, 3, 2, 1):
+            hit = frame["kbji4"].str.slice(0, digits) == frame["truth"].str.slice(0, digits)
+            out[f"acc{digits}"] = float(hit.fill_null(False).mean())
+        top3 = (
+            (frame["kbji4"] == frame["truth"])
+            | (frame["alt1"] == frame["truth"])
+            | (frame["alt2"] == frame["truth"])
+        )
+        out["top3"] = float(top3.fill_null(False).mean())
+        auto = frame["confidence"] >= frame["threshold"]
+        correct = (frame["kbji4"] == frame["truth"]).fill_null(False)
+        out["auto_share"] = float(auto.mean())
+        out["auto_error"] = float(1.0 - correct.filter(auto).mean()) if auto.any() else 0.0
+        out["mean_confidence"] = float(frame["confidence"].mean())
+        return out
+
+    summary: dict[str, object] = {"pooled": metrics(results)}
+    summary["per_fold"] = {
+        int(fold): metrics(results.filter(pl.col("fold") == fold))
+        | {"threshold": float(results.filter(pl.col("fold") == fold)["threshold"][0])}
+        for fold in sorted(results["fold"].unique().to_list())
+    }
+    summary["per_source"] = {
+        source: metrics(results.filter(pl.col("source") == source))
+        for source in sorted(results["source"].unique().to_list())
+    }
+    correct = (results["kbji4"] == results["truth"]).fill_null(False).to_numpy()
+    confidence = results["confidence"].to_numpy()
+    reliability = []
+    for low, high in zip(RELIABILITY_BINS[:-1], RELIABILITY_BINS[1:], strict=True):
+        members = (confidence >= low) & (confidence < high)
+        if members.any():
+            reliability.append(
+                {
+                    "bin": f"{low:.1f}-{min(high, 1.0):.1f}",
+                    "n": int(members.sum()),
+                    "mean_confidence": float(confidence[members].mean()),
+                    "accuracy": float(correct[members].mean()),
+                }
+            )
+    summary["reliability"] = reliability
+    summary["brier"] = float(np.mean((confidence - correct) ** 2))
+    fixed = {}
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+        auto = confidence >= threshold
+        fixed[f"{threshold:.1f}"] = {
+            "auto_share": float(auto.mean()),
+            "auto_error": float(1.0 - correct[auto].mean()) if auto.any() else 0.0,
+        }
+    summary["fixed_thresholds"] = fixed
+    return summary
+
+
+def markdown(summaries: dict[str, dict[str, object]]) -> str:
+    """Tables for the model card from one or more named evaluation runs."""
+    lines = []
+    for name, summary in summaries.items():
+        pooled = summary["pooled"]
+        lines += [
+            f"### {name}",
+            "",
+            "| scope | n | 4-digit | 3-digit | 2-digit | 1-digit | top-3 "
+            "| auto-coded | error among auto-coded | threshold |",
+            "|---" * 10 + "|",
+        ]
+
+        def row(label: str, m: dict, threshold: str) -> str:
+            return (
+                f"| {label} | {m['n']} | {m['acc4']:.1%} | {m['acc3']:.1%} | {m['acc2']:.1%} | "
+                f"{m['acc1']:.1%} | {m['top3']:.1%} | {m['auto_share']:.1%} | "
+                f"{m['auto_error']:.1%} | {threshold} |"
+            )
+
+        lines.append(row("pooled", pooled, "per fold"))
+        for fold, m in summary["per_fold"].items():
+            lines.append(row(f"fold {fold}", m, f"{m['threshold']:.2f}"))
+        for source, m in summary["per_source"].items():
+            lines.append(row(source, m, "per fold"))
+        lines += [
+            "",
+            "Reliability (pooled, calibrated confidence):",
+            "",
+            "| confidence | n | mean confidence | share correct |",
+            "|---|---|---|---|",
+        ]
+        for b in summary["reliability"]:
+            lines.append(
+                f"| {b['bin']} | {b['n']} | {b['mean_confidence']:.2f} | {b['accuracy']:.2f} |"
+            )
+        lines += [
+            "",
+            f"Brier score: {summary['brier']:.3f}",
+            "",
+            "Fixed thresholds (pooled): | threshold | auto-coded | error among auto-coded |",
+            "",
+            "| threshold | auto-coded | error |",
+            "|---|---|---|",
+        ]
+        for threshold, m in summary["fixed_thresholds"].items():
+            lines.append(f"| {threshold} | {m['auto_share']:.1%} | {m['auto_error']:.1%} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=Path, help="markdown file for the tables")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--variants", nargs="+", default=["all"], choices=["all", "dev_disjoint", "none"]
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    summaries: dict[str, dict[str, object]] = {}
+    for variant in args.variants:
+        inputs = load_inputs(variant)
+        for seed in args.seeds:
+            results = nested_cross_validation(inputs, seed)
+            name = f"hand labels: {variant}, split seed {seed}"
+            summaries[name] = summarise(results)
+            results.write_csv(args.output.with_name(f"{args.output.stem}_{variant}_{seed}.csv"))
+            log.info("%s: %s", name, json.dumps(summaries[name]["pooled"]))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(markdown(summaries), encoding="utf-8")
+    log.info("wrote %s", args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
