@@ -133,14 +133,16 @@ class CoverageTracker:
             reasons.append(f"finish_reason={finish_reason}")
         expected_listings = 0
         expected_known = bool(self.streams)
-        expected_pages = 0
+        expected_pages: int | None = 0
         streams: dict[str, Any] = {}
         for name, coverage in sorted(self.streams.items()):
             if coverage.expected_total is None:
                 expected_known = False
             else:
                 expected_listings += coverage.expected_total
-            if coverage.expected_pages is not None:
+            if coverage.expected_pages is None:
+                expected_pages = None
+            elif expected_pages is not None:
                 expected_pages += coverage.expected_pages
             shortfall = coverage.shortfall()
             if shortfall:
@@ -180,7 +182,7 @@ class CoverageTracker:
         return {
             "expected": {
                 "listings": expected_listings if expected_known else None,
-                "pages": expected_pages if expected_known else None,
+                "pages": expected_pages if self.streams else None,
                 "detail_pages": len(self.details),
             },
             "achieved": {

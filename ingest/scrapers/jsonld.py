@@ -199,7 +199,9 @@ def posting_fields(posting: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     description, description_repairs = clean_block_text(_text(posting.get("description")))
     company, company_repairs = clean_inline_text(_text(posting.get("hiringOrganization")))
     problems.extend(f"title_{r}" for r in title_repairs if r == "entities_unescaped")
-    problems.extend(f"description_{r}" for r in description_repairs if r == "entities_unescaped")
+    problems.extend(
+        f"description_{r}" for r in description_repairs if r == "entities_unescaped_twice"
+    )
     problems.extend(f"company_{r}" for r in company_repairs if r == "entities_unescaped")
     salary_value = posting.get("baseSalary")
     if salary_value in (None, "", [], {}):

@@ -78,7 +78,10 @@ def clean_block_text(value: str | None) -> tuple[str | None, list[str]]:
         return None, []
     repairs: list[str] = []
     text, rounds = unescape_entities(value)
-    if rounds:
+    if rounds >= 2:
+        # Markup carries entities legitimately; only a second round shows over-escaping.
+        repairs.append("entities_unescaped_twice")
+    elif rounds:
         repairs.append("entities_unescaped")
     without_zero_width = _ZERO_WIDTH.sub("", text)
     if without_zero_width != text:
