@@ -1,18 +1,22 @@
 """Resolve the places named or coded in administrative sources to the warehouse's regions.
 
-The region dimension is keyed on the BPS regency code (what Sakernas and other BPS microdata use)
-with the Kemendagri code alongside. Karirhub and MagangHub, however, carry **Kemendagri** codes in
-BPS-looking 2/4-digit form: Karirhub city 3174 is "KOTA ADM. JAKARTA SELATAN", which is Kemendagri
-31.74 but BPS 3171; its sub-district codes have 6 digits (Kemendagri) where BPS uses 7; MagangHub
-uses the 2022 Papua provinces 93–96, which exist only in Kemendagri's list. So a source code is
+Every record gets the BPS regency and province codes (what Sakernas and other BPS microdata use),
+the Kemendagri codes alongside, and `region_id`, the key of the warehouse's `dim_region`
+(`regency-<Kemendagri code>`, or `province-<code>` when only the province is known).
+
+Karirhub and MagangHub carry **Kemendagri** codes in BPS-looking 2/4-digit form: Karirhub city
+3174 is "KOTA ADM. JAKARTA SELATAN", which is Kemendagri 31.74 but BPS 3171; its sub-district
+codes have 6 digits (Kemendagri) where BPS uses 7; MagangHub uses the 2022 Papua provinces
+93–96, which exist only in Kemendagri's list. So a source code is
 read as Kemendagri first and the name that comes with it must agree; only if it does not is the
 BPS reading tried. Every match records how it was made (`region_match_method`).
 
 Built from `data/reference/wilayah` (see its PROVENANCE.md): the Kemendagri 2025 list (514
 regencies, 38 provinces) and the BPS–Kemendagri 2020 bridging table. The bridging table predates
-the Papua split, so the 26 regencies whose Papua codes changed with the split are linked
-to their BPS code by name inside old Papua/Papua Barat; their BPS province is the pre-2022 one
-(91 Papua Barat or 94 Papua) because BPS codes for the new provinces were not found.
+the Papua split, so the 26 regencies whose Papua codes changed with the split are linked to their
+(2020) BPS code by name inside old Papua/Papua Barat, as `dim_region` does. Province BPS codes
+come from the warehouse's `province_codes` seed, which has BPS 2024 codes for the four new
+provinces (without it they fall back to the pre-split 91/94 of the regency's 2020 code).
 """
 
 from __future__ import annotations
@@ -27,13 +31,16 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.settings import DATA_DIR
+from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
 WILAYAH_DIR = DATA_DIR / "reference" / "wilayah"
+PROVINCE_SEED = DBT_PROJECT_DIR / "seeds" / "province_codes.csv"
+"""The warehouse's province codes (`dim_region`): BPS codes of the 2022 Papua provinces included."""
 
 RESOLUTION_COLUMNS: dict[str, pl.DataType] = {
+    "region_id": pl.String(),
     "province_code_bps": pl.String(),
     "regency_code_bps": pl.String(),
     "province_code_kemendagri": pl.String(),
@@ -108,7 +115,14 @@ class RegionMatch:
         return self.regency is not None
 
     def as_columns(self) -> dict[str, object]:
+        if self.regency is not None:
+            region_id = f"regency-{self.regency.regency_code_kemendagri}"
+        elif self.province_code_kemendagri is not None:
+            region_id = f"province-{self.province_code_kemendagri}"
+        else:
+            region_id = None
         return {
+            "region_id": region_id,
             "province_code_bps": self.province_code_bps,
             "regency_code_bps": self.regency.regency_code_bps if self.regency else None,
             "province_code_kemendagri": self.province_code_kemendagri,
@@ -132,7 +146,9 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 class RegionIndex:
     """Look-ups from Kemendagri codes, BPS codes, names and address text to `Regency` rows."""
 
-    def __init__(self, wilayah_dir: Path = WILAYAH_DIR) -> None:
+    def __init__(
+        self, wilayah_dir: Path = WILAYAH_DIR, province_seed: Path | None = PROVINCE_SEED
+    ) -> None:
         provinces = _read_csv(wilayah_dir / "kemendagri_2025_provinsi.csv")
         regencies_2025 = _read_csv(wilayah_dir / "kemendagri_2025_kabupaten_kota.csv")
         bridge = _read_csv(wilayah_dir / "bps_kemendagri_bridging_2020_kabkota.csv")
@@ -141,6 +157,11 @@ class RegionIndex:
 
         self.province_names = {row["kode_kemendagri"]: row["nama"] for row in provinces}
         province_bps_by_dagri = {row["kode_dagri"]: row["kode_bps"] for row in bridge_provinces}
+        if province_seed is not None and province_seed.exists():
+            # The warehouse's own table wins: it has BPS codes for the 2022 Papua provinces.
+            province_bps_by_dagri.update(
+                {row["kemendagri_code"]: row["bps_code"] for row in _read_csv(province_seed)}
+            )
         self._province_by_name: dict[str, str] = dict(PROVINCE_ALIASES)
         for code, name in self.province_names.items():
             self._province_by_name[squash(name)] = code
@@ -178,9 +199,9 @@ class RegionIndex:
                     regency_code_kemendagri=code,
                     regency_name=row["nama"],
                     regency_kind=kind,
-                    province_code_bps=province_bps_by_dagri.get(province_code)
-                    if method == "kemendagri_code"
-                    else linked["kode_bps"][:2],
+                    province_code_bps=province_bps_by_dagri.get(
+                        province_code, linked["kode_bps"][:2]
+                    ),
                     province_code_kemendagri=province_code,
                     province_name=self.province_names[province_code],
                     bps_link_method=method,
@@ -317,4 +338,4 @@ class RegionIndex:
 @lru_cache(maxsize=2)
 def region_index(wilayah_dir: Path = WILAYAH_DIR) -> RegionIndex:
     """The region index, built once per process (about 0.1 s)."""
-    return RegionIndex(wilayah_dir)
+    return RegionIndex(wilayah_dir, PROVINCE_SEED)

@@ -10,6 +10,8 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+_SEPARATORS = re.compile(r"[.,]")
+_WHOLE = re.compile(r"[+-]?\d+")
 
 
 def html_to_text(markup: str | None) -> str | None:
@@ -37,6 +39,11 @@ def parse_count(value: object) -> int:
     Raises ValueError for anything else, including decimals and negative numbers, because a
     head count with a fraction means the column is not what the header says.
     """
+    # Fast paths first: almost every cell is a plain int (xlsx) or plain digits (csv).
+    if type(value) is int and value >= 0:
+        return value
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
     if value is None:
         return 0
     if isinstance(value, bool):
@@ -52,8 +59,8 @@ def parse_count(value: object) -> int:
         if text in {"", "-"}:
             return 0
         if _THOUSANDS.fullmatch(text):
-            text = re.sub(r"[.,]", "", text)
-        if not re.fullmatch(r"[+-]?\d+", text):
+            text = _SEPARATORS.sub("", text)
+        if not _WHOLE.fullmatch(text):
             raise ValueError(f"{value!r} is not a whole number")
         number = int(text)
     if number < 0:

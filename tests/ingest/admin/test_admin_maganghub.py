@@ -45,6 +45,7 @@ def test_new_papua_provinces_resolve(positions) -> None:
     papua = positions.staging.filter(pl.col("province_code_kemendagri") == "96")
     assert papua.height == 2
     assert set(papua["regency_code_bps"]) == {"9171"}
+    assert set(papua["region_id"]) == {"regency-9671"}
 
 
 def _write(tmp_path, mutate) -> object:

@@ -39,8 +39,21 @@ def test_papua_split_regency_links_to_its_pre_split_bps_code(index) -> None:
     sorong = index.by_code("9671", "KOTA SORONG")
     assert sorong.regency.regency_code_bps == "9171"
     assert sorong.province_code_kemendagri == "96"
-    assert sorong.province_code_bps == "91"
+    # Province BPS code as in dim_region (seed province_codes: BPS 2024 code of Papua Barat Daya).
+    assert sorong.province_code_bps == "92"
+    assert sorong.as_columns()["region_id"] == "regency-9671"
     assert sorong.regency.bps_link_method == "name_within_pre_2022_papua"
+
+
+def test_province_codes_agree_with_the_warehouse_seed(index) -> None:
+    import csv
+
+    from ingest.admin.regions import PROVINCE_SEED
+
+    with open(PROVINCE_SEED, encoding="utf-8") as handle:
+        seed = {row["kemendagri_code"]: row["bps_code"] for row in csv.DictReader(handle)}
+    pairs = set(index.frame().select("province_code_kemendagri", "province_code_bps").iter_rows())
+    assert pairs == set(seed.items())
 
 
 def test_truncated_bridge_names_do_not_swap_oku_timur_and_selatan(index) -> None:
@@ -67,6 +80,7 @@ def test_unknown_regency_falls_back_to_its_province(index) -> None:
     assert not match.is_resolved
     assert match.province_code_kemendagri == "52"
     assert match.method == "province_name_only"
+    assert match.as_columns()["region_id"] == "province-52"
 
 
 def test_address_text_prefers_the_city_of_a_bare_name(index) -> None:
