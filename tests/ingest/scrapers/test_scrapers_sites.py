@@ -297,10 +297,10 @@ def check_lokerid(rows: list[dict[str, str]], out_dir: Path, cases: dict[str, st
     by_id = {row["Job ID"]: row for row in rows}
     for item in items:
         row, detail = by_id[item["source_posting_id"]], item["raw"]["detail"]
-        assert detail["category"] == row["Category"]
-        assert detail["subcategory"] == row["Subcategory"]
-        assert detail["function"] == row["Function"]
-        assert detail["level"] == row["Level"]
+        assert detail["category"] == (row["Category"] or None)
+        assert detail["subcategory"] == (row["Subcategory"] or None)
+        assert detail["function"] == (row["Function"] or None)
+        assert detail["level"] == (row["Level"] or None)
         assert detail["education"] == lokerid_education(row)
         assert detail["experience"] == lokerid_experience(row)
         assert detail["skills"] == [" ".join(s.split()) for s in lokerid_skills(row)]
