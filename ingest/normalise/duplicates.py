@@ -520,10 +520,11 @@ def build_clusters(features: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
             merged.select(posting_id=pl.col("posting_id_a"), t="duplicate_type", s="score"),
         ]
     )
-    best_type = (
-        by_posting.sort("s", descending=True)
-        .group_by("posting_id")
-        .agg(duplicate_type=pl.col("t").first())
+    # Equal scores are broken by type (full, then semantic, then temporal): without it the
+    # type of a posting with two equally strong links depended on the row order of the pairs.
+    type_rank = pl.col("t").replace_strict(TYPES, list(range(len(TYPES))), return_dtype=pl.Int8)
+    best_type = by_posting.group_by("posting_id").agg(
+        duplicate_type=pl.col("t").sort_by(["s", type_rank], descending=[True, False]).first()
     )
     clusters = clusters.join(best_type, on="posting_id", how="left").with_columns(
         is_first_posting=pl.col("posting_id") == pl.col("vacancy_id"),

@@ -115,3 +115,13 @@ def test_vacancy_id_is_the_earliest_posting() -> None:
     assert clusters.filter(pl.col("posting_id") == "p1")["vacancy_first_date"][0] == dt.date(
         2025, 7, 1
     )
+
+
+def test_equally_strong_links_of_two_types_give_the_closest_type() -> None:
+    # p1 is identical to p0 (full) and to p2 posted a week later (temporal), all scoring 1.0;
+    # the type used to depend on the row order of the pairs.
+    df = _postings([{}, {}, {"date_text": "2025-07-08", "crawl_date": "2025-07-09"}])
+    pairs, clusters = link_duplicates(df)
+    assert pairs["score"].unique().to_list() == [1.0]
+    types = dict(clusters.select("posting_id", "duplicate_type").iter_rows())
+    assert types == {"p0": None, "p1": "full", "p2": "temporal"}
