@@ -28,8 +28,9 @@ from ingest.admin.wlkp_read import read_wlkp_export
 log = logging.getLogger("bench_wlkp")
 OUTPUT = Path(__file__).resolve().parent / "output" / "bench_wlkp.json"
 ROWS = 100_000
-# Floors, not targets: the machine is shared; a run below them means a real regression.
-GOAL_ROWS_PER_SECOND = {"csv": 8_000, "xlsx": 1_500}
+# Floors per CPU second (wall time on the shared machine mostly measures the neighbours); a run
+# below them means a real regression.
+GOAL_ROWS_PER_CPU_SECOND = {"csv": 10_000, "xlsx": 2_000}
 
 
 def peak_rss_bytes() -> int:
@@ -56,9 +57,11 @@ def run(rows_wanted: int = ROWS) -> dict:
             started = time.perf_counter()
             write_wlkp_export(rows, path, dt.date(2025, 1, 1), seed=1)
             written = time.perf_counter() - started
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             load = read_wlkp_export(path, index=index)
             seconds = time.perf_counter() - started
+            # CPU time as well: on a shared machine wall time mostly measures the neighbours.
+            cpu_seconds = time.process_time() - cpu_started
             if load.rows_loaded != rows_wanted:
                 raise RuntimeError(f"{path.name}: loaded {load.rows_loaded} of {rows_wanted}")
             results["formats"][file_format] = {
@@ -66,13 +69,17 @@ def run(rows_wanted: int = ROWS) -> dict:
                 "write_seconds": round(written, 1),
                 "read_seconds": round(seconds, 2),
                 "rows_per_second": round(rows_wanted / seconds),
+                "cpu_seconds": round(cpu_seconds, 2),
+                "rows_per_cpu_second": round(rows_wanted / cpu_seconds),
                 "totals_reconciled": load.metadata["totals_reconciled"],
                 "peak_rss_bytes_so_far": peak_rss_bytes(),
             }
             log.info(
-                "%s: %d rows (%.1f MB) read in %.2f s = %.0f rows/s; %d totals reconciled",
+                "%s: %d rows (%.1f MB) read in %.2f s = %.0f rows/s (%.0f rows per CPU second); "
+                "%d totals reconciled",
                 file_format, rows_wanted, path.stat().st_size / 1e6, seconds,
-                rows_wanted / seconds, load.metadata["totals_reconciled"],
+                rows_wanted / seconds, rows_wanted / cpu_seconds,
+                load.metadata["totals_reconciled"],
             )  # fmt: skip
             del load
     results["peak_rss_bytes"] = peak_rss_bytes()
@@ -85,8 +92,8 @@ def run(rows_wanted: int = ROWS) -> dict:
 @pytest.mark.bench
 def test_wlkp_reader_loads_100k_rows_above_the_floor() -> None:
     results = run(ROWS)
-    for file_format, floor in GOAL_ROWS_PER_SECOND.items():
-        assert results["formats"][file_format]["rows_per_second"] >= floor, file_format
+    for file_format, floor in GOAL_ROWS_PER_CPU_SECOND.items():
+        assert results["formats"][file_format]["rows_per_cpu_second"] >= floor, file_format
 
 
 if __name__ == "__main__":
