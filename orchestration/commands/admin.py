@@ -130,6 +130,7 @@ def _loads(source: str, input_path: Path | None, report: bool) -> list:
 
 
 def run_load(args: argparse.Namespace) -> int:
+    from ingest.admin.pseudonymise import PseudonymKeyError
     from ingest.admin.results import AdminSourceError
 
     try:
@@ -137,6 +138,9 @@ def run_load(args: argparse.Namespace) -> int:
     except AdminSourceError as exc:
         log.error("%s", exc)
         return 1
+    except PseudonymKeyError as exc:
+        log.error("refusing to run: %s", exc)
+        return 2
     for load in loads:
         load.log_summary()
         if not args.out:

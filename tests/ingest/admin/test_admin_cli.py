@@ -43,3 +43,12 @@ def test_generate_ak1(tmp_path) -> None:
     assert main(["admin", "generate-ak1", "--job-seekers", "80", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "ak1_pencari_kerja_synthetic_2025.csv").exists()
     assert (tmp_path / "ak1_penempatan_synthetic_2025.csv").exists()
+
+
+def test_ak1_load_refuses_to_run_in_production_without_a_key(monkeypatch, caplog) -> None:
+    monkeypatch.setenv("LMIS_ENV", "production")
+    monkeypatch.delenv("LMIS_PSEUDONYM_KEY", raising=False)
+    assert main(["admin", "load", "ak1"]) == 2
+    assert "refusing to run" in caplog.text
+    monkeypatch.setenv("LMIS_PSEUDONYM_KEY", "p" * 48)
+    assert main(["admin", "load", "ak1"]) == 0
