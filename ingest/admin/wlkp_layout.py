@@ -185,7 +185,16 @@ def canonical_column(group_label: object, sub_label: object) -> str | None:
     group = normalise_label(group_label)
     sub = normalise_label(sub_label)
     if not sub:
-        return _IDENTITY_ALIASES.get(group)
+        if group in _IDENTITY_ALIASES:
+            return _IDENTITY_ALIASES[group]
+        # A header someone unmerged into one row: "PKWTT L", "TKA Perempuan", "BPJS Kesehatan".
+        for size in (2, 1):
+            words = group.split()
+            if len(words) > size:
+                head, tail = " ".join(words[:-size]), " ".join(words[-size:])
+                if _group_kind(head) and (found := canonical_column(head, tail)):
+                    return found
+        return None
     kind = _group_kind(group)
     if kind == "bpjs":
         if "ketenagakerjaan" in sub or sub in {"tk", "jamsostek"}:

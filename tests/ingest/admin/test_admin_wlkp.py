@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -159,6 +160,23 @@ def test_header_in_another_row_is_found(tmp_path, rows) -> None:
     assert _without_source(first.staging).equals(_without_source(second.staging))
 
 
+def test_header_unmerged_into_one_row_reads_the_same(tmp_path, rows) -> None:
+    merged, flat = tmp_path / "merged.csv", tmp_path / "flat.csv"
+    write_wlkp_export(rows, merged, PERIOD, delimiter=",")
+    write_wlkp_export(rows, flat, PERIOD, delimiter=",")
+    lines = flat.read_text(encoding="utf-8").splitlines()
+    top, bottom = (next(csv.reader([line])) for line in lines[6:8])
+    group = ""
+    for i, (upper, lower) in enumerate(zip(top, bottom, strict=True)):
+        group = upper or group if lower else ""
+        top[i] = f"{group} {lower}" if lower else upper
+    lines[6:8] = [",".join(top)]
+    flat.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, second = read_wlkp_export(merged), read_wlkp_export(flat)
+    assert second.metadata["sheets"][0]["header_depth"] == 1
+    assert _without_source(first.staging).equals(_without_source(second.staging))
+
+
 def test_no_header_at_all_is_a_clear_error(tmp_path) -> None:
     path = tmp_path / "notes.csv"
     path.write_text("Laporan bulanan\nTidak ada data\n", encoding="utf-8")
@@ -215,7 +233,7 @@ def test_bad_detail_rows_are_quarantined_and_totals_still_reconcile(tmp_path, ro
     first_company = next(i for i in details[7:] if re.match(r"^\d+,", lines[i]))
 
     def edit(index: int, column: str, value: str) -> None:
-        cells = next(__import__("csv").reader([lines[index]]))
+        cells = next(csv.reader([lines[index]]))
         cells[position[column]] = value
         lines[index] = ",".join(f'"{c}"' if "," in c else c for c in cells)
 
