@@ -1,127 +1,82 @@
 -- One row per posting per source: the same advert seen on several crawl days is one row, with
--- the first and last day it was seen and how many days it was seen. Attributes are those of the
--- latest sighting. The place is resolved from the first place the posting names.
+-- the first and last day seen. Pay, date, place and requirements are the normaliser's parse of
+-- the board's text; `vacancy_id` links postings that advertise the same vacancy.
 with
-
-jobstreet as (
-
-    select
-        'jobstreet' as source,
-        *
-    from {{ ref('stg_jobstreet__postings') }}
-
-),
-
-lokerid as (
-
-    select
-        'lokerid' as source,
-        *
-    from {{ ref('stg_lokerid__postings') }}
-
-),
-
-dealls as (
-
-    select
-        'dealls' as source,
-        *
-    from {{ ref('stg_dealls__postings') }}
-
-),
-
-place_names as (
-
-    select * from {{ ref('int_region_names_indexed') }}
-
-),
-
-regions as (
-
-    select * from {{ ref('dim_region') }}
-
-),
-
-sightings as (
-
-    select * from jobstreet
-    union all by name
-    select * from lokerid
-    union all by name
-    select * from dealls
-
-),
 
 postings as (
 
-    select
-        source,
-        source_posting_id,
-        arg_max(sightings, seen_date) as latest,
-        min(seen_date) as first_seen_date,
-        max(seen_date) as last_seen_date,
-        count(distinct seen_date) as days_seen,
-        count(*) as rows_in_source
-    from sightings
-    group by source, source_posting_id
+    select * from {{ ref('int_vacancy_postings_folded') }}
 
 ),
 
-flattened as (
+normalised as (
 
-    select
-        source,
-        source_posting_id,
-        latest.job_title,
-        latest.company_name,
-        latest.is_company_confidential,
-        latest.location_text,
-        latest.category_text,
-        latest.description,
-        latest.employment_type,
-        latest.salary_currency,
-        latest.salary_min,
-        latest.salary_max,
-        latest.salary_period,
-        latest.posted_at,
-        latest.posted_date,
-        latest.posting_url,
-        first_seen_date,
-        last_seen_date,
-        days_seen,
-        rows_in_source,
-        -- The first of several places; English "X Regency"/"X City" written the Indonesian way.
-        upper(trim(regexp_replace(regexp_replace(
-            split_part(latest.location_text, ',', 1), '\s+Regency$', ' KABUPATEN', 'i'
-        ), '\s+City$', ' KOTA', 'i'))) as place_name
-    from postings
+    select * from {{ ref('int_vacancy_postings_normalised') }}
+
+),
+
+clusters as (
+
+    select * from {{ ref('int_vacancy_duplicate_links') }}
 
 ),
 
 final as (
 
     select
-        f.source || ':' || f.source_posting_id as posting_id,
-        f.* exclude (place_name),  -- noqa: RF02
-        p.province_kemendagri_code,
-        r.bps_code as province_bps_code,
-        p.regency_code as regency_kemendagri_code,
-        case
-            when f.location_text is null then 'missing'
-            when f.place_name in ('INDONESIA', 'REMOTE') then 'national_or_remote'
-            when p.place_name is null then 'unresolved'
-            when p.is_ambiguous then 'ambiguous_province_only'
-            when p.regency_code is null then 'province_only'
-            else 'regency'
-        end as location_status,
+        p.posting_id,
+        p.source,
+        p.source_posting_id,
+        c.vacancy_id,
+        c.is_first_posting,
+        c.duplicate_type,
+        len(c.uncertain_links) > 0 as has_uncertain_duplicate,
+        p.job_title,
+        p.company_name,
+        p.is_company_confidential,
+        p.category_text,
+        p.description,
+        p.posting_url,
+        p.location_text,
+        n.province_code as province_bps_code,
+        n.province_code_system,
+        n.province_code_vintage,
+        n.regency_code as regency_bps_code,
+        n.regency_code_system,
+        n.regency_code_vintage,
+        n.province_code_kemendagri_2025 as province_kemendagri_code,
+        n.regency_code_kemendagri_2025 as regency_kemendagri_code,
+        n.location_status,
+        p.salary_text,
+        n.salary_status,
+        n.salary_currency,
+        n.salary_period,
+        n.salary_min,
+        n.salary_max,
+        n.salary_monthly_min as salary_monthly_min_idr,
+        n.salary_monthly_max as salary_monthly_max_idr,
+        n.salary_is_plausible,
+        n.salary_flags,
+        p.posted_at,
+        n.posted_date,
+        n.posted_date_status,
+        p.first_seen_date,
+        p.last_seen_date,
+        p.days_seen,
+        p.rows_in_source,
+        n.education_level,
+        n.experience_min_years,
+        n.experience_max_years,
+        n.employment_type,
+        n.employment_types,
+        n.work_arrangement,
         cast(null as varchar) as kbji2014_code,
         false as is_occupation_coded
-    from flattened as f
-    left join place_names as p
-        on f.place_name = p.place_name
-    left join regions as r
-        on r.region_level = 'province'
-            and p.province_kemendagri_code = r.kemendagri_code
+    from postings as p
+    left join normalised as n
+        on p.posting_id = n.posting_id
+    left join clusters as c
+        on p.posting_id = c.posting_id
 
 )
 

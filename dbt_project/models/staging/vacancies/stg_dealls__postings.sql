@@ -23,6 +23,11 @@ renamed as (
         try_cast(base_salary as double) as salary_min,
         try_cast(base_salary as double) as salary_max,
         case when try_cast(base_salary as double) is not null then 'monthly' end as salary_period,
+        -- A bare number is a monthly rupiah amount; "N/A" stays a placeholder for the parser.
+        nullif(base_salary, '') as salary_text,
+        cast(null as varchar) as education_text,
+        cast(null as varchar) as experience_text,
+        last_seen as posted_at_text,
         try_cast(last_seen as timestamptz) as posted_at,
         cast(timezone('Asia/Jakarta', try_cast(last_seen as timestamptz)) as date) as posted_date,
         cast(strptime(first_seen, '%d/%m/%Y %H:%M:%S') as date) as seen_date,

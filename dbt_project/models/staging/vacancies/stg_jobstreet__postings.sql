@@ -23,6 +23,16 @@ renamed as (
         try_cast(nullif(salary_min, '') as double) as salary_min,
         try_cast(nullif(salary_max, '') as double) as salary_max,
         nullif(salary_period, '') as salary_period,
+        -- The pay as one text, so one parser reads every board: "IDR 15000000 - 21000000 monthly".
+        case
+            when nullif(salary_min, '') is not null or nullif(salary_max, '') is not null
+                then concat_ws(
+                        ' ', salarycurrency, salary_min, '-', salary_max, salary_period
+                    )
+        end as salary_text,
+        cast(null as varchar) as education_text,
+        cast(null as varchar) as experience_text,
+        posted_at as posted_at_text,
         cast(posted_at as timestamptz) as posted_at,
         cast(timezone('Asia/Jakarta', cast(posted_at as timestamptz)) as date) as posted_date,
         try_cast(regexp_extract(snapshot_file, '(\d{4}-\d{2}-\d{2})', 1) as date) as seen_date,

@@ -1,0 +1,86 @@
+-- One row per posting per source: every sighting of the same advert (on later crawl days, or
+-- twice in one crawl) folded into one row carrying the latest sighting's text, the first and
+-- last day it was seen and how often. This is what the Python normaliser, the duplicate linker
+-- and the occupation coder read.
+with
+
+jobstreet as (
+
+    select
+        'jobstreet' as source,
+        *
+    from {{ ref('stg_jobstreet__postings') }}
+
+),
+
+lokerid as (
+
+    select
+        'lokerid' as source,
+        *
+    from {{ ref('stg_lokerid__postings') }}
+
+),
+
+dealls as (
+
+    select
+        'dealls' as source,
+        *
+    from {{ ref('stg_dealls__postings') }}
+
+),
+
+sightings as (
+
+    select * from jobstreet
+    union all by name
+    select * from lokerid
+    union all by name
+    select * from dealls
+
+),
+
+folded as (
+
+    select
+        source,
+        source_posting_id,
+        arg_max(sightings, seen_date) as latest,
+        min(seen_date) as first_seen_date,
+        max(seen_date) as last_seen_date,
+        count(distinct seen_date) as days_seen,
+        count(*) as rows_in_source
+    from sightings
+    group by source, source_posting_id
+
+),
+
+final as (
+
+    select
+        source || ':' || source_posting_id as posting_id,
+        source,
+        source_posting_id,
+        latest.job_title,
+        latest.company_name,
+        latest.is_company_confidential,
+        latest.location_text,
+        latest.category_text,
+        latest.description,
+        latest.employment_type as employment_text,
+        latest.salary_text,
+        latest.education_text,
+        latest.experience_text,
+        latest.posted_at_text,
+        latest.posted_at,
+        latest.posting_url,
+        first_seen_date,
+        last_seen_date,
+        days_seen,
+        rows_in_source
+    from folded
+
+)
+
+select * from final
