@@ -232,19 +232,24 @@ def estimate_indicators(
             .alias("se_method")
         )
         log.info(
-            "round %s: %d PSU-cell rows, %d cells, %d estimates (national=%s)",
+            "round %s: %d stratum-cell rows, %d cells, %d estimates (national=%s)",
             period,
             psu_rows,
             cells.height,
             long.height,
             with_national,
         )
-        results.append(long)
         con.execute("drop table sakernas_psu_cells")
         con.execute("drop table sakernas_cells")
+        # Every additive identity lies within one round, so suppression runs round by round,
+        # which keeps its memory to one round's estimates.
+        results.append(
+            apply_reliability_and_suppression(
+                long.rename({"estimate": "value"}),
+                min_sample_persons=min_sample_persons,
+                publish=publish,
+            )
+        )
     if not results:
         raise ValueError(f"{persons_table}: no persons to estimate from")
-    estimates = pl.concat(results).rename({"estimate": "value"})
-    return apply_reliability_and_suppression(
-        estimates, min_sample_persons=min_sample_persons, publish=publish
-    )
+    return pl.concat(results)

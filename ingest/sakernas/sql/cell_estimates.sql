@@ -1,5 +1,6 @@
 -- One row per period x area x breakdown cell: weighted estimates and their Taylor-linearised
--- variances. Reads the PSU-level table `sakernas_psu_cells` (psu_cells.sql) for one period.
+-- variances. Reads `sakernas_psu_cells` (psu_cells.sql: PSU sums per stratum x regency x cell)
+-- for one period.
 -- Parameters: $period; $with_national, $with_province, $with_regency (booleans, which area
 -- levels the round is representative for); $regency_dims (breakdown dimensions published at
 -- regency level).
@@ -45,20 +46,20 @@ by_stratum as (
         sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
         sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
         sum(n_hours) as n_hours,
-        sum(pop) as pop, sum(pop * pop) as pop_2,
-        sum(lf) as lf, sum(lf * lf) as lf_2,
-        sum(emp) as emp, sum(emp * emp) as emp_2,
-        sum(unemp) as unemp, sum(unemp * unemp) as unemp_2,
-        sum(under) as under, sum(under * under) as under_2,
-        sum(unemp * lf) as unemp_lf,
-        sum(lf * pop) as lf_pop,
-        sum(under * emp) as under_emp,
-        sum(earn_w) as earn_w, sum(earn_w * earn_w) as earn_w_2,
-        sum(earn_s) as earn_s, sum(earn_s * earn_s) as earn_s_2,
-        sum(earn_s * earn_w) as earn_sw, sum(earn_ss) as earn_ss,
-        sum(hours_w) as hours_w, sum(hours_w * hours_w) as hours_w_2,
-        sum(hours_s) as hours_s, sum(hours_s * hours_s) as hours_s_2,
-        sum(hours_s * hours_w) as hours_sw
+        sum(pop) as pop, sum(pop_2) as pop_2,
+        sum(lf) as lf, sum(lf_2) as lf_2,
+        sum(emp) as emp, sum(emp_2) as emp_2,
+        sum(unemp) as unemp, sum(unemp_2) as unemp_2,
+        sum(under) as under, sum(under_2) as under_2,
+        sum(unemp_lf) as unemp_lf,
+        sum(lf_pop) as lf_pop,
+        sum(under_emp) as under_emp,
+        sum(earn_w) as earn_w, sum(earn_w_2) as earn_w_2,
+        sum(earn_s) as earn_s, sum(earn_s_2) as earn_s_2,
+        sum(earn_sw) as earn_sw, sum(earn_ss) as earn_ss,
+        sum(hours_w) as hours_w, sum(hours_w_2) as hours_w_2,
+        sum(hours_s) as hours_s, sum(hours_s_2) as hours_s_2,
+        sum(hours_sw) as hours_sw
     from by_area as a
     inner join design as d on a.stratum_id = d.stratum_id
     group by a.period, a.area_level, a.area_code, a.dim, a.value, a.stratum_id

@@ -1,7 +1,10 @@
--- One row per period x PSU x breakdown cell: weighted totals and sample counts of every quantity
--- the indicators need. Breakdown dimensions are grouping sets, so the persons are read once.
--- Job dimensions (occupation, sector, status) exist only for the employed; rows where they are
--- null because the person is not employed are dropped by the caller's filter on `value`.
+-- One row per period x stratum x regency x breakdown cell: over the PSUs of that stratum and
+-- regency, the sums, sums of squares and cross-products of the PSU-level weighted totals that
+-- the variance formulas need (sql/macros.sql), plus sample counts. PSUs nest in regencies, so
+-- these sums add up exactly to any area that is a union of regencies.
+-- Breakdown dimensions are grouping sets, so the persons are read once. Job dimensions
+-- (occupation, sector, status) exist only for the employed; rows where they are null because the
+-- person is not employed are dropped.
 -- Parameter: $period.
 
 with
@@ -43,7 +46,7 @@ persons as (
 
 ),
 
-final as (
+psu as (
 
     select
         period,
@@ -106,7 +109,39 @@ final as (
         (period, stratum_id, psu_id, province_code, regency_code, status)
     )
 
+),
+
+final as (
+
+    select
+        period,
+        stratum_id,
+        province_code,
+        regency_code,
+        dim,
+        value,
+        count(*) as n_psu_with_members,
+        sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
+        sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
+        sum(n_hours) as n_hours,
+        sum(pop) as pop, sum(pop * pop) as pop_2,
+        sum(lf) as lf, sum(lf * lf) as lf_2,
+        sum(emp) as emp, sum(emp * emp) as emp_2,
+        sum(unemp) as unemp, sum(unemp * unemp) as unemp_2,
+        sum(under) as under, sum(under * under) as under_2,
+        sum(unemp * lf) as unemp_lf,
+        sum(lf * pop) as lf_pop,
+        sum(under * emp) as under_emp,
+        sum(earn_w) as earn_w, sum(earn_w * earn_w) as earn_w_2,
+        sum(earn_s) as earn_s, sum(earn_s * earn_s) as earn_s_2,
+        sum(earn_s * earn_w) as earn_sw, sum(earn_ss) as earn_ss,
+        sum(hours_w) as hours_w, sum(hours_w * hours_w) as hours_w_2,
+        sum(hours_s) as hours_s, sum(hours_s * hours_s) as hours_s_2,
+        sum(hours_s * hours_w) as hours_sw
+    from psu
+    where value is not null
+    group by period, stratum_id, province_code, regency_code, dim, value
+
 )
 
 select * from final
-where value is not null
