@@ -50,6 +50,7 @@ class LinkerSettings:
     max_gap_days: int = 60  # farther apart than this, two ads are two vacancies
     minhash_size: int = 16
     salary_tolerance: float = 0.05  # relative difference of monthly pay still "the same"
+    score_chunk_pairs: int = 1_000_000  # candidate pairs scored at once: bounds peak memory
 
 
 # Title words that differ between boards without changing the job.
@@ -126,11 +127,15 @@ def _canonical_url(url: pl.Expr) -> pl.Expr:
     )
 
 
-def _minhash(descriptions: pl.Series, size: int) -> pl.DataFrame:
-    """MinHash signature of each distinct description's word set (columns mh0..mh{size-1})."""
-    distinct = pl.DataFrame({"description": descriptions}).unique().drop_nulls()
+def _minhash(descriptions: pl.Series, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signature of each description's word set: one row of `size` hashes per value.
+
+    Also returns which descriptions have one: a description without a word of three letters or
+    more (or a null one) has none, and its row stays zero.
+    """
     words = (
-        distinct.with_row_index("_doc")
+        pl.DataFrame({"description": descriptions})
+        .with_row_index("_doc")
         .select(
             "_doc",
             word=pl.col("description")
@@ -145,7 +150,11 @@ def _minhash(descriptions: pl.Series, size: int) -> pl.DataFrame:
     signature = words.group_by("_doc").agg(
         [pl.col("word").hash(seed=seed).min().alias(f"mh{seed}") for seed in range(size)]
     )
-    return distinct.with_row_index("_doc").join(signature, on="_doc", how="left").drop("_doc")
+    matrix = np.zeros((len(descriptions), size), dtype=np.uint64)
+    matrix[signature["_doc"].to_numpy()] = signature.drop("_doc").to_numpy()
+    has_signature = np.zeros(len(descriptions), dtype=bool)
+    has_signature[signature["_doc"].to_numpy()] = True
+    return matrix, has_signature
 
 
 def _place_words() -> list[str]:
@@ -162,8 +171,100 @@ def _place_words() -> list[str]:
     return sorted(words)
 
 
-def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -> pl.DataFrame:
-    """The per-posting keys the linker compares; one row per input row, in order."""
+def _code(values: pl.Expr) -> pl.Expr:
+    """Each value's rank among the distinct values, from 0 (UInt32; null stays null).
+
+    Equal codes mean equal values and codes sort like the values, so equality tests, blocks and
+    sorted neighbourhoods on codes are the ones on the strings, at a fraction of the cost.
+    """
+    return (values.rank("dense") - 1).cast(pl.UInt32)
+
+
+def _distinct_index(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(distinct values, null included, and each value's position among them)."""
+    distinct = values.unique()
+    lookup = pl.DataFrame({"_v": distinct}).with_row_index("_i")
+    index = (
+        pl.DataFrame({"_v": values})
+        .join(lookup, on="_v", how="left", nulls_equal=True, maintain_order="left")
+        .get_column("_i")
+    )
+    return distinct, index
+
+
+@dataclass(frozen=True)
+class PostingFeatures:
+    """What the linker compares, integer-encoded (see `posting_features`).
+
+    `postings` has one row per input posting, in order (`_row` is the position); every string it
+    compares is replaced by a code. Titles and employers are compared through their token sets
+    (`title_tokens[title_id]`, `company_tokens[company_id]`, lists of token codes) and
+    descriptions through MinHash signatures (`signatures[signature_id]`).
+    """
+
+    postings: pl.DataFrame
+    title_tokens: pl.Series
+    company_tokens: pl.Series
+    signatures: np.ndarray
+
+    @property
+    def height(self) -> int:
+        return self.postings.height
+
+
+def _token_table(
+    values: pl.Series, tokens: pl.Expr, name: str, flag_words: pl.Expr | None = None
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Distinct values of one text column with the codes the linker compares.
+
+    Returns the table (the value; `{name}_id`, the rank of its token key; `{name}_exact_id`, the
+    code of its lower-cased, single-spaced text; `{name}_empty`, no tokens; `{name}_flags_id`
+    when `flag_words` is given) and the token-code list of each `{name}_id`.
+    """
+    table = (
+        pl.DataFrame({"value": values})
+        .with_columns(_tokens=tokens.list.unique().list.sort())
+        .with_columns(
+            _key=pl.col("_tokens").list.join(" "),
+            _exact=pl.col("value")
+            .str.to_lowercase()
+            .str.replace_all(r"\s+", " ")
+            .str.strip_chars(),
+        )
+        .with_columns(
+            _code(pl.col("_key")).alias(f"{name}_id"),
+            _code(pl.col("_exact")).alias(f"{name}_exact_id"),
+            pl.col("_tokens").list.len().eq(0).alias(f"{name}_empty"),
+        )
+    )
+    if flag_words is not None:
+        # A title conflict is a rank, sex or place word, or a reference number, in one title
+        # only: that is, the two titles' sets of such words differ. Coding each title's set
+        # makes the test one comparison per pair.
+        flagged = pl.col("_tokens").list.eval(
+            pl.element().filter(
+                pl.element().is_in(flag_words) | pl.element().str.contains(r"\d{3,}")
+            )
+        )
+        table = table.with_columns(_code(flagged.list.join(" ")).alias(f"{name}_flags_id"))
+    by_id = table.unique(f"{name}_id").sort(f"{name}_id")
+    vocabulary = by_id["_tokens"].explode().drop_nulls().unique().sort()
+    token_codes = by_id.select(
+        pl.col("_tokens").list.eval(
+            pl.element().replace_strict(
+                vocabulary, pl.Series(range(len(vocabulary)), dtype=pl.UInt32)
+            )
+        )
+    ).to_series()
+    return table.drop("_tokens", "_key", "_exact"), token_codes
+
+
+def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -> PostingFeatures:
+    """The per-posting keys the linker compares; one row per input row, in order.
+
+    Every text is cleaned and tokenised once per distinct value and the postings carry codes:
+    titles, employers, descriptions, places and statuses repeat heavily across postings.
+    """
     settings = settings or LinkerSettings()
 
     def col(name: str, dtype: type[pl.DataType] = pl.String) -> pl.Expr:
@@ -171,78 +272,118 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
             return pl.col(name).cast(dtype)  # an all-null input column has dtype Null
         return pl.lit(None, dtype=dtype)
 
+    # Selected beside `posting_id`, an absent column becomes a full-height null column.
+    raw = df.select(
+        pl.col("posting_id"),
+        title=col("title"),
+        company=col("company"),
+        description=col("description"),
+        province=col("province_code"),
+        regency=col("regency_code"),
+        regency_name=col("regency_name"),
+        location_status=col("location_status"),
+        location_text=col("location_text"),
+    )
     base = df.select(
         posting_id=pl.col("posting_id").cast(pl.String),
         source=col("source"),
-        source_posting_id=col("source_posting_id"),
-        title=col("title"),
-        company=col("company"),
-        url_key=_canonical_url(col("url")),
-        # Full duplicates are identical up to case and spacing, so they compare the raw text.
-        title_exact=col("title").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars(),
-        company_exact=col("company")
-        .str.to_lowercase()
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars(),
-        province=col("province_code"),
-        regency=col("regency_code"),
-        location_status=col("location_status"),
-        description=col("description"),
+        source_code=_code(col("source")),
+        source_posting_code=_code(col("source_posting_id")),
+        sid_code=_code(
+            pl.when(col("source_posting_id").is_not_null()).then(
+                pl.concat_str([col("source"), col("source_posting_id")], separator="|")
+            )
+        ),
+        url_code=_code(_canonical_url(col("url"))),
         event_date=col("posted_date", pl.Date).fill_null(col("crawled_date", pl.Date)),
         posted_date=col("posted_date", pl.Date),
-        crawled_date=col("crawled_date", pl.Date),
         pay_min=col("salary_monthly_min", pl.Float64),
         pay_max=col("salary_monthly_max", pl.Float64),
-        employment=col("employment_type"),
-        place_name=pl.when(col("regency_code").is_not_null())
-        .then(_place_base(col("regency_name")))
-        .otherwise(_place_base(col("location_text").str.split(",").list.first())),
-        location_text=col("location_text").str.to_lowercase().str.strip_chars(),
+        employment_code=_code(col("employment_type")),
     )
-    # Titles and employers repeat: tokenise each distinct value once, then join back.
-    titles = (
-        base.select("title")
-        .unique()
-        .with_columns(
-            title_tokens=_title_tokens(pl.col("title").fill_null("")).list.unique().list.sort()
-        )
+
+    titles, title_tokens = _token_table(
+        raw["title"].unique().rename("value"),
+        _title_tokens(pl.col("value").fill_null("")),
+        "title",
+        flag_words=pl.Series(DISCRIMINATING_TITLE_WORDS + _place_words()).implode(),
     )
-    companies = (
-        base.select("company")
-        .unique()
-        .with_columns(
-            company_tokens=_company_tokens(pl.col("company").fill_null(""))
-            .list.unique()
-            .list.sort()
-        )
+    companies, company_tokens = _token_table(
+        raw["company"].unique().rename("value"),
+        _company_tokens(pl.col("value").fill_null("")),
+        "company",
     )
-    base = (
-        base.join(titles, on="title", how="left", nulls_equal=True, maintain_order="left")
-        .join(companies, on="company", how="left", nulls_equal=True, maintain_order="left")
-        .drop("title", "company")
-    )
-    base = base.with_columns(
-        title_key=pl.col("title_tokens").list.join(" "),
-        company_key=pl.col("company_tokens").list.join(" "),
-        # Postings without a province block together by their location status.
-        province_block=pl.col("province").fill_null(
-            pl.lit("~") + pl.col("location_status").fill_null("missing")
+
+    # Place evidence depends only on these five columns: work it out per distinct combination.
+    location_keys = ["province", "regency", "regency_name", "location_status", "location_text"]
+    location = raw.select(location_keys)
+    places_table = location.unique().with_columns(
+        province_block_code=_code(
+            # Postings without a province block together by their location status.
+            pl.col("province").fill_null(
+                pl.lit("~") + pl.col("location_status").fill_null("missing")
+            )
         ),
-        description_key=pl.col("description")
-        .str.to_lowercase()
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-        .hash(),
+        province_code=_code(pl.col("province")),
+        regency_code=_code(pl.col("regency")),
+        status_code=_code(pl.col("location_status")),
+        status_ambiguous=pl.col("location_status") == "ambiguous",
+        status_named=pl.col("location_status").is_in(["ambiguous", "regency"]),
+        place_name_code=_code(
+            pl.when(pl.col("regency").is_not_null())
+            .then(_place_base(pl.col("regency_name")))
+            .otherwise(_place_base(pl.col("location_text").str.split(",").list.first()))
+        ),
+        location_text_code=_code(pl.col("location_text").str.to_lowercase().str.strip_chars()),
     )
-    signatures = _minhash(base["description"], settings.minhash_size)
-    base = base.join(signatures, on="description", how="left", maintain_order="left")
-    return base.drop("description").with_row_index("_row")
+
+    descriptions, description_index = _distinct_index(raw["description"])
+    signatures, has_signature = _minhash(descriptions, settings.minhash_size)
+    description_table = pl.DataFrame(
+        {
+            # Full duplicates are identical up to case and spacing, so they compare the text.
+            "description_key": descriptions.str.to_lowercase()
+            .str.replace_all(r"\s+", " ")
+            .str.strip_chars()
+            .hash(),
+            "signature_id": pl.Series(np.arange(len(descriptions), dtype=np.uint32)).set(
+                pl.Series(~has_signature), None
+            ),
+        }
+    )
+
+    postings = pl.concat(
+        [
+            base,
+            raw.select(value="title")
+            .join(titles, on="value", how="left", nulls_equal=True, maintain_order="left")
+            .drop("value"),
+            raw.select(value="company")
+            .join(companies, on="value", how="left", nulls_equal=True, maintain_order="left")
+            .drop("value"),
+            location.join(
+                places_table, on=location_keys, how="left", nulls_equal=True, maintain_order="left"
+            ).drop(location_keys),
+            description_table[description_index],
+        ],
+        how="horizontal",
+    ).with_row_index("_row")
+    log.debug(
+        "link features: %d postings, %d titles, %d employers, %d place keys, %d descriptions",
+        postings.height,
+        len(title_tokens),
+        len(company_tokens),
+        places_table.height,
+        len(descriptions),
+    )
+    return PostingFeatures(postings, title_tokens, company_tokens, signatures)
 
 
-def _star_pairs(features: pl.DataFrame, key: str) -> pl.DataFrame:
+def _star_pairs(postings: pl.DataFrame, key: str) -> pl.DataFrame:
     """Each member of a key group paired with the group's earliest member."""
     grouped = (
-        features.filter(pl.col(key).is_not_null())
+        postings.select("_row", "event_date", key)
+        .filter(pl.col(key).is_not_null())
         .sort(["event_date", "_row"], nulls_last=True)
         .with_columns(_first=pl.col("_row").first().over(key))
         .filter(pl.col("_row") != pl.col("_first"))
@@ -251,53 +392,65 @@ def _star_pairs(features: pl.DataFrame, key: str) -> pl.DataFrame:
 
 
 def _window_pairs(
-    features: pl.DataFrame, block: list[str], order: list[str], width: int
+    postings: pl.DataFrame, block: list[str], order: list[str], width: int
 ) -> pl.DataFrame:
     """Sorted-neighbourhood pairs: each row with the next `width` rows of its block."""
-    ordered = features.select(["_row", *block, *order]).sort([*block, *order], nulls_last=True)
-    block_id = pl.struct(block).rank("dense")
-    ordered = ordered.with_columns(_block=block_id)
+    # The row number breaks ties, so equal keys always meet in input order.
+    ordered = postings.select(["_row", *block, *order]).sort(
+        [*block, *order, "_row"], nulls_last=True
+    )
     frames = []
     for step in range(1, width + 1):
-        frames.append(
-            ordered.select(
-                a=pl.col("_row"),
-                b=pl.col("_row").shift(-step),
-                same=pl.col("_block") == pl.col("_block").shift(-step),
-            ).filter(pl.col("same"))
+        same_block = (
+            pl.all_horizontal(
+                [pl.col(column).eq_missing(pl.col(column).shift(-step)) for column in block]
+            )
+            & pl.col("_row").shift(-step).is_not_null()
         )
-    return pl.concat(frames).select("a", "b")
+        frames.append(
+            ordered.select(a=pl.col("_row"), b=pl.col("_row").shift(-step), same=same_block)
+            .filter(pl.col("same"))
+            .drop("same")
+        )
+    return pl.concat(frames)
 
 
-def candidate_pairs(features: pl.DataFrame, settings: LinkerSettings) -> pl.DataFrame:
-    """All blocked candidate pairs, each once with a < b."""
+def candidate_pairs(features: PostingFeatures, settings: LinkerSettings) -> pl.DataFrame:
+    """All blocked candidate pairs, each once with a < b, sorted by (a, b)."""
+    postings = features.postings
     frames = [
-        _star_pairs(
-            features.with_columns(
-                _sid=pl.when(pl.col("source_posting_id").is_not_null()).then(
-                    pl.concat_str(["source", "source_posting_id"], separator="|")
-                )
-            ),
-            "_sid",
-        ),
-        _star_pairs(features, "url_key"),
+        _star_pairs(postings, "sid_code"),
+        _star_pairs(postings, "url_code"),
         _window_pairs(
-            features,
-            ["company_key", "province_block"],
-            ["title_key", "event_date"],
+            postings,
+            ["company_id", "province_block_code"],
+            ["title_id", "event_date"],
             settings.window_employer,
         ),
         _window_pairs(
-            features,
-            ["province_block", "title_key"],
-            ["company_key", "event_date"],
+            postings,
+            ["province_block_code", "title_id"],
+            ["company_id", "event_date"],
             settings.window_title,
         ),
     ]
-    pairs = pl.concat(frames).select(
-        a=pl.min_horizontal("a", "b").cast(pl.UInt32), b=pl.max_horizontal("a", "b").cast(pl.UInt32)
+    pairs = pl.concat(frames).select(a=pl.min_horizontal("a", "b"), b=pl.max_horizontal("a", "b"))
+    # One 64-bit key per pair: unique and sorted in one numpy pass.
+    keys = np.unique(
+        (pairs["a"].to_numpy().astype(np.uint64) << np.uint64(32))
+        | pairs["b"].to_numpy().astype(np.uint64)
     )
-    return pairs.unique()
+    return pl.DataFrame(
+        {"a": _high(keys), "b": _low(keys)}, schema={"a": pl.UInt32, "b": pl.UInt32}
+    )
+
+
+def _high(keys: np.ndarray) -> np.ndarray:
+    return (keys >> np.uint64(32)).astype(np.uint32)
+
+
+def _low(keys: np.ndarray) -> np.ndarray:
+    return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
 def _jaccard(left: str, right: str) -> pl.Expr:
@@ -306,67 +459,99 @@ def _jaccard(left: str, right: str) -> pl.Expr:
     return pl.when(union > 0).then(inter / union)
 
 
-def score_pairs(
-    features: pl.DataFrame,
-    pairs: pl.DataFrame,
-    settings: LinkerSettings,
-    keep_rejected: bool = False,
-) -> pl.DataFrame:
-    """Evidence, score, decision and duplicate type for each candidate pair.
+def _per_distinct_pair(left: pl.Series, right: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (left, right) code pairs, as one 64-bit key each, and each row's position."""
+    keys = (left.cast(pl.UInt64).to_numpy() << np.uint64(32)) | right.cast(pl.UInt64).to_numpy()
+    return np.unique(keys, return_inverse=True)
 
-    Pairs scoring below `uncertain_score` are dropped unless `keep_rejected` (for evaluation).
-    """
-    keep = [
-        "_row", "posting_id", "source", "source_posting_id", "title_tokens", "company_tokens",
-        "title_key", "company_key", "url_key", "province", "regency", "location_status",
-        "place_name", "location_text", "title_exact", "company_exact",
-        "description_key", "event_date", "posted_date", "pay_min", "pay_max", "employment",
-        *[f"mh{i}" for i in range(settings.minhash_size)],
-    ]  # fmt: skip
-    side = features.select(keep)
-    joined = pairs.join(side.rename(lambda c: f"{c}_a"), left_on="a", right_on="_row_a").join(
-        side.rename(lambda c: f"{c}_b"), left_on="b", right_on="_row_b"
+
+def _token_jaccard(tokens: pl.Series, left: pl.Series, right: pl.Series) -> pl.Series:
+    """Jaccard similarity of the token sets of each pair of ids (null when both are empty)."""
+    distinct, position = _per_distinct_pair(left, right)
+    lists = pl.DataFrame(
+        {
+            "left": tokens.gather(pl.Series(_high(distinct))),
+            "right": tokens.gather(pl.Series(_low(distinct))),
+        }
+    )
+    return lists.select(_jaccard("left", "right")).to_series().gather(position)
+
+
+def _text_similarity(signatures: np.ndarray, left: pl.Series, right: pl.Series) -> pl.Series:
+    """Share of equal MinHash values of each pair of signature ids (null when one is missing)."""
+    both = (left.is_not_null() & right.is_not_null()).to_numpy()
+    similarity = np.full(len(left), np.nan)
+    if both.any():
+        distinct, position = _per_distinct_pair(left.filter(both), right.filter(both))
+        equal = signatures[_high(distinct)] == signatures[_low(distinct)]
+        similarity[both] = (equal.sum(axis=1) / signatures.shape[1])[position]
+    return pl.Series(similarity).fill_nan(None)
+
+
+# Per posting, the columns scoring compares (all codes, dates or amounts).
+_SCORED_COLUMNS = [
+    "source_code", "source_posting_code", "url_code", "title_id", "title_flags_id",
+    "title_exact_id", "company_id", "company_empty", "company_exact_id", "province_code",
+    "regency_code", "status_code", "status_ambiguous", "status_named", "place_name_code",
+    "location_text_code", "description_key", "signature_id", "event_date", "posted_date",
+    "pay_min", "pay_max", "employment_code",
+]  # fmt: skip
+
+
+def _score_chunk(
+    features: PostingFeatures, a: pl.Series, b: pl.Series, settings: LinkerSettings
+) -> pl.DataFrame:
+    """Evidence, score, decision and type of the pairs (a, b), on codes only (no strings)."""
+    side = features.postings.select(_SCORED_COLUMNS)
+    left, right = side[a], side[b]
+    joined = pl.concat(
+        [
+            pl.DataFrame({"a": a, "b": b}),
+            left.rename(lambda c: f"{c}_a"),
+            right.rename(lambda c: f"{c}_b"),
+        ],
+        how="horizontal",
+    ).with_columns(
+        title_jaccard=_token_jaccard(features.title_tokens, left["title_id"], right["title_id"]),
+        company_jaccard=_token_jaccard(
+            features.company_tokens, left["company_id"], right["company_id"]
+        ),
+        text_similarity=_text_similarity(
+            features.signatures, left["signature_id"], right["signature_id"]
+        ),
     )
     same_id = (
-        (pl.col("source_a") == pl.col("source_b"))
-        & (pl.col("source_posting_id_a") == pl.col("source_posting_id_b"))
+        (pl.col("source_code_a") == pl.col("source_code_b"))
+        & (pl.col("source_posting_code_a") == pl.col("source_posting_code_b"))
     ).fill_null(False)
-    same_url = (pl.col("url_key_a") == pl.col("url_key_b")).fill_null(False)
-    desc_both = pl.col("mh0_a").is_not_null() & pl.col("mh0_b").is_not_null()
-    desc_sim = pl.when(desc_both).then(
-        pl.sum_horizontal(
-            [
-                (pl.col(f"mh{i}_a") == pl.col(f"mh{i}_b")).cast(pl.Float64)
-                for i in range(settings.minhash_size)
-            ]
-        )
-        / settings.minhash_size
+    same_url = (pl.col("url_code_a") == pl.col("url_code_b")).fill_null(False)
+    both_regency = pl.col("regency_code_a").is_not_null() & pl.col("regency_code_b").is_not_null()
+    both_province = (
+        pl.col("province_code_a").is_not_null() & pl.col("province_code_b").is_not_null()
     )
-    both_regency = pl.col("regency_a").is_not_null() & pl.col("regency_b").is_not_null()
-    both_province = pl.col("province_a").is_not_null() & pl.col("province_b").is_not_null()
-    status_a, status_b = pl.col("location_status_a"), pl.col("location_status_b")
-    same_name = (pl.col("place_name_a") == pl.col("place_name_b")).fill_null(False)
+    same_name = (pl.col("place_name_code_a") == pl.col("place_name_code_b")).fill_null(False)
     # A name that is both a kabupaten and a kota ("Tangerang") can only be the regency of the
     # same name; against any other regency it is another place.
-    ambiguous_vs_named = (
-        (status_a == "ambiguous") & (status_b.is_in(["ambiguous", "regency"]))
-    ) | ((status_b == "ambiguous") & (status_a.is_in(["ambiguous", "regency"])))
+    ambiguous_vs_named = (pl.col("status_ambiguous_a") & pl.col("status_named_b")) | (
+        pl.col("status_ambiguous_b") & pl.col("status_named_a")
+    )
+    same_status = pl.col("status_code_a") == pl.col("status_code_b")
     location = (
-        pl.when(both_regency & (pl.col("regency_a") == pl.col("regency_b")))
+        pl.when(both_regency & (pl.col("regency_code_a") == pl.col("regency_code_b")))
         .then(pl.lit("same_regency"))
         .when(both_regency)
         .then(pl.lit("different"))
-        .when(both_province & (pl.col("province_a") != pl.col("province_b")))
+        .when(both_province & (pl.col("province_code_a") != pl.col("province_code_b")))
         .then(pl.lit("different"))
         .when(ambiguous_vs_named & ~same_name)
         .then(pl.lit("different"))
-        .when(ambiguous_vs_named & (status_a == status_b))
+        .when(ambiguous_vs_named & same_status)
         .then(pl.lit("same_place_name"))
-        .when(both_province & (pl.col("location_text_a") == pl.col("location_text_b")))
+        .when(both_province & (pl.col("location_text_code_a") == pl.col("location_text_code_b")))
         .then(pl.lit("same_place_name"))
         .when(both_province)
         .then(pl.lit("compatible"))
-        .when(status_a == status_b)
+        .when(same_status)
         .then(pl.lit("same_status"))
         .otherwise(pl.lit("unknown"))
     )
@@ -374,27 +559,19 @@ def score_pairs(
     pay_diff = (pl.col("pay_min_a") - pl.col("pay_min_b")).abs() / pl.max_horizontal(
         "pay_min_a", "pay_min_b"
     )
-    discriminating = pl.Series(DISCRIMINATING_TITLE_WORDS + _place_words()).implode()
-    title_difference = pl.col("title_tokens_a").list.set_symmetric_difference(
-        pl.col("title_tokens_b")
-    )
     scored = joined.with_columns(
-        # A word of rank, sex or place, or a reference number, in one title only.
-        titles_conflict=title_difference.list.eval(
-            pl.element().is_in(discriminating) | pl.element().str.contains(r"\d{3,}")
-        ).list.any(),
+        titles_conflict=pl.col("title_flags_id_a") != pl.col("title_flags_id_b"),
         same_source_id=same_id,
         same_url=same_url,
-        title_similarity=_jaccard("title_tokens_a", "title_tokens_b").fill_null(0.0),
-        employer_similarity=pl.when(
-            (pl.col("company_key_a") == "") & (pl.col("company_key_b") == "")
-        )
+        title_similarity=pl.col("title_jaccard").fill_null(0.0),
+        employer_similarity=pl.when(pl.col("company_empty_a") & pl.col("company_empty_b"))
         .then(0.5)  # both employers hidden: no evidence either way
-        .otherwise(_jaccard("company_tokens_a", "company_tokens_b").fill_null(0.0)),
-        text_similarity=desc_sim,
+        .otherwise(pl.col("company_jaccard").fill_null(0.0)),
         location_relation=location,
         pay_agrees=pl.when(pay_both).then(pay_diff <= settings.salary_tolerance),
-        employment_conflict=(pl.col("employment_a") != pl.col("employment_b")).fill_null(False),
+        employment_conflict=(pl.col("employment_code_a") != pl.col("employment_code_b")).fill_null(
+            False
+        ),
         gap_days=(pl.col("event_date_a") - pl.col("event_date_b")).dt.total_days().abs(),
     )
     text = pl.col("text_similarity").fill_null(pl.col("title_similarity"))
@@ -431,8 +608,8 @@ def score_pairs(
         .then(pl.lit(UNCERTAIN))
     )
     identical = (
-        pl.col("title_exact_a").eq_missing(pl.col("title_exact_b"))
-        & pl.col("company_exact_a").eq_missing(pl.col("company_exact_b"))
+        pl.col("title_exact_id_a").eq_missing(pl.col("title_exact_id_b"))
+        & pl.col("company_exact_id_a").eq_missing(pl.col("company_exact_id_b"))
         & (pl.col("description_key_a").eq_missing(pl.col("description_key_b")))
         & (pl.col("pay_min_a").eq_missing(pl.col("pay_min_b")))
         & (pl.col("pay_max_a").eq_missing(pl.col("pay_max_b")))
@@ -449,24 +626,58 @@ def score_pairs(
         .otherwise(pl.lit("semantic"))
     )
     scored = scored.with_columns(decision=decision)
-    if not keep_rejected:
-        scored = scored.filter(pl.col("decision").is_not_null())
-    scored = scored.with_columns(
-        duplicate_type=pl.when(pl.col("decision").is_not_null()).then(dup_type)
-    )
     return scored.select(
-        posting_id_a=pl.col("posting_id_a"),
-        posting_id_b=pl.col("posting_id_b"),
-        source_a=pl.col("source_a"),
-        source_b=pl.col("source_b"),
+        "a",
+        "b",
+        "score",
+        "decision",
+        duplicate_type=pl.when(pl.col("decision").is_not_null()).then(dup_type),
+        same_source_id="same_source_id",
+        same_url="same_url",
+        title_similarity=pl.col("title_similarity").round(4),
+        employer_similarity=pl.col("employer_similarity").round(4),
+        text_similarity=pl.col("text_similarity").round(4),
+        location_relation="location_relation",
+        pay_agrees="pay_agrees",
+        gap_days="gap_days",
+    )
+
+
+def score_pairs(
+    features: PostingFeatures,
+    pairs: pl.DataFrame,
+    settings: LinkerSettings,
+    keep_rejected: bool = False,
+) -> pl.DataFrame:
+    """Evidence, score, decision and duplicate type for each candidate pair.
+
+    Pairs scoring below `uncertain_score` are dropped unless `keep_rejected` (for evaluation).
+    Pairs are scored `settings.score_chunk_pairs` at a time, so memory grows with the linked
+    pairs, not with the candidates; the posting ids and sources are attached to kept pairs only.
+    """
+    chunks = []
+    for start in range(0, max(pairs.height, 1), settings.score_chunk_pairs):
+        chunk = pairs.slice(start, settings.score_chunk_pairs)
+        scored = _score_chunk(features, chunk["a"], chunk["b"], settings)
+        if not keep_rejected:
+            scored = scored.filter(pl.col("decision").is_not_null())
+        chunks.append(scored)
+    scored = pl.concat(chunks)
+    names = features.postings.select("posting_id", "source")
+    left, right = names[scored["a"]], names[scored["b"]]
+    return scored.select(
+        posting_id_a=left["posting_id"],
+        posting_id_b=right["posting_id"],
+        source_a=left["source"],
+        source_b=right["source"],
         score=pl.col("score"),
         decision=pl.col("decision"),
         duplicate_type=pl.col("duplicate_type"),
         same_source_id=pl.col("same_source_id"),
         same_url=pl.col("same_url"),
-        title_similarity=pl.col("title_similarity").round(4),
-        employer_similarity=pl.col("employer_similarity").round(4),
-        text_similarity=pl.col("text_similarity").round(4),
+        title_similarity=pl.col("title_similarity"),
+        employer_similarity=pl.col("employer_similarity"),
+        text_similarity=pl.col("text_similarity"),
         location_relation=pl.col("location_relation"),
         pay_agrees=pl.col("pay_agrees"),
         gap_days=pl.col("gap_days"),
@@ -490,47 +701,46 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return labels
 
 
-def build_clusters(features: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+def build_clusters(features: PostingFeatures, pairs: pl.DataFrame) -> pl.DataFrame:
     """One row per posting: its vacancy, whether it is the vacancy's first posting, its type."""
     merged = pairs.filter(pl.col("decision") == DUPLICATE)
+    postings = features.postings
     # Order nodes by date so a component's smallest index is its earliest posting.
-    order = features.select("_row", "posting_id", "source", "event_date").sort(
+    order = postings.select("_row", "posting_id", "source", "event_date").sort(
         ["event_date", "_row"], nulls_last=True
     )
-    position = np.empty(features.height, dtype=np.int64)
-    position[order["_row"].to_numpy()] = np.arange(features.height)
+    position = np.empty(postings.height, dtype=np.int64)
+    position[order["_row"].to_numpy()] = np.arange(postings.height)
     labels = _components(
-        features.height,
+        postings.height,
         position[merged["_a"].to_numpy().astype(np.int64)],
         position[merged["_b"].to_numpy().astype(np.int64)],
     )
-    ordered = order.with_columns(_label=pl.Series(labels))
-    representative = ordered.select(
-        pl.col("_label"), vacancy_id=pl.col("posting_id")
-    ).with_row_index("_pos")
-    clusters = ordered.with_row_index("_pos").join(
-        representative.select(pl.col("_pos").alias("_label"), "vacancy_id"),
-        on="_label",
-        how="left",
-    )
-    # The type of each posting's strongest link, for the per-type duplicate rates.
-    by_posting = pl.concat(
+    # The type of each posting's strongest link, for the per-type duplicate rates. Equal scores
+    # are broken by type (full, then semantic, then temporal): without it the type of a posting
+    # with two equally strong links depended on the row order of the pairs.
+    links = pl.concat(
         [
-            merged.select(posting_id=pl.col("posting_id_b"), t="duplicate_type", s="score"),
-            merged.select(posting_id=pl.col("posting_id_a"), t="duplicate_type", s="score"),
+            merged.select(_row="_b", t="duplicate_type", s="score"),
+            merged.select(_row="_a", t="duplicate_type", s="score"),
         ]
     )
-    # Equal scores are broken by type (full, then semantic, then temporal): without it the
-    # type of a posting with two equally strong links depended on the row order of the pairs.
     type_rank = pl.col("t").replace_strict(TYPES, list(range(len(TYPES))), return_dtype=pl.Int8)
-    best_type = by_posting.group_by("posting_id").agg(
+    best_type = links.group_by("_row").agg(
         duplicate_type=pl.col("t").sort_by(["s", type_rank], descending=[True, False]).first()
     )
-    clusters = clusters.join(best_type, on="posting_id", how="left").with_columns(
-        is_first_posting=pl.col("posting_id") == pl.col("vacancy_id"),
-        vacancy_size=pl.len().over("vacancy_id"),
-        vacancy_first_date=pl.col("event_date").min().over("vacancy_id"),
-        vacancy_last_date=pl.col("event_date").max().over("vacancy_id"),
+    clusters = (
+        order.with_columns(
+            _label=pl.Series(labels),
+            vacancy_id=order["posting_id"].gather(pl.Series(labels)),
+            is_first_posting=pl.Series(labels == np.arange(postings.height)),
+        )
+        .join(best_type, on="_row", how="left")
+        .with_columns(
+            vacancy_size=pl.len().over("_label"),
+            vacancy_first_date=pl.col("event_date").min().over("_label"),
+            vacancy_last_date=pl.col("event_date").max().over("_label"),
+        )
     )
     return clusters.select(
         "posting_id",
