@@ -11,11 +11,12 @@ import logging
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import polars as pl
 
-from ingest.landing import LandingResult, SourceSpec
+from ingest.landing import LandingResult
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,25 @@ def _identifier(name: str) -> str:
     return name
 
 
+class LandingTarget(Protocol):
+    """Where a source lands: its name (quarantine and audit rows) and its `raw.<table>`.
+
+    A file source's `SourceSpec` is one; so is an administrative source (`ingest.admin.landing`).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def table(self) -> str: ...
+
+
 def ensure_landing_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "landing_tables.sql").read_text())
 
 
 def write_landing(
-    con: duckdb.DuckDBPyConnection, spec: SourceSpec, result: LandingResult, run_id: str
+    con: duckdb.DuckDBPyConnection, spec: LandingTarget, result: LandingResult, run_id: str
 ) -> None:
     """Replace `raw.<table>` and this source's quarantine rows; append to the load audit."""
     if result.rows_read != result.rows_loaded + result.rows_quarantined:

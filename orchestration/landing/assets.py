@@ -63,9 +63,15 @@ def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
     return land
 
 
-def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
-    asset_key = dg.AssetKey(["raw", spec.table])
-    suite_name = f"raw_{spec.table}"
+def raw_table_checks(source: str, table: str) -> list[dg.AssetChecksDefinition]:
+    """The three blocking checks of a landing asset `raw/<table>` fed by `source`.
+
+    Shared by every landing asset (file sources here, administrative sources in
+    orchestration/admin): the suite `quality/suites/raw_<table>.json`, the row accounting of this
+    run in `raw.load_audit` and `raw.quarantine`, and the volume against the previous run.
+    """
+    asset_key = dg.AssetKey(["raw", table])
+    suite_name = f"raw_{table}"
 
     @dg.asset_check(
         asset=asset_key,
@@ -75,7 +81,7 @@ def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
     )
     def suite_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
-            frame = con.execute(f"select * from raw.{spec.table}").df()
+            frame = con.execute(f"select * from raw.{table}").df()
         try:
             outcome = validate_dataframe(frame, load_suite_definition(suite_name))
         except Exception as exc:  # the engine failed: say so, never pass or fail the data
@@ -111,12 +117,12 @@ def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
                 "select coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), "
                 "coalesce(sum(rows_quarantined), 0) from raw.load_audit "
                 "where source = ? and run_id = ?",
-                [spec.name, context.op_execution_context.run_id],
+                [source, context.op_execution_context.run_id],
             ).fetchone()
-            in_table = con.execute(f"select count(*) from raw.{spec.table}").fetchone()[0]
+            in_table = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
             in_quarantine = con.execute(
                 "select count(*) from raw.quarantine where source = ? and run_id = ?",
-                [spec.name, context.op_execution_context.run_id],
+                [source, context.op_execution_context.run_id],
             ).fetchone()[0]
         read, loaded, quarantined = audit
         balanced = read == loaded + quarantined and loaded == in_table
@@ -144,7 +150,7 @@ def _landing_checks(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
                 "select run_id, sum(rows_loaded) as loaded, max(loaded_at) as last_loaded_at "
                 "from raw.load_audit where source = ? "
                 "group by run_id order by last_loaded_at desc limit 2",
-                [spec.name],
+                [source],
             ).fetchall()
         run_id = context.op_execution_context.run_id
         current = next((r[1] for r in runs if r[0] == run_id), 0)
@@ -173,5 +179,5 @@ landing_checks = [
     check
     for specs in GROUP_BY_SOURCE_KIND.values()
     for spec in specs
-    for check in _landing_checks(spec)
+    for check in raw_table_checks(spec.name, spec.table)
 ]
