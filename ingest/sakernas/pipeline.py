@@ -122,7 +122,7 @@ def build_indicator_mart(
     out_path: Path,
     *,
     min_sample_persons: int = 20,
-    memory_limit: str = "1500MB",
+    memory_limit: str = "1GB",
     threads: int = 2,
 ) -> pl.DataFrame:
     """Harmonise the inputs, estimate every indicator, write the mart parquet; return the mart."""
