@@ -177,7 +177,7 @@ def estimate_indicators(
     area_levels: Sequence[str] = AREA_LEVELS,
     regency_dims: Sequence[str] = DEFAULT_REGENCY_DIMS,
     national_min_provinces: int = 34,
-    min_sample_persons: int = 20,
+    min_sample_persons: int = 10,
     publish: bool = True,
 ) -> pl.DataFrame:
     """Estimate every indicator for every round in `persons_table` (harmonised schema).

@@ -121,7 +121,7 @@ def build_indicator_mart(
     inputs: list[RoundInput],
     out_path: Path,
     *,
-    min_sample_persons: int = 20,
+    min_sample_persons: int = 10,
     memory_limit: str = "1GB",
     threads: int = 2,
 ) -> pl.DataFrame:

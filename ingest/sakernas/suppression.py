@@ -243,7 +243,7 @@ def _complement_pass(frame: pl.DataFrame, memberships: pl.DataFrame) -> tuple[pl
 
 
 def apply_reliability_and_suppression(
-    estimates: pl.DataFrame, *, min_sample_persons: int = 20, publish: bool = True
+    estimates: pl.DataFrame, *, min_sample_persons: int = 10, publish: bool = True
 ) -> pl.DataFrame:
     """Add `rse`, `reliability`, `is_suppressed`, `suppression_reason`; null suppressed values."""
     frame = _with_reliability(estimates).with_row_index("row_id")

@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     indicators = actions.add_parser("indicators", help="build labour_force_indicators parquet")
     indicators.add_argument("inputs", type=Path, nargs="+", help="files or folders, then OUT")
     indicators.add_argument("--round", dest="round_name", default=None, help="e.g. 2020-08")
-    indicators.add_argument("--min-sample-persons", type=int, default=20)
+    indicators.add_argument("--min-sample-persons", type=int, default=10)
     indicators.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit")
     indicators.set_defaults(func=run_indicators)
 
