@@ -6,6 +6,13 @@ which does not work against DuckDB (see docs/quality.md). Each expectation may c
 
 An expectation whose evaluation raised is reported as an *engine error*, never as a failed or a
 passed check: the data were not judged.
+
+Two rules make GX stricter than its defaults (docs/data-quality-standards.md, GX-*):
+
+* nulls count in the denominator of `mostly`: GX judges "95% of values are in the set" on the
+  non-null values only, so a column 40% empty could pass; here the share is of all rows, a null
+  counting as not meeting the expectation (`expect_column_values_to_not_be_null` is unchanged);
+* an empty batch fails: GX passes every column expectation on zero rows.
 """
 
 from __future__ import annotations
@@ -24,6 +31,11 @@ log = logging.getLogger(__name__)
 
 SUITES_DIR = Path(__file__).parent / "suites"
 
+EMPTY_BATCH = "batch_is_not_empty"
+"""The outcome added when a batch has no rows (standard GX-EMP-01)."""
+# Its own expectation counts nulls as unexpected already; recounting would count them twice.
+_NULL_IS_THE_SUBJECT = {"expect_column_values_to_not_be_null", "expect_column_values_to_be_null"}
+
 
 @dataclass(frozen=True)
 class ExpectationOutcome:
@@ -35,6 +47,12 @@ class ExpectationOutcome:
     engine_error: str | None
     unexpected_percent: float | None
     observed_value: object
+    element_count: int | None = None
+    missing_count: int | None = None
+    unexpected_count: int | None = None
+    mostly: float | None = None
+    valid_share: float | None = None
+    """Share of all rows (nulls included) meeting the expectation, for `mostly` expectations."""
 
 
 @dataclass
@@ -78,7 +96,10 @@ class SuiteOutcome:
             parts.append(
                 f"{outcome.severity.upper()} {outcome.expectation_type}({outcome.column}) failed"
                 + (
-                    f", {outcome.unexpected_percent:.2f}% unexpected"
+                    f", {100 * outcome.valid_share:.2f}% of all rows valid (nulls count), "
+                    f"{100 * float(outcome.mostly):.0f}% required"
+                    if outcome.valid_share is not None
+                    else f", {outcome.unexpected_percent:.2f}% unexpected"
                     if outcome.unexpected_percent is not None
                     else ""
                 )
@@ -135,16 +156,54 @@ def validate_dataframe(frame: pd.DataFrame, suite_definition: dict) -> SuiteOutc
             None,
         )
         details = item.result or {}
+        success = bool(item.success) and not raised
+        mostly = config.kwargs.get("mostly")
+        element_count = details.get("element_count")
+        missing_count = details.get("missing_count")
+        unexpected_count = details.get("unexpected_count")
+        valid_share = None
+        if (
+            not raised
+            and mostly is not None
+            and config.type not in _NULL_IS_THE_SUBJECT
+            and element_count
+            and missing_count is not None
+            and unexpected_count is not None
+        ):
+            valid_share = (element_count - missing_count - unexpected_count) / element_count
+            success = valid_share >= float(mostly)
         outcome.outcomes.append(
             ExpectationOutcome(
                 expectation_type=config.type,
                 column=config.kwargs.get("column"),
                 severity=meta.get("severity", "error"),
                 standard_id=meta.get("standard_id"),
-                success=bool(item.success) and not raised,
+                success=success,
                 engine_error=(message or "expectation raised") if raised else None,
                 unexpected_percent=details.get("unexpected_percent"),
                 observed_value=details.get("observed_value"),
+                element_count=element_count,
+                missing_count=missing_count,
+                unexpected_count=unexpected_count,
+                mostly=mostly,
+                valid_share=valid_share,
+            )
+        )
+    if len(frame) == 0:
+        # At the suite's highest severity: an empty batch for a warning-only suite only warns.
+        severities = {
+            e.get("meta", {}).get("severity", "error") for e in suite_definition["expectations"]
+        }
+        outcome.outcomes.append(
+            ExpectationOutcome(
+                expectation_type=EMPTY_BATCH,
+                column=None,
+                severity="error" if "error" in severities or not severities else "warning",
+                standard_id="GX-EMP-01",
+                success=False,
+                engine_error=None,
+                unexpected_percent=None,
+                observed_value=0,
             )
         )
     log.info(

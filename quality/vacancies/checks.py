@@ -1,0 +1,477 @@
+"""The checks a public employment service applies to a vacancy, as flags with evidence.
+
+`check_vacancies` takes one row per vacancy with the columns of the issue's contract (`id`,
+`title`, `description`, and where known `salary_monthly_min`, `salary_monthly_max`,
+`province_code` (BPS), `posted_date`, `hours_per_week`) plus optional `source`, `company`,
+`employment_type`, `first_seen_date`, `last_seen_date` and `vacancy_id` (a duplicate cluster),
+and returns one row per vacancy with, for every rule of `RULES`, a flag and its evidence.
+
+A flag is three-valued: true (the rule is broken), false (checked, fine) and null (could not be
+checked: no pay stated, no province, a post the rule does not apply to); the evidence column says
+which and why. The same function runs in the warehouse (dbt model
+`int_vacancy_postings_validated`) and on any file (`lmis check-vacancies`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from quality.vacancies.hours import stated_hours
+from quality.vacancies.text_rules import flag_text_rules
+
+log = logging.getLogger(__name__)
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@dataclass(frozen=True)
+class VacancyRule:
+    """One validation rule: its standard id, output columns and what it means."""
+
+    standard_id: str
+    name: str
+    flag_column: str
+    evidence_column: str
+    description: str
+
+
+RULES: tuple[VacancyRule, ...] = (
+    VacancyRule(
+        "VAC-PAY-01",
+        "pay_below_minimum_wage",
+        "is_pay_below_minimum_wage",
+        "pay_below_minimum_wage_evidence",
+        "Lowest stated monthly pay is below the provincial minimum wage (UMP) of the year.",
+    ),
+    VacancyRule(
+        "VAC-HRS-01",
+        "hours_above_legal_limit",
+        "is_hours_above_legal_limit",
+        "hours_above_legal_limit_evidence",
+        "Stated regular hours exceed 40 a week or 8 a day (UU 13/2003 Art. 77, PP 35/2021).",
+    ),
+    VacancyRule(
+        "VAC-SEX-01",
+        "sex_requirement",
+        "has_sex_requirement",
+        "sex_requirement_evidence",
+        "The advert states a sex for the post (including 'pria/wanita').",
+    ),
+    VacancyRule(
+        "VAC-AGE-01",
+        "age_limit",
+        "has_age_limit",
+        "age_limit_evidence",
+        "The advert states an upper age limit or an age range.",
+    ),
+    VacancyRule(
+        "VAC-MAR-01",
+        "marital_status_requirement",
+        "has_marital_status_requirement",
+        "marital_status_requirement_evidence",
+        "The advert requires a marital status ('belum menikah').",
+    ),
+    VacancyRule(
+        "VAC-REL-01",
+        "religion_requirement",
+        "has_religion_requirement",
+        "religion_requirement_evidence",
+        "The advert requires a religion, religious dress or practice.",
+    ),
+    VacancyRule(
+        "VAC-ETH-01",
+        "ethnicity_requirement",
+        "has_ethnicity_requirement",
+        "ethnicity_requirement_evidence",
+        "The advert requires an ethnicity, descent or regional origin.",
+    ),
+    VacancyRule(
+        "VAC-APP-01",
+        "appearance_requirement",
+        "has_appearance_requirement",
+        "appearance_requirement_evidence",
+        "The advert requires looks, height, weight or body features.",
+    ),
+    VacancyRule(
+        "VAC-STL-01",
+        "stale",
+        "is_stale",
+        "stale_evidence",
+        "Not seen in the latest crawl and older than the configured age (default 90 days).",
+    ),
+    VacancyRule(
+        "VAC-DUP-01",
+        "duplicate",
+        "is_duplicate",
+        "duplicate_evidence",
+        "A later posting of a vacancy already posted (same cluster, or same title, employer "
+        "and province).",
+    ),
+)
+
+REQUIRED_COLUMNS = ("id", "title", "description")
+CONTRACT_COLUMNS = (
+    "salary_monthly_min",
+    "salary_monthly_max",
+    "province_code",
+    "posted_date",
+    "hours_per_week",
+)
+OPTIONAL_COLUMNS = (
+    "source",
+    "company",
+    "employment_type",
+    "first_seen_date",
+    "last_seen_date",
+    "vacancy_id",
+    "is_first_posting",
+)
+COLUMN_TYPES: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "title": pl.String(),
+    "description": pl.String(),
+    "salary_monthly_min": pl.Float64(),
+    "salary_monthly_max": pl.Float64(),
+    "province_code": pl.String(),
+    "posted_date": pl.Date(),
+    "hours_per_week": pl.Float64(),
+    "source": pl.String(),
+    "company": pl.String(),
+    "employment_type": pl.String(),
+    "first_seen_date": pl.Date(),
+    "last_seen_date": pl.Date(),
+    "vacancy_id": pl.String(),
+    "is_first_posting": pl.Boolean(),
+}
+MINIMUM_WAGE_COLUMNS = ("province_code", "wage_year", "minimum_wage_monthly_idr")
+
+# Posts the minimum wage does not bind in the same way (hourly part-time pay under PP 36/2021,
+# interns' allowances under Permenaker 6/2020): the pay rule is not applied to them.
+NON_STANDARD_EMPLOYMENT = (
+    r"(?i)part[\s_-]?time|paruh|intern|magang|freelance|lepas|temporary|harian|daily|volunteer"
+)
+STANDARD_EMPLOYMENT = r"(?i)full[\s_-]?time|contract|kontrak|tetap|permanent|penuh"
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Thresholds of the rules; the defaults are the legal or documented ones."""
+
+    stale_after_days: int = 90
+    weekly_hours_limit: float = 40.0
+    daily_hours_limit: float = 8.0
+    minimum_plausible_monthly_pay_idr: float = 100_000.0
+    """Lower pay is a unit slip ("3.5" meaning 3.5 million), not a wage: it is not judged."""
+    as_of: dt.date | None = None
+    """Reference date for staleness. None: the latest `last_seen_date` of the vacancy's source
+    (its latest crawl), or today in Jakarta when the input has no `last_seen_date`."""
+
+
+def _with_contract_columns(vacancies: pl.DataFrame) -> pl.DataFrame:
+    missing = [c for c in REQUIRED_COLUMNS if c not in vacancies.columns]
+    if missing:
+        raise ValueError(f"vacancies lack required column(s): {', '.join(missing)}")
+    if vacancies["id"].is_null().any():
+        raise ValueError("vacancies: `id` is null in some rows")
+    if vacancies["id"].cast(pl.String).is_duplicated().any():
+        raise ValueError("vacancies: `id` must be unique")
+    columns = []
+    for name in (*REQUIRED_COLUMNS, *CONTRACT_COLUMNS, *OPTIONAL_COLUMNS):
+        dtype = COLUMN_TYPES[name]
+        if name in vacancies.columns:
+            columns.append(vacancies[name].cast(dtype).alias(name))
+        else:
+            columns.append(pl.lit(None, dtype=dtype).alias(name))
+    return vacancies.select(columns).with_row_index("_row")
+
+
+def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckSettings):
+    wages = (
+        minimum_wages.select(
+            pl.col("province_code").cast(pl.String),
+            pl.col("wage_year").cast(pl.Int32),
+            pl.col("minimum_wage_monthly_idr").cast(pl.Float64),
+        )
+        .drop_nulls()
+        .sort("wage_year")
+    )
+    pay = frame.select(
+        "_row",
+        "province_code",
+        "employment_type",
+        pay_low=pl.coalesce("salary_monthly_min", "salary_monthly_max"),
+        posting_year=pl.col("posted_date").dt.year().cast(pl.Int32),
+    )
+    # The UMP of the posting's year, or of the latest earlier year when that year's UMP is not
+    # in the table yet (UMPs do not fall, so the earlier one never flags pay the later allows).
+    joined = (
+        pay.with_columns(_year_key=pl.col("posting_year").fill_null(0))
+        .sort("_year_key")
+        .join_asof(
+            wages.rename({"wage_year": "minimum_wage_year"}),
+            left_on="_year_key",
+            right_on="minimum_wage_year",
+            by="province_code",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .sort("_row")
+    )
+    non_standard = pl.col("employment_type").str.contains(NON_STANDARD_EMPLOYMENT) & ~pl.col(
+        "employment_type"
+    ).str.contains(STANDARD_EMPLOYMENT)
+    pay_text = pl.lit("Rp ") + pl.col("pay_low").round(0).cast(pl.Int64).cast(pl.String)
+    ump_text = pl.lit("Rp ") + pl.col("minimum_wage_monthly_idr").round(0).cast(pl.Int64).cast(
+        pl.String
+    )
+    where = (
+        pl.lit(" UMP ")
+        + pl.col("minimum_wage_year").cast(pl.String)
+        + pl.lit(" of province ")
+        + pl.col("province_code")
+        + pl.lit(" (")
+        + ump_text
+        + pl.lit(")")
+        + pl.when(pl.col("minimum_wage_year") < pl.col("posting_year"))
+        .then(
+            pl.lit("; no UMP for ")
+            + pl.col("posting_year").cast(pl.String)
+            + pl.lit(" in the table, latest earlier year used")
+        )
+        .otherwise(pl.lit(""))
+    )
+    return joined.select(
+        "_row",
+        "minimum_wage_year",
+        "minimum_wage_monthly_idr",
+        salary_monthly_judged=pl.col("pay_low"),
+        is_pay_below_minimum_wage=pl.when(non_standard)
+        .then(None)
+        .when(pl.col("pay_low") < settings.minimum_plausible_monthly_pay_idr)
+        .then(None)
+        .otherwise(pl.col("pay_low") < pl.col("minimum_wage_monthly_idr")),
+        pay_below_minimum_wage_evidence=pl.when(non_standard)
+        .then(pl.lit("not applicable: employment type ") + pl.col("employment_type"))
+        .when(pl.col("pay_low").is_null())
+        .then(pl.lit("not checked: no monthly pay in rupiah stated"))
+        .when(pl.col("pay_low") < settings.minimum_plausible_monthly_pay_idr)
+        .then(pl.lit("not checked: monthly pay ") + pay_text + pl.lit(" is not a plausible wage"))
+        .when(pl.col("province_code").is_null())
+        .then(pl.lit("not checked: province unknown"))
+        .when(pl.col("posting_year").is_null())
+        .then(pl.lit("not checked: posting date unknown"))
+        .when(pl.col("minimum_wage_monthly_idr").is_null())
+        .then(
+            pl.lit("not checked: no UMP for province ")
+            + pl.col("province_code")
+            + pl.lit(" in or before ")
+            + pl.col("posting_year").cast(pl.String)
+        )
+        .when(pl.col("pay_low") < pl.col("minimum_wage_monthly_idr"))
+        .then(pl.lit("monthly pay from ") + pay_text + pl.lit(" is below") + where)
+        .otherwise(pl.lit("monthly pay from ") + pay_text + pl.lit(" is at or above") + where),
+    )
+
+
+def _hours_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
+    texts = frame["description"].drop_nulls().unique().to_list()
+    parsed = {text: stated_hours(text) for text in texts}
+    parsed_rows = [
+        (text, h.weekly, h.daily, h.basis, h.evidence)
+        for text, h in parsed.items()
+        if h is not None
+    ]
+    table = pl.DataFrame(
+        parsed_rows,
+        schema={
+            "description": pl.String,
+            "text_weekly": pl.Float64,
+            "text_daily": pl.Float64,
+            "text_basis": pl.String,
+            "text_evidence": pl.String,
+        },
+        orient="row",
+    )
+    hours = frame.select("_row", "description", "hours_per_week").join(
+        table, on="description", how="left", maintain_order="left"
+    )
+    weekly = pl.coalesce("hours_per_week", "text_weekly")
+    daily = pl.when(pl.col("hours_per_week").is_null()).then(pl.col("text_daily"))
+    over = (weekly > settings.weekly_hours_limit).fill_null(False) | (
+        daily > settings.daily_hours_limit
+    ).fill_null(False)
+    known = weekly.is_not_null() | daily.is_not_null()
+    figures = (
+        pl.when(weekly.is_not_null())
+        .then(weekly.round(1).cast(pl.String) + pl.lit(" h/week"))
+        .otherwise(pl.lit(""))
+        + pl.when(weekly.is_not_null() & daily.is_not_null())
+        .then(pl.lit(", "))
+        .otherwise(pl.lit(""))
+        + pl.when(daily.is_not_null())
+        .then(daily.round(2).cast(pl.String) + pl.lit(" h/day"))
+        .otherwise(pl.lit(""))
+    )
+    return hours.select(
+        "_row",
+        hours_per_week_judged=weekly,
+        hours_per_day_judged=daily,
+        is_hours_above_legal_limit=pl.when(known).then(over),
+        hours_above_legal_limit_evidence=pl.when(pl.col("hours_per_week").is_not_null())
+        .then(figures + pl.lit(" (stated hours_per_week)"))
+        .when(known)
+        .then(figures + pl.lit(" from the text: '") + pl.col("text_evidence") + pl.lit("'"))
+        .otherwise(pl.lit("not checked: no working hours stated")),
+    )
+
+
+def _today_in_jakarta() -> dt.date:
+    return dt.datetime.now(JAKARTA).date()
+
+
+def _stale_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
+    if settings.as_of is not None:
+        as_of = pl.lit(settings.as_of, dtype=pl.Date)
+    else:
+        latest_crawl = pl.col("last_seen_date").max().over(pl.col("source").fill_null(""))
+        as_of = pl.coalesce(latest_crawl, pl.lit(_today_in_jakarta(), dtype=pl.Date))
+    started = pl.coalesce("posted_date", "first_seen_date")
+    age = (pl.col("_as_of") - pl.col("_started")).dt.total_days()
+    reseen = (pl.col("last_seen_date") >= pl.col("_as_of")).fill_null(False)
+    stale = frame.select("_row", "last_seen_date", _as_of=as_of, _started=started)
+    return stale.select(
+        "_row",
+        age_days=age,
+        is_stale=pl.when(pl.col("_started").is_null())
+        .then(None)
+        .otherwise((age > settings.stale_after_days) & ~reseen),
+        stale_evidence=pl.when(pl.col("_started").is_null())
+        .then(pl.lit("not checked: no posting or first-seen date"))
+        .otherwise(
+            pl.lit("posted ")
+            + pl.col("_started").cast(pl.String)
+            + pl.lit(", ")
+            + age.cast(pl.String)
+            + pl.lit(" days before ")
+            + pl.col("_as_of").cast(pl.String)
+            + pl.when(reseen)
+            .then(pl.lit("; seen in the latest crawl"))
+            .when(pl.col("last_seen_date").is_not_null())
+            .then(pl.lit("; last seen ") + pl.col("last_seen_date").cast(pl.String))
+            .otherwise(pl.lit("; not re-seen"))
+            + pl.lit(f" (limit {settings.stale_after_days} days)")
+        ),
+    )
+
+
+def _normalised(text: pl.Expr) -> pl.Expr:
+    return text.str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+
+
+def _duplicate_rule(frame: pl.DataFrame) -> pl.DataFrame:
+    # TODO(8): the fallback key (same title, employer and province) finds exact re-posts only;
+    # it goes away when issue 6's duplicate clusters (`vacancy_id`) are landed in the warehouse.
+    fallback_key = pl.concat_str(
+        [
+            _normalised(pl.col("title")),
+            pl.coalesce(
+                _normalised(pl.col("company")),
+                pl.lit("description:") + _normalised(pl.col("description")).str.slice(0, 300),
+            ),
+            pl.col("province_code").fill_null(""),
+        ],
+        separator="|",
+        ignore_nulls=False,
+    )
+    work = frame.select(
+        "_row",
+        "id",
+        "vacancy_id",
+        "is_first_posting",
+        _key=pl.coalesce(pl.lit("cluster:") + pl.col("vacancy_id"), fallback_key),
+        _order=pl.coalesce("posted_date", "first_seen_date"),
+    )
+    ordered = work.sort(["_key", "_order", "id"], nulls_last=True).with_columns(
+        _first=pl.col("id").first().over("_key"),
+        _rank=pl.int_range(pl.len()).over("_key"),
+    )
+    # The linker's own choice of first posting wins when it is given.
+    is_later = pl.coalesce(~pl.col("is_first_posting"), pl.col("_rank") > 0)
+    return ordered.sort("_row").select(
+        "_row",
+        is_duplicate=pl.when(pl.col("_key").is_null()).then(None).otherwise(is_later),
+        duplicate_evidence=pl.when(pl.col("_key").is_null())
+        .then(pl.lit("not checked: no title"))
+        .when(~is_later)
+        .then(None)
+        .when(pl.col("vacancy_id").is_not_null())
+        .then(pl.lit("another posting of vacancy ") + pl.col("vacancy_id"))
+        .otherwise(pl.lit("same title, employer and province as ") + pl.col("_first")),
+    )
+
+
+def check_vacancies(
+    vacancies: pl.DataFrame,
+    minimum_wages: pl.DataFrame,
+    settings: CheckSettings | None = None,
+) -> pl.DataFrame:
+    """Flags and evidence of every rule in `RULES`, one row per vacancy, in input order."""
+    settings = settings or CheckSettings()
+    missing_wage_columns = [c for c in MINIMUM_WAGE_COLUMNS if c not in minimum_wages.columns]
+    if missing_wage_columns:
+        raise ValueError(f"minimum wages lack column(s): {', '.join(missing_wage_columns)}")
+    frame = _with_contract_columns(vacancies)
+    text = flag_text_rules(frame, "title", "description").with_row_index("_row")
+    parts = [
+        _pay_rule(frame, minimum_wages, settings),
+        _hours_rule(frame, settings),
+        text,
+        _stale_rule(frame, settings),
+        _duplicate_rule(frame),
+    ]
+    result = frame.select("_row", "id", "source")
+    for part in parts:
+        result = result.join(part, on="_row", how="left", maintain_order="left")
+    flags = [rule.flag_column for rule in RULES]
+    result = result.with_columns(
+        flags_raised=pl.sum_horizontal([pl.col(f).fill_null(False).cast(pl.Int32) for f in flags]),
+        flagged_rules=pl.concat_list(
+            [pl.when(pl.col(r.flag_column)).then(pl.lit(r.name)) for r in RULES]
+        )
+        .list.drop_nulls()
+        .list.join(","),
+    )
+    ordered = ["id", "source"]
+    for rule in RULES:
+        ordered += [rule.flag_column, rule.evidence_column]
+    ordered += [
+        "flags_raised",
+        "flagged_rules",
+        "salary_monthly_judged",
+        "minimum_wage_monthly_idr",
+        "minimum_wage_year",
+        "hours_per_week_judged",
+        "hours_per_day_judged",
+        "age_days",
+        "text_checked",
+    ]
+    log.info(
+        "checked %d vacancies: %s",
+        result.height,
+        ", ".join(f"{r.name} {int(result[r.flag_column].fill_null(False).sum())}" for r in RULES),
+    )
+    return result.select(ordered)
+
+
+def rule_table() -> pl.DataFrame:
+    """The rules as a table (one row per rule), for marts and reports to join on."""
+    return pl.DataFrame(
+        [(r.standard_id, r.name, r.flag_column, r.evidence_column, r.description) for r in RULES],
+        schema=["standard_id", "rule_name", "flag_column", "evidence_column", "description"],
+        orient="row",
+    )

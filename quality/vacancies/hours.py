@@ -1,0 +1,221 @@
+"""Working hours stated in an advert's text, as hours per week and per day.
+
+Indonesian adverts state hours as a schedule ("Waktu Bekerja : Senin - Sabtu 08.00 - 17.00",
+"Jam 8-17 (Senin - Jumat) // 8-15 (Sabtu)") far more often than as a weekly total. This module
+reads both: an explicit total ("48 jam/minggu", "40 hours per week") or day ranges paired with
+time ranges, and turns a schedule into hours on the low side of what it can mean:
+
+* a break is taken out of each day (one hour from a span of six hours or more, half an hour from
+  a span over four), as the law requires a rest after four hours (UU 13/2003 Art. 79);
+* "5 pm" written as "5" after "8" is read as 17:00, and a range that ends before it starts as
+  a night shift;
+* when a schedule cannot be paired unambiguously (two day groups and one time range, a shift
+  system, "fleksibel"), no hours are returned rather than a guess.
+
+So a flag raised from these figures means the stated schedule exceeds the legal limit even when
+read generously.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SECTION_LABEL = re.compile(
+    r"(waktu\s+(?:bekerja|kerja)|jam\s+(?:kerja|operasional|bekerja)|hari\s+kerja|jadwal\s+kerja"
+    r"|working\s+(?:hours?|time|days?|schedule)|work(?:ing)?\s+schedule)\s*[:：]?",
+    re.IGNORECASE,
+)
+SECTION_CHARS = 220
+# A following "Tunjangan :" / "Insentif :" header ends the schedule section (Loker.id layout).
+SECTION_END = re.compile(r"\n\s*\n|\n\s*[A-Z][A-Za-z ]{2,25}\s*:\s*(\n|$)")
+
+DAYS = {
+    "senin": 0,
+    "selasa": 1,
+    "rabu": 2,
+    "kamis": 3,
+    "jumat": 4,
+    "sabtu": 5,
+    "minggu": 6,
+    "ahad": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
+_DAY = (
+    r"(senin|selasa|rabu|kamis|jum\W?\s*at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
+)
+_TO = r"\s*(?:-|–|—|s\s*/\s*d|s\.\s*d\.?|sd|sampai(?:\s+dengan)?|hingga|to|until|through)\s*"
+DAY_RANGE = re.compile(rf"\b{_DAY}\b{_TO}\b{_DAY}\b", re.IGNORECASE)
+SINGLE_DAY = re.compile(rf"\b{_DAY}\b", re.IGNORECASE)
+DAY_OFF = re.compile(r"^\W{0,3}(libur|off|tutup|closed)", re.IGNORECASE)
+WEEK_WORD = re.compile(r"(\b(per|dalam|tiap|setiap|each|a)|/)\s*$", re.IGNORECASE)
+DAYS_PER_WEEK = re.compile(
+    r"\b([1-7])\s*(?:hari\s+(?:kerja|dalam\s+seminggu|seminggu|per\s+minggu|/\s*minggu)"
+    r"|(?:working\s+)?days?\s+(?:a|per)\s+week|working\s+days)",
+    re.IGNORECASE,
+)
+_CLOCK = r"(\d{1,2})(?:\s*[.:]\s*(\d{2}))?\s*(wib|wita|wit|am|pm|pagi|siang|sore|malam)?"
+# Not followed by a unit: "8-9 jam" is a duration and "18-25 tahun" an age range, not clock times.
+TIME_RANGE = re.compile(
+    rf"(?<![\d.:]){_CLOCK}{_TO}(?:jam\s*)?{_CLOCK}(?![\d.:])"
+    r"(?!\s*(?:jam|hours?|hrs?|tahun|thn|th\b|bulan|menit|minutes?|orang|x\b))",
+    re.IGNORECASE,
+)
+WEEKLY_TOTAL = re.compile(
+    r"\b(\d{2}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)\s*(?:/|per|a|dalam|setiap|each|in\s+a)\s*"
+    r"(?:1\s*)?(?:minggu|pekan|week)\b",
+    re.IGNORECASE,
+)
+DAILY_TOTAL = re.compile(
+    r"\b(\d{1,2}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)\s*(?:/|per|a|dalam|setiap|each)\s*"
+    r"(?:1\s*)?(?:hari|day)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class StatedHours:
+    """Hours a text states; `weekly` may be None when only a day's hours are known."""
+
+    weekly: float | None
+    daily: float | None
+    basis: str
+    evidence: str
+
+
+def _net_hours(span: float) -> float:
+    if span >= 6:
+        return span - 1
+    if span > 4:
+        return span - 0.5
+    return span
+
+
+def _clock(hour: str, minute: str | None) -> float | None:
+    value = int(hour) + (int(minute) / 60 if minute else 0)
+    if int(hour) > 24 or (minute and int(minute) > 59):
+        return None
+    return value
+
+
+def _span(match: re.Match[str]) -> float | None:
+    start = _clock(match.group(1), match.group(2))
+    end = _clock(match.group(4), match.group(5))
+    if start is None or end is None:
+        return None
+    start_mark = (match.group(3) or "").lower()
+    end_mark = (match.group(6) or "").lower()
+    if start_mark in {"pm", "sore", "malam"} and start < 12:
+        start += 12
+    if end_mark in {"pm", "sore", "malam"} and end < 12:
+        end += 12
+    if end <= start and end <= 12 and end + 12 > start:
+        end += 12  # "8-5": five in the afternoon
+    if end <= start:
+        end += 24  # a night shift
+    span = end - start
+    return span if 0 < span <= 16 else None
+
+
+def _day_index(name: str) -> int:
+    key = re.sub(r"\W|\s", "", name.lower())
+    return DAYS[key]
+
+
+def _days_in_range(match: re.Match[str]) -> int:
+    first, last = _day_index(match.group(1)), _day_index(match.group(2))
+    return (last - first) % 7 + 1
+
+
+def _schedule_section(text: str) -> str | None:
+    label = SECTION_LABEL.search(text)
+    if label is None:
+        return None
+    section = text[label.end() : label.end() + SECTION_CHARS]
+    end = SECTION_END.search(section)
+    return section[: end.start()] if end else section
+
+
+def _day_groups(section: str) -> list[tuple[int, int, str]]:
+    """(position, days, text) of each day range or single day named as a working day."""
+    groups: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for match in DAY_RANGE.finditer(section):
+        if DAY_OFF.match(section[match.end() :]):
+            continue
+        groups.append((match.start(), _days_in_range(match), match.group(0)))
+        taken.append(match.span())
+    for match in DAYS_PER_WEEK.finditer(section):
+        groups.append((match.start(), int(match.group(1)), match.group(0)))
+        taken.append(match.span())
+    for match in SINGLE_DAY.finditer(section):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        if DAY_OFF.match(section[match.end() :]) or WEEK_WORD.search(section[: match.start()]):
+            continue  # "Minggu libur" is a day off; "per minggu" is a week, not Sunday
+        groups.append((match.start(), 1, match.group(0)))
+    return sorted(groups)
+
+
+def stated_hours(text: str | None) -> StatedHours | None:
+    """The hours `text` states, or None when it states none that can be read unambiguously."""
+    if not text:
+        return None
+    text = text.replace("\u00a0", " ")
+    weekly = WEEKLY_TOTAL.search(text)
+    if weekly:
+        hours = float(weekly.group(1).replace(",", "."))
+        if 10 <= hours <= 100:
+            return StatedHours(hours, None, "weekly_total", weekly.group(0).strip())
+    section = _schedule_section(text)
+    daily = DAILY_TOTAL.search(section or text)
+    if section is None:
+        if daily:
+            hours = float(daily.group(1).replace(",", "."))
+            if 1 <= hours <= 16:
+                return StatedHours(None, hours, "daily_total", daily.group(0).strip())
+        return None
+    times = [(m.start(), _span(m), m.group(0)) for m in TIME_RANGE.finditer(section)]
+    times = [t for t in times if t[1] is not None]
+    days = _day_groups(section)
+    evidence = " ".join(section.split())[:160]
+    if len(days) > 1 and len(times) <= 1 and len({count for _, count, _ in days}) == 1:
+        days = days[:1]  # "6 hari kerja (Senin s/d Sabtu)" names one week twice
+    if daily and not times:
+        hours = float(daily.group(1).replace(",", "."))
+        per_week = days[0][1] if len(days) == 1 else None
+        if 1 <= hours <= 16:
+            weekly_hours = hours * per_week if per_week else None
+            return StatedHours(weekly_hours, hours, "schedule", evidence)
+    if not times:
+        return None
+    if not days:
+        net = min(_net_hours(span) for _, span, _ in times)
+        return StatedHours(None, net, "schedule_hours_only", evidence)
+    if len(days) == len(times):
+        pairs = list(zip(days, times, strict=True))
+    elif len(days) == 1:
+        # Several time ranges for one group of days are alternative shifts: take the shortest.
+        shortest = min(times, key=lambda t: t[1])
+        pairs = [(days[0], shortest)]
+    else:
+        return None
+    weekly_hours = sum(day[1] * _net_hours(time[1]) for day, time in pairs)
+    daily_hours = max(_net_hours(time[1]) for _, time in pairs)
+    if sum(day[1] for day, _ in pairs) > 7:
+        return None
+    return StatedHours(weekly_hours, daily_hours, "schedule", evidence)

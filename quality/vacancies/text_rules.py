@@ -1,0 +1,191 @@
+"""Discriminatory requirements in advert text: the phrase lexicon and its vectorised matcher.
+
+The lexicon (`lexicon.yml` beside this module) lists, per rule, the phrases that state a
+requirement on sex, age, marital status, religion, ethnicity or appearance, in Indonesian and
+English, and the look-alike phrases to mask first (women's clothing, Islamic schools, spare parts
+= "suku cadang"). A vacancy is flagged for a rule when any of its patterns matches the masked
+text; the matched phrases are kept as evidence, so a reviewer sees why.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+log = logging.getLogger(__name__)
+
+LEXICON_PATH = Path(__file__).parent / "lexicon.yml"
+EVIDENCE_SEPARATOR = " | "
+MAX_EVIDENCE_PHRASES = 3
+MAX_PHRASE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    regex: str
+    field: str  # "text" (title and description) or "title"
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TextRule:
+    name: str
+    patterns: tuple[Pattern, ...]
+    masks: tuple[Pattern, ...]
+    bona_fide_titles: tuple[Pattern, ...]
+
+
+def _patterns(entries: list[dict] | None, rule: str, kind: str) -> tuple[Pattern, ...]:
+    patterns = []
+    for entry in entries or []:
+        missing = {"id", "pattern"} - set(entry)
+        if missing:
+            raise ValueError(f"{LEXICON_PATH.name}: {rule}/{kind} entry lacks {sorted(missing)}")
+        regex = " ".join(str(entry["pattern"]).split("\n")).strip()
+        patterns.append(
+            Pattern(
+                id=entry["id"],
+                regex=regex,
+                field=entry.get("field", "text"),
+                examples=tuple(entry.get("examples", ())),
+                counter_examples=tuple(entry.get("counter_examples", ())),
+            )
+        )
+    return tuple(patterns)
+
+
+@functools.cache
+def load_lexicon(path: Path = LEXICON_PATH) -> tuple[TextRule, ...]:
+    """The text rules of the lexicon file, in file order."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules = []
+    for name, body in document["rules"].items():
+        rules.append(
+            TextRule(
+                name=name,
+                patterns=_patterns(body.get("patterns"), name, "patterns"),
+                masks=_patterns(body.get("masks"), name, "masks"),
+                bona_fide_titles=_patterns(body.get("bona_fide_titles"), name, "bona_fide"),
+            )
+        )
+    log.debug("lexicon %s: %d rules", path.name, len(rules))
+    return tuple(rules)
+
+
+def normalise_text(text: pl.Expr) -> pl.Expr:
+    """Unify spacing and the HTML entities scraped teasers carry; keep line breaks."""
+    return (
+        text.fill_null("")
+        .str.replace_all("&amp;", "&", literal=True)
+        .str.replace_all("&nbsp;", " ", literal=True)
+        .str.replace_all(r"[\u00a0\u2007\u202f\t\r]", " ")
+        .str.replace_all(r" {2,}", " ")
+    )
+
+
+def _matches(text: pl.Expr, rule: TextRule, field: str) -> list[pl.Expr]:
+    return [
+        text.str.extract_all(f"(?i){pattern.regex}")
+        for pattern in rule.patterns
+        if pattern.field == field
+    ]
+
+
+def _masked(text: pl.Expr, masks: tuple[Pattern, ...]) -> pl.Expr:
+    for mask in masks:
+        text = text.str.replace_all(f"(?i){mask.regex}", " ")
+    return text
+
+
+def flag_text_rules(
+    frame: pl.DataFrame,
+    title_column: str = "title",
+    description_column: str = "description",
+    rules: tuple[TextRule, ...] | None = None,
+) -> pl.DataFrame:
+    """One column pair per rule: `has_<rule>` (null when not applicable) and `<rule>_evidence`.
+
+    Also returns `text_checked`: which text the rules saw (`title_and_description`, `title_only`
+    or `none`), because a board without descriptions (Dealls) can only be judged on titles.
+    """
+    rules = rules if rules is not None else load_lexicon()
+    title = normalise_text(pl.col(title_column).cast(pl.String))
+    description = normalise_text(pl.col(description_column).cast(pl.String))
+    work = frame.select(
+        _title=title,
+        _text=pl.concat_str([title, description], separator="\n"),
+        text_checked=pl.when(
+            pl.col(description_column).is_not_null() & (pl.col(description_column) != "")
+        )
+        .then(pl.lit("title_and_description"))
+        .when(pl.col(title_column).is_not_null())
+        .then(pl.lit("title_only"))
+        .otherwise(pl.lit("none")),
+    )
+    # Staged so each masked text and each phrase list is computed once (expressions are not
+    # shared between output columns, and the masks are the costly part).
+    work = work.with_columns(
+        [_masked(pl.col("_text"), rule.masks).alias(f"_text_{rule.name}") for rule in rules]
+        + [_masked(pl.col("_title"), rule.masks).alias(f"_title_{rule.name}") for rule in rules]
+    )
+    work = work.with_columns(
+        [_phrases(rule).alias(f"_phrases_{rule.name}") for rule in rules]
+        + [_bona_fide(rule).alias(f"_bona_fide_{rule.name}") for rule in rules]
+    )
+    outputs: list[pl.Expr] = [pl.col("text_checked")]
+    for rule in rules:
+        phrases = pl.col(f"_phrases_{rule.name}")
+        bona_fide = pl.col(f"_bona_fide_{rule.name}")
+        outputs.extend(
+            [
+                pl.when(pl.col("text_checked") == "none")
+                .then(None)
+                .when(bona_fide)
+                .then(None)
+                .otherwise(phrases.list.len() > 0)
+                .alias(f"has_{rule.name}"),
+                pl.when(bona_fide)
+                .then(
+                    pl.lit("not applicable: the title is a post the requirement is inherent to (")
+                    + pl.col("_title").str.slice(0, MAX_PHRASE_CHARS)
+                    + pl.lit(")")
+                )
+                .when(phrases.list.len() > 0)
+                .then(phrases.list.head(MAX_EVIDENCE_PHRASES).list.join(EVIDENCE_SEPARATOR))
+                .alias(f"{rule.name}_evidence"),
+            ]
+        )
+    return work.select(outputs)
+
+
+def _phrases(rule: TextRule) -> pl.Expr:
+    found = _matches(pl.col(f"_text_{rule.name}"), rule, "text") + _matches(
+        pl.col(f"_title_{rule.name}"), rule, "title"
+    )
+    if not found:
+        return pl.lit([], dtype=pl.List(pl.String))
+    return (
+        pl.concat_list(found)
+        .list.eval(
+            pl.element()
+            .str.replace_all(r"\s+", " ")
+            .str.strip_chars(" -•*:;,.[]()")
+            .str.slice(0, MAX_PHRASE_CHARS)
+        )
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.unique(maintain_order=True)
+    )
+
+
+def _bona_fide(rule: TextRule) -> pl.Expr:
+    bona_fide = pl.lit(False)
+    for pattern in rule.bona_fide_titles:
+        bona_fide = bona_fide | pl.col("_title").str.contains(f"(?i){pattern.regex}")
+    return bona_fide

@@ -1,0 +1,411 @@
+"""The data-quality report of a run: one offline HTML file per language.
+
+Organised by the quality dimensions statistical offices use (relevance, accuracy and reliability,
+timeliness, coherence, accessibility), after a summary that says whether tonight's data were
+published and, if not, which checks stopped them. The figures come in a `QualityFigures`
+(gathered by orchestration/quality/report.py from the warehouse and the run's check results), so
+the page can be built from fixtures in tests. Every text that came from data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+log = logging.getLogger(__name__)
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+REPORT_STEM = "data-quality"
+
+TEXT = {
+    "id": {
+        "title": "Laporan Mutu Data",
+        "run": "Proses",
+        "generated": "Dibuat",
+        "published": "Data malam ini diterbitkan: semua pemeriksaan tingkat galat lolos.",
+        "not_published": (
+            "Data malam ini TIDAK diterbitkan. Publikasi terakhir yang baik tetap berlaku"
+        ),
+        "last_publication": "Publikasi terakhir",
+        "none": "belum ada",
+        "failed_checks": "Pemeriksaan yang gagal (galat) atau tidak dapat menilai (galat mesin)",
+        "step_failures": "Langkah yang gagal",
+        "warnings": "Peringatan",
+        "no_failures": "Tidak ada pemeriksaan yang gagal.",
+        "volumes": "Volume per sumber (proses ini dan sebelumnya)",
+        "relevance": "1. Relevansi",
+        "relevance_note": "Cakupan kolom utama lowongan per sumber (bagian baris yang terisi).",
+        "accuracy": "2. Akurasi dan keandalan",
+        "checks_by_gate": "Hasil pemeriksaan per gerbang",
+        "quarantine": "Baris dikarantina menurut alasan (proses ini)",
+        "validation": "Validasi lowongan: bagian lowongan yang ditandai per aturan dan sumber",
+        "validation_note": (
+            "Bagian dari semua lowongan; dalam kurung: bagian dari lowongan yang dapat diperiksa "
+            "aturan tersebut. Tanda adalah untuk ditinjau, bukan putusan."
+        ),
+        "raw_completeness": "Kelengkapan data mentah: kolom yang tidak selalu terisi",
+        "timeliness": "3. Ketepatan waktu",
+        "coherence": "4. Koherensi",
+        "coherence_note": "TPT tertimbang gudang data dibanding TPT Agustus yang diterbitkan BPS.",
+        "accessibility": "5. Aksesibilitas",
+        "accessibility_note": (
+            "Berkas parquet yang diterbitkan (dibaca peneliti dengan DuckDB, R, Stata)."
+        ),
+        "marts_stale": (
+            "Mart tidak dibangun ulang pada proses ini; angka yang berasal dari mart adalah dari "
+            "pembangunan terakhir."
+        ),
+        "no_data": "Tidak ada data.",
+        "columns": {
+            "gate": "Gerbang",
+            "asset_key": "Aset",
+            "check_name": "Pemeriksaan",
+            "status": "Status",
+            "description": "Keterangan",
+            "step_key": "Langkah",
+            "message": "Pesan",
+            "source": "Sumber",
+            "files": "Berkas",
+            "rows_read": "Dibaca",
+            "rows_loaded": "Dimuat",
+            "rows_quarantined": "Dikarantina",
+            "previous_rows_loaded": "Dimuat (proses sebelumnya)",
+            "reason_code": "Alasan",
+            "rows": "Baris",
+            "example": "Contoh",
+            "field_name": "Kolom",
+            "column_name": "Kolom",
+            "completeness": "Kelengkapan",
+            "rule": "Aturan",
+            "standard_id": "Standar",
+            "passed": "Lolos",
+            "warning": "Peringatan",
+            "failed": "Gagal",
+            "engine_error": "Galat mesin",
+            "last_loaded_at": "Terakhir dimuat",
+            "latest_posted_date": "Tanggal posting terbaru",
+            "latest_seen_date": "Perayapan terbaru",
+            "days_since_latest_seen": "Hari sejak perayapan terbaru",
+            "period": "Periode",
+            "province_bps_code": "Provinsi (kode BPS)",
+            "tpt_warehouse": "TPT gudang data",
+            "tpt_bps": "TPT BPS",
+            "tpt_difference_points": "Selisih (poin)",
+            "name": "Berkas",
+            "size_bytes": "Ukuran (bita)",
+            "modified_at": "Diubah",
+        },
+    },
+    "en": {
+        "title": "Data Quality Report",
+        "run": "Run",
+        "generated": "Generated",
+        "published": "Tonight's data were published: every error-level check passed.",
+        "not_published": "Tonight's data were NOT published. The last good publication stays",
+        "last_publication": "Last publication",
+        "none": "none yet",
+        "failed_checks": "Checks that failed (error) or could not judge (engine error)",
+        "step_failures": "Steps that failed",
+        "warnings": "Warnings",
+        "no_failures": "No check failed.",
+        "volumes": "Volumes per source (this run and the previous one)",
+        "relevance": "1. Relevance",
+        "relevance_note": "Coverage of the main vacancy fields per source (share of rows filled).",
+        "accuracy": "2. Accuracy and reliability",
+        "checks_by_gate": "Check results by gate",
+        "quarantine": "Rows quarantined by reason (this run)",
+        "validation": "Vacancy validation: share of vacancies flagged per rule and source",
+        "validation_note": (
+            "Share of all vacancies; in brackets: share of the vacancies the rule could check. "
+            "Flags are for review, not verdicts."
+        ),
+        "raw_completeness": "Completeness of raw data: columns not always filled",
+        "timeliness": "3. Timeliness",
+        "coherence": "4. Coherence",
+        "coherence_note": "The warehouse's weighted TPT against the August TPT BPS published.",
+        "accessibility": "5. Accessibility",
+        "accessibility_note": "Published parquet files (read with DuckDB, Polars, R, Stata).",
+        "marts_stale": (
+            "The marts were not rebuilt in this run; figures from marts are from their last build."
+        ),
+        "no_data": "No data.",
+        "columns": {
+            "gate": "Gate",
+            "asset_key": "Asset",
+            "check_name": "Check",
+            "status": "Status",
+            "description": "Detail",
+            "step_key": "Step",
+            "message": "Message",
+            "source": "Source",
+            "files": "Files",
+            "rows_read": "Read",
+            "rows_loaded": "Loaded",
+            "rows_quarantined": "Quarantined",
+            "previous_rows_loaded": "Loaded (previous run)",
+            "reason_code": "Reason",
+            "rows": "Rows",
+            "example": "Example",
+            "field_name": "Field",
+            "column_name": "Column",
+            "completeness": "Completeness",
+            "rule": "Rule",
+            "standard_id": "Standard",
+            "passed": "Passed",
+            "warning": "Warning",
+            "failed": "Failed",
+            "engine_error": "Engine error",
+            "last_loaded_at": "Last loaded",
+            "latest_posted_date": "Latest posting date",
+            "latest_seen_date": "Latest crawl",
+            "days_since_latest_seen": "Days since latest crawl",
+            "period": "Period",
+            "province_bps_code": "Province (BPS code)",
+            "tpt_warehouse": "Warehouse TPT",
+            "tpt_bps": "BPS TPT",
+            "tpt_difference_points": "Difference (points)",
+            "name": "File",
+            "size_bytes": "Size (bytes)",
+            "modified_at": "Modified",
+        },
+    },
+}
+
+KEY_VACANCY_FIELDS = (
+    "job_title",
+    "description",
+    "company_name",
+    "province_bps_code",
+    "posted_date",
+    "salary_monthly_min_idr",
+    "salary_min",
+    "employment_type",
+    "kbji2014_code",
+)
+
+
+@dataclass
+class QualityFigures:
+    """Everything the report shows; empty frames where a figure is not available."""
+
+    run_id: str
+    generated_at: dt.datetime
+    published_in_run: bool
+    marts_built_in_run: bool
+    last_publication: dict | None
+    checks: pl.DataFrame
+    step_failures: pl.DataFrame
+    volumes: pl.DataFrame
+    quarantine: pl.DataFrame
+    raw_completeness: pl.DataFrame
+    vacancy_completeness: pl.DataFrame
+    validation: pl.DataFrame
+    freshness: pl.DataFrame
+    coherence: pl.DataFrame
+    published_files: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocking_failures(self) -> pl.DataFrame:
+        if self.checks.is_empty():
+            return self.checks
+        return self.checks.filter(pl.col("status").is_in(["failed", "engine_error"]))
+
+    @property
+    def warnings(self) -> pl.DataFrame:
+        if self.checks.is_empty():
+            return self.checks
+        return self.checks.filter(pl.col("status") == "warning")
+
+
+CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:75rem;padding:0 1rem;color:#222}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.banner{padding:.8rem 1rem;border-radius:.3rem;font-weight:600}
+.ok{background:#e6f4ea;border:1px solid #7cb88a}.bad{background:#fdecea;border:1px solid #d9827a}
+.status-passed{color:#1e7b34}.status-warning{color:#a15c00}
+.status-failed,.status-engine_error{color:#b3261e;font-weight:600}
+.note{color:#555;font-size:.9rem}
+"""
+
+
+def _cell(value: object, column: str) -> str:
+    if value is None:
+        return "<td></td>"
+    if isinstance(value, float):
+        text = f"{value:.1%}" if column in ("completeness",) else f"{value:,.2f}"
+        return f"<td class='num'>{html.escape(text)}</td>"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"<td class='num'>{value:,}</td>"
+    css = f" class='status-{html.escape(str(value))}'" if column == "status" else ""
+    return f"<td{css}>{html.escape(str(value))}</td>"
+
+
+def _table(frame: pl.DataFrame, language: str, columns: list[str] | None = None) -> str:
+    labels = TEXT[language]["columns"]
+    if frame.is_empty():
+        return f"<p class='note'>{html.escape(TEXT[language]['no_data'])}</p>"
+    columns = [c for c in (columns or frame.columns) if c in frame.columns]
+    head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(_cell(row[c], c) for c in columns) + "</tr>"
+        for row in frame.select(columns).iter_rows(named=True)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _validation_table(validation: pl.DataFrame, language: str) -> str:
+    """Rules as rows, sources as columns: 'share flagged (share of the checked)'."""
+    labels = TEXT[language]["columns"]
+    if validation.is_empty():
+        return f"<p class='note'>{html.escape(TEXT[language]['no_data'])}</p>"
+    sources = sorted(validation["source"].unique().to_list())
+    rules = validation.select("standard_id", "rule_name").unique().sort("standard_id")
+    head = (
+        f"<th>{html.escape(labels['standard_id'])}</th><th>{html.escape(labels['rule'])}</th>"
+        + "".join(f"<th>{html.escape(s)}</th>" for s in sources)
+    )
+    rows = []
+    for standard_id, rule_name in rules.iter_rows():
+        cells = []
+        for source in sources:
+            match = validation.filter(
+                (pl.col("standard_id") == standard_id) & (pl.col("source") == source)
+            )
+            if match.is_empty():
+                cells.append("<td></td>")
+                continue
+            row = match.row(0, named=True)
+            of_checked = row["share_flagged_of_checked"]
+            text = (
+                f"{row['share_flagged']:.2%} ({row['postings_flagged']:,} of {row['postings']:,})"
+            )
+            if of_checked is not None:
+                text += f" [{of_checked:.1%} of {row['postings_checked']:,} checked]"
+            cells.append(f"<td class='num'>{html.escape(text)}</td>")
+        rows.append(
+            f"<tr><td>{html.escape(standard_id)}</td><td>{html.escape(rule_name)}</td>"
+            + "".join(cells)
+            + "</tr>"
+        )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _checks_by_gate(checks: pl.DataFrame, language: str) -> str:
+    if checks.is_empty():
+        return _table(checks, language)
+    counts = (
+        checks.group_by("gate", "status")
+        .len()
+        .pivot(on="status", index="gate", values="len")
+        .fill_null(0)
+        .sort("gate")
+    )
+    for status in ("passed", "warning", "failed", "engine_error"):
+        if status not in counts.columns:
+            counts = counts.with_columns(pl.lit(0).alias(status))
+    return _table(counts, language, ["gate", "passed", "warning", "failed", "engine_error"])
+
+
+def render(figures: QualityFigures, language: str) -> str:
+    """The report page in `language` (`id` or `en`)."""
+    text = TEXT[language]
+    when = figures.generated_at.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB")
+    last = figures.last_publication
+    last_text = (
+        f"{last.get('published_at', '?')} (run {last.get('run_id', '?')})" if last else text["none"]
+    )
+    if figures.published_in_run:
+        banner = f"<p class='banner ok'>{html.escape(text['published'])}</p>"
+    else:
+        banner = (
+            f"<p class='banner bad'>{html.escape(text['not_published'])}: "
+            f"{html.escape(last_text)}.</p>"
+        )
+    failures = figures.blocking_failures
+    parts = [
+        f"<h1>{html.escape(text['title'])}</h1>",
+        f"<p class='note'>{html.escape(text['run'])} {html.escape(figures.run_id)} · "
+        f"{html.escape(text['generated'])} {html.escape(when)} · "
+        f"{html.escape(text['last_publication'])}: {html.escape(last_text)}</p>",
+        banner,
+        f"<h2>{html.escape(text['failed_checks'])}</h2>",
+        _table(failures, language, ["gate", "asset_key", "check_name", "status", "description"])
+        if not failures.is_empty()
+        else f"<p>{html.escape(text['no_failures'])}</p>",
+    ]
+    if not figures.step_failures.is_empty():
+        parts += [
+            f"<h2>{html.escape(text['step_failures'])}</h2>",
+            _table(figures.step_failures, language),
+        ]
+    if not figures.marts_built_in_run:
+        parts.append(f"<p class='note'>{html.escape(text['marts_stale'])}</p>")
+    for note in figures.notes:
+        parts.append(f"<p class='note'>{html.escape(note)}</p>")
+    key_fields = figures.vacancy_completeness
+    if not key_fields.is_empty():
+        key_fields = key_fields.filter(pl.col("field_name").is_in(KEY_VACANCY_FIELDS)).pivot(
+            on="source", index="field_name", values="completeness"
+        )
+    parts += [
+        f"<h2>{html.escape(text['volumes'])}</h2>",
+        _table(figures.volumes, language),
+        f"<h2>{html.escape(text['relevance'])}</h2>",
+        f"<p class='note'>{html.escape(text['relevance_note'])}</p>",
+        _table(key_fields, language),
+        f"<h2>{html.escape(text['accuracy'])}</h2>",
+        f"<h3>{html.escape(text['checks_by_gate'])}</h3>",
+        _checks_by_gate(figures.checks, language),
+        f"<h3>{html.escape(text['warnings'])}</h3>",
+        _table(figures.warnings, language, ["gate", "asset_key", "check_name", "description"]),
+        f"<h3>{html.escape(text['validation'])}</h3>",
+        f"<p class='note'>{html.escape(text['validation_note'])}</p>",
+        _validation_table(figures.validation, language),
+        f"<h3>{html.escape(text['quarantine'])}</h3>",
+        _table(figures.quarantine, language),
+        f"<h3>{html.escape(text['raw_completeness'])}</h3>",
+        _table(figures.raw_completeness, language),
+        f"<h2>{html.escape(text['timeliness'])}</h2>",
+        _table(figures.freshness, language),
+        f"<h2>{html.escape(text['coherence'])}</h2>",
+        f"<p class='note'>{html.escape(text['coherence_note'])}</p>",
+        _table(figures.coherence, language),
+        f"<h2>{html.escape(text['accessibility'])}</h2>",
+        f"<p class='note'>{html.escape(text['accessibility_note'])}</p>",
+        _table(figures.published_files, language),
+    ]
+    return (
+        f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(text['title'])} · {html.escape(figures.run_id)}</title>"
+        f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
+    )
+
+
+def build_quality_report(figures: QualityFigures, out_dir: Path) -> list[Path]:
+    """Write `data-quality.<language>.html` for Indonesian and English; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for language in ("id", "en"):
+        path = out_dir / f"{REPORT_STEM}.{language}.html"
+        partial = path.with_suffix(".html.partial")
+        partial.write_text(render(figures, language), encoding="utf-8")
+        partial.replace(path)
+        paths.append(path)
+    log.info(
+        "data-quality report for run %s: %d checks, %d blocking failures, published %s",
+        figures.run_id,
+        figures.checks.height,
+        figures.blocking_failures.height,
+        figures.published_in_run,
+    )
+    return paths
