@@ -132,6 +132,10 @@ class LmisSpider(scrapy.Spider):
         request_meta.update(lmis_role=role, lmis_key=key)
         if role in ("listing", "feed"):
             kwargs.setdefault("priority", LISTING_PRIORITY)
+        if role == "detail":
+            # The coverage tracker already asks for each posting's detail once; Scrapy's URL
+            # de-duplication would silently drop a second posting that shares a detail URL.
+            kwargs.setdefault("dont_filter", True)
         return Request(
             url, callback=callback, errback=self.request_failed, meta=request_meta, **kwargs
         )

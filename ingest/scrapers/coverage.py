@@ -161,7 +161,10 @@ class CoverageTracker:
                 "listed": coverage.listed,
                 "stop_reason": coverage.stop_reason,
             }
-        detail_outcomes = Counter(self.details.values())
+        # A detail still "pending" at the end was never answered (the crawl was stopped).
+        detail_outcomes = Counter(
+            "not_fetched" if outcome == "pending" else outcome for outcome in self.details.values()
+        )
         not_ok = sorted(
             (o, n) for o, n in detail_outcomes.items() if o not in BENIGN_DETAIL_OUTCOMES
         )

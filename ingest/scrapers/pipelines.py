@@ -63,7 +63,11 @@ def json_safe(value: Any) -> Any:
 
 
 def dumps_item(item: VacancyItem | dict[str, Any]) -> str:
-    return json.dumps(json_safe(dict(item)), ensure_ascii=False, allow_nan=False, default=str)
+    """One JSON line; values that strict JSON cannot hold (NaN) are only searched for on failure."""
+    try:
+        return json.dumps(dict(item), ensure_ascii=False, allow_nan=False, default=str)
+    except ValueError:
+        return json.dumps(json_safe(dict(item)), ensure_ascii=False, allow_nan=False, default=str)
 
 
 class _Base:

@@ -61,6 +61,9 @@ Handler = Callable[[RequestInfo], Reply]
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, each response
+    # waits for the client's delayed ACK (about 40 ms) on a keep-alive connection.
+    disable_nagle_algorithm = True
     server: _Server
 
     def _serve(self) -> None:
