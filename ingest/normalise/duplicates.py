@@ -223,7 +223,7 @@ def _token_table(
     """
     table = (
         pl.DataFrame({"value": values})
-        .with_columns(_tokens=tokens.list.unique().list.sort())
+        .with_columns(_tokens=tokens.list.eval(pl.element().unique().sort()))
         .with_columns(
             _key=pl.col("_tokens").list.join(" "),
             _exact=pl.col("value")
@@ -435,11 +435,7 @@ def candidate_pairs(features: PostingFeatures, settings: LinkerSettings) -> pl.D
         ),
     ]
     pairs = pl.concat(frames).select(a=pl.min_horizontal("a", "b"), b=pl.max_horizontal("a", "b"))
-    # One 64-bit key per pair: unique and sorted in one numpy pass.
-    keys = np.unique(
-        (pairs["a"].to_numpy().astype(np.uint64) << np.uint64(32))
-        | pairs["b"].to_numpy().astype(np.uint64)
-    )
+    keys = _distinct_sorted(_pair_keys(pairs["a"], pairs["b"]))
     return pl.DataFrame(
         {"a": _high(keys), "b": _low(keys)}, schema={"a": pl.UInt32, "b": pl.UInt32}
     )
@@ -459,10 +455,22 @@ def _jaccard(left: str, right: str) -> pl.Expr:
     return pl.when(union > 0).then(inter / union)
 
 
+def _pair_keys(left: pl.Series, right: pl.Series) -> np.ndarray:
+    """One 64-bit key per pair of 32-bit codes (no nulls)."""
+    return (left.cast(pl.UInt64).to_numpy() << np.uint64(32)) | right.cast(pl.UInt64).to_numpy()
+
+
+def _distinct_sorted(keys: np.ndarray) -> np.ndarray:
+    # Polars' hash-based unique then a sort of the few distinct keys: much faster than
+    # np.unique on millions of keys.
+    return np.sort(pl.Series(keys).unique().to_numpy())
+
+
 def _per_distinct_pair(left: pl.Series, right: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (left, right) code pairs, as one 64-bit key each, and each row's position."""
-    keys = (left.cast(pl.UInt64).to_numpy() << np.uint64(32)) | right.cast(pl.UInt64).to_numpy()
-    return np.unique(keys, return_inverse=True)
+    keys = _pair_keys(left, right)
+    distinct = _distinct_sorted(keys)
+    return distinct, np.searchsorted(distinct, keys)
 
 
 def _token_jaccard(tokens: pl.Series, left: pl.Series, right: pl.Series) -> pl.Series:

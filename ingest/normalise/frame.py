@@ -99,9 +99,30 @@ def _crawl_dates(df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series]:
     return found["crawl_date"], found["crawl_time"]
 
 
-def _distinct_attribute(series: pl.Series, kind: str) -> pl.DataFrame:
-    table = attributes.attribute_table(series.unique().to_list(), kind)
-    return _lookup(series.rename("_text"), table, "_text")
+@dataclass(frozen=True)
+class _DistinctTexts:
+    """A text column's distinct values (null included) and each row's position among them.
+
+    Descriptions are parsed for three attributes; finding their distinct values once, rather
+    than once per attribute, saves hashing a million long texts twice.
+    """
+
+    values: list[str | None]
+    position: pl.Series
+
+    @classmethod
+    def of(cls, series: pl.Series) -> _DistinctTexts:
+        distinct = pl.DataFrame({"_text": series.unique()}).with_row_index("_position")
+        position = (
+            pl.DataFrame({"_text": series})
+            .join(distinct, on="_text", how="left", nulls_equal=True, maintain_order="left")
+            .get_column("_position")
+        )
+        return cls(distinct["_text"].to_list(), position)
+
+    def attribute(self, kind: str) -> pl.DataFrame:
+        """The parsed attribute columns of `kind`, one row per row of the column."""
+        return attributes.attribute_table(self.values, kind).drop("_text")[self.position]
 
 
 def normalise_postings(
@@ -161,18 +182,18 @@ def normalise_postings(
 
     started = time.perf_counter()
     title = _text(df, cols.title)
-    description = _text(df, cols.description)
-    education_field = _distinct_attribute(_text(df, cols.education_text), "education")
-    education_free = _distinct_attribute(description, "education")
-    experience_field = _distinct_attribute(_text(df, cols.experience_text), "experience")
-    experience_free = _distinct_attribute(description, "experience")
-    employment_field = _distinct_attribute(_text(df, cols.employment_text), "employment")
-    employment_title = _distinct_attribute(title, "employment")
+    description = _DistinctTexts.of(_text(df, cols.description))
+    education_field = _DistinctTexts.of(_text(df, cols.education_text)).attribute("education")
+    education_free = description.attribute("education")
+    experience_field = _DistinctTexts.of(_text(df, cols.experience_text)).attribute("experience")
+    experience_free = description.attribute("experience")
+    employment_field = _DistinctTexts.of(_text(df, cols.employment_text)).attribute("employment")
+    employment_title = _DistinctTexts.of(title).attribute("employment")
     short_texts = pl.DataFrame(
         {"a": location, "b": _text(df, cols.employment_text), "c": title}
     ).select(pl.concat_str(["a", "b", "c"], separator=" | ", ignore_nulls=True))["a"]
-    arrangement_short = _distinct_attribute(short_texts, "arrangement")
-    arrangement_free = _distinct_attribute(description, "arrangement")
+    arrangement_short = _DistinctTexts.of(short_texts).attribute("arrangement")
+    arrangement_free = description.attribute("arrangement")
     attribute_cols = pl.DataFrame(
         {
             "education_level": education_field["education_level"].fill_null(
