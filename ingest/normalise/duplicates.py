@@ -379,13 +379,18 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
     return PostingFeatures(postings, title_tokens, company_tokens, signatures)
 
 
+def _chronological(postings: pl.DataFrame) -> np.ndarray:
+    """A key that sorts postings by event date (undated last), then by row: one number each."""
+    days = postings["event_date"].cast(pl.Int64).fill_null(2**31).to_numpy() + 2**31
+    return (days.astype(np.uint64) << np.uint64(32)) | np.arange(postings.height, dtype=np.uint64)
+
+
 def _star_pairs(postings: pl.DataFrame, key: str) -> pl.DataFrame:
     """Each member of a key group paired with the group's earliest member."""
     grouped = (
-        postings.select("_row", "event_date", key)
+        postings.select("_row", key, _order=pl.Series(_chronological(postings)))
         .filter(pl.col(key).is_not_null())
-        .sort(["event_date", "_row"], nulls_last=True)
-        .with_columns(_first=pl.col("_row").first().over(key))
+        .with_columns(_first=(pl.col("_order").min().over(key) & 0xFFFFFFFF).cast(pl.UInt32))
         .filter(pl.col("_row") != pl.col("_first"))
     )
     return grouped.select(a=pl.col("_first"), b=pl.col("_row"))
@@ -714,16 +719,15 @@ def build_clusters(features: PostingFeatures, pairs: pl.DataFrame) -> pl.DataFra
     merged = pairs.filter(pl.col("decision") == DUPLICATE)
     postings = features.postings
     # Order nodes by date so a component's smallest index is its earliest posting.
-    order = postings.select("_row", "posting_id", "source", "event_date").sort(
-        ["event_date", "_row"], nulls_last=True
-    )
+    order = np.argsort(_chronological(postings))
     position = np.empty(postings.height, dtype=np.int64)
-    position[order["_row"].to_numpy()] = np.arange(postings.height)
+    position[order] = np.arange(postings.height)
     labels = _components(
         postings.height,
         position[merged["_a"].to_numpy().astype(np.int64)],
         position[merged["_b"].to_numpy().astype(np.int64)],
     )
+    vacancy_row = pl.Series(order[labels[position]])  # each posting's vacancy's first posting
     # The type of each posting's strongest link, for the per-type duplicate rates. Equal scores
     # are broken by type (full, then semantic, then temporal): without it the type of a posting
     # with two equally strong links depended on the row order of the pairs.
@@ -738,16 +742,20 @@ def build_clusters(features: PostingFeatures, pairs: pl.DataFrame) -> pl.DataFra
         duplicate_type=pl.col("t").sort_by(["s", type_rank], descending=[True, False]).first()
     )
     clusters = (
-        order.with_columns(
-            _label=pl.Series(labels),
-            vacancy_id=order["posting_id"].gather(pl.Series(labels)),
-            is_first_posting=pl.Series(labels == np.arange(postings.height)),
+        postings.select(
+            "_row",
+            "posting_id",
+            "source",
+            "event_date",
+            _vacancy=vacancy_row,
+            vacancy_id=postings["posting_id"].gather(vacancy_row),
+            is_first_posting=vacancy_row == postings["_row"],
         )
         .join(best_type, on="_row", how="left")
         .with_columns(
-            vacancy_size=pl.len().over("_label"),
-            vacancy_first_date=pl.col("event_date").min().over("_label"),
-            vacancy_last_date=pl.col("event_date").max().over("_label"),
+            vacancy_size=pl.len().over("_vacancy"),
+            vacancy_first_date=pl.col("event_date").min().over("_vacancy"),
+            vacancy_last_date=pl.col("event_date").max().over("_vacancy"),
         )
     )
     return clusters.select(
