@@ -28,6 +28,7 @@ GROUP_BY_FOLDER = {
     "labour_force": "labour_force",
     "reference": "reference",
     "core": "reference",
+    "admin": "admin",
 }
 
 
