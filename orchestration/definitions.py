@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.admin.assets import admin_landing_assets, admin_landing_checks
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.landing.assets import landing_assets, landing_checks
 from orchestration.publish.assets import labour_market_overview, parquet_marts
@@ -11,8 +12,14 @@ from orchestration.resources import warehouse_resource
 from orchestration.transform.dbt import dbt_resource, warehouse_dbt_assets
 
 defs = dg.Definitions(
-    assets=[*landing_assets, warehouse_dbt_assets, parquet_marts, labour_market_overview],
-    asset_checks=landing_checks,
+    assets=[
+        *landing_assets,
+        *admin_landing_assets,
+        warehouse_dbt_assets,
+        parquet_marts,
+        labour_market_overview,
+    ],
+    asset_checks=[*landing_checks, *admin_landing_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},

@@ -10,8 +10,7 @@ The AK1 assets load the pseudonym key before reading anything: with `LMIS_ENV=pr
 `LMIS_PSEUDONYM_KEY` they fail, and the run fails with them.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
