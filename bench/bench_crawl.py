@@ -131,7 +131,7 @@ def crawl_site(site: str, postings: int, out_dir: Path) -> dict[str, Any]:
         "pages_per_crawler_cpu_second": round(pages / crawler_cpu, 1) if crawler_cpu else None,
         "items_per_crawler_cpu_second": round(items / crawler_cpu, 1) if crawler_cpu else None,
         "fixture_server_cpu_seconds": round(server_cpu, 1),
-        "crawler_peak_rss_mib": round(float(stats.get("memusage/max", 0)) / 2**20, 1),
+        "crawler_peak_rss_mib": stats.get("lmis/peak_rss_mib"),
         "archive_mib": round(result.archive_path.stat().st_size / 2**20, 1)
         if result.archive_path
         else None,
@@ -147,7 +147,9 @@ def run(postings: int = POSTINGS, sites: tuple[str, ...] = ("lokerid", "jobstree
         with tempfile.TemporaryDirectory() as folder:
             results[site] = crawl_site(site, postings, Path(folder))
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps(results, indent=2))
+    # Keep the other site's figures when only one site was run.
+    previous = json.loads(OUTPUT.read_text()) if OUTPUT.exists() else {}
+    OUTPUT.write_text(json.dumps({**previous, **results}, indent=2))
     return results
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,10 @@ class CrawlRunExtension:
         )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        # Peak memory of the whole run, the day-file merge included (Linux reports KiB).
+        self.crawler.stats.set_value(
+            "lmis/peak_rss_mib", round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        )
         stats = _plain(self.crawler.stats.get_stats())
         coverage = spider.coverage.summary(reason)
         finished_at = datetime.now(UTC).isoformat()

@@ -216,22 +216,27 @@ class ItemsWriterPipeline(_Base):
 
 
 def merge_into_day_file(run_items: Path, day_items: Path) -> int:
-    """Merge a run's items into the day's file keyed by posting; the newest version wins.
+    """Merge a run's items into the day's file keyed by posting; the run's version wins.
 
-    Written to a temporary file and renamed, so a reader never sees half a file. Returns the
-    number of postings in the day's file.
+    Streams both files (only the run's posting keys are held in memory) into a temporary file
+    that is then renamed, so a reader never sees half a file. Returns the number of postings in
+    the day's file.
     """
-    merged: dict[str, str] = {}
-    for path in (day_items, run_items):
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8") as lines:
+    with run_items.open(encoding="utf-8") as lines:
+        run_keys = {posting_key(json.loads(line)) for line in lines if line.strip()}
+    temporary = day_items.with_suffix(".jsonl.tmp")
+    postings = 0
+    with temporary.open("w", encoding="utf-8") as output:
+        if day_items.exists():
+            with day_items.open(encoding="utf-8") as lines:
+                for line in lines:
+                    if line.strip() and posting_key(json.loads(line)) not in run_keys:
+                        output.write(line if line.endswith("\n") else line + "\n")
+                        postings += 1
+        with run_items.open(encoding="utf-8") as lines:
             for line in lines:
                 if line.strip():
-                    record = json.loads(line)
-                    merged[posting_key(record)] = line if line.endswith("\n") else line + "\n"
-    temporary = day_items.with_suffix(".jsonl.tmp")
-    with temporary.open("w", encoding="utf-8") as output:
-        output.writelines(merged.values())
+                    output.write(line if line.endswith("\n") else line + "\n")
+                    postings += 1
     os.replace(temporary, day_items)
-    return len(merged)
+    return postings

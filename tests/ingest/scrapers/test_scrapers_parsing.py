@@ -365,8 +365,9 @@ def test_day_file_merge_replaces_instead_of_adding(tmp_path: Path) -> None:
     run_two.write_text(json.dumps({"source": "s", "source_posting_id": "1", "v": 2}) + "\n")
     assert merge_into_day_file(run_one, day) == 3
     assert merge_into_day_file(run_two, day) == 3
-    merged = [json.loads(line) for line in day.read_text().splitlines()]
-    assert [r["v"] for r in merged] == [1, 2, 1]
+    merged = {r["source_posting_id"]: r["v"] for r in map(json.loads, day.read_text().splitlines())}
+    assert merged == {"0": 1, "1": 2, "2": 1}
+    assert len(day.read_text().splitlines()) == 3
 
 
 def test_nan_from_lenient_json_never_reaches_the_items_file() -> None:
