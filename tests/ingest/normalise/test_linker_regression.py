@@ -100,8 +100,10 @@ def test_every_posting_keeps_its_vacancy_and_type() -> None:
     assert rates["vacancies"].sum() == clusters["vacancy_id"].n_unique()
 
 
-def test_full_real_data_output_is_unchanged() -> None:
-    pairs, clusters = link_duplicates(_normalised(sample_only=False))
+def test_full_real_data_output_is_unchanged(
+    real_linked: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    pairs, clusters = real_linked
     assert _digest(pairs.sort("posting_id_a", "posting_id_b")) == FULL_PAIRS_DIGEST
     assert _digest(clusters.sort("posting_id")) == FULL_CLUSTERS_DIGEST
 
