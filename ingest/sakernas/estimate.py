@@ -207,16 +207,27 @@ def estimate_indicators(
             "with_regency": "regency" in area_levels,
             "regency_dims": list(regency_dims),
         }
+        occupation_dims = [f"occ{d}" for d in range(1, int(fact["digits"]) + 1)]
+        dims = [*DEMOGRAPHIC_DIMS, *occupation_dims, "kbli_sector", "status"]
+        psu_cells_sql = _sql("psu_cells.sql")
         con.execute(
-            "create or replace temp table sakernas_psu_cells as " + _sql("psu_cells.sql"),
-            {"period": period},
+            "create or replace temp table sakernas_psu_cells as " + psu_cells_sql,
+            {"period": period, "dim": dims[0]},
         )
+        for dim in dims[1:]:
+            con.execute(
+                "insert into sakernas_psu_cells " + psu_cells_sql, {"period": period, "dim": dim}
+            )
         psu_rows = con.execute("select count(*) from sakernas_psu_cells").fetchone()[0]
         con.execute(
             "create or replace temp table sakernas_cells as " + _sql("cell_estimates.sql"),
             parameters,
         )
-        medians = _fetch(con, _sql("median_earnings.sql"), parameters)
+        median_sql = _sql("median_earnings.sql")
+        medians = pl.concat(
+            [_fetch(con, median_sql, {**parameters, "dim": dim}) for dim in dims],
+            how="vertical_relaxed",
+        )
         cells = _fetch(con, "select * from sakernas_cells")
         cells = cells.join(
             medians, on=["area_level", "area_code", "dim", "value"], how="left"

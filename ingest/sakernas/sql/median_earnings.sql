@@ -3,7 +3,8 @@
 -- median is approximated as deff * 0.25 / n, where deff is the design effect of the cell's mean
 -- earnings (from cell_estimates.sql, table `sakernas_cells`): a documented approximation that
 -- avoids a second pass over the persons per cell.
--- Parameters: $period, $with_national, $with_province, $with_regency, $regency_dims.
+-- One breakdown dimension per statement, like psu_cells.sql.
+-- Parameters: $period, $dim, $with_national, $with_province, $with_regency, $regency_dims.
 
 with
 
@@ -34,34 +35,22 @@ by_value as (
         province_code,
         regency_code,
         earnings,
-        case
-            when grouping(sex) = 0 then 'sex'
-            when grouping(age_group) = 0 then 'age_group'
-            when grouping(education) = 0 then 'education'
-            when grouping(occ1) = 0 then 'occ1'
-            when grouping(occ2) = 0 then 'occ2'
-            when grouping(occ3) = 0 then 'occ3'
-            when grouping(occ4) = 0 then 'occ4'
-            when grouping(kbli_sector) = 0 then 'kbli_sector'
-            when grouping(status) = 0 then 'status'
+        $dim as dim,
+        case $dim
+            when 'sex' then sex
+            when 'age_group' then age_group
+            when 'education' then education
+            when 'occ1' then occ1
+            when 'occ2' then occ2
+            when 'occ3' then occ3
+            when 'occ4' then occ4
+            when 'kbli_sector' then kbli_sector
+            when 'status' then status
             else 'total'
-        end as dim,
-        coalesce(sex, age_group, education, occ1, occ2, occ3, occ4, kbli_sector, status, 'total')
-            as value,
+        end as value,
         sum(weight) as w
     from employees
-    group by grouping sets (
-        (province_code, regency_code, earnings),
-        (province_code, regency_code, earnings, sex),
-        (province_code, regency_code, earnings, age_group),
-        (province_code, regency_code, earnings, education),
-        (province_code, regency_code, earnings, occ1),
-        (province_code, regency_code, earnings, occ2),
-        (province_code, regency_code, earnings, occ3),
-        (province_code, regency_code, earnings, occ4),
-        (province_code, regency_code, earnings, kbli_sector),
-        (province_code, regency_code, earnings, status)
-    )
+    group by province_code, regency_code, earnings, value
 
 ),
 
@@ -115,7 +104,7 @@ spread as (
             * coalesce(earn_mean_var / nullif(earn_pop_var / n_earn, 0), 1.0)
         ) as cdf_se
     from sakernas_cells
-    where n_earn > 0
+    where n_earn > 0 and dim = $dim
 
 ),
 

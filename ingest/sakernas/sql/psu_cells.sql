@@ -2,10 +2,12 @@
 -- regency, the sums, sums of squares and cross-products of the PSU-level weighted totals that
 -- the variance formulas need (sql/macros.sql), plus sample counts. PSUs nest in regencies, so
 -- these sums add up exactly to any area that is a union of regencies.
--- Breakdown dimensions are grouping sets, so the persons are read once. Job dimensions
--- (occupation, sector, status) exist only for the employed; rows where they are null because the
--- person is not employed are dropped.
--- Parameter: $period.
+-- One breakdown dimension per statement ($dim): a grouping-sets pass over all dimensions at
+-- once holds every dimension's PSU-level hash table together and needs far more memory. Job
+-- dimensions (occupation, sector, status) exist only for the employed; rows where they are null
+-- because the person is not employed are dropped.
+-- Parameters: $period, $dim (`total`, `sex`, `age_group`, `education`, `occ1`..`occ4`,
+-- `kbli_sector`, `status`).
 
 with
 
@@ -54,28 +56,17 @@ psu as (
         psu_id,
         province_code,
         regency_code,
-        case
-            when grouping(sex) = 0 then 'sex'
-            when grouping(age_group) = 0 then 'age_group'
-            when grouping(education) = 0 then 'education'
-            when grouping(occ1) = 0 then 'occ1'
-            when grouping(occ2) = 0 then 'occ2'
-            when grouping(occ3) = 0 then 'occ3'
-            when grouping(occ4) = 0 then 'occ4'
-            when grouping(kbli_sector) = 0 then 'kbli_sector'
-            when grouping(status) = 0 then 'status'
-            else 'total'
-        end as dim,
-        case
-            when grouping(sex) = 0 then sex
-            when grouping(age_group) = 0 then age_group
-            when grouping(education) = 0 then education
-            when grouping(occ1) = 0 then occ1
-            when grouping(occ2) = 0 then occ2
-            when grouping(occ3) = 0 then occ3
-            when grouping(occ4) = 0 then occ4
-            when grouping(kbli_sector) = 0 then kbli_sector
-            when grouping(status) = 0 then status
+        $dim as dim,
+        case $dim
+            when 'sex' then sex
+            when 'age_group' then age_group
+            when 'education' then education
+            when 'occ1' then occ1
+            when 'occ2' then occ2
+            when 'occ3' then occ3
+            when 'occ4' then occ4
+            when 'kbli_sector' then kbli_sector
+            when 'status' then status
             else 'total'
         end as value,
         count(*) as n_pop,
@@ -96,18 +87,7 @@ psu as (
         coalesce(sum(weight) filter (where hours is not null), 0) as hours_w,
         coalesce(sum(weight * hours), 0) as hours_s
     from persons
-    group by grouping sets (
-        (period, stratum_id, psu_id, province_code, regency_code),
-        (period, stratum_id, psu_id, province_code, regency_code, sex),
-        (period, stratum_id, psu_id, province_code, regency_code, age_group),
-        (period, stratum_id, psu_id, province_code, regency_code, education),
-        (period, stratum_id, psu_id, province_code, regency_code, occ1),
-        (period, stratum_id, psu_id, province_code, regency_code, occ2),
-        (period, stratum_id, psu_id, province_code, regency_code, occ3),
-        (period, stratum_id, psu_id, province_code, regency_code, occ4),
-        (period, stratum_id, psu_id, province_code, regency_code, kbli_sector),
-        (period, stratum_id, psu_id, province_code, regency_code, status)
-    )
+    group by period, stratum_id, psu_id, province_code, regency_code, value
 
 ),
 
