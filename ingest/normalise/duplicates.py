@@ -41,7 +41,7 @@ TYPES = ["full", "semantic", "temporal", "partial"]
 
 @dataclass(frozen=True)
 class LinkerSettings:
-    """Thresholds and windows; the defaults are the ones measured in docs/normalisation.md."""
+    """Thresholds, windows and chunk size; the defaults are the ones measured in the docs."""
 
     window_employer: int = 8  # neighbours compared within (employer, province), by title
     window_title: int = 3  # neighbours compared within (province, title), by employer
@@ -207,10 +207,6 @@ class PostingFeatures:
     company_tokens: pl.Series
     signatures: np.ndarray
 
-    @property
-    def height(self) -> int:
-        return self.postings.height
-
 
 def _token_table(
     values: pl.Series, tokens: pl.Expr, name: str, flag_words: pl.Expr | None = None
@@ -260,7 +256,7 @@ def _token_table(
 
 
 def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -> PostingFeatures:
-    """The per-posting keys the linker compares; one row per input row, in order.
+    """The keys the linker compares: one row per input row, in order, plus lookup tables.
 
     Every text is cleaned and tokenised once per distinct value and the postings carry codes:
     titles, employers, descriptions, places and statuses repeat heavily across postings.
