@@ -157,8 +157,8 @@ def measure(path: Path) -> dict:
     link_seconds = time.perf_counter() - started
     link_cpu = time.process_time() - cpu_started
     total = normalise_seconds + link_seconds
-    peak = peak_rss_bytes()
     rates = duplicate_rates(clusters, pairs)
+    peak = peak_rss_bytes()
     return {
         "postings": postings.height,
         "seconds_per_stage": {k: round(v, 2) for k, v in timings.items()},
