@@ -8,6 +8,7 @@ from orchestration.admin.assets import admin_landing_assets, admin_landing_check
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.landing.assets import landing_assets, landing_checks
 from orchestration.publish.assets import labour_market_overview, parquet_marts
+from orchestration.quality.assets import quality_assets, quality_checks
 from orchestration.resources import warehouse_resource
 from orchestration.transform.dbt import dbt_resource, warehouse_dbt_assets
 
@@ -18,8 +19,9 @@ defs = dg.Definitions(
         warehouse_dbt_assets,
         parquet_marts,
         labour_market_overview,
+        *quality_assets,
     ],
-    asset_checks=[*landing_checks, *admin_landing_checks],
+    asset_checks=[*landing_checks, *admin_landing_checks, *quality_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},

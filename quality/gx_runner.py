@@ -90,11 +90,13 @@ class SuiteOutcome:
         parts = [f"{self.suite_name}: {len(self.outcomes)} expectations on {self.rows} rows"]
         for outcome in self.engine_errors:
             parts.append(
-                f"ENGINE ERROR {outcome.expectation_type}({outcome.column}): {outcome.engine_error}"
+                f"ENGINE ERROR {_standard(outcome)}{outcome.expectation_type}({outcome.column}): "
+                f"{outcome.engine_error}"
             )
         for outcome in self.failed_errors + self.failed_warnings:
             parts.append(
-                f"{outcome.severity.upper()} {outcome.expectation_type}({outcome.column}) failed"
+                f"{outcome.severity.upper()} {_standard(outcome)}"
+                f"{outcome.expectation_type}({outcome.column}) failed"
                 + (
                     f", {100 * outcome.valid_share:.2f}% of all rows valid (nulls count), "
                     f"{100 * float(outcome.mostly):.0f}% required"
@@ -110,6 +112,10 @@ class SuiteOutcome:
                 )
             )
         return "; ".join(parts)
+
+
+def _standard(outcome: ExpectationOutcome) -> str:
+    return f"{outcome.standard_id} " if outcome.standard_id else ""
 
 
 def load_suite_definition(name: str, suites_dir: Path = SUITES_DIR) -> dict:

@@ -2,14 +2,30 @@
 
 Reports read the exported parquet, never the DuckDB file, so readers never contend with the
 pipeline's single writer.
+
+Publication is behind the quality gates (orchestration/quality/gates.py): `parquet_marts` depends
+on every mart and every staging asset with a gate, so a failed blocking check stops it, and it
+refuses to publish in a run where the gate did not run. It writes the new set into a staging
+folder first and swaps the files in only when all of them are written, so a failure leaves the
+last good publication in place.
 """
 
+import json
 import os
+import shutil
+from datetime import UTC, datetime
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from orchestration import settings
+from orchestration.quality.gates import (
+    PUBLICATION_GATES,
+    STAGING_GATES,
+    VOLUME_CHECK,
+    publication_blockers,
+    staging_gate_keys,
+)
 from orchestration.transform.dbt import warehouse_dbt_assets
 from reports.overview import build_overview_reports
 
@@ -17,38 +33,75 @@ MART_KEYS = sorted(
     (key for key in warehouse_dbt_assets.keys if key.path[0] == "marts"),
     key=lambda k: k.to_user_string(),
 )
+GATED_STAGING_KEYS = staging_gate_keys(warehouse_dbt_assets.keys)
+PUBLICATION_MANIFEST = "_publication.json"
+
+
+def _required_gate_checks() -> list[tuple[str, str]]:
+    keys = set(MART_KEYS) | set(GATED_STAGING_KEYS)
+    required = [(k.to_user_string(), VOLUME_CHECK) for k in MART_KEYS]
+    required += [
+        (g.asset_key.to_user_string(), g.check_name)
+        for g in STAGING_GATES + PUBLICATION_GATES
+        if g.asset_key in keys and g.blocking
+    ]
+    return required
 
 
 @dg.asset(
     key=["published", "parquet_marts"],
-    deps=MART_KEYS,
+    deps=[*MART_KEYS, *GATED_STAGING_KEYS],
     group_name="publication",
     kinds={"parquet", "duckdb"},
     pool="warehouse",
-    description="Every table of the `marts` schema exported to data/marts/<name>.parquet.",
+    description=(
+        "Every table of the `marts` schema exported to data/marts/<name>.parquet, only after the "
+        "staging and publication gates passed; the set is swapped in whole."
+    ),
 )
 def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+    blockers = publication_blockers(context.instance, context.run_id, _required_gate_checks())
+    if blockers:
+        raise dg.Failure(
+            description="publication gate not passed; the last publication stays in place: "
+            + "; ".join(blockers)
+        )
     settings.MARTS_DIR.mkdir(parents=True, exist_ok=True)
+    staging = settings.MARTS_DIR / f".publishing-{context.run_id}"
     exported: dict[str, int] = {}
-    with warehouse.get_connection() as con:
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
-            ).fetchall()
-        ]
+    try:
+        staging.mkdir()
+        with warehouse.get_connection() as con:
+            tables = [
+                row[0]
+                for row in con.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
+                ).fetchall()
+            ]
+            for table in tables:
+                target = staging / f"{table}.parquet"
+                con.execute(
+                    f"copy (select * from marts.{table}) to '{target}' "
+                    "(format parquet, compression zstd)"
+                )
+                rows = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+                written = con.execute("select count(*) from read_parquet(?)", [str(target)])
+                if written.fetchone()[0] != rows:
+                    raise dg.Failure(f"{target}: written rows differ from marts.{table}")
+                exported[table] = rows
+        # Every file is written and checked: swap them in (each rename is atomic).
         for table in tables:
-            target = settings.MARTS_DIR / f"{table}.parquet"
-            partial = target.with_suffix(".parquet.partial")
-            # Write beside the target, then rename: a reader never sees a half-written file.
-            con.execute(
-                f"copy (select * from marts.{table}) to '{partial}' "
-                "(format parquet, compression zstd)"
-            )
-            os.replace(partial, target)
-            exported[table] = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
-            context.log.info("exported marts.%s: %d rows -> %s", table, exported[table], target)
+            os.replace(staging / f"{table}.parquet", settings.MARTS_DIR / f"{table}.parquet")
+            context.log.info("published marts.%s: %d rows", table, exported[table])
+        manifest = {
+            "run_id": context.run_id,
+            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "tables": exported,
+        }
+        (settings.MARTS_DIR / PUBLICATION_MANIFEST).write_text(json.dumps(manifest, indent=2))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return dg.MaterializeResult(
         metadata={"tables": dg.MetadataValue.json(exported), "folder": str(settings.MARTS_DIR)}
     )

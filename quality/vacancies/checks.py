@@ -3,8 +3,10 @@
 `check_vacancies` takes one row per vacancy with the columns of the issue's contract (`id`,
 `title`, `description`, and where known `salary_monthly_min`, `salary_monthly_max`,
 `province_code` (BPS), `posted_date`, `hours_per_week`) plus optional `source`, `company`,
-`employment_type`, `first_seen_date`, `last_seen_date` and `vacancy_id` (a duplicate cluster),
-and returns one row per vacancy with, for every rule of `RULES`, a flag and its evidence.
+`employment_type`, `first_seen_date`, `last_seen_date`, `vacancy_id` (a duplicate cluster) and
+`is_first_posting`, and the stated requirements of administrative sources (`required_sex`,
+`max_age`, as Karirhub gives them), and returns one row per vacancy with, for every rule of
+`RULES`, a flag and its evidence.
 
 A flag is three-valued: true (the rule is broken), false (checked, fine) and null (could not be
 checked: no pay stated, no province, a post the rule does not apply to); the evidence column says
@@ -130,6 +132,8 @@ OPTIONAL_COLUMNS = (
     "last_seen_date",
     "vacancy_id",
     "is_first_posting",
+    "required_sex",
+    "max_age",
 )
 COLUMN_TYPES: dict[str, pl.DataType] = {
     "id": pl.String(),
@@ -147,6 +151,8 @@ COLUMN_TYPES: dict[str, pl.DataType] = {
     "last_seen_date": pl.Date(),
     "vacancy_id": pl.String(),
     "is_first_posting": pl.Boolean(),
+    "required_sex": pl.String(),
+    "max_age": pl.Float64(),
 }
 MINIMUM_WAGE_COLUMNS = ("province_code", "wage_year", "minimum_wage_monthly_idr")
 
@@ -381,7 +387,8 @@ def _duplicate_rule(frame: pl.DataFrame) -> pl.DataFrame:
             _normalised(pl.col("title")),
             pl.coalesce(
                 _normalised(pl.col("company")),
-                pl.lit("description:") + _normalised(pl.col("description")).str.slice(0, 300),
+                pl.lit("description:")
+                + _normalised(pl.col("description")).str.slice(0, 300).fill_null(""),
             ),
             pl.col("province_code").fill_null(""),
         ],
@@ -415,6 +422,45 @@ def _duplicate_rule(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _with_stated_requirements(frame: pl.DataFrame, text: pl.DataFrame) -> pl.DataFrame:
+    """A sex or maximum age stated in its own field (Karirhub) flags like one in the text."""
+    stated = frame.select(
+        "_row",
+        _sex=pl.col("required_sex").str.strip_chars().replace("", None),
+        _age=pl.col("max_age"),
+    )
+    joined = text.join(stated, on="_row", how="left", maintain_order="left")
+    return joined.with_columns(
+        has_sex_requirement=pl.when(pl.col("_sex").is_not_null())
+        .then(True)
+        .otherwise(pl.col("has_sex_requirement")),
+        sex_requirement_evidence=pl.when(pl.col("_sex").is_not_null())
+        .then(
+            pl.concat_str(
+                [pl.lit("required_sex: ") + pl.col("_sex"), pl.col("sex_requirement_evidence")],
+                separator=" | ",
+                ignore_nulls=True,
+            )
+        )
+        .otherwise(pl.col("sex_requirement_evidence")),
+        has_age_limit=pl.when(pl.col("_age").is_not_null())
+        .then(True)
+        .otherwise(pl.col("has_age_limit")),
+        age_limit_evidence=pl.when(pl.col("_age").is_not_null())
+        .then(
+            pl.concat_str(
+                [
+                    pl.lit("max_age: ") + pl.col("_age").cast(pl.Int64).cast(pl.String),
+                    pl.col("age_limit_evidence"),
+                ],
+                separator=" | ",
+                ignore_nulls=True,
+            )
+        )
+        .otherwise(pl.col("age_limit_evidence")),
+    ).drop("_sex", "_age")
+
+
 def check_vacancies(
     vacancies: pl.DataFrame,
     minimum_wages: pl.DataFrame,
@@ -426,7 +472,9 @@ def check_vacancies(
     if missing_wage_columns:
         raise ValueError(f"minimum wages lack column(s): {', '.join(missing_wage_columns)}")
     frame = _with_contract_columns(vacancies)
-    text = flag_text_rules(frame, "title", "description").with_row_index("_row")
+    text = _with_stated_requirements(
+        frame, flag_text_rules(frame, "title", "description").with_row_index("_row")
+    )
     parts = [
         _pay_rule(frame, minimum_wages, settings),
         _hours_rule(frame, settings),

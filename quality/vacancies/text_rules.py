@@ -120,7 +120,8 @@ def flag_text_rules(
     description = normalise_text(pl.col(description_column).cast(pl.String))
     work = frame.select(
         _title=title,
-        _text=pl.concat_str([title, description], separator="\n"),
+        # A full stop between title and text, so no phrase pattern spans the two.
+        _text=pl.concat_str([title, description], separator="\n.\n"),
         text_checked=pl.when(
             pl.col(description_column).is_not_null() & (pl.col(description_column) != "")
         )
@@ -181,7 +182,19 @@ def _phrases(rule: TextRule) -> pl.Expr:
         )
         .list.eval(pl.element().filter(pl.element() != ""))
         .list.unique(maintain_order=True)
+        .map_elements(_without_contained, return_dtype=pl.List(pl.String))
     )
+
+
+def _without_contained(phrases: list[str]) -> list[str]:
+    """Drop a phrase another kept phrase contains ("Pria/" beside "Pria/Wanita")."""
+    if len(phrases) < 2:
+        return phrases
+    kept = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if not any(phrase.lower() in longer.lower() for longer in kept):
+            kept.append(phrase)
+    return [p for p in phrases if p in kept]
 
 
 def _bona_fide(rule: TextRule) -> pl.Expr:

@@ -1,0 +1,83 @@
+"""`lmis check-vacancies IN.csv OUT.csv`: the warehouse's vacancy checks on any file.
+
+For officials checking a batch before it is published: one output row per vacancy with a flag
+and the evidence for every rule (docs/data-quality-standards.md, VAC-*); unusable rows go to
+`OUT.quarantine.csv` with the reason. The logic is in quality/vacancies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check-vacancies",
+        help="flag vacancies in a CSV (pay below UMP, hours, discrimination, stale, duplicates)",
+        description=(
+            "Check a CSV of vacancies (columns id, title, description and, where known, "
+            "salary_monthly_min, salary_monthly_max, province_code (BPS), posted_date, "
+            "hours_per_week) and write one row per vacancy with a flag and evidence per rule. "
+            "Rows that cannot be read go to OUT's .quarantine.csv."
+        ),
+    )
+    parser.add_argument("input", type=Path, help="vacancies CSV (UTF-8, header row)")
+    parser.add_argument("output", type=Path, help="where to write the flags CSV")
+    parser.add_argument(
+        "--minimum-wages",
+        type=Path,
+        default=None,
+        help="UMP table (parquet or CSV: province_bps_code, wage_year, minimum_wage_monthly_idr);"
+        " default: the published fct_minimum_wages.parquet",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="reference date for staleness (YYYY-MM-DD); default: the latest last_seen_date, "
+        "else today in Jakarta",
+    )
+    parser.add_argument(
+        "--stale-after-days",
+        type=int,
+        default=90,
+        help="age after which an unseen vacancy is stale (default 90)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orchestration import settings
+    from quality.vacancies import CheckSettings
+    from quality.vacancies.batch import (
+        BatchInputError,
+        check_vacancy_file,
+        load_minimum_wages,
+        write_outputs,
+    )
+
+    wages_path = args.minimum_wages or settings.MARTS_DIR / "fct_minimum_wages.parquet"
+    try:
+        wages = load_minimum_wages(wages_path)
+        result = check_vacancy_file(
+            args.input,
+            wages,
+            CheckSettings(stale_after_days=args.stale_after_days, as_of=args.as_of),
+        )
+    except BatchInputError as exc:
+        log.error("%s", exc)
+        return 2
+    out_path, quarantine_path = write_outputs(result, args.output)
+    log.info(
+        "%d vacancies checked -> %s; %d rows quarantined -> %s",
+        result.checked.height,
+        out_path,
+        result.quarantined.height,
+        quarantine_path,
+    )
+    return 0

@@ -1,0 +1,57 @@
+"""Working hours read from advert text (standard VAC-HRS-01's text input)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quality.vacancies.hours import stated_hours
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly", "daily"),
+    [
+        ("Waktu Bekerja :\nSenin - Sabtu 08.00 - 17.00", 48, 8),
+        ("Waktu Bekerja :\nJam 08.00 - 17.00, Senin - Jumat.", 40, 8),
+        ("Waktu Bekerja :\nSenin - Jumat 08.00 - 17.00, Sabtu 08.00 - 15.00", 46, 8),
+        ("Waktu Bekerja :\nSenin-Jumat jam 8-5, Sabtu 8-11", 43, 8),
+        ("Waktu Bekerja :\nSenin – Kamis : 07.00 – 16.00 dan Jumat : 07.30 – 16.30", 40, 8),
+        ("Waktu Bekerja :\nSenin-Sabtu (09.00 - 19.00) Minggu libur", 54, 9),
+        ("Waktu Bekerja :\n6 hari kerja (Senin s/d Sabtu) 8 jam per hari", 48, 8),
+        ("Waktu Bekerja :\n5 hari kerja/ minggu, dua shift (pagi 9 - 17/ siang 11 - 20)", 35, 7),
+        (
+            "Jam kerja Senin-Jumat 7 pagi - 6 sore, kerja Sabtu 7 pagi - 5 sore, Minggu Libur",
+            59,
+            10,
+        ),
+        ("Working hours: Monday - Friday 09:00 - 18:00", 40, 8),
+        ("Kerja 48 jam/minggu", 48, None),
+        ("We offer a 45 hours per week schedule", 45, None),
+    ],
+)
+def test_schedule_is_read_as_hours(text, weekly, daily):
+    hours = stated_hours(text)
+    assert hours is not None
+    assert hours.weekly == pytest.approx(weekly)
+    if daily is not None:
+        assert hours.daily == pytest.approx(daily)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waktu Bekerja :\nFleksibel",
+        "Waktu Bekerja :\nSenin - Sabtu, Shift",
+        "Waktu Bekerja :\n8-9 jam",
+        "Waktu Bekerja :\nJam 9 -17 Senin - Sabtu, Sabtu setengah hari",
+        "Kualifikasi: usia 18-25 tahun, pengalaman 1-2 tahun",
+        None,
+    ],
+)
+def test_no_hours_are_guessed(text):
+    assert stated_hours(text) is None
+
+
+def test_hours_without_days_give_a_daily_figure_only():
+    hours = stated_hours("Waktu Bekerja :\njam 07 - 21.00")
+    assert hours is not None and hours.weekly is None
+    assert hours.daily == pytest.approx(13)

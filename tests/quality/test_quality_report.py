@@ -1,0 +1,113 @@
+"""The data-quality report built from fixture figures (reports/quality_report.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+
+from reports.quality_report import QualityFigures, build_quality_report
+
+
+def _figures(published: bool) -> QualityFigures:
+    checks = pl.DataFrame(
+        {
+            "gate": ["raw landing", "publication", "publication", "coherence"],
+            "asset_key": [
+                "raw/lokerid_postings",
+                "marts/fct_vacancy_postings",
+                "marts/labour_force_indicators",
+                "marts/labour_force_indicators",
+            ],
+            "check_name": [
+                "great_expectations_suite",
+                "publication_gate",
+                "publication_gate",
+                "coherence_with_bps",
+            ],
+            "status": [
+                "passed",
+                "failed" if not published else "passed",
+                "engine_error" if not published else "passed",
+                "warning",
+            ],
+            "severity": ["ERROR", "ERROR", "ERROR", "WARN"],
+            "description": [
+                "ok",
+                "PUB-DAT-01 <script>alert(1)</script> posted in the future",
+                "ENGINE ERROR, data not judged: table missing",
+                "TPT 2.5 points from BPS",
+            ],
+        }
+    )
+    validation = pl.DataFrame(
+        {
+            "standard_id": ["VAC-SEX-01", "VAC-SEX-01"],
+            "rule_name": ["sex_requirement", "sex_requirement"],
+            "source": ["lokerid", "dealls"],
+            "postings": [2229, 2006],
+            "postings_checked": [2229, 2006],
+            "postings_flagged": [100, 40],
+            "share_flagged": [100 / 2229, 40 / 2006],
+            "share_flagged_of_checked": [100 / 2229, 40 / 2006],
+            "share_checked": [1.0, 1.0],
+        }
+    )
+    return QualityFigures(
+        run_id="run-1",
+        generated_at=dt.datetime(2026, 12, 4, 19, 0, tzinfo=dt.UTC),
+        published_in_run=published,
+        marts_built_in_run=True,
+        last_publication={"run_id": "run-0", "published_at": "2026-12-03T19:00:00+00:00"},
+        checks=checks,
+        step_failures=pl.DataFrame(
+            {"step_key": ["published__parquet_marts"], "message": ["gate not passed"]}
+        ),
+        volumes=pl.DataFrame({"source": ["lokerid"], "rows_read": [2229], "rows_loaded": [2229]}),
+        quarantine=pl.DataFrame(),
+        raw_completeness=pl.DataFrame(),
+        vacancy_completeness=pl.DataFrame(
+            {
+                "source": ["lokerid", "dealls"],
+                "field_name": ["description", "description"],
+                "postings": [2229, 2006],
+                "postings_with_value": [2229, 0],
+                "completeness": [1.0, 0.0],
+            }
+        ),
+        validation=validation,
+        freshness=pl.DataFrame(),
+        coherence=pl.DataFrame(),
+        published_files=pl.DataFrame(),
+    )
+
+
+def test_a_blocked_run_names_the_failed_checks_and_the_publication_kept(tmp_path):
+    paths = build_quality_report(_figures(published=False), tmp_path)
+    assert [p.name for p in paths] == ["data-quality.id.html", "data-quality.en.html"]
+    page = (tmp_path / "data-quality.en.html").read_text(encoding="utf-8")
+    assert "NOT published" in page and "run run-0" in page
+    failed_section = page.split("Checks that failed")[1].split("<h2>")[0]
+    assert "marts/fct_vacancy_postings" in failed_section and "publication_gate" in failed_section
+    assert "engine_error" in failed_section
+    assert "coherence_with_bps" not in failed_section  # a warning is not a blocking failure
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_a_published_run_says_so_and_shows_flag_shares_by_source(tmp_path):
+    build_quality_report(_figures(published=True), tmp_path)
+    page = (tmp_path / "data-quality.en.html").read_text(encoding="utf-8")
+    assert "were published" in page and "No check failed." in page
+    assert "4.49% (100 of 2,229)" in page and "1.99% (40 of 2,006)" in page
+
+
+def test_the_report_is_in_both_languages_and_offline(tmp_path):
+    build_quality_report(_figures(published=False), tmp_path)
+    page_id = (tmp_path / "data-quality.id.html").read_text(encoding="utf-8")
+    assert "<html lang='id'>" in page_id and "TIDAK diterbitkan" in page_id
+    for name in ("data-quality.id.html", "data-quality.en.html"):
+        page = (tmp_path / name).read_text(encoding="utf-8")
+        assert re.search(r"<script[^>]*\bsrc=", page) is None
+        for dimension in ("1. ", "2. ", "3. ", "4. ", "5. "):
+            assert f"<h2>{dimension}" in page

@@ -1,0 +1,256 @@
+"""Vacancy validation rules (VAC-*): a failing input flags, a passing input does not.
+
+The phrase rules (sex, age, marital status, religion, ethnicity, appearance) are tested example by
+example in test_lexicon.py; here each rule runs through `check_vacancies`, the function the
+warehouse and `lmis check-vacancies` both call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+import pytest
+
+from quality.vacancies import RULES, CheckSettings, check_vacancies, rule_table
+from quality.vacancies.warehouse import missing_inputs, vacancy_input_projection
+
+UMP = pl.DataFrame(
+    {
+        "province_code": ["31", "31", "33"],
+        "wage_year": [2023, 2024, 2024],
+        "minimum_wage_monthly_idr": [4_901_798.0, 5_067_381.0, 2_036_947.0],
+    }
+)
+
+
+def _vacancy(**values) -> dict:
+    base = {
+        "id": "v",
+        "title": "Staf Administrasi",
+        "description": "Mengelola dokumen dan arsip kantor.",
+        "salary_monthly_min": None,
+        "salary_monthly_max": None,
+        "province_code": "31",
+        "posted_date": dt.date(2024, 5, 2),
+        "hours_per_week": None,
+    }
+    return base | values
+
+
+def _check(*vacancies: dict, settings: CheckSettings | None = None) -> pl.DataFrame:
+    frame = pl.DataFrame(list(vacancies), infer_schema_length=None)
+    return check_vacancies(frame, UMP, settings or CheckSettings(as_of=dt.date(2024, 5, 10)))
+
+
+def _one(result: pl.DataFrame, column: str, row: int = 0):
+    return result[column][row]
+
+
+# VAC-PAY-01
+def test_pay_below_ump_is_flagged_with_the_ump_in_evidence():
+    result = _check(_vacancy(salary_monthly_min=4_000_000.0, salary_monthly_max=5_500_000.0))
+    assert _one(result, "is_pay_below_minimum_wage") is True
+    evidence = _one(result, "pay_below_minimum_wage_evidence")
+    assert "Rp 4000000" in evidence and "UMP 2024" in evidence and "Rp 5067381" in evidence
+
+
+def test_pay_at_or_above_ump_passes():
+    result = _check(_vacancy(salary_monthly_min=5_067_381.0))
+    assert _one(result, "is_pay_below_minimum_wage") is False
+
+
+def test_pay_uses_the_upper_bound_when_only_that_is_stated():
+    result = _check(_vacancy(salary_monthly_max=2_000_000.0, province_code="33"))
+    assert _one(result, "is_pay_below_minimum_wage") is True
+
+
+def test_a_year_without_ump_uses_the_latest_earlier_year_and_says_so():
+    result = _check(
+        _vacancy(salary_monthly_min=5_000_000.0, posted_date=dt.date(2025, 7, 1)),
+        settings=CheckSettings(as_of=dt.date(2025, 7, 9)),
+    )
+    assert _one(result, "is_pay_below_minimum_wage") is True
+    assert _one(result, "minimum_wage_year") == 2024
+    assert "no UMP for 2025" in _one(result, "pay_below_minimum_wage_evidence")
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ({"salary_monthly_min": None}, "no monthly pay"),
+        ({"salary_monthly_min": 3.5}, "not a plausible wage"),
+        ({"salary_monthly_min": 1_000_000.0, "province_code": None}, "province unknown"),
+        ({"salary_monthly_min": 1_000_000.0, "province_code": "94"}, "no UMP for province 94"),
+        ({"salary_monthly_min": 1_000_000.0, "posted_date": dt.date(2010, 1, 1)}, "no UMP"),
+        (
+            {"salary_monthly_min": 1_000_000.0, "employment_type": "Part Time"},
+            "not applicable",
+        ),
+        ({"salary_monthly_min": 1_000_000.0, "employment_type": "internship"}, "not applicable"),
+    ],
+)
+def test_pay_rule_not_checked_says_why(values, reason):
+    result = _check(_vacancy(**values))
+    assert _one(result, "is_pay_below_minimum_wage") is None
+    assert reason in _one(result, "pay_below_minimum_wage_evidence")
+
+
+def test_contract_posts_are_bound_by_the_ump():
+    result = _check(_vacancy(salary_monthly_min=1_000_000.0, employment_type="full_time,contract"))
+    assert _one(result, "is_pay_below_minimum_wage") is True
+
+
+# VAC-HRS-01
+def test_hours_above_the_limit_from_the_schedule_are_flagged():
+    text = (
+        "Tugas: administrasi.\n\nWaktu Bekerja :\nSenin - Sabtu 08.00 - 17.00\n\nTunjangan :\nBPJS"
+    )
+    result = _check(_vacancy(description=text))
+    assert _one(result, "is_hours_above_legal_limit") is True
+    assert "48.0 h/week" in _one(result, "hours_above_legal_limit_evidence")
+
+
+def test_stated_hours_per_week_win_over_the_text():
+    text = "Waktu Bekerja :\nSenin - Sabtu 08.00 - 17.00"
+    result = _check(_vacancy(description=text, hours_per_week=40.0))
+    assert _one(result, "is_hours_above_legal_limit") is False
+    assert "stated hours_per_week" in _one(result, "hours_above_legal_limit_evidence")
+
+
+def test_hours_within_the_limit_pass_and_unknown_hours_are_not_checked():
+    within = _vacancy(id="a", description="Waktu Bekerja :\nSenin - Jumat 08.00 - 17.00")
+    unknown = _vacancy(id="b")
+    result = _check(within, unknown)
+    assert result["is_hours_above_legal_limit"].to_list() == [False, None]
+
+
+def test_a_day_over_eight_hours_is_above_the_limit_even_without_days():
+    result = _check(_vacancy(description="Waktu Bekerja :\nJam 07.00 - 21.00"))
+    assert _one(result, "is_hours_above_legal_limit") is True
+
+
+# VAC-SEX-01 .. VAC-APP-01 through the full check, with stated requirement fields
+@pytest.mark.parametrize(
+    ("flag", "text"),
+    [
+        ("has_sex_requirement", "Kualifikasi: Pria/Wanita, jujur"),
+        ("has_age_limit", "Usia maksimal 25 tahun"),
+        ("has_marital_status_requirement", "Belum menikah"),
+        ("has_religion_requirement", "Diutamakan muslim"),
+        ("has_ethnicity_requirement", "Diutamakan keturunan Tionghoa"),
+        ("has_appearance_requirement", "Berpenampilan menarik"),
+    ],
+)
+def test_each_phrase_rule_flags_its_phrase_and_only_that_rule(flag, text):
+    result = _check(_vacancy(description=text))
+    phrase_flags = [r.flag_column for r in RULES if r.flag_column.startswith("has_")]
+    assert {f: _one(result, f) for f in phrase_flags} == {f: f == flag for f in phrase_flags}
+
+
+def test_stated_sex_and_maximum_age_fields_flag_like_text():
+    result = _check(_vacancy(required_sex="female", max_age=35))
+    assert _one(result, "has_sex_requirement") is True
+    assert _one(result, "sex_requirement_evidence") == "required_sex: female"
+    assert _one(result, "has_age_limit") is True
+
+
+# VAC-STL-01
+def test_old_posting_not_seen_in_the_latest_crawl_is_stale():
+    old = _vacancy(
+        id="old",
+        posted_date=dt.date(2024, 1, 2),
+        last_seen_date=dt.date(2024, 2, 1),
+        source="board",
+    )
+    relisted = _vacancy(
+        id="relisted",
+        posted_date=dt.date(2024, 1, 2),
+        last_seen_date=dt.date(2024, 5, 10),
+        source="board",
+    )
+    recent = _vacancy(
+        id="recent",
+        posted_date=dt.date(2024, 4, 20),
+        last_seen_date=dt.date(2024, 4, 25),
+        source="board",
+    )
+    result = _check(old, relisted, recent, settings=CheckSettings())  # as of the latest crawl
+    assert result["is_stale"].to_list() == [True, False, False]
+    assert "seen in the latest crawl" in result["stale_evidence"][1]
+
+
+def test_stale_age_is_configurable():
+    posting = _vacancy(posted_date=dt.date(2024, 4, 1))
+    strict = CheckSettings(as_of=dt.date(2024, 5, 10), stale_after_days=30)
+    assert _one(_check(posting, settings=strict), "is_stale") is True
+    assert _one(_check(posting), "is_stale") is False
+
+
+# VAC-DUP-01
+def test_later_posting_of_a_cluster_is_a_duplicate():
+    first = _vacancy(id="a", vacancy_id="a", posted_date=dt.date(2024, 5, 1))
+    later = _vacancy(id="b", vacancy_id="a", posted_date=dt.date(2024, 5, 3))
+    other = _vacancy(id="c", vacancy_id="c", posted_date=dt.date(2024, 5, 2))
+    result = _check(later, first, other)
+    assert result["is_duplicate"].to_list() == [True, False, False]
+    assert result["duplicate_evidence"][0] == "another posting of vacancy a"
+
+
+def test_the_linkers_first_posting_wins():
+    first = _vacancy(id="a", vacancy_id="a", is_first_posting=False)
+    chosen = _vacancy(id="b", vacancy_id="a", is_first_posting=True)
+    assert _check(first, chosen)["is_duplicate"].to_list() == [True, False]
+
+
+def test_without_clusters_same_title_employer_and_province_is_a_duplicate():
+    first = _vacancy(id="a", company="PT Maju", posted_date=dt.date(2024, 5, 1))
+    again = _vacancy(id="b", company="PT  MAJU", title="STAF  administrasi")
+    elsewhere = _vacancy(id="c", company="PT Maju", province_code="33")
+    result = _check(first, again, elsewhere)
+    assert result["is_duplicate"].to_list() == [False, True, False]
+
+
+def test_output_has_a_flag_and_evidence_per_rule_and_counts_flags():
+    result = _check(_vacancy(description="Pria, usia maksimal 25 tahun"))
+    for rule in RULES:
+        assert rule.flag_column in result.columns and rule.evidence_column in result.columns
+    assert _one(result, "flags_raised") == 2
+    assert _one(result, "flagged_rules") == "sex_requirement,age_limit"
+    assert rule_table()["standard_id"].to_list() == [r.standard_id for r in RULES]
+
+
+def test_input_without_required_columns_or_with_duplicate_ids_is_refused():
+    with pytest.raises(ValueError, match="description"):
+        check_vacancies(pl.DataFrame({"id": ["a"], "title": ["x"]}), UMP)
+    frame = pl.DataFrame({"id": ["a", "a"], "title": ["x", "y"], "description": ["", ""]})
+    with pytest.raises(ValueError, match="unique"):
+        check_vacancies(frame, UMP)
+
+
+@pytest.mark.parametrize("normalised", [False, True])
+def test_warehouse_postings_of_either_shape_map_onto_the_contract(normalised):
+    pay = (
+        "4000000.0 as salary_monthly_min_idr, 6000000.0 as salary_monthly_max_idr, "
+        "'v' as vacancy_id, true as is_first_posting, "
+        if normalised
+        else "4000000.0 as salary_min, 6000000.0 as salary_max, 'monthly' as salary_period, "
+        "'IDR' as salary_currency, "
+    )
+    con = duckdb.connect()
+    con.execute(
+        "create table fct_vacancy_postings as select 'lokerid:1' as posting_id, "
+        "'lokerid' as source, 'Kasir' as job_title, 'Usia maksimal 25 tahun' as description, "
+        f"'PT A' as company_name, {pay}'31' as province_bps_code, "
+        "date '2024-05-02' as posted_date, date '2024-05-02' as first_seen_date, "
+        "date '2024-05-09' as last_seen_date, 'Full Time' as employment_type"
+    )
+    relation = con.table("fct_vacancy_postings")
+    vacancies = pl.from_arrow(
+        relation.project(vacancy_input_projection(relation.columns)).to_arrow_table()
+    )
+    result = check_vacancies(vacancies, UMP)
+    assert _one(result, "is_pay_below_minimum_wage") is True
+    assert _one(result, "has_age_limit") is True
+    assert ("vacancy_id" in " ".join(missing_inputs(relation.columns))) is not normalised
