@@ -188,8 +188,8 @@ def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, A
     return {
         "vacancy_id": vacancy_id,
         "vacancy_title": clean_text(data.get("title")),
-        # TODO(7): code titles with the occupation coder (ingest/occupations) in the staging
-        # phase; until then every admin title lands with kbji4 null and is_occupation_coded false.
+        # Readers leave titles uncoded: the dbt model int_admin_titles_coded codes each distinct
+        # title of every admin source once, and the marts take kbji4 from there.
         "kbji4": None,
         "is_occupation_coded": False,
         "job_function_name": (data.get("job_function") or {}).get("name"),
