@@ -24,6 +24,7 @@ from ingest.occupations.model import (
     OccupationModel,
     TitleVectoriser,
     build_index,
+    fit_classifier,
     fit_ranker,
     ranker_training_set,
 )
@@ -100,13 +101,14 @@ def fit_model(
     )
     features, labels, weights = ranker_training_set(index, ads, ads_counts, GOLD_RANKER_WEIGHT)
     ranker = fit_ranker(features, labels, weights)
+    classifier = fit_classifier(index)
     log.info(
         "fitted coder: %d index rows, %d ranker rows (%d positive)",
         len(index.rows.key),
         labels.size,
         int(labels.sum()),
     )
-    return OccupationModel(index, ranker, ads_counts, normaliser)
+    return OccupationModel(index, ranker, ads_counts, classifier, normaliser)
 
 
 def hand_norms(ads: pl.DataFrame) -> list[str]:

@@ -35,22 +35,36 @@ GROUPS = ("ads", "kbji", "isco", "esco")
 """Groups of labelled titles; `ads` holds hand-coded and gold advert titles."""
 NEIGHBOURS_PER_GROUP = 15
 QUERY_BATCH = 1000
+VOTE_POWER = 3
+"""Votes among advert neighbours count sim**3, so near-identical titles outvote many loose ones."""
+ROLE_WORD_BOOST = 2.0
+"""Weight of role words ("manager", "helper", "lecturer") relative to other title words."""
 FEATURE_NAMES = (
     [f"best_{g}" for g in GROUPS]
     + [f"second_{g}" for g in GROUPS]
     + ["ads_vote", "ads_exact", "any_exact", "ads_log_count", "category_best", "category_vote"]
     + ["n_groups", "best_overall", "role_best", "role_ads", "role_missing"]
+    + ["clf_prob", "clf_is_top", "clf_log_prob", "ctx_prob", "ctx_is_top", "ctx_gain"]
 )
+CLASSIFIER_TOP_CANDIDATES = 3
+ADS_CLASSIFIER_WEIGHT = 5.0
+"""Weight of an advert title relative to a reference title when fitting the word classifier."""
+CROSS_FIT_FOLDS = 5
+RANK_WORDS = frozenset(
+    """supervisor coordinator leader lead foreman officer executive staff assistant specialist
+    associate head chief spv""".split()
+)
+"""Words for a rank rather than a kind of work; ISCO codes a supervisor with those supervised,
+so these get no extra weight and the domain words around them decide."""
 ROLE_WORDS = frozenset(
-    """manager head director chief supervisor coordinator leader lead foreman officer executive
-    staff admin clerk assistant helper analyst specialist engineer technician operator mechanic
+    """manager director admin clerk helper analyst engineer technician operator mechanic
     developer programmer designer consultant advisor teacher lecturer tutor instructor trainer
     driver courier cashier nurse doctor accountant auditor architect draftsman writer editor
     representative agent promoter collector surveyor inspector cook chef waiter barista cleaner
     security guard receptionist secretary translator interpreter host therapist pharmacist
     midwife scientist researcher trainee crew worker labourer attendant keeper controller
     planner estimator merchandiser tailor welder electrician carpenter painter photographer
-    videographer creator strategist associate counsellor counselor psychologist lawyer buyer
+    videographer creator strategist counsellor counselor psychologist lawyer buyer
     dentist veterinarian""".split()
 )
 """Words naming the kind of worker; a neighbour that lacks the query's role words is weaker."""
@@ -98,8 +112,21 @@ class TitleVectoriser:
         return state
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
-        stacked = sp.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
+        words = normalize(self.words.transform(texts))
+        if ROLE_WORD_BOOST != 1.0:
+            words = words @ self._role_scaling()
+        chars = normalize(self.chars.transform(texts))
+        stacked = sp.hstack([words, chars]).tocsr()
         return normalize(stacked).astype(np.float32)
+
+    def _role_scaling(self) -> sp.dia_matrix:
+        # The kind of worker matters more than the domain words around it.
+        vocabulary = self.words.vocabulary_
+        scale = np.ones(len(vocabulary), dtype=np.float64)
+        for term, column in vocabulary.items():
+            if ROLE_WORDS.intersection(term.split()):
+                scale[column] = ROLE_WORD_BOOST
+        return sp.diags(scale)
 
 
 @dataclass
@@ -127,6 +154,7 @@ class TitleIndex:
                 vectoriser.transform(rows.text[reference_count:]),
             ]
         ).tocsr()
+        self.matrix = matrix
         for group in GROUPS:
             members = np.flatnonzero(group_array == group)
             self.group_rows[group] = members
@@ -182,6 +210,9 @@ def _collect(
     context_hits: Neighbours | None,
     queries: list[str],
     ads_counts: dict[str, int],
+    class_probs: np.ndarray | None = None,
+    classes: np.ndarray | None = None,
+    context_probs: np.ndarray | None = None,
 ) -> Candidates:
     query_numbers: list[int] = []
     codes: list[str] = []
@@ -209,7 +240,7 @@ def _collect(
                     if group == "ads":
                         stats["role_ads"] = max(stats.get("role_ads", 0.0), sim)
                 if group == "ads" and rank < 10:
-                    stats["ads_vote"] = stats.get("ads_vote", 0.0) + sim
+                    stats["ads_vote"] = stats.get("ads_vote", 0.0) + sim**VOTE_POWER
                 if query_text and index.text[row] == query_text:
                     stats["any_exact"] = 1.0
                     if group == "ads":
@@ -228,6 +259,32 @@ def _collect(
                     stats["category_best"] = max(stats.get("category_best", 0.0), sim)
                     if rank < 5:
                         stats["category_vote"] = stats.get("category_vote", 0.0) + sim
+        if class_probs is not None and classes is not None:
+            row_probs = class_probs[q]
+            top = np.argsort(-row_probs)[:CLASSIFIER_TOP_CANDIDATES]
+            for column in top:
+                per_code.setdefault(str(classes[column]), {})
+            column_of = {str(c): i for i, c in enumerate(classes)}
+            best_column = int(top[0])
+            for code, stats in per_code.items():
+                column = column_of.get(code)
+                if column is not None:
+                    stats["clf_prob"] = float(row_probs[column])
+                    stats["clf_log_prob"] = float(row_probs[column] - row_probs[best_column])
+                    stats["clf_is_top"] = float(column == best_column)
+                else:
+                    stats["clf_log_prob"] = -1.0
+        if context_probs is not None and classes is not None:
+            row_context = context_probs[q]
+            best_context = int(np.argmax(row_context))
+            per_code.setdefault(str(classes[best_context]), {})
+            column_of = {str(c): i for i, c in enumerate(classes)}
+            for code, stats in per_code.items():
+                column = column_of.get(code)
+                if column is not None:
+                    stats["ctx_prob"] = float(row_context[column])
+                    stats["ctx_is_top"] = float(column == best_context)
+                    stats["ctx_gain"] = stats["ctx_prob"] - stats.get("clf_prob", 0.0)
         if not per_code:
             continue
         total_vote = sum(s.get("ads_vote", 0.0) for s in per_code.values()) or 1.0
@@ -254,6 +311,46 @@ def _expand(features: np.ndarray) -> np.ndarray:
     return np.hstack([features, best**2, best[:, :1] * vote, exact * best[:, :1], role**2])
 
 
+class WordClassifier:
+    """Class centroids (Rocchio) over the title vectors, adverts weighted up: a group's typical
+    words count even when no single labelled title is close ("lecturer" + any faculty name)."""
+
+    def __init__(self) -> None:
+        self.classes = np.asarray([], dtype=object)
+        self.centroids: sp.csr_matrix | None = None
+
+    def fit(self, matrix: sp.csr_matrix, labels: np.ndarray, weights: np.ndarray) -> WordClassifier:
+        self.classes, column = np.unique(labels, return_inverse=True)
+        membership = sp.csr_matrix(
+            (weights, (column, np.arange(labels.size))), shape=(self.classes.size, labels.size)
+        )
+        self.centroids = normalize(membership @ matrix).astype(np.float32).T.tocsr()
+        return self
+
+    def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
+        """Cosine similarity of each query to each class centroid (not normalised to 1)."""
+        return (matrix @ self.centroids).toarray()
+
+
+def fit_classifier(index: TitleIndex, exclude: np.ndarray | None = None) -> WordClassifier:
+    """Classifier on every index row (adverts weighted up), optionally without some rows."""
+    keep = np.ones(len(index.key), dtype=bool) if exclude is None else ~exclude
+    is_ads = np.asarray(index.rows.group) == "ads"
+    weights = np.where(is_ads, ADS_CLASSIFIER_WEIGHT, 1.0)[keep]
+    return WordClassifier().fit(index.matrix[keep], index.kbji4[keep], weights)
+
+
+def _aligned(probabilities: np.ndarray, own: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Re-order classifier columns from `own` classes to `target` classes (missing -> 0)."""
+    position = {c: i for i, c in enumerate(own)}
+    out = np.zeros((probabilities.shape[0], target.size), dtype=np.float64)
+    for j, code in enumerate(target):
+        i = position.get(code)
+        if i is not None:
+            out[:, j] = probabilities[:, i]
+    return out
+
+
 @dataclass
 class Prediction:
     """Top candidates per query (codes and probabilities, best first)."""
@@ -269,6 +366,7 @@ class OccupationModel:
     index: TitleIndex
     ranker: LogisticRegression
     ads_counts: dict[str, int]
+    classifier: WordClassifier
     normaliser: TitleNormaliser = field(default_factory=default_normaliser)
     calibrator: IsotonicRegression | None = None
 
@@ -283,7 +381,23 @@ class OccupationModel:
         context_hits = None
         if contexts is not None:
             context_hits = self.index.neighbours(contexts, None)
-        candidates = _collect(self.index, title_hits, context_hits, titles, self.ads_counts)
+        vectoriser = self.index.vectoriser
+        class_probs = self.classifier.probabilities(vectoriser.transform(titles))
+        context_probs = None
+        if contexts is not None:
+            context_probs = self.classifier.probabilities(
+                vectoriser.transform(with_context(titles, contexts))
+            )
+        candidates = _collect(
+            self.index,
+            title_hits,
+            context_hits,
+            titles,
+            self.ads_counts,
+            class_probs,
+            self.classifier.classes,
+            context_probs,
+        )
         codes: list[list[str]] = [[] for _ in titles]
         probabilities: list[list[float]] = [[] for _ in titles]
         if candidates.query.size == 0:
@@ -338,12 +452,53 @@ def ranker_training_set(
     contexts = ads["context_norm"].to_list()
     title_hits = model_index.neighbours(queries, ads["key"].to_list())
     context_hits = model_index.neighbours(contexts, None)
-    candidates = _collect(model_index, title_hits, context_hits, queries, ads_counts)
+    keys = ads["key"].to_list()
+    class_probs = cross_fitted_probabilities(model_index, keys)
+    context_probs = cross_fitted_probabilities(
+        model_index, keys, model_index.vectoriser.transform(with_context(queries, contexts))
+    )
+    classes = np.unique(model_index.kbji4)
+    candidates = _collect(
+        model_index,
+        title_hits,
+        context_hits,
+        queries,
+        ads_counts,
+        class_probs,
+        classes,
+        context_probs,
+    )
     truth = np.asarray(ads["kbji4"].to_list())[candidates.query]
     labels = (candidates.kbji4 == truth).astype(np.int64)
     is_gold = np.asarray([k.startswith("gold:") for k in ads["key"].to_list()])
     weights = np.where(is_gold[candidates.query], gold_weight, 1.0)
     return _expand(candidates.features), labels, weights
+
+
+def with_context(titles: list[str], contexts: list[str]) -> list[str]:
+    """Title followed by its advert's category words (for the context-aware classifier)."""
+    return [f"{t} {c}".strip() for t, c in zip(titles, contexts, strict=True)]
+
+
+def cross_fitted_probabilities(
+    index: TitleIndex, ads_keys: list[str], queries: sp.csr_matrix | None = None
+) -> np.ndarray:
+    """Classifier probabilities for advert rows from classifiers that did not see them;
+    `queries` (one vector per advert row) replaces the rows' own title vectors."""
+    classes = np.unique(index.kbji4)
+    row_of_key = {key: i for i, key in enumerate(index.key)}
+    ads_rows = np.asarray([row_of_key[key] for key in ads_keys])
+    fold = np.arange(ads_rows.size) % CROSS_FIT_FOLDS
+    out = np.zeros((ads_rows.size, classes.size), dtype=np.float64)
+    for k in range(CROSS_FIT_FOLDS):
+        held = ads_rows[fold == k]
+        exclude = np.zeros(len(index.key), dtype=bool)
+        exclude[held] = True
+        classifier = fit_classifier(index, exclude)
+        held_vectors = index.matrix[held] if queries is None else queries[fold == k]
+        probabilities = classifier.probabilities(held_vectors)
+        out[fold == k] = _aligned(probabilities, classifier.classes, classes)
+    return out
 
 
 def fit_ranker(features: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> LogisticRegression:
