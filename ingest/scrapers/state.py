@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,10 +191,3 @@ def has_run(path: Path, run_id: str) -> bool:
         return row is not None
     finally:
         connection.close()
-
-
-def rows_for(path: Path, table: str, keys: Iterable[str]) -> list[dict[str, Any]]:
-    """Rows whose first key column is in `keys` (seen_postings: source; crawl_log: run_id)."""
-    wanted = set(keys)
-    key_column = "source" if table == "seen_postings" else "run_id"
-    return [row for row in read_table(path, table) if row[key_column] in wanted]
