@@ -138,11 +138,11 @@ def run_mart(work: Path) -> dict[str, float]:
     from ingest.sakernas.pipeline import build_indicator_mart, discover_inputs
 
     started = time.perf_counter()
-    mart = build_indicator_mart(
+    summary = build_indicator_mart(
         discover_inputs([work]), work / "labour_force_indicators_synthetic.parquet"
     )
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "estimates": mart.height, "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": seconds, "estimates": summary["estimates"], "peak_rss_mib": _peak_rss_mib()}
 
 
 def _in_fresh_process(step: str, work: Path) -> dict[str, float]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,6 +186,34 @@ def estimate_indicators(
     provinces (a single-province extract says nothing about the nation). With `publish=True`
     (default) suppressed rows keep their key and flags but `value`, `se` and `rse` are null.
     """
+    rounds = list(
+        iter_round_indicators(
+            con,
+            persons_table,
+            area_levels=area_levels,
+            regency_dims=regency_dims,
+            national_min_provinces=national_min_provinces,
+            min_sample_persons=min_sample_persons,
+            publish=publish,
+        )
+    )
+    if not rounds:
+        raise ValueError(f"{persons_table}: no persons to estimate from")
+    return pl.concat(rounds)
+
+
+def iter_round_indicators(
+    con: duckdb.DuckDBPyConnection,
+    persons_table: str,
+    *,
+    area_levels: Sequence[str] = AREA_LEVELS,
+    regency_dims: Sequence[str] = DEFAULT_REGENCY_DIMS,
+    national_min_provinces: int = 34,
+    min_sample_persons: int = 10,
+    publish: bool = True,
+) -> Iterator[pl.DataFrame]:
+    """Like `estimate_indicators`, one round at a time, so a caller can write each round out
+    without holding every round's estimates in memory."""
     unknown = set(area_levels) - set(AREA_LEVELS)
     if unknown:
         raise ValueError(f"unknown area levels {sorted(unknown)}; expected {AREA_LEVELS}")
@@ -196,7 +224,6 @@ def estimate_indicators(
     con.execute(_sql("macros.sql"))
     facts = _round_facts(con)
     log.info("estimating %d rounds from %s", facts.height, persons_table)
-    results = []
     for fact in facts.iter_rows(named=True):
         period = fact["period"]
         with_national = "national" in area_levels and fact["provinces"] >= national_min_provinces
@@ -254,13 +281,8 @@ def estimate_indicators(
         con.execute("drop table sakernas_cells")
         # Every additive identity lies within one round, so suppression runs round by round,
         # which keeps its memory to one round's estimates.
-        results.append(
-            apply_reliability_and_suppression(
-                long.rename({"estimate": "value"}),
-                min_sample_persons=min_sample_persons,
-                publish=publish,
-            )
+        yield apply_reliability_and_suppression(
+            long.rename({"estimate": "value"}),
+            min_sample_persons=min_sample_persons,
+            publish=publish,
         )
-    if not results:
-        raise ValueError(f"{persons_table}: no persons to estimate from")
-    return pl.concat(results)

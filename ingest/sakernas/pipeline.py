@@ -20,7 +20,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from ingest.sakernas.config import RoundConfig, load_round_config
-from ingest.sakernas.estimate import estimate_indicators
+from ingest.sakernas.estimate import iter_round_indicators
 from ingest.sakernas.generator import SYNTHETIC_FILE_PREFIX
 from ingest.sakernas.harmonise import harmonise
 from ingest.sakernas.readers import code_text, read_microdata
@@ -124,35 +124,55 @@ def build_indicator_mart(
     min_sample_persons: int = 10,
     memory_limit: str = "1GB",
     threads: int = 2,
-) -> pl.DataFrame:
-    """Harmonise the inputs, estimate every indicator, write the mart parquet; return the mart."""
+) -> dict[str, int]:
+    """Harmonise the inputs, estimate every indicator, write the mart parquet round by round
+    (never holding all rounds in memory); return row accounting and estimate counts."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    estimates = suppressed = 0
+    is_synthetic = False
     with tempfile.TemporaryDirectory(prefix="sakernas_") as tmp:
         persons_path = Path(tmp) / "persons.parquet"
         accounting = harmonise_inputs(inputs, persons_path)
+        partial_path = Path(tmp) / "mart.parquet"
         con = duckdb.connect(
             config={"memory_limit": memory_limit, "threads": threads, "temp_directory": tmp}
         )
+        writer: pq.ParquetWriter | None = None
         try:
             con.read_parquet(str(persons_path)).create_view("sakernas_persons")
-            mart = estimate_indicators(
+            for round_mart in iter_round_indicators(
                 con, "sakernas_persons", min_sample_persons=min_sample_persons
-            )
+            ):
+                table = round_mart.to_arrow()
+                if writer is None:
+                    writer = pq.ParquetWriter(partial_path, table.schema, compression="zstd")
+                writer.write_table(table.cast(writer.schema))
+                estimates += round_mart.height
+                suppressed += int(round_mart["is_suppressed"].sum())
+                is_synthetic = is_synthetic or bool(round_mart["is_synthetic"].any())
         finally:
+            if writer is not None:
+                writer.close()
             con.close()
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    table = mart.to_arrow()
-    is_synthetic = bool(mart["is_synthetic"].any())
-    metadata = {
-        b"lmis.mart": MART_NAME.encode(),
-        b"lmis.is_synthetic": b"true" if is_synthetic else b"false",
-        b"lmis.row_accounting": json.dumps(accounting).encode(),
-    }
-    pq.write_table(table.replace_schema_metadata(metadata), out_path, compression="zstd")
+        if writer is None:
+            raise ValueError("no persons to estimate from")
+        summary = {**accounting, "estimates": estimates, "suppressed": suppressed}
+        # The key-value metadata (synthetic flag, row accounting) is known only at the end.
+        metadata = {
+            b"lmis.mart": MART_NAME.encode(),
+            b"lmis.is_synthetic": b"true" if is_synthetic else b"false",
+            b"lmis.row_accounting": json.dumps(summary).encode(),
+        }
+        source = pq.ParquetFile(partial_path)
+        schema = source.schema_arrow.with_metadata(metadata)
+        with pq.ParquetWriter(out_path, schema, compression="zstd") as final_writer:
+            for batch_index in range(source.num_row_groups):
+                final_writer.write_table(source.read_row_group(batch_index).cast(schema))
     log.info(
         "wrote %s: %d estimates (%d suppressed) from %d persons",
         out_path,
-        mart.height,
-        int(mart["is_suppressed"].sum()),
+        estimates,
+        suppressed,
         accounting["persons"],
     )
-    return mart
+    return summary
