@@ -238,11 +238,11 @@ th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 """
 
 
-def _cell(value: object, column: str) -> str:
+def _cell(value: object, column: str, percent: bool = False) -> str:
     if value is None:
         return "<td></td>"
     if isinstance(value, float):
-        text = f"{value:.1%}" if column in ("completeness",) else f"{value:,.2f}"
+        text = f"{value:.2%}" if percent or column == "completeness" else f"{value:,.2f}"
         return f"<td class='num'>{html.escape(text)}</td>"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"<td class='num'>{value:,}</td>"
@@ -250,14 +250,16 @@ def _cell(value: object, column: str) -> str:
     return f"<td{css}>{html.escape(str(value))}</td>"
 
 
-def _table(frame: pl.DataFrame, language: str, columns: list[str] | None = None) -> str:
+def _table(
+    frame: pl.DataFrame, language: str, columns: list[str] | None = None, percent: bool = False
+) -> str:
     labels = TEXT[language]["columns"]
     if frame.is_empty():
         return f"<p class='note'>{html.escape(TEXT[language]['no_data'])}</p>"
     columns = [c for c in (columns or frame.columns) if c in frame.columns]
     head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(_cell(row[c], c) for c in columns) + "</tr>"
+        "<tr>" + "".join(_cell(row[c], c, percent) for c in columns) + "</tr>"
         for row in frame.select(columns).iter_rows(named=True)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -289,8 +291,10 @@ def _validation_table(validation: pl.DataFrame, language: str) -> str:
             text = (
                 f"{row['share_flagged']:.2%} ({row['postings_flagged']:,} of {row['postings']:,})"
             )
-            if of_checked is not None:
+            if of_checked is not None and row["postings_checked"] < row["postings"]:
                 text += f" [{of_checked:.1%} of {row['postings_checked']:,} checked]"
+            elif of_checked is None:
+                text += " [none checked]"
             cells.append(f"<td class='num'>{html.escape(text)}</td>")
         rows.append(
             f"<tr><td>{html.escape(standard_id)}</td><td>{html.escape(rule_name)}</td>"
@@ -362,7 +366,7 @@ def render(figures: QualityFigures, language: str) -> str:
         _table(figures.volumes, language),
         f"<h2>{html.escape(text['relevance'])}</h2>",
         f"<p class='note'>{html.escape(text['relevance_note'])}</p>",
-        _table(key_fields, language),
+        _table(key_fields, language, percent=True),
         f"<h2>{html.escape(text['accuracy'])}</h2>",
         f"<h3>{html.escape(text['checks_by_gate'])}</h3>",
         _checks_by_gate(figures.checks, language),

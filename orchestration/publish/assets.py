@@ -60,14 +60,16 @@ def _required_gate_checks() -> list[tuple[str, str]]:
     ),
 )
 def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    blockers = publication_blockers(context.instance, context.run_id, _required_gate_checks())
+    blockers = publication_blockers(
+        context.instance, context.op_execution_context.run_id, _required_gate_checks()
+    )
     if blockers:
         raise dg.Failure(
             description="publication gate not passed; the last publication stays in place: "
             + "; ".join(blockers)
         )
     settings.MARTS_DIR.mkdir(parents=True, exist_ok=True)
-    staging = settings.MARTS_DIR / f".publishing-{context.run_id}"
+    staging = settings.MARTS_DIR / f".publishing-{context.op_execution_context.run_id}"
     exported: dict[str, int] = {}
     try:
         staging.mkdir()
@@ -95,7 +97,7 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             os.replace(staging / f"{table}.parquet", settings.MARTS_DIR / f"{table}.parquet")
             context.log.info("published marts.%s: %d rows", table, exported[table])
         manifest = {
-            "run_id": context.run_id,
+            "run_id": context.op_execution_context.run_id,
             "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "tables": exported,
         }

@@ -222,13 +222,35 @@ def validate_suite(frame: pd.DataFrame, suite: str, *, gate: str) -> dg.AssetChe
     return check_result(outcome, gate=gate, suite=suite)
 
 
+ACCEPTED_DROPS = Path(__file__).parents[2] / "quality" / "accepted_volume_drops.csv"
+
+
+def accepted_drops(today: dt.date, path: Path = ACCEPTED_DROPS) -> dict[tuple[str, str], str]:
+    """Volume drops an operator accepted on purpose (a source retired, a dedupe that shrank a
+    mart): (table, scope) -> reason, for entries not yet expired. Kept in a versioned CSV with a
+    reason and an expiry date, so an exception is reviewed like code and does not outlive it."""
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, dtype=str).fillna("")
+    accepted = {}
+    for row in frame.itertuples(index=False):
+        if dt.date.fromisoformat(row.expires) >= today:
+            accepted[(row.table, row.scope)] = row.reason
+    return accepted
+
+
 def volume_frame(
-    con: duckdb.DuckDBPyConnection, table: str, marts_dir: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    marts_dir: Path | None = None,
+    accepted: dict[tuple[str, str], str] | None = None,
 ) -> pd.DataFrame:
     """Rows of `marts.<table>` now and in its published parquet, in total and per source.
 
-    `ratio_to_published` is null when nothing was published before (a first publication).
+    `ratio_to_published` is null when nothing was published before (a first publication) or when
+    the drop was accepted (`accepted_drop_reason`, from quality/accepted_volume_drops.csv).
     """
+    accepted = accepted_drops(today_in_jakarta()) if accepted is None else accepted
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
         raise ValueError(f"not a safe table name: {table!r}")
     published = (marts_dir or settings.MARTS_DIR) / f"{table}.parquet"
@@ -260,13 +282,16 @@ def volume_frame(
     rows = []
     for scope in sorted(set(current) | set(before), key=str):
         now, then = current.get(scope, 0), before.get(scope)
+        scope_name = "all" if scope == "*" else f"source={scope}"
+        reason = accepted.get((table, scope_name))
         rows.append(
             {
                 "table": table,
-                "scope": "all" if scope == "*" else f"source={scope}",
+                "scope": scope_name,
                 "current_rows": now,
                 "published_rows": then,
-                "ratio_to_published": (now / then) if then else None,
+                "ratio_to_published": (now / then) if then and reason is None else None,
+                "accepted_drop_reason": reason,
             }
         )
     return pd.DataFrame(rows)

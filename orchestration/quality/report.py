@@ -252,7 +252,7 @@ def data_quality_report(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource
 ) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        figures = collect_figures(con, context.instance, context.run_id)
+        figures = collect_figures(con, context.instance, context.op_execution_context.run_id)
         record_run(con, figures)
     paths = build_quality_report(figures, settings.REPORTS_DIR)
     failures = figures.blocking_failures

@@ -210,3 +210,21 @@ def test_publication_without_the_gate_in_the_run_keeps_the_published_files(tmp_p
             parquet_marts(context, warehouse=DuckDBResource(database=str(path)))
     assert published.read_bytes() == b"last good publication"
     assert sorted(p.name for p in marts_dir.iterdir()) == ["fct_vacancy_postings.parquet"]
+
+
+def test_an_accepted_drop_passes_until_it_expires(warehouse, tmp_path):
+    _publish(warehouse, tmp_path)
+    warehouse.execute("delete from marts.fct_vacancy_postings where source = 'lokerid'")
+    accepted_file = tmp_path / "accepted.csv"
+    accepted_file.write_text(
+        "table,scope,expires,reason\n"
+        "fct_vacancy_postings,source=lokerid,2025-12-31,board retired\n"
+        "fct_vacancy_postings,all,2025-12-31,board retired\n"
+    )
+    accepted = gates.accepted_drops(TODAY, accepted_file)
+    frame = volume_frame(warehouse, "fct_vacancy_postings", tmp_path, accepted)
+    assert _status(validate_suite(frame, "publication_volume", gate="publication")) == PASSED
+    assert set(frame["accepted_drop_reason"].dropna()) == {"board retired"}
+    expired = gates.accepted_drops(dt.date(2026, 1, 1), accepted_file)
+    frame = volume_frame(warehouse, "fct_vacancy_postings", tmp_path, expired)
+    assert _status(validate_suite(frame, "publication_volume", gate="publication")) == FAILED
