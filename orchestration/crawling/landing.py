@@ -1,0 +1,420 @@
+"""Landing one crawl partition into `raw.crawled_<spider>`: row accounting, quarantine, crawl log.
+
+The crawl writes the day's postings as JSON lines (`<out>/<spider>/<date>/items.jsonl`, merged
+over the day's runs) and the listing records it could not turn into items into the run's
+`quarantine.jsonl`. Every line of both files is a row read. An item line loads when it passes
+its form checks (a JSON object, the spider's source, a posting id, an http(s) URL, a title, the
+partition's date, not already in the file) and is quarantined otherwise; a line of the crawler's
+quarantine is quarantined with the crawler's reason. Values land as text, `problems` and `raw` as
+JSON, like every raw table; staging casts them.
+
+A partition is replaced exactly: in one transaction its rows are deleted and inserted again, its
+quarantine rows are replaced, the load audit is appended and the crawl-log rows of that spider and
+day are copied from the crawl state (SQLite) into `raw.crawl_log`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from ingest.landing import QUARANTINE_COLUMNS, LandingResult
+from ingest.scrapers.state import read_table
+from ingest.warehouse import ensure_landing_tables
+from orchestration.crawling.sources import CrawledSource
+
+log = logging.getLogger(__name__)
+
+SQL_DIR = Path(__file__).parent / "sql"
+PROVENANCE_COLUMNS = ("_source_file", "_source_row", "_run_id")
+_IDENTIFIER = re.compile(r"crawled_[a-z0-9_]+")
+_URL = re.compile(r"https?://\S+")
+
+
+def table_identifier(source: CrawledSource) -> str:
+    # Table names cannot be bound parameters; they come from CRAWLED_SOURCES, checked anyway.
+    if not _IDENTIFIER.fullmatch(source.table):
+        raise ValueError(f"not a crawled table name: {source.table!r}")
+    return source.table
+
+
+def ensure_crawl_tables(con: duckdb.DuckDBPyConnection, source: CrawledSource) -> None:
+    """Create `raw.crawled_<spider>`, `raw.crawl_log` and the shared bookkeeping tables."""
+    ensure_landing_tables(con)
+    ddl = (SQL_DIR / "crawled_postings_table.sql").read_text()
+    con.execute(ddl.replace("{table}", table_identifier(source)))
+    con.execute((SQL_DIR / "crawl_log_table.sql").read_text())
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, source: CrawledSource) -> list[str]:
+    """The landed columns of `raw.crawled_<spider>` in table order, provenance excluded."""
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+        [table_identifier(source)],
+    ).fetchall()
+    return [name for (name,) in rows if name not in PROVENANCE_COLUMNS]
+
+
+def as_text(value: Any) -> str | None:
+    """A JSON value as the text it lands as: strings unchanged, the rest as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def partition_prefix(source: CrawledSource, crawl_date: str) -> str:
+    """The start of every `source_file` of one partition (paths relative to the crawl folder)."""
+    return f"{source.spider}/{crawl_date}/"
+
+
+def _quarantine_row(
+    source: CrawledSource, file: str, line: int, field: str, code: str, reason: str, raw: str
+) -> dict[str, Any]:
+    return {
+        "source": source.name,
+        "source_file": file,
+        "source_row": line,
+        "field": field,
+        "reason_code": code,
+        "reason": reason,
+        "raw_record": raw,
+    }
+
+
+def _item_problem(
+    item: Any, source: CrawledSource, crawl_date: str, seen: set[str]
+) -> tuple[str, str, str] | None:
+    """(field, reason code, description) of the first form check the item fails, or None."""
+    if not isinstance(item, dict):
+        return "*", "not_an_object", "the line is JSON but not an object"
+    if item.get("source") != source.source:
+        return (
+            "source",
+            "unexpected_source",
+            f"source must be {source.source!r}, got {item.get('source')!r}",
+        )
+    posting_id = item.get("source_posting_id")
+    if posting_id is None or not str(posting_id).strip():
+        return "source_posting_id", "missing_id", "posting id is empty"
+    if not isinstance(item.get("url"), str) or not _URL.fullmatch(item["url"]):
+        return "url", "invalid_url", f"URL must start with http(s)://, got {item.get('url')!r}"
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return "title", "missing_title", "title is empty"
+    if item.get("crawl_date") != crawl_date:
+        return (
+            "crawl_date",
+            "partition_mismatch",
+            f"crawl_date must be the partition {crawl_date}, got {item.get('crawl_date')!r}",
+        )
+    if str(posting_id) in seen:
+        return "source_posting_id", "duplicate_posting", f"posting {posting_id} is already loaded"
+    return None
+
+
+def read_items_file(
+    source: CrawledSource,
+    path: Path,
+    relative: str,
+    crawl_date: str,
+    columns: list[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """Read the day's items: (loaded rows, quarantine rows, file accounting)."""
+    loaded: list[dict[str, Any]] = []
+    quarantined: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    unknown_fields: Counter[str] = Counter()
+    rows_read = 0
+    known = set(columns)
+    with path.open(encoding="utf-8") as lines:
+        for line_number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue  # the writer ends the file with a newline; a blank line is no row
+            rows_read += 1
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                quarantined.append(
+                    _quarantine_row(
+                        source,
+                        relative,
+                        line_number,
+                        "*",
+                        "invalid_json",
+                        f"{relative} line {line_number}: not JSON ({error.msg})",
+                        json.dumps(line.rstrip("\n"), ensure_ascii=False),
+                    )
+                )
+                continue
+            problem = _item_problem(item, source, crawl_date, seen)
+            if problem is not None:
+                field, code, description = problem
+                quarantined.append(
+                    _quarantine_row(
+                        source,
+                        relative,
+                        line_number,
+                        field,
+                        code,
+                        f"{relative} line {line_number} field {field}: {description}",
+                        line.rstrip("\n"),
+                    )
+                )
+                continue
+            seen.add(str(item["source_posting_id"]))
+            unknown_fields.update(name for name in item if name not in known)
+            row = {name: as_text(item.get(name)) for name in columns}
+            row["_source_file"] = relative
+            row["_source_row"] = line_number
+            loaded.append(row)
+    if unknown_fields:
+        # A field the spiders added without a column: the values stay in the items file.
+        log.warning(
+            "%s: item fields without a column in raw.%s (not landed): %s",
+            relative,
+            source.table,
+            ", ".join(f"{name} ({count})" for name, count in sorted(unknown_fields.items())),
+        )
+    accounting = {
+        "source": source.name,
+        "source_file": relative,
+        "rows_read": rows_read,
+        "rows_loaded": len(loaded),
+        "rows_quarantined": len(quarantined),
+    }
+    return loaded, quarantined, accounting
+
+
+def read_crawler_quarantine(
+    source: CrawledSource, path: Path, relative: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The records the crawler could not make into items: all quarantined, with its reason."""
+    quarantined: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as lines:
+        for line_number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                record = {}
+            record = record if isinstance(record, dict) else {}
+            field = str(record.get("field") or "*")
+            code = str(record.get("reason_code") or "crawler_quarantine")
+            quarantined.append(
+                _quarantine_row(
+                    source,
+                    relative,
+                    line_number,
+                    field,
+                    code,
+                    f"{relative} line {line_number} field {field}: the crawler could not make "
+                    f"an item of this listing record ({code})",
+                    line.rstrip("\n"),
+                )
+            )
+    accounting = {
+        "source": source.name,
+        "source_file": relative,
+        "rows_read": len(quarantined),
+        "rows_loaded": 0,
+        "rows_quarantined": len(quarantined),
+    }
+    return quarantined, accounting
+
+
+def land_crawl_files(
+    source: CrawledSource,
+    out_dir: Path,
+    crawl_date: str,
+    items_path: Path,
+    crawler_quarantine_path: Path | None,
+    columns: list[str],
+) -> LandingResult:
+    """Read one partition's files; the result's accounting always balances."""
+    all_loaded: list[dict[str, Any]] = []
+    all_quarantined: list[dict[str, Any]] = []
+    files: list[dict[str, Any]] = []
+    if items_path.exists():
+        loaded, quarantined, accounting = read_items_file(
+            source, items_path, items_path.relative_to(out_dir).as_posix(), crawl_date, columns
+        )
+        all_loaded.extend(loaded)
+        all_quarantined.extend(quarantined)
+        files.append(accounting)
+    else:
+        log.warning("%s: no items file for %s at %s", source.spider, crawl_date, items_path)
+    if crawler_quarantine_path is not None and crawler_quarantine_path.exists():
+        quarantined, accounting = read_crawler_quarantine(
+            source, crawler_quarantine_path, crawler_quarantine_path.relative_to(out_dir).as_posix()
+        )
+        all_quarantined.extend(quarantined)
+        files.append(accounting)
+    for accounting in files:
+        log.info(
+            "%s: %s read %d, loaded %d, quarantined %d",
+            source.name,
+            accounting["source_file"],
+            accounting["rows_read"],
+            accounting["rows_loaded"],
+            accounting["rows_quarantined"],
+        )
+    schema = {name: pl.String for name in columns} | {"_source_file": pl.String}
+    schema["_source_row"] = pl.Int64
+    loaded_frame = pl.DataFrame(all_loaded, schema=schema)
+    quarantine_frame = pl.DataFrame(all_quarantined, schema=QUARANTINE_COLUMNS)
+    return LandingResult(source.name, loaded_frame, quarantine_frame, files)
+
+
+def crawl_log_rows(state_db: Path, spider: str, crawl_date: str) -> list[dict[str, Any]]:
+    """The crawl state's log rows of one spider and day (every run of that day)."""
+    if not state_db.exists():
+        return []
+    return [
+        row
+        for row in read_table(state_db, "crawl_log")
+        if row["spider"] == spider and row["crawl_date"] == crawl_date
+    ]
+
+
+_CRAWL_STATE_SCHEMA = {
+    "run_id": pl.String,
+    "spider": pl.String,
+    "source": pl.String,
+    "crawl_date": pl.String,
+    "started_at": pl.String,
+    "finished_at": pl.String,
+    "finish_reason": pl.String,
+    "is_complete": pl.Int64,
+    "incomplete_reasons": pl.String,
+    "expected_listings": pl.Int64,
+    "expected_pages": pl.Int64,
+    "achieved_listings": pl.Int64,
+    "achieved_postings": pl.Int64,
+    "pages_fetched": pl.Int64,
+    "pages_repeated": pl.Int64,
+    "items_written": pl.Int64,
+    "items_new": pl.Int64,
+    "requests_failed": pl.Int64,
+    "robots_forbidden": pl.Int64,
+    "retry_after_waits": pl.Int64,
+    "jsonld_blocks_failed": pl.Int64,
+    "items_path": pl.String,
+    "archive_path": pl.String,
+    "stats_json": pl.String,
+}
+
+
+def _replace_crawl_log(
+    con: duckdb.DuckDBPyConnection,
+    source: CrawledSource,
+    crawl_date: str,
+    log_rows: list[dict[str, Any]],
+    run_id: str,
+    now: datetime,
+) -> None:
+    # Inside the caller's transaction: the day's runs as the crawl state has them now.
+    crawl_state = pl.DataFrame(
+        [{name: row.get(name) for name in _CRAWL_STATE_SCHEMA} for row in log_rows],
+        schema=_CRAWL_STATE_SCHEMA,
+    )
+    con.execute(
+        "delete from raw.crawl_log where spider = ? and crawl_date = cast(? as date)",
+        [source.spider, crawl_date],
+    )
+    con.register("crawl_state_rows", crawl_state.to_arrow())
+    con.execute(
+        (SQL_DIR / "crawl_log_insert.sql").read_text(),
+        {"dagster_run_id": run_id, "landed_at": now},
+    )
+    con.unregister("crawl_state_rows")
+
+
+def record_crawl_log(
+    con: duckdb.DuckDBPyConnection,
+    source: CrawledSource,
+    crawl_date: str,
+    log_rows: list[dict[str, Any]],
+    run_id: str,
+) -> None:
+    """Copy the day's crawl-log rows alone (a crawl that died lands no rows, but is logged)."""
+    ensure_crawl_tables(con, source)
+    con.execute("begin transaction")
+    try:
+        _replace_crawl_log(con, source, crawl_date, log_rows, run_id, datetime.now(UTC))
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def write_crawl_partition(
+    con: duckdb.DuckDBPyConnection,
+    source: CrawledSource,
+    crawl_date: str,
+    result: LandingResult,
+    log_rows: list[dict[str, Any]],
+    run_id: str,
+) -> None:
+    """Replace one partition of `raw.crawled_<spider>` and its quarantine and crawl-log rows."""
+    if result.rows_read != result.rows_loaded + result.rows_quarantined:
+        raise AssertionError(
+            f"{source.name}: row accounting does not balance: read {result.rows_read}, "
+            f"loaded {result.rows_loaded}, quarantined {result.rows_quarantined}"
+        )
+    table = table_identifier(source)
+    ensure_crawl_tables(con, source)
+    now = datetime.now(UTC)
+    loaded = result.loaded.with_columns(pl.lit(run_id).alias("_run_id"))
+    quarantined = result.quarantined.with_columns(
+        pl.lit(run_id).alias("run_id"), pl.lit(now).alias("quarantined_at")
+    )
+    audit = pl.DataFrame(
+        result.files,
+        schema={
+            "source": pl.String,
+            "source_file": pl.String,
+            "rows_read": pl.Int64,
+            "rows_loaded": pl.Int64,
+            "rows_quarantined": pl.Int64,
+        },
+    ).with_columns(pl.lit(run_id).alias("run_id"), pl.lit(now).alias("loaded_at"))
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from raw.{table} where crawl_date = ?", [crawl_date])
+        con.register("landed_rows", loaded.to_arrow())
+        con.execute(f"insert into raw.{table} by name select * from landed_rows")
+        con.unregister("landed_rows")
+        con.execute(
+            "delete from raw.quarantine where source = ? and starts_with(source_file, ?)",
+            [source.name, partition_prefix(source, crawl_date)],
+        )
+        con.register("quarantined_rows", quarantined.to_arrow())
+        con.execute("insert into raw.quarantine by name select * from quarantined_rows")
+        con.unregister("quarantined_rows")
+        con.register("audit_rows", audit.to_arrow())
+        con.execute("insert into raw.load_audit by name select * from audit_rows")
+        con.unregister("audit_rows")
+        _replace_crawl_log(con, source, crawl_date, log_rows, run_id, now)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    log.info(
+        "raw.%s partition %s: %d rows loaded, %d quarantined, %d crawl-log rows (run %s)",
+        table,
+        crawl_date,
+        result.rows_loaded,
+        result.rows_quarantined,
+        len(log_rows),
+        run_id,
+    )
