@@ -114,7 +114,5 @@ def test_no_personal_data_in_any_warehouse_table(run) -> None:
 
 def test_no_personal_data_in_any_parquet_mart(run) -> None:
     files, hits = scan_parquet(run.marts)
-    assert {"fct_job_seekers.parquet", "fct_placements.parquet", "dim_region.parquet"} <= set(
-        files
-    )
+    assert {"fct_job_seekers.parquet", "fct_placements.parquet", "dim_region.parquet"} <= set(files)
     assert hits == [], _describe(hits)
