@@ -10,12 +10,14 @@ from orchestration.landing.assets import landing_assets, landing_checks
 from orchestration.publish.assets import labour_market_overview, parquet_marts
 from orchestration.quality.assets import quality_assets, quality_checks
 from orchestration.resources import warehouse_resource
+from orchestration.sakernas.assets import sakernas_assets
 from orchestration.transform.dbt import dbt_resource, warehouse_dbt_assets
 
 defs = dg.Definitions(
     assets=[
         *landing_assets,
         *admin_landing_assets,
+        *sakernas_assets,
         warehouse_dbt_assets,
         parquet_marts,
         labour_market_overview,

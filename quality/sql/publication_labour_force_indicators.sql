@@ -6,8 +6,8 @@ select
     i.area_code,
     i.breakdown,
     i.indicator,
-    case when i.indicator in ('tpt', 'tpak') then i.value end as rate_percent,
-    case when i.indicator not in ('tpt', 'tpak') then i.value end as count_value,
+    case when i.unit = 'percent' then i.value end as rate_percent,
+    case when i.unit <> 'percent' then i.value end as count_value,
     i.area_level = 'national' or r.bps_code is not null as is_area_in_dim_region
 from marts.labour_force_indicators as i
 left join marts.dim_region as r

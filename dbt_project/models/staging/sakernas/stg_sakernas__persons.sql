@@ -1,3 +1,5 @@
+-- TODO(3): the quality gate checks this typed view; the published indicators come from the
+-- harmonised persons of ingest/sakernas. Moves onto that person table when the gate does.
 -- One row per person aged 15+ in the Sakernas August 2020 Jambi extract, with the labour-force
 -- status derived by BPS's definitions:
 --   employed   = worked at least an hour last week (R9A), worked for income (R9B), helped in a
