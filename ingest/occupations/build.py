@@ -37,6 +37,8 @@ CACHE_DIR = DATA_DIR / "cache" / "occupations"
 GOLD_RANKER_WEIGHT = 3.0
 CALIBRATION_FOLDS = 5
 CALIBRATION_SEED = 7
+TARGET_AUTO_CODE_ERROR = 0.05
+"""The default auto-code threshold is the lowest confidence whose out-of-fold error is <= this."""
 
 
 def context_text(category: str | None, normaliser: TitleNormaliser) -> str:
@@ -171,6 +173,15 @@ def out_of_fold_raw(
     return pl.concat(parts)
 
 
+def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_error: float) -> float:
+    """Lowest threshold whose auto-coded set has error <= target (1.0 if none qualifies)."""
+    for threshold in np.unique(confidence):
+        chosen = confidence >= threshold
+        if chosen.any() and 1.0 - correct[chosen].mean() <= target_error:
+            return float(threshold)
+    return 1.0
+
+
 def fit_calibrator(raw: np.ndarray, correct: np.ndarray) -> IsotonicRegression:
     calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
     calibrator.fit(raw, correct.astype(np.float64))
@@ -191,7 +202,13 @@ def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel
     full = fit_model(reference, hand, gold, normaliser, vectoriser)
     correct = (oof["kbji4"] == oof["truth"]).fill_null(False).to_numpy()
     full.calibrator = fit_calibrator(oof["raw"].to_numpy(), correct)
-    log.info("calibrated on %d out-of-fold gold predictions", oof.height)
+    confidence = full.calibrator.predict(oof["raw"].to_numpy())
+    full.auto_code_threshold = choose_threshold(confidence, correct, TARGET_AUTO_CODE_ERROR)
+    log.info(
+        "calibrated on %d out-of-fold gold predictions; auto-code threshold %.3f",
+        oof.height,
+        full.auto_code_threshold,
+    )
     return full
 
 

@@ -32,8 +32,9 @@ from ingest.occupations.references import kbji_unit_groups
 
 log = logging.getLogger(__name__)
 
-DEFAULT_AUTO_CODE_THRESHOLD = 0.8
-"""Confidence at or above which a code is accepted without review (see the model card)."""
+DEFAULT_AUTO_CODE_THRESHOLD: float | None = None
+"""None: use the threshold the model chose at build time (lowest confidence whose out-of-fold
+error among auto-coded gold adverts is <= 5%); pass a number to override."""
 CLI_COLUMNS = ["id", "kbji4", "isco08", "confidence", "kbji4_alt1", "kbji4_alt2", "is_auto_coded"]
 OUTPUT_SCHEMA = {
     "id": pl.String,
@@ -69,10 +70,12 @@ class OccupationCoder:
     def __init__(
         self,
         model: OccupationModel | None = None,
-        auto_code_threshold: float = DEFAULT_AUTO_CODE_THRESHOLD,
+        auto_code_threshold: float | None = DEFAULT_AUTO_CODE_THRESHOLD,
     ) -> None:
         self.model = model or load_model()
-        self.auto_code_threshold = auto_code_threshold
+        self.auto_code_threshold = (
+            self.model.auto_code_threshold if auto_code_threshold is None else auto_code_threshold
+        )
         units = kbji_unit_groups()
         self.isco_of = dict(units.select("kbji4", "isco08").iter_rows())
         self.title_of = dict(units.select("kbji4", "title_id").iter_rows())

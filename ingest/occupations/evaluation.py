@@ -25,6 +25,7 @@ import polars as pl
 
 from ingest.occupations import references
 from ingest.occupations.build import (
+    choose_threshold,
     fit_calibrator,
     fit_model,
     fold_numbers,
@@ -42,15 +43,6 @@ OUTER_FOLDS = 5
 INNER_FOLDS = 5
 TARGET_ERROR = 0.05
 RELIABILITY_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
-
-
-def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_error: float) -> float:
-    """Lowest threshold whose auto-coded set has error <= target (1.0 if none qualifies)."""
-    for threshold in np.unique(confidence):
-        chosen = confidence >= threshold
-        if chosen.any() and 1.0 - correct[chosen].mean() <= target_error:
-            return float(threshold)
-    return 1.0
 
 
 @dataclass

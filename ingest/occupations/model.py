@@ -369,6 +369,8 @@ class OccupationModel:
     classifier: WordClassifier
     normaliser: TitleNormaliser = field(default_factory=default_normaliser)
     calibrator: IsotonicRegression | None = None
+    auto_code_threshold: float = 0.8
+    """Set at build time from out-of-fold gold predictions (see `build.fit_full_model`)."""
 
     def rank(
         self,

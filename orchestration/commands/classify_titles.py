@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--threshold",
         type=float,
         default=None,
-        help="confidence at or above which a code counts as auto-coded (default: the model "
-        "card's value)",
+        help="confidence at or above which a code counts as auto-coded (default: the one chosen "
+        "at build time, see docs/occupation-coder-model-card.md)",
     )
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild the cached model before coding"
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingest.occupations import CLI_COLUMNS, DEFAULT_AUTO_CODE_THRESHOLD, OccupationCoder
+    from ingest.occupations import CLI_COLUMNS, OccupationCoder
     from ingest.occupations.build import load_model
 
     path: Path = args.input
@@ -59,11 +59,11 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         log.error("%s: required column(s) missing: %s", path, ", ".join(missing))
         return 2
-    threshold = DEFAULT_AUTO_CODE_THRESHOLD if args.threshold is None else args.threshold
-    if not 0.0 <= threshold <= 1.0:
-        log.error("--threshold must be between 0 and 1, got %s", threshold)
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        log.error("--threshold must be between 0 and 1, got %s", args.threshold)
         return 2
-    coder = OccupationCoder(load_model(rebuild=args.rebuild), auto_code_threshold=threshold)
+    coder = OccupationCoder(load_model(rebuild=args.rebuild), auto_code_threshold=args.threshold)
+    threshold = coder.auto_code_threshold
     result = coder.code(frame)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result.coded.select(CLI_COLUMNS).write_csv(args.output)
