@@ -1,0 +1,303 @@
+"""Dated releases of the parquet marts for researchers: `data/releases/<YYYY-MM-DD>/`.
+
+A release is cut from the published marts (data/marts/, written by the gated publication), never
+from the DuckDB file, so it needs no warehouse lock. It holds:
+
+- `<table>.parquet` per mart, or `<table>/<column>=<value>/data_0.parquet` (hive partitions) for
+  the large tables in `HIVE_PARTITIONED_TABLES`;
+- `manifest.json`: per table its rows, schema and description, per file its rows, bytes and
+  SHA-256, the source files landed in the run (source vintages), the run id and the gate result;
+- `data_dictionary.md`: every mart and column described, generated from the dbt manifest.
+
+The release is written into a hidden folder and renamed into place, then `latest` (a relative
+symbolic link) is switched to it; a release of the same date is replaced whole. Releases beyond
+the retention setting are pruned, never the one `latest` points to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.json"
+DICTIONARY_NAME = "data_dictionary.md"
+LATEST_NAME = "latest"
+DEFAULT_RETENTION = 14
+"""Releases kept when `LMIS_RELEASE_RETENTION` is not set: two weeks of nights."""
+
+HIVE_PARTITIONED_TABLES = {"labour_force_indicators_synthetic": "period"}
+"""Tables large enough that researchers read them a partition at a time."""
+
+_RELEASE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CHUNK_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    path: Path
+    tables: dict[str, int]
+    files: int
+    pruned: list[str]
+
+
+def retention_from_env() -> int:
+    """Number of dated releases to keep (`LMIS_RELEASE_RETENTION`, at least 1)."""
+    value = os.environ.get("LMIS_RELEASE_RETENTION", str(DEFAULT_RETENTION))
+    try:
+        retention = int(value)
+    except ValueError as exc:
+        raise ValueError(f"LMIS_RELEASE_RETENTION={value!r} is not a whole number") from exc
+    if retention < 1:
+        raise ValueError(f"LMIS_RELEASE_RETENTION={retention}: keep at least one release")
+    return retention
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _quoted(path: Path) -> str:
+    # COPY targets cannot be bound parameters; paths come from settings, quote them anyway.
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _export_table(con: duckdb.DuckDBPyConnection, source: Path, target_dir: Path) -> None:
+    table = source.stem
+    partition_column = HIVE_PARTITIONED_TABLES.get(table)
+    # Sorting makes the bytes of a release a function of the data alone, so two releases of
+    # the same marts have the same checksums.
+    if partition_column is None:
+        con.execute(
+            "copy (select * from read_parquet(?) order by all) "
+            f"to {_quoted(target_dir / source.name)} (format parquet, compression zstd)",
+            [str(source)],
+        )
+    else:
+        con.execute(
+            f"copy (select * from read_parquet(?) order by all) to {_quoted(target_dir / table)} "
+            f'(format parquet, compression zstd, partition_by ("{partition_column}"))',
+            [str(source)],
+        )
+
+
+def _schema_of(path: Path) -> list[dict[str, str]]:
+    schema = pq.read_schema(path)
+    return [{"name": field.name, "type": str(field.type)} for field in schema]
+
+
+def load_dbt_docs(dbt_manifest: Path | None) -> dict[str, dict[str, Any]]:
+    """Descriptions of every mart model and its columns from dbt's `target/manifest.json`."""
+    if dbt_manifest is None or not dbt_manifest.exists():
+        log.warning("no dbt manifest at %s: the data dictionary has no descriptions", dbt_manifest)
+        return {}
+    manifest = json.loads(dbt_manifest.read_text())
+    docs: dict[str, dict[str, Any]] = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") != "model" or node.get("schema") != "marts":
+            continue
+        docs[node["name"]] = {
+            "description": node.get("description", ""),
+            "columns": {
+                name: column.get("description", "") for name, column in node["columns"].items()
+            },
+            "dbt_path": node.get("original_file_path", ""),
+        }
+    return docs
+
+
+def render_data_dictionary(tables: dict[str, dict[str, Any]], release_name: str) -> str:
+    """Markdown: per table its grain and rows, then a line per column with type and meaning."""
+    lines = [
+        f"# Data dictionary of the LMIS marts, release {release_name}",
+        "",
+        "Generated from the dbt documentation of each model (dbt_project/models/marts/).",
+        "Tables marked synthetic are built on synthetic inputs and are not statistics.",
+        "",
+    ]
+    for name, table in tables.items():
+        lines += [f"## {name}", "", table["description"] or "(no description in dbt)", ""]
+        lines += [f"Rows: {table['rows']}. Files: `{table['path']}`.", ""]
+        lines += ["| column | type | description |", "|---|---|---|"]
+        for column in table["schema"]:
+            text = table["column_descriptions"].get(column["name"], "") or "(undocumented)"
+            text = " ".join(text.split()).replace("|", "\\|")
+            lines.append(f"| `{column['name']}` | {column['type']} | {text} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _switch_latest(releases_dir: Path, release_name: str) -> None:
+    link = releases_dir / LATEST_NAME
+    temporary = releases_dir / f".{LATEST_NAME}.{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(release_name, target_is_directory=True)
+    os.replace(temporary, link)  # atomic: readers see the old or the new release, never none
+
+
+def latest_release(releases_dir: Path) -> Path | None:
+    """The release `latest` points to, or None."""
+    link = releases_dir / LATEST_NAME
+    if not link.is_symlink():
+        return None
+    return releases_dir / os.readlink(link)
+
+
+def list_releases(releases_dir: Path) -> list[Path]:
+    """Dated release folders, oldest first."""
+    if not releases_dir.exists():
+        return []
+    return sorted(
+        path
+        for path in releases_dir.iterdir()
+        if path.is_dir() and not path.is_symlink() and _RELEASE_NAME.fullmatch(path.name)
+    )
+
+
+def prune_releases(releases_dir: Path, retention: int) -> list[str]:
+    """Delete the oldest releases beyond `retention`; the one `latest` points to is kept."""
+    current = latest_release(releases_dir)
+    releases = list_releases(releases_dir)
+    pruned = []
+    for release in releases[: max(0, len(releases) - retention)]:
+        if current is not None and release.name == current.name:
+            continue
+        shutil.rmtree(release)
+        pruned.append(release.name)
+    if pruned:
+        log.info("pruned %d release(s) beyond retention %d: %s", len(pruned), retention, pruned)
+    return pruned
+
+
+def write_release(
+    marts_dir: Path,
+    releases_dir: Path,
+    release_date: date,
+    *,
+    run_id: str,
+    source_vintages: list[dict[str, Any]],
+    dbt_manifest: Path | None,
+    retention: int,
+) -> ReleaseResult:
+    """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it."""
+    sources = sorted(marts_dir.glob("*.parquet"))
+    if not sources:
+        raise FileNotFoundError(f"no published parquet marts in {marts_dir} to release")
+    releases_dir.mkdir(parents=True, exist_ok=True)
+    name = release_date.isoformat()
+    partial = releases_dir / f".{name}.partial-{run_id}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    docs = load_dbt_docs(dbt_manifest)
+    try:
+        tables: dict[str, dict[str, Any]] = {}
+        files: list[dict[str, Any]] = []
+        with duckdb.connect() as con:
+            for source in sources:
+                _export_table(con, source, partial)
+                table = source.stem
+                written = sorted(partial.glob(f"{table}.parquet")) or sorted(
+                    (partial / table).rglob("*.parquet")
+                )
+                table_rows = 0
+                for path in written:
+                    rows = pq.ParquetFile(path).metadata.num_rows
+                    table_rows += rows
+                    files.append(
+                        {
+                            "path": path.relative_to(partial).as_posix(),
+                            "table": table,
+                            "rows": rows,
+                            "bytes": path.stat().st_size,
+                            "sha256": sha256_of(path),
+                        }
+                    )
+                published_rows = pq.ParquetFile(source).metadata.num_rows
+                if table_rows != published_rows:
+                    raise RuntimeError(
+                        f"release of {table}: {table_rows} rows written, {published_rows} published"
+                    )
+                table_doc = docs.get(table, {})
+                tables[table] = {
+                    "rows": table_rows,
+                    "path": table + (".parquet" if table not in HIVE_PARTITIONED_TABLES else "/"),
+                    "partitioned_by": HIVE_PARTITIONED_TABLES.get(table),
+                    "is_synthetic": "synthetic" in table,
+                    # Hive partition columns live in the folder names; the schema lists them.
+                    "schema": _schema_of(source),
+                    "description": table_doc.get("description", ""),
+                    "column_descriptions": table_doc.get("columns", {}),
+                }
+                log.info(
+                    "release %s: %s, %d rows in %d file(s)", name, table, table_rows, len(written)
+                )
+        manifest = {
+            "release": name,
+            "run_id": run_id,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quality_gate": "passed",
+            "tables": {
+                table: {k: v for k, v in meta.items() if k != "column_descriptions"}
+                for table, meta in tables.items()
+            },
+            "files": files,
+            "source_vintages": source_vintages,
+        }
+        (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        (partial / DICTIONARY_NAME).write_text(render_data_dictionary(tables, name))
+        target = releases_dir / name
+        replaced = releases_dir / f".{name}.replaced-{run_id}"
+        if target.exists():
+            os.replace(target, replaced)
+        os.replace(partial, target)
+        shutil.rmtree(replaced, ignore_errors=True)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    _switch_latest(releases_dir, name)
+    pruned = prune_releases(releases_dir, retention)
+    log.info("release %s: %d tables, %d files; latest -> %s", name, len(tables), len(files), name)
+    return ReleaseResult(target, {t: m["rows"] for t, m in tables.items()}, len(files), pruned)
+
+
+def verify_release(release: Path) -> list[str]:
+    """Problems between a release's manifest and its files; an empty list means they match."""
+    manifest = json.loads((release / MANIFEST_NAME).read_text())
+    problems = []
+    listed = {entry["path"] for entry in manifest["files"]}
+    on_disk = {path.relative_to(release).as_posix() for path in release.rglob("*.parquet")}
+    problems += [f"{path}: on disk, not in the manifest" for path in sorted(on_disk - listed)]
+    rows_per_table: dict[str, int] = {}
+    for entry in manifest["files"]:
+        path = release / entry["path"]
+        if not path.exists():
+            problems.append(f"{entry['path']}: in the manifest, missing")
+            continue
+        rows = pq.ParquetFile(path).metadata.num_rows
+        rows_per_table[entry["table"]] = rows_per_table.get(entry["table"], 0) + rows
+        if rows != entry["rows"]:
+            problems.append(f"{entry['path']}: {rows} rows, manifest says {entry['rows']}")
+        if sha256_of(path) != entry["sha256"]:
+            problems.append(f"{entry['path']}: checksum differs from the manifest")
+    for table, meta in manifest["tables"].items():
+        if rows_per_table.get(table, 0) != meta["rows"]:
+            problems.append(
+                f"{table}: files hold {rows_per_table.get(table, 0)} rows, manifest {meta['rows']}"
+            )
+    return problems

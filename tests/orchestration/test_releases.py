@@ -1,0 +1,171 @@
+"""Dated releases of the parquet marts: manifest against files, hive partitions, latest, pruning."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from orchestration.operations.releases import (
+    latest_release,
+    list_releases,
+    retention_from_env,
+    sha256_of,
+    verify_release,
+    write_release,
+)
+
+VINTAGES = [{"source": "sakernas", "source_file": "sakernas_2020_08.csv", "rows_loaded": 10}]
+
+
+@pytest.fixture()
+def marts(tmp_path: Path) -> Path:
+    folder = tmp_path / "marts"
+    folder.mkdir()
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select range as region_id, 'r' || range as region_name from range(40)) "
+            f"to '{folder / 'dim_region.parquet'}' (format parquet)"
+        )
+        con.execute(
+            "copy (select case when range % 3 = 0 then '2024-08' when range % 3 = 1 "
+            "then '2025-02' else '2025-08' end as period, range as value "
+            f"from range(300)) to '{folder / 'labour_force_indicators_synthetic.parquet'}' "
+            "(format parquet)"
+        )
+    (folder / "_publication.json").write_text("{}")
+    return folder
+
+
+@pytest.fixture()
+def dbt_manifest(tmp_path: Path) -> Path:
+    path = tmp_path / "manifest.json"
+    path.write_text(
+        json.dumps(
+            {
+                "nodes": {
+                    "model.lmis.dim_region": {
+                        "resource_type": "model",
+                        "schema": "marts",
+                        "name": "dim_region",
+                        "description": "One row per region.",
+                        "columns": {"region_id": {"description": "BPS region code."}},
+                    }
+                }
+            }
+        )
+    )
+    return path
+
+
+def _release(marts: Path, releases: Path, day: str, manifest: Path | None, retention: int = 5):
+    return write_release(
+        marts,
+        releases,
+        date.fromisoformat(day),
+        run_id=f"run-{day}",
+        source_vintages=VINTAGES,
+        dbt_manifest=manifest,
+        retention=retention,
+    )
+
+
+def test_release_manifest_matches_its_parquet_files(marts, dbt_manifest, tmp_path):
+    releases = tmp_path / "releases"
+    result = _release(marts, releases, "2026-12-01", dbt_manifest)
+
+    assert result.tables == {"dim_region": 40, "labour_force_indicators_synthetic": 300}
+    assert verify_release(result.path) == []
+    manifest = json.loads((result.path / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        path = result.path / entry["path"]
+        assert pq.ParquetFile(path).metadata.num_rows == entry["rows"]
+        assert sha256_of(path) == entry["sha256"]
+    assert manifest["source_vintages"] == VINTAGES
+    assert manifest["quality_gate"] == "passed"
+    assert manifest["tables"]["dim_region"]["schema"][0] == {"name": "region_id", "type": "int64"}
+
+
+def test_large_table_is_hive_partitioned_by_period(marts, dbt_manifest, tmp_path):
+    result = _release(marts, tmp_path / "releases", "2026-12-01", dbt_manifest)
+    folders = sorted(p.name for p in (result.path / "labour_force_indicators_synthetic").iterdir())
+    assert folders == ["period=2024-08", "period=2025-02", "period=2025-08"]
+    with duckdb.connect() as con:
+        per_period = con.execute(
+            "select period, count(*) from read_parquet(?, hive_partitioning = true) "
+            "group by 1 order by 1",
+            [str(result.path / "labour_force_indicators_synthetic" / "*" / "*.parquet")],
+        ).fetchall()
+    assert per_period == [("2024-08", 100), ("2025-02", 100), ("2025-08", 100)]
+
+
+def test_verify_release_finds_a_changed_and_an_unlisted_file(marts, dbt_manifest, tmp_path):
+    result = _release(marts, tmp_path / "releases", "2026-12-01", dbt_manifest)
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select 1 as region_id, 'x' as region_name) "
+            f"to '{result.path / 'dim_region.parquet'}' (format parquet)"
+        )
+        con.execute(f"copy (select 1 as a) to '{result.path / 'stray.parquet'}' (format parquet)")
+    problems = verify_release(result.path)
+    assert "stray.parquet: on disk, not in the manifest" in problems
+    assert "dim_region.parquet: 1 rows, manifest says 40" in problems
+    assert "dim_region.parquet: checksum differs from the manifest" in problems
+
+
+def test_data_dictionary_comes_from_the_dbt_manifest(marts, dbt_manifest, tmp_path):
+    result = _release(marts, tmp_path / "releases", "2026-12-01", dbt_manifest)
+    dictionary = (result.path / "data_dictionary.md").read_text()
+    assert "## dim_region" in dictionary
+    assert "One row per region." in dictionary
+    assert "| `region_id` | int64 | BPS region code. |" in dictionary
+    assert "| `region_name` | string | (undocumented) |" in dictionary
+
+
+def test_same_marts_give_the_same_checksums_and_latest_moves(marts, dbt_manifest, tmp_path):
+    releases = tmp_path / "releases"
+    first = _release(marts, releases, "2026-12-01", dbt_manifest)
+    second = _release(marts, releases, "2026-12-02", dbt_manifest)
+    sums = [
+        {
+            e["path"]: e["sha256"]
+            for e in json.loads((r.path / "manifest.json").read_text())["files"]
+        }
+        for r in (first, second)
+    ]
+    assert sums[0] == sums[1]
+    assert latest_release(releases) == releases / "2026-12-02"
+    assert (releases / "latest" / "dim_region.parquet").exists()
+
+
+def test_rerelease_of_a_date_replaces_it_whole(marts, dbt_manifest, tmp_path):
+    releases = tmp_path / "releases"
+    _release(marts, releases, "2026-12-01", dbt_manifest)
+    (marts / "dim_region.parquet").unlink()
+    again = _release(marts, releases, "2026-12-01", dbt_manifest)
+    assert not (again.path / "dim_region.parquet").exists()
+    assert verify_release(again.path) == []
+    assert [p.name for p in releases.iterdir() if p.name.startswith(".")] == []
+
+
+def test_retention_prunes_the_oldest_releases(marts, tmp_path):
+    releases = tmp_path / "releases"
+    for day in ("2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"):
+        result = _release(marts, releases, day, None, retention=2)
+    assert [p.name for p in list_releases(releases)] == ["2026-11-30", "2026-12-01"]
+    assert result.pruned == ["2026-11-29"]
+
+
+def test_retention_setting_is_validated(monkeypatch):
+    monkeypatch.setenv("LMIS_RELEASE_RETENTION", "3")
+    assert retention_from_env() == 3
+    monkeypatch.setenv("LMIS_RELEASE_RETENTION", "0")
+    with pytest.raises(ValueError, match="at least one"):
+        retention_from_env()
+    monkeypatch.setenv("LMIS_RELEASE_RETENTION", "two")
+    with pytest.raises(ValueError, match="whole number"):
+        retention_from_env()
