@@ -21,6 +21,12 @@ clusters as (
 
 ),
 
+occupations as (
+
+    select * from {{ ref('int_vacancy_occupations_coded') }}
+
+),
+
 final as (
 
     select
@@ -70,13 +76,19 @@ final as (
         n.employment_type,
         n.employment_types,
         n.work_arrangement,
-        cast(null as varchar) as kbji2014_code,
-        false as is_occupation_coded
+        o.kbji4 as kbji2014_code,
+        o.isco08 as isco08_code,
+        o.occupation_confidence,
+        o.kbji4_alt1 as kbji2014_code_alt1,
+        o.kbji4_alt2 as kbji2014_code_alt2,
+        coalesce(o.is_auto_coded, false) as is_occupation_coded
     from postings as p
     left join normalised as n
         on p.posting_id = n.posting_id
     left join clusters as c
         on p.posting_id = c.posting_id
+    left join occupations as o
+        on p.posting_id = o.posting_id
 
 )
 
