@@ -1,0 +1,236 @@
+"""Shared pieces of the self-contained HTML reports: page, tables with downloads, charts, PDF.
+
+Every table is offered as CSV and XLSX twice over: embedded in the page as data URIs (so the
+HTML alone is complete) and written next to it. Plotly's script is embedded once per page, so
+the report opens offline. Every cell is HTML-escaped: scraped titles and labels are untrusted.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import plotly.graph_objects as go
+import polars as pl
+from openpyxl import Workbook
+
+log = logging.getLogger(__name__)
+
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse;font-size:0.9em}"
+    "td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}"
+    ".num{text-align:right}.note{color:#555;font-size:0.9em}.synthetic{color:#a33}"
+    ".downloads a{margin-right:1em}.scroll{max-height:480px;overflow:auto}"
+    "@media print{.downloads{display:none}.scroll{max-height:none;overflow:visible}"
+    "h2{page-break-before:auto}}"
+)
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable, if one is installed."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
+    """The table as an XLSX workbook with one sheet (openpyxl, values only)."""
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet[:31]
+    worksheet.append(frame.columns)
+    for row in frame.iter_rows():
+        worksheet.append([_excel_value(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _excel_value(value: object) -> object:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        # A scraped text starting like a formula must stay text in a spreadsheet.
+        return "'" + value
+    return value
+
+
+def csv_text(frame: pl.DataFrame) -> str:
+    flat = frame.with_columns(
+        pl.col(c).cast(pl.List(pl.Utf8)).list.join(", ")
+        for c, t in frame.schema.items()
+        if isinstance(t, pl.List)
+    )
+    return flat.write_csv()
+
+
+class Page:
+    """Collects sections, figures and downloadable tables of one report in one language."""
+
+    def __init__(self, title: str, language: str, output_dir: Path, stem: str) -> None:
+        self.title = title
+        self.language = language
+        self.output_dir = output_dir
+        output_dir.mkdir(parents=True, exist_ok=True)
+        self.stem = stem
+        self.sections: list[str] = []
+        self.footnotes: list[str] = []
+        self.written: list[Path] = []
+        self._script_pending = True
+
+    def heading(self, text: str, level: int = 2) -> None:
+        self.sections.append(f"<h{level}>{html.escape(text)}</h{level}>")
+
+    def paragraph(self, text: str, css: str = "") -> None:
+        attribute = f" class='{css}'" if css else ""
+        self.sections.append(f"<p{attribute}>{html.escape(text)}</p>")
+
+    def raw(self, markup: str) -> None:
+        """Markup built by the report itself (never from data)."""
+        self.sections.append(markup)
+
+    def footnote(self, text: str) -> str:
+        """Register a footnote; return its marker."""
+        if text not in self.footnotes:
+            self.footnotes.append(text)
+        return f"[{self.footnotes.index(text) + 1}]"
+
+    def figure(self, figure: go.Figure, note: str | None = None) -> None:
+        figure.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 60})
+        self.sections.append(
+            figure.to_html(
+                full_html=False,
+                include_plotlyjs=self._script_pending,
+                config={"displaylogo": False},
+            )
+        )
+        self._script_pending = False
+        if note:
+            self.sections.append(f"<p class='note synthetic'>{html.escape(note)}</p>")
+
+    def table(
+        self,
+        frame: pl.DataFrame,
+        name: str,
+        labels: dict[str, str],
+        numeric: set[str] | None = None,
+        note: str | None = None,
+        max_rows: int | None = None,
+    ) -> None:
+        """The table in the page, plus CSV and XLSX downloads (embedded and as files)."""
+        numeric = numeric or set()
+        csv = csv_text(frame)
+        xlsx = xlsx_bytes(frame, name)
+        base = f"{self.stem}.{name}.{self.language}"
+        for suffix, content in ((".csv", csv.encode("utf-8")), (".xlsx", xlsx)):
+            path = self.output_dir / f"{base}{suffix}"
+            path.write_bytes(content)
+            self.written.append(path)
+        csv_uri = "data:text/csv;base64," + base64.b64encode(csv.encode("utf-8")).decode()
+        xlsx_uri = (
+            "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+            + base64.b64encode(xlsx).decode()
+        )
+        head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in frame.columns)
+        shown = frame if max_rows is None else frame.head(max_rows)
+        body = []
+        for row in shown.iter_rows(named=True):
+            cells = []
+            for column, value in row.items():
+                css = " class='num'" if column in numeric else ""
+                cells.append(f"<td{css}>{html.escape(_display(value))}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        if not body:
+            body.append(f"<tr><td colspan='{len(frame.columns)}'>-</td></tr>")
+        self.sections.append(
+            f"<p class='downloads'><a download='{html.escape(base)}.csv' href='{csv_uri}'>CSV</a>"
+            f"<a download='{html.escape(base)}.xlsx' href='{xlsx_uri}'>XLSX</a></p>"
+            f"<div class='scroll'><table id='{html.escape(name)}'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+        )
+        if max_rows is not None and frame.height > max_rows:
+            self.sections.append(f"<p class='note'>{shown.height} / {frame.height}</p>")
+        if note:
+            self.sections.append(f"<p class='note synthetic'>{html.escape(note)}</p>")
+
+    def render(self, subtitle: str) -> str:
+        notes = "".join(
+            f"<li id='fn{i + 1}'>{html.escape(text)}</li>" for i, text in enumerate(self.footnotes)
+        )
+        return (
+            f"<!DOCTYPE html><html lang='{self.language}'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(self.title)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{html.escape(self.title)}</h1><p>{html.escape(subtitle)}</p>"
+            + "\n".join(self.sections)
+            + (f"<hr><ol class='note'>{notes}</ol>" if notes else "")
+            + "</body></html>"
+        )
+
+    def write(self, subtitle: str) -> Path:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        target = self.output_dir / f"{self.stem}.{self.language}.html"
+        target.write_text(self.render(subtitle), encoding="utf-8")
+        self.written.append(target)
+        log.info("wrote %s and %d table files", target, len(self.written) - 1)
+        return target
+
+
+def _display(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.0f}"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def print_pdf(html_path: Path, timeout_seconds: int = 120) -> Path | None:
+    """Print the HTML to PDF with headless Chromium; None (logged) when Chromium is absent."""
+    chromium = find_chromium()
+    if chromium is None:
+        log.warning("no Chromium installed: %s has no PDF", html_path.name)
+        return None
+    target = html_path.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                "--virtual-time-budget=10000",
+                f"--print-to-pdf={target}",
+                html_path.resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=timeout_seconds,
+            check=False,
+        )
+    if result.returncode != 0 or not target.exists():
+        log.warning("PDF of %s failed: %s", html_path.name, result.stderr.decode()[-500:])
+        return None
+    log.info("wrote %s (%d bytes)", target, target.stat().st_size)
+    return target

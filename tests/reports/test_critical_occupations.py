@@ -1,0 +1,171 @@
+"""The Critical Occupations List from fixture marts whose right answers are known."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+
+from reports.critical_occupations import scoring
+from reports.critical_occupations.report import build_critical_occupations_reports
+
+# The fixture builder sits beside the tests (pytest runs with --import-mode=importlib).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fixture_marts import (  # noqa: E402
+    HOSTILE_TITLE,
+    MUST_BE_LISTED,
+    MUST_BE_UNDETERMINED,
+    MUST_NOT_BE_LISTED,
+    SCORED_AT_MINOR_GROUP,
+    write_evidence,
+    write_fixture_marts,
+)
+
+
+@pytest.fixture
+def config() -> dict:
+    return scoring.load_config()
+
+
+@pytest.fixture
+def marts_dir(tmp_path: Path) -> Path:
+    return write_fixture_marts(tmp_path / "marts")
+
+
+def _score(marts_dir: Path, config: dict, evidence: Path | None = None) -> dict:
+    return scoring.score(scoring.read_marts(marts_dir, evidence, config), config)
+
+
+def _status(results: dict, code: str) -> dict:
+    rows = results["occupations"].filter(pl.col("kbji_code") == code).to_dicts()
+    assert len(rows) == 1, code
+    return rows[0]
+
+
+def test_occupation_rising_on_every_indicator_is_listed_with_its_reasons(marts_dir, config):
+    listed = _status(_score(marts_dir, config), MUST_BE_LISTED)
+    assert listed["status"] == scoring.STATUS_LISTED
+    assert listed["scored_code"] == MUST_BE_LISTED
+    assert listed["usable_indicators"] == 3  # no unemployment rate by occupation in the fixture
+    assert listed["shortage_score"] == pytest.approx(1.0)
+    assert listed["reason_codes"].split(",") == [
+        "EMPLOYMENT_GROWING",
+        "HOURS_RISING",
+        "WAGES_RISING_FAST",
+    ]
+    assert listed["strategic_sectors"] == "J"
+
+
+def test_occupation_with_only_suppressed_estimates_is_undetermined_not_unlisted(marts_dir, config):
+    undetermined = _status(_score(marts_dir, config), MUST_BE_UNDETERMINED)
+    assert undetermined["status"] == scoring.STATUS_UNDETERMINED
+    assert undetermined["usable_indicators"] == 0
+    assert undetermined["reason_codes"] == ""
+
+
+def test_flat_occupation_is_not_listed(marts_dir, config):
+    flat = _status(_score(marts_dir, config), MUST_NOT_BE_LISTED)
+    assert flat["status"] == scoring.STATUS_NOT_LISTED
+    assert flat["shortage_score"] == pytest.approx(0.0)
+
+
+def test_thin_unit_group_is_scored_at_its_minor_group(marts_dir, config):
+    thin = _status(_score(marts_dir, config), SCORED_AT_MINOR_GROUP)
+    assert (thin["scored_level"], thin["scored_code"]) == (3, SCORED_AT_MINOR_GROUP[:3])
+    assert thin["status"] == scoring.STATUS_LISTED
+
+
+def test_growth_value_is_the_annualised_change_over_the_configured_years(marts_dir, config):
+    values = _score(marts_dir, config)["values"]
+    growth = values.filter(
+        pl.col("unit_code") == MUST_BE_LISTED, pl.col("indicator") == "employment_growth"
+    ).row(0, named=True)
+    # 2021 -> 2024: one year at 1% then two at 12%, annualised over three years.
+    assert growth["value"] == pytest.approx((1.01 * 1.12 * 1.12) ** (1 / 3) - 1)
+    assert growth["is_usable"]
+
+
+def test_unreliable_estimate_does_not_count(marts_dir, config):
+    path = marts_dir / "labour_force_indicators_synthetic.parquet"
+    survey = pl.read_parquet(path).with_columns(
+        pl.when(pl.col("breakdown") == f"kbji4={MUST_BE_LISTED}", pl.col("period") == "2024-08")
+        .then(pl.lit("unreliable"))
+        .otherwise(pl.col("reliability"))
+        .alias("reliability")
+    )
+    survey.write_parquet(path)
+    results = _score(marts_dir, config)
+    values = results["values"].filter(pl.col("unit_code") == MUST_BE_LISTED)
+    assert not values["is_usable"].any()
+    assert set(values["unusable_reason"].to_list()) >= {"2024-08:rse_class:unreliable"}
+    # With nothing usable at 4 digits, the occupation falls back to its minor group 251.
+    assert _status(results, MUST_BE_LISTED)["scored_code"] == "251"
+
+
+def test_employer_evidence_counts_as_an_auditable_indicator(marts_dir, config, tmp_path):
+    evidence = write_evidence(tmp_path / "employer_evidence.csv")
+    results = _score(marts_dir, config, evidence)
+    listed = _status(results, MUST_BE_LISTED)
+    assert "EMPLOYER_REPORTED_SHORTAGE" in listed["reason_codes"]
+    rows = results["values"].filter(pl.col("indicator") == "employer_evidence")
+    too_few = rows.filter(pl.col("unit_code") == MUST_NOT_BE_LISTED, pl.col("level") == 4)
+    assert too_few["unusable_reason"].to_list() == ["too_few_respondents"]
+    assert "fx-1" in rows.filter(pl.col("unit_code") == MUST_BE_LISTED)["evidence"][0]
+
+
+def test_vacancy_indicators_with_coded_postings(tmp_path, config):
+    marts_dir = write_fixture_marts(tmp_path / "marts", coded_postings=True)
+    values = _score(marts_dir, config)["values"].filter(
+        pl.col("unit_code") == MUST_BE_LISTED, pl.col("level") == 4
+    )
+    by_name = {r["indicator"]: r for r in values.iter_rows(named=True)}
+    # 80 postings 9 days apart: 41 in the last 365 days, 39 in the year before.
+    assert by_name["vacancy_growth"]["value"] == pytest.approx(41 / 40 - 1, abs=0.06)
+    assert by_name["vacancy_duration_days"]["value"] == pytest.approx(45.0)
+    assert by_name["vacancies_per_1000_employed"]["is_usable"]
+
+
+def test_uncoded_postings_give_no_vacancy_indicator(marts_dir, config):
+    values = _score(marts_dir, config)["values"]
+    assert values.filter(pl.col("indicator").str.starts_with("vacanc")).height == 0
+
+
+def test_sensitivity_table_reruns_each_scenario(marts_dir, config):
+    table = _score(marts_dir, config)["sensitivity"]
+    assert table.columns == ["kbji_code", "base", *(s["name"] for s in config["sensitivity"])]
+    row = table.filter(pl.col("kbji_code") == MUST_NOT_BE_LISTED).row(0, named=True)
+    # Requiring four reliable indicators makes the three-indicator occupations undetermined.
+    assert row["more_indicators_required"] == scoring.STATUS_UNDETERMINED
+    assert row["base"] == scoring.STATUS_NOT_LISTED
+
+
+def test_reports_in_both_languages_escape_scraped_text_and_footnote_synthetic(marts_dir, tmp_path):
+    output = tmp_path / "out"
+    written = build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    names = {p.name for p in written}
+    assert {"critical-occupations.id.html", "critical-occupations.en.html"} <= names
+    assert {"critical-occupations.list.id.csv", "critical-occupations.list.en.xlsx"} <= names
+    page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
+    page_en = (output / "critical-occupations.en.html").read_text(encoding="utf-8")
+    assert "<html lang='id'>" in page_id and "Daftar Jabatan Kritis" in page_id
+    assert "<html lang='en'>" in page_en and "Critical Occupations List" in page_en
+    assert HOSTILE_TITLE not in page_id
+    assert html.escape(HOSTILE_TITLE) in page_id
+    assert "SINTETIS" in page_id and "SYNTHETIC" in page_en
+    assert "fct_portal_vacancies" in page_en  # the missing mart is named, not fatal
+    # Plotly is embedded: no script is fetched from anywhere.
+    assert not re.search(r"<script[^>]*\bsrc=", page_id)
+    assert "Plotly" in page_id
+    assert "Lampiran metodologi" in page_id and "shortage_score_threshold" in page_id
+    listed = pl.read_csv(
+        output / "critical-occupations.list.en.csv", schema_overrides={"kbji_code": pl.Utf8}
+    )
+    assert set(listed["kbji_code"]) == {MUST_BE_LISTED, SCORED_AT_MINOR_GROUP}
+    sheet = load_workbook(output / "critical-occupations.list.id.xlsx").active
+    assert sheet.cell(1, 1).value == "kbji_code"
+    assert {sheet.cell(r, 1).value for r in (2, 3)} == {MUST_BE_LISTED, SCORED_AT_MINOR_GROUP}
