@@ -51,6 +51,8 @@ def discover_inputs(paths: Iterable[Path], round_name: str | None = None) -> lis
     """Files (or every microdata file in given folders) paired with their round mapping."""
     files: list[Path] = []
     for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such microdata file or folder")
         if path.is_dir():
             files += sorted(path.glob(f"{SYNTHETIC_FILE_PREFIX}*.parquet"))
         else:
