@@ -42,6 +42,7 @@ WHOLE_FOLDERS = (
     "real/maganghub-2025-10",
     "synthetic/ak1",
     "synthetic/wlkp",
+    "synthetic/sakernas",
     "labels",
     "goldset",
 )
