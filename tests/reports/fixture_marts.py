@@ -11,6 +11,7 @@ National Sakernas-like estimates 2018-08..2024-08 for a handful of KBJI 2014 cod
 
 from __future__ import annotations
 
+import gzip
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -139,3 +140,83 @@ def write_evidence(path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+HOSTILE_CATEGORY = "<img src=x onerror=alert(1)> IT & Software"
+SKILL_RISING, SKILL_FALLING, SKILL_STABLE, SKILL_NOT_NAMED = (
+    "http://data.europa.eu/esco/skill/fixture-python",
+    "http://data.europa.eu/esco/skill/fixture-cobol",
+    "http://data.europa.eu/esco/skill/fixture-teamwork",
+    "http://data.europa.eu/esco/skill/fixture-testing",
+)
+
+
+def write_skills_fixture(folder: Path) -> tuple[Path, Path]:
+    """Postings of 2512 in two half-years with known skills, and a tiny ESCO reference.
+
+    Previous half-year: 30 postings, 5 ask for python, 20 for cobol, 10 for teamwork.
+    Latest half-year: 30 postings, 25 python, 2 cobol, 10 teamwork.
+    ESCO lists python and testing as essential for ISCO 2512, cobol as optional.
+    """
+    marts = folder / "marts"
+    esco = folder / "esco"
+    marts.mkdir(parents=True, exist_ok=True)
+    esco.mkdir(parents=True, exist_ok=True)
+    latest = date(2025, 10, 1)
+    postings, skills = [], []
+    for window, offset, wanted in (
+        ("previous", 200, {SKILL_RISING: 5, SKILL_FALLING: 20, SKILL_STABLE: 10}),
+        ("current", 0, {SKILL_RISING: 25, SKILL_FALLING: 2, SKILL_STABLE: 10}),
+    ):
+        for i in range(30):
+            posting_id = f"{window}:{i}"
+            postings.append(
+                {
+                    "posting_id": posting_id,
+                    "kbji2014_code": MUST_BE_LISTED,
+                    "province_bps_code": "15" if i % 2 else "31",
+                    "category_text": HOSTILE_CATEGORY,
+                    "first_seen_date": latest - timedelta(days=offset + i * 5),
+                    "last_seen_date": latest - timedelta(days=offset + i * 5 - 20),
+                    "is_synthetic": False,
+                }
+            )
+            for uri, count in wanted.items():
+                if i < count:
+                    label = uri.rsplit("-", 1)[1]
+                    skills.append(
+                        {
+                            "posting_id": posting_id,
+                            "skill_uri": uri,
+                            "skill_label": label,
+                            "skill_source": "esco",
+                            "matched_text": label,
+                            "source_field": "description",
+                        }
+                    )
+    pl.DataFrame(postings).write_parquet(marts / "fct_vacancy_postings.parquet")
+    pl.DataFrame(skills).write_parquet(marts / "bridge_vacancy_skills.parquet")
+    pl.DataFrame(
+        {
+            "kbji_code": ["2512", "251"],
+            "kbji_level": [4, 3],
+            "isco08_code": ["2512", "251"],
+            "title_id": ["Pengembang perangkat lunak", "Pengembang"],
+            "isco08_title_en": ["Software developers", "Developers"],
+        },
+        schema_overrides={"kbji_level": pl.Int32},
+    ).write_parquet(marts / "dim_occupation.parquet")
+    (esco / "esco_occupations_en.csv").write_text(
+        "occupation_uri,esco_code,isco08_code,preferred_label\n"
+        "http://data.europa.eu/esco/occupation/fixture-dev,2512.1,2512,software developer\n",
+        encoding="utf-8",
+    )
+    relations = (
+        "occupation_uri,skill_uri,relation_type,skill_label\n"
+        f"http://data.europa.eu/esco/occupation/fixture-dev,{SKILL_RISING},essential,python\n"
+        f"http://data.europa.eu/esco/occupation/fixture-dev,{SKILL_NOT_NAMED},essential,testing\n"
+        f"http://data.europa.eu/esco/occupation/fixture-dev,{SKILL_FALLING},optional,cobol\n"
+    )
+    with gzip.open(esco / "esco_occupation_skill_relations.csv.gz", "wt", encoding="utf-8") as f:
+        f.write(relations)
+    return marts, esco

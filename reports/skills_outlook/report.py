@@ -1,0 +1,278 @@
+"""The skills-outlook report (`skills-outlook.<lang>.html`, `.pdf`, tables as CSV and XLSX).
+
+Skills come from the vacancy texts (the `bridge_vacancy_skills` mart): their labels are ESCO or
+SKKNI labels, but board categories are scraped text, so every cell is escaped (rendering.Page).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from reports.critical_occupations.rendering import Page, print_pdf
+from reports.skills_outlook import outlook
+
+log = logging.getLogger(__name__)
+
+STEM = "skills-outlook"
+
+TEXT: dict[str, dict[str, Any]] = {
+    "id": {
+        "title": "Prospek Keterampilan dari Lowongan Daring",
+        "subtitle": "Keterampilan yang diminta lowongan daring (ESCO/SKKNI), dibangun otomatis "
+        "dari mart gudang data LMIS.",
+        "overall": "Keterampilan paling banyak diminta",
+        "by_occupation": "Keterampilan menurut jabatan (KBJI 2014)",
+        "by_province": "Keterampilan menurut provinsi (kode BPS)",
+        "by_category": "Keterampilan menurut kategori papan lowongan (bukan KBLI)",
+        "trends": "Keterampilan naik dan turun",
+        "trends_periods": "Periode dibandingkan: {label}.",
+        "esco": "Keterampilan lowongan dibanding keterampilan esensial ESCO",
+        "method": "Lampiran metodologi",
+        "missing": "Mart/berkas tidak tersedia: {names}. Bagian yang memerlukannya kosong.",
+        "no_data": "Tidak ada data untuk bagian ini.",
+        "too_few": "Lowongan per periode terlalu sedikit untuk membandingkan tren.",
+        "uncoded": "Belum ada lowongan yang dikode ke KBJI 2014.",
+        "synthetic": "Sebagian lowongan berasal dari data SINTETIS; angka hanya menguji metode.",
+        "sector_note": "Lowongan daring tidak membawa kode KBLI; kategori papan lowongan dipakai "
+        "sebagai pendekatan sektor.",
+        "method_text": [
+            "Pangsa = lowongan kelompok yang meminta keterampilan / semua lowongan kelompok.",
+            "Naik/turun: perubahan pangsa (poin persen) antara periode terakhir dan sebelumnya.",
+            "ESCO: keterampilan esensial semua jabatan ESCO dalam kelompok ISCO-08 yang "
+            "dipetakan dari KBJI 2014.",
+        ],
+        "columns": {
+            "kbji2014_code": "KBJI 2014",
+            "province_bps_code": "Provinsi (BPS)",
+            "category_text": "Kategori papan",
+            "skill_label": "Keterampilan",
+            "skill_source": "Sumber",
+            "postings": "Lowongan",
+            "group_postings": "Lowongan kelompok",
+            "share_of_postings": "Pangsa",
+            "trend": "Tren",
+            "postings_previous": "Lowongan sebelumnya",
+            "postings_current": "Lowongan terakhir",
+            "share_previous_pct": "Pangsa sebelumnya (%)",
+            "share_current_pct": "Pangsa terakhir (%)",
+            "change_pp": "Perubahan (poin %)",
+            "skills_named": "Keterampilan disebut",
+            "named_and_essential": "Disebut dan esensial",
+            "esco_essential_skills": "Esensial ESCO",
+            "share_named_that_are_essential": "Pangsa disebut yang esensial",
+            "share_of_essential_named": "Pangsa esensial yang disebut",
+            "setting": "Pengaturan",
+            "value": "Nilai",
+        },
+    },
+    "en": {
+        "title": "Skills Outlook from Online Vacancies",
+        "subtitle": "Skills asked for in online vacancies (ESCO/SKKNI), built automatically from "
+        "the LMIS warehouse marts.",
+        "overall": "Most requested skills",
+        "by_occupation": "Skills by occupation (KBJI 2014)",
+        "by_province": "Skills by province (BPS code)",
+        "by_category": "Skills by job-board category (not KBLI)",
+        "trends": "Rising and falling skills",
+        "trends_periods": "Periods compared: {label}.",
+        "esco": "Vacancy skills against ESCO essential skills",
+        "method": "Methodology appendix",
+        "missing": "Marts/files not available: {names}. Sections that need them are empty.",
+        "no_data": "No data for this section.",
+        "too_few": "Too few postings per period to compare trends.",
+        "uncoded": "No posting is coded to KBJI 2014 yet.",
+        "synthetic": "Some postings are SYNTHETIC data; figures exercise the method only.",
+        "sector_note": "Online vacancies carry no KBLI code; the job board's category stands in "
+        "for the sector.",
+        "method_text": [
+            "Share = postings of the group asking for the skill / all postings of the group.",
+            "Rising/falling: change of the share (percentage points) between the latest period "
+            "and the one before.",
+            "ESCO: essential skills of every ESCO occupation in the ISCO-08 group that KBJI "
+            "2014 maps to.",
+        ],
+        "columns": {
+            "kbji2014_code": "KBJI 2014",
+            "province_bps_code": "Province (BPS)",
+            "category_text": "Board category",
+            "skill_label": "Skill",
+            "skill_source": "Source",
+            "postings": "Postings",
+            "group_postings": "Postings in group",
+            "share_of_postings": "Share",
+            "trend": "Trend",
+            "postings_previous": "Postings before",
+            "postings_current": "Postings latest",
+            "share_previous_pct": "Share before (%)",
+            "share_current_pct": "Share latest (%)",
+            "change_pp": "Change (pp)",
+            "skills_named": "Skills named",
+            "named_and_essential": "Named and essential",
+            "esco_essential_skills": "ESCO essential",
+            "share_named_that_are_essential": "Share named that are essential",
+            "share_of_essential_named": "Share of essential named",
+            "setting": "Setting",
+            "value": "Value",
+        },
+    },
+}
+
+NUMERIC = {
+    "postings",
+    "group_postings",
+    "share_of_postings",
+    "postings_previous",
+    "postings_current",
+    "share_previous_pct",
+    "share_current_pct",
+    "change_pp",
+    "skills_named",
+    "named_and_essential",
+    "esco_essential_skills",
+    "share_named_that_are_essential",
+    "share_of_essential_named",
+}
+
+
+def _section(
+    page: Page, table: pl.DataFrame | None, name: str, text: dict[str, Any], note: str | None
+) -> bool:
+    if table is None or table.height == 0:
+        page.paragraph(text["no_data"], css="note")
+        return False
+    page.table(table, name, text["columns"], numeric=NUMERIC, note=note, max_rows=300)
+    return True
+
+
+def build_report(
+    output_dir: Path,
+    language: str,
+    config: dict[str, Any],
+    results: dict[str, Any],
+    missing: list[str],
+) -> Page:
+    """Write the skills outlook in one language; return the page (with the files it wrote)."""
+    text = TEXT[language]
+    page = Page(text["title"], language, output_dir, STEM)
+    note = (
+        f"{page.footnote(text['synthetic'])} {text['synthetic']}"
+        if results["is_synthetic"]
+        else None
+    )
+    if missing:
+        page.paragraph(text["missing"].format(names=", ".join(missing)), css="note")
+
+    page.heading(text["overall"])
+    overall = results["overall"]
+    if overall is not None and overall.height:
+        # Skill URIs key the chart; labels are only hover text.
+        figure = go.Figure(
+            go.Bar(
+                x=overall["share_of_postings"].to_list(),
+                y=overall["skill_label"].to_list(),
+                orientation="h",
+            )
+        )
+        figure.update_yaxes(type="category", autorange="reversed")
+        figure.update_layout(title=text["overall"], height=400)
+        page.figure(figure, note=note)
+    _section(page, overall, "overall", text, note)
+
+    page.heading(text["by_occupation"])
+    by_occupation = results["by_occupation"]
+    if by_occupation is not None and by_occupation.height:
+        counts = by_occupation.group_by("kbji2014_code").agg(pl.col("group_postings").first())
+        counts = counts.sort("kbji2014_code")
+        figure = go.Figure(
+            go.Bar(x=counts["kbji2014_code"].to_list(), y=counts["group_postings"].to_list())
+        )
+        figure.update_xaxes(type="category", title="KBJI 2014")
+        figure.update_layout(title=text["by_occupation"])
+        page.figure(figure, note=note)
+    elif results["by_occupation"] is not None:
+        page.paragraph(text["uncoded"], css="note")
+    _section(page, by_occupation, "by_occupation", text, note)
+
+    page.heading(text["by_province"])
+    by_province = results["by_province"]
+    if by_province is not None and by_province.height:
+        counts = by_province.group_by("province_bps_code").agg(pl.col("group_postings").first())
+        counts = counts.sort("province_bps_code")
+        figure = go.Figure(
+            go.Bar(x=counts["province_bps_code"].to_list(), y=counts["group_postings"].to_list())
+        )
+        figure.update_xaxes(type="category", title="BPS")
+        figure.update_layout(title=text["by_province"])
+        page.figure(figure, note=note)
+    _section(page, by_province, "by_province", text, note)
+
+    page.heading(text["by_category"])
+    page.paragraph(text["sector_note"], css="note")
+    _section(page, results["by_category"], "by_category", text, note)
+
+    page.heading(text["trends"])
+    trends = results["trends"]
+    if trends is not None and trends.height == 0:
+        page.paragraph(text["too_few"], css="note")
+    elif trends is not None:
+        page.paragraph(text["trends_periods"].format(label=results["period_label"]))
+        moving = pl.concat(
+            [
+                trends.filter(pl.col("trend") == "rising").head(10),
+                trends.filter(pl.col("trend") == "falling").tail(10),
+            ]
+        )
+        if moving.height:
+            figure = go.Figure(
+                go.Bar(
+                    x=moving["change_pp"].to_list(),
+                    y=moving["skill_label"].to_list(),
+                    orientation="h",
+                    marker_color=[
+                        "#27ae60" if t == "rising" else "#c0392b" for t in moving["trend"]
+                    ],
+                )
+            )
+            figure.update_yaxes(type="category", autorange="reversed")
+            figure.update_layout(title=text["trends"], height=500)
+            page.figure(figure, note=note)
+    _section(page, trends, "trends", text, note)
+
+    page.heading(text["esco"])
+    _section(page, results["esco"], "esco_comparison", text, note)
+
+    page.heading(text["method"])
+    for line in text["method_text"]:
+        page.paragraph(line)
+    settings = pl.DataFrame({"setting": list(config), "value": [str(v) for v in config.values()]})
+    page.table(settings, "settings", text["columns"])
+    page.write(text["subtitle"])
+    return page
+
+
+def build_skills_outlook_reports(
+    marts_dir: Path,
+    output_dir: Path,
+    esco_dir: Path,
+    config: dict[str, Any] | None = None,
+    pdf: bool = True,
+) -> list[Path]:
+    """Compute once, write the outlook in every configured language; return the files."""
+    config = config or outlook.load_config()
+    inputs = outlook.read_inputs(marts_dir, esco_dir, config)
+    results = outlook.build_outlook(inputs, config)
+    written: list[Path] = []
+    for language in config.get("languages", ["id", "en"]):
+        page = build_report(output_dir, language, config, results, inputs.missing)
+        written += page.written
+        if pdf:
+            target = print_pdf(output_dir / f"{STEM}.{language}.html")
+            if target is not None:
+                written.append(target)
+    log.info("skills outlook: %d files written", len(written))
+    return written

@@ -1,0 +1,87 @@
+"""The skills outlook from fixture marts whose right answers are known."""
+
+from __future__ import annotations
+
+import html
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from reports.skills_outlook import outlook
+from reports.skills_outlook.report import build_skills_outlook_reports
+
+# The fixture builder sits beside the tests (pytest runs with --import-mode=importlib).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fixture_marts import (  # noqa: E402
+    HOSTILE_CATEGORY,
+    MUST_BE_LISTED,
+    SKILL_FALLING,
+    SKILL_RISING,
+    SKILL_STABLE,
+    write_skills_fixture,
+)
+
+
+@pytest.fixture
+def fixture_dirs(tmp_path: Path) -> tuple[Path, Path]:
+    return write_skills_fixture(tmp_path)
+
+
+@pytest.fixture
+def results(fixture_dirs) -> dict:
+    config = outlook.load_config()
+    marts, esco = fixture_dirs
+    return outlook.build_outlook(outlook.read_inputs(marts, esco, config), config)
+
+
+def test_top_skills_are_shares_of_the_groups_postings(results):
+    overall = {r["skill_uri"]: r for r in results["overall"].iter_rows(named=True)}
+    assert overall[SKILL_RISING]["postings"] == 30
+    assert overall[SKILL_RISING]["share_of_postings"] == pytest.approx(30 / 60)
+    by_province = results["by_province"].filter(
+        pl.col("province_bps_code") == "15", pl.col("skill_uri") == SKILL_STABLE
+    )
+    # Odd-numbered postings are in province 15: 5 of each half-year's first 10.
+    assert by_province.row(0, named=True)["postings"] == 10
+    assert by_province.row(0, named=True)["group_postings"] == 30
+
+
+def test_rising_falling_and_stable_skills(results):
+    trends = {r["skill_uri"]: r for r in results["trends"].iter_rows(named=True)}
+    assert trends[SKILL_RISING]["trend"] == "rising"
+    assert trends[SKILL_RISING]["change_pp"] == pytest.approx((25 - 5) / 30 * 100)
+    assert trends[SKILL_FALLING]["trend"] == "falling"
+    assert trends[SKILL_FALLING]["change_pp"] == pytest.approx((2 - 20) / 30 * 100)
+    assert trends[SKILL_STABLE]["trend"] == "stable"
+
+
+def test_vacancy_skills_against_esco_essential_skills(results):
+    row = results["esco"].filter(pl.col("kbji2014_code") == MUST_BE_LISTED).row(0, named=True)
+    assert row["skills_named"] == 3
+    assert row["named_and_essential"] == 1
+    assert row["esco_essential_skills"] == 2
+    assert row["share_of_essential_named"] == pytest.approx(0.5)
+
+
+def test_missing_skills_mart_degrades_to_a_stated_gap(tmp_path):
+    marts, esco = write_skills_fixture(tmp_path)
+    (marts / "bridge_vacancy_skills.parquet").unlink()
+    written = build_skills_outlook_reports(marts, tmp_path / "out", esco, pdf=False)
+    page = (tmp_path / "out" / "skills-outlook.en.html").read_text(encoding="utf-8")
+    assert "bridge_vacancy_skills" in page and "No data for this section." in page
+    assert {p.name for p in written} >= {"skills-outlook.id.html", "skills-outlook.en.html"}
+
+
+def test_reports_in_both_languages_escape_board_categories(fixture_dirs, tmp_path):
+    marts, esco = fixture_dirs
+    written = build_skills_outlook_reports(marts, tmp_path / "out", esco, pdf=False)
+    names = {p.name for p in written}
+    assert {"skills-outlook.trends.id.csv", "skills-outlook.trends.en.xlsx"} <= names
+    page_id = (tmp_path / "out" / "skills-outlook.id.html").read_text(encoding="utf-8")
+    assert "<html lang='id'>" in page_id and "Keterampilan naik dan turun" in page_id
+    assert HOSTILE_CATEGORY not in page_id
+    assert html.escape(HOSTILE_CATEGORY) in page_id
+    trends = pl.read_csv(tmp_path / "out" / "skills-outlook.trends.en.csv")
+    assert trends.filter(pl.col("trend") == "rising")["skill_uri"].to_list() == [SKILL_RISING]
