@@ -9,6 +9,7 @@ from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.landing.assets import landing_assets, landing_checks
 from orchestration.publish.assets import labour_market_overview, parquet_marts
 from orchestration.quality.assets import quality_assets, quality_checks
+from orchestration.reports.assets import report_assets
 from orchestration.resources import warehouse_resource
 from orchestration.sakernas.assets import sakernas_assets
 from orchestration.transform.dbt import dbt_resource, warehouse_dbt_assets
@@ -21,6 +22,7 @@ defs = dg.Definitions(
         warehouse_dbt_assets,
         parquet_marts,
         labour_market_overview,
+        *report_assets,
         *quality_assets,
     ],
     asset_checks=[*landing_checks, *admin_landing_checks, *quality_checks],

@@ -1,0 +1,89 @@
+"""Dagster assets of the Critical Occupations List and skills-outlook reports.
+
+Both read only the published parquet (after the publication gate in `parquet_marts`), the
+employer-evidence input file and the ESCO reference files, and write into REPORTS_DIR. A mart
+that is not published makes its sections say so; it never fails the run. PDFs are printed with
+headless Chromium when it is installed (set LMIS_REPORTS_PDF=0 to skip them).
+"""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration import settings
+from orchestration.publish.assets import parquet_marts
+from reports.critical_occupations.rendering import find_chromium
+from reports.critical_occupations.report import build_critical_occupations_reports
+from reports.skills_outlook.report import build_skills_outlook_reports
+
+EMPLOYER_EVIDENCE = Path("inputs") / "employer_evidence.csv"
+ESCO_REFERENCE = Path("reference") / "esco"
+
+
+def _pdf_wanted(context: dg.AssetExecutionContext) -> bool:
+    if os.environ.get("LMIS_REPORTS_PDF", "1") == "0":
+        context.log.info("LMIS_REPORTS_PDF=0: no PDF")
+        return False
+    if find_chromium() is None:
+        context.log.warning("Chromium is not installed: the reports have no PDF")
+        return False
+    return True
+
+
+def _result(context: dg.AssetExecutionContext, paths: list[Path]) -> dg.MaterializeResult:
+    pages = [p for p in paths if p.suffix in (".html", ".pdf")]
+    for path in pages:
+        context.log.info("wrote %s (%d bytes)", path, path.stat().st_size)
+    return dg.MaterializeResult(
+        metadata={
+            "files": dg.MetadataValue.json([str(p) for p in pages]),
+            "table_files": len(paths) - len(pages),
+            "has_pdf": any(p.suffix == ".pdf" for p in pages),
+        }
+    )
+
+
+@dg.asset(
+    key=["reports", "critical_occupations"],
+    deps=[parquet_marts],
+    group_name="publication",
+    kinds={"plotly", "html", "pdf"},
+    description=(
+        "Critical Occupations List (Bahasa Indonesia and English): scores, reason codes, "
+        "sensitivity table and methodology appendix from reports/config; offline HTML, PDF, "
+        "CSV and XLSX tables."
+    ),
+)
+def critical_occupations_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    paths = build_critical_occupations_reports(
+        settings.MARTS_DIR,
+        settings.REPORTS_DIR,
+        settings.DATA_DIR / EMPLOYER_EVIDENCE,
+        pdf=_pdf_wanted(context),
+    )
+    return _result(context, paths)
+
+
+@dg.asset(
+    key=["reports", "skills_outlook"],
+    deps=[parquet_marts],
+    group_name="publication",
+    kinds={"plotly", "html", "pdf"},
+    description=(
+        "Skills outlook (Bahasa Indonesia and English): skills in demand by occupation, "
+        "province and board category, rising and falling skills, vacancy skills against ESCO "
+        "essential skills; offline HTML, PDF, CSV and XLSX tables."
+    ),
+)
+def skills_outlook_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    paths = build_skills_outlook_reports(
+        settings.MARTS_DIR,
+        settings.REPORTS_DIR,
+        settings.DATA_DIR / ESCO_REFERENCE,
+        pdf=_pdf_wanted(context),
+    )
+    return _result(context, paths)
+
+
+report_assets = [critical_occupations_report, skills_outlook_report]
