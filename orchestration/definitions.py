@@ -7,6 +7,9 @@ import dagster as dg
 from orchestration.admin.assets import admin_landing_assets, admin_landing_checks
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.landing.assets import landing_assets, landing_checks
+from orchestration.operations.alerts import alert_on_run_failure
+from orchestration.operations.landing_sensor import new_files_in_landing
+from orchestration.operations.policies import with_mart_freshness
 from orchestration.publish.assets import labour_market_overview, parquet_marts
 from orchestration.quality.assets import quality_assets, quality_checks
 from orchestration.reports.assets import report_assets
@@ -19,8 +22,8 @@ defs = dg.Definitions(
         *landing_assets,
         *admin_landing_assets,
         *sakernas_assets,
-        warehouse_dbt_assets,
-        parquet_marts,
+        with_mart_freshness(warehouse_dbt_assets),
+        with_mart_freshness(parquet_marts),
         labour_market_overview,
         *report_assets,
         *quality_assets,
@@ -28,5 +31,6 @@ defs = dg.Definitions(
     asset_checks=[*landing_checks, *admin_landing_checks, *quality_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
+    sensors=[alert_on_run_failure, new_files_in_landing],
     resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},
 )

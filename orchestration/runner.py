@@ -12,15 +12,19 @@ log = logging.getLogger(__name__)
 CONSOLE_LOG_LEVEL = "INFO"
 
 
-def run_nightly_job(selection: list[str] | None = None):
-    """Execute the nightly job in this process against the project-local Dagster instance."""
+def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | None = None):
+    """Execute the nightly job in this process against the project-local Dagster instance.
+
+    Runs queue behind any other writer of the warehouse (orchestration/operations/).
+    """
     settings.ensure_dagster_home()
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.operations.warehouse_lock import writer_lock
 
     job = defs.resolve_job_def("nightly")
-    with dg.DagsterInstance.get() as instance:
+    with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
         return job.execute_in_process(
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVEL}}}},
@@ -28,6 +32,7 @@ def run_nightly_job(selection: list[str] | None = None):
             asset_selection=(
                 [dg.AssetKey.from_user_string(key) for key in selection] if selection else None
             ),
+            tags=tags,
         )
 
 

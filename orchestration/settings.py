@@ -38,12 +38,20 @@ DAGSTER_HOME = _path_from_env("DAGSTER_HOME", REPO_ROOT / ".dagster_home")
 """Project-local Dagster instance: run history, schedules and logs stay with the checkout."""
 
 
+WAREHOUSE_POOL_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\n"
+"""Instance setting that limits every pool, `warehouse` included, to one step at a time."""
+
+
 def ensure_dagster_home() -> Path:
     """Create the Dagster home with telemetry off and export it for Dagster to find."""
     DAGSTER_HOME.mkdir(parents=True, exist_ok=True)
     config = DAGSTER_HOME / "dagster.yaml"
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n")
+    if "concurrency:" not in config.read_text():
+        # The `warehouse` pool admits one step at a time across runs: DuckDB has one writer.
+        with config.open("a") as handle:
+            handle.write(WAREHOUSE_POOL_CONFIG)
     os.environ["DAGSTER_HOME"] = str(DAGSTER_HOME)
     return DAGSTER_HOME
 

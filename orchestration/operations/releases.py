@@ -301,3 +301,62 @@ def verify_release(release: Path) -> list[str]:
                 f"{table}: files hold {rows_per_table.get(table, 0)} rows, manifest {meta['rows']}"
             )
     return problems
+
+
+RELEASE_DATE_TAG = "lmis/release_date"
+"""Run tag naming the day a run's release is for (set by the schedule and by `lmis backfill`)."""
+
+
+def releases_dir() -> Path:
+    """Where releases go: `LMIS_RELEASES_DIR`, by default `<data>/releases`."""
+    from orchestration import settings
+
+    value = os.environ.get("LMIS_RELEASES_DIR")
+    return Path(value).resolve() if value else settings.DATA_DIR / "releases"
+
+
+def release_date_of_run(tags: dict[str, str]) -> date:
+    """The run's release date: its `lmis/release_date` tag, else today in Jakarta."""
+    from zoneinfo import ZoneInfo
+
+    from orchestration import settings
+
+    if tags.get(RELEASE_DATE_TAG):
+        return date.fromisoformat(tags[RELEASE_DATE_TAG])
+    return datetime.now(ZoneInfo(settings.TIMEZONE)).date()
+
+
+def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The latest load of every source file: which file, how many rows, when, in which run."""
+    rows = con.execute(
+        "select source, source_file, arg_max(rows_loaded, loaded_at), "
+        "arg_max(run_id, loaded_at), max(loaded_at) from raw.load_audit "
+        "group by source, source_file order by source, source_file"
+    ).fetchall()
+    return [
+        {
+            "source": source,
+            "source_file": source_file,
+            "rows_loaded": rows_loaded,
+            "run_id": run_id,
+            "loaded_at": loaded_at.isoformat(timespec="seconds"),
+        }
+        for source, source_file, rows_loaded, run_id, loaded_at in rows
+    ]
+
+
+def release_publication(
+    con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str, tags: dict[str, str]
+) -> ReleaseResult:
+    """Cut tonight's release from the publication that just passed the gate."""
+    from orchestration import settings
+
+    return write_release(
+        marts_dir,
+        releases_dir(),
+        release_date_of_run(tags),
+        run_id=run_id,
+        source_vintages=source_vintages(con),
+        dbt_manifest=settings.DBT_PROJECT_DIR / "target" / "manifest.json",
+        retention=retention_from_env(),
+    )

@@ -7,10 +7,18 @@ n)") is turned into one that says what to do.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import logging
+import os
 import re
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+
+log = logging.getLogger(__name__)
 
 
 class WarehouseLockedError(RuntimeError):
@@ -32,3 +40,54 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
             + ". DuckDB allows one writer at a time: wait for the running job to finish, or "
             "read the published parquet marts in data/marts/ instead."
         ) from exc
+
+
+DEFAULT_WAIT_SECONDS = 3600.0
+"""How long a writer waits for another by default (`LMIS_WAREHOUSE_WAIT_SECONDS`)."""
+
+_POLL_SECONDS = 0.5
+
+
+def wait_seconds_from_env() -> float:
+    return float(os.environ.get("LMIS_WAREHOUSE_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
+
+
+@contextlib.contextmanager
+def writer_lock(warehouse: Path, wait_seconds: float | None = None) -> Iterator[None]:
+    """Queue behind any other writer of `warehouse` (a run, a backfill day, a restore).
+
+    An advisory lock on `<warehouse>.writer.lock` is held for the whole run, so a second run
+    waits, logging who holds it, instead of failing half-way on DuckDB's own lock. The lock is
+    released by the kernel if the holder dies, so a killed run never blocks the next one.
+    """
+    wait = wait_seconds_from_env() if wait_seconds is None else wait_seconds
+    lock_path = warehouse.with_name(warehouse.name + ".writer.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")  # noqa: SIM115 - held open for the life of the lock
+    try:
+        deadline = time.monotonic() + wait
+        logged = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                if time.monotonic() >= deadline:
+                    raise WarehouseLockedError(
+                        f"the warehouse {warehouse} is being written by {holder} and did not "
+                        f"become free within {wait:.0f} s; readers can use the published "
+                        "parquet marts meanwhile"
+                    ) from None
+                if not logged:
+                    log.info("waiting for the warehouse %s: written by %s", warehouse, holder)
+                    logged = True
+                time.sleep(_POLL_SECONDS)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"PID {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing the descriptor releases the lock

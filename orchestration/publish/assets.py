@@ -19,6 +19,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from orchestration import settings
+from orchestration.operations.releases import release_publication
 from orchestration.quality.gates import (
     PUBLICATION_GATES,
     STAGING_GATES,
@@ -66,7 +67,8 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     if blockers:
         raise dg.Failure(
             description="publication gate not passed; the last publication stays in place: "
-            + "; ".join(blockers)
+            + "; ".join(blockers),
+            allow_retries=False,  # a failed gate stays failed: no retry can change it
         )
     settings.MARTS_DIR.mkdir(parents=True, exist_ok=True)
     staging = settings.MARTS_DIR / f".publishing-{context.op_execution_context.run_id}"
@@ -104,8 +106,18 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
         (settings.MARTS_DIR / PUBLICATION_MANIFEST).write_text(json.dumps(manifest, indent=2))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    # The gate passed and the set is in place: cut the dated release for researchers.
+    with warehouse.get_connection() as con:
+        release = release_publication(
+            con, settings.MARTS_DIR, context.op_execution_context.run_id, context.run.tags
+        )
     return dg.MaterializeResult(
-        metadata={"tables": dg.MetadataValue.json(exported), "folder": str(settings.MARTS_DIR)}
+        metadata={
+            "tables": dg.MetadataValue.json(exported),
+            "folder": str(settings.MARTS_DIR),
+            "release": str(release.path),
+            "release_files": release.files,
+        }
     )
 
 

@@ -1,0 +1,121 @@
+"""Alerts when a night fails: an alert file, and optionally a command an operator configures.
+
+Two routes feed the same alert writer:
+
+- `alert_on_step_failure`, a Dagster failure hook on the nightly job, fires in the run's own
+  process once a step has failed for good (after its retries), so `lmis run` and `lmis backfill`
+  alert too, without the daemon;
+- `alert_on_run_failure`, a run-failure sensor, fires under the daemon (`dagster dev`, a
+  deployment) for any failed run of the code location, including runs that died before a step.
+
+The alert is a JSON file in `LMIS_ALERT_DIR` (default `<data>/alerts/`). If `LMIS_ALERT_COMMAND`
+is set it is run (split like a shell line, not through a shell) with the alert file's path as its
+last argument and in `LMIS_ALERT_FILE`; a failing or hanging command is logged, never raised, so
+alerting cannot hide the original failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shlex
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+log = logging.getLogger(__name__)
+
+ALERT_COMMAND_TIMEOUT_SECONDS = 60
+
+
+def alert_dir() -> Path:
+    from orchestration import settings
+
+    value = os.environ.get("LMIS_ALERT_DIR")
+    return Path(value).resolve() if value else settings.DATA_DIR / "alerts"
+
+
+def write_alert(kind: str, job_name: str, run_id: str, message: str, **details: Any) -> Path:
+    """Write one alert file and run the configured alert command; return the file's path."""
+    folder = alert_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    safe_kind = re.sub(r"[^A-Za-z0-9_.-]", "_", kind)
+    path = folder / f"{now:%Y%m%dT%H%M%S%fZ}-{job_name}-{safe_kind}-{run_id[:8]}.json"
+    alert = {
+        "kind": kind,
+        "job": job_name,
+        "run_id": run_id,
+        "message": message,
+        "raised_at": now.isoformat(timespec="seconds"),
+        **details,
+    }
+    path.write_text(json.dumps(alert, indent=2, default=str))
+    log.error("alert written to %s: %s %s failed: %s", path, job_name, kind, message[:300])
+    call_alert_command(path)
+    return path
+
+
+def call_alert_command(alert_file: Path) -> int | None:
+    """Run `LMIS_ALERT_COMMAND <alert_file>`; return its exit code, None if none configured."""
+    command = os.environ.get("LMIS_ALERT_COMMAND", "").strip()
+    if not command:
+        return None
+    argv = [*shlex.split(command), str(alert_file)]
+    try:
+        completed = subprocess.run(
+            argv,
+            env={**os.environ, "LMIS_ALERT_FILE": str(alert_file)},
+            capture_output=True,
+            text=True,
+            timeout=ALERT_COMMAND_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("alert command %r could not run: %s", argv[0], exc)
+        return -1
+    if completed.returncode != 0:
+        log.error(
+            "alert command %r exited %d: %s",
+            argv[0],
+            completed.returncode,
+            completed.stderr[-500:],
+        )
+    else:
+        log.info("alert command %r ran for %s", argv[0], alert_file.name)
+    return completed.returncode
+
+
+@dg.failure_hook(name="alert_on_step_failure")
+def alert_on_step_failure(context: dg.HookContext) -> None:
+    error = context.op_exception
+    write_alert(
+        context.step_key or context.op.name,
+        context.job_name,
+        context.run_id,
+        str(error) if error is not None else "step failed",
+        step=context.step_key,
+    )
+
+
+@dg.run_failure_sensor(
+    name="alert_on_run_failure",
+    description="Writes an alert file (and runs LMIS_ALERT_COMMAND) for every failed run.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
+    run = context.dagster_run
+    steps = [event.step_key for event in context.get_step_failure_events()]
+    write_alert(
+        "run",
+        run.job_name,
+        run.run_id,
+        context.failure_event.message or "run failed",
+        failed_steps=steps,
+        tags=dict(run.tags),
+    )

@@ -1,0 +1,181 @@
+"""Nightly operations: alerts, the landing sensor, the schedule's date, writers queueing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.operations.alerts import (
+    alert_on_run_failure,
+    alert_on_step_failure,
+    write_alert,
+)
+from orchestration.operations.landing_sensor import new_files_in_landing
+from orchestration.operations.warehouse_lock import WarehouseLockedError, writer_lock
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def alerts(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "alerts"
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(folder))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    return folder
+
+
+@dg.op
+def failing_step():
+    raise RuntimeError("source file vanished")
+
+
+@dg.job(hooks={alert_on_step_failure})
+def job_that_fails():
+    failing_step()
+
+
+def test_alert_file_and_command_get_the_failure(alerts, tmp_path, monkeypatch):
+    received = tmp_path / "received.txt"
+    script = f"import sys; open({str(received)!r}, 'w').write(sys.argv[1])"
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", f"{sys.executable} -c {json.dumps(script)}")
+    path = write_alert("run", "nightly", "abcdef123456", "dbt build failed", failed_steps=["x"])
+    alert = json.loads(path.read_text())
+    assert alert["job"] == "nightly" and alert["message"] == "dbt build failed"
+    assert alert["failed_steps"] == ["x"]
+    assert received.read_text() == str(path)
+
+
+def test_failing_alert_command_does_not_raise(alerts, monkeypatch, caplog):
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", f"{sys.executable} -c 'raise SystemExit(3)'")
+    path = write_alert("run", "nightly", "abcdef123456", "boom")
+    assert path.exists()
+    assert "exited 3" in caplog.text
+
+
+def test_failure_hook_writes_an_alert_in_the_run_process(alerts):
+    result = job_that_fails.execute_in_process(raise_on_error=False)
+    assert not result.success
+    [path] = list(alerts.glob("*.json"))
+    alert = json.loads(path.read_text())
+    assert alert["step"] == "failing_step"
+    assert "source file vanished" in alert["message"]
+
+
+def test_run_failure_sensor_writes_an_alert(alerts):
+    instance = dg.DagsterInstance.ephemeral()
+    result = job_that_fails.execute_in_process(instance=instance, raise_on_error=False)
+    alerts_from_hook = set(alerts.glob("*.json"))
+    context = dg.build_run_status_sensor_context(
+        sensor_name="alert_on_run_failure",
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        dagster_event=result.get_run_failure_event(),
+    ).for_run_failure()
+    alert_on_run_failure(context)
+    [path] = set(alerts.glob("*.json")) - alerts_from_hook
+    alert = json.loads(path.read_text())
+    assert alert["kind"] == "run" and alert["failed_steps"] == ["failing_step"]
+
+
+def test_landing_sensor_starts_one_run_per_new_set_of_files(tmp_path, monkeypatch):
+    inbox = tmp_path / "real" / "jobstreet"
+    inbox.mkdir(parents=True)
+    (inbox / "old.csv").write_text("a\n1\n")
+    monkeypatch.setenv("LMIS_LANDING_DIRS", str(tmp_path / "real"))
+    instance = dg.DagsterInstance.ephemeral()
+
+    first = dg.build_sensor_context(instance=instance)
+    assert isinstance(new_files_in_landing(first), dg.SkipReason)  # existing files recorded
+    unchanged = dg.build_sensor_context(instance=instance, cursor=first.cursor)
+    assert isinstance(new_files_in_landing(unchanged), dg.SkipReason)
+
+    (inbox / "new.csv").write_text("a\n2\n")
+    after_drop = dg.build_sensor_context(instance=instance, cursor=unchanged.cursor)
+    request = new_files_in_landing(after_drop)
+    assert isinstance(request, dg.RunRequest)
+    assert request.run_key.startswith("landing-")
+    assert "lmis/release_date" in request.tags
+    again = dg.build_sensor_context(instance=instance, cursor=after_drop.cursor)
+    assert isinstance(new_files_in_landing(again), dg.SkipReason)
+
+
+def test_schedule_processes_the_day_before_in_jakarta():
+    from orchestration.jobs import nightly_schedule
+
+    tick = datetime(2026, 12, 5, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    request = nightly_schedule(dg.build_schedule_context(scheduled_execution_time=tick))
+    assert request.tags["lmis/release_date"] == "2026-12-04"
+    assert request.run_key == "2026-12-04"
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from orchestration.operations.warehouse_lock import connect, writer_lock
+    warehouse = Path(sys.argv[1])
+    with writer_lock(warehouse, wait_seconds=60):
+        con = connect(warehouse)
+        con.execute("create table if not exists writes (writer varchar, n integer)")
+        for n in range(5):
+            con.execute("insert into writes values (?, ?)", [sys.argv[2], n])
+            time.sleep(0.2)  # hold the file long enough for the other writer to collide
+        con.close()
+    """
+)
+
+
+def test_two_writers_queue_instead_of_failing_on_the_lock(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(warehouse), name],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
+    outcomes = [(w.wait(timeout=120), w.stderr.read()) for w in writers]
+    for code, stderr in outcomes:
+        assert code == 0, stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select writer, count(*) from writes group by 1 order by 1").fetchall()
+    assert rows == [("first", 5), ("second", 5)]
+
+
+def test_writer_gives_up_with_a_clear_message_after_its_wait(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from orchestration.operations.warehouse_lock import writer_lock\n"
+            "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)",
+            str(warehouse),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseLockedError, match=r"being written by PID \d+"):
+            with writer_lock(warehouse, wait_seconds=1):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with writer_lock(warehouse, wait_seconds=5):  # a killed holder leaves no stale lock
+        pass
