@@ -195,6 +195,7 @@ def write_release(
     source_vintages: list[dict[str, Any]],
     dbt_manifest: Path | None,
     retention: int,
+    input_fingerprint: str | None = None,
 ) -> ReleaseResult:
     """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it."""
     sources = sorted(marts_dir.glob("*.parquet"))
@@ -259,6 +260,7 @@ def write_release(
             },
             "files": files,
             "source_vintages": source_vintages,
+            "input_fingerprint": input_fingerprint,
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         (partial / DICTIONARY_NAME).write_text(render_data_dictionary(tables, name))
@@ -359,4 +361,41 @@ def release_publication(
         source_vintages=source_vintages(con),
         dbt_manifest=settings.DBT_PROJECT_DIR / "target" / "manifest.json",
         retention=retention_from_env(),
+        input_fingerprint=input_fingerprint(),
     )
+
+
+FINGERPRINTED_INPUTS = ("real", "synthetic", "reference")
+"""Data subfolders whose content decides the marts (with the code below)."""
+FINGERPRINTED_CODE = (
+    "orchestration",
+    "ingest",
+    "quality",
+    "dbt_project/models",
+    "dbt_project/seeds",
+)
+_CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".csv", ".md"}
+
+
+def input_fingerprint() -> str:
+    """SHA-256 over the content of every input file and of the code that turns them into marts.
+
+    Two runs with the same fingerprint build the same marts (tests/orchestration/
+    test_idempotency.py), which is what lets a backfill day reuse the last publication.
+    """
+    from orchestration import settings
+
+    digest = hashlib.sha256()
+    roots = [(settings.DATA_DIR / name, None) for name in FINGERPRINTED_INPUTS]
+    roots += [(settings.REPO_ROOT / name, _CODE_SUFFIXES) for name in FINGERPRINTED_CODE]
+    for root, suffixes in roots:
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            if suffixes is not None and path.suffix not in suffixes:
+                continue
+            digest.update(path.relative_to(root.parent).as_posix().encode())
+            digest.update(sha256_of(path).encode())
+    return digest.hexdigest()

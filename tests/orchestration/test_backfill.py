@@ -1,0 +1,112 @@
+"""`lmis backfill`: which days rebuild, which are released from the publication, stop on failure.
+
+The whole-job backfill over real runs is in test_idempotency.py (slow).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import settings
+from orchestration.operations import backfill as backfill_module
+from orchestration.operations.backfill import backfill, days_between
+from orchestration.operations.releases import input_fingerprint, list_releases, verify_release
+
+
+@pytest.fixture()
+def published(tmp_path: Path, monkeypatch) -> Path:
+    """A publication of one mart in a temporary data folder, not yet released."""
+    data = tmp_path / "data"
+    (data / "real").mkdir(parents=True)
+    (data / "real" / "extract.csv").write_text("a\n1\n")
+    marts = data / "marts"
+    marts.mkdir()
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select range as id from range(10)) to '{marts / 'dim_x.parquet'}' "
+            "(format parquet)"
+        )
+    (marts / "_publication.json").write_text(json.dumps({"run_id": "run-a"}))
+    monkeypatch.setattr(settings, "DATA_DIR", data)
+    monkeypatch.setattr(settings, "MARTS_DIR", marts)
+    monkeypatch.setattr(settings, "WAREHOUSE_PATH", data / "warehouse.duckdb")
+    monkeypatch.delenv("LMIS_RELEASES_DIR", raising=False)
+    monkeypatch.delenv("LMIS_RELEASE_RETENTION", raising=False)
+    return data
+
+
+def _fake_nightly(calls: list[date], succeed: bool = True):
+    """Stands in for the nightly job: publishes like it and releases the day, as the asset does."""
+
+    def run(day: date, tags: dict[str, str]) -> tuple[bool, str]:
+        calls.append(day)
+        if succeed:
+            backfill_module.write_release(
+                settings.MARTS_DIR,
+                settings.DATA_DIR / "releases",
+                day,
+                run_id="run-a",
+                source_vintages=[],
+                dbt_manifest=None,
+                retention=14,
+                input_fingerprint=input_fingerprint(),
+            )
+        return succeed, f"run-{day}"
+
+    return run
+
+
+def test_days_between_includes_both_ends_and_refuses_a_reversed_range():
+    assert days_between(date(2026, 11, 30), date(2026, 12, 2)) == [
+        date(2026, 11, 30),
+        date(2026, 12, 1),
+        date(2026, 12, 2),
+    ]
+    with pytest.raises(ValueError, match="before"):
+        days_between(date(2026, 12, 2), date(2026, 12, 1))
+
+
+def test_first_day_rebuilds_and_unchanged_days_are_released(published, monkeypatch):
+    calls: list[date] = []
+    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls))
+    outcomes = backfill(date(2026, 11, 28), date(2026, 12, 4))
+    assert [o.mode for o in outcomes] == ["rebuilt"] + ["released"] * 6
+    assert calls == [date(2026, 11, 28)]
+    releases = list_releases(published / "releases")
+    assert [r.name for r in releases] == [f"2026-11-{d}" for d in (28, 29, 30)] + [
+        f"2026-12-0{d}" for d in (1, 2, 3, 4)
+    ]
+    for release in releases:
+        assert verify_release(release) == []
+    assert (published / "releases" / "latest").resolve().name == "2026-12-04"
+
+
+def test_changed_input_rebuilds_the_day(published, monkeypatch):
+    calls: list[date] = []
+    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls))
+    backfill(date(2026, 12, 1), date(2026, 12, 1))
+    (published / "real" / "extract.csv").write_text("a\n1\n2\n")
+    outcomes = backfill(date(2026, 12, 2), date(2026, 12, 2))
+    assert [o.mode for o in outcomes] == ["rebuilt"]
+    assert calls == [date(2026, 12, 1), date(2026, 12, 2)]
+
+
+def test_rebuild_flag_runs_every_day(published, monkeypatch):
+    calls: list[date] = []
+    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls))
+    outcomes = backfill(date(2026, 12, 1), date(2026, 12, 3), rebuild=True)
+    assert [o.mode for o in outcomes] == ["rebuilt"] * 3
+    assert len(calls) == 3
+
+
+def test_failed_day_stops_the_backfill(published, monkeypatch):
+    calls: list[date] = []
+    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls, succeed=False))
+    outcomes = backfill(date(2026, 12, 1), date(2026, 12, 3))
+    assert [(o.day, o.success) for o in outcomes] == [(date(2026, 12, 1), False)]
+    assert list_releases(published / "releases") == []
