@@ -169,3 +169,13 @@ def test_reports_in_both_languages_escape_scraped_text_and_footnote_synthetic(ma
     sheet = load_workbook(output / "critical-occupations.list.id.xlsx").active
     assert sheet.cell(1, 1).value == "kbji_code"
     assert {sheet.cell(r, 1).value for r in (2, 3)} == {MUST_BE_LISTED, SCORED_AT_MINOR_GROUP}
+
+
+def test_report_builds_when_no_mart_is_published(tmp_path):
+    empty = tmp_path / "marts"
+    empty.mkdir()
+    build_critical_occupations_reports(empty, tmp_path / "out", tmp_path / "none.csv", pdf=False)
+    page = (tmp_path / "out" / "critical-occupations.en.html").read_text(encoding="utf-8")
+    for name in ("labour_force_indicators_synthetic", "fct_vacancy_postings", "none.csv"):
+        assert name in page
+    assert "0 occupations listed" in page
