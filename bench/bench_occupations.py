@@ -6,8 +6,8 @@ and to `bench/output/bench_occupations.json`.
 
 The synthetic postings are built from the real fields of the three shipped vacancy files
 (JobStreet 2021, Loker.id 2025, Dealls 2024) and the JobStreet 2024 title list: each synthetic
-posting takes its title from one real posting and its category and description from another real
-posting of the same board. A quarter of the titles get a real place name or a seniority word
+posting takes its title and category from one real posting and its description from another
+real posting of the same board. A quarter of the titles get a real place name or a seniority word
 added ("Staff Gudang (Bekasi)", "Senior ..."), as boards do, so there are more distinct raw
 titles than in the samples while the normalised titles stay real. Ids say `synthetic-`.
 
@@ -103,6 +103,9 @@ def synthesise(n: int, seed: int = 7) -> pl.DataFrame:
         rng.integers(0, jobstreet_members.size, int(no_context.sum()))
     ]
     context = context_source[pl.Series(context_rows)]
+    # The category belongs with the title (boards derive one from the other): keep the pair and
+    # borrow only the description. Titles from the 2024 list have no category, as in the source.
+    category = title_rows["category"]
     decoration = rng.random(n)
     place = np.asarray(PLACES)[rng.integers(0, len(PLACES), n)]
     rank = np.asarray(SENIORITY)[rng.integers(0, len(SENIORITY), n)]
@@ -114,7 +117,7 @@ def synthesise(n: int, seed: int = 7) -> pl.DataFrame:
         {
             "id": [f"synthetic-{i}" for i in range(n)],
             "title": titles,
-            "category": context["category"],
+            "category": category,
             "description": context["description"],
         }
     )
@@ -127,6 +130,7 @@ def run(n: int) -> dict[str, float]:
     postings = synthesise(n)
     figures["synthesise_s"] = time.perf_counter() - started
     figures["distinct_titles"] = postings["title"].n_unique()
+    figures["distinct_title_category_pairs"] = postings.select("title", "category").n_unique()
     figures["distinct_descriptions"] = postings["description"].n_unique()
     log.info("synthesised %d postings in %.1f s", n, figures["synthesise_s"])
 

@@ -93,15 +93,26 @@ class OccupationCoder:
             .cast(pl.String)
             .alias("category"),
         ).with_row_index("row_number", offset=1)
-        frame = frame.with_columns(
-            pl.col("title")
-            .fill_null("")
-            .map_elements(normaliser.normalise, return_dtype=pl.String)
-            .alias("title_normalised"),
-            pl.col("category")
-            .fill_null("")
-            .map_elements(lambda c: context_text(c, normaliser), return_dtype=pl.String)
-            .alias("context_normalised"),
+        frame = frame.with_columns(pl.col("title", "category").fill_null(""))
+        # Normalise each distinct raw value once; a million postings repeat a few thousand.
+        titles = frame.select("title").unique()
+        titles = titles.with_columns(
+            pl.Series(
+                "title_normalised",
+                [normaliser.normalise(t) for t in titles["title"].to_list()],
+                dtype=pl.String,
+            )
+        )
+        categories = frame.select("category").unique()
+        categories = categories.with_columns(
+            pl.Series(
+                "context_normalised",
+                [context_text(c, normaliser) for c in categories["category"].to_list()],
+                dtype=pl.String,
+            )
+        )
+        frame = frame.join(titles, on="title", how="left").join(
+            categories, on="category", how="left"
         )
         distinct = (
             frame.filter(pl.col("title_normalised") != "")
@@ -154,7 +165,7 @@ class OccupationCoder:
             pl.col("row_number").cast(pl.Int64),
             "id",
             pl.lit("title").alias("field"),
-            pl.when(pl.col("title").is_null() | (pl.col("title").str.strip_chars() == ""))
+            pl.when(pl.col("title").str.strip_chars() == "")
             .then(pl.lit("title_missing"))
             .otherwise(pl.lit("title_has_no_job_words"))
             .alias("reason"),

@@ -2,7 +2,7 @@
 
 How a title is coded:
 1. The title (and, as weaker evidence, the advert's category) is normalised and turned into
-   TF-IDF vectors of words, word pairs and character 2-5-grams.
+   TF-IDF vectors of words, word pairs and character 3-5-grams.
 2. For each group of labelled titles (hand-coded adverts and gold adverts, KBJI jabatan, ISCO
    index, ESCO labels) the nearest titles are found; every KBJI unit group they point to is a
    candidate.
@@ -35,6 +35,8 @@ GROUPS = ("ads", "kbji", "isco", "esco")
 """Groups of labelled titles; `ads` holds hand-coded and gold advert titles."""
 NEIGHBOURS_PER_GROUP = 15
 QUERY_BATCH = 1000
+CHAR_NGRAMS = (3, 5)
+"""Character n-gram lengths; 2-grams are shared by almost every title and made search slow."""
 VOTE_POWER = 3
 """Votes among advert neighbours count sim**3, so near-identical titles outvote many loose ones."""
 ROLE_WORD_BOOST = 2.0
@@ -81,13 +83,13 @@ class IndexRows:
 
 
 class TitleVectoriser:
-    """Word (1-2) and character (2-5, within words) TF-IDF, concatenated and L2-normalised."""
+    """Word (1-2) and character (3-5, within words) TF-IDF, concatenated and L2-normalised."""
 
     def __init__(self) -> None:
         self.words = TfidfVectorizer(
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"[a-z0-9]+"
         )
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
         # The reference titles are the same in every cross-validation fit; transform them once.
         self._cached_key: int | None = None
         self._cached_matrix: sp.csr_matrix | None = None
@@ -217,6 +219,7 @@ def _collect(
     query_numbers: list[int] = []
     codes: list[str] = []
     feature_rows: list[list[float]] = []
+    column_of = {} if classes is None else {str(c): i for i, c in enumerate(classes)}
     for q, query_text in enumerate(queries):
         per_code: dict[str, dict[str, float]] = {}
         query_roles = ROLE_WORDS.intersection(query_text.split())
@@ -264,7 +267,6 @@ def _collect(
             top = np.argsort(-row_probs)[:CLASSIFIER_TOP_CANDIDATES]
             for column in top:
                 per_code.setdefault(str(classes[column]), {})
-            column_of = {str(c): i for i, c in enumerate(classes)}
             best_column = int(top[0])
             for code, stats in per_code.items():
                 column = column_of.get(code)
@@ -278,7 +280,6 @@ def _collect(
             row_context = context_probs[q]
             best_context = int(np.argmax(row_context))
             per_code.setdefault(str(classes[best_context]), {})
-            column_of = {str(c): i for i, c in enumerate(classes)}
             for code, stats in per_code.items():
                 column = column_of.get(code)
                 if column is not None:
@@ -379,10 +380,14 @@ class OccupationModel:
         exclude_keys: list[str | None] | None = None,
     ) -> Prediction:
         """Normalised titles (and contexts) -> candidates ordered by ranker probability."""
-        title_hits = self.index.neighbours(titles, exclude_keys)
+        if exclude_keys is None:
+            # Many (title, category) pairs share a title or a category: search each text once.
+            title_hits = self._neighbours_of_distinct(titles)
+        else:
+            title_hits = self.index.neighbours(titles, exclude_keys)
         context_hits = None
         if contexts is not None:
-            context_hits = self.index.neighbours(contexts, None)
+            context_hits = self._neighbours_of_distinct(contexts)
         vectoriser = self.index.vectoriser
         class_probs = self.classifier.probabilities(vectoriser.transform(titles))
         context_probs = None
@@ -415,6 +420,14 @@ class OccupationModel:
             codes[q] = candidates.kbji4[chunk].tolist()
             probabilities[q] = probs.tolist()
         return Prediction(codes, probabilities)
+
+    def _neighbours_of_distinct(self, texts: list[str]) -> Neighbours:
+        distinct, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+        hits = self.index.neighbours([str(t) for t in distinct], None)
+        return Neighbours(
+            {g: a[inverse] for g, a in hits.index.items()},
+            {g: a[inverse] for g, a in hits.similarity.items()},
+        )
 
     def confidence(self, top_probability: np.ndarray) -> np.ndarray:
         """Calibrated probability that the top code is right."""
