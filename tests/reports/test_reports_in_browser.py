@@ -123,7 +123,8 @@ class Browser:
         charts = self.call(
             "Runtime.evaluate",
             {
-                "expression": "document.querySelectorAll('.js-plotly-plot .main-svg').length",
+                "expression": "[...document.querySelectorAll('.js-plotly-plot')]"
+                ".filter(e => e.querySelector('.main-svg')).length",
                 "returnByValue": True,
             },
             session=session,
