@@ -446,6 +446,7 @@ def evaluate(values: pl.DataFrame, config: dict[str, Any]) -> tuple[pl.DataFrame
         if spec is None:
             continue
         weight = 1.0 if config.get("equal_weights") else float(spec["weight"])
+        weight = float((config.get("weights") or {}).get(row["indicator"], weight))
         direction = int(spec["direction"])
         passes_cross = passes_history = None
         if row["is_usable"]:

@@ -6,6 +6,7 @@ SKKNI labels, but board categories are scraped text, so every cell is escaped (r
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -170,11 +171,11 @@ def build_report(
     page.heading(text["overall"])
     overall = results["overall"]
     if overall is not None and overall.height:
-        # Skill URIs key the chart; labels are only hover text.
+        # Plotly reads a subset of HTML in tick labels: labels from adverts are escaped.
         figure = go.Figure(
             go.Bar(
                 x=overall["share_of_postings"].to_list(),
-                y=overall["skill_label"].to_list(),
+                y=[html.escape(label) for label in overall["skill_label"].to_list()],
                 orientation="h",
             )
         )
@@ -231,7 +232,7 @@ def build_report(
             figure = go.Figure(
                 go.Bar(
                     x=moving["change_pp"].to_list(),
-                    y=moving["skill_label"].to_list(),
+                    y=[html.escape(label) for label in moving["skill_label"].to_list()],
                     orientation="h",
                     marker_color=[
                         "#27ae60" if t == "rising" else "#c0392b" for t in moving["trend"]

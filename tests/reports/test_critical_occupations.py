@@ -142,6 +142,22 @@ def test_sensitivity_table_reruns_each_scenario(marts_dir, config):
     # Requiring four reliable indicators makes the three-indicator occupations undetermined.
     assert row["more_indicators_required"] == scoring.STATUS_UNDETERMINED
     assert row["base"] == scoring.STATUS_NOT_LISTED
+    assert table.filter(pl.col("kbji_code") == MUST_BE_LISTED)["wages_weigh_double"].to_list() == [
+        scoring.STATUS_LISTED
+    ]
+
+
+def test_weight_override_changes_the_score(marts_dir, config):
+    values = scoring.compute_indicator_values(scoring.read_marts(marts_dir, None, config), config)
+    # All weight on employment growth: the override must reach every signal row.
+    weights = {name: 0.0 for name in config["indicators"]} | {"employment_growth": 1.0}
+    signals, _ = scoring.evaluate(values, {**config, "weights": weights})
+    used = signals.filter(pl.col("unit_code") == MUST_BE_LISTED, pl.col("is_usable"))
+    assert dict(zip(used["indicator"], used["weight"], strict=True)) == {
+        "employment_growth": 1.0,
+        "relative_wage_growth": 0.0,
+        "hours_growth": 0.0,
+    }
 
 
 def test_reports_in_both_languages_escape_scraped_text_and_footnote_synthetic(marts_dir, tmp_path):
