@@ -21,10 +21,12 @@ def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | N
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.operations.stale_runs import free_slots_of_dead_runs, process_tags
     from orchestration.operations.warehouse_lock import writer_lock
 
     job = defs.resolve_job_def("nightly")
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
+        free_slots_of_dead_runs(instance)
         return job.execute_in_process(
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVEL}}}},
@@ -32,7 +34,7 @@ def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | N
             asset_selection=(
                 [dg.AssetKey.from_user_string(key) for key in selection] if selection else None
             ),
-            tags=tags,
+            tags={**(tags or {}), **process_tags()},
         )
 
 

@@ -100,13 +100,15 @@ def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.operations.stale_runs import free_slots_of_dead_runs, process_tags
 
     job = defs.resolve_job_def(job_name)
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
+        free_slots_of_dead_runs(instance)
         result = job.execute_in_process(
             instance=instance,
             partition_key=day.isoformat(),
-            tags={**tags, RELEASE_DATE_TAG: day.isoformat()},
+            tags={**tags, RELEASE_DATE_TAG: day.isoformat(), **process_tags()},
             raise_on_error=False,
         )
     return result.success, result.run_id

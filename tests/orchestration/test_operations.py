@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -179,3 +180,58 @@ def test_writer_gives_up_with_a_clear_message_after_its_wait(tmp_path):
         holder.wait()
     with writer_lock(warehouse, wait_seconds=5):  # a killed holder leaves no stale lock
         pass
+
+
+POOLED_RUN = textwrap.dedent(
+    """
+    import sys, time
+    import dagster as dg
+    from orchestration.operations.stale_runs import free_slots_of_dead_runs, process_tags
+
+    @dg.asset(pool="warehouse")
+    def writes_the_warehouse():
+        print("in step", flush=True)
+        time.sleep(float(sys.argv[1]))
+
+    job = dg.define_asset_job("pooled", executor_def=dg.in_process_executor)
+    defs = dg.Definitions(assets=[writes_the_warehouse], jobs=[job])
+    with dg.DagsterInstance.get() as instance:
+        freed = free_slots_of_dead_runs(instance)
+        result = defs.resolve_job_def("pooled").execute_in_process(
+            instance=instance, tags=process_tags(), raise_on_error=False
+        )
+        print("freed", len(freed), "success", result.success, flush=True)
+    """
+)
+
+
+def test_killed_run_does_not_hold_the_warehouse_pool_for_ever(tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n"
+    )
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    killed = subprocess.Popen(
+        [sys.executable, "-c", POOLED_RUN, "120"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert killed.stdout.readline().strip() == "in step"
+    finally:
+        killed.kill()  # SIGKILL: the step's pool slot stays claimed in the instance
+        killed.wait()
+    rerun = subprocess.run(
+        [sys.executable, "-c", POOLED_RUN, "0"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "freed 1 success True" in rerun.stdout, rerun.stderr[-3000:]
