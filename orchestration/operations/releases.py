@@ -89,11 +89,20 @@ def _export_table(con: duckdb.DuckDBPyConnection, source: Path, target_dir: Path
             f"to {_quoted(target_dir / source.name)} (format parquet, compression zstd)",
             [str(source)],
         )
-    else:
+        return
+    # One COPY per partition rather than DuckDB's PARTITION_BY, whose parallel writer orders
+    # row groups differently from run to run and so changes the checksums of the same data.
+    values = con.execute(
+        f'select distinct "{partition_column}" from read_parquet(?) order by 1', [str(source)]
+    ).fetchall()
+    for (value,) in values:
+        folder = target_dir / table / f"{partition_column}={value}"
+        folder.mkdir(parents=True)
         con.execute(
-            f"copy (select * from read_parquet(?) order by all) to {_quoted(target_dir / table)} "
-            f'(format parquet, compression zstd, partition_by ("{partition_column}"))',
-            [str(source)],
+            f'copy (select * exclude ("{partition_column}") from read_parquet(?) '
+            f'where "{partition_column}" = ? order by all) '
+            f"to {_quoted(folder / 'data_0.parquet')} (format parquet, compression zstd)",
+            [str(source), value],
         )
 
 
