@@ -5,6 +5,9 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.admin.assets import admin_landing_assets, admin_landing_checks
+from orchestration.crawling.assets import crawl_assets
+from orchestration.crawling.jobs import crawl_daily_job, crawl_daily_schedule
+from orchestration.crawling.resources import crawler_resource
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.landing.assets import landing_assets, landing_checks
 from orchestration.operations.alerts import alert_on_run_failure
@@ -21,6 +24,7 @@ defs = dg.Definitions(
     assets=[
         *landing_assets,
         *admin_landing_assets,
+        *crawl_assets,
         *sakernas_assets,
         with_mart_freshness(warehouse_dbt_assets),
         with_mart_freshness(parquet_marts),
@@ -29,8 +33,12 @@ defs = dg.Definitions(
         *quality_assets,
     ],
     asset_checks=[*landing_checks, *admin_landing_checks, *quality_checks],
-    jobs=[nightly_job],
-    schedules=[nightly_schedule],
+    jobs=[nightly_job, crawl_daily_job],
+    schedules=[nightly_schedule, crawl_daily_schedule],
     sensors=[alert_on_run_failure, new_files_in_landing],
-    resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},
+    resources={
+        "warehouse": warehouse_resource(),
+        "dbt": dbt_resource(),
+        "crawler": crawler_resource(),
+    },
 )

@@ -7,13 +7,15 @@ from datetime import timedelta
 import dagster as dg
 
 from orchestration import settings
+from orchestration.crawling.assets import CRAWL_ASSET_KEYS
 from orchestration.operations.alerts import alert_on_step_failure
 from orchestration.operations.policies import NIGHTLY_RETRY_POLICY
 from orchestration.operations.releases import RELEASE_DATE_TAG
 
 nightly_job = dg.define_asset_job(
     name="nightly",
-    selection=dg.AssetSelection.all(),
+    # The crawls need the network and run in their own job (orchestration/crawling/jobs.py).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(*CRAWL_ASSET_KEYS),
     description="Land every source, build and test the dbt models, publish marts and reports.",
     # One process: DuckDB allows a single writer, and the steps are small.
     executor_def=dg.in_process_executor,

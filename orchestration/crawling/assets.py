@@ -12,22 +12,21 @@ A crawl that cannot start (no contact address, politeness off for a real site) o
 died before reporting fails the step; the latter is still written to `raw.crawl_log`. A crawl
 that finished short lands what it got and fails the `crawl_complete` check (warning).
 
-The assets are not in the `nightly` job (no network there); `crawl_daily` runs them.
+Crawls hold no warehouse lock while they crawl; the landing queues behind the warehouse's writer
+lock like any writer (orchestration/crawling/warehouse.py). The assets are not in the `nightly`
+job (no network there); `crawl_daily` runs them.
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
 import logging
-import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import dagster as dg
-import duckdb
 from dagster_duckdb import DuckDBResource
 
 from ingest.landing import LandingResult
 from ingest.scrapers.runner import CrawlConfigError, CrawlResult
+from ingest.scrapers.runpaths import RunPaths
 from orchestration.crawling.checks import (
     accounting_check,
     check_specs,
@@ -45,6 +44,7 @@ from orchestration.crawling.landing import (
 )
 from orchestration.crawling.resources import CrawlerResource
 from orchestration.crawling.sources import CRAWLED_SOURCES, CrawledSource
+from orchestration.crawling.warehouse import landing_connection
 from orchestration.settings import TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ CRAWL_PARTITIONS_START = "2025-10-01"
 CRAWL_PARTITIONS = dg.DailyPartitionsDefinition(
     start_date=CRAWL_PARTITIONS_START, timezone=TIMEZONE
 )
-LOCK_POLL_SECONDS = 15.0
 
 # Scrapy counters worth a metadata entry of their own (all of them are in `crawl_stats`).
 STAT_ENTRIES = {
@@ -71,33 +70,6 @@ STAT_ENTRIES = {
     "jsonld_blocks_failed": "lmis/jsonld/blocks_failed",
     "encoding_declaration_contradicted": "lmis/encoding/declaration_contradicted",
 }
-
-
-@contextmanager
-def warehouse_connection(
-    warehouse: DuckDBResource, wait_seconds: float
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A warehouse connection, waiting while another process holds DuckDB's file lock.
-
-    Crawls run for hours and are not in the `warehouse` pool (they would hold it the whole
-    night); only their landing needs the file, for seconds, and waits here for the nightly job
-    or another landing to let go.
-    """
-    deadline = time.monotonic() + wait_seconds
-    with ExitStack() as stack:
-        while True:
-            try:
-                connection = stack.enter_context(warehouse.get_connection())
-                break
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower() or time.monotonic() > deadline:
-                    raise
-                log.info(
-                    "the warehouse is held by another process; retrying in %.0fs",
-                    LOCK_POLL_SECONDS,
-                )
-                time.sleep(LOCK_POLL_SECONDS)
-        yield connection
 
 
 def _ratio(achieved: Any, expected: Any) -> float | None:
@@ -176,14 +148,14 @@ def _crawl_asset(source: CrawledSource) -> dg.AssetsDefinition:
         log_rows = crawl_log_rows(result.state_db, source.spider, crawl_date)
         if not result.stats:
             # The crawler died before reporting: log it in the warehouse, land nothing new.
-            with warehouse_connection(warehouse, crawler.landing_wait_seconds) as con:
+            with landing_connection(warehouse, crawler.landing_wait_seconds) as con:
                 record_crawl_log(con, source, crawl_date, log_rows, run_id)
             raise dg.Failure(
                 description=f"{source.spider} crawl for {crawl_date} failed: "
                 + "; ".join(result.incomplete_reasons),
                 metadata={"crawl_log_path": dg.MetadataValue.path(str(result.log_path))},
             )
-        with warehouse_connection(warehouse, crawler.landing_wait_seconds) as con:
+        with landing_connection(warehouse, crawler.landing_wait_seconds) as con:
             ensure_crawl_tables(con, source)
             columns = table_columns(con, source)
         # Read the files without holding the warehouse; a big day takes seconds to parse.
@@ -192,10 +164,10 @@ def _crawl_asset(source: CrawledSource) -> dg.AssetsDefinition:
             crawler.crawl_dir,
             crawl_date,
             result.items_path,
-            result.run_items_path.parent / "quarantine.jsonl",
+            RunPaths(crawler.crawl_dir, source.spider, crawl_date, result.run_id).quarantine,
             columns,
         )
-        with warehouse_connection(warehouse, crawler.landing_wait_seconds) as con:
+        with landing_connection(warehouse, crawler.landing_wait_seconds) as con:
             write_crawl_partition(con, source, crawl_date, landing, log_rows, run_id)
             check_results = [
                 suite_check(con, source, crawl_date),

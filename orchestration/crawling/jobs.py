@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.crawling.assets import CRAWL_PARTITIONS
 from orchestration.crawling.resources import CAREERS_SPIDER, crawler_resource
 from orchestration.crawling.sources import CRAWLED_SOURCES
 
@@ -41,7 +40,6 @@ _configured = crawler_resource()
 crawl_daily_job = dg.define_asset_job(
     name="crawl_daily",
     selection=dg.AssetSelection.assets(*scheduled_crawl_keys(_configured.career_pages)),
-    partitions_def=CRAWL_PARTITIONS,
     description=(
         "Crawl every job board (and configured employer career pages) for one day and land the "
         "postings into raw.crawled_*; coverage in each asset's metadata and in raw.crawl_log."

@@ -13,7 +13,7 @@ definitions load; tests construct the resource directly instead.
 | `LMIS_GLINTS_KEYWORDS` | Glints search terms, comma-separated (default: one search for all) |
 | `LMIS_CRAWL_UNTHROTTLED` | `1`: no politeness delays; refused unless every host is loopback |
 | `LMIS_CRAWL_TIMEOUT_SECONDS` | stop one crawl after this long (default 6 hours) |
-| `LMIS_CRAWL_LANDING_WAIT_SECONDS` | how long landing waits for the warehouse (default 30 min) |
+| `LMIS_CRAWL_LANDING_WAIT_SECONDS` | how long landing waits for the warehouse (default 4 hours) |
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ CAREERS_SPIDER = "careers_jsonld"
 GLINTS_SPIDER = "glints"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_TIMEOUT_SECONDS = 6 * 3600.0
-DEFAULT_LANDING_WAIT_SECONDS = 1800.0
+DEFAULT_LANDING_WAIT_SECONDS = 4 * 3600.0
 
 
 class CrawlerResource(dg.ConfigurableResource):
@@ -63,7 +63,10 @@ class CrawlerResource(dg.ConfigurableResource):
     timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS)
     landing_wait_seconds: float = Field(
         default=DEFAULT_LANDING_WAIT_SECONDS,
-        description="How long landing waits while another process holds the warehouse.",
+        description=(
+            "How long landing waits while another writer (the nightly job) holds the warehouse; "
+            "long, because giving up loses a crawl of hours."
+        ),
     )
 
     @property
@@ -95,7 +98,8 @@ class CrawlerResource(dg.ConfigurableResource):
             if any(host not in LOOPBACK_HOSTS for host in hosts):
                 raise CrawlConfigError(
                     f"{spider}: politeness can only be switched off for loopback fixture sites; "
-                    f"this crawl would reach {', '.join(str(h) for h in hosts)}"
+                    "this crawl would reach "
+                    + ", ".join(host or "the spider's default sites" for host in hosts)
                 )
             overrides = {**UNTHROTTLED, **overrides}
         return overrides

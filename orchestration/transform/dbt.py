@@ -24,6 +24,7 @@ MANIFEST_PATH = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
 # dbt folder -> Dagster group, so a domain's raw, staging and mart assets sit together.
 GROUP_BY_FOLDER = {
     "vacancies": "vacancies",
+    "crawled": "vacancies",
     "sakernas": "labour_force",
     "labour_force": "labour_force",
     "reference": "reference",

@@ -31,6 +31,13 @@ dealls as (
 
 ),
 
+-- The nightly crawls (every board, `source` in each row); the snapshots above are the backfill.
+crawled as (
+
+    select * from {{ ref('stg_crawled__postings') }}
+
+),
+
 sightings as (
 
     select * from jobstreet
@@ -38,6 +45,8 @@ sightings as (
     select * from lokerid
     union all by name
     select * from dealls
+    union all by name
+    select * from crawled
 
 ),
 

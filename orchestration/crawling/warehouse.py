@@ -1,0 +1,80 @@
+"""Opening the warehouse for a crawl's landing: behind the writer lock, for seconds only.
+
+Crawls run for hours, so they take neither the `warehouse` pool nor the warehouse's writer lock
+(`orchestration.operations.warehouse_lock.writer_lock`, which the nightly job, backfills and
+restores hold for their whole run) while they crawl. Only the landing writes, and it queues like
+any other writer: it takes the writer lock, then opens DuckDB, retrying while a process outside
+the lock protocol (an analyst's session) still holds DuckDB's own file lock.
+
+When this process already holds the writer lock (a backfill runs `crawl_daily` in-process under
+it), taking it again would wait for itself: `flock` locks belong to an open file, not a process.
+The lock file names its holder (`PID <pid>`), so a lock held under this process's id is used as
+it is.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from orchestration.operations.warehouse_lock import writer_lock
+
+log = logging.getLogger(__name__)
+
+DUCKDB_LOCK_POLL_SECONDS = 15.0
+
+
+def writer_lock_path(warehouse: Path) -> Path:
+    """The lock file `writer_lock` uses for `warehouse`."""
+    return warehouse.with_name(warehouse.name + ".writer.lock")
+
+
+def held_by_this_process(lock_path: Path) -> bool:
+    """True when the writer lock is taken and its file names this process as the holder."""
+    try:
+        holder = lock_path.read_text().strip()
+    except FileNotFoundError:
+        return False
+    if holder != f"PID {os.getpid()}":
+        return False
+    with lock_path.open("a+") as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True  # taken, and the file says by us
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return False  # free: the name is left from an earlier lock of this process
+
+
+@contextmanager
+def landing_connection(
+    warehouse: DuckDBResource, wait_seconds: float
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse connection for one landing, queued behind every other writer."""
+    path = Path(warehouse.database).resolve()
+    deadline = time.monotonic() + wait_seconds
+    with ExitStack() as stack:
+        if not held_by_this_process(writer_lock_path(path)):
+            stack.enter_context(writer_lock(path, wait_seconds=wait_seconds))
+        while True:
+            try:
+                connection = stack.enter_context(warehouse.get_connection())
+                break
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                    raise
+                log.info(
+                    "DuckDB's file lock on %s is held outside the writer lock; retrying in %.0fs",
+                    path,
+                    DUCKDB_LOCK_POLL_SECONDS,
+                )
+                time.sleep(DUCKDB_LOCK_POLL_SECONDS)
+        yield connection
