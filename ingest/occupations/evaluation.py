@@ -213,7 +213,7 @@ def markdown(summaries: dict[str, dict[str, object]]) -> str:
             "",
             f"Brier score: {summary['brier']:.3f}",
             "",
-            "Fixed thresholds (pooled): | threshold | auto-coded | error among auto-coded |",
+            "Fixed thresholds (pooled):",
             "",
             "| threshold | auto-coded | error |",
             "|---|---|---|",
