@@ -32,6 +32,7 @@ from orchestration.crawling.checks import (
     check_specs,
     completeness_check,
     suite_check,
+    suite_frame,
     volume_check,
 )
 from orchestration.crawling.landing import (
@@ -169,12 +170,16 @@ def _crawl_asset(source: CrawledSource) -> dg.AssetsDefinition:
         )
         with landing_connection(warehouse, crawler.landing_wait_seconds) as con:
             write_crawl_partition(con, source, crawl_date, landing, log_rows, run_id)
-            check_results = [
-                suite_check(con, source, crawl_date),
-                accounting_check(con, source, crawl_date, run_id),
-                volume_check(con, source, crawl_date),
-                completeness_check(result),
-            ]
+            partition_rows = suite_frame(con, source, crawl_date)
+            accounting = accounting_check(con, source, crawl_date, run_id)
+            volume = volume_check(con, source, crawl_date)
+        # Great Expectations runs after the warehouse is released to the next writer.
+        check_results = [
+            suite_check(partition_rows, source),
+            accounting,
+            volume,
+            completeness_check(result),
+        ]
         if not result.is_complete:
             context.log.warning(
                 "%s crawl for %s is INCOMPLETE (%s); %d postings landed",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dagster as dg
 import duckdb
+import pandas as pd
 
 from ingest.scrapers.runner import CrawlResult
 from orchestration.crawling.landing import partition_prefix, table_identifier
@@ -75,15 +76,19 @@ def check_specs(source: CrawledSource, key: dg.AssetKey) -> list[dg.AssetCheckSp
     ]
 
 
-def suite_check(
+def suite_frame(
     con: duckdb.DuckDBPyConnection, source: CrawledSource, crawl_date: str
-) -> dg.AssetCheckResult:
+) -> pd.DataFrame:
+    """The partition's rows the suite validates (read while holding the warehouse, briefly)."""
     # `raw` (the source's whole record) is left out: the suite does not read it and it is the
     # bulk of the partition's memory.
-    frame = con.execute(
+    return con.execute(
         f"select * exclude (raw) from raw.{table_identifier(source)} where crawl_date = ?",
         [crawl_date],
     ).df()
+
+
+def suite_check(frame: pd.DataFrame, source: CrawledSource) -> dg.AssetCheckResult:
     try:
         outcome = validate_dataframe(frame, load_suite_definition(suite_name(source)))
     except Exception as exc:  # the engine failed: say so, never pass or fail the data
