@@ -465,6 +465,70 @@ def test_crawled_postings_reach_fct_vacancy_postings(crawl_runs: CrawlRuns) -> N
     _assert_crawls_folded_with_the_backfill(crawl_runs, found)
 
 
+@pytest.mark.slow
+def test_lmis_backfill_runs_crawl_daily_configured_from_the_environment(tmp_path: Path) -> None:
+    # As an operator runs it: `lmis backfill --job crawl_daily` in a subprocess, every setting
+    # from the environment. The backfill holds the writer lock in its own process, so this also
+    # shows that the landings do not wait for their own run.
+    searches = glints_searches()
+    sites = {
+        "jobstreet": jobstreet_site(jobstreet_rows(JOBSTREET_SNAPSHOT)[:60]),
+        "glints": glints_site(searches),
+        "karirhub": karirhub_site(karirhub_listing_hits(), karirhub_details()),
+        "lokerid": lokerid_site(lokerid_rows()[:30]),
+        "dealls": dealls_site(dealls_rows()[:30]),
+    }
+    servers = {name: FixtureServer(site).start() for name, site in sites.items()}
+    environment = {
+        **os.environ,
+        "LMIS_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+        "LMIS_MARTS_DIR": str(tmp_path / "marts"),
+        "LMIS_REPORTS_DIR": str(tmp_path / "reports"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+        "LMIS_CRAWL_DIR": str(tmp_path / "crawls"),
+        "LMIS_CRAWL_CONTACT": TEST_CONTACT,
+        "LMIS_CRAWL_ALLOWED_HOSTS": "127.0.0.1",
+        "LMIS_CRAWL_UNTHROTTLED": "1",
+        "LMIS_GLINTS_KEYWORDS": ",".join(searches),
+        **{f"LMIS_CRAWL_BASE_URL_{name.upper()}": s.base_url for name, s in servers.items()},
+    }
+    environment.pop("LMIS_CAREER_PAGES", None)  # none: careers_jsonld is not in the job
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", "backfill", "--job", "crawl_daily"]
+            + ["--from", DAY, "--to", DAY],
+            cwd=REPO_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        for server in servers.values():
+            server.stop()
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        log = con.execute(
+            "select spider, is_complete, achieved_postings from raw.crawl_log order by spider"
+        ).fetchall()
+    assert log == [
+        ("dealls", True, 30),
+        ("glints", True, 158),
+        ("jobstreet", True, 60),
+        ("karirhub", True, len(karirhub_details())),
+        ("lokerid", True, 30),
+    ]
+    assert sorted(p.name for p in (tmp_path / "crawls").iterdir()) == [
+        "crawl_state.sqlite",
+        "dealls",
+        "glints",
+        "jobstreet",
+        "karirhub",
+        "lokerid",
+    ]
+
+
 def test_politeness_cannot_be_switched_off_for_a_real_site(tmp_path: Path) -> None:
     crawler = CrawlerResource(
         out_dir=str(tmp_path), base_urls={"lokerid": "https://www.loker.id"}, throttled=False
