@@ -1,0 +1,166 @@
+"""Idempotent nights on the fixture data: a 7-day backfill, then a run killed half-way and re-run.
+
+Slow (two whole-job runs and a half, several minutes each on a shared 2-core machine):
+`.venv/bin/pytest -m slow tests/orchestration/test_idempotency.py --basetemp=/tmp/idem` keeps
+the logs (`backfill.log`, `killed.log`, `rerun.log`) with the per-day wall times.
+
+1. `lmis backfill` over 7 days on a fresh warehouse: the first day rebuilds, the six others are
+   released from the publication (same inputs and code); every release matches its manifest and
+   all seven hold byte-identical files.
+2. `lmis backfill --rebuild` of one more day, killed after the dbt build started; then the same
+   command again: it succeeds (freeing the killed run's pool slot), and its release has every
+   table's rows and, but for `NOT_YET_BIT_IDENTICAL`, every file's SHA-256 equal to the clean
+   run's, so neither the re-run nor the kill duplicated or lost rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from whole_job_run import DATA, REPO, RUN_TIMEOUT_SECONDS, build_fixture_data  # noqa: E402
+
+from orchestration.operations.releases import verify_release  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+BACKFILL_DAYS = [f"2026-11-{d}" for d in (28, 29, 30)] + [f"2026-12-0{d}" for d in range(1, 5)]
+KILLED_DAY = "2026-12-05"
+NOT_YET_BIT_IDENTICAL = {
+    "fct_vacancies",
+    "labour_force_indicators",
+    "labour_force_indicators_synthetic",
+}
+"""Marts whose rows match between two rebuilds but whose bytes do not (compared by rows only).
+
+TODO(10): fct_vacancies picks a posting's title, company and KBJI code among tied duplicates
+without a full tie-break (2 of 889 rows differed), and the Sakernas estimates differ in the last
+bits of their floating-point sums; they leave this set when those are ordered deterministically.
+Releases cut from one publication are byte-identical for every mart (first test).
+"""
+KILL_AFTER_LOG_LINE = "START sql"
+"""The run is killed once dbt has started writing models: landing done, marts half-built."""
+
+
+def _env(root: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "LMIS_DATA_DIR": str(root / "data"),
+        "LMIS_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "LMIS_MARTS_DIR": str(root / "marts"),
+        "LMIS_REPORTS_DIR": str(root / "reports"),
+        "LMIS_RELEASES_DIR": str(root / "releases"),
+        "LMIS_ALERT_DIR": str(root / "alerts"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
+    for name in ("LMIS_ENV", "LMIS_PSEUDONYM_KEY", "LMIS_ALERT_COMMAND", "LMIS_RELEASE_RETENTION"):
+        env.pop(name, None)
+    return env
+
+
+def _lmis(root: Path, *args: str, log_name: str) -> subprocess.CompletedProcess:
+    completed = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=REPO,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS * 8,
+        check=False,
+    )
+    (root / log_name).write_text(completed.stderr)
+    return completed
+
+
+def _files(release: Path) -> dict[str, tuple[int, str]]:
+    manifest = json.loads((release / "manifest.json").read_text())
+    return {entry["path"]: (entry["rows"], entry["sha256"]) for entry in manifest["files"]}
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("idempotency")
+    data = root / "data"
+    build_fixture_data(data)
+    # The synthetic Sakernas rounds feed their own mart; the nightly job needs them.
+    if (DATA / "synthetic" / "sakernas").exists() and not (
+        data / "synthetic" / "sakernas"
+    ).exists():
+        shutil.copytree(DATA / "synthetic" / "sakernas", data / "synthetic" / "sakernas")
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean_backfill(root: Path) -> subprocess.CompletedProcess:
+    return _lmis(
+        root,
+        "backfill",
+        "--from",
+        BACKFILL_DAYS[0],
+        "--to",
+        BACKFILL_DAYS[-1],
+        log_name="backfill.log",
+    )
+
+
+def test_seven_day_backfill_releases_every_day_identically(root, clean_backfill):
+    assert clean_backfill.returncode == 0, clean_backfill.stderr[-5000:]
+    releases = sorted(p.name for p in (root / "releases").iterdir() if p.name[0].isdigit())
+    assert releases == BACKFILL_DAYS
+    assert os.readlink(root / "releases" / "latest") == BACKFILL_DAYS[-1]
+    first = _files(root / "releases" / BACKFILL_DAYS[0])
+    assert first
+    for day in BACKFILL_DAYS:
+        assert verify_release(root / "releases" / day) == [], day
+        assert _files(root / "releases" / day) == first, day
+    log = clean_backfill.stderr
+    assert log.count(": rebuilt in ") == 1 and log.count(": released in ") == 6
+
+
+def test_run_killed_half_way_then_rerun_gives_the_clean_marts(root, clean_backfill):
+    assert clean_backfill.returncode == 0
+    args = ["backfill", "--from", KILLED_DAY, "--to", KILLED_DAY, "--rebuild"]
+    with open(root / "killed.log", "w") as log:
+        killed = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.cli", *args],
+            cwd=REPO,
+            env=_env(root),
+            # dbt's model lines go to stdout, the run's own log to stderr: watch both.
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+        while KILL_AFTER_LOG_LINE not in (root / "killed.log").read_text():
+            assert killed.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        os.killpg(killed.pid, signal.SIGKILL)
+        killed.wait()
+    assert not (root / "releases" / KILLED_DAY).exists()
+
+    rerun = _lmis(root, *args, log_name="rerun.log")
+    assert rerun.returncode == 0, rerun.stderr[-5000:]
+    assert ": rebuilt in " in rerun.stderr
+    assert verify_release(root / "releases" / KILLED_DAY) == []
+    rerun_files = _files(root / "releases" / KILLED_DAY)
+    clean_files = _files(root / "releases" / BACKFILL_DAYS[0])
+    assert rerun_files.keys() == clean_files.keys()
+    for path, (rows, sha256) in clean_files.items():
+        assert rerun_files[path][0] == rows, path
+        if path.split("/")[0].removesuffix(".parquet") not in NOT_YET_BIT_IDENTICAL:
+            assert rerun_files[path][1] == sha256, path
+    leftovers = [p.name for p in (root / "releases").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
