@@ -47,7 +47,7 @@ TEXT = {
         "sex": {"1": "Laki-laki", "2": "Perempuan"},
         "source_note": (
             "Sumber: Sakernas BPS (data mikro publik), papan lowongan JobStreet, Loker.id, "
-            "Dealls. SE/RSE belum dihitung."
+            "Dealls. SE = galat baku; RSE = galat baku relatif (%), aturan keandalan BPS."
         ),
         "persons": "Orang",
         "no_data": "Tidak ada data.",
@@ -81,7 +81,7 @@ TEXT = {
         "sex": {"1": "Male", "2": "Female"},
         "source_note": (
             "Sources: BPS Sakernas (public-use microdata); JobStreet, Loker.id and Dealls job "
-            "boards. SE/RSE not yet computed."
+            "boards. SE = standard error; RSE = relative standard error (%), BPS reliability rule."
         ),
         "persons": "Persons",
         "no_data": "No data.",
@@ -109,6 +109,12 @@ def _format_value(indicator: str, value: float) -> str:
     if indicator in ("tpt", "tpak"):
         return f"{value:.2f}"
     return f"{value:,.0f}"
+
+
+def _format_se(se: float | None, rse: float | None) -> str:
+    if se is None:
+        return ""
+    return f"{se:,.2f}" + (f" ({rse:.1f})" if rse is not None else "")
 
 
 def build_overview_html(marts_dir: Path, language: str) -> str:
@@ -140,13 +146,17 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         f"<td>{html.escape(province_names.get(r['area_code'], r['area_code']))}"
         f" ({html.escape(r['area_code'])})</td>"
         f"<td>{html.escape(text[r['indicator']])}</td>"
-        f"<td class='num'>{_format_value(r['indicator'], r['value'])}</td></tr>"
+        f"<td class='num'>{_format_value(r['indicator'], r['value'])}</td>"
+        f"<td class='num'>{_format_se(r.get('se'), r.get('rse'))}</td>"
+        f"<td>{html.escape(str(r.get('reliability') or ''))}</td></tr>"
         for r in headline.iter_rows(named=True)
+        if r["value"] is not None
     )
     sections.append(
         f"<h2>{text['headline']}</h2><table><thead><tr><th>{text['period']}</th>"
-        f"<th>{text['area']}</th><th>{text['indicator']}</th><th>{text['value']}</th></tr>"
-        f"</thead><tbody>{rows or '<tr><td colspan=4>' + text['no_data'] + '</td></tr>'}"
+        f"<th>{text['area']}</th><th>{text['indicator']}</th><th>{text['value']}</th>"
+        "<th>SE (RSE %)</th><th>BPS</th></tr>"
+        f"</thead><tbody>{rows or '<tr><td colspan=6>' + text['no_data'] + '</td></tr>'}"
         "</tbody></table>"
     )
 

@@ -21,7 +21,11 @@ final as (
         value,
         se,
         rse,
-        reliability,
+        -- A zero SE of a non-zero estimate (medians of answers bunched at round amounts) says
+        -- nothing about precision: not assessable, rather than "reliable".
+        case
+            when se = 0 and value <> 0 then 'not_assessable' else reliability
+        end as reliability,
         sample_persons,
         breakdown_variable,
         unit,

@@ -40,8 +40,13 @@ final as (
         first_posting.regency_kemendagri_code,
         first_posting.location_status,
         first_posting.salary_status,
-        first_posting.salary_monthly_min_idr,
-        first_posting.salary_monthly_max_idr,
+        -- Amounts outside a sane monthly band ("IDR 6 - 9") are not published as pay here.
+        case
+            when first_posting.salary_is_plausible then first_posting.salary_monthly_min_idr
+        end as salary_monthly_min_idr,
+        case
+            when first_posting.salary_is_plausible then first_posting.salary_monthly_max_idr
+        end as salary_monthly_max_idr,
         first_posting.education_level,
         first_posting.employment_type,
         first_posting.kbji2014_code,

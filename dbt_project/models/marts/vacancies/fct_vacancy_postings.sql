@@ -59,8 +59,9 @@ final as (
         n.salary_period,
         n.salary_min,
         n.salary_max,
-        n.salary_monthly_min as salary_monthly_min_idr,
-        n.salary_monthly_max as salary_monthly_max_idr,
+        -- Rupiah columns hold rupiah only: pay in another currency keeps its own columns above.
+        case when n.salary_currency = 'IDR' then n.salary_monthly_min end as salary_monthly_min_idr,
+        case when n.salary_currency = 'IDR' then n.salary_monthly_max end as salary_monthly_max_idr,
         n.salary_is_plausible,
         n.salary_flags,
         p.posted_at,
