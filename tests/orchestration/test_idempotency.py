@@ -10,7 +10,7 @@ the logs (`backfill.log`, `killed.log`, `rerun.log`) with the per-day wall times
 2. `lmis backfill --rebuild` of one more day, killed after the dbt build started; then the same
    command again: it succeeds (freeing the killed run's pool slot), and its release has the same
    files with the same rows as the clean run's, so neither the re-run nor the kill duplicated or
-   lost rows (bytes: see the TODO below).
+   lost rows (bytes: see TODO(10) below).
 """
 
 from __future__ import annotations

@@ -13,27 +13,7 @@ estimates as (
 final as (
 
     select
-        period,
-        area_level,
-        area_code,
-        breakdown,
-        indicator,
-        value,
-        se,
-        rse,
-        -- A zero SE of a non-zero estimate (medians of answers bunched at round amounts) says
-        -- nothing about precision: not assessable, rather than "reliable".
-        case
-            when se = 0 and value <> 0 then 'not_assessable' else reliability
-        end as reliability,
-        sample_persons,
-        breakdown_variable,
-        unit,
-        sample_psus,
-        se_method,
-        is_suppressed,
-        suppression_reason,
-        is_synthetic
+        {{ labour_force_indicator_columns() }}
     from estimates
     where is_synthetic
 
