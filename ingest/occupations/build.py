@@ -216,7 +216,7 @@ def _input_fingerprint() -> str:
     digest = hashlib.sha256()
     paths: list[Path] = [
         references.TITLE_SETS_PATH,
-        references.HAND_LABELS_PATH,
+        *references.hand_label_paths(),
         references.GOLD_PATH,
         references.KBJI_DIR / "kbji2014_structure.csv",
         references.ISCO_DIR / "isco08_structure.csv",

@@ -8,7 +8,7 @@ the coder keeps them apart and learns how far to trust each:
   ISCO-08 unit-group titles and their "included occupations" examples (English);
 - `esco`: ESCO v1.2 occupation preferred and alternative labels, mapped through ESCO's ISCO group;
 - `labelled_ads`: advert titles from sources outside the evaluation files, coded by hand
-  (`data/labels/occupation_titles_other_sources.csv`, see its README);
+  (every `data/labels/occupation_titles_*.csv`, see the README there);
 - `gold`: the development gold set (`data/goldset/dev.csv`), only the rows a caller allows.
 """
 
@@ -29,7 +29,10 @@ ISCO_DIR = DATA_DIR / "reference" / "isco08"
 TITLE_SETS_PATH = (
     DATA_DIR / "reference" / "occupation_title_sets" / "occupation_titles_labelled.csv.gz"
 )
-HAND_LABELS_PATH = DATA_DIR / "labels" / "occupation_titles_other_sources.csv"
+HAND_LABELS_DIR = DATA_DIR / "labels"
+HAND_LABELS_GLOB = "occupation_titles_*.csv"
+HAND_LABELS_PATH = HAND_LABELS_DIR / "occupation_titles_other_sources.csv"
+"""The first hand-coded file; later batches sit beside it and are read by the same glob."""
 GOLD_PATH = DATA_DIR / "goldset" / "dev.csv"
 
 # ISCO-08 unit groups with no identical KBJI code (see kbji2014/PROVENANCE.md): armed forces are
@@ -42,6 +45,8 @@ ISCO_TO_KBJI_EXCEPTIONS = {
     "5412": "0215",
 }
 TRAINING_COLUMNS = ["title", "kbji4", "source"]
+EVALUATION_SOURCES = ("jobstreet-2021", "lokerid-2025", "dealls-2024")
+"""Files the gold set and the hidden test set are drawn from: never used as hand labels."""
 
 
 def kbji_unit_groups() -> pl.DataFrame:
@@ -124,16 +129,60 @@ def reference_titles() -> pl.DataFrame:
     return table
 
 
-def hand_labelled_titles(path: Path = HAND_LABELS_PATH) -> pl.DataFrame:
-    """Advert titles from non-evaluation sources coded by hand (empty frame if absent)."""
-    if not path.exists():
-        log.warning("no hand-labelled titles at %s", path)
+def hand_label_paths(directory: Path = HAND_LABELS_DIR) -> list[Path]:
+    """Every hand-coded advert title file, in a stable order."""
+    return sorted(directory.glob(HAND_LABELS_GLOB))
+
+
+def _read_hand_file(path: Path, valid_codes: set[str]) -> pl.DataFrame:
+    # A file may be in the middle of being written by a labeller: keep the rows that parse and
+    # carry a valid code, and skip a file that does not parse at all rather than fail the build.
+    try:
+        table = pl.read_csv(
+            path, infer_schema=False, comment_prefix="#", truncate_ragged_lines=True
+        )
+    except (pl.exceptions.PolarsError, OSError) as error:
+        log.warning("skipping unreadable hand-label file %s: %s", path.name, error)
         return pl.DataFrame(schema=dict.fromkeys(TRAINING_COLUMNS, pl.String))
-    table = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    if not {"title", "kbji4"}.issubset(table.columns):
+        log.warning("skipping %s: no title/kbji4 columns", path.name)
+        return pl.DataFrame(schema=dict.fromkeys(TRAINING_COLUMNS, pl.String))
     table = table.select(
-        pl.col("title"), pl.col("kbji4").str.zfill(4), pl.lit("labelled_ads").alias("source")
+        pl.col("title").str.strip_chars(),
+        pl.col("kbji4").str.strip_chars().str.zfill(4),
+        (pl.col("source") if "source" in table.columns else pl.lit(path.stem)).alias("origin"),
+    ).filter(pl.col("title").is_not_null() & (pl.col("title") != ""))
+    from_evaluation = table.filter(pl.col("origin").is_in(list(EVALUATION_SOURCES)))
+    if from_evaluation.height:
+        log.warning(
+            "%s: %d rows from evaluation files ignored", path.name, from_evaluation.height
+        )
+        table = table.filter(~pl.col("origin").is_in(list(EVALUATION_SOURCES)))
+    valid = table.filter(pl.col("kbji4").is_in(list(valid_codes)))
+    if valid.height < table.height:
+        log.warning(
+            "%s: %d rows without a valid KBJI unit group ignored",
+            path.name,
+            table.height - valid.height,
+        )
+    return valid.select(
+        "title", "kbji4", pl.lit("labelled_ads").alias("source"), "origin"
     )
-    log.info("hand-labelled advert titles: %d rows", table.height)
+
+
+def hand_labelled_titles(paths: list[Path] | None = None) -> pl.DataFrame:
+    """Advert titles from non-evaluation sources coded by hand, from every
+    `occupation_titles_*.csv` (columns title, kbji4, source; `origin` keeps the file's `source`).
+    A title coded the same way in two files is kept once; a title coded differently is kept
+    with each code, which the index then treats as an ambiguous title."""
+    paths = hand_label_paths() if paths is None else paths
+    valid_codes = set(kbji_unit_groups()["kbji4"].to_list())
+    parts = [_read_hand_file(path, valid_codes) for path in paths if path.exists()]
+    if not parts:
+        log.warning("no hand-labelled titles in %s", HAND_LABELS_DIR)
+        return pl.DataFrame(schema=dict.fromkeys([*TRAINING_COLUMNS, "origin"], pl.String))
+    table = pl.concat(parts).unique(subset=["title", "kbji4"], keep="first", maintain_order=True)
+    log.info("hand-labelled advert titles: %d rows from %d files", table.height, len(parts))
     return table
 
 

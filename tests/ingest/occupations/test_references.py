@@ -37,12 +37,39 @@ def test_reference_titles_cover_every_kbji_unit_group():
 
 
 def test_hand_labelled_titles_use_valid_codes_and_no_evaluation_source():
-    hand = pl.read_csv(references.HAND_LABELS_PATH, infer_schema=False)
     units = set(references.kbji_unit_groups()["kbji4"].to_list())
-    assert hand.height >= 1500
-    assert hand["kbji4"].is_in(list(units)).all()
-    # The evaluation adverts come from these three files; none may be hand-labelled for training.
-    assert not hand["source"].is_in(["jobstreet-2021", "lokerid-2025", "dealls-2024"]).any()
+    paths = references.hand_label_paths()
+    assert references.HAND_LABELS_PATH in paths
+    for path in paths:
+        hand = pl.read_csv(path, infer_schema=False)
+        assert {"title", "kbji4", "source"}.issubset(hand.columns), path.name
+        assert hand["kbji4"].str.zfill(4).is_in(list(units)).all(), path.name
+        # The evaluation adverts come from these files; none may be hand-labelled for training.
+        assert not hand["source"].is_in(list(references.EVALUATION_SOURCES)).any(), path.name
+    assert references.hand_labelled_titles().height >= 1500
+
+
+def test_hand_label_files_are_read_together_and_defensively(tmp_path):
+    (tmp_path / "occupation_titles_a.csv").write_text(
+        "title,kbji4,source,adverts_with_this_normalised_title\n"
+        "Staff Gudang,4321,maganghub-2025,3\n"
+        "Kasir,5230,dealls-2024,1\n"
+        "Driver,8322,karirhub-2025,2\n",
+        encoding="utf-8",
+    )
+    # A file caught in the middle of a write: a short last line, an impossible code.
+    (tmp_path / "occupation_titles_b.csv").write_text(
+        "title,kbji4,source,adverts_with_this_normalised_title\n"
+        "Staff Gudang,4321,jobstreet-2025,1\n"
+        "Barista,9999,jobstreet-2025,1\n"
+        "Koki,5120\n",
+        encoding="utf-8",
+    )
+    table = references.hand_labelled_titles(references.hand_label_paths(tmp_path))
+    rows = sorted(zip(table["title"].to_list(), table["kbji4"].to_list(), strict=True))
+    # The same title with the same code is kept once; an evaluation-file row is dropped.
+    assert rows == [("Driver", "8322"), ("Koki", "5120"), ("Staff Gudang", "4321")]
+    assert set(table["source"].to_list()) == {"labelled_ads"}
 
 
 def test_title_lexicon_rows_are_well_formed():
