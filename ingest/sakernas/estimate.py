@@ -115,9 +115,9 @@ def _round_facts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         select
             period,
             count(distinct province_code) as provinces,
-            any_value(occupation_scheme) filter (where occupation_scheme is not null) as scheme,
+            min(occupation_scheme) as scheme,
             coalesce(max(occupation_digits), 0) as digits,
-            any_value(se_method) as se_method,
+            min(se_method) as se_method,
             bool_or(is_synthetic) as is_synthetic
         from sakernas_persons_input
         group by period

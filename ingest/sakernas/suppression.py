@@ -246,7 +246,13 @@ def apply_reliability_and_suppression(
     estimates: pl.DataFrame, *, min_sample_persons: int = 10, publish: bool = True
 ) -> pl.DataFrame:
     """Add `rse`, `reliability`, `is_suppressed`, `suppression_reason`; null suppressed values."""
-    frame = _with_reliability(estimates).with_row_index("row_id")
+    # Row ids follow the key, not the order the estimates arrived in: the complementary pass
+    # breaks ties between equal values by row id, so the same estimates suppress the same cells.
+    frame = (
+        _with_reliability(estimates)
+        .sort("period", "area_level", "area_code", "breakdown", "indicator")
+        .with_row_index("row_id")
+    )
     primary = (
         pl.when(pl.col("sample_persons") < min_sample_persons)
         .then(pl.lit("too_few_sample_persons"))

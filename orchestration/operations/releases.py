@@ -78,16 +78,30 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def write_sorted_parquet(
+    con: duckdb.DuckDBPyConnection,
+    select: str,
+    target: Path,
+    parameters: list[Any] | None = None,
+) -> None:
+    """Write the rows of `select` to `target` (zstd parquet), sorted on every column.
+
+    DuckDB hands out a table's rows in an order that depends on its threads, and a parquet file's
+    bytes follow the row order; sorted, the file (and its SHA-256) is a function of the rows
+    alone. The publication and the releases both write through here.
+    """
+    con.execute(
+        f"copy ({select} order by all) to {_quoted(target)} (format parquet, compression zstd)",
+        parameters or [],
+    )
+
+
 def _export_table(con: duckdb.DuckDBPyConnection, source: Path, target_dir: Path) -> None:
     table = source.stem
     partition_column = HIVE_PARTITIONED_TABLES.get(table)
-    # Sorting makes the bytes of a release a function of the data alone, so two releases of
-    # the same marts have the same checksums.
     if partition_column is None:
-        con.execute(
-            "copy (select * from read_parquet(?) order by all) "
-            f"to {_quoted(target_dir / source.name)} (format parquet, compression zstd)",
-            [str(source)],
+        write_sorted_parquet(
+            con, "select * from read_parquet(?)", target_dir / source.name, [str(source)]
         )
         return
     # One COPY per partition rather than DuckDB's PARTITION_BY, whose parallel writer orders
@@ -98,10 +112,11 @@ def _export_table(con: duckdb.DuckDBPyConnection, source: Path, target_dir: Path
     for (value,) in values:
         folder = target_dir / table / f"{partition_column}={value}"
         folder.mkdir(parents=True)
-        con.execute(
-            f'copy (select * exclude ("{partition_column}") from read_parquet(?) '
-            f'where "{partition_column}" = ? order by all) '
-            f"to {_quoted(folder / 'data_0.parquet')} (format parquet, compression zstd)",
+        write_sorted_parquet(
+            con,
+            f'select * exclude ("{partition_column}") from read_parquet(?) '
+            f'where "{partition_column}" = ?',
+            folder / "data_0.parquet",
             [str(source), value],
         )
 

@@ -1,6 +1,8 @@
 -- One row per period x area x breakdown cell: weighted estimates and their Taylor-linearised
 -- variances. Reads `sakernas_psu_cells` (psu_cells.sql: PSU sums per stratum x regency x cell)
 -- for one period.
+-- Floating-point sums are `sakernas_sum` (sql/macros.sql): a fixed order of addition, so the
+-- same inputs give the same bits on any number of threads.
 -- Parameters: $period; $with_national, $with_province, $with_regency (booleans, which area
 -- levels the round is representative for); $regency_dims (breakdown dimensions published at
 -- regency level).
@@ -46,20 +48,20 @@ by_stratum as (
         sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
         sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
         sum(n_hours) as n_hours,
-        sum(pop) as pop, sum(pop_2) as pop_2,
-        sum(lf) as lf, sum(lf_2) as lf_2,
-        sum(emp) as emp, sum(emp_2) as emp_2,
-        sum(unemp) as unemp, sum(unemp_2) as unemp_2,
-        sum(under) as under, sum(under_2) as under_2,
-        sum(unemp_lf) as unemp_lf,
-        sum(lf_pop) as lf_pop,
-        sum(under_emp) as under_emp,
-        sum(earn_w) as earn_w, sum(earn_w_2) as earn_w_2,
-        sum(earn_s) as earn_s, sum(earn_s_2) as earn_s_2,
-        sum(earn_sw) as earn_sw, sum(earn_ss) as earn_ss,
-        sum(hours_w) as hours_w, sum(hours_w_2) as hours_w_2,
-        sum(hours_s) as hours_s, sum(hours_s_2) as hours_s_2,
-        sum(hours_sw) as hours_sw
+        sakernas_sum(pop) as pop, sakernas_sum(pop_2) as pop_2,
+        sakernas_sum(lf) as lf, sakernas_sum(lf_2) as lf_2,
+        sakernas_sum(emp) as emp, sakernas_sum(emp_2) as emp_2,
+        sakernas_sum(unemp) as unemp, sakernas_sum(unemp_2) as unemp_2,
+        sakernas_sum(under) as under, sakernas_sum(under_2) as under_2,
+        sakernas_sum(unemp_lf) as unemp_lf,
+        sakernas_sum(lf_pop) as lf_pop,
+        sakernas_sum(under_emp) as under_emp,
+        sakernas_sum(earn_w) as earn_w, sakernas_sum(earn_w_2) as earn_w_2,
+        sakernas_sum(earn_s) as earn_s, sakernas_sum(earn_s_2) as earn_s_2,
+        sakernas_sum(earn_sw) as earn_sw, sakernas_sum(earn_ss) as earn_ss,
+        sakernas_sum(hours_w) as hours_w, sakernas_sum(hours_w_2) as hours_w_2,
+        sakernas_sum(hours_s) as hours_s, sakernas_sum(hours_s_2) as hours_s_2,
+        sakernas_sum(hours_sw) as hours_sw
     from by_area as a
     inner join design as d on a.stratum_id = d.stratum_id
     group by a.period, a.area_level, a.area_code, a.dim, a.value, a.stratum_id
@@ -70,15 +72,15 @@ with_cell_totals as (
 
     select
         *,
-        sum(pop) over cell as cell_pop,
-        sum(lf) over cell as cell_lf,
-        sum(emp) over cell as cell_emp,
-        sum(unemp) over cell as cell_unemp,
-        sum(under) over cell as cell_under,
-        sum(earn_w) over cell as cell_earn_w,
-        sum(earn_s) over cell as cell_earn_s,
-        sum(hours_w) over cell as cell_hours_w,
-        sum(hours_s) over cell as cell_hours_s
+        sakernas_sum(pop) over cell as cell_pop,
+        sakernas_sum(lf) over cell as cell_lf,
+        sakernas_sum(emp) over cell as cell_emp,
+        sakernas_sum(unemp) over cell as cell_unemp,
+        sakernas_sum(under) over cell as cell_under,
+        sakernas_sum(earn_w) over cell as cell_earn_w,
+        sakernas_sum(earn_s) over cell as cell_earn_s,
+        sakernas_sum(hours_w) over cell as cell_hours_w,
+        sakernas_sum(hours_s) over cell as cell_hours_s
     from by_stratum
     window cell as (partition by period, area_level, area_code, dim, value)
 
@@ -120,26 +122,29 @@ final as (
         any_value(r_under) as under_rate,
         any_value(r_earn) as earn_mean,
         any_value(r_hours) as hours_mean,
-        sum(sakernas_var_total(n_psu, pop, pop_2)) as pop_var,
-        sum(sakernas_var_total(n_psu, lf, lf_2)) as lf_var,
-        sum(sakernas_var_total(n_psu, emp, emp_2)) as emp_var,
-        sum(sakernas_var_total(n_psu, unemp, unemp_2)) as unemp_var,
-        sum(sakernas_var_total(n_psu, under, under_2)) as under_var,
-        sum(sakernas_var_ratio(n_psu, unemp, lf, unemp_2, lf_2, unemp_lf, r_tpt, cell_lf))
-            as tpt_var,
-        sum(sakernas_var_ratio(n_psu, lf, pop, lf_2, pop_2, lf_pop, r_tpak, cell_pop))
-            as tpak_var,
-        sum(sakernas_var_ratio(n_psu, under, emp, under_2, emp_2, under_emp, r_under, cell_emp))
-            as under_rate_var,
-        sum(sakernas_var_ratio(
+        sakernas_sum(sakernas_var_total(n_psu, pop, pop_2)) as pop_var,
+        sakernas_sum(sakernas_var_total(n_psu, lf, lf_2)) as lf_var,
+        sakernas_sum(sakernas_var_total(n_psu, emp, emp_2)) as emp_var,
+        sakernas_sum(sakernas_var_total(n_psu, unemp, unemp_2)) as unemp_var,
+        sakernas_sum(sakernas_var_total(n_psu, under, under_2)) as under_var,
+        sakernas_sum(
+            sakernas_var_ratio(n_psu, unemp, lf, unemp_2, lf_2, unemp_lf, r_tpt, cell_lf)
+        ) as tpt_var,
+        sakernas_sum(
+            sakernas_var_ratio(n_psu, lf, pop, lf_2, pop_2, lf_pop, r_tpak, cell_pop)
+        ) as tpak_var,
+        sakernas_sum(
+            sakernas_var_ratio(n_psu, under, emp, under_2, emp_2, under_emp, r_under, cell_emp)
+        ) as under_rate_var,
+        sakernas_sum(sakernas_var_ratio(
             n_psu, earn_s, earn_w, earn_s_2, earn_w_2, earn_sw, r_earn, cell_earn_w
         )) as earn_mean_var,
-        sum(sakernas_var_ratio(
+        sakernas_sum(sakernas_var_ratio(
             n_psu, hours_s, hours_w, hours_s_2, hours_w_2, hours_sw, r_hours, cell_hours_w
         )) as hours_mean_var,
         -- Weighted population variance of earnings in the cell, for the median's design effect.
-        sum(earn_ss) / nullif(any_value(cell_earn_w), 0) - any_value(r_earn) * any_value(r_earn)
-            as earn_pop_var
+        sakernas_sum(earn_ss) / nullif(any_value(cell_earn_w), 0)
+            - any_value(r_earn) * any_value(r_earn) as earn_pop_var
     from ratios
     group by period, area_level, area_code, dim, value
 

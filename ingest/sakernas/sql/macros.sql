@@ -1,3 +1,10 @@
+-- A sum of doubles that does not depend on the order rows arrive in: the values are added in
+-- ascending order, so the same multiset of values always gives the same bits. A plain `sum` adds
+-- in the order DuckDB's threads deliver rows and partial sums, which differs in the last bits from
+-- run to run; published estimates must not. (Used with `case when` rather than FILTER, which a
+-- macro cannot take.)
+create or replace temp macro sakernas_sum(x) as sum(x order by x);
+
 -- Variance helpers for Taylor linearisation under a stratified design whose PSUs are treated as
 -- drawn with replacement (ultimate-cluster estimator, no finite population correction).
 -- Inputs are sums over the PSUs of one stratum h: y = sum_j Y_j, yy = sum_j Y_j^2, and for ratios

@@ -3,7 +3,8 @@
 -- median is approximated as deff * 0.25 / n, where deff is the design effect of the cell's mean
 -- earnings (from cell_estimates.sql, table `sakernas_cells`): a documented approximation that
 -- avoids a second pass over the persons per cell.
--- One breakdown dimension per statement, like psu_cells.sql.
+-- One breakdown dimension per statement, like psu_cells.sql; sums of weights are `sakernas_sum`
+-- (a fixed order of addition, sql/macros.sql), so the cumulative shares never move by a bit.
 -- Parameters: $period, $dim, $with_national, $with_province, $with_regency, $regency_dims.
 
 with
@@ -48,7 +49,7 @@ by_value as (
             when 'status' then status
             else 'total'
         end as value,
-        sum(weight) as w
+        sakernas_sum(weight) as w
     from employees
     group by province_code, regency_code, earnings, value
 
@@ -56,15 +57,15 @@ by_value as (
 
 by_area as (
 
-    select 'national' as area_level, '00' as area_code, dim, value, earnings, sum(w) as w
+    select 'national' as area_level, '00' as area_code, dim, value, earnings, sakernas_sum(w) as w
     from by_value where $with_national
     group by all
     union all
-    select 'province', province_code, dim, value, earnings, sum(w)
+    select 'province', province_code, dim, value, earnings, sakernas_sum(w)
     from by_value where $with_province
     group by all
     union all
-    select 'regency', regency_code, dim, value, earnings, sum(w)
+    select 'regency', regency_code, dim, value, earnings, sakernas_sum(w)
     from by_value
     where $with_regency and regency_code is not null and list_contains($regency_dims, dim)
     group by all
@@ -79,7 +80,8 @@ cumulative as (
         dim,
         value,
         earnings,
-        sum(w) over cell_ordered / sum(w) over cell as cdf
+        -- The running sum adds in the order of earnings, unique in a cell: a fixed order.
+        sum(w) over cell_ordered / sakernas_sum(w) over cell as cdf
     from by_area
     window
         cell as (partition by area_level, area_code, dim, value),

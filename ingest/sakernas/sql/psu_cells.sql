@@ -6,6 +6,8 @@
 -- once holds every dimension's PSU-level hash table together and needs far more memory. Job
 -- dimensions (occupation, sector, status) exist only for the employed; rows where they are null
 -- because the person is not employed are dropped.
+-- Every floating-point sum is `sakernas_sum` (sql/macros.sql), which adds in a fixed order, so the
+-- same persons give the same bits whatever order DuckDB's threads deliver them in.
 -- Parameters: $period, $dim (`total`, `sex`, `age_group`, `education`, `occ1`..`occ4`,
 -- `kbli_sector`, `status`).
 
@@ -70,22 +72,22 @@ psu as (
             else 'total'
         end as value,
         count(*) as n_pop,
-        sum(weight) as pop,
+        sakernas_sum(weight) as pop,
         count(*) filter (where is_in_labour_force) as n_lf,
-        coalesce(sum(weight) filter (where is_in_labour_force), 0) as lf,
+        coalesce(sakernas_sum(case when is_in_labour_force then weight end), 0) as lf,
         count(*) filter (where is_employed) as n_emp,
-        coalesce(sum(weight) filter (where is_employed), 0) as emp,
+        coalesce(sakernas_sum(case when is_employed then weight end), 0) as emp,
         count(*) filter (where is_unemployed) as n_unemp,
-        coalesce(sum(weight) filter (where is_unemployed), 0) as unemp,
+        coalesce(sakernas_sum(case when is_unemployed then weight end), 0) as unemp,
         count(*) filter (where is_underemployed) as n_under,
-        coalesce(sum(weight) filter (where is_underemployed), 0) as under,
+        coalesce(sakernas_sum(case when is_underemployed then weight end), 0) as under,
         count(earnings) as n_earn,
-        coalesce(sum(weight) filter (where earnings is not null), 0) as earn_w,
-        coalesce(sum(weight * earnings), 0) as earn_s,
-        coalesce(sum(weight * earnings * earnings), 0) as earn_ss,
+        coalesce(sakernas_sum(case when earnings is not null then weight end), 0) as earn_w,
+        coalesce(sakernas_sum(weight * earnings), 0) as earn_s,
+        coalesce(sakernas_sum(weight * earnings * earnings), 0) as earn_ss,
         count(hours) as n_hours,
-        coalesce(sum(weight) filter (where hours is not null), 0) as hours_w,
-        coalesce(sum(weight * hours), 0) as hours_s
+        coalesce(sakernas_sum(case when hours is not null then weight end), 0) as hours_w,
+        coalesce(sakernas_sum(weight * hours), 0) as hours_s
     from persons
     group by period, stratum_id, psu_id, province_code, regency_code, value
 
@@ -104,20 +106,20 @@ final as (
         sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
         sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
         sum(n_hours) as n_hours,
-        sum(pop) as pop, sum(pop * pop) as pop_2,
-        sum(lf) as lf, sum(lf * lf) as lf_2,
-        sum(emp) as emp, sum(emp * emp) as emp_2,
-        sum(unemp) as unemp, sum(unemp * unemp) as unemp_2,
-        sum(under) as under, sum(under * under) as under_2,
-        sum(unemp * lf) as unemp_lf,
-        sum(lf * pop) as lf_pop,
-        sum(under * emp) as under_emp,
-        sum(earn_w) as earn_w, sum(earn_w * earn_w) as earn_w_2,
-        sum(earn_s) as earn_s, sum(earn_s * earn_s) as earn_s_2,
-        sum(earn_s * earn_w) as earn_sw, sum(earn_ss) as earn_ss,
-        sum(hours_w) as hours_w, sum(hours_w * hours_w) as hours_w_2,
-        sum(hours_s) as hours_s, sum(hours_s * hours_s) as hours_s_2,
-        sum(hours_s * hours_w) as hours_sw
+        sakernas_sum(pop) as pop, sakernas_sum(pop * pop) as pop_2,
+        sakernas_sum(lf) as lf, sakernas_sum(lf * lf) as lf_2,
+        sakernas_sum(emp) as emp, sakernas_sum(emp * emp) as emp_2,
+        sakernas_sum(unemp) as unemp, sakernas_sum(unemp * unemp) as unemp_2,
+        sakernas_sum(under) as under, sakernas_sum(under * under) as under_2,
+        sakernas_sum(unemp * lf) as unemp_lf,
+        sakernas_sum(lf * pop) as lf_pop,
+        sakernas_sum(under * emp) as under_emp,
+        sakernas_sum(earn_w) as earn_w, sakernas_sum(earn_w * earn_w) as earn_w_2,
+        sakernas_sum(earn_s) as earn_s, sakernas_sum(earn_s * earn_s) as earn_s_2,
+        sakernas_sum(earn_s * earn_w) as earn_sw, sakernas_sum(earn_ss) as earn_ss,
+        sakernas_sum(hours_w) as hours_w, sakernas_sum(hours_w * hours_w) as hours_w_2,
+        sakernas_sum(hours_s) as hours_s, sakernas_sum(hours_s * hours_s) as hours_s_2,
+        sakernas_sum(hours_s * hours_w) as hours_sw
     from psu
     where value is not null
     group by period, stratum_id, province_code, regency_code, dim, value

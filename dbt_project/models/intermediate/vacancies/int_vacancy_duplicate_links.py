@@ -53,6 +53,9 @@ def model(dbt, session):
         .join(normalised.set_alias("n"), "f.posting_id = n.posting_id")
         .project(LINKER_COLUMNS)
         .pl()
+        # The linker breaks ties (which posting of a vacancy is its first, which neighbours a
+        # window compares) by row position; a join's rows come in any order, so fix it by id.
+        .sort("posting_id")
     )
     pairs, clusters = link_duplicates(postings)
     return (

@@ -21,6 +21,8 @@ OUTPUT_COLUMNS = [
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    postings = dbt.ref("int_vacancy_postings_folded").project(INPUT_COLUMNS).pl()
+    # In id order, so the coder meets the distinct titles in the same order (and batches) on
+    # every build: its scores then come out the same to the last bit.
+    postings = dbt.ref("int_vacancy_postings_folded").project(INPUT_COLUMNS).order("id").pl()
     coded = code_titles(postings).select(OUTPUT_COLUMNS)
     return coded.rename({"id": "posting_id", "confidence": "occupation_confidence"}).to_arrow()

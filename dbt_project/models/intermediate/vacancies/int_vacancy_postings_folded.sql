@@ -55,7 +55,10 @@ folded as (
     select
         source,
         source_posting_id,
-        arg_max(sightings, seen_date) as latest,
+        -- Two sightings on one day (the advert twice in a crawl) tie on the date: the later file
+        -- and row wins, so the same sightings always give the same text.
+        arg_max(sightings, (seen_date, source_file, source_row))
+        filter (where seen_date is not null) as latest,
         min(seen_date) as first_seen_date,
         max(seen_date) as last_seen_date,
         count(distinct seen_date) as days_seen,

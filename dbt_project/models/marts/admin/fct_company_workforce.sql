@@ -55,6 +55,9 @@ unpivoted as (
         reports.province_code_bps,
         reports.regency_code_bps,
         reports.region_match_method,
+        reports.source_file,
+        reports.source_sheet,
+        reports.source_row,
         trim(reports.jabatan_title) as jabatan_title,
         worker_groups.employment_relation,
         worker_groups.sex,
@@ -85,20 +88,38 @@ aggregated as (
         cast(sum(workers) as bigint) as workers,
         count(*) as report_lines,
         max(reported_date) as reported_date,
-        any_value(company_name) as company_name,
-        any_value(nib) as nib,
-        any_value(kbli_code) as kbli_code,
         bool_and(is_kbli_valid) as is_kbli_valid,
-        any_value(capital_status) as capital_status,
-        any_value(region_id) as region_id,
-        any_value(province_code_kemendagri) as province_code_kemendagri,
-        any_value(regency_code_kemendagri) as regency_code_kemendagri,
-        any_value(province_code_bps) as province_code_bps,
-        any_value(regency_code_bps) as regency_code_bps,
-        any_value(region_match_method) as region_match_method,
-        bool_or(is_synthetic) as is_synthetic
+        bool_or(is_synthetic) as is_synthetic,
+        -- The company's fields repeat on every line of its report; should two lines disagree,
+        -- all of them come from one line, the latest (then the last in the file), so the same
+        -- report always gives the same values.
+        arg_max(
+            {
+                'company_name': company_name,
+                'nib': nib,
+                'kbli_code': kbli_code,
+                'capital_status': capital_status,
+                'region_id': region_id,
+                'province_code_kemendagri': province_code_kemendagri,
+                'regency_code_kemendagri': regency_code_kemendagri,
+                'province_code_bps': province_code_bps,
+                'regency_code_bps': regency_code_bps,
+                'region_match_method': region_match_method
+            },
+            (reported_date, source_file, source_sheet, source_row)
+        ) as company
     from unpivoted
     group by report_period, wlkp_company_id, jabatan_title, sex, employment_relation
+
+),
+
+aggregated_with_company as (
+
+    select
+        * exclude (company),
+        -- A struct unnests to one column per field, each named after its field.
+        unnest(company)  -- noqa: AL03
+    from aggregated
 
 ),
 
@@ -131,7 +152,7 @@ final as (
         aggregated.workers,
         aggregated.report_lines,
         aggregated.is_synthetic
-    from aggregated
+    from aggregated_with_company as aggregated
     left join titles
         on aggregated.jabatan_title = titles.job_title
 

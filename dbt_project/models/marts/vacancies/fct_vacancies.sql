@@ -13,7 +13,10 @@ vacancies as (
 
     select
         vacancy_id,
-        arg_min(postings, first_seen_date) as first_posting,
+        -- Postings first seen on the same day tie: the smallest posting id breaks the tie, so
+        -- the same postings always give the vacancy the same attributes.
+        arg_min(postings, (first_seen_date, posting_id))
+        filter (where first_seen_date is not null) as first_posting,
         count(*) as postings,
         list(posting_id order by posting_id) as posting_ids,
         list(distinct source order by source) as sources,
