@@ -141,6 +141,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
     """Read one file of `spec`: return (loaded rows, quarantine rows, file accounting)."""
     loaded: list[dict] = []
     quarantined: list[dict] = []
+    consumed = 0
     try:
         with _open_text(path, spec.encoding) as handle:
             reader = csv.reader(handle)
@@ -169,10 +170,12 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                     ", ".join(unexpected),
                 )
             rows_read = 0
+            consumed = reader.line_num
             for values in reader:
                 rows_read += 1
-                # The header is line 1; csv rows can span lines, so this is the record number + 1.
-                line = rows_read + 1
+                # The file line the row starts on (header = line 1); a quoted field with line
+                # breaks makes a row span lines, so this is not always the row number + 1.
+                line, consumed = consumed + 1, reader.line_num
                 if len(values) != len(columns):
                     quarantined.append(
                         _quarantine_row(
@@ -232,7 +235,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
             "re-export the file as UTF-8 or declare its encoding"
         ) from exc
     except csv.Error as exc:
-        raise LandingError(f"{path}: CSV syntax error: {exc}") from exc
+        raise LandingError(f"{path}: line {consumed + 1}: CSV syntax error: {exc}") from exc
     accounting = {
         "source": spec.name,
         "source_file": path.name,

@@ -4,7 +4,9 @@ Handles Indonesian and English forms: "Rp 4.500.000 - 6.000.000 per bulan", "4,5
 "IDR 5jt", "Rp 5 juta", "s/d", "sampai", one unit written for both ends of a range, hourly/daily/
 weekly/yearly pay, USD and other currencies, dots as thousands separators and commas as decimals
 (and the English convention, told apart by position). Placeholders ("Gaji kompetitif", "Nego",
-"Dirahasiakan", "Rp 0", "N/A") give a status and no amount, never zero.
+"Dirahasiakan", "Rp 0", "N/A") give a status and no amount, never zero. A minus sign written on
+the amount ("-5000000", "Rp -5.000.000") gives the status `negative` and no amount: a wage is
+never below zero, and dropping the sign would publish a typing slip as pay.
 
 Each distinct text is parsed once (`parse_pay_column`), because salary texts repeat massively.
 """
@@ -29,6 +31,7 @@ PAY_MINIMUM_WAGE = "minimum_wage"
 PAY_ZERO = "zero_placeholder"
 PAY_MISSING = "missing"
 PAY_UNPARSED = "unparsed"
+PAY_NEGATIVE = "negative"
 
 # Hours and days per month for a full-time week: 40 h x 52 / 12 and 5 days x 52 / 12.
 # TODO(6): a six-day week (common in retail and factories) gives 26 days; take the week length
@@ -104,6 +107,9 @@ _MIN_ONLY_BEFORE = re.compile(
     r"(lebih dari|di ?atas|minimal|minimum|min\.?|mulai|mulai dari|from|start(ing)? from|"
     r"starts? at|at least|>|≥)\s*(rp\.?|idr|usd|\$)?\s*$"
 )
+# A minus sign on the first amount: at the start, or after a space, colon, bracket or currency.
+# "4jt-6jt" and "4.000.000-6.000.000" are ranges (the dash follows a unit or a digit).
+_NEGATIVE_SIGN = re.compile(r"(^|[\s:=(\[]|\brp\.?|\bidr|\$)-$")
 _MIN_ONLY_AFTER = re.compile(r"^\s*(\+|lebih|ke ?atas|and above|or more|above)")
 
 
@@ -177,7 +183,9 @@ def parse_number(text: str) -> float | None:
 
 
 def _clean(text: str) -> str:
-    text = text.lower().replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
+    text = text.lower().replace("\u00a0", " ")
+    # En dash, em dash and the minus sign are all written for a hyphen-minus.
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
     # "Rp 4.500.000,-" and "Rp 4.500.000.-": the trailing dash means "no cents".
     text = re.sub(r"(\d)[.,]-", r"\1 ", text)
     # "Rp. 5.000.000" - the dot after Rp is an abbreviation mark, not part of the number.
@@ -214,6 +222,8 @@ def parse_pay(text: str | None) -> Pay:
         flags.append("minimum_wage_mentioned")
     if all(value == 0 for value, *_ in amounts):
         return Pay(PAY_ZERO)
+    if _NEGATIVE_SIGN.search(clean[: amounts[0][2]]):
+        return Pay(PAY_NEGATIVE, flags=("negative_amount",))
 
     # A unit written once applies to both ends: "4,5 - 6 jt". Only small bare numbers take it,
     # so "2.000.000 - 3 jt" keeps its first end as written.

@@ -2,7 +2,8 @@
 
 For officials checking a batch before it is published: one output row per vacancy with a flag
 and the evidence for every rule (docs/data-quality-standards.md, VAC-*); unusable rows go to
-`OUT.quarantine.csv` with the reason. The logic is in quality/vacancies.
+`OUT.quarantine.csv` with file line (header = line 1), field and reason, as in every
+`lmis IN.csv OUT.csv` command. The logic is in quality/vacancies.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Check a CSV of vacancies (columns id, title, description and, where known, "
             "salary_monthly_min, salary_monthly_max, province_code (BPS), posted_date, "
             "hours_per_week) and write one row per vacancy with a flag and evidence per rule. "
-            "Rows that cannot be read go to OUT's .quarantine.csv."
+            "Rows that cannot be read go to OUT.quarantine.csv beside OUT (out.csv -> "
+            "out.quarantine.csv), numbered by file line (header = line 1)."
         ),
     )
     parser.add_argument("input", type=Path, help="vacancies CSV (UTF-8, header row)")

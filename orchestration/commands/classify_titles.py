@@ -4,9 +4,11 @@ Input: a CSV with columns `id` and `title`, and optionally `company`, `category`
 `description` (the category is used as secondary evidence). Output: `id, kbji4, isco08,
 confidence, kbji4_alt1, kbji4_alt2, is_auto_coded`, one row per input row in input order. Rows
 whose title has no usable words get empty codes and confidence 0 and are also written, with the
-reason, to OUT with `.quarantine.csv` appended. The model is built from the shipped data on first
-use (about a minute) and cached in `data/cache/`. The pipeline calls the same
-`ingest.occupations.code_titles`.
+reason, to OUT.quarantine.csv, as are rows of the wrong shape (not coded) and each later row of a
+repeated id (`id_duplicated`, naming the first row's line; still coded). Rows are numbered by
+file line, header = line 1, as in every `lmis IN.csv OUT.csv` command. The model is built from
+the shipped data on first use (about a minute) and cached in `data/cache/`. The pipeline calls
+the same `ingest.occupations.code_titles`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,17 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.file_commands import (
+    LINE_COLUMN,
+    CsvInputError,
+    quarantine_record,
+    read_rows,
+    write_quarantine,
+)
+
 log = logging.getLogger(__name__)
+
+COMMAND = "classify_titles"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,14 +59,12 @@ def run(args: argparse.Namespace) -> int:
     from ingest.occupations.build import load_model
 
     path: Path = args.input
-    if not path.is_file():
-        log.error("%s: no such file", path)
-        return 2
     try:
-        frame = pl.read_csv(path, infer_schema=False)
-    except pl.exceptions.PolarsError as error:
-        log.error("%s: cannot be read as CSV: %s", path, error)
+        rows = read_rows(path, COMMAND)
+    except CsvInputError as error:
+        log.error("%s", error)
         return 2
+    frame = rows.frame
     missing = [c for c in ("id", "title") if c not in frame.columns]
     if missing:
         log.error("%s: required column(s) missing: %s", path, ", ".join(missing))
@@ -64,32 +74,55 @@ def run(args: argparse.Namespace) -> int:
         return 2
     coder = OccupationCoder(load_model(rebuild=args.rebuild), auto_code_threshold=args.threshold)
     threshold = coder.auto_code_threshold
-    result = coder.code(frame)
+    result = coder.code(frame.drop(LINE_COLUMN))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result.coded.select(CLI_COLUMNS).write_csv(args.output)
-    quarantine_path = args.output.with_name(args.output.name + ".quarantine.csv")
-    if result.quarantine.height:
-        result.quarantine.with_columns(pl.lit(str(path)).alias("source_file")).write_csv(
-            quarantine_path
-        )
-        for row in result.quarantine.head(5).iter_rows(named=True):
-            log.warning(
-                "%s row %d (id %s): field %s: %s",
-                path,
-                row["row_number"],
-                row["id"],
-                row["field"],
-                row["reason"],
-            )
+    records = rows.quarantine + _quarantine_records(result.quarantine, frame, path)
+    quarantine_file = write_quarantine(records, args.output)
+    for record in sorted(records, key=lambda r: r["source_row"])[:5]:
+        log.warning("%s (id %s)", record["reason"], record["id"])
     coded = result.coded
     log.info(
         "%s: %d rows in, %d coded (%d auto-coded at threshold %.2f), %d quarantined -> %s",
         path,
-        frame.height,
+        rows.rows_read,
         coded.filter(pl.col("kbji4").is_not_null()).height,
         coded.filter(pl.col("is_auto_coded")).height,
         threshold,
-        result.quarantine.height,
-        args.output,
+        len(records),
+        quarantine_file,
     )
     return 0
+
+
+REASON_TEXT = {
+    "title_missing": "the title is empty",
+    "title_has_no_job_words": "the title has no words a job title is coded from",
+    "id_missing": "the id is empty",
+}
+
+
+def _quarantine_records(coder_rows: pl.DataFrame, frame: pl.DataFrame, path: Path) -> list[dict]:
+    """The coder's records (numbered by data row) in the file-line convention of every command."""
+    lines = frame[LINE_COLUMN].to_list()
+    first_line: dict[str, int] = {}
+    for row_id, line in zip(frame["id"].to_list(), lines, strict=True):
+        if row_id is not None:
+            first_line.setdefault(row_id, line)
+    records = []
+    for row in coder_rows.iter_rows(named=True):
+        line = lines[row["row_number"] - 1]
+        reason = row["reason"]
+        if reason == "id_duplicated":
+            first = first_line[row["id"]]
+            if first == line:
+                continue  # the first row of a repeated id is kept as it is
+            detail = f"id {row['id']!r} is already used by the row on line {first}"
+        else:
+            detail = REASON_TEXT.get(reason, reason) + f" (got {row['raw_value']!r})"
+        raw = frame.row(row["row_number"] - 1, named=True)
+        raw.pop(LINE_COLUMN)
+        records.append(
+            quarantine_record(COMMAND, path, line, row["id"], row["field"], reason, detail, raw)
+        )
+    return records

@@ -2,7 +2,10 @@
 
 Input: a CSV with an `id` column and any of `salary_text`, `date_text`, `crawl_date`,
 `location_text`, `education_text` (other columns are ignored). Output: `id` and the parsed fields
-with their flags. The pipeline calls the same `ingest.normalise.normalise_postings`.
+with their flags. Rows it cannot use go to OUT.quarantine.csv with file line, field and reason
+(a row of the wrong shape, a repeated `id`, negative pay), as for every `lmis IN.csv OUT.csv`
+command (orchestration/file_commands.py). The pipeline calls the same
+`ingest.normalise.normalise_postings`.
 """
 
 from __future__ import annotations
@@ -14,8 +17,19 @@ from pathlib import Path
 import polars as pl
 
 from ingest.normalise import normalise_postings
+from ingest.normalise.pay import PAY_NEGATIVE
+from orchestration.file_commands import (
+    LINE_COLUMN,
+    CsvInputError,
+    quarantine_record,
+    read_rows,
+    split_duplicate_ids,
+    write_quarantine,
+)
 
 log = logging.getLogger(__name__)
+
+COMMAND = "normalise"
 
 INPUT_COLUMNS = ["id", "salary_text", "date_text", "crawl_date", "location_text", "education_text"]
 OUTPUT_COLUMNS = [
@@ -56,14 +70,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     path: Path = args.input
-    if not path.is_file():
-        log.error("%s: no such file", path)
-        return 2
     try:
-        raw = pl.read_csv(path, infer_schema=False)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
-        log.error("%s: cannot be read as CSV: %s", path, error)
+        rows = read_rows(path, COMMAND)
+    except CsvInputError as error:
+        log.error("%s", error)
         return 2
+    raw = rows.frame
     if "id" not in raw.columns:
         log.error("%s: required column `id` is missing (found: %s)", path, ", ".join(raw.columns))
         return 2
@@ -71,12 +83,37 @@ def run(args: argparse.Namespace) -> int:
     if present == ["id"]:
         log.error("%s: none of the columns %s is present", path, ", ".join(INPUT_COLUMNS[1:]))
         return 2
-    blank_ids = raw.with_row_index("row", offset=2).filter(pl.col("id").is_null())
+    blank_ids = raw.filter(pl.col("id").is_null())
     if blank_ids.height:
-        log.error("%s: row %d: field `id` is empty", path, blank_ids["row"][0])
+        log.error("%s: line %d: field `id` is empty", path, blank_ids[LINE_COLUMN][0])
         return 2
-    parsed = normalise_postings(raw.select(present))
+    kept, quarantined = split_duplicate_ids(raw, path, COMMAND)
+    parsed = normalise_postings(kept.select(*present, LINE_COLUMN))
+    negative = parsed.filter(pl.col("salary_status") == PAY_NEGATIVE)
+    quarantined += [
+        quarantine_record(
+            COMMAND,
+            path,
+            row[LINE_COLUMN],
+            row["id"],
+            "salary_text",
+            "salary_negative",
+            f"pay {row['salary_text']!r} is negative; a wage cannot be below zero",
+            {c: row[c] for c in present},
+        )
+        for row in negative.iter_rows(named=True)
+    ]
+    parsed = parsed.filter(pl.col("salary_status") != PAY_NEGATIVE)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     parsed.select(OUTPUT_COLUMNS).write_csv(args.output)
-    log.info("normalise: wrote %d rows to %s", parsed.height, args.output)
+    quarantine = write_quarantine(rows.quarantine + quarantined, args.output)
+    log.info(
+        "normalise: %s: %d rows read, %d written to %s, %d quarantined -> %s",
+        path,
+        rows.rows_read,
+        parsed.height,
+        args.output,
+        len(rows.quarantine) + len(quarantined),
+        quarantine,
+    )
     return 0

@@ -2,8 +2,9 @@
 
 The file is read row by row with the warehouse's landing reader (ingest/landing.py), so a row
 whose id is missing or whose pay, hours, date or province code does not parse is not guessed at:
-it goes to a quarantine file beside the output with its raw values, row number, field and reason,
-and rows in = rows checked + rows quarantined. The checks are `check_vacancies`, the same the
+it goes to a quarantine file beside the output with its raw values, file line, field and reason
+(the convention of every `lmis IN.csv OUT.csv` command, orchestration/file_commands.py), and
+rows in = rows checked + rows quarantined. The checks are `check_vacancies`, the same the
 warehouse runs on every posting.
 """
 
@@ -29,6 +30,8 @@ from ingest.landing import (
     matches,
     snake_case,
 )
+from orchestration.file_commands import QUARANTINE_COLUMNS as FILE_QUARANTINE_COLUMNS
+from orchestration.file_commands import CsvInputError, check_syntax, quarantine_path
 from quality.vacancies.checks import (
     CONTRACT_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -135,6 +138,10 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
     header = _header(path)
+    try:
+        check_syntax(path)
+    except CsvInputError as exc:
+        raise BatchInputError(str(exc)) from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise BatchInputError(
@@ -146,25 +153,25 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     except LandingError as exc:
         raise BatchInputError(str(exc)) from exc
     # A repeated id is a second vacancy claiming the same key: keep the first, quarantine the rest.
-    seen: set[str] = set()
+    first_line: dict[str, int] = {}
     unique_rows = []
     for record in loaded:
         key = record["id"].strip()
-        if key in seen:
+        if key in first_line:
             quarantined.append(
                 {
                     "source": BATCH_SPEC.name,
                     "source_file": path.name,
                     "source_row": record["_source_row"],
                     "field": "id",
-                    "reason_code": "duplicate_id",
-                    "reason": f"{path.name} row {record['_source_row']} field id: "
-                    f"{key!r} already used by an earlier row",
+                    "reason_code": "id_duplicated",
+                    "reason": f"{path.name} line {record['_source_row']} field id: id {key!r} is "
+                    f"already used by the row on line {first_line[key]}",
                     "raw_record": _json(record),
                 }
             )
             continue
-        seen.add(key)
+        first_line[key] = record["_source_row"]
         unique_rows.append(record)
     columns = [c for c in (*REQUIRED_COLUMNS, *CONTRACT_COLUMNS, *OPTIONAL_COLUMNS) if c in header]
     frame = pl.DataFrame(
@@ -190,8 +197,17 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
             else []
         )
     )
-    quarantine = pl.DataFrame(quarantined, schema=QUARANTINE_COLUMNS)
-    return frame, quarantine, accounting["rows_read"]
+    quarantine = pl.DataFrame(quarantined, schema=QUARANTINE_COLUMNS).with_columns(
+        id=pl.col("raw_record").map_elements(_id_of, return_dtype=pl.String)
+    )
+    return frame, quarantine.select(list(FILE_QUARANTINE_COLUMNS)), accounting["rows_read"]
+
+
+def _id_of(raw_record: str) -> str | None:
+    """The id of a quarantined row (its raw record is a JSON object, or a list of fields)."""
+    raw = json.loads(raw_record)
+    value = raw.get("id") if isinstance(raw, dict) else None
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _json(record: dict) -> str:
@@ -252,12 +268,12 @@ def load_minimum_wages(path: Path) -> pl.DataFrame:
 
 
 def write_outputs(result: BatchResult, out_path: Path) -> tuple[Path, Path]:
-    """Write the checked rows to `out_path` and the quarantine beside it (`<stem>.quarantine.csv`).
+    """Write the checked rows to `out_path` and the quarantine beside it (`OUT.quarantine.csv`).
 
     Evidence can contain line breaks from adverts; the CSV quotes them.
     """
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    quarantine_path = out_path.with_name(f"{out_path.stem}.quarantine.csv")
     result.checked.write_csv(out_path)
-    result.quarantined.write_csv(quarantine_path)
-    return out_path, quarantine_path
+    target = quarantine_path(out_path)
+    result.quarantined.sort("source_row", maintain_order=True).write_csv(target)
+    return out_path, target

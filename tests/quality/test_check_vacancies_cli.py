@@ -50,23 +50,30 @@ def test_check_vacancies_writes_flags_and_quarantine(tmp_path):
     assert dict(zip(quarantine["field"], quarantine["reason_code"], strict=True)) == {
         "salary_monthly_min": "invalid_number",
         "posted_date": "invalid_date",
-        "id": "duplicate_id",
+        "id": "id_duplicated",
     }
-    assert quarantine["source_row"].to_list() == ["5", "6", "7"]
+    # File lines (header = line 1): gudang-1 spans lines 2-4, so kurir-4 starts on line 7.
+    assert quarantine["source_row"].to_list() == ["7", "8", "9"]
+    assert quarantine["id"].to_list() == ["kurir-4", "sales-5", "gudang-1"]
+    repeated = quarantine.filter(pl.col("reason_code") == "id_duplicated")["reason"].item()
+    assert "line 9" in repeated and "line 2" in repeated
+
+
+def _refused(tmp_path: Path, name: str, content: str) -> bool:
+    """Run the command on a file that must be refused; True when it exits 2 writing nothing."""
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code = main(["check-vacancies", str(bad), str(out), "--minimum-wages", str(_wages(tmp_path))])
+    return code == 2 and not out.exists()
 
 
 def test_a_file_without_a_required_column_is_refused_by_name(tmp_path, caplog):
-    bad = tmp_path / "no_description.csv"
-    bad.write_text("id,title\n1,Kasir\n", encoding="utf-8")
-    code = main(
-        [
-            "check-vacancies",
-            str(bad),
-            str(tmp_path / "out.csv"),
-            "--minimum-wages",
-            str(_wages(tmp_path)),
-        ]
-    )
-    assert code == 2
+    assert _refused(tmp_path, "no_description.csv", "id,title\n1,Kasir\n")
     assert "no_description.csv" in caplog.text and "description" in caplog.text
-    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_csv_syntax_error_names_the_line(tmp_path, caplog):
+    content = 'id,title,description\n1,Kasir,ok\n2,Sales,"never closed\n'
+    assert _refused(tmp_path, "unclosed.csv", content)
+    assert "unclosed.csv: line 3" in caplog.text

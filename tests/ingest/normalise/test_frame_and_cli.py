@@ -65,4 +65,31 @@ def test_cli_names_row_and_field_of_an_empty_id(tmp_path: Path, caplog) -> None:
     bad = tmp_path / "blank.csv"
     bad.write_text("id,salary_text\n1,Rp 5 juta\n,Rp 6 juta\n")
     assert main(["normalise", str(bad), str(tmp_path / "o.csv")]) == 2
-    assert "row 3" in caplog.text and "`id`" in caplog.text
+    assert "line 3" in caplog.text and "`id`" in caplog.text
+
+
+def test_cli_names_file_line_and_field_of_a_csv_syntax_error(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+    bad = tmp_path / "unclosed.csv"
+    bad.write_text('id,salary_text\n1,Rp 4 juta\n2,"Rp 5 juta\n3,Rp 6 juta\n')
+    assert main(["normalise", str(bad), str(tmp_path / "o.csv")]) == 2
+    assert "unclosed.csv: line 3 field `salary_text`" in caplog.text
+    assert "infer_schema_length" not in caplog.text
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_cli_quarantines_negative_pay_and_later_duplicate_ids(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        'id,salary_text\na,Rp 5 juta\nb,-5000000\nc,"Rp 4 juta\n(nego)"\na,Rp 7 juta\nd,x,extra\n'
+    )
+    assert main(["normalise", str(source), str(tmp_path / "out.csv")]) == 0
+    out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
+    assert out["id"].to_list() == ["a", "c"]
+    assert out["salary_min"].to_list() == ["5000000.0", "4000000.0"]
+    quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema=False)
+    assert quarantine.select("source_row", "id", "field", "reason_code").rows() == [
+        ("3", "b", "salary_text", "salary_negative"),
+        ("6", "a", "id", "id_duplicated"),
+        ("7", "d", "*", "field_count"),
+    ]
+    assert "line 2" in quarantine.filter(pl.col("id") == "a")["reason"].item()

@@ -131,3 +131,26 @@ def test_real_jobstreet_2025_salary_strings_all_parse() -> None:
 
 def test_singapore_dollar_is_not_read_as_us_dollar() -> None:
     assert parse_pay("S$ 3,000 per month").currency == "SGD"
+
+
+@pytest.mark.parametrize(
+    "text", ["-5000000", "Rp -5.000.000", "Rp. -4,5 jt", "Gaji: -3 juta", "\u22125000000"]
+)
+def test_negative_pay_is_a_status_never_a_positive_amount(text: str) -> None:
+    pay = parse_pay(text)
+    assert pay.status == "negative"
+    assert pay.amount_min is None and pay.amount_max is None and pay.monthly_min is None
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [
+        ("4jt-6jt", 4e6),
+        ("4.000.000-6.000.000", 4e6),
+        ("- Rp 5.000.000", 5e6),
+        ("Rp 5.000.000,-", 5e6),
+    ],
+)
+def test_a_dash_that_is_a_range_or_bullet_is_no_minus_sign(text: str, low: float) -> None:
+    pay = parse_pay(text)
+    assert pay.status == "parsed" and pay.amount_min == low

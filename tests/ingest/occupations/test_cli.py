@@ -26,9 +26,37 @@ def test_classify_titles_writes_the_documented_columns(tmp_path, occupation_mode
     ]
     assert coded.height == 8
     assert coded.filter(pl.col("id") == "a4")["kbji4"].item() == "5230"
-    quarantine = pl.read_csv(tmp_path / "out.csv.quarantine.csv", infer_schema=False)
+    quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema=False)
     assert quarantine["id"].to_list() == ["a3", "a7"]
     assert quarantine["source_file"].str.ends_with("titles.csv").all()
+    # File lines, header = line 1: a3 is the third data row, on line 4.
+    assert quarantine["source_row"].to_list() == ["4", "8"]
+
+
+def test_rows_are_numbered_by_file_line_and_later_duplicate_ids_name_the_first(
+    tmp_path, occupation_model
+):
+    source = tmp_path / "titles.csv"
+    source.write_text(
+        'id,title,description\nb1,Kasir,"Jujur\nteliti"\nb2,,\nb1,Staf Gudang,\n',
+        encoding="utf-8",
+    )
+    output = tmp_path / "coded.csv"
+    assert main(["classify-titles", str(source), str(output)]) == 0
+    assert not (tmp_path / "coded.csv.quarantine.csv").exists()
+    quarantine = pl.read_csv(tmp_path / "coded.quarantine.csv", infer_schema=False)
+    assert quarantine.select("source_row", "id", "field", "reason_code").rows() == [
+        ("4", "b2", "title", "title_missing"),
+        ("5", "b1", "id", "id_duplicated"),
+    ]
+    assert "line 2" in quarantine["reason"][1]
+
+
+def test_a_csv_syntax_error_names_file_line_and_field(tmp_path, caplog):
+    source = tmp_path / "broken.csv"
+    source.write_text('id,title\n1,Kasir\n2,"Staf Gudang\n', encoding="utf-8")
+    assert main(["classify-titles", str(source), str(tmp_path / "out.csv")]) == 2
+    assert "broken.csv: line 3 field `title`" in caplog.text
 
 
 def test_missing_title_column_names_file_and_field(tmp_path, caplog):

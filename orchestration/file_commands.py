@@ -1,0 +1,285 @@
+"""What every `lmis COMMAND IN.csv OUT.csv` shares: reading IN, numbering its rows, quarantine.
+
+One convention for `normalise`, `classify-titles` and `check-vacancies`:
+
+* a row is numbered by the line of IN on which it starts, the header being line 1 (a quoted
+  field with line breaks makes a row span several lines; the next row's number says so);
+* rows a command cannot use go to `OUT.quarantine.csv` beside OUT (the `.csv` of OUT replaced,
+  `out.csv` -> `out.quarantine.csv`), one row per problem, with the columns of
+  `QUARANTINE_COLUMNS` (`source_row` is the line);
+* a CSV syntax error that leaves the rest of the file unreadable (a quote never closed) stops the
+  command with the file, the line and the field named, instead of a parser's generic advice;
+* a repeated `id` keeps its first row; each later one is quarantined as `id_duplicated`, naming
+  the line of the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+log = logging.getLogger(__name__)
+
+# Scraped descriptions can exceed the csv module's default field limit of 128 KiB.
+csv.field_size_limit(16 * 1024 * 1024)
+
+QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+    "id": pl.String(),
+    "field": pl.String(),
+    "reason_code": pl.String(),
+    "reason": pl.String(),
+    "raw_record": pl.String(),
+}
+LINE_COLUMN = "_line"
+"""The column `read_rows` adds: the line of IN each row starts on."""
+
+
+class CsvInputError(Exception):
+    """IN as a whole cannot be read; the message names the file, and the line when known."""
+
+
+def quarantine_path(output: Path) -> Path:
+    """`OUT.quarantine.csv` beside `output` (`flags.csv` -> `flags.quarantine.csv`)."""
+    name = output.name
+    stem = name[: -len(".csv")] if name.lower().endswith(".csv") else name
+    return output.with_name(f"{stem}.quarantine.csv")
+
+
+def quarantine_record(
+    command: str,
+    path: Path,
+    line: int,
+    row_id: str | None,
+    field_name: str,
+    reason_code: str,
+    detail: str,
+    raw: object,
+) -> dict:
+    """One quarantine row; `reason` repeats file, line and field so it reads on its own."""
+    return {
+        "source": command,
+        "source_file": path.name,
+        "source_row": line,
+        "id": row_id,
+        "field": field_name,
+        "reason_code": reason_code,
+        "reason": f"{path.name} line {line} field {field_name}: {detail}",
+        "raw_record": json.dumps(raw, ensure_ascii=False),
+    }
+
+
+def quarantine_frame(records: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(records, schema=QUARANTINE_COLUMNS).sort("source_row", maintain_order=True)
+
+
+@dataclass
+class CsvRows:
+    """The readable rows of IN (every column a string, empty as null) and the quarantined ones."""
+
+    frame: pl.DataFrame
+    quarantine: list[dict] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return self.frame.height + len(self.quarantine)
+
+
+class _LineTracker:
+    """Feeds the csv reader line by line and remembers the lines of the current record."""
+
+    def __init__(self, handle: io.TextIOBase) -> None:
+        self._handle = handle
+        self.lines: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._handle:
+            self.lines.append(line)
+            yield line
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def _field_of_bad_quote(text: str) -> int | None:
+    """Index of the field whose quoting is broken in `text` (a record's raw lines), if found.
+
+    Either a quote that opens a field and is never closed, or a closing quote followed by more
+    text in the same field (`"abc"def`).
+    """
+    index, position, at_field_start = 0, 0, True
+    while position < len(text):
+        char = text[position]
+        if at_field_start and char == '"':
+            opened = index
+            position += 1
+            while True:
+                close = text.find('"', position)
+                if close == -1:
+                    return opened
+                if text[close + 1 : close + 2] == '"':
+                    position = close + 2
+                    continue
+                position = close + 1
+                break
+            if position < len(text) and text[position] not in ",\r\n":
+                return opened
+            continue
+        if char == ",":
+            index += 1
+            at_field_start = True
+        elif char in "\r\n":
+            return None
+        else:
+            at_field_start = False
+        position += 1
+    return None
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(start line, fields) of every record of IN, the header first; blank lines skipped."""
+    if not path.is_file():
+        raise CsvInputError(f"{path}: no such file")
+    header: list[str] = []
+    try:
+        with _open_text(path) as handle:
+            tracker = _LineTracker(handle)
+            reader = csv.reader(tracker, strict=True)
+            consumed = 0
+            while True:
+                start = consumed + 1
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    if not header:
+                        raise CsvInputError(f"{path}: file is empty, no header row") from None
+                    return
+                except csv.Error as exc:
+                    raise CsvInputError(
+                        _syntax_message(path, start, header, "".join(tracker.lines), exc)
+                    ) from exc
+                consumed = reader.line_num
+                tracker.lines = []
+                if not values:
+                    continue
+                if not header:
+                    header = [name.strip() for name in values]
+                yield start, values
+    except UnicodeDecodeError as exc:
+        raise CsvInputError(
+            f"{path}: not UTF-8 text near byte {exc.start}; re-export the file as UTF-8"
+        ) from exc
+
+
+def check_syntax(path: Path) -> None:
+    """Raise `CsvInputError` naming line and field if IN has a CSV syntax error anywhere.
+
+    For readers that are lenient about quotes (the landing reader takes an unclosed quote as a
+    field running to the end of the file): run this first to refuse such a file by name.
+    """
+    for _ in _records(path):
+        pass
+
+
+def read_rows(path: Path, command: str, id_column: str | None = "id") -> CsvRows:
+    """Read IN: rows as strings with their start line in `_line`; misshapen rows quarantined.
+
+    Raises `CsvInputError` when the file is missing, empty, not UTF-8, or has a syntax error the
+    rest of the file cannot be read past.
+    """
+    quarantined: list[dict] = []
+    records: list[list[str]] = []
+    lines: list[int] = []
+    rows = _records(path)
+    _, header = next(rows)
+    header = [name.strip() for name in header]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise CsvInputError(
+            f"{path}: line 1: column name(s) repeated in the header: {', '.join(duplicated)}"
+        )
+    for start, values in rows:
+        if len(values) != len(header):
+            row_id = dict(zip(header, values, strict=False)).get(id_column) if id_column else None
+            quarantined.append(
+                quarantine_record(
+                    command,
+                    path,
+                    start,
+                    row_id,
+                    "*",
+                    "field_count",
+                    f"{len(values)} fields, the header has {len(header)}",
+                    values,
+                )
+            )
+            continue
+        records.append(values)
+        lines.append(start)
+    columns = list(zip(*records, strict=True)) if records else [()] * len(header)
+    frame = pl.DataFrame(
+        {name: list(values) for name, values in zip(header, columns, strict=True)},
+        schema={name: pl.String for name in header},
+    )
+    frame = frame.with_columns(pl.col(header).replace("", None)).with_columns(
+        pl.Series(LINE_COLUMN, lines, dtype=pl.Int64)
+    )
+    return CsvRows(frame, quarantined)
+
+
+def _syntax_message(path: Path, line: int, header: list[str], text: str, error: Exception) -> str:
+    index = _field_of_bad_quote(text)
+    where = f" field `{header[index]}`" if index is not None and index < len(header) else ""
+    if "end of data" in str(error) or (index is not None and text.count('"') % 2 == 1):
+        problem = "a quoted value opens here and is never closed"
+    else:
+        problem = f"malformed quoting ({error})"
+    return f"{path}: line {line}{where}: CSV syntax error, {problem}; no row after it can be read"
+
+
+def split_duplicate_ids(
+    frame: pl.DataFrame, path: Path, command: str, id_column: str = "id"
+) -> tuple[pl.DataFrame, list[dict]]:
+    """Keep the first row of every id; quarantine each later one as `id_duplicated`."""
+    first_line = pl.col(LINE_COLUMN).first().over(id_column)
+    marked = frame.with_columns(_first_line=first_line)
+    later = marked.filter(
+        pl.col(id_column).is_not_null() & (pl.col(LINE_COLUMN) != pl.col("_first_line"))
+    )
+    records = [
+        quarantine_record(
+            command,
+            path,
+            row[LINE_COLUMN],
+            row[id_column],
+            id_column,
+            "id_duplicated",
+            f"id {row[id_column]!r} is already used by the row on line {row['_first_line']}",
+            {k: v for k, v in row.items() if not k.startswith("_")},
+        )
+        for row in later.iter_rows(named=True)
+    ]
+    kept = marked.filter(
+        pl.col(id_column).is_null() | (pl.col(LINE_COLUMN) == pl.col("_first_line"))
+    ).drop("_first_line")
+    return kept, records
+
+
+def write_quarantine(records: list[dict], output: Path) -> Path:
+    """Write `OUT.quarantine.csv` (header only when nothing was quarantined); return its path."""
+    target = quarantine_path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    quarantine_frame(records).write_csv(target)
+    return target

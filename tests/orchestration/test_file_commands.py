@@ -1,0 +1,85 @@
+"""The convention every `lmis IN.csv OUT.csv` command shares (orchestration/file_commands.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.file_commands import (
+    LINE_COLUMN,
+    CsvInputError,
+    check_syntax,
+    quarantine_path,
+    read_rows,
+    split_duplicate_ids,
+)
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ("out/flags.csv", "out/flags.quarantine.csv"),
+        ("codes.CSV", "codes.quarantine.csv"),
+        ("result", "result.quarantine.csv"),
+        ("a.b.csv", "a.b.quarantine.csv"),
+    ],
+)
+def test_quarantine_file_sits_beside_out_with_csv_replaced(output: str, expected: str) -> None:
+    assert quarantine_path(Path(output)) == Path(expected)
+
+
+def test_rows_are_numbered_by_the_file_line_they_start_on(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text('id,text\n1,"two\nlines"\n\n2,plain\n3,"three\n\nlines"\n4,x\n')
+    rows = read_rows(source, "test")
+    assert rows.frame["id"].to_list() == ["1", "2", "3", "4"]
+    assert rows.frame[LINE_COLUMN].to_list() == [2, 5, 6, 9]
+
+
+def test_a_row_of_the_wrong_shape_is_quarantined_with_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,a\n2,b,c\n3\n")
+    rows = read_rows(source, "test")
+    assert rows.frame["id"].to_list() == ["1"]
+    assert [(r["source_row"], r["id"], r["reason_code"]) for r in rows.quarantine] == [
+        (3, "2", "field_count"),
+        (4, "3", "field_count"),
+    ]
+    assert rows.rows_read == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('id,text\n1,a\n2,"open\n3,c\n', "in.csv: line 3 field `text`: CSV syntax error"),
+        ('id,text\n1,a\n"2"x,b\n', "in.csv: line 3 field `id`: CSV syntax error"),
+    ],
+)
+def test_a_syntax_error_names_file_line_and_field(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(content)
+    for read in (lambda: read_rows(source, "test"), lambda: check_syntax(source)):
+        with pytest.raises(CsvInputError, match=message):
+            read()
+
+
+def test_later_rows_of_a_repeated_id_name_the_first(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text('id,text\na,"x\ny"\nb,z\na,w\n')
+    rows = read_rows(source, "test")
+    kept, records = split_duplicate_ids(rows.frame, source, "test")
+    assert kept["id"].to_list() == ["a", "b"]
+    assert [(r["source_row"], r["reason_code"]) for r in records] == [(5, "id_duplicated")]
+    assert "line 2" in records[0]["reason"]
+
+
+def test_empty_file_and_missing_file_are_errors_naming_the_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(CsvInputError, match="empty.csv: file is empty"):
+        read_rows(empty, "test")
+    with pytest.raises(CsvInputError, match="none.csv: no such file"):
+        read_rows(tmp_path / "none.csv", "test")
