@@ -1,8 +1,18 @@
 """Writing landed sources into the DuckDB warehouse's `raw` schema.
 
-A source's raw table is replaced whole on every load, and its quarantine rows with it, so a
-re-run never duplicates rows. `raw.load_audit` keeps one row per file and run as history: it is
-what the volume-drop check compares tonight against.
+A source lands in one of two ways, never by appending:
+
+- whole: `raw.<table>` is replaced, and the source's quarantine rows with it (reference tables,
+  the job-board dumps);
+- by partition (a portal day, a WLKP reporting period, a Sakernas round): the rows of that one
+  partition are deleted and the new ones inserted in a single transaction, keyed on the column
+  `_partition_key`; other partitions are not touched, so landing a partition twice gives the
+  same rows as landing it once.
+
+Either way `raw.load_audit` keeps one row per file and run as history (what the volume check
+compares tonight against), and `raw.landed_inputs` records, in the same transaction, the
+fingerprint of the files and code each table or partition was landed from (what the incremental
+night compares the files on disk against, orchestration/operations/incremental.py).
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from typing import Protocol
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from ingest.landing import LandingResult
 
@@ -22,6 +33,10 @@ log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).parent / "sql"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+PARTITION_COLUMN = "_partition_key"
+"""The column of a partitioned table that says which partition a row belongs to."""
+WHOLE_TABLE = ""
+"""`raw.landed_inputs.partition_key` of a table landed whole."""
 
 
 def _identifier(name: str) -> str:
@@ -29,6 +44,12 @@ def _identifier(name: str) -> str:
     if not _IDENTIFIER.fullmatch(name):
         raise ValueError(f"not a safe SQL identifier: {name!r}")
     return name
+
+
+def relation_name(relation: str) -> str:
+    """`schema.table` checked part by part, for use in SQL text."""
+    schema, _, table = relation.partition(".")
+    return f"{_identifier(schema)}.{_identifier(table)}"
 
 
 class LandingTarget(Protocol):
@@ -48,10 +69,101 @@ def ensure_landing_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "landing_tables.sql").read_text())
 
 
-def write_landing(
-    con: duckdb.DuckDBPyConnection, spec: LandingTarget, result: LandingResult, run_id: str
+def _table_columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str] | None:
+    schema, _, table = relation.partition(".")
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return dict(rows) if rows else None
+
+
+def _without_null_columns(rows: pa.Table) -> pa.Table:
+    # A column that is empty in every row of one partition comes as Arrow's null type, which a
+    # table column cannot be declared as: land it as text (DuckDB casts it on insert anyway).
+    for index, column in enumerate(rows.schema):
+        if pa.types.is_null(column.type):
+            rows = rows.set_column(index, column.name, rows.column(index).cast(pa.string()))
+    return rows
+
+
+def replace_partition(
+    con: duckdb.DuckDBPyConnection, relation: str, rows: pa.Table, partition_key: str
 ) -> None:
-    """Replace `raw.<table>` and this source's quarantine rows; append to the load audit."""
+    """Delete-and-insert one partition of `relation` (call inside the caller's transaction).
+
+    `rows` must carry `_partition_key` = `partition_key`. The table is created on first use;
+    columns a partition brings that the table lacks are added, so a file with one more column
+    still lands. A table landed whole before partitions existed (no `_partition_key`) is replaced:
+    its rows are superseded by the partitions, which the incremental night lands one by one.
+    """
+    target = relation_name(relation)
+    rows = _without_null_columns(rows)
+    con.register("partition_rows", rows)
+    try:
+        columns = _table_columns(con, relation)
+        if columns is None or PARTITION_COLUMN not in columns:
+            if columns is not None:
+                log.info("%s was landed whole; it becomes partitioned from now on", relation)
+            con.execute(f"create or replace table {target} as select * from partition_rows")
+            return
+        described = con.execute("describe select * from partition_rows").fetchall()
+        for name, dtype, *_ in described:
+            if name not in columns:
+                con.execute(f'alter table {target} add column "{name}" {dtype}')
+        con.execute(f"delete from {target} where {PARTITION_COLUMN} = ?", [partition_key])
+        con.execute(f"insert into {target} by name select * from partition_rows")
+    finally:
+        con.unregister("partition_rows")
+
+
+def record_landed_input(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    partition_key: str,
+    fingerprint: str,
+    run_id: str,
+    when: datetime | None = None,
+) -> None:
+    """Record what `relation` (or one partition of it) was landed from (inside a transaction)."""
+    con.execute(
+        "delete from raw.landed_inputs where relation = ? and partition_key = ?",
+        [relation, partition_key],
+    )
+    con.execute(
+        "insert into raw.landed_inputs values (?, ?, ?, ?, ?)",
+        [relation, partition_key, fingerprint, run_id, when or datetime.now(UTC)],
+    )
+
+
+def landed_inputs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """`(relation, partition_key) -> fingerprint` of everything landed so far."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'landed_inputs'"
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    rows = con.execute("select relation, partition_key, fingerprint from raw.landed_inputs")
+    return {(relation, key): fingerprint for relation, key, fingerprint in rows.fetchall()}
+
+
+def write_landing(
+    con: duckdb.DuckDBPyConnection,
+    spec: LandingTarget,
+    result: LandingResult,
+    run_id: str,
+    *,
+    partition_key: str | None = None,
+    fingerprint: str | None = None,
+) -> None:
+    """Land `result` into `raw.<table>`: whole, or one partition; append to the load audit.
+
+    Whole (`partition_key` None): the table and this source's quarantine rows are replaced.
+    One partition: only that partition's rows and quarantine rows are replaced. With a
+    `fingerprint`, `raw.landed_inputs` records it for the table or partition.
+    """
     if result.rows_read != result.rows_loaded + result.rows_quarantined:
         raise AssertionError(
             f"{spec.name}: row accounting does not balance: read {result.rows_read}, "
@@ -62,30 +174,55 @@ def write_landing(
     ensure_landing_tables(con)
     loaded = result.loaded.with_columns(pl.lit(run_id).alias("_run_id"))
     quarantined = result.quarantined.with_columns(
-        pl.lit(run_id).alias("run_id"), pl.lit(now).alias("quarantined_at")
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(now).alias("quarantined_at"),
+        pl.lit(partition_key, dtype=pl.String).alias("partition_key"),
     )
-    audit = pl.DataFrame(result.files).with_columns(
-        pl.lit(run_id).alias("run_id"), pl.lit(now).alias("loaded_at")
+    audit = pl.DataFrame(
+        result.files,
+        schema={
+            "source": pl.String,
+            "source_file": pl.String,
+            "rows_read": pl.Int64,
+            "rows_loaded": pl.Int64,
+            "rows_quarantined": pl.Int64,
+        },
+    ).with_columns(
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(now).alias("loaded_at"),
+        pl.lit(partition_key, dtype=pl.String).alias("partition_key"),
     )
     con.execute("begin transaction")
     try:
-        con.register("landed_rows", loaded.to_arrow())
-        con.execute(f"create or replace table raw.{table} as select * from landed_rows")
-        con.unregister("landed_rows")
-        con.execute("delete from raw.quarantine where source = ?", [spec.name])
+        if partition_key is None:
+            con.register("landed_rows", loaded.to_arrow())
+            con.execute(f"create or replace table raw.{table} as select * from landed_rows")
+            con.unregister("landed_rows")
+            con.execute("delete from raw.quarantine where source = ?", [spec.name])
+        else:
+            rows = loaded.with_columns(pl.lit(partition_key).alias(PARTITION_COLUMN))
+            replace_partition(con, f"raw.{table}", rows.to_arrow(), partition_key)
+            con.execute(
+                "delete from raw.quarantine where source = ? and partition_key = ?",
+                [spec.name, partition_key],
+            )
         con.register("quarantined_rows", quarantined.to_arrow())
         con.execute("insert into raw.quarantine by name select * from quarantined_rows")
         con.unregister("quarantined_rows")
         con.register("audit_rows", audit.to_arrow())
         con.execute("insert into raw.load_audit by name select * from audit_rows")
         con.unregister("audit_rows")
+        if fingerprint is not None:
+            key = WHOLE_TABLE if partition_key is None else partition_key
+            record_landed_input(con, f"raw.{table}", key, fingerprint, run_id, now)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     log.info(
-        "raw.%s: %d rows loaded, %d quarantined (run %s)",
+        "raw.%s%s: %d rows loaded, %d quarantined (run %s)",
         table,
+        "" if partition_key is None else f" partition {partition_key}",
         result.rows_loaded,
         result.rows_quarantined,
         run_id,

@@ -38,8 +38,10 @@ def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | N
         )
 
 
-def summarise_run(run_id: str) -> bool:
-    """Log rows per source for this run, quarantine reasons and mart sizes; True if balanced."""
+def summarise_run(run_id: str | list[str]) -> bool:
+    """Log rows per source for this run (or runs: a night's partition landings and its nightly
+    run), quarantine reasons and mart sizes; True if balanced."""
+    run_ids = [run_id] if isinstance(run_id, str) else list(run_id)
     if not settings.WAREHOUSE_PATH.exists():
         log.error("no warehouse at %s", settings.WAREHOUSE_PATH)
         return False
@@ -48,17 +50,17 @@ def summarise_run(run_id: str) -> bool:
     with warehouse_resource().get_connection() as con:
         per_source = con.execute(
             "select source, count(*) as files, sum(rows_read), sum(rows_loaded), "
-            "sum(rows_quarantined) from raw.load_audit where run_id = ? "
+            "sum(rows_quarantined) from raw.load_audit where list_contains(?, run_id) "
             "group by source order by source",
-            [run_id],
+            [run_ids],
         ).fetchall()
         reasons = con.execute(
             "select source, reason_code, count(*), min(source_file) from raw.quarantine "
-            "where run_id = ? group by all order by 1, 2",
-            [run_id],
+            "where list_contains(?, run_id) group by all order by 1, 2",
+            [run_ids],
         ).fetchall()
     balanced = True
-    log.info("rows per source in run %s:", run_id)
+    log.info("rows per source in run(s) %s:", ", ".join(run_ids))
     log.info("  %-40s %6s %10s %10s %12s", "source", "files", "read", "loaded", "quarantined")
     for source, files, read, loaded, quarantined in per_source:
         ok = read == loaded + quarantined

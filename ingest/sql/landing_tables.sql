@@ -22,3 +22,19 @@ create table if not exists raw.load_audit (
     rows_quarantined bigint not null,
     loaded_at timestamp with time zone not null
 );
+
+-- The partition a quarantined row or an audited file belongs to (null: a whole-table source).
+-- Added after the tables first shipped, hence `alter` rather than the create statements.
+alter table raw.quarantine add column if not exists partition_key varchar;
+alter table raw.load_audit add column if not exists partition_key varchar;
+
+-- What each landed table or partition was built from: the fingerprint of its input files and of
+-- the code, written in the landing's own transaction, so it is true exactly when the rows are.
+-- The incremental night compares it with the files on disk to decide what to land again.
+create table if not exists raw.landed_inputs (
+    relation varchar not null,
+    partition_key varchar not null,
+    fingerprint varchar not null,
+    run_id varchar not null,
+    landed_at timestamp with time zone not null
+);

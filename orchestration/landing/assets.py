@@ -4,6 +4,12 @@ Every asset reads its source's shipped files, loads the rows that pass their for
 `raw.<table>` and puts the others in `raw.quarantine` with the reason. Three checks follow each
 load: the Great Expectations suite `quality/suites/raw_<table>.json`, the row accounting of this
 run (read = loaded + quarantined), and a volume check against the previous run.
+
+These sources are whole extracts (a monthly job-board dump, a reference list, one Sakernas
+extract) and are landed whole, in the `nightly` job; the partitioned ones (portal days, WLKP
+periods, Sakernas rounds) are in orchestration/admin and orchestration/sakernas. Each landing
+records the fingerprint of its files (orchestration/landing/inputs.py), so a night whose files
+did not change leaves the table alone.
 """
 
 import logging
@@ -11,10 +17,11 @@ import logging
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from ingest.landing import SourceSpec, land_source
+from ingest.landing import LandingError, SourceSpec, land_source, resolve_files
 from ingest.sources import REFERENCE_SOURCES, SAKERNAS_SOURCES, VACANCY_SOURCES
-from ingest.warehouse import write_landing
+from ingest.warehouse import PARTITION_COLUMN, write_landing
 from orchestration import settings
+from orchestration.landing.inputs import LandedInput, files_fingerprint, whole
 from quality.gx_runner import load_suite_definition, validate_dataframe
 
 log = logging.getLogger(__name__)
@@ -38,9 +45,11 @@ def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
         pool="warehouse",
     )
     def land(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
-        result = land_source(spec, settings.DATA_DIR)
+        files = resolve_files(spec, settings.DATA_DIR)
+        result = land_source(spec, settings.DATA_DIR, files)
+        fingerprint = files_fingerprint(files)
         with warehouse.get_connection() as con:
-            write_landing(con, spec, result, context.run_id)
+            write_landing(con, spec, result, context.run_id, fingerprint=fingerprint)
         if result.rows_quarantined:
             reasons = result.quarantined.group_by("reason_code").len().rows()
             context.log.warning(
@@ -63,12 +72,21 @@ def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
     return land
 
 
-def raw_table_checks(source: str, table: str) -> list[dg.AssetChecksDefinition]:
+def _run_partition(context: dg.AssetCheckExecutionContext) -> str | None:
+    # A check runs in its asset's run; the run's partition is the one just landed.
+    return context.op_execution_context.run.tags.get("dagster/partition")
+
+
+def raw_table_checks(
+    source: str, table: str, *, partitioned: bool = False
+) -> list[dg.AssetChecksDefinition]:
     """The three blocking checks of a landing asset `raw/<table>` fed by `source`.
 
     Shared by every landing asset (file sources here, administrative sources in
-    orchestration/admin): the suite `quality/suites/raw_<table>.json`, the row accounting of this
-    run in `raw.load_audit` and `raw.quarantine`, and the volume against the previous run.
+    orchestration/admin): the suite `quality/suites/raw_<table>.json` (on the whole table), the
+    row accounting of this run in `raw.load_audit` and `raw.quarantine`, and the volume against
+    the previous run. For a partitioned table, accounting and volume are about the partition
+    landed in the run, compared with the previous landing of that same partition.
     """
     asset_key = dg.AssetKey(["raw", table])
     suite_name = f"raw_{table}"
@@ -119,7 +137,12 @@ def raw_table_checks(source: str, table: str) -> list[dg.AssetChecksDefinition]:
                 "where source = ? and run_id = ?",
                 [source, context.op_execution_context.run_id],
             ).fetchone()
-            in_table = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+            partition = _run_partition(context) if partitioned else None
+            in_table = con.execute(
+                f"select count(*) from raw.{table}"
+                + ("" if partition is None else f" where {PARTITION_COLUMN} = ?"),
+                [] if partition is None else [partition],
+            ).fetchone()[0]
             in_quarantine = con.execute(
                 "select count(*) from raw.quarantine where source = ? and run_id = ?",
                 [source, context.op_execution_context.run_id],
@@ -145,12 +168,14 @@ def raw_table_checks(source: str, table: str) -> list[dg.AssetChecksDefinition]:
     def volume_check(
         context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
     ) -> dg.AssetCheckResult:
+        partition = _run_partition(context) if partitioned else None
         with warehouse.get_connection() as con:
             runs = con.execute(
                 "select run_id, sum(rows_loaded) as loaded, max(loaded_at) as last_loaded_at "
                 "from raw.load_audit where source = ? "
-                "group by run_id order by last_loaded_at desc limit 2",
-                [source],
+                + ("" if partition is None else "and partition_key = ? ")
+                + "group by run_id order by last_loaded_at desc limit 2",
+                [source] if partition is None else [source, partition],
             ).fetchall()
         run_id = context.op_execution_context.run_id
         current = next((r[1] for r in runs if r[0] == run_id), 0)
@@ -180,4 +205,21 @@ landing_checks = [
     for specs in GROUP_BY_SOURCE_KIND.values()
     for spec in specs
     for check in raw_table_checks(spec.name, spec.table)
+]
+
+
+def _existing_files(spec: SourceSpec):
+    def files(data_dir):
+        try:
+            return resolve_files(spec, data_dir)
+        except LandingError:
+            return []
+
+    return files
+
+
+LANDED_INPUTS = [
+    LandedInput(dg.AssetKey(["raw", spec.table]), f"raw.{spec.table}", whole(_existing_files(spec)))
+    for specs in GROUP_BY_SOURCE_KIND.values()
+    for spec in specs
 ]

@@ -2,17 +2,19 @@
 
 What a day means depends on the job:
 
-- A daily-partitioned job (the crawls' `crawl_daily`) materialises that day's partition; each
-  partition replaces its own rows, so re-running a day is safe.
-- The `nightly` job is not partitioned: its sources are whole extracts, re-landed whole every
-  run (a landing replaces the table's rows, never appends). A backfilled day is the night that
-  would have run for it, and it leaves that day's dated release. When the inputs and code are
-  the same as those of the release `latest` points to (same input fingerprint) and the
-  publication in data/marts/ is still that release's run, a rebuild would give the same marts
-  (tests/orchestration/test_idempotency.py), so the day's release is cut from the publication
-  without rebuilding. `--rebuild` forces a full run for every day.
+- A daily-partitioned job (the crawls' `crawl_daily`, the portal exports' `land_portal_days`)
+  materialises that day's partition; each partition replaces its own rows, so re-running a day
+  is safe.
+- `nightly` (the default): the night that would have run for the day, leaving that day's dated
+  release. It is planned like every incremental night (orchestration/operations/incremental.py),
+  with the partitions that had started by that day: the tables and partitions whose files changed
+  are landed again, then only the assets downstream of them are rebuilt and everything is
+  published. When nothing changed and the publication in data/marts/ is the one `latest` was cut
+  from, the day's release is cut from the publication without any run (a rebuild would give the
+  same marts, tests/orchestration/test_idempotency.py). `--rebuild` lands every partition and
+  runs the whole nightly job for every day.
 
-Days run one after another, each behind the warehouse writer lock; the first failed day stops
+Days run one after another, each run behind the warehouse writer lock; the first failed day stops
 the backfill (its failure hook has written an alert), so no later day is released on top of it.
 """
 
@@ -45,7 +47,8 @@ BACKFILL_TAG = "lmis/backfill"
 class DayOutcome:
     day: date
     mode: str
-    """`rebuilt` (the nightly job ran), `released` (cut from the publication), `partition`."""
+    """`rebuilt` (every partition and the whole nightly job), `incremental` (what changed and
+    its downstream), `released` (cut from the publication, nothing changed), `partition`."""
     seconds: float
     success: bool
     run_id: str | None
@@ -58,8 +61,9 @@ def days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
-def _reusable_release() -> dict | None:
-    """The manifest of `latest` if the publication and the inputs are still the ones it holds."""
+def _reusable_release(*, check_inputs: bool = True) -> dict | None:
+    """The manifest of `latest` if the publication (and, if asked, the inputs) are the ones it
+    holds. A night plan with nothing to do has compared the inputs source by source already."""
     latest = latest_release(releases_dir())
     publication = settings.MARTS_DIR / "_publication.json"
     if latest is None or not (latest / MANIFEST_NAME).exists() or not publication.exists():
@@ -68,7 +72,7 @@ def _reusable_release() -> dict | None:
     if json.loads(publication.read_text()).get("run_id") != manifest.get("run_id"):
         log.info("the publication is not the one released as %s: rebuilding", latest.name)
         return None
-    if manifest.get("input_fingerprint") != input_fingerprint():
+    if check_inputs and manifest.get("input_fingerprint") != input_fingerprint():
         log.info("inputs or code changed since release %s: rebuilding", latest.name)
         return None
     return manifest
@@ -88,11 +92,20 @@ def _release_from_publication(day: date, manifest: dict) -> None:
         )
 
 
-def _run_nightly_day(day: date, tags: dict[str, str]) -> tuple[bool, str]:
-    from orchestration.runner import run_nightly_job
+def _run_nightly_day(day: date, tags: dict[str, str], *, rebuild: bool) -> tuple[str, bool, str]:
+    """The night of `day`: (mode, success, run id of its nightly run or of the release)."""
+    from orchestration.operations.incremental import plan_night, run_night
 
-    result = run_nightly_job(tags={**tags, RELEASE_DATE_TAG: day.isoformat()})
-    return result.success, result.run_id
+    plan = plan_night(until=day, full=rebuild)
+    if plan.nothing_to_do:
+        manifest = _reusable_release(check_inputs=False)
+        if manifest is not None:
+            _release_from_publication(day, manifest)
+            return "released", True, manifest["run_id"]
+        plan = plan_night(until=day, full=True)
+    mode = "rebuilt" if plan.nightly_selection is None else "incremental"
+    result = run_night(plan, {**tags, RELEASE_DATE_TAG: day.isoformat()})
+    return mode, result.success, result.nightly_run_id or (result.run_ids or [""])[-1]
 
 
 def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool, str]:
@@ -103,15 +116,39 @@ def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool
     from orchestration.operations.stale_runs import free_slots_of_dead_runs, process_tags
 
     job = defs.resolve_job_def(job_name)
+    selection = _assets_with_files(job_name, day.isoformat())
+    if selection == []:
+        log.info("%s %s: no file belongs to this day; nothing to land", job_name, day)
+        return True, None
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
         free_slots_of_dead_runs(instance)
         result = job.execute_in_process(
             instance=instance,
             partition_key=day.isoformat(),
+            asset_selection=selection,
             tags={**tags, RELEASE_DATE_TAG: day.isoformat(), **process_tags()},
             raise_on_error=False,
         )
     return result.success, result.run_id
+
+
+def _assets_with_files(job_name: str, partition_key: str) -> list | None:
+    """For a partitioned landing job, the assets with a file in the partition; else None (the
+    whole job: the crawls fetch their day, they do not read files)."""
+    from orchestration.operations.incremental import all_landed_inputs, landing_job_of
+
+    inputs = [i for i in all_landed_inputs() if i.partitions_def is not None]
+    mine = []
+    for item in inputs:
+        try:
+            if landing_job_of(item.asset_key) != job_name:
+                continue
+        except KeyError:
+            continue
+        mine.append(item)
+    if not mine:
+        return None
+    return [i.asset_key for i in mine if partition_key in i.files_by_partition(settings.DATA_DIR)]
 
 
 def is_partitioned(job_name: str) -> bool:
@@ -138,14 +175,7 @@ def backfill(
             mode = "partition"
             success, run_id = _run_partition(job_name, day, tags)
         else:
-            manifest = None if rebuild else _reusable_release()
-            if manifest is not None:
-                mode = "released"
-                _release_from_publication(day, manifest)
-                success, run_id = True, manifest["run_id"]
-            else:
-                mode = "rebuilt"
-                success, run_id = _run_nightly_day(day, tags)
+            mode, success, run_id = _run_nightly_day(day, tags, rebuild=rebuild)
         outcome = DayOutcome(day, mode, time.monotonic() - started, success, run_id)
         outcomes.append(outcome)
         log.info(

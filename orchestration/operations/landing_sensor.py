@@ -1,11 +1,18 @@
-"""A sensor that starts the nightly job when files are dropped into the landing folders.
+"""A sensor that lands files dropped into the landing folders.
 
 Every source reads its files through globs under the data folder (ingest/sources.py), so a new
 extract dropped into, say, `real/jobstreet-id-2021-12/` is landed by the next run. The sensor
 keeps a fingerprint (path, size, modification time) of every file under the watched folders in
-its cursor and asks for one run when it changes; the run key is the fingerprint, so the same set
-of files never starts two runs. The first evaluation only records the state: files already there
-are the nightly schedule's business.
+its cursor and, when it changes, asks for:
+
+- one run of the partitioned landing job per partition a new or changed file belongs to (a
+  portal day, a WLKP period, a Sakernas round), for just the assets that read it; the marts
+  take the partition in at the next night;
+- one run of `nightly` when a new or changed file belongs to a source landed whole, or to no
+  known source (the night then lands and publishes it at once).
+
+Run keys carry the fingerprint, so the same set of files never starts the same run twice. The
+first evaluation only records the state: files already there are the nightly schedule's business.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from orchestration import settings
+from orchestration.jobs import PARTITIONED_LANDING_JOBS, nightly_job
 from orchestration.operations.releases import RELEASE_DATE_TAG
 
 WATCHED_SUBFOLDERS = ("real", "synthetic", "reference")
@@ -56,11 +64,33 @@ def _fingerprint(state: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def partitions_of_files(changed: list[str]) -> tuple[dict[tuple[str, str], set], bool]:
+    """`(job, partition) -> asset keys` that read the changed files; True if some file is for
+    a source landed whole or for no known source (the `nightly` job's business)."""
+    from orchestration.operations.incremental import all_landed_inputs, landing_job_of
+
+    remaining = set(changed)
+    runs: dict[tuple[str, str], set] = {}
+    for item in all_landed_inputs():
+        if item.partitions_def is None:
+            continue
+        for key, files in item.files_by_partition(settings.DATA_DIR).items():
+            hits = remaining & {str(path) for path in files}
+            if hits:
+                runs.setdefault((landing_job_of(item.asset_key), key), set()).add(item.asset_key)
+    for item in all_landed_inputs():
+        if item.partitions_def is not None:
+            for files in item.files_by_partition(settings.DATA_DIR).values():
+                remaining -= {str(path) for path in files}
+    return runs, bool(remaining)
+
+
 @dg.sensor(
     name="new_files_in_landing",
-    job_name="nightly",
+    jobs=[nightly_job, *PARTITIONED_LANDING_JOBS],
     minimum_interval_seconds=LANDING_SENSOR_INTERVAL_SECONDS,
-    description="Runs the nightly job when a file is added to or changed in the input folders.",
+    description="Lands a file added to or changed in the input folders: its partition, or the "
+    "nightly job for a source landed whole.",
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def new_files_in_landing(context: dg.SensorEvaluationContext):
@@ -74,7 +104,21 @@ def new_files_in_landing(context: dg.SensorEvaluationContext):
         return dg.SkipReason("no new or changed file")
     today = datetime.now(ZoneInfo(settings.TIMEZONE)).date().isoformat()
     context.log.info("%d new or changed file(s): %s", len(changed), changed[:10])
-    return dg.RunRequest(
-        run_key=f"landing-{_fingerprint(current)}",
-        tags={RELEASE_DATE_TAG: today, "lmis/trigger": "new_files_in_landing"},
-    )
+    fingerprint = _fingerprint(current)
+    partitions, whole = partitions_of_files(changed)
+    tags = {RELEASE_DATE_TAG: today, "lmis/trigger": "new_files_in_landing"}
+    requests = [
+        dg.RunRequest(
+            run_key=f"landing-{fingerprint}-{job}-{key}",
+            job_name=job,
+            partition_key=key,
+            asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
+            tags=tags,
+        )
+        for (job, key), keys in sorted(partitions.items())
+    ]
+    if whole:
+        requests.append(
+            dg.RunRequest(run_key=f"landing-{fingerprint}", job_name=nightly_job.name, tags=tags)
+        )
+    return requests[0] if len(requests) == 1 else requests

@@ -5,18 +5,33 @@ mapping, harmonises it, and computes every indicator with Taylor-linearised stan
 BPS reliability flags and primary and secondary suppression. The real rounds and the synthetic
 rounds are written to separate tables, so a synthetic figure can never pass for a published one;
 dbt publishes them as `labour_force_indicators` and `labour_force_indicators_synthetic`.
+
+Both assets are partitioned by survey round (`SAKERNAS_ROUNDS`, e.g. `2020-08`): the estimator
+works round by round anyway, so a partition estimates one round's file and replaces exactly that
+round's rows (`_partition_key`) in its table, in one transaction. A new round is estimated
+without re-estimating the ten before it.
 """
 
 import logging
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import pyarrow as pa
 import pyarrow.parquet as pq
 from dagster_duckdb import DuckDBResource
 
 from ingest.sakernas.pipeline import build_indicator_mart, discover_inputs
+from ingest.warehouse import (
+    PARTITION_COLUMN,
+    ensure_landing_tables,
+    record_landed_input,
+    replace_partition,
+)
 from orchestration import settings
+from orchestration.landing.inputs import LandedInput, files_fingerprint
+from orchestration.landing.partitions import SAKERNAS_ROUNDS, files_by_partition, month_of_file
 
 log = logging.getLogger(__name__)
 
@@ -25,55 +40,114 @@ REAL_ROUNDS = {
     "real/sakernas-2020-08-jambi/sakernas_2020_08_jambi.csv.gz": "2020-08",
 }
 SYNTHETIC_FOLDER = "synthetic/sakernas"
+SYNTHETIC_PATTERN = "sakernas_synthetic_*.parquet"
+REAL_TABLE = "sakernas_indicator_estimates"
+SYNTHETIC_TABLE = "sakernas_indicator_estimates_synthetic"
 
 
-def _estimate_into(warehouse: DuckDBResource, inputs: list, table: str) -> dict[str, int]:
+def real_round_files(data_dir: Path) -> dict[str, list[Path]]:
+    """Round -> microdata file of the real rounds that are present."""
+    rounds: dict[str, list[Path]] = {}
+    for relative, round_name in REAL_ROUNDS.items():
+        if (data_dir / relative).exists():
+            rounds.setdefault(round_name, []).append(data_dir / relative)
+    return rounds
+
+
+def synthetic_round_files(data_dir: Path) -> dict[str, list[Path]]:
+    """Round -> generated microdata file, from the round in each file's name."""
+    paths = (data_dir / SYNTHETIC_FOLDER).glob(SYNTHETIC_PATTERN)
+    return files_by_partition(paths, month_of_file, SAKERNAS_ROUNDS)
+
+
+def _estimate_round(
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBResource,
+    files: list[Path],
+    table: str,
+    round_name: str | None,
+) -> dg.MaterializeResult:
+    partition = context.partition_key
+    if not files:
+        raise dg.Failure(f"no microdata file of round {partition} for {table}", allow_retries=False)
+    inputs = []
+    for path in files:
+        inputs += discover_inputs([path], round_name)
     with tempfile.TemporaryDirectory(prefix="sakernas_mart_") as tmp:
         mart_path = Path(tmp) / f"{table}.parquet"
         summary = build_indicator_mart(inputs, mart_path)
-        with warehouse.get_connection() as con:
-            con.execute("create schema if not exists staging")
-            con.execute(
-                f"create or replace table staging.{table} as select * from read_parquet(?)",
-                [str(mart_path)],
+        rows = pq.read_table(mart_path)
+    rows = rows.append_column(PARTITION_COLUMN, pa.array([partition] * rows.num_rows, pa.string()))
+    fingerprint = files_fingerprint(files)
+    with warehouse.get_connection() as con:
+        con.execute("create schema if not exists staging")
+        ensure_landing_tables(con)
+        con.execute("begin transaction")
+        try:
+            replace_partition(con, f"staging.{table}", rows, partition)
+            record_landed_input(
+                con, f"staging.{table}", partition, fingerprint, context.run_id, datetime.now(UTC)
             )
-        summary["rows_written"] = pq.ParquetFile(mart_path).metadata.num_rows
-    return summary
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    summary["rows_written"] = rows.num_rows
+    context.log.info("staging.%s round %s: %d estimates", table, partition, rows.num_rows)
+    return dg.MaterializeResult(metadata={**summary, "dagster/row_count": rows.num_rows})
 
 
 @dg.asset(
-    key=["staging", "sakernas_indicator_estimates"],
+    key=["staging", REAL_TABLE],
     deps=[dg.AssetKey(["raw", "sakernas_2020_08_jambi"])],
     group_name="labour_force",
     kinds={"python", "duckdb"},
     pool="warehouse",
+    partitions_def=SAKERNAS_ROUNDS,
     description=(
         "Indicators from the real Sakernas rounds with standard errors, RSE, reliability and "
-        "suppression (one row per period x area x breakdown x indicator)."
+        "suppression (one row per period x area x breakdown x indicator), one partition per round."
     ),
 )
-def sakernas_indicator_estimates(warehouse: DuckDBResource) -> dg.MaterializeResult:
-    inputs = []
-    for relative, round_name in REAL_ROUNDS.items():
-        inputs += discover_inputs([settings.DATA_DIR / relative], round_name)
-    summary = _estimate_into(warehouse, inputs, "sakernas_indicator_estimates")
-    return dg.MaterializeResult(metadata={**summary, "dagster/row_count": summary["rows_written"]})
+def sakernas_indicator_estimates(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource
+) -> dg.MaterializeResult:
+    files = real_round_files(settings.DATA_DIR).get(context.partition_key, [])
+    return _estimate_round(context, warehouse, files, REAL_TABLE, context.partition_key)
 
 
 @dg.asset(
-    key=["staging", "sakernas_indicator_estimates_synthetic"],
+    key=["staging", SYNTHETIC_TABLE],
     group_name="labour_force",
     kinds={"python", "duckdb"},
     pool="warehouse",
+    partitions_def=SAKERNAS_ROUNDS,
     description=(
         "SYNTHETIC: indicators from the generated multi-round Sakernas-shaped extracts (all "
-        "provinces, August 2015-2024, 4-digit KBJI), calibrated to BPS's published TPT."
+        "provinces, August 2015-2024, 4-digit KBJI), calibrated to BPS's published TPT; one "
+        "partition per round."
     ),
 )
-def sakernas_indicator_estimates_synthetic(warehouse: DuckDBResource) -> dg.MaterializeResult:
-    inputs = discover_inputs([settings.DATA_DIR / SYNTHETIC_FOLDER])
-    summary = _estimate_into(warehouse, inputs, "sakernas_indicator_estimates_synthetic")
-    return dg.MaterializeResult(metadata={**summary, "dagster/row_count": summary["rows_written"]})
+def sakernas_indicator_estimates_synthetic(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource
+) -> dg.MaterializeResult:
+    files = synthetic_round_files(settings.DATA_DIR).get(context.partition_key, [])
+    return _estimate_round(context, warehouse, files, SYNTHETIC_TABLE, None)
 
 
 sakernas_assets = [sakernas_indicator_estimates, sakernas_indicator_estimates_synthetic]
+
+LANDED_INPUTS = [
+    LandedInput(
+        sakernas_indicator_estimates.key,
+        f"staging.{REAL_TABLE}",
+        real_round_files,
+        SAKERNAS_ROUNDS,
+    ),
+    LandedInput(
+        sakernas_indicator_estimates_synthetic.key,
+        f"staging.{SYNTHETIC_TABLE}",
+        synthetic_round_files,
+        SAKERNAS_ROUNDS,
+    ),
+]

@@ -1,6 +1,9 @@
 """`lmis backfill`: which days rebuild, which are released from the publication, stop on failure.
 
-The whole-job backfill over real runs is in test_idempotency.py (slow).
+The night's plan is replaced by a stand-in that rebuilds when the inputs changed since the last
+publication and has nothing to do otherwise (the real planner is tested in
+test_incremental_plan.py). The whole-job backfills over real runs are in test_idempotency.py and
+test_incremental_night.py (slow).
 """
 
 from __future__ import annotations
@@ -14,8 +17,15 @@ import pytest
 
 from orchestration import settings
 from orchestration.operations import backfill as backfill_module
+from orchestration.operations import incremental
 from orchestration.operations.backfill import backfill, days_between
-from orchestration.operations.releases import input_fingerprint, list_releases, verify_release
+from orchestration.operations.incremental import NightPlan, NightResult
+from orchestration.operations.releases import (
+    RELEASE_DATE_TAG,
+    input_fingerprint,
+    list_releases,
+    verify_release,
+)
 
 
 @pytest.fixture()
@@ -40,10 +50,17 @@ def published(tmp_path: Path, monkeypatch) -> Path:
     return data
 
 
-def _fake_nightly(calls: list[date], succeed: bool = True):
-    """Stands in for the nightly job: publishes like it and releases the day, as the asset does."""
+def _fake_nightly(monkeypatch, calls: list[date], succeed: bool = True) -> None:
+    """Stands in for the planner and the runs: publishes like the nightly job and releases."""
+    published = {"inputs": None}
 
-    def run(day: date, tags: dict[str, str]) -> tuple[bool, str]:
+    def plan(until: date | None = None, *, full: bool = False) -> NightPlan:
+        if full or published["inputs"] != input_fingerprint():
+            return NightPlan()
+        return NightPlan(run_nightly=False)
+
+    def run(plan: NightPlan, tags: dict[str, str]) -> NightResult:
+        day = date.fromisoformat(tags[RELEASE_DATE_TAG])
         calls.append(day)
         if succeed:
             backfill_module.write_release(
@@ -56,9 +73,11 @@ def _fake_nightly(calls: list[date], succeed: bool = True):
                 retention=14,
                 input_fingerprint=input_fingerprint(),
             )
-        return succeed, f"run-{day}"
+            published["inputs"] = input_fingerprint()
+        return NightResult(succeed, [f"run-{day}"], f"run-{day}")
 
-    return run
+    monkeypatch.setattr(incremental, "plan_night", plan)
+    monkeypatch.setattr(incremental, "run_night", run)
 
 
 def test_days_between_includes_both_ends_and_refuses_a_reversed_range():
@@ -73,7 +92,7 @@ def test_days_between_includes_both_ends_and_refuses_a_reversed_range():
 
 def test_first_day_rebuilds_and_unchanged_days_are_released(published, monkeypatch):
     calls: list[date] = []
-    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls))
+    _fake_nightly(monkeypatch, calls)
     outcomes = backfill(date(2026, 11, 28), date(2026, 12, 4))
     assert [o.mode for o in outcomes] == ["rebuilt"] + ["released"] * 6
     assert calls == [date(2026, 11, 28)]
@@ -88,7 +107,7 @@ def test_first_day_rebuilds_and_unchanged_days_are_released(published, monkeypat
 
 def test_changed_input_rebuilds_the_day(published, monkeypatch):
     calls: list[date] = []
-    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls))
+    _fake_nightly(monkeypatch, calls)
     backfill(date(2026, 12, 1), date(2026, 12, 1))
     (published / "real" / "extract.csv").write_text("a\n1\n2\n")
     outcomes = backfill(date(2026, 12, 2), date(2026, 12, 2))
@@ -98,7 +117,7 @@ def test_changed_input_rebuilds_the_day(published, monkeypatch):
 
 def test_rebuild_flag_runs_every_day(published, monkeypatch):
     calls: list[date] = []
-    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls))
+    _fake_nightly(monkeypatch, calls)
     outcomes = backfill(date(2026, 12, 1), date(2026, 12, 3), rebuild=True)
     assert [o.mode for o in outcomes] == ["rebuilt"] * 3
     assert len(calls) == 3
@@ -106,7 +125,7 @@ def test_rebuild_flag_runs_every_day(published, monkeypatch):
 
 def test_failed_day_stops_the_backfill(published, monkeypatch):
     calls: list[date] = []
-    monkeypatch.setattr(backfill_module, "_run_nightly_day", _fake_nightly(calls, succeed=False))
+    _fake_nightly(monkeypatch, calls, succeed=False)
     outcomes = backfill(date(2026, 12, 1), date(2026, 12, 3))
     assert [(o.day, o.success) for o in outcomes] == [(date(2026, 12, 1), False)]
     assert list_releases(published / "releases") == []

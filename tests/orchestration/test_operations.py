@@ -109,6 +109,25 @@ def test_landing_sensor_starts_one_run_per_new_set_of_files(tmp_path, monkeypatc
     assert isinstance(new_files_in_landing(again), dg.SkipReason)
 
 
+def test_landing_sensor_lands_the_partition_of_a_new_portal_day(tmp_path, monkeypatch):
+    from orchestration import settings
+
+    folder = tmp_path / "real" / "maganghub-2025-10"
+    folder.mkdir(parents=True)
+    (folder / "maganghub_positions_2025-10.csv.gz").write_bytes(b"old")
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path)
+    monkeypatch.setenv("LMIS_LANDING_DIRS", str(tmp_path / "real"))
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+
+    (folder / "maganghub_positions_2026-12-02.csv.gz").write_bytes(b"new")
+    request = new_files_in_landing(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert isinstance(request, dg.RunRequest)
+    assert (request.job_name, request.partition_key) == ("land_portal_days", "2026-12-02")
+    assert request.asset_selection == [dg.AssetKey(["raw", "maganghub_positions"])]
+
+
 def test_schedule_processes_the_day_before_in_jakarta():
     from orchestration.jobs import nightly_schedule
 

@@ -1,0 +1,278 @@
+"""The incremental night: land only what changed, rebuild only what depends on it.
+
+Every landing asset declares its files per partition (orchestration/landing/inputs.py) and
+records, with its rows, the fingerprint of the files and code it landed (`raw.landed_inputs`).
+`plan_night` compares those with the files on disk:
+
+- a table or partition whose files now fingerprint differently (or that never landed) is landed
+  again: partitioned ones by a run of their landing job for that partition, whole ones inside
+  the `nightly` run;
+- the `nightly` run then materialises only the assets downstream of what changed since the last
+  publication (dbt selects the changed sources' descendants, then the gates, publication and
+  reports); the marts not downstream of a change stay in the warehouse as they are and are
+  published again with the rest, so the publication and the release are always complete;
+- nothing changed: nothing runs (`lmis backfill` then cuts the day's release from the current
+  publication, orchestration/operations/backfill.py).
+
+What was published is remembered in `raw.published_inputs` (the landed fingerprints a
+successful `nightly` run was built from, and its run id). Without it, or when
+`data/marts/_publication.json` names another run (a run from the Dagster UI, a restore), the
+whole `nightly` job runs. Changed code changes every fingerprint, so it re-lands everything.
+
+`until` limits a night to the partitions that had started by that day: a backfilled day D lands
+the portal days up to D, not the files of the days after it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import dagster as dg
+
+from ingest.warehouse import WHOLE_TABLE, landed_inputs
+from orchestration import settings
+from orchestration.landing.inputs import LandedInput, files_fingerprint
+from orchestration.landing.partitions import partition_start
+from orchestration.operations.warehouse_lock import connect, writer_lock
+
+log = logging.getLogger(__name__)
+
+PUBLICATION_MANIFEST = "_publication.json"
+PUBLISHED_INPUTS_DDL = (
+    "create table if not exists raw.published_inputs (relation varchar not null, "
+    "partition_key varchar not null, fingerprint varchar not null, run_id varchar not null)"
+)
+
+
+@dataclass(frozen=True)
+class PartitionRun:
+    """One run of a partitioned landing job: one partition of some of its assets."""
+
+    job_name: str
+    partition_key: str
+    asset_keys: tuple[dg.AssetKey, ...]
+
+
+@dataclass
+class NightPlan:
+    partition_runs: list[PartitionRun] = field(default_factory=list)
+    nightly_selection: list[dg.AssetKey] | None = None
+    """Assets of the `nightly` run; None: the whole job."""
+    run_nightly: bool = True
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.partition_runs and not self.run_nightly
+
+    def describe(self) -> str:
+        nightly = (
+            "no nightly run"
+            if not self.run_nightly
+            else "the whole nightly job"
+            if self.nightly_selection is None
+            else f"{len(self.nightly_selection)} assets of the nightly job"
+        )
+        return f"{len(self.partition_runs)} partition run(s), {nightly}"
+
+
+def all_landed_inputs() -> list[LandedInput]:
+    from orchestration.admin.assets import LANDED_INPUTS as ADMIN
+    from orchestration.landing.assets import LANDED_INPUTS as FILES
+    from orchestration.sakernas.assets import LANDED_INPUTS as SAKERNAS
+
+    return [*FILES, *ADMIN, *SAKERNAS]
+
+
+def landing_job_of(asset_key: dg.AssetKey) -> str:
+    from orchestration import jobs
+
+    for job, keys in (
+        (jobs.portal_days_job, jobs.PORTAL_DAY_KEYS),
+        (jobs.wlkp_periods_job, jobs.WLKP_PERIOD_KEYS),
+        (jobs.sakernas_rounds_job, jobs.SAKERNAS_ROUND_KEYS),
+    ):
+        if asset_key in keys:
+            return job.name
+    raise KeyError(f"{asset_key.to_user_string()} is in no partitioned landing job")
+
+
+def _asset_graph():
+    from orchestration.definitions import defs
+
+    return defs.resolve_asset_graph()
+
+
+def current_inputs(until: date | None = None) -> dict[tuple[str, str], tuple[LandedInput, str]]:
+    """`(relation, partition) -> (its LandedInput, fingerprint of its files now)`."""
+    found = {}
+    for item in all_landed_inputs():
+        for key, files in item.files_by_partition(settings.DATA_DIR).items():
+            if until is not None and item.partitions_def is not None:
+                if partition_start(item.partitions_def, key) > until:
+                    continue
+            found[(item.relation, key)] = (item, files_fingerprint(files))
+    return found
+
+
+def _read_state() -> tuple[dict, dict, str | None]:
+    if not settings.WAREHOUSE_PATH.exists():
+        return {}, {}, None
+    with connect(settings.WAREHOUSE_PATH, read_only=True) as con:
+        landed = landed_inputs(con)
+        has_published = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'published_inputs'"
+        ).fetchone()[0]
+        published, published_run = {}, None
+        if has_published:
+            rows = con.execute(
+                "select relation, partition_key, fingerprint, run_id from raw.published_inputs"
+            ).fetchall()
+            published = {(r[0], r[1]): r[2] for r in rows}
+            published_run = rows[0][3] if rows else None
+    return landed, published, published_run
+
+
+def _publication_run() -> str | None:
+    path = settings.MARTS_DIR / PUBLICATION_MANIFEST
+    if not path.exists():
+        return None
+    return json.loads(path.read_text()).get("run_id")
+
+
+def _partition_runs(stale: Iterable[tuple[LandedInput, str]]) -> list[PartitionRun]:
+    grouped: dict[tuple[str, str], list[dg.AssetKey]] = {}
+    for item, key in stale:
+        grouped.setdefault((landing_job_of(item.asset_key), key), []).append(item.asset_key)
+    return [
+        PartitionRun(job, key, tuple(sorted(set(keys), key=lambda k: k.to_user_string())))
+        for (job, key), keys in sorted(grouped.items())
+    ]
+
+
+def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
+    """What tonight must run (see the module doc); `full`: every partition and the whole job."""
+    current = current_inputs(until)
+    landed, published, published_run = ({}, {}, None) if full else _read_state()
+    plan = NightPlan()
+    stale = [
+        (item, key)
+        for (relation, key), (item, fingerprint) in sorted(current.items())
+        if landed.get((relation, key)) != fingerprint
+    ]
+    plan.partition_runs = _partition_runs((i, k) for i, k in stale if i.partitions_def)
+    if full or not published_run or published_run != _publication_run():
+        plan.reasons.append(
+            "full rebuild asked"
+            if full
+            else "no publication built by an incremental night: whole nightly job"
+        )
+        return plan
+    stale_keys = {(item.relation, key) for item, key in stale}
+    changed = {
+        item.asset_key
+        for (relation, key), (item, fingerprint) in current.items()
+        if (relation, key) in stale_keys or published.get((relation, key)) != fingerprint
+    }
+    # A table or partition published before and no longer in the inputs changes the marts too.
+    gone = {relation for relation, key in set(published) - set(current)}
+    changed |= {i.asset_key for i in all_landed_inputs() if i.relation in gone}
+    if not changed:
+        plan.run_nightly = False
+        plan.reasons.append("no input changed since the last publication")
+        return plan
+    graph = _asset_graph()
+    from orchestration.jobs import nightly_job
+
+    nightly_keys = nightly_job.selection.resolve(graph)
+    downstream = dg.AssetSelection.assets(*changed).downstream().resolve(graph)
+    plan.nightly_selection = sorted(downstream & nightly_keys, key=lambda k: k.to_user_string())
+    plan.reasons.append("changed: " + ", ".join(sorted(k.to_user_string() for k in changed)))
+    return plan
+
+
+def _run_partition(run: PartitionRun, tags: dict[str, str]) -> tuple[bool, str]:
+    settings.ensure_dagster_home()
+    from orchestration.definitions import defs
+    from orchestration.operations.stale_runs import free_slots_of_dead_runs, process_tags
+
+    job = defs.resolve_job_def(run.job_name)
+    with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
+        free_slots_of_dead_runs(instance)
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=run.partition_key,
+            asset_selection=list(run.asset_keys),
+            tags={**tags, **process_tags()},
+            raise_on_error=False,
+        )
+    log.info(
+        "%s %s (%s): %s",
+        run.job_name,
+        run.partition_key,
+        ", ".join(k.to_user_string() for k in run.asset_keys),
+        "ok" if result.success else "FAILED",
+    )
+    return result.success, result.run_id
+
+
+def record_publication_inputs(run_id: str) -> None:
+    """After a successful `nightly` run: the landed fingerprints its publication was built from."""
+    from orchestration.resources import warehouse_resource
+
+    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        con.execute("begin transaction")
+        con.execute(PUBLISHED_INPUTS_DDL)
+        con.execute("delete from raw.published_inputs")
+        con.execute(
+            "insert into raw.published_inputs "
+            "select relation, partition_key, fingerprint, ? from raw.landed_inputs",
+            [run_id],
+        )
+        con.execute("commit")
+
+
+@dataclass
+class NightResult:
+    success: bool
+    run_ids: list[str]
+    nightly_run_id: str | None
+
+
+def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResult:
+    """Run the plan: partition landings first, then the `nightly` run; stop at a failure."""
+    from orchestration.runner import run_nightly_job
+
+    tags = dict(tags or {})
+    log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
+    run_ids = []
+    for partition_run in plan.partition_runs:
+        success, run_id = _run_partition(partition_run, tags)
+        run_ids.append(run_id)
+        if not success:
+            return NightResult(False, run_ids, None)
+    if not plan.run_nightly:
+        return NightResult(True, run_ids, None)
+    selection = (
+        None
+        if plan.nightly_selection is None
+        else [key.to_user_string() for key in plan.nightly_selection]
+    )
+    result = run_nightly_job(selection=selection, tags=tags)
+    run_ids.append(result.run_id)
+    if result.success:
+        record_publication_inputs(result.run_id)
+    return NightResult(result.success, run_ids, result.run_id)
+
+
+def whole_warehouse_run(tags: dict[str, str] | None = None) -> NightResult:
+    """`lmis run`: land every partition on disk and run the whole `nightly` job."""
+    return run_night(plan_night(full=True), tags)
+
+
+__all__ = ["WHOLE_TABLE", "NightPlan", "PartitionRun", "plan_night", "run_night"]

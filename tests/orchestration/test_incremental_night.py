@@ -1,0 +1,124 @@
+"""Slow: `lmis backfill` over seven days on which a new portal export arrives each day.
+
+The fixture data of whole_job_run.py, with the MagangHub export split into one file per day
+(incremental_days.py). The first day lands every partition and runs the whole nightly job; each
+later day lands only its MagangHub partition and rebuilds only what depends on it, and its
+release is still complete: every mart, the untouched ones byte-identical to the day before.
+Then one day's partition is landed twice more and its rows do not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from incremental_days import ROWS_PER_DAY, add_portal_days  # noqa: E402
+from whole_job_run import REPO, build_fixture_data  # noqa: E402
+
+DAYS = [date(2026, 11, 28) + timedelta(days=offset) for offset in range(7)]
+TIMEOUT_SECONDS = 3600
+CHANGED_MARTS = {"fct_portal_vacancies", "labour_market_tightness"}
+UNTOUCHED_MARTS = {"fct_vacancy_postings", "labour_force_indicators", "fct_minimum_wages"}
+
+
+def _environment(root: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "LMIS_DATA_DIR": str(root / "data"),
+        "LMIS_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "LMIS_MARTS_DIR": str(root / "marts"),
+        "LMIS_REPORTS_DIR": str(root / "reports"),
+        "LMIS_RELEASES_DIR": str(root / "releases"),
+        "LMIS_BACKUP_DIR": str(root / "backups"),
+        "LMIS_ALERT_DIR": str(root / "alerts"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "LMIS_REPORTS_PDF": "0",
+    }
+    env.pop("LMIS_ENV", None)
+    env.pop("LMIS_PSEUDONYM_KEY", None)
+    return env
+
+
+def _lmis(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=REPO,
+        env=_environment(root),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+def _partition_state(warehouse: Path, day: str) -> tuple[int, str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select * exclude (_run_id) from raw.maganghub_positions "
+            "where _partition_key = ? order by all",
+            [day],
+        ).fetchall()
+    return len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def backfilled(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    root = tmp_path_factory.mktemp("incremental_night")
+    build_fixture_data(root / "data")
+    add_portal_days(root / "data", DAYS)
+    completed = _lmis(root, "backfill", "--from", DAYS[0].isoformat(), "--to", DAYS[-1].isoformat())
+    return root, completed
+
+
+@pytest.mark.slow
+def test_first_day_rebuilds_and_the_new_days_are_incremental(backfilled) -> None:
+    root, completed = backfilled
+    log = completed.stdout + completed.stderr
+    assert completed.returncode == 0, log[-4000:]
+    modes = re.findall(r"(\d{4}-\d{2}-\d{2})\s+(rebuilt|incremental|released)\s", log)
+    assert modes == [(DAYS[0].isoformat(), "rebuilt")] + [
+        (day.isoformat(), "incremental") for day in DAYS[1:]
+    ]
+
+
+@pytest.mark.slow
+def test_every_release_is_complete_and_only_the_changed_marts_change(backfilled) -> None:
+    root, _ = backfilled
+    manifests = [
+        json.loads((root / "releases" / day.isoformat() / "manifest.json").read_text())
+        for day in DAYS
+    ]
+    tables = [set(m["tables"]) for m in manifests]
+    assert all(t == tables[0] for t in tables)
+    assert CHANGED_MARTS | UNTOUCHED_MARTS <= tables[0]
+
+    def sha(manifest: dict, table: str) -> list[str]:
+        return sorted(f["sha256"] for f in manifest["files"] if f["table"] == table)
+
+    portal_rows = [m["tables"]["fct_portal_vacancies"]["rows"] for m in manifests]
+    assert portal_rows == sorted(portal_rows) and portal_rows[-1] > portal_rows[0]
+    for before, after in zip(manifests, manifests[1:], strict=False):
+        for table in UNTOUCHED_MARTS:
+            assert sha(before, table) == sha(after, table), table
+
+
+@pytest.mark.slow
+def test_a_portal_day_landed_again_keeps_its_rows(backfilled) -> None:
+    root, _ = backfilled
+    day = DAYS[3].isoformat()
+    first = _partition_state(root / "warehouse.duckdb", day)
+    assert first[0] == ROWS_PER_DAY
+    for _ in range(2):
+        rerun = _lmis(root, "backfill", "--from", day, "--to", day, "--job", "land_portal_days")
+        assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-3000:]
+        assert _partition_state(root / "warehouse.duckdb", day) == first

@@ -1,0 +1,132 @@
+"""The incremental night's plan: what lands again and which assets rebuild, from fingerprints.
+
+The warehouse state of a night that landed and published everything is written directly (the
+fingerprints of the files as they are), then files are added or changed and the plan is read.
+No Dagster run here; the runs themselves are in test_incremental_night.py (slow).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from ingest.warehouse import ensure_landing_tables, record_landed_input
+from orchestration import settings
+from orchestration.operations import incremental
+
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+
+COPIED = ("real/maganghub-2025-10", "real/ump-province")
+DAY = date(2026, 12, 2)
+NEW_DAY_FILE = f"real/maganghub-2025-10/maganghub_positions_{DAY.isoformat()}.csv.gz"
+
+
+def _key(text: str) -> dg.AssetKey:
+    return dg.AssetKey.from_user_string(text)
+
+
+@pytest.fixture()
+def published_night(tmp_path: Path, monkeypatch) -> Path:
+    """A data folder (shipped files, two folders copied to be changed) after a published night."""
+    data = tmp_path / "data"
+    for top in ("real", "synthetic", "reference"):
+        (data / top).mkdir(parents=True)
+        for child in (REPO_DATA / top).iterdir():
+            relative = f"{top}/{child.name}"
+            if relative in COPIED:
+                shutil.copytree(child, data / relative)
+            else:
+                (data / relative).symlink_to(child, target_is_directory=child.is_dir())
+    marts = tmp_path / "marts"
+    marts.mkdir()
+    monkeypatch.setattr(settings, "DATA_DIR", data)
+    monkeypatch.setattr(settings, "MARTS_DIR", marts)
+    monkeypatch.setattr(settings, "WAREHOUSE_PATH", tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        ensure_landing_tables(con)
+        for (relation, key), (_, fingerprint) in incremental.current_inputs().items():
+            record_landed_input(con, relation, key, fingerprint, "night-1")
+    incremental.record_publication_inputs("night-1")
+    (marts / "_publication.json").write_text(json.dumps({"run_id": "night-1"}))
+    return data
+
+
+def _new_portal_day(data: Path) -> None:
+    source = data / "real/maganghub-2025-10/maganghub_positions_2025-10.csv.gz"
+    with gzip.open(source, "rt", encoding="utf-8-sig") as handle:
+        lines = handle.read().splitlines()
+    with gzip.open(data / NEW_DAY_FILE, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines[:1] + lines[-5:]) + "\n")
+
+
+def test_nothing_changed_runs_nothing(published_night) -> None:
+    plan = incremental.plan_night()
+    assert plan.nothing_to_do, plan.reasons
+
+
+def test_new_portal_day_lands_one_partition_and_rebuilds_only_its_downstream(
+    published_night,
+) -> None:
+    _new_portal_day(published_night)
+    plan = incremental.plan_night(until=DAY)
+    assert plan.partition_runs == [
+        incremental.PartitionRun(
+            "land_portal_days", DAY.isoformat(), (_key("raw/maganghub_positions"),)
+        )
+    ]
+    selected = set(plan.nightly_selection)
+    for rebuilt in (
+        "staging/stg_maganghub__positions",
+        "marts/fct_portal_vacancies",
+        "published/parquet_marts",
+    ):
+        assert _key(rebuilt) in selected
+    for untouched in (
+        "marts/fct_vacancy_postings",
+        "marts/labour_force_indicators",
+        "marts/fct_minimum_wages",
+        "raw/jobstreet_postings",
+        "staging/stg_wlkp__workforce_reports",
+    ):
+        assert _key(untouched) not in selected
+    assert not any(key.path[0] == "raw" for key in selected)
+
+
+def test_a_day_not_yet_reached_is_not_landed(published_night) -> None:
+    _new_portal_day(published_night)
+    assert incremental.plan_night(until=date(2026, 12, 1)).nothing_to_do
+
+
+def test_changed_whole_source_relands_it_in_the_nightly_run(published_night) -> None:
+    wages = published_night / "real/ump-province/ump_province_2015_2024_bps_via_dashboard.csv"
+    wages.write_text(wages.read_text() + "\n")
+    plan = incremental.plan_night()
+    assert plan.partition_runs == [], plan.reasons
+    assert plan.nightly_selection is not None, plan.reasons
+    selected = set(plan.nightly_selection)
+    assert {_key("raw/ump_province"), _key("marts/fct_minimum_wages")} <= selected
+    assert _key("staging/stg_maganghub__positions") not in selected
+    assert _key("marts/fct_vacancy_postings") not in selected
+
+
+def test_publication_of_another_run_means_the_whole_job(published_night) -> None:
+    (settings.MARTS_DIR / "_publication.json").write_text(json.dumps({"run_id": "from-the-ui"}))
+    plan = incremental.plan_night()
+    assert plan.partition_runs == []
+    assert plan.run_nightly and plan.nightly_selection is None
+
+
+def test_full_plan_lands_every_partition(published_night) -> None:
+    plan = incremental.plan_night(full=True)
+    jobs = {(run.job_name, run.partition_key) for run in plan.partition_runs}
+    assert ("land_wlkp_periods", "2025-06") in jobs
+    assert ("estimate_sakernas_rounds", "2020-08") in jobs
+    assert ("land_portal_days", "2025-10-31") in jobs
+    assert plan.nightly_selection is None
