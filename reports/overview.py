@@ -15,6 +15,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
+from reports.formatting import PLOTLY_SEPARATORS, format_number
+
 log = logging.getLogger(__name__)
 
 TEXT = {
@@ -51,6 +53,18 @@ TEXT = {
         ),
         "persons": "Orang",
         "no_data": "Tidak ada data.",
+        "se_rse": "SE (RSE, %)",
+        "reliability": "Keandalan (aturan BPS)",
+        "reliability_values": {
+            "reliable": "andal",
+            "use_with_caution": "gunakan dengan hati-hati",
+            "unreliable": "tidak andal",
+            "not_assessable": "tidak dapat dinilai",
+        },
+        "regency_code": "Kode BPS kabupaten/kota",
+        "province_code": "Kode BPS provinsi",
+        "age_group": "Jenis kelamin / kelompok umur",
+        "source": "Sumber",
     },
     "en": {
         "title": "Indonesia Labour Market Overview",
@@ -85,6 +99,18 @@ TEXT = {
         ),
         "persons": "Persons",
         "no_data": "No data.",
+        "se_rse": "SE (RSE, %)",
+        "reliability": "Reliability (BPS rule)",
+        "reliability_values": {
+            "reliable": "reliable",
+            "use_with_caution": "use with caution",
+            "unreliable": "unreliable",
+            "not_assessable": "not assessable",
+        },
+        "regency_code": "BPS regency/city code",
+        "province_code": "BPS province code",
+        "age_group": "Sex / age group",
+        "source": "Source",
     },
 }
 
@@ -98,23 +124,28 @@ def _read_mart(marts_dir: Path, name: str) -> pl.DataFrame:
     return pl.read_parquet(path)
 
 
-def _figure_html(figure: go.Figure, include_script: bool) -> str:
-    figure.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 60})
+def _figure_html(figure: go.Figure, include_script: bool, language: str) -> str:
+    figure.update_layout(
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        separators=PLOTLY_SEPARATORS[language],
+    )
     return figure.to_html(
         full_html=False, include_plotlyjs=include_script, config={"displaylogo": False}
     )
 
 
-def _format_value(indicator: str, value: float) -> str:
+def _format_value(indicator: str, value: float, language: str) -> str:
     if indicator in ("tpt", "tpak"):
-        return f"{value:.2f}"
-    return f"{value:,.0f}"
+        return format_number(value, language, 2)
+    return format_number(value, language)
 
 
-def _format_se(se: float | None, rse: float | None) -> str:
+def _format_se(se: float | None, rse: float | None, language: str) -> str:
     if se is None:
         return ""
-    return f"{se:,.2f}" + (f" ({rse:.1f})" if rse is not None else "")
+    shown = format_number(se, language, 2)
+    return shown + (f" ({format_number(rse, language, 1)})" if rse is not None else "")
 
 
 def build_overview_html(marts_dir: Path, language: str) -> str:
@@ -127,7 +158,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
 
     def add_figure(figure: go.Figure) -> None:
         nonlocal script_pending
-        sections.append(_figure_html(figure, include_script=script_pending))
+        sections.append(_figure_html(figure, include_script=script_pending, language=language))
         script_pending = False
 
     # Headline table: every province-level (and national, when published) total.
@@ -146,16 +177,17 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         f"<td>{html.escape(province_names.get(r['area_code'], r['area_code']))}"
         f" ({html.escape(r['area_code'])})</td>"
         f"<td>{html.escape(text[r['indicator']])}</td>"
-        f"<td class='num'>{_format_value(r['indicator'], r['value'])}</td>"
-        f"<td class='num'>{_format_se(r.get('se'), r.get('rse'))}</td>"
-        f"<td>{html.escape(str(r.get('reliability') or ''))}</td></tr>"
+        f"<td class='num'>{_format_value(r['indicator'], r['value'], language)}</td>"
+        f"<td class='num'>{_format_se(r.get('se'), r.get('rse'), language)}</td>"
+        f"<td>{html.escape(text['reliability_values'].get(r.get('reliability') or '', ''))}</td>"
+        "</tr>"
         for r in headline.iter_rows(named=True)
         if r["value"] is not None
     )
     sections.append(
         f"<h2>{text['headline']}</h2><table><thead><tr><th>{text['period']}</th>"
         f"<th>{text['area']}</th><th>{text['indicator']}</th><th>{text['value']}</th>"
-        "<th>SE (RSE %)</th><th>BPS</th></tr>"
+        f"<th>{text['se_rse']}</th><th>{text['reliability']}</th></tr>"
         f"</thead><tbody>{rows or '<tr><td colspan=6>' + text['no_data'] + '</td></tr>'}"
         "</tbody></table>"
     )
@@ -170,7 +202,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
             go.Bar(x=by_regency["area_code"].to_list(), y=by_regency["value"].to_list())
         )
         figure.update_layout(title=f"{text['tpt_by_regency']}, {latest_period}")
-        figure.update_xaxes(type="category", title="BPS")
+        figure.update_xaxes(type="category", title=text["regency_code"])
         figure.update_yaxes(title="%")
         add_figure(figure)
 
@@ -186,7 +218,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         values = by_sex["value"].to_list() + by_sex_age["value"].to_list()
         figure = go.Figure(go.Bar(x=labels, y=values))
         figure.update_layout(title=f"{text['tpt_by_sex_age']}, {latest_period}")
-        figure.update_xaxes(type="category")
+        figure.update_xaxes(type="category", title=text["age_group"])
         figure.update_yaxes(title="%")
         add_figure(figure)
 
@@ -212,7 +244,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     by_source = postings.group_by("source").len().sort("source")
     figure = go.Figure(go.Bar(x=by_source["source"].to_list(), y=by_source["len"].to_list()))
     figure.update_layout(title=text["vacancies_by_source"])
-    figure.update_xaxes(type="category")
+    figure.update_xaxes(type="category", title=text["source"])
     figure.update_yaxes(title=text["postings"])
     add_figure(figure)
 
@@ -230,7 +262,9 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
                 name=source, x=part["province_bps_code"].to_list(), y=part["len"].to_list()
             )
         figure.update_layout(barmode="stack", title=text["vacancies_by_province"])
-        figure.update_xaxes(type="category", categoryorder="category ascending", title="BPS")
+        figure.update_xaxes(
+            type="category", categoryorder="category ascending", title=text["province_code"]
+        )
         figure.update_yaxes(title=text["postings"])
         add_figure(figure)
 

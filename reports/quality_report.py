@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from reports.formatting import format_number, format_percent
+
 log = logging.getLogger(__name__)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -62,6 +64,12 @@ TEXT = {
             "pembangunan terakhir."
         ),
         "no_data": "Tidak ada data.",
+        "of": "dari",
+        "checked": "yang diperiksa",
+        "none_checked": "tidak ada yang dapat diperiksa",
+        "unavailable": "tidak tersedia",
+        "yes": "ya",
+        "no": "tidak",
         "columns": {
             "gate": "Gerbang",
             "asset_key": "Aset",
@@ -100,6 +108,9 @@ TEXT = {
             "name": "Berkas",
             "size_bytes": "Ukuran (bita)",
             "modified_at": "Diubah",
+            "severity": "Tingkat",
+            "total": "Jumlah",
+            "filled": "Terisi",
         },
     },
     "en": {
@@ -135,6 +146,12 @@ TEXT = {
             "The marts were not rebuilt in this run; figures from marts are from their last build."
         ),
         "no_data": "No data.",
+        "of": "of",
+        "checked": "checked",
+        "none_checked": "none checked",
+        "unavailable": "not available",
+        "yes": "yes",
+        "no": "no",
         "columns": {
             "gate": "Gate",
             "asset_key": "Asset",
@@ -173,6 +190,9 @@ TEXT = {
             "name": "File",
             "size_bytes": "Size (bytes)",
             "modified_at": "Modified",
+            "severity": "Severity",
+            "total": "Total",
+            "filled": "Filled",
         },
     },
 }
@@ -238,16 +258,26 @@ th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 """
 
 
-def _cell(value: object, column: str, percent: bool = False) -> str:
+def _cell(value: object, column: str, language: str, percent: bool = False) -> str:
+    text = TEXT[language]
     if value is None:
         return "<td></td>"
+    if isinstance(value, bool):
+        return f"<td>{html.escape(text['yes'] if value else text['no'])}</td>"
     if isinstance(value, float):
-        text = f"{value:.2%}" if percent or column == "completeness" else f"{value:,.2f}"
-        return f"<td class='num'>{html.escape(text)}</td>"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"<td class='num'>{value:,}</td>"
-    css = f" class='status-{html.escape(str(value))}'" if column == "status" else ""
-    return f"<td{css}>{html.escape(str(value))}</td>"
+        shown = (
+            format_percent(value, language)
+            if percent or column == "completeness"
+            else format_number(value, language, 2)
+        )
+        return f"<td class='num'>{html.escape(shown)}</td>"
+    if isinstance(value, int):
+        return f"<td class='num'>{html.escape(format_number(value, language))}</td>"
+    if column == "status":
+        # Status codes are shown in the report's language, styled by the code.
+        label = text["columns"].get(str(value), str(value))
+        return f"<td class='status-{html.escape(str(value))}'>{html.escape(label)}</td>"
+    return f"<td>{html.escape(str(value))}</td>"
 
 
 def _table(
@@ -259,7 +289,7 @@ def _table(
     columns = [c for c in (columns or frame.columns) if c in frame.columns]
     head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(_cell(row[c], c, percent) for c in columns) + "</tr>"
+        "<tr>" + "".join(_cell(row[c], c, language, percent) for c in columns) + "</tr>"
         for row in frame.select(columns).iter_rows(named=True)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -286,22 +316,41 @@ def _validation_table(validation: pl.DataFrame, language: str) -> str:
             if match.is_empty():
                 cells.append("<td></td>")
                 continue
-            row = match.row(0, named=True)
-            of_checked = row["share_flagged_of_checked"]
-            text = (
-                f"{row['share_flagged']:.2%} ({row['postings_flagged']:,} of {row['postings']:,})"
-            )
-            if of_checked is not None and row["postings_checked"] < row["postings"]:
-                text += f" [{of_checked:.1%} of {row['postings_checked']:,} checked]"
-            elif of_checked is None:
-                text += " [none checked]"
-            cells.append(f"<td class='num'>{html.escape(text)}</td>")
+            shown = _validation_cell(match.row(0, named=True), language)
+            cells.append(f"<td class='num'>{html.escape(shown)}</td>")
         rows.append(
             f"<tr><td>{html.escape(standard_id)}</td><td>{html.escape(rule_name)}</td>"
             + "".join(cells)
             + "</tr>"
         )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _validation_cell(row: dict, language: str) -> str:
+    """'share flagged (flagged of all) [share of the checked of checked]' in the language."""
+    words = TEXT[language]
+    of_checked = row["share_flagged_of_checked"]
+    text = (
+        f"{format_percent(row['share_flagged'], language)} "
+        f"({format_number(row['postings_flagged'], language)} {words['of']} "
+        f"{format_number(row['postings'], language)})"
+    )
+    if of_checked is not None and row["postings_checked"] < row["postings"]:
+        text += (
+            f" [{format_percent(of_checked, language, 1)} {words['of']} "
+            f"{format_number(row['postings_checked'], language)} {words['checked']}]"
+        )
+    elif of_checked is None:
+        text += f" [{words['none_checked']}]"
+    return text
+
+
+def _note(note: str, language: str) -> str:
+    """A note from gathering the figures ("<what>: not available (<error>)") in the language."""
+    subject, marker, detail = note.partition(": not available")
+    if not marker:
+        return note
+    return f"{subject}: {TEXT[language]['unavailable']}{detail}"
 
 
 def _checks_by_gate(checks: pl.DataFrame, language: str) -> str:
@@ -326,7 +375,9 @@ def render(figures: QualityFigures, language: str) -> str:
     when = figures.generated_at.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB")
     last = figures.last_publication
     last_text = (
-        f"{last.get('published_at', '?')} (run {last.get('run_id', '?')})" if last else text["none"]
+        f"{last.get('published_at', '?')} ({text['run'].lower()} {last.get('run_id', '?')})"
+        if last
+        else text["none"]
     )
     if figures.published_in_run:
         banner = f"<p class='banner ok'>{html.escape(text['published'])}</p>"
@@ -355,7 +406,7 @@ def render(figures: QualityFigures, language: str) -> str:
     if not figures.marts_built_in_run:
         parts.append(f"<p class='note'>{html.escape(text['marts_stale'])}</p>")
     for note in figures.notes:
-        parts.append(f"<p class='note'>{html.escape(note)}</p>")
+        parts.append(f"<p class='note'>{html.escape(_note(note, language))}</p>")
     key_fields = figures.vacancy_completeness
     if not key_fields.is_empty():
         key_fields = key_fields.filter(pl.col("field_name").is_in(KEY_VACANCY_FIELDS)).pivot(

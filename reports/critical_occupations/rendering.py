@@ -20,6 +20,8 @@ import plotly.graph_objects as go
 import polars as pl
 from openpyxl import Workbook
 
+from reports.formatting import PLOTLY_SEPARATORS, format_auto, format_number
+
 log = logging.getLogger(__name__)
 
 STYLE = (
@@ -116,7 +118,11 @@ class Page:
         return f"[{self.footnotes.index(text) + 1}]"
 
     def figure(self, figure: go.Figure, note: str | None = None) -> None:
-        figure.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 60})
+        figure.update_layout(
+            template="plotly_white",
+            margin={"l": 60, "r": 20, "t": 50, "b": 60},
+            separators=PLOTLY_SEPARATORS[self.language],
+        )
         self.sections.append(
             figure.to_html(
                 full_html=False,
@@ -158,7 +164,8 @@ class Page:
             cells = []
             for column, value in row.items():
                 css = " class='num'" if column in numeric else ""
-                cells.append(f"<td{css}>{html.escape(_display(value))}</td>")
+                shown = _display(value, self.language, column)
+                cells.append(f"<td{css}>{html.escape(shown)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         if not body:
             body.append(f"<tr><td colspan='{len(frame.columns)}'>-</td></tr>")
@@ -169,7 +176,10 @@ class Page:
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
         if max_rows is not None and frame.height > max_rows:
-            self.sections.append(f"<p class='note'>{shown.height} / {frame.height}</p>")
+            self.sections.append(
+                f"<p class='note'>{format_number(shown.height, self.language)} / "
+                f"{format_number(frame.height, self.language)}</p>"
+            )
         if note:
             self.sections.append(f"<p class='note synthetic'>{html.escape(note)}</p>")
 
@@ -195,13 +205,15 @@ class Page:
         return target
 
 
-def _display(value: object) -> str:
+def _display(value: object, language: str, column: str = "") -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.0f}"
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, int) and ("year" in column or "level" in column):
+        return str(value)  # a year or a code's digit count is a label, never grouped
+    if isinstance(value, int | float):
+        return format_auto(value, language)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

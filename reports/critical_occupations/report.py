@@ -77,6 +77,22 @@ TEXT: dict[str, dict[str, Any]] = {
             "direction": "Arah",
             "reason": "Kode alasan",
             "setting": "Pengaturan",
+            "base": "Dasar",
+            "level": "Tingkat",
+            "unit_code": "Kode unit",
+            "kbli": "KBLI",
+            "sector": "Sektor",
+            "kbji_prefixes": "Awalan KBJI",
+        },
+        "scenario_names": {
+            "base": "dasar",
+            "stricter_threshold": "ambang lebih ketat",
+            "looser_threshold": "ambang lebih longgar",
+            "top_third": "sepertiga teratas",
+            "top_tenth": "sepersepuluh teratas",
+            "equal_weights": "bobot sama",
+            "wages_weigh_double": "bobot upah ganda",
+            "more_indicators_required": "lebih banyak indikator wajib",
         },
         "method_text": [
             "Unit: kelompok jabatan KBJI 2014 (4 digit); jika indikator andal kurang dari "
@@ -142,6 +158,22 @@ TEXT: dict[str, dict[str, Any]] = {
             "direction": "Direction",
             "reason": "Reason code",
             "setting": "Setting",
+            "base": "Base",
+            "level": "Level",
+            "unit_code": "Unit code",
+            "kbli": "KBLI",
+            "sector": "Sector",
+            "kbji_prefixes": "KBJI prefixes",
+        },
+        "scenario_names": {
+            "base": "base",
+            "stricter_threshold": "stricter threshold",
+            "looser_threshold": "looser threshold",
+            "top_third": "top third",
+            "top_tenth": "top tenth",
+            "equal_weights": "equal weights",
+            "wages_weigh_double": "wages weigh double",
+            "more_indicators_required": "more indicators required",
         },
         "method_text": [
             "Unit: KBJI 2014 unit group (4 digits); with fewer reliable indicators than the "
@@ -232,7 +264,7 @@ def methodology_appendix(page: Page, config: dict[str, Any], text: dict[str, Any
     scenarios = pl.DataFrame(
         [
             {
-                "scenario": s["name"],
+                "scenario": text["scenario_names"].get(s["name"], s["name"]),
                 "setting": ", ".join(f"{k}={v}" for k, v in s.items() if k != "name"),
             }
             for s in config.get("sensitivity") or []
@@ -351,7 +383,7 @@ def build_report(
         listed_here = set(sensitivity.filter(pl.col(name) == "listed")["kbji_code"].to_list())
         summary_rows.append(
             {
-                "scenario": name,
+                "scenario": text["scenario_names"].get(name, name),
                 "listed": len(listed_here),
                 "changed": len(listed_here ^ base_listed),
             }
@@ -359,7 +391,8 @@ def build_report(
     summary = pl.DataFrame(summary_rows)
     figure = go.Figure(go.Bar(x=summary["scenario"].to_list(), y=summary["listed"].to_list()))
     figure.update_layout(title=f"{text['sensitivity_counts']} {synthetic_note}")
-    figure.update_xaxes(type="category")
+    figure.update_xaxes(type="category", title=columns["scenario"])
+    figure.update_yaxes(title=columns["listed"])
     page.figure(figure)
     page.table(summary, "sensitivity_summary", columns, numeric={"listed", "changed"})
     changed = (
@@ -367,7 +400,16 @@ def build_report(
         if scenario_names
         else sensitivity
     )
-    page.table(changed, "sensitivity", columns, max_rows=200)
+    # Statuses and scenario names in the page's language (the column keys stay the codes).
+    scenario_columns = {
+        name: text["scenario_names"].get(name, name) for name in ["base", *scenario_names]
+    }
+    changed = changed.with_columns(
+        pl.col(name).replace_strict(text["status"], default=pl.col(name))
+        for name in scenario_columns
+        if name in changed.columns
+    )
+    page.table(changed, "sensitivity", columns | scenario_columns, max_rows=200)
 
     page.heading(text["all"])
     page.table(

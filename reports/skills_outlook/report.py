@@ -38,6 +38,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_data": "Tidak ada data untuk bagian ini.",
         "too_few": "Lowongan per periode terlalu sedikit untuk membandingkan tren.",
         "uncoded": "Belum ada lowongan yang dikode ke KBJI 2014.",
+        "trend_values": {"rising": "naik", "falling": "turun", "stable": "tetap"},
         "synthetic": "Sebagian lowongan berasal dari data SINTETIS; angka hanya menguji metode.",
         "sector_note": "Lowongan daring tidak membawa kode KBLI; kategori papan lowongan dipakai "
         "sebagai pendekatan sektor.",
@@ -69,6 +70,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "share_of_essential_named": "Pangsa esensial yang disebut",
             "setting": "Pengaturan",
             "value": "Nilai",
+            "skill_uri": "URI keterampilan",
         },
     },
     "en": {
@@ -87,6 +89,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_data": "No data for this section.",
         "too_few": "Too few postings per period to compare trends.",
         "uncoded": "No posting is coded to KBJI 2014 yet.",
+        "trend_values": {"rising": "rising", "falling": "falling", "stable": "stable"},
         "synthetic": "Some postings are SYNTHETIC data; figures exercise the method only.",
         "sector_note": "Online vacancies carry no KBLI code; the job board's category stands in "
         "for the sector.",
@@ -119,6 +122,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "share_of_essential_named": "Share of essential named",
             "setting": "Setting",
             "value": "Value",
+            "skill_uri": "Skill URI",
         },
     },
 }
@@ -180,6 +184,7 @@ def build_report(
             )
         )
         figure.update_yaxes(type="category", autorange="reversed")
+        figure.update_xaxes(title=text["columns"]["share_of_postings"], tickformat=".0%")
         figure.update_layout(title=text["overall"], height=400)
         page.figure(figure, note=note)
     _section(page, overall, "overall", text, note)
@@ -193,6 +198,7 @@ def build_report(
             go.Bar(x=counts["kbji2014_code"].to_list(), y=counts["group_postings"].to_list())
         )
         figure.update_xaxes(type="category", title="KBJI 2014")
+        figure.update_yaxes(title=text["columns"]["group_postings"])
         figure.update_layout(title=text["by_occupation"])
         page.figure(figure, note=note)
     elif results["by_occupation"] is not None:
@@ -207,7 +213,7 @@ def build_report(
         figure = go.Figure(
             go.Bar(x=counts["province_bps_code"].to_list(), y=counts["group_postings"].to_list())
         )
-        figure.update_xaxes(type="category", title="BPS")
+        figure.update_xaxes(type="category", title=text["columns"]["province_bps_code"])
         figure.update_layout(title=text["by_province"])
         page.figure(figure, note=note)
     _section(page, by_province, "by_province", text, note)
@@ -240,8 +246,13 @@ def build_report(
                 )
             )
             figure.update_yaxes(type="category", autorange="reversed")
+            figure.update_xaxes(title=text["columns"]["change_pp"])
             figure.update_layout(title=text["trends"], height=500)
             page.figure(figure, note=note)
+    if trends is not None and "trend" in trends.columns:
+        trends = trends.with_columns(
+            pl.col("trend").replace_strict(text["trend_values"], default=pl.col("trend"))
+        )
     _section(page, trends, "trends", text, note)
 
     page.heading(text["esco"])
