@@ -68,21 +68,33 @@ by_stratum as (
 
 ),
 
-with_cell_totals as (
+cell_totals as (
 
     select
-        *,
-        sakernas_sum(pop) over cell as cell_pop,
-        sakernas_sum(lf) over cell as cell_lf,
-        sakernas_sum(emp) over cell as cell_emp,
-        sakernas_sum(unemp) over cell as cell_unemp,
-        sakernas_sum(under) over cell as cell_under,
-        sakernas_sum(earn_w) over cell as cell_earn_w,
-        sakernas_sum(earn_s) over cell as cell_earn_s,
-        sakernas_sum(hours_w) over cell as cell_hours_w,
-        sakernas_sum(hours_s) over cell as cell_hours_s
+        period,
+        area_level,
+        area_code,
+        dim,
+        value,
+        sakernas_sum(pop) as cell_pop,
+        sakernas_sum(lf) as cell_lf,
+        sakernas_sum(emp) as cell_emp,
+        sakernas_sum(unemp) as cell_unemp,
+        sakernas_sum(under) as cell_under,
+        sakernas_sum(earn_w) as cell_earn_w,
+        sakernas_sum(earn_s) as cell_earn_s,
+        sakernas_sum(hours_w) as cell_hours_w,
+        sakernas_sum(hours_s) as cell_hours_s
     from by_stratum
-    window cell as (partition by period, area_level, area_code, dim, value)
+    group by period, area_level, area_code, dim, value
+
+),
+
+with_cell_totals as (
+
+    select *
+    from by_stratum
+    inner join cell_totals using (period, area_level, area_code, dim, value)
 
 ),
 
