@@ -76,6 +76,18 @@ def test_a_year_without_ump_uses_the_latest_earlier_year_and_says_so():
     assert "no UMP for 2025" in _one(result, "pay_below_minimum_wage_evidence")
 
 
+def test_the_posting_years_ump_is_used_where_the_table_has_it():
+    ump_2025 = {"province_code": ["31"], "wage_year": [2025], "minimum_wage_monthly_idr": [5.4e6]}
+    wages = pl.concat([UMP, pl.DataFrame(ump_2025)])
+    vacancy = _vacancy(salary_monthly_min=5_200_000.0, posted_date=dt.date(2025, 3, 1))
+    result = check_vacancies(
+        pl.DataFrame([vacancy]), wages, CheckSettings(as_of=dt.date(2025, 3, 9))
+    )
+    assert _one(result, "is_pay_below_minimum_wage") is True
+    assert _one(result, "minimum_wage_year") == 2025
+    assert "latest earlier year" not in _one(result, "pay_below_minimum_wage_evidence")
+
+
 @pytest.mark.parametrize(
     ("values", "reason"),
     [
@@ -132,6 +144,36 @@ def test_a_day_over_eight_hours_is_above_the_limit_even_without_days():
 
 
 # VAC-SEX-01 .. VAC-APP-01 through the full check, with stated requirement fields
+@pytest.mark.parametrize(
+    ("title", "description", "evidence"),
+    [
+        ("Admin", "Dicari admin wanita untuk toko kami.", "admin wanita"),
+        ("Sopir", "Dibutuhkan segera sopir pria, SIM B1.", "sopir pria"),
+        ("Staf Toko", "Kualifikasi:\n- Cewek, max 25 th", "Cewek"),
+        ("Gudang", "Lowongan: Admin Gudang (Pria)", "Admin Gudang (Pria"),
+        ("Kasir", "Dicari 2 cowok untuk jaga toko", "2 cowok"),
+    ],
+)
+def test_noun_before_the_sex_word_and_cewek_cowok_are_flagged(title, description, evidence):
+    result = _check(_vacancy(title=title, description=description))
+    assert _one(result, "has_sex_requirement") is True
+    assert evidence in _one(result, "sex_requirement_evidence")
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Redaksi majalah Wanita Karir mencari penulis.",
+        "Admin menginput stok Produk Wanita dan pakaian wanita.",
+        "Cleaner membersihkan toilet pria dan area lobi.",
+        "Staff berhak atas cuti haid bagi karyawan wanita sesuai undang-undang.",
+    ],
+)
+def test_products_places_and_benefits_of_one_sex_are_not_flagged(description):
+    result = _check(_vacancy(title="Staf Administrasi", description=description))
+    assert _one(result, "has_sex_requirement") is False
+
+
 @pytest.mark.parametrize(
     ("flag", "text"),
     [
