@@ -322,9 +322,23 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="ump_province",
         table="ump_province",
-        files=("real/ump-province/ump_province_2015_2024_bps_via_dashboard.csv",),
-        description="Provincial minimum wage (UMP) by year, 2015-2024 (BPS).",
-        required_columns=("year", "province", "ump_idr", "zero_in_source"),
+        # The BPS table (2015-2024) and the 2025 values of 20 provinces transcribed from the
+        # December 2024 news (Permenaker 16/2024), until BPS publishes 2025: see PROVENANCE.md.
+        files=(
+            "real/ump-province/ump_province_2015_2024_bps_via_dashboard.csv",
+            "real/ump-province/ump_2025_partial_20_provinces_news.csv",
+        ),
+        description="Provincial minimum wage (UMP) by year: 2015-2024 from BPS; 2025 for 20 "
+        "provinces from news reports of the governors' decrees.",
+        required_columns=("year", "province", "ump_idr"),
+        optional_columns=(
+            "zero_in_source",
+            "ump_2024_bps",
+            "ratio_to_2024",
+            "matches_2024x1_065_within_1rp",
+            "source",
+            "note",
+        ),
         checks=(
             FieldCheck("year", "invalid_number", "year must be 4 digits", matches(r"[0-9]{4}")),
             FieldCheck(

@@ -109,3 +109,17 @@ def test_source_accounting_balances_across_files():
     assert result.rows_loaded == 5
     assert result.rows_quarantined == 3
     assert result.rows_read == result.rows_loaded + result.rows_quarantined
+
+
+def test_ump_2025_values_are_landed_beside_the_bps_table():
+    """The 20 provinces' UMP 2025 (news transcription) land with the BPS 2015-2024 table."""
+    data = Path(__file__).resolve().parents[2] / "data"
+    result = land_source(source_by_name("ump_province"), data)
+    assert result.rows_quarantined == 0
+    loaded = result.loaded
+    year_2025 = loaded.filter(loaded["year"] == "2025")
+    assert year_2025.height == 20
+    assert set(year_2025["source"].to_list()) == {"news-excerpts-2024-12"}
+    west_java = year_2025.filter(year_2025["province"] == "Jawa Barat")
+    assert west_java["ump_idr"].item() == "2191232"
+    assert loaded.filter(loaded["year"] == "2024").height == 39

@@ -19,7 +19,9 @@ final as (
         p.bps_code as province_bps_code,
         p.kemendagri_code as province_kemendagri_code,
         w.wage_year,
-        w.minimum_wage_monthly_idr
+        w.minimum_wage_monthly_idr,
+        w.wage_source,
+        w.is_provisional
     from wages as w
     inner join province_codes as p
         on w.province_name = p.province_name
