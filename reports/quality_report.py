@@ -70,6 +70,25 @@ TEXT = {
         "unavailable": "tidak tersedia",
         "yes": "ya",
         "no": "tidak",
+        "gates": {
+            "raw landing": "pendaratan data mentah",
+            "staging": "staging",
+            "publication": "publikasi",
+            "coherence": "koherensi",
+            "dbt tests": "uji dbt",
+        },
+        "rules": {
+            "pay_below_minimum_wage": "upah di bawah UMP",
+            "hours_above_legal_limit": "jam kerja melebihi batas",
+            "sex_requirement": "syarat jenis kelamin",
+            "age_limit": "batas usia",
+            "marital_status_requirement": "syarat status perkawinan",
+            "religion_requirement": "syarat agama",
+            "ethnicity_requirement": "syarat suku atau asal daerah",
+            "appearance_requirement": "syarat penampilan",
+            "stale": "kedaluwarsa",
+            "duplicate": "duplikat",
+        },
         "columns": {
             "gate": "Gerbang",
             "asset_key": "Aset",
@@ -152,6 +171,19 @@ TEXT = {
         "unavailable": "not available",
         "yes": "yes",
         "no": "no",
+        "gates": {},
+        "rules": {
+            "pay_below_minimum_wage": "pay below the minimum wage",
+            "hours_above_legal_limit": "hours above the legal limit",
+            "sex_requirement": "sex requirement",
+            "age_limit": "age limit",
+            "marital_status_requirement": "marital status requirement",
+            "religion_requirement": "religion requirement",
+            "ethnicity_requirement": "ethnicity or origin requirement",
+            "appearance_requirement": "appearance requirement",
+            "stale": "stale",
+            "duplicate": "duplicate",
+        },
         "columns": {
             "gate": "Gate",
             "asset_key": "Asset",
@@ -277,6 +309,8 @@ def _cell(value: object, column: str, language: str, percent: bool = False) -> s
         # Status codes are shown in the report's language, styled by the code.
         label = text["columns"].get(str(value), str(value))
         return f"<td class='status-{html.escape(str(value))}'>{html.escape(label)}</td>"
+    if column == "gate":
+        return f"<td>{html.escape(text['gates'].get(str(value), str(value)))}</td>"
     return f"<td>{html.escape(str(value))}</td>"
 
 
@@ -319,7 +353,8 @@ def _validation_table(validation: pl.DataFrame, language: str) -> str:
             shown = _validation_cell(match.row(0, named=True), language)
             cells.append(f"<td class='num'>{html.escape(shown)}</td>")
         rows.append(
-            f"<tr><td>{html.escape(standard_id)}</td><td>{html.escape(rule_name)}</td>"
+            f"<tr><td>{html.escape(standard_id)}</td>"
+            f"<td>{html.escape(TEXT[language]['rules'].get(rule_name, rule_name))}</td>"
             + "".join(cells)
             + "</tr>"
         )

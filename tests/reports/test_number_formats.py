@@ -93,6 +93,7 @@ def test_data_quality_report_in_indonesian_uses_indonesian_numbers_and_words(tmp
     assert "4,49 % (100 dari 2.229)" in page_id
     assert "[4,0 % dari 1.000 yang diperiksa]" in page_id
     assert "1.234.567" in page_id and "5,13 %" in page_id and "4,91" in page_id
+    assert "syarat jenis kelamin" in page_id and "publikasi" in page_id
     assert "(proses run-0)" in page_id and "tidak tersedia" in page_id and "Gagal" in page_id
     for english in (" of ", "checked", "not available", "(run ", "1,234,567", "4.49%"):
         assert english not in page_id, english
