@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sklearn.isotonic import IsotonicRegression
 
 from ingest.occupations import model as model_module
 from ingest.occupations import references
 from ingest.occupations.model import (
+    SIGNAL_NAMES,
+    ConfidenceModel,
     OccupationModel,
     TitleVectoriser,
     build_index,
@@ -41,9 +42,22 @@ TARGET_AUTO_CODE_ERROR = 0.05
 """The default auto-code threshold is the lowest confidence whose out-of-fold error is <= this."""
 
 
+CATEGORY_SEGMENTS_KEPT = 2
+
+
+def specific_category(category: str | None) -> str:
+    """The most specific part of a board's category path: boards write "Sector,Specialism"
+    (JobStreet) or "Sector / Field / Role" (Loker.id); the sector says little about the job."""
+    text = (category or "").rsplit(",", 1)[-1]
+    segments = [s.strip() for s in text.split(" / ") if s.strip()]
+    if len(segments) > CATEGORY_SEGMENTS_KEPT:
+        segments = segments[-CATEGORY_SEGMENTS_KEPT:]
+    return " ".join(segments)
+
+
 def context_text(category: str | None, normaliser: TitleNormaliser) -> str:
-    """The advert's category as a normalised string (secondary evidence)."""
-    return normaliser.normalise(category or "")
+    """The specific part of the advert's category as a normalised string (secondary evidence)."""
+    return normaliser.normalise(specific_category(category))
 
 
 def prepare_reference(normaliser: TitleNormaliser) -> pl.DataFrame:
@@ -141,11 +155,20 @@ def predict_frame(
     for codes, probs in zip(prediction.codes, prediction.probabilities, strict=True):
         padded = (codes + [None, None, None])[:3]
         rows.append((*padded, probs[0] if probs else 0.0))
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         rows,
         schema={"kbji4": pl.String, "alt1": pl.String, "alt2": pl.String, "raw": pl.Float64},
         orient="row",
     )
+    return frame.with_columns(
+        pl.Series(f"signal_{name}", prediction.signals[:, i], dtype=pl.Float64)
+        for i, name in enumerate(SIGNAL_NAMES)
+    )
+
+
+def signal_matrix(frame: pl.DataFrame) -> np.ndarray:
+    """The confidence signals of a `predict_frame` result as a matrix."""
+    return frame.select(f"signal_{name}" for name in SIGNAL_NAMES).to_numpy()
 
 
 def out_of_fold_raw(
@@ -182,10 +205,9 @@ def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_error: 
     return 1.0
 
 
-def fit_calibrator(raw: np.ndarray, correct: np.ndarray) -> IsotonicRegression:
-    calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-    calibrator.fit(raw, correct.astype(np.float64))
-    return calibrator
+def fit_calibrator(predicted: pl.DataFrame, correct: np.ndarray) -> ConfidenceModel:
+    """Confidence model fitted on out-of-fold predictions (`predict_frame` rows)."""
+    return ConfidenceModel().fit(signal_matrix(predicted), correct)
 
 
 def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel:
@@ -201,8 +223,8 @@ def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel
     )
     full = fit_model(reference, hand, gold, normaliser, vectoriser)
     correct = (oof["kbji4"] == oof["truth"]).fill_null(False).to_numpy()
-    full.calibrator = fit_calibrator(oof["raw"].to_numpy(), correct)
-    confidence = full.calibrator.predict(oof["raw"].to_numpy())
+    full.calibrator = fit_calibrator(oof, correct)
+    confidence = full.calibrator.predict(signal_matrix(oof))
     full.auto_code_threshold = choose_threshold(confidence, correct, TARGET_AUTO_CODE_ERROR)
     log.info(
         "calibrated on %d out-of-fold gold predictions; auto-code threshold %.3f",

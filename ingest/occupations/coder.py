@@ -139,14 +139,13 @@ class OccupationCoder:
         titles = distinct["title_normalised"].to_list()
         contexts = distinct["context_normalised"].to_list()
         prediction = self.model.rank(titles, contexts)
-        first, second, third, raw = [], [], [], []
-        for codes, probabilities in zip(prediction.codes, prediction.probabilities, strict=True):
+        first, second, third = [], [], []
+        for codes in prediction.codes:
             padded = (codes + [None, None, None])[:3]
             first.append(padded[0])
             second.append(padded[1])
             third.append(padded[2])
-            raw.append(probabilities[0] if probabilities else 0.0)
-        confidence = self.model.confidence(np.asarray(raw, dtype=np.float64))
+        confidence = self.model.confidence(prediction.signals)
         confidence = np.where(np.asarray([c is None for c in first]), 0.0, confidence)
         return distinct.with_columns(
             pl.Series("kbji4", first, dtype=pl.String),

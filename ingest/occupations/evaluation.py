@@ -5,8 +5,8 @@ Procedure (what the model card reports):
 2. For each outer fold, a model is fitted on the hand-labelled titles, the reference titles and
    the gold adverts of the other four folds only. The held-out fold is never seen: not by the
    index, the ranker, the calibrator or the threshold.
-3. Inside those four folds, a second 5-fold loop gives out-of-fold raw scores; the isotonic
-   calibrator and the auto-code threshold (the lowest confidence whose inner error among
+3. Inside those four folds, a second 5-fold loop gives out-of-fold predictions; the confidence
+   model and the auto-code threshold (the lowest confidence whose inner error among
    auto-coded is <= the target) are fitted on them.
 4. The held-out fold is coded, calibrated and thresholded with what was learnt in 2-3.
 Pooled and per-fold figures follow. Run with `python -m ingest.occupations.evaluation OUT.md`.
@@ -33,6 +33,7 @@ from ingest.occupations.build import (
     predict_frame,
     prepare_ads,
     prepare_reference,
+    signal_matrix,
 )
 from ingest.occupations.model import TitleVectoriser
 from ingest.occupations.normalise import TitleNormaliser, default_normaliser
@@ -93,14 +94,14 @@ def nested_cross_validation(inputs: EvaluationInputs, seed: int) -> pl.DataFrame
             seed + 1000 + fold,
         )
         inner_correct = (inner["kbji4"] == inner["truth"]).fill_null(False).to_numpy()
-        calibrator = fit_calibrator(inner["raw"].to_numpy(), inner_correct)
-        inner_confidence = calibrator.predict(inner["raw"].to_numpy())
+        calibrator = fit_calibrator(inner, inner_correct)
+        inner_confidence = calibrator.predict(signal_matrix(inner))
         threshold = choose_threshold(inner_confidence, inner_correct, TARGET_ERROR)
         model = fit_model(
             inputs.reference, inputs.hand, train, inputs.normaliser, inputs.vectoriser
         )
         predicted = predict_frame(model, held["title"].to_list(), held["category"].to_list())
-        confidence = np.clip(calibrator.predict(predicted["raw"].to_numpy()), 0.0, 1.0)
+        confidence = calibrator.predict(signal_matrix(predicted))
         parts.append(
             pl.concat(
                 [held.select("id", "source", pl.col("kbji4").alias("truth")), predicted],

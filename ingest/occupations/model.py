@@ -10,8 +10,10 @@ How a title is coded:
    neighbours, exact normalised match, agreement with the category, how common the group is
    among adverts) and a logistic-regression ranker, trained on adverts whose own row is left out
    of the index, scores it. Scores are turned into a distribution over candidates.
-4. The top probability is mapped to a calibrated confidence by isotonic regression fitted on
-   out-of-fold predictions of the gold set (see `build.py`).
+4. A confidence model (`ConfidenceModel`: logistic regression over the top probability, its
+   margin over the second and whether retrieval, the word classifier and the category agree on
+   the top code, then isotonic regression) maps these signals to the probability that the top
+   code is right; it is fitted on out-of-fold predictions of the gold set (see `build.py`).
 """
 
 from __future__ import annotations
@@ -352,12 +354,49 @@ def _aligned(probabilities: np.ndarray, own: np.ndarray, target: np.ndarray) -> 
     return out
 
 
+SIGNAL_FEATURES = ("ads_exact", "clf_is_top", "ctx_is_top", "ads_vote", "best_overall")
+"""Features of the top candidate passed to the confidence model beside its probability."""
+SIGNAL_NAMES = ("top_probability", "margin", *SIGNAL_FEATURES)
+"""Per query: how sure the ranker is and whether retrieval, the word classifier and the category
+agree on its top code (the confidence model learns how much each agreement is worth)."""
+
+
 @dataclass
 class Prediction:
-    """Top candidates per query (codes and probabilities, best first)."""
+    """Top candidates per query (codes and probabilities, best first) and confidence signals."""
 
     codes: list[list[str]]
     probabilities: list[list[float]]
+    signals: np.ndarray | None = None
+
+
+class ConfidenceModel:
+    """Probability that the top code is right, from the confidence signals: a logistic
+    regression over the signals, then isotonic regression of its score onto correctness so the
+    output reads as a probability."""
+
+    def __init__(self) -> None:
+        self.scorer = LogisticRegression(C=1.0, max_iter=2000)
+        self.isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+
+    @staticmethod
+    def _design(signals: np.ndarray) -> np.ndarray:
+        top = np.clip(signals[:, 0], 1e-4, 1 - 1e-4)
+        exact = (signals[:, SIGNAL_NAMES.index("ads_exact")] > 0).astype(np.float64)
+        return np.column_stack([np.log(top / (1 - top)), signals[:, 1:], exact])
+
+    def fit(self, signals: np.ndarray, correct: np.ndarray) -> ConfidenceModel:
+        design = self._design(signals)
+        self.scorer.fit(design, correct.astype(np.int64))
+        self.isotonic.fit(self.scorer.decision_function(design), correct.astype(np.float64))
+        return self
+
+    def predict(self, signals: np.ndarray) -> np.ndarray:
+        if signals.shape[0] == 0:
+            return np.zeros(0)
+        return np.clip(
+            self.isotonic.predict(self.scorer.decision_function(self._design(signals))), 0.0, 1.0
+        )
 
 
 @dataclass
@@ -369,7 +408,7 @@ class OccupationModel:
     ads_counts: dict[str, int]
     classifier: WordClassifier
     normaliser: TitleNormaliser = field(default_factory=default_normaliser)
-    calibrator: IsotonicRegression | None = None
+    calibrator: ConfidenceModel | None = None
     auto_code_threshold: float = 0.8
     """Set at build time from out-of-fold gold predictions (see `build.fit_full_model`)."""
 
@@ -407,8 +446,10 @@ class OccupationModel:
         )
         codes: list[list[str]] = [[] for _ in titles]
         probabilities: list[list[float]] = [[] for _ in titles]
+        signals = np.zeros((len(titles), len(SIGNAL_NAMES)), dtype=np.float64)
         if candidates.query.size == 0:
-            return Prediction(codes, probabilities)
+            return Prediction(codes, probabilities, signals)
+        signal_columns = [FEATURE_NAMES.index(name) for name in SIGNAL_FEATURES]
         scores = self.ranker.decision_function(_expand(candidates.features))
         order = np.lexsort((-scores, candidates.query))
         boundaries = np.flatnonzero(np.diff(candidates.query[order])) + 1
@@ -419,21 +460,29 @@ class OccupationModel:
             probs = weights / weights.sum()
             codes[q] = candidates.kbji4[chunk].tolist()
             probabilities[q] = probs.tolist()
-        return Prediction(codes, probabilities)
+            signals[q, 0] = probs[0]
+            signals[q, 1] = probs[0] - (probs[1] if probs.size > 1 else 0.0)
+            signals[q, 2:] = candidates.features[chunk[0], signal_columns]
+        return Prediction(codes, probabilities, signals)
 
     def _neighbours_of_distinct(self, texts: list[str]) -> Neighbours:
-        distinct, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
-        hits = self.index.neighbours([str(t) for t in distinct], None)
-        return Neighbours(
-            {g: a[inverse] for g, a in hits.index.items()},
-            {g: a[inverse] for g, a in hits.similarity.items()},
-        )
+        return neighbours_of_distinct(self.index, texts)
 
-    def confidence(self, top_probability: np.ndarray) -> np.ndarray:
-        """Calibrated probability that the top code is right."""
+    def confidence(self, signals: np.ndarray) -> np.ndarray:
+        """Calibrated probability that the top code is right, from `Prediction.signals`."""
         if self.calibrator is None:
-            return top_probability
-        return np.clip(self.calibrator.predict(top_probability), 0.0, 1.0)
+            return signals[:, 0]
+        return self.calibrator.predict(signals)
+
+
+def neighbours_of_distinct(index: TitleIndex, texts: list[str]) -> Neighbours:
+    """`index.neighbours` searching each distinct text once."""
+    distinct, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+    hits = index.neighbours([str(t) for t in distinct], None)
+    return Neighbours(
+        {g: a[inverse] for g, a in hits.index.items()},
+        {g: a[inverse] for g, a in hits.similarity.items()},
+    )
 
 
 def build_index(
@@ -466,7 +515,8 @@ def ranker_training_set(
     queries = ads["norm"].to_list()
     contexts = ads["context_norm"].to_list()
     title_hits = model_index.neighbours(queries, ads["key"].to_list())
-    context_hits = model_index.neighbours(contexts, None)
+    # Most advert rows share a category or have none: search each distinct category once.
+    context_hits = neighbours_of_distinct(model_index, contexts)
     keys = ads["key"].to_list()
     class_probs = cross_fitted_probabilities(model_index, keys)
     context_probs = cross_fitted_probabilities(

@@ -154,9 +154,7 @@ def _read_hand_file(path: Path, valid_codes: set[str]) -> pl.DataFrame:
     ).filter(pl.col("title").is_not_null() & (pl.col("title") != ""))
     from_evaluation = table.filter(pl.col("origin").is_in(list(EVALUATION_SOURCES)))
     if from_evaluation.height:
-        log.warning(
-            "%s: %d rows from evaluation files ignored", path.name, from_evaluation.height
-        )
+        log.warning("%s: %d rows from evaluation files ignored", path.name, from_evaluation.height)
         table = table.filter(~pl.col("origin").is_in(list(EVALUATION_SOURCES)))
     valid = table.filter(pl.col("kbji4").is_in(list(valid_codes)))
     if valid.height < table.height:
@@ -165,9 +163,7 @@ def _read_hand_file(path: Path, valid_codes: set[str]) -> pl.DataFrame:
             path.name,
             table.height - valid.height,
         )
-    return valid.select(
-        "title", "kbji4", pl.lit("labelled_ads").alias("source"), "origin"
-    )
+    return valid.select("title", "kbji4", pl.lit("labelled_ads").alias("source"), "origin")
 
 
 def hand_labelled_titles(paths: list[Path] | None = None) -> pl.DataFrame:

@@ -8,6 +8,7 @@ import pytest
 
 from ingest.occupations.build import choose_threshold, fold_numbers
 from ingest.occupations.evaluation import load_inputs, nested_cross_validation, summarise
+from ingest.occupations.model import SIGNAL_NAMES, ConfidenceModel
 
 
 def test_threshold_is_the_lowest_meeting_the_error_target():
@@ -22,6 +23,21 @@ def test_folds_are_stratified_by_source():
     folds = fold_numbers(gold, 5, seed=3)
     assert sorted(np.bincount(folds[:10])) == [2, 2, 2, 2, 2]
     assert sorted(np.bincount(folds[10:])) == [1, 1, 1, 1, 1]
+
+
+def test_confidence_model_rewards_agreement_and_stays_a_probability():
+    rng = np.random.default_rng(0)
+    rows = 400
+    signals = np.zeros((rows, len(SIGNAL_NAMES)))
+    signals[:, 0] = rng.uniform(0.3, 1.0, rows)
+    signals[:, 1] = signals[:, 0] * rng.uniform(0.2, 1.0, rows)
+    agrees = rng.random(rows) < 0.5
+    signals[:, SIGNAL_NAMES.index("clf_is_top")] = agrees
+    # Right mostly when the word classifier agrees with the ranker, whatever the probability.
+    correct = np.where(agrees, rng.random(rows) < 0.9, rng.random(rows) < 0.3)
+    confidence = ConfidenceModel().fit(signals, correct).predict(signals)
+    assert ((confidence >= 0.0) & (confidence <= 1.0)).all()
+    assert confidence[agrees].mean() > confidence[~agrees].mean() + 0.3
 
 
 @pytest.mark.slow
