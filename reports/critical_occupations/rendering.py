@@ -164,8 +164,8 @@ class Page:
             cells = []
             for column, value in row.items():
                 css = " class='num'" if column in numeric else ""
-                shown = _display(value, self.language, column)
-                cells.append(f"<td{css}>{html.escape(shown)}</td>")
+                text = _display(value, self.language, column)
+                cells.append(f"<td{css}>{html.escape(text)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         if not body:
             body.append(f"<tr><td colspan='{len(frame.columns)}'>-</td></tr>")
