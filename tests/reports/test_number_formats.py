@@ -171,3 +171,14 @@ def test_critical_occupations_in_indonesian_labels_every_column(tmp_path):
     headers = set(re.findall(r"<th>(.*?)</th>", page))
     for english in ("base", "level", "unit_code", "sector", "kbli", "stricter_threshold"):
         assert english not in headers, english
+
+
+def test_a_table_cut_to_its_first_rows_says_how_many_in_the_language(tmp_path):
+    """Regression: a table longer than max_rows failed (a cell's text shadowed the shown rows)."""
+    from reports.critical_occupations.rendering import Page
+
+    frame = pl.DataFrame({"postings": list(range(1_500))})
+    for language, expected in (("id", "10 / 1.500"), ("en", "10 / 1,500")):
+        page = Page("t", language, tmp_path, "t")
+        page.table(frame, "long", {}, max_rows=10)
+        assert f"<p class='note'>{expected}</p>" in "".join(page.sections)
