@@ -40,6 +40,11 @@ CALIBRATION_FOLDS = 5
 CALIBRATION_SEED = 7
 TARGET_AUTO_CODE_ERROR = 0.05
 """The default auto-code threshold is the lowest confidence whose out-of-fold error is <= this."""
+PRIOR_ERRORS = 2.0
+"""Errors added to the out-of-fold count before comparing with the target. Picking the lowest
+threshold that meets the target on ~200 adverts picks one that met it partly by luck: without
+this guard the error among auto-coded adverts of held-out folds came out near 8 %, with it near
+5 % (cross-fitted on out-of-fold dev predictions)."""
 
 
 CATEGORY_SEGMENTS_KEPT = 2
@@ -196,11 +201,18 @@ def out_of_fold_raw(
     return pl.concat(parts)
 
 
-def choose_threshold(confidence: np.ndarray, correct: np.ndarray, target_error: float) -> float:
-    """Lowest threshold whose auto-coded set has error <= target (1.0 if none qualifies)."""
+def choose_threshold(
+    confidence: np.ndarray,
+    correct: np.ndarray,
+    target_error: float,
+    prior_errors: float = PRIOR_ERRORS,
+) -> float:
+    """Lowest threshold whose auto-coded set has error <= target (1.0 if none qualifies),
+    counting `prior_errors` extra errors among the auto-coded (see PRIOR_ERRORS)."""
     for threshold in np.unique(confidence):
         chosen = confidence >= threshold
-        if chosen.any() and 1.0 - correct[chosen].mean() <= target_error:
+        errors = float((~correct[chosen]).sum()) + prior_errors
+        if chosen.any() and errors / (chosen.sum() + prior_errors) <= target_error:
             return float(threshold)
     return 1.0
 

@@ -76,7 +76,9 @@ def load_inputs(hand_filter: str = "all") -> EvaluationInputs:
     return EvaluationInputs(normaliser, reference, hand, gold, vectoriser)
 
 
-def nested_cross_validation(inputs: EvaluationInputs, seed: int) -> pl.DataFrame:
+def nested_cross_validation(
+    inputs: EvaluationInputs, seed: int, inner_folds: int = INNER_FOLDS
+) -> pl.DataFrame:
     """One row per gold advert: truth, predictions, calibrated confidence, fold, threshold."""
     gold = inputs.gold
     assignment = fold_numbers(gold, OUTER_FOLDS, seed)
@@ -90,7 +92,7 @@ def nested_cross_validation(inputs: EvaluationInputs, seed: int) -> pl.DataFrame
             train,
             inputs.normaliser,
             inputs.vectoriser,
-            INNER_FOLDS,
+            inner_folds,
             seed + 1000 + fold,
         )
         inner_correct = (inner["kbji4"] == inner["truth"]).fill_null(False).to_numpy()
@@ -230,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", type=Path, help="markdown file for the tables")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
     parser.add_argument(
+        "--inner-folds",
+        type=int,
+        default=INNER_FOLDS,
+        help="folds of the inner loop that fits the confidence model and threshold",
+    )
+    parser.add_argument(
         "--variants", nargs="+", default=["all"], choices=["all", "dev_disjoint", "none"]
     )
     args = parser.parse_args(argv)
@@ -239,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     for variant in args.variants:
         inputs = load_inputs(variant)
         for seed in args.seeds:
-            results = nested_cross_validation(inputs, seed)
+            results = nested_cross_validation(inputs, seed, args.inner_folds)
             name = f"hand labels: {variant}, split seed {seed}"
             summaries[name] = summarise(results)
             results.write_csv(args.output.with_name(f"{args.output.stem}_{variant}_{seed}.csv"))

@@ -14,8 +14,18 @@ from ingest.occupations.model import SIGNAL_NAMES, ConfidenceModel
 def test_threshold_is_the_lowest_meeting_the_error_target():
     confidence = np.array([0.2, 0.5, 0.6, 0.9, 0.95])
     correct = np.array([False, False, True, True, True])
-    assert choose_threshold(confidence, correct, 0.05) == 0.6
+    assert choose_threshold(confidence, correct, 0.05, prior_errors=0.0) == 0.6
     assert choose_threshold(confidence, np.zeros(5, dtype=bool), 0.05) == 1.0
+
+
+def test_threshold_guard_needs_more_evidence_than_a_few_lucky_adverts():
+    # 3 right answers at the top meet a 5 % target by themselves but not with 2 prior errors;
+    # 45 right answers do.
+    few = np.array([0.5, 0.9, 0.95, 0.97])
+    assert choose_threshold(few, np.array([False, True, True, True]), 0.05) == 1.0
+    many = np.concatenate([[0.5], np.linspace(0.9, 0.99, 45)])
+    correct = np.concatenate([[False], np.ones(45, dtype=bool)])
+    assert choose_threshold(many, correct, 0.05) == 0.9
 
 
 def test_folds_are_stratified_by_source():
