@@ -26,10 +26,10 @@ def fixture_postings():
         ("Staf Gudang", "4321"),
         ("Sales Executive (Surabaya)", "3322"),
         ("Driver Pribadi", "8322"),
-        # The vehicle decides the unit group: heavy trucks and buses are not cars and vans.
+        # The vehicle decides the unit group: heavy trucks are not cars and vans.
         ("Sopir Truk", "8332"),
         ("Driver Trailer", "8332"),
-        ("Sopir Bus Pariwisata", "8331"),
+        ("Sopir Tronton", "8332"),
         ("Guru TK", "2342"),
         ("Graphic Designer", "2166"),
         ("Perawat", "2221"),
