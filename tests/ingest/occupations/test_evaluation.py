@@ -52,10 +52,10 @@ def test_confidence_model_rewards_agreement_and_stays_a_probability():
 
 @pytest.mark.slow
 def test_nested_cross_validation_accuracy_floor():
-    # About six minutes: 30 model fits. Floors sit a few points under the model card's figures.
+    # About 25 minutes: 30 model fits. Floors sit a few points under the model card's figures.
     summary = summarise(nested_cross_validation(load_inputs("all"), seed=1))
     pooled = summary["pooled"]
     assert pooled["n"] == 260
-    assert pooled["acc4"] >= 0.58
-    assert pooled["acc2"] >= 0.66
+    assert pooled["acc4"] >= 0.70
+    assert pooled["acc2"] >= 0.77
     assert pooled["auto_error"] <= 0.10
