@@ -105,13 +105,15 @@ def landing_warehouse(tmp_path: Path) -> Path:
 def _audit(path: Path, run_id: str, read: int, loaded: int, quarantined: int, when: str):
     with duckdb.connect(str(path)) as con:
         con.execute(
-            "insert into raw.load_audit values (?, 'lokerid', 'f.csv', ?, ?, ?, ?)",
+            "insert into raw.load_audit (run_id, source, source_file, rows_read, rows_loaded,"
+                " rows_quarantined, loaded_at) values (?, 'lokerid', 'f.csv', ?, ?, ?, ?)",
             [run_id, read, loaded, quarantined, dt.datetime.fromisoformat(when)],
         )
         for row in range(quarantined):
             con.execute(
-                "insert into raw.quarantine values (?, 'lokerid', 'f.csv', ?, 'job_id', "
-                "'invalid_id', 'bad id', '{}', now())",
+                "insert into raw.quarantine (run_id, source, source_file, source_row, field,"
+                " reason_code, reason, raw_record, quarantined_at) values (?, 'lokerid',"
+                " 'f.csv', ?, 'job_id', 'invalid_id', 'bad id', '{}', now())",
                 [run_id, row + 2],
             )
 
