@@ -153,11 +153,12 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     except LandingError as exc:
         raise BatchInputError(str(exc)) from exc
     # A repeated id is a second vacancy claiming the same key: keep the first, quarantine the rest.
-    first_line: dict[str, int] = {}
+    # The first row may itself be quarantined: a later row must not then take its id silently.
+    first_line = _first_quarantined_line_per_id(quarantined)
     unique_rows = []
     for record in loaded:
         key = record["id"].strip()
-        if key in first_line:
+        if key in first_line and first_line[key] < record["_source_row"]:
             quarantined.append(
                 {
                     "source": BATCH_SPEC.name,
@@ -201,6 +202,17 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
         id=pl.col("raw_record").map_elements(_id_of, return_dtype=pl.String)
     )
     return frame, quarantine.select(list(FILE_QUARANTINE_COLUMNS)), accounting["rows_read"]
+
+
+def _first_quarantined_line_per_id(quarantined: list[dict]) -> dict[str, int]:
+    """The first line of each id among rows already quarantined for another reason."""
+    first_line: dict[str, int] = {}
+    for record in quarantined:
+        key = _id_of(record["raw_record"])
+        line = record["source_row"]
+        if key is not None and line is not None:
+            first_line[key] = min(line, first_line.get(key, line))
+    return first_line
 
 
 def _id_of(raw_record: str) -> str | None:
