@@ -149,6 +149,26 @@ def landed_inputs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     return {(relation, key): fingerprint for relation, key, fingerprint in rows.fetchall()}
 
 
+def load_audit_rows(
+    result: LandingResult, run_id: str, loaded_at: datetime, partition_key: str | None = None
+) -> pl.DataFrame:
+    """`raw.load_audit` rows of one landing: rows read, loaded and quarantined per file."""
+    return pl.DataFrame(
+        result.files,
+        schema={
+            "source": pl.String,
+            "source_file": pl.String,
+            "rows_read": pl.Int64,
+            "rows_loaded": pl.Int64,
+            "rows_quarantined": pl.Int64,
+        },
+    ).with_columns(
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(loaded_at).alias("loaded_at"),
+        pl.lit(partition_key, dtype=pl.String).alias("partition_key"),
+    )
+
+
 def write_landing(
     con: duckdb.DuckDBPyConnection,
     spec: LandingTarget,
@@ -178,20 +198,7 @@ def write_landing(
         pl.lit(now).alias("quarantined_at"),
         pl.lit(partition_key, dtype=pl.String).alias("partition_key"),
     )
-    audit = pl.DataFrame(
-        result.files,
-        schema={
-            "source": pl.String,
-            "source_file": pl.String,
-            "rows_read": pl.Int64,
-            "rows_loaded": pl.Int64,
-            "rows_quarantined": pl.Int64,
-        },
-    ).with_columns(
-        pl.lit(run_id).alias("run_id"),
-        pl.lit(now).alias("loaded_at"),
-        pl.lit(partition_key, dtype=pl.String).alias("partition_key"),
-    )
+    audit = load_audit_rows(result, run_id, now, partition_key)
     con.execute("begin transaction")
     try:
         if partition_key is None:

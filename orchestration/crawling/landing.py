@@ -28,7 +28,7 @@ import polars as pl
 
 from ingest.landing import QUARANTINE_COLUMNS, LandingResult
 from ingest.scrapers.state import read_table
-from ingest.warehouse import ensure_landing_tables
+from ingest.warehouse import ensure_landing_tables, load_audit_rows
 from orchestration.crawling.sources import CrawledSource
 
 log = logging.getLogger(__name__)
@@ -378,16 +378,7 @@ def write_crawl_partition(
     quarantined = result.quarantined.with_columns(
         pl.lit(run_id).alias("run_id"), pl.lit(now).alias("quarantined_at")
     )
-    audit = pl.DataFrame(
-        result.files,
-        schema={
-            "source": pl.String,
-            "source_file": pl.String,
-            "rows_read": pl.Int64,
-            "rows_loaded": pl.Int64,
-            "rows_quarantined": pl.Int64,
-        },
-    ).with_columns(pl.lit(run_id).alias("run_id"), pl.lit(now).alias("loaded_at"))
+    audit = load_audit_rows(result, run_id, now)
     con.execute("begin transaction")
     try:
         con.execute(f"delete from raw.{table} where crawl_date = ?", [crawl_date])
