@@ -32,7 +32,13 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from whole_job_run import DATA, REPO, RUN_TIMEOUT_SECONDS, build_fixture_data  # noqa: E402
+from whole_job_run import (  # noqa: E402
+    DATA,
+    REPO,
+    RUN_TIMEOUT_SECONDS,
+    build_fixture_data,
+    isolated_environment,
+)
 
 from orchestration.operations.releases import verify_release  # noqa: E402
 
@@ -45,19 +51,9 @@ KILL_AFTER_LOG_LINE = "START sql"
 
 
 def _env(root: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "LMIS_DATA_DIR": str(root / "data"),
-        "LMIS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "LMIS_MARTS_DIR": str(root / "marts"),
-        "LMIS_REPORTS_DIR": str(root / "reports"),
-        "LMIS_RELEASES_DIR": str(root / "releases"),
-        "LMIS_ALERT_DIR": str(root / "alerts"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-    }
-    for name in ("LMIS_ENV", "LMIS_PSEUDONYM_KEY", "LMIS_ALERT_COMMAND", "LMIS_RELEASE_RETENTION"):
-        env.pop(name, None)
-    return env
+    return isolated_environment(
+        root, LMIS_RELEASES_DIR=str(root / "releases"), LMIS_ALERT_DIR=str(root / "alerts")
+    )
 
 
 def _lmis(root: Path, *args: str, log_name: str) -> subprocess.CompletedProcess:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from incremental_days import ROWS_PER_DAY, add_portal_days  # noqa: E402
-from whole_job_run import REPO, build_fixture_data  # noqa: E402
+from whole_job_run import REPO, build_fixture_data, isolated_environment  # noqa: E402
 
 DAYS = [date(2026, 11, 28) + timedelta(days=offset) for offset in range(7)]
 TIMEOUT_SECONDS = 3600
@@ -32,21 +31,13 @@ UNTOUCHED_MARTS = {"fct_vacancy_postings", "labour_force_indicators", "fct_minim
 
 
 def _environment(root: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "LMIS_DATA_DIR": str(root / "data"),
-        "LMIS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "LMIS_MARTS_DIR": str(root / "marts"),
-        "LMIS_REPORTS_DIR": str(root / "reports"),
-        "LMIS_RELEASES_DIR": str(root / "releases"),
-        "LMIS_BACKUP_DIR": str(root / "backups"),
-        "LMIS_ALERT_DIR": str(root / "alerts"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-        "LMIS_REPORTS_PDF": "0",
-    }
-    env.pop("LMIS_ENV", None)
-    env.pop("LMIS_PSEUDONYM_KEY", None)
-    return env
+    return isolated_environment(
+        root,
+        LMIS_RELEASES_DIR=str(root / "releases"),
+        LMIS_BACKUP_DIR=str(root / "backups"),
+        LMIS_ALERT_DIR=str(root / "alerts"),
+        LMIS_REPORTS_PDF="0",
+    )
 
 
 def _lmis(root: Path, *args: str) -> subprocess.CompletedProcess:

@@ -93,6 +93,24 @@ def build_fixture_data(data: Path) -> None:
     (data / "cache" / "occupations").symlink_to(cache, target_is_directory=True)
 
 
+def isolated_environment(root: Path, **extra: str) -> dict[str, str]:
+    """The environment of an `lmis` subprocess whose data, warehouse and outputs sit under root."""
+    env = {
+        **os.environ,
+        "LMIS_DATA_DIR": str(root / "data"),
+        "LMIS_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "LMIS_MARTS_DIR": str(root / "marts"),
+        "LMIS_REPORTS_DIR": str(root / "reports"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        **extra,
+    }
+    # Development mode with the published key (the shipped AK1 set is synthetic), and none of the
+    # operator's alert or retention settings.
+    for name in ("LMIS_ENV", "LMIS_PSEUDONYM_KEY", "LMIS_ALERT_COMMAND", "LMIS_RELEASE_RETENTION"):
+        env.pop(name, None)
+    return env
+
+
 @functools.cache
 def whole_job_run() -> WholeJobRun:
     root = Path(tempfile.mkdtemp(prefix="lmis-whole-job-"))
@@ -100,17 +118,7 @@ def whole_job_run() -> WholeJobRun:
     data = root / "data"
     build_fixture_data(data)
     warehouse, marts, reports = root / "warehouse.duckdb", root / "marts", root / "reports"
-    env = {
-        **os.environ,
-        "LMIS_DATA_DIR": str(data),
-        "LMIS_WAREHOUSE": str(warehouse),
-        "LMIS_MARTS_DIR": str(marts),
-        "LMIS_REPORTS_DIR": str(reports),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-    }
-    # Development mode with the published key: the shipped AK1 set is synthetic.
-    env.pop("LMIS_ENV", None)
-    env.pop("LMIS_PSEUDONYM_KEY", None)
+    env = isolated_environment(root)
     completed = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "run"],
         cwd=REPO,
