@@ -20,7 +20,7 @@ import gzip
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +89,8 @@ class CsvRows:
 
     frame: pl.DataFrame
     quarantine: list[dict] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    """The columns of IN, as named in its header (after `rename`)."""
 
     @property
     def rows_read(self) -> int:
@@ -193,22 +195,34 @@ def check_syntax(path: Path) -> None:
         pass
 
 
-def read_rows(path: Path, command: str, id_column: str | None = "id") -> CsvRows:
+def read_rows(
+    path: Path,
+    command: str,
+    id_column: str | None = "id",
+    rename: Callable[[str], str] | None = None,
+) -> CsvRows:
     """Read IN: rows as strings with their start line in `_line`; misshapen rows quarantined.
 
+    `rename` maps each header name to the name the command uses (`Salary Min` -> `salary_min`).
     Raises `CsvInputError` when the file is missing, empty, not UTF-8, or has a syntax error the
-    rest of the file cannot be read past.
+    rest of the file cannot be read past, or when two columns get the same name.
     """
     quarantined: list[dict] = []
     records: list[list[str]] = []
     lines: list[int] = []
     rows = _records(path)
     _, header = next(rows)
-    header = [name.strip() for name in header]
+    original = [name.strip() for name in header]
+    header = [rename(name) for name in original] if rename else original
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
+        spelled = [
+            " and ".join(repr(o) for o, n in zip(original, header, strict=True) if n == name)
+            for name in duplicated
+        ]
         raise CsvInputError(
             f"{path}: line 1: column name(s) repeated in the header: {', '.join(duplicated)}"
+            + (f" ({'; '.join(spelled)})" if rename else "")
         )
     for start, values in rows:
         if len(values) != len(header):
@@ -236,7 +250,7 @@ def read_rows(path: Path, command: str, id_column: str | None = "id") -> CsvRows
     frame = frame.with_columns(pl.col(header).replace("", None)).with_columns(
         pl.Series(LINE_COLUMN, lines, dtype=pl.Int64)
     )
-    return CsvRows(frame, quarantined)
+    return CsvRows(frame, quarantined, header)
 
 
 def _syntax_message(path: Path, line: int, header: list[str], text: str, error: Exception) -> str:

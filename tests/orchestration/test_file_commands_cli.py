@@ -1,0 +1,49 @@
+"""Regression tests of the three file commands as a user runs them (`lmis COMMAND IN OUT`).
+
+Each test is named after a fault a reviewer found or a hand-made file that misbehaved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from orchestration.cli import main
+
+
+def _wages(tmp_path: Path) -> Path:
+    path = tmp_path / "ump.csv"
+    path.write_text("province_bps_code,wage_year,minimum_wage_monthly_idr\n31,2024,5067381\n")
+    return path
+
+
+def _check(tmp_path: Path, content: str | bytes, name: str = "in.csv") -> tuple[int, Path]:
+    source = tmp_path / name
+    if isinstance(content, bytes):
+        source.write_bytes(content)
+    else:
+        source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code = main(
+        ["check-vacancies", str(source), str(out), "--minimum-wages", str(_wages(tmp_path))]
+    )
+    return code, out
+
+
+def _quarantine(out: Path) -> pl.DataFrame:
+    return pl.read_csv(out.with_name(out.stem + ".quarantine.csv"), infer_schema=False)
+
+
+VACANCY_HEADER = "id,title,description,salary_monthly_min,salary_monthly_max,province_code\n"
+
+
+def test_check_vacancies_reasons_say_line_not_row(tmp_path: Path) -> None:
+    rows = "v1,Kasir,ok,abc,,31\nv2,Kasir,ok,1,2\nv3,Kasir,ok,1,2,3\n"
+    code, out = _check(tmp_path, VACANCY_HEADER + rows)
+    assert code == 0
+    reasons = _quarantine(out)["reason"].to_list()
+    assert reasons[0].startswith("in.csv line 2 field salary_monthly_min:")
+    assert reasons[1].startswith("in.csv line 3 field *:")
+    assert reasons[2].startswith("in.csv line 4 field province_code:")
+    assert not any(" row " in reason for reason in reasons)
