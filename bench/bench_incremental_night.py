@@ -1,6 +1,6 @@
 """Benchmark: the incremental night on the shipped data, as a ratio to a full rebuild (issue 10).
 
-Run: `nice -n 10 .venv/bin/python bench/bench_incremental_night.py [--days 7] [--rows-per-day 600]`
+Run: `nice -n 10 .venv/bin/python bench/bench_incremental_night.py [--days 7] [--rows-per-day 60]`
 (about an hour on the shared 2-core machine), or `make bench` (pytest, marked `bench`, two days).
 
 What it does, all under a private folder in /tmp (`--root`), nothing in the checkout:
@@ -57,8 +57,8 @@ log = logging.getLogger("bench_incremental_night")
 OUTPUT = REPO / "bench" / "output" / "incremental_night.md"
 FIRST_DAY = date(2026, 11, 28)
 DAYS = 7
-ROWS_PER_DAY = 600
-"""About a thirtieth of the shipped October MagangHub export (18.9 k lines): one day of it."""
+ROWS_PER_DAY = 60
+"""About a thirtieth of the 1,765 positions of the shipped October MagangHub export: one day."""
 SHIPPED_FOLDERS = ("real", "synthetic", "reference", "labels", "goldset", "inputs")
 LOAD_SAMPLE_SECONDS = 5.0
 NIGHT_DONE = re.compile(
