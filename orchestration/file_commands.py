@@ -5,8 +5,9 @@ One convention for `normalise`, `classify-titles` and `check-vacancies`:
 * a row is numbered by the line of IN on which it starts, the header being line 1 (a quoted
   field with line breaks makes a row span several lines; the next row's number says so);
 * rows a command cannot use go to `OUT.quarantine.csv` beside OUT (the `.csv` of OUT replaced,
-  `out.csv` -> `out.quarantine.csv`), one row per problem, with the columns of
-  `QUARANTINE_COLUMNS` (`source_row` is the line);
+  `out.csv` -> `out.quarantine.csv`), one row per input row, with the columns of
+  `QUARANTINE_COLUMNS` (`source_row` is the line); a row with several problems lists them all
+  (`merge_by_line`), so that it can be fixed in one go;
 * a CSV syntax error that leaves the rest of the file unreadable (a quote never closed) stops the
   command with the file, the line and the field named, instead of a parser's generic advice;
 * a repeated `id` keeps its first row; each later one is quarantined as `id_duplicated`, naming
@@ -74,9 +75,53 @@ def quarantine_record(
         "id": row_id,
         "field": field_name,
         "reason_code": reason_code,
-        "reason": f"{path.name} line {line} field {field_name}: {detail}",
+        "reason": f"{_reason_prefix(path.name, line)}field {field_name}: {detail}",
         "raw_record": json.dumps(raw, ensure_ascii=False),
     }
+
+
+def _reason_prefix(file_name: str, line: int) -> str:
+    return f"{file_name} line {line} "
+
+
+PROBLEM_SEPARATOR = ";"
+"""Joins the fields and the reason codes of a row with several problems (`a;b`)."""
+
+
+def merge_by_line(records: list[dict], columns: list[str]) -> list[dict]:
+    """One quarantine row per file line, listing every problem found on that row.
+
+    The problems are ordered as the file's columns (a whole-row problem, field `*`, first; a
+    field not in `columns` last); `field` and `reason_code` join them with `;` (the n-th code
+    belongs to the n-th field) and `reason` joins the `field F: detail` parts with `; ` after
+    one `FILE line N`. A row with one problem is left as it is.
+    """
+    by_line: dict[int, list[dict]] = {}
+    for record in records:
+        by_line.setdefault(record["source_row"], []).append(record)
+    position = {name: index for index, name in enumerate(columns)}
+
+    def order(record: dict) -> int:
+        return -1 if record["field"] == "*" else position.get(record["field"], len(columns))
+
+    merged = []
+    for line, problems in by_line.items():
+        if len(problems) == 1:
+            merged.append(problems[0])
+            continue
+        problems = sorted(problems, key=order)
+        prefix = _reason_prefix(problems[0]["source_file"], line)
+        ids = [p["id"] for p in problems if p["id"] is not None]
+        merged.append(
+            {
+                **problems[0],
+                "id": ids[0] if ids else None,
+                "field": PROBLEM_SEPARATOR.join(p["field"] for p in problems),
+                "reason_code": PROBLEM_SEPARATOR.join(p["reason_code"] for p in problems),
+                "reason": prefix + "; ".join(p["reason"].removeprefix(prefix) for p in problems),
+            }
+        )
+    return merged
 
 
 def quarantine_frame(records: list[dict]) -> pl.DataFrame:

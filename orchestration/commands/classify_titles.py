@@ -22,6 +22,7 @@ import polars as pl
 from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
+    merge_by_line,
     quarantine_record,
     read_rows,
     write_quarantine,
@@ -77,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
     result = coder.code(frame.drop(LINE_COLUMN))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result.coded.select(CLI_COLUMNS).write_csv(args.output)
-    records = rows.quarantine + _quarantine_records(result.quarantine, frame, path)
+    records = merge_by_line(
+        rows.quarantine + _quarantine_records(result.quarantine, frame, path), rows.columns
+    )
     quarantine_file = write_quarantine(records, args.output)
     for record in sorted(records, key=lambda r: r["source_row"])[:5]:
         log.warning("%s (id %s)", record["reason"], record["id"])

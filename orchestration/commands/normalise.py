@@ -21,6 +21,7 @@ from ingest.normalise.pay import PAY_NEGATIVE
 from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
+    merge_by_line,
     quarantine_record,
     read_rows,
     split_duplicate_ids,
@@ -87,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
     if blank_ids.height:
         log.error("%s: line %d: field `id` is empty", path, blank_ids[LINE_COLUMN][0])
         return 2
-    kept, quarantined = split_duplicate_ids(raw, path, COMMAND)
-    parsed = normalise_postings(kept.select(*present, LINE_COLUMN))
+    _, quarantined = split_duplicate_ids(raw, path, COMMAND)
+    # Every row is parsed, repeated ids too, so that a row's quarantine names all its problems.
+    parsed = normalise_postings(raw.select(*present, LINE_COLUMN))
     negative = parsed.filter(pl.col("salary_status") == PAY_NEGATIVE)
     quarantined += [
         quarantine_record(
@@ -103,17 +105,18 @@ def run(args: argparse.Namespace) -> int:
         )
         for row in negative.iter_rows(named=True)
     ]
-    parsed = parsed.filter(pl.col("salary_status") != PAY_NEGATIVE)
+    records = merge_by_line(rows.quarantine + quarantined, rows.columns)
+    parsed = parsed.filter(~pl.col(LINE_COLUMN).is_in([r["source_row"] for r in quarantined]))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     parsed.select(OUTPUT_COLUMNS).write_csv(args.output)
-    quarantine = write_quarantine(rows.quarantine + quarantined, args.output)
+    quarantine = write_quarantine(records, args.output)
     log.info(
         "normalise: %s: %d rows read, %d written to %s, %d quarantined -> %s",
         path,
         rows.rows_read,
         parsed.height,
         args.output,
-        len(rows.quarantine) + len(quarantined),
+        len(records),
         quarantine,
     )
     return 0

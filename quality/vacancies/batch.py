@@ -20,6 +20,7 @@ from ingest.landing import FieldCheck, matches, snake_case
 from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
+    merge_by_line,
     quarantine_frame,
     quarantine_path,
     quarantine_record,
@@ -130,24 +131,26 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
         line = row[LINE_COLUMN]
         raw = {c: row[c] or "" for c in header}
         key = raw["id"].strip()
-        record = _first_problem(path, line, raw)
-        if record is None and key in first_line:
-            record = quarantine_record(
-                COMMAND,
-                path,
-                line,
-                key,
-                "id",
-                "id_duplicated",
-                f"id {key!r} is already used by the row on line {first_line[key]}",
-                raw,
+        problems = _field_problems(path, line, raw)
+        if key in first_line:
+            problems.append(
+                quarantine_record(
+                    COMMAND,
+                    path,
+                    line,
+                    key,
+                    "id",
+                    "id_duplicated",
+                    f"id {key!r} is already used by the row on line {first_line[key]}",
+                    raw,
+                )
             )
         if key:
             first_line.setdefault(key, line)
-        if record is None:
-            kept_lines.append(line)
+        if problems:
+            quarantined.extend(problems)
         else:
-            quarantined.append(record)
+            kept_lines.append(line)
     columns = [c for c in (*REQUIRED_COLUMNS, *CONTRACT_COLUMNS, *OPTIONAL_COLUMNS) if c in header]
     frame = rows.frame.filter(pl.col(LINE_COLUMN).is_in(kept_lines)).select(columns)
     frame = frame.with_columns(
@@ -170,25 +173,25 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
             else []
         )
     )
-    return frame, quarantine_frame(quarantined), rows.rows_read
+    return frame, quarantine_frame(merge_by_line(quarantined, header)), rows.rows_read
 
 
-def _first_problem(path: Path, line: int, raw: dict[str, str]) -> dict | None:
-    """The quarantine record of the first field of `raw` that fails its check, if any."""
-    for check in FIELD_CHECKS:
-        value = raw.get(check.field, "")
-        if not check.predicate(value):
-            return quarantine_record(
-                COMMAND,
-                path,
-                line,
-                raw["id"].strip() or None,
-                check.field,
-                check.reason_code,
-                f"{check.description} (got {value[:60]!r})",
-                raw,
-            )
-    return None
+def _field_problems(path: Path, line: int, raw: dict[str, str]) -> list[dict]:
+    """A quarantine record for every field of `raw` that fails its check."""
+    return [
+        quarantine_record(
+            COMMAND,
+            path,
+            line,
+            raw["id"].strip() or None,
+            check.field,
+            check.reason_code,
+            f"{check.description} (got {raw.get(check.field, '')[:60]!r})",
+            raw,
+        )
+        for check in FIELD_CHECKS
+        if not check.predicate(raw.get(check.field, ""))
+    ]
 
 
 def check_vacancy_file(

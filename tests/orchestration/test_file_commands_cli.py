@@ -47,3 +47,55 @@ def test_check_vacancies_reasons_say_line_not_row(tmp_path: Path) -> None:
     assert reasons[1].startswith("in.csv line 3 field *:")
     assert reasons[2].startswith("in.csv line 4 field province_code:")
     assert not any(" row " in reason for reason in reasons)
+
+
+def test_check_vacancies_reports_every_problem_of_a_row_in_one_quarantine_row(
+    tmp_path: Path,
+) -> None:
+    rows = "v1,Kasir,ok,abc,1.000.000,3x\nv2,Kasir,ok,1000000,,31\nv2,Kasir,ok,,,9\n"
+    code, out = _check(tmp_path, VACANCY_HEADER + rows)
+    assert code == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "field", "reason_code").rows() == [
+        ("2", "salary_monthly_min;salary_monthly_max;province_code",
+         "invalid_number;invalid_number;invalid_code"),
+        ("4", "id;province_code", "id_duplicated;invalid_code"),
+    ]  # fmt: skip
+    first = quarantine["reason"][0]
+    assert first.startswith("in.csv line 2 field salary_monthly_min: ")
+    assert "; field salary_monthly_max: " in first and "(got '1.000.000')" in first
+    assert "; field province_code: " in first and "(got '3x')" in first
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["v2"]
+
+
+def _run(tmp_path: Path, command: str, content: str | bytes) -> tuple[int, Path]:
+    source = tmp_path / "in.csv"
+    if isinstance(content, bytes):
+        source.write_bytes(content)
+    else:
+        source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    return main([command, str(source), str(out)]), out
+
+
+def test_normalise_reports_a_repeated_id_and_its_negative_pay_in_one_row(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "normalise", "id,salary_text\na,Rp 5 juta\na,-5000000\n")
+    assert code == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "field", "reason_code").rows() == [
+        ("3", "id;salary_text", "id_duplicated;salary_negative"),
+    ]
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["a"]
+
+
+def test_classify_titles_reports_a_repeated_id_and_its_empty_title_in_one_row(
+    tmp_path: Path,
+) -> None:
+    code, out = _run(tmp_path, "classify-titles", "id,title\na,Kasir\na,\n")
+    assert code == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "field", "reason_code").rows() == [
+        ("3", "id;title", "id_duplicated;title_missing"),
+    ]
+    assert quarantine["reason"][0].startswith("in.csv line 3 field id: id 'a' is already used")
+    assert "; field title: the title is empty" in quarantine["reason"][0]
