@@ -84,6 +84,11 @@ def _reason_prefix(file_name: str, line: int) -> str:
     return f"{file_name} line {line} "
 
 
+def negative_pay_detail(value: str) -> str:
+    """The reason given for pay below zero (`salary_negative`), the same in every command."""
+    return f"pay {value!r} is negative; a wage cannot be below zero"
+
+
 PROBLEM_SEPARATOR = ";"
 """Joins the fields and the reason codes of a row with several problems (`a;b`)."""
 

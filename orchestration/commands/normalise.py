@@ -22,6 +22,7 @@ from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
     merge_by_line,
+    negative_pay_detail,
     quarantine_record,
     read_rows,
     split_duplicate_ids,
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             row["id"],
             "salary_text",
             "salary_negative",
-            f"pay {row['salary_text']!r} is negative; a wage cannot be below zero",
+            negative_pay_detail(row["salary_text"]),
             {c: row[c] for c in present},
         )
         for row in negative.iter_rows(named=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
     merge_by_line,
+    negative_pay_detail,
     quarantine_frame,
     quarantine_path,
     quarantine_record,
@@ -54,18 +56,6 @@ def _date_or_empty(value: str) -> bool:
 FIELD_CHECKS = (
     FieldCheck("id", "missing_id", "id is empty", matches(r"(?s).*\S.*")),
     FieldCheck(
-        "salary_monthly_min",
-        "invalid_number",
-        "salary_monthly_min must be a plain number of rupiah (no thousands separators)",
-        matches(NUMBER, allow_empty=True),
-    ),
-    FieldCheck(
-        "salary_monthly_max",
-        "invalid_number",
-        "salary_monthly_max must be a plain number of rupiah (no thousands separators)",
-        matches(NUMBER, allow_empty=True),
-    ),
-    FieldCheck(
         "hours_per_week",
         "invalid_number",
         "hours_per_week must be a number",
@@ -96,6 +86,21 @@ FIELD_CHECKS = (
         _date_or_empty,
     ),
 )
+
+
+PAY_FIELDS = ("salary_monthly_min", "salary_monthly_max")
+
+
+def _pay_problem(name: str, value: str) -> tuple[str, str] | None:
+    """(reason code, detail) when a pay field is not a plain non-negative number of rupiah."""
+    if value == "" or re.fullmatch(NUMBER, value):
+        return None
+    if re.fullmatch("-" + NUMBER, value) and float(value) < 0:
+        return "salary_negative", negative_pay_detail(value)
+    return (
+        "invalid_number",
+        f"{name} must be a plain number of rupiah (no thousands separators) (got {value[:60]!r})",
+    )
 
 
 class BatchInputError(Exception):
@@ -178,19 +183,19 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
 
 def _field_problems(path: Path, line: int, raw: dict[str, str]) -> list[dict]:
     """A quarantine record for every field of `raw` that fails its check."""
-    return [
-        quarantine_record(
-            COMMAND,
-            path,
-            line,
-            raw["id"].strip() or None,
-            check.field,
-            check.reason_code,
-            f"{check.description} (got {raw.get(check.field, '')[:60]!r})",
-            raw,
-        )
+    problems = [
+        (check.field, check.reason_code, f"{check.description} (got {raw[check.field][:60]!r})")
         for check in FIELD_CHECKS
-        if not check.predicate(raw.get(check.field, ""))
+        if check.field in raw and not check.predicate(raw[check.field])
+    ]
+    for name in PAY_FIELDS:
+        problem = _pay_problem(name, raw.get(name, ""))
+        if problem is not None:
+            problems.append((name, *problem))
+    row_id = raw["id"].strip() or None
+    return [
+        quarantine_record(COMMAND, path, line, row_id, name, code, detail, raw)
+        for name, code, detail in problems
     ]
 
 

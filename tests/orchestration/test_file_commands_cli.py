@@ -99,3 +99,18 @@ def test_classify_titles_reports_a_repeated_id_and_its_empty_title_in_one_row(
     ]
     assert quarantine["reason"][0].startswith("in.csv line 3 field id: id 'a' is already used")
     assert "; field title: the title is empty" in quarantine["reason"][0]
+
+
+def test_check_vacancies_calls_negative_pay_salary_negative_naming_field_and_value(
+    tmp_path: Path,
+) -> None:
+    code, out = _check(tmp_path, VACANCY_HEADER + "v1,Kasir,ok,-2500000,-1.5e6,31\n")
+    assert code == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("field", "reason_code").rows() == [
+        ("salary_monthly_min;salary_monthly_max", "salary_negative;invalid_number"),
+    ]
+    assert quarantine["reason"][0].startswith(
+        "in.csv line 2 field salary_monthly_min: pay '-2500000' is negative; "
+        "a wage cannot be below zero"
+    )
