@@ -3,7 +3,8 @@
 Input: a CSV with an `id` column and any of `salary_text`, `date_text`, `crawl_date`,
 `location_text`, `education_text` (other columns are ignored). Output: `id` and the parsed fields
 with their flags. Rows it cannot use go to OUT.quarantine.csv with file line, field and reason
-(a row of the wrong shape, a repeated `id`, negative pay), as for every `lmis IN.csv OUT.csv`
+(a row of the wrong shape, an empty or repeated `id`, negative pay), the rest to OUT (rows read =
+rows written + rows quarantined), as for every `lmis IN.csv OUT.csv`
 command (orchestration/file_commands.py). The pipeline calls the same
 `ingest.normalise.normalise_postings`.
 """
@@ -85,11 +86,23 @@ def run(args: argparse.Namespace) -> int:
     if present == ["id"]:
         log.error("%s: none of the columns %s is present", path, ", ".join(INPUT_COLUMNS[1:]))
         return 2
-    blank_ids = raw.filter(pl.col("id").is_null())
-    if blank_ids.height:
-        log.error("%s: line %d: field `id` is empty", path, blank_ids[LINE_COLUMN][0])
-        return 2
-    _, quarantined = split_duplicate_ids(raw, path, COMMAND)
+    is_blank = pl.col("id").str.strip_chars().fill_null("") == ""
+    quarantined = [
+        quarantine_record(
+            COMMAND,
+            path,
+            row[LINE_COLUMN],
+            None,
+            "id",
+            "id_missing",
+            "the id is empty",
+            {c: row[c] for c in rows.columns},
+        )
+        for row in raw.filter(is_blank).iter_rows(named=True)
+    ]
+    # Blank ids are no id at all: they must not count as repeats of one another.
+    raw = raw.with_columns(id=pl.when(is_blank).then(None).otherwise(pl.col("id")))
+    quarantined += split_duplicate_ids(raw, path, COMMAND)[1]
     # Every row is parsed, repeated ids too, so that a row's quarantine names all its problems.
     parsed = normalise_postings(raw.select(*present, LINE_COLUMN))
     negative = parsed.filter(pl.col("salary_status") == PAY_NEGATIVE)
@@ -111,6 +124,11 @@ def run(args: argparse.Namespace) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     parsed.select(OUTPUT_COLUMNS).write_csv(args.output)
     quarantine = write_quarantine(records, args.output)
+    if rows.rows_read != parsed.height + len(records):
+        raise AssertionError(
+            f"{path}: {rows.rows_read} rows read but {parsed.height} written and "
+            f"{len(records)} quarantined"
+        )
     log.info(
         "normalise: %s: %d rows read, %d written to %s, %d quarantined -> %s",
         path,

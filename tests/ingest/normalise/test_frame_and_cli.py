@@ -61,11 +61,19 @@ def test_cli_names_the_file_when_id_is_missing(tmp_path: Path, caplog) -> None: 
     assert "bad.csv" in caplog.text and "`id`" in caplog.text
 
 
-def test_cli_names_row_and_field_of_an_empty_id(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+def test_cli_quarantines_an_empty_id_and_keeps_the_rest(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+    caplog.set_level("INFO")
     bad = tmp_path / "blank.csv"
-    bad.write_text("id,salary_text\n1,Rp 5 juta\n,Rp 6 juta\n")
-    assert main(["normalise", str(bad), str(tmp_path / "o.csv")]) == 2
-    assert "line 3" in caplog.text and "`id`" in caplog.text
+    bad.write_text("id,salary_text\n1,Rp 5 juta\n,Rp 6 juta\n \t,Rp 7 juta\n4,Rp 8 juta\n")
+    assert main(["normalise", str(bad), str(tmp_path / "o.csv")]) == 0
+    assert pl.read_csv(tmp_path / "o.csv", infer_schema=False)["id"].to_list() == ["1", "4"]
+    quarantine = pl.read_csv(tmp_path / "o.quarantine.csv", infer_schema=False)
+    assert quarantine.select("source_row", "field", "reason_code").rows() == [
+        ("3", "id", "id_missing"),
+        ("4", "id", "id_missing"),
+    ]
+    assert quarantine["reason"][0] == "blank.csv line 3 field id: the id is empty"
+    assert "4 rows read, 2 written" in caplog.text and "2 quarantined" in caplog.text
 
 
 def test_cli_names_file_line_and_field_of_a_csv_syntax_error(tmp_path: Path, caplog) -> None:  # noqa: ANN001
