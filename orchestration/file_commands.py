@@ -21,6 +21,7 @@ import gzip
 import io
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,9 +161,16 @@ class _LineTracker:
             yield line
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+def _open_bytes(path: Path) -> io.BufferedIOBase:
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+
+
+def _open_text(path: Path, errors: str = "strict") -> io.TextIOBase:
+    return io.TextIOWrapper(_open_bytes(path), encoding="utf-8-sig", errors=errors, newline="")
+
+
+# What `surrogateescape` turns an undecodable byte into.
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _field_of_bad_quote(text: str) -> int | None:
@@ -230,9 +238,42 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                     header = [name.strip() for name in values]
                 yield start, values
     except UnicodeDecodeError as exc:
-        raise CsvInputError(
-            f"{path}: not UTF-8 text near byte {exc.start}; re-export the file as UTF-8"
-        ) from exc
+        raise CsvInputError(_undecodable_message(path)) from exc
+
+
+def _undecodable_message(path: Path) -> str:
+    """Where the first byte of IN that is not UTF-8 sits: row line, field, byte, file line.
+
+    The decoder's own offset counts from the start of its current chunk, not of the file, so the
+    file is read once more, each undecodable byte kept as a lone surrogate (which decoded text
+    can never contain), and the first record holding one is named.
+    """
+    advice = "re-export the file as UTF-8 (in Excel: Save As, CSV UTF-8)"
+    with _open_bytes(path) as raw:
+        if raw.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            return f"{path}: the file is UTF-16 text (it starts with a UTF-16 mark); {advice}"
+    with _open_text(path, errors="surrogateescape") as handle:
+        tracker = _LineTracker(handle)
+        reader = csv.reader(tracker)
+        header: list[str] = []
+        consumed = 0
+        for values in reader:
+            start, consumed = consumed + 1, reader.line_num
+            text, tracker.lines = "".join(tracker.lines), []
+            header = header or values
+            bad = next((i for i, value in enumerate(values) if _UNDECODED.search(value)), None)
+            if bad is None:
+                continue
+            found = _UNDECODED.search(text)
+            byte = ord(found.group()) - 0xDC00 if found else None
+            file_line = start + text[: found.start()].count("\n") if found else start
+            name = header[bad] if bad < len(header) and not _UNDECODED.search(header[bad]) else None
+            where = f" field `{name}`" if name else f" field {bad + 1}"
+            detail = f"byte 0x{byte:02X}" if byte is not None else "a byte"
+            if file_line != start:
+                detail += f", on file line {file_line}"
+            return f"{path}: line {start}{where}: not UTF-8 text ({detail}); {advice}"
+    return f"{path}: not UTF-8 text; {advice}"
 
 
 def check_syntax(path: Path) -> None:

@@ -74,13 +74,6 @@ def run(args: argparse.Namespace) -> int:
     except BatchInputError as exc:
         log.error("%s", exc)
         return 2
-    except UnicodeDecodeError as exc:
-        log.error(
-            "%s: cannot be read as UTF-8 text near byte %d; re-export it as UTF-8",
-            args.input,
-            exc.start,
-        )
-        return 2
     out_path, quarantine_path = write_outputs(result, args.output)
     log.info(
         "%d vacancies checked -> %s; %d rows quarantined -> %s",

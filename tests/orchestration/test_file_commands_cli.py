@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from orchestration.cli import main
 
@@ -114,3 +115,45 @@ def test_check_vacancies_calls_negative_pay_salary_negative_naming_field_and_val
         "in.csv line 2 field salary_monthly_min: pay '-2500000' is negative; "
         "a wage cannot be below zero"
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "header", "row"),
+    [
+        ("normalise", b"id,salary_text,location_text", b"2,Rp 5 juta,Caf\xe9 Bandung"),
+        ("classify-titles", b"id,category,title", b"2,x,Caf\xe9 staff"),
+        ("check-vacancies", b"id,title,description", b"2,Kasir,caf\xe9 jam"),
+    ],
+)
+def test_a_non_utf8_file_is_located_by_line_and_field_not_byte_offset(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, command: str, header: bytes, row: bytes
+) -> None:
+    # Far enough in that the byte sits in a later chunk of the decoder than the first.
+    filler = b"".join(b"1%d,a,b\n" % n for n in range(4000))
+    content = header + b"\n" + filler + row + b"\n3,c,d\n"
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    out = tmp_path / "out.csv"
+    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
+    assert main([command, str(source), str(out), *extra]) == 2
+    assert not out.exists()
+    field = header.split(b",")[2].decode()
+    assert f"in.csv: line 4002 field `{field}`: not UTF-8 text (byte 0xE9)" in caplog.text
+    assert "near byte" not in caplog.text
+
+
+def test_a_non_utf8_byte_inside_a_multiline_value_names_its_row_and_file_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    content = b'id,salary_text\n1,"Rp 5 juta\nper bulan\n\xa3 nego"\n'
+    code, _ = _run(tmp_path, "normalise", content)
+    assert code == 2
+    assert "in.csv: line 2 field `salary_text`: not UTF-8 text (byte 0xA3, on file line 4)" in (
+        caplog.text
+    )
+
+
+def test_a_utf16_file_is_named_as_such(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    code, _ = _run(tmp_path, "normalise", "id,salary_text\n1,Rp 5 juta\n".encode("utf-16"))
+    assert code == 2
+    assert "in.csv: the file is UTF-16 text" in caplog.text
