@@ -43,8 +43,13 @@ QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
     "reason": pl.String(),
     "raw_record": pl.String(),
 }
-LINE_COLUMN = "_line"
-"""The column `read_rows` adds: the line of IN each row starts on."""
+LINE_COLUMN = " line"
+"""The column `read_rows` adds: the line of IN each row starts on.
+
+Its name starts with a space, which no column of IN can (header names are stripped), so it never
+takes the place of an input column; it is never shown to the user.
+"""
+_FIRST_LINE = " first line"
 
 
 class CsvInputError(Exception):
@@ -141,11 +146,20 @@ class CsvRows:
     frame: pl.DataFrame
     quarantine: list[dict] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
-    """The columns of IN, as named in its header (after `rename`)."""
+    """The columns of IN, as named in `frame` (after `rename`)."""
+    file_columns: list[str] = field(default_factory=list)
+    """The same columns as spelled in the header of IN."""
 
     @property
     def rows_read(self) -> int:
         return self.frame.height + len(self.quarantine)
+
+    def raw(self, row: dict) -> dict[str, str]:
+        """A row of `frame` as it stood in IN, for `raw_record`: header names, empty as ''."""
+        return {
+            spelled: "" if row[name] is None else row[name]
+            for name, spelled in zip(self.columns, self.file_columns, strict=True)
+        }
 
 
 class _LineTracker:
@@ -292,7 +306,7 @@ def read_rows(
     id_column: str | None = "id",
     rename: Callable[[str], str] | None = None,
 ) -> CsvRows:
-    """Read IN: rows as strings with their start line in `_line`; misshapen rows quarantined.
+    """Read IN: rows as strings with their start line in `LINE_COLUMN`; misshapen rows quarantined.
 
     `rename` maps each header name to the name the command uses (`Salary Min` -> `salary_min`).
     Raises `CsvInputError` when the file is missing, empty, not UTF-8, or has a syntax error the
@@ -341,7 +355,7 @@ def read_rows(
     frame = frame.with_columns(pl.col(header).replace("", None)).with_columns(
         pl.Series(LINE_COLUMN, lines, dtype=pl.Int64)
     )
-    return CsvRows(frame, quarantined, header)
+    return CsvRows(frame, quarantined, header, original)
 
 
 def _syntax_message(path: Path, line: int, header: list[str], text: str, error: Exception) -> str:
@@ -355,13 +369,13 @@ def _syntax_message(path: Path, line: int, header: list[str], text: str, error: 
 
 
 def split_duplicate_ids(
-    frame: pl.DataFrame, path: Path, command: str, id_column: str = "id"
+    rows: CsvRows, path: Path, command: str, id_column: str = "id"
 ) -> tuple[pl.DataFrame, list[dict]]:
     """Keep the first row of every id; quarantine each later one as `id_duplicated`."""
     first_line = pl.col(LINE_COLUMN).first().over(id_column)
-    marked = frame.with_columns(_first_line=first_line)
+    marked = rows.frame.with_columns(first_line.alias(_FIRST_LINE))
     later = marked.filter(
-        pl.col(id_column).is_not_null() & (pl.col(LINE_COLUMN) != pl.col("_first_line"))
+        pl.col(id_column).is_not_null() & (pl.col(LINE_COLUMN) != pl.col(_FIRST_LINE))
     )
     records = [
         quarantine_record(
@@ -371,14 +385,14 @@ def split_duplicate_ids(
             row[id_column],
             id_column,
             "id_duplicated",
-            f"id {row[id_column]!r} is already used by the row on line {row['_first_line']}",
-            {k: v for k, v in row.items() if not k.startswith("_")},
+            f"id {row[id_column]!r} is already used by the row on line {row[_FIRST_LINE]}",
+            rows.raw(row),
         )
         for row in later.iter_rows(named=True)
     ]
     kept = marked.filter(
-        pl.col(id_column).is_null() | (pl.col(LINE_COLUMN) == pl.col("_first_line"))
-    ).drop("_first_line")
+        pl.col(id_column).is_null() | (pl.col(LINE_COLUMN) == pl.col(_FIRST_LINE))
+    ).drop(_FIRST_LINE)
     return kept, records
 
 

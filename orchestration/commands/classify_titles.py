@@ -22,6 +22,7 @@ import polars as pl
 from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
+    CsvRows,
     merge_by_line,
     quarantine_record,
     read_rows,
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result.coded.select(CLI_COLUMNS).write_csv(args.output)
     records = merge_by_line(
-        rows.quarantine + _quarantine_records(result.quarantine, frame, path), rows.columns
+        rows.quarantine + _quarantine_records(result.quarantine, rows, path), rows.columns
     )
     quarantine_file = write_quarantine(records, args.output)
     for record in sorted(records, key=lambda r: r["source_row"])[:5]:
@@ -105,8 +106,9 @@ REASON_TEXT = {
 }
 
 
-def _quarantine_records(coder_rows: pl.DataFrame, frame: pl.DataFrame, path: Path) -> list[dict]:
+def _quarantine_records(coder_rows: pl.DataFrame, rows: CsvRows, path: Path) -> list[dict]:
     """The coder's records (numbered by data row) in the file-line convention of every command."""
+    frame = rows.frame
     lines = frame[LINE_COLUMN].to_list()
     first_line: dict[str, int] = {}
     for row_id, line in zip(frame["id"].to_list(), lines, strict=True):
@@ -123,8 +125,7 @@ def _quarantine_records(coder_rows: pl.DataFrame, frame: pl.DataFrame, path: Pat
             detail = f"id {row['id']!r} is already used by the row on line {first}"
         else:
             detail = REASON_TEXT.get(reason, reason) + f" (got {row['raw_value']!r})"
-        raw = frame.row(row["row_number"] - 1, named=True)
-        raw.pop(LINE_COLUMN)
+        raw = rows.raw(frame.row(row["row_number"] - 1, named=True))
         records.append(
             quarantine_record(COMMAND, path, line, row["id"], row["field"], reason, detail, raw)
         )

@@ -78,33 +78,28 @@ def run(args: argparse.Namespace) -> int:
     except CsvInputError as error:
         log.error("%s", error)
         return 2
-    raw = rows.frame
-    if "id" not in raw.columns:
-        log.error("%s: required column `id` is missing (found: %s)", path, ", ".join(raw.columns))
+    if "id" not in rows.columns:
+        log.error(
+            "%s: required column `id` is missing (found: %s)", path, ", ".join(rows.file_columns)
+        )
         return 2
-    present = [c for c in INPUT_COLUMNS if c in raw.columns]
+    present = [c for c in INPUT_COLUMNS if c in rows.columns]
     if present == ["id"]:
         log.error("%s: none of the columns %s is present", path, ", ".join(INPUT_COLUMNS[1:]))
         return 2
+    raw_by_line = {row[LINE_COLUMN]: rows.raw(row) for row in rows.frame.iter_rows(named=True)}
     is_blank = pl.col("id").str.strip_chars().fill_null("") == ""
     quarantined = [
         quarantine_record(
-            COMMAND,
-            path,
-            row[LINE_COLUMN],
-            None,
-            "id",
-            "id_missing",
-            "the id is empty",
-            {c: row[c] for c in rows.columns},
+            COMMAND, path, line, None, "id", "id_missing", "the id is empty", raw_by_line[line]
         )
-        for row in raw.filter(is_blank).iter_rows(named=True)
+        for line in rows.frame.filter(is_blank)[LINE_COLUMN]
     ]
     # Blank ids are no id at all: they must not count as repeats of one another.
-    raw = raw.with_columns(id=pl.when(is_blank).then(None).otherwise(pl.col("id")))
-    quarantined += split_duplicate_ids(raw, path, COMMAND)[1]
+    rows.frame = rows.frame.with_columns(id=pl.when(is_blank).then(None).otherwise(pl.col("id")))
+    quarantined += split_duplicate_ids(rows, path, COMMAND)[1]
     # Every row is parsed, repeated ids too, so that a row's quarantine names all its problems.
-    parsed = normalise_postings(raw.select(*present, LINE_COLUMN))
+    parsed = normalise_postings(rows.frame.select(*present, LINE_COLUMN))
     negative = parsed.filter(pl.col("salary_status") == PAY_NEGATIVE)
     quarantined += [
         quarantine_record(
@@ -115,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             "salary_text",
             "salary_negative",
             negative_pay_detail(row["salary_text"]),
-            {c: row[c] for c in present},
+            raw_by_line[row[LINE_COLUMN]],
         )
         for row in negative.iter_rows(named=True)
     ]

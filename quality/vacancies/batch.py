@@ -125,7 +125,7 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     if missing:
         raise BatchInputError(
             f"{path}: header lacks required column(s) {', '.join(missing)}; "
-            f"the file has {', '.join(header)}"
+            f"the file has {', '.join(rows.file_columns)}"
         )
     quarantined = list(rows.quarantine)
     # A repeated id is a second vacancy claiming the same key: keep the first, quarantine the rest.
@@ -134,9 +134,10 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     kept_lines: list[int] = []
     for row in rows.frame.iter_rows(named=True):
         line = row[LINE_COLUMN]
-        raw = {c: row[c] or "" for c in header}
-        key = raw["id"].strip()
-        problems = _field_problems(path, line, raw)
+        values = {c: row[c] or "" for c in header}
+        raw = rows.raw(row)
+        key = values["id"].strip()
+        problems = _field_problems(path, line, values, raw)
         if key in first_line:
             problems.append(
                 quarantine_record(
@@ -181,18 +182,18 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     return frame, quarantine_frame(merge_by_line(quarantined, header)), rows.rows_read
 
 
-def _field_problems(path: Path, line: int, raw: dict[str, str]) -> list[dict]:
-    """A quarantine record for every field of `raw` that fails its check."""
+def _field_problems(path: Path, line: int, values: dict[str, str], raw: dict) -> list[dict]:
+    """A quarantine record for every field of `values` (renamed columns) that fails its check."""
     problems = [
-        (check.field, check.reason_code, f"{check.description} (got {raw[check.field][:60]!r})")
+        (check.field, check.reason_code, f"{check.description} (got {values[check.field][:60]!r})")
         for check in FIELD_CHECKS
-        if check.field in raw and not check.predicate(raw[check.field])
+        if check.field in values and not check.predicate(values[check.field])
     ]
     for name in PAY_FIELDS:
-        problem = _pay_problem(name, raw.get(name, ""))
+        problem = _pay_problem(name, values.get(name, ""))
         if problem is not None:
             problems.append((name, *problem))
-    row_id = raw["id"].strip() or None
+    row_id = values["id"].strip() or None
     return [
         quarantine_record(COMMAND, path, line, row_id, name, code, detail, raw)
         for name, code, detail in problems

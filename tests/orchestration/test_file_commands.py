@@ -70,7 +70,7 @@ def test_later_rows_of_a_repeated_id_name_the_first(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text('id,text\na,"x\ny"\nb,z\na,w\n')
     rows = read_rows(source, "test")
-    kept, records = split_duplicate_ids(rows.frame, source, "test")
+    kept, records = split_duplicate_ids(rows, source, "test")
     assert kept["id"].to_list() == ["a", "b"]
     assert [(r["source_row"], r["reason_code"]) for r in records] == [(5, "id_duplicated")]
     assert "line 2" in records[0]["reason"]

@@ -5,6 +5,7 @@ Each test is named after a fault a reviewer found or a hand-made file that misbe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -157,3 +158,45 @@ def test_a_utf16_file_is_named_as_such(tmp_path: Path, caplog: pytest.LogCapture
     code, _ = _run(tmp_path, "normalise", "id,salary_text\n1,Rp 5 juta\n".encode("utf-16"))
     assert code == 2
     assert "in.csv: the file is UTF-16 text" in caplog.text
+
+
+def test_an_input_column_named_like_an_internal_one_is_kept_not_overwritten(
+    tmp_path: Path,
+) -> None:
+    content = "id,_line,_first_line,salary_text\na,x,y,Rp 5 juta\nb,,,Rp 6 juta\na,z,w,Rp 7 juta\n"
+    code, out = _run(tmp_path, "normalise", content)
+    assert code == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "reason_code").rows() == [("4", "id_duplicated")]
+    assert quarantine["reason"][0].endswith("already used by the row on line 2")
+    assert json.loads(quarantine["raw_record"][0]) == {
+        "id": "a",
+        "_line": "z",
+        "_first_line": "w",
+        "salary_text": "Rp 7 juta",
+    }
+
+
+def test_check_vacancies_keeps_input_columns_named_like_internal_ones(tmp_path: Path) -> None:
+    code, out = _check(
+        tmp_path, "id,title,description,_line,_source_row\nv1,Kasir,ok,7,8\nv1,K,o,,\n"
+    )
+    assert code == 0
+    raw = json.loads(_quarantine(out)["raw_record"][0])
+    assert raw == {"id": "v1", "title": "K", "description": "o", "_line": "", "_source_row": ""}
+
+
+def test_error_messages_list_the_file_columns_only(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    code, _ = _run(tmp_path, "normalise", "salary_text,_note\nRp 5 juta,x\n")
+    assert code == 2
+    assert "required column `id` is missing (found: salary_text, _note)" in caplog.text
+
+
+def test_classify_titles_keeps_an_input_column_named_like_an_internal_one(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "classify-titles", 'id,_line,title\na,7,Kasir\nb,8,""\n')
+    assert code == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "reason_code").rows() == [("3", "title_missing")]
+    assert json.loads(quarantine["raw_record"][0]) == {"id": "b", "_line": "8", "title": ""}
