@@ -59,6 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ingest.occupations import CLI_COLUMNS, OccupationCoder
     from ingest.occupations.build import load_model
+    from ingest.occupations.coder import OUTPUT_SCHEMA, QUARANTINE_SCHEMA, CodingResult
 
     path: Path = args.input
     try:
@@ -76,7 +77,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     coder = OccupationCoder(load_model(rebuild=args.rebuild), auto_code_threshold=args.threshold)
     threshold = coder.auto_code_threshold
-    result = coder.code(frame.drop(LINE_COLUMN))
+    if frame.height == 0:
+        # The coder's vectoriser refuses an empty batch; no row to code is an empty result.
+        result = CodingResult(
+            pl.DataFrame(schema=OUTPUT_SCHEMA), pl.DataFrame(schema=QUARANTINE_SCHEMA)
+        )
+    else:
+        result = coder.code(frame.drop(LINE_COLUMN))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result.coded.select(CLI_COLUMNS).write_csv(args.output)
     records = merge_by_line(

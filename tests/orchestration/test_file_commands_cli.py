@@ -200,3 +200,14 @@ def test_classify_titles_keeps_an_input_column_named_like_an_internal_one(tmp_pa
     quarantine = _quarantine(out)
     assert quarantine.select("source_row", "reason_code").rows() == [("3", "title_missing")]
     assert json.loads(quarantine["raw_record"][0]) == {"id": "b", "_line": "8", "title": ""}
+
+
+@pytest.mark.parametrize("command", ["normalise", "classify-titles", "check-vacancies"])
+def test_a_header_only_file_gives_a_header_only_output(tmp_path: Path, command: str) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,title,description,salary_text\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
+    assert main([command, str(source), str(out), *extra]) == 0
+    assert pl.read_csv(out).height == 0 and "id" in pl.read_csv(out).columns
+    assert _quarantine(out).height == 0
