@@ -360,12 +360,50 @@ def read_rows(
 
 def _syntax_message(path: Path, line: int, header: list[str], text: str, error: Exception) -> str:
     index = _field_of_bad_quote(text)
+    unclosed = "end of data" in str(error) or (index is not None and text.count('"') % 2 == 1)
+    if not unclosed and "field limit" in str(error):
+        index = _long_field(text, csv.field_size_limit())
+        where = f" field `{header[index]}`" if index is not None and index < len(header) else ""
+        return (
+            f"{path}: line {line}{where}: a value longer than {_size(csv.field_size_limit())}, "
+            "the most one field may hold; no row after it can be read"
+        )
     where = f" field `{header[index]}`" if index is not None and index < len(header) else ""
-    if "end of data" in str(error) or (index is not None and text.count('"') % 2 == 1):
+    if unclosed:
         problem = "a quoted value opens here and is never closed"
     else:
         problem = f"malformed quoting ({error})"
     return f"{path}: line {line}{where}: CSV syntax error, {problem}; no row after it can be read"
+
+
+def _long_field(text: str, limit: int) -> int | None:
+    """Index of the first field of `text` (a record's raw lines) longer than `limit` characters."""
+    index, length, quoted, position = 0, 0, False, 0
+    while position < len(text):
+        char = text[position]
+        position += 1
+        if quoted:
+            if char == '"' and text[position : position + 1] == '"':
+                position += 1
+            elif char == '"':
+                quoted = False
+                continue
+            length += 1
+        elif char == '"' and length == 0:
+            quoted = True
+        elif char == ",":
+            index, length = index + 1, 0
+        elif char in "\r\n":
+            return None
+        else:
+            length += 1
+        if length > limit:
+            return index
+    return None
+
+
+def _size(count: int) -> str:
+    return f"{count // 1024 // 1024} MiB" if count >= 1024 * 1024 else f"{count // 1024} KiB"
 
 
 def split_duplicate_ids(

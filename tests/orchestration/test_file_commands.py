@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,22 @@ def test_empty_file_and_missing_file_are_errors_naming_the_file(tmp_path: Path) 
         read_rows(empty, "test")
     with pytest.raises(CsvInputError, match="none.csv: no such file"):
         read_rows(tmp_path / "none.csv", "test")
+
+
+@pytest.fixture
+def small_field_limit():
+    """A field limit of 1 KiB instead of 16 MiB, so that a test file can exceed it cheaply."""
+    previous = csv.field_size_limit(1024)
+    yield
+    csv.field_size_limit(previous)
+
+
+@pytest.mark.usefixtures("small_field_limit")
+def test_a_value_over_the_field_limit_is_named_as_such_not_as_bad_quoting(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,title,description\n1,a,b\n2,x," + "y" * 2000 + "\n3,c,d\n")
+    with pytest.raises(CsvInputError) as error:
+        read_rows(source, "test")
+    message = str(error.value)
+    assert "in.csv: line 3 field `description`: a value longer than 1 KiB" in message
+    assert "quoting" not in message
