@@ -175,6 +175,11 @@ class _LineTracker:
             yield line
 
 
+def _column_name(name: str) -> str:
+    """A header name without surrounding blanks or byte-order marks (some tools write two)."""
+    return name.replace("\ufeff", "").strip()
+
+
 def _open_bytes(path: Path) -> io.BufferedIOBase:
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
 
@@ -249,7 +254,7 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 if not values:
                     continue
                 if not header:
-                    header = [name.strip() for name in values]
+                    header = [_column_name(name) for name in values]
                 yield start, values
     except UnicodeDecodeError as exc:
         raise CsvInputError(_undecodable_message(path)) from exc
@@ -317,7 +322,14 @@ def read_rows(
     lines: list[int] = []
     rows = _records(path)
     _, header = next(rows)
-    original = [name.strip() for name in header]
+    original = [_column_name(name) for name in header]
+    if len(original) == 1 and (";" in original[0] or "\t" in original[0]):
+        separator = "`;`" if ";" in original[0] else "tabs"
+        raise CsvInputError(
+            f"{path}: line 1: the header is one column, {original[0][:80]!r}: the file looks "
+            f"separated by {separator} (Excel does so in some regional settings); save it as "
+            "CSV separated by commas"
+        )
     header = [rename(name) for name in original] if rename else original
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
@@ -340,7 +352,7 @@ def read_rows(
                     row_id,
                     "*",
                     "field_count",
-                    f"{len(values)} fields, the header has {len(header)}",
+                    f"{len(values)} field{'s' * (len(values) != 1)}, the header has {len(header)}",
                     values,
                 )
             )

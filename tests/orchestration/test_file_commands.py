@@ -103,3 +103,25 @@ def test_a_value_over_the_field_limit_is_named_as_such_not_as_bad_quoting(tmp_pa
     message = str(error.value)
     assert "in.csv: line 3 field `description`: a value longer than 1 KiB" in message
     assert "quoting" not in message
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "`;`"), ("\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_is_refused_naming_the_separator(
+    tmp_path: Path, separator: str, named: str
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(separator.join(["id", "title"]) + "\n" + separator.join(["1", "a"]) + "\n")
+    with pytest.raises(CsvInputError, match=f"in.csv: line 1: .* separated by {named}"):
+        read_rows(source, "test")
+
+
+def test_a_repeated_byte_order_mark_is_no_part_of_the_first_column_name(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("\ufeff\ufeffid,title\n1,a\n", encoding="utf-8")
+    assert read_rows(source, "test").columns == ["id", "title"]
+
+
+def test_a_row_with_one_field_says_one_field(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,title\n3\n")
+    assert read_rows(source, "test").quarantine[0]["reason"].endswith("1 field, the header has 2")
