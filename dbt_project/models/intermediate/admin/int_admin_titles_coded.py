@@ -5,9 +5,19 @@ Titles come from Karirhub vacancies (detail API, listing, RSS), MagangHub positi
 AK1 job seekers are looking for, AK1 placements and WLKP reports. Each distinct title is coded
 once, whichever sources and however many rows carry it; the marts join back on the title.
 
+Coding is the slow part of the admin chain (loading the coder's model and ranking candidates),
+while a new portal day adds a few titles to thousands. So the model reads its own previous
+build as the table of coded titles: a title coded there by the same coder (`coder_fingerprint`,
+the fingerprint of the coder's model inputs and code) keeps its codes, and only the titles not
+seen before are coded; with nothing new the coder is not even loaded. A changed coder changes
+the fingerprint and every title is coded again. The coder scores each title on its own (checked
+in tests/transform/test_admin_incremental.py), so codes do not depend on which titles were
+coded together, and an incremental build gives the same rows as a build from nothing.
+
 If the coder cannot run in this build (its cached model can neither be loaded nor rebuilt), the
-titles still land, uncoded, with `occupation_coding_status = 'coder_unavailable'` and the error
-in the build log; a warning test on that column makes it visible in the run.
+new titles still land, uncoded, with `occupation_coding_status = 'coder_unavailable'` and the
+error in the build log, and are coded on the next build that can; a warning test on that column
+makes it visible in the run.
 """
 
 import logging
@@ -27,6 +37,7 @@ CODED_COLUMNS = {
     "is_auto_coded": pl.Boolean,
     "occupation_coding_status": pl.String,
 }
+UNAVAILABLE = "coder_unavailable"
 
 
 def _titles(relation, column: str, source: str) -> pl.DataFrame:
@@ -38,22 +49,58 @@ def _titles(relation, column: str, source: str) -> pl.DataFrame:
     )
 
 
-def _coded(distinct: pl.DataFrame) -> pl.DataFrame:
+def _coder_fingerprint() -> str:
+    # The key of the coder's model cache: its training inputs and code. Hashing them reads a few
+    # files, far cheaper than loading the model.
+    from ingest.occupations.build import _input_fingerprint
+
+    return _input_fingerprint()
+
+
+def _previous_codes(session, this, fingerprint: str) -> pl.DataFrame:
+    """Titles the previous build coded with this coder (none if there is no previous build)."""
+    columns = {
+        row[0]
+        for row in session.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [this.schema, this.identifier],
+        ).fetchall()
+    }
+    if not {"job_title", "coder_fingerprint", *CODED_COLUMNS} <= columns:
+        return pl.DataFrame(schema={"job_title": pl.String, **CODED_COLUMNS})
+    return session.sql(
+        f"select job_title, {', '.join(CODED_COLUMNS)} from {this!r} "
+        "where coder_fingerprint = ? and occupation_coding_status <> ?",
+        params=[fingerprint, UNAVAILABLE],
+    ).pl()
+
+
+def _code(titles: pl.DataFrame) -> pl.DataFrame:
+    """`job_title` -> the coded columns, for titles never coded before."""
+    if titles.is_empty():
+        return titles.select("job_title").with_columns(
+            *(pl.lit(None, dtype=dtype).alias(name) for name, dtype in CODED_COLUMNS.items())
+        )
     try:
         from ingest.occupations import code_titles
 
-        coded = code_titles(distinct.select(id="job_title", title="job_title"))
+        coded = code_titles(titles.select(id="job_title", title="job_title"))
     # Any failure of the coder (missing or unreadable model cache, missing training data): the
     # admin marts must still build, so the titles land uncoded and flagged instead.
     except Exception as exc:
-        log.error("occupation coder unavailable, %d titles land uncoded: %s", distinct.height, exc)
-        return distinct.with_columns(
-            *(pl.lit(None, dtype=dtype).alias(name) for name, dtype in CODED_COLUMNS.items())
-        ).with_columns(
-            pl.lit(False).alias("is_auto_coded"),
-            pl.lit("coder_unavailable").alias("occupation_coding_status"),
+        log.error("occupation coder unavailable, %d titles land uncoded: %s", titles.height, exc)
+        return (
+            titles.select("job_title")
+            .with_columns(
+                *(pl.lit(None, dtype=dtype).alias(name) for name, dtype in CODED_COLUMNS.items())
+            )
+            .with_columns(
+                pl.lit(False).alias("is_auto_coded"),
+                pl.lit(UNAVAILABLE).alias("occupation_coding_status"),
+            )
         )
-    coded = coded.select(
+    return coded.select(
         pl.col("id").alias("job_title"),
         "title_normalised",
         "kbji4",
@@ -68,12 +115,6 @@ def _coded(distinct: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("coded"))
         .alias("occupation_coding_status"),
     )
-    log.info(
-        "coded %d distinct admin titles, %d automatically",
-        coded.height,
-        int(coded["is_auto_coded"].sum()),
-    )
-    return distinct.join(coded, on="job_title", how="left")
 
 
 def model(dbt, session):
@@ -98,4 +139,19 @@ def model(dbt, session):
         )
         .sort("job_title")
     )
-    return _coded(distinct).to_arrow()
+    fingerprint = _coder_fingerprint()
+    known = _previous_codes(session, dbt.this, fingerprint)
+    new = distinct.join(known, on="job_title", how="anti").select("job_title")
+    coded = pl.concat([known.cast(CODED_COLUMNS), _code(new).cast(CODED_COLUMNS)])
+    log.info(
+        "admin titles: %d distinct, %d coded before by this coder, %d coded now",
+        distinct.height,
+        distinct.height - new.height,
+        new.height,
+    )
+    return (
+        distinct.join(coded, on="job_title", how="left")
+        .with_columns(pl.lit(fingerprint).alias("coder_fingerprint"))
+        .sort("job_title")
+        .to_arrow()
+    )

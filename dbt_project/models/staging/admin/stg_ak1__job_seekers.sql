@@ -1,10 +1,15 @@
 -- One row per AK1 registration. Identifiers are keyed pseudonyms (HMAC-SHA256) made at landing;
 -- no name, contact, address or birth date exists in the warehouse.
+{{ config(
+    post_hook="{{ delete_removed_partitions(source('admin_raw', 'ak1_job_seekers')) }}"
+) }}
+
 with
 
 source as (
 
     select * from {{ source('admin_raw', 'ak1_job_seekers') }}
+    {{ partitions_not_in_this(source('admin_raw', 'ak1_job_seekers')) }}
 
 ),
 
@@ -39,7 +44,9 @@ renamed as (
         register_status,
         is_synthetic,
         _source_file as source_file,
-        _source_row as source_row
+        _source_row as source_row,
+        _partition_key,
+        _run_id
     from source
 
 )

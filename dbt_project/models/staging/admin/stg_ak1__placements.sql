@@ -1,10 +1,15 @@
 -- One row per AK1 placement. `job_seeker_id` is the register's pseudonym of the same NIK, so
 -- placements join job seekers without any identifier in clear.
+{{ config(
+    post_hook="{{ delete_removed_partitions(source('admin_raw', 'ak1_placements')) }}"
+) }}
+
 with
 
 source as (
 
     select * from {{ source('admin_raw', 'ak1_placements') }}
+    {{ partitions_not_in_this(source('admin_raw', 'ak1_placements')) }}
 
 ),
 
@@ -33,7 +38,9 @@ renamed as (
         wage_monthly_idr,
         is_synthetic,
         _source_file as source_file,
-        _source_row as source_row
+        _source_row as source_row,
+        _partition_key,
+        _run_id
     from source
 
 )

@@ -1,10 +1,15 @@
 -- One row per hit of the Karirhub search listing page (a subset of the detail API's vacancies,
 -- with fewer fields). Publication times are epoch seconds in the source, UTC here.
+{{ config(
+    post_hook="{{ delete_removed_partitions(source('admin_raw', 'karirhub_listing_hits')) }}"
+) }}
+
 with
 
 source as (
 
     select * from {{ source('admin_raw', 'karirhub_listing_hits') }}
+    {{ partitions_not_in_this(source('admin_raw', 'karirhub_listing_hits')) }}
 
 ),
 
@@ -37,7 +42,9 @@ renamed as (
         skills,
         is_synthetic,
         _source_file as source_file,
-        _source_row as source_row
+        _source_row as source_row,
+        _partition_key,
+        _run_id
     from source
 
 )

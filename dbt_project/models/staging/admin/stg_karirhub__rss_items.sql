@@ -1,10 +1,15 @@
 -- One row per item of the RSS feed generated (by a third party) from the Karirhub listing. The
 -- title is the full one from the item's content, not the shortened <title>.
+{{ config(
+    post_hook="{{ delete_removed_partitions(source('admin_raw', 'karirhub_rss_items')) }}"
+) }}
+
 with
 
 source as (
 
     select * from {{ source('admin_raw', 'karirhub_rss_items') }}
+    {{ partitions_not_in_this(source('admin_raw', 'karirhub_rss_items')) }}
 
 ),
 
@@ -30,7 +35,9 @@ renamed as (
         vacancy_url,
         is_synthetic,
         _source_file as source_file,
-        _source_row as source_row
+        _source_row as source_row,
+        _partition_key,
+        _run_id
     from source
 
 )

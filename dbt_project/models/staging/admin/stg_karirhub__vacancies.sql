@@ -1,10 +1,15 @@
 -- One row per Karirhub vacancy from the job-detail API. Amounts are monthly rupiah; placeholder
 -- amounts (888, 999, 0) are already null, and `salary_status` says how the pay was shown.
+{{ config(
+    post_hook="{{ delete_removed_partitions(source('admin_raw', 'karirhub_vacancies')) }}"
+) }}
+
 with
 
 source as (
 
     select * from {{ source('admin_raw', 'karirhub_vacancies') }}
+    {{ partitions_not_in_this(source('admin_raw', 'karirhub_vacancies')) }}
 
 ),
 
@@ -59,7 +64,9 @@ renamed as (
         qualification_text,
         is_synthetic,
         _source_file as source_file,
-        _source_row as source_row
+        _source_row as source_row,
+        _partition_key,
+        _run_id
     from source
 
 )

@@ -1,10 +1,15 @@
 -- One row per MagangHub internship position. Timestamps were WIB wall-clock time in the export
 -- and are UTC here; the region is the posting company's.
+{{ config(
+    post_hook="{{ delete_removed_partitions(source('admin_raw', 'maganghub_positions')) }}"
+) }}
+
 with
 
 source as (
 
     select * from {{ source('admin_raw', 'maganghub_positions') }}
+    {{ partitions_not_in_this(source('admin_raw', 'maganghub_positions')) }}
 
 ),
 
@@ -47,7 +52,9 @@ renamed as (
         is_region_resolved,
         is_synthetic,
         _source_file as source_file,
-        _source_row as source_row
+        _source_row as source_row,
+        _partition_key,
+        _run_id
     from source
 
 )

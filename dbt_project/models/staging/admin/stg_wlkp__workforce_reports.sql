@@ -2,11 +2,16 @@
 -- workforce by employment relation and sex, BPJS participants and open vacancies. Subtotal and
 -- total rows were reconciled and dropped by the reader; the manager's name and the company's
 -- phone and e-mail never left the source files.
+{{ config(
+    post_hook="{{ delete_removed_partitions(source('admin_raw', 'wlkp_workforce_reports')) }}"
+) }}
+
 with
 
 source as (
 
     select * from {{ source('admin_raw', 'wlkp_workforce_reports') }}
+    {{ partitions_not_in_this(source('admin_raw', 'wlkp_workforce_reports')) }}
 
 ),
 
@@ -51,7 +56,9 @@ renamed as (
         is_synthetic,
         _source_file as source_file,
         source_sheet,
-        _source_row as source_row
+        _source_row as source_row,
+        _partition_key,
+        _run_id
     from source
 
 )
