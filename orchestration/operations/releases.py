@@ -12,6 +12,11 @@ from the DuckDB file, so it needs no warehouse lock. It holds:
 The release is written into a hidden folder and renamed into place, then `latest` (a relative
 symbolic link) is switched to it; a release of the same date is replaced whole. Releases beyond
 the retention setting are pruned, never the one `latest` points to.
+
+A table whose published file has the SHA-256 recorded for it in the release `latest` points to
+(`source_sha256`) is not written again: that release's files of the table are hard-linked into
+the new one and their manifest entries reused. Release files are shared between releases this
+way, so they are read, never modified in place.
 """
 
 from __future__ import annotations
@@ -119,6 +124,69 @@ def _export_table(con: duckdb.DuckDBPyConnection, source: Path, target_dir: Path
             folder / "data_0.parquet",
             [str(source), value],
         )
+
+
+def _file_entries(release: Path, table: str) -> list[dict[str, Any]]:
+    """Manifest entries of the files of `table` written into `release`."""
+    written = sorted(release.glob(f"{table}.parquet")) or sorted(
+        (release / table).rglob("*.parquet")
+    )
+    return [
+        {
+            "path": path.relative_to(release).as_posix(),
+            "table": table,
+            "rows": pq.ParquetFile(path).metadata.num_rows,
+            "bytes": path.stat().st_size,
+            "sha256": sha256_of(path),
+        }
+        for path in written
+    ]
+
+
+def _previous_release_tables(releases_dir: Path) -> dict[str, tuple[Path, str, list[dict]]]:
+    """Per table of the release `latest` points to: (its folder, the SHA-256 of the published
+    file it was cut from, its manifest entries). Empty when there is none to reuse."""
+    latest = latest_release(releases_dir)
+    if latest is None or not (latest / MANIFEST_NAME).exists():
+        return {}
+    try:
+        manifest = json.loads((latest / MANIFEST_NAME).read_text())
+    except json.JSONDecodeError:
+        return {}
+    found = {}
+    for table, meta in manifest.get("tables", {}).items():
+        if meta.get("source_sha256"):
+            entries = [entry for entry in manifest["files"] if entry["table"] == table]
+            found[table] = (latest, meta["source_sha256"], entries)
+    return found
+
+
+def _link_unchanged(
+    previous: tuple[Path, str, list[dict]] | None, source_sha256: str, partial: Path
+) -> list[dict[str, Any]] | None:
+    """The previous release's files of a table cut from the same published bytes, hard-linked
+    into `partial` (copied where links are not possible); None if they cannot be reused.
+
+    Writing a table is a function of the published file alone, so the same published bytes give
+    the same release files; the manifest entries are reused as they are.
+    """
+    if previous is None or previous[1] != source_sha256 or not previous[2]:
+        return None
+    folder, _, entries = previous
+    for entry in entries:
+        old = folder / entry["path"]
+        # A cheap guard against a file lost or cut short since (its content is not re-hashed).
+        if not old.is_file() or old.stat().st_size != entry["bytes"]:
+            log.warning("%s does not match its manifest: written again", old)
+            return None
+    for entry in entries:
+        old, new = folder / entry["path"], partial / entry["path"]
+        new.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, new)
+        except OSError:
+            shutil.copyfile(old, new)
+    return [dict(entry) for entry in entries]
 
 
 def _schema_of(path: Path) -> list[dict[str, str]]:
@@ -234,26 +302,19 @@ def write_release(
     try:
         tables: dict[str, dict[str, Any]] = {}
         files: list[dict[str, Any]] = []
+        previous = _previous_release_tables(releases_dir)
         with duckdb.connect() as con:
             for source in sources:
-                _export_table(con, source, partial)
                 table = source.stem
-                written = sorted(partial.glob(f"{table}.parquet")) or sorted(
-                    (partial / table).rglob("*.parquet")
-                )
-                table_rows = 0
-                for path in written:
-                    rows = pq.ParquetFile(path).metadata.num_rows
-                    table_rows += rows
-                    files.append(
-                        {
-                            "path": path.relative_to(partial).as_posix(),
-                            "table": table,
-                            "rows": rows,
-                            "bytes": path.stat().st_size,
-                            "sha256": sha256_of(path),
-                        }
-                    )
+                source_sha256 = sha256_of(source)
+                entries = _link_unchanged(previous.get(table), source_sha256, partial)
+                how = "linked from the previous release"
+                if entries is None:
+                    how = "written"
+                    _export_table(con, source, partial)
+                    entries = _file_entries(partial, table)
+                files += entries
+                table_rows = sum(entry["rows"] for entry in entries)
                 published_rows = pq.ParquetFile(source).metadata.num_rows
                 if table_rows != published_rows:
                     raise RuntimeError(
@@ -269,9 +330,15 @@ def write_release(
                     "schema": _schema_of(source),
                     "description": table_doc.get("description", ""),
                     "column_descriptions": table_doc.get("columns", {}),
+                    "source_sha256": source_sha256,
                 }
                 log.info(
-                    "release %s: %s, %d rows in %d file(s)", name, table, table_rows, len(written)
+                    "release %s: %s, %d rows in %d file(s), %s",
+                    name,
+                    table,
+                    table_rows,
+                    len(entries),
+                    how,
                 )
         manifest = {
             "release": name,

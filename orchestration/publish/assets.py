@@ -7,20 +7,17 @@ Publication is behind the quality gates (orchestration/quality/gates.py): `parqu
 on every mart and every staging asset with a gate, so a failed blocking check stops it, and it
 refuses to publish in a run where the gate did not run. It writes the new set into a staging
 folder first and swaps the files in only when all of them are written, so a failure leaves the
-last good publication in place.
+last good publication in place. A mart the run did not rebuild, unchanged since its published
+file was exported, keeps that file (orchestration/publish/publication.py).
 """
-
-import json
-import os
-import shutil
-from datetime import UTC, datetime
 
 import dagster as dg
 from dagster._core.errors import DagsterInvalidPropertyError
 from dagster_duckdb import DuckDBResource
 
 from orchestration import settings
-from orchestration.operations.releases import release_publication, write_sorted_parquet
+from orchestration.operations.releases import release_publication
+from orchestration.publish.publication import publish_marts
 from orchestration.quality.gates import (
     PUBLICATION_GATES,
     STAGING_GATES,
@@ -28,6 +25,7 @@ from orchestration.quality.gates import (
     publication_blockers,
     staging_gate_keys,
 )
+from orchestration.reports.carry_over import ReportSpec, render_unless_unchanged
 from orchestration.transform.dbt import warehouse_dbt_assets
 from reports.overview import build_overview_reports
 
@@ -36,7 +34,8 @@ MART_KEYS = sorted(
     key=lambda k: k.to_user_string(),
 )
 GATED_STAGING_KEYS = staging_gate_keys(warehouse_dbt_assets.keys)
-PUBLICATION_MANIFEST = "_publication.json"
+OVERVIEW_MODULES = ("reports/overview.py", "reports/formatting.py")
+"""The modules that name the marts the overview reads (orchestration/reports/carry_over.py)."""
 
 
 def _required_gate_checks(selected: set[dg.AssetKey] | None = None) -> list[tuple[str, str]]:
@@ -86,40 +85,14 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             + "; ".join(blockers),
             allow_retries=False,  # a failed gate stays failed: no retry can change it
         )
-    settings.MARTS_DIR.mkdir(parents=True, exist_ok=True)
-    staging = settings.MARTS_DIR / f".publishing-{context.op_execution_context.run_id}"
-    exported: dict[str, int] = {}
-    try:
-        staging.mkdir()
-        with warehouse.get_connection() as con:
-            tables = [
-                row[0]
-                for row in con.execute(
-                    "select table_name from information_schema.tables "
-                    "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
-                ).fetchall()
-            ]
-            for table in tables:
-                target = staging / f"{table}.parquet"
-                # Sorted, so the same rows give the same bytes on every rebuild.
-                write_sorted_parquet(con, f"select * from marts.{table}", target)
-                rows = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
-                written = con.execute("select count(*) from read_parquet(?)", [str(target)])
-                if written.fetchone()[0] != rows:
-                    raise dg.Failure(f"{target}: written rows differ from marts.{table}")
-                exported[table] = rows
-        # Every file is written and checked: swap them in (each rename is atomic).
-        for table in tables:
-            os.replace(staging / f"{table}.parquet", settings.MARTS_DIR / f"{table}.parquet")
-            context.log.info("published marts.%s: %d rows", table, exported[table])
-        manifest = {
-            "run_id": context.op_execution_context.run_id,
-            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "tables": exported,
-        }
-        (settings.MARTS_DIR / PUBLICATION_MANIFEST).write_text(json.dumps(manifest, indent=2))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    selected = _selected_assets(context)
+    with warehouse.get_connection() as con:
+        exported, kept = publish_marts(
+            con,
+            settings.MARTS_DIR,
+            context.op_execution_context.run_id,
+            rebuilt=lambda table: selected is None or dg.AssetKey(["marts", table]) in selected,
+        )
     # The gate passed and the set is in place: cut the dated release for researchers.
     with warehouse.get_connection() as con:
         release = release_publication(
@@ -128,6 +101,7 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     return dg.MaterializeResult(
         metadata={
             "tables": dg.MetadataValue.json(exported),
+            "kept_unchanged": dg.MetadataValue.json(kept),
             "folder": str(settings.MARTS_DIR),
             "release": str(release.path),
             "release_files": release.files,
@@ -143,7 +117,17 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     description="Labour-market overview report (Bahasa Indonesia and English), offline HTML.",
 )
 def labour_market_overview(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    paths = build_overview_reports(settings.MARTS_DIR, settings.REPORTS_DIR)
+    paths, kept = render_unless_unchanged(
+        ReportSpec("labour_market_overview", OVERVIEW_MODULES),
+        settings.MARTS_DIR,
+        settings.REPORTS_DIR,
+        lambda: build_overview_reports(settings.MARTS_DIR, settings.REPORTS_DIR),
+    )
     for path in paths:
-        context.log.info("wrote %s (%d bytes)", path, path.stat().st_size)
-    return dg.MaterializeResult(metadata={"files": dg.MetadataValue.json([str(p) for p in paths])})
+        context.log.info("%s %s (%d bytes)", "kept" if kept else "wrote", path, path.stat().st_size)
+    return dg.MaterializeResult(
+        metadata={
+            "files": dg.MetadataValue.json([str(p) for p in paths]),
+            "kept_unchanged": kept,
+        }
+    )

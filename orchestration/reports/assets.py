@@ -3,7 +3,8 @@
 Both read only the published parquet (after the publication gate in `parquet_marts`), the
 employer-evidence input file and the ESCO reference files, and write into REPORTS_DIR. A mart
 that is not published makes its sections say so; it never fails the run. PDFs are printed with
-headless Chromium when it is installed (set LMIS_REPORTS_PDF=0 to skip them).
+headless Chromium when it is installed (set LMIS_REPORTS_PDF=0 to skip them). A report whose
+inputs did not change since it was last rendered is kept (orchestration/reports/carry_over.py).
 """
 
 import os
@@ -13,12 +14,25 @@ import dagster as dg
 
 from orchestration import settings
 from orchestration.publish.assets import parquet_marts
+from orchestration.reports.carry_over import ReportSpec, render_unless_unchanged
 from reports.critical_occupations.rendering import find_chromium
 from reports.critical_occupations.report import build_critical_occupations_reports
 from reports.skills_outlook.report import build_skills_outlook_reports
 
 EMPLOYER_EVIDENCE = Path("inputs") / "employer_evidence.csv"
 ESCO_REFERENCE = Path("reference") / "esco"
+# The modules that name the marts each report reads (orchestration/reports/carry_over.py).
+CRITICAL_OCCUPATIONS_MODULES = (
+    "reports/critical_occupations",
+    "reports/config/critical_occupations.yaml",
+    "reports/formatting.py",
+)
+SKILLS_OUTLOOK_MODULES = (
+    "reports/skills_outlook",
+    "reports/config/skills_outlook.yaml",
+    "reports/critical_occupations/rendering.py",
+    "reports/formatting.py",
+)
 
 
 def _pdf_wanted(context: dg.AssetExecutionContext) -> bool:
@@ -31,15 +45,27 @@ def _pdf_wanted(context: dg.AssetExecutionContext) -> bool:
     return True
 
 
-def _result(context: dg.AssetExecutionContext, paths: list[Path]) -> dg.MaterializeResult:
+def _render(
+    context: dg.AssetExecutionContext, name: str, modules: tuple[str, ...], input_path: Path, build
+) -> dg.MaterializeResult:
+    """Render the report with `build(marts, output, input_path, pdf=...)`, or keep it when its
+    inputs did not change (orchestration/reports/carry_over.py)."""
+    pdf = _pdf_wanted(context)
+    paths, kept = render_unless_unchanged(
+        ReportSpec(name, modules, (input_path,), {"pdf": pdf}),
+        settings.MARTS_DIR,
+        settings.REPORTS_DIR,
+        lambda: build(settings.MARTS_DIR, settings.REPORTS_DIR, input_path, pdf=pdf),
+    )
     pages = [p for p in paths if p.suffix in (".html", ".pdf")]
     for path in pages:
-        context.log.info("wrote %s (%d bytes)", path, path.stat().st_size)
+        context.log.info("%s %s (%d bytes)", "kept" if kept else "wrote", path, path.stat().st_size)
     return dg.MaterializeResult(
         metadata={
             "files": dg.MetadataValue.json([str(p) for p in pages]),
             "table_files": len(paths) - len(pages),
             "has_pdf": any(p.suffix == ".pdf" for p in pages),
+            "kept_unchanged": kept,
         }
     )
 
@@ -56,13 +82,13 @@ def _result(context: dg.AssetExecutionContext, paths: list[Path]) -> dg.Material
     ),
 )
 def critical_occupations_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    paths = build_critical_occupations_reports(
-        settings.MARTS_DIR,
-        settings.REPORTS_DIR,
+    return _render(
+        context,
+        "critical_occupations",
+        CRITICAL_OCCUPATIONS_MODULES,
         settings.DATA_DIR / EMPLOYER_EVIDENCE,
-        pdf=_pdf_wanted(context),
+        build_critical_occupations_reports,
     )
-    return _result(context, paths)
 
 
 @dg.asset(
@@ -77,13 +103,13 @@ def critical_occupations_report(context: dg.AssetExecutionContext) -> dg.Materia
     ),
 )
 def skills_outlook_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    paths = build_skills_outlook_reports(
-        settings.MARTS_DIR,
-        settings.REPORTS_DIR,
+    return _render(
+        context,
+        "skills_outlook",
+        SKILLS_OUTLOOK_MODULES,
         settings.DATA_DIR / ESCO_REFERENCE,
-        pdf=_pdf_wanted(context),
+        build_skills_outlook_reports,
     )
-    return _result(context, paths)
 
 
 report_assets = [critical_occupations_report, skills_outlook_report]

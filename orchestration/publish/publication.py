@@ -1,0 +1,127 @@
+"""Writing the publication (data/marts/), and when a published mart can stay as it is.
+
+An incremental night rebuilds a few marts; the others are in the warehouse exactly as the last
+publication exported them. Exporting them again (sorted, zstd) costs most of the publication
+and gives the same bytes (docs/operations.md, idempotency). A mart keeps its published file when
+all of these hold:
+
+- the run did not rebuild it (it is not in the run's asset selection; a run without a selection,
+  the whole job, exports every mart);
+- its warehouse table has the fingerprint recorded when that file was exported: the schema, the
+  row count and an order-independent sum of the rows' hashes (one scan, no sort, no write);
+- the published file is still the one exported then (its SHA-256 is the one recorded).
+
+Anything else (no record, a table changed behind the pipeline's back, a file replaced or lost,
+a publication interrupted between the swap and its manifest) exports the mart again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.operations.releases import sha256_of, write_sorted_parquet
+
+log = logging.getLogger(__name__)
+
+PUBLICATION_MANIFEST = "_publication.json"
+
+
+def table_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int, str]:
+    """`(rows, fingerprint)` of a warehouse table: its columns and types, rows, rows' hashes."""
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    # A row's hash as a struct covers every column; the sum does not depend on row order, and
+    # as a hugeint it cannot wrap around (unlike a xor, which equal rows would cancel).
+    rows, hashes = con.execute(
+        f'select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from {schema}."{table}" t'
+    ).fetchone()
+    digest = hashlib.sha256(json.dumps([columns, rows, hashes]).encode()).hexdigest()
+    return rows, digest
+
+
+def read_publication(marts_dir: Path) -> dict:
+    """The last publication's manifest, or an empty one."""
+    path = marts_dir / PUBLICATION_MANIFEST
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def can_keep(
+    previous: dict, marts_dir: Path, table: str, fingerprint: str, *, rebuilt: bool
+) -> bool:
+    """True if `table`'s published file may stay as it is (see the module doc)."""
+    if rebuilt or previous.get("fingerprints", {}).get(table) != fingerprint:
+        return False
+    recorded = previous.get("sha256", {}).get(table)
+    path = marts_dir / f"{table}.parquet"
+    return recorded is not None and path.exists() and sha256_of(path) == recorded
+
+
+def publish_marts(
+    con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str, rebuilt: Callable[[str], bool]
+) -> tuple[dict[str, int], list[str]]:
+    """Export every table of the `marts` schema to `marts_dir/<table>.parquet` except the ones
+    that may stay (`can_keep`); swap the new files in only once all are written. Returns the rows
+    per table and the tables kept."""
+    marts_dir.mkdir(parents=True, exist_ok=True)
+    staging = marts_dir / f".publishing-{run_id}"
+    previous = read_publication(marts_dir)
+    exported: dict[str, int] = {}
+    fingerprints: dict[str, str] = {}
+    checksums: dict[str, str] = {}
+    kept: list[str] = []
+    try:
+        staging.mkdir()
+        tables = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
+            ).fetchall()
+        ]
+        for table in tables:
+            exported[table], fingerprints[table] = table_fingerprint(con, "marts", table)
+            if can_keep(previous, marts_dir, table, fingerprints[table], rebuilt=rebuilt(table)):
+                kept.append(table)
+                checksums[table] = previous["sha256"][table]
+                continue
+            target = staging / f"{table}.parquet"
+            # Sorted, so the same rows give the same bytes on every rebuild.
+            write_sorted_parquet(con, f'select * from marts."{table}"', target)
+            written = con.execute("select count(*) from read_parquet(?)", [str(target)])
+            if written.fetchone()[0] != exported[table]:
+                raise RuntimeError(f"{target}: written rows differ from marts.{table}")
+            checksums[table] = sha256_of(target)
+        # Every file is written and checked: swap them in (each rename is atomic).
+        for table in tables:
+            if table in kept:
+                log.info("kept marts.%s: %d rows, unchanged", table, exported[table])
+                continue
+            os.replace(staging / f"{table}.parquet", marts_dir / f"{table}.parquet")
+            log.info("published marts.%s: %d rows", table, exported[table])
+        manifest = {
+            "run_id": run_id,
+            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "tables": exported,
+            "fingerprints": fingerprints,
+            "sha256": checksums,
+            "kept_from_previous": kept,
+        }
+        (marts_dir / PUBLICATION_MANIFEST).write_text(json.dumps(manifest, indent=2))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return exported, kept
