@@ -50,6 +50,7 @@ Its name starts with a space, which no column of IN can (header names are stripp
 takes the place of an input column; it is never shown to the user.
 """
 _FIRST_LINE = " first line"
+_ROW_INDEX = " row index"
 
 
 class CsvInputError(Exception):
@@ -418,12 +419,25 @@ def _size(count: int) -> str:
     return f"{count // 1024 // 1024} MiB" if count >= 1024 * 1024 else f"{count // 1024} KiB"
 
 
+def id_key(id_column: str = "id") -> pl.Expr:
+    """An id as the commands compare and write it: without surrounding blanks, blank as null."""
+    key = pl.col(id_column).str.strip_chars()
+    return pl.when(key != "").then(key).alias(id_column)
+
+
 def split_duplicate_ids(
     rows: CsvRows, path: Path, command: str, id_column: str = "id"
 ) -> tuple[pl.DataFrame, list[dict]]:
-    """Keep the first row of every id; quarantine each later one as `id_duplicated`."""
+    """Keep the first row of every id; quarantine each later one as `id_duplicated`.
+
+    Ids are compared as `id_key` gives them: ` 1` and `1 ` repeat `1`; blank ids repeat nothing.
+    """
     first_line = pl.col(LINE_COLUMN).first().over(id_column)
-    marked = rows.frame.with_columns(first_line.alias(_FIRST_LINE))
+    marked = (
+        rows.frame.with_row_index(_ROW_INDEX)
+        .with_columns(id_key(id_column))
+        .with_columns(first_line.alias(_FIRST_LINE))
+    )
     later = marked.filter(
         pl.col(id_column).is_not_null() & (pl.col(LINE_COLUMN) != pl.col(_FIRST_LINE))
     )
@@ -436,13 +450,13 @@ def split_duplicate_ids(
             id_column,
             "id_duplicated",
             f"id {row[id_column]!r} is already used by the row on line {row[_FIRST_LINE]}",
-            rows.raw(row),
+            rows.raw(rows.frame.row(row[_ROW_INDEX], named=True)),
         )
         for row in later.iter_rows(named=True)
     ]
     kept = marked.filter(
         pl.col(id_column).is_null() | (pl.col(LINE_COLUMN) == pl.col(_FIRST_LINE))
-    ).drop(_FIRST_LINE)
+    ).drop(_FIRST_LINE, _ROW_INDEX)
     return kept, records
 
 

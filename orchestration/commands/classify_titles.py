@@ -23,6 +23,7 @@ from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
     CsvRows,
+    id_key,
     merge_by_line,
     quarantine_record,
     read_rows,
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             pl.DataFrame(schema=OUTPUT_SCHEMA), pl.DataFrame(schema=QUARANTINE_SCHEMA)
         )
     else:
-        result = coder.code(frame.drop(LINE_COLUMN))
+        result = coder.code(frame.drop(LINE_COLUMN).with_columns(id_key()))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result.coded.select(CLI_COLUMNS).write_csv(args.output)
     records = merge_by_line(
@@ -118,7 +119,7 @@ def _quarantine_records(coder_rows: pl.DataFrame, rows: CsvRows, path: Path) -> 
     frame = rows.frame
     lines = frame[LINE_COLUMN].to_list()
     first_line: dict[str, int] = {}
-    for row_id, line in zip(frame["id"].to_list(), lines, strict=True):
+    for row_id, line in zip(frame.select(id_key())["id"].to_list(), lines, strict=True):
         if row_id is not None:
             first_line.setdefault(row_id, line)
     records = []

@@ -22,6 +22,7 @@ from ingest.normalise.pay import PAY_NEGATIVE
 from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
+    id_key,
     merge_by_line,
     negative_pay_detail,
     quarantine_record,
@@ -88,18 +89,16 @@ def run(args: argparse.Namespace) -> int:
         log.error("%s: none of the columns %s is present", path, ", ".join(INPUT_COLUMNS[1:]))
         return 2
     raw_by_line = {row[LINE_COLUMN]: rows.raw(row) for row in rows.frame.iter_rows(named=True)}
-    is_blank = pl.col("id").str.strip_chars().fill_null("") == ""
+    keyed = rows.frame.select(*present, LINE_COLUMN).with_columns(id_key())
     quarantined = [
         quarantine_record(
             COMMAND, path, line, None, "id", "id_missing", "the id is empty", raw_by_line[line]
         )
-        for line in rows.frame.filter(is_blank)[LINE_COLUMN]
+        for line in keyed.filter(pl.col("id").is_null())[LINE_COLUMN]
     ]
-    # Blank ids are no id at all: they must not count as repeats of one another.
-    rows.frame = rows.frame.with_columns(id=pl.when(is_blank).then(None).otherwise(pl.col("id")))
     quarantined += split_duplicate_ids(rows, path, COMMAND)[1]
     # Every row is parsed, repeated ids too, so that a row's quarantine names all its problems.
-    parsed = normalise_postings(rows.frame.select(*present, LINE_COLUMN))
+    parsed = normalise_postings(keyed)
     negative = parsed.filter(pl.col("salary_status") == PAY_NEGATIVE)
     quarantined += [
         quarantine_record(

@@ -211,3 +211,23 @@ def test_a_header_only_file_gives_a_header_only_output(tmp_path: Path, command: 
     assert main([command, str(source), str(out), *extra]) == 0
     assert pl.read_csv(out).height == 0 and "id" in pl.read_csv(out).columns
     assert _quarantine(out).height == 0
+
+
+@pytest.mark.parametrize("command", ["normalise", "classify-titles", "check-vacancies"])
+def test_ids_differing_only_by_surrounding_blanks_are_one_id_in_every_command(
+    tmp_path: Path, command: str
+) -> None:
+    rows = "1,Kasir,ok,Rp 5 juta\n 1,Kasir,ok,Rp 5 juta\n1 ,Kasir,ok,Rp 5 juta\n2,Kasir,ok,Rp 5\n"
+    source = tmp_path / "in.csv"
+    source.write_text("id,title,description,salary_text\n" + rows, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
+    assert main([command, str(source), str(out), *extra]) == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "id", "reason_code").rows() == [
+        ("3", "1", "id_duplicated"),
+        ("4", "1", "id_duplicated"),
+    ]
+    assert json.loads(quarantine["raw_record"][0])["id"] == " 1"
+    written = pl.read_csv(out, infer_schema=False)["id"].to_list()
+    assert written == (["1", "1", "1", "2"] if command == "classify-titles" else ["1", "2"])
