@@ -54,12 +54,24 @@ def _date_or_empty(value: str) -> bool:
 
 
 FIELD_CHECKS = (
-    FieldCheck("id", "missing_id", "id is empty", matches(r"(?s).*\S.*")),
+    FieldCheck("id", "id_missing", "the id is empty", matches(r"(?s).*\S.*")),
     FieldCheck(
         "hours_per_week",
         "invalid_number",
-        "hours_per_week must be a number",
+        "hours_per_week must be a number of hours, zero or more",
         matches(NUMBER, allow_empty=True),
+    ),
+    FieldCheck(
+        "max_age",
+        "invalid_number",
+        "max_age must be a number of years",
+        matches(NUMBER, allow_empty=True),
+    ),
+    FieldCheck(
+        "is_first_posting",
+        "invalid_boolean",
+        "is_first_posting must be true or false",
+        matches(r"(?i)\s*(true|false)\s*", allow_empty=True),
     ),
     FieldCheck(
         "province_code",
@@ -178,6 +190,7 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
             if "is_first_posting" in columns
             else []
         )
+        + ([pl.col("max_age").cast(pl.Float64)] if "max_age" in columns else [])
     )
     return frame, quarantine_frame(merge_by_line(quarantined, header)), rows.rows_read
 

@@ -231,3 +231,28 @@ def test_ids_differing_only_by_surrounding_blanks_are_one_id_in_every_command(
     assert json.loads(quarantine["raw_record"][0])["id"] == " 1"
     written = pl.read_csv(out, infer_schema=False)["id"].to_list()
     assert written == (["1", "1", "1", "2"] if command == "classify-titles" else ["1", "2"])
+
+
+def test_check_vacancies_quarantines_a_bad_max_age_or_first_posting_flag_not_crash(
+    tmp_path: Path,
+) -> None:
+    header = "id,title,description,max_age,is_first_posting,hours_per_week\n"
+    rows = "v1,Kasir,ok,abc,maybe,-5\nv2,Kasir,ok,35,TRUE,40\n"
+    code, out = _check(tmp_path, header + rows)
+    assert code == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "field", "reason_code").rows() == [
+        ("2", "max_age;is_first_posting;hours_per_week",
+         "invalid_number;invalid_boolean;invalid_number"),
+    ]  # fmt: skip
+    assert (
+        "hours_per_week must be a number of hours, zero or more (got '-5')"
+        in (quarantine["reason"][0])
+    )
+    assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["v2"]
+
+
+def test_an_empty_id_has_the_same_reason_code_in_every_command(tmp_path: Path) -> None:
+    code, out = _check(tmp_path, "id,title,description\n ,Kasir,ok\n")
+    assert code == 0
+    assert _quarantine(out).select("field", "reason_code").rows() == [("id", "id_missing")]
