@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import resource
 import sys
 import time
@@ -126,6 +127,8 @@ def synthesise(n: int, seed: int = 7) -> pl.DataFrame:
 def run(n: int) -> dict[str, float]:
     """Time every stage for `n` postings; return the figures (also written to OUTPUT)."""
     figures: dict[str, float] = {"postings": n}
+    # The machine is shared: the 1-minute load average says how busy it was during the run.
+    figures["load_average_start"] = os.getloadavg()[0]
     started = time.perf_counter()
     postings = synthesise(n)
     figures["synthesise_s"] = time.perf_counter() - started
@@ -155,6 +158,7 @@ def run(n: int) -> dict[str, float]:
     figures["postings_per_second"] = n / work
     figures["postings_per_second_including_load"] = n / (work + figures["load_s"])
     figures["auto_coded_share"] = float(coded["is_auto_coded"].mean())
+    figures["load_average_end"] = os.getloadavg()[0]
     # ru_maxrss is in KiB on Linux.
     figures["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from ingest.occupations.model import (
     build_index,
     fit_classifier,
     fit_ranker,
+    out_of_fold_signals,
     ranker_training_set,
 )
 from ingest.occupations.normalise import LEXICON_PATH, TitleNormaliser, default_normaliser
@@ -41,10 +42,13 @@ CALIBRATION_SEED = 7
 TARGET_AUTO_CODE_ERROR = 0.05
 """The default auto-code threshold is the lowest confidence whose out-of-fold error is <= this."""
 PRIOR_ERRORS = 2.0
-"""Errors added to the out-of-fold count before comparing with the target. Picking the lowest
-threshold that meets the target on ~200 adverts picks one that met it partly by luck: without
-this guard the error among auto-coded adverts of held-out folds came out near 8 %, with it near
-5 % (cross-fitted on out-of-fold dev predictions)."""
+"""Errors added to the out-of-fold count before comparing with the target (`choose_threshold`,
+the earlier rule, kept for comparison). Picking the lowest threshold that meets the target on
+~200 adverts picks one that met it partly by luck."""
+GOLD_CONFIDENCE_WEIGHT = 10.0
+"""Weight of an out-of-fold gold prediction relative to a hand-coded title's when fitting the
+confidence model's scorer: gold adverts are what will be coded, but there are few of them."""
+CONFIDENCE_METHOD = "platt"
 
 
 CATEGORY_SEGMENTS_KEPT = 2
@@ -110,8 +114,11 @@ def fit_model(
     gold_train: pl.DataFrame | None,
     normaliser: TitleNormaliser,
     vectoriser: TitleVectoriser | None = None,
+    with_training_signals: bool = False,
 ) -> OccupationModel:
-    """Index + ranker from reference rows, hand-labelled adverts and (training) gold adverts."""
+    """Index + ranker from reference rows, hand-labelled adverts and (training) gold adverts.
+    `with_training_signals`: also keep out-of-fold confidence signals of the hand-coded titles
+    (five more ranker fits) for the confidence model."""
     ads = prepare_ads(hand, gold_train, normaliser)
     if vectoriser is None:
         # Fitted on reference and hand-labelled titles only, never on gold text.
@@ -120,16 +127,22 @@ def fit_model(
     ads_counts = dict(
         ads.filter(pl.col("key").str.starts_with("hand:"))["kbji4"].value_counts().iter_rows()
     )
-    features, labels, weights = ranker_training_set(index, ads, ads_counts, GOLD_RANKER_WEIGHT)
-    ranker = fit_ranker(features, labels, weights)
+    training = ranker_training_set(index, ads, ads_counts, GOLD_RANKER_WEIGHT)
+    ranker = fit_ranker(training.features, training.labels, training.weights)
     classifier = fit_classifier(index)
     log.info(
         "fitted coder: %d index rows, %d ranker rows (%d positive)",
         len(index.rows.key),
-        labels.size,
-        int(labels.sum()),
+        training.labels.size,
+        int(training.labels.sum()),
     )
-    return OccupationModel(index, ranker, ads_counts, classifier, normaliser)
+    model = OccupationModel(index, ranker, ads_counts, classifier, normaliser)
+    if with_training_signals:
+        signals, correct = out_of_fold_signals(training)
+        # Gold rows get their out-of-fold predictions from whole models fitted without them.
+        model.training_signals = signals[~training.is_gold]
+        model.training_correct = correct[~training.is_gold]
+    return model
 
 
 def hand_norms(ads: pl.DataFrame) -> list[str]:
@@ -217,13 +230,40 @@ def choose_threshold(
     return 1.0
 
 
-def fit_calibrator(predicted: pl.DataFrame, correct: np.ndarray) -> ConfidenceModel:
-    """Confidence model fitted on out-of-fold predictions (`predict_frame` rows)."""
-    return ConfidenceModel().fit(signal_matrix(predicted), correct)
+def expected_error_threshold(confidence: np.ndarray, target_error: float) -> float:
+    """Lowest threshold at which the auto-coded set's expected error, mean(1 - confidence) over
+    the rows at or above it, is <= target (1.0 if none). It reads the calibrated confidences
+    rather than counting errors, so it does not pick a threshold that met the target by luck."""
+    # The expected error of the set above a threshold only falls as the threshold rises.
+    for threshold in np.unique(confidence):
+        if np.mean(1.0 - confidence[confidence >= threshold]) <= target_error:
+            return float(threshold)
+    return 1.0
+
+
+def fit_calibrator(
+    predicted: pl.DataFrame,
+    correct: np.ndarray,
+    training_signals: np.ndarray | None = None,
+    training_correct: np.ndarray | None = None,
+    method: str = CONFIDENCE_METHOD,
+) -> ConfidenceModel:
+    """Confidence model: its scorer fitted on out-of-fold gold predictions (`predict_frame`
+    rows) and, when given, the hand-coded titles' out-of-fold signals; its calibration on the
+    gold predictions only, since those are adverts like the ones to be coded."""
+    gold_signals = signal_matrix(predicted)
+    if training_signals is None or training_correct is None:
+        return ConfidenceModel(method).fit(gold_signals, correct)
+    signals = np.vstack([gold_signals, training_signals])
+    outcome = np.concatenate([correct, training_correct])
+    is_gold = np.arange(outcome.size) < correct.size
+    weights = np.where(is_gold, GOLD_CONFIDENCE_WEIGHT, 1.0)
+    return ConfidenceModel(method).fit(signals, outcome, weights, calibrate_on=is_gold)
 
 
 def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel:
-    """The production model: everything labelled, calibrated on out-of-fold gold predictions."""
+    """The production model: everything labelled, calibrated on out-of-fold gold predictions
+    and the hand-coded titles' out-of-fold signals."""
     normaliser = normaliser or default_normaliser()
     reference = prepare_reference(normaliser)
     hand = references.hand_labelled_titles()
@@ -233,14 +273,16 @@ def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel
     oof = out_of_fold_raw(
         reference, hand, gold, normaliser, vectoriser, CALIBRATION_FOLDS, CALIBRATION_SEED
     )
-    full = fit_model(reference, hand, gold, normaliser, vectoriser)
+    full = fit_model(reference, hand, gold, normaliser, vectoriser, with_training_signals=True)
     correct = (oof["kbji4"] == oof["truth"]).fill_null(False).to_numpy()
-    full.calibrator = fit_calibrator(oof, correct)
+    full.calibrator = fit_calibrator(oof, correct, full.training_signals, full.training_correct)
     confidence = full.calibrator.predict(signal_matrix(oof))
-    full.auto_code_threshold = choose_threshold(confidence, correct, TARGET_AUTO_CODE_ERROR)
+    full.auto_code_threshold = expected_error_threshold(confidence, TARGET_AUTO_CODE_ERROR)
     log.info(
-        "calibrated on %d out-of-fold gold predictions; auto-code threshold %.3f",
+        "calibrated on %d out-of-fold gold predictions and %d hand-coded titles; "
+        "auto-code threshold %.3f",
         oof.height,
+        len(full.training_correct),
         full.auto_code_threshold,
     )
     return full

@@ -5,11 +5,14 @@ Procedure (what the model card reports):
 2. For each outer fold, a model is fitted on the hand-labelled titles, the reference titles and
    the gold adverts of the other four folds only. The held-out fold is never seen: not by the
    index, the ranker, the calibrator or the threshold.
-3. Inside those four folds, a second 5-fold loop gives out-of-fold predictions; the confidence
-   model and the auto-code threshold (the lowest confidence whose inner error among
-   auto-coded is <= the target) are fitted on them.
+3. Inside those four folds, a second loop (5 folds, or `--inner-folds`) gives out-of-fold gold
+   predictions; the model of step 2 gives out-of-fold signals of the hand-coded titles (rankers
+   cross-fitted over them). The confidence model is fitted on these, and the auto-code threshold
+   is chosen from the inner gold predictions' calibrated confidences.
 4. The held-out fold is coded, calibrated and thresholded with what was learnt in 2-3.
-Pooled and per-fold figures follow. Run with `python -m ingest.occupations.evaluation OUT.md`.
+Several confidence/threshold variants are fitted from the same predictions and scored side by
+side (`VARIANTS`); the main tables use the shipped one. Pooled and per-fold figures
+follow. Run with `python -m ingest.occupations.evaluation OUT.md`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ import polars as pl
 
 from ingest.occupations import references
 from ingest.occupations.build import (
+    CONFIDENCE_METHOD,
     choose_threshold,
+    expected_error_threshold,
     fit_calibrator,
     fit_model,
     fold_numbers,
@@ -44,6 +49,20 @@ OUTER_FOLDS = 5
 INNER_FOLDS = 5
 TARGET_ERROR = 0.05
 RELIABILITY_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
+SHIPPED_VARIANT = "pooled-platt-expected"
+VARIANTS = {
+    # name: (scorer fitted on gold only or gold + hand-coded, calibration, threshold rule)
+    "gold-isotonic-guarded": ("gold", "isotonic", "guarded"),
+    "gold-isotonic-expected": ("gold", "isotonic", "expected"),
+    "gold-platt-expected": ("gold", "platt", "expected"),
+    "pooled-isotonic-expected": ("pooled", "isotonic", "expected"),
+    SHIPPED_VARIANT: ("pooled", CONFIDENCE_METHOD, "expected"),
+    "pooled-platt-expected-all": ("pooled", "platt", "expected_all"),
+    "pooled-platt-guarded": ("pooled", "platt", "guarded"),
+}
+"""Confidence model and threshold rule, compared in the same nested run: `guarded` counts inner
+errors with two prior errors; `expected` reads mean(1 - confidence) of the inner gold
+predictions; `expected_all` of the inner gold predictions and the hand-coded titles' together."""
 
 
 @dataclass
@@ -79,7 +98,8 @@ def load_inputs(hand_filter: str = "all") -> EvaluationInputs:
 def nested_cross_validation(
     inputs: EvaluationInputs, seed: int, inner_folds: int = INNER_FOLDS
 ) -> pl.DataFrame:
-    """One row per gold advert: truth, predictions, calibrated confidence, fold, threshold."""
+    """One row per gold advert: truth, predictions, calibrated confidence, fold, threshold
+    (shipped variant) and `confidence_<variant>`, `threshold_<variant>` for every variant."""
     gold = inputs.gold
     assignment = fold_numbers(gold, OUTER_FOLDS, seed)
     parts = []
@@ -96,26 +116,67 @@ def nested_cross_validation(
             seed + 1000 + fold,
         )
         inner_correct = (inner["kbji4"] == inner["truth"]).fill_null(False).to_numpy()
-        calibrator = fit_calibrator(inner, inner_correct)
-        inner_confidence = calibrator.predict(signal_matrix(inner))
-        threshold = choose_threshold(inner_confidence, inner_correct, TARGET_ERROR)
         model = fit_model(
-            inputs.reference, inputs.hand, train, inputs.normaliser, inputs.vectoriser
+            inputs.reference,
+            inputs.hand,
+            train,
+            inputs.normaliser,
+            inputs.vectoriser,
+            with_training_signals=True,
         )
         predicted = predict_frame(model, held["title"].to_list(), held["category"].to_list())
-        confidence = calibrator.predict(signal_matrix(predicted))
+        columns = []
+        for name, (scorer, method, rule) in VARIANTS.items():
+            pooled = scorer == "pooled"
+            calibrator = fit_calibrator(
+                inner,
+                inner_correct,
+                model.training_signals if pooled else None,
+                model.training_correct if pooled else None,
+                method,
+            )
+            inner_confidence = calibrator.predict(signal_matrix(inner))
+            if rule == "guarded":
+                threshold = choose_threshold(inner_confidence, inner_correct, TARGET_ERROR)
+            elif rule == "expected":
+                threshold = expected_error_threshold(inner_confidence, TARGET_ERROR)
+            else:
+                everything = np.concatenate(
+                    [inner_confidence, calibrator.predict(model.training_signals)]
+                )
+                threshold = expected_error_threshold(everything, TARGET_ERROR)
+            confidence = calibrator.predict(signal_matrix(predicted))
+            columns += [
+                pl.Series(f"confidence_{name}", confidence),
+                pl.lit(threshold).alias(f"threshold_{name}"),
+            ]
+            log.info("outer fold %d, %s: threshold %.3f", fold, name, threshold)
+        frame = pl.concat(
+            [held.select("id", "source", pl.col("kbji4").alias("truth")), predicted],
+            how="horizontal",
+        ).with_columns(*columns, pl.lit(fold).alias("fold"))
         parts.append(
-            pl.concat(
-                [held.select("id", "source", pl.col("kbji4").alias("truth")), predicted],
-                how="horizontal",
-            ).with_columns(
-                pl.Series("confidence", confidence),
-                pl.lit(fold).alias("fold"),
-                pl.lit(threshold).alias("threshold"),
+            frame.with_columns(
+                pl.col(f"confidence_{SHIPPED_VARIANT}").alias("confidence"),
+                pl.col(f"threshold_{SHIPPED_VARIANT}").alias("threshold"),
             )
         )
-        log.info("outer fold %d: threshold %.3f", fold, threshold)
     return pl.concat(parts)
+
+
+def summarise_variants(results: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """Auto-coded share, its error and the Brier score of every confidence variant."""
+    correct = (results["kbji4"] == results["truth"]).fill_null(False).to_numpy()
+    out = {}
+    for name in VARIANTS:
+        confidence = results[f"confidence_{name}"].to_numpy()
+        auto = confidence >= results[f"threshold_{name}"].to_numpy()
+        out[name] = {
+            "auto_share": float(auto.mean()),
+            "auto_error": float(1.0 - correct[auto].mean()) if auto.any() else 0.0,
+            "brier": float(np.mean((confidence - correct) ** 2)),
+        }
+    return out
 
 
 def summarise(results: pl.DataFrame) -> dict[str, object]:
@@ -173,6 +234,8 @@ def summarise(results: pl.DataFrame) -> dict[str, object]:
             "auto_error": float(1.0 - correct[auto].mean()) if auto.any() else 0.0,
         }
     summary["fixed_thresholds"] = fixed
+    if f"confidence_{SHIPPED_VARIANT}" in results.columns:
+        summary["variants"] = summarise_variants(results)
     return summary
 
 
@@ -223,6 +286,19 @@ def markdown(summaries: dict[str, dict[str, object]]) -> str:
         ]
         for threshold, m in summary["fixed_thresholds"].items():
             lines.append(f"| {threshold} | {m['auto_share']:.1%} | {m['auto_error']:.1%} |")
+        if "variants" in summary:
+            lines += [
+                "",
+                "Confidence model and threshold rule (pooled; shipped: " + SHIPPED_VARIANT + "):",
+                "",
+                "| variant | auto-coded | error among auto-coded | Brier |",
+                "|---|---|---|---|",
+            ]
+            for variant, m in summary["variants"].items():
+                lines.append(
+                    f"| {variant} | {m['auto_share']:.1%} | {m['auto_error']:.1%} "
+                    f"| {m['brier']:.3f} |"
+                )
         lines.append("")
     return "\n".join(lines)
 

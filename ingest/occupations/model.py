@@ -70,8 +70,11 @@ ROLE_WORDS = frozenset(
     planner estimator merchandiser tailor welder electrician carpenter painter photographer
     videographer creator strategist counsellor counselor psychologist lawyer buyer
     dentist veterinarian""".split()
-)
-"""Words naming the kind of worker; a neighbour that lacks the query's role words is weaker."""
+) | frozenset("bus truck motorcycle forklift excavator crane tractor".split())
+"""Words naming the kind of worker; a neighbour that lacks the query's role words is weaker.
+Vehicle words that move a driver or operator out of the car drivers' group count too (a bus
+driver is 8331, not 8322 like the many car drivers among the hand-coded adverts); "taxi" does
+not, since taxi drivers are car drivers."""
 
 
 @dataclass
@@ -167,6 +170,34 @@ class TitleIndex:
         self.key = np.asarray(rows.key)
         self.text = np.asarray(rows.text)
         self.words = [frozenset(text.split()) for text in rows.text]
+        self.word_rows: dict[str, int] = {}
+        for words in self.words:
+            for word in words:
+                self.word_rows[word] = self.word_rows.get(word, 0) + 1
+        self.row_of_key = {key: i for i, key in enumerate(rows.key)}
+        self.role_bits = _role_bits(self.words)
+        self.text_id: dict[str, int] = {}
+        for text in rows.text:
+            self.text_id.setdefault(text, len(self.text_id))
+        self.text_ids = np.asarray([self.text_id[text] for text in rows.text], dtype=np.int64)
+
+    def unknown_share(
+        self, queries: list[str], exclude_keys: list[str | None] | None = None
+    ) -> np.ndarray:
+        """Share of each query's words found in no labelled title (its own row left out): text
+        unlike any job title ("asdf qwerty", a URL) should not look as sure as a known title."""
+        out = np.zeros(len(queries), dtype=np.float64)
+        for q, query in enumerate(queries):
+            words = set(query.split())
+            if not words:
+                continue
+            own: frozenset[str] = frozenset()
+            if exclude_keys is not None and exclude_keys[q] is not None:
+                row = self.row_of_key.get(exclude_keys[q])
+                own = self.words[row] if row is not None else own
+            unknown = sum(self.word_rows.get(w, 0) - (w in own) <= 0 for w in words)
+            out[q] = unknown / len(words)
+        return out
 
     def neighbours(
         self, queries: list[str], exclude_keys: list[str | None] | None = None
@@ -208,6 +239,67 @@ class Candidates:
     features: np.ndarray
 
 
+ROLE_LIST = sorted(ROLE_WORDS)
+ROLE_BIT = {word: 1 << position for position, word in enumerate(ROLE_LIST)}
+
+
+def _role_bits(word_sets: list[frozenset[str]] | list[set[str]]) -> np.ndarray:
+    """Role words of each text as bits in two 64-bit words (there are fewer than 128)."""
+    bits = np.zeros((len(word_sets), 2), dtype=np.uint64)
+    for i, words in enumerate(word_sets):
+        value = 0
+        for word in words:
+            value |= ROLE_BIT.get(word, 0)
+        if value:
+            bits[i, 0] = value & 0xFFFFFFFFFFFFFFFF
+            bits[i, 1] = value >> 64
+    return bits
+
+
+@dataclass
+class _Hits:
+    """Neighbours flattened to one entry per (query, group, rank) with a valid row."""
+
+    query: np.ndarray
+    rank: np.ndarray
+    row: np.ndarray
+    similarity: np.ndarray
+    group: np.ndarray
+
+
+def _flatten(hits: Neighbours) -> _Hits:
+    parts = []
+    for number, group in enumerate(GROUPS):
+        rows = hits.index[group]
+        queries, ranks = np.nonzero(rows >= 0)
+        parts.append(
+            (
+                queries,
+                ranks,
+                rows[queries, ranks],
+                hits.similarity[group][queries, ranks].astype(np.float64),
+                np.full(queries.size, number, dtype=np.int64),
+            )
+        )
+    return _Hits(*(np.concatenate(columns) for columns in zip(*parts, strict=True)))
+
+
+def _second_largest(position: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per position, the second largest of its values (ties count twice; 0 if fewer than two)."""
+    out = np.zeros(size, dtype=np.float64)
+    if position.size == 0:
+        return out
+    order = np.lexsort((-values, position))
+    sorted_position, sorted_values = position[order], values[order]
+    first = np.flatnonzero(np.r_[True, sorted_position[1:] != sorted_position[:-1]])
+    has_second = first + 1 < sorted_position.size
+    has_second[has_second] = (
+        sorted_position[first[has_second] + 1] == sorted_position[first[has_second]]
+    )
+    out[sorted_position[first[has_second]]] = sorted_values[first[has_second] + 1]
+    return out
+
+
 def _collect(
     index: TitleIndex,
     title_hits: Neighbours,
@@ -218,91 +310,107 @@ def _collect(
     classes: np.ndarray | None = None,
     context_probs: np.ndarray | None = None,
 ) -> Candidates:
-    query_numbers: list[int] = []
-    codes: list[str] = []
-    feature_rows: list[list[float]] = []
-    column_of = {} if classes is None else {str(c): i for i, c in enumerate(classes)}
-    for q, query_text in enumerate(queries):
-        per_code: dict[str, dict[str, float]] = {}
-        query_roles = ROLE_WORDS.intersection(query_text.split())
-        for group in GROUPS:
-            for rank in range(NEIGHBOURS_PER_GROUP):
-                row = title_hits.index[group][q, rank]
-                if row < 0:
-                    break
-                sim = float(title_hits.similarity[group][q, rank])
-                code = index.kbji4[row]
-                stats = per_code.setdefault(code, {})
-                best_key, second_key = f"best_{group}", f"second_{group}"
-                if sim > stats.get(best_key, 0.0):
-                    stats[second_key] = stats.get(best_key, 0.0)
-                    stats[best_key] = sim
-                elif sim > stats.get(second_key, 0.0):
-                    stats[second_key] = sim
-                neighbour_words = index.words[row]
-                if query_roles.issubset(neighbour_words):
-                    stats["role_best"] = max(stats.get("role_best", 0.0), sim)
-                    if group == "ads":
-                        stats["role_ads"] = max(stats.get("role_ads", 0.0), sim)
-                if group == "ads" and rank < 10:
-                    stats["ads_vote"] = stats.get("ads_vote", 0.0) + sim**VOTE_POWER
-                if query_text and index.text[row] == query_text:
-                    stats["any_exact"] = 1.0
-                    if group == "ads":
-                        stats["ads_exact"] = stats.get("ads_exact", 0.0) + 1.0
-        if context_hits is not None:
-            for group in GROUPS:
-                for rank in range(NEIGHBOURS_PER_GROUP):
-                    row = context_hits.index[group][q, rank]
-                    if row < 0:
-                        break
-                    sim = float(context_hits.similarity[group][q, rank])
-                    code = index.kbji4[row]
-                    if code not in per_code:
-                        continue
-                    stats = per_code[code]
-                    stats["category_best"] = max(stats.get("category_best", 0.0), sim)
-                    if rank < 5:
-                        stats["category_vote"] = stats.get("category_vote", 0.0) + sim
-        if class_probs is not None and classes is not None:
-            row_probs = class_probs[q]
-            top = np.argsort(-row_probs)[:CLASSIFIER_TOP_CANDIDATES]
-            for column in top:
-                per_code.setdefault(str(classes[column]), {})
-            best_column = int(top[0])
-            for code, stats in per_code.items():
-                column = column_of.get(code)
-                if column is not None:
-                    stats["clf_prob"] = float(row_probs[column])
-                    stats["clf_log_prob"] = float(row_probs[column] - row_probs[best_column])
-                    stats["clf_is_top"] = float(column == best_column)
-                else:
-                    stats["clf_log_prob"] = -1.0
-        if context_probs is not None and classes is not None:
-            row_context = context_probs[q]
-            best_context = int(np.argmax(row_context))
-            per_code.setdefault(str(classes[best_context]), {})
-            for code, stats in per_code.items():
-                column = column_of.get(code)
-                if column is not None:
-                    stats["ctx_prob"] = float(row_context[column])
-                    stats["ctx_is_top"] = float(column == best_context)
-                    stats["ctx_gain"] = stats["ctx_prob"] - stats.get("clf_prob", 0.0)
-        if not per_code:
-            continue
-        total_vote = sum(s.get("ads_vote", 0.0) for s in per_code.values()) or 1.0
-        for code, stats in per_code.items():
-            stats["ads_vote"] = stats.get("ads_vote", 0.0) / total_vote
-            stats["ads_exact"] = min(stats.get("ads_exact", 0.0), 3.0)
-            stats["ads_log_count"] = float(np.log1p(ads_counts.get(code, 0)))
-            stats["n_groups"] = float(sum(stats.get(f"best_{g}", 0.0) > 0 for g in GROUPS))
-            stats["best_overall"] = max(stats.get(f"best_{g}", 0.0) for g in GROUPS)
-            stats["role_missing"] = float(stats.get("role_best", 0.0) == 0.0 and bool(query_roles))
-            query_numbers.append(q)
-            codes.append(code)
-            feature_rows.append([stats.get(name, 0.0) for name in FEATURE_NAMES])
-    features = np.asarray(feature_rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
-    return Candidates(np.asarray(query_numbers, dtype=np.int64), np.asarray(codes), features)
+    """Candidate unit groups of every query and their features, in array operations: every
+    code among a query's neighbours, the word classifier's top codes with and without the
+    category. Candidates come out ordered by query, then code."""
+    n_queries = len(queries)
+    class_codes = np.asarray([], dtype=str) if classes is None else np.asarray(classes, dtype=str)
+    universe = np.unique(np.concatenate([index.kbji4.astype(str), class_codes]))
+    n_codes = universe.size
+    code_of_row = np.searchsorted(universe, index.kbji4.astype(str))
+    column_of_code = np.full(n_codes, -1, dtype=np.int64)
+    column_of_code[np.searchsorted(universe, class_codes)] = np.arange(class_codes.size)
+
+    hits = _flatten(title_hits)
+    hit_keys = hits.query * n_codes + code_of_row[hits.row]
+    neighbour_keys = np.unique(hit_keys)
+    key_sets = [neighbour_keys]
+    top_columns = best_column = best_context = None
+    if class_probs is not None and classes is not None:
+        top_columns = np.argsort(-class_probs, axis=1)[:, :CLASSIFIER_TOP_CANDIDATES]
+        best_column = top_columns[:, 0]
+        class_code = np.searchsorted(universe, class_codes)
+        key_sets.append((np.arange(n_queries)[:, None] * n_codes + class_code[top_columns]).ravel())
+    before_context = np.unique(np.concatenate(key_sets))
+    if context_probs is not None and classes is not None:
+        best_context = np.argmax(context_probs, axis=1)
+        class_code = np.searchsorted(universe, class_codes)
+        key_sets.append(np.arange(n_queries) * n_codes + class_code[best_context])
+    keys = np.unique(np.concatenate(key_sets))
+    query = keys // n_codes
+    code = keys % n_codes
+    size = keys.size
+    feature = {name: np.zeros(size, dtype=np.float64) for name in FEATURE_NAMES}
+    position = np.searchsorted(keys, hit_keys)
+
+    query_words = [set(text.split()) for text in queries]
+    query_roles = _role_bits(query_words)
+    row_roles = index.role_bits
+    missing_roles = query_roles[hits.query] & ~row_roles[hits.row]
+    covers_roles = (missing_roles == 0).all(axis=1)
+    is_ads = hits.group == GROUPS.index("ads")
+    for number, group in enumerate(GROUPS):
+        in_group = hits.group == number
+        np.maximum.at(feature[f"best_{group}"], position[in_group], hits.similarity[in_group])
+        feature[f"second_{group}"] = _second_largest(
+            position[in_group], hits.similarity[in_group], size
+        )
+    np.maximum.at(feature["role_best"], position[covers_roles], hits.similarity[covers_roles])
+    role_ads = covers_roles & is_ads
+    np.maximum.at(feature["role_ads"], position[role_ads], hits.similarity[role_ads])
+    # Advert titles that all lack a kind of worker the query names ("driver bus" among many
+    # car-driver adverts and no bus-driver advert) say nothing about its code: no votes then.
+    has_roles = (query_roles != 0).any(axis=1)
+    ads_cover = np.bincount(hits.query[is_ads & covers_roles], minlength=n_queries) > 0
+    votes_count = ads_cover | ~has_roles
+    voting = is_ads & (hits.rank < 10) & votes_count[hits.query]
+    np.add.at(feature["ads_vote"], position[voting], hits.similarity[voting] ** VOTE_POWER)
+    query_text_id = np.asarray([index.text_id.get(text, -1) if text else -1 for text in queries])
+    exact = index.text_ids[hits.row] == query_text_id[hits.query]
+    feature["any_exact"][position[exact]] = 1.0
+    np.add.at(feature["ads_exact"], position[exact & is_ads], 1.0)
+
+    if context_hits is not None:
+        context = _flatten(context_hits)
+        context_keys = context.query * n_codes + code_of_row[context.row]
+        # Only codes the title's own neighbours proposed get category evidence.
+        known = np.isin(context_keys, neighbour_keys)
+        at = np.searchsorted(keys, context_keys[known])
+        np.maximum.at(feature["category_best"], at, context.similarity[known])
+        voting = context.rank[known] < 5
+        np.add.at(feature["category_vote"], at[voting], context.similarity[known][voting])
+
+    column = column_of_code[code]
+    has_column = column >= 0
+    safe_column = np.where(has_column, column, 0)
+    if top_columns is not None:
+        # A code the category alone proposed was added after these were set, as it always was.
+        scored = np.isin(keys, before_context)
+        with_column = scored & has_column
+        clf_prob = class_probs[query, safe_column]
+        # The difference is taken in the probabilities' own precision, as it always was.
+        below_best = (clf_prob - class_probs[query, best_column[query]]).astype(np.float64)
+        feature["clf_prob"] = np.where(with_column, clf_prob.astype(np.float64), 0.0)
+        feature["clf_log_prob"] = np.where(with_column, below_best, np.where(scored, -1.0, 0.0))
+        feature["clf_is_top"] = (with_column & (column == best_column[query])).astype(np.float64)
+    if best_context is not None:
+        ctx_prob = np.where(has_column, context_probs[query, safe_column].astype(np.float64), 0.0)
+        feature["ctx_prob"] = ctx_prob
+        feature["ctx_is_top"] = (has_column & (column == best_context[query])).astype(np.float64)
+        feature["ctx_gain"] = np.where(has_column, ctx_prob - feature["clf_prob"], 0.0)
+
+    total_vote = np.bincount(query, weights=feature["ads_vote"], minlength=n_queries)
+    total_vote[total_vote == 0] = 1.0
+    feature["ads_vote"] = feature["ads_vote"] / total_vote[query]
+    feature["ads_exact"] = np.minimum(feature["ads_exact"], 3.0)
+    counts = np.asarray([ads_counts.get(str(c), 0) for c in universe], dtype=np.float64)
+    feature["ads_log_count"] = np.log1p(counts)[code]
+    best = np.column_stack([feature[f"best_{g}"] for g in GROUPS])
+    feature["n_groups"] = (best > 0).sum(axis=1).astype(np.float64)
+    feature["best_overall"] = best.max(axis=1)
+    feature["role_missing"] = ((feature["role_best"] == 0.0) & has_roles[query]).astype(np.float64)
+    features = np.column_stack([feature[name] for name in FEATURE_NAMES])
+    return Candidates(query.astype(np.int64), universe[code], features)
 
 
 def _expand(features: np.ndarray) -> np.ndarray:
@@ -356,9 +464,11 @@ def _aligned(probabilities: np.ndarray, own: np.ndarray, target: np.ndarray) -> 
 
 SIGNAL_FEATURES = ("ads_exact", "clf_is_top", "ctx_is_top", "ads_vote", "best_overall")
 """Features of the top candidate passed to the confidence model beside its probability."""
-SIGNAL_NAMES = ("top_probability", "margin", *SIGNAL_FEATURES)
-"""Per query: how sure the ranker is and whether retrieval, the word classifier and the category
-agree on its top code (the confidence model learns how much each agreement is worth)."""
+SIGNAL_NAMES = ("top_probability", "margin", *SIGNAL_FEATURES, "unknown_share")
+"""Per query: how sure the ranker is, whether retrieval, the word classifier and the category
+agree on its top code, and how much of the title no labelled title knows (the confidence model
+learns how much each is worth)."""
+CALIBRATION_METHODS = ("platt", "isotonic")
 
 
 @dataclass
@@ -370,14 +480,49 @@ class Prediction:
     signals: np.ndarray | None = None
 
 
-class ConfidenceModel:
-    """Probability that the top code is right, from the confidence signals: a logistic
-    regression over the signals, then isotonic regression of its score onto correctness so the
-    output reads as a probability."""
+def _prediction(
+    candidates: Candidates, scores: np.ndarray, queries: int, unknown: np.ndarray
+) -> Prediction:
+    """Ranker scores of the candidates -> per query codes, probabilities and signals."""
+    codes: list[list[str]] = [[] for _ in range(queries)]
+    probabilities: list[list[float]] = [[] for _ in range(queries)]
+    signals = np.zeros((queries, len(SIGNAL_NAMES)), dtype=np.float64)
+    signals[:, -1] = unknown
+    if candidates.query.size == 0:
+        return Prediction(codes, probabilities, signals)
+    signal_columns = [FEATURE_NAMES.index(name) for name in SIGNAL_FEATURES]
+    order = np.lexsort((-scores, candidates.query))
+    boundaries = np.flatnonzero(np.diff(candidates.query[order])) + 1
+    for chunk in np.split(order, boundaries):
+        q = int(candidates.query[chunk[0]])
+        chunk_scores = scores[chunk]
+        weights = np.exp(chunk_scores - chunk_scores.max())
+        probs = weights / weights.sum()
+        codes[q] = candidates.kbji4[chunk].tolist()
+        probabilities[q] = probs.tolist()
+        signals[q, 0] = probs[0]
+        signals[q, 1] = probs[0] - (probs[1] if probs.size > 1 else 0.0)
+        signals[q, 2 : 2 + len(SIGNAL_FEATURES)] = candidates.features[chunk[0], signal_columns]
+    return Prediction(codes, probabilities, signals)
 
-    def __init__(self) -> None:
+
+class ConfidenceModel:
+    """Probability that the top code is right, from the confidence signals.
+
+    Two stages. A logistic regression over the signals ranks predictions by how likely they are
+    right; it can be fitted on many rows (out-of-fold predictions of the hand-coded titles as
+    well as of gold adverts). A one-dimensional calibration of its score, fitted only on rows
+    like the adverts to be coded (out-of-fold gold predictions, `calibrate_on`), turns the score
+    into a probability: Platt scaling (two parameters, smooth, so the top of the scale is not
+    set by a few lucky adverts) or isotonic regression."""
+
+    def __init__(self, method: str = "platt") -> None:
+        if method not in CALIBRATION_METHODS:
+            raise ValueError(f"unknown calibration method {method!r}")
+        self.method = method
         self.scorer = LogisticRegression(C=1.0, max_iter=2000)
         self.isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+        self.platt = LogisticRegression(C=1e4, max_iter=2000)
 
     @staticmethod
     def _design(signals: np.ndarray) -> np.ndarray:
@@ -385,18 +530,38 @@ class ConfidenceModel:
         exact = (signals[:, SIGNAL_NAMES.index("ads_exact")] > 0).astype(np.float64)
         return np.column_stack([np.log(top / (1 - top)), signals[:, 1:], exact])
 
-    def fit(self, signals: np.ndarray, correct: np.ndarray) -> ConfidenceModel:
+    def fit(
+        self,
+        signals: np.ndarray,
+        correct: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        calibrate_on: np.ndarray | None = None,
+    ) -> ConfidenceModel:
+        """`calibrate_on`: rows (boolean mask) for the calibration stage; default all."""
         design = self._design(signals)
-        self.scorer.fit(design, correct.astype(np.int64))
-        self.isotonic.fit(self.scorer.decision_function(design), correct.astype(np.float64))
+        labels = correct.astype(np.int64)
+        self.scorer.fit(design, labels, sample_weight=sample_weight)
+        mask = np.ones(labels.size, dtype=bool) if calibrate_on is None else calibrate_on
+        score = self.scorer.decision_function(design[mask])
+        if self.method == "platt":
+            self.platt.fit(score.reshape(-1, 1), labels[mask])
+        else:
+            self.isotonic.fit(score, labels[mask].astype(np.float64))
         return self
 
     def predict(self, signals: np.ndarray) -> np.ndarray:
+        """Calibrated confidence, at most the share of the title's words that some labelled
+        title has: the training rows hold almost no text unlike every job title, so the fitted
+        models cannot learn that "asdf qwerty" deserves no trust; this cap says it."""
         if signals.shape[0] == 0:
             return np.zeros(0)
-        return np.clip(
-            self.isotonic.predict(self.scorer.decision_function(self._design(signals))), 0.0, 1.0
-        )
+        score = self.scorer.decision_function(self._design(signals))
+        if self.method == "platt":
+            calibrated = self.platt.predict_proba(score.reshape(-1, 1))[:, 1]
+        else:
+            calibrated = self.isotonic.predict(score)
+        known = 1.0 - signals[:, SIGNAL_NAMES.index("unknown_share")]
+        return np.clip(np.minimum(calibrated, known), 0.0, 1.0)
 
 
 @dataclass
@@ -411,6 +576,9 @@ class OccupationModel:
     calibrator: ConfidenceModel | None = None
     auto_code_threshold: float = 0.8
     """Set at build time from out-of-fold gold predictions (see `build.fit_full_model`)."""
+    training_signals: np.ndarray | None = None
+    """Out-of-fold confidence signals of the hand-coded advert titles (`out_of_fold_signals`)."""
+    training_correct: np.ndarray | None = None
 
     def rank(
         self,
@@ -444,26 +612,13 @@ class OccupationModel:
             self.classifier.classes,
             context_probs,
         )
-        codes: list[list[str]] = [[] for _ in titles]
-        probabilities: list[list[float]] = [[] for _ in titles]
-        signals = np.zeros((len(titles), len(SIGNAL_NAMES)), dtype=np.float64)
-        if candidates.query.size == 0:
-            return Prediction(codes, probabilities, signals)
-        signal_columns = [FEATURE_NAMES.index(name) for name in SIGNAL_FEATURES]
-        scores = self.ranker.decision_function(_expand(candidates.features))
-        order = np.lexsort((-scores, candidates.query))
-        boundaries = np.flatnonzero(np.diff(candidates.query[order])) + 1
-        for chunk in np.split(order, boundaries):
-            q = int(candidates.query[chunk[0]])
-            chunk_scores = scores[chunk]
-            weights = np.exp(chunk_scores - chunk_scores.max())
-            probs = weights / weights.sum()
-            codes[q] = candidates.kbji4[chunk].tolist()
-            probabilities[q] = probs.tolist()
-            signals[q, 0] = probs[0]
-            signals[q, 1] = probs[0] - (probs[1] if probs.size > 1 else 0.0)
-            signals[q, 2:] = candidates.features[chunk[0], signal_columns]
-        return Prediction(codes, probabilities, signals)
+        scores = (
+            self.ranker.decision_function(_expand(candidates.features))
+            if candidates.query.size
+            else np.zeros(0)
+        )
+        unknown = self.index.unknown_share(titles, exclude_keys)
+        return _prediction(candidates, scores, len(titles), unknown)
 
     def _neighbours_of_distinct(self, texts: list[str]) -> Neighbours:
         return neighbours_of_distinct(self.index, texts)
@@ -505,19 +660,36 @@ def build_index(
     return TitleIndex(vectoriser, rows, reference.height)
 
 
+@dataclass
+class RankerTrainingSet:
+    """Candidates of every advert row (its own row left out of the index), their labels and
+    weights, and what is needed to turn ranker scores back into per-row predictions."""
+
+    candidates: Candidates
+    labels: np.ndarray
+    weights: np.ndarray
+    truth: np.ndarray
+    unknown: np.ndarray
+    is_gold: np.ndarray
+
+    @property
+    def features(self) -> np.ndarray:
+        return _expand(self.candidates.features)
+
+
 def ranker_training_set(
     model_index: TitleIndex,
     ads: pl.DataFrame,
     ads_counts: dict[str, int],
     gold_weight: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> RankerTrainingSet:
     """Candidate features for every advert row with itself left out; label = right code."""
     queries = ads["norm"].to_list()
     contexts = ads["context_norm"].to_list()
-    title_hits = model_index.neighbours(queries, ads["key"].to_list())
+    keys = ads["key"].to_list()
+    title_hits = model_index.neighbours(queries, keys)
     # Most advert rows share a category or have none: search each distinct category once.
     context_hits = neighbours_of_distinct(model_index, contexts)
-    keys = ads["key"].to_list()
     class_probs = cross_fitted_probabilities(model_index, keys)
     context_probs = cross_fitted_probabilities(
         model_index, keys, model_index.vectoriser.transform(with_context(queries, contexts))
@@ -533,11 +705,32 @@ def ranker_training_set(
         classes,
         context_probs,
     )
-    truth = np.asarray(ads["kbji4"].to_list())[candidates.query]
-    labels = (candidates.kbji4 == truth).astype(np.int64)
-    is_gold = np.asarray([k.startswith("gold:") for k in ads["key"].to_list()])
+    truth = np.asarray(ads["kbji4"].to_list())
+    labels = (candidates.kbji4 == truth[candidates.query]).astype(np.int64)
+    is_gold = np.asarray([k.startswith("gold:") for k in keys], dtype=bool)
     weights = np.where(is_gold[candidates.query], gold_weight, 1.0)
-    return _expand(candidates.features), labels, weights
+    unknown = model_index.unknown_share(queries, keys)
+    return RankerTrainingSet(candidates, labels, weights, truth, unknown, is_gold)
+
+
+def out_of_fold_signals(
+    training: RankerTrainingSet, folds: int = CROSS_FIT_FOLDS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence signals of every advert row from rankers that did not train on that row
+    (its features already leave the row out), and whether its top code is right. These give
+    the confidence model thousands of realistic predictions beside the few hundred gold ones."""
+    queries = training.truth.size
+    features = training.features
+    fold_of_query = np.arange(queries) % folds
+    scores = np.zeros(training.labels.size, dtype=np.float64)
+    candidate_fold = fold_of_query[training.candidates.query]
+    for k in range(folds):
+        held = candidate_fold == k
+        ranker = fit_ranker(features[~held], training.labels[~held], training.weights[~held])
+        scores[held] = ranker.decision_function(features[held])
+    prediction = _prediction(training.candidates, scores, queries, training.unknown)
+    top = np.asarray([codes[0] if codes else "" for codes in prediction.codes])
+    return prediction.signals, top == training.truth
 
 
 def with_context(titles: list[str], contexts: list[str]) -> list[str]:

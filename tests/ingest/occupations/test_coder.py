@@ -30,6 +30,10 @@ def fixture_postings():
         ("Sopir Truk", "8332"),
         ("Driver Trailer", "8332"),
         ("Sopir Tronton", "8332"),
+        # Bus drivers are not car drivers either, and app-based motorcycle taxis are motorcycles.
+        ("Sopir Bus", "8331"),
+        ("Driver Bus Pariwisata", "8331"),
+        ("Driver Ojol", "8321"),
         ("Guru TK", "2342"),
         ("Graphic Designer", "2166"),
         ("Perawat", "2221"),
@@ -39,6 +43,22 @@ def test_common_titles_get_their_unit_group(coder, title, kbji4):
     coded = coder.code(pl.DataFrame({"id": ["x"], "title": [title]})).coded
     assert coded["kbji4"].item() == kbji4
     assert coded["isco08"].item() == kbji4
+
+
+def test_text_unlike_any_job_title_gets_a_low_confidence(coder):
+    nonsense = ["asdf qwerty", "xxxx", "https://www.example.com/job/123", "lorem ipsum dolor"]
+    frame = pl.DataFrame({"id": [str(i) for i in range(4)], "title": nonsense})
+    coded = coder.code(frame).coded
+    known = coder.code(pl.DataFrame({"id": ["k"], "title": ["Staf Gudang"]})).coded
+    assert coded["confidence"].max() < 0.3
+    assert coded["confidence"].max() < known["confidence"].item()
+    assert not coded["is_auto_coded"].any()
+
+
+def test_unknown_share_counts_words_no_labelled_title_has(occupation_model):
+    index = occupation_model.index
+    share = index.unknown_share(["asdf qwerty", "staff warehouse", "staff qwerty"])
+    assert share.tolist() == [1.0, 0.0, 0.5]
 
 
 def test_one_row_per_input_row_in_order_with_documented_columns(coder, fixture_postings):

@@ -6,7 +6,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ingest.occupations.build import choose_threshold, fold_numbers
+from ingest.occupations.build import (
+    choose_threshold,
+    expected_error_threshold,
+    fit_calibrator,
+    fold_numbers,
+)
 from ingest.occupations.evaluation import load_inputs, nested_cross_validation, summarise
 from ingest.occupations.model import SIGNAL_NAMES, ConfidenceModel
 
@@ -28,6 +33,42 @@ def test_threshold_guard_needs_more_evidence_than_a_few_lucky_adverts():
     assert choose_threshold(many, correct, 0.05) == 0.9
 
 
+def test_expected_error_threshold_reads_the_confidences():
+    confidence = np.array([0.5, 0.9, 0.95, 0.99, 1.0])
+    # From 0.95 up the expected error is (0.05 + 0.01 + 0) / 3 = 2 %; adding 0.9 makes 4 %,
+    # adding 0.5 makes 13 %.
+    assert expected_error_threshold(confidence, 0.05) == 0.9
+    assert expected_error_threshold(confidence, 0.03) == 0.95
+    assert expected_error_threshold(np.array([0.5, 0.6]), 0.05) == 1.0
+    assert expected_error_threshold(np.array([]), 0.05) == 1.0
+
+
+def _signals(rng: np.random.Generator, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    signals = np.zeros((rows, len(SIGNAL_NAMES)))
+    signals[:, 0] = rng.uniform(0.3, 1.0, rows)
+    signals[:, 1] = signals[:, 0] * rng.uniform(0.2, 1.0, rows)
+    agrees = rng.random(rows) < 0.5
+    signals[:, SIGNAL_NAMES.index("clf_is_top")] = agrees
+    # Right mostly when the word classifier agrees with the ranker, whatever the probability.
+    correct = np.where(agrees, rng.random(rows) < 0.9, rng.random(rows) < 0.3)
+    return signals, correct
+
+
+def test_confidence_is_calibrated_on_gold_rows_not_on_the_hand_coded_ones():
+    # Hand-coded titles are right more often than gold adverts with the same signals: they may
+    # sharpen the ranking, but the probability must match the gold adverts.
+    rng = np.random.default_rng(1)
+    gold_signals, gold_correct = _signals(rng, 300)
+    hand_signals, _ = _signals(rng, 3000)
+    hand_correct = np.ones(3000, dtype=bool)
+    gold = pl.DataFrame({f"signal_{n}": gold_signals[:, i] for i, n in enumerate(SIGNAL_NAMES)})
+    for method in ("platt", "isotonic"):
+        model = fit_calibrator(gold, gold_correct, hand_signals, hand_correct, method)
+        confidence = model.predict(gold_signals)
+        assert abs(confidence.mean() - gold_correct.mean()) < 0.03
+        assert ((confidence >= 0.0) & (confidence <= 1.0)).all()
+
+
 def test_folds_are_stratified_by_source():
     gold = pl.DataFrame({"source": ["a"] * 10 + ["b"] * 5})
     folds = fold_numbers(gold, 5, seed=3)
@@ -36,18 +77,12 @@ def test_folds_are_stratified_by_source():
 
 
 def test_confidence_model_rewards_agreement_and_stays_a_probability():
-    rng = np.random.default_rng(0)
-    rows = 400
-    signals = np.zeros((rows, len(SIGNAL_NAMES)))
-    signals[:, 0] = rng.uniform(0.3, 1.0, rows)
-    signals[:, 1] = signals[:, 0] * rng.uniform(0.2, 1.0, rows)
-    agrees = rng.random(rows) < 0.5
-    signals[:, SIGNAL_NAMES.index("clf_is_top")] = agrees
-    # Right mostly when the word classifier agrees with the ranker, whatever the probability.
-    correct = np.where(agrees, rng.random(rows) < 0.9, rng.random(rows) < 0.3)
-    confidence = ConfidenceModel().fit(signals, correct).predict(signals)
-    assert ((confidence >= 0.0) & (confidence <= 1.0)).all()
-    assert confidence[agrees].mean() > confidence[~agrees].mean() + 0.3
+    signals, correct = _signals(np.random.default_rng(0), 400)
+    agrees = signals[:, SIGNAL_NAMES.index("clf_is_top")] > 0
+    for method in ("platt", "isotonic"):
+        confidence = ConfidenceModel(method).fit(signals, correct).predict(signals)
+        assert ((confidence >= 0.0) & (confidence <= 1.0)).all()
+        assert confidence[agrees].mean() > confidence[~agrees].mean() + 0.3
 
 
 @pytest.mark.slow
