@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orchestration import settings
+    from orchestration.file_commands import CsvInputError, refuse_to_overwrite
     from quality.vacancies import CheckSettings
     from quality.vacancies.batch import (
         BatchInputError,
@@ -64,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
     )
 
     wages_path = args.minimum_wages or settings.MARTS_DIR / "fct_minimum_wages.parquet"
+    try:
+        refuse_to_overwrite(args.input, args.output)
+    except CsvInputError as exc:
+        log.error("%s", exc)
+        return 2
     try:
         wages = load_minimum_wages(wages_path)
         result = check_vacancy_file(

@@ -27,6 +27,7 @@ from orchestration.file_commands import (
     merge_by_line,
     quarantine_record,
     read_rows,
+    refuse_to_overwrite,
     write_quarantine,
 )
 
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     path: Path = args.input
     try:
+        refuse_to_overwrite(path, args.output)
         rows = read_rows(path, COMMAND)
     except CsvInputError as error:
         log.error("%s", error)

@@ -27,6 +27,7 @@ from orchestration.file_commands import (
     negative_pay_detail,
     quarantine_record,
     read_rows,
+    refuse_to_overwrite,
     split_duplicate_ids,
     write_quarantine,
 )
@@ -75,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     path: Path = args.input
     try:
+        refuse_to_overwrite(path, args.output)
         rows = read_rows(path, COMMAND)
     except CsvInputError as error:
         log.error("%s", error)

@@ -256,3 +256,19 @@ def test_an_empty_id_has_the_same_reason_code_in_every_command(tmp_path: Path) -
     code, out = _check(tmp_path, "id,title,description\n ,Kasir,ok\n")
     assert code == 0
     assert _quarantine(out).select("field", "reason_code").rows() == [("id", "id_missing")]
+
+
+@pytest.mark.parametrize("command", ["normalise", "classify-titles", "check-vacancies"])
+@pytest.mark.parametrize("output", ["in.csv", "in"])
+def test_an_output_that_would_overwrite_the_input_is_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, command: str, output: str
+) -> None:
+    # `in` as OUT would put its quarantine file, `in.quarantine.csv`, on IN when IN is that file.
+    name = "in.csv" if output == "in.csv" else "in.quarantine.csv"
+    source = tmp_path / name
+    content = "id,title,description,salary_text\n1,Kasir,ok,Rp 5 juta\n"
+    source.write_text(content, encoding="utf-8")
+    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
+    assert main([command, str(source), str(tmp_path / output), *extra]) == 2
+    assert source.read_text(encoding="utf-8") == content
+    assert f"{name}: writing" in caplog.text and "would overwrite the input" in caplog.text
