@@ -133,9 +133,11 @@ def _quarantine_records(coder_rows: pl.DataFrame, rows: CsvRows, path: Path) -> 
             if first == line:
                 continue  # the first row of a repeated id is kept as it is
             detail = f"id {row['id']!r} is already used by the row on line {first}"
-        else:
-            detail = REASON_TEXT.get(reason, reason) + f" (got {row['raw_value']!r})"
         raw = rows.raw(frame.row(row["row_number"] - 1, named=True))
+        if reason != "id_duplicated":
+            # The value as IN has it: the coder sees ids without blanks, a blank one as null.
+            value = raw.get(row["field"], row["raw_value"])
+            detail = f"{REASON_TEXT.get(reason, reason)} (got {value!r})"
         records.append(
             quarantine_record(COMMAND, path, line, row["id"], row["field"], reason, detail, raw)
         )

@@ -94,7 +94,14 @@ def run(args: argparse.Namespace) -> int:
     keyed = rows.frame.select(*present, LINE_COLUMN).with_columns(id_key())
     quarantined = [
         quarantine_record(
-            COMMAND, path, line, None, "id", "id_missing", "the id is empty", raw_by_line[line]
+            COMMAND,
+            path,
+            line,
+            None,
+            "id",
+            "id_missing",
+            f"the id is empty (got {raw_by_line[line]['id']!r})",
+            raw_by_line[line],
         )
         for line in keyed.filter(pl.col("id").is_null())[LINE_COLUMN]
     ]

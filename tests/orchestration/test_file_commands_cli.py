@@ -272,3 +272,19 @@ def test_an_output_that_would_overwrite_the_input_is_refused(
     assert main([command, str(source), str(tmp_path / output), *extra]) == 2
     assert source.read_text(encoding="utf-8") == content
     assert f"{name}: writing" in caplog.text and "would overwrite the input" in caplog.text
+
+
+@pytest.mark.parametrize("command", ["normalise", "classify-titles", "check-vacancies"])
+def test_a_blank_id_is_id_missing_showing_the_value_as_in_the_file(
+    tmp_path: Path, command: str
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,title,description,salary_text\n  ,Kasir,ok,Rp 5 juta\n", "utf-8")
+    out = tmp_path / "out.csv"
+    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
+    assert main([command, str(source), str(out), *extra]) == 0
+    quarantine = _quarantine(out)
+    assert quarantine.select("source_row", "field", "reason_code").rows() == [
+        ("2", "id", "id_missing")
+    ]
+    assert quarantine["reason"][0] == "in.csv line 2 field id: the id is empty (got '  ')"

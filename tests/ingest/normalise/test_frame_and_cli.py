@@ -72,7 +72,7 @@ def test_cli_quarantines_an_empty_id_and_keeps_the_rest(tmp_path: Path, caplog) 
         ("3", "id", "id_missing"),
         ("4", "id", "id_missing"),
     ]
-    assert quarantine["reason"][0] == "blank.csv line 3 field id: the id is empty"
+    assert quarantine["reason"][0] == "blank.csv line 3 field id: the id is empty (got '')"
     assert "4 rows read, 2 written" in caplog.text and "2 quarantined" in caplog.text
 
 
