@@ -20,17 +20,26 @@ def _wages(tmp_path: Path) -> Path:
     return path
 
 
-def _check(tmp_path: Path, content: str | bytes, name: str = "in.csv") -> tuple[int, Path]:
+def _run(
+    tmp_path: Path,
+    command: str,
+    content: str | bytes,
+    name: str = "in.csv",
+    output: str = "out.csv",
+) -> tuple[int, Path]:
+    """Write `content` to `name` and run `lmis COMMAND name output` (UMP table given if needed)."""
     source = tmp_path / name
     if isinstance(content, bytes):
         source.write_bytes(content)
     else:
         source.write_text(content, encoding="utf-8")
-    out = tmp_path / "out.csv"
-    code = main(
-        ["check-vacancies", str(source), str(out), "--minimum-wages", str(_wages(tmp_path))]
-    )
-    return code, out
+    out = tmp_path / output
+    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
+    return main([command, str(source), str(out), *extra]), out
+
+
+def _check(tmp_path: Path, content: str) -> tuple[int, Path]:
+    return _run(tmp_path, "check-vacancies", content)
 
 
 def _quarantine(out: Path) -> pl.DataFrame:
@@ -68,16 +77,6 @@ def test_check_vacancies_reports_every_problem_of_a_row_in_one_quarantine_row(
     assert "; field salary_monthly_max: " in first and "(got '1.000.000')" in first
     assert "; field province_code: " in first and "(got '3x')" in first
     assert pl.read_csv(out, infer_schema=False)["id"].to_list() == ["v2"]
-
-
-def _run(tmp_path: Path, command: str, content: str | bytes) -> tuple[int, Path]:
-    source = tmp_path / "in.csv"
-    if isinstance(content, bytes):
-        source.write_bytes(content)
-    else:
-        source.write_text(content, encoding="utf-8")
-    out = tmp_path / "out.csv"
-    return main([command, str(source), str(out)]), out
 
 
 def test_normalise_reports_a_repeated_id_and_its_negative_pay_in_one_row(tmp_path: Path) -> None:
@@ -131,12 +130,8 @@ def test_a_non_utf8_file_is_located_by_line_and_field_not_byte_offset(
 ) -> None:
     # Far enough in that the byte sits in a later chunk of the decoder than the first.
     filler = b"".join(b"1%d,a,b\n" % n for n in range(4000))
-    content = header + b"\n" + filler + row + b"\n3,c,d\n"
-    source = tmp_path / "in.csv"
-    source.write_bytes(content)
-    out = tmp_path / "out.csv"
-    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
-    assert main([command, str(source), str(out), *extra]) == 2
+    code, out = _run(tmp_path, command, header + b"\n" + filler + row + b"\n3,c,d\n")
+    assert code == 2
     assert not out.exists()
     field = header.split(b",")[2].decode()
     assert f"in.csv: line 4002 field `{field}`: not UTF-8 text (byte 0xE9)" in caplog.text
@@ -204,11 +199,8 @@ def test_classify_titles_keeps_an_input_column_named_like_an_internal_one(tmp_pa
 
 @pytest.mark.parametrize("command", ["normalise", "classify-titles", "check-vacancies"])
 def test_a_header_only_file_gives_a_header_only_output(tmp_path: Path, command: str) -> None:
-    source = tmp_path / "in.csv"
-    source.write_text("id,title,description,salary_text\n", encoding="utf-8")
-    out = tmp_path / "out.csv"
-    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
-    assert main([command, str(source), str(out), *extra]) == 0
+    code, out = _run(tmp_path, command, "id,title,description,salary_text\n")
+    assert code == 0
     assert pl.read_csv(out).height == 0 and "id" in pl.read_csv(out).columns
     assert _quarantine(out).height == 0
 
@@ -218,11 +210,8 @@ def test_ids_differing_only_by_surrounding_blanks_are_one_id_in_every_command(
     tmp_path: Path, command: str
 ) -> None:
     rows = "1,Kasir,ok,Rp 5 juta\n 1,Kasir,ok,Rp 5 juta\n1 ,Kasir,ok,Rp 5 juta\n2,Kasir,ok,Rp 5\n"
-    source = tmp_path / "in.csv"
-    source.write_text("id,title,description,salary_text\n" + rows, encoding="utf-8")
-    out = tmp_path / "out.csv"
-    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
-    assert main([command, str(source), str(out), *extra]) == 0
+    code, out = _run(tmp_path, command, "id,title,description,salary_text\n" + rows)
+    assert code == 0
     quarantine = _quarantine(out)
     assert quarantine.select("source_row", "id", "reason_code").rows() == [
         ("3", "1", "id_duplicated"),
@@ -265,12 +254,9 @@ def test_an_output_that_would_overwrite_the_input_is_refused(
 ) -> None:
     # `in` as OUT would put its quarantine file, `in.quarantine.csv`, on IN when IN is that file.
     name = "in.csv" if output == "in.csv" else "in.quarantine.csv"
-    source = tmp_path / name
     content = "id,title,description,salary_text\n1,Kasir,ok,Rp 5 juta\n"
-    source.write_text(content, encoding="utf-8")
-    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
-    assert main([command, str(source), str(tmp_path / output), *extra]) == 2
-    assert source.read_text(encoding="utf-8") == content
+    assert _run(tmp_path, command, content, name, output)[0] == 2
+    assert (tmp_path / name).read_text(encoding="utf-8") == content
     assert f"{name}: writing" in caplog.text and "would overwrite the input" in caplog.text
 
 
@@ -278,11 +264,8 @@ def test_an_output_that_would_overwrite_the_input_is_refused(
 def test_a_blank_id_is_id_missing_showing_the_value_as_in_the_file(
     tmp_path: Path, command: str
 ) -> None:
-    source = tmp_path / "in.csv"
-    source.write_text("id,title,description,salary_text\n  ,Kasir,ok,Rp 5 juta\n", "utf-8")
-    out = tmp_path / "out.csv"
-    extra = ["--minimum-wages", str(_wages(tmp_path))] if command == "check-vacancies" else []
-    assert main([command, str(source), str(out), *extra]) == 0
+    code, out = _run(tmp_path, command, "id,title,description,salary_text\n  ,Kasir,ok,Rp 5 juta\n")
+    assert code == 0
     quarantine = _quarantine(out)
     assert quarantine.select("source_row", "field", "reason_code").rows() == [
         ("2", "id", "id_missing")
