@@ -9,10 +9,11 @@ What it does, all under a private folder in /tmp (`--root`), nothing in the chec
    (`PYTHONPATH` too, so dbt's Python models import the same code), so edits made in the checkout
    while the bench runs change no fingerprint and trigger no re-landing; `lmis setup` prepares its
    dbt manifest;
-2. the shipped inputs of `data/` are copied into `<root>/data` (the occupation coder's model cache
-   is linked, as in the tests) and the shipped MagangHub export is split so that a new daily
-   export of `--rows-per-day` positions arrives on each of `--days` + 1 days
-   (tests/orchestration/incremental_days.py); the split files are derived test inputs, not data;
+2. the shipped inputs of `data/` are copied into `<root>/data` (with a copy of the occupation
+   coder's model cache; it is refitted once if the committed coder differs from it) and the
+   shipped MagangHub export is split so that a new daily export of `--rows-per-day` positions
+   arrives on each of `--days` + 1 days (tests/orchestration/incremental_days.py); the split
+   files are derived test inputs, not data;
 3. `lmis backfill` over the first `--days` days in one process (the first night lands everything
    and runs the whole nightly job, each later night is incremental), then the next day alone in
    a new process, as the scheduled night runs (incremental, with the process start), then that
@@ -118,10 +119,12 @@ def prepare(root: Path, days: list[date], rows_per_day: int) -> dict[str, str]:
     archive.unlink()
     for folder in SHIPPED_FOLDERS:
         shutil.copytree(REPO / "data" / folder, data / folder)
-    (data / "cache").mkdir()
-    cache = REPO / "data" / "cache" / "occupations"
-    cache.mkdir(parents=True, exist_ok=True)
-    (data / "cache" / "occupations").symlink_to(cache, target_is_directory=True)
+    # A private copy of the coder's model cache: the shared one keeps a single model and is
+    # replaced whenever someone runs other coder code, which would refit the model mid-bench.
+    cache = data / "cache" / "occupations"
+    cache.mkdir(parents=True)
+    for model in (REPO / "data" / "cache" / "occupations").glob("occupation_model_*.pkl"):
+        shutil.copy(model, cache / model.name)
     add_portal_days(data, days, rows_per_day)
     env = isolated_environment(
         root,

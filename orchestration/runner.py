@@ -10,6 +10,8 @@ from orchestration.resources import warehouse_resource
 log = logging.getLogger(__name__)
 
 CONSOLE_LOG_LEVEL = "INFO"
+CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVEL}}}}
+"""Run config of command-line runs: Dagster's step events (DEBUG) stay in the event log."""
 
 
 def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | None = None):
@@ -29,7 +31,7 @@ def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | N
         free_slots_of_dead_runs(instance)
         return job.execute_in_process(
             instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVEL}}}},
+            run_config=CONSOLE_INFO,
             raise_on_error=False,
             asset_selection=(
                 [dg.AssetKey.from_user_string(key) for key in selection] if selection else None

@@ -37,6 +37,7 @@ from orchestration.operations.releases import (
     write_release,
 )
 from orchestration.operations.warehouse_lock import writer_lock
+from orchestration.runner import CONSOLE_INFO
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool
         result = job.execute_in_process(
             instance=instance,
             partition_key=day.isoformat(),
+            run_config=CONSOLE_INFO,
             asset_selection=selection,
             tags={**tags, RELEASE_DATE_TAG: day.isoformat(), **process_tags()},
             raise_on_error=False,

@@ -38,6 +38,7 @@ from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
 from orchestration.operations.warehouse_lock import connect, writer_lock
+from orchestration.runner import CONSOLE_INFO
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,7 @@ def _run_partition(run: PartitionRun, tags: dict[str, str]) -> tuple[bool, str]:
         result = job.execute_in_process(
             instance=instance,
             partition_key=run.partition_key,
+            run_config=CONSOLE_INFO,
             asset_selection=list(run.asset_keys),
             tags={**tags, **process_tags()},
             raise_on_error=False,
