@@ -102,7 +102,7 @@ def _reason_prefix(file_name: str, line: int) -> str:
 
 def negative_pay_detail(value: str) -> str:
     """The reason given for pay below zero (`salary_negative`), the same in every command."""
-    return f"pay {value!r} is negative; a wage cannot be below zero"
+    return f"pay {value[:60]!r} is negative; a wage cannot be below zero"
 
 
 PROBLEM_SEPARATOR = ";"
