@@ -55,5 +55,6 @@ def ensure_dagster_home() -> Path:
     os.environ["DAGSTER_HOME"] = str(DAGSTER_HOME)
     return DAGSTER_HOME
 
+
 BACKUP_DIR = _path_from_env("LMIS_BACKUP_DIR", DATA_DIR / "backups")
 """Warehouse snapshots taken by `lmis backup`."""
