@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -21,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+
+from orchestration.file_commands import field_count_detail, quarantine_record
 
 log = logging.getLogger(__name__)
 
@@ -124,17 +125,13 @@ def _open_text(path: Path, encoding: str) -> io.TextIOBase:
 
 
 def _quarantine_row(
-    spec: SourceSpec, path: Path, line: int, field_name: str, code: str, reason: str, raw: object
+    spec: SourceSpec, path: Path, line: int, field_name: str, code: str, detail: str, raw: object
 ) -> dict:
-    return {
-        "source": spec.name,
-        "source_file": path.name,
-        "source_row": line,
-        "field": field_name,
-        "reason_code": code,
-        "reason": reason,
-        "raw_record": json.dumps(raw, ensure_ascii=False),
-    }
+    # The file commands' record, so the reason reads `FILE line N field F: detail` as theirs do;
+    # `raw.quarantine` has no `id` column (a source's key is not always called so).
+    record = quarantine_record(spec.name, path, line, None, field_name, code, detail, raw)
+    del record["id"]
+    return record
 
 
 def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict], dict]:
@@ -184,8 +181,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                             line,
                             "*",
                             "field_count",
-                            f"{path.name} row {line}: {len(values)} fields, header has "
-                            f"{len(columns)}",
+                            field_count_detail(len(values), len(columns)),
                             values,
                         )
                     )
@@ -199,7 +195,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                             line,
                             missing[0],
                             "missing_column",
-                            f"{path.name}: header lacks required column(s) {', '.join(missing)}",
+                            f"the header lacks required column(s) {', '.join(missing)}",
                             record,
                         )
                     )
@@ -214,8 +210,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                             line,
                             check.field,
                             check.reason_code,
-                            f"{path.name} row {line} field {check.field}: {check.description} "
-                            f"(got {value[:60]!r})"
+                            f"{check.description} (got {value[:60]!r})"
                             + (
                                 f"; the header has unexpected column(s) "
                                 f"{', '.join(unexpected)}, values may be shifted"

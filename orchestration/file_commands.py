@@ -100,6 +100,11 @@ def _reason_prefix(file_name: str, line: int) -> str:
     return f"{file_name} line {line} "
 
 
+def field_count_detail(found: int, expected: int) -> str:
+    """The reason given for a row of the wrong shape (`field_count`), the same everywhere."""
+    return f"{found} field{'s' * (found != 1)}, the header has {expected}"
+
+
 def negative_pay_detail(value: str) -> str:
     """The reason given for pay below zero (`salary_negative`), the same in every command."""
     return f"pay {value[:60]!r} is negative; a wage cannot be below zero"
@@ -362,7 +367,7 @@ def read_rows(
                     row_id,
                     "*",
                     "field_count",
-                    f"{len(values)} field{'s' * (len(values) != 1)}, the header has {len(header)}",
+                    field_count_detail(len(values), len(header)),
                     values,
                 )
             )

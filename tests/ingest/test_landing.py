@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 from pathlib import Path
 
@@ -11,6 +12,36 @@ from ingest.landing import LandingError, land_csv_file, land_source, snake_case
 from ingest.sources import source_by_name
 
 FIXTURES = Path(__file__).parent / "fixtures"
+DEALLS_ROW = {
+    "job_title": "Kasir",
+    "job_location": "Bekasi",
+    "job_department": "Admin And Ops",
+    "job_url": "https://dealls.com/role/kasir",
+    "first_seen": "22/08/2024 10:44:59",
+    "base_salary": "N/A",
+    "job_type": "fullTime",
+    "job_level": "N/A",
+    "job_apply_end_date": "",
+    "last_seen": "2024-08-19T06:40:18.237Z",
+    "is_active": "True",
+    "company": "PT Contoh",
+    "company_url": "N/A",
+    "job_board": "Dealls",
+    "job_board_url": "https://dealls.com/",
+}
+
+
+def _dealls_file(path: Path, *rows: dict[str, str] | str) -> Path:
+    """A Dealls file: a dict is a row (overriding `DEALLS_ROW`), a string a line as it is."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(DEALLS_ROW)
+        for row in rows:
+            if isinstance(row, str):
+                handle.write(row + "\n")
+            else:
+                writer.writerow({**DEALLS_ROW, **row}.values())
+    return path
 
 
 def test_snake_case_keeps_survey_variable_names_whole():
@@ -123,3 +154,26 @@ def test_ump_2025_values_are_landed_beside_the_bps_table():
     west_java = year_2025.filter(year_2025["province"] == "Jawa Barat")
     assert west_java["ump_idr"].item() == "2191232"
     assert loaded.filter(loaded["year"] == "2024").height == 39
+
+
+def test_quarantine_reason_names_the_file_line_as_the_file_commands_do(tmp_path):
+    # Regression: the reason said "row 4" while the `lmis` file commands say "line 4" for the
+    # same number (the file line a row starts on, header = line 1, a quoted line break counted).
+    path = _dealls_file(
+        tmp_path / "dealls.csv",
+        {"job_title": "Kasir\nshift malam"},
+        {"job_url": "dealls.com/role/kasir"},
+        "only,two",
+    )
+    loaded, quarantined, accounting = land_csv_file(source_by_name("dealls"), path)
+    assert [row["_source_row"] for row in loaded] == [2]
+    assert [(q["source_row"], q["field"], q["reason"]) for q in quarantined] == [
+        (
+            4,
+            "job_url",
+            "dealls.csv line 4 field job_url: job URL must start with http "
+            "(got 'dealls.com/role/kasir')",
+        ),
+        (5, "*", "dealls.csv line 5 field *: 2 fields, the header has 15"),
+    ]
+    assert accounting["rows_read"] == 3
