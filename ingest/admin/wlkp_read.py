@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
-from openpyxl import load_workbook
 
 from ingest.admin.dates import MONTHS, DateParseError, parse_date
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
@@ -141,6 +140,9 @@ def _sniff_delimiter(text: str) -> str:
 def _read_sheets(path: Path, encoding: str) -> tuple[list[_Sheet], dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
+        # Imported here: openpyxl costs every process that loads the definitions about 1.4 s.
+        from openpyxl import load_workbook
+
         # TODO(4): a total written as a formula without a cached value reads as empty and so fails
         # reconciliation; recompute such formulas when an export like that is met.
         try:

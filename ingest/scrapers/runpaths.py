@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scrapy.settings import BaseSettings
+if TYPE_CHECKING:
+    # Only a type here: importing Scrapy (and Twisted) costs every `lmis` process about 1.5 s.
+    from scrapy.settings import BaseSettings
 
 STATE_DB_NAME = "crawl_state.sqlite"
 
