@@ -1,11 +1,11 @@
 """Row-accounted landing of delimited files: every row read is either loaded or quarantined.
 
 A `SourceSpec` says what a source's files look like (expected header, which fields must parse and
-how). `land_csv_files` reads each file with the standard `csv` module rather than a columnar
+how). `land_csv_file` reads each file with the standard `csv` module rather than a columnar
 reader, because a malformed file must be judged row by row: a row with the wrong number of fields
-or a field that fails its check goes to quarantine with the file, line and field named, and the
-other rows still load. Every value is kept as text so codes with leading zeros survive; typing is
-the staging layer's job.
+or with fields that fail their checks goes to quarantine, one quarantine row naming the file, the
+line and every problem, and the other rows still load. Every value is kept as text so codes with
+leading zeros survive; typing is the staging layer's job.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.file_commands import field_count_detail, quarantine_record
+from orchestration.file_commands import field_count_detail, merge_by_line, quarantine_record
 
 log = logging.getLogger(__name__)
 
@@ -125,12 +125,28 @@ def _open_text(path: Path, encoding: str) -> io.TextIOBase:
 
 
 def _quarantine_row(
-    spec: SourceSpec, path: Path, line: int, field_name: str, code: str, detail: str, raw: object
+    spec: SourceSpec,
+    path: Path,
+    line: int,
+    problems: list[tuple[str, str, str]],
+    raw: object,
+    columns: list[str],
+    note: str = "",
 ) -> dict:
-    # The file commands' record, so the reason reads `FILE line N field F: detail` as theirs do;
-    # `raw.quarantine` has no `id` column (a source's key is not always called so).
-    record = quarantine_record(spec.name, path, line, None, field_name, code, detail, raw)
+    """The one quarantine row of an input row with `problems` (field, reason code, detail).
+
+    The file commands' records and merge, so every problem is listed as theirs are (`field` and
+    `reason_code` joined by `;` in column order, reason `FILE line N field F: ...; field G: ...`);
+    `note` ends the reason. `raw.quarantine` has no `id` column (a source's key is not always
+    called so).
+    """
+    records = [
+        quarantine_record(spec.name, path, line, None, name, code, detail, raw)
+        for name, code, detail in problems
+    ]
+    (record,) = merge_by_line(records, columns)
     del record["id"]
+    record["reason"] += note
     return record
 
 
@@ -166,6 +182,12 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                     path.name,
                     ", ".join(unexpected),
                 )
+            shift_note = (
+                f"; the header has unexpected column(s) {', '.join(unexpected)}, values may be "
+                "shifted"
+                if unexpected
+                else ""
+            )
             rows_read = 0
             consumed = reader.line_num
             for values in reader:
@@ -174,51 +196,18 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                 # breaks makes a row span lines, so this is not always the row number + 1.
                 line, consumed = consumed + 1, reader.line_num
                 if len(values) != len(columns):
+                    detail = field_count_detail(len(values), len(columns))
                     quarantined.append(
                         _quarantine_row(
-                            spec,
-                            path,
-                            line,
-                            "*",
-                            "field_count",
-                            field_count_detail(len(values), len(columns)),
-                            values,
+                            spec, path, line, [("*", "field_count", detail)], values, columns
                         )
                     )
                     continue
                 record = dict(zip(columns, values, strict=True))
-                if missing:
+                problems = _row_problems(spec, record, missing)
+                if problems:
                     quarantined.append(
-                        _quarantine_row(
-                            spec,
-                            path,
-                            line,
-                            missing[0],
-                            "missing_column",
-                            f"the header lacks required column(s) {', '.join(missing)}",
-                            record,
-                        )
-                    )
-                    continue
-                failure = _first_failed_check(spec, record)
-                if failure is not None:
-                    check, value = failure
-                    quarantined.append(
-                        _quarantine_row(
-                            spec,
-                            path,
-                            line,
-                            check.field,
-                            check.reason_code,
-                            f"{check.description} (got {value[:60]!r})"
-                            + (
-                                f"; the header has unexpected column(s) "
-                                f"{', '.join(unexpected)}, values may be shifted"
-                                if unexpected
-                                else ""
-                            ),
-                            record,
-                        )
+                        _quarantine_row(spec, path, line, problems, record, columns, shift_note)
                     )
                     continue
                 record["_source_file"] = path.name
@@ -241,12 +230,20 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
     return loaded, quarantined, accounting
 
 
-def _first_failed_check(spec: SourceSpec, record: dict) -> tuple[FieldCheck, str] | None:
+def _row_problems(
+    spec: SourceSpec, record: dict[str, str], missing: list[str]
+) -> list[tuple[str, str, str]]:
+    """(field, reason code, detail) of every problem of a row: each required column the header
+    lacks, then each failed check of a column it has."""
+    problems = [(name, "missing_column", "the header has no such column") for name in missing]
     for check in spec.checks:
+        if check.field in missing:
+            continue
         value = record.get(check.field, "")
         if not check.predicate(value):
-            return check, value
-    return None
+            detail = f"{check.description} (got {value[:60]!r})"
+            problems.append((check.field, check.reason_code, detail))
+    return problems
 
 
 def resolve_files(spec: SourceSpec, data_dir: Path) -> list[Path]:

@@ -79,20 +79,31 @@ def test_shifted_header_extract_is_quarantined_with_file_row_and_field():
     first = quarantined[0]
     assert first["source_file"] == "jobstreet_shifted_header.csv"
     assert first["source_row"] == 2
-    assert first["field"] == "id"
-    assert first["reason_code"] == "invalid_id"
-    assert "values may be shifted" in first["reason"]
+    assert first["field"] == "id;job_url;posted_at;salary_max"
+    assert first["reason_code"] == "invalid_id;invalid_url;invalid_timestamp;invalid_number"
+    assert first["reason"].count("values may be shifted") == 1
     assert "company_description" in first["reason"]
     assert '"job_title"' in first["raw_record"]
 
 
 def test_missing_required_column_quarantines_every_row(tmp_path):
     path = tmp_path / "dealls_no_url.csv"
-    path.write_text("job_title,job_location\nAdmin,Jakarta Barat\nKasir,Bekasi\n")
+    path.write_text("job_title,job_location\nAdmin,Jakarta Barat\n,Bekasi\n")
     loaded, quarantined, accounting = land_csv_file(source_by_name("dealls"), path)
     assert loaded == []
-    assert [q["reason_code"] for q in quarantined] == ["missing_column", "missing_column"]
-    assert "job_department" in quarantined[0]["reason"]
+    missing = list(source_by_name("dealls").required_columns[2:])
+    assert [q["field"] for q in quarantined] == [
+        ";".join(missing),
+        ";".join(["job_title", *missing]),
+    ]
+    assert [q["reason_code"] for q in quarantined] == [
+        ";".join(["missing_column"] * 13),
+        ";".join(["missing_title", *["missing_column"] * 13]),
+    ]
+    assert quarantined[0]["reason"].startswith(
+        "dealls_no_url.csv line 2 field job_department: the header has no such column; "
+        "field job_url: the header has no such column; "
+    )
     assert accounting["rows_read"] == accounting["rows_quarantined"] == 2
 
 
@@ -177,3 +188,31 @@ def test_quarantine_reason_names_the_file_line_as_the_file_commands_do(tmp_path)
         (5, "*", "dealls.csv line 5 field *: 2 fields, the header has 15"),
     ]
     assert accounting["rows_read"] == 3
+
+
+def test_a_row_with_several_problems_is_one_quarantine_row_listing_them_all(tmp_path):
+    # Regression: only the row's first failed check was named, so a row fixed for it could fail
+    # again on the next; the file commands list every problem, in the file's column order.
+    path = _dealls_file(
+        tmp_path / "dealls.csv",
+        {
+            "base_salary": "sepuluh juta",
+            "first_seen": "2024-08-22",
+            "job_title": " ",
+            "job_url": "dealls.com/role/kasir",
+        },
+        {},
+    )
+    loaded, quarantined, accounting = land_csv_file(source_by_name("dealls"), path)
+    assert [row["_source_row"] for row in loaded] == [3]
+    assert len(quarantined) == 1
+    row = quarantined[0]
+    assert row["field"] == "job_title;job_url;first_seen;base_salary"
+    assert row["reason_code"] == "missing_title;invalid_url;invalid_timestamp;invalid_number"
+    assert row["reason"] == (
+        "dealls.csv line 2 field job_title: job title is empty (got ' '); "
+        "field job_url: job URL must start with http (got 'dealls.com/role/kasir'); "
+        "field first_seen: first_seen must be 'DD/MM/YYYY HH:MM:SS' (got '2024-08-22'); "
+        "field base_salary: base_salary must be a number or N/A (got 'sepuluh juta')"
+    )
+    assert accounting["rows_read"] == accounting["rows_loaded"] + accounting["rows_quarantined"]
