@@ -21,7 +21,12 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.file_commands import field_count_detail, merge_by_line, quarantine_record
+from orchestration.file_commands import (
+    field_count_detail,
+    merge_by_line,
+    quarantine_record,
+    undecodable_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +84,6 @@ class SourceSpec:
     """Glob patterns relative to the data folder."""
     required_columns: tuple[str, ...]
     checks: tuple[FieldCheck, ...] = ()
-    encoding: str = "utf-8-sig"
     description: str = ""
     optional_columns: tuple[str, ...] = ()
     """Columns some files have and others lack; they land when present."""
@@ -119,9 +123,10 @@ def snake_case(name: str) -> str:
     return name.strip("_").lower()
 
 
-def _open_text(path: Path, encoding: str) -> io.TextIOBase:
+def _open_text(path: Path) -> io.TextIOBase:
+    # UTF-8 as the file commands read it (a byte-order mark allowed); no source declares another.
     raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
 def _quarantine_row(
@@ -156,7 +161,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
     quarantined: list[dict] = []
     consumed = 0
     try:
-        with _open_text(path, spec.encoding) as handle:
+        with _open_text(path) as handle:
             reader = csv.reader(handle)
             try:
                 header = next(reader)
@@ -214,10 +219,9 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                 record["_source_row"] = line
                 loaded.append(record)
     except UnicodeDecodeError as exc:
-        raise LandingError(
-            f"{path}: not valid {spec.encoding} text near byte {exc.start}; "
-            "re-export the file as UTF-8 or declare its encoding"
-        ) from exc
+        # The decoder's offset counts from its current chunk; the shared message finds the line,
+        # field and byte itself.
+        raise LandingError(undecodable_message(path)) from exc
     except csv.Error as exc:
         raise LandingError(f"{path}: line {consumed + 1}: CSV syntax error: {exc}") from exc
     accounting = {

@@ -272,10 +272,10 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                     header = [_column_name(name) for name in values]
                 yield start, values
     except UnicodeDecodeError as exc:
-        raise CsvInputError(_undecodable_message(path)) from exc
+        raise CsvInputError(undecodable_message(path)) from exc
 
 
-def _undecodable_message(path: Path) -> str:
+def undecodable_message(path: Path) -> str:
     """Where the first byte of IN that is not UTF-8 sits: row line, field, byte, file line.
 
     The decoder's own offset counts from the start of its current chunk, not of the file, so the

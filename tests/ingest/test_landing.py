@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -118,10 +119,21 @@ def test_row_with_wrong_field_count_is_quarantined_and_others_load(tmp_path):
     assert quarantined[0]["source_row"] == 3
 
 
-def test_file_in_another_encoding_fails_naming_the_file(tmp_path):
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("job_title,job_location\nKaryawan Café,Jakarta\n".encode("latin-1"))
-    with pytest.raises(LandingError, match="latin1.csv.*not valid utf-8-sig"):
+def test_file_not_in_utf8_is_refused_naming_line_field_and_byte(tmp_path):
+    # Regression: the message gave the decoder's offset in its current chunk of the file ("near
+    # byte 583" for byte 16,967); it now names line, field and byte as the file commands do.
+    path = _dealls_file(tmp_path / "latin1.csv", {"job_title": "Kasir\nshift malam"}, *[{}] * 100)
+    with path.open("ab") as handle:
+        handle.write(
+            ",".join({**DEALLS_ROW, "job_location": "Cikarang Selatan"}.values())
+            .encode()
+            .replace(b"Selatan", "Sélatan".encode("latin-1"))
+        )
+    message = (
+        "latin1.csv: line 104 field `job_location`: not UTF-8 text (byte 0xE9); re-export the "
+        "file as UTF-8"
+    )
+    with pytest.raises(LandingError, match=re.escape(message)):
         land_csv_file(source_by_name("dealls"), path)
 
 
