@@ -10,9 +10,6 @@ leading zeros survive; typing is the staging layer's job.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -22,16 +19,14 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.file_commands import (
+    CsvInputError,
     field_count_detail,
     merge_by_line,
     quarantine_record,
-    undecodable_message,
+    read_records,
 )
 
 log = logging.getLogger(__name__)
-
-# Python's csv module refuses fields over 128 KiB by default; scraped descriptions can be longer.
-csv.field_size_limit(16 * 1024 * 1024)
 
 QUARANTINE_COLUMNS = {
     "source": pl.String,
@@ -123,12 +118,6 @@ def snake_case(name: str) -> str:
     return name.strip("_").lower()
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    # UTF-8 as the file commands read it (a byte-order mark allowed); no source declares another.
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-
-
 def _quarantine_row(
     spec: SourceSpec,
     path: Path,
@@ -156,74 +145,63 @@ def _quarantine_row(
 
 
 def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict], dict]:
-    """Read one file of `spec`: return (loaded rows, quarantine rows, file accounting)."""
+    """Read one file of `spec`: return (loaded rows, quarantine rows, file accounting).
+
+    The file is read with the file commands' reader (`read_records`): rows are numbered by the
+    line they start on, blank lines are no rows, and a file that is empty, not UTF-8 or has a
+    quote never closed raises `LandingError` naming the line and field.
+    """
     loaded: list[dict] = []
     quarantined: list[dict] = []
-    consumed = 0
+    rows_read = 0
     try:
-        with _open_text(path) as handle:
-            reader = csv.reader(handle)
-            try:
-                header = next(reader)
-            except StopIteration as exc:
-                raise LandingError(f"{path}: file is empty, no header row") from exc
-            columns = [snake_case(c) for c in header]
-            missing = [c for c in spec.required_columns if c not in columns]
-            if missing:
-                log.error(
-                    "%s: %s lacks required column(s) %s; every row is quarantined",
-                    spec.name,
-                    path.name,
-                    ", ".join(missing),
-                )
-            known = set(spec.required_columns) | set(spec.optional_columns)
-            unexpected = (
-                [] if spec.extra_columns_allowed else [c for c in columns if c not in known]
+        records = read_records(path)
+        _, header = next(records)
+        columns = [snake_case(c) for c in header]
+        missing = [c for c in spec.required_columns if c not in columns]
+        if missing:
+            log.error(
+                "%s: %s lacks required column(s) %s; every row is quarantined",
+                spec.name,
+                path.name,
+                ", ".join(missing),
             )
-            if unexpected:
-                log.warning(
-                    "%s: %s has column(s) not in the expected layout: %s",
-                    spec.name,
-                    path.name,
-                    ", ".join(unexpected),
-                )
-            shift_note = (
-                f"; the header has unexpected column(s) {', '.join(unexpected)}, values may be "
-                "shifted"
-                if unexpected
-                else ""
+        known = set(spec.required_columns) | set(spec.optional_columns)
+        unexpected = [] if spec.extra_columns_allowed else [c for c in columns if c not in known]
+        if unexpected:
+            log.warning(
+                "%s: %s has column(s) not in the expected layout: %s",
+                spec.name,
+                path.name,
+                ", ".join(unexpected),
             )
-            rows_read = 0
-            consumed = reader.line_num
-            for values in reader:
-                rows_read += 1
-                # The file line the row starts on (header = line 1); a quoted field with line
-                # breaks makes a row span lines, so this is not always the row number + 1.
-                line, consumed = consumed + 1, reader.line_num
-                if len(values) != len(columns):
-                    detail = field_count_detail(len(values), len(columns))
-                    quarantined.append(
-                        _quarantine_row(
-                            spec, path, line, [("*", "field_count", detail)], values, columns
-                        )
+        shift_note = (
+            f"; the header has unexpected column(s) {', '.join(unexpected)}, values may be shifted"
+            if unexpected
+            else ""
+        )
+        for line, values in records:
+            rows_read += 1
+            if len(values) != len(columns):
+                detail = field_count_detail(len(values), len(columns))
+                quarantined.append(
+                    _quarantine_row(
+                        spec, path, line, [("*", "field_count", detail)], values, columns
                     )
-                    continue
-                record = dict(zip(columns, values, strict=True))
-                problems = _row_problems(spec, record, missing)
-                if problems:
-                    quarantined.append(
-                        _quarantine_row(spec, path, line, problems, record, columns, shift_note)
-                    )
-                    continue
-                record["_source_file"] = path.name
-                record["_source_row"] = line
-                loaded.append(record)
-    except UnicodeDecodeError as exc:
-        # The decoder's offset counts from its current chunk; the shared message finds the line,
-        # field and byte itself.
-        raise LandingError(undecodable_message(path)) from exc
-    except csv.Error as exc:
-        raise LandingError(f"{path}: line {consumed + 1}: CSV syntax error: {exc}") from exc
+                )
+                continue
+            record = dict(zip(columns, values, strict=True))
+            problems = _row_problems(spec, record, missing)
+            if problems:
+                quarantined.append(
+                    _quarantine_row(spec, path, line, problems, record, columns, shift_note)
+                )
+                continue
+            record["_source_file"] = path.name
+            record["_source_row"] = line
+            loaded.append(record)
+    except CsvInputError as exc:
+        raise LandingError(str(exc)) from exc
     accounting = {
         "source": spec.name,
         "source_file": path.name,

@@ -242,8 +242,13 @@ def _field_of_bad_quote(text: str) -> int | None:
     return None
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(start line, fields) of every record of IN, the header first; blank lines skipped."""
+def read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(start line, fields) of every record of IN, the header first; blank lines skipped.
+
+    Raises `CsvInputError` naming the line (and field) when IN is missing, empty, not UTF-8 or
+    has a syntax error no later row could be read past. The pipeline's landing reads files
+    through it too (`ingest/landing.py`), so both number rows and refuse files alike.
+    """
     if not path.is_file():
         raise CsvInputError(f"{path}: no such file")
     header: list[str] = []
@@ -272,10 +277,10 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                     header = [_column_name(name) for name in values]
                 yield start, values
     except UnicodeDecodeError as exc:
-        raise CsvInputError(undecodable_message(path)) from exc
+        raise CsvInputError(_undecodable_message(path)) from exc
 
 
-def undecodable_message(path: Path) -> str:
+def _undecodable_message(path: Path) -> str:
     """Where the first byte of IN that is not UTF-8 sits: row line, field, byte, file line.
 
     The decoder's own offset counts from the start of its current chunk, not of the file, so the
@@ -310,16 +315,6 @@ def undecodable_message(path: Path) -> str:
     return f"{path}: not UTF-8 text; {advice}"
 
 
-def check_syntax(path: Path) -> None:
-    """Raise `CsvInputError` naming line and field if IN has a CSV syntax error anywhere.
-
-    For readers that are lenient about quotes (the landing reader takes an unclosed quote as a
-    field running to the end of the file): run this first to refuse such a file by name.
-    """
-    for _ in _records(path):
-        pass
-
-
 def read_rows(
     path: Path,
     command: str,
@@ -335,7 +330,7 @@ def read_rows(
     quarantined: list[dict] = []
     records: list[list[str]] = []
     lines: list[int] = []
-    rows = _records(path)
+    rows = read_records(path)
     _, header = next(rows)
     original = [_column_name(name) for name in header]
     if len(original) == 1 and (";" in original[0] or "\t" in original[0]):

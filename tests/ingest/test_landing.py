@@ -45,6 +45,12 @@ def _dealls_file(path: Path, *rows: dict[str, str] | str) -> Path:
     return path
 
 
+def _assert_refused(path: Path, message: str) -> None:
+    """Landing the Dealls file `path` fails with `message` (the file commands' wording)."""
+    with pytest.raises(LandingError, match=re.escape(message)):
+        land_csv_file(source_by_name("dealls"), path)
+
+
 def test_snake_case_keeps_survey_variable_names_whole():
     assert snake_case("salaryMin") == "salary_min"
     assert snake_case("Job ID") == "job_id"
@@ -129,12 +135,11 @@ def test_file_not_in_utf8_is_refused_naming_line_field_and_byte(tmp_path):
             .encode()
             .replace(b"Selatan", "Sélatan".encode("latin-1"))
         )
-    message = (
+    _assert_refused(
+        path,
         "latin1.csv: line 104 field `job_location`: not UTF-8 text (byte 0xE9); re-export the "
-        "file as UTF-8"
+        "file as UTF-8",
     )
-    with pytest.raises(LandingError, match=re.escape(message)):
-        land_csv_file(source_by_name("dealls"), path)
 
 
 def test_empty_file_fails_naming_the_file(tmp_path):
@@ -228,3 +233,22 @@ def test_a_row_with_several_problems_is_one_quarantine_row_listing_them_all(tmp_
         "field base_salary: base_salary must be a number or N/A (got 'sepuluh juta')"
     )
     assert accounting["rows_read"] == accounting["rows_loaded"] + accounting["rows_quarantined"]
+
+
+def test_a_quote_never_closed_stops_the_landing_naming_line_and_field(tmp_path):
+    # Regression: the lenient reader took the rest of the file as one value of one row, so the
+    # rows after it were never counted; the file commands' reader refuses the file by name.
+    path = _dealls_file(tmp_path / "dealls.csv", {}, 'Admin,"Jakarta', {}, {})
+    _assert_refused(
+        path,
+        "dealls.csv: line 3 field `job_location`: CSV syntax error, a quoted value opens here and "
+        "is never closed",
+    )
+
+
+def test_blank_lines_are_no_rows_as_in_the_file_commands(tmp_path):
+    path = _dealls_file(tmp_path / "dealls.csv", {}, "", {"job_url": "dealls.com/kasir"})
+    loaded, quarantined, accounting = land_csv_file(source_by_name("dealls"), path)
+    assert [row["_source_row"] for row in loaded] == [2]
+    assert [(q["source_row"], q["reason_code"]) for q in quarantined] == [(4, "invalid_url")]
+    assert accounting["rows_read"] == 2

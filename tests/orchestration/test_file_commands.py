@@ -10,7 +10,6 @@ import pytest
 from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
-    check_syntax,
     quarantine_path,
     read_rows,
     split_duplicate_ids,
@@ -62,9 +61,8 @@ def test_a_syntax_error_names_file_line_and_field(
 ) -> None:
     source = tmp_path / "in.csv"
     source.write_text(content)
-    for read in (lambda: read_rows(source, "test"), lambda: check_syntax(source)):
-        with pytest.raises(CsvInputError, match=message):
-            read()
+    with pytest.raises(CsvInputError, match=message):
+        read_rows(source, "test")
 
 
 def test_later_rows_of_a_repeated_id_name_the_first(tmp_path: Path) -> None:
