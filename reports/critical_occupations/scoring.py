@@ -485,20 +485,26 @@ def evaluate(values: pl.DataFrame, config: dict[str, Any]) -> tuple[pl.DataFrame
 def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[tuple, dict]:
     if signals is None:
         return {}
-    summary = {}
-    for (level, code), part in signals.group_by("level", "unit_code"):
-        usable = part.filter(pl.col("is_usable"))
-        weight_total = usable["weight"].sum()
-        weight_signal = usable.filter(pl.col("signals_shortage"))["weight"].sum()
-        summary[(level, code)] = {
-            "usable_indicators": usable.height,
-            "score": weight_signal / weight_total if weight_total else None,
-            "reason_codes": ",".join(
-                sorted(usable.filter(pl.col("signals_shortage"))["reason_code"].to_list())
-            ),
-            "is_synthetic": bool(part["is_synthetic"].any()),
+    usable = pl.col("is_usable").fill_null(False)
+    signalled = usable & pl.col("signals_shortage").fill_null(False)
+    # One aggregation over all units rather than filters per unit: the sensitivity scenarios
+    # evaluate every occupation nine times, and per-unit filters took most of the report's time.
+    units = signals.group_by("level", "unit_code").agg(
+        usable_indicators=usable.sum(),
+        weight_total=pl.col("weight").filter(usable).sum(),
+        weight_signal=pl.col("weight").filter(signalled).sum(),
+        reason_codes=pl.col("reason_code").filter(signalled).sort(),
+        is_synthetic=pl.col("is_synthetic").any(),
+    )
+    return {
+        (row["level"], row["unit_code"]): {
+            "usable_indicators": row["usable_indicators"],
+            "score": row["weight_signal"] / row["weight_total"] if row["weight_total"] else None,
+            "reason_codes": ",".join(row["reason_codes"]),
+            "is_synthetic": bool(row["is_synthetic"]),
         }
-    return summary
+        for row in units.iter_rows(named=True)
+    }
 
 
 def _occupation_status(
