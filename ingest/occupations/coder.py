@@ -33,8 +33,9 @@ from ingest.occupations.references import kbji_unit_groups
 log = logging.getLogger(__name__)
 
 DEFAULT_AUTO_CODE_THRESHOLD: float | None = None
-"""None: use the threshold the model chose at build time (lowest confidence whose out-of-fold
-error among auto-coded gold adverts is <= 5%); pass a number to override."""
+"""None: use the threshold the model chose at build time (lowest confidence at which the expected
+error of the auto-coded out-of-fold gold adverts, mean(1 - confidence), is <= 5%); pass a number
+to override."""
 CLI_COLUMNS = ["id", "kbji4", "isco08", "confidence", "kbji4_alt1", "kbji4_alt2", "is_auto_coded"]
 OUTPUT_SCHEMA = {
     "id": pl.String,

@@ -11,9 +11,11 @@ How a title is coded:
    among adverts) and a logistic-regression ranker, trained on adverts whose own row is left out
    of the index, scores it. Scores are turned into a distribution over candidates.
 4. A confidence model (`ConfidenceModel`: logistic regression over the top probability, its
-   margin over the second and whether retrieval, the word classifier and the category agree on
-   the top code, then isotonic regression) maps these signals to the probability that the top
-   code is right; it is fitted on out-of-fold predictions of the gold set (see `build.py`).
+   margin over the second, whether retrieval, the word classifier and the category agree on
+   the top code and how many of the title's words no labelled title has, then Platt scaling)
+   maps these signals to the probability that the top code is right; the regression is fitted
+   on out-of-fold predictions of the gold set and of the hand-coded titles, the scaling on the
+   gold ones only (see `build.py`).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ def fixture_postings():
         ("Sopir Bus", "8331"),
         ("Driver Bus Pariwisata", "8331"),
         ("Driver Ojol", "8321"),
+        ("Driver Ojek Online", "8321"),
         ("Guru TK", "2342"),
         ("Graphic Designer", "2166"),
         ("Perawat", "2221"),
