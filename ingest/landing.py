@@ -180,6 +180,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
             if unexpected
             else ""
         )
+        checks = [check for check in spec.checks if check.field not in missing]
         for line, values in records:
             rows_read += 1
             if len(values) != len(columns):
@@ -191,7 +192,7 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                 )
                 continue
             record = dict(zip(columns, values, strict=True))
-            problems = _row_problems(spec, record, missing)
+            problems = _row_problems(checks, record, missing)
             if problems:
                 quarantined.append(
                     _quarantine_row(spec, path, line, problems, record, columns, shift_note)
@@ -213,18 +214,17 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
 
 
 def _row_problems(
-    spec: SourceSpec, record: dict[str, str], missing: list[str]
+    checks: list[FieldCheck], record: dict[str, str], missing: list[str]
 ) -> list[tuple[str, str, str]]:
     """(field, reason code, detail) of every problem of a row: each required column the header
-    lacks, then each failed check of a column it has."""
+    lacks, then each of `checks` (those of the columns it has) that the row fails."""
+    failed = [check for check in checks if not check.predicate(record.get(check.field, ""))]
+    if not failed and not missing:
+        return []
     problems = [(name, "missing_column", "the header has no such column") for name in missing]
-    for check in spec.checks:
-        if check.field in missing:
-            continue
-        value = record.get(check.field, "")
-        if not check.predicate(value):
-            detail = f"{check.description} (got {value[:60]!r})"
-            problems.append((check.field, check.reason_code, detail))
+    for check in failed:
+        detail = f"{check.description} (got {record.get(check.field, '')[:60]!r})"
+        problems.append((check.field, check.reason_code, detail))
     return problems
 
 
@@ -246,8 +246,12 @@ def land_source(
     all_loaded: list[dict] = []
     all_quarantined: list[dict] = []
     accounting: list[dict] = []
+    # The loaded columns are the union over files in first-seen order, so a file with an extra
+    # column (as long as its rows pass the checks) still lands; a file's rows share its columns.
+    columns: dict[str, None] = dict.fromkeys(spec.required_columns)
     for path in paths if paths is not None else resolve_files(spec, data_dir):
         loaded, quarantined, file_accounting = land_csv_file(spec, path)
+        columns.update(dict.fromkeys(loaded[0] if loaded else ()))
         all_loaded.extend(loaded)
         all_quarantined.extend(quarantined)
         accounting.append(file_accounting)
@@ -259,18 +263,13 @@ def land_source(
             file_accounting["rows_loaded"],
             file_accounting["rows_quarantined"],
         )
-    loaded_frame = _rows_to_frame(all_loaded, spec)
+    loaded_frame = _rows_to_frame(all_loaded, list(columns))
     quarantine_frame = pl.DataFrame(all_quarantined, schema=QUARANTINE_COLUMNS)
     return LandingResult(spec.name, loaded_frame, quarantine_frame, accounting)
 
 
-def _rows_to_frame(rows: list[dict], spec: SourceSpec) -> pl.DataFrame:
-    # Columns are the union over files in first-seen order, so a file with an extra column (as
-    # long as its rows pass the checks) still lands; text everywhere except the row number.
-    columns: dict[str, None] = dict.fromkeys(spec.required_columns)
-    for row in rows:
-        for name in row:
-            columns.setdefault(name, None)
+def _rows_to_frame(rows: list[dict], columns: list[str]) -> pl.DataFrame:
+    # Text everywhere except the row number.
     schema = {name: pl.String for name in columns}
     schema["_source_row"] = pl.Int64
     if not rows:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import logging
 import re
@@ -254,30 +255,31 @@ def read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     header: list[str] = []
     try:
         with _open_text(path) as handle:
-            tracker = _LineTracker(handle)
-            reader = csv.reader(tracker, strict=True)
+            # The reader is fed the file directly: a record's raw lines are needed only to
+            # explain a syntax error, and are read again then (`_record_text`).
+            reader = csv.reader(handle, strict=True)
             consumed = 0
-            while True:
-                start = consumed + 1
-                try:
-                    values = next(reader)
-                except StopIteration:
+            try:
+                for values in reader:
+                    start, consumed = consumed + 1, reader.line_num
+                    if not values:
+                        continue
                     if not header:
-                        raise CsvInputError(f"{path}: file is empty, no header row") from None
-                    return
-                except csv.Error as exc:
-                    raise CsvInputError(
-                        _syntax_message(path, start, header, "".join(tracker.lines), exc)
-                    ) from exc
-                consumed = reader.line_num
-                tracker.lines = []
-                if not values:
-                    continue
-                if not header:
-                    header = [_column_name(name) for name in values]
-                yield start, values
+                        header = [_column_name(name) for name in values]
+                    yield start, values
+            except csv.Error as exc:
+                text = _record_text(path, consumed + 1, reader.line_num)
+                raise CsvInputError(_syntax_message(path, consumed + 1, header, text, exc)) from exc
+        if not header:
+            raise CsvInputError(f"{path}: file is empty, no header row")
     except UnicodeDecodeError as exc:
         raise CsvInputError(_undecodable_message(path)) from exc
+
+
+def _record_text(path: Path, first: int, last: int) -> str:
+    """Lines `first` to `last` of IN (from 1), split as the csv reader was given them."""
+    with _open_text(path) as handle:
+        return "".join(itertools.islice(handle, first - 1, last))
 
 
 def _undecodable_message(path: Path) -> str:
