@@ -44,8 +44,9 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -54,9 +55,10 @@ sys.path.insert(0, str(REPO / "tests" / "orchestration"))
 from incremental_days import add_portal_days  # noqa: E402
 from whole_job_run import isolated_environment  # noqa: E402
 
+from orchestration.settings import TIMEZONE  # noqa: E402
+
 log = logging.getLogger("bench_incremental_night")
 OUTPUT = REPO / "bench" / "output" / "incremental_night.md"
-FIRST_DAY = date(2026, 11, 28)
 DAYS = 7
 ROWS_PER_DAY = 60
 """About a thirtieth of the 1,765 positions of the shipped October MagangHub export: one day."""
@@ -336,7 +338,10 @@ def run(
     pdf: bool = False,
 ) -> dict:
     root = root or Path(tempfile.mkdtemp(prefix="lmis-bench-night-"))
-    all_days = [FIRST_DAY + timedelta(days=offset) for offset in range(days + 1)]
+    # The portal days are daily partitions that exist once the day has ended in Jakarta: the
+    # last new day is yesterday there, the backfilled ones the days before it.
+    yesterday = datetime.now(ZoneInfo(TIMEZONE)).date() - timedelta(days=1)
+    all_days = [yesterday - timedelta(days=days - offset) for offset in range(days + 1)]
     env = prepare(root, all_days, rows_per_day)
     if not pdf:
         env["LMIS_REPORTS_PDF"] = "0"
