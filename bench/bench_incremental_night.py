@@ -91,16 +91,16 @@ class LoadSampler(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.samples: list[tuple[float, float]] = []
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             with open("/proc/loadavg") as handle:
                 self.samples.append((time.time(), float(handle.read().split()[0])))
-            self._stop.wait(LOAD_SAMPLE_SECONDS)
+            self._halt.wait(LOAD_SAMPLE_SECONDS)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
     def between(self, start: float, end: float) -> tuple[float, float]:
