@@ -54,12 +54,15 @@ def _required_gate_checks(selected: set[dg.AssetKey] | None = None) -> list[tupl
 
 
 def _selected_assets(context: dg.AssetExecutionContext) -> set[dg.AssetKey] | None:
-    """The run's asset selection; None (gate everything) when there is no run to ask."""
+    """The run's asset selection; None (the whole job: gate and export everything) for a run of
+    the whole job or when there is no run to ask."""
     try:
-        return context.run.asset_selection
+        selection = context.run.asset_selection
     except DagsterInvalidPropertyError:
         # Invoked directly (tests, a notebook): no run, so every gate is required.
         return None
+    # A run of the whole job records an empty selection, not None.
+    return selection or None
 
 
 @dg.asset(

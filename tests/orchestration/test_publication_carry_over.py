@@ -219,3 +219,22 @@ def test_the_marts_each_report_reads_are_found_in_its_code(tmp_path):
         ],
         ["bridge_vacancy_skills", "dim_occupation", "fct_vacancy_postings"],
     ]
+
+
+def test_a_run_of_the_whole_job_rebuilds_and_gates_every_mart():
+    """Dagster records an empty asset selection for a run of the whole job: that is everything
+    (every mart exported, every gate required), not nothing."""
+    from types import SimpleNamespace
+
+    import dagster as dg
+
+    from orchestration.publish.assets import MART_KEYS, _required_gate_checks, _selected_assets
+
+    def context(selection):
+        return SimpleNamespace(run=SimpleNamespace(asset_selection=selection))
+
+    assert _selected_assets(context(frozenset())) is None
+    assert _required_gate_checks(_selected_assets(context(frozenset()))) == _required_gate_checks()
+    portal = dg.AssetKey(["marts", "fct_portal_vacancies"])
+    assert _selected_assets(context(frozenset({portal}))) == {portal}
+    assert len(_required_gate_checks({portal})) < len(_required_gate_checks()) and MART_KEYS
