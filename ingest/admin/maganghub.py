@@ -9,10 +9,7 @@ regency is taken from the company address (`region_match_method = 'address_text'
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import gzip
-import io
 import json
 import logging
 from pathlib import Path
@@ -23,13 +20,15 @@ import polars as pl
 
 from ingest.admin.personal_data import mask_personal_data
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
-from ingest.admin.results import AdminLoad, AdminSourceError, quarantine_frame, quarantine_record
+from ingest.admin.results import AdminLoad, AdminSourceError, problems_record, quarantine_frame
 from ingest.admin.text import clean_text
+from orchestration.file_commands import CsvInputError, field_count_detail, read_records
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)
 
 POSITIONS_FILE = DATA_DIR / "real" / "maganghub-2025-10" / "maganghub_positions_2025-10.csv.gz"
+SOURCE = "maganghub_positions"
 REQUIRED_COLUMNS = ("id_posisi", "posisi", "jumlah_kuota", "jumlah_terdaftar", "perusahaan")
 JAKARTA = ZoneInfo(TIMEZONE)
 
@@ -149,63 +148,76 @@ def position_from_row(row: dict[str, str], index: RegionIndex) -> dict[str, Any]
     }
 
 
+def _row_problem(
+    row: dict[str, str], values: list[str], fieldnames: list[str], seen: set[str]
+) -> tuple[str, str, str] | None:
+    """(field, reason code, detail) of what keeps a row from being read at all, or None."""
+    if len(values) != len(fieldnames):
+        return "*", "field_count", field_count_detail(len(values), len(fieldnames))
+    position_id = (row.get("id_posisi") or "").strip()
+    if not position_id:
+        return "id_posisi", "missing_id", "no id_posisi"
+    if position_id in seen:
+        return "id_posisi", "duplicate_id", f"position {position_id} seen earlier"
+    return None
+
+
+def _parse_problem(exc: Exception) -> tuple[str, str, str]:
+    """The field a `position_from_row` error names (`column: detail`), `*` when it names none."""
+    name, separator, detail = str(exc).partition(": ")
+    if not separator:
+        return "*", "unparseable_field", str(exc)
+    return name, "unparseable_field", detail
+
+
 def read_maganghub_positions(
     path: Path = POSITIONS_FILE, index: RegionIndex | None = None
 ) -> AdminLoad:
     """Read the MagangHub positions CSV (optionally gzipped) into an `AdminLoad`."""
     index = index or region_index()
-    raw_bytes = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
     try:
-        text = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AdminSourceError(
-            f"{path}: not UTF-8 near byte {exc.start}; MagangHub exports are UTF-8"
-        ) from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise AdminSourceError(f"{path}: header lacks column(s) {', '.join(missing)}")
-    raw_rows, rows, quarantine = [], [], []
-    seen: set[str] = set()
-    for record_number, row in enumerate(reader, start=1):
-        line = record_number + 1  # the header is row 1
-        raw_rows.append({"source_file": path.name, "source_row": line, **row})
-        position_id = (row.get("id_posisi") or "").strip()
-
-        def reject(field: str, code: str, reason: str, row=row, line=line) -> None:
-            quarantine.append(quarantine_record(
-                "maganghub_positions", path.name, line, field, code,
-                f"{path.name} row {line}: {reason}", row))  # fmt: skip
-
-        if not position_id:
-            reject("id_posisi", "missing_id", "no id_posisi")
-            continue
-        if position_id in seen:
-            reject("id_posisi", "duplicate_id", f"position {position_id} seen earlier")
-            continue
-        try:
-            staged = position_from_row(row, index)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            field = str(exc).split(":", 1)[0] if ":" in str(exc) else "*"
-            reject(field, "unparseable_field", str(exc))
-            continue
-        seen.add(position_id)
-        rows.append({**staged, "source": "maganghub", "source_file": path.name,
-                     "source_row": line})  # fmt: skip
+        records = read_records(path)
+        _, fieldnames = next(records)
+        missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
+        if missing:
+            raise AdminSourceError(f"{path}: header lacks column(s) {', '.join(missing)}")
+        raw_rows, rows, quarantine = [], [], []
+        seen: set[str] = set()
+        # Rows are numbered by the file line they start on (header = line 1), as every landing
+        # numbers them: a description with a line break makes a row span several lines.
+        for line, values in records:
+            row = dict(zip(fieldnames, values, strict=False))
+            raw_rows.append({"source_file": path.name, "source_row": line, **row})
+            problem = _row_problem(row, values, fieldnames, seen)
+            staged = None
+            if problem is None:
+                try:
+                    staged = position_from_row(row, index)
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                    problem = _parse_problem(exc)
+            if problem is not None:
+                quarantine.append(problems_record(
+                    SOURCE, path.name, line, [problem], row, fieldnames))  # fmt: skip
+                continue
+            seen.add(row["id_posisi"].strip())
+            rows.append({**staged, "source": "maganghub", "source_file": path.name,
+                         "source_row": line})  # fmt: skip
+    except CsvInputError as exc:
+        raise AdminSourceError(str(exc)) from exc
     staging = pl.DataFrame(rows, schema=POSITION_SCHEMA)
     methods = staging.group_by("region_match_method").len().sort("region_match_method")
     metadata = {
         "source_file": path.name,
         "rows_in": len(raw_rows),
-        "columns": list(reader.fieldnames or []),
+        "columns": list(fieldnames),
         "regions_resolved": int(staging["is_region_resolved"].sum()),
         "region_match_methods": dict(zip(methods[:, 0], methods[:, 1], strict=True)),
         "personal_data_columns": [],
     }
     raw_schema = {"source_file": pl.String(), "source_row": pl.Int64()}
-    raw_schema.update({c: pl.String() for c in reader.fieldnames or []})
+    raw_schema.update({c: pl.String() for c in fieldnames})
     raw = pl.DataFrame(raw_rows, schema=raw_schema)
-    load = AdminLoad("maganghub_positions", raw, staging, quarantine_frame(quarantine), metadata)
+    load = AdminLoad(SOURCE, raw, staging, quarantine_frame(quarantine), metadata)
     load.check_accounting()
     log.info(
         "%s: %d of %d positions resolved to a regency (%s)",

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from orchestration import file_commands
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,33 @@ def quarantine_record(
         "reason": reason,
         "raw_record": json.dumps(raw_values, ensure_ascii=False, default=str),
     }
+
+
+def problems_record(
+    source: str,
+    source_file: str,
+    line: int,
+    problems: Sequence[tuple[str, str, str]],
+    raw_values: object,
+    columns: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The one quarantine entry of an input row with `problems` (field, reason code, detail).
+
+    Listed as the file commands and `ingest/landing.py` list them: `field` and `reason_code`
+    joined by `;` in the order of `columns` (the file's columns), every code kept, and the reason
+    `FILE line N field F: detail; field G: detail`, N being the line of the file the row starts
+    on (header = line 1).
+    """
+    path = Path(source_file)
+    records = [
+        file_commands.quarantine_record(source, path, line, None, name, code, detail, None)
+        for name, code, detail in problems
+    ]
+    (record,) = file_commands.merge_by_line(records, list(columns))
+    del record["id"]
+    # Admin rows may hold dates or numbers; `default=str` keeps them as text instead of failing.
+    record["raw_record"] = json.dumps(raw_values, ensure_ascii=False, default=str)
+    return record
 
 
 def quarantine_frame(records: list[dict[str, Any]]) -> pl.DataFrame:

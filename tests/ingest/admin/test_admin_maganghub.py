@@ -78,3 +78,21 @@ def test_missing_column_is_a_clear_error(tmp_path) -> None:
     path = _write(tmp_path, lambda fields, rows: ([f for f in fields if f != "posisi"], rows))
     with pytest.raises(AdminSourceError, match="lacks column.*posisi"):
         read_maganghub_positions(path)
+
+
+def test_quarantined_row_is_named_by_its_file_line_after_a_quoted_line_break(tmp_path) -> None:
+    def mutate(fields, rows):
+        rows[0]["deskripsi_posisi"] = "Tugas:\nmembantu\nadministrasi"
+        rows[2]["jumlah_kuota"] = "dua"
+        return fields, rows
+
+    load = read_maganghub_positions(_write(tmp_path, mutate))
+    # Header line 1, the first row lines 2-4, the second line 5, the bad third row line 6.
+    [row] = load.quarantine.iter_rows(named=True)
+    assert (row["source_row"], row["field"], row["reason_code"]) == (
+        6,
+        "jumlah_kuota",
+        "unparseable_field",
+    )
+    assert row["reason"].startswith("positions.csv line 6 field jumlah_kuota: ")
+    assert load.staging["source_row"].to_list()[:2] == [2, 5]
