@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import logging
 import random
@@ -33,13 +32,14 @@ from ingest.admin import vocabulary as vocab
 from ingest.admin.dates import DateParseError, parse_date
 from ingest.admin.pseudonymise import PseudonymKey, load_pseudonym_key, pseudonymise
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
-from ingest.admin.results import AdminLoad, AdminSourceError, quarantine_frame, quarantine_record
+from ingest.admin.results import AdminLoad, AdminSourceError, problems_record, quarantine_frame
 from ingest.admin.text import clean_text
 from ingest.admin.wlkp_generate import (
     generate_wlkp_rows,
     load_synthetic_reference,
     synthetic_phone,
 )
+from orchestration.file_commands import CsvInputError, read_records
 
 log = logging.getLogger(__name__)
 
@@ -318,34 +318,34 @@ def _nik_problem(value: str | None) -> tuple[str, str] | None:
 
 def _read_export(
     path: Path, columns: Sequence[tuple[str, str]], source: str
-) -> tuple[list[tuple[int, dict[str, str | None]]], list[str]]:
+) -> tuple[list[tuple[int, dict[str, str | None]]], list[str], list[str]]:
+    """(file line, record) of every data row, the header, and the record's names in file order.
+
+    Rows are numbered by the line they start on (header = line 1), as every landing numbers
+    them: an address with a line break makes a row span two lines.
+    """
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AdminSourceError(
-            f"{path}: not UTF-8 at byte {exc.start}; AK1 exports from SIAPkerja are UTF-8"
-        ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise AdminSourceError(f"{path}: empty file, no header")
-    by_label = {clean_text(label).lower(): i for i, label in enumerate(header) if label}
-    positions = {}
-    missing = []
-    for name, label in columns:
-        if label.lower() in by_label:
-            positions[name] = by_label[label.lower()]
-        else:
-            missing.append(label)
-    if missing:
-        raise AdminSourceError(f"{path}: {source} header lacks column(s) {', '.join(missing)}")
-    rows = []
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        rows.append((number, {n: clean_text(values[p]) if p < len(values) else None
-                              for n, p in positions.items()}))  # fmt: skip
-    return rows, header
+        records = read_records(path)
+        _, header = next(records)
+        by_label = {clean_text(label).lower(): i for i, label in enumerate(header) if label}
+        positions = {}
+        missing = []
+        for name, label in columns:
+            if label.lower() in by_label:
+                positions[name] = by_label[label.lower()]
+            else:
+                missing.append(label)
+        if missing:
+            raise AdminSourceError(f"{path}: {source} header lacks column(s) {', '.join(missing)}")
+        rows = []
+        for line, values in records:
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((line, {n: clean_text(values[p]) if p < len(values) else None
+                                for n, p in positions.items()}))  # fmt: skip
+    except CsvInputError as exc:
+        raise AdminSourceError(str(exc)) from exc
+    return rows, header, sorted(positions, key=positions.__getitem__)
 
 
 def _landed(record: dict[str, str | None], key: PseudonymKey) -> dict[str, str | None]:
@@ -377,7 +377,7 @@ def read_ak1_job_seekers(
     """Read an AK1 register export; NIK and AK1 number are pseudonymised before landing."""
     key = key or load_pseudonym_key()
     index = index or region_index()
-    rows, header = _read_export(path, JOB_SEEKER_COLUMNS, "AK1 register")
+    rows, header, order = _read_export(path, JOB_SEEKER_COLUMNS, "AK1 register")
     raw_rows, staged, quarantine = [], [], []
     for number, record in rows:
         landed = _landed(record, key)
@@ -391,11 +391,10 @@ def read_ak1_job_seekers(
         if registered is None and not any(p[0] == "registered_date" for p in problems):
             problems.append(("registered_date", "missing_registered_date", "no registration date"))
         if problems:
-            quarantine.append(quarantine_record(
-                "ak1_job_seekers", path.name, number, ",".join(p[0] for p in problems),
-                problems[0][1], f"{path.name} row {number}: "
-                + "; ".join(f"{f}: {reason}" for f, _, reason in problems),
-                _for_quarantine(landed)))  # fmt: skip
+            shown = _for_quarantine(landed)
+            quarantine.append(
+                problems_record("ak1_job_seekers", path.name, number, problems, shown, order)
+            )
             continue
         region = index.by_name(record["regency_name"], record["province_name"])
         sex = {"laki-laki": "male", "l": "male", "perempuan": "female", "p": "female"}.get(
@@ -438,7 +437,7 @@ def read_ak1_placements(
     `job_seeker_id` joins the two."""
     key = key or load_pseudonym_key()
     index = index or region_index()
-    rows, header = _read_export(path, PLACEMENT_COLUMNS, "AK1 placement")
+    rows, header, order = _read_export(path, PLACEMENT_COLUMNS, "AK1 placement")
     raw_rows, staged, quarantine = [], [], []
     for number, record in rows:
         landed = _landed(record, key)
@@ -453,11 +452,10 @@ def read_ak1_placements(
         if wage_text and not wage_text.isdigit():
             problems.append(("wage_monthly", "unreadable_wage", f"{record['wage_monthly']!r}"))
         if problems:
-            quarantine.append(quarantine_record(
-                "ak1_placements", path.name, number, ",".join(p[0] for p in problems),
-                problems[0][1], f"{path.name} row {number}: "
-                + "; ".join(f"{f}: {reason}" for f, _, reason in problems),
-                _for_quarantine(landed)))  # fmt: skip
+            shown = _for_quarantine(landed)
+            quarantine.append(
+                problems_record("ak1_placements", path.name, number, problems, shown, order)
+            )
             continue
         abroad = record["placement_kind"] == "AKAN"
         region = index.by_name(record["regency_name"], record["province_name"])

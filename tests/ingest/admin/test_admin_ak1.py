@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import polars as pl
@@ -88,3 +89,55 @@ def test_generator_is_deterministic_and_labelled(tmp_path) -> None:
     name = next(iter(first["files"]))
     assert "synthetic" in name
     assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
+
+
+def _export(source, target, mutate) -> object:
+    """The header and first three rows of `source`, changed by `mutate(header, rows)`."""
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        header, *rows = [row for _, row in zip(range(4), csv.reader(handle), strict=False)]
+    header, rows = mutate(header, rows)
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return target
+
+
+def _moved_first(header, rows, label):
+    """The column `label` moved to the front, so the file's column order is not the reader's."""
+    at = header.index(label)
+    return [header[at], *header[:at], *header[at + 1 :]], [
+        [row[at], *row[:at], *row[at + 1 :]] for row in rows
+    ]
+
+
+def test_register_row_lists_every_problem_in_file_column_order_on_its_line(tmp_path) -> None:
+    def mutate(header, rows):
+        address, nik, born = (header.index(c) for c in ("Alamat", "NIK", "Tanggal Lahir"))
+        rows[0][address] = "Jl. Mawar No. 1\nKec. Penjaringan"
+        rows[1][nik], rows[1][born] = "3172", "31/02/1990"
+        rows[1][header.index("Tanggal Pendaftaran")] = "kemarin"
+        return _moved_first(header, rows, "Tanggal Pendaftaran")
+
+    path = _export(REGISTER, tmp_path / "register.csv", mutate)
+    load = read_ak1_job_seekers(path, DEV_KEY)
+    assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (3, 2, 1)
+    [row] = load.quarantine.iter_rows(named=True)
+    # Header line 1, the first row lines 2-3 (a line break in its address): the second is line 4.
+    assert row["source_row"] == 4
+    assert row["field"] == "registered_date;nik;birth_date"
+    assert row["reason_code"] == "unreadable_date;nik_invalid;unreadable_date"
+    reason = row["reason"]
+    assert reason.startswith("register.csv line 4 field registered_date: ")
+    assert "; field nik: NIK has 4 digits" in reason and "; field birth_date: " in reason
+
+
+def test_placement_row_keeps_every_reason_code(tmp_path) -> None:
+    def mutate(header, rows):
+        rows[0][header.index("NIK")] = "3.17201E+15"
+        rows[0][header.index("Upah per Bulan (Rp)")] = "lima juta"
+        return header, rows
+
+    load = read_ak1_placements(_export(PLACEMENTS, tmp_path / "placed.csv", mutate), DEV_KEY)
+    [row] = load.quarantine.iter_rows(named=True)
+    assert (row["source_row"], row["field"]) == (2, "nik;wage_monthly")
+    assert row["reason_code"] == "nik_scientific_notation;unreadable_wage"
+    assert row["reason"].startswith("placed.csv line 2 field nik: NIK was stored as a number")
