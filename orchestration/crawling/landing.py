@@ -30,6 +30,7 @@ from ingest.landing import QUARANTINE_COLUMNS, LandingResult
 from ingest.scrapers.state import read_table
 from ingest.warehouse import ensure_landing_tables, load_audit_rows
 from orchestration.crawling.sources import CrawledSource
+from orchestration.file_commands import merge_by_line
 
 log = logging.getLogger(__name__)
 
@@ -90,35 +91,67 @@ def _quarantine_row(
     }
 
 
-def _item_problem(
+def _item_problems(
     item: Any, source: CrawledSource, crawl_date: str, seen: set[str]
-) -> tuple[str, str, str] | None:
-    """(field, reason code, description) of the first form check the item fails, or None."""
+) -> list[tuple[str, str, str]]:
+    """(field, reason code, description) of every form check the item fails; empty if none."""
     if not isinstance(item, dict):
-        return "*", "not_an_object", "the line is JSON but not an object"
+        return [("*", "not_an_object", "the line is JSON but not an object")]
+    problems = []
     if item.get("source") != source.source:
-        return (
+        problems.append((
             "source",
             "unexpected_source",
             f"source must be {source.source!r}, got {item.get('source')!r}",
-        )
+        ))  # fmt: skip
     posting_id = item.get("source_posting_id")
     if posting_id is None or not str(posting_id).strip():
-        return "source_posting_id", "missing_id", "posting id is empty"
+        problems.append(("source_posting_id", "missing_id", "posting id is empty"))
+    elif str(posting_id) in seen:
+        problems.append((
+            "source_posting_id", "duplicate_posting", f"posting {posting_id} is already loaded"
+        ))  # fmt: skip
     if not isinstance(item.get("url"), str) or not _URL.fullmatch(item["url"]):
-        return "url", "invalid_url", f"URL must start with http(s)://, got {item.get('url')!r}"
+        problems.append(
+            ("url", "invalid_url", f"URL must start with http(s)://, got {item.get('url')!r}")
+        )
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
-        return "title", "missing_title", "title is empty"
+        problems.append(("title", "missing_title", "title is empty"))
     if item.get("crawl_date") != crawl_date:
-        return (
+        problems.append((
             "crawl_date",
             "partition_mismatch",
             f"crawl_date must be the partition {crawl_date}, got {item.get('crawl_date')!r}",
-        )
-    if str(posting_id) in seen:
-        return "source_posting_id", "duplicate_posting", f"posting {posting_id} is already loaded"
-    return None
+        ))  # fmt: skip
+    return problems
+
+
+def _item_quarantine_row(
+    source: CrawledSource,
+    file: str,
+    line: int,
+    problems: list[tuple[str, str, str]],
+    raw: str,
+    columns: list[str],
+) -> dict[str, Any]:
+    """The one quarantine row of an item line, listing all its `problems` as the file commands do
+    (`merge_by_line`: field and reason code joined by `;` in column order, reason
+    `FILE line N field F: ...; field G: ...`). The item is named by its line of the items file,
+    which `source_file` names (paths are relative to the crawl folder, so not `quarantine_record`,
+    which keeps the file name only)."""
+    records = [
+        {
+            **_quarantine_row(
+                source, file, line, name, code, f"{file} line {line} field {name}: {detail}", raw
+            ),
+            "id": None,
+        }
+        for name, code, detail in problems
+    ]
+    (record,) = merge_by_line(records, columns)
+    del record["id"]
+    return record
 
 
 def read_items_file(
@@ -155,18 +188,11 @@ def read_items_file(
                     )
                 )
                 continue
-            problem = _item_problem(item, source, crawl_date, seen)
-            if problem is not None:
-                field, code, description = problem
+            problems = _item_problems(item, source, crawl_date, seen)
+            if problems:
                 quarantined.append(
-                    _quarantine_row(
-                        source,
-                        relative,
-                        line_number,
-                        field,
-                        code,
-                        f"{relative} line {line_number} field {field}: {description}",
-                        line.rstrip("\n"),
+                    _item_quarantine_row(
+                        source, relative, line_number, problems, line.rstrip("\n"), columns
                     )
                 )
                 continue

@@ -687,3 +687,29 @@ def test_nightly_leaves_the_crawls_to_their_own_job_and_schedule() -> None:
     with dg.build_schedule_context(scheduled_execution_time=tick) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == DAY
+
+
+def test_a_crawled_item_lists_every_failed_check_in_column_order(tmp_path: Path) -> None:
+    source = crawled_source("jobstreet")
+    bad = {
+        "source": "glints",
+        "source_posting_id": "7",
+        "url": "javascript:void(0)",
+        "title": " ",
+        "crawl_date": NEXT_DAY,
+    }
+    items = tmp_path / "jobstreet" / DAY / "items.jsonl"
+    items.parent.mkdir(parents=True)
+    items.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    # The table's column order, not the order the checks run in, orders the problems.
+    columns = ["crawl_date", "title", "source", "source_posting_id", "url"]
+    result = land_crawl_files(source, tmp_path, DAY, items, None, columns)
+    assert result.rows_read == 1 and result.rows_quarantined == 1
+    [row] = result.quarantined.iter_rows(named=True)
+    assert row["source_file"] == f"jobstreet/{DAY}/items.jsonl" and row["source_row"] == 1
+    assert row["field"] == "crawl_date;title;source;url"
+    assert row["reason_code"] == "partition_mismatch;missing_title;unexpected_source;invalid_url"
+    reason = row["reason"]
+    assert reason.startswith(f"jobstreet/{DAY}/items.jsonl line 1 field crawl_date: ")
+    assert "; field title: title is empty; field source: source must be 'jobstreet'" in reason
+    assert json.loads(row["raw_record"]) == bad
