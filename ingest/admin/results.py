@@ -72,13 +72,15 @@ def problems_record(
     problems: Sequence[tuple[str, str, str]],
     raw_values: object,
     columns: Sequence[str] = (),
+    place: str | None = None,
 ) -> dict[str, Any]:
     """The one quarantine entry of an input row with `problems` (field, reason code, detail).
 
     Listed as the file commands and `ingest/landing.py` list them: `field` and `reason_code`
     joined by `;` in the order of `columns` (the file's columns), every code kept, and the reason
     `FILE line N field F: detail; field G: detail`, N being the line of the file the row starts
-    on (header = line 1).
+    on (header = line 1). A row that is no file line (a spreadsheet row) is named by `place`
+    instead of `FILE line N`.
     """
     path = Path(source_file)
     records = [
@@ -87,6 +89,9 @@ def problems_record(
     ]
     (record,) = file_commands.merge_by_line(records, list(columns))
     del record["id"]
+    if place is not None:
+        named = f"{source_file} line {line} "
+        record["reason"] = f"{place} " + record["reason"].removeprefix(named)
     # Admin rows may hold dates or numbers; `default=str` keeps them as text instead of failing.
     record["raw_record"] = json.dumps(raw_values, ensure_ascii=False, default=str)
     return record

@@ -40,8 +40,8 @@ from ingest.admin.results import (
     AdminSourceError,
     TotalMismatchError,
     concat_loads,
+    problems_record,
     quarantine_frame,
-    quarantine_record,
 )
 from ingest.admin.text import clean_text, parse_count
 from ingest.admin.wlkp_layout import (
@@ -316,6 +316,8 @@ class _SheetReader:
         self.index = index
         self.kbli_codes = kbli_codes
         self.where = f"{path.name} sheet '{sheet.name}'"
+        # A row's problems are listed in the order of the sheet's columns.
+        self.column_order = sorted(header.columns, key=header.columns.__getitem__)
         self.raw_rows: list[dict[str, Any]] = []
         self.staging_rows: list[dict[str, Any]] = []
         self.quarantine: list[dict[str, Any]] = []
@@ -471,12 +473,10 @@ class _SheetReader:
         if problems:
             shown = {k: (PERSONAL_PLACEHOLDER if k in PERSONAL_COLUMNS and v else v)
                      for k, v in raw.items()}  # fmt: skip
-            self.quarantine.append(quarantine_record(
-                SOURCE, self.path.name, row_number, ",".join(p[0] for p in problems),
-                problems[0][1],
-                f"{self.where} row {row_number}: " + "; ".join(
-                    f"{f}: {reason}" for f, _, reason in problems),
-                {"sheet": self.sheet.name, **shown},
+            # A sheet row, so named by sheet and row rather than by file line.
+            self.quarantine.append(problems_record(
+                SOURCE, self.path.name, row_number, problems, {"sheet": self.sheet.name, **shown},
+                self.column_order, place=f"{self.where} row {row_number}",
             ))  # fmt: skip
             return
         kbli = _kbli_text(values.get("kbli_code"))

@@ -218,6 +218,13 @@ def test_columns_in_another_order_between_months(tmp_path, rows) -> None:
     assert first.equals(second)
 
 
+def _edit_cell(lines: list[str], index: int, column: str, value: str) -> None:
+    """Set `column` of the CSV line `lines[index]` (an export in `DEFAULT_COLUMN_ORDER`)."""
+    cells = next(csv.reader([lines[index]]))
+    cells[DEFAULT_COLUMN_ORDER.index(column)] = value
+    lines[index] = ",".join(f'"{c}"' if "," in c else c for c in cells)
+
+
 def test_bad_detail_rows_are_quarantined_and_totals_still_reconcile(tmp_path, rows) -> None:
     path = tmp_path / "wlkp.csv"
     # An official typed a wrong row total; the subtotals were then summed from that column.
@@ -229,13 +236,10 @@ def test_bad_detail_rows_are_quarantined_and_totals_still_reconcile(tmp_path, ro
     header_end = 8  # title block (5 lines), a blank line, two header lines
     details = [i for i in range(header_end, end) if not lines[i].startswith("JUMLAH")]
     assert len(details) == len(rows)
-    position = {name: i for i, name in enumerate(DEFAULT_COLUMN_ORDER)}
     first_company = next(i for i in details[7:] if re.match(r"^\d+,", lines[i]))
 
     def edit(index: int, column: str, value: str) -> None:
-        cells = next(csv.reader([lines[index]]))
-        cells[position[column]] = value
-        lines[index] = ",".join(f'"{c}"' if "," in c else c for c in cells)
+        _edit_cell(lines, index, column, value)
 
     edit(details[3], "workers_pkwt_male", "12a")
     edit(first_company, "founded_date", "31/02/2001")
@@ -249,3 +253,22 @@ def test_bad_detail_rows_are_quarantined_and_totals_still_reconcile(tmp_path, ro
     assert reasons[details[6] + 1] == "row_total_mismatch"
     raw_record = load.quarantine["raw_record"].to_list()
     assert all("@example.com" not in record for record in raw_record)
+
+
+def test_a_bad_detail_row_lists_every_problem_in_column_order(tmp_path, rows) -> None:
+    path = tmp_path / "wlkp.csv"
+    write_wlkp_export(rows, path, PERIOD, delimiter=",")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The first line of a company (its identity cells filled) after the title block and header.
+    detail = next(i for i in range(8, len(lines)) if re.match(r"^\d+,", lines[i]))
+    _edit_cell(lines, detail, "workers_pkwt_male", "12a")
+    _edit_cell(lines, detail, "reported_date", "31/02/2025")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    quarantine = read_wlkp_export(path).quarantine
+    # The company's later rows carry its date forward, so they are quarantined too.
+    [row] = quarantine.filter(pl.col("source_row") == detail + 1).iter_rows(named=True)
+    # The date column comes before the counts in the file, though the counts are checked first.
+    assert row["field"] == "reported_date;workers_pkwt_male"
+    assert row["reason_code"] == "unreadable_date;unreadable_count"
+    assert row["reason"].startswith(f"wlkp.csv sheet 'wlkp' row {detail + 1} field reported_date: ")
+    assert "; field workers_pkwt_male: " in row["reason"]
