@@ -30,7 +30,7 @@ from ingest.occupations.model import (
     out_of_fold_signals,
     ranker_training_set,
 )
-from ingest.occupations.normalise import LEXICON_PATH, TitleNormaliser, default_normaliser
+from ingest.occupations.normalise import LEXICON_PATH, TitleNormaliser
 from orchestration.settings import DATA_DIR
 
 log = logging.getLogger(__name__)
@@ -264,7 +264,9 @@ def fit_calibrator(
 def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel:
     """The production model: everything labelled, calibrated on out-of-fold gold predictions
     and the hand-coded titles' out-of-fold signals."""
-    normaliser = normaliser or default_normaliser()
+    # A fresh normaliser reads the lexicon as it is now: the process-wide one may have been
+    # loaded before the lexicon changed, and the model would be cached under the new inputs.
+    normaliser = normaliser or TitleNormaliser()
     reference = prepare_reference(normaliser)
     hand = references.hand_labelled_titles()
     gold = references.gold_set()
@@ -288,24 +290,38 @@ def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel
     return full
 
 
-def _input_fingerprint() -> str:
+def _digest_of(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    paths: list[Path] = [
-        references.TITLE_SETS_PATH,
-        *references.hand_label_paths(),
-        references.GOLD_PATH,
-        references.KBJI_DIR / "kbji2014_structure.csv",
-        references.ISCO_DIR / "isco08_structure.csv",
-        LEXICON_PATH,
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"missing")
+    return digest.hexdigest()
+
+
+_CODE_DIGEST = _digest_of(
+    [
         Path(model_module.__file__),
         Path(__file__),
         Path(references.__file__),
         Path(__file__).with_name("normalise.py"),
     ]
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"missing")
-    return digest.hexdigest()[:16]
+)
+"""The coder's code as this process imported it: a long-running process whose code is older
+than the files on disk must not cache its model under the new code's name."""
+
+
+def _input_fingerprint() -> str:
+    data = _digest_of(
+        [
+            references.TITLE_SETS_PATH,
+            *references.hand_label_paths(),
+            references.GOLD_PATH,
+            references.KBJI_DIR / "kbji2014_structure.csv",
+            references.ISCO_DIR / "isco08_structure.csv",
+            LEXICON_PATH,
+        ]
+    )
+    return hashlib.sha256((_CODE_DIGEST + data).encode()).hexdigest()[:16]
 
 
 def load_model(cache_dir: Path = CACHE_DIR, rebuild: bool = False) -> OccupationModel:
