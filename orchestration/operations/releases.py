@@ -464,7 +464,12 @@ FINGERPRINTED_CODE = (
     "quality",
     "dbt_project/models",
     "dbt_project/seeds",
+    # The incremental staging models' partition logic lives in a macro.
+    "dbt_project/macros",
 )
+# TODO(10): dbt_project/dbt_project.yml (folder materialisations) is a file, and only folders are
+# walked, so a change of it alone re-lands nothing; it reaches the marts at the next whole run
+# (`lmis run`, `--rebuild`). Goes away when single files can be listed here.
 _CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".csv", ".md"}
 
 
