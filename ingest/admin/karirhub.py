@@ -33,8 +33,8 @@ from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, RegionMatch, r
 from ingest.admin.results import (
     AdminLoad,
     AdminSourceError,
+    problems_record,
     quarantine_frame,
-    quarantine_record,
 )
 from ingest.admin.text import clean_text, html_to_text
 from orchestration.settings import DATA_DIR, TIMEZONE
@@ -256,12 +256,10 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
             base = {"source_file": path.name, "source_row": line_number}
 
             def reject(field: str, code: str, reason: str, raw: object, base=base) -> None:
-                quarantine.append(
-                    quarantine_record(
-                        "karirhub_details", base["source_file"], base["source_row"], field, code,
-                        f"{path.name} line {base['source_row']}: {reason}", {"line": raw},
-                    )
-                )  # fmt: skip
+                quarantine.append(problems_record(
+                    "karirhub_details", path.name, base["source_row"], [(field, code, reason)],
+                    {"line": raw},
+                ))  # fmt: skip
 
             try:
                 body = json.loads(line)
@@ -363,9 +361,10 @@ def read_karirhub_listing(path: Path = LISTING_FILE, index: RegionIndex | None =
         raw_rows.append({"source_file": path.name, "source_row": position, "record_id": hit_id,
                          "record_json": json.dumps(hit, ensure_ascii=False)})  # fmt: skip
         if not hit_id:
-            quarantine.append(quarantine_record(
-                "karirhub_listing", path.name, position, "id", "missing_id",
-                f"{path.name} hit {position}: no id", {"hit": hit}))  # fmt: skip
+            # A hit is no line of the file (one JSON document): its position names it.
+            quarantine.append(problems_record(
+                "karirhub_listing", path.name, position, [("id", "missing_id", "no id")],
+                {"hit": hit}, place=f"{path.name} hit {position}"))  # fmt: skip
             continue
         low, high = hit.get("min_salary_amount"), hit.get("max_salary_amount")
         published = hit.get("published_at")
@@ -436,10 +435,10 @@ def read_karirhub_rss(path: Path = RSS_FILE, index: RegionIndex | None = None) -
         raw_rows.append({"source_file": path.name, "source_row": position, "record_id": guid,
                          "record_json": ET.tostring(item, encoding="unicode")})  # fmt: skip
         if guid is None:
-            quarantine.append(quarantine_record(
-                "karirhub_rss", path.name, position, "guid", "missing_id",
-                f"{path.name} item {position}: no guid",
-                {"title": item.findtext("title")}))  # fmt: skip
+            quarantine.append(problems_record(
+                "karirhub_rss", path.name, position, [("guid", "missing_id", "no guid")],
+                {"title": item.findtext("title")}, place=f"{path.name} item {position}",
+            ))  # fmt: skip
             continue
         categories = {c.get("domain"): clean_text(c.text) for c in item.findall("category")}
         heading = _H2.search(item.findtext(_CONTENT) or "")

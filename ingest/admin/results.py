@@ -44,27 +44,6 @@ class TotalMismatchError(AdminSourceError):
     """A subtotal or grand-total row does not equal the sum of the detail rows it covers."""
 
 
-def quarantine_record(
-    source: str,
-    source_file: str,
-    source_row: int,
-    field_name: str,
-    reason_code: str,
-    reason: str,
-    raw_values: dict[str, Any],
-) -> dict[str, Any]:
-    """One quarantine entry; `raw_values` is stored as JSON text so nothing typed is lost."""
-    return {
-        "source": source,
-        "source_file": source_file,
-        "source_row": source_row,
-        "field": field_name,
-        "reason_code": reason_code,
-        "reason": reason,
-        "raw_record": json.dumps(raw_values, ensure_ascii=False, default=str),
-    }
-
-
 def problems_record(
     source: str,
     source_file: str,
@@ -79,8 +58,8 @@ def problems_record(
     Listed as the file commands and `ingest/landing.py` list them: `field` and `reason_code`
     joined by `;` in the order of `columns` (the file's columns), every code kept, and the reason
     `FILE line N field F: detail; field G: detail`, N being the line of the file the row starts
-    on (header = line 1). A row that is no file line (a spreadsheet row) is named by `place`
-    instead of `FILE line N`.
+    on (header = line 1). A row that is no file line (a spreadsheet row, a hit of a JSON listing,
+    an RSS item) is named by `place` instead of `FILE line N`.
     """
     path = Path(source_file)
     records = [

@@ -90,3 +90,21 @@ def test_broken_lines_go_to_quarantine_with_their_line_number(tmp_path) -> None:
     reasons = dict(zip(load.quarantine["source_row"], load.quarantine["reason_code"], strict=True))
     assert reasons == {2: "duplicate_id", 3: "invalid_json", 4: "missing_id"}
     assert "line 3" in load.quarantine.filter(pl.col("source_row") == 3)["reason"][0]
+
+
+def test_quarantine_reasons_name_file_line_or_position_and_field(tmp_path) -> None:
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    details = tmp_path / "details.jsonl"
+    details.write_text("\n".join([lines[0], lines[0], "{oops"]) + "\n", encoding="utf-8")
+    reasons = read_karirhub_details(details).quarantine["reason"].to_list()
+    assert reasons[0].startswith("details.jsonl line 2 field data.id: vacancy ")
+    assert reasons[1].startswith("details.jsonl line 3 field *: not valid JSON (")
+    # A listing hit and an RSS item are no lines of their file: their position names them.
+    listing = tmp_path / "listing.json"
+    listing.write_text(json.dumps({"data": [{"title": "Kasir"}]}), encoding="utf-8")
+    [reason] = read_karirhub_listing(listing).quarantine["reason"].to_list()
+    assert reason == "listing.json hit 1 field id: no id"
+    feed = tmp_path / "feed.xml"
+    feed.write_text("<rss><channel><item><title>Kasir</title></item></channel></rss>")
+    [reason] = read_karirhub_rss(feed).quarantine["reason"].to_list()
+    assert reason == "feed.xml item 1 field guid: no guid"
