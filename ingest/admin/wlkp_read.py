@@ -99,6 +99,13 @@ STAGING_SCHEMA: dict[str, pl.DataType] = {
 class _Sheet:
     name: str
     rows: list[Sequence[object]]
+    lines: list[int] | None = None
+    """The file line each row starts on (a CSV file); None for a workbook sheet."""
+
+    def number(self, row: int) -> int:
+        """How row `row` (1-based) is named: its file line in a CSV file, as every landing
+        numbers rows (a cell with a line break makes a row span lines), else its sheet row."""
+        return self.lines[row - 1] if self.lines is not None else row
 
 
 @dataclass
@@ -159,10 +166,15 @@ def _read_sheets(path: Path, encoding: str) -> tuple[list[_Sheet], dict[str, Any
     if suffix in {".csv", ".txt"}:
         text, used = _decode(path, path.read_bytes(), encoding)
         delimiter = _sniff_delimiter(text)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows, lines, consumed = [], [], 0
+        for values in reader:
+            rows.append(values)
+            lines.append(consumed + 1)
+            consumed = reader.line_num
         if used != "utf-8-sig":
             log.warning("%s: not UTF-8; decoded as %s", path.name, used)
-        return [_Sheet(path.stem, rows)], {
+        return [_Sheet(path.stem, rows, lines)], {
             "format": "csv",
             "encoding": used,
             "delimiter": delimiter,
@@ -342,7 +354,8 @@ class _SheetReader:
         company: dict[str, object] | None = None
         after_total = False
         start = self.header.row + self.header.depth  # 1-based number of the first data row
-        for row_number, row in enumerate(self.sheet.rows[start - 1 :], start=start):
+        for index, row in enumerate(self.sheet.rows[start - 1 :], start=start):
+            row_number = self.sheet.number(index)
             if not any(v is not None and str(v).strip() for v in row):
                 self.counts["blank"] += 1
                 continue

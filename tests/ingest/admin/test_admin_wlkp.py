@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 
@@ -222,7 +223,9 @@ def _edit_cell(lines: list[str], index: int, column: str, value: str) -> None:
     """Set `column` of the CSV line `lines[index]` (an export in `DEFAULT_COLUMN_ORDER`)."""
     cells = next(csv.reader([lines[index]]))
     cells[DEFAULT_COLUMN_ORDER.index(column)] = value
-    lines[index] = ",".join(f'"{c}"' if "," in c else c for c in cells)
+    written = io.StringIO()
+    csv.writer(written, lineterminator="\n").writerow(cells)
+    lines[index] = written.getvalue().removesuffix("\n")
 
 
 def test_bad_detail_rows_are_quarantined_and_totals_still_reconcile(tmp_path, rows) -> None:
@@ -272,3 +275,20 @@ def test_a_bad_detail_row_lists_every_problem_in_column_order(tmp_path, rows) ->
     assert row["reason_code"] == "unreadable_date;unreadable_count"
     assert row["reason"].startswith(f"wlkp.csv sheet 'wlkp' row {detail + 1} field reported_date: ")
     assert "; field workers_pkwt_male: " in row["reason"]
+
+
+def test_a_csv_export_numbers_rows_by_file_line_after_a_line_break_in_a_cell(
+    tmp_path, rows
+) -> None:
+    path = tmp_path / "wlkp.csv"
+    write_wlkp_export(rows, path, PERIOD, delimiter=",")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    companies = [i for i in range(8, len(lines)) if re.match(r"^\d+,", lines[i])]
+    first, later = companies[0], companies[2]
+    _edit_cell(lines, first, "company_address", "Jl. Melati 3\nKawasan Industri")
+    _edit_cell(lines, later, "founded_date", "31/02/2001")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load = read_wlkp_export(path)
+    # The address's line break moves every later row one line down in the file.
+    assert load.quarantine["source_row"].min() == later + 2
+    assert load.staging.filter(pl.col("source_row") == first + 1).height == 1
