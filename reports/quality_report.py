@@ -40,12 +40,14 @@ TEXT = {
         "step_failures": "Langkah yang gagal",
         "warnings": "Peringatan",
         "no_failures": "Tidak ada pemeriksaan yang gagal.",
-        "volumes": "Volume per sumber (proses ini dan sebelumnya)",
+        "volumes": "Volume per sumber: pendaratan terakhir tiap partisi dan pendaratan sebelumnya",
         "relevance": "1. Relevansi",
         "relevance_note": "Cakupan kolom utama lowongan per sumber (bagian baris yang terisi).",
         "accuracy": "2. Akurasi dan keandalan",
         "checks_by_gate": "Hasil pemeriksaan per gerbang",
-        "quarantine": "Baris dikarantina menurut alasan (proses ini)",
+        "quarantine": (
+            "Baris dikarantina menurut alasan (pendaratan terakhir tiap sumber dan partisi)"
+        ),
         "validation": "Validasi lowongan: bagian lowongan yang ditandai per aturan dan sumber",
         "validation_note": (
             "Bagian dari semua lowongan; dalam kurung: bagian dari lowongan yang dapat diperiksa "
@@ -102,7 +104,8 @@ TEXT = {
             "rows_read": "Dibaca",
             "rows_loaded": "Dimuat",
             "rows_quarantined": "Dikarantina",
-            "previous_rows_loaded": "Dimuat (proses sebelumnya)",
+            "previous_rows_loaded": "Dimuat (pendaratan sebelumnya)",
+            "partitions": "Partisi",
             "reason_code": "Alasan",
             "rows": "Baris",
             "example": "Contoh",
@@ -144,12 +147,12 @@ TEXT = {
         "step_failures": "Steps that failed",
         "warnings": "Warnings",
         "no_failures": "No check failed.",
-        "volumes": "Volumes per source (this run and the previous one)",
+        "volumes": "Volumes per source: latest landing of each partition, and the one before",
         "relevance": "1. Relevance",
         "relevance_note": "Coverage of the main vacancy fields per source (share of rows filled).",
         "accuracy": "2. Accuracy and reliability",
         "checks_by_gate": "Check results by gate",
-        "quarantine": "Rows quarantined by reason (this run)",
+        "quarantine": "Rows quarantined by reason (latest landing of each source and partition)",
         "validation": "Vacancy validation: share of vacancies flagged per rule and source",
         "validation_note": (
             "Share of all vacancies; in brackets: share of the vacancies the rule could check. "
@@ -197,7 +200,8 @@ TEXT = {
             "rows_read": "Read",
             "rows_loaded": "Loaded",
             "rows_quarantined": "Quarantined",
-            "previous_rows_loaded": "Loaded (previous run)",
+            "previous_rows_loaded": "Loaded (previous landing)",
+            "partitions": "Partitions",
             "reason_code": "Reason",
             "rows": "Rows",
             "example": "Example",

@@ -171,7 +171,9 @@ def collect_figures(
         schema=CHECK_COLUMNS,
     )
     step_failures, materialised = _run_events(instance, run_id)
-    volumes = _query(con, "report_volumes", {"run_id": run_id}, notes)
+    # Volumes and quarantine are of every source's latest landing, not of `run_id` alone: the
+    # partitioned sources are landed by the night's partition runs, before this nightly run.
+    volumes = _query(con, "report_volumes", {}, notes)
     sources = volumes["source"].to_list() if not volumes.is_empty() else []
     try:
         completeness_raw = raw_completeness(con, sources)
@@ -188,7 +190,7 @@ def collect_figures(
         checks=checks,
         step_failures=step_failures,
         volumes=volumes,
-        quarantine=_query(con, "report_quarantine", {"run_id": run_id}, notes),
+        quarantine=_query(con, "report_quarantine", {}, notes),
         raw_completeness=completeness_raw,
         vacancy_completeness=_table(con, "marts.rpt_vacancy_completeness_by_source", notes),
         validation=_table(con, "marts.rpt_vacancy_validation_by_source", notes),
