@@ -12,6 +12,11 @@ The alert is a JSON file in `LMIS_ALERT_DIR` (default `<data>/alerts/`). If `LMI
 is set it is run (split like a shell line, not through a shell) with the alert file's path as its
 last argument and in `LMIS_ALERT_FILE`; a failing or hanging command is logged, never raised, so
 alerting cannot hide the original failure.
+
+When a step fails because a blocking asset check failed, Dagster's own error names only the asset
+and the check. Both routes therefore read the run's failed check evaluations back from the event
+log and put each check's description (which expectations failed, by how much) into the alert's
+message, its `failed_checks` list and the log, so the operator need not open the Dagster UI.
 """
 
 from __future__ import annotations
@@ -91,15 +96,59 @@ def call_alert_command(alert_file: Path) -> int | None:
     return completed.returncode
 
 
+def failed_checks(
+    instance: dg.DagsterInstance, run_id: str, step_key: str | None = None
+) -> list[dict[str, str]]:
+    """The asset checks that failed with ERROR severity in a run (or in one step of it), each
+    with its description; an event log that cannot be read gives an empty list, never an error."""
+    try:
+        records = instance.get_records_for_run(
+            run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+    except Exception as exc:  # the alert must still go out without the details
+        log.warning("could not read the asset checks of run %s: %s", run_id, exc)
+        return []
+    failures = []
+    for record in records:
+        if step_key is not None and record.event_log_entry.step_key != step_key:
+            continue
+        data = record.event_log_entry.dagster_event.event_specific_data
+        if data.passed or data.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        failures.append(
+            {
+                "asset": data.asset_key.to_user_string(),
+                "check": data.check_name,
+                "description": (data.description or "no description")[:2000],
+            }
+        )
+    return failures
+
+
+def with_check_details(message: str, failures: list[dict[str, str]]) -> str:
+    """`message` followed by one line per failed check, and each check logged on its own line."""
+    for failure in failures:
+        log.error(
+            "asset check %s %s failed: %s",
+            failure["asset"],
+            failure["check"],
+            failure["description"],
+        )
+    lines = [f"{f['asset']} {f['check']}: {f['description']}" for f in failures]
+    return "\n".join([message, *lines])
+
+
 @dg.failure_hook(name="alert_on_step_failure")
 def alert_on_step_failure(context: dg.HookContext) -> None:
     error = context.op_exception
+    failures = failed_checks(context.instance, context.run_id, context.step_key)
     write_alert(
         context.step_key or context.op.name,
         context.job_name,
         context.run_id,
-        str(error) if error is not None else "step failed",
+        with_check_details(str(error) if error is not None else "step failed", failures),
         step=context.step_key,
+        failed_checks=failures,
     )
 
 
@@ -111,11 +160,13 @@ def alert_on_step_failure(context: dg.HookContext) -> None:
 def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
     run = context.dagster_run
     steps = [event.step_key for event in context.get_step_failure_events()]
+    failures = failed_checks(context.instance, run.run_id)
     write_alert(
         "run",
         run.job_name,
         run.run_id,
-        context.failure_event.message or "run failed",
+        with_check_details(context.failure_event.message or "run failed", failures),
         failed_steps=steps,
+        failed_checks=failures,
         tags=dict(run.tags),
     )

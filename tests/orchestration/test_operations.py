@@ -71,10 +71,8 @@ def test_failure_hook_writes_an_alert_in_the_run_process(alerts):
     assert "source file vanished" in alert["message"]
 
 
-def test_run_failure_sensor_writes_an_alert(alerts):
-    instance = dg.DagsterInstance.ephemeral()
-    result = job_that_fails.execute_in_process(instance=instance, raise_on_error=False)
-    alerts_from_hook = set(alerts.glob("*.json"))
+def run_failure_sensor_on(instance: dg.DagsterInstance, result) -> None:
+    """Evaluate the run-failure sensor on the failed run of `result`, as the daemon would."""
     context = dg.build_run_status_sensor_context(
         sensor_name="alert_on_run_failure",
         dagster_instance=instance,
@@ -82,9 +80,56 @@ def test_run_failure_sensor_writes_an_alert(alerts):
         dagster_event=result.get_run_failure_event(),
     ).for_run_failure()
     alert_on_run_failure(context)
+
+
+def test_run_failure_sensor_writes_an_alert(alerts):
+    instance = dg.DagsterInstance.ephemeral()
+    result = job_that_fails.execute_in_process(instance=instance, raise_on_error=False)
+    alerts_from_hook = set(alerts.glob("*.json"))
+    run_failure_sensor_on(instance, result)
     [path] = set(alerts.glob("*.json")) - alerts_from_hook
     alert = json.loads(path.read_text())
     assert alert["kind"] == "run" and alert["failed_steps"] == ["failing_step"]
+
+
+@dg.asset(key=["raw", "positions"])
+def positions_asset() -> None:
+    return None
+
+
+@dg.asset_check(asset=positions_asset, name="great_expectations_suite", blocking=True)
+def positions_suite() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="ERROR expect_column_values_to_be_unique(position_id) failed, 6.58% unexpected",
+    )
+
+
+def test_a_failed_blocking_check_puts_its_description_in_the_alert_and_log(alerts, caplog):
+    instance = dg.DagsterInstance.ephemeral()
+    job = dg.define_asset_job("checked", hooks={alert_on_step_failure})
+    defs = dg.Definitions(assets=[positions_asset], asset_checks=[positions_suite], jobs=[job])
+    result = defs.resolve_job_def("checked").execute_in_process(
+        instance=instance, raise_on_error=False
+    )
+    assert not result.success
+    [path] = list(alerts.glob("*.json"))
+    alert = json.loads(path.read_text())
+    detail = "expect_column_values_to_be_unique(position_id) failed, 6.58% unexpected"
+    assert detail in alert["message"]
+    assert alert["failed_checks"] == [
+        {
+            "asset": "raw/positions",
+            "check": "great_expectations_suite",
+            "description": f"ERROR {detail}",
+        }
+    ]
+    assert f"raw/positions great_expectations_suite failed: ERROR {detail}" in caplog.text
+
+    run_failure_sensor_on(instance, result)
+    [run_alert] = set(alerts.glob("*.json")) - {path}
+    assert detail in json.loads(run_alert.read_text())["message"]
 
 
 def test_landing_sensor_starts_one_run_per_new_set_of_files(tmp_path, monkeypatch):
