@@ -16,7 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run the nightly job (or a daily-partitioned job) for every day of a range",
         description="One run per day, oldest first, each leaving that day's dated release in "
         "data/releases/. Days whose inputs and code match the latest release are released from "
-        "the current publication without rebuilding, unless --rebuild. See docs/operations.md.",
+        "the current publication without rebuilding, unless --rebuild. Only days that have "
+        "ended in Jakarta: a range reaching today or later is refused (exit 2). See "
+        "docs/operations.md.",
     )
     parser.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
     parser.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
@@ -32,10 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orchestration.operations.backfill import backfill
+    from orchestration.operations.backfill import BackfillRefused, backfill
 
     started = time.monotonic()
-    outcomes = backfill(args.start, args.end, job_name=args.job, rebuild=args.rebuild)
+    try:
+        outcomes = backfill(args.start, args.end, job_name=args.job, rebuild=args.rebuild)
+    except BackfillRefused as exc:
+        log.error("backfill refused: %s", exc)
+        return 2
     for outcome in outcomes:
         log.info(
             "  %s  %-9s %7.1f s  %s",

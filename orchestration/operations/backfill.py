@@ -14,6 +14,10 @@ What a day means depends on the job:
   same marts, tests/orchestration/test_idempotency.py). `--rebuild` lands every partition and
   runs the whole nightly job for every day.
 
+Only days that have ended in Jakarta can be backfilled: the daily partitions end yesterday, so a
+night of today (or a later day) would leave that day's files out and still be released. Such a
+range is refused (`BackfillRefused`) before anything runs, naming the last day that can be.
+
 Days run one after another, each run behind the warehouse writer lock; the first failed day stops
 the backfill (its failure hook has written an alert), so no later day is released on top of it.
 """
@@ -24,7 +28,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from orchestration import settings
 from orchestration.operations.releases import (
@@ -42,6 +46,32 @@ from orchestration.runner import CONSOLE_INFO
 log = logging.getLogger(__name__)
 
 BACKFILL_TAG = "lmis/backfill"
+
+
+class BackfillRefused(ValueError):
+    """A range that reaches past the last day whose partitions exist; nothing was run."""
+
+
+def today_in_jakarta() -> date:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(settings.TIMEZONE)).date()
+
+
+def last_backfill_day() -> date:
+    """Yesterday in Jakarta: the last daily partition (they end with the last whole day)."""
+    return today_in_jakarta() - timedelta(days=1)
+
+
+def check_backfill_range(start: date, end: date) -> None:
+    """Refuse a range running into today or later, whose days have no partition yet."""
+    last = last_backfill_day()
+    if end > last:
+        raise BackfillRefused(
+            f"--to {end} has not ended in Jakarta ({settings.TIMEZONE}); its partitions do not "
+            f"exist yet, so its files would be left out. The last day that can be backfilled "
+            f"is {last}"
+        )
 
 
 @dataclass(frozen=True)
@@ -165,6 +195,7 @@ def backfill(
 ) -> list[DayOutcome]:
     """Run `job_name` for every day from `start` to `end`; stop at the first failed day."""
     days = days_between(start, end)
+    check_backfill_range(start, end)
     tags = {BACKFILL_TAG: f"{start.isoformat()}..{end.isoformat()}"}
     partitioned = job_name != "nightly" and is_partitioned(job_name)
     if job_name != "nightly" and not partitioned:

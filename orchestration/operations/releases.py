@@ -10,7 +10,8 @@ from the DuckDB file, so it needs no warehouse lock. It holds:
 - `data_dictionary.md`: every mart and column described, generated from the dbt manifest.
 
 The release is written into a hidden folder and renamed into place, then `latest` (a relative
-symbolic link) is switched to it; a release of the same date is replaced whole. Releases beyond
+symbolic link) is switched to the newest-dated release that passed the gate, which is this one
+unless a backfill wrote an older day; a release of the same date is replaced whole. Releases beyond
 the retention setting are pruned, never the one `latest` points to.
 
 A table whose published file has the SHA-256 recorded for it in the release `latest` points to
@@ -235,6 +236,25 @@ def render_data_dictionary(tables: dict[str, dict[str, Any]], release_name: str)
     return "\n".join(lines)
 
 
+def synthetic_flag(con: duckdb.DuckDBPyConnection, source: Path) -> tuple[bool | str, float | None]:
+    """(`is_synthetic`, `synthetic_share`) of a published mart, read from its rows.
+
+    `is_synthetic` is True when every row has `is_synthetic = true`, False when none has, and
+    "mixed" otherwise; the share is the fraction of such rows. A mart without that column (or
+    without rows) has no share, and its name decides: `*_synthetic` marts are synthetic.
+    """
+    columns = pq.read_schema(source).names
+    if "is_synthetic" in columns:
+        rows, synthetic = con.execute(
+            "select count(*), count(*) filter (where is_synthetic) from read_parquet(?)",
+            [str(source)],
+        ).fetchone()
+        if rows:
+            share = synthetic / rows
+            return (True if share == 1 else False if share == 0 else "mixed"), share
+    return "synthetic" in source.stem, None
+
+
 def _switch_latest(releases_dir: Path, release_name: str) -> None:
     link = releases_dir / LATEST_NAME
     temporary = releases_dir / f".{LATEST_NAME}.{os.getpid()}"
@@ -242,6 +262,22 @@ def _switch_latest(releases_dir: Path, release_name: str) -> None:
         temporary.unlink()
     temporary.symlink_to(release_name, target_is_directory=True)
     os.replace(temporary, link)  # atomic: readers see the old or the new release, never none
+
+
+def _newest_passed_release(releases_dir: Path) -> str:
+    """Name of the newest-dated release whose manifest says it passed the quality gate.
+
+    A backfill of an older day writes that day's release after newer ones; `latest` must stay
+    on the newest, so it follows the dates, not the order the releases were written in.
+    """
+    for release in reversed(list_releases(releases_dir)):
+        try:
+            manifest = json.loads((release / MANIFEST_NAME).read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if manifest.get("quality_gate") == "passed":
+            return release.name
+    raise FileNotFoundError(f"no release in {releases_dir} passed the quality gate")
 
 
 def latest_release(releases_dir: Path) -> Path | None:
@@ -321,11 +357,13 @@ def write_release(
                         f"release of {table}: {table_rows} rows written, {published_rows} published"
                     )
                 table_doc = docs.get(table, {})
+                is_synthetic, synthetic_share = synthetic_flag(con, source)
                 tables[table] = {
                     "rows": table_rows,
                     "path": table + (".parquet" if table not in HIVE_PARTITIONED_TABLES else "/"),
                     "partitioned_by": HIVE_PARTITIONED_TABLES.get(table),
-                    "is_synthetic": "synthetic" in table,
+                    "is_synthetic": is_synthetic,
+                    "synthetic_share": synthetic_share,
                     # Hive partition columns live in the folder names; the schema lists them.
                     "schema": _schema_of(source),
                     "description": table_doc.get("description", ""),
@@ -363,9 +401,10 @@ def write_release(
         shutil.rmtree(replaced, ignore_errors=True)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    _switch_latest(releases_dir, name)
+    newest = _newest_passed_release(releases_dir)
+    _switch_latest(releases_dir, newest)
     pruned = prune_releases(releases_dir, retention)
-    log.info("release %s: %d tables, %d files; latest -> %s", name, len(tables), len(files), name)
+    log.info("release %s: %d tables, %d files; latest -> %s", name, len(tables), len(files), newest)
     return ReleaseResult(target, {t: m["rows"] for t, m in tables.items()}, len(files), pruned)
 
 

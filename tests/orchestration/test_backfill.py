@@ -9,16 +9,17 @@ test_incremental_night.py (slow).
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration import settings
+from orchestration.cli import main
 from orchestration.operations import backfill as backfill_module
 from orchestration.operations import incremental
-from orchestration.operations.backfill import backfill, days_between
+from orchestration.operations.backfill import BackfillRefused, backfill, days_between
 from orchestration.operations.incremental import NightPlan, NightResult
 from orchestration.operations.releases import (
     RELEASE_DATE_TAG,
@@ -47,6 +48,8 @@ def published(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setattr(settings, "WAREHOUSE_PATH", data / "warehouse.duckdb")
     monkeypatch.delenv("LMIS_RELEASES_DIR", raising=False)
     monkeypatch.delenv("LMIS_RELEASE_RETENTION", raising=False)
+    # The days below must have ended in Jakarta whenever the tests run.
+    monkeypatch.setattr(backfill_module, "today_in_jakarta", lambda: date(2026, 12, 10))
     return data
 
 
@@ -129,3 +132,27 @@ def test_failed_day_stops_the_backfill(published, monkeypatch):
     outcomes = backfill(date(2026, 12, 1), date(2026, 12, 3))
     assert [(o.day, o.success) for o in outcomes] == [(date(2026, 12, 1), False)]
     assert list_releases(published / "releases") == []
+
+
+def test_today_and_later_days_are_refused_naming_the_last_day(published, monkeypatch):
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls)
+    today = backfill_module.today_in_jakarta()
+    yesterday = today - timedelta(days=1)
+    assert backfill_module.last_backfill_day() == yesterday
+    for start, end in ((today, today), (yesterday, today + timedelta(days=2))):
+        with pytest.raises(
+            BackfillRefused, match=f"last day that can be backfilled is {yesterday}"
+        ):
+            backfill(start, end)
+    assert calls == []
+    assert list_releases(published / "releases") == []
+
+
+def test_the_command_exits_2_on_a_day_not_ended(published, monkeypatch, caplog):
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls)
+    today = backfill_module.today_in_jakarta()
+    assert main(["backfill", "--from", str(today), "--to", str(today)]) == 2
+    assert f"last day that can be backfilled is {today - timedelta(days=1)}" in caplog.text
+    assert calls == []

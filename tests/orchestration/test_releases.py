@@ -169,3 +169,35 @@ def test_retention_setting_is_validated(monkeypatch):
     monkeypatch.setenv("LMIS_RELEASE_RETENTION", "two")
     with pytest.raises(ValueError, match="whole number"):
         retention_from_env()
+
+
+def test_synthetic_flag_comes_from_the_rows(marts, tmp_path):
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select range as id, true as is_synthetic from range(4)) "
+            f"to '{marts / 'fct_placements.parquet'}' (format parquet)"
+        )
+        con.execute(
+            "copy (select range as id, range < 1 as is_synthetic from range(4)) "
+            f"to '{marts / 'fct_portal_vacancies.parquet'}' (format parquet)"
+        )
+    result = _release(marts, tmp_path / "releases", "2026-12-01", None)
+    tables = json.loads((result.path / "manifest.json").read_text())["tables"]
+    flags = {name: (t["is_synthetic"], t["synthetic_share"]) for name, t in tables.items()}
+    assert flags == {
+        "fct_placements": (True, 1.0),
+        "fct_portal_vacancies": ("mixed", 0.25),
+        # No is_synthetic column: the table's name decides, and no share is given.
+        "dim_region": (False, None),
+        "labour_force_indicators_synthetic": (True, None),
+    }
+
+
+def test_an_older_release_leaves_latest_on_the_newest(marts, tmp_path):
+    releases = tmp_path / "releases"
+    _release(marts, releases, "2026-12-03", None)
+    _release(marts, releases, "2026-12-01", None)
+    assert latest_release(releases) == releases / "2026-12-03"
+    assert (releases / "2026-12-01" / "manifest.json").exists()
+    _release(marts, releases, "2026-12-04", None)
+    assert latest_release(releases) == releases / "2026-12-04"
