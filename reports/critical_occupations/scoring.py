@@ -430,11 +430,14 @@ def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
     ]
 
 
-def evaluate(values: pl.DataFrame, config: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def evaluate(
+    values: pl.DataFrame, config: dict[str, Any], label: str = "the list as reported"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Signals per indicator and the status per KBJI 4-digit occupation.
 
     Returns (signals, occupations). Each 4-digit occupation with too few usable indicators is
-    scored at its 3-digit minor group instead; `scored_code` says which.
+    scored at its 3-digit minor group instead; `scored_code` says which. `label` names the
+    configuration in the run log, where the sensitivity scenarios log their counts too.
     """
     indicators = config["indicators"]
     quantile = float(config.get("cross_section_quantile", 0.75))
@@ -479,7 +482,14 @@ def evaluate(values: pl.DataFrame, config: dict[str, Any]) -> tuple[pl.DataFrame
             }
         )
     signals = pl.DataFrame(signal_rows, infer_schema_length=None) if signal_rows else None
-    return signals, _occupation_status(signals, values, config)
+    occupations = _occupation_status(signals, values, config)
+    log.info(
+        "critical occupations, %s: occupations scored %d, by status %s",
+        label,
+        occupations.height,
+        dict(occupations.group_by("status").len().sort("status").iter_rows()),
+    )
+    return signals, occupations
 
 
 def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[tuple, dict]:
@@ -562,22 +572,18 @@ def _occupation_status(
         "reason_codes": pl.Utf8,
         "is_synthetic": pl.Boolean,
     }
-    occupations = pl.DataFrame(rows, schema=schema)
-    log.info(
-        "occupations scored: %d; %s",
-        occupations.height,
-        dict(occupations.group_by("status").len().iter_rows()),
-    )
-    return occupations
+    return pl.DataFrame(rows, schema=schema)
 
 
 def sensitivity(values: pl.DataFrame, config: dict[str, Any]) -> pl.DataFrame:
     """Status of every occupation under the base configuration and each scenario."""
-    _, base = evaluate(values, config)
+    _, base = evaluate(values, config, "sensitivity base")
     table = base.select("kbji_code", pl.col("status").alias("base"))
     for scenario in config.get("sensitivity") or []:
         overrides = {k: v for k, v in scenario.items() if k != "name"}
-        _, alternative = evaluate(values, {**config, **overrides})
+        _, alternative = evaluate(
+            values, {**config, **overrides}, f"sensitivity scenario {scenario['name']}"
+        )
         table = table.join(
             alternative.select("kbji_code", pl.col("status").alias(scenario["name"])),
             on="kbji_code",

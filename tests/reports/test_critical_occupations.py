@@ -147,6 +147,20 @@ def test_sensitivity_table_reruns_each_scenario(marts_dir, config):
     ]
 
 
+def test_run_log_says_which_configuration_each_scored_count_is_of(marts_dir, config, caplog):
+    caplog.set_level("INFO", logger=scoring.__name__)
+    _score(marts_dir, config)
+    scored = [r.getMessage() for r in caplog.records if "occupations scored" in r.getMessage()]
+    scenarios = [s["name"] for s in config["sensitivity"]]
+    # The list the report shows, the sensitivity table's base and one line per scenario, each named.
+    assert len(scored) == 2 + len(scenarios)
+    assert scored[0].startswith("critical occupations, the list as reported: occupations scored")
+    assert scored[1].startswith("critical occupations, sensitivity base: occupations scored")
+    for line, name in zip(scored[2:], scenarios, strict=True):
+        assert line.startswith(f"critical occupations, sensitivity scenario {name}: ")
+    assert all("by status" in line for line in scored)
+
+
 def test_weight_override_changes_the_score(marts_dir, config):
     values = scoring.compute_indicator_values(scoring.read_marts(marts_dir, None, config), config)
     # All weight on employment growth: the override must reach every signal row.
