@@ -1,9 +1,10 @@
 """Working hours stated in an advert's text, as hours per week and per day.
 
 Indonesian adverts state hours as a schedule ("Waktu Bekerja : Senin - Sabtu 08.00 - 17.00",
-"Jam 8-17 (Senin - Jumat) // 8-15 (Sabtu)") far more often than as a weekly total. This module
-reads both: an explicit total ("48 jam/minggu", "40 hours per week") or day ranges paired with
-time ranges, and turns a schedule into hours on the low side of what it can mean:
+"Jam kerja: 8-17 (Senin - Jumat) // 8-15 (Sabtu)") far more often than as a weekly total. This
+module reads both: an explicit total ("48 jam/minggu", "40 hours per week") or, after a section
+label (`SECTION_LABEL`), day ranges paired with time ranges, and turns a schedule into hours on
+the low side of what it can mean:
 
 * a break is taken out of each day (one hour from a span of six hours or more, half an hour from
   a span over four), as the law requires a rest after four hours (UU 13/2003 Art. 79);
