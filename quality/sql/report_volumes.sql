@@ -83,7 +83,7 @@ select
     cast(sum(c.rows_loaded) as bigint) as rows_loaded,
     cast(sum(c.rows_quarantined) as bigint) as rows_quarantined,
     cast(sum(p.rows_loaded) as bigint) as previous_rows_loaded,
-    max(c.loaded_at) as last_loaded_at
+    strftime(max(c.loaded_at), '%Y-%m-%d %H:%M UTC') as last_loaded_at
 from current_landings as c
 left join previous as p
     on

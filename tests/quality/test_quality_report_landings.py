@@ -6,6 +6,8 @@ that lands the whole sources and writes the report. The figures must show both k
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import polars as pl
 
@@ -91,3 +93,11 @@ def test_a_source_landed_whole_then_by_partition_shows_only_its_partitions() -> 
     assert notes == []
     assert volumes.select("rows_loaded", "rows_quarantined").row(0) == (3, 1)
     assert quarantine["rows"].to_list() == [1]
+
+
+def test_landing_time_is_shown_to_the_minute_as_in_the_timeliness_table() -> None:
+    with duckdb.connect() as con:
+        _two_nights(con)
+        volumes = _query(con, "report_volumes", {}, [])
+    shown = volumes["last_loaded_at"].to_list()
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", text) for text in shown), shown
