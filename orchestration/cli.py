@@ -14,8 +14,12 @@ import pkgutil
 import sys
 
 from orchestration import commands
+from orchestration.operations.warehouse_lock import WarehouseLockedError
 
 log = logging.getLogger("lmis")
+
+EXIT_WAREHOUSE_BUSY = 75
+"""Exit code when another process holds the warehouse (EX_TEMPFAIL: try again later)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except WarehouseLockedError as exc:
+        # A busy warehouse is an operator's situation, not a bug: one line, no traceback.
+        log.error("%s", exc)
+        return EXIT_WAREHOUSE_BUSY
 
 
 if __name__ == "__main__":

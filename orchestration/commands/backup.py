@@ -33,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="snapshot file; default: the newest in the backup folder",
     )
     restore.add_argument("--from", dest="backup_dir", type=Path, default=settings.BACKUP_DIR)
+    restore.add_argument(
+        "--no-keep",
+        dest="keep_replaced",
+        action="store_false",
+        help="do not snapshot the warehouse being replaced into the backup folder first",
+    )
     restore.set_defaults(func=run_restore)
 
 
@@ -40,7 +46,11 @@ def run_backup(args: argparse.Namespace) -> int:
     from orchestration import settings
     from orchestration.operations.backup import take_snapshot
 
-    take_snapshot(settings.WAREHOUSE_PATH, args.to)
+    try:
+        take_snapshot(settings.WAREHOUSE_PATH, args.to)
+    except FileNotFoundError as exc:
+        log.error("%s", exc)
+        return 1
     return 0
 
 
@@ -55,5 +65,11 @@ def run_restore(args: argparse.Namespace) -> int:
             log.error("no snapshot in %s", args.backup_dir)
             return 1
         snapshot = available[-1]
-    restore_snapshot(snapshot, settings.WAREHOUSE_PATH)
+    keep_in = args.backup_dir if args.keep_replaced else None
+    try:
+        restore_snapshot(snapshot, settings.WAREHOUSE_PATH, keep_replaced_in=keep_in)
+    except (FileNotFoundError, ValueError) as exc:
+        # A missing or corrupt snapshot: say which, keep the warehouse as it is.
+        log.error("%s", exc)
+        return 1
     return 0

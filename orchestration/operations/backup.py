@@ -40,13 +40,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def take_snapshot(warehouse: Path, backup_dir: Path) -> Snapshot:
-    """Copy the warehouse into `backup_dir/warehouse-<UTC time>.duckdb` with a checksum."""
+def take_snapshot(warehouse: Path, backup_dir: Path, prefix: str = "warehouse") -> Snapshot:
+    """Copy the warehouse into `backup_dir/<prefix>-<UTC time>.duckdb` with a checksum."""
     if not warehouse.exists():
         raise FileNotFoundError(f"no warehouse to back up at {warehouse}")
     backup_dir.mkdir(parents=True, exist_ok=True)
     taken_at = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backup_dir / f"warehouse-{taken_at}.duckdb"
+    target = backup_dir / f"{prefix}-{taken_at}.duckdb"
     # Holding a read-write connection proves no other process writes during the copy.
     con = connect(warehouse)
     try:
@@ -75,8 +75,18 @@ def list_snapshots(backup_dir: Path) -> list[Path]:
     return sorted(backup_dir.glob("warehouse-*.duckdb"))
 
 
-def restore_snapshot(snapshot: Path, warehouse: Path) -> None:
-    """Replace the warehouse with `snapshot` after checking its checksum."""
+def restore_snapshot(
+    snapshot: Path, warehouse: Path, keep_replaced_in: Path | None = None
+) -> Snapshot | None:
+    """Replace the warehouse with `snapshot` after checking its checksum.
+
+    With `keep_replaced_in`, the warehouse being replaced is first snapshotted there as
+    `replaced-<UTC time>.duckdb`, so a restore of the wrong snapshot can itself be undone (by
+    naming that file); it is not a `warehouse-*` snapshot, so it never becomes the one restored
+    by default. That snapshot is returned.
+    """
+    if not snapshot.is_file():
+        raise FileNotFoundError(f"no such snapshot: {snapshot}")
     sidecar = snapshot.with_suffix(".json")
     if not sidecar.exists():
         raise FileNotFoundError(f"{snapshot}: no checksum file {sidecar.name}; refusing to restore")
@@ -84,8 +94,12 @@ def restore_snapshot(snapshot: Path, warehouse: Path) -> None:
     actual = _sha256(snapshot)
     if actual != expected:
         raise ValueError(f"{snapshot}: checksum {actual} does not match {expected}; corrupt copy")
+    replaced = None
     if warehouse.exists():
         connect(warehouse).close()  # raises a clear error if another process has it open
+        if keep_replaced_in is not None:
+            replaced = take_snapshot(warehouse, keep_replaced_in, prefix="replaced")
+            log.info("the replaced warehouse is kept as %s", replaced.path)
     partial = warehouse.with_name(warehouse.name + ".restoring")
     shutil.copyfile(snapshot, partial)
     wal = warehouse.with_name(warehouse.name + ".wal")
@@ -93,3 +107,4 @@ def restore_snapshot(snapshot: Path, warehouse: Path) -> None:
         wal.unlink()  # a write-ahead log of the replaced file must not be replayed on the copy
     os.replace(partial, warehouse)
     log.info("restored %s from %s", warehouse, snapshot)
+    return replaced

@@ -65,3 +65,33 @@ def test_a_locked_warehouse_gives_a_clear_message(warehouse):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_restore_keeps_the_replaced_warehouse_apart_from_the_snapshots(warehouse, tmp_path):
+    backups = tmp_path / "backups"
+    snapshot = take_snapshot(warehouse, backups)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from marts.t where id < 500")
+    replaced = restore_snapshot(snapshot.path, warehouse, keep_replaced_in=backups)
+    assert replaced is not None and replaced.path.name.startswith("replaced-")
+    assert list_snapshots(backups) == [snapshot.path]
+    restore_snapshot(replaced.path, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.t").fetchone() == (500,)
+
+
+def test_a_missing_snapshot_is_named_as_such(warehouse, tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such snapshot"):
+        restore_snapshot(tmp_path / "warehouse-nothing.duckdb", warehouse)
+
+
+def test_the_command_reports_a_locked_warehouse_in_one_line(monkeypatch, caplog):
+    from orchestration import cli
+    from orchestration.commands import backup
+
+    def busy(args):
+        raise WarehouseLockedError("the warehouse w.duckdb is in use by another process (PID 1)")
+
+    monkeypatch.setattr(backup, "run_backup", busy)
+    assert cli.main(["backup"]) == cli.EXIT_WAREHOUSE_BUSY
+    assert "in use by another process (PID 1)" in caplog.text
