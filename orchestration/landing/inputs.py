@@ -22,9 +22,7 @@ import dagster as dg
 
 from ingest.warehouse import WHOLE_TABLE
 from orchestration import settings
-from orchestration.operations.releases import FINGERPRINTED_CODE, sha256_of
-
-_CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".csv", ".md"}
+from orchestration.operations.releases import fingerprinted_code_files, sha256_of
 
 
 @dataclass(frozen=True)
@@ -41,15 +39,9 @@ class LandedInput:
 def code_fingerprint() -> str:
     """SHA-256 of the code folders that decide the marts (computed once per process)."""
     digest = hashlib.sha256()
-    for name in FINGERPRINTED_CODE:
-        root = settings.REPO_ROOT / name
-        for path in sorted(root.rglob("*")) if root.exists() else []:
-            if not path.is_file() or "__pycache__" in path.parts:
-                continue
-            if path.suffix not in _CODE_SUFFIXES:
-                continue
-            digest.update(path.relative_to(settings.REPO_ROOT).as_posix().encode())
-            digest.update(sha256_of(path).encode())
+    for path in fingerprinted_code_files():
+        digest.update(path.relative_to(settings.REPO_ROOT).as_posix().encode())
+        digest.update(sha256_of(path).encode())
     return digest.hexdigest()
 
 

@@ -505,11 +505,29 @@ FINGERPRINTED_CODE = (
     "dbt_project/seeds",
     # The incremental staging models' partition logic lives in a macro.
     "dbt_project/macros",
+    # Folder-wide materialisations (the incremental staging) are set here.
+    "dbt_project/dbt_project.yml",
 )
-# TODO(10): dbt_project/dbt_project.yml (folder materialisations) is a file, and only folders are
-# walked, so a change of it alone re-lands nothing; it reaches the marts at the next whole run
-# (`lmis run`, `--rebuild`). Goes away when single files can be listed here.
+"""Code folders (walked) and single files whose content decides the marts."""
 _CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".csv", ".md"}
+
+
+def fingerprinted_code_files() -> list[Path]:
+    """Every code file of `FINGERPRINTED_CODE`, in a fixed order."""
+    from orchestration import settings
+
+    found = []
+    for name in FINGERPRINTED_CODE:
+        root = settings.REPO_ROOT / name
+        candidates = [root] if root.is_file() else sorted(root.rglob("*"))
+        found += [
+            path
+            for path in candidates
+            if path.is_file()
+            and "__pycache__" not in path.parts
+            and path.suffix in _CODE_SUFFIXES
+        ]
+    return found
 
 
 def input_fingerprint() -> str:
@@ -521,16 +539,12 @@ def input_fingerprint() -> str:
     from orchestration import settings
 
     digest = hashlib.sha256()
-    roots = [(settings.DATA_DIR / name, None) for name in FINGERPRINTED_INPUTS]
-    roots += [(settings.REPO_ROOT / name, _CODE_SUFFIXES) for name in FINGERPRINTED_CODE]
-    for root, suffixes in roots:
-        if not root.exists():
-            continue
+    for root in (settings.DATA_DIR / name for name in FINGERPRINTED_INPUTS):
         for path in sorted(root.rglob("*")):
-            if not path.is_file() or "__pycache__" in path.parts:
-                continue
-            if suffixes is not None and path.suffix not in suffixes:
-                continue
-            digest.update(path.relative_to(root.parent).as_posix().encode())
-            digest.update(sha256_of(path).encode())
+            if path.is_file():
+                digest.update(path.relative_to(root.parent).as_posix().encode())
+                digest.update(sha256_of(path).encode())
+    for path in fingerprinted_code_files():
+        digest.update(path.relative_to(settings.REPO_ROOT).as_posix().encode())
+        digest.update(sha256_of(path).encode())
     return digest.hexdigest()

@@ -156,3 +156,20 @@ def test_the_command_exits_2_on_a_day_not_ended(published, monkeypatch, caplog):
     assert main(["backfill", "--from", str(today), "--to", str(today)]) == 2
     assert f"last day that can be backfilled is {today - timedelta(days=1)}" in caplog.text
     assert calls == []
+
+
+def test_a_change_of_dbt_project_yml_alone_changes_the_fingerprints(tmp_path, monkeypatch):
+    """Folder-wide materialisations live in dbt_project.yml, a single file among the folders."""
+    from orchestration.landing import inputs
+
+    repo = tmp_path / "repo"
+    (repo / "dbt_project" / "models").mkdir(parents=True)
+    (repo / "dbt_project" / "models" / "m.sql").write_text("select 1")
+    project = repo / "dbt_project" / "dbt_project.yml"
+    project.write_text("models:\n  +materialized: table\n")
+    monkeypatch.setattr(settings, "REPO_ROOT", repo)
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path / "data")
+    before = (input_fingerprint(), inputs.code_fingerprint.__wrapped__())
+    project.write_text("models:\n  +materialized: incremental\n")
+    after = (input_fingerprint(), inputs.code_fingerprint.__wrapped__())
+    assert before[0] != after[0] and before[1] != after[1]
