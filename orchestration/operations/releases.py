@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -512,22 +513,27 @@ FINGERPRINTED_CODE = (
 _CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".csv", ".md"}
 
 
+def files_under(paths: Iterable[Path], suffixes: set[str] | None = None) -> list[Path]:
+    """The files among `paths`, folders walked in sorted order, without `__pycache__`; with
+    `suffixes`, only files ending so. A path that does not exist gives nothing."""
+    found = []
+    for path in paths:
+        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
+        found += [
+            candidate
+            for candidate in candidates
+            if candidate.is_file()
+            and "__pycache__" not in candidate.parts
+            and (suffixes is None or candidate.suffix in suffixes)
+        ]
+    return found
+
+
 def fingerprinted_code_files() -> list[Path]:
     """Every code file of `FINGERPRINTED_CODE`, in a fixed order."""
     from orchestration import settings
 
-    found = []
-    for name in FINGERPRINTED_CODE:
-        root = settings.REPO_ROOT / name
-        candidates = [root] if root.is_file() else sorted(root.rglob("*"))
-        found += [
-            path
-            for path in candidates
-            if path.is_file()
-            and "__pycache__" not in path.parts
-            and path.suffix in _CODE_SUFFIXES
-        ]
-    return found
+    return files_under((settings.REPO_ROOT / name for name in FINGERPRINTED_CODE), _CODE_SUFFIXES)
 
 
 def input_fingerprint() -> str:
@@ -539,11 +545,9 @@ def input_fingerprint() -> str:
     from orchestration import settings
 
     digest = hashlib.sha256()
-    for root in (settings.DATA_DIR / name for name in FINGERPRINTED_INPUTS):
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(root.parent).as_posix().encode())
-                digest.update(sha256_of(path).encode())
+    for path in files_under(settings.DATA_DIR / name for name in FINGERPRINTED_INPUTS):
+        digest.update(path.relative_to(settings.DATA_DIR).as_posix().encode())
+        digest.update(sha256_of(path).encode())
     for path in fingerprinted_code_files():
         digest.update(path.relative_to(settings.REPO_ROOT).as_posix().encode())
         digest.update(sha256_of(path).encode())

@@ -10,7 +10,7 @@ marts only, so the reports that do not read them are not rendered again.
 Which marts a report reads is found in its code: every published mart whose name appears in the
 report's modules (`ReportSpec.modules`) is an input. A name that appears without being read
 only costs a rendering; the modules build every mart path from a literal name, which this
-relies on (tests/orchestration/test_report_carry_over.py checks the sets found).
+relies on (tests/orchestration/test_publication_carry_over.py checks the sets found).
 
 Plotly gives every chart a random element id, so two renderings of the same inputs differ in
 those ids only; a kept report is otherwise what a rendering would write.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration import settings
-from orchestration.operations.releases import sha256_of
+from orchestration.operations.releases import files_under, sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -48,25 +48,11 @@ class ReportSpec:
     options: dict = field(default_factory=dict)
 
 
-def _files(paths: list[Path], suffixes: set[str] | None = None) -> list[Path]:
-    found = []
-    for path in paths:
-        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
-        found += [
-            p
-            for p in candidates
-            if p.is_file()
-            and "__pycache__" not in p.parts
-            and (suffixes is None or p.suffix in suffixes)
-        ]
-    return found
-
-
 def marts_read(spec: ReportSpec, marts_dir: Path) -> list[str]:
     """The published marts whose name appears in the report's modules."""
     text = "\n".join(
         p.read_text(encoding="utf-8", errors="replace")
-        for p in _files([settings.REPO_ROOT / m for m in spec.modules], _CODE_SUFFIXES)
+        for p in files_under([settings.REPO_ROOT / m for m in spec.modules], _CODE_SUFFIXES)
     )
     published = sorted(p.stem for p in marts_dir.glob("*.parquet"))
     return [name for name in published if re.search(rf"\b{re.escape(name)}\b", text)]
@@ -81,9 +67,9 @@ def inputs_fingerprint(spec: ReportSpec, marts_dir: Path) -> str:
     add("options", json.dumps(spec.options, sort_keys=True))
     for name in marts_read(spec, marts_dir):
         add("mart " + name, sha256_of(marts_dir / f"{name}.parquet"))
-    for path in _files(list(spec.inputs)):
+    for path in files_under(spec.inputs):
         add("input " + str(path), sha256_of(path))
-    for path in _files([settings.REPO_ROOT / c for c in CODE], _CODE_SUFFIXES):
+    for path in files_under([settings.REPO_ROOT / c for c in CODE], _CODE_SUFFIXES):
         add("code " + path.relative_to(settings.REPO_ROOT).as_posix(), sha256_of(path))
     return digest.hexdigest()
 
