@@ -10,8 +10,9 @@ same seed, so the two sources join. Like real exports made in Excel, a small sha
 the classic faults: a NIK turned into 3.20101E+15, a NIK with a digit missing, 31/02 as a date.
 
 The reader pseudonymises NIK and the AK1 number at landing (HMAC-SHA256, see `pseudonymise.py`),
-so no raw frame holds them; names, phones, e-mails, addresses and birth places stay in the raw
-frame only; staging keeps birth year and age instead of the birth date.
+so no raw frame holds them; names, phones, e-mails, addresses, birth data and religion stay in
+the raw frame only (quarantine shows them as removed); staging keeps birth year and age instead
+of the birth date.
 """
 
 from __future__ import annotations
@@ -84,8 +85,11 @@ PLACEMENT_COLUMNS = (
     ("vacancy_source", "Sumber Lowongan"),
     ("wage_monthly", "Upah per Bulan (Rp)"),
 )
-PERSONAL_COLUMNS = ("full_name", "birth_place", "birth_date", "address", "phone", "email")
-"""Kept in the raw frame only (NIK and the AK1 number are pseudonymised before that)."""
+PERSONAL_COLUMNS = (
+    "full_name", "birth_place", "birth_date", "religion", "address", "phone", "email",
+)  # fmt: skip
+"""Kept in the raw frame only, shown as removed in quarantine (NIK and the AK1 number are
+pseudonymised before either)."""
 IDENTIFIER_COLUMNS = {"nik": "nik", "registration_number": "ak1"}
 """Columns replaced by their keyed hash at landing, with the hash domain of each."""
 NIK_SHAPE = re.compile(r"\d{16}")
@@ -357,11 +361,6 @@ def _landed(record: dict[str, str | None], key: PseudonymKey) -> dict[str, str |
     return landed
 
 
-def _for_quarantine(landed: dict[str, str | None]) -> dict[str, str | None]:
-    return {k: ("[personal data: see raw landing]" if k in PERSONAL_COLUMNS and v else v)
-            for k, v in landed.items()}  # fmt: skip
-
-
 def _date(record: dict[str, str | None], name: str, problems: list[tuple[str, str, str]]):
     try:
         value, _ = parse_date(record.get(name))
@@ -391,10 +390,10 @@ def read_ak1_job_seekers(
         if registered is None and not any(p[0] == "registered_date" for p in problems):
             problems.append(("registered_date", "missing_registered_date", "no registration date"))
         if problems:
-            shown = _for_quarantine(landed)
-            quarantine.append(
-                problems_record("ak1_job_seekers", path.name, number, problems, shown, order)
-            )
+            quarantine.append(problems_record(
+                "ak1_job_seekers", path.name, number, problems, landed, order,
+                personal=PERSONAL_COLUMNS,
+            ))  # fmt: skip
             continue
         region = index.by_name(record["regency_name"], record["province_name"])
         sex = {"laki-laki": "male", "l": "male", "perempuan": "female", "p": "female"}.get(
@@ -452,10 +451,10 @@ def read_ak1_placements(
         if wage_text and not wage_text.isdigit():
             problems.append(("wage_monthly", "unreadable_wage", f"{record['wage_monthly']!r}"))
         if problems:
-            shown = _for_quarantine(landed)
-            quarantine.append(
-                problems_record("ak1_placements", path.name, number, problems, shown, order)
-            )
+            quarantine.append(problems_record(
+                "ak1_placements", path.name, number, problems, landed, order,
+                personal=PERSONAL_COLUMNS,
+            ))  # fmt: skip
             continue
         abroad = record["placement_kind"] == "AKAN"
         region = index.by_name(record["regency_name"], record["province_name"])

@@ -47,6 +47,8 @@ LISTING_FILE = KARIRHUB_DIR / "karirhub_job_listing_page_2025-10.json"
 RSS_FILE = KARIRHUB_DIR / "karirhub_rss_feed_2025-10.xml"
 
 JAKARTA = ZoneInfo(TIMEZONE)
+# Keys of the detail API body holding the employer's contact details: removed from quarantine.
+CONTACT_KEYS = ("email", "phone", "address")
 # Below this a monthly amount is a placeholder (the API shows 888/999 and 0/0), not a wage.
 MIN_PLAUSIBLE_MONTHLY_WAGE_IDR = 100_000
 
@@ -258,7 +260,7 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
             def reject(field: str, code: str, reason: str, raw: object, base=base) -> None:
                 quarantine.append(problems_record(
                     "karirhub_details", path.name, base["source_row"], [(field, code, reason)],
-                    {"line": raw},
+                    {"line": raw}, personal=CONTACT_KEYS,
                 ))  # fmt: skip
 
             try:

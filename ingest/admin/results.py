@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,10 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+REMOVED = "[removed]"
+"""What a quarantine entry shows instead of a personal value (the source file still has it)."""
+
+
 class AdminSourceError(Exception):
     """A whole file cannot be read (unreadable, wrong encoding, no header, missing columns)."""
 
@@ -52,6 +56,7 @@ def problems_record(
     raw_values: object,
     columns: Sequence[str] = (),
     place: str | None = None,
+    personal: Collection[str] = (),
 ) -> dict[str, Any]:
     """The one quarantine entry of an input row with `problems` (field, reason code, detail).
 
@@ -60,10 +65,17 @@ def problems_record(
     `FILE line N field F: detail; field G: detail`, N being the line of the file the row starts
     on (header = line 1). A row that is no file line (a spreadsheet row, a hit of a JSON listing,
     an RSS item) is named by `place` instead of `FILE line N`.
+
+    The values of the `personal` fields (at any depth of `raw_values`) are shown as `REMOVED`, in
+    `raw_record` and wherever a detail quotes them: the quarantine is in the warehouse, where
+    personal data never go. The reason still names the field and the line.
     """
     path = Path(source_file)
+    quoted = sorted(_personal_values(raw_values, personal), key=len, reverse=True)
     records = [
-        file_commands.quarantine_record(source, path, line, None, name, code, detail, None)
+        file_commands.quarantine_record(
+            source, path, line, None, name, code, _unquoted(detail, quoted), None
+        )
         for name, code, detail in problems
     ]
     (record,) = file_commands.merge_by_line(records, list(columns))
@@ -72,8 +84,49 @@ def problems_record(
         named = f"{source_file} line {line} "
         record["reason"] = f"{place} " + record["reason"].removeprefix(named)
     # Admin rows may hold dates or numbers; `default=str` keeps them as text instead of failing.
-    record["raw_record"] = json.dumps(raw_values, ensure_ascii=False, default=str)
+    record["raw_record"] = json.dumps(
+        without_personal(raw_values, personal), ensure_ascii=False, default=str
+    )
     return record
+
+
+def without_personal(value: object, personal: Collection[str]) -> object:
+    """`value` with every non-empty value under a `personal` key, at any depth, as `REMOVED`."""
+    if isinstance(value, dict):
+        return {
+            key: REMOVED
+            if key in personal and item not in (None, "")
+            else without_personal(item, personal)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [without_personal(item, personal) for item in value]
+    return value
+
+
+def _personal_values(value: object, personal: Collection[str]) -> set[str]:
+    """The texts of the values `without_personal` removes."""
+    if isinstance(value, dict):
+        found = set()
+        for key, item in value.items():
+            if key in personal and item not in (None, "") and not isinstance(item, dict | list):
+                # Text without two letters or digits ("-") would blot out more than the value.
+                if sum(c.isalnum() for c in str(item)) >= 2:
+                    found.add(str(item))
+            else:
+                found |= _personal_values(item, personal)
+        return found
+    if isinstance(value, list | tuple):
+        return set().union(*(_personal_values(item, personal) for item in value))
+    return set()
+
+
+def _unquoted(detail: str, values: Sequence[str]) -> str:
+    """`detail` with each of `values` (longest first), also as `repr` escapes it, removed."""
+    for value in values:
+        for shown in (value, repr(value)[1:-1]):
+            detail = detail.replace(shown, REMOVED)
+    return detail
 
 
 def quarantine_frame(records: list[dict[str, Any]]) -> pl.DataFrame:

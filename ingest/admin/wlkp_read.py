@@ -66,7 +66,6 @@ SOURCE = "wlkp"
 HEADER_SEARCH_ROWS = 40
 MIN_HEADER_LABELS = 5
 MISMATCHES_IN_MESSAGE = 5
-PERSONAL_PLACEHOLDER = "[personal data: see raw landing]"
 KBLI_FILE = DATA_DIR / "reference" / "kbli2020" / "kbli2020_structure.csv"
 
 STAGING_SCHEMA: dict[str, pl.DataType] = {
@@ -484,12 +483,11 @@ class _SheetReader:
                     f"Jumlah Tenaga Kerja {counts['workers_total']} but its parts sum to {parts}",
                 ))  # fmt: skip
         if problems:
-            shown = {k: (PERSONAL_PLACEHOLDER if k in PERSONAL_COLUMNS and v else v)
-                     for k, v in raw.items()}  # fmt: skip
             # A sheet row, so named by sheet and row rather than by file line.
             self.quarantine.append(problems_record(
-                SOURCE, self.path.name, row_number, problems, {"sheet": self.sheet.name, **shown},
+                SOURCE, self.path.name, row_number, problems, {"sheet": self.sheet.name, **raw},
                 self.column_order, place=f"{self.where} row {row_number}",
+                personal=PERSONAL_COLUMNS,
             ))  # fmt: skip
             return
         kbli = _kbli_text(values.get("kbli_code"))
