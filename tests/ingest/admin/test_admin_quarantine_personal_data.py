@@ -110,9 +110,7 @@ def _warehouse_text(path: Path) -> str:
 def test_a_bad_ak1_row_lands_in_quarantine_without_personal_values(tmp_path) -> None:
     path = _register(tmp_path / "ak1_pencari_kerja_synthetic_test.csv")
     source = admin_source("ak1_job_seekers")
-    load, result = land_admin_source(
-        source, DATA_DIR, paths=[path], index=region_index(), key=KEY
-    )
+    load, result = land_admin_source(source, DATA_DIR, paths=[path], index=region_index(), key=KEY)
     assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (3, 1, 2)
     warehouse = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
