@@ -8,7 +8,12 @@ from orchestration.admin.assets import admin_landing_assets, admin_landing_check
 from orchestration.crawling.assets import crawl_assets
 from orchestration.crawling.jobs import crawl_daily_job, crawl_daily_schedule
 from orchestration.crawling.resources import crawler_resource
-from orchestration.jobs import PARTITIONED_LANDING_JOBS, nightly_job, nightly_schedule
+from orchestration.jobs import (
+    PARTITIONED_LANDING_JOBS,
+    incremental_night_job,
+    nightly_job,
+    nightly_schedule,
+)
 from orchestration.landing.assets import landing_assets, landing_checks
 from orchestration.operations.alerts import alert_on_run_failure
 from orchestration.operations.landing_sensor import new_files_in_landing
@@ -33,7 +38,7 @@ defs = dg.Definitions(
         *quality_assets,
     ],
     asset_checks=[*landing_checks, *admin_landing_checks, *quality_checks],
-    jobs=[nightly_job, *PARTITIONED_LANDING_JOBS, crawl_daily_job],
+    jobs=[nightly_job, incremental_night_job, *PARTITIONED_LANDING_JOBS, crawl_daily_job],
     schedules=[nightly_schedule, crawl_daily_schedule],
     sensors=[alert_on_run_failure, new_files_in_landing],
     resources={

@@ -123,6 +123,13 @@ def _release_from_publication(day: date, manifest: dict) -> None:
         )
 
 
+def night_of(day: date, tags: dict[str, str] | None = None, *, rebuild: bool = False) -> DayOutcome:
+    """The night of `day`, as `lmis backfill` and the nightly schedule run it (module doc)."""
+    started = time.monotonic()
+    mode, success, run_id = _run_nightly_day(day, dict(tags or {}), rebuild=rebuild)
+    return DayOutcome(day, mode, time.monotonic() - started, success, run_id)
+
+
 def _run_nightly_day(day: date, tags: dict[str, str], *, rebuild: bool) -> tuple[str, bool, str]:
     """The night of `day`: (mode, success, run id of its nightly run or of the release)."""
     from orchestration.operations.incremental import plan_night, run_night
@@ -202,24 +209,22 @@ def backfill(
         raise ValueError(f"job {job_name!r} is neither `nightly` nor daily-partitioned")
     outcomes: list[DayOutcome] = []
     for day in days:
-        started = time.monotonic()
-        run_id = None
         if partitioned:
-            mode = "partition"
+            started = time.monotonic()
             success, run_id = _run_partition(job_name, day, tags)
+            outcome = DayOutcome(day, "partition", time.monotonic() - started, success, run_id)
         else:
-            mode, success, run_id = _run_nightly_day(day, tags, rebuild=rebuild)
-        outcome = DayOutcome(day, mode, time.monotonic() - started, success, run_id)
+            outcome = night_of(day, tags, rebuild=rebuild)
         outcomes.append(outcome)
         log.info(
             "backfill %s %s: %s in %.1f s (run %s)",
             job_name,
             day,
-            mode if success else f"{mode} FAILED",
+            outcome.mode if outcome.success else f"{outcome.mode} FAILED",
             outcome.seconds,
-            run_id,
+            outcome.run_id,
         )
-        if not success:
+        if not outcome.success:
             log.error("backfill stopped at %s; later days were not run", day)
             break
     return outcomes

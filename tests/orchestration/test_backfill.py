@@ -9,8 +9,9 @@ test_incremental_night.py (slow).
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -173,3 +174,86 @@ def test_a_change_of_dbt_project_yml_alone_changes_the_fingerprints(tmp_path, mo
     project.write_text("models:\n  +materialized: incremental\n")
     after = (input_fingerprint(), inputs.code_fingerprint.__wrapped__())
     assert before[0] != after[0] and before[1] != after[1]
+
+
+# The 02:00 schedule runs the same night as `lmis backfill --from D --to D` (orchestration/jobs.py).
+
+
+def _scheduled_run(tick: datetime, tags_seen: list[dict[str, str]], monkeypatch):
+    """Evaluate the schedule at `tick` and execute the run it asks for, as the daemon would."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.jobs import nightly_schedule
+
+    real_run = incremental.run_night
+
+    def run(plan: NightPlan, tags: dict[str, str]) -> NightResult:
+        tags_seen.append(dict(tags))
+        return real_run(plan, tags)
+
+    monkeypatch.setattr(incremental, "run_night", run)
+    request = nightly_schedule(dg.build_schedule_context(scheduled_execution_time=tick))
+    schedule = defs.resolve_schedule_def("nightly_at_0200_wib")
+    job = defs.resolve_job_def(schedule.job_name)
+    result = job.execute_in_process(
+        run_config=request.run_config,
+        tags=request.tags,
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    return request, result
+
+
+def test_schedule_asks_for_the_incremental_night_of_the_day_before(published):
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.jobs import nightly_schedule
+
+    tick = datetime(2026, 12, 5, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    request = nightly_schedule(dg.build_schedule_context(scheduled_execution_time=tick))
+    schedule = defs.resolve_schedule_def("nightly_at_0200_wib")
+    assert schedule.job_name == "incremental_night"
+    assert (request.run_key, request.tags[RELEASE_DATE_TAG]) == ("2026-12-04", "2026-12-04")
+    assert request.run_config["ops"]["run_incremental_night"]["config"] == {"day": "2026-12-04"}
+    # `lmis run` and a launch of `nightly` from the UI still run the whole job on every asset.
+    assert defs.resolve_job_def("nightly").name == "nightly"
+
+
+def test_scheduled_nights_run_and_release_like_a_backfilled_day(published, monkeypatch):
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls)
+    tags_seen: list[dict[str, str]] = []
+    first = datetime(2026, 12, 5, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    _, result = _scheduled_run(first, tags_seen, monkeypatch)
+    assert result.success
+    assert calls == [date(2026, 12, 4)]
+    assert tags_seen[0][RELEASE_DATE_TAG] == "2026-12-04"
+    assert tags_seen[0]["lmis/scheduled_night"] == result.run_id
+    # The next night nothing changed: released from the publication, no run.
+    _, result = _scheduled_run(first + timedelta(days=1), tags_seen, monkeypatch)
+    assert result.success
+    assert calls == [date(2026, 12, 4)]
+    assert [r.name for r in list_releases(published / "releases")] == ["2026-12-04", "2026-12-05"]
+    assert (published / "releases" / "latest").resolve().name == "2026-12-05"
+
+
+def test_a_failed_scheduled_night_fails_its_run(published, monkeypatch):
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls, succeed=False)
+    tick = datetime(2026, 12, 5, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    _, result = _scheduled_run(tick, [], monkeypatch)
+    assert not result.success
+    assert calls == [date(2026, 12, 4)]
+    assert list_releases(published / "releases") == []
+
+
+def test_a_scheduled_night_of_a_day_not_ended_is_refused(published, monkeypatch):
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls)
+    # 2026-12-10 is today in Jakarta for these tests (the fixture): its night cannot run yet.
+    tick = datetime(2026, 12, 11, 2, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    _, result = _scheduled_run(tick, [], monkeypatch)
+    assert not result.success
+    assert calls == []
