@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -68,25 +69,33 @@ POSITION_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _json(value: str, column: str) -> Any:
+Problem = tuple[str, str, str]
+"""(field, reason code, detail) of one quarantine problem."""
+
+
+def _json(value: str | None, kind: type) -> Any:
+    """The JSON in a column (a `kind`: dict or list), or None when the column is empty."""
     if value is None or value.strip() == "":
         return None
     try:
-        return json.loads(value)
+        parsed = json.loads(value)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{column}: not valid JSON ({exc.msg})") from exc
+        raise ValueError(f"not valid JSON ({exc.msg})") from exc
+    if parsed is not None and not isinstance(parsed, kind):
+        raise ValueError(f"JSON {type(parsed).__name__}, not a JSON {kind.__name__}")
+    return parsed
 
 
-def _whole(value: str | None, column: str) -> int | None:
+def _whole(value: str | None) -> int | None:
     text = (value or "").strip()
     if text == "":
         return None
     try:
         number = float(text)
     except ValueError as exc:
-        raise ValueError(f"{column}: {value!r} is not a number") from exc
+        raise ValueError(f"{value!r} is not a number") from exc
     if not number.is_integer() or number < 0:
-        raise ValueError(f"{column}: {value!r} is not a non-negative whole number")
+        raise ValueError(f"{value!r} is not a non-negative whole number")
     return int(number)
 
 
@@ -102,19 +111,71 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
 
-def position_from_row(row: dict[str, str], index: RegionIndex) -> dict[str, Any]:
-    """One staging row (raises ValueError naming the column if a value cannot be used)."""
-    company = _json(row["perusahaan"], "perusahaan") or {}
-    schedule = _json(row.get("jadwal", ""), "jadwal") or {}
-    status = _json(row.get("ref_status_posisi", ""), "ref_status_posisi") or {}
-    levels = _json(row.get("jenjang", ""), "jenjang") or []
-    programmes = _json(row.get("program_studi", ""), "program_studi") or []
-    quota = _whole(row["jumlah_kuota"], "jumlah_kuota")
-    applicants = _whole(row["jumlah_terdaftar"], "jumlah_terdaftar")
-    if company.get("kode_kabupaten"):
-        match = index.by_code(company["kode_kabupaten"], company.get("nama_kabupaten"))
-    else:
-        match = index.from_address(company.get("alamat"))
+def _titles(value: str | None) -> list[str]:
+    """The `title` of every entry of a JSON list of {value, title} (`jenjang`, `program_studi`)."""
+    return [entry["title"] for entry in _json(value, list) or [] if entry.get("title")]
+
+
+def _schedule(value: str | None) -> dict[str, Any]:
+    schedule = _json(value, dict) or {}
+    return {
+        "programme_batch": schedule.get("angkatan"),
+        "registration_start_date": _day(schedule.get("tanggal_pendaftaran_awal")),
+        "registration_end_date": _day(schedule.get("tanggal_pendaftaran_akhir")),
+        "internship_start_date": _day(schedule.get("tanggal_mulai")),
+        "internship_end_date": _day(schedule.get("tanggal_selesai")),
+    }
+
+
+def _status(value: str | None) -> str | None:
+    return (_json(value, dict) or {}).get("nama_status_posisi")
+
+
+# Each column that needs more than cleaning, with its parser. Every column is parsed on its own,
+# so a row's quarantine entry lists all its bad columns, not only the first.
+PARSERS: dict[str, Callable[[str | None], Any]] = {
+    "perusahaan": lambda value: _json(value, dict) or {},
+    "jadwal": _schedule,
+    "ref_status_posisi": _status,
+    "jenjang": lambda value: sorted(set(_titles(value))),
+    "program_studi": _titles,
+    "jumlah_kuota": _whole,
+    "jumlah_terdaftar": _whole,
+    "usia_minimal": _whole,
+    "usia_maksimal": _whole,
+    "created_at": _timestamp,
+    "updated_at": _timestamp,
+}
+
+
+def _parsed_columns(row: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    """The parsed value of every column of `PARSERS`, and a problem for each that failed."""
+    parsed: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for column, parse in PARSERS.items():
+        try:
+            parsed[column] = parse(row.get(column))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            problems.append((column, "unparseable_field", str(exc) or type(exc).__name__))
+    return parsed, problems
+
+
+def position_from_row(
+    row: dict[str, str], index: RegionIndex
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """(one staging row, []) or (None, a problem for every column that cannot be used)."""
+    parsed, problems = _parsed_columns(row)
+    if problems:
+        return None, problems
+    company = parsed["perusahaan"]
+    try:
+        if company.get("kode_kabupaten"):
+            match = index.by_code(company["kode_kabupaten"], company.get("nama_kabupaten"))
+        else:
+            match = index.from_address(company.get("alamat"))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return None, [("perusahaan", "unparseable_field", f"region: {exc}")]
+    quota, applicants = parsed["jumlah_kuota"], parsed["jumlah_terdaftar"]
     return {
         "position_id": row["id_posisi"],
         "vacancy_title": clean_text(row["posisi"]),
@@ -122,52 +183,40 @@ def position_from_row(row: dict[str, str], index: RegionIndex) -> dict[str, Any]
         "is_occupation_coded": False,
         "kbji_code_stated": clean_text(row.get("kode_kbji")),
         "description_text": mask_personal_data(clean_text(row.get("deskripsi_posisi"))),
-        "position_status": status.get("nama_status_posisi"),
+        "position_status": parsed["ref_status_posisi"],
         "quota": quota,
         "registered_applicants": applicants,
         "applicants_per_place": applicants / quota if quota and applicants is not None else None,
-        "created_at": _timestamp(row.get("created_at")),
-        "updated_at": _timestamp(row.get("updated_at")),
+        "created_at": parsed["created_at"],
+        "updated_at": parsed["updated_at"],
         "required_sex_id": clean_text(row.get("id_jenis_kelamin")),
         "required_physical_condition_id": clean_text(row.get("id_kondisi_fisik")),
-        "min_age": _whole(row.get("usia_minimal"), "usia_minimal"),
-        "max_age": _whole(row.get("usia_maksimal"), "usia_maksimal"),
-        "accepted_education_levels": sorted({level["title"] for level in levels}),
-        "accepted_study_programmes": [p["title"] for p in programmes if p.get("title")],
-        "programme_batch": schedule.get("angkatan"),
-        "registration_start_date": _day(schedule.get("tanggal_pendaftaran_awal")),
-        "registration_end_date": _day(schedule.get("tanggal_pendaftaran_akhir")),
-        "internship_start_date": _day(schedule.get("tanggal_mulai")),
-        "internship_end_date": _day(schedule.get("tanggal_selesai")),
+        "min_age": parsed["usia_minimal"],
+        "max_age": parsed["usia_maksimal"],
+        "accepted_education_levels": parsed["jenjang"],
+        "accepted_study_programmes": parsed["program_studi"],
+        **parsed["jadwal"],
         "program_id": clean_text(row.get("id_program")),
         "company_id": company.get("id_perusahaan"),
         "company_name": clean_text(company.get("nama_perusahaan")),
         "has_wlkp_company_profile": "wlkp" in (company.get("logo") or ""),
         "region_name": company.get("nama_kabupaten") or company.get("alamat"),
         **match.as_columns(),
-    }
+    }, []
 
 
-def _row_problem(
+def _row_problems(
     row: dict[str, str], values: list[str], fieldnames: list[str], seen: set[str]
-) -> tuple[str, str, str] | None:
-    """(field, reason code, detail) of what keeps a row from being read at all, or None."""
+) -> list[Problem]:
+    """The problems of the row as a whole: its shape (which stands alone) and its id."""
     if len(values) != len(fieldnames):
-        return "*", "field_count", field_count_detail(len(values), len(fieldnames))
+        return [("*", "field_count", field_count_detail(len(values), len(fieldnames)))]
     position_id = (row.get("id_posisi") or "").strip()
     if not position_id:
-        return "id_posisi", "missing_id", "no id_posisi"
+        return [("id_posisi", "missing_id", "no id_posisi")]
     if position_id in seen:
-        return "id_posisi", "duplicate_id", f"position {position_id} seen earlier"
-    return None
-
-
-def _parse_problem(exc: Exception) -> tuple[str, str, str]:
-    """The field a `position_from_row` error names (`column: detail`), `*` when it names none."""
-    name, separator, detail = str(exc).partition(": ")
-    if not separator:
-        return "*", "unparseable_field", str(exc)
-    return name, "unparseable_field", detail
+        return [("id_posisi", "duplicate_id", f"position {position_id} seen earlier")]
+    return []
 
 
 def read_maganghub_positions(
@@ -188,16 +237,15 @@ def read_maganghub_positions(
         for line, values in records:
             row = dict(zip(fieldnames, values, strict=False))
             raw_rows.append({"source_file": path.name, "source_row": line, **row})
-            problem = _row_problem(row, values, fieldnames, seen)
+            problems = _row_problems(row, values, fieldnames, seen)
             staged = None
-            if problem is None:
-                try:
-                    staged = position_from_row(row, index)
-                except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                    problem = _parse_problem(exc)
-            if problem is not None:
+            # A row of the wrong shape has no columns to judge one by one.
+            if not problems or problems[0][1] != "field_count":
+                staged, column_problems = position_from_row(row, index)
+                problems += column_problems
+            if problems:
                 quarantine.append(problems_record(
-                    SOURCE, path.name, line, [problem], row, fieldnames))  # fmt: skip
+                    SOURCE, path.name, line, problems, row, fieldnames))  # fmt: skip
                 continue
             seen.add(row["id_posisi"].strip())
             rows.append({**staged, "source": "maganghub", "source_file": path.name,

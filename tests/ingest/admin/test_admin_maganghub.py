@@ -96,3 +96,28 @@ def test_quarantined_row_is_named_by_its_file_line_after_a_quoted_line_break(tmp
     )
     assert row["reason"].startswith("positions.csv line 6 field jumlah_kuota: ")
     assert load.staging["source_row"].to_list()[:2] == [2, 5]
+
+
+def test_a_row_lists_every_bad_column_in_one_quarantine_entry(tmp_path) -> None:
+    # Regression: the row's parsing stopped at its first bad column and reported that one only.
+    def mutate(fields, rows):
+        rows[1] |= {"perusahaan": "{'not': json", "jumlah_kuota": "dua", "usia_minimal": "-3"}
+        rows[1]["jadwal"] = "[broken"
+        rows[3] |= {"id_posisi": " ", "jumlah_terdaftar": "banyak"}
+        return fields, rows
+
+    load = read_maganghub_positions(_write(tmp_path, mutate))
+    assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (5, 3, 2)
+    first, second = load.quarantine.iter_rows(named=True)
+    # In the file's column order: usia_minimal, jumlah_kuota, perusahaan, jadwal.
+    assert first["source_row"] == 3
+    assert first["field"] == "usia_minimal;jumlah_kuota;perusahaan;jadwal"
+    assert first["reason_code"] == ";".join(["unparseable_field"] * 4)
+    assert first["reason"].startswith("positions.csv line 3 field usia_minimal: '-3' is not a")
+    reason = first["reason"]
+    assert "; field jumlah_kuota: 'dua' is not a number; field perusahaan: not valid JSON" in reason
+    assert "; field jadwal: not valid JSON" in reason
+    # The fourth row starts after description lines with line breaks.
+    assert second["source_row"] == load.raw["source_row"][3]
+    assert second["field"] == "id_posisi;jumlah_terdaftar"
+    assert second["reason_code"] == "missing_id;unparseable_field"
