@@ -1,7 +1,9 @@
 """Item pipelines, run in this fixed order (the numbers in settings.ITEM_PIPELINES):
 
 100 `RequiredFieldsPipeline`  items without source, posting id or URL go to the run's quarantine
-                              file with their raw record (rows in = items + quarantined).
+                              file with their raw record and every missing field (`field` and
+                              `reason_code` joined by `;`, as every quarantine lists them);
+                              rows in = items + quarantined.
 200 `CleanFieldsPipeline`     one-line fields lose over-escaped entities, tags, zero-width
                               characters and extra whitespace; each repair is counted per field.
 300 `InRunDedupePipeline`     a posting listed twice in one run (overlapping searches, a repeated
@@ -30,6 +32,7 @@ from ingest.scrapers.items import REQUIRED_FIELDS, VacancyItem
 from ingest.scrapers.runpaths import RunPaths
 from ingest.scrapers.state import SeenStore
 from ingest.scrapers.text import clean_inline_text
+from orchestration.file_commands import PROBLEM_SEPARATOR
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -103,13 +106,15 @@ class RequiredFieldsPipeline(_Base):
             "source": item.get("source"),
             "listing_url": item.get("listing_url"),
             "url": item.get("url"),
-            "field": missing[0],
-            "reason_code": f"missing_{missing[0]}",
+            # Every problem, in the item's field order (REQUIRED_FIELDS), as merge_by_line does.
+            "field": PROBLEM_SEPARATOR.join(missing),
+            "reason_code": PROBLEM_SEPARATOR.join(f"missing_{name}" for name in missing),
             "raw": item.get("raw"),
         }
         self._quarantine.write(json.dumps(json_safe(record), ensure_ascii=False) + "\n")
         self.quarantined += 1
-        self.stats.inc_value(f"lmis/quarantined/missing_{missing[0]}")
+        for name in missing:
+            self.stats.inc_value(f"lmis/quarantined/missing_{name}")
         self.coverage.note("listing_records_quarantined")
         raise DropItem(f"missing {', '.join(missing)}", log_level="DEBUG")
 
