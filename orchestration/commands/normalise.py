@@ -60,6 +60,23 @@ OUTPUT_COLUMNS = [
     "education_level",
 ]
 
+MONEY_COLUMNS = ("salary_min", "salary_max", "salary_monthly_min", "salary_monthly_max")
+# Above this a float's integer part cannot be an Int64 (and such pay is not plausible anyway).
+_INT64_SAFE = 9e18
+
+
+def money_as_text(name: str) -> pl.Expr:
+    """An amount as written to OUT: whole amounts as integers ("4500000", not "4500000.0"), a
+    real fraction kept ("4.5" USD, the monthly equivalent of an hourly rate)."""
+    value = pl.col(name)
+    is_whole = (value.round(0) == value) & (value.abs() < _INT64_SAFE)
+    return (
+        pl.when(is_whole)
+        .then(value.cast(pl.Int64).cast(pl.String))
+        .otherwise(value.cast(pl.String))
+        .alias(name)
+    )
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -125,7 +142,9 @@ def run(args: argparse.Namespace) -> int:
     records = merge_by_line(rows.quarantine + quarantined, rows.columns)
     parsed = parsed.filter(~pl.col(LINE_COLUMN).is_in([r["source_row"] for r in quarantined]))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    parsed.select(OUTPUT_COLUMNS).write_csv(args.output)
+    parsed.select(OUTPUT_COLUMNS).with_columns(money_as_text(c) for c in MONEY_COLUMNS).write_csv(
+        args.output
+    )
     quarantine = write_quarantine(records, args.output)
     if rows.rows_read != parsed.height + len(records):
         raise AssertionError(

@@ -51,7 +51,33 @@ def test_cli_writes_the_named_columns(tmp_path: Path) -> None:
              "regency_code", "location_status", "education_level"]  # fmt: skip
     assert set(named) <= set(out.columns)
     assert out.height == 6
-    assert out.filter(pl.col("id") == "2")["salary_min"][0] == "4500000.0"
+    assert out.filter(pl.col("id") == "2")["salary_min"][0] == "4500000"
+
+
+def test_cli_writes_whole_rupiah_as_integers_and_keeps_real_fractions(tmp_path: Path) -> None:
+    # Regression: every amount was written as a float ("4500000.0").
+    source = tmp_path / "pay.csv"
+    source.write_text(
+        "id,salary_text\n"
+        'a,"Rp 4.500.000,00 - Rp 6.000.000"\n'
+        "b,USD 4.5 - 7.25 per hour\n"
+        "c,Rp 25.000 per jam\n"
+        "d,Rp 300.000.000.000 per tahun\n"
+        "e,Kompetitif\n"
+        'f,"Rp 4.500.000,50"\n'
+    )
+    assert main(["normalise", str(source), str(tmp_path / "out.csv")]) == 0
+    out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
+    money = ["salary_min", "salary_max", "salary_monthly_min", "salary_monthly_max"]
+    assert out.select("id", *money).rows() == [
+        ("a", "4500000", "6000000", "4500000", "6000000"),
+        ("b", "4.5", "7.25", "780", "1256.67"),
+        # The monthly equivalent of an hourly rate (173.3 hours) has a real fraction of rupiah.
+        ("c", "25000", "25000", "4333333.33", "4333333.33"),
+        ("d", "300000000000", "300000000000", "25000000000", "25000000000"),
+        ("e", None, None, None, None),
+        ("f", "4500000.5", "4500000.5", "4500000.5", "4500000.5"),
+    ]
 
 
 def test_cli_names_the_file_when_id_is_missing(tmp_path: Path, caplog) -> None:  # noqa: ANN001
@@ -93,7 +119,7 @@ def test_cli_quarantines_negative_pay_and_later_duplicate_ids(tmp_path: Path) ->
     assert main(["normalise", str(source), str(tmp_path / "out.csv")]) == 0
     out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
     assert out["id"].to_list() == ["a", "c"]
-    assert out["salary_min"].to_list() == ["5000000.0", "4000000.0"]
+    assert out["salary_min"].to_list() == ["5000000", "4000000"]
     quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema=False)
     assert quarantine.select("source_row", "id", "field", "reason_code").rows() == [
         ("3", "b", "salary_text", "salary_negative"),
