@@ -85,8 +85,9 @@ class Chain:
                     _, result = land_admin_source(source, self.data, paths=files)
                     write_landing(con, source, result, f"run-{self.runs}", partition_key=partition)
 
-    def dbt(self, *, scratch: bool) -> None:
-        """`dbt run` of the chain: incremental, or from scratch (coded titles dropped first)."""
+    def dbt(self, *, scratch: bool, selection: str = SELECTION) -> None:
+        """`dbt run` of the chain (or of `selection`): incremental, or from scratch (coded titles
+        dropped first)."""
         if scratch:
             with duckdb.connect(str(self.warehouse)) as con:
                 con.execute("drop table if exists intermediate.int_admin_titles_coded")
@@ -96,7 +97,7 @@ class Chain:
                 transform_dbt._dbt_executable(),
                 "run",
                 "--select",
-                SELECTION,
+                selection,
                 *(["--full-refresh"] if scratch else []),
                 "--project-dir",
                 str(settings.DBT_PROJECT_DIR),

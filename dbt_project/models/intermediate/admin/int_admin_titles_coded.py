@@ -38,15 +38,32 @@ CODED_COLUMNS = {
     "occupation_coding_status": pl.String,
 }
 UNAVAILABLE = "coder_unavailable"
+VACANCY_KEY = "source_vacancy_id"
 
 
-def _titles(relation, column: str, source: str) -> pl.DataFrame:
-    return (
-        relation.project(f"{column} as job_title")
-        .pl()
-        .with_columns(pl.col("job_title").str.strip_chars(), pl.lit(source).alias("title_source"))
-        .filter(pl.col("job_title").is_not_null() & (pl.col("job_title") != ""))
-    )
+def _titles(relation, column: str, source: str, key: str | None = None) -> pl.DataFrame:
+    """The titles of one staging model; with `key`, of each record's latest snapshot only.
+
+    The portal and AK1 exports are daily snapshots that repeat a record still open, so a record
+    counts once, with the title of its latest partition (the rule of macros/latest_snapshot.sql
+    that the marts follow); WLKP lines (no `key`) are each a report of their own month.
+    """
+    if key is None:
+        titles = relation.project(f"{column} as job_title").pl()
+    else:
+        titles = (
+            relation.project(
+                f"{key} as record_id, _partition_key, source_file, source_row, "
+                f"{column} as job_title"
+            )
+            .pl()
+            .sort(["_partition_key", "source_file", "source_row"], descending=True)
+            .unique(subset="record_id", keep="first", maintain_order=True)
+            .select("job_title")
+        )
+    return titles.with_columns(
+        pl.col("job_title").str.strip_chars(), pl.lit(source).alias("title_source")
+    ).filter(pl.col("job_title").is_not_null() & (pl.col("job_title") != ""))
 
 
 def _coder_fingerprint() -> str:
@@ -122,12 +139,26 @@ def model(dbt, session):
     # dbt finds a Python model's parents by reading literal dbt.ref calls, so one call per model.
     titles = pl.concat(
         [
-            _titles(dbt.ref("stg_karirhub__vacancies"), "vacancy_title", "karirhub"),
-            _titles(dbt.ref("stg_karirhub__listing_hits"), "vacancy_title", "karirhub_listing"),
-            _titles(dbt.ref("stg_karirhub__rss_items"), "vacancy_title", "karirhub_rss"),
-            _titles(dbt.ref("stg_maganghub__positions"), "vacancy_title", "maganghub"),
-            _titles(dbt.ref("stg_ak1__job_seekers"), "desired_jabatan_title", "ak1_job_seekers"),
-            _titles(dbt.ref("stg_ak1__placements"), "jabatan_title", "ak1_placements"),
+            _titles(dbt.ref("stg_karirhub__vacancies"), "vacancy_title", "karirhub", VACANCY_KEY),
+            _titles(
+                dbt.ref("stg_karirhub__listing_hits"),
+                "vacancy_title",
+                "karirhub_listing",
+                VACANCY_KEY,
+            ),
+            _titles(
+                dbt.ref("stg_karirhub__rss_items"), "vacancy_title", "karirhub_rss", VACANCY_KEY
+            ),
+            _titles(dbt.ref("stg_maganghub__positions"), "vacancy_title", "maganghub", VACANCY_KEY),
+            _titles(
+                dbt.ref("stg_ak1__job_seekers"),
+                "desired_jabatan_title",
+                "ak1_job_seekers",
+                "job_seeker_id",
+            ),
+            _titles(
+                dbt.ref("stg_ak1__placements"), "jabatan_title", "ak1_placements", "placement_id"
+            ),
             _titles(dbt.ref("stg_wlkp__workforce_reports"), "jabatan_title", "wlkp"),
         ]
     )

@@ -1,41 +1,79 @@
 -- One row per Karirhub vacancy across the three shapes of the same data: the job-detail API (the
--- richest), the search listing and the RSS feed generated from it. Attributes come from the
--- detail API when it has the vacancy, else from the listing, else from the feed; the flags say
--- where the vacancy was seen.
+-- richest), the search listing and the RSS feed generated from it. Each shape is a daily
+-- snapshot, so a vacancy still open is exported again every day: each shape gives its latest
+-- snapshot of the vacancy (macros/latest_snapshot.sql), and the days it was seen in are those of
+-- any of the three. Attributes come from the detail API when it has the vacancy, else from the
+-- listing, else from the feed; the flags say where the vacancy was seen.
 with
+
+snapshots as (
+
+    select
+        source_vacancy_id,
+        _partition_key,
+        published_date
+    from {{ ref('stg_karirhub__vacancies') }}
+    union all
+    select
+        source_vacancy_id,
+        _partition_key,
+        published_date
+    from {{ ref('stg_karirhub__listing_hits') }}
+    union all
+    select
+        source_vacancy_id,
+        _partition_key,
+        published_date
+    from {{ ref('stg_karirhub__rss_items') }}
+
+),
 
 details as (
 
-    select * from {{ ref('stg_karirhub__vacancies') }}
+    {{ latest_snapshot(ref('stg_karirhub__vacancies'), 'source_vacancy_id') }}
 
 ),
 
 listing as (
 
-    select * from {{ ref('stg_karirhub__listing_hits') }}
+    {{ latest_snapshot(ref('stg_karirhub__listing_hits'), 'source_vacancy_id') }}
 
 ),
 
 rss as (
 
-    select * from {{ ref('stg_karirhub__rss_items') }}
+    {{ latest_snapshot(ref('stg_karirhub__rss_items'), 'source_vacancy_id') }}
 
 ),
 
-vacancy_ids as (
+-- The day an export covers is dated by its latest publication, over the three shapes.
+export_dates as (
 
-    select source_vacancy_id from details
-    union
-    select source_vacancy_id from listing
-    union
-    select source_vacancy_id from rss
+    select
+        _partition_key,
+        max(published_date) as portal_snapshot_date
+    from snapshots
+    group by _partition_key
+
+),
+
+seen as (
+
+    select
+        source_vacancy_id,
+        cast(min(_partition_key) as date) as first_seen_date,
+        cast(max(_partition_key) as date) as last_seen_date,
+        count(distinct _partition_key) as snapshot_days,
+        max(_partition_key) as last_partition_key
+    from snapshots
+    group by source_vacancy_id
 
 ),
 
 final as (
 
     select
-        ids.source_vacancy_id,
+        seen.source_vacancy_id,
         coalesce(d.vacancy_title, l.vacancy_title, r.vacancy_title) as vacancy_title,
         coalesce(d.job_function_name, l.job_function_name, r.job_function_name)
             as job_function_name,
@@ -83,14 +121,20 @@ final as (
         d.source_vacancy_id is not null as is_in_detail_api,
         l.source_vacancy_id is not null as is_in_listing,
         r.source_vacancy_id is not null as is_in_rss_feed,
-        coalesce(d.is_synthetic, l.is_synthetic, r.is_synthetic) as is_synthetic
-    from vacancy_ids as ids
+        coalesce(d.is_synthetic, l.is_synthetic, r.is_synthetic) as is_synthetic,
+        seen.first_seen_date,
+        seen.last_seen_date,
+        seen.snapshot_days,
+        export_dates.portal_snapshot_date
+    from seen
+    left join export_dates
+        on seen.last_partition_key = export_dates._partition_key
     left join details as d
-        on ids.source_vacancy_id = d.source_vacancy_id
+        on seen.source_vacancy_id = d.source_vacancy_id
     left join listing as l
-        on ids.source_vacancy_id = l.source_vacancy_id
+        on seen.source_vacancy_id = l.source_vacancy_id
     left join rss as r
-        on ids.source_vacancy_id = r.source_vacancy_id
+        on seen.source_vacancy_id = r.source_vacancy_id
 
 )
 

@@ -1,18 +1,19 @@
 -- One row per job seeker registered with the public employment service (AK1 card), pseudonymised:
 -- the NIK and the AK1 number are keyed hashes, and nothing that names or reaches a person is in
 -- the warehouse. SYNTHETIC data until real AK1 exports are landed. The sought jabatan is coded to
--- KBJI 2014; placements are counted from fct_placements' source.
+-- KBJI 2014; placements are counted from fct_placements' source. Register exports are snapshots:
+-- a job seeker is the latest snapshot of the registration, a placement counted once.
 with
 
 job_seekers as (
 
-    select * from {{ ref('stg_ak1__job_seekers') }}
+    {{ latest_snapshot(ref('stg_ak1__job_seekers'), 'job_seeker_id') }}
 
 ),
 
 placements as (
 
-    select * from {{ ref('stg_ak1__placements') }}
+    {{ latest_snapshot(ref('stg_ak1__placements'), 'placement_id') }}
 
 ),
 
@@ -67,7 +68,10 @@ final as (
         coalesce(placed.placements, 0) as placements,
         placed.first_placement_date,
         placed.job_seeker_id is not null as is_placed,
-        job_seekers.is_synthetic
+        job_seekers.is_synthetic,
+        job_seekers.first_seen_date,
+        job_seekers.last_seen_date,
+        job_seekers.snapshot_days
     from job_seekers
     left join titles
         on trim(job_seekers.desired_jabatan_title) = titles.job_title

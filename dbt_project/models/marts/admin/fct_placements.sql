@@ -1,17 +1,18 @@
 -- One row per placement of a job seeker by the public employment service (AK1 placements):
 -- local (AKL), to another region (AKAD) or abroad (AKAN). Pseudonymised like fct_job_seekers and
--- SYNTHETIC until real exports are landed; the jabatan is coded to KBJI 2014.
+-- SYNTHETIC until real exports are landed; the jabatan is coded to KBJI 2014. Exports are
+-- snapshots: a placement, and the registration it joins, are their latest snapshots.
 with
 
 placements as (
 
-    select * from {{ ref('stg_ak1__placements') }}
+    {{ latest_snapshot(ref('stg_ak1__placements'), 'placement_id') }}
 
 ),
 
 job_seekers as (
 
-    select * from {{ ref('stg_ak1__job_seekers') }}
+    {{ latest_snapshot(ref('stg_ak1__job_seekers'), 'job_seeker_id') }}
 
 ),
 
@@ -62,7 +63,10 @@ final as (
         placements.province_code_bps,
         placements.regency_code_bps,
         placements.region_match_method,
-        placements.is_synthetic
+        placements.is_synthetic,
+        placements.first_seen_date,
+        placements.last_seen_date,
+        placements.snapshot_days
     from placements
     left join job_seekers
         on placements.job_seeker_id = job_seekers.job_seeker_id

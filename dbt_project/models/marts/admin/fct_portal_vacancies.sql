@@ -1,7 +1,8 @@
 -- One row per vacancy on the Ministry of Manpower's portals: Karirhub (SIAPkerja, ex-AyoKitaKerja)
 -- and MagangHub internships. Real data. Places, pay as shown, the requirements employers state
 -- (inputs of the discrimination checks), region keys, employer and partner-platform re-posts;
--- the title coded to KBJI 2014 once per distinct title.
+-- the title coded to KBJI 2014 once per distinct title. The portals export daily snapshots: a
+-- vacancy is its latest snapshot, with the first and last day an export had it.
 with
 
 karirhub as (
@@ -10,9 +11,37 @@ karirhub as (
 
 ),
 
-maganghub as (
+maganghub_snapshots as (
 
     select * from {{ ref('stg_maganghub__positions') }}
+
+),
+
+maganghub_latest as (
+
+    {{ latest_snapshot(ref('stg_maganghub__positions'), 'source_vacancy_id') }}
+
+),
+
+-- The day an export covers is dated by its latest update.
+maganghub_export_dates as (
+
+    select
+        _partition_key,
+        max(cast(timezone('Asia/Jakarta', updated_at) as date)) as portal_snapshot_date
+    from maganghub_snapshots
+    group by _partition_key
+
+),
+
+maganghub as (
+
+    select
+        maganghub_latest.*,
+        export_dates.portal_snapshot_date
+    from maganghub_latest
+    left join maganghub_export_dates as export_dates
+        on maganghub_latest._partition_key = export_dates._partition_key
 
 ),
 
@@ -41,8 +70,7 @@ karirhub_vacancies as (
         published_at,
         published_date,
         expires_date as closing_date,
-        -- The dump is one day's snapshot: the latest publication in it dates it.
-        max(published_date) over () as portal_snapshot_date,
+        portal_snapshot_date,
         is_salary_shown,
         salary_status,
         wage_min_monthly_idr,
@@ -73,7 +101,10 @@ karirhub_vacancies as (
         is_in_detail_api,
         is_in_listing,
         is_in_rss_feed,
-        is_synthetic
+        is_synthetic,
+        first_seen_date,
+        last_seen_date,
+        snapshot_days
     from karirhub
 
 ),
@@ -98,7 +129,7 @@ maganghub_vacancies as (
         created_at as published_at,
         published_date,
         registration_end_date as closing_date,
-        max(cast(timezone('Asia/Jakarta', updated_at) as date)) over () as portal_snapshot_date,
+        portal_snapshot_date,
         cast(null as boolean) as is_salary_shown,
         'none' as salary_status,
         cast(null as bigint) as wage_min_monthly_idr,
@@ -136,7 +167,10 @@ maganghub_vacancies as (
         false as is_in_detail_api,
         false as is_in_listing,
         false as is_in_rss_feed,
-        is_synthetic
+        is_synthetic,
+        first_seen_date,
+        last_seen_date,
+        snapshot_days
     from maganghub
 
 ),
@@ -207,7 +241,10 @@ final as (
         vacancies.is_in_detail_api,
         vacancies.is_in_listing,
         vacancies.is_in_rss_feed,
-        vacancies.is_synthetic
+        vacancies.is_synthetic,
+        vacancies.first_seen_date,
+        vacancies.last_seen_date,
+        vacancies.snapshot_days
     from vacancies
     left join titles
         on trim(vacancies.vacancy_title) = titles.job_title
