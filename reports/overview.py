@@ -15,7 +15,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
-from reports.formatting import PLOTLY_SEPARATORS, format_number
+from reports.critical_occupations.rendering import figure_html
+from reports.formatting import format_number
 
 log = logging.getLogger(__name__)
 
@@ -124,17 +125,6 @@ def _read_mart(marts_dir: Path, name: str) -> pl.DataFrame:
     return pl.read_parquet(path)
 
 
-def _figure_html(figure: go.Figure, include_script: bool, language: str) -> str:
-    figure.update_layout(
-        template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 50, "b": 60},
-        separators=PLOTLY_SEPARATORS[language],
-    )
-    return figure.to_html(
-        full_html=False, include_plotlyjs=include_script, config={"displaylogo": False}
-    )
-
-
 def _format_value(indicator: str, value: float, language: str) -> str:
     if indicator in ("tpt", "tpak"):
         return format_number(value, language, 2)
@@ -154,12 +144,12 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     regions = _read_mart(marts_dir, "dim_region")
     postings = _read_mart(marts_dir, "fct_vacancy_postings")
     sections: list[str] = []
-    script_pending = True
+    charts = 0
 
     def add_figure(figure: go.Figure) -> None:
-        nonlocal script_pending
-        sections.append(_figure_html(figure, include_script=script_pending, language=language))
-        script_pending = False
+        nonlocal charts
+        charts += 1
+        sections.append(figure_html(figure, language, charts))
 
     # Headline table: every province-level (and national, when published) total.
     headline = indicators.filter(

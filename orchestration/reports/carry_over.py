@@ -12,8 +12,9 @@ report's modules (`ReportSpec.modules`) is an input. A name that appears without
 only costs a rendering; the modules build every mart path from a literal name, which this
 relies on (tests/orchestration/test_publication_carry_over.py checks the sets found).
 
-Plotly gives every chart a random element id, so two renderings of the same inputs differ in
-those ids only; a kept report is otherwise what a rendering would write.
+Two renderings of the same inputs write the same bytes (chart ids, workbook and PDF times are
+fixed in reports/critical_occupations/rendering.py), so a kept report is what a rendering would
+write.
 """
 
 from __future__ import annotations

@@ -3,17 +3,27 @@
 Every table is offered as CSV and XLSX twice over: embedded in the page as data URIs (so the
 HTML alone is complete) and written next to it. Plotly's script is embedded once per page, so
 the report opens offline. Every cell is HTML-escaped: scraped titles and labels are untrusted.
+
+The same marts render to the same bytes: a chart's element id is derived from its content and
+place on the page (not Plotly's random one); a workbook carries a fixed time (`DOCUMENT_TIME`)
+in its properties and zip entries instead of the time it was saved, and a PDF the same time
+instead of the time Chromium printed it. So a report kept because its inputs did not change
+(orchestration/reports/carry_over.py) is exactly what a rendering would write.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import hashlib
 import html
 import io
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -55,8 +65,17 @@ CHROMIUM_FLAGS = [
 ]
 
 
+DOCUMENT_TIME = dt.datetime(1980, 1, 1)
+"""Created and modified time of every workbook (and of its zip entries) and PDF: the earliest a
+zip entry can hold, so it reads as no date at all. A real time (of saving, or of the marts'
+publication, which changes with every publication of the same marts) would change the bytes of a
+report whose inputs did not change."""
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
 def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
-    """The table as an XLSX workbook with one sheet (openpyxl, values only)."""
+    """The table as an XLSX workbook with one sheet (openpyxl, values only), stamped with
+    `DOCUMENT_TIME` so the same table always gives the same bytes."""
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet[:31]
@@ -65,7 +84,54 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
         worksheet.append([_excel_value(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _stamped(buffer.getvalue(), DOCUMENT_TIME)
+
+
+def _stamped(xlsx: bytes, when: dt.datetime) -> bytes:
+    """The workbook with `when` as its created and modified time and the time of every entry.
+
+    openpyxl sets the modified time when it saves and Python's zip module the time of each
+    entry, both from the clock; this rewrites the archive, entry by entry in the same order.
+    """
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    rewritten = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx)) as source,
+        zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = _CORE_TIMES.sub(rb"\g<1>" + stamp + rb"\g<3>", content)
+            info = zipfile.ZipInfo(entry.filename, date_time=when.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, content)
+    return rewritten.getvalue()
+
+
+def chart_id(figure: go.Figure, ordinal: int) -> str:
+    """The element id of the page's `ordinal`-th chart, from its content: the same chart gets
+    the same id in every rendering (Plotly's own is a random uuid), two charts of a page never
+    share one."""
+    digest = hashlib.sha256(figure.to_json().encode("utf-8")).hexdigest()[:16]
+    return f"chart-{ordinal}-{digest}"
+
+
+def figure_html(figure: go.Figure, language: str, ordinal: int) -> str:
+    """The chart as a `<div>` in the house layout; the first chart of a page (`ordinal` 1)
+    carries Plotly's script, so the page opens offline."""
+    figure.update_layout(
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        separators=PLOTLY_SEPARATORS[language],
+    )
+    return figure.to_html(
+        full_html=False,
+        include_plotlyjs=ordinal == 1,
+        div_id=chart_id(figure, ordinal),
+        config={"displaylogo": False},
+    )
 
 
 def _excel_value(value: object) -> object:
@@ -98,7 +164,7 @@ class Page:
         self.sections: list[str] = []
         self.footnotes: list[str] = []
         self.written: list[Path] = []
-        self._script_pending = True
+        self._charts = 0
 
     def heading(self, text: str, level: int = 2) -> None:
         self.sections.append(f"<h{level}>{html.escape(text)}</h{level}>")
@@ -118,19 +184,8 @@ class Page:
         return f"[{self.footnotes.index(text) + 1}]"
 
     def figure(self, figure: go.Figure, note: str | None = None) -> None:
-        figure.update_layout(
-            template="plotly_white",
-            margin={"l": 60, "r": 20, "t": 50, "b": 60},
-            separators=PLOTLY_SEPARATORS[self.language],
-        )
-        self.sections.append(
-            figure.to_html(
-                full_html=False,
-                include_plotlyjs=self._script_pending,
-                config={"displaylogo": False},
-            )
-        )
-        self._script_pending = False
+        self._charts += 1
+        self.sections.append(figure_html(figure, self.language, self._charts))
         if note:
             self.sections.append(f"<p class='note synthetic'>{html.escape(note)}</p>")
 
@@ -219,6 +274,23 @@ def _display(value: object, language: str, column: str = "") -> str:
     return str(value)
 
 
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) *\(D:)(\d+)([^)]*)\)")
+
+
+def _pdf_dated(pdf: bytes, when: dt.datetime) -> bytes:
+    """The PDF with `when` (UTC) as its creation and modification date instead of the time
+    Chromium printed it. Each date keeps its length, so the byte offsets the PDF's
+    cross-reference table records stay right."""
+    digits = when.strftime("%Y%m%d%H%M%S").encode()
+
+    def fixed(match: re.Match[bytes]) -> bytes:
+        length = len(match[2])
+        zone = re.sub(rb"\d", b"0", match[3])
+        return match[1] + (digits + b"0" * length)[:length] + zone + b")"
+
+    return _PDF_DATE.sub(fixed, pdf)
+
+
 def print_pdf(html_path: Path, timeout_seconds: int = 120) -> Path | None:
     """Print the HTML to PDF with headless Chromium; None (logged) when Chromium is absent."""
     chromium = find_chromium()
@@ -244,5 +316,6 @@ def print_pdf(html_path: Path, timeout_seconds: int = 120) -> Path | None:
     if result.returncode != 0 or not target.exists():
         log.warning("PDF of %s failed: %s", html_path.name, result.stderr.decode()[-500:])
         return None
+    target.write_bytes(_pdf_dated(target.read_bytes(), DOCUMENT_TIME))
     log.info("wrote %s (%d bytes)", target, target.stat().st_size)
     return target

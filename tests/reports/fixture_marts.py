@@ -131,6 +131,42 @@ def write_fixture_marts(folder: Path, coded_postings: bool = False) -> Path:
     return folder
 
 
+def write_overview_marts(folder: Path) -> Path:
+    """One province's employment and unemployment rate, one posting: what the overview reads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = {"period": "2024-08", "area_level": "province", "area_code": "15"}
+    pl.DataFrame(
+        [
+            base
+            | {
+                "breakdown": "total",
+                "indicator": "employed",
+                "value": 1_734_567.0,
+                "se": 12_345.6,
+                "rse": 0.7,
+                "reliability": "reliable",
+            },
+            base
+            | {
+                "breakdown": "total",
+                "indicator": "tpt",
+                "value": 5.13,
+                "se": 0.25,
+                "rse": 4.9,
+                "reliability": "use_with_caution",
+            },
+        ]  # fmt: skip
+    ).write_parquet(folder / "labour_force_indicators.parquet")
+    pl.DataFrame(
+        {"region_level": ["province"], "bps_code": ["15"], "region_name": ["Jambi"]}
+    ).write_parquet(folder / "dim_region.parquet")
+    pl.DataFrame(
+        {"source": ["lokerid"], "province_bps_code": ["15"], "kbji2014_code": [None]},
+        schema_overrides={"kbji2014_code": pl.String},
+    ).write_parquet(folder / "fct_vacancy_postings.parquet")
+    return folder
+
+
 def write_evidence(path: Path) -> Path:
     path.write_text(
         "evidence_id,kbji2014_code,province_bps_code,collected_date,source_type,source_name,"

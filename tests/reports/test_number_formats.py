@@ -20,7 +20,7 @@ from reports.overview import build_overview_reports
 from reports.quality_report import QualityFigures, build_quality_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fixture_marts import write_fixture_marts  # noqa: E402
+from fixture_marts import write_fixture_marts, write_overview_marts  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -102,43 +102,8 @@ def test_data_quality_report_in_indonesian_uses_indonesian_numbers_and_words(tmp
     assert "[4.0% of 1,000 checked]" in page_en
 
 
-def _overview_marts(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    base = {"period": "2024-08", "area_level": "province", "area_code": "15"}
-    pl.DataFrame(
-        [
-            base
-            | {
-                "breakdown": "total",
-                "indicator": "employed",
-                "value": 1_734_567.0,
-                "se": 12_345.6,
-                "rse": 0.7,
-                "reliability": "reliable",
-            },
-            base
-            | {
-                "breakdown": "total",
-                "indicator": "tpt",
-                "value": 5.13,
-                "se": 0.25,
-                "rse": 4.9,
-                "reliability": "use_with_caution",
-            },
-        ]  # fmt: skip
-    ).write_parquet(folder / "labour_force_indicators.parquet")
-    pl.DataFrame(
-        {"region_level": ["province"], "bps_code": ["15"], "region_name": ["Jambi"]}
-    ).write_parquet(folder / "dim_region.parquet")
-    pl.DataFrame(
-        {"source": ["lokerid"], "province_bps_code": ["15"], "kbji2014_code": [None]},
-        schema_overrides={"kbji2014_code": pl.String},
-    ).write_parquet(folder / "fct_vacancy_postings.parquet")
-    return folder
-
-
 def test_overview_in_indonesian_uses_indonesian_numbers_and_words(tmp_path):
-    build_overview_reports(_overview_marts(tmp_path / "marts"), tmp_path / "out")
+    build_overview_reports(write_overview_marts(tmp_path / "marts"), tmp_path / "out")
     raw_id = (tmp_path / "out" / "labour-market-overview.id.html").read_text(encoding="utf-8")
     page_id = _visible_text(raw_id)
     assert "1.734.567" in page_id and "5,13" in page_id and "12.345,60 (0,7)" in page_id
