@@ -31,6 +31,7 @@ import polars as pl
 from ingest.admin.personal_data import mask_personal_data
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, RegionMatch, region_index
 from ingest.admin.results import (
+    REMOVED,
     AdminLoad,
     AdminSourceError,
     problems_record,
@@ -49,6 +50,8 @@ RSS_FILE = KARIRHUB_DIR / "karirhub_rss_feed_2025-10.xml"
 JAKARTA = ZoneInfo(TIMEZONE)
 # Keys of the detail API body holding the employer's contact details: removed from quarantine.
 CONTACT_KEYS = ("email", "phone", "address")
+# The same keys in a line that is no JSON, so its text is shown instead of its values.
+_CONTACT_IN_TEXT = re.compile(r'"(' + "|".join(CONTACT_KEYS) + r')"(\s*:\s*)"(?:[^"\\]|\\.)*"')
 # Below this a monthly amount is a placeholder (the API shows 888/999 and 0/0), not a wage.
 MIN_PLAUSIBLE_MONTHLY_WAGE_IDR = 100_000
 
@@ -267,8 +270,9 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
                 body = json.loads(line)
             except json.JSONDecodeError as exc:
                 raw_rows.append({**base, "record_id": None, "record_json": line.strip()})
+                shown = _CONTACT_IN_TEXT.sub(rf'"\1"\2"{REMOVED}"', line.strip())[:500]
                 reject("*", "invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno})",
-                       line.strip()[:500])  # fmt: skip
+                       shown)  # fmt: skip
                 continue
             data = body.get("data") if isinstance(body, dict) else None
             record_id = data.get("id") if isinstance(data, dict) else None

@@ -167,3 +167,20 @@ def test_a_karirhub_body_in_quarantine_has_its_contact_fields_removed(tmp_path) 
     assert employer == {
         "email": REMOVED, "phone": REMOVED, "address": REMOVED, "website": "www.contoh.example"
     }  # fmt: skip
+
+
+def test_a_karirhub_line_that_is_no_json_has_its_contact_fields_removed(tmp_path) -> None:
+    line = (
+        '{"data": {"id": "v-1", "employer": {"employerable": {"email": "hrd.sentosa@example.org",'
+        ' "phone": "0812-0000-9753", "address": "Jl. Industri Hening No. 9", "name": "PT C"'
+    )
+    path = tmp_path / "details.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    [row] = read_karirhub_details(path, region_index()).quarantine.iter_rows(named=True)
+    assert (row["field"], row["reason_code"]) == ("*", "invalid_json")
+    shown = json.loads(row["raw_record"])["line"]
+    assert shown == (
+        '{"data": {"id": "v-1", "employer": {"employerable": {"email": "[removed]", '
+        '"phone": "[removed]", "address": "[removed]", "name": "PT C"'
+    )
