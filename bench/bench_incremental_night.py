@@ -31,6 +31,7 @@ single-process incremental night against the rebuild process.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -163,6 +164,30 @@ def lmis(code: Path, env: dict[str, str], args: list[str], transcript: Path) -> 
                            f"{transcript}")  # fmt: skip
     log.info("lmis %s: %.1f s", " ".join(args), seconds)
     return seconds, lines
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every parquet file under `folder` (the published marts, or one release), by
+    path. The manifests are left out: they name the run and the time, which differ."""
+    found = {}
+    for path in sorted(folder.rglob("*.parquet")):
+        if path.is_file() and not path.name.startswith("."):
+            found[path.relative_to(folder).as_posix()] = hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
+    return found
+
+
+def compare(incremental: dict[str, str], rebuilt: dict[str, str]) -> dict:
+    """Files the incremental night and the rebuild both wrote, and which of them differ."""
+    shared = sorted(set(incremental) & set(rebuilt))
+    return {
+        "files": len(shared),
+        "identical": sum(incremental[name] == rebuilt[name] for name in shared),
+        "different": [name for name in shared if incremental[name] != rebuilt[name]],
+        "only_incremental": sorted(set(incremental) - set(rebuilt)),
+        "only_rebuild": sorted(set(rebuilt) - set(incremental)),
+    }
 
 
 def nights_of(process: str, started: float, lines: list) -> list[Night]:
@@ -308,6 +333,19 @@ def render(nights: list[Night], meta: dict) -> tuple[str, dict]:
             f"{ratios['single_process_incremental_seconds']:.1f} s / "
             f"{ratios['rebuild_process_seconds']:.1f} s = {ratios['process_ratio']:.1%}"
         )
+    for name, label in (("identical_marts", "published marts"), ("identical_release", "release")):
+        same = meta.get(name)
+        if same:
+            lines.append(
+                f"Incremental night vs rebuild of {nights[-1].day}, {label}: "
+                f"{same['identical']} of {same['files']} files byte-identical (SHA-256)"
+                + (f"; different: {', '.join(same['different'])}" if same["different"] else "")
+                + (
+                    f"; only one side: {', '.join(same['only_incremental'] + same['only_rebuild'])}"
+                    if same["only_incremental"] or same["only_rebuild"]
+                    else ""
+                )
+            )
     lines += ["", "## Where each night's time went (seconds, from the Dagster event log)", ""]
     parts = [breakdown(n) for n in nights]
     names = list(dict.fromkeys(name for p in parts for name in p))
@@ -377,6 +415,15 @@ def run(
             if process == "backfill":
                 meta["backfill_process_seconds"] = round(seconds, 1)
             nights += found
+            # The same day incremental and rebuilt: every published and released byte must match.
+            if process == "next day":
+                incremental_marts = checksums(root / "marts")
+                incremental_release = checksums(root / "releases" / extra.isoformat())
+            elif process == "rebuild":
+                meta["identical_marts"] = compare(incremental_marts, checksums(root / "marts"))
+                meta["identical_release"] = compare(
+                    incremental_release, checksums(root / "releases" / extra.isoformat())
+                )
     finally:
         sampler.stop()
         for night in nights:

@@ -42,6 +42,15 @@ WAREHOUSE_POOL_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\n"
 """Instance setting that limits every pool, `warehouse` included, to one step at a time."""
 
 
+EVENT_LOG_CONFIG = (
+    "event_log_storage:\n"
+    "  module: orchestration.operations.event_log\n"
+    "  class: PooledSqliteEventLogStorage\n"
+)
+"""Instance setting: Dagster's SQLite event log with its databases kept open (a write costs
+milliseconds instead of a connection, a checkpoint and a wait for the disk; see the module)."""
+
+
 def ensure_dagster_home() -> Path:
     """Create the Dagster home with telemetry off and export it for Dagster to find."""
     DAGSTER_HOME.mkdir(parents=True, exist_ok=True)
@@ -52,6 +61,11 @@ def ensure_dagster_home() -> Path:
         # The `warehouse` pool admits one step at a time across runs: DuckDB has one writer.
         with config.open("a") as handle:
             handle.write(WAREHOUSE_POOL_CONFIG)
+    top_level_keys = {line.split(":")[0] for line in config.read_text().splitlines()}
+    if not top_level_keys & {"storage", "run_storage", "event_log_storage", "schedule_storage"}:
+        # A home whose storage someone chose (Postgres, say) is left as it is.
+        with config.open("a") as handle:
+            handle.write(EVENT_LOG_CONFIG)
     os.environ["DAGSTER_HOME"] = str(DAGSTER_HOME)
     return DAGSTER_HOME
 

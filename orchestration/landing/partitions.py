@@ -19,6 +19,7 @@ night logs it and leaves it out rather than guessing.
 from __future__ import annotations
 
 import calendar
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -80,12 +81,21 @@ def month_of_file(path: Path) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
+@functools.lru_cache(maxsize=8)
+def _partition_keys(partitions_def: dg.PartitionsDefinition, hour: str) -> frozenset[str]:
+    """The partition keys that exist in this hour (Jakarta): each partitioning's keys change at
+    midnight at the most often. Listing the 2,500 days since 2020 took 0.1-0.3 s each time, and
+    a night plan asks for it once per partitioned source."""
+    current_time = datetime.strptime(hour, "%Y-%m-%dT%H").replace(tzinfo=ZoneInfo(TIMEZONE))
+    return frozenset(partitions_def.get_partition_keys(current_time=current_time))
+
+
 def files_by_partition(
     paths: Iterable[Path], partition_of, partitions_def: dg.PartitionsDefinition
 ) -> dict[str, list[Path]]:
     """Group `paths` by partition key; files that fit no partition are logged and left out."""
     now = datetime.now(ZoneInfo(TIMEZONE))
-    valid = set(partitions_def.get_partition_keys(current_time=now))
+    valid = _partition_keys(partitions_def, now.strftime("%Y-%m-%dT%H"))
     grouped: dict[str, list[Path]] = {}
     for path in sorted(paths):
         key = partition_of(path)

@@ -1,0 +1,85 @@
+"""The Dagster home's event log: kept open per process, readable by Dagster's own class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration import settings
+from orchestration.operations import event_log
+from orchestration.operations.event_log import PooledSqliteEventLogStorage
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "dagster_home"
+    monkeypatch.setattr(settings, "DAGSTER_HOME", folder)
+    monkeypatch.setenv("DAGSTER_HOME", str(folder))
+    return folder
+
+
+@dg.asset(check_specs=[dg.AssetCheckSpec(f"check_{n}", asset="counted") for n in range(3)])
+def counted():
+    yield dg.Output(None)
+    for n in range(3):
+        yield dg.AssetCheckResult(check_name=f"check_{n}", passed=n != 2)
+
+
+def _event_types(instance: dg.DagsterInstance, run_id: str) -> list:
+    return [e.dagster_event.event_type for e in instance.all_logs(run_id) if e.dagster_event]
+
+
+def test_a_new_home_uses_the_pooled_event_log_and_dagsters_class_reads_it(home):
+    settings.ensure_dagster_home()
+    text = (home / "dagster.yaml").read_text()
+    assert "concurrency:" in text and "PooledSqliteEventLogStorage" in text
+    with dg.DagsterInstance.get() as instance:
+        assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
+        result = dg.materialize([counted], instance=instance, raise_on_error=False)
+        written = _event_types(instance, result.run_id)
+    # The same files through Dagster's own class, as a UI of another version would read them.
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with dg.DagsterInstance.get() as instance:
+        assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
+        assert _event_types(instance, result.run_id) == written
+        checks = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+            [dg.AssetCheckKey(dg.AssetKey("counted"), f"check_{n}") for n in range(3)]
+        )
+        assert len(checks) == 3
+        assert instance.get_latest_materialization_event(dg.AssetKey("counted")) is not None
+    assert dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED in written
+
+
+def test_runs_keep_a_few_databases_open(home, monkeypatch):
+    monkeypatch.setattr(event_log, "OPEN_RUN_DATABASES", 2)
+    settings.ensure_dagster_home()
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        run_ids = [dg.materialize([counted], instance=instance).run_id for _ in range(4)]
+        assert set(storage._engines) == {"index", *run_ids[-2:]}
+        # An evicted run's database opens again when read.
+        assert instance.all_logs(run_ids[0])
+        storage.wipe()
+        assert set(storage._engines) <= {"index"}
+        assert instance.all_logs(run_ids[-1]) == []
+
+
+def test_a_home_with_its_own_storage_is_left_alone(home):
+    home.mkdir(parents=True)
+    chosen = "storage:\n  postgres:\n    postgres_url: postgresql://127.0.0.1/lmis\n"
+    (home / "dagster.yaml").write_text(chosen)
+    settings.ensure_dagster_home()
+    text = (home / "dagster.yaml").read_text()
+    assert text.startswith(chosen) and "PooledSqliteEventLogStorage" not in text
+
+
+def test_an_older_home_gets_the_pooled_event_log_once(home):
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text(
+        "telemetry:\n  enabled: false\n" + settings.WAREHOUSE_POOL_CONFIG
+    )
+    settings.ensure_dagster_home()
+    settings.ensure_dagster_home()
+    assert (home / "dagster.yaml").read_text().count("event_log_storage:") == 1
