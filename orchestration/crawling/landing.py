@@ -30,7 +30,7 @@ from ingest.landing import QUARANTINE_COLUMNS, LandingResult
 from ingest.scrapers.state import read_table
 from ingest.warehouse import ensure_landing_tables, load_audit_rows
 from orchestration.crawling.sources import CrawledSource
-from orchestration.file_commands import merge_by_line
+from orchestration.file_commands import PROBLEM_SEPARATOR, merge_by_line
 
 log = logging.getLogger(__name__)
 
@@ -234,17 +234,24 @@ def read_crawler_quarantine(
             except json.JSONDecodeError:
                 record = {}
             record = record if isinstance(record, dict) else {}
-            field = str(record.get("field") or "*")
-            code = str(record.get("reason_code") or "crawler_quarantine")
+            fields = str(record.get("field") or "*").split(PROBLEM_SEPARATOR)
+            codes = str(record.get("reason_code") or "crawler_quarantine").split(PROBLEM_SEPARATOR)
+            if len(codes) != len(fields):  # a record not written by our crawler: keep it whole
+                fields, codes = [PROBLEM_SEPARATOR.join(fields)], [PROBLEM_SEPARATOR.join(codes)]
+            # The crawler lists every missing field of a record; one part per field, as the
+            # landings of files say it (`FILE line N field F: ...; field G: ...`).
+            reason = f"{relative} line {line_number} " + "; ".join(
+                f"field {field}: the crawler could not make an item of this listing record ({code})"
+                for field, code in zip(fields, codes, strict=True)
+            )
             quarantined.append(
                 _quarantine_row(
                     source,
                     relative,
                     line_number,
-                    field,
-                    code,
-                    f"{relative} line {line_number} field {field}: the crawler could not make "
-                    f"an item of this listing record ({code})",
+                    PROBLEM_SEPARATOR.join(fields),
+                    PROBLEM_SEPARATOR.join(codes),
+                    reason,
                     line.rstrip("\n"),
                 )
             )

@@ -367,15 +367,20 @@ def test_another_day_is_its_own_partition(crawl_runs: CrawlRuns) -> None:
             [NEXT_DAY],
         ).fetchall()
         quarantined = con.execute(
-            "select source_file, source_row, field, reason_code from raw.quarantine "
+            "select source_file, source_row, field, reason_code, reason from raw.quarantine "
             "where source = 'crawled_jobstreet'"
         ).fetchall()
     assert per_day == {DAY: CRAWLED_ROWS["jobstreet"], NEXT_DAY: CRAWLED_ROWS["jobstreet"]}
     assert first_seen == [(DAY, NEXT_DAY)]
-    [(source_file, line, field, reason)] = quarantined
+    [(source_file, line, field, reason_code, reason)] = quarantined
     assert source_file.startswith(f"jobstreet/{NEXT_DAY}/runs/")
     assert source_file.endswith("/quarantine.jsonl") and line == 1
-    assert (field, reason) == ("source_posting_id", "missing_source_posting_id")
+    # A card without an id has no link either: the crawler names both missing fields.
+    assert (field, reason_code) == (
+        "source_posting_id;url",
+        "missing_source_posting_id;missing_url",
+    )
+    assert "line 1 field source_posting_id: " in reason and "; field url: " in reason
     metadata = _materialization(crawl_runs.next_day, "jobstreet")
     assert metadata["rows_read"] == CRAWLED_ROWS["jobstreet"] + 1
     assert metadata["rows_quarantined"] == 1 and metadata["is_complete"] is False
