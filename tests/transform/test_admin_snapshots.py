@@ -46,6 +46,8 @@ KARIRHUB_DIR = "real/karirhub-api-2025-10"
 AK1_DIR = "synthetic/ak1"
 # Day 1 has positions [0, 600), day 2 [400, 1000): 200 positions are in both, changed on day 2.
 MAGANGHUB_DAYS = {DAY_1: (0, 600), DAY_2: (400, 1000)}
+# A monthly export of positions never updated (no updated_at): it belongs to the month's last day.
+MAGANGHUB_MONTH, MAGANGHUB_MONTH_END, NEVER_UPDATED = "2026-10", date(2026, 10, 31), 5
 # The 57 detail responses: day 1 has lines [0, 40), day 2 [30, 57), 10 in both.
 KARIRHUB_DAYS = {DAY_1: (0, 40), DAY_2: (30, 57)}
 AK1_REPEATED = 200
@@ -86,6 +88,9 @@ def _maganghub_days(data: Path) -> set[str]:
                 repeated.add(row[0])
         day_file = data / MAGANGHUB_DIR / f"maganghub_positions_{day.isoformat()}.csv.gz"
         _write_csv(day_file, header, chunk)
+    never = [row for row in body[MAGANGHUB_DAYS[DAY_2][1] :] if not row[updated].strip()]
+    month_file = data / MAGANGHUB_DIR / f"maganghub_positions_{MAGANGHUB_MONTH}.csv.gz"
+    _write_csv(month_file, header, never[:NEVER_UPDATED])
     return repeated
 
 
@@ -253,7 +258,11 @@ def test_staging_keeps_one_row_per_id_and_day(built) -> None:
         "select _partition_key, count(*), count(distinct source_vacancy_id) "
         "from staging.stg_maganghub__positions group by all order by 1",
     )
-    assert days == [(DAY_1.isoformat(), 600, 600), (DAY_2.isoformat(), 600, 600)]
+    assert days == [
+        (MAGANGHUB_MONTH_END.isoformat(), NEVER_UPDATED, NEVER_UPDATED),
+        (DAY_1.isoformat(), 600, 600),
+        (DAY_2.isoformat(), 600, 600),
+    ]
 
 
 @pytest.mark.slow
@@ -273,18 +282,26 @@ def test_maganghub_position_is_one_row_with_its_latest_snapshot(built) -> None:
         orient="row",
         schema=["id", "places", "applicants", "first", "last", "days", "snapshot", "p2", "a2"],
     )
-    assert rows.height == 1000
-    assert rows["id"].n_unique() == 1000
+    assert rows.height == 1000 + NEVER_UPDATED
+    assert rows["id"].n_unique() == 1000 + NEVER_UPDATED
+    # Regression: a day whose rows were never updated was dated NULL and dropped out of
+    # labour_market_tightness.
+    assert rows["snapshot"].null_count() == 0
+    monthly = rows.filter(pl.col("last") == MAGANGHUB_MONTH_END)
+    assert monthly.height == NEVER_UPDATED
+    assert monthly["snapshot"].unique().to_list() == [MAGANGHUB_MONTH_END]
     both = rows.filter(pl.col("id").is_in(repeated))
     assert both.height == 200
     assert both.select("first", "last", "days").unique().rows() == [(DAY_1, DAY_2, 2)]
     assert (both["places"] == both["p2"]).all() and (both["applicants"] == both["a2"]).all()
     # Day 2's values, not day 1's: every repeated position changed on day 2.
     assert both["snapshot"].unique().to_list() == [DAY_2]
-    only_first = rows.filter(pl.col("p2").is_null())
+    only_first = rows.filter(pl.col("p2").is_null() & (pl.col("last") != MAGANGHUB_MONTH_END))
     assert only_first.height == 400
     assert only_first.select("first", "last", "days").unique().rows() == [(DAY_1, DAY_1, 1)]
-    assert (only_first["snapshot"] < DAY_2).all()
+    # A daily export is dated by its day, not by its latest update (October 2025 in the rows
+    # day 1 repeats unchanged from the shipped export).
+    assert only_first["snapshot"].unique().to_list() == [DAY_1]
 
 
 @pytest.mark.slow
@@ -306,6 +323,18 @@ def test_karirhub_vacancy_is_one_row_with_its_latest_snapshot(built) -> None:
     )
     changed = [row for row in rows if row[0] in repeated]
     assert len(changed) == 10
+    snapshots = _query(
+        chain,
+        "select last_seen_date, portal_snapshot_date, count(*) "
+        "from intermediate.int_karirhub_vacancies_combined group by all order by 1",
+    )
+    # The daily detail files date their vacancies by their day; the listing and feed are one
+    # monthly export of October 2025, dated by their latest publication.
+    assert [(last, snapshot) for last, snapshot, _ in snapshots if last >= DAY_1] == [
+        (DAY_1, DAY_1),
+        (DAY_2, DAY_2),
+    ]
+    assert all(snapshot is not None for _, snapshot, _ in snapshots)
     for _, places, filled, open_places, last_seen, days, day_2_places in changed:
         assert (places, filled, open_places) == (day_2_places, 2, day_2_places - 2)
         assert last_seen == DAY_2 and days >= 2

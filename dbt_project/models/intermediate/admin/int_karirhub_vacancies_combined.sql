@@ -11,18 +11,21 @@ snapshots as (
     select
         source_vacancy_id,
         _partition_key,
+        source_file,
         published_date
     from {{ ref('stg_karirhub__vacancies') }}
     union all
     select
         source_vacancy_id,
         _partition_key,
+        source_file,
         published_date
     from {{ ref('stg_karirhub__listing_hits') }}
     union all
     select
         source_vacancy_id,
         _partition_key,
+        source_file,
         published_date
     from {{ ref('stg_karirhub__rss_items') }}
 
@@ -46,12 +49,18 @@ rss as (
 
 ),
 
--- The day an export covers is dated by its latest publication, over the three shapes.
+-- A partition with a daily file (its name carries the day) covers that day. A monthly or
+-- yearly file belongs to its last day, which may lie after the cut-off: it is dated by its latest
+-- publication over the three shapes, or by the partition day when none has a publication date.
 export_dates as (
 
     select
         _partition_key,
-        max(published_date) as portal_snapshot_date
+        case
+            when bool_or(contains(source_file, _partition_key))
+                then cast(_partition_key as date)
+            else coalesce(max(published_date), cast(_partition_key as date))
+        end as portal_snapshot_date
     from snapshots
     group by _partition_key
 

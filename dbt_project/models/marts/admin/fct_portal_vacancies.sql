@@ -23,12 +23,22 @@ maganghub_latest as (
 
 ),
 
--- The day an export covers is dated by its latest update.
+-- A partition with a daily file (its name carries the day) covers that day. A monthly or
+-- yearly file belongs to its last day, which may lie after the cut-off: it is dated by its
+-- latest update, or by the partition day when no row of it was ever updated.
 maganghub_export_dates as (
 
     select
         _partition_key,
-        max(cast(timezone('Asia/Jakarta', updated_at) as date)) as portal_snapshot_date
+        case
+            when bool_or(contains(source_file, _partition_key))
+                then cast(_partition_key as date)
+            else
+                coalesce(
+                    max(cast(timezone('Asia/Jakarta', updated_at) as date)),
+                    cast(_partition_key as date)
+                )
+        end as portal_snapshot_date
     from maganghub_snapshots
     group by _partition_key
 
