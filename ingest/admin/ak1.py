@@ -40,7 +40,7 @@ from ingest.admin.wlkp_generate import (
     load_synthetic_reference,
     synthetic_phone,
 )
-from orchestration.file_commands import CsvInputError, read_records
+from orchestration.file_commands import CsvInputError, field_count_detail, read_records
 
 log = logging.getLogger(__name__)
 
@@ -322,11 +322,14 @@ def _nik_problem(value: str | None) -> tuple[str, str] | None:
 
 def _read_export(
     path: Path, columns: Sequence[tuple[str, str]], source: str
-) -> tuple[list[tuple[int, dict[str, str | None]]], list[str], list[str]]:
-    """(file line, record) of every data row, the header, and the record's names in file order.
+) -> tuple[list[tuple[int, dict[str, str | None], str | None]], list[str], list[str]]:
+    """(file line, record, shape problem) of every data row, the header, and the record's names
+    in file order.
 
     Rows are numbered by the line they start on (header = line 1), as every landing numbers
-    them: an address with a line break makes a row span two lines.
+    them: an address with a line break makes a row span two lines. The shape problem is the
+    `field_count` detail of a row with more or fewer fields than the header (an unquoted comma
+    in a name), else None: its values sit under other columns' names.
     """
     try:
         records = read_records(path)
@@ -345,11 +348,25 @@ def _read_export(
         for line, values in records:
             if not any(v.strip() for v in values):
                 continue
+            shape = None
+            if len(values) != len(header):
+                shape = field_count_detail(len(values), len(header))
             rows.append((line, {n: clean_text(values[p]) if p < len(values) else None
-                                for n, p in positions.items()}))  # fmt: skip
+                                for n, p in positions.items()}, shape))  # fmt: skip
     except CsvInputError as exc:
         raise AdminSourceError(str(exc)) from exc
     return rows, header, sorted(positions, key=positions.__getitem__)
+
+
+def _shifted_row(
+    source: str, path: Path, line: int, detail: str, landed: dict[str, str | None], order
+) -> dict:
+    """The quarantine entry of a row whose values are shifted: any column may hold a name, an
+    address or an e-mail, so every value is shown as removed."""
+    return problems_record(
+        source, path.name, line, [("*", "field_count", detail)], landed, order,
+        personal=tuple(landed),
+    )  # fmt: skip
 
 
 def _landed(record: dict[str, str | None], key: PseudonymKey) -> dict[str, str | None]:
@@ -378,9 +395,12 @@ def read_ak1_job_seekers(
     index = index or region_index()
     rows, header, order = _read_export(path, JOB_SEEKER_COLUMNS, "AK1 register")
     raw_rows, staged, quarantine = [], [], []
-    for number, record in rows:
+    for number, record, shape in rows:
         landed = _landed(record, key)
         raw_rows.append({"source_file": path.name, "source_row": number, **landed})
+        if shape:
+            quarantine.append(_shifted_row("ak1_job_seekers", path, number, shape, landed, order))
+            continue
         problems: list[tuple[str, str, str]] = []
         if problem := _nik_problem(record["nik"]):
             problems.append(("nik", *problem))
@@ -438,9 +458,12 @@ def read_ak1_placements(
     index = index or region_index()
     rows, header, order = _read_export(path, PLACEMENT_COLUMNS, "AK1 placement")
     raw_rows, staged, quarantine = [], [], []
-    for number, record in rows:
+    for number, record, shape in rows:
         landed = _landed(record, key)
         raw_rows.append({"source_file": path.name, "source_row": number, **landed})
+        if shape:
+            quarantine.append(_shifted_row("ak1_placements", path, number, shape, landed, order))
+            continue
         problems: list[tuple[str, str, str]] = []
         if problem := _nik_problem(record["nik"]):
             problems.append(("nik", *problem))

@@ -48,10 +48,33 @@ LISTING_FILE = KARIRHUB_DIR / "karirhub_job_listing_page_2025-10.json"
 RSS_FILE = KARIRHUB_DIR / "karirhub_rss_feed_2025-10.xml"
 
 JAKARTA = ZoneInfo(TIMEZONE)
-# Keys of the detail API body holding the employer's contact details: removed from quarantine.
-CONTACT_KEYS = ("email", "phone", "address")
-# The same keys in a line that is no JSON, so its text is shown instead of its values.
-_CONTACT_IN_TEXT = re.compile(r'"(' + "|".join(CONTACT_KEYS) + r')"(\s*:\s*)"(?:[^"\\]|\\.)*"')
+# Words of the keys of the detail API body holding a person or a contact detail (the employer's
+# e-mail, phone and address, a contact person's name): their values are removed from quarantine.
+CONTACT_WORDS = frozenset({
+    "email", "mail", "phone", "telp", "telepon", "tel", "hp", "handphone", "mobile", "whatsapp",
+    "wa", "fax", "address", "alamat", "contact", "kontak", "person", "pic", "cp", "pimpinan",
+})  # fmt: skip
+# A key of any spelling (`contact_person`, `picName`, `nama-kontak`) split into its words.
+_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# A key and its value in a line that is no JSON, so its text is shown instead of its values: a
+# text value ends at its closing quote or, in a line cut short, at the end of the line.
+_KEY_VALUE_IN_TEXT = re.compile(
+    r'"((?:[^"\\]|\\.)*)"(\s*:\s*)(?:"(?:[^"\\]|\\.?)*(?:"|$)|[-+.\deE]+)'
+)
+
+
+def is_contact_key(key: str) -> bool:
+    """Whether a key of the detail API body names a person or a contact detail."""
+    return any(word.lower() in CONTACT_WORDS for word in _KEY_WORDS.findall(key))
+
+
+def _contacts_removed(line: str) -> str:
+    """A line that is no JSON with the value of each contact key shown as removed."""
+    return _KEY_VALUE_IN_TEXT.sub(
+        lambda m: f'"{m[1]}"{m[2]}"{REMOVED}"' if is_contact_key(m[1]) else m[0], line
+    )
+
+
 # Below this a monthly amount is a placeholder (the API shows 888/999 and 0/0), not a wage.
 MIN_PLAUSIBLE_MONTHLY_WAGE_IDR = 100_000
 
@@ -263,14 +286,14 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
             def reject(field: str, code: str, reason: str, raw: object, base=base) -> None:
                 quarantine.append(problems_record(
                     "karirhub_details", path.name, base["source_row"], [(field, code, reason)],
-                    {"line": raw}, personal=CONTACT_KEYS,
+                    {"line": raw}, personal=is_contact_key,
                 ))  # fmt: skip
 
             try:
                 body = json.loads(line)
             except json.JSONDecodeError as exc:
                 raw_rows.append({**base, "record_id": None, "record_json": line.strip()})
-                shown = _CONTACT_IN_TEXT.sub(rf'"\1"\2"{REMOVED}"', line.strip())[:500]
+                shown = _contacts_removed(line.strip())[:500]
                 reject("*", "invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno})",
                        shown)  # fmt: skip
                 continue

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,12 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
 REMOVED = "[removed]"
 """What a quarantine entry shows instead of a personal value (the source file still has it)."""
 
+Personal = Collection[str] | Callable[[str], bool]
+"""The personal fields of a record: their names, or a test of a name."""
+
+# A value quoted in a detail, as `repr` or a message quotes it.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
 
 class AdminSourceError(Exception):
     """A whole file cannot be read (unreadable, wrong encoding, no header, missing columns)."""
@@ -56,7 +63,7 @@ def problems_record(
     raw_values: object,
     columns: Sequence[str] = (),
     place: str | None = None,
-    personal: Collection[str] = (),
+    personal: Personal = (),
 ) -> dict[str, Any]:
     """The one quarantine entry of an input row with `problems` (field, reason code, detail).
 
@@ -68,16 +75,21 @@ def problems_record(
 
     The values of the `personal` fields (at any depth of `raw_values`) are shown as `REMOVED`, in
     `raw_record` and wherever a detail quotes them: the quarantine is in the warehouse, where
-    personal data never go. The reason still names the field and the line.
+    personal data never go. The detail of a problem of a personal field quotes nothing at all (a
+    date parser may quote a part of the value, such as its month word). The reason still names
+    the field and the line.
     """
     path = Path(source_file)
-    quoted = sorted(_personal_values(raw_values, personal), key=len, reverse=True)
+    is_personal = _personal_test(personal)
+    quoted = sorted(_personal_values(raw_values, is_personal), key=len, reverse=True)
     records = [
         file_commands.quarantine_record(
-            source, path, line, None, name, code, _unquoted(detail, quoted), None
+            source, path, line, None, name, code,
+            _unquoted(_QUOTED.sub(REMOVED, detail) if is_personal(name) else detail, quoted),
+            None,
         )
         for name, code, detail in problems
-    ]
+    ]  # fmt: skip
     (record,) = file_commands.merge_by_line(records, list(columns))
     del record["id"]
     if place is not None:
@@ -85,39 +97,47 @@ def problems_record(
         record["reason"] = f"{place} " + record["reason"].removeprefix(named)
     # Admin rows may hold dates or numbers; `default=str` keeps them as text instead of failing.
     record["raw_record"] = json.dumps(
-        without_personal(raw_values, personal), ensure_ascii=False, default=str
+        without_personal(raw_values, is_personal), ensure_ascii=False, default=str
     )
     return record
 
 
-def without_personal(value: object, personal: Collection[str]) -> object:
+def _personal_test(personal: Personal) -> Callable[[str], bool]:
+    if callable(personal):
+        return personal
+    names = frozenset(personal)
+    return names.__contains__
+
+
+def without_personal(value: object, personal: Personal) -> object:
     """`value` with every non-empty value under a `personal` key, at any depth, as `REMOVED`."""
+    is_personal = _personal_test(personal)
     if isinstance(value, dict):
         return {
             key: REMOVED
-            if key in personal and item not in (None, "")
-            else without_personal(item, personal)
+            if is_personal(key) and item not in (None, "")
+            else without_personal(item, is_personal)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
-        return [without_personal(item, personal) for item in value]
+        return [without_personal(item, is_personal) for item in value]
     return value
 
 
-def _personal_values(value: object, personal: Collection[str]) -> set[str]:
+def _personal_values(value: object, is_personal: Callable[[str], bool]) -> set[str]:
     """The texts of the values `without_personal` removes."""
     if isinstance(value, dict):
         found = set()
         for key, item in value.items():
-            if key in personal and item not in (None, "") and not isinstance(item, dict | list):
+            if is_personal(key) and item not in (None, "") and not isinstance(item, dict | list):
                 # Text without two letters or digits ("-") would blot out more than the value.
                 if sum(c.isalnum() for c in str(item)) >= 2:
                     found.add(str(item))
             else:
-                found |= _personal_values(item, personal)
+                found |= _personal_values(item, is_personal)
         return found
     if isinstance(value, list | tuple):
-        return set().union(*(_personal_values(item, personal) for item in value))
+        return set().union(*(_personal_values(item, is_personal) for item in value))
     return set()
 
 

@@ -58,6 +58,7 @@ from ingest.admin.wlkp_layout import (
     canonical_column,
     normalise_label,
 )
+from orchestration.file_commands import field_count_detail
 from orchestration.settings import DATA_DIR
 
 log = logging.getLogger(__name__)
@@ -388,6 +389,13 @@ class _SheetReader:
                 _cell(row, company_id_position) is not None
                 or _cell(row, company_name_position) is not None
             )
+            if self.sheet.lines is not None and len(row) != len(self.header.labels):
+                # A delimiter inside a value (a ';' in a name) shifts the later values: the
+                # row is quarantined whole, and the rows after it carry no company from it.
+                self._shifted(values, row_number, len(row), not starts_company, (block, grand))
+                if starts_company:
+                    company = None
+                continue
             if starts_company:
                 company = {name: values.get(name) for name in COMPANY_COLUMNS}
             elif company is not None:
@@ -439,6 +447,33 @@ class _SheetReader:
             )
             self._region_cache[key] = match.as_columns()
         return self._region_cache[key]
+
+    def _shifted(
+        self,
+        values: dict[str, object],
+        row_number: int,
+        found: int,
+        carried: bool,
+        block: tuple[_Block, _Block],
+    ) -> None:
+        """Quarantine a CSV row with more or fewer fields than the header (`field_count`).
+
+        Any of its columns may hold a name, a phone number or an e-mail, so the quarantine shows
+        every value as removed; its counts are unknown to the subtotals that cover it.
+        """
+        raw = {name: _raw_text(values.get(name)) for name in (*IDENTITY_COLUMNS, *COUNT_COLUMNS)}
+        self.raw_rows.append({
+            "source_file": self.path.name, "source_sheet": self.sheet.name,
+            "source_row": row_number, "is_company_carried_forward": carried, **raw,
+        })  # fmt: skip
+        for part in block:
+            part.add({}, row_number, None)
+        detail = field_count_detail(found, len(self.header.labels))
+        self.quarantine.append(problems_record(
+            SOURCE, self.path.name, row_number, [("*", "field_count", detail)],
+            {"sheet": self.sheet.name, **raw}, self.column_order,
+            place=f"{self.where} row {row_number}", personal=tuple(raw),
+        ))  # fmt: skip
 
     def _detail(
         self,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from ingest.admin.ak1 import JOB_SEEKER_COLUMNS, read_ak1_job_seekers
 from ingest.admin.karirhub import read_karirhub_details
@@ -20,6 +22,7 @@ from ingest.admin.landing import admin_source, land_admin_source
 from ingest.admin.pseudonymise import load_pseudonym_key
 from ingest.admin.regions import region_index
 from ingest.admin.results import REMOVED
+from ingest.admin.wlkp_read import read_wlkp_export
 from ingest.warehouse import write_landing
 from orchestration.settings import DATA_DIR
 
@@ -142,6 +145,14 @@ def test_the_reader_quarantine_holds_no_personal_value_either(tmp_path) -> None:
     assert [value for value in _planted() if value in text] == []
 
 
+def _karirhub_quarantine(tmp_path: Path, lines: list[str]) -> list[dict]:
+    """The quarantine of a detail-API export of `lines`."""
+    path = tmp_path / "details.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.writelines(line + "\n" for line in lines)
+    return list(read_karirhub_details(path, region_index()).quarantine.iter_rows(named=True))
+
+
 def test_a_karirhub_body_in_quarantine_has_its_contact_fields_removed(tmp_path) -> None:
     body = {
         "data": {
@@ -174,13 +185,114 @@ def test_a_karirhub_line_that_is_no_json_has_its_contact_fields_removed(tmp_path
         '{"data": {"id": "v-1", "employer": {"employerable": {"email": "hrd.sentosa@example.org",'
         ' "phone": "0812-0000-9753", "address": "Jl. Industri Hening No. 9", "name": "PT C"'
     )
-    path = tmp_path / "details.jsonl.gz"
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        handle.write(line + "\n")
-    [row] = read_karirhub_details(path, region_index()).quarantine.iter_rows(named=True)
+    [row] = _karirhub_quarantine(tmp_path, [line])
     assert (row["field"], row["reason_code"]) == ("*", "invalid_json")
     shown = json.loads(row["raw_record"])["line"]
     assert shown == (
         '{"data": {"id": "v-1", "employer": {"employerable": {"email": "[removed]", '
         '"phone": "[removed]", "address": "[removed]", "name": "PT C"'
     )
+
+
+def test_an_ak1_row_shifted_by_an_unquoted_comma_keeps_no_value_in_clear(tmp_path) -> None:
+    """Regression: an unquoted comma in a name shifted the later values, so the address showed
+    under regency_name and the e-mail under education_level in quarantine."""
+    path = _register(tmp_path / "ak1_pencari_kerja_synthetic_test.csv")
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.readlines()
+    lines[2] = lines[2].replace("Wulandari Sekarlangit", "Wulandari, Sekarlangit")
+    path.write_text("".join(lines), encoding="utf-8")
+    load = read_ak1_job_seekers(path, KEY)
+    assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (3, 1, 2)
+    shifted = load.quarantine.row(by_predicate=pl.col("source_row") == 3, named=True)
+    assert (shifted["field"], shifted["reason_code"]) == ("*", "field_count")
+    header = len(JOB_SEEKER_COLUMNS)
+    assert (
+        shifted["reason"]
+        == f"{path.name} line 3 field *: {header + 1} fields, the header has {header}"
+    )
+    shown = json.loads(shifted["raw_record"])
+    assert {value for value in shown.values() if value is not None} == {REMOVED}
+    text = json.dumps(load.quarantine.rows(), ensure_ascii=False)
+    assert [value for value in _planted() + ["Sekarlangit"] if value in text] == []
+
+
+def test_an_unknown_month_word_of_a_birth_date_is_not_quoted(tmp_path) -> None:
+    """Regression: the date parser quotes the month word on its own, which the removal of the
+    whole value left in the reason."""
+    path = tmp_path / "register.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([label for _, label in JOB_SEEKER_COLUMNS])
+        row = BAD_DATE | {"birth_date": "12 Rahasiabulan 1990"}
+        writer.writerow([row[name] for name, _ in JOB_SEEKER_COLUMNS])
+    [shown] = read_ak1_job_seekers(path, KEY).quarantine.iter_rows(named=True)
+    assert (shown["field"], shown["reason_code"]) == ("birth_date", "unreadable_date")
+    assert "Rahasiabulan" not in json.dumps(shown) and "1990" not in shown["reason"]
+    assert shown["reason"].startswith(f"{path.name} line 2 field birth_date: {REMOVED}")
+
+
+def test_a_wlkp_row_shifted_by_a_delimiter_in_a_name_keeps_no_value_in_clear(tmp_path) -> None:
+    """Regression: a ';' in Nama Pimpinan shifted the e-mail into founded_date, whose reason
+    quoted it, and the rows carrying the company forward repeated it."""
+    shipped = DATA_DIR / "synthetic" / "wlkp" / "wlkp_synthetic_2025-02.csv"
+    lines = shipped.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if re.match(r"\d+;\d{4}\.", line))
+    fields = lines[index].split(";")
+    email = fields[11]
+    fields[9] += "; SE"
+    lines[index] = ";".join(fields)
+    path = tmp_path / shipped.name
+    path.write_text("".join(lines), encoding="utf-8")
+    load = read_wlkp_export(path)
+    shifted = load.quarantine.filter(pl.col("reason_code") == "field_count")
+    assert shifted.height == 1
+    assert json.loads(shifted["raw_record"][0]).get("company_email") == REMOVED
+    assert {v for k, v in json.loads(shifted["raw_record"][0]).items() if k != "sheet"} <= {
+        REMOVED, None
+    }  # fmt: skip
+    text = json.dumps(load.quarantine.rows(), ensure_ascii=False)
+    assert "@" in email and email not in text and fields[9] not in text
+    load.check_accounting()
+
+
+def test_a_karirhub_line_cut_inside_the_address_keeps_no_address(tmp_path) -> None:
+    """Regression: a value was only removed up to its closing quote, so a line cut inside it
+    kept the address."""
+    line = (
+        '{"data": {"id": "v-1", "employer": {"name": "PT C", "phone": 6281200009753, '
+        '"address": "Jl. Industri Hening No. 9, RT 001'
+    )
+    [row] = _karirhub_quarantine(tmp_path, [line])
+    shown = json.loads(row["raw_record"])["line"]
+    assert shown == (
+        '{"data": {"id": "v-1", "employer": {"name": "PT C", "phone": "[removed]", '
+        '"address": "[removed]"'
+    )
+
+
+def test_a_karirhub_contact_person_is_removed_from_quarantine(tmp_path) -> None:
+    """Any key naming a person or a contact is removed, not only e-mail, phone and address."""
+    employer = {
+        "name": "PT Contoh Sentosa",
+        "contact_person": "Ibu Ratna Kusumawardani",
+        "pic_name": "Pak Darmawan Sepi",
+        "nama_kontak": "Sri Lestari Hening",
+        "picPhone": "0812-0000-1357",
+        "website": "www.contoh.example",
+    }
+    rows = _karirhub_quarantine(
+        tmp_path,
+        [
+            json.dumps({"data": {"title": "Kasir", "employer": employer}}),
+            json.dumps({"data": {"id": "v-2", "employer": employer}})[:-3],
+        ],
+    )
+    assert [row["reason_code"] for row in rows] == ["missing_id", "invalid_json"]
+    shown = json.loads(rows[0]["raw_record"])["line"]["data"]["employer"]
+    assert shown == {
+        "name": "PT Contoh Sentosa", "contact_person": REMOVED, "pic_name": REMOVED,
+        "nama_kontak": REMOVED, "picPhone": REMOVED, "website": "www.contoh.example",
+    }  # fmt: skip
+    text = json.dumps(rows, ensure_ascii=False)
+    assert [v for k, v in employer.items() if k not in ("name", "website") and v in text] == []
