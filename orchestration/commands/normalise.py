@@ -61,18 +61,21 @@ OUTPUT_COLUMNS = [
 ]
 
 MONEY_COLUMNS = ("salary_min", "salary_max", "salary_monthly_min", "salary_monthly_max")
-# Above this a float's integer part cannot be an Int64 (and such pay is not plausible anyway).
-_INT64_SAFE = 9e18
+# Whole amounts are written through a 38-digit decimal, so one beyond Int64 (9.2e18, no
+# plausible pay but a parsed typo) is still written out in digits; above 1e38 none fits.
+_WHOLE = pl.Decimal(38, 0)
+_WHOLE_LIMIT = 1e38
 
 
 def money_as_text(name: str) -> pl.Expr:
-    """An amount as written to OUT: whole amounts as integers ("4500000", not "4500000.0"), a
-    real fraction kept ("4.5" USD, the monthly equivalent of an hourly rate)."""
+    """An amount as written to OUT: whole amounts as integers in digits ("4500000", not
+    "4500000.0"; "100000000000000000000", not "1e+20"), a real fraction kept ("4.5" USD, the
+    monthly equivalent of an hourly rate)."""
     value = pl.col(name)
-    is_whole = (value.round(0) == value) & (value.abs() < _INT64_SAFE)
+    is_whole = (value.round(0) == value) & (value.abs() < _WHOLE_LIMIT)
     return (
         pl.when(is_whole)
-        .then(value.cast(pl.Int64).cast(pl.String))
+        .then(value.cast(_WHOLE, strict=False).cast(pl.String))
         .otherwise(value.cast(pl.String))
         .alias(name)
     )
