@@ -1,7 +1,7 @@
 """Benchmark: the incremental night on the shipped data, as a ratio to a full rebuild (issue 10).
 
 Run: `nice -n 10 .venv/bin/python bench/bench_incremental_night.py [--days 7] [--rows-per-day 60]`
-(about an hour on the shared 2-core machine), or `make bench` (pytest, marked `bench`, two days).
+(10-15 min on the shared 2-core machine), or `make bench` (pytest, marked `bench`, two days).
 
 What it does, all under a private folder in /tmp (`--root`), nothing in the checkout:
 
@@ -289,7 +289,7 @@ def render(nights: list[Night], meta: dict) -> tuple[str, dict]:
     incremental = [n for n in nights if n.mode == "incremental" and n.process == "backfill"]
     rebuild = next(n for n in nights if n.mode == "rebuilt" and n.process == "rebuild")
     single = next((n for n in nights if n.process == "next day"), None)
-    median = statistics.median(n.seconds for n in incremental) if incremental else None
+    median = round(statistics.median(n.seconds for n in incremental), 1) if incremental else None
     ratios = {
         "median_incremental_seconds": median,
         "rebuild_seconds": rebuild.seconds,
