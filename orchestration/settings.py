@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import yaml
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -51,21 +53,35 @@ EVENT_LOG_CONFIG = (
 milliseconds instead of a connection, a checkpoint and a wait for the disk; see the module)."""
 
 
+def _append_block(config: Path, block: str) -> None:
+    # A file edited by hand may end without a newline: the block must start on a line of its own.
+    text = config.read_text()
+    with config.open("a") as handle:
+        handle.write(("" if not text or text.endswith("\n") else "\n") + block)
+
+
+def _top_level_keys(config: Path) -> set[str]:
+    loaded = yaml.safe_load(config.read_text())
+    return set(loaded) if isinstance(loaded, dict) else set()
+
+
 def ensure_dagster_home() -> Path:
     """Create the Dagster home with telemetry off and export it for Dagster to find."""
     DAGSTER_HOME.mkdir(parents=True, exist_ok=True)
     config = DAGSTER_HOME / "dagster.yaml"
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n")
-    if "concurrency:" not in config.read_text():
+    if "concurrency" not in _top_level_keys(config):
         # The `warehouse` pool admits one step at a time across runs: DuckDB has one writer.
-        with config.open("a") as handle:
-            handle.write(WAREHOUSE_POOL_CONFIG)
-    top_level_keys = {line.split(":")[0] for line in config.read_text().splitlines()}
-    if not top_level_keys & {"storage", "run_storage", "event_log_storage", "schedule_storage"}:
+        _append_block(config, WAREHOUSE_POOL_CONFIG)
+    if not _top_level_keys(config) & {
+        "storage",
+        "run_storage",
+        "event_log_storage",
+        "schedule_storage",
+    }:
         # A home whose storage someone chose (Postgres, say) is left as it is.
-        with config.open("a") as handle:
-            handle.write(EVENT_LOG_CONFIG)
+        _append_block(config, EVENT_LOG_CONFIG)
     os.environ["DAGSTER_HOME"] = str(DAGSTER_HOME)
     return DAGSTER_HOME
 

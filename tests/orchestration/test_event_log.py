@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from orchestration import settings
 from orchestration.operations import event_log
@@ -83,3 +84,25 @@ def test_an_older_home_gets_the_pooled_event_log_once(home):
     settings.ensure_dagster_home()
     settings.ensure_dagster_home()
     assert (home / "dagster.yaml").read_text().count("event_log_storage:") == 1
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "telemetry:\n  enabled: false",  # no final newline
+        "telemetry:\n  enabled: false\n" + settings.WAREHOUSE_POOL_CONFIG.rstrip("\n"),
+        "telemetry:\n  enabled: false\n# concurrency: and storage: are set below\n",
+    ],
+)
+def test_a_hand_edited_home_stays_valid_over_two_starts(home, start):
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text(start)
+    settings.ensure_dagster_home()
+    first = (home / "dagster.yaml").read_text()
+    settings.ensure_dagster_home()
+    assert (home / "dagster.yaml").read_text() == first
+    loaded = yaml.safe_load(first)
+    assert loaded["concurrency"] == {"pools": {"default_limit": 1}}
+    assert loaded["event_log_storage"]["class"] == "PooledSqliteEventLogStorage"
+    with dg.DagsterInstance.get() as instance:
+        assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
