@@ -27,20 +27,31 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 import dagster as dg
+import duckdb
 
 from ingest.warehouse import WHOLE_TABLE, landed_inputs
 from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
-from orchestration.operations.warehouse_lock import connect, writer_lock
+from orchestration.operations.warehouse_lock import (
+    WarehouseLockedError,
+    connect,
+    wait_seconds_from_env,
+    writer_lock,
+)
 from orchestration.runner import CONSOLE_INFO
 
 log = logging.getLogger(__name__)
+
+STATE_POLL_SECONDS = 0.5
+"""How often planning retries a warehouse held open outside the writer lock."""
 
 PUBLICATION_MANIFEST = "_publication.json"
 PUBLISHED_INPUTS_DDL = (
@@ -120,10 +131,39 @@ def current_inputs(until: date | None = None) -> dict[tuple[str, str], tuple[Lan
     return found
 
 
+@contextmanager
+def _state_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for planning, queued like a writer and bounded by its timeout.
+
+    While a run writes the warehouse no other process can open it, even to read: the schedule
+    (whose run key is the day, so it is not retried) and `lmis backfill` wait for the writer
+    instead of failing. A process outside the lock protocol holding DuckDB's own lock is waited
+    for too, up to the same deadline.
+    """
+    from orchestration.crawling.warehouse import held_by_this_process, writer_lock_path
+
+    path = settings.WAREHOUSE_PATH
+    wait = wait_seconds_from_env()
+    deadline = time.monotonic() + wait
+    with ExitStack() as stack:
+        if not held_by_this_process(writer_lock_path(path)):
+            stack.enter_context(writer_lock(path, wait_seconds=wait))
+        while True:
+            try:
+                con = stack.enter_context(connect(path, read_only=True))
+                break
+            except WarehouseLockedError:
+                if time.monotonic() >= deadline:
+                    raise
+                log.info("the warehouse %s is open outside the writer lock; waiting", path)
+                time.sleep(STATE_POLL_SECONDS)
+        yield con
+
+
 def _read_state() -> tuple[dict, dict, str | None]:
     if not settings.WAREHOUSE_PATH.exists():
         return {}, {}, None
-    with connect(settings.WAREHOUSE_PATH, read_only=True) as con:
+    with _state_connection() as con:
         landed = landed_inputs(con)
         has_published = con.execute(
             "select count(*) from information_schema.tables "

@@ -10,6 +10,9 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -130,3 +133,36 @@ def test_full_plan_lands_every_partition(published_night) -> None:
     assert ("estimate_sakernas_rounds", "2020-08") in jobs
     assert ("land_portal_days", "2025-10-31") in jobs
     assert plan.nightly_selection is None
+
+
+_HOLDER = """
+import contextlib, sys, time, duckdb
+from pathlib import Path
+from orchestration.operations.warehouse_lock import writer_lock
+path = Path(sys.argv[1])
+with writer_lock(path) if sys.argv[2] == "lock" else contextlib.nullcontext():
+    con = duckdb.connect(str(path))
+    print("holding", flush=True)
+    time.sleep(3)
+    con.close()
+"""
+
+
+@pytest.mark.parametrize("holder", ["lock", "duckdb-only"])
+def test_planning_waits_for_a_process_writing_the_warehouse(
+    published_night, holder, monkeypatch
+) -> None:
+    monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", "30")
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(settings.WAREHOUSE_PATH), holder],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        plan = incremental.plan_night(until=DAY)
+        assert time.monotonic() - started > 1
+        assert plan.nothing_to_do
+    finally:
+        process.wait(timeout=30)
