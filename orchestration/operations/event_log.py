@@ -14,9 +14,10 @@ commit then needs no wait for the disk and nothing is lost when a process dies; 
 operating system or a power cut can lose the last commits (the tail of a run's history, never
 the warehouse) but cannot corrupt the database.
 The tables, files and their format are Dagster's, so an instance can switch between the two
-classes back and forth. `settings.ensure_dagster_home()` configures it; other processes of the
-same instance (the UI, the daemon) may keep Dagster's class: SQLite's WAL locking works between
-them as before.
+classes back and forth. `settings.ensure_dagster_home()` configures it in `dagster.yaml`, which
+every process of the instance reads: the runs, the UI and the daemon all use this class, and
+SQLite's WAL locking works between them as before. Events wait in `<run_id>.db-wal` while the
+connection stays open, so each stored event touches `<run_id>.db` for Dagster's watcher.
 """
 
 from __future__ import annotations
@@ -98,6 +99,14 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def store_event(self, event) -> None:
+        super().store_event(event)
+        # The write stays in `<run_id>.db-wal` while the connection is open, but Dagster's
+        # watcher (the UI's live run log) waits for a change of `<run_id>.db` itself. A new
+        # modification time is such a change (inotify reports it) and costs a system call where
+        # a checkpoint would cost a write of the database.
+        os.utime(self.path_for_shard(event.run_id))
 
     def _close_all(self) -> None:
         with self._engines_lock:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 import dagster as dg
 import pytest
 import yaml
+from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from orchestration import settings
 from orchestration.operations import event_log
@@ -106,3 +110,30 @@ def test_a_hand_edited_home_stays_valid_over_two_starts(home, start):
     assert loaded["event_log_storage"]["class"] == "PooledSqliteEventLogStorage"
     with dg.DagsterInstance.get() as instance:
         assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
+
+
+def _message(run_id: str, n: int) -> EventLogEntry:
+    return EventLogEntry(
+        error_info=None, level=logging.INFO, user_message=f"m{n}", run_id=run_id, timestamp=0.0
+    )
+
+
+def test_dagsters_watcher_sees_events_written_through_open_connections(tmp_path):
+    """The UI's live run log: Dagster's class in another process watches the run's file."""
+    base = str(tmp_path / "runs")
+    writer = PooledSqliteEventLogStorage(base_dir=base)
+    writer.store_event(_message("r1", 0))
+    watcher = SqliteEventLogStorage(base_dir=base)
+    seen = []
+    watcher.watch("r1", None, lambda entry, _cursor: seen.append(entry.user_message))
+    try:
+        time.sleep(0.5)  # the observer thread starts watching
+        for n in range(1, 6):
+            writer.store_event(_message("r1", n))
+        deadline = time.monotonic() + 10
+        while len(seen) < 6 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        watcher.dispose()
+        writer.dispose()
+    assert seen == [f"m{n}" for n in range(6)]
