@@ -56,6 +56,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         base_dir = base_dir or os.path.join(os.environ["DAGSTER_HOME"], "history", "runs")
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
+        self._files: dict[str, tuple[int, int]] = {}
+        """Device and inode of each database file when it was opened."""
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -90,14 +92,37 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._engines.pop(stale).dispose()
             return engine
 
+    def _file_of(self, shard: str) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self.path_for_shard(shard))
+        except FileNotFoundError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _forget_if_replaced(self, shard: str) -> None:
+        # An open connection would go on writing a deleted (or replaced) file without an error.
+        # Opened again, the database is created afresh like Dagster's class does, or the write
+        # fails as it does when the folder itself is gone.
+        if shard not in self._files or self._file_of(shard) == self._files[shard]:
+            return
+        del self._files[shard]
+        self._initialized_dbs.discard(shard)
+        with self._engines_lock:
+            stale = self._engines.pop(shard, None)
+        if stale is not None:
+            stale.dispose()
+
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
         with self._db_lock:
+            self._forget_if_replaced(shard)
             engine = self._engine(shard)
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
+                if shard not in self._files:
+                    self._files[shard] = self._file_of(shard)
                 yield conn
 
     def store_event(self, event) -> None:
@@ -109,6 +134,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         os.utime(self.path_for_shard(event.run_id))
 
     def _close_all(self) -> None:
+        self._files.clear()
         with self._engines_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()

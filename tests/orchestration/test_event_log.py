@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from pathlib import Path
 
 import dagster as dg
 import pytest
+import sqlalchemy
 import yaml
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
@@ -137,3 +139,22 @@ def test_dagsters_watcher_sees_events_written_through_open_connections(tmp_path)
         watcher.dispose()
         writer.dispose()
     assert seen == [f"m{n}" for n in range(6)]
+
+
+def test_a_deleted_run_file_is_created_again_and_a_deleted_folder_fails(tmp_path):
+    """As with Dagster's class: no write goes on into a file someone deleted."""
+    base = tmp_path / "runs"
+    writer = PooledSqliteEventLogStorage(base_dir=str(base))
+    try:
+        writer.store_event(_message("r1", 0))
+        (base / "r1.db").unlink()
+        writer.store_event(_message("r1", 1))
+        fresh = SqliteEventLogStorage(base_dir=str(base))
+        assert [
+            r.event_log_entry.user_message for r in fresh.get_records_for_run("r1").records
+        ] == ["m1"]
+        shutil.rmtree(base)
+        with pytest.raises(sqlalchemy.exc.OperationalError):
+            writer.store_event(_message("r1", 2))
+    finally:
+        writer.dispose()
