@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sklearn.linear_model import LogisticRegression
 
 from ingest.occupations import model as model_module
 from ingest.occupations import references
@@ -160,7 +159,7 @@ def fit_model(
     )
     model = OccupationModel(index, ranker, ads_counts, classifier, normaliser)
     if USE_DESCRIPTIONS:
-        model.describer = fit_describer(training, ranker, ads, hand, adverts, gold_train)
+        model.describer = fit_describer(model, training, ads, hand, adverts, gold_train)
     if with_training_signals:
         signals, correct = out_of_fold_signals(training)
         # Gold rows get their out-of-fold predictions from whole models fitted without them.
@@ -181,63 +180,82 @@ def gold_texts(gold: pl.DataFrame) -> list[str]:
 
 
 def fit_describer(
+    model: OccupationModel,
     training: RankerTrainingSet,
-    ranker: LogisticRegression,
     ads: pl.DataFrame,
     hand: pl.DataFrame,
     adverts: pl.DataFrame | None,
     gold_train: pl.DataFrame | None,
 ) -> DescriptionReranker | None:
     """The description scorer and re-ranker, trained on every labelled advert with a text: the
-    hand-coded adverts (through the index row of their title, left out of the index when its
-    candidates were found) and the training gold adverts. Title-model scores are the ranker's
-    on those left-out features; description scores are cross-fitted. None without adverts."""
+    hand-coded adverts and the training gold adverts. An advert whose title is an index row
+    (a gold advert, or a hand-coded title with the same code) takes that row's candidates and
+    scores from the ranker's training set, found with the row left out of the index; any other
+    advert's title is coded by the title model as a new title. Description scores are
+    cross-fitted. None without enough hand-coded adverts."""
     position = {key: i for i, key in enumerate(ads["key"].to_list())}
     hand_key: dict[tuple[str, str], str] = {}
     for i, pair in enumerate(zip(hand["title"].to_list(), hand["kbji4"].to_list(), strict=True)):
         hand_key.setdefault(pair, f"hand:{i}")
-    # index row, text, code, is gold, employer (adverts of one employer share a fold)
-    described: list[tuple[int, str, str, bool, str]] = []
+    # index row (-1: none), title, text, code, is gold, employer (its adverts share a fold)
+    described: list[tuple[int, str, str, str, bool, str]] = []
     if adverts is not None:
         for title, code, company, description in adverts.select(
             "title", "kbji4", "company", "description"
         ).iter_rows():
-            query = position.get(hand_key.get((title, code), ""))
+            query = position.get(hand_key.get((title, code), ""), -1)
             text = advert_text(company, description)
-            if query is not None and text:
-                described.append((query, text, code, False, company.strip().lower()))
+            if text and (query >= 0 or model.normaliser.normalise(title)):
+                described.append((query, title, text, code, False, company.strip().lower()))
     if gold_train is not None and gold_train.height:
-        for key, code, text in zip(
+        for key, title, code, text in zip(
             gold_train["id"].to_list(),
+            gold_train["title"].to_list(),
             gold_train["kbji4"].to_list(),
             gold_texts(gold_train),
             strict=True,
         ):
             query = position.get(f"gold:{key}")
             if query is not None and text:
-                described.append((query, text, code, True, f"gold:{key}"))
-    queries = [row[0] for row in described]
-    texts = [row[1] for row in described]
-    truths = [row[2] for row in described]
-    is_gold = [row[3] for row in described]
-    if sum(not g for g in is_gold) < MIN_DESCRIBED_ADVERTS:
-        log.info("description re-ranker not fitted: %d hand-coded adverts", len(is_gold))
+                described.append((query, title, text, code, True, f"gold:{key}"))
+    is_gold = np.asarray([row[4] for row in described], dtype=bool)
+    if (~is_gold).sum() < MIN_DESCRIBED_ADVERTS:
+        log.info("description re-ranker not fitted: %d hand-coded adverts", (~is_gold).sum())
         return None
-    scorer = DescriptionScorer().fit(texts, truths)
-    scores = scorer.cross_fitted(texts, truths, groups=[row[4] for row in described])
-    title_scores = ranker.decision_function(training.features)
+    texts = [row[2] for row in described]
+    truths = np.asarray([row[3] for row in described])
+    scorer = DescriptionScorer().fit(texts, truths.tolist())
+    scores = scorer.cross_fitted(texts, truths.tolist(), groups=[row[5] for row in described])
+    queries = np.asarray([row[0] for row in described], dtype=np.int64)
+    indexed = np.flatnonzero(queries >= 0)
     taken, row_of = model_module.candidates_of(
-        training.candidates.query, training.truth.size, np.asarray(queries, dtype=np.int64)
+        training.candidates.query, training.truth.size, queries[indexed]
     )
-    codes = training.candidates.kbji4[taken]
-    features = rerank_features(title_scores[taken], codes, scores, row_of, scorer.column_of, row_of)
-    labels = codes == np.asarray(truths)[row_of]
-    weights = np.where(np.asarray(is_gold)[row_of], GOLD_RERANKER_WEIGHT, 1.0)
+    parts = [
+        (
+            indexed[row_of],
+            training.candidates.kbji4[taken],
+            model.ranker.decision_function(training.features[taken]),
+        )
+    ]
+    new = np.flatnonzero(queries < 0)
+    if new.size:
+        norms = [model.normaliser.normalise(described[i][1]) for i in new]
+        candidates, title_scores, _ = model.title_scores_of(norms, [""] * new.size, None)
+        parts.append((new[candidates.query], candidates.kbji4, title_scores))
+    rows = np.concatenate([part[0] for part in parts])
+    codes = np.concatenate([part[1] for part in parts])
+    title_scores = np.concatenate([part[2] for part in parts])
+    features = rerank_features(title_scores, codes, scores, rows, scorer.column_of, rows)
+    labels = codes == truths[rows]
+    weights = np.where(is_gold[rows], GOLD_RERANKER_WEIGHT, 1.0)
     reranker = fit_reranker(features, labels, weights)
     log.info(
-        "description re-ranker: %d adverts with a text (%d gold), %d candidates",
-        len(queries),
-        sum(is_gold),
+        "description re-ranker: %d adverts with a text (%d gold, %d titles new to the index), "
+        "%d candidates",
+        len(described),
+        int(is_gold.sum()),
+        new.size,
         labels.size,
     )
     return DescriptionReranker(scorer, reranker)

@@ -620,7 +620,7 @@ class OccupationModel:
         candidates ordered by probability. The title model runs once per distinct (title,
         context); the description only re-scores that pair's candidates."""
         if descriptions is None or self.describer is None or not any(descriptions):
-            candidates, scores, unknown = self._title_scores(titles, contexts, exclude_keys)
+            candidates, scores, unknown = self.title_scores_of(titles, contexts, exclude_keys)
             return _prediction(candidates, scores, len(titles), unknown)
         if exclude_keys is not None:
             raise ValueError("rank: descriptions cannot be combined with exclude_keys")
@@ -633,7 +633,7 @@ class OccupationModel:
             dtype=np.int64,
         )
         pairs = list(pair_of)
-        candidates, scores, unknown = self._title_scores(
+        candidates, scores, unknown = self.title_scores_of(
             [t for t, _ in pairs], None if contexts is None else [c for _, c in pairs], None
         )
         return self._with_descriptions(candidates, scores, unknown, pair_rows, descriptions)
@@ -665,7 +665,7 @@ class OccupationModel:
             np.vstack([part.signals for part in parts]),
         )
 
-    def _title_scores(
+    def title_scores_of(
         self,
         titles: list[str],
         contexts: list[str] | None,

@@ -36,6 +36,10 @@ HAND_LABELS_PATH = HAND_LABELS_DIR / "occupation_titles_other_sources.csv"
 """The first hand-coded file; later batches sit beside it and are read by the same glob."""
 HAND_ADVERTS_GLOB = "occupation_adverts_*.csv"
 """Hand-coded adverts with the company and description they were coded from."""
+TITLE_LABEL_BASES = ("title",)
+"""Hand-coded adverts (by `basis`) that are title labels too: only those the title alone decides.
+An advert coded from its description says what that advert is, not what its title means; as a
+title label it would contradict the title batches, which skipped such titles."""
 ADVERT_COLUMNS = ["source", "advert_id", "title", "company", "description", "kbji4", "basis"]
 GOLD_PATH = DATA_DIR / "goldset" / "dev.csv"
 
@@ -156,6 +160,8 @@ def _read_hand_file(path: Path, valid_codes: set[str]) -> pl.DataFrame:
     if not {"title", "kbji4"}.issubset(table.columns):
         log.warning("skipping %s: no title/kbji4 columns", path.name)
         return pl.DataFrame(schema=dict.fromkeys(TRAINING_COLUMNS, pl.String))
+    if "basis" in table.columns:
+        table = table.filter(pl.col("basis").is_in(list(TITLE_LABEL_BASES)))
     table = table.select(
         pl.col("title").str.strip_chars(),
         pl.col("kbji4").str.strip_chars().str.zfill(4),
@@ -183,13 +189,46 @@ def hand_labelled_titles(paths: list[Path] | None = None) -> pl.DataFrame:
     title."""
     paths = hand_label_paths() + hand_advert_paths() if paths is None else paths
     valid_codes = set(kbji_unit_groups()["kbji4"].to_list())
-    parts = [_read_hand_file(path, valid_codes) for path in paths if path.exists()]
+    title_parts = [
+        _read_hand_file(path, valid_codes)
+        for path in paths
+        if path.exists() and not path.match(HAND_ADVERTS_GLOB)
+    ]
+    advert_parts = [
+        _read_hand_file(path, valid_codes)
+        for path in paths
+        if path.exists() and path.match(HAND_ADVERTS_GLOB)
+    ]
+    parts = title_parts + ([_new_advert_titles(title_parts, advert_parts)] if advert_parts else [])
     if not parts:
         log.warning("no hand-labelled titles in %s", HAND_LABELS_DIR)
         return pl.DataFrame(schema=dict.fromkeys([*TRAINING_COLUMNS, "origin"], pl.String))
     table = pl.concat(parts).unique(subset=["title", "kbji4"], keep="first", maintain_order=True)
     log.info("hand-labelled advert titles: %d rows from %d files", table.height, len(parts))
     return table
+
+
+def _new_advert_titles(
+    title_parts: list[pl.DataFrame], advert_parts: list[pl.DataFrame]
+) -> pl.DataFrame:
+    """Titles of hand-coded adverts as title labels, the way the title batches were made: one
+    title per normalised title and code, and none whose normalised title already carries that
+    code. Many adverts share a title ("Admin", "ADMIN", "admin"); counted once each they would
+    outvote the rest of the index."""
+    from ingest.occupations.normalise import default_normaliser
+
+    normalise = default_normaliser().normalise
+
+    def with_norm(table: pl.DataFrame) -> pl.DataFrame:
+        return table.with_columns(
+            pl.col("title").map_elements(normalise, return_dtype=pl.String).alias("norm")
+        )
+
+    adverts = with_norm(pl.concat(advert_parts)).filter(pl.col("norm") != "")
+    known = with_norm(pl.concat(title_parts)).select("norm", "kbji4") if title_parts else None
+    if known is not None:
+        adverts = adverts.join(known, on=["norm", "kbji4"], how="anti")
+    return adverts.unique(subset=["norm", "kbji4"], keep="first", maintain_order=True).drop("norm")
 
 
 def hand_labelled_adverts(paths: list[Path] | None = None) -> pl.DataFrame:

@@ -41,20 +41,23 @@ def test_hand_coded_adverts_are_read_with_their_descriptions(tmp_path):
     assert set(adverts.columns) >= {"title", "kbji4", "company", "description", "basis"}
 
 
-def test_advert_titles_are_title_labels_too(tmp_path):
+def test_adverts_the_title_decides_are_title_labels_once_per_normalised_title(tmp_path):
     (tmp_path / "occupation_titles_a.csv").write_text(
         "title,kbji4,source\nKasir,5230,karirhub-2025\n", encoding="utf-8"
     )
     (tmp_path / "occupation_adverts_b.csv").write_text(
         ADVERT_HEADER
         + "maganghub-2025,1,Graphic Designer,PT A,Desain konten,2166,title,A\n"
-        + "maganghub-2025,2,Graphic Designer,PT B,Desain banner,2166,title,A\n",
+        + "maganghub-2025,2,GRAPHIC DESIGNER,PT B,Desain banner,2166,title,A\n"
+        + "maganghub-2025,3,Kasir,PT C,Melayani pembayaran,5230,title,B\n"
+        + "maganghub-2025,4,Staff Admin,PT D,Menyusun laporan keuangan,4311,description,B\n",
         encoding="utf-8",
     )
     paths = references.hand_label_paths(tmp_path) + references.hand_advert_paths(tmp_path)
     titles = references.hand_labelled_titles(paths)
-    # Two adverts with the same title and code are one title label.
+    # One label per normalised title and code; none for a code the description decided.
     assert sorted(titles["title"].to_list()) == ["Graphic Designer", "Kasir"]
+    assert references.hand_labelled_adverts(references.hand_advert_paths(tmp_path)).height == 4
 
 
 def test_shipped_advert_labels_carry_the_text_they_were_coded_from():
