@@ -92,17 +92,20 @@ class OccupationCoder:
         if missing:
             raise ValueError(f"code_titles: input lacks required column(s) {missing}")
         normaliser = self.model.normaliser
+        # Without a description re-ranker the advert's text changes nothing: do not carry it.
+        reads_text = self.model.describer is not None
 
-        def optional(name: str) -> pl.Expr:
-            column = pl.col(name).cast(pl.String) if name in df.columns else pl.lit(None)
+        def optional(name: str, wanted: bool = True) -> pl.Expr:
+            present = wanted and name in df.columns
+            column = pl.col(name).cast(pl.String) if present else pl.lit(None)
             return column.cast(pl.String).alias(name)
 
         frame = df.select(
             pl.col("id").cast(pl.String),
             pl.col("title").cast(pl.String),
             optional("category"),
-            optional("company"),
-            optional("description"),
+            optional("company", reads_text),
+            optional("description", reads_text),
         ).with_row_index("row_number", offset=1)
         frame = frame.with_columns(
             pl.col("title", "category", "company", "description").fill_null("")
@@ -125,12 +128,10 @@ class OccupationCoder:
             )
         )
         texts = frame.select("company", "description").unique()
-        # Without a description re-ranker the text changes nothing: do not split titles by it.
-        reads_text = self.model.describer is not None
         texts = texts.with_columns(
             pl.Series(
                 "advert_text",
-                [advert_text(c, d) if reads_text else "" for c, d in texts.iter_rows()],
+                [advert_text(c, d) for c, d in texts.iter_rows()],
                 dtype=pl.String,
             )
         )

@@ -35,6 +35,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 DESCRIPTION_CHARS = 300
+RESCORE = True
+"""False: keep the title model's ranking and pass only the description's signals (does it favour
+the top code, has the advert a text) to the confidence model (measured with `evaluation.py
+--descriptions signals`)."""
 DESCRIPTION_NEIGHBOURS = 10
 SCORE_BATCH = 5000
 RERANK_FEATURE_NAMES = (
@@ -266,6 +270,7 @@ class DescriptionReranker:
                 self.scorer.column_of,
                 query[chosen],
             )
-            new[chosen] = self.reranker.decision_function(features)
+            if RESCORE:
+                new[chosen] = self.reranker.decision_function(features)
             favourite[chosen] = features[:, RERANK_FEATURE_NAMES.index("centroid_is_top")] > 0
         return new, favourite, has_text

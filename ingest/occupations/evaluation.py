@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ingest.occupations import build, references
+from ingest.occupations import build, descriptions, references
 from ingest.occupations.build import (
     CONFIDENCE_METHOD,
     choose_threshold,
@@ -337,12 +337,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--descriptions",
-        choices=["on", "off"],
+        choices=["on", "off", "signals"],
         default="on" if build.USE_DESCRIPTIONS else "off",
-        help="fit the description re-ranker (default: as the production build does)",
+        help="fit the description re-ranker (default: as the production build does); "
+        "signals: keep the title ranking, give the confidence model the description's signals",
     )
     args = parser.parse_args(argv)
-    build.USE_DESCRIPTIONS = args.descriptions == "on"
+    build.USE_DESCRIPTIONS = args.descriptions != "off"
+    descriptions.RESCORE = args.descriptions != "signals"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     summaries: dict[str, dict[str, object]] = {}
