@@ -62,8 +62,10 @@ USE_DESCRIPTIONS = False
 it made the dev set's out-of-fold accuracy no better (model card, "What helped and what did
 not"), so the shipped coder reads titles and categories only; `evaluation.py --descriptions on`
 measures it. TODO(7): the gold adverts' descriptions are cut to 150-300 characters and mostly
-list requirements; turn this on when labelled adverts like them (from non-evaluation boards)
-make the re-ranker beat the title model in the nested evaluation."""
+list requirements, so re-ranking with them lost accuracy; passing only the description's signals
+to the confidence model (`descriptions.RESCORE = False`) auto-coded more at the same accuracy in
+one nested run but peaks above 3 GiB on a million postings. Turn it on when that path is lean
+and a second split seed confirms the gain."""
 GOLD_RERANKER_WEIGHT = GOLD_RANKER_WEIGHT
 MIN_DESCRIBED_ADVERTS = 50
 """Fewer hand-coded adverts with a description than this: no description re-ranker."""
