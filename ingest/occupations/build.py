@@ -19,10 +19,18 @@ import polars as pl
 
 from ingest.occupations import model as model_module
 from ingest.occupations import references
+from ingest.occupations.descriptions import (
+    DescriptionReranker,
+    DescriptionScorer,
+    advert_text,
+    fit_reranker,
+    rerank_features,
+)
 from ingest.occupations.model import (
     SIGNAL_NAMES,
     ConfidenceModel,
     OccupationModel,
+    RankerTrainingSet,
     TitleVectoriser,
     build_index,
     fit_classifier,
@@ -49,6 +57,18 @@ GOLD_CONFIDENCE_WEIGHT = 10.0
 """Weight of an out-of-fold gold prediction relative to a hand-coded title's when fitting the
 confidence model's scorer: gold adverts are what will be coded, but there are few of them."""
 CONFIDENCE_METHOD = "platt"
+USE_DESCRIPTIONS = False
+"""Fit the description re-ranker (`descriptions.py`). Off: trained on the 2,200 hand-coded adverts
+it made the dev set's out-of-fold accuracy no better (model card, "What helped and what did
+not"), so the shipped coder reads titles and categories only; `evaluation.py --descriptions on`
+measures it. TODO(7): the gold adverts' descriptions are cut to 150-300 characters and mostly
+list requirements, so re-ranking with them lost accuracy; passing only the description's signals
+to the confidence model (`descriptions.RESCORE = False`) auto-coded more at the same accuracy in
+one nested run but peaks above 3 GiB on a million postings. Turn it on when that path is lean
+and a second split seed confirms the gain."""
+GOLD_RERANKER_WEIGHT = GOLD_RANKER_WEIGHT
+MIN_DESCRIBED_ADVERTS = 50
+"""Fewer hand-coded adverts with a description than this: no description re-ranker."""
 
 
 CATEGORY_SEGMENTS_KEPT = 2
@@ -115,8 +135,11 @@ def fit_model(
     normaliser: TitleNormaliser,
     vectoriser: TitleVectoriser | None = None,
     with_training_signals: bool = False,
+    adverts: pl.DataFrame | None = None,
 ) -> OccupationModel:
-    """Index + ranker from reference rows, hand-labelled adverts and (training) gold adverts.
+    """Index + ranker from reference rows, hand-labelled adverts and (training) gold adverts,
+    and the description re-ranker from the hand-coded adverts with descriptions (`adverts`,
+    `references.hand_labelled_adverts`) and the training gold adverts' texts.
     `with_training_signals`: also keep out-of-fold confidence signals of the hand-coded titles
     (five more ranker fits) for the confidence model."""
     ads = prepare_ads(hand, gold_train, normaliser)
@@ -137,12 +160,107 @@ def fit_model(
         int(training.labels.sum()),
     )
     model = OccupationModel(index, ranker, ads_counts, classifier, normaliser)
+    if USE_DESCRIPTIONS:
+        model.describer = fit_describer(model, training, ads, hand, adverts, gold_train)
     if with_training_signals:
         signals, correct = out_of_fold_signals(training)
         # Gold rows get their out-of-fold predictions from whole models fitted without them.
         model.training_signals = signals[~training.is_gold]
         model.training_correct = correct[~training.is_gold]
     return model
+
+
+def gold_texts(gold: pl.DataFrame) -> list[str]:
+    """`advert_text` of each gold advert (company and the start of the description)."""
+    company = gold["company"] if "company" in gold.columns else pl.Series([None] * gold.height)
+    description = (
+        gold["description"] if "description" in gold.columns else pl.Series([None] * gold.height)
+    )
+    return [
+        advert_text(c, d) for c, d in zip(company.to_list(), description.to_list(), strict=True)
+    ]
+
+
+def fit_describer(
+    model: OccupationModel,
+    training: RankerTrainingSet,
+    ads: pl.DataFrame,
+    hand: pl.DataFrame,
+    adverts: pl.DataFrame | None,
+    gold_train: pl.DataFrame | None,
+) -> DescriptionReranker | None:
+    """The description scorer and re-ranker, trained on every labelled advert with a text: the
+    hand-coded adverts and the training gold adverts. An advert whose title is an index row
+    (a gold advert, or a hand-coded title with the same code) takes that row's candidates and
+    scores from the ranker's training set, found with the row left out of the index; any other
+    advert's title is coded by the title model as a new title. Description scores are
+    cross-fitted. None without enough hand-coded adverts."""
+    position = {key: i for i, key in enumerate(ads["key"].to_list())}
+    hand_key: dict[tuple[str, str], str] = {}
+    for i, pair in enumerate(zip(hand["title"].to_list(), hand["kbji4"].to_list(), strict=True)):
+        hand_key.setdefault(pair, f"hand:{i}")
+    # index row (-1: none), title, text, code, is gold, employer (its adverts share a fold)
+    described: list[tuple[int, str, str, str, bool, str]] = []
+    if adverts is not None:
+        for title, code, company, description in adverts.select(
+            "title", "kbji4", "company", "description"
+        ).iter_rows():
+            query = position.get(hand_key.get((title, code), ""), -1)
+            text = advert_text(company, description)
+            if text and (query >= 0 or model.normaliser.normalise(title)):
+                described.append((query, title, text, code, False, company.strip().lower()))
+    if gold_train is not None and gold_train.height:
+        for key, title, code, text in zip(
+            gold_train["id"].to_list(),
+            gold_train["title"].to_list(),
+            gold_train["kbji4"].to_list(),
+            gold_texts(gold_train),
+            strict=True,
+        ):
+            query = position.get(f"gold:{key}")
+            if query is not None and text:
+                described.append((query, title, text, code, True, f"gold:{key}"))
+    is_gold = np.asarray([row[4] for row in described], dtype=bool)
+    if (~is_gold).sum() < MIN_DESCRIBED_ADVERTS:
+        log.info("description re-ranker not fitted: %d hand-coded adverts", (~is_gold).sum())
+        return None
+    texts = [row[2] for row in described]
+    truths = np.asarray([row[3] for row in described])
+    scorer = DescriptionScorer().fit(texts, truths.tolist())
+    scores = scorer.cross_fitted(texts, truths.tolist(), groups=[row[5] for row in described])
+    queries = np.asarray([row[0] for row in described], dtype=np.int64)
+    indexed = np.flatnonzero(queries >= 0)
+    taken, row_of = model_module.candidates_of(
+        training.candidates.query, training.truth.size, queries[indexed]
+    )
+    parts = [
+        (
+            indexed[row_of],
+            training.candidates.kbji4[taken],
+            model.ranker.decision_function(training.features[taken]),
+        )
+    ]
+    new = np.flatnonzero(queries < 0)
+    if new.size:
+        norms = [model.normaliser.normalise(described[i][1]) for i in new]
+        candidates, title_scores, _ = model.title_scores_of(norms, [""] * new.size, None)
+        parts.append((new[candidates.query], candidates.kbji4, title_scores))
+    rows = np.concatenate([part[0] for part in parts])
+    codes = np.concatenate([part[1] for part in parts])
+    title_scores = np.concatenate([part[2] for part in parts])
+    features = rerank_features(title_scores, codes, scores, rows, scorer.column_of, rows)
+    labels = codes == truths[rows]
+    weights = np.where(is_gold[rows], GOLD_RERANKER_WEIGHT, 1.0)
+    reranker = fit_reranker(features, labels, weights)
+    log.info(
+        "description re-ranker: %d adverts with a text (%d gold, %d titles new to the index), "
+        "%d candidates",
+        len(described),
+        int(is_gold.sum()),
+        new.size,
+        labels.size,
+    )
+    return DescriptionReranker(scorer, reranker)
 
 
 def hand_norms(ads: pl.DataFrame) -> list[str]:
@@ -162,13 +280,17 @@ def fold_numbers(gold: pl.DataFrame, folds: int, seed: int) -> np.ndarray:
 
 
 def predict_frame(
-    model: OccupationModel, titles: list[str], categories: list[str | None]
+    model: OccupationModel,
+    titles: list[str],
+    categories: list[str | None],
+    texts: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Top-3 codes and raw top probability for raw titles/categories (no calibration)."""
+    """Top-3 codes and raw top probability for raw titles/categories and, when given, the
+    adverts' `advert_text` (no calibration)."""
     normaliser = model.normaliser
     norms = [normaliser.normalise(t) for t in titles]
     contexts = [context_text(c, normaliser) for c in categories]
-    prediction = model.rank(norms, contexts)
+    prediction = model.rank(norms, contexts, descriptions=texts)
     rows = []
     for codes, probs in zip(prediction.codes, prediction.probabilities, strict=True):
         padded = (codes + [None, None, None])[:3]
@@ -197,6 +319,7 @@ def out_of_fold_raw(
     vectoriser: TitleVectoriser,
     folds: int,
     seed: int,
+    adverts: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Predictions for every gold row from a model that never saw that row's fold."""
     assignment = fold_numbers(gold, folds, seed)
@@ -204,8 +327,10 @@ def out_of_fold_raw(
     for fold in range(folds):
         train = gold.filter(pl.Series(assignment != fold))
         held = gold.filter(pl.Series(assignment == fold))
-        fold_model = fit_model(reference, hand, train, normaliser, vectoriser)
-        predicted = predict_frame(fold_model, held["title"].to_list(), held["category"].to_list())
+        fold_model = fit_model(reference, hand, train, normaliser, vectoriser, adverts=adverts)
+        predicted = predict_frame(
+            fold_model, held["title"].to_list(), held["category"].to_list(), gold_texts(held)
+        )
         parts.append(
             pl.concat(
                 [held.select("id", "kbji4").rename({"kbji4": "truth"}), predicted], how="horizontal"
@@ -269,13 +394,16 @@ def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel
     normaliser = normaliser or TitleNormaliser()
     reference = prepare_reference(normaliser)
     hand = references.hand_labelled_titles()
+    adverts = references.hand_labelled_adverts()
     gold = references.gold_set()
     hand_ads = prepare_ads(hand, None, normaliser)
     vectoriser = TitleVectoriser().fit(reference["norm"].to_list() + hand_ads["norm"].to_list())
     oof = out_of_fold_raw(
-        reference, hand, gold, normaliser, vectoriser, CALIBRATION_FOLDS, CALIBRATION_SEED
+        reference, hand, gold, normaliser, vectoriser, CALIBRATION_FOLDS, CALIBRATION_SEED, adverts
     )
-    full = fit_model(reference, hand, gold, normaliser, vectoriser, with_training_signals=True)
+    full = fit_model(
+        reference, hand, gold, normaliser, vectoriser, with_training_signals=True, adverts=adverts
+    )
     correct = (oof["kbji4"] == oof["truth"]).fill_null(False).to_numpy()
     full.calibrator = fit_calibrator(oof, correct, full.training_signals, full.training_correct)
     confidence = full.calibrator.predict(signal_matrix(oof))
@@ -304,23 +432,28 @@ _CODE_DIGEST = _digest_of(
         Path(__file__),
         Path(references.__file__),
         Path(__file__).with_name("normalise.py"),
+        Path(__file__).with_name("descriptions.py"),
     ]
 )
 """The coder's code as this process imported it: a long-running process whose code is older
 than the files on disk must not cache its model under the new code's name."""
 
 
+def input_paths() -> list[Path]:
+    """Every data file the model is fitted from (the cache is keyed by their contents)."""
+    return [
+        references.TITLE_SETS_PATH,
+        *references.hand_label_paths(),
+        *references.hand_advert_paths(),
+        references.GOLD_PATH,
+        references.KBJI_DIR / "kbji2014_structure.csv",
+        references.ISCO_DIR / "isco08_structure.csv",
+        LEXICON_PATH,
+    ]
+
+
 def _input_fingerprint() -> str:
-    data = _digest_of(
-        [
-            references.TITLE_SETS_PATH,
-            *references.hand_label_paths(),
-            references.GOLD_PATH,
-            references.KBJI_DIR / "kbji2014_structure.csv",
-            references.ISCO_DIR / "isco08_structure.csv",
-            LEXICON_PATH,
-        ]
-    )
+    data = _digest_of(input_paths())
     return hashlib.sha256((_CODE_DIGEST + data).encode()).hexdigest()[:16]
 
 

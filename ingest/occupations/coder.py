@@ -1,7 +1,7 @@
 """Public API of the occupation coder: free-text job titles to KBJI 2014 and ISCO-08.
 
-`code_titles(df)` takes a frame with `id`, `title` and optionally `category` (and other context
-columns, which are carried but not used yet) and returns one row per input row:
+`code_titles(df)` takes a frame with `id`, `title` and optionally `category`, `company` and
+`description` (other columns are ignored) and returns one row per input row:
 
 | column | meaning |
 |---|---|
@@ -15,7 +15,10 @@ columns, which are carried but not used yet) and returns one row per input row:
 | kbji4_title | Indonesian title of the unit group |
 
 Each distinct (normalised title, normalised category) is coded once, so a million postings with
-a few tens of thousands of distinct titles cost the same as those titles.
+a few tens of thousands of distinct titles cost the same as those titles. When the model has a
+description re-ranker (`build.USE_DESCRIPTIONS`, off in the shipped build), an advert's company
+and description (`descriptions.advert_text`) re-score its pair's candidates; otherwise they are
+not read.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 import polars as pl
 
 from ingest.occupations.build import context_text, load_model
+from ingest.occupations.descriptions import advert_text
 from ingest.occupations.model import OccupationModel
 from ingest.occupations.references import kbji_unit_groups
 
@@ -82,19 +86,30 @@ class OccupationCoder:
         self.title_of = dict(units.select("kbji4", "title_id").iter_rows())
 
     def code(self, df: pl.DataFrame) -> CodingResult:
-        """Code every row of `df` (columns `id`, `title`, optional `category`)."""
+        """Code every row of `df` (columns `id`, `title`, optional `category`, `company`,
+        `description`)."""
         missing = [c for c in ("id", "title") if c not in df.columns]
         if missing:
             raise ValueError(f"code_titles: input lacks required column(s) {missing}")
         normaliser = self.model.normaliser
+        # Without a description re-ranker the advert's text changes nothing: do not carry it.
+        reads_text = self.model.describer is not None
+
+        def optional(name: str, wanted: bool = True) -> pl.Expr:
+            present = wanted and name in df.columns
+            column = pl.col(name).cast(pl.String) if present else pl.lit(None)
+            return column.cast(pl.String).alias(name)
+
         frame = df.select(
             pl.col("id").cast(pl.String),
             pl.col("title").cast(pl.String),
-            (pl.col("category").cast(pl.String) if "category" in df.columns else pl.lit(None))
-            .cast(pl.String)
-            .alias("category"),
+            optional("category"),
+            optional("company", reads_text),
+            optional("description", reads_text),
         ).with_row_index("row_number", offset=1)
-        frame = frame.with_columns(pl.col("title", "category").fill_null(""))
+        frame = frame.with_columns(
+            pl.col("title", "category", "company", "description").fill_null("")
+        )
         # Normalise each distinct raw value once; a million postings repeat a few thousand.
         titles = frame.select("title").unique()
         titles = titles.with_columns(
@@ -112,23 +127,30 @@ class OccupationCoder:
                 dtype=pl.String,
             )
         )
-        frame = frame.join(titles, on="title", how="left").join(
-            categories, on="category", how="left"
+        texts = frame.select("company", "description").unique()
+        texts = texts.with_columns(
+            pl.Series(
+                "advert_text",
+                [advert_text(c, d) for c, d in texts.iter_rows()],
+                dtype=pl.String,
+            )
         )
+        frame = (
+            frame.join(titles, on="title", how="left")
+            .join(categories, on="category", how="left")
+            .join(texts, on=["company", "description"], how="left")
+        )
+        keys = ["title_normalised", "context_normalised", "advert_text"]
         distinct = (
-            frame.filter(pl.col("title_normalised") != "")
-            .select("title_normalised", "context_normalised")
-            .unique(maintain_order=True)
+            frame.filter(pl.col("title_normalised") != "").select(keys).unique(maintain_order=True)
         )
         coded_distinct = self._code_distinct(distinct)
         log.info(
-            "coded %d rows through %d distinct (title, category) pairs",
+            "coded %d rows through %d distinct (title, category, company and description) rows",
             frame.height,
             distinct.height,
         )
-        coded = frame.join(
-            coded_distinct, on=["title_normalised", "context_normalised"], how="left"
-        ).sort("row_number")
+        coded = frame.join(coded_distinct, on=keys, how="left").sort("row_number")
         coded = coded.with_columns(
             pl.col("confidence").fill_null(0.0),
             pl.col("is_auto_coded").fill_null(False),
@@ -139,7 +161,9 @@ class OccupationCoder:
     def _code_distinct(self, distinct: pl.DataFrame) -> pl.DataFrame:
         titles = distinct["title_normalised"].to_list()
         contexts = distinct["context_normalised"].to_list()
-        prediction = self.model.rank(titles, contexts)
+        prediction = self.model.rank(
+            titles, contexts, descriptions=distinct["advert_text"].to_list()
+        )
         first, second, third = [], [], []
         for codes in prediction.codes:
             padded = (codes + [None, None, None])[:3]

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ingest.occupations import references
+from ingest.occupations import build, descriptions, references
 from ingest.occupations.build import (
     CONFIDENCE_METHOD,
     choose_threshold,
@@ -34,6 +34,7 @@ from ingest.occupations.build import (
     fit_calibrator,
     fit_model,
     fold_numbers,
+    gold_texts,
     out_of_fold_raw,
     predict_frame,
     prepare_ads,
@@ -72,27 +73,38 @@ class EvaluationInputs:
     hand: pl.DataFrame
     gold: pl.DataFrame
     vectoriser: TitleVectoriser
+    adverts: pl.DataFrame
 
 
 def load_inputs(hand_filter: str = "all") -> EvaluationInputs:
     """Shipped data; `hand_filter` = all | dev_disjoint (drop hand titles equal to a dev title,
-    after normalisation) | none."""
+    after normalisation) | no_adverts (the hand-coded title files only, without the hand-coded
+    adverts of `occupation_adverts_*.csv`) | none."""
     normaliser = default_normaliser()
     reference = prepare_reference(normaliser)
     hand = references.hand_labelled_titles()
+    adverts = references.hand_labelled_adverts()
     gold = references.gold_set()
-    if hand_filter == "none":
+    if hand_filter == "no_adverts":
+        hand = references.hand_labelled_titles(references.hand_label_paths())
+        adverts = adverts.head(0)
+    elif hand_filter == "none":
         hand = hand.head(0)
+        adverts = adverts.head(0)
     elif hand_filter == "dev_disjoint":
-        dev_norms = {normaliser.normalise(t) for t in gold["title"].to_list()}
-        hand = hand.filter(
-            ~pl.col("title")
-            .map_elements(normaliser.normalise, return_dtype=pl.String)
-            .is_in(list(dev_norms))
-        )
+        dev_norms = list({normaliser.normalise(t) for t in gold["title"].to_list()})
+
+        def disjoint(table: pl.DataFrame) -> pl.DataFrame:
+            return table.filter(
+                ~pl.col("title")
+                .map_elements(normaliser.normalise, return_dtype=pl.String)
+                .is_in(dev_norms)
+            )
+
+        hand, adverts = disjoint(hand), disjoint(adverts)
     hand_ads = prepare_ads(hand, None, normaliser)
     vectoriser = TitleVectoriser().fit(reference["norm"].to_list() + hand_ads["norm"].to_list())
-    return EvaluationInputs(normaliser, reference, hand, gold, vectoriser)
+    return EvaluationInputs(normaliser, reference, hand, gold, vectoriser, adverts)
 
 
 def nested_cross_validation(
@@ -114,6 +126,7 @@ def nested_cross_validation(
             inputs.vectoriser,
             inner_folds,
             seed + 1000 + fold,
+            inputs.adverts,
         )
         inner_correct = (inner["kbji4"] == inner["truth"]).fill_null(False).to_numpy()
         model = fit_model(
@@ -123,8 +136,11 @@ def nested_cross_validation(
             inputs.normaliser,
             inputs.vectoriser,
             with_training_signals=True,
+            adverts=inputs.adverts,
         )
-        predicted = predict_frame(model, held["title"].to_list(), held["category"].to_list())
+        predicted = predict_frame(
+            model, held["title"].to_list(), held["category"].to_list(), gold_texts(held)
+        )
         columns = []
         for name, (scorer, method, rule) in VARIANTS.items():
             pooled = scorer == "pooled"
@@ -314,9 +330,21 @@ def main(argv: list[str] | None = None) -> int:
         help="folds of the inner loop that fits the confidence model and threshold",
     )
     parser.add_argument(
-        "--variants", nargs="+", default=["all"], choices=["all", "dev_disjoint", "none"]
+        "--variants",
+        nargs="+",
+        default=["all"],
+        choices=["all", "dev_disjoint", "no_adverts", "none"],
+    )
+    parser.add_argument(
+        "--descriptions",
+        choices=["on", "off", "signals"],
+        default="on" if build.USE_DESCRIPTIONS else "off",
+        help="fit the description re-ranker (default: as the production build does); "
+        "signals: keep the title ranking, give the confidence model the description's signals",
     )
     args = parser.parse_args(argv)
+    build.USE_DESCRIPTIONS = args.descriptions != "off"
+    descriptions.RESCORE = args.descriptions != "signals"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     summaries: dict[str, dict[str, object]] = {}
@@ -324,9 +352,13 @@ def main(argv: list[str] | None = None) -> int:
         inputs = load_inputs(variant)
         for seed in args.seeds:
             results = nested_cross_validation(inputs, seed, args.inner_folds)
-            name = f"hand labels: {variant}, split seed {seed}"
+            name = f"hand labels: {variant}, descriptions {args.descriptions}, split seed {seed}"
             summaries[name] = summarise(results)
-            results.write_csv(args.output.with_name(f"{args.output.stem}_{variant}_{seed}.csv"))
+            results.write_csv(
+                args.output.with_name(
+                    f"{args.output.stem}_{variant}_descriptions-{args.descriptions}_{seed}.csv"
+                )
+            )
             log.info("%s: %s", name, json.dumps(summaries[name]["pooled"]))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(markdown(summaries), encoding="utf-8")

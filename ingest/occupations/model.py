@@ -16,6 +16,8 @@ How a title is coded:
    maps these signals to the probability that the top code is right; the regression is fitted
    on out-of-fold predictions of the gold set and of the hand-coded titles, the scaling on the
    gold ones only (see `build.py`).
+Optionally (`OccupationModel.describer`, `descriptions.py`) an advert's company and description
+re-score the candidates of its title before step 4.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from ingest.occupations.descriptions import DescriptionReranker
 from ingest.occupations.normalise import TitleNormaliser, default_normaliser
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,8 @@ GROUPS = ("ads", "kbji", "isco", "esco")
 """Groups of labelled titles; `ads` holds hand-coded and gold advert titles."""
 NEIGHBOURS_PER_GROUP = 15
 QUERY_BATCH = 1000
+EXPAND_BATCH = 20000
+"""Rows re-scored with their descriptions at a time (bounds the memory of their candidates)."""
 CHAR_NGRAMS = (3, 5)
 """Character n-gram lengths; 2-grams are shared by almost every title and made search slow."""
 VOTE_POWER = 3
@@ -466,10 +471,18 @@ def _aligned(probabilities: np.ndarray, own: np.ndarray, target: np.ndarray) -> 
 
 SIGNAL_FEATURES = ("ads_exact", "clf_is_top", "ctx_is_top", "ads_vote", "best_overall")
 """Features of the top candidate passed to the confidence model beside its probability."""
-SIGNAL_NAMES = ("top_probability", "margin", *SIGNAL_FEATURES, "unknown_share")
+SIGNAL_NAMES = (
+    "top_probability",
+    "margin",
+    *SIGNAL_FEATURES,
+    "unknown_share",
+    "description_agrees",
+    "has_description",
+)
 """Per query: how sure the ranker is, whether retrieval, the word classifier and the category
-agree on its top code, and how much of the title no labelled title knows (the confidence model
-learns how much each is worth)."""
+agree on its top code, how much of the title no labelled title knows, and whether the advert's
+description favours the top code among the candidates (the confidence model learns how much
+each is worth)."""
 CALIBRATION_METHODS = ("platt", "isotonic")
 
 
@@ -483,13 +496,23 @@ class Prediction:
 
 
 def _prediction(
-    candidates: Candidates, scores: np.ndarray, queries: int, unknown: np.ndarray
+    candidates: Candidates,
+    scores: np.ndarray,
+    queries: int,
+    unknown: np.ndarray,
+    favourite: np.ndarray | None = None,
+    has_description: np.ndarray | None = None,
 ) -> Prediction:
-    """Ranker scores of the candidates -> per query codes, probabilities and signals."""
+    """Ranker scores of the candidates -> per query codes, probabilities and signals;
+    `favourite` (per candidate) and `has_description` (per query) come from the description
+    re-ranker when the adverts have descriptions."""
     codes: list[list[str]] = [[] for _ in range(queries)]
     probabilities: list[list[float]] = [[] for _ in range(queries)]
     signals = np.zeros((queries, len(SIGNAL_NAMES)), dtype=np.float64)
-    signals[:, -1] = unknown
+    signals[:, SIGNAL_NAMES.index("unknown_share")] = unknown
+    agrees_column = SIGNAL_NAMES.index("description_agrees")
+    if has_description is not None:
+        signals[:, SIGNAL_NAMES.index("has_description")] = has_description
     if candidates.query.size == 0:
         return Prediction(codes, probabilities, signals)
     signal_columns = [FEATURE_NAMES.index(name) for name in SIGNAL_FEATURES]
@@ -505,6 +528,8 @@ def _prediction(
         signals[q, 0] = probs[0]
         signals[q, 1] = probs[0] - (probs[1] if probs.size > 1 else 0.0)
         signals[q, 2 : 2 + len(SIGNAL_FEATURES)] = candidates.features[chunk[0], signal_columns]
+        if favourite is not None:
+            signals[q, agrees_column] = float(favourite[chunk[0]])
     return Prediction(codes, probabilities, signals)
 
 
@@ -581,14 +606,72 @@ class OccupationModel:
     training_signals: np.ndarray | None = None
     """Out-of-fold confidence signals of the hand-coded advert titles (`out_of_fold_signals`)."""
     training_correct: np.ndarray | None = None
+    describer: DescriptionReranker | None = None
+    """Re-ranks the candidates of adverts with a description (`descriptions.py`)."""
 
     def rank(
         self,
         titles: list[str],
         contexts: list[str] | None = None,
         exclude_keys: list[str | None] | None = None,
+        descriptions: list[str] | None = None,
     ) -> Prediction:
-        """Normalised titles (and contexts) -> candidates ordered by ranker probability."""
+        """Normalised titles (and contexts, and `advert_text` of company and description) ->
+        candidates ordered by probability. The title model runs once per distinct (title,
+        context); the description only re-scores that pair's candidates."""
+        if descriptions is None or self.describer is None or not any(descriptions):
+            candidates, scores, unknown = self.title_scores_of(titles, contexts, exclude_keys)
+            return _prediction(candidates, scores, len(titles), unknown)
+        if exclude_keys is not None:
+            raise ValueError("rank: descriptions cannot be combined with exclude_keys")
+        pair_of: dict[tuple[str, str], int] = {}
+        pair_rows = np.asarray(
+            [
+                pair_of.setdefault((t, c), len(pair_of))
+                for t, c in zip(titles, contexts or [""] * len(titles), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        pairs = list(pair_of)
+        candidates, scores, unknown = self.title_scores_of(
+            [t for t, _ in pairs], None if contexts is None else [c for _, c in pairs], None
+        )
+        return self._with_descriptions(candidates, scores, unknown, pair_rows, descriptions)
+
+    def _with_descriptions(
+        self,
+        candidates: Candidates,
+        scores: np.ndarray,
+        unknown: np.ndarray,
+        pair_rows: np.ndarray,
+        descriptions: list[str],
+    ) -> Prediction:
+        """Per row: its pair's candidates re-scored with the row's description (in batches,
+        so a million rows do not hold all their candidates' features at once)."""
+        parts = []
+        for begin in range(0, pair_rows.size, EXPAND_BATCH):
+            rows = pair_rows[begin : begin + EXPAND_BATCH]
+            taken, row_of = candidates_of(candidates.query, unknown.size, rows)
+            expanded = Candidates(row_of, candidates.kbji4[taken], candidates.features[taken])
+            new_scores, favourite, has_text = self.describer.adjust(
+                row_of, expanded.kbji4, scores[taken], descriptions[begin : begin + rows.size]
+            )
+            parts.append(
+                _prediction(expanded, new_scores, rows.size, unknown[rows], favourite, has_text)
+            )
+        return Prediction(
+            [codes for part in parts for codes in part.codes],
+            [probs for part in parts for probs in part.probabilities],
+            np.vstack([part.signals for part in parts]),
+        )
+
+    def title_scores_of(
+        self,
+        titles: list[str],
+        contexts: list[str] | None,
+        exclude_keys: list[str | None] | None,
+    ) -> tuple[Candidates, np.ndarray, np.ndarray]:
+        """The title model: candidates, their ranker scores, and each title's unknown share."""
         if exclude_keys is None:
             # Many (title, category) pairs share a title or a category: search each text once.
             title_hits = self._neighbours_of_distinct(titles)
@@ -620,7 +703,7 @@ class OccupationModel:
             else np.zeros(0)
         )
         unknown = self.index.unknown_share(titles, exclude_keys)
-        return _prediction(candidates, scores, len(titles), unknown)
+        return candidates, scores, unknown
 
     def _neighbours_of_distinct(self, texts: list[str]) -> Neighbours:
         return neighbours_of_distinct(self.index, texts)
@@ -630,6 +713,19 @@ class OccupationModel:
         if self.calibrator is None:
             return signals[:, 0]
         return self.calibrator.predict(signals)
+
+
+def candidates_of(
+    query: np.ndarray, queries: int, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the candidates of each of `rows` (query numbers, repeats allowed) in
+    candidate arrays ordered by query, and the number (0..len(rows)-1) of the row each is for."""
+    counts = np.bincount(query, minlength=queries)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_row = counts[rows]
+    row_of = np.repeat(np.arange(rows.size), per_row)
+    offset = np.arange(per_row.sum()) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return starts[rows][row_of] + offset, row_of
 
 
 def neighbours_of_distinct(index: TitleIndex, texts: list[str]) -> Neighbours:

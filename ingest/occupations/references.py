@@ -8,7 +8,8 @@ the coder keeps them apart and learns how far to trust each:
   ISCO-08 unit-group titles and their "included occupations" examples (English);
 - `esco`: ESCO v1.2 occupation preferred and alternative labels, mapped through ESCO's ISCO group;
 - `labelled_ads`: advert titles from sources outside the evaluation files, coded by hand
-  (every `data/labels/occupation_titles_*.csv`, see the README there);
+  (every `data/labels/occupation_titles_*.csv`, and the titles of the hand-coded adverts in
+  `data/labels/occupation_adverts_*.csv`, see the README there);
 - `gold`: the development gold set (`data/goldset/dev.csv`), only the rows a caller allows.
 """
 
@@ -33,6 +34,13 @@ HAND_LABELS_DIR = DATA_DIR / "labels"
 HAND_LABELS_GLOB = "occupation_titles_*.csv"
 HAND_LABELS_PATH = HAND_LABELS_DIR / "occupation_titles_other_sources.csv"
 """The first hand-coded file; later batches sit beside it and are read by the same glob."""
+HAND_ADVERTS_GLOB = "occupation_adverts_*.csv"
+"""Hand-coded adverts with the company and description they were coded from."""
+TITLE_LABEL_BASES = ("title",)
+"""Hand-coded adverts (by `basis`) that are title labels too: only those the title alone decides.
+An advert coded from its description says what that advert is, not what its title means; as a
+title label it would contradict the title batches, which skipped such titles."""
+ADVERT_COLUMNS = ["source", "advert_id", "title", "company", "description", "kbji4", "basis"]
 GOLD_PATH = DATA_DIR / "goldset" / "dev.csv"
 
 # ISCO-08 unit groups with no identical KBJI code (see kbji2014/PROVENANCE.md): armed forces are
@@ -134,6 +142,11 @@ def hand_label_paths(directory: Path = HAND_LABELS_DIR) -> list[Path]:
     return sorted(directory.glob(HAND_LABELS_GLOB))
 
 
+def hand_advert_paths(directory: Path = HAND_LABELS_DIR) -> list[Path]:
+    """Every file of hand-coded adverts (title, company, description, code), stably ordered."""
+    return sorted(directory.glob(HAND_ADVERTS_GLOB))
+
+
 def _read_hand_file(path: Path, valid_codes: set[str]) -> pl.DataFrame:
     # A file may be in the middle of being written by a labeller: keep the rows that parse and
     # carry a valid code, and skip a file that does not parse at all rather than fail the build.
@@ -147,6 +160,8 @@ def _read_hand_file(path: Path, valid_codes: set[str]) -> pl.DataFrame:
     if not {"title", "kbji4"}.issubset(table.columns):
         log.warning("skipping %s: no title/kbji4 columns", path.name)
         return pl.DataFrame(schema=dict.fromkeys(TRAINING_COLUMNS, pl.String))
+    if "basis" in table.columns:
+        table = table.filter(pl.col("basis").is_in(list(TITLE_LABEL_BASES)))
     table = table.select(
         pl.col("title").str.strip_chars(),
         pl.col("kbji4").str.strip_chars().str.zfill(4),
@@ -168,17 +183,94 @@ def _read_hand_file(path: Path, valid_codes: set[str]) -> pl.DataFrame:
 
 def hand_labelled_titles(paths: list[Path] | None = None) -> pl.DataFrame:
     """Advert titles from non-evaluation sources coded by hand, from every
-    `occupation_titles_*.csv` (columns title, kbji4, source; `origin` keeps the file's `source`).
-    A title coded the same way in two files is kept once; a title coded differently is kept
-    with each code, which the index then treats as an ambiguous title."""
-    paths = hand_label_paths() if paths is None else paths
+    `occupation_titles_*.csv` and `occupation_adverts_*.csv` (columns title, kbji4, source;
+    `origin` keeps the file's `source`). A title coded the same way twice is kept once; a title
+    coded differently is kept with each code, which the index then treats as an ambiguous
+    title."""
+    paths = hand_label_paths() + hand_advert_paths() if paths is None else paths
     valid_codes = set(kbji_unit_groups()["kbji4"].to_list())
-    parts = [_read_hand_file(path, valid_codes) for path in paths if path.exists()]
+    title_parts = [
+        _read_hand_file(path, valid_codes)
+        for path in paths
+        if path.exists() and not path.match(HAND_ADVERTS_GLOB)
+    ]
+    advert_parts = [
+        _read_hand_file(path, valid_codes)
+        for path in paths
+        if path.exists() and path.match(HAND_ADVERTS_GLOB)
+    ]
+    parts = title_parts + ([_new_advert_titles(title_parts, advert_parts)] if advert_parts else [])
     if not parts:
         log.warning("no hand-labelled titles in %s", HAND_LABELS_DIR)
         return pl.DataFrame(schema=dict.fromkeys([*TRAINING_COLUMNS, "origin"], pl.String))
     table = pl.concat(parts).unique(subset=["title", "kbji4"], keep="first", maintain_order=True)
     log.info("hand-labelled advert titles: %d rows from %d files", table.height, len(parts))
+    return table
+
+
+def _new_advert_titles(
+    title_parts: list[pl.DataFrame], advert_parts: list[pl.DataFrame]
+) -> pl.DataFrame:
+    """Titles of hand-coded adverts as title labels, the way the title batches were made: one
+    title per normalised title and code, and none whose normalised title already carries that
+    code. Many adverts share a title ("Admin", "ADMIN", "admin"); counted once each they would
+    outvote the rest of the index."""
+    from ingest.occupations.normalise import default_normaliser
+
+    normalise = default_normaliser().normalise
+
+    def with_norm(table: pl.DataFrame) -> pl.DataFrame:
+        return table.with_columns(
+            pl.col("title").map_elements(normalise, return_dtype=pl.String).alias("norm")
+        )
+
+    adverts = with_norm(pl.concat(advert_parts)).filter(pl.col("norm") != "")
+    known = with_norm(pl.concat(title_parts)).select("norm", "kbji4") if title_parts else None
+    if known is not None:
+        adverts = adverts.join(known, on=["norm", "kbji4"], how="anti")
+    return adverts.unique(subset=["norm", "kbji4"], keep="first", maintain_order=True).drop("norm")
+
+
+def hand_labelled_adverts(paths: list[Path] | None = None) -> pl.DataFrame:
+    """Every hand-coded advert of the `occupation_adverts_*.csv` files (`ADVERT_COLUMNS`, all as
+    text, `title` stripped): one row per advert, so the description scorer sees each text.
+    Rows from evaluation files or without a KBJI unit group are dropped with a warning."""
+    paths = hand_advert_paths() if paths is None else paths
+    valid_codes = set(kbji_unit_groups()["kbji4"].to_list())
+    parts = []
+    for path in paths:
+        try:
+            table = pl.read_csv(path, infer_schema=False, truncate_ragged_lines=True)
+        except (pl.exceptions.PolarsError, OSError) as error:
+            log.warning("skipping unreadable advert-label file %s: %s", path.name, error)
+            continue
+        missing = [c for c in ADVERT_COLUMNS if c not in table.columns]
+        if missing:
+            log.warning("skipping %s: no %s columns", path.name, missing)
+            continue
+        table = table.select(ADVERT_COLUMNS).with_columns(
+            pl.col("title").str.strip_chars(),
+            pl.col("kbji4").str.strip_chars().str.zfill(4),
+            pl.col("company", "description").fill_null(""),
+        )
+        dropped = table.filter(
+            pl.col("source").is_in(list(EVALUATION_SOURCES))
+            | ~pl.col("kbji4").is_in(list(valid_codes))
+            | pl.col("title").is_null()
+            | (pl.col("title") == "")
+        )
+        if dropped.height:
+            log.warning(
+                "%s: %d adverts from evaluation files, without a title or without a valid "
+                "unit group ignored",
+                path.name,
+                dropped.height,
+            )
+        parts.append(table.join(dropped, on=ADVERT_COLUMNS, how="anti", nulls_equal=True))
+    if not parts:
+        return pl.DataFrame(schema=dict.fromkeys(ADVERT_COLUMNS, pl.String))
+    table = pl.concat(parts)
+    log.info("hand-coded adverts: %d rows from %d files", table.height, len(parts))
     return table
 
 

@@ -105,9 +105,9 @@ def test_each_distinct_title_is_coded_once(occupation_model, monkeypatch):
     seen: list[int] = []
     original = OccupationModel.rank
 
-    def counting_rank(self, titles, contexts=None, exclude_keys=None):
+    def counting_rank(self, titles, contexts=None, exclude_keys=None, descriptions=None):
         seen.append(len(titles))
-        return original(self, titles, contexts, exclude_keys)
+        return original(self, titles, contexts, exclude_keys, descriptions)
 
     monkeypatch.setattr(OccupationModel, "rank", counting_rank)
     frame = pl.DataFrame(
