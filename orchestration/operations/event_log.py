@@ -52,13 +52,22 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     """`SqliteEventLogStorage` with long-lived connections (see the module doc)."""
 
     def __init__(self, base_dir: str | None = None, inst_data=None):
-        # Without a base_dir: where Dagster keeps the event log of a home folder.
-        base_dir = base_dir or os.path.join(os.environ["DAGSTER_HOME"], "history", "runs")
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
         self._files: dict[str, tuple[int, int]] = {}
         """Device and inode of each database file when it was opened."""
-        super().__init__(base_dir, inst_data)
+        self._pending_inst_data = inst_data
+        if base_dir is not None:
+            super().__init__(base_dir, inst_data)
+        # Without a base_dir the folder is the instance's own, known once Dagster registers the
+        # instance (before any use): an instance of another folder than $DAGSTER_HOME keeps its
+        # events beside its runs, as with Dagster's default storage.
+
+    def register_instance(self, instance) -> None:
+        if not hasattr(self, "_base_dir"):
+            root = instance.root_directory
+            super().__init__(os.path.join(root, "history", "runs"), self._pending_inst_data)
+        super().register_instance(instance)
 
     @classmethod
     def config_type(cls):
@@ -146,4 +155,5 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def dispose(self) -> None:
         self._close_all()
-        super().dispose()
+        if hasattr(self, "_base_dir"):
+            super().dispose()

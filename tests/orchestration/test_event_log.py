@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy
 import yaml
 from dagster._core.events.log import EventLogEntry
+from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from orchestration import settings
@@ -158,3 +159,16 @@ def test_a_deleted_run_file_is_created_again_and_a_deleted_folder_fails(tmp_path
             writer.store_event(_message("r1", 2))
     finally:
         writer.dispose()
+
+
+def test_an_instance_of_another_folder_keeps_its_events_beside_its_runs(home, monkeypatch):
+    settings.ensure_dagster_home()
+    other = home.parent / "elsewhere"
+    other.mkdir()
+    (other / "dagster.yaml").write_text((home / "dagster.yaml").read_text())
+    monkeypatch.delenv("DAGSTER_HOME")
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(other))) as instance:
+        assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
+        result = dg.materialize([counted], instance=instance)
+    assert (other / "history" / "runs" / f"{result.run_id}.db").exists()
+    assert not (home / "history").exists()
