@@ -7,6 +7,9 @@ Two routes feed the same alert writer:
   alert too, without the daemon;
 - `alert_on_run_failure`, a run-failure sensor, fires under the daemon (`dagster dev`, a
   deployment) for any failed run of the code location, including runs that died before a step.
+  It skips a run the hook has alerted already (an alert file with its run id) and a scheduled
+  night (`incremental_night`) that failed because a run it started failed: a failed night
+  gives one alert, not one per route and run.
 
 The alert is a JSON file in `LMIS_ALERT_DIR` (default `<data>/alerts/`). If `LMIS_ALERT_COMMAND`
 is set it is run (split like a shell line, not through a shell) with the alert file's path as its
@@ -152,13 +155,45 @@ def alert_on_step_failure(context: dg.HookContext) -> None:
     )
 
 
+def alerted_already(run_id: str) -> bool:
+    """True when an alert file of `run_id` exists (written by the step hook in the run)."""
+    for path in alert_dir().glob(f"*-{run_id[:8]}.json"):
+        try:
+            if json.loads(path.read_text()).get("run_id") == run_id:
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+def failed_runs_of_night(instance: dg.DagsterInstance, night_run_id: str) -> list[str]:
+    """The failed partition and `nightly` runs a scheduled night (`incremental_night`) started."""
+    from orchestration.jobs import SCHEDULED_NIGHT_TAG
+
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            tags={SCHEDULED_NIGHT_TAG: night_run_id}, statuses=[dg.DagsterRunStatus.FAILURE]
+        )
+    )
+    return [run.run_id for run in runs]
+
+
 @dg.run_failure_sensor(
     name="alert_on_run_failure",
-    description="Writes an alert file (and runs LMIS_ALERT_COMMAND) for every failed run.",
+    description="Writes an alert file (and runs LMIS_ALERT_COMMAND) for every failed run, "
+    "once: not again for a run its step hook alerted, nor for a scheduled night whose failure "
+    "is that of a run it started.",
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
     run = context.dagster_run
+    if alerted_already(run.run_id):
+        log.info("run %s failed; its step hook has alerted already", run.run_id)
+        return
+    children = failed_runs_of_night(context.instance, run.run_id)
+    if children:
+        log.info("night %s failed in run %s, which has alerted", run.run_id, children[0])
+        return
     steps = [event.step_key for event in context.get_step_failure_events()]
     failures = failed_checks(context.instance, run.run_id)
     write_alert(

@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.jobs import SCHEDULED_NIGHT_TAG
 from orchestration.operations.alerts import (
     alert_on_run_failure,
     alert_on_step_failure,
@@ -82,14 +83,32 @@ def run_failure_sensor_on(instance: dg.DagsterInstance, result) -> None:
     alert_on_run_failure(context)
 
 
+@dg.job
+def job_without_hook():
+    failing_step()
+
+
 def test_run_failure_sensor_writes_an_alert(alerts):
     instance = dg.DagsterInstance.ephemeral()
-    result = job_that_fails.execute_in_process(instance=instance, raise_on_error=False)
-    alerts_from_hook = set(alerts.glob("*.json"))
+    result = job_without_hook.execute_in_process(instance=instance, raise_on_error=False)
     run_failure_sensor_on(instance, result)
-    [path] = set(alerts.glob("*.json")) - alerts_from_hook
+    [path] = list(alerts.glob("*.json"))
     alert = json.loads(path.read_text())
     assert alert["kind"] == "run" and alert["failed_steps"] == ["failing_step"]
+
+
+def test_a_failed_scheduled_night_alerts_once(alerts):
+    """The hook in the failed `nightly` run alerts; the sensor adds nothing for that run, nor
+    for the `incremental_night` run that failed because of it."""
+    instance = dg.DagsterInstance.ephemeral()
+    night = job_without_hook.execute_in_process(instance=instance, raise_on_error=False)
+    child = job_that_fails.execute_in_process(
+        instance=instance, raise_on_error=False, tags={SCHEDULED_NIGHT_TAG: night.run_id}
+    )
+    run_failure_sensor_on(instance, child)
+    run_failure_sensor_on(instance, night)
+    [path] = list(alerts.glob("*.json"))
+    assert json.loads(path.read_text())["run_id"] == child.run_id
 
 
 @dg.asset(key=["raw", "positions"])
@@ -127,6 +146,18 @@ def test_a_failed_blocking_check_puts_its_description_in_the_alert_and_log(alert
     ]
     assert f"raw/positions great_expectations_suite failed: ERROR {detail}" in caplog.text
 
+    run_failure_sensor_on(instance, result)
+    assert list(alerts.glob("*.json")) == [path]  # alerted once, by the hook
+
+    # A run the hook did not alert: the sensor's alert carries the check's description.
+    unhooked = dg.Definitions(
+        assets=[positions_asset],
+        asset_checks=[positions_suite],
+        jobs=[dg.define_asset_job("checked_without_hook")],
+    )
+    result = unhooked.resolve_job_def("checked_without_hook").execute_in_process(
+        instance=instance, raise_on_error=False
+    )
     run_failure_sensor_on(instance, result)
     [run_alert] = set(alerts.glob("*.json")) - {path}
     assert detail in json.loads(run_alert.read_text())["message"]
