@@ -58,7 +58,13 @@ def held_by_this_process(lock_path: Path) -> bool:
 def landing_connection(
     warehouse: DuckDBResource, wait_seconds: float
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A warehouse connection for one landing, queued behind every other writer."""
+    """A warehouse connection for one landing, queued behind every other writer.
+
+    Only for steps outside the `warehouse` pool (the crawls). A step in the pool must never take
+    the writer lock: a scheduled night takes the lock first and its runs then wait for a pool
+    slot, so a step holding a slot while it waits for the lock would wait for that night, and the
+    night for its slot (lock-order inversion; both wait until the lock's timeout).
+    """
     path = Path(warehouse.database).resolve()
     deadline = time.monotonic() + wait_seconds
     with ExitStack() as stack:

@@ -59,6 +59,10 @@ def writer_lock(warehouse: Path, wait_seconds: float | None = None) -> Iterator[
     An advisory lock on `<warehouse>.writer.lock` is held for the whole run, so a second run
     waits, logging who holds it, instead of failing half-way on DuckDB's own lock. The lock is
     released by the kernel if the holder dies, so a killed run never blocks the next one.
+
+    Order: the writer lock first, then a `warehouse` pool slot (the runs a night starts). Code
+    running inside a step of that pool must not take this lock: it would hold a slot while
+    waiting for the lock, and the lock's holder would wait for that slot.
     """
     wait = wait_seconds_from_env() if wait_seconds is None else wait_seconds
     lock_path = warehouse.with_name(warehouse.name + ".writer.lock")
