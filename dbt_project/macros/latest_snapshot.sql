@@ -32,3 +32,20 @@
             snapshots.source_row desc
     ) = 1
 {%- endmacro %}
+
+
+{#-
+  `export_snapshot_date(latest_change)`: the day an export stands for, in a query grouped by
+  `_partition_key` over rows with `source_file`. A partition with a daily file (its name carries
+  the day) covers that day. A monthly or yearly file belongs to its last day, which may lie after
+  the cut-off: it is dated by `latest_change` (an aggregate such as the latest update or
+  publication), or by the partition day when no row has one, so it is never null.
+-#}
+
+{% macro export_snapshot_date(latest_change) -%}
+    case
+        when bool_or(contains(source_file, _partition_key))
+            then cast(_partition_key as date)
+        else coalesce({{ latest_change }}, cast(_partition_key as date))
+    end
+{%- endmacro %}

@@ -49,18 +49,13 @@ rss as (
 
 ),
 
--- A partition with a daily file (its name carries the day) covers that day. A monthly or
--- yearly file belongs to its last day, which may lie after the cut-off: it is dated by its latest
--- publication over the three shapes, or by the partition day when none has a publication date.
+-- The day each export stands for (macro export_snapshot_date): a monthly or yearly file is
+-- dated by its latest publication over the three shapes.
 export_dates as (
 
     select
         _partition_key,
-        case
-            when bool_or(contains(source_file, _partition_key))
-                then cast(_partition_key as date)
-            else coalesce(max(published_date), cast(_partition_key as date))
-        end as portal_snapshot_date
+        {{ export_snapshot_date('max(published_date)') }} as portal_snapshot_date
     from snapshots
     group by _partition_key
 

@@ -23,22 +23,15 @@ maganghub_latest as (
 
 ),
 
--- A partition with a daily file (its name carries the day) covers that day. A monthly or
--- yearly file belongs to its last day, which may lie after the cut-off: it is dated by its
--- latest update, or by the partition day when no row of it was ever updated.
+-- The day each export stands for (macro export_snapshot_date): a monthly or yearly file is
+-- dated by its latest update.
 maganghub_export_dates as (
 
     select
         _partition_key,
-        case
-            when bool_or(contains(source_file, _partition_key))
-                then cast(_partition_key as date)
-            else
-                coalesce(
-                    max(cast(timezone('Asia/Jakarta', updated_at) as date)),
-                    cast(_partition_key as date)
-                )
-        end as portal_snapshot_date
+        {{ export_snapshot_date(
+            "max(cast(timezone('Asia/Jakarta', updated_at) as date))"
+        ) }} as portal_snapshot_date
     from maganghub_snapshots
     group by _partition_key
 
