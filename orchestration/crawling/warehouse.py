@@ -18,14 +18,14 @@ import fcntl
 import logging
 import os
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from orchestration.operations.warehouse_lock import writer_lock
+from orchestration.operations.warehouse_lock import WarehouseLockedError, writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -66,21 +66,41 @@ def landing_connection(
     night for its slot (lock-order inversion; both wait until the lock's timeout).
     """
     path = Path(warehouse.database).resolve()
+    with queued_connection(
+        path, warehouse.get_connection, wait_seconds, DUCKDB_LOCK_POLL_SECONDS
+    ) as connection:
+        yield connection
+
+
+@contextmanager
+def queued_connection(
+    path: Path,
+    open_connection: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    wait_seconds: float,
+    poll_seconds: float,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`open_connection()` on the warehouse `path`, queued behind every other writer.
+
+    Takes the writer lock (unless this process holds it), then opens DuckDB, retrying every
+    `poll_seconds` while a process outside the lock protocol holds DuckDB's own file lock; both
+    waits end `wait_seconds` from now.
+    """
     deadline = time.monotonic() + wait_seconds
     with ExitStack() as stack:
         if not held_by_this_process(writer_lock_path(path)):
             stack.enter_context(writer_lock(path, wait_seconds=wait_seconds))
         while True:
             try:
-                connection = stack.enter_context(warehouse.get_connection())
+                connection = stack.enter_context(open_connection())
                 break
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower() or time.monotonic() > deadline:
+            except (duckdb.IOException, WarehouseLockedError) as error:
+                held = isinstance(error, WarehouseLockedError) or "lock" in str(error).lower()
+                if not held or time.monotonic() > deadline:
                     raise
                 log.info(
-                    "DuckDB's file lock on %s is held outside the writer lock; retrying in %.0fs",
+                    "DuckDB's file lock on %s is held outside the writer lock; retrying in %.1fs",
                     path,
-                    DUCKDB_LOCK_POLL_SECONDS,
+                    poll_seconds,
                 )
-                time.sleep(DUCKDB_LOCK_POLL_SECONDS)
+                time.sleep(poll_seconds)
         yield connection

@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -41,7 +40,6 @@ from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
 from orchestration.operations.warehouse_lock import (
-    WarehouseLockedError,
     connect,
     wait_seconds_from_env,
     writer_lock,
@@ -140,23 +138,12 @@ def _state_connection() -> Iterator[duckdb.DuckDBPyConnection]:
     instead of failing. A process outside the lock protocol holding DuckDB's own lock is waited
     for too, up to the same deadline.
     """
-    from orchestration.crawling.warehouse import held_by_this_process, writer_lock_path
+    from orchestration.crawling.warehouse import queued_connection
 
     path = settings.WAREHOUSE_PATH
-    wait = wait_seconds_from_env()
-    deadline = time.monotonic() + wait
-    with ExitStack() as stack:
-        if not held_by_this_process(writer_lock_path(path)):
-            stack.enter_context(writer_lock(path, wait_seconds=wait))
-        while True:
-            try:
-                con = stack.enter_context(connect(path, read_only=True))
-                break
-            except WarehouseLockedError:
-                if time.monotonic() >= deadline:
-                    raise
-                log.info("the warehouse %s is open outside the writer lock; waiting", path)
-                time.sleep(STATE_POLL_SECONDS)
+    with queued_connection(
+        path, lambda: connect(path, read_only=True), wait_seconds_from_env(), STATE_POLL_SECONDS
+    ) as con:
         yield con
 
 

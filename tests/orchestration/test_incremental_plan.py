@@ -142,7 +142,8 @@ from orchestration.operations.warehouse_lock import writer_lock
 path = Path(sys.argv[1])
 with writer_lock(path) if sys.argv[2] == "lock" else contextlib.nullcontext():
     con = duckdb.connect(str(path))
-    print("holding", flush=True)
+    sys.stdout.write("holding\\n")  # tells the test the warehouse is now held
+    sys.stdout.flush()
     time.sleep(3)
     con.close()
 """
