@@ -30,9 +30,19 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt.asset_utils import (
+    extract_runtime_selection_from_args,
+    get_updated_cli_invocation_params_for_context,
+)
 from dagster_dbt.compat import DBT_PYTHON_VERSION
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 from orchestration import settings
+from orchestration.transform.dbt_in_process import (
+    DbtInThisProcess,
+    in_process_arguments,
+    in_process_enabled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +75,21 @@ PROJECT_SOURCE_SUFFIXES = (".sql", ".yml", ".csv", ".md")
 GENERATED_FOLDERS = {"target", "dbt_packages", "logs"}
 
 
-def _project_sources_newer_than(path: Path) -> bool:
-    built = path.stat().st_mtime
+def newest_project_source(project_dir: Path) -> float:
+    """The latest modification time of the dbt project's own files (models, macros, YAML)."""
+    newest = 0.0
     # A walk that never enters target/: every dbt run leaves a folder of compiled SQL there
     # (thousands of files after some nights), and globbing them cost seconds per process start.
-    for folder, subfolders, files in os.walk(settings.DBT_PROJECT_DIR):
+    for folder, subfolders, files in os.walk(project_dir):
         subfolders[:] = [name for name in subfolders if name not in GENERATED_FOLDERS]
         for name in files:
             if name.endswith(PROJECT_SOURCE_SUFFIXES):
-                if os.stat(os.path.join(folder, name)).st_mtime > built:
-                    return True
-    return False
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+    return newest
+
+
+def _project_sources_newer_than(path: Path) -> bool:
+    return newest_project_source(settings.DBT_PROJECT_DIR) > path.stat().st_mtime
 
 
 def ensure_manifest() -> Path:
@@ -151,6 +165,66 @@ class WarehouseDbtResource(DbtCliResource):
         # The in-process adapter only serves row-count and column metadata, which these assets
         # never fetch; opening it loads the profile and every macro.
         return None
+
+    def cli(
+        self,
+        args: Sequence[str],
+        *,
+        raise_on_error: bool = True,
+        manifest=None,
+        dagster_dbt_translator: DagsterDbtTranslator | None = None,
+        context=None,
+        target_path: Path | None = None,
+    ) -> DbtCliInvocation:
+        """dagster-dbt's invocation, with dbt run in this process (`dbt_in_process`) unless
+        `LMIS_DBT_IN_PROCESS=0`. Only a step with its context and target folder (the dbt
+        assets) runs here; anything else goes to dagster-dbt's subprocess."""
+        if not (in_process_enabled() and context is not None and target_path is not None):
+            return super().cli(
+                args,
+                raise_on_error=raise_on_error,
+                manifest=manifest,
+                dagster_dbt_translator=dagster_dbt_translator,
+                context=context,
+                target_path=target_path,
+            )
+        # The same selection dagster-dbt computes for a subprocess (asset_utils, public helpers
+        # of dagster-dbt 1.13; check them on an upgrade).
+        cleaned_args, selects, excludes = extract_runtime_selection_from_args(args)
+        params = get_updated_cli_invocation_params_for_context(
+            context=context,
+            manifest=manifest or {},
+            dagster_dbt_translator=dagster_dbt_translator or DagsterDbtTranslator(),
+            runtime_selects=selects,
+            runtime_excludes=excludes,
+        )
+        project_dir = Path(
+            params.dbt_project.project_dir if params.dbt_project else self.project_dir
+        )
+        environment = {
+            "DBT_TARGET_PATH": str(target_path),
+            "DBT_LOG_PATH": str(target_path),
+            "DBT_PROFILES_DIR": self.profiles_dir or "",
+            "DBT_INDIRECT_SELECTION": params.indirect_selection or "",
+        }
+        arguments = in_process_arguments(
+            [*cleaned_args, *params.selection_args], environment, project_dir
+        )
+        target_path.mkdir(parents=True, exist_ok=True)
+        process = DbtInThisProcess(["dbt", *arguments], project_dir, target_path)
+        log.info("running dbt in this process: dbt %s", " ".join(arguments))
+        return DbtCliInvocation(
+            process=process,
+            manifest=params.manifest,
+            dagster_dbt_translator=params.dagster_dbt_translator,
+            project_dir=project_dir,
+            target_path=target_path,
+            raise_on_error=raise_on_error,
+            cli_version=self._cli_version,
+            project=params.dbt_project,
+            context=context,
+            adapter=None,
+        )
 
 
 def dbt_resource() -> DbtCliResource:

@@ -1,0 +1,39 @@
+"""Workbooks of unchanged tables come from the report folder's cache, byte for byte."""
+
+from pathlib import Path
+
+import polars as pl
+
+from reports.critical_occupations.rendering import cached_xlsx_bytes, xlsx_bytes
+
+
+def _table(value: int) -> pl.DataFrame:
+    return pl.DataFrame({"kbji4": ["2512", "3322"], "vacancies": [value, 7]})
+
+
+def test_an_unchanged_table_is_read_back_and_a_changed_one_replaces_it(tmp_path: Path) -> None:
+    cache = tmp_path / ".xlsx-cache"
+    first = cached_xlsx_bytes(_table(5), "ranking", cache, "co.ranking.id")
+    assert first == xlsx_bytes(_table(5), "ranking")
+    [kept] = cache.glob("co.ranking.id.*.xlsx")
+
+    # Served from the cache: a planted byte shows the file was read, not laid out again.
+    kept.write_bytes(first + b"planted")
+    assert cached_xlsx_bytes(_table(5), "ranking", cache, "co.ranking.id") == first + b"planted"
+
+    changed = cached_xlsx_bytes(_table(6), "ranking", cache, "co.ranking.id")
+    assert changed == xlsx_bytes(_table(6), "ranking")
+    assert [p.name for p in cache.glob("co.ranking.id.*.xlsx")] != [kept.name]
+    assert len(list(cache.glob("co.ranking.id.*.xlsx"))) == 1
+
+
+def test_types_and_sheet_names_are_part_of_the_key(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    as_text = pl.DataFrame({"count": ["1"]})
+    as_number = pl.DataFrame({"count": [1]})
+    assert cached_xlsx_bytes(as_text, "t", cache, "a.t.id") == xlsx_bytes(as_text, "t")
+    assert cached_xlsx_bytes(as_number, "t", cache, "a.t.id") == xlsx_bytes(as_number, "t")
+    assert cached_xlsx_bytes(as_number, "u", cache, "a.t.id") == xlsx_bytes(as_number, "u")
+    # Another table's workbook is left alone.
+    cached_xlsx_bytes(as_text, "t", cache, "a.t.en")
+    assert {p.name.split(".")[2] for p in cache.glob("*.xlsx")} == {"id", "en"}
