@@ -91,7 +91,9 @@ def cached_xlsx_bytes(frame: pl.DataFrame, sheet: str, cache_dir: Path, base: st
     cached = cache_dir / f"{base}.{key[:32]}.xlsx"
     if cached.is_file():
         return cached.read_bytes()
-    content = xlsx_bytes(frame, sheet)
+    # The other language's page often has the very same table (codes and numbers only).
+    same = next(cache_dir.glob(f"*.{key[:32]}.xlsx"), None) if cache_dir.is_dir() else None
+    content = same.read_bytes() if same is not None else xlsx_bytes(frame, sheet)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for previous in cache_dir.glob(f"{glob.escape(base)}.*.xlsx"):
         previous.unlink(missing_ok=True)

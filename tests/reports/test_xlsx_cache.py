@@ -37,3 +37,12 @@ def test_types_and_sheet_names_are_part_of_the_key(tmp_path: Path) -> None:
     # Another table's workbook is left alone.
     cached_xlsx_bytes(as_text, "t", cache, "a.t.en")
     assert {p.name.split(".")[2] for p in cache.glob("*.xlsx")} == {"id", "en"}
+
+
+def test_the_other_languages_copy_of_the_same_table_is_reused(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    english = cached_xlsx_bytes(_table(5), "ranking", cache, "co.ranking.en")
+    [path] = cache.glob("co.ranking.en.*.xlsx")
+    path.write_bytes(english + b"planted")
+    assert cached_xlsx_bytes(_table(5), "ranking", cache, "co.ranking.id") == english + b"planted"
+    assert len(list(cache.glob("co.ranking.*.xlsx"))) == 2
