@@ -85,9 +85,7 @@ _THIS_MODULE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 def cached_xlsx_bytes(frame: pl.DataFrame, sheet: str, cache_dir: Path, base: str) -> bytes:
     """`xlsx_bytes(frame, sheet)`, kept in `cache_dir` as `<base>.<hash>.xlsx` (one per base:
     the previous workbook of the same table is removed when the table changes)."""
-    table = io.BytesIO()
-    frame.write_ipc(table)
-    key = hashlib.sha256(f"{_THIS_MODULE}\n{sheet}\n".encode() + table.getvalue()).hexdigest()
+    key = _table_key(frame, sheet)
     cached = cache_dir / f"{base}.{key[:32]}.xlsx"
     if cached.is_file():
         return cached.read_bytes()
@@ -101,6 +99,16 @@ def cached_xlsx_bytes(frame: pl.DataFrame, sheet: str, cache_dir: Path, base: st
     partial.write_bytes(content)
     partial.replace(cached)
     return content
+
+
+def _table_key(frame: pl.DataFrame, sheet: str) -> str:
+    # The content, not its memory layout: Arrow IPC bytes of equal frames differ with how their
+    # strings were built. Column types (a text "1" and a number 1 read alike in CSV), each row's
+    # hash (a null and an empty text), and the CSV text (the values themselves).
+    digest = hashlib.sha256(f"{_THIS_MODULE}\n{sheet}\n{frame.schema!r}\n".encode())
+    digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    digest.update(csv_text(frame).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:

@@ -46,3 +46,24 @@ def test_the_other_languages_copy_of_the_same_table_is_reused(tmp_path: Path) ->
     path.write_bytes(english + b"planted")
     assert cached_xlsx_bytes(_table(5), "ranking", cache, "co.ranking.id") == english + b"planted"
     assert len(list(cache.glob("co.ranking.*.xlsx"))) == 2
+
+
+def test_equal_tables_built_differently_share_a_workbook(tmp_path: Path) -> None:
+    # Strings built by a join and by a literal are laid out differently in memory.
+    cache = tmp_path / "cache"
+    literal = pl.DataFrame({"code": ["2512", "3322"], "n": [1, 2]})
+    joined = pl.DataFrame({"a": ["25", "33"], "b": ["12", "22"], "n": [1, 2]}).select(
+        code=pl.col("a") + pl.col("b"), n="n"
+    )
+    cached_xlsx_bytes(literal, "t", cache, "a.t.id")
+    [first] = cache.glob("*.xlsx")
+    cached_xlsx_bytes(joined, "t", cache, "a.t.id")
+    assert list(cache.glob("*.xlsx")) == [first]
+
+
+def test_a_null_and_an_empty_text_are_different_tables(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    empty = pl.DataFrame({"reason": [""]})
+    null = pl.DataFrame({"reason": [None]}, schema={"reason": pl.String})
+    assert cached_xlsx_bytes(empty, "t", cache, "a.t.id") == xlsx_bytes(empty, "t")
+    assert cached_xlsx_bytes(null, "t", cache, "a.t.id") == xlsx_bytes(null, "t")
