@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CHATTY_LIBRARIES = ("great_expectations", "alembic")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -45,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    # Libraries that log their own set-up at INFO: dozens of lines a night in the operator's log
+    # ("Skipping registering function ...", "Context impl SQLiteImpl") that say nothing about
+    # the data. Their warnings and errors still show; --verbose shows everything.
+    for chatty in CHATTY_LIBRARIES:
+        logging.getLogger(chatty).setLevel(logging.NOTSET if args.verbose else logging.WARNING)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

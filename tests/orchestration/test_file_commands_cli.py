@@ -271,3 +271,15 @@ def test_a_blank_id_is_id_missing_showing_the_value_as_in_the_file(
         ("2", "id", "id_missing")
     ]
     assert quarantine["reason"][0] == "in.csv line 2 field id: the id is empty (got '  ')"
+
+
+def test_library_set_up_chatter_is_kept_out_of_the_log_unless_verbose(tmp_path: Path) -> None:
+    import logging
+
+    for level in (logging.NOTSET, logging.INFO):
+        logging.getLogger("great_expectations").setLevel(level)
+    _check(tmp_path, VACANCY_HEADER + "1,Staf Gudang,x,5000000,6000000,31\n")
+    assert logging.getLogger("great_expectations").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("alembic.runtime.migration").getEffectiveLevel() == logging.WARNING
+    main(["--verbose", "check-vacancies", "missing.csv", str(tmp_path / "o.csv")])
+    assert logging.getLogger("great_expectations").level == logging.NOTSET
