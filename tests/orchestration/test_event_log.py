@@ -172,3 +172,13 @@ def test_an_instance_of_another_folder_keeps_its_events_beside_its_runs(home, mo
         result = dg.materialize([counted], instance=instance)
     assert (other / "history" / "runs" / f"{result.run_id}.db").exists()
     assert not (home / "history").exists()
+
+
+def test_the_shipped_home_is_left_unchanged_so_a_fresh_clone_stays_clean(home):
+    # `make setup` in a clone prepares the project's own .dagster_home: a block appended to the
+    # tracked dagster.yaml there would show as a local change in every fresh checkout.
+    shipped = Path(__file__).resolve().parents[2] / ".dagster_home" / "dagster.yaml"
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text(shipped.read_text())
+    settings.ensure_dagster_home()
+    assert (home / "dagster.yaml").read_text() == shipped.read_text()
