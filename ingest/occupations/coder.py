@@ -25,6 +25,7 @@ candidates advert by advert (slower); without one they are not read.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,6 +94,7 @@ class OccupationCoder:
         missing = [c for c in ("id", "title") if c not in df.columns]
         if missing:
             raise ValueError(f"code_titles: input lacks required column(s) {missing}")
+        started = time.perf_counter()
         normaliser = self.model.normaliser
         # Without a description re-ranker the advert's text changes nothing: do not carry it.
         reads_text = self.model.describer is not None
@@ -153,11 +155,16 @@ class OccupationCoder:
         )
         keys = ["title_normalised", "context_normalised", "text_id"]
         distinct = frame.filter(pl.col("title_normalised") != "").select(keys).unique()
+        prepared = time.perf_counter()
         coded_distinct = self._code_distinct(distinct, distinct_texts)
         log.info(
-            "coded %d rows through %d distinct (title, category, advert text) rows",
+            "coded %d rows through %d distinct (title, category, advert text) rows, %d distinct "
+            "advert texts; normalising and grouping took %.1f s, coding %.1f s",
             frame.height,
             distinct.height,
+            len(distinct_texts),
+            prepared - started,
+            time.perf_counter() - prepared,
         )
         coded = frame.join(coded_distinct, on=keys, how="left").sort("row_number")
         coded = coded.with_columns(
@@ -170,6 +177,7 @@ class OccupationCoder:
     def _code_distinct(self, distinct: pl.DataFrame, texts: list[str]) -> pl.DataFrame:
         """Codes and confidence of each distinct (title, category, text number) row; `texts`
         holds the advert text of each text number."""
+        started = time.perf_counter()
         pair_keys = ["title_normalised", "context_normalised"]
         pairs = distinct.select(pair_keys).unique(maintain_order=True).with_row_index("pair")
         distinct = distinct.join(pairs, on=pair_keys, how="left")
@@ -195,8 +203,17 @@ class OccupationCoder:
                 on="pair",
                 how="left",
             )
+            titled = time.perf_counter()
             signals = model.description_signals(
                 prediction, coded["pair"].to_numpy(), texts, coded["text_id"].to_numpy()
+            )
+            log.info(
+                "title model: %d (title, category) pairs in %.1f s; description signals of "
+                "%d rows in %.1f s",
+                pairs.height,
+                titled - started,
+                coded.height,
+                time.perf_counter() - titled,
             )
         confidence = np.where(coded["kbji4"].is_null().to_numpy(), 0.0, model.confidence(signals))
         return (

@@ -35,12 +35,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 DESCRIPTION_CHARS = 300
-RESCORE = True
-"""False: keep the title model's ranking and pass only the description's signals of the top code
-(cosine to its centroid, its share of the neighbours' votes, has the advert a text) to the
-confidence model (`evaluation.py --descriptions signals`). They need only each advert text and
-its pair's top code, so they are computed per distinct text without expanding candidates
-(`DescriptionScorer.code_scores`)."""
+RESCORE = False
+"""False (shipped): keep the title model's ranking and pass only the description's signals of the
+top code (cosine to its centroid, its share of the neighbours' votes, has the advert a text) to
+the confidence model (`evaluation.py --descriptions signals`); True: re-score every candidate
+with the re-ranker (`evaluation.py --descriptions on`), which lost accuracy. The signals need
+only each advert text and its pair's top code, so they are computed per distinct text without
+expanding candidates (`DescriptionScorer.code_scores`)."""
 DESCRIPTION_NEIGHBOURS = 10
 SCORE_BATCH = 5000
 RERANK_FEATURE_NAMES = (
