@@ -96,7 +96,7 @@ class OccupationCoder:
             raise ValueError(f"code_titles: input lacks required column(s) {missing}")
         started = time.perf_counter()
         normaliser = self.model.normaliser
-        # Without a description re-ranker the advert's text changes nothing: do not carry it.
+        # Without a description scorer the advert's text changes nothing: do not carry it.
         reads_text = self.model.describer is not None
 
         def optional(name: str, wanted: bool = True) -> pl.Expr:
