@@ -16,19 +16,22 @@
 
 Each distinct (normalised title, normalised category) is coded once, so a million postings with
 a few tens of thousands of distinct titles cost the same as those titles. When the model has a
-description re-ranker (`build.USE_DESCRIPTIONS`, off in the shipped build), an advert's company
-and description (`descriptions.advert_text`) re-score its pair's candidates; otherwise they are
-not read.
+description scorer (`build.USE_DESCRIPTIONS`), an advert's company and the start of its
+description (`descriptions.advert_text`) give the confidence model two signals of the pair's top
+code, computed once per distinct text, or, with `descriptions.RESCORE`, re-score the pair's
+candidates advert by advert (slower); without one they are not read.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
+from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations.build import context_text, load_model
 from ingest.occupations.descriptions import advert_text
 from ingest.occupations.model import OccupationModel
@@ -91,8 +94,9 @@ class OccupationCoder:
         missing = [c for c in ("id", "title") if c not in df.columns]
         if missing:
             raise ValueError(f"code_titles: input lacks required column(s) {missing}")
+        started = time.perf_counter()
         normaliser = self.model.normaliser
-        # Without a description re-ranker the advert's text changes nothing: do not carry it.
+        # Without a description scorer the advert's text changes nothing: do not carry it.
         reads_text = self.model.describer is not None
 
         def optional(name: str, wanted: bool = True) -> pl.Expr:
@@ -135,20 +139,32 @@ class OccupationCoder:
                 dtype=pl.String,
             )
         )
+        # Adverts are told apart only by the characters the scorer reads (company and the start
+        # of the description): one number per such text, carried instead of the text itself.
+        texts = texts.with_columns(
+            (pl.col("advert_text").rank("dense").cast(pl.Int64) - 1).alias("text_id")
+        )
+        distinct_texts = (
+            texts.select("text_id", "advert_text").unique().sort("text_id")["advert_text"].to_list()
+        )
         frame = (
             frame.join(titles, on="title", how="left")
             .join(categories, on="category", how="left")
-            .join(texts, on=["company", "description"], how="left")
+            .join(texts.drop("advert_text"), on=["company", "description"], how="left")
+            .drop("company", "description")
         )
-        keys = ["title_normalised", "context_normalised", "advert_text"]
-        distinct = (
-            frame.filter(pl.col("title_normalised") != "").select(keys).unique(maintain_order=True)
-        )
-        coded_distinct = self._code_distinct(distinct)
+        keys = ["title_normalised", "context_normalised", "text_id"]
+        distinct = frame.filter(pl.col("title_normalised") != "").select(keys).unique()
+        prepared = time.perf_counter()
+        coded_distinct = self._code_distinct(distinct, distinct_texts)
         log.info(
-            "coded %d rows through %d distinct (title, category, company and description) rows",
+            "coded %d rows through %d distinct (title, category, advert text) rows, %d distinct "
+            "advert texts; normalising and grouping took %.1f s, coding %.1f s",
             frame.height,
             distinct.height,
+            len(distinct_texts),
+            prepared - started,
+            time.perf_counter() - prepared,
         )
         coded = frame.join(coded_distinct, on=keys, how="left").sort("row_number")
         coded = coded.with_columns(
@@ -158,30 +174,66 @@ class OccupationCoder:
         quarantine = self._quarantine(frame)
         return CodingResult(coded.select(list(OUTPUT_SCHEMA)), quarantine)
 
-    def _code_distinct(self, distinct: pl.DataFrame) -> pl.DataFrame:
-        titles = distinct["title_normalised"].to_list()
-        contexts = distinct["context_normalised"].to_list()
-        prediction = self.model.rank(
-            titles, contexts, descriptions=distinct["advert_text"].to_list()
+    def _code_distinct(self, distinct: pl.DataFrame, texts: list[str]) -> pl.DataFrame:
+        """Codes and confidence of each distinct (title, category, text number) row; `texts`
+        holds the advert text of each text number."""
+        started = time.perf_counter()
+        pair_keys = ["title_normalised", "context_normalised"]
+        pairs = distinct.select(pair_keys).unique(maintain_order=True).with_row_index("pair")
+        distinct = distinct.join(pairs, on=pair_keys, how="left")
+        model = self.model
+        if model.describer is not None and descriptions_module.RESCORE and any(texts):
+            # The re-ranker changes each advert's ranking: every row gets its own candidates.
+            text_rows = distinct["text_id"].to_numpy()
+            prediction = model.rank(
+                distinct["title_normalised"].to_list(),
+                distinct["context_normalised"].to_list(),
+                descriptions=[texts[i] for i in text_rows],
+            )
+            coded = distinct.with_columns(*self._code_columns(prediction.codes))
+            signals = prediction.signals
+        else:
+            # The title model's ranking holds for every advert of a pair: code each pair once;
+            # an advert's text adds only its signals of the pair's top code.
+            prediction = model.rank(
+                pairs["title_normalised"].to_list(), pairs["context_normalised"].to_list()
+            )
+            coded = distinct.join(
+                pairs.select("pair").with_columns(*self._code_columns(prediction.codes)),
+                on="pair",
+                how="left",
+            )
+            titled = time.perf_counter()
+            signals = model.description_signals(
+                prediction, coded["pair"].to_numpy(), texts, coded["text_id"].to_numpy()
+            )
+            log.info(
+                "title model: %d (title, category) pairs in %.1f s; description signals of "
+                "%d rows in %.1f s",
+                pairs.height,
+                titled - started,
+                coded.height,
+                time.perf_counter() - titled,
+            )
+        confidence = np.where(coded["kbji4"].is_null().to_numpy(), 0.0, model.confidence(signals))
+        return (
+            coded.with_columns(pl.Series("confidence", np.round(confidence, 4), dtype=pl.Float64))
+            .with_columns(
+                pl.col("kbji4").replace_strict(self.isco_of, default=None).alias("isco08"),
+                pl.col("kbji4").replace_strict(self.title_of, default=None).alias("kbji4_title"),
+                (pl.col("confidence") >= self.auto_code_threshold).alias("is_auto_coded"),
+            )
+            .drop("pair")
         )
-        first, second, third = [], [], []
-        for codes in prediction.codes:
-            padded = (codes + [None, None, None])[:3]
-            first.append(padded[0])
-            second.append(padded[1])
-            third.append(padded[2])
-        confidence = self.model.confidence(prediction.signals)
-        confidence = np.where(np.asarray([c is None for c in first]), 0.0, confidence)
-        return distinct.with_columns(
-            pl.Series("kbji4", first, dtype=pl.String),
-            pl.Series("kbji4_alt1", second, dtype=pl.String),
-            pl.Series("kbji4_alt2", third, dtype=pl.String),
-            pl.Series("confidence", np.round(confidence, 4), dtype=pl.Float64),
-        ).with_columns(
-            pl.col("kbji4").replace_strict(self.isco_of, default=None).alias("isco08"),
-            pl.col("kbji4").replace_strict(self.title_of, default=None).alias("kbji4_title"),
-            (pl.col("confidence") >= self.auto_code_threshold).alias("is_auto_coded"),
-        )
+
+    @staticmethod
+    def _code_columns(codes: list[list[str]]) -> list[pl.Series]:
+        """The top code and the next two as columns (null where there are fewer)."""
+        padded = [(row + [None, None, None])[:3] for row in codes]
+        return [
+            pl.Series(name, [row[i] for row in padded], dtype=pl.String)
+            for i, name in enumerate(("kbji4", "kbji4_alt1", "kbji4_alt2"))
+        ]
 
     @staticmethod
     def _quarantine(frame: pl.DataFrame) -> pl.DataFrame:

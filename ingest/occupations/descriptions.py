@@ -35,10 +35,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 DESCRIPTION_CHARS = 300
-RESCORE = True
-"""False: keep the title model's ranking and pass only the description's signals (does it favour
-the top code, has the advert a text) to the confidence model (measured with `evaluation.py
---descriptions signals`)."""
+RESCORE = False
+"""False (shipped): keep the title model's ranking and pass only the description's signals of the
+top code (cosine to its centroid, its share of the neighbours' votes, has the advert a text) to
+the confidence model (`evaluation.py --descriptions signals`); True: re-score every candidate
+with the re-ranker (`evaluation.py --descriptions on`), which lost accuracy. The signals need
+only each advert text and its pair's top code, so they are computed per distinct text without
+expanding candidates (`DescriptionScorer.code_scores`)."""
 DESCRIPTION_NEIGHBOURS = 10
 SCORE_BATCH = 5000
 RERANK_FEATURE_NAMES = (
@@ -50,6 +53,11 @@ RERANK_FEATURE_NAMES = (
     "neighbour_share",
     "neighbour_is_top",
 )
+SIGNAL_FEATURE_COLUMNS = [
+    RERANK_FEATURE_NAMES.index("centroid"),
+    RERANK_FEATURE_NAMES.index("neighbour_share"),
+]
+"""Description scores of a candidate that the confidence model reads for the top candidate."""
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -142,6 +150,37 @@ class DescriptionScorer:
             shares[start : start + batch.shape[0]] = votes / total
         return DescriptionScores(centroid, shares)
 
+    def code_scores(
+        self, texts: list[str], text_rows: np.ndarray, columns: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row, the scores of one unit group for one text: row i reads text
+        `texts[text_rows[i]]` and column `columns[i]` (-1: a group without descriptions, 0).
+        Distinct texts are scored `SCORE_BATCH` at a time and only each row's column is read,
+        so a million rows cost two floats each. Returns centroid cosine and neighbour share per
+        row, and per text whether the scorer found anything in it (see `text_found`)."""
+        text_rows = np.asarray(text_rows, dtype=np.int64)
+        columns = np.asarray(columns, dtype=np.int64)
+        centroid = np.zeros(text_rows.size, dtype=np.float64)
+        share = np.zeros(text_rows.size, dtype=np.float64)
+        found = np.zeros(len(texts), dtype=bool)
+        # Rows grouped by text, so each batch of texts finds its rows with two binary searches.
+        order = np.argsort(text_rows, kind="stable")
+        sorted_texts = text_rows[order]
+        for start in range(0, len(texts), SCORE_BATCH):
+            stop = min(start + SCORE_BATCH, len(texts))
+            batch = texts[start:stop]
+            scores = self.scores(batch)
+            found[start:stop] = text_found(batch, scores)
+            low, high = np.searchsorted(sorted_texts, [start, stop])
+            rows = order[low:high]
+            local = sorted_texts[low:high] - start
+            column = columns[rows]
+            known = column >= 0
+            safe = np.where(known, column, 0)
+            centroid[rows] = np.where(known, scores.centroid[local, safe], 0.0)
+            share[rows] = np.where(known, scores.neighbours[local, safe], 0.0)
+        return centroid, share, found
+
     def cross_fitted(
         self,
         texts: list[str],
@@ -180,6 +219,15 @@ class DescriptionScorer:
             out.centroid[held] = scored.centroid
             out.neighbours[held] = scored.neighbours
         return out
+
+
+def text_found(texts: list[str], scores: DescriptionScores) -> np.ndarray:
+    """Per text: it is not empty and some labelled description shares a word with it (a text
+    of words the scorer never saw is no evidence)."""
+    found = np.asarray([bool(t) for t in texts], dtype=bool)
+    if scores.centroid.size:
+        found &= (scores.centroid.max(axis=1) > 0) | (scores.neighbours.max(axis=1) > 0)
+    return found
 
 
 def _group_max(values: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -248,18 +296,15 @@ class DescriptionReranker:
         texts: list[str],
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """New scores of candidates (`query` = advert number of each candidate, `texts` one per
-        advert), whether each candidate is the description's favourite among its advert's
-        candidates, and whether each advert has a text. Adverts without text keep their
-        title-model scores."""
+        advert), each candidate's description scores (columns: centroid cosine, neighbour
+        share), and whether each advert has a text. Adverts without text keep their title-model
+        scores. With `RESCORE` False the scores are the title model's; the coder then takes the
+        lean path (`OccupationModel.rank`) and does not come here."""
         distinct, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
         scores = self.scorer.scores([str(t) for t in distinct])
-        has_text = np.asarray([bool(t) for t in texts], dtype=bool)
-        if scores.centroid.size:
-            has_text &= (scores.centroid.max(axis=1) > 0)[inverse] | (
-                scores.neighbours.max(axis=1) > 0
-            )[inverse]
+        has_text = text_found([str(t) for t in distinct], scores)[inverse]
         new = np.asarray(title_scores, dtype=np.float64).copy()
-        favourite = np.zeros(codes.size, dtype=bool)
+        description = np.zeros((codes.size, 2), dtype=np.float64)
         chosen = has_text[query]
         if chosen.any():
             features = rerank_features(
@@ -272,5 +317,5 @@ class DescriptionReranker:
             )
             if RESCORE:
                 new[chosen] = self.reranker.decision_function(features)
-            favourite[chosen] = features[:, RERANK_FEATURE_NAMES.index("centroid_is_top")] > 0
-        return new, favourite, has_text
+            description[chosen] = features[:, SIGNAL_FEATURE_COLUMNS]
+        return new, description, has_text

@@ -338,9 +338,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--descriptions",
         choices=["on", "off", "signals"],
-        default="on" if build.USE_DESCRIPTIONS else "off",
-        help="fit the description re-ranker (default: as the production build does); "
-        "signals: keep the title ranking, give the confidence model the description's signals",
+        default=(
+            ("on" if descriptions.RESCORE else "signals") if build.USE_DESCRIPTIONS else "off"
+        ),
+        help="on: the description re-ranker re-scores the candidates; signals: keep the title "
+        "ranking, give the confidence model the description's signals of the top code; off: "
+        "titles and categories only (default: as the production build does)",
     )
     args = parser.parse_args(argv)
     build.USE_DESCRIPTIONS = args.descriptions != "off"

@@ -33,6 +33,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations.descriptions import DescriptionReranker
 from ingest.occupations.normalise import TitleNormaliser, default_normaliser
 
@@ -476,13 +477,19 @@ SIGNAL_NAMES = (
     "margin",
     *SIGNAL_FEATURES,
     "unknown_share",
-    "description_agrees",
+    "description_centroid",
+    "description_share",
     "has_description",
 )
 """Per query: how sure the ranker is, whether retrieval, the word classifier and the category
-agree on its top code, how much of the title no labelled title knows, and whether the advert's
-description favours the top code among the candidates (the confidence model learns how much
-each is worth)."""
+agree on its top code, how much of the title no labelled title knows, and what the advert's
+description says of the top code: the cosine to the code's centroid of labelled descriptions and
+the code's share of the nearest labelled descriptions' votes (the confidence model learns how
+much each is worth)."""
+DESCRIPTION_SIGNALS = [
+    SIGNAL_NAMES.index("description_centroid"),
+    SIGNAL_NAMES.index("description_share"),
+]
 CALIBRATION_METHODS = ("platt", "isotonic")
 
 
@@ -500,17 +507,16 @@ def _prediction(
     scores: np.ndarray,
     queries: int,
     unknown: np.ndarray,
-    favourite: np.ndarray | None = None,
+    description: np.ndarray | None = None,
     has_description: np.ndarray | None = None,
 ) -> Prediction:
     """Ranker scores of the candidates -> per query codes, probabilities and signals;
-    `favourite` (per candidate) and `has_description` (per query) come from the description
-    re-ranker when the adverts have descriptions."""
+    `description` (per candidate: centroid cosine, neighbour share) and `has_description` (per
+    query) come from the description re-ranker when the adverts have descriptions."""
     codes: list[list[str]] = [[] for _ in range(queries)]
     probabilities: list[list[float]] = [[] for _ in range(queries)]
     signals = np.zeros((queries, len(SIGNAL_NAMES)), dtype=np.float64)
     signals[:, SIGNAL_NAMES.index("unknown_share")] = unknown
-    agrees_column = SIGNAL_NAMES.index("description_agrees")
     if has_description is not None:
         signals[:, SIGNAL_NAMES.index("has_description")] = has_description
     if candidates.query.size == 0:
@@ -528,8 +534,8 @@ def _prediction(
         signals[q, 0] = probs[0]
         signals[q, 1] = probs[0] - (probs[1] if probs.size > 1 else 0.0)
         signals[q, 2 : 2 + len(SIGNAL_FEATURES)] = candidates.features[chunk[0], signal_columns]
-        if favourite is not None:
-            signals[q, agrees_column] = float(favourite[chunk[0]])
+        if description is not None:
+            signals[q, DESCRIPTION_SIGNALS] = description[chunk[0]]
     return Prediction(codes, probabilities, signals)
 
 
@@ -618,7 +624,8 @@ class OccupationModel:
     ) -> Prediction:
         """Normalised titles (and contexts, and `advert_text` of company and description) ->
         candidates ordered by probability. The title model runs once per distinct (title,
-        context); the description only re-scores that pair's candidates."""
+        context); the description re-scores that pair's candidates (`descriptions.RESCORE`) or
+        only adds its signals of the pair's top code, once per distinct text."""
         if descriptions is None or self.describer is None or not any(descriptions):
             candidates, scores, unknown = self.title_scores_of(titles, contexts, exclude_keys)
             return _prediction(candidates, scores, len(titles), unknown)
@@ -636,7 +643,48 @@ class OccupationModel:
         candidates, scores, unknown = self.title_scores_of(
             [t for t, _ in pairs], None if contexts is None else [c for _, c in pairs], None
         )
-        return self._with_descriptions(candidates, scores, unknown, pair_rows, descriptions)
+        if descriptions_module.RESCORE:
+            return self._with_descriptions(candidates, scores, unknown, pair_rows, descriptions)
+        text_of: dict[str, int] = {}
+        text_rows = np.asarray(
+            [text_of.setdefault(text, len(text_of)) for text in descriptions], dtype=np.int64
+        )
+        pair_prediction = _prediction(candidates, scores, len(pairs), unknown)
+        signals = self.description_signals(pair_prediction, pair_rows, list(text_of), text_rows)
+        return Prediction(
+            [pair_prediction.codes[p] for p in pair_rows],
+            [pair_prediction.probabilities[p] for p in pair_rows],
+            signals,
+        )
+
+    def description_signals(
+        self,
+        pair_prediction: Prediction,
+        pair_rows: np.ndarray,
+        texts: list[str],
+        text_rows: np.ndarray,
+    ) -> np.ndarray:
+        """Confidence signals of adverts whose (title, category) pair was coded by the title
+        model alone (`pair_prediction`, one entry per pair): row i is pair `pair_rows[i]` with
+        text `texts[text_rows[i]]`. Its pair's signals plus the text's description scores for
+        the pair's top code; no candidate but the top one is looked at, so the memory is a few
+        numbers per row whatever the number of candidates."""
+        signals = pair_prediction.signals[pair_rows]
+        if self.describer is None:
+            return signals
+        column_of = self.describer.scorer.column_of
+        top_column = np.asarray(
+            [column_of.get(codes[0], -1) if codes else -1 for codes in pair_prediction.codes],
+            dtype=np.int64,
+        )
+        centroid, share, found = self.describer.scorer.code_scores(
+            texts, text_rows, top_column[pair_rows]
+        )
+        has_text = found[text_rows]
+        signals[:, DESCRIPTION_SIGNALS[0]] = np.where(has_text, centroid, 0.0)
+        signals[:, DESCRIPTION_SIGNALS[1]] = np.where(has_text, share, 0.0)
+        signals[:, SIGNAL_NAMES.index("has_description")] = has_text
+        return signals
 
     def _with_descriptions(
         self,
@@ -653,11 +701,11 @@ class OccupationModel:
             rows = pair_rows[begin : begin + EXPAND_BATCH]
             taken, row_of = candidates_of(candidates.query, unknown.size, rows)
             expanded = Candidates(row_of, candidates.kbji4[taken], candidates.features[taken])
-            new_scores, favourite, has_text = self.describer.adjust(
+            new_scores, description, has_text = self.describer.adjust(
                 row_of, expanded.kbji4, scores[taken], descriptions[begin : begin + rows.size]
             )
             parts.append(
-                _prediction(expanded, new_scores, rows.size, unknown[rows], favourite, has_text)
+                _prediction(expanded, new_scores, rows.size, unknown[rows], description, has_text)
             )
         return Prediction(
             [codes for part in parts for codes in part.codes],

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 from sklearn.linear_model import LogisticRegression
 
-from ingest.occupations import build, references
+from ingest.occupations import build, descriptions, references
 from ingest.occupations.coder import OccupationCoder
 from ingest.occupations.descriptions import (
     DESCRIPTION_CHARS,
@@ -19,6 +19,7 @@ from ingest.occupations.descriptions import (
     fit_reranker,
     rerank_features,
 )
+from ingest.occupations.model import SIGNAL_NAMES, ConfidenceModel
 
 ADVERT_HEADER = "source,advert_id,title,company,description,kbji4,basis,coder\n"
 
@@ -154,14 +155,20 @@ def _trusting_reranker() -> LogisticRegression:
     return reranker
 
 
-def test_coder_re_scores_each_advert_with_its_own_description(occupation_model):
+def _admin_scorer() -> DescriptionScorer:
+    """Book-keeping texts are 4311, filing texts 4110."""
     texts = [
         "mencatat jurnal transaksi keuangan dan menyusun laporan keuangan",
         "laporan keuangan rekonsiliasi bank dan pembayaran vendor",
         "mengarsip surat dokumen dan input data administrasi kantor",
         "input data administrasi kantor dan mengarsip surat",
     ]
-    scorer = DescriptionScorer(min_df=1).fit(texts, ["4311", "4311", "4110", "4110"])
+    return DescriptionScorer(min_df=1).fit(texts, ["4311", "4311", "4110", "4110"])
+
+
+def test_coder_re_scores_each_advert_with_its_own_description(occupation_model, monkeypatch):
+    monkeypatch.setattr(descriptions, "RESCORE", True)
+    scorer = _admin_scorer()
     model = dataclasses.replace(
         occupation_model, describer=DescriptionReranker(scorer, _trusting_reranker())
     )
@@ -182,3 +189,99 @@ def test_coder_re_scores_each_advert_with_its_own_description(occupation_model):
     # Without a re-ranker the description changes nothing.
     plain = OccupationCoder(dataclasses.replace(occupation_model, describer=None))
     assert plain.code(postings).coded["kbji4"].to_list() == ["4110"] * 3
+
+
+def test_code_scores_read_each_rows_column_of_its_texts_scores(monkeypatch):
+    scorer, _, _ = _scorer()
+    # Batches smaller than the texts, so rows of one text must be found across batches.
+    monkeypatch.setattr(descriptions, "SCORE_BATCH", 2)
+    texts = ["laporan keuangan jurnal", "", "mengajar siswa kelas", "arsip surat", "zzz qqq"]
+    text_rows = np.array([2, 0, 0, 4, 1, 3, 2, 0])
+    columns = np.array([0, 1, -1, 2, 0, 1, 2, 0])
+    centroid, share, found = scorer.code_scores(texts, text_rows, columns)
+    full = scorer.scores(texts)
+    known = columns >= 0
+    safe = np.where(known, columns, 0)
+    assert np.allclose(centroid, np.where(known, full.centroid[text_rows, safe], 0.0))
+    assert np.allclose(share, np.where(known, full.neighbours[text_rows, safe], 0.0))
+    # An empty text or one of words no labelled description has is no text.
+    assert found.tolist() == [True, False, True, True, False]
+
+
+def _signal_model(occupation_model):
+    scorer = _admin_scorer()
+    # A confidence model that trusts the description's backing of the top code.
+    rng = np.random.default_rng(0)
+    signals = rng.uniform(0.0, 1.0, (400, len(SIGNAL_NAMES)))
+    signals[:, SIGNAL_NAMES.index("unknown_share")] = 0.0
+    backing = signals[:, SIGNAL_NAMES.index("description_centroid")]
+    correct = backing + rng.normal(0.0, 0.1, 400) > 0.3
+    return dataclasses.replace(
+        occupation_model,
+        describer=DescriptionReranker(scorer, _trusting_reranker()),
+        calibrator=ConfidenceModel("platt").fit(signals, correct),
+    )
+
+
+def test_lean_description_signals_equal_those_of_expanded_candidates(occupation_model, monkeypatch):
+    model = _signal_model(occupation_model)
+    monkeypatch.setattr(descriptions, "RESCORE", False)
+    titles = ["staff admin", "staff admin", "kasir", "staff admin", "kasir"]
+    contexts = ["", "", "", "keuangan", ""]
+    texts = [
+        "menyusun laporan keuangan dan jurnal",
+        "mengarsip surat kantor",
+        "menyusun laporan keuangan dan jurnal",
+        "",
+        "kata asing sekali",
+    ]
+    lean = model.rank(titles, contexts, descriptions=texts)
+    # The expanded path (every row's candidates, as the re-ranker needs) with the title ranking.
+    pairs = {pair: i for i, pair in enumerate(dict.fromkeys(zip(titles, contexts, strict=True)))}
+    pair_rows = np.asarray([pairs[p] for p in zip(titles, contexts, strict=True)])
+    candidates, scores, unknown = model.title_scores_of(
+        [t for t, _ in pairs], [c for _, c in pairs], None
+    )
+    expanded = model._with_descriptions(candidates, scores, unknown, pair_rows, texts)
+    assert lean.codes == expanded.codes
+    assert np.allclose(lean.signals, expanded.signals)
+    has_text = lean.signals[:, SIGNAL_NAMES.index("has_description")]
+    assert has_text.tolist() == [1.0, 1.0, 1.0, 0.0, 0.0]
+    centroid = lean.signals[:, SIGNAL_NAMES.index("description_centroid")]
+    # "Staff Admin" is coded 4110 either way; the filing text backs that code more.
+    assert lean.codes[0][0] == lean.codes[1][0] == "4110"
+    assert centroid[1] > centroid[0]
+
+
+def test_signals_only_keep_the_title_ranking_and_move_the_confidence(occupation_model, monkeypatch):
+    model = _signal_model(occupation_model)
+    monkeypatch.setattr(descriptions, "RESCORE", False)
+    head = "Mengarsip surat dan dokumen kantor serta input data administrasi. "
+    postings = pl.DataFrame(
+        {
+            "id": ["files", "files, longer", "money", "bare"],
+            "title": ["Staff Admin"] * 4,
+            "company": ["PT Maju", "PT Maju", "PT Maju", None],
+            "description": [
+                head + "a" * 400,
+                # Differs only after the characters the scorer reads: one text, one confidence.
+                head + "a" * 400 + " lain",
+                "Menyusun laporan keuangan dan mencatat jurnal transaksi",
+                None,
+            ],
+        }
+    )
+    seen: list[int] = []
+    original = DescriptionScorer.code_scores
+
+    def counting(self, texts, text_rows, columns):
+        seen.append(len(texts))
+        return original(self, texts, text_rows, columns)
+
+    monkeypatch.setattr(DescriptionScorer, "code_scores", counting)
+    coded = OccupationCoder(model).code(postings).coded
+    assert coded["kbji4"].to_list() == ["4110"] * 4
+    assert seen == [3]
+    files, longer, money, bare = coded["confidence"].to_list()
+    assert files == longer
+    assert files > max(money, bare)
