@@ -575,9 +575,14 @@ def _occupation_status(
     return pl.DataFrame(rows, schema=schema)
 
 
-def sensitivity(values: pl.DataFrame, config: dict[str, Any]) -> pl.DataFrame:
-    """Status of every occupation under the base configuration and each scenario."""
-    _, base = evaluate(values, config, "sensitivity base")
+def sensitivity(
+    values: pl.DataFrame, config: dict[str, Any], base: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Status of every occupation under the base configuration and each scenario; `base`: the
+    occupations `evaluate(values, config)` already gave, if at hand (the base is not scored
+    twice)."""
+    if base is None:
+        _, base = evaluate(values, config, "sensitivity base")
     table = base.select("kbji_code", pl.col("status").alias("base"))
     for scenario in config.get("sensitivity") or []:
         overrides = {k: v for k, v in scenario.items() if k != "name"}
@@ -600,5 +605,5 @@ def score(marts: Marts, config: dict[str, Any]) -> dict[str, pl.DataFrame]:
         "values": values,
         "signals": signals if signals is not None else pl.DataFrame(),
         "occupations": occupations,
-        "sensitivity": sensitivity(values, config),
+        "sensitivity": sensitivity(values, config, occupations),
     }
