@@ -71,21 +71,38 @@ def dbt_environment() -> dict[str, str]:
     }
 
 
-PROJECT_SOURCE_SUFFIXES = (".sql", ".yml", ".csv", ".md")
-GENERATED_FOLDERS = {"target", "dbt_packages", "logs"}
+PROJECT_SOURCE_SUFFIXES = (".sql", ".py", ".yml", ".csv", ".md")
+"""The dbt project's own files: SQL and Python models, macros, YAML, seeds, docs."""
+GENERATED_FOLDERS = {"target", "dbt_packages", "logs", "__pycache__"}
 
 
-def newest_project_source(project_dir: Path) -> float:
-    """The latest modification time of the dbt project's own files (models, macros, YAML)."""
-    newest = 0.0
+def project_files(project_dir: Path) -> list[tuple[str, os.stat_result]]:
+    """Every file of the dbt project that dbt parses, as (path under the project, its stat)."""
+    found = []
     # A walk that never enters target/: every dbt run leaves a folder of compiled SQL there
     # (thousands of files after some nights), and globbing them cost seconds per process start.
     for folder, subfolders, files in os.walk(project_dir):
-        subfolders[:] = [name for name in subfolders if name not in GENERATED_FOLDERS]
-        for name in files:
+        subfolders[:] = sorted(name for name in subfolders if name not in GENERATED_FOLDERS)
+        for name in sorted(files):
             if name.endswith(PROJECT_SOURCE_SUFFIXES):
-                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
-    return newest
+                path = os.path.join(folder, name)
+                found.append((os.path.relpath(path, project_dir), os.stat(path)))
+    return found
+
+
+def newest_project_source(project_dir: Path) -> float:
+    """The latest modification time of the dbt project's own files."""
+    return max((stat.st_mtime for _, stat in project_files(project_dir)), default=0.0)
+
+
+def project_version(project_dir: Path) -> str:
+    """A key that changes when any project file is added, removed, renamed or rewritten (path,
+    size and modification time of each; a copy that keeps older times still changes a size or
+    a name in practice, and an edit moves the time)."""
+    digest = hashlib.sha256()
+    for relative, stat in project_files(project_dir):
+        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _project_sources_newer_than(path: Path) -> bool:
@@ -207,9 +224,14 @@ class WarehouseDbtResource(DbtCliResource):
             "DBT_PROFILES_DIR": self.profiles_dir or "",
             "DBT_INDIRECT_SELECTION": params.indirect_selection or "",
         }
-        arguments = in_process_arguments(
-            [*cleaned_args, *params.selection_args], environment, project_dir
-        )
+        profile = ["--profile", self.profile] if self.profile else []
+        profile += ["--target", self.target] if self.target else []
+        arguments = [
+            *self.global_config_flags,
+            *in_process_arguments(
+                [*cleaned_args, *profile, *params.selection_args], environment, project_dir
+            ),
+        ]
         target_path.mkdir(parents=True, exist_ok=True)
         process = DbtInThisProcess(["dbt", *arguments], project_dir, target_path)
         log.info("running dbt in this process: dbt %s", " ".join(arguments))

@@ -31,8 +31,12 @@ STDOUT_LEVELS = frozenset({"info", "warn", "error"})
 """The event levels the dbt CLI prints by default; debug events go to dbt.log only."""
 END = None
 
-_parsed_manifests: dict[tuple[str, str, float], object] = {}
+_parsed_manifests: dict[tuple[str, str, str], object] = {}
 _parse_lock = threading.Lock()
+_one_dbt_at_a_time = threading.Lock()
+"""dbt keeps its event callbacks, flags and adapters in process-wide state, so two invocations
+at once would mix their events and close each other's database. A run whose step was interrupted
+goes on to its end (see `send_signal`); the step's retry waits for it here."""
 
 
 def in_process_enabled() -> bool:
@@ -110,6 +114,9 @@ class DbtInThisProcess:
         from dbt.cli.main import dbtRunner
 
         code = 2
+        if not _one_dbt_at_a_time.acquire(blocking=False):
+            log.warning("waiting for the dbt run already going on in this process to end")
+            _one_dbt_at_a_time.acquire()
         try:
             manifest = parsed_manifest(project_dir, target_path)
             result = dbtRunner(manifest=manifest, callbacks=[self._on_event]).invoke(arguments)
@@ -120,6 +127,7 @@ class DbtInThisProcess:
             self._error_line(f"dbt failed: {type(error).__name__}: {error}")
         finally:
             release_warehouse()
+            _one_dbt_at_a_time.release()
             self.returncode = code
             self.stdout.put(END)
 
@@ -140,21 +148,27 @@ class DbtInThisProcess:
         return self.returncode
 
     def send_signal(self, signal_number: int) -> None:
-        # dbt offers no way to stop a programmatic invocation; the step's interruption stops the
-        # run once the current node is done, and the warehouse's transactions keep it whole.
-        log.warning("dbt runs in this process: signal %s not forwarded", signal_number)
+        # dbt offers no way to stop a programmatic invocation: the run goes on to its last node
+        # on its thread (each node's transaction keeps the warehouse whole) while the step
+        # fails; a retry of the step in this process waits for it (`_one_dbt_at_a_time`). A
+        # process that exits meanwhile stops it like a killed dbt subprocess.
+        log.warning(
+            "dbt runs in this process: signal %s not forwarded; the dbt run goes on to its end",
+            signal_number,
+        )
 
 
 def parsed_manifest(project_dir: Path, target_path: Path):
     """dbt's parsed project, parsed once per process, warehouse and version of the project.
 
-    The warehouse path is part of the profile dbt parses with, and an edited model file must be
-    parsed again, so both are in the key. The first parse reads the partial-parse state copied
-    into `target_path`; it writes the state back there for the next process.
+    The warehouse path is part of the profile dbt parses with, and an added, removed or edited
+    project file (a Python model too) must be parsed again, so both are in the key. The first
+    parse reads the partial-parse state copied into `target_path`; it writes the state back
+    there for the next process.
     """
     from dbt.cli.main import dbtRunner
 
-    key = (str(project_dir), os.environ.get("LMIS_WAREHOUSE", ""), _newest_source(project_dir))
+    key = (str(project_dir), os.environ.get("LMIS_WAREHOUSE", ""), _project_version(project_dir))
     with _parse_lock:
         if key in _parsed_manifests:
             return _parsed_manifests[key]
@@ -182,10 +196,10 @@ def parsed_manifest(project_dir: Path, target_path: Path):
         return result.result
 
 
-def _newest_source(project_dir: Path) -> float:
-    from orchestration.transform.dbt import newest_project_source
+def _project_version(project_dir: Path) -> str:
+    from orchestration.transform.dbt import project_version
 
-    return newest_project_source(project_dir)
+    return project_version(project_dir)
 
 
 def release_warehouse() -> None:

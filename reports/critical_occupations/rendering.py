@@ -20,13 +20,16 @@ import hashlib
 import html
 import io
 import logging
+import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import plotly.graph_objects as go
 import polars as pl
 from openpyxl import Workbook
@@ -78,8 +81,12 @@ XLSX_CACHE_FOLDER = ".xlsx-cache"
 """Inside a report's output folder: the last workbook of each table, named by the hash of the
 table's content (and of this module, which lays workbooks out). openpyxl takes about a tenth of
 a second per table, two seconds per report, and most tables of a nightly rendering are the same
-as the night before; a table whose hash is found is not laid out again. Same bytes either way."""
-_THIS_MODULE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+as the night before; a table whose hash is found is not laid out again. Same bytes either way.
+Safe to delete (it is filled again); one file per table and language, so it does not grow."""
+_THIS_MODULE = hashlib.sha256(
+    Path(__file__).read_bytes() + openpyxl.__version__.encode()
+).hexdigest()
+"""This module and the openpyxl that lays the workbooks out: a change of either is a new key."""
 
 
 def cached_xlsx_bytes(frame: pl.DataFrame, sheet: str, cache_dir: Path, base: str) -> bytes:
@@ -95,7 +102,8 @@ def cached_xlsx_bytes(frame: pl.DataFrame, sheet: str, cache_dir: Path, base: st
     cache_dir.mkdir(parents=True, exist_ok=True)
     for previous in cache_dir.glob(f"{glob.escape(base)}.*.xlsx"):
         previous.unlink(missing_ok=True)
-    partial = cached.with_suffix(".partial")
+    # Named per process: two renderings into one folder must not move each other's file.
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.write_bytes(content)
     partial.replace(cached)
     return content

@@ -170,3 +170,45 @@ def test_dagster_gets_the_same_materialisations_and_checks_either_way(
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
     ]
     assert [(c.check_name, c.passed) for c in checks] == [("not_null_counts_n", True)]
+
+
+def test_a_second_run_waits_for_the_first_and_their_events_stay_apart(tmp_path: Path) -> None:
+    project = _tiny_project(tmp_path)
+    environment = {"DBT_TARGET_PATH": str(tmp_path / "t"), "DBT_LOG_PATH": str(tmp_path / "t")}
+    environment["DBT_PROFILES_DIR"] = str(project)
+    arguments = ["dbt", *in_process_arguments(["build"], environment, project)]
+    # Two at once, as a step's retry in this process would start while an interrupted run goes on.
+    first = DbtInThisProcess(arguments, project, tmp_path / "t")
+    second = DbtInThisProcess(arguments, project, tmp_path / "t")
+    streams = []
+    for process in (first, second):
+        with process.stdout as lines:
+            streams.append([json.loads(line) for line in lines])
+    assert first.wait() == 0 and second.wait() == 0
+    invocations = [{e["info"].get("invocation_id") for e in s if "data" in e} for s in streams]
+    assert all(len(ids) == 1 for ids in invocations), invocations
+    assert invocations[0] != invocations[1]
+    for stream in streams:
+        names = [e["info"]["name"] for e in stream]
+        assert names.count("LogModelResult") == 1 and names.count("LogTestResult") == 1
+
+
+def test_any_added_removed_or_edited_project_file_is_a_new_project_version(tmp_path: Path) -> None:
+    from orchestration.transform.dbt import project_version
+
+    project = _tiny_project(tmp_path)
+    versions = [project_version(project)]
+    python_model = project / "models" / "py_model.py"
+    python_model.write_text("def model(dbt, session):\n    return session.sql('select 1')\n")
+    versions.append(project_version(project))
+    stat = python_model.stat()
+    python_model.write_text("def model(dbt, session):\n    return session.sql('select 22')\n")
+    # The same modification time as before (a copy that keeps times): the size still differs.
+    os.utime(python_model, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    versions.append(project_version(project))
+    (project / "models" / "counts.sql").unlink()  # not the newest file
+    versions.append(project_version(project))
+    (project / "target").mkdir(exist_ok=True)
+    (project / "target" / "compiled.sql").write_text("select 1")  # dbt's output: not a source
+    versions.append(project_version(project))
+    assert len(set(versions[:4])) == 4 and versions[4] == versions[3]
