@@ -233,7 +233,12 @@ class WarehouseDbtResource(DbtCliResource):
             ),
         ]
         target_path.mkdir(parents=True, exist_ok=True)
-        process = DbtInThisProcess(["dbt", *arguments], project_dir, target_path)
+        process = DbtInThisProcess(
+            ["dbt", *arguments],
+            project_dir,
+            target_path,
+            Path(self.profiles_dir) if self.profiles_dir else None,
+        )
         log.info("running dbt in this process: dbt %s", " ".join(arguments))
         return DbtCliInvocation(
             process=process,

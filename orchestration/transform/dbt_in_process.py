@@ -18,6 +18,7 @@ Off with `LMIS_DBT_IN_PROCESS=0`, which brings back dagster-dbt's subprocess.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -31,7 +32,7 @@ STDOUT_LEVELS = frozenset({"info", "warn", "error"})
 """The event levels the dbt CLI prints by default; debug events go to dbt.log only."""
 END = None
 
-_parsed_manifests: dict[tuple[str, str, str], object] = {}
+_parsed_manifests: dict[tuple[str, str, str, str], object] = {}
 _parse_lock = threading.Lock()
 _one_dbt_at_a_time = threading.Lock()
 """dbt keeps its event callbacks, flags and adapters in process-wide state, so two invocations
@@ -98,19 +99,27 @@ class DbtInThisProcess:
     of `subprocess.Popen` that dagster-dbt uses: `args`, `stdout`, `returncode`, `wait()` and
     `send_signal()`."""
 
-    def __init__(self, args: Sequence[str], project_dir: Path, target_path: Path) -> None:
+    def __init__(
+        self,
+        args: Sequence[str],
+        project_dir: Path,
+        target_path: Path,
+        profiles_dir: Path | None = None,
+    ) -> None:
         self.args = list(args)
         self.returncode: int | None = None
         self.stdout = _EventLines()
         self._thread = threading.Thread(
             target=self._invoke,
-            args=(self.args[1:], project_dir, target_path),
+            args=(self.args[1:], project_dir, target_path, profiles_dir or project_dir),
             name="dbt",
             daemon=True,
         )
         self._thread.start()
 
-    def _invoke(self, arguments: list[str], project_dir: Path, target_path: Path) -> None:
+    def _invoke(
+        self, arguments: list[str], project_dir: Path, target_path: Path, profiles_dir: Path
+    ) -> None:
         from dbt.cli.main import dbtRunner
 
         code = 2
@@ -118,7 +127,7 @@ class DbtInThisProcess:
             log.warning("waiting for the dbt run already going on in this process to end")
             _one_dbt_at_a_time.acquire()
         try:
-            manifest = parsed_manifest(project_dir, target_path)
+            manifest = parsed_manifest(project_dir, target_path, profiles_dir)
             result = dbtRunner(manifest=manifest, callbacks=[self._on_event]).invoke(arguments)
             if result.exception is not None:
                 self._error_line(f"dbt failed: {result.exception}")
@@ -138,8 +147,6 @@ class DbtInThisProcess:
             self.stdout.put(msg_to_json(message).encode())
 
     def _error_line(self, text: str) -> None:
-        import json
-
         event = {"info": {"level": "error", "msg": text, "name": "MainEncounteredError"}}
         self.stdout.put(json.dumps({**event, "data": {}}).encode())
 
@@ -158,7 +165,7 @@ class DbtInThisProcess:
         )
 
 
-def parsed_manifest(project_dir: Path, target_path: Path):
+def parsed_manifest(project_dir: Path, target_path: Path, profiles_dir: Path | None = None):
     """dbt's parsed project, parsed once per process, warehouse and version of the project.
 
     The warehouse path is part of the profile dbt parses with, and an added, removed or edited
@@ -168,7 +175,13 @@ def parsed_manifest(project_dir: Path, target_path: Path):
     """
     from dbt.cli.main import dbtRunner
 
-    key = (str(project_dir), os.environ.get("LMIS_WAREHOUSE", ""), _project_version(project_dir))
+    profiles_dir = profiles_dir or project_dir
+    key = (
+        str(project_dir),
+        str(profiles_dir),
+        os.environ.get("LMIS_WAREHOUSE", ""),
+        _project_version(project_dir),
+    )
     with _parse_lock:
         if key in _parsed_manifests:
             return _parsed_manifests[key]
@@ -178,7 +191,7 @@ def parsed_manifest(project_dir: Path, target_path: Path):
                 "--project-dir",
                 str(project_dir),
                 "--profiles-dir",
-                str(project_dir),
+                str(profiles_dir),
                 "--target-path",
                 str(target_path),
                 "--log-path",
