@@ -13,7 +13,9 @@ night): dagster-dbt asks the dbt executable for its version in a subprocess and 
 adapter in this process on every invocation (`WarehouseDbtResource` skips both), and dbt
 re-parses the whole project when the partial-parse state it finds was written for another
 warehouse path (the profile's `path` is part of it), so the state dbt leaves after a run is kept
-per warehouse path and handed to the next run on the same warehouse.
+per warehouse path and handed to the next run on the same warehouse. dbt itself runs in the
+step's process (`dbt_in_process`): no interpreter or dbt imports per step, one parse per
+process.
 """
 
 import hashlib
