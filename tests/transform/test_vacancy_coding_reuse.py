@@ -8,6 +8,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from ingest.admin.personal_data import PATTERNS
+
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "dbt_project/models/intermediate/vacancies/int_vacancy_occupations_coded.py"
 GOLD = REPO / "data/goldset/dev.csv"
@@ -91,6 +93,23 @@ def test_the_input_hash_follows_every_input_the_coder_reads(coded_model, posting
         assert changed["coding_input_hash"][0] != first["coding_input_hash"][0], column
     again = coded_model.with_input_hash(first.drop("coding_input_hash"))
     assert again["coding_input_hash"][0] == first["coding_input_hash"][0]
+    # Never something the personal-data checks would take for a NIK or a phone number.
+    # (Five thousand inputs: a number-valued hash would give a 16-digit number a few times.)
+    digits = pl.DataFrame(
+        {n: [f"3201011203{i:06d}" for i in range(5000)] for n in ("title", "category", "company")}
+    )
+    hashes = coded_model.with_input_hash(
+        pl.concat(
+            [
+                postings.drop("coding_input_hash"),
+                digits.with_columns(id=pl.lit("x"), description=pl.lit(None, dtype=pl.String)),
+            ],
+            how="diagonal",
+        )
+    )["coding_input_hash"]
+    assert all(PATTERNS["nik"].search(h) is None for h in hashes)
+    assert all(PATTERNS["phone"].search(h) is None for h in hashes)
+    assert hashes.str.starts_with("sha256:").all()
 
 
 def test_a_build_reusing_codes_equals_a_build_from_nothing(coded_model, postings, caplog) -> None:
