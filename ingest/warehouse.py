@@ -69,7 +69,9 @@ def ensure_landing_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "landing_tables.sql").read_text())
 
 
-def _table_columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str] | None:
+def table_columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str] | None:
+    """`schema.table`'s columns and types in order, or None if there is no such table (dbt
+    Python models ask this of their own previous build too)."""
     schema, _, table = relation.partition(".")
     rows = con.execute(
         "select column_name, data_type from information_schema.columns "
@@ -102,7 +104,7 @@ def replace_partition(
     rows = _without_null_columns(rows)
     con.register("partition_rows", rows)
     try:
-        columns = _table_columns(con, relation)
+        columns = table_columns(con, relation)
         if columns is None or PARTITION_COLUMN not in columns:
             if columns is not None:
                 log.info("%s was landed whole; it becomes partitioned from now on", relation)

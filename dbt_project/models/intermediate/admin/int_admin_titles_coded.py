@@ -76,14 +76,9 @@ def _coder_fingerprint() -> str:
 
 def _previous_codes(session, this, fingerprint: str) -> pl.DataFrame:
     """Titles the previous build coded with this coder (none if there is no previous build)."""
-    columns = {
-        row[0]
-        for row in session.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ?",
-            [this.schema, this.identifier],
-        ).fetchall()
-    }
+    from ingest.warehouse import table_columns
+
+    columns = set(table_columns(session, f"{this.schema}.{this.identifier}") or {})
     if not {"job_title", "coder_fingerprint", *CODED_COLUMNS} <= columns:
         return pl.DataFrame(schema={"job_title": pl.String, **CODED_COLUMNS})
     return session.sql(

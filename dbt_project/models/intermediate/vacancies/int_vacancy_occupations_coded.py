@@ -71,16 +71,10 @@ def with_input_hash(postings: pl.DataFrame) -> pl.DataFrame:
 def previous_codes(session, this, fingerprint: str) -> pl.DataFrame:
     """Postings the previous build coded with this coder, with their input hash (none if there
     is no previous build, or it predates these columns)."""
+    from ingest.warehouse import table_columns
+
     wanted = {*OUTPUT_COLUMNS, "coding_input_hash", "coder_fingerprint"}
-    columns = {
-        row[0]
-        for row in session.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ?",
-            [this.schema, this.identifier],
-        ).fetchall()
-    }
-    if not wanted <= columns:
+    if not wanted <= set(table_columns(session, f"{this.schema}.{this.identifier}") or {}):
         return pl.DataFrame(schema={**OUTPUT_COLUMNS, "coding_input_hash": pl.String})
     return session.sql(
         f"select {', '.join(OUTPUT_COLUMNS)}, coding_input_hash from {this!r} "
