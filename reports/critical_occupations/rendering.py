@@ -89,10 +89,13 @@ _THIS_MODULE = hashlib.sha256(
 """This module and the openpyxl that lays the workbooks out: a change of either is a new key."""
 
 
-def cached_xlsx_bytes(frame: pl.DataFrame, sheet: str, cache_dir: Path, base: str) -> bytes:
+def cached_xlsx_bytes(
+    frame: pl.DataFrame, sheet: str, cache_dir: Path, base: str, csv: str | None = None
+) -> bytes:
     """`xlsx_bytes(frame, sheet)`, kept in `cache_dir` as `<base>.<hash>.xlsx` (one per base:
-    the previous workbook of the same table is removed when the table changes)."""
-    key = _table_key(frame, sheet)
+    the previous workbook of the same table is removed when the table changes). `csv`: the
+    table's `csv_text`, if the caller has it already."""
+    key = _table_key(frame, sheet, csv_text(frame) if csv is None else csv)
     cached = cache_dir / f"{base}.{key[:32]}.xlsx"
     if cached.is_file():
         return cached.read_bytes()
@@ -109,13 +112,13 @@ def cached_xlsx_bytes(frame: pl.DataFrame, sheet: str, cache_dir: Path, base: st
     return content
 
 
-def _table_key(frame: pl.DataFrame, sheet: str) -> str:
+def _table_key(frame: pl.DataFrame, sheet: str, csv: str) -> str:
     # The content, not its memory layout: Arrow IPC bytes of equal frames differ with how their
     # strings were built. Column types (a text "1" and a number 1 read alike in CSV), each row's
     # hash (a null and an empty text), and the CSV text (the values themselves).
     digest = hashlib.sha256(f"{_THIS_MODULE}\n{sheet}\n{frame.schema!r}\n".encode())
     digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
-    digest.update(csv_text(frame).encode("utf-8"))
+    digest.update(csv.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -248,7 +251,7 @@ class Page:
         numeric = numeric or set()
         csv = csv_text(frame)
         base = f"{self.stem}.{name}.{self.language}"
-        xlsx = cached_xlsx_bytes(frame, name, self.output_dir / XLSX_CACHE_FOLDER, base)
+        xlsx = cached_xlsx_bytes(frame, name, self.output_dir / XLSX_CACHE_FOLDER, base, csv)
         for suffix, content in ((".csv", csv.encode("utf-8")), (".xlsx", xlsx)):
             path = self.output_dir / f"{base}{suffix}"
             path.write_bytes(content)
