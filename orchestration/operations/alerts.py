@@ -11,6 +11,12 @@ Two routes feed the same alert writer:
   night (`incremental_night`) that failed because a run it started failed: a failed night
   gives one alert, not one per route and run.
 
+Several steps of one run can fail independently, and several runs of one scheduled night can
+fail. Each failure still gets its alert file, but only the first of a run (or of the scheduled
+night the run belongs to) runs the alert command: the operator is paged once a night, and the
+files say everything that failed. The first is decided by creating a marker file exclusively,
+which holds across the processes of a multiprocess run.
+
 The alert is a JSON file in `LMIS_ALERT_DIR` (default `<data>/alerts/`). If `LMIS_ALERT_COMMAND`
 is set it is run (split like a shell line, not through a shell) with the alert file's path as its
 last argument and in `LMIS_ALERT_FILE`; a failing or hanging command is logged, never raised, so
@@ -48,13 +54,38 @@ def alert_dir() -> Path:
     return Path(value).resolve() if value else settings.DATA_DIR / "alerts"
 
 
-def write_alert(kind: str, job_name: str, run_id: str, message: str, **details: Any) -> Path:
-    """Write one alert file and run the configured alert command; return the file's path."""
+def safe_file_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
+
+
+def first_alert_of(group: str) -> bool:
+    """True for the first caller with this `group` (a run id, or a scheduled night's run id)
+    across processes: it creates the group's marker file, later callers find it there."""
+    markers = alert_dir() / ".commands-run"
+    markers.mkdir(parents=True, exist_ok=True)
+    marker = markers / safe_file_name(group)
+    try:
+        descriptor = os.open(marker, os.O_CREAT | os.O_EXCL)
+    except FileExistsError:
+        return False
+    os.close(descriptor)
+    return True
+
+
+def write_alert(
+    kind: str,
+    job_name: str,
+    run_id: str,
+    message: str,
+    run_command: bool = True,
+    **details: Any,
+) -> Path:
+    """Write one alert file and, if `run_command`, run the configured alert command; return the
+    file's path."""
     folder = alert_dir()
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
-    safe_kind = re.sub(r"[^A-Za-z0-9_.-]", "_", kind)
-    path = folder / f"{now:%Y%m%dT%H%M%S%fZ}-{job_name}-{safe_kind}-{run_id[:8]}.json"
+    path = folder / f"{now:%Y%m%dT%H%M%S%fZ}-{job_name}-{safe_file_name(kind)}-{run_id[:8]}.json"
     alert = {
         "kind": kind,
         "job": job_name,
@@ -65,7 +96,10 @@ def write_alert(kind: str, job_name: str, run_id: str, message: str, **details: 
     }
     path.write_text(json.dumps(alert, indent=2, default=str))
     log.error("alert written to %s: %s %s failed: %s", path, job_name, kind, message[:300])
-    call_alert_command(path)
+    if run_command:
+        call_alert_command(path)
+    else:
+        log.info("alert command not run again for %s: this run or night has alerted", path.name)
     return path
 
 
@@ -141,17 +175,29 @@ def with_check_details(message: str, failures: list[dict[str, str]]) -> str:
     return "\n".join([message, *lines])
 
 
+def alert_group(instance: dg.DagsterInstance, run_id: str) -> str:
+    """The scheduled night a run belongs to (its `incremental_night` run id), else the run."""
+    from orchestration.jobs import SCHEDULED_NIGHT_TAG
+
+    run = instance.get_run_by_id(run_id)
+    tags = run.tags if run is not None else {}
+    return tags.get(SCHEDULED_NIGHT_TAG, run_id)
+
+
 @dg.failure_hook(name="alert_on_step_failure")
 def alert_on_step_failure(context: dg.HookContext) -> None:
     error = context.op_exception
     failures = failed_checks(context.instance, context.run_id, context.step_key)
+    group = alert_group(context.instance, context.run_id)
     write_alert(
         context.step_key or context.op.name,
         context.job_name,
         context.run_id,
         with_check_details(str(error) if error is not None else "step failed", failures),
+        run_command=first_alert_of(group),
         step=context.step_key,
         failed_checks=failures,
+        alert_group=group,
     )
 
 
@@ -196,11 +242,14 @@ def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
         return
     steps = [event.step_key for event in context.get_step_failure_events()]
     failures = failed_checks(context.instance, run.run_id)
+    group = alert_group(context.instance, run.run_id)
     write_alert(
         "run",
         run.job_name,
         run.run_id,
         with_check_details(context.failure_event.message or "run failed", failures),
+        run_command=first_alert_of(group),
+        alert_group=group,
         failed_steps=steps,
         failed_checks=failures,
         tags=dict(run.tags),

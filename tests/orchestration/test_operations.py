@@ -111,6 +111,52 @@ def test_a_failed_scheduled_night_alerts_once(alerts):
     assert json.loads(path.read_text())["run_id"] == child.run_id
 
 
+@dg.op
+def second_failing_step():
+    raise RuntimeError("second source file vanished")
+
+
+@dg.job(hooks={alert_on_step_failure})
+def job_with_two_failing_steps():
+    failing_step()
+    second_failing_step()
+
+
+def alert_command_counting_into(path: Path) -> str:
+    script = f"open({str(path)!r}, 'a').write('called\\n')"
+    return f"{sys.executable} -c {json.dumps(script)}"
+
+
+def test_two_failing_steps_of_one_run_page_once_and_both_are_written(
+    alerts, tmp_path, monkeypatch
+):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", alert_command_counting_into(calls))
+    result = job_with_two_failing_steps.execute_in_process(raise_on_error=False)
+    written = [json.loads(path.read_text()) for path in alerts.glob("*.json")]
+    assert sorted(alert["step"] for alert in written) == ["failing_step", "second_failing_step"]
+    assert {alert["alert_group"] for alert in written} == {result.run_id}
+    assert calls.read_text().splitlines() == ["called"]
+
+
+def test_two_failed_runs_of_one_scheduled_night_page_once(alerts, tmp_path, monkeypatch):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", alert_command_counting_into(calls))
+    instance = dg.DagsterInstance.ephemeral()
+    night = job_without_hook.execute_in_process(instance=instance, raise_on_error=False)
+    for _ in range(2):
+        job_that_fails.execute_in_process(
+            instance=instance, raise_on_error=False, tags={SCHEDULED_NIGHT_TAG: night.run_id}
+        )
+    run_failure_sensor_on(instance, night)
+    assert len(list(alerts.glob("*.json"))) == 2
+    assert calls.read_text().splitlines() == ["called"]
+
+    job_that_fails.execute_in_process(instance=instance, raise_on_error=False)  # another run
+    assert len(list(alerts.glob("*.json"))) == 3
+    assert calls.read_text().splitlines() == ["called", "called"]
+
+
 @dg.asset(key=["raw", "positions"])
 def positions_asset() -> None:
     return None
