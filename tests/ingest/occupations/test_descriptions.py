@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -79,6 +80,26 @@ def test_shipped_advert_labels_carry_the_text_they_were_coded_from():
 
 def test_model_cache_is_keyed_by_the_advert_labels():
     assert set(references.hand_advert_paths()) <= set(build.input_paths())
+
+
+def test_model_cache_and_coder_keys_change_with_the_description_switches(monkeypatch):
+    shipped = (build._input_fingerprint(), build.coder_fingerprint())
+    monkeypatch.setattr(build, "USE_DESCRIPTIONS", not build.USE_DESCRIPTIONS)
+    switched_off = (build._input_fingerprint(), build.coder_fingerprint())
+    monkeypatch.setattr(descriptions, "RESCORE", not descriptions.RESCORE)
+    rescoring = (build._input_fingerprint(), build.coder_fingerprint())
+    assert len({shipped, switched_off, rescoring}) == 3
+    assert all(model != coder for model, coder in (shipped, switched_off, rescoring))
+
+
+def test_coder_key_changes_with_the_coder_code(monkeypatch, tmp_path):
+    shipped = build.coder_fingerprint()
+    edited = tmp_path / "build.py"
+    (tmp_path / "coder.py").write_text(
+        Path(build.__file__).with_name("coder.py").read_text() + "\n# edited\n"
+    )
+    monkeypatch.setattr(build, "__file__", str(edited))
+    assert build.coder_fingerprint() != shipped
 
 
 def test_advert_text_is_company_and_the_start_of_the_description():
