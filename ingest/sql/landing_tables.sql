@@ -38,3 +38,14 @@ create table if not exists raw.landed_inputs (
     run_id varchar not null,
     landed_at timestamp with time zone not null
 );
+
+-- Partitions deleted because every file they were landed from was removed from the landing
+-- folder (orchestration/operations/incremental.py): what went, how many rows, and when.
+create table if not exists raw.removed_partitions (
+    relation varchar not null,
+    partition_key varchar not null,
+    rows_removed bigint not null,
+    quarantined_rows_removed bigint not null,
+    night_id varchar not null,
+    removed_at timestamp with time zone not null
+);

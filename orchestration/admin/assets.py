@@ -125,6 +125,7 @@ LANDED_INPUTS = [
         f"raw.{source.table}",
         _files_of(source),
         _partitioning(source)[0],
+        source_name=source.name,
     )
     for source in ADMIN_SOURCES
 ]

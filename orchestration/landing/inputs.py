@@ -33,6 +33,8 @@ class LandedInput:
     files_by_partition: Callable[[Path], dict[str, list[Path]]]
     """Data folder -> partition key (`WHOLE_TABLE` when unpartitioned) -> files."""
     partitions_def: dg.PartitionsDefinition | None = None
+    source_name: str | None = None
+    """The `source` of its rows in `raw.quarantine` (None: it quarantines nothing per partition)."""
 
 
 @functools.cache

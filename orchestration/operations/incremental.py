@@ -11,6 +11,12 @@ records, with its rows, the fingerprint of the files and code it landed (`raw.la
   publication (dbt selects the changed sources' descendants, then the gates, publication and
   reports); the marts not downstream of a change stay in the warehouse as they are and are
   published again with the rest, so the publication and the release are always complete;
+- a partition landed before whose files are all gone from the landing folder (a day's export
+  withdrawn) is deleted before anything lands: its raw rows and quarantine rows, its landed
+  record (kept in `raw.removed_partitions`), and, through the staging models' post-hook, its
+  staging rows; the marts downstream rebuild. If every file of a source is gone at once, its
+  partitions are kept and a warning says so: that is more likely a folder not mounted than a
+  source withdrawn;
 - nothing changed: nothing runs (`lmis backfill` then cuts the day's release from the current
   publication, orchestration/operations/backfill.py).
 
@@ -30,12 +36,12 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import dagster as dg
 import duckdb
 
-from ingest.warehouse import WHOLE_TABLE, landed_inputs
+from ingest.warehouse import WHOLE_TABLE, landed_inputs, remove_partition
 from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
@@ -67,8 +73,18 @@ class PartitionRun:
     asset_keys: tuple[dg.AssetKey, ...]
 
 
+@dataclass(frozen=True)
+class RemovedPartition:
+    """A landed partition none of whose files is on disk any more."""
+
+    relation: str
+    partition_key: str
+    source_name: str | None = None
+
+
 @dataclass
 class NightPlan:
+    removed_partitions: list[RemovedPartition] = field(default_factory=list)
     partition_runs: list[PartitionRun] = field(default_factory=list)
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
@@ -77,7 +93,7 @@ class NightPlan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.partition_runs and not self.run_nightly
+        return not self.removed_partitions and not self.partition_runs and not self.run_nightly
 
     def describe(self) -> str:
         nightly = (
@@ -87,7 +103,12 @@ class NightPlan:
             if self.nightly_selection is None
             else f"{len(self.nightly_selection)} assets of the nightly job"
         )
-        return f"{len(self.partition_runs)} partition run(s), {nightly}"
+        removed = (
+            f"{len(self.removed_partitions)} removed partition(s), "
+            if self.removed_partitions
+            else ""
+        )
+        return f"{removed}{len(self.partition_runs)} partition run(s), {nightly}"
 
 
 def all_landed_inputs() -> list[LandedInput]:
@@ -183,11 +204,42 @@ def _partition_runs(stale: Iterable[tuple[LandedInput, str]]) -> list[PartitionR
     ]
 
 
+def removed_partitions(
+    landed: Iterable[tuple[str, str]],
+    current: dict[tuple[str, str], tuple[LandedInput, str]],
+    until: date | None = None,
+) -> list[RemovedPartition]:
+    """Landed partitions (up to `until`) whose files are all gone, of sources that still have
+    files on disk; a source with none left keeps its partitions (see the module doc)."""
+    partitioned = {item.relation: item for item in all_landed_inputs() if item.partitions_def}
+    on_disk = {relation for relation, _ in current}
+    removed, unmounted = [], set()
+    for relation, key in sorted(set(landed) - set(current)):
+        item = partitioned.get(relation)
+        if item is None or key == WHOLE_TABLE:
+            continue
+        if until is not None and partition_start(item.partitions_def, key) > until:
+            continue
+        if relation not in on_disk:
+            unmounted.add(relation)
+            continue
+        removed.append(RemovedPartition(relation, key, item.source_name))
+    for relation in sorted(unmounted):
+        log.warning(
+            "no file of %s is on disk: its landed partitions are kept (is its folder mounted? "
+            "to withdraw the whole source, delete its rows by hand or restore a snapshot)",
+            relation,
+        )
+    return removed
+
+
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     """What tonight must run (see the module doc); `full`: every partition and the whole job."""
     current = current_inputs(until)
-    landed, published, published_run = ({}, {}, None) if full else _read_state()
-    plan = NightPlan()
+    landed, published, published_run = _read_state()
+    plan = NightPlan(removed_partitions=removed_partitions(landed, current, until))
+    if full:
+        landed, published, published_run = {}, {}, None
     stale = [
         (item, key)
         for (relation, key), (item, fingerprint) in sorted(current.items())
@@ -207,8 +259,10 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
         for (relation, key), (item, fingerprint) in current.items()
         if (relation, key) in stale_keys or published.get((relation, key)) != fingerprint
     }
-    # A table or partition published before and no longer in the inputs changes the marts too.
+    # A table or partition published (or landed) before and no longer in the inputs changes the
+    # marts too.
     gone = {relation for relation, key in set(published) - set(current)}
+    gone |= {removed.relation for removed in plan.removed_partitions}
     changed |= {i.asset_key for i in all_landed_inputs() if i.relation in gone}
     if not changed:
         plan.run_nightly = False
@@ -250,6 +304,18 @@ def _run_partition(run: PartitionRun, tags: dict[str, str]) -> tuple[bool, str]:
     return result.success, result.run_id
 
 
+def _remove_partitions(removed: list[RemovedPartition], tags: dict[str, str]) -> None:
+    from orchestration.jobs import SCHEDULED_NIGHT_TAG
+    from orchestration.resources import warehouse_resource
+
+    night_id = tags.get(SCHEDULED_NIGHT_TAG) or f"night at {datetime.now(UTC).isoformat()}"
+    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        for partition in removed:
+            remove_partition(
+                con, partition.relation, partition.partition_key, night_id, partition.source_name
+            )
+
+
 def record_publication_inputs(run_id: str) -> None:
     """After a successful `nightly` run: the landed fingerprints its publication was built from."""
     from orchestration.resources import warehouse_resource
@@ -279,6 +345,8 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
 
     tags = dict(tags or {})
     log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
+    if plan.removed_partitions:
+        _remove_partitions(plan.removed_partitions, tags)
     run_ids = []
     for partition_run in plan.partition_runs:
         success, run_id = _run_partition(partition_run, tags)
@@ -304,4 +372,11 @@ def whole_warehouse_run(tags: dict[str, str] | None = None) -> NightResult:
     return run_night(plan_night(full=True), tags)
 
 
-__all__ = ["WHOLE_TABLE", "NightPlan", "PartitionRun", "plan_night", "run_night"]
+__all__ = [
+    "WHOLE_TABLE",
+    "NightPlan",
+    "PartitionRun",
+    "RemovedPartition",
+    "plan_night",
+    "run_night",
+]
