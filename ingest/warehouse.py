@@ -148,9 +148,11 @@ def remove_partition(
 ) -> int:
     """Delete one partition whose files are gone, in one transaction: its rows, its quarantine
     rows (of `source_name`) and its `raw.landed_inputs` record; `raw.removed_partitions` keeps
-    what went. Returns the rows deleted. The load audit keeps the history of its landings."""
+    what went. Returns the rows deleted. The load audit keeps its landings as history, marked
+    `withdrawn_at`, so that release manifests and volume reports leave them out."""
     ensure_landing_tables(con)
     target = relation_name(relation)
+    now = datetime.now(UTC)
     con.execute("begin transaction")
     try:
         rows = 0
@@ -166,13 +168,18 @@ def remove_partition(
                 f"select count(*) {where}", [source_name, partition_key]
             ).fetchone()[0]
             con.execute(f"delete {where}", [source_name, partition_key])
+            con.execute(
+                "update raw.load_audit set withdrawn_at = ? "
+                "where source = ? and partition_key = ? and withdrawn_at is null",
+                [now, source_name, partition_key],
+            )
         con.execute(
             "delete from raw.landed_inputs where relation = ? and partition_key = ?",
             [relation, partition_key],
         )
         con.execute(
             "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
-            [relation, partition_key, rows, quarantined, night_id, datetime.now(UTC)],
+            [relation, partition_key, rows, quarantined, night_id, now],
         )
         con.execute("commit")
     except Exception:

@@ -462,14 +462,17 @@ def _input_fingerprint() -> str:
     return hashlib.sha256((_CODE_DIGEST + data + switches).encode()).hexdigest()[:16]
 
 
+_CODER_DIGEST = _digest_of([Path(__file__).with_name("coder.py")])
+"""`coder.py` as this process imported it (it imports this module first)."""
+
+
 def coder_fingerprint() -> str:
     """The key under which a coded title or posting may be reused: the model's key (its inputs,
-    code and switches) and the code that turns its scores into codes (`coder.py`). The warehouse
-    models that keep earlier codes (`int_admin_titles_coded`, `int_vacancy_occupations_coded`)
-    code everything again when it changes."""
-    digest = hashlib.sha256(_input_fingerprint().encode())
-    digest.update(Path(__file__).with_name("coder.py").read_bytes())
-    return digest.hexdigest()[:16]
+    code and switches) and the code that turns its scores into codes (`coder.py`), both as this
+    process runs them (`coder.default_coder` reloads the model when its key changes). The
+    warehouse models that keep earlier codes (`int_admin_titles_coded`,
+    `int_vacancy_occupations_coded`) code everything again when it changes."""
+    return hashlib.sha256((_input_fingerprint() + _CODER_DIGEST).encode()).hexdigest()[:16]
 
 
 def load_model(cache_dir: Path = CACHE_DIR, rebuild: bool = False) -> OccupationModel:

@@ -28,6 +28,10 @@ create table if not exists raw.load_audit (
 alter table raw.quarantine add column if not exists partition_key varchar;
 alter table raw.load_audit add column if not exists partition_key varchar;
 
+-- When the partition a load belongs to was withdrawn (its files removed from the landing
+-- folder); null while its rows are in the warehouse. The row stays as history.
+alter table raw.load_audit add column if not exists withdrawn_at timestamp with time zone;
+
 -- What each landed table or partition was built from: the fingerprint of its input files and of
 -- the code, written in the landing's own transaction, so it is true exactly when the rows are.
 -- The incremental night compares it with the files on disk to decide what to land again.

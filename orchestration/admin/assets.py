@@ -17,6 +17,7 @@ The AK1 assets load the pseudonym key before reading anything: with `LMIS_ENV=pr
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
+import functools
 from pathlib import Path
 
 import dagster as dg
@@ -48,8 +49,12 @@ def _partitioning(source: AdminSource):
 def partition_files(source: AdminSource, data_dir: Path) -> dict[str, list[Path]]:
     """The source's files under `data_dir`, grouped by the partition each belongs to."""
     partitions_def, partition_of = _partitioning(source)
-    paths = {path for pattern in source.files for path in data_dir.glob(pattern)}
-    return files_by_partition(paths, partition_of, partitions_def)
+    return files_by_partition(source_files(source, data_dir), partition_of, partitions_def)
+
+
+def source_files(source: AdminSource, data_dir: Path) -> list[Path]:
+    """Every file under `data_dir` that the source's patterns match."""
+    return sorted({path for pattern in source.files for path in data_dir.glob(pattern)})
 
 
 def _admin_landing_asset(source: AdminSource) -> dg.AssetsDefinition:
@@ -126,6 +131,7 @@ LANDED_INPUTS = [
         _files_of(source),
         _partitioning(source)[0],
         source_name=source.name,
+        all_files=functools.partial(source_files, source),
     )
     for source in ADMIN_SOURCES
 ]

@@ -83,6 +83,8 @@ class DayOutcome:
     seconds: float
     success: bool
     run_id: str | None
+    withdrawn: tuple[str, ...] = ()
+    """`relation partition` of each partition withdrawn (its files removed) by this night."""
 
 
 def days_between(start: date, end: date) -> list[date]:
@@ -126,12 +128,15 @@ def _release_from_publication(day: date, manifest: dict) -> None:
 def night_of(day: date, tags: dict[str, str] | None = None, *, rebuild: bool = False) -> DayOutcome:
     """The night of `day`, as `lmis backfill` and the nightly schedule run it (module doc)."""
     started = time.monotonic()
-    mode, success, run_id = _run_nightly_day(day, dict(tags or {}), rebuild=rebuild)
-    return DayOutcome(day, mode, time.monotonic() - started, success, run_id)
+    mode, success, run_id, withdrawn = _run_nightly_day(day, dict(tags or {}), rebuild=rebuild)
+    return DayOutcome(day, mode, time.monotonic() - started, success, run_id, withdrawn)
 
 
-def _run_nightly_day(day: date, tags: dict[str, str], *, rebuild: bool) -> tuple[str, bool, str]:
-    """The night of `day`: (mode, success, run id of its nightly run or of the release)."""
+def _run_nightly_day(
+    day: date, tags: dict[str, str], *, rebuild: bool
+) -> tuple[str, bool, str, tuple[str, ...]]:
+    """The night of `day`: (mode, success, run id of its nightly run or of the release, the
+    partitions it withdrew)."""
     from orchestration.operations.incremental import plan_night, run_night
 
     plan = plan_night(until=day, full=rebuild)
@@ -139,11 +144,13 @@ def _run_nightly_day(day: date, tags: dict[str, str], *, rebuild: bool) -> tuple
         manifest = _reusable_release(check_inputs=False)
         if manifest is not None:
             _release_from_publication(day, manifest)
-            return "released", True, manifest["run_id"]
+            return "released", True, manifest["run_id"], ()
         plan = plan_night(until=day, full=True)
     mode = "rebuilt" if plan.nightly_selection is None else "incremental"
+    withdrawn = tuple(f"{r.relation} {r.partition_key}" for r in plan.removed_partitions)
     result = run_night(plan, {**tags, RELEASE_DATE_TAG: day.isoformat()})
-    return mode, result.success, result.nightly_run_id or (result.run_ids or [""])[-1]
+    run_id = result.nightly_run_id or (result.run_ids or [""])[-1]
+    return mode, result.success, run_id, withdrawn
 
 
 def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool, str]:
@@ -224,6 +231,8 @@ def backfill(
             outcome.seconds,
             outcome.run_id,
         )
+        if outcome.withdrawn:
+            log.warning("%s withdrew: %s", day, ", ".join(outcome.withdrawn))
         if not outcome.success:
             log.error("backfill stopped at %s; later days were not run", day)
             break

@@ -58,6 +58,8 @@ STATE_POLL_SECONDS = 0.5
 """How often planning retries a warehouse held open outside the writer lock."""
 
 PUBLICATION_MANIFEST = "_publication.json"
+WITHDRAWN = "withdrawn"
+"""`raw.published_inputs.fingerprint` of a partition withdrawn since the last publication."""
 PUBLISHED_INPUTS_DDL = (
     "create table if not exists raw.published_inputs (relation varchar not null, "
     "partition_key varchar not null, fingerprint varchar not null, run_id varchar not null)"
@@ -209,28 +211,62 @@ def removed_partitions(
     current: dict[tuple[str, str], tuple[LandedInput, str]],
     until: date | None = None,
 ) -> list[RemovedPartition]:
-    """Landed partitions (up to `until`) whose files are all gone, of sources that still have
-    files on disk; a source with none left keeps its partitions (see the module doc)."""
-    partitioned = {item.relation: item for item in all_landed_inputs() if item.partitions_def}
-    on_disk = {relation for relation, _ in current}
-    removed, unmounted = [], set()
-    for relation, key in sorted(set(landed) - set(current)):
-        item = partitioned.get(relation)
-        if item is None or key == WHOLE_TABLE:
+    """Landed partitions (up to `until`) none of whose files is on disk any more.
+
+    Held back, with a warning: every partition of a source with no file on disk at all (a folder
+    not mounted looks the same as a withdrawn source), and of a source with a file that fits no
+    partition (a day's file renamed so that its day cannot be read is not a withdrawal).
+    """
+    by_relation: dict[str, list[str]] = {}
+    for relation, key in set(landed) - set(current):
+        if key != WHOLE_TABLE:
+            by_relation.setdefault(relation, []).append(key)
+    removed = []
+    for item in all_landed_inputs():
+        if item.partitions_def is None or item.relation not in by_relation:
             continue
-        if until is not None and partition_start(item.partitions_def, key) > until:
+        # `current` stops at `until`; the files after it still count as the source's files.
+        on_disk = item.files_by_partition(settings.DATA_DIR)
+        gone = [
+            key
+            for key in sorted(by_relation[item.relation])
+            if key not in on_disk and _started_by(item, key, until)
+        ]
+        if not gone:
             continue
-        if relation not in on_disk:
-            unmounted.add(relation)
+        if not on_disk:
+            log.warning(
+                "no file of %s is on disk: its %d landed partitions are kept (is its folder "
+                "mounted? to withdraw the whole source, restore a snapshot without it)",
+                item.relation,
+                len(by_relation[item.relation]),
+            )
             continue
-        removed.append(RemovedPartition(relation, key, item.source_name))
-    for relation in sorted(unmounted):
-        log.warning(
-            "no file of %s is on disk: its landed partitions are kept (is its folder mounted? "
-            "to withdraw the whole source, delete its rows by hand or restore a snapshot)",
-            relation,
-        )
+        placed = {path for files in on_disk.values() for path in files}
+        matched = item.all_files(settings.DATA_DIR) if item.all_files else []
+        unplaced = [path for path in matched if path not in placed]
+        if unplaced:
+            log.warning(
+                "%s: %d file(s) fit no partition (%s); partitions %s are kept until every file "
+                "of the source has a partition or is removed",
+                item.relation,
+                len(unplaced),
+                unplaced[0].name,
+                ", ".join(gone),
+            )
+            continue
+        removed.extend(RemovedPartition(item.relation, key, item.source_name) for key in gone)
     return removed
+
+
+def _started_by(item: LandedInput, key: str, until: date | None) -> bool:
+    if until is None:
+        return True
+    try:
+        return partition_start(item.partitions_def, key) <= until
+    except Exception:  # a key its partitioning does not know: leave it to a night without `until`
+        log.warning("%s: landed partition %r is not one of its partitions", item.relation, key)
+        return False
 
 
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
@@ -305,15 +341,39 @@ def _run_partition(run: PartitionRun, tags: dict[str, str]) -> tuple[bool, str]:
 
 
 def _remove_partitions(removed: list[RemovedPartition], tags: dict[str, str]) -> None:
+    """Delete the withdrawn partitions. Each is first marked `withdrawn` among the published
+    inputs, so that until a `nightly` run publishes without it, every night still sees its
+    source as changed, even if this night stops before its `nightly` run or the partition was
+    landed by a night that never published."""
     from orchestration.jobs import SCHEDULED_NIGHT_TAG
+    from orchestration.operations.releases import RELEASE_DATE_TAG
     from orchestration.resources import warehouse_resource
 
-    night_id = tags.get(SCHEDULED_NIGHT_TAG) or f"night at {datetime.now(UTC).isoformat()}"
+    night = f"lmis night of {tags[RELEASE_DATE_TAG]}" if RELEASE_DATE_TAG in tags else "lmis run"
+    night_id = tags.get(SCHEDULED_NIGHT_TAG) or f"{night} at {datetime.now(UTC).isoformat()}"
     with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        con.execute(PUBLISHED_INPUTS_DDL)
         for partition in removed:
+            _mark_published_withdrawn(con, partition)
             remove_partition(
                 con, partition.relation, partition.partition_key, night_id, partition.source_name
             )
+
+
+def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: RemovedPartition) -> None:
+    [(publication,)] = con.execute("select any_value(run_id) from raw.published_inputs").fetchall()
+    if publication is None:  # nothing published: the next night runs the whole job anyway
+        return
+    con.execute("begin transaction")
+    con.execute(
+        "delete from raw.published_inputs where relation = ? and partition_key = ?",
+        [partition.relation, partition.partition_key],
+    )
+    con.execute(
+        "insert into raw.published_inputs values (?, ?, ?, ?)",
+        [partition.relation, partition.partition_key, WITHDRAWN, publication],
+    )
+    con.execute("commit")
 
 
 def record_publication_inputs(run_id: str) -> None:

@@ -135,8 +135,11 @@ def test_a_day_whose_file_is_removed_leaves_the_warehouse_and_the_marts(backfill
     assert staged == 0
     assert removed == [(ROWS_PER_DAY,)]
 
-    def portal_rows(day: str) -> int:
-        manifest = json.loads((root / "releases" / day / "manifest.json").read_text())
-        return manifest["tables"]["fct_portal_vacancies"]["rows"]
+    def manifest(day: str) -> dict:
+        return json.loads((root / "releases" / day / "manifest.json").read_text())
 
-    assert portal_rows(last) == portal_rows(before_last)
+    rows = [manifest(day)["tables"]["fct_portal_vacancies"]["rows"] for day in (last, before_last)]
+    assert rows[0] == rows[1]
+    listed = [vintage["source_file"] for vintage in manifest(last)["source_vintages"]]
+    assert not any(last in name for name in listed)
+    assert any(before_last in name for name in listed)

@@ -33,6 +33,7 @@ from orchestration.landing.partitions import (
     month_of_file,
     partition_start,
 )
+from orchestration.operations.releases import source_vintages
 from orchestration.sakernas.assets import synthetic_round_files
 from orchestration.settings import DATA_DIR
 
@@ -147,9 +148,8 @@ def test_fingerprint_is_recorded_with_the_partition(tmp_path: Path) -> None:
 def test_removing_a_partition_deletes_its_rows_quarantine_and_record_only(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         for day, ids in (("2026-12-01", ["1", "2"]), ("2026-12-02", ["3"])):
-            write_landing(
-                con, SPEC, _result(ids, quarantined=1), "r", partition_key=day, fingerprint=day
-            )
+            result = _result(ids, quarantined=1, file=f"{day}.csv")
+            write_landing(con, SPEC, result, "r", partition_key=day, fingerprint=day)
         assert remove_partition(con, "raw.portal_rows", "2026-12-01", "night-x", "portal") == 2
         assert con.execute(f"select id, {PARTITION_COLUMN} from raw.portal_rows").fetchall() == [
             ("3", "2026-12-02")
@@ -164,7 +164,8 @@ def test_removing_a_partition_deletes_its_rows_quarantine_and_record_only(tmp_pa
         ).fetchall()
         assert removed == [("raw.portal_rows", "2026-12-01", 2, 1, "night-x")]
         audited = con.execute("select count(*) from raw.load_audit").fetchone()[0]
-        assert audited == 2  # the history of the landings stays
+        assert audited == 2  # the history of the landings stays, but no release lists the file
+        assert [v["source_file"] for v in source_vintages(con)] == ["2026-12-02.csv"]
 
 
 def test_shipped_wlkp_period_lands_twice_with_the_same_rows(tmp_path: Path) -> None:
