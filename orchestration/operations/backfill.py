@@ -35,7 +35,7 @@ from orchestration.operations.releases import (
     MANIFEST_NAME,
     RELEASE_DATE_TAG,
     input_fingerprint,
-    latest_release,
+    list_releases,
     releases_dir,
     retention_from_env,
     write_release,
@@ -95,20 +95,28 @@ def days_between(start: date, end: date) -> list[date]:
 
 
 def _reusable_release(*, check_inputs: bool = True) -> dict | None:
-    """The manifest of `latest` if the publication (and, if asked, the inputs) are the ones it
-    holds. A night plan with nothing to do has compared the inputs source by source already."""
-    latest = latest_release(releases_dir())
+    """The manifest of the newest release of the current publication (and, if asked, of the
+    current inputs), or None. Not necessarily `latest`: after a night released as a later day
+    (`lmis run` dates its release today), a backfill of earlier days publishes marts that
+    `latest` does not hold. A night plan with nothing to do has compared the inputs source by
+    source already."""
     publication = settings.MARTS_DIR / "_publication.json"
-    if latest is None or not (latest / MANIFEST_NAME).exists() or not publication.exists():
+    if not publication.exists():
         return None
-    manifest = json.loads((latest / MANIFEST_NAME).read_text())
-    if json.loads(publication.read_text()).get("run_id") != manifest.get("run_id"):
-        log.info("the publication is not the one released as %s: rebuilding", latest.name)
-        return None
-    if check_inputs and manifest.get("input_fingerprint") != input_fingerprint():
-        log.info("inputs or code changed since release %s: rebuilding", latest.name)
-        return None
-    return manifest
+    run_id = json.loads(publication.read_text()).get("run_id")
+    for release in reversed(list_releases(releases_dir())):
+        manifest_path = release / MANIFEST_NAME
+        if not manifest_path.exists():
+            continue
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("run_id") != run_id:
+            continue
+        if check_inputs and manifest.get("input_fingerprint") != input_fingerprint():
+            log.info("inputs or code changed since release %s: rebuilding", release.name)
+            return None
+        return manifest
+    log.info("no release holds the publication of run %s: rebuilding", run_id)
+    return None
 
 
 def _release_from_publication(day: date, manifest: dict) -> None:
