@@ -49,7 +49,8 @@ BACKFILL_TAG = "lmis/backfill"
 
 
 class BackfillRefused(ValueError):
-    """A range that reaches past the last day whose partitions exist; nothing was run."""
+    """A range reversed or reaching past the last day whose partitions exist, or a job that is
+    not there; nothing was run."""
 
 
 def today_in_jakarta() -> date:
@@ -64,7 +65,10 @@ def last_backfill_day() -> date:
 
 
 def check_backfill_range(start: date, end: date) -> None:
-    """Refuse a range running into today or later, whose days have no partition yet."""
+    """Refuse a reversed range, and one running into today or later, whose days have no
+    partition yet."""
+    if end < start:
+        raise BackfillRefused(f"--to {end} is before --from {start}")
     last = last_backfill_day()
     if end > last:
         raise BackfillRefused(
@@ -209,6 +213,9 @@ def is_partitioned(job_name: str) -> bool:
     settings.ensure_dagster_home()
     from orchestration.definitions import defs
 
+    known = sorted(job.name for job in defs.resolve_all_job_defs())
+    if job_name not in known:
+        raise BackfillRefused(f"no job named {job_name!r}; the jobs are {', '.join(known)}")
     return defs.resolve_job_def(job_name).partitions_def is not None
 
 
@@ -216,12 +223,12 @@ def backfill(
     start: date, end: date, *, job_name: str = "nightly", rebuild: bool = False
 ) -> list[DayOutcome]:
     """Run `job_name` for every day from `start` to `end`; stop at the first failed day."""
-    days = days_between(start, end)
     check_backfill_range(start, end)
+    days = days_between(start, end)
     tags = {BACKFILL_TAG: f"{start.isoformat()}..{end.isoformat()}"}
     partitioned = job_name != "nightly" and is_partitioned(job_name)
     if job_name != "nightly" and not partitioned:
-        raise ValueError(f"job {job_name!r} is neither `nightly` nor daily-partitioned")
+        raise BackfillRefused(f"job {job_name!r} is neither `nightly` nor daily-partitioned")
     outcomes: list[DayOutcome] = []
     for day in days:
         if partitioned:

@@ -132,6 +132,14 @@ def test_days_before_a_later_release_of_another_run_are_released_not_rebuilt(
     assert (published / "releases" / "latest").resolve().name == "2026-12-09"
 
 
+def test_a_reversed_range_and_an_unknown_job_are_refused_before_anything_runs():
+    # No `published` fixture: the definitions must not be imported with a patched DATA_DIR.
+    with pytest.raises(BackfillRefused, match="before --from"):
+        backfill(date(2026, 12, 2), date(2026, 12, 1))
+    with pytest.raises(BackfillRefused, match="no job named 'nosuchjob'; the jobs are .*nightly"):
+        backfill(date(2026, 12, 1), date(2026, 12, 1), job_name="nosuchjob")
+
+
 def test_changed_input_rebuilds_the_day(published, monkeypatch):
     calls: list[date] = []
     _fake_nightly(monkeypatch, calls)
