@@ -8,13 +8,13 @@ A night in a process of its own imports Dagster, dbt, dagster-dbt, Great Expecta
 pandas and the coder's libraries: millions of objects that live as long as the process. With
 Python's thresholds (a collection every 700 new container objects) the collector ran 2,200 young
 and 10 full collections during one such night, each full one walking the whole heap again as the
-imports grew it: 4.4-5.2 s of the night's 23-24 s of CPU (measured on the shipped data, load
+imports grew it: 3.8-5.1 s of the night's 21-24 s of CPU (three runs on the shipped data, load
 5-7). A young collection every 50,000 objects (29 young, 1 middle, no full collection in the same
-night) costs 1.1-1.3 s, with the same peak memory (906-919 MB either way). Full collections still
-run, after about ten million allocations, so a long process (a backfill of many days, the code
-server) still frees its reference cycles; nothing here leaves a file or a connection for the
-collector to close (the warehouse connections are closed by their `with` blocks and by
-`transform.dbt_in_process.release_warehouse`).
+night, two runs): 1.3-1.5 s of 18.7-19.4 s, with the same peak memory (906-919 MB either way). Full
+collections still run, after about ten million allocations, so a long process (a backfill of many
+days, the code server) still frees its reference cycles; nothing here leaves a file or a
+connection for the collector to close (the warehouse connections are closed by their `with`
+blocks and by `transform.dbt_in_process.release_warehouse`).
 """
 
 import gc
