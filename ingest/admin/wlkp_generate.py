@@ -29,11 +29,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-
 from ingest.admin import vocabulary as vocab
 from ingest.admin.dates import EXCEL_EPOCH
 from ingest.admin.regions import RegionIndex, region_index
@@ -459,6 +454,14 @@ def write_wlkp_export(
 
 
 def _write_xlsx(layout: _Layout, path: Path, sheet_name: str) -> None:
+    # Imported here: the AK1 landing imports this module's generator helpers, and every process
+    # that loads the Dagster definitions would otherwise import openpyxl too (a night that writes
+    # no workbook never needs it).
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
     # Write-only mode streams rows (100,000 rows in bounded memory); merged ranges are added to
     # the sheet's range list, which openpyxl writes after the rows.
     workbook = Workbook(write_only=True)

@@ -18,6 +18,7 @@ import datetime as dt
 import glob
 import hashlib
 import html
+import importlib.metadata
 import io
 import logging
 import os
@@ -29,10 +30,8 @@ import threading
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import plotly.graph_objects as go
 import polars as pl
-from openpyxl import Workbook
 
 from reports.formatting import PLOTLY_SEPARATORS, format_auto, format_number
 
@@ -84,9 +83,12 @@ a second per table, two seconds per report, and most tables of a nightly renderi
 as the night before; a table whose hash is found is not laid out again. Same bytes either way.
 Safe to delete (it is filled again); one file per table and language, so it does not grow."""
 _THIS_MODULE = hashlib.sha256(
-    Path(__file__).read_bytes() + openpyxl.__version__.encode()
+    Path(__file__).read_bytes() + importlib.metadata.version("openpyxl").encode()
 ).hexdigest()
-"""This module and the openpyxl that lays the workbooks out: a change of either is a new key."""
+"""This module and the openpyxl that lays the workbooks out: a change of either is a new key.
+The version is read from the installed package's metadata (the same text as
+`openpyxl.__version__`): openpyxl itself is imported only to lay out a workbook, which a night
+whose tables are all in the cache never does."""
 
 
 def cached_xlsx_bytes(
@@ -125,6 +127,8 @@ def _table_key(frame: pl.DataFrame, sheet: str, csv: str) -> str:
 def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
     """The table as an XLSX workbook with one sheet (openpyxl, values only), stamped with
     `DOCUMENT_TIME` so the same table always gives the same bytes."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet[:31]

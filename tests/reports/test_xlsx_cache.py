@@ -67,3 +67,31 @@ def test_a_null_and_an_empty_text_are_different_tables(tmp_path: Path) -> None:
     null = pl.DataFrame({"reason": [None]}, schema={"reason": pl.String})
     assert cached_xlsx_bytes(empty, "t", cache, "a.t.id") == xlsx_bytes(empty, "t")
     assert cached_xlsx_bytes(null, "t", cache, "a.t.id") == xlsx_bytes(null, "t")
+
+
+def test_a_table_found_in_the_cache_needs_no_openpyxl(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    cached_xlsx_bytes(_table(5), "ranking", cache, "co.ranking.id")
+    script = (
+        "import sys\nfrom pathlib import Path\nimport polars as pl\n"
+        "from reports.critical_occupations.rendering import cached_xlsx_bytes\n"
+        "frame = pl.DataFrame({'kbji4': ['2512', '3322'], 'vacancies': [5, 7]})\n"
+        "cached_xlsx_bytes(frame, 'ranking', Path(sys.argv[1]), 'co.ranking.id')\n"
+        "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(cache)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_the_key_names_the_openpyxl_that_lays_workbooks_out() -> None:
+    import importlib.metadata
+
+    import openpyxl
+
+    # The key reads the version from the package metadata so as not to import openpyxl.
+    assert importlib.metadata.version("openpyxl") == openpyxl.__version__
