@@ -169,7 +169,7 @@ def lmis(
     if process.returncode != 0:
         raise RuntimeError(f"lmis {' '.join(args)} failed (exit {process.returncode}), see "
                            f"{transcript}")  # fmt: skip
-    log.info("lmis %s: %.1f s", " ".join(args), seconds)
+    log.info("%s %s: %.1f s", "python" if python else "lmis", " ".join(args), seconds)
     return seconds, lines
 
 
@@ -315,7 +315,7 @@ def render(nights: list[Night], meta: dict) -> tuple[str, dict]:
         "",
         f"Code: commit {meta['commit']}; run {meta['started']} UTC on {meta['cpus']} cores; "
         f"{meta['days']} days, "
-        + meta.get("inputs", f"{meta['rows_per_day']} new MagangHub positions a day")
+        + (meta.get("inputs") or f"{meta.get('rows_per_day')} new MagangHub positions a day")
         + "; "
         f"nightly PDFs {'printed' if meta['pdf'] else 'off (LMIS_REPORTS_PDF=0)'}.",
         "",

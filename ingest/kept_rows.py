@@ -13,10 +13,13 @@ nothing gives, provided what is derived for one posting does not depend on the o
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import polars as pl
+
+log = logging.getLogger(__name__)
 
 
 def with_input_hash(frame: pl.DataFrame, inputs: Iterable[str], column: str) -> pl.DataFrame:
@@ -90,3 +93,38 @@ def kept_and_new(
         kept.select(pl.col(key).alias(id_column)).unique(), on=id_column, how="anti"
     )
     return kept, new
+
+
+def build_keeping_rows(
+    session,
+    this,
+    postings: pl.DataFrame,
+    derive: Callable[[pl.DataFrame], pl.DataFrame],
+    hash_column: str,
+    fingerprint_column: str,
+    fingerprint: str,
+    sort_by: tuple[str, ...] = ("posting_id",),
+) -> pl.DataFrame:
+    """A model's table: the previous build's rows of unchanged `postings` (keyed on
+    `posting_id`, with `hash_column`) and `derive` of the others (which returns their rows with
+    `posting_id` and `hash_column`), stamped with `fingerprint` and sorted."""
+    previous = previous_rows(session, this, None, hash_column, fingerprint_column, fingerprint)
+    kept, new = kept_and_new(previous, postings, "posting_id", hash_column, "posting_id")
+    if kept is None:
+        rows = derive(new)
+    elif new.is_empty():
+        rows = kept
+    else:
+        rows = derive(new)
+        # A column all null among the postings derived now has no type of its own.
+        rows = rows.cast({n: t for n, t in kept.schema.items() if rows.schema[n] == pl.Null})
+        rows = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
+    rows = rows.with_columns(pl.lit(fingerprint).alias(fingerprint_column))
+    log.info(
+        "%s: %d postings, %d kept from the previous build, %d derived now",
+        this.identifier,
+        postings.height,
+        postings.height - new.height,
+        new.height,
+    )
+    return rows.sort(*sort_by)

@@ -1,10 +1,12 @@
 """The vacancy chain's per-posting models keep their previous rows for unchanged postings: a
 build that keeps rows must hold exactly the rows a build from nothing holds.
 
-`int_vacancy_postings_normalised` and `int_vacancy_skills_extracted` are built on real postings
+`int_vacancy_postings_normalised`, `int_vacancy_skills_extracted` and `int_vacancy_text_flags` are
+built on real postings
 (a sample of the shipped snapshots, `ingest.normalise.real_samples`): first on part of them (the
 earlier nights), then on all of them with one posting edited, one seen on a later day and one
-without a crawl date, and compared with a build from nothing of the same postings.
+without a crawl date, and compared with a build from nothing of the same postings. The
+validation given the kept text flags judges as it does matching the texts itself.
 """
 
 from datetime import date
@@ -14,9 +16,15 @@ import pytest
 from dbt_python_model import Session, build, load_model
 
 from ingest.normalise.real_samples import load_real_postings
+from quality.vacancies import check_vacancies
 
 SAMPLE = 1200
 EARLIER = 900
+FOLDER = {
+    "int_vacancy_postings_normalised": "vacancies",
+    "int_vacancy_skills_extracted": "vacancies",
+    "int_vacancy_text_flags": "quality",
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +71,15 @@ def _tonight(folded: pl.DataFrame) -> pl.DataFrame:
 @pytest.mark.parametrize(
     ("name", "kept_message"),
     [
-        ("int_vacancy_postings_normalised", f"{EARLIER - 3} parsed before from the same inputs"),
-        ("int_vacancy_skills_extracted", "with skills found before from the same inputs"),
+        ("int_vacancy_postings_normalised", f"{EARLIER - 3} kept from the previous build"),
+        ("int_vacancy_skills_extracted", "kept from the previous build"),
+        ("int_vacancy_text_flags", f"{EARLIER - 1} kept from the previous build"),
     ],
 )
 def test_a_build_keeping_rows_equals_a_build_from_nothing(
     folded, name, kept_message, caplog
 ) -> None:
-    model = load_model(f"vacancies/{name}.py")
+    model = load_model(f"{FOLDER[name]}/{name}.py")
     tonight = _tonight(folded)
     session = Session()
     build(model, name, folded.head(EARLIER), session)  # the earlier nights
@@ -90,8 +99,33 @@ def test_a_build_keeping_rows_equals_a_build_from_nothing(
     )
 
 
+def test_the_validation_with_kept_text_flags_equals_matching_the_texts(folded) -> None:
+    name = "int_vacancy_text_flags"
+    session = Session()
+    build(load_model(f"quality/{name}.py"), name, folded.head(EARLIER), session)
+    text = build(load_model(f"quality/{name}.py"), name, _tonight(folded), session)
+    validated = load_model("quality/int_vacancy_postings_validated.py")
+    flag_columns = [c for c in text.columns if c not in validated.TEXT_BOOKKEEPING]
+    vacancies = _tonight(folded).select(
+        id="posting_id", source="source", title="job_title", description="description"
+    )
+    wages = pl.DataFrame(
+        {"province_code": ["31"], "wage_year": [2025], "minimum_wage_monthly_idr": [5396761.0]}
+    )
+    kept = check_vacancies(
+        vacancies, wages, text_flags=text.select(flag_columns).rename({"posting_id": "id"})
+    )
+    assert kept.equals(check_vacancies(vacancies, wages))
+
+
 def test_the_fingerprints_follow_code_and_reference_files() -> None:
     normalised = load_model("vacancies/int_vacancy_postings_normalised.py")
     skills = load_model("vacancies/int_vacancy_skills_extracted.py")
-    assert len(normalised.normaliser_fingerprint()) == len(skills.matcher_fingerprint()) == 16
-    assert normalised.normaliser_fingerprint() == normalised.normaliser_fingerprint()
+    text = load_model("quality/int_vacancy_text_flags.py")
+    fingerprints = (
+        normalised.normaliser_fingerprint(),
+        skills.matcher_fingerprint(),
+        text.text_rules_fingerprint(),
+    )
+    assert [len(f) for f in fingerprints] == [16, 16, 16]
+    assert normalised.normaliser_fingerprint() == fingerprints[0]

@@ -12,14 +12,10 @@ parses the postings crawled that day, not the twenty thousand before them
 A posting without a crawl date is always parsed again: its places are resolved as of today.
 """
 
-import logging
-
 import polars as pl
 
-from ingest.kept_rows import fingerprint_of_files, kept_and_new, previous_rows, with_input_hash
+from ingest.kept_rows import build_keeping_rows, fingerprint_of_files, with_input_hash
 from ingest.normalise import normalise_postings
-
-log = logging.getLogger(__name__)
 
 INPUT_COLUMNS = """
     posting_id,
@@ -55,6 +51,10 @@ def normaliser_fingerprint() -> str:
     )
 
 
+def parse(postings: pl.DataFrame) -> pl.DataFrame:
+    return normalise_postings(postings).drop(RAW_TEXT_COLUMNS)
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     postings = with_input_hash(
@@ -63,20 +63,7 @@ def model(dbt, session):
         HASH,
     ).with_columns(pl.when(pl.col("crawl_date").is_not_null()).then(pl.col(HASH)).alias(HASH))
     fingerprint = normaliser_fingerprint()
-    previous = previous_rows(session, dbt.this, None, HASH, FINGERPRINT, fingerprint)
-    kept, new = kept_and_new(previous, postings, "posting_id", HASH, "posting_id")
-    if kept is not None and new.is_empty():
-        parsed = kept.clear()
-    else:
-        parsed = normalise_postings(new).drop(RAW_TEXT_COLUMNS)
-    log.info(
-        "postings: %d, %d parsed before from the same inputs, %d parsed now",
-        postings.height,
-        0 if kept is None else kept.height,
-        new.height,
+    normalised = build_keeping_rows(
+        session, dbt.this, postings, parse, HASH, FINGERPRINT, fingerprint
     )
-    if kept is not None:
-        # A column all null among the postings parsed now has no type of its own.
-        parsed = parsed.cast({n: t for n, t in kept.schema.items() if parsed.schema[n] == pl.Null})
-        parsed = pl.concat([kept, parsed.select(kept.columns)], how="vertical_relaxed")
-    return parsed.with_columns(pl.lit(fingerprint).alias(FINGERPRINT)).sort("posting_id").to_arrow()
+    return normalised.to_arrow()

@@ -9,17 +9,13 @@ matcher (`matcher_fingerprint`), and scans only new and changed postings (`inges
 A posting in which no skill was found has no row to keep and is scanned again each build.
 """
 
-import logging
-
 import polars as pl
 
-from ingest.kept_rows import fingerprint_of_files, kept_and_new, previous_rows, with_input_hash
+from ingest.kept_rows import build_keeping_rows, fingerprint_of_files, with_input_hash
 from ingest.occupations import extract_skills
 
-log = logging.getLogger(__name__)
-
 INPUT_COLUMNS = """
-    posting_id as id,
+    posting_id,
     job_title as title,
     description
 """
@@ -41,31 +37,27 @@ def matcher_fingerprint() -> str:
     )
 
 
+def extract(postings: pl.DataFrame) -> pl.DataFrame:
+    skills = extract_skills(postings.rename({"posting_id": "id"})).rename({"id": "posting_id"})
+    return skills.join(postings.select("posting_id", HASH), on="posting_id", how="left")
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     postings = with_input_hash(
-        dbt.ref("int_vacancy_postings_folded").project(INPUT_COLUMNS).order("id").pl(),
+        dbt.ref("int_vacancy_postings_folded").project(INPUT_COLUMNS).order("posting_id").pl(),
         ("title", "description"),
         HASH,
     )
     fingerprint = matcher_fingerprint()
-    previous = previous_rows(session, dbt.this, None, HASH, FINGERPRINT, fingerprint)
-    kept, new = kept_and_new(previous, postings, "posting_id", HASH, "id")
-    skills = (
-        extract_skills(new)
-        .rename({"id": "posting_id"})
-        .join(new.select(posting_id="id", **{HASH: HASH}), on="posting_id", how="left")
+    skills = build_keeping_rows(
+        session,
+        dbt.this,
+        postings,
+        extract,
+        HASH,
+        FINGERPRINT,
+        fingerprint,
+        sort_by=("posting_id", "skill_uri"),
     )
-    log.info(
-        "postings: %d, %d with skills found before from the same inputs, %d scanned now",
-        postings.height,
-        postings.height - new.height,
-        new.height,
-    )
-    if kept is not None:
-        skills = pl.concat([kept, skills.select(kept.columns)], how="vertical_relaxed")
-    return (
-        skills.with_columns(pl.lit(fingerprint).alias(FINGERPRINT))
-        .sort("posting_id", "skill_uri")
-        .to_arrow()
-    )
+    return skills.to_arrow()
