@@ -205,6 +205,7 @@ def run(days: int = DAYS, root: Path | None = None, output: Path = OUTPUT) -> di
         root,
         days,
         False,
+        title="# The night after a crawl day on the shipped data (bench/bench_crawl_night.py)",
         inputs=f"a crawl day of every board ({windows} postings shown, a quarter new each day; "
         "Glints and Karirhub whole)",
     )

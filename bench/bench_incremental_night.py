@@ -70,6 +70,7 @@ DAY_DONE = re.compile(
 )
 """A day of `lmis backfill`: of `nightly` (a night) or of a partitioned job (a crawl day)."""
 RELEASE_DATE_TAG = "lmis/release_date"
+TITLE = "# The incremental night on the shipped data (bench/bench_incremental_night.py)"
 
 
 @dataclass
@@ -311,7 +312,7 @@ def render(nights: list[Night], meta: dict) -> tuple[str, dict]:
         else None,
     }
     lines = [
-        "# The incremental night on the shipped data (bench/bench_incremental_night.py)",
+        meta.get("title") or TITLE,
         "",
         f"Code: commit {meta['commit']}; run {meta['started']} UTC on {meta['cpus']} cores; "
         f"{meta['days']} days, "
