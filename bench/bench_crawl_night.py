@@ -20,10 +20,8 @@ Glints and Karirhub show their whole fixture every day (seen again only).
    new process, as the 02:00 schedule runs it after the 00:30 crawl, then again `--rebuild`; the
    published marts and the releases of the two are compared by SHA-256.
 
-Besides the bench's tables (`bench/output/crawl_night.md`, figures in the JSON beside it), the
-night's dbt models are timed from the Dagster event log: a model's time is from the previous
-result of the dbt step (or the step's start) to its own materialisation, which dbt's threads
-(one here) make the time dbt spent on it and on its tests.
+Besides the bench's tables (`bench/output/crawl_night.md`, figures in the JSON beside it), each
+night's dbt models with the time dbt reported for each (its "OK created ... in N s" lines).
 """
 
 from __future__ import annotations
@@ -32,6 +30,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -46,7 +45,6 @@ from bench_incremental_night import (  # noqa: E402
     new_meta,
     night_days,
     prepare,
-    read_runs,
     report,
 )
 
@@ -58,6 +56,8 @@ WINDOWS = {"jobstreet": 120, "lokerid": 80, "dealls": 40}
 """Postings a board shows a day; the window moves by a quarter of it each day."""
 JOBSTREET_SNAPSHOT = "jobstreet_2021-12-14.csv"
 CONTACT = "bench-crawl-night@example.org"
+DBT_MODEL_DONE = re.compile(r"OK created \w+ \w+ model \w+\.(\w+) .*? in ([\d.]+)s\]")
+NIGHT_DONE = re.compile(r"backfill nightly (\d{4}-\d{2}-\d{2}): (\w+) in")
 
 
 class DaySite:
@@ -147,40 +147,30 @@ def crawl_environment(env: dict[str, str], root: Path) -> dict[str, str]:
 
 
 def model_times(root: Path) -> dict[str, dict[str, float]]:
-    """Per nightly run (`<day> <run id>`): seconds per dbt model, from the Dagster event log."""
-    os.environ["DAGSTER_HOME"] = str(root / "dagster_home")
-    import dagster as dg
-    from dagster import DagsterEventType as Type
-
-    found = {}
-    with dg.DagsterInstance.get() as instance:
-        for run in read_runs(root / "dagster_home"):
-            if run["job"] != "nightly":
-                continue
-            previous, times = None, {}
-            for event in instance.all_logs(run["run_id"]):
-                if not event.step_key or "dbt" not in event.step_key or not event.dagster_event:
-                    continue
-                kind = event.dagster_event.event_type
-                if kind == Type.STEP_START:
-                    previous = event.timestamp
-                elif kind == Type.ASSET_MATERIALIZATION and previous is not None:
-                    name = event.dagster_event.asset_key.path[-1]
-                    times[name] = round(event.timestamp - previous, 2)
-                    previous = event.timestamp
-                elif kind == Type.ASSET_CHECK_EVALUATION:
-                    previous = event.timestamp
-            found[f"{run['day']} {run['run_id'][:8]}"] = times
+    """Per night (`<day> <mode>`, in the order run): seconds per dbt model as dbt timed it, from
+    its log lines in the transcript (a night's lines come before the line ending the night)."""
+    found, models = {}, {}
+    for line in (root / "transcript.log").read_text().splitlines():
+        model = DBT_MODEL_DONE.search(line)
+        if model:
+            models[model.group(1)] = float(model.group(2))
+            continue
+        night = NIGHT_DONE.search(line)
+        if night:
+            label = f"{night.group(1)} {night.group(2)}"
+            while label in found:
+                label += "'"
+            found[label], models = models, {}
     return found
 
 
 def model_table(times: dict[str, dict[str, float]], slowest: int = 12) -> str:
-    lines = ["", "## Slowest dbt models of each nightly run (seconds, Dagster event log)", ""]
-    for run, models in times.items():
+    lines = ["", "## Slowest dbt models of each night (seconds, as dbt timed them)", ""]
+    for night, models in times.items():
         ranked = sorted(models.items(), key=lambda kv: -kv[1])[:slowest]
         total = round(sum(models.values()), 1)
         text = ", ".join(f"`{name}` {seconds}" for name, seconds in ranked)
-        lines.append(f"- {run} ({len(models)} models, {total} s): {text}")
+        lines.append(f"- {night} ({len(models)} models, {total} s): {text}")
     return "\n".join(lines) + "\n"
 
 
