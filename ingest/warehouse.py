@@ -139,6 +139,63 @@ def record_landed_input(
     )
 
 
+def remove_partition(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    partition_key: str,
+    night_id: str,
+    source_name: str | None = None,
+) -> int:
+    """Delete one partition whose files are gone, in one transaction: its rows, its quarantine
+    rows (of `source_name`) and its `raw.landed_inputs` record; `raw.removed_partitions` keeps
+    what went. Returns the rows deleted. The load audit keeps its landings as history, marked
+    `withdrawn_at`, so that release manifests and volume reports leave them out."""
+    ensure_landing_tables(con)
+    target = relation_name(relation)
+    now = datetime.now(UTC)
+    con.execute("begin transaction")
+    try:
+        rows = 0
+        if PARTITION_COLUMN in (table_columns(con, relation) or {}):
+            rows = con.execute(
+                f"select count(*) from {target} where {PARTITION_COLUMN} = ?", [partition_key]
+            ).fetchone()[0]
+            con.execute(f"delete from {target} where {PARTITION_COLUMN} = ?", [partition_key])
+        quarantined = 0
+        if source_name is not None:
+            where = "from raw.quarantine where source = ? and partition_key = ?"
+            quarantined = con.execute(
+                f"select count(*) {where}", [source_name, partition_key]
+            ).fetchone()[0]
+            con.execute(f"delete {where}", [source_name, partition_key])
+            con.execute(
+                "update raw.load_audit set withdrawn_at = ? "
+                "where source = ? and partition_key = ? and withdrawn_at is null",
+                [now, source_name, partition_key],
+            )
+        con.execute(
+            "delete from raw.landed_inputs where relation = ? and partition_key = ?",
+            [relation, partition_key],
+        )
+        con.execute(
+            "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
+            [relation, partition_key, rows, quarantined, night_id, now],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    log.warning(
+        "%s partition %s: its files are gone from the landing folder; deleted its %d rows "
+        "and %d quarantined rows (see raw.removed_partitions)",
+        relation,
+        partition_key,
+        rows,
+        quarantined,
+    )
+    return rows
+
+
 def landed_inputs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     """`(relation, partition_key) -> fingerprint` of everything landed so far."""
     exists = con.execute(

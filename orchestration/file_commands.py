@@ -23,6 +23,7 @@ import itertools
 import json
 import logging
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,6 +271,10 @@ def read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             except csv.Error as exc:
                 text = _record_text(path, consumed + 1, reader.line_num)
                 raise CsvInputError(_syntax_message(path, consumed + 1, header, text, exc)) from exc
+            except (OSError, EOFError, zlib.error) as exc:
+                # gzip's own errors name no file: a `.gz` that is not gzip, or one cut short.
+                where = f"after line {consumed}" if consumed else "from its start"
+                raise CsvInputError(f"{path}: cannot be read {where}: {exc}") from exc
         if not header:
             raise CsvInputError(f"{path}: file is empty, no header row")
     except UnicodeDecodeError as exc:

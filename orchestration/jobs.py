@@ -115,6 +115,11 @@ def run_incremental_night(context) -> None:
     check_backfill_range(day, day)
     outcome = night_of(day, {SCHEDULED_NIGHT_TAG: context.run_id})
     summary = f"night of {day}: {outcome.mode} in {outcome.seconds:.1f} s (run {outcome.run_id})"
+    if outcome.withdrawn:
+        context.log.warning(
+            f"night of {day} withdrew partitions whose files were removed from the landing "
+            f"folder: {', '.join(outcome.withdrawn)} (see raw.removed_partitions)"
+        )
     if not outcome.success:
         raise dg.Failure(description=f"{summary} FAILED; see that run's alert and event log")
     context.log.info(summary)

@@ -10,9 +10,8 @@
   longer in the raw table is deleted by `delete_removed_partitions` (post-hook). The first build
   and `--full-refresh` take every partition.
 
-  TODO(10): landing never deletes a partition whose files were removed from the landing folder
-  (the planner only marks its table as changed), so such a partition stays in raw and here; this
-  goes away when the night deletes the raw rows of partitions no longer on disk.
+  A partition whose files were removed from the landing folder is deleted from raw by the
+  night's planner (orchestration/operations/incremental.py), and so from here by the post-hook.
 -#}
 
 {% macro partitions_not_in_this(source_relation) -%}

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations import model as model_module
 from ingest.occupations import references
 from ingest.occupations.descriptions import (
@@ -454,8 +455,24 @@ def input_paths() -> list[Path]:
 
 
 def _input_fingerprint() -> str:
+    # The switches are read now, not at import: a script that turns the description on or off
+    # before loading a model must not get (or overwrite) the cached model of the other setting.
+    switches = f"descriptions={USE_DESCRIPTIONS};rescore={descriptions_module.RESCORE}"
     data = _digest_of(input_paths())
-    return hashlib.sha256((_CODE_DIGEST + data).encode()).hexdigest()[:16]
+    return hashlib.sha256((_CODE_DIGEST + data + switches).encode()).hexdigest()[:16]
+
+
+_CODER_DIGEST = _digest_of([Path(__file__).with_name("coder.py")])
+"""`coder.py` as this process imported it (it imports this module first)."""
+
+
+def coder_fingerprint() -> str:
+    """The key under which a coded title or posting may be reused: the model's key (its inputs,
+    code and switches) and the code that turns its scores into codes (`coder.py`), both as this
+    process runs them (`coder.default_coder` reloads the model when its key changes). The
+    warehouse models that keep earlier codes (`int_admin_titles_coded`,
+    `int_vacancy_occupations_coded`) code everything again when it changes."""
+    return hashlib.sha256((_input_fingerprint() + _CODER_DIGEST).encode()).hexdigest()[:16]
 
 
 def load_model(cache_dir: Path = CACHE_DIR, rebuild: bool = False) -> OccupationModel:

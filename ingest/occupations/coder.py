@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ingest.occupations import build as build_module
 from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations.build import context_text, load_model
 from ingest.occupations.descriptions import advert_text
@@ -265,13 +266,18 @@ class OccupationCoder:
 
 
 _DEFAULT_CODER: OccupationCoder | None = None
+_DEFAULT_CODER_KEY: str | None = None
 
 
 def default_coder() -> OccupationCoder:
-    """A process-wide coder built from the cached model (built on first use)."""
-    global _DEFAULT_CODER
-    if _DEFAULT_CODER is None:
+    """A process-wide coder built from the cached model (built on first use), built again when
+    the model's key has changed since (a label file edited while a long `lmis backfill` runs):
+    the codes must come from the model `build.coder_fingerprint` names."""
+    global _DEFAULT_CODER, _DEFAULT_CODER_KEY
+    key = build_module._input_fingerprint()
+    if _DEFAULT_CODER is None or key != _DEFAULT_CODER_KEY:
         _DEFAULT_CODER = OccupationCoder()
+        _DEFAULT_CODER_KEY = key
     return _DEFAULT_CODER
 
 

@@ -28,6 +28,10 @@ create table if not exists raw.load_audit (
 alter table raw.quarantine add column if not exists partition_key varchar;
 alter table raw.load_audit add column if not exists partition_key varchar;
 
+-- When the partition a load belongs to was withdrawn (its files removed from the landing
+-- folder); null while its rows are in the warehouse. The row stays as history.
+alter table raw.load_audit add column if not exists withdrawn_at timestamp with time zone;
+
 -- What each landed table or partition was built from: the fingerprint of its input files and of
 -- the code, written in the landing's own transaction, so it is true exactly when the rows are.
 -- The incremental night compares it with the files on disk to decide what to land again.
@@ -37,4 +41,15 @@ create table if not exists raw.landed_inputs (
     fingerprint varchar not null,
     run_id varchar not null,
     landed_at timestamp with time zone not null
+);
+
+-- Partitions deleted because every file they were landed from was removed from the landing
+-- folder (orchestration/operations/incremental.py): what went, how many rows, and when.
+create table if not exists raw.removed_partitions (
+    relation varchar not null,
+    partition_key varchar not null,
+    rows_removed bigint not null,
+    quarantined_rows_removed bigint not null,
+    night_id varchar not null,
+    removed_at timestamp with time zone not null
 );

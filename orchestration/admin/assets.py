@@ -17,6 +17,9 @@ The AK1 assets load the pseudonym key before reading anything: with `LMIS_ENV=pr
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
+import functools
+import gzip
+import zlib
 from pathlib import Path
 
 import dagster as dg
@@ -24,6 +27,7 @@ from dagster_duckdb import DuckDBResource
 
 from ingest.admin import wlkp_read
 from ingest.admin.landing import ADMIN_SOURCES, AdminSource, land_admin_source, landing_metadata
+from ingest.admin.results import AdminSourceError
 from ingest.warehouse import write_landing
 from orchestration import settings
 from orchestration.landing.assets import raw_table_checks
@@ -48,8 +52,12 @@ def _partitioning(source: AdminSource):
 def partition_files(source: AdminSource, data_dir: Path) -> dict[str, list[Path]]:
     """The source's files under `data_dir`, grouped by the partition each belongs to."""
     partitions_def, partition_of = _partitioning(source)
-    paths = {path for pattern in source.files for path in data_dir.glob(pattern)}
-    return files_by_partition(paths, partition_of, partitions_def)
+    return files_by_partition(source_files(source, data_dir), partition_of, partitions_def)
+
+
+def source_files(source: AdminSource, data_dir: Path) -> list[Path]:
+    """Every file under `data_dir` that the source's patterns match."""
+    return sorted({path for pattern in source.files for path in data_dir.glob(pattern)})
 
 
 def _admin_landing_asset(source: AdminSource) -> dg.AssetsDefinition:
@@ -72,7 +80,16 @@ def _admin_landing_asset(source: AdminSource) -> dg.AssetsDefinition:
                 f"{partition} ({', '.join(source.files)})",
                 allow_retries=False,
             )
-        load, result = land_admin_source(source, settings.DATA_DIR, paths=files)
+        try:
+            load, result = land_admin_source(source, settings.DATA_DIR, paths=files)
+        except AdminSourceError as exc:  # the file is wrong: reading it again cannot help
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # gzip's errors name no file
+            raise dg.Failure(
+                description=f"{source.name} {partition}: cannot read "
+                f"{', '.join(str(path) for path in files)}: {exc}",
+                allow_retries=False,
+            ) from exc
         fingerprint = files_fingerprint(files)
         with warehouse.get_connection() as con:
             write_landing(
@@ -125,6 +142,8 @@ LANDED_INPUTS = [
         f"raw.{source.table}",
         _files_of(source),
         _partitioning(source)[0],
+        source_name=source.name,
+        all_files=functools.partial(source_files, source),
     )
     for source in ADMIN_SOURCES
 ]

@@ -20,8 +20,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "ended in Jakarta: a range reaching today or later is refused (exit 2). See "
         "docs/operations.md.",
     )
-    parser.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
-    parser.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        required=True,
+        help="first day of the range, YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=date.fromisoformat,
+        required=True,
+        help="last day of the range, YYYY-MM-DD (included; a day that has ended in Jakarta)",
+    )
     parser.add_argument(
         "--job",
         default="nightly",

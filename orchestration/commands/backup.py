@@ -13,7 +13,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from orchestration import settings
 
     backup = subparsers.add_parser(
-        "backup", help="snapshot the warehouse file (with a SHA-256 checksum)"
+        "backup",
+        help="snapshot the warehouse file (with a SHA-256 checksum)",
+        description="Copy the warehouse (LMIS_WAREHOUSE) into a snapshot file named by its UTC "
+        "time, with its SHA-256 in a .json beside it; refused while another process has the "
+        "warehouse open. See docs/operations.md.",
     )
     backup.add_argument(
         "--to",
@@ -24,7 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup.set_defaults(func=run_backup)
 
     restore = subparsers.add_parser(
-        "restore", help="replace the warehouse with a snapshot (latest by default)"
+        "restore",
+        help="replace the warehouse with a snapshot (latest by default)",
+        description="Check the snapshot's SHA-256, keep the warehouse being replaced as a "
+        "snapshot (unless --no-keep), then put the snapshot in its place. A snapshot without "
+        "its checksum, or whose checksum differs, is refused (exit 1). See docs/operations.md.",
     )
     restore.add_argument(
         "snapshot",
@@ -32,7 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="?",
         help="snapshot file; default: the newest in the backup folder",
     )
-    restore.add_argument("--from", dest="backup_dir", type=Path, default=settings.BACKUP_DIR)
+    restore.add_argument(
+        "--from",
+        dest="backup_dir",
+        type=Path,
+        default=settings.BACKUP_DIR,
+        help="folder to take the newest snapshot from (default: %(default)s)",
+    )
     restore.add_argument(
         "--no-keep",
         dest="keep_replaced",

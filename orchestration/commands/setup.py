@@ -12,6 +12,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "setup",
         help="prepare the Dagster home and the dbt manifest (run by `make run`/`make test`)",
+        description="Create the Dagster home (DAGSTER_HOME) with its instance settings and "
+        "parse the dbt project into its manifest, which the Dagster definitions read.",
     )
     parser.set_defaults(func=run)
 

@@ -29,6 +29,8 @@ from orchestration.operations.warehouse_lock import WarehouseLockedError, writer
 
 log = logging.getLogger(__name__)
 
+WAIT_REPORT_SECONDS = 60.0
+"""How often a wait for DuckDB's file lock is logged."""
 DUCKDB_LOCK_POLL_SECONDS = 15.0
 
 
@@ -85,7 +87,9 @@ def queued_connection(
     `poll_seconds` while a process outside the lock protocol holds DuckDB's own file lock; both
     waits end `wait_seconds` from now.
     """
-    deadline = time.monotonic() + wait_seconds
+    started = time.monotonic()
+    deadline = started + wait_seconds
+    next_report = started
     with ExitStack() as stack:
         if not held_by_this_process(writer_lock_path(path)):
             stack.enter_context(writer_lock(path, wait_seconds=wait_seconds))
@@ -95,12 +99,18 @@ def queued_connection(
                 break
             except (duckdb.IOException, WarehouseLockedError) as error:
                 held = isinstance(error, WarehouseLockedError) or "lock" in str(error).lower()
-                if not held or time.monotonic() > deadline:
+                now = time.monotonic()
+                if not held or now > deadline:
                     raise
-                log.info(
-                    "DuckDB's file lock on %s is held outside the writer lock; retrying in %.1fs",
-                    path,
-                    poll_seconds,
-                )
+                if now >= next_report:  # once, then every WAIT_REPORT_SECONDS, not every poll
+                    log.info(
+                        "DuckDB's file lock on %s is held outside the writer lock; waited %.0f s,"
+                        " retrying every %.1f s for up to %.0f s more",
+                        path,
+                        now - started,
+                        poll_seconds,
+                        deadline - now,
+                    )
+                    next_report = now + WAIT_REPORT_SECONDS
                 time.sleep(poll_seconds)
         yield connection

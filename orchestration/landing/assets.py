@@ -46,7 +46,10 @@ def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
     )
     def land(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
         files = resolve_files(spec, settings.DATA_DIR)
-        result = land_source(spec, settings.DATA_DIR, files)
+        try:
+            result = land_source(spec, settings.DATA_DIR, files)
+        except LandingError as exc:  # the file is wrong: reading it again cannot help
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         fingerprint = files_fingerprint(files)
         with warehouse.get_connection() as con:
             write_landing(con, spec, result, context.run_id, fingerprint=fingerprint)

@@ -33,6 +33,11 @@ class LandedInput:
     files_by_partition: Callable[[Path], dict[str, list[Path]]]
     """Data folder -> partition key (`WHOLE_TABLE` when unpartitioned) -> files."""
     partitions_def: dg.PartitionsDefinition | None = None
+    source_name: str | None = None
+    """The `source` of its rows in `raw.quarantine` (None: it quarantines nothing per partition)."""
+    all_files: Callable[[Path], list[Path]] | None = None
+    """Data folder -> every file its patterns match, whether or not it fits a partition (None:
+    every file it reads fits one). A file that fits none holds back the night's withdrawals."""
 
 
 @functools.cache

@@ -11,6 +11,14 @@ Two routes feed the same alert writer:
   night (`incremental_night`) that failed because a run it started failed: a failed night
   gives one alert, not one per route and run.
 
+Several steps of one run can fail independently, and several runs of one scheduled night can
+fail. Each failure still gets its alert file, but the alert command runs for the first of a run
+(or of the scheduled night the run belongs to) only: the operator is paged once a night, and the
+files say everything that failed. The first is decided by creating a marker file exclusively,
+which holds across the processes of a multiprocess run; a command that fails gives its marker
+back, so the next failure of the group tries again. A run re-executed from the UI (it has a
+parent run) pages on its own, although it carries its night's tag.
+
 The alert is a JSON file in `LMIS_ALERT_DIR` (default `<data>/alerts/`). If `LMIS_ALERT_COMMAND`
 is set it is run (split like a shell line, not through a shell) with the alert file's path as its
 last argument and in `LMIS_ALERT_FILE`; a failing or hanging command is logged, never raised, so
@@ -24,12 +32,14 @@ message, its `failed_checks` list and the log, so the operator need not open the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import shlex
 import subprocess
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +49,8 @@ import dagster as dg
 log = logging.getLogger(__name__)
 
 ALERT_COMMAND_TIMEOUT_SECONDS = 60
+MARKER_DAYS = 30
+"""How long a group's marker (its command has run) is kept."""
 
 
 def alert_dir() -> Path:
@@ -48,24 +60,66 @@ def alert_dir() -> Path:
     return Path(value).resolve() if value else settings.DATA_DIR / "alerts"
 
 
-def write_alert(kind: str, job_name: str, run_id: str, message: str, **details: Any) -> Path:
-    """Write one alert file and run the configured alert command; return the file's path."""
+def safe_file_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
+
+
+def _marker(group: str) -> Path:
+    return alert_dir() / ".commands-run" / safe_file_name(group)
+
+
+def first_alert_of(group: str) -> bool:
+    """True for the first caller with this `group` (a run id, or a scheduled night's run id)
+    across processes: it creates the group's marker file, later callers find it there. Markers
+    older than `MARKER_DAYS` are pruned on the way."""
+    marker = _marker(group)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - MARKER_DAYS * 86400
+    for old in marker.parent.iterdir():
+        with contextlib.suppress(OSError):  # another process may prune it first
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+    try:
+        descriptor = os.open(marker, os.O_CREAT | os.O_EXCL)
+    except FileExistsError:
+        return False
+    os.close(descriptor)
+    return True
+
+
+def write_alert(
+    kind: str,
+    job_name: str,
+    run_id: str,
+    message: str,
+    group: str | None = None,
+    **details: Any,
+) -> Path:
+    """Write one alert file and run the configured alert command; return the file's path.
+
+    With a `group` (see the module doc) the command runs only for the group's first alert.
+    """
     folder = alert_dir()
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
-    safe_kind = re.sub(r"[^A-Za-z0-9_.-]", "_", kind)
-    path = folder / f"{now:%Y%m%dT%H%M%S%fZ}-{job_name}-{safe_kind}-{run_id[:8]}.json"
+    path = folder / f"{now:%Y%m%dT%H%M%S%fZ}-{job_name}-{safe_file_name(kind)}-{run_id[:8]}.json"
     alert = {
         "kind": kind,
         "job": job_name,
         "run_id": run_id,
         "message": message,
         "raised_at": now.isoformat(timespec="seconds"),
+        **({} if group is None else {"alert_group": group}),
         **details,
     }
     path.write_text(json.dumps(alert, indent=2, default=str))
     log.error("alert written to %s: %s %s failed: %s", path, job_name, kind, message[:300])
-    call_alert_command(path)
+    if group is None or not os.environ.get("LMIS_ALERT_COMMAND", "").strip():
+        call_alert_command(path)
+    elif not first_alert_of(group):
+        log.info("alert command not run again for %s: its run or night has paged", path.name)
+    elif call_alert_command(path) != 0:
+        _marker(group).unlink(missing_ok=True)  # not paged: the next failure tries again
     return path
 
 
@@ -141,6 +195,17 @@ def with_check_details(message: str, failures: list[dict[str, str]]) -> str:
     return "\n".join([message, *lines])
 
 
+def alert_group(instance: dg.DagsterInstance, run_id: str) -> str:
+    """The scheduled night a run belongs to (its `incremental_night` run id), else the run. A
+    re-executed run keeps its parent's tags, night included, but is its own group."""
+    from orchestration.jobs import SCHEDULED_NIGHT_TAG
+
+    run = instance.get_run_by_id(run_id)
+    if run is None or run.parent_run_id is not None:
+        return run_id
+    return run.tags.get(SCHEDULED_NIGHT_TAG, run_id)
+
+
 @dg.failure_hook(name="alert_on_step_failure")
 def alert_on_step_failure(context: dg.HookContext) -> None:
     error = context.op_exception
@@ -150,6 +215,7 @@ def alert_on_step_failure(context: dg.HookContext) -> None:
         context.job_name,
         context.run_id,
         with_check_details(str(error) if error is not None else "step failed", failures),
+        group=alert_group(context.instance, context.run_id),
         step=context.step_key,
         failed_checks=failures,
     )
@@ -201,6 +267,7 @@ def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
         run.job_name,
         run.run_id,
         with_check_details(context.failure_event.message or "run failed", failures),
+        group=alert_group(context.instance, run.run_id),
         failed_steps=steps,
         failed_checks=failures,
         tags=dict(run.tags),

@@ -35,7 +35,7 @@ from orchestration.operations.releases import (
     MANIFEST_NAME,
     RELEASE_DATE_TAG,
     input_fingerprint,
-    latest_release,
+    list_releases,
     releases_dir,
     retention_from_env,
     write_release,
@@ -49,7 +49,8 @@ BACKFILL_TAG = "lmis/backfill"
 
 
 class BackfillRefused(ValueError):
-    """A range that reaches past the last day whose partitions exist; nothing was run."""
+    """A range reversed or reaching past the last day whose partitions exist, or a job that is
+    not there; nothing was run."""
 
 
 def today_in_jakarta() -> date:
@@ -64,7 +65,10 @@ def last_backfill_day() -> date:
 
 
 def check_backfill_range(start: date, end: date) -> None:
-    """Refuse a range running into today or later, whose days have no partition yet."""
+    """Refuse a reversed range, and one running into today or later, whose days have no
+    partition yet."""
+    if end < start:
+        raise BackfillRefused(f"--to {end} is before --from {start}")
     last = last_backfill_day()
     if end > last:
         raise BackfillRefused(
@@ -83,6 +87,8 @@ class DayOutcome:
     seconds: float
     success: bool
     run_id: str | None
+    withdrawn: tuple[str, ...] = ()
+    """`relation partition` of each partition withdrawn (its files removed) by this night."""
 
 
 def days_between(start: date, end: date) -> list[date]:
@@ -93,20 +99,28 @@ def days_between(start: date, end: date) -> list[date]:
 
 
 def _reusable_release(*, check_inputs: bool = True) -> dict | None:
-    """The manifest of `latest` if the publication (and, if asked, the inputs) are the ones it
-    holds. A night plan with nothing to do has compared the inputs source by source already."""
-    latest = latest_release(releases_dir())
+    """The manifest of the newest release of the current publication (and, if asked, of the
+    current inputs), or None. Not necessarily `latest`: after a night released as a later day
+    (`lmis run` dates its release today), a backfill of earlier days publishes marts that
+    `latest` does not hold. A night plan with nothing to do has compared the inputs source by
+    source already."""
     publication = settings.MARTS_DIR / "_publication.json"
-    if latest is None or not (latest / MANIFEST_NAME).exists() or not publication.exists():
+    if not publication.exists():
         return None
-    manifest = json.loads((latest / MANIFEST_NAME).read_text())
-    if json.loads(publication.read_text()).get("run_id") != manifest.get("run_id"):
-        log.info("the publication is not the one released as %s: rebuilding", latest.name)
-        return None
-    if check_inputs and manifest.get("input_fingerprint") != input_fingerprint():
-        log.info("inputs or code changed since release %s: rebuilding", latest.name)
-        return None
-    return manifest
+    run_id = json.loads(publication.read_text()).get("run_id")
+    for release in reversed(list_releases(releases_dir())):
+        manifest_path = release / MANIFEST_NAME
+        if not manifest_path.exists():
+            continue
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("run_id") != run_id:
+            continue
+        if check_inputs and manifest.get("input_fingerprint") != input_fingerprint():
+            log.info("inputs or code changed since release %s: rebuilding", release.name)
+            return None
+        return manifest
+    log.info("no release holds the publication of run %s: rebuilding", run_id)
+    return None
 
 
 def _release_from_publication(day: date, manifest: dict) -> None:
@@ -126,12 +140,15 @@ def _release_from_publication(day: date, manifest: dict) -> None:
 def night_of(day: date, tags: dict[str, str] | None = None, *, rebuild: bool = False) -> DayOutcome:
     """The night of `day`, as `lmis backfill` and the nightly schedule run it (module doc)."""
     started = time.monotonic()
-    mode, success, run_id = _run_nightly_day(day, dict(tags or {}), rebuild=rebuild)
-    return DayOutcome(day, mode, time.monotonic() - started, success, run_id)
+    mode, success, run_id, withdrawn = _run_nightly_day(day, dict(tags or {}), rebuild=rebuild)
+    return DayOutcome(day, mode, time.monotonic() - started, success, run_id, withdrawn)
 
 
-def _run_nightly_day(day: date, tags: dict[str, str], *, rebuild: bool) -> tuple[str, bool, str]:
-    """The night of `day`: (mode, success, run id of its nightly run or of the release)."""
+def _run_nightly_day(
+    day: date, tags: dict[str, str], *, rebuild: bool
+) -> tuple[str, bool, str, tuple[str, ...]]:
+    """The night of `day`: (mode, success, run id of its nightly run or of the release, the
+    partitions it withdrew)."""
     from orchestration.operations.incremental import plan_night, run_night
 
     plan = plan_night(until=day, full=rebuild)
@@ -139,11 +156,13 @@ def _run_nightly_day(day: date, tags: dict[str, str], *, rebuild: bool) -> tuple
         manifest = _reusable_release(check_inputs=False)
         if manifest is not None:
             _release_from_publication(day, manifest)
-            return "released", True, manifest["run_id"]
+            return "released", True, manifest["run_id"], ()
         plan = plan_night(until=day, full=True)
     mode = "rebuilt" if plan.nightly_selection is None else "incremental"
+    withdrawn = tuple(f"{r.relation} {r.partition_key}" for r in plan.removed_partitions)
     result = run_night(plan, {**tags, RELEASE_DATE_TAG: day.isoformat()})
-    return mode, result.success, result.nightly_run_id or (result.run_ids or [""])[-1]
+    run_id = result.nightly_run_id or (result.run_ids or [""])[-1]
+    return mode, result.success, run_id, withdrawn
 
 
 def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool, str]:
@@ -194,6 +213,9 @@ def is_partitioned(job_name: str) -> bool:
     settings.ensure_dagster_home()
     from orchestration.definitions import defs
 
+    known = sorted(job.name for job in defs.resolve_all_job_defs())
+    if job_name not in known:
+        raise BackfillRefused(f"no job named {job_name!r}; the jobs are {', '.join(known)}")
     return defs.resolve_job_def(job_name).partitions_def is not None
 
 
@@ -201,12 +223,12 @@ def backfill(
     start: date, end: date, *, job_name: str = "nightly", rebuild: bool = False
 ) -> list[DayOutcome]:
     """Run `job_name` for every day from `start` to `end`; stop at the first failed day."""
-    days = days_between(start, end)
     check_backfill_range(start, end)
+    days = days_between(start, end)
     tags = {BACKFILL_TAG: f"{start.isoformat()}..{end.isoformat()}"}
     partitioned = job_name != "nightly" and is_partitioned(job_name)
     if job_name != "nightly" and not partitioned:
-        raise ValueError(f"job {job_name!r} is neither `nightly` nor daily-partitioned")
+        raise BackfillRefused(f"job {job_name!r} is neither `nightly` nor daily-partitioned")
     outcomes: list[DayOutcome] = []
     for day in days:
         if partitioned:
@@ -224,6 +246,8 @@ def backfill(
             outcome.seconds,
             outcome.run_id,
         )
+        if outcome.withdrawn:
+            log.warning("%s withdrew: %s", day, ", ".join(outcome.withdrawn))
         if not outcome.success:
             log.error("backfill stopped at %s; later days were not run", day)
             break

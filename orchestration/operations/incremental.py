@@ -11,6 +11,12 @@ records, with its rows, the fingerprint of the files and code it landed (`raw.la
   publication (dbt selects the changed sources' descendants, then the gates, publication and
   reports); the marts not downstream of a change stay in the warehouse as they are and are
   published again with the rest, so the publication and the release are always complete;
+- a partition landed before whose files are all gone from the landing folder (a day's export
+  withdrawn) is deleted before anything lands: its raw rows and quarantine rows, its landed
+  record (kept in `raw.removed_partitions`), and, through the staging models' post-hook, its
+  staging rows; the marts downstream rebuild. If every file of a source is gone at once, its
+  partitions are kept and a warning says so: that is more likely a folder not mounted than a
+  source withdrawn;
 - nothing changed: nothing runs (`lmis backfill` then cuts the day's release from the current
   publication, orchestration/operations/backfill.py).
 
@@ -30,12 +36,12 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import dagster as dg
 import duckdb
 
-from ingest.warehouse import WHOLE_TABLE, landed_inputs
+from ingest.warehouse import WHOLE_TABLE, landed_inputs, remove_partition
 from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
@@ -52,6 +58,8 @@ STATE_POLL_SECONDS = 0.5
 """How often planning retries a warehouse held open outside the writer lock."""
 
 PUBLICATION_MANIFEST = "_publication.json"
+WITHDRAWN = "withdrawn"
+"""`raw.published_inputs.fingerprint` of a partition withdrawn since the last publication."""
 PUBLISHED_INPUTS_DDL = (
     "create table if not exists raw.published_inputs (relation varchar not null, "
     "partition_key varchar not null, fingerprint varchar not null, run_id varchar not null)"
@@ -67,8 +75,18 @@ class PartitionRun:
     asset_keys: tuple[dg.AssetKey, ...]
 
 
+@dataclass(frozen=True)
+class RemovedPartition:
+    """A landed partition none of whose files is on disk any more."""
+
+    relation: str
+    partition_key: str
+    source_name: str | None = None
+
+
 @dataclass
 class NightPlan:
+    removed_partitions: list[RemovedPartition] = field(default_factory=list)
     partition_runs: list[PartitionRun] = field(default_factory=list)
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
@@ -77,7 +95,7 @@ class NightPlan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.partition_runs and not self.run_nightly
+        return not self.removed_partitions and not self.partition_runs and not self.run_nightly
 
     def describe(self) -> str:
         nightly = (
@@ -87,7 +105,12 @@ class NightPlan:
             if self.nightly_selection is None
             else f"{len(self.nightly_selection)} assets of the nightly job"
         )
-        return f"{len(self.partition_runs)} partition run(s), {nightly}"
+        removed = (
+            f"{len(self.removed_partitions)} removed partition(s), "
+            if self.removed_partitions
+            else ""
+        )
+        return f"{removed}{len(self.partition_runs)} partition run(s), {nightly}"
 
 
 def all_landed_inputs() -> list[LandedInput]:
@@ -202,11 +225,76 @@ def _partition_runs(stale: Iterable[tuple[LandedInput, str]]) -> list[PartitionR
     ]
 
 
+def removed_partitions(
+    landed: Iterable[tuple[str, str]],
+    current: dict[tuple[str, str], tuple[LandedInput, str]],
+    until: date | None = None,
+) -> list[RemovedPartition]:
+    """Landed partitions (up to `until`) none of whose files is on disk any more.
+
+    Held back, with a warning: every partition of a source with no file on disk at all (a folder
+    not mounted looks the same as a withdrawn source), and of a source with a file that fits no
+    partition (a day's file renamed so that its day cannot be read is not a withdrawal).
+    """
+    by_relation: dict[str, list[str]] = {}
+    for relation, key in set(landed) - set(current):
+        if key != WHOLE_TABLE:
+            by_relation.setdefault(relation, []).append(key)
+    removed = []
+    for item in all_landed_inputs():
+        if item.partitions_def is None or item.relation not in by_relation:
+            continue
+        # `current` stops at `until`; the files after it still count as the source's files.
+        on_disk = item.files_by_partition(settings.DATA_DIR)
+        gone = [
+            key
+            for key in sorted(by_relation[item.relation])
+            if key not in on_disk and _started_by(item, key, until)
+        ]
+        if not gone:
+            continue
+        if not on_disk:
+            log.warning(
+                "no file of %s is on disk: its %d landed partitions are kept (is its folder "
+                "mounted? to withdraw the whole source, restore a snapshot without it)",
+                item.relation,
+                len(by_relation[item.relation]),
+            )
+            continue
+        placed = {path for files in on_disk.values() for path in files}
+        matched = item.all_files(settings.DATA_DIR) if item.all_files else []
+        unplaced = [path for path in matched if path not in placed]
+        if unplaced:
+            log.warning(
+                "%s: %d file(s) fit no partition (%s); partitions %s are kept until every file "
+                "of the source has a partition or is removed",
+                item.relation,
+                len(unplaced),
+                unplaced[0].name,
+                ", ".join(gone),
+            )
+            continue
+        removed.extend(RemovedPartition(item.relation, key, item.source_name) for key in gone)
+    return removed
+
+
+def _started_by(item: LandedInput, key: str, until: date | None) -> bool:
+    if until is None:
+        return True
+    try:
+        return partition_start(item.partitions_def, key) <= until
+    except Exception:  # a key its partitioning does not know: leave it to a night without `until`
+        log.warning("%s: landed partition %r is not one of its partitions", item.relation, key)
+        return False
+
+
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     """What tonight must run (see the module doc); `full`: every partition and the whole job."""
     current = current_inputs(until)
-    landed, published, published_run = ({}, {}, None) if full else _read_state()
-    plan = NightPlan()
+    landed, published, published_run = _read_state()
+    plan = NightPlan(removed_partitions=removed_partitions(landed, current, until))
+    if full:
+        landed, published, published_run = {}, {}, None
     stale = [
         (item, key)
         for (relation, key), (item, fingerprint) in sorted(current.items())
@@ -228,8 +316,10 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     }
     crawled = crawled_relations()
     changed |= changed_crawl_days(landed, published, crawled)
-    # A table or partition published before and no longer in the inputs changes the marts too.
+    # A table or partition published (or landed) before and no longer in the inputs changes the
+    # marts too (crawl days are not in the inputs: they are compared above).
     gone = {relation for relation, key in set(published) - set(current) if relation not in crawled}
+    gone |= {removed.relation for removed in plan.removed_partitions}
     changed |= {i.asset_key for i in all_landed_inputs() if i.relation in gone}
     if not changed:
         plan.run_nightly = False
@@ -271,6 +361,42 @@ def _run_partition(run: PartitionRun, tags: dict[str, str]) -> tuple[bool, str]:
     return result.success, result.run_id
 
 
+def _remove_partitions(removed: list[RemovedPartition], tags: dict[str, str]) -> None:
+    """Delete the withdrawn partitions. Each is first marked `withdrawn` among the published
+    inputs, so that until a `nightly` run publishes without it, every night still sees its
+    source as changed, even if this night stops before its `nightly` run or the partition was
+    landed by a night that never published."""
+    from orchestration.jobs import SCHEDULED_NIGHT_TAG
+    from orchestration.operations.releases import RELEASE_DATE_TAG
+    from orchestration.resources import warehouse_resource
+
+    night = f"lmis night of {tags[RELEASE_DATE_TAG]}" if RELEASE_DATE_TAG in tags else "lmis run"
+    night_id = tags.get(SCHEDULED_NIGHT_TAG) or f"{night} at {datetime.now(UTC).isoformat()}"
+    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        con.execute(PUBLISHED_INPUTS_DDL)
+        for partition in removed:
+            _mark_published_withdrawn(con, partition)
+            remove_partition(
+                con, partition.relation, partition.partition_key, night_id, partition.source_name
+            )
+
+
+def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: RemovedPartition) -> None:
+    [(publication,)] = con.execute("select any_value(run_id) from raw.published_inputs").fetchall()
+    if publication is None:  # nothing published: the next night runs the whole job anyway
+        return
+    con.execute("begin transaction")
+    con.execute(
+        "delete from raw.published_inputs where relation = ? and partition_key = ?",
+        [partition.relation, partition.partition_key],
+    )
+    con.execute(
+        "insert into raw.published_inputs values (?, ?, ?, ?)",
+        [partition.relation, partition.partition_key, WITHDRAWN, publication],
+    )
+    con.execute("commit")
+
+
 def record_publication_inputs(run_id: str) -> None:
     """After a successful `nightly` run: the landed fingerprints its publication was built from."""
     from orchestration.resources import warehouse_resource
@@ -300,6 +426,8 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
 
     tags = dict(tags or {})
     log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
+    if plan.removed_partitions:
+        _remove_partitions(plan.removed_partitions, tags)
     run_ids = []
     for partition_run in plan.partition_runs:
         success, run_id = _run_partition(partition_run, tags)
@@ -325,4 +453,11 @@ def whole_warehouse_run(tags: dict[str, str] | None = None) -> NightResult:
     return run_night(plan_night(full=True), tags)
 
 
-__all__ = ["WHOLE_TABLE", "NightPlan", "PartitionRun", "plan_night", "run_night"]
+__all__ = [
+    "WHOLE_TABLE",
+    "NightPlan",
+    "PartitionRun",
+    "RemovedPartition",
+    "plan_night",
+    "run_night",
+]

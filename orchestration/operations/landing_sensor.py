@@ -56,7 +56,8 @@ def landing_state(folders: list[Path]) -> dict[str, str]:
 
 
 def changed_files(previous: dict[str, str], current: dict[str, str]) -> list[str]:
-    """Files added or changed since `previous` (removals start no run: nothing new to land)."""
+    """Files added or changed since `previous` (a removal starts no run: the next night deletes
+    a partition whose files are all gone, orchestration/operations/incremental.py)."""
     return sorted(path for path, stamp in current.items() if previous.get(path) != stamp)
 
 

@@ -460,10 +460,15 @@ def release_date_of_run(tags: dict[str, str]) -> date:
 
 
 def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The latest load of every source file: which file, how many rows, when, in which run."""
+    """The latest load of every source file still in the warehouse: which file, how many rows,
+    when, in which run (a withdrawn partition's files are left out)."""
+    from ingest.warehouse import table_columns
+
+    columns = table_columns(con, "raw.load_audit") or {}
+    held = "withdrawn_at is null" if "withdrawn_at" in columns else "true"
     rows = con.execute(
         "select source, source_file, arg_max(rows_loaded, loaded_at), "
-        "arg_max(run_id, loaded_at), max(loaded_at) from raw.load_audit "
+        f"arg_max(run_id, loaded_at), max(loaded_at) from raw.load_audit where {held} "
         "group by source, source_file order by source, source_file"
     ).fetchall()
     return [

@@ -33,12 +33,14 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         message = str(exc)
         if "lock" not in message.lower():
             raise
+        from orchestration import settings
+
         holder = re.search(r"PID (\d+)", message)
         raise WarehouseLockedError(
             f"the warehouse {path} is in use by another process"
             + (f" (PID {holder.group(1)})" if holder else "")
             + ". DuckDB allows one writer at a time: wait for the running job to finish, or "
-            "read the published parquet marts in data/marts/ instead."
+            f"read the published parquet marts in {settings.MARTS_DIR} instead."
         ) from exc
 
 

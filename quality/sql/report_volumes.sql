@@ -1,7 +1,8 @@
 -- Rows read, loaded and quarantined per source as the warehouse holds them now: the latest
--- landing of each partition (or of the whole table), whichever run of the night landed it, beside
--- the rows the landing before each of those had loaded. A night is one run per partition landed
--- plus the nightly run, so the report's own run alone would leave out every partitioned source.
+-- landing of each partition (or of the whole table) not withdrawn since, whichever run of the
+-- night landed it, beside the rows the landing before each of those had loaded. A night is one
+-- run per partition landed plus the nightly run, so the report's own run alone would leave out
+-- every partitioned source.
 with
 
 landings as (
@@ -19,6 +20,7 @@ landings as (
             partition by source, partition_key order by loaded_at desc
         ) as recency
     from raw.load_audit
+    where withdrawn_at is null
     group by source, partition_key, run_id, loaded_at
 
 ),

@@ -109,6 +109,37 @@ def test_first_day_rebuilds_and_unchanged_days_are_released(published, monkeypat
     assert (published / "releases" / "latest").resolve().name == "2026-12-04"
 
 
+def test_days_before_a_later_release_of_another_run_are_released_not_rebuilt(
+    published, monkeypatch
+):
+    """`lmis run` released its publication as a later day; a backfill of earlier days then
+    publishes other marts, which `latest` (still the later day) does not hold."""
+    backfill_module.write_release(
+        settings.MARTS_DIR,
+        published / "releases",
+        date(2026, 12, 9),
+        run_id="run-z",
+        source_vintages=[],
+        dbt_manifest=None,
+        retention=14,
+        input_fingerprint="other",
+    )
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls)
+    outcomes = backfill(date(2026, 12, 1), date(2026, 12, 3))
+    assert [o.mode for o in outcomes] == ["rebuilt", "released", "released"]
+    assert calls == [date(2026, 12, 1)]
+    assert (published / "releases" / "latest").resolve().name == "2026-12-09"
+
+
+def test_a_reversed_range_and_an_unknown_job_are_refused_before_anything_runs():
+    # No `published` fixture: the definitions must not be imported with a patched DATA_DIR.
+    with pytest.raises(BackfillRefused, match="before --from"):
+        backfill(date(2026, 12, 2), date(2026, 12, 1))
+    with pytest.raises(BackfillRefused, match="no job named 'nosuchjob'; the jobs are .*nightly"):
+        backfill(date(2026, 12, 1), date(2026, 12, 1), job_name="nosuchjob")
+
+
 def test_changed_input_rebuilds_the_day(published, monkeypatch):
     calls: list[date] = []
     _fake_nightly(monkeypatch, calls)

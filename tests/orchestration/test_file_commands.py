@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,20 @@ def test_empty_file_and_missing_file_are_errors_naming_the_file(tmp_path: Path) 
         read_rows(empty, "test")
     with pytest.raises(CsvInputError, match="none.csv: no such file"):
         read_rows(tmp_path / "none.csv", "test")
+
+
+def test_a_gz_file_that_is_not_gzip_or_is_cut_short_is_an_error_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    plain = tmp_path / "plain.csv.gz"
+    plain.write_text("title,company\nclerk,PT A\n")
+    with pytest.raises(CsvInputError, match="plain.csv.gz: cannot be read from its start"):
+        read_rows(plain, "test")
+    whole = gzip.compress(("title,company\n" + "clerk,PT A\n" * 5000).encode())
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(CsvInputError, match="cut.csv.gz: cannot be read after line"):
+        read_rows(cut, "test")
 
 
 @pytest.fixture

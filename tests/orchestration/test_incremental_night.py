@@ -113,3 +113,33 @@ def test_a_portal_day_landed_again_keeps_its_rows(backfilled) -> None:
         rerun = _lmis(root, "backfill", "--from", day, "--to", day, "--job", "land_portal_days")
         assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-3000:]
         assert _partition_state(root / "warehouse.duckdb", day) == first
+
+
+@pytest.mark.slow
+def test_a_day_whose_file_is_removed_leaves_the_warehouse_and_the_marts(backfilled) -> None:
+    root, _ = backfilled
+    last, before_last = DAYS[-1].isoformat(), DAYS[-2].isoformat()
+    (root / "data/real/maganghub-2025-10" / f"maganghub_positions_{last}.csv.gz").unlink()
+    rerun = _lmis(root, "backfill", "--from", last, "--to", last)
+    assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-3000:]
+    assert "1 removed partition(s)" in rerun.stdout + rerun.stderr
+    assert _partition_state(root / "warehouse.duckdb", last)[0] == 0
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        staged = con.execute(
+            "select count(*) from staging.stg_maganghub__positions where _partition_key = ?",
+            [last],
+        ).fetchone()[0]
+        removed = con.execute(
+            "select rows_removed from raw.removed_partitions where partition_key = ?", [last]
+        ).fetchall()
+    assert staged == 0
+    assert removed == [(ROWS_PER_DAY,)]
+
+    def manifest(day: str) -> dict:
+        return json.loads((root / "releases" / day / "manifest.json").read_text())
+
+    rows = [manifest(day)["tables"]["fct_portal_vacancies"]["rows"] for day in (last, before_last)]
+    assert rows[0] == rows[1]
+    listed = [vintage["source_file"] for vintage in manifest(last)["source_vintages"]]
+    assert not any(last in name for name in listed)
+    assert any(before_last in name for name in listed)

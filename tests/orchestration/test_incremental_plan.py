@@ -107,6 +107,81 @@ def test_a_day_not_yet_reached_is_not_landed(published_night) -> None:
     assert incremental.plan_night(until=date(2026, 12, 1)).nothing_to_do
 
 
+def _landed_and_published_new_day(data: Path) -> None:
+    """The new portal day landed and published by an earlier night."""
+    _new_portal_day(data)
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        for (relation, key), (_, fingerprint) in incremental.current_inputs().items():
+            record_landed_input(con, relation, key, fingerprint, "night-2")
+    incremental.record_publication_inputs("night-2")
+    (settings.MARTS_DIR / "_publication.json").write_text(json.dumps({"run_id": "night-2"}))
+
+
+def test_a_day_whose_file_is_removed_is_deleted_and_its_downstream_rebuilt(
+    published_night,
+) -> None:
+    _landed_and_published_new_day(published_night)
+    assert incremental.plan_night(until=DAY).nothing_to_do
+    (published_night / NEW_DAY_FILE).unlink()
+    plan = incremental.plan_night(until=DAY)
+    assert plan.removed_partitions == [
+        incremental.RemovedPartition(
+            "raw.maganghub_positions", DAY.isoformat(), "maganghub_positions"
+        )
+    ]
+    assert plan.partition_runs == []
+    selected = set(plan.nightly_selection)
+    assert {_key("staging/stg_maganghub__positions"), _key("marts/fct_portal_vacancies")} <= (
+        selected
+    )
+    assert _key("marts/fct_vacancy_postings") not in selected
+
+
+def test_a_backfill_of_an_earlier_day_removes_no_later_day(published_night) -> None:
+    _landed_and_published_new_day(published_night)
+    assert incremental.plan_night(until=date(2026, 12, 1)).removed_partitions == []
+
+
+def test_a_withdrawal_is_seen_until_a_night_publishes_without_it(published_night) -> None:
+    """Night 2 landed the day but never published (its `nightly` failed); night 3 withdrew the
+    day, then stopped before its `nightly` run: night 4 must still rebuild the day's source."""
+    _new_portal_day(published_night)
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        for (relation, key), (_, fingerprint) in incremental.current_inputs().items():
+            record_landed_input(con, relation, key, fingerprint, "night-2")
+    (published_night / NEW_DAY_FILE).unlink()
+    plan = incremental.plan_night(until=DAY)
+    assert [removed.partition_key for removed in plan.removed_partitions] == [DAY.isoformat()]
+    incremental._remove_partitions(plan.removed_partitions, {})
+
+    plan = incremental.plan_night(until=DAY)
+    assert plan.removed_partitions == []
+    assert _key("marts/fct_portal_vacancies") in set(plan.nightly_selection), plan.reasons
+
+
+def test_a_backfill_of_an_earlier_day_withdraws_an_earlier_file(published_night) -> None:
+    _landed_and_published_new_day(published_night)
+    (published_night / "real/maganghub-2025-10/maganghub_positions_2025-10.csv.gz").unlink()
+    plan = incremental.plan_night(until=date(2026, 12, 1))
+    assert [removed.partition_key for removed in plan.removed_partitions] == ["2025-10-31"]
+
+
+def test_a_file_that_fits_no_partition_holds_back_withdrawals(published_night, caplog) -> None:
+    _landed_and_published_new_day(published_night)
+    day_file = published_night / NEW_DAY_FILE
+    day_file.rename(day_file.with_name("maganghub_positions_20261202.csv.gz"))
+    assert incremental.plan_night(until=DAY).removed_partitions == []
+    assert "fit no partition (maganghub_positions_20261202.csv.gz)" in caplog.text
+
+
+def test_a_source_with_no_file_left_keeps_its_partitions(published_night, caplog) -> None:
+    for path in (published_night / "real/maganghub-2025-10").iterdir():
+        path.unlink()
+    plan = incremental.plan_night()
+    assert plan.removed_partitions == []
+    assert "no file of raw.maganghub_positions is on disk" in caplog.text
+
+
 def test_changed_whole_source_relands_it_in_the_nightly_run(published_night) -> None:
     wages = published_night / "real/ump-province/ump_province_2015_2024_bps_via_dashboard.csv"
     wages.write_text(wages.read_text() + "\n")

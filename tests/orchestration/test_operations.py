@@ -17,6 +17,7 @@ import pytest
 
 from orchestration.jobs import SCHEDULED_NIGHT_TAG
 from orchestration.operations.alerts import (
+    alert_group,
     alert_on_run_failure,
     alert_on_step_failure,
     write_alert,
@@ -109,6 +110,77 @@ def test_a_failed_scheduled_night_alerts_once(alerts):
     run_failure_sensor_on(instance, night)
     [path] = list(alerts.glob("*.json"))
     assert json.loads(path.read_text())["run_id"] == child.run_id
+
+
+@dg.op
+def second_failing_step():
+    raise RuntimeError("second source file vanished")
+
+
+@dg.job(hooks={alert_on_step_failure})
+def job_with_two_failing_steps():
+    failing_step()
+    second_failing_step()
+
+
+def alert_command_counting_into(path: Path) -> str:
+    script = f"open({str(path)!r}, 'a').write('called\\n')"
+    return f"{sys.executable} -c {json.dumps(script)}"
+
+
+def test_two_failing_steps_of_one_run_page_once_and_both_are_written(alerts, tmp_path, monkeypatch):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", alert_command_counting_into(calls))
+    result = job_with_two_failing_steps.execute_in_process(raise_on_error=False)
+    written = [json.loads(path.read_text()) for path in alerts.glob("*.json")]
+    assert sorted(alert["step"] for alert in written) == ["failing_step", "second_failing_step"]
+    assert {alert["alert_group"] for alert in written} == {result.run_id}
+    assert calls.read_text().splitlines() == ["called"]
+
+
+def test_two_failed_runs_of_one_scheduled_night_page_once(alerts, tmp_path, monkeypatch):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", alert_command_counting_into(calls))
+    instance = dg.DagsterInstance.ephemeral()
+    night = job_without_hook.execute_in_process(instance=instance, raise_on_error=False)
+    for _ in range(2):
+        job_that_fails.execute_in_process(
+            instance=instance, raise_on_error=False, tags={SCHEDULED_NIGHT_TAG: night.run_id}
+        )
+    run_failure_sensor_on(instance, night)
+    assert len(list(alerts.glob("*.json"))) == 2
+    assert calls.read_text().splitlines() == ["called"]
+
+    job_that_fails.execute_in_process(instance=instance, raise_on_error=False)  # another run
+    assert len(list(alerts.glob("*.json"))) == 3
+    assert calls.read_text().splitlines() == ["called", "called"]
+
+
+def test_a_failed_alert_command_leaves_the_page_to_the_next_failure(alerts, tmp_path, monkeypatch):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", f"{sys.executable} -c 'raise SystemExit(1)'")
+    write_alert("step_a", "nightly", "run-1", "first", group="night-1")
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", alert_command_counting_into(calls))
+    write_alert("step_b", "nightly", "run-1", "second", group="night-1")
+    write_alert("step_c", "nightly", "run-1", "third", group="night-1")
+    assert calls.read_text().splitlines() == ["called"]
+
+
+def test_a_re_executed_run_is_its_own_alert_group() -> None:
+    class Run:
+        def __init__(self, parent: str | None) -> None:
+            self.parent_run_id = parent
+            self.tags = {SCHEDULED_NIGHT_TAG: "night-1"}
+
+    class Instance:
+        def __init__(self, parent: str | None) -> None:
+            self.run = Run(parent)
+
+        def get_run_by_id(self, run_id: str) -> Run:
+            return self.run
+
+    assert alert_group(Instance(None), "run-2") == "night-1"
+    assert alert_group(Instance("run-1"), "run-2") == "run-2"
 
 
 @dg.asset(key=["raw", "positions"])

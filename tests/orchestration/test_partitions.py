@@ -18,7 +18,12 @@ import pytest
 from ingest.admin.landing import admin_source, land_admin_source
 from ingest.admin.pseudonymise import load_pseudonym_key
 from ingest.landing import QUARANTINE_COLUMNS, LandingResult, SourceSpec
-from ingest.warehouse import PARTITION_COLUMN, landed_inputs, write_landing
+from ingest.warehouse import (
+    PARTITION_COLUMN,
+    landed_inputs,
+    remove_partition,
+    write_landing,
+)
 from orchestration.admin.assets import partition_files
 from orchestration.landing.partitions import (
     PORTAL_DAYS,
@@ -28,6 +33,7 @@ from orchestration.landing.partitions import (
     month_of_file,
     partition_start,
 )
+from orchestration.operations.releases import source_vintages
 from orchestration.sakernas.assets import synthetic_round_files
 from orchestration.settings import DATA_DIR
 
@@ -137,6 +143,29 @@ def test_fingerprint_is_recorded_with_the_partition(tmp_path: Path) -> None:
             ("raw.portal_rows", "2026-12-01"): "b",
             ("raw.portal_rows", ""): "c",
         }
+
+
+def test_removing_a_partition_deletes_its_rows_quarantine_and_record_only(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        for day, ids in (("2026-12-01", ["1", "2"]), ("2026-12-02", ["3"])):
+            result = _result(ids, quarantined=1, file=f"{day}.csv")
+            write_landing(con, SPEC, result, "r", partition_key=day, fingerprint=day)
+        assert remove_partition(con, "raw.portal_rows", "2026-12-01", "night-x", "portal") == 2
+        assert con.execute(f"select id, {PARTITION_COLUMN} from raw.portal_rows").fetchall() == [
+            ("3", "2026-12-02")
+        ]
+        assert con.execute("select partition_key from raw.quarantine").fetchall() == [
+            ("2026-12-02",)
+        ]
+        assert landed_inputs(con) == {("raw.portal_rows", "2026-12-02"): "2026-12-02"}
+        removed = con.execute(
+            "select relation, partition_key, rows_removed, quarantined_rows_removed, night_id "
+            "from raw.removed_partitions"
+        ).fetchall()
+        assert removed == [("raw.portal_rows", "2026-12-01", 2, 1, "night-x")]
+        audited = con.execute("select count(*) from raw.load_audit").fetchone()[0]
+        assert audited == 2  # the history of the landings stays, but no release lists the file
+        assert [v["source_file"] for v in source_vintages(con)] == ["2026-12-02.csv"]
 
 
 def test_shipped_wlkp_period_lands_twice_with_the_same_rows(tmp_path: Path) -> None:

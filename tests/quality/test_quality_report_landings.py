@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from ingest.landing import QUARANTINE_COLUMNS, LandingResult, SourceSpec
-from ingest.warehouse import write_landing
+from ingest.warehouse import remove_partition, write_landing
 from orchestration.quality.report import _query
 
 PORTAL = SourceSpec(name="portal", table="portal_rows", files=(), required_columns=("id",))
@@ -71,6 +71,20 @@ def test_volumes_cover_partitioned_sources_landed_by_other_runs() -> None:
     assert rows["board"]["rows_loaded"] == 12
     assert rows["board"]["previous_rows_loaded"] == 10
     assert rows["board"]["partitions"] == 0
+
+
+def test_a_withdrawn_partition_leaves_the_volumes_and_the_quarantine() -> None:
+    notes: list[str] = []
+    with duckdb.connect() as con:
+        _two_nights(con)
+        remove_partition(con, "raw.portal_rows", "2026-01-02", "night-3", "portal")
+        volumes = _query(con, "report_volumes", {}, notes)
+        quarantine = _query(con, "report_quarantine", {}, notes)
+    assert notes == []
+    portal = volumes.filter(pl.col("source") == "portal").row(0, named=True)
+    assert (portal["partitions"], portal["rows_read"], portal["rows_loaded"]) == (1, 4, 3)
+    assert portal["rows_quarantined"] == 1
+    assert dict(quarantine.select("reason_code", "rows").iter_rows())["bad_portal"] == 1
 
 
 def test_quarantine_covers_partitioned_sources_landed_by_other_runs() -> None:

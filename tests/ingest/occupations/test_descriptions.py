@@ -81,6 +81,22 @@ def test_model_cache_is_keyed_by_the_advert_labels():
     assert set(references.hand_advert_paths()) <= set(build.input_paths())
 
 
+def test_model_cache_and_coder_keys_change_with_the_description_switches(monkeypatch):
+    shipped = (build._input_fingerprint(), build.coder_fingerprint())
+    monkeypatch.setattr(build, "USE_DESCRIPTIONS", not build.USE_DESCRIPTIONS)
+    switched_off = (build._input_fingerprint(), build.coder_fingerprint())
+    monkeypatch.setattr(descriptions, "RESCORE", not descriptions.RESCORE)
+    rescoring = (build._input_fingerprint(), build.coder_fingerprint())
+    assert len({shipped, switched_off, rescoring}) == 3
+    assert all(model != coder for model, coder in (shipped, switched_off, rescoring))
+
+
+def test_coder_key_changes_with_the_coder_code(monkeypatch):
+    shipped = build.coder_fingerprint()
+    monkeypatch.setattr(build, "_CODER_DIGEST", "another coder.py")
+    assert build.coder_fingerprint() != shipped
+
+
 def test_advert_text_is_company_and_the_start_of_the_description():
     text = advert_text("PT Bank Maju", "<p>Menyalurkan  kredit</p> " + "x" * 2000)
     assert text.startswith("pt bank maju menyalurkan kredit")

@@ -7,8 +7,8 @@ once, whichever sources and however many rows carry it; the marts join back on t
 
 Coding is the slow part of the admin chain (loading the coder's model and ranking candidates),
 while a new portal day adds a few titles to thousands. So the model reads its own previous
-build as the table of coded titles: a title coded there by the same coder (`coder_fingerprint`,
-the fingerprint of the coder's model inputs and code) keeps its codes, and only the titles not
+build as the table of coded titles: a title coded there by the same coder (`coder_fingerprint`:
+the coder's model inputs, model code and `coder.py`) keeps its codes, and only the titles not
 seen before are coded; with nothing new the coder is not even loaded. A changed coder changes
 the fingerprint and every title is coded again. The coder scores each title on its own (checked
 in tests/transform/test_admin_incremental.py), so codes do not depend on which titles were
@@ -67,11 +67,11 @@ def _titles(relation, column: str, source: str, key: str | None = None) -> pl.Da
 
 
 def _coder_fingerprint() -> str:
-    # The key of the coder's model cache: its training inputs and code. Hashing them reads a few
+    # The model's key (training inputs, code, switches) and `coder.py`. Hashing them reads a few
     # files, far cheaper than loading the model.
-    from ingest.occupations.build import _input_fingerprint
+    from ingest.occupations.build import coder_fingerprint
 
-    return _input_fingerprint()
+    return coder_fingerprint()
 
 
 def _previous_codes(session, this, fingerprint: str) -> pl.DataFrame:

@@ -15,7 +15,6 @@ rows a build from nothing gives (tests/transform/test_vacancy_coding_reuse.py).
 
 import hashlib
 import logging
-from pathlib import Path
 
 import polars as pl
 
@@ -45,12 +44,11 @@ INPUTS = ("title", "category", "company", "description")
 
 
 def coder_fingerprint() -> str:
-    """The coder's model key (its training inputs and model code), its own code and the polars
-    that hashes the inputs: a change of any of them codes every posting again."""
-    from ingest.occupations import build, coder
+    """The coder's fingerprint (its model's inputs and code, and `coder.py`) and the polars that
+    hashes the inputs: a change of any of them codes every posting again."""
+    from ingest.occupations import build
 
-    digest = hashlib.sha256(build._input_fingerprint().encode())
-    digest.update(Path(coder.__file__).read_bytes())
+    digest = hashlib.sha256(build.coder_fingerprint().encode())
     digest.update(pl.__version__.encode())
     return digest.hexdigest()[:16]
 
