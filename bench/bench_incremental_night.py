@@ -65,10 +65,12 @@ ROWS_PER_DAY = 60
 """About a thirtieth of the 1,765 positions of the shipped October MagangHub export: one day."""
 SHIPPED_FOLDERS = ("real", "synthetic", "reference", "labels", "goldset", "inputs")
 LOAD_SAMPLE_SECONDS = 5.0
-NIGHT_DONE = re.compile(
-    r"backfill nightly (\d{4}-\d{2}-\d{2}): (\w+)( FAILED)? in ([\d.]+) s \(run ([^)]*)\)"
+DAY_DONE = re.compile(
+    r"backfill (\w+) (\d{4}-\d{2}-\d{2}): (\w+)( FAILED)? in ([\d.]+) s \(run ([^)]*)\)"
 )
+"""A day of `lmis backfill`: of `nightly` (a night) or of a partitioned job (a crawl day)."""
 RELEASE_DATE_TAG = "lmis/release_date"
+TITLE = "# The incremental night on the shipped data (bench/bench_incremental_night.py)"
 
 
 @dataclass
@@ -110,7 +112,8 @@ class LoadSampler(threading.Thread):
 
 
 def prepare(root: Path, days: list[date], rows_per_day: int) -> dict[str, str]:
-    """The code snapshot, the shipped data with its daily exports, and the environment."""
+    """The code snapshot, the shipped data with its daily exports (none without `days`), and
+    the environment."""
     code, data = root / "code", root / "data"
     code.mkdir(parents=True)
     archive = root / "code.tar"
@@ -128,7 +131,8 @@ def prepare(root: Path, days: list[date], rows_per_day: int) -> dict[str, str]:
     cache.mkdir(parents=True)
     for model in (REPO / "data" / "cache" / "occupations").glob("occupation_model_*.pkl"):
         shutil.copy(model, cache / model.name)
-    add_portal_days(data, days, rows_per_day)
+    if days:
+        add_portal_days(data, days, rows_per_day)
     env = isolated_environment(
         root,
         LMIS_RELEASES_DIR=str(root / "releases"),
@@ -140,14 +144,18 @@ def prepare(root: Path, days: list[date], rows_per_day: int) -> dict[str, str]:
     return env
 
 
-def lmis(code: Path, env: dict[str, str], args: list[str], transcript: Path) -> tuple[float, list]:
-    """Run `lmis ARGS` from the code snapshot; (wall seconds, [(arrival time, line)])."""
+def lmis(
+    code: Path, env: dict[str, str], args: list[str], transcript: Path, *, python: bool = False
+) -> tuple[float, list]:
+    """Run `lmis ARGS` (`python ARGS` with `python`) from the code snapshot; (wall seconds,
+    [(arrival time, line)])."""
     started = time.time()
     lines = []
+    command = args if python else ["-m", "orchestration.cli", *args]
     with open(transcript, "a") as out:
-        out.write(f"$ lmis {' '.join(args)}\n")
+        out.write(f"$ {'python' if python else 'lmis'} {' '.join(args)}\n")
         process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", *args],
+            [sys.executable, *command],
             cwd=code,
             env=env,
             stdout=subprocess.PIPE,
@@ -162,7 +170,7 @@ def lmis(code: Path, env: dict[str, str], args: list[str], transcript: Path) -> 
     if process.returncode != 0:
         raise RuntimeError(f"lmis {' '.join(args)} failed (exit {process.returncode}), see "
                            f"{transcript}")  # fmt: skip
-    log.info("lmis %s: %.1f s", " ".join(args), seconds)
+    log.info("%s %s: %.1f s", "python" if python else "lmis", " ".join(args), seconds)
     return seconds, lines
 
 
@@ -191,14 +199,17 @@ def compare(incremental: dict[str, str], rebuilt: dict[str, str]) -> dict:
 
 
 def nights_of(process: str, started: float, lines: list) -> list[Night]:
+    """The nights a process ran; a night starts where the previous day (a night or a crawl day
+    of the same process) ended."""
     nights, previous = [], started
     for moment, line in lines:
-        match = NIGHT_DONE.search(line)
+        match = DAY_DONE.search(line)
         if match:
-            day, mode, failed, seconds, _ = match.groups()
+            job, day, mode, failed, seconds, _ = match.groups()
             if failed:
-                raise RuntimeError(f"night {day} failed")
-            nights.append(Night(day, process, mode, float(seconds), previous, moment))
+                raise RuntimeError(f"{job} {day} failed")
+            if job == "nightly":
+                nights.append(Night(day, process, mode, float(seconds), previous, moment))
             previous = moment
     return nights
 
@@ -301,10 +312,12 @@ def render(nights: list[Night], meta: dict) -> tuple[str, dict]:
         else None,
     }
     lines = [
-        "# The incremental night on the shipped data (bench/bench_incremental_night.py)",
+        meta.get("title") or TITLE,
         "",
         f"Code: commit {meta['commit']}; run {meta['started']} UTC on {meta['cpus']} cores; "
-        f"{meta['days']} days, {meta['rows_per_day']} new MagangHub positions a day; "
+        f"{meta['days']} days, "
+        + (meta.get("inputs") or f"{meta.get('rows_per_day')} new MagangHub positions a day")
+        + "; "
         f"nightly PDFs {'printed' if meta['pdf'] else 'off (LMIS_REPORTS_PDF=0)'}.",
         "",
         "| night | process | mode | night s | process s | load (1 min) | partition runs | "
@@ -368,6 +381,28 @@ def render(nights: list[Night], meta: dict) -> tuple[str, dict]:
     return "\n".join(lines) + "\n", figures
 
 
+def night_days(days: int) -> list[date]:
+    """`days` + 1 days ending yesterday in Jakarta: the daily partitions exist once their day has
+    ended there, so the last new day is yesterday and the backfilled ones the days before it."""
+    yesterday = datetime.now(ZoneInfo(TIMEZONE)).date() - timedelta(days=1)
+    return [yesterday - timedelta(days=days - offset) for offset in range(days + 1)]
+
+
+def new_meta(root: Path, days: int, pdf: bool, **extra) -> dict:
+    """What the tables say about a run: the commit, the time, the machine, the inputs."""
+    return {
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True, capture_output=True
+        ).stdout.strip(),
+        "started": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "days": days,
+        "pdf": pdf,
+        "root": str(root),
+        **extra,
+    }
+
+
 def run(
     days: int = DAYS,
     rows_per_day: int = ROWS_PER_DAY,
@@ -376,39 +411,45 @@ def run(
     pdf: bool = False,
 ) -> dict:
     root = root or Path(tempfile.mkdtemp(prefix="lmis-bench-night-"))
-    # The portal days are daily partitions that exist once the day has ended in Jakarta: the
-    # last new day is yesterday there, the backfilled ones the days before it.
-    yesterday = datetime.now(ZoneInfo(TIMEZONE)).date() - timedelta(days=1)
-    all_days = [yesterday - timedelta(days=days - offset) for offset in range(days + 1)]
+    all_days = night_days(days)
     env = prepare(root, all_days, rows_per_day)
     if not pdf:
         env["LMIS_REPORTS_PDF"] = "0"
+    meta = new_meta(root, days, pdf, rows_per_day=rows_per_day)
+    log.info("bench folder %s; transcript %s", root, root / "transcript.log")
+    first, last, extra = (day.isoformat() for day in (all_days[0], all_days[-2], all_days[-1]))
+    steps = [
+        ("backfill", ["backfill", "--from", first, "--to", last]),
+        ("next day", ["backfill", "--from", extra, "--to", extra]),
+        ("rebuild", ["backfill", "--from", extra, "--to", extra, "--rebuild"]),
+    ]
+    measure(root, env, steps, all_days[-1], meta)
+    return report(root, output)
+
+
+def measure(
+    root: Path,
+    env: dict[str, str],
+    steps: list[tuple[str, list[str]]],
+    extra: date,
+    meta: dict,
+    python: frozenset[str] = frozenset(),
+) -> None:
+    """Run each `(process, lmis arguments)` of `steps` in order (`python ARGS` for the processes
+    named in `python`), sampling the load; keep its nights in `<root>/nights.json`.
+
+    The processes named "next day" and "rebuild" must both publish the day `extra`: their
+    published marts and releases are compared file by file into `meta`.
+    """
     code, transcript = root / "code", root / "transcript.log"
-    meta = {
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True, capture_output=True
-        ).stdout.strip(),
-        "started": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "cpus": os.cpu_count(),
-        "days": days,
-        "rows_per_day": rows_per_day,
-        "pdf": pdf,
-        "root": str(root),
-    }
-    log.info("bench folder %s; transcript %s", root, transcript)
     lmis(code, env, ["setup"], transcript)
     sampler = LoadSampler()
     sampler.start()
     nights: list[Night] = []
     try:
-        first, last, extra = all_days[0], all_days[-2], all_days[-1]
-        for process, args in (
-            ("backfill", ["--from", first.isoformat(), "--to", last.isoformat()]),
-            ("next day", ["--from", extra.isoformat(), "--to", extra.isoformat()]),
-            ("rebuild", ["--from", extra.isoformat(), "--to", extra.isoformat(), "--rebuild"]),
-        ):
+        for process, args in steps:
             started = time.time()
-            seconds, lines = lmis(code, env, ["backfill", *args], transcript)
+            seconds, lines = lmis(code, env, args, transcript, python=process in python)
             found = nights_of(process, started, lines)
             if len(found) == 1:
                 found[0].process_seconds = round(seconds, 1)
@@ -432,7 +473,6 @@ def run(
         (root / "nights.json").write_text(
             json.dumps({"meta": meta, "nights": [n.__dict__ for n in nights]}, indent=2)
         )
-    return report(root, output)
 
 
 def report(root: Path, output: Path = OUTPUT) -> dict:

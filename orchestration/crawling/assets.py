@@ -46,6 +46,7 @@ from orchestration.crawling.landing import (
 from orchestration.crawling.resources import CrawlerResource
 from orchestration.crawling.sources import CRAWLED_SOURCES, CrawledSource
 from orchestration.crawling.warehouse import landing_connection
+from orchestration.landing.inputs import files_fingerprint
 from orchestration.settings import TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -160,16 +161,15 @@ def _crawl_asset(source: CrawledSource) -> dg.AssetsDefinition:
             ensure_crawl_tables(con, source)
             columns = table_columns(con, source)
         # Read the files without holding the warehouse; a big day takes seconds to parse.
+        paths = RunPaths(crawler.crawl_dir, source.spider, crawl_date, result.run_id)
+        quarantine = paths.quarantine
         landing = land_crawl_files(
-            source,
-            crawler.crawl_dir,
-            crawl_date,
-            result.items_path,
-            RunPaths(crawler.crawl_dir, source.spider, crawl_date, result.run_id).quarantine,
-            columns,
+            source, crawler.crawl_dir, crawl_date, result.items_path, quarantine, columns
         )
+        landed_files = [path for path in (result.items_path, quarantine) if path.exists()]
+        fingerprint = files_fingerprint(landed_files, crawler.crawl_dir)
         with landing_connection(warehouse, crawler.landing_wait_seconds) as con:
-            write_crawl_partition(con, source, crawl_date, landing, log_rows, run_id)
+            write_crawl_partition(con, source, crawl_date, landing, log_rows, run_id, fingerprint)
             partition_rows = suite_frame(con, source, crawl_date)
             accounting = accounting_check(con, source, crawl_date, run_id)
             volume = volume_check(con, source, crawl_date)

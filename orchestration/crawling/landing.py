@@ -10,7 +10,10 @@ JSON, like every raw table; staging casts them.
 
 A partition is replaced exactly: in one transaction its rows are deleted and inserted again, its
 quarantine rows are replaced, the load audit is appended and the crawl-log rows of that spider and
-day are copied from the crawl state (SQLite) into `raw.crawl_log`.
+day are copied from the crawl state (SQLite) into `raw.crawl_log`. `raw.landed_inputs` records,
+in the same transaction, the fingerprint of the files the partition was landed from, so the
+incremental night sees a crawl day landed (or landed again with other postings) since the last
+publication and rebuilds what reads it (orchestration/operations/incremental.py).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import polars as pl
 
 from ingest.landing import QUARANTINE_COLUMNS, LandingResult
 from ingest.scrapers.state import read_table
-from ingest.warehouse import ensure_landing_tables, load_audit_rows
+from ingest.warehouse import ensure_landing_tables, load_audit_rows, record_landed_input
 from orchestration.crawling.sources import CrawledSource
 from orchestration.file_commands import PROBLEM_SEPARATOR, merge_by_line
 
@@ -397,8 +400,10 @@ def write_crawl_partition(
     result: LandingResult,
     log_rows: list[dict[str, Any]],
     run_id: str,
+    fingerprint: str | None = None,
 ) -> None:
-    """Replace one partition of `raw.crawled_<spider>` and its quarantine and crawl-log rows."""
+    """Replace one partition of `raw.crawled_<spider>` and its quarantine and crawl-log rows;
+    with a `fingerprint` (of the files landed), record it in `raw.landed_inputs`."""
     if result.rows_read != result.rows_loaded + result.rows_quarantined:
         raise AssertionError(
             f"{source.name}: row accounting does not balance: read {result.rows_read}, "
@@ -429,6 +434,8 @@ def write_crawl_partition(
         con.execute("insert into raw.load_audit by name select * from audit_rows")
         con.unregister("audit_rows")
         _replace_crawl_log(con, source, crawl_date, log_rows, run_id, now)
+        if fingerprint is not None:
+            record_landed_input(con, f"raw.{table}", crawl_date, fingerprint, run_id, now)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

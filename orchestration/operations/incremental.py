@@ -134,6 +134,25 @@ def landing_job_of(asset_key: dg.AssetKey) -> str:
     raise KeyError(f"{asset_key.to_user_string()} is in no partitioned landing job")
 
 
+def crawled_relations() -> dict[str, dg.AssetKey]:
+    """`raw.crawled_<spider>` -> its crawl asset. Crawl days are not landed from files the
+    night can look at: `crawl_daily` lands them on its own schedule, recording each day's
+    fingerprint in `raw.landed_inputs` like any landing."""
+    from orchestration.crawling.sources import CRAWLED_SOURCES
+
+    return {f"raw.{s.table}": dg.AssetKey(["raw", s.table]) for s in CRAWLED_SOURCES}
+
+
+def changed_crawl_days(
+    landed: dict[tuple[str, str], str],
+    published: dict[tuple[str, str], str],
+    crawled: dict[str, dg.AssetKey],
+) -> set[dg.AssetKey]:
+    """Crawl assets with a day landed, landed again or gone since the last publication."""
+    days = {(r, k) for r, k in set(landed) | set(published) if r in crawled}
+    return {crawled[r] for r, k in days if landed.get((r, k)) != published.get((r, k))}
+
+
 def _asset_graph():
     from orchestration.definitions import defs
 
@@ -295,9 +314,11 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
         for (relation, key), (item, fingerprint) in current.items()
         if (relation, key) in stale_keys or published.get((relation, key)) != fingerprint
     }
+    crawled = crawled_relations()
+    changed |= changed_crawl_days(landed, published, crawled)
     # A table or partition published (or landed) before and no longer in the inputs changes the
-    # marts too.
-    gone = {relation for relation, key in set(published) - set(current)}
+    # marts too (crawl days are not in the inputs: they are compared above).
+    gone = {relation for relation, key in set(published) - set(current) if relation not in crawled}
     gone |= {removed.relation for removed in plan.removed_partitions}
     changed |= {i.asset_key for i in all_landed_inputs() if i.relation in gone}
     if not changed:

@@ -465,16 +465,25 @@ def check_vacancies(
     vacancies: pl.DataFrame,
     minimum_wages: pl.DataFrame,
     settings: CheckSettings | None = None,
+    text_flags: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Flags and evidence of every rule in `RULES`, one row per vacancy, in input order."""
+    """Flags and evidence of every rule in `RULES`, one row per vacancy, in input order.
+
+    `text_flags`: what `flag_text_rules` gives for these vacancies' titles and descriptions, by
+    `id`, when the caller has it already (the warehouse keeps it per posting between builds:
+    the text rules are most of the time of a check).
+    """
     settings = settings or CheckSettings()
     missing_wage_columns = [c for c in MINIMUM_WAGE_COLUMNS if c not in minimum_wages.columns]
     if missing_wage_columns:
         raise ValueError(f"minimum wages lack column(s): {', '.join(missing_wage_columns)}")
     frame = _with_contract_columns(vacancies)
-    text = _with_stated_requirements(
-        frame, flag_text_rules(frame, "title", "description").with_row_index("_row")
-    )
+    if text_flags is None:
+        flags = flag_text_rules(frame, "title", "description")
+    else:
+        flags = frame.select("id").join(text_flags, on="id", how="left", maintain_order="left")
+        flags = flags.drop("id")
+    text = _with_stated_requirements(frame, flags.with_row_index("_row"))
     parts = [
         _pay_rule(frame, minimum_wages, settings),
         _hours_rule(frame, settings),

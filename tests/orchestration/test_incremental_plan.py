@@ -194,6 +194,39 @@ def test_changed_whole_source_relands_it_in_the_nightly_run(published_night) -> 
     assert _key("marts/fct_vacancy_postings") not in selected
 
 
+def _land_crawl_day(day: str, fingerprint: str) -> None:
+    # What the crawl asset's landing records with the day's rows (orchestration/crawling).
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        record_landed_input(con, "raw.crawled_lokerid", day, fingerprint, "crawl-run")
+
+
+def test_a_crawl_day_landed_since_the_publication_rebuilds_the_vacancy_chain(
+    published_night,
+) -> None:
+    # The crawls land on their own schedule, not from files the plan reads: the night must still
+    # see the new day, and again a day crawled again with other postings, but not the same day.
+    _land_crawl_day("2026-12-02", "sha-a")
+    plan = incremental.plan_night(until=DAY)
+    assert plan.partition_runs == [], plan.reasons
+    assert plan.nightly_selection is not None, plan.reasons
+    assert "raw/crawled_lokerid" in plan.reasons[0]
+    selected = set(plan.nightly_selection)
+    for rebuilt in (
+        "staging/stg_crawled__postings",
+        "intermediate/int_vacancy_postings_normalised",
+        "marts/fct_vacancy_postings",
+        "published/parquet_marts",
+    ):
+        assert _key(rebuilt) in selected
+    for untouched in ("marts/fct_portal_vacancies", "raw/crawled_lokerid"):
+        assert _key(untouched) not in selected
+    incremental.record_publication_inputs("night-2")
+    (settings.MARTS_DIR / "_publication.json").write_text(json.dumps({"run_id": "night-2"}))
+    assert incremental.plan_night(until=DAY).nothing_to_do
+    _land_crawl_day("2026-12-02", "sha-b")
+    assert incremental.plan_night(until=DAY).nightly_selection is not None
+
+
 def test_publication_of_another_run_means_the_whole_job(published_night) -> None:
     (settings.MARTS_DIR / "_publication.json").write_text(json.dumps({"run_id": "from-the-ui"}))
     plan = incremental.plan_night()

@@ -1,26 +1,22 @@
 """`int_vacancy_occupations_coded` keeps earlier codes of unchanged postings: a build that reuses
 them must hold exactly the rows a build from nothing holds."""
 
-import importlib.util
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
+from dbt_python_model import Session, build, load_model
 
 from ingest.admin.personal_data import PATTERNS
 
 REPO = Path(__file__).resolve().parents[2]
-MODEL = REPO / "dbt_project/models/intermediate/vacancies/int_vacancy_occupations_coded.py"
 GOLD = REPO / "data/goldset/dev.csv"
+NAME = "int_vacancy_occupations_coded"
 
 
 @pytest.fixture(scope="module")
 def coded_model():
-    spec = importlib.util.spec_from_file_location("int_vacancy_occupations_coded", MODEL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_model(f"vacancies/{NAME}.py")
 
 
 @pytest.fixture(scope="module")
@@ -31,59 +27,15 @@ def postings(coded_model) -> pl.DataFrame:
     return coded_model.with_input_hash(adverts.sort("id"))
 
 
-class _Relation:
-    def __init__(self, schema: str, identifier: str) -> None:
-        self.schema, self.identifier = schema, identifier
-
-    def __repr__(self) -> str:
-        return f"{self.schema}.{self.identifier}"
-
-
-class _Session:
-    """The part of dbt-duckdb's session the model uses: a DuckDB connection."""
-
-    def __init__(self) -> None:
-        self.connection = duckdb.connect()
-        self.connection.execute("create schema intermediate")
-
-    def execute(self, sql, params):
-        return self.connection.execute(sql, params)
-
-    def sql(self, sql, params):
-        return self.connection.sql(sql, params=params)
-
-    def store(self, table: pl.DataFrame) -> None:
-        self.connection.register("built", table)
-        self.connection.execute(
-            "create or replace table intermediate.int_vacancy_occupations_coded as "
-            "select * from built"
-        )
-
-
-class _Dbt:
-    def __init__(self, postings: pl.DataFrame, session: _Session) -> None:
-        self.this = _Relation("intermediate", "int_vacancy_occupations_coded")
-        self._postings = postings
-        self._session = session
-
-    def config(self, **_):
-        return None
-
-    def ref(self, _name: str):
-        frame = self._postings.select(
-            posting_id="id",
-            job_title="title",
-            category_text="category",
-            company_name="company",
-            description="description",
-        )
-        return self._session.connection.from_arrow(frame.to_arrow())
-
-
-def _build(coded_model, postings: pl.DataFrame, session: _Session) -> pl.DataFrame:
-    built = pl.from_arrow(coded_model.model(_Dbt(postings, session), session))
-    session.store(built)
-    return built
+def _build(coded_model, postings: pl.DataFrame, session: Session) -> pl.DataFrame:
+    folded = postings.select(
+        posting_id="id",
+        job_title="title",
+        category_text="category",
+        company_name="company",
+        description="description",
+    )
+    return build(coded_model, NAME, folded, session)
 
 
 def test_the_input_hash_follows_every_input_the_coder_reads(coded_model, postings) -> None:
@@ -113,9 +65,9 @@ def test_the_input_hash_follows_every_input_the_coder_reads(coded_model, posting
 
 
 def test_a_build_reusing_codes_equals_a_build_from_nothing(coded_model, postings, caplog) -> None:
-    from_nothing = _build(coded_model, postings, _Session())
+    from_nothing = _build(coded_model, postings, Session())
 
-    session = _Session()
+    session = Session()
     _build(coded_model, postings.head(150), session)  # the earlier nights
     edited = postings.with_columns(
         # One posting edited since: it must be coded again, not reused.
@@ -130,7 +82,7 @@ def test_a_build_reusing_codes_equals_a_build_from_nothing(coded_model, postings
     )
     assert "149 coded before by this coder from the same inputs, 111 coded now" in caplog.text
     fresh = _build(
-        coded_model, coded_model.with_input_hash(edited.drop("coding_input_hash")), _Session()
+        coded_model, coded_model.with_input_hash(edited.drop("coding_input_hash")), Session()
     )
     assert reused.equals(fresh)
     assert reused.height == from_nothing.height == postings.height

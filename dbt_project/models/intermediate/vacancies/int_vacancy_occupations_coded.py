@@ -18,6 +18,9 @@ import logging
 
 import polars as pl
 
+from ingest.kept_rows import kept_and_new, previous_rows
+from ingest.kept_rows import with_input_hash as with_input_hash_of
+
 log = logging.getLogger(__name__)
 
 INPUT_COLUMNS = """
@@ -51,34 +54,19 @@ def coder_fingerprint() -> str:
 
 
 def with_input_hash(postings: pl.DataFrame) -> pl.DataFrame:
-    """`coding_input_hash`: `sha256:` and 128 bits of SHA-256 in hexadecimal, over the inputs the
-    coder reads, each with its length (no two different inputs run together alike; a null is
-    not an empty text). Prefixed hexadecimal, never a bare number: 16 digits read like a NIK to
-    the personal-data checks."""
-    rows = postings.select(*(pl.col(name).cast(pl.String) for name in INPUTS)).iter_rows()
-    hashes = [
-        "sha256:"
-        + hashlib.sha256(
-            "".join("-" if value is None else f"{len(value)}:{value}" for value in row).encode()
-        ).hexdigest()[:32]
-        for row in rows
-    ]
-    return postings.with_columns(pl.Series("coding_input_hash", hashes, dtype=pl.String))
+    """`coding_input_hash` over the inputs the coder reads (`ingest.kept_rows.with_input_hash`)."""
+    return with_input_hash_of(postings, INPUTS, "coding_input_hash")
 
 
 def previous_codes(session, this, fingerprint: str) -> pl.DataFrame:
     """Postings the previous build coded with this coder, with their input hash (none if there
     is no previous build, or it predates these columns)."""
-    from ingest.warehouse import table_columns
-
-    wanted = {*OUTPUT_COLUMNS, "coding_input_hash", "coder_fingerprint"}
-    if not wanted <= set(table_columns(session, f"{this.schema}.{this.identifier}") or {}):
+    found = previous_rows(
+        session, this, OUTPUT_COLUMNS, "coding_input_hash", "coder_fingerprint", fingerprint
+    )
+    if found is None:
         return pl.DataFrame(schema={**OUTPUT_COLUMNS, "coding_input_hash": pl.String})
-    return session.sql(
-        f"select {', '.join(OUTPUT_COLUMNS)}, coding_input_hash from {this!r} "
-        "where coder_fingerprint = ?",
-        params=[fingerprint],
-    ).pl()
+    return found
 
 
 def code_new(postings: pl.DataFrame) -> pl.DataFrame:
@@ -105,12 +93,13 @@ def model(dbt, session):
         dbt.ref("int_vacancy_postings_folded").project(INPUT_COLUMNS).order("id").pl()
     )
     fingerprint = coder_fingerprint()
-    known = previous_codes(session, dbt.this, fingerprint).join(
-        postings.select(posting_id="id", coding_input_hash="coding_input_hash"),
-        on=["posting_id", "coding_input_hash"],
-        how="semi",
+    known, new = kept_and_new(
+        previous_codes(session, dbt.this, fingerprint),
+        postings,
+        "posting_id",
+        "coding_input_hash",
+        "id",
     )
-    new = postings.join(known.select(id="posting_id"), on="id", how="anti")
     log.info(
         "postings: %d, %d coded before by this coder from the same inputs, %d coded now",
         postings.height,
