@@ -50,6 +50,7 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
             c
             for c in (
                 "posting_id",
+                "source",
                 "kbji2014_code",
                 "province_bps_code",
                 "category_text",
@@ -182,8 +183,24 @@ def rising_falling(inputs: SkillInputs, config: dict[str, Any]) -> tuple[pl.Data
             .alias("window")
         ).filter(pl.col("window").is_not_null())
 
-    totals = dict(period_of(postings).group_by("window").len().iter_rows())
     minimum = int(config.get("min_postings_per_period", 20))
+    if "source" in postings.columns:
+        # Boards differ in what their adverts say (one has descriptions, another titles only): a
+        # board that posts in one period only would show as a change of skills. Compare the
+        # boards with enough postings in both periods, and name them.
+        per_board = period_of(postings).group_by("source", "window").len()
+        boards = sorted(
+            per_board.filter(pl.col("len") >= minimum)
+            .group_by("source")
+            .agg(pl.col("window").n_unique().alias("windows"))
+            .filter(pl.col("windows") == 2)["source"]
+            .to_list()
+        )
+        log.info("rising/falling: boards with postings in both periods: %s", boards)
+        label += f"; {', '.join(boards) if boards else '-'}"
+        postings = postings.filter(pl.col("source").is_in(boards))
+        joined = joined.filter(pl.col("posting_id").is_in(postings["posting_id"].implode()))
+    totals = dict(period_of(postings).group_by("window").len().iter_rows())
     if totals.get("current", 0) < minimum or totals.get("previous", 0) < minimum:
         log.info("rising/falling: too few postings per period %s", totals)
         return pl.DataFrame(), label

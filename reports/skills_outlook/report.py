@@ -31,12 +31,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "by_province": "Keterampilan menurut provinsi (kode BPS)",
         "by_category": "Keterampilan menurut kategori papan lowongan (bukan KBLI)",
         "trends": "Keterampilan naik dan turun",
-        "trends_periods": "Periode dibandingkan: {label}.",
+        "trends_periods": "Periode dibandingkan; papan lowongan yang ada di kedua periode: {label}.",
         "esco": "Keterampilan lowongan dibanding keterampilan esensial ESCO",
         "method": "Lampiran metodologi",
         "missing": "Mart/berkas tidak tersedia: {names}. Bagian yang memerlukannya kosong.",
         "no_data": "Tidak ada data untuk bagian ini.",
-        "too_few": "Lowongan per periode terlalu sedikit untuk membandingkan tren.",
+        "too_few": "Lowongan per periode dari papan lowongan yang sama terlalu sedikit untuk "
+        "membandingkan tren (pergantian papan akan terlihat sebagai tren).",
         "uncoded": "Belum ada lowongan yang dikode ke KBJI 2014.",
         "trend_values": {"rising": "naik", "falling": "turun", "stable": "tetap"},
         "synthetic": "Sebagian lowongan berasal dari data SINTETIS; angka hanya menguji metode.",
@@ -82,12 +83,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "by_province": "Skills by province (BPS code)",
         "by_category": "Skills by job-board category (not KBLI)",
         "trends": "Rising and falling skills",
-        "trends_periods": "Periods compared: {label}.",
+        "trends_periods": "Periods compared; job boards with postings in both: {label}.",
         "esco": "Vacancy skills against ESCO essential skills",
         "method": "Methodology appendix",
         "missing": "Marts/files not available: {names}. Sections that need them are empty.",
         "no_data": "No data for this section.",
-        "too_few": "Too few postings per period to compare trends.",
+        "too_few": "Too few postings per period from the same job boards to compare trends (a "
+        "change of boards would show as a trend).",
         "uncoded": "No posting is coded to KBJI 2014 yet.",
         "trend_values": {"rising": "rising", "falling": "falling", "stable": "stable"},
         "synthetic": "Some postings are SYNTHETIC data; figures exercise the method only.",
@@ -224,10 +226,11 @@ def build_report(
 
     page.heading(text["trends"])
     trends = results["trends"]
+    if trends is not None and results["period_label"]:
+        page.paragraph(text["trends_periods"].format(label=results["period_label"]))
     if trends is not None and trends.height == 0:
         page.paragraph(text["too_few"], css="note")
     elif trends is not None:
-        page.paragraph(text["trends_periods"].format(label=results["period_label"]))
         moving = pl.concat(
             [
                 trends.filter(pl.col("trend") == "rising").head(10),

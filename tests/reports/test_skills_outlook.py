@@ -57,6 +57,35 @@ def test_rising_falling_and_stable_skills(results):
     assert trends[SKILL_STABLE]["trend"] == "stable"
 
 
+def test_trends_compare_only_boards_with_postings_in_both_periods(fixture_dirs):
+    """Dealls posts 10 of each half-year's 30, below the 20 a period needs: the trends are
+    those of JobStreet alone; with each board in one half-year only, there are none."""
+    config = outlook.load_config()
+    marts, esco = fixture_dirs
+    inputs = outlook.read_inputs(marts, esco, config)
+    assert outlook.rising_falling(inputs, config)[1].endswith("; jobstreet")
+    number = pl.col("posting_id").str.split(":").list.last().cast(pl.Int64)
+    inputs.postings = inputs.postings.with_columns(
+        pl.when(number % 3 == 0)
+        .then(pl.lit("dealls"))
+        .otherwise(pl.lit("jobstreet"))
+        .alias("source")
+    )
+    trends, label = outlook.rising_falling(inputs, config)
+    assert label.endswith("; jobstreet")
+    rising = trends.filter(pl.col("skill_uri") == SKILL_RISING).row(0, named=True)
+    assert rising["postings_previous"] + rising["postings_current"] < 30
+
+    inputs.postings = inputs.postings.with_columns(
+        pl.when(pl.col("posting_id").str.starts_with("previous"))
+        .then(pl.lit("dealls"))
+        .otherwise(pl.lit("lokerid"))
+        .alias("source")
+    )
+    trends, label = outlook.rising_falling(inputs, config)
+    assert trends.height == 0 and label.endswith("; -")
+
+
 def test_vacancy_skills_against_esco_essential_skills(results):
     row = results["esco"].filter(pl.col("kbji2014_code") == MUST_BE_LISTED).row(0, named=True)
     assert row["skills_named"] == 3
