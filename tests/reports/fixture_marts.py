@@ -209,6 +209,7 @@ def write_skills_fixture(folder: Path) -> tuple[Path, Path]:
             postings.append(
                 {
                     "posting_id": posting_id,
+                    "source": "jobstreet",
                     "kbji2014_code": MUST_BE_LISTED,
                     "province_bps_code": "15" if i % 2 else "31",
                     "category_text": HOSTILE_CATEGORY,
