@@ -31,7 +31,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "by_province": "Keterampilan menurut provinsi (kode BPS)",
         "by_category": "Keterampilan menurut kategori papan lowongan (bukan KBLI)",
         "trends": "Keterampilan naik dan turun",
-        "trends_periods": "Periode dibandingkan; papan lowongan yang ada di kedua periode: {label}.",
+        "trends_periods": "Periode dibandingkan; papan lowongan yang ada di kedua periode: "
+        "{label}.",
         "esco": "Keterampilan lowongan dibanding keterampilan esensial ESCO",
         "method": "Lampiran metodologi",
         "missing": "Mart/berkas tidak tersedia: {names}. Bagian yang memerlukannya kosong.",
