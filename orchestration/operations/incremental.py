@@ -14,9 +14,8 @@ records, with its rows, the fingerprint of the files and code it landed (`raw.la
 - a partition landed before whose files are all gone from the landing folder (a day's export
   withdrawn) is deleted before anything lands: its raw rows and quarantine rows, its landed
   record (kept in `raw.removed_partitions`), and, through the staging models' post-hook, its
-  staging rows; the marts downstream rebuild. If every file of a source is gone at once, its
-  partitions are kept and a warning says so: that is more likely a folder not mounted than a
-  source withdrawn;
+  staging rows; the marts downstream rebuild. A source with no file left, or with a file that
+  fits no partition, keeps its partitions with a warning (`removed_partitions`);
 - nothing changed: nothing runs (`lmis backfill` then cuts the day's release from the current
   publication, orchestration/operations/backfill.py).
 
