@@ -141,15 +141,77 @@ def _local_to_utc(text: str | None) -> dt.datetime | None:
     return local.astimezone(dt.UTC)
 
 
+class FieldProblem(ValueError):
+    """A value of the detail API body that cannot be used, with its key and a plain reason."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+class FieldProblems(ValueError):
+    """Every `FieldProblem` of one record, in the order the record is read."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+# The whole-number keys of the detail API body and the staging column each fills.
+WHOLE_NUMBER_KEYS = {
+    "quota": "quota",
+    "usage_quota": "filled_quota",
+    "available_quota": "available_quota",
+    "min_salary_amount": "wage_min_monthly_idr",
+    "max_salary_amount": "wage_max_monthly_idr",
+    "min_age": "min_age",
+    "max_age": "max_age",
+    "min_year_experience": "min_experience_years",
+}
+
+
 def _int_or_none(value: Any, field: str) -> int | None:
+    """A whole number from a JSON number or its text; `FieldProblem` naming `field` otherwise."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"{field}: {value!r} is not a number")
-    number = float(value)
+        raise FieldProblem(field, f"not a number: {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise FieldProblem(field, f"not a whole number: {value!r}") from None
     if not number.is_integer():
-        raise ValueError(f"{field}: {value!r} is not a whole number")
+        raise FieldProblem(field, f"not a whole number: {value!r}")
     return int(number)
+
+
+def _whole_numbers(data: dict[str, Any]) -> tuple[dict[str, int | None], list[FieldProblem]]:
+    """The whole-number keys of `data` parsed, and a problem for each that is not one."""
+    numbers: dict[str, int | None] = {}
+    problems: list[FieldProblem] = []
+    for key in WHOLE_NUMBER_KEYS:
+        try:
+            numbers[key] = _int_or_none(data.get(key), key)
+        except FieldProblem as problem:
+            problems.append(problem)
+    return numbers, problems
+
+
+def _timestamp_or_none(text: Any, field: str) -> dt.datetime | None:
+    try:
+        return _local_to_utc(text)
+    except (TypeError, ValueError):
+        raise FieldProblem(field, f"not a date and time: {text!r}") from None
+
+
+def _date_or_none(text: Any, field: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except (TypeError, ValueError):
+        raise FieldProblem(field, f"not a date: {text!r}") from None
 
 
 def salary_status(shown: bool | None, low: int | None, high: int | None) -> str:
@@ -198,21 +260,31 @@ def _resolve(index: RegionIndex, chain: dict[str, Any]) -> RegionMatch:
 
 
 def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, Any]:
-    """One staging row from a job-detail API `data` object; ValueError/KeyError if unusable."""
+    """One staging row from a job-detail API `data` object.
+
+    Raises `FieldProblems` listing every value that cannot be used (a quota of "lots", a date
+    that is none); KeyError/TypeError/AttributeError for a body whose structure is not the API's.
+    """
     vacancy_id = data["id"]
     if not vacancy_id:
         raise KeyError("id")
+    numbers, problems = _whole_numbers(data)
+    for key, parse in (("published_at", _timestamp_or_none), ("expires_at", _date_or_none)):
+        try:
+            parse(data.get(key), key)
+        except FieldProblem as problem:
+            problems.append(problem)
+    if problems:
+        raise FieldProblems(problems)
     chain = _region_chain(data.get("region"))
     match = _resolve(index, chain)
     employer = data.get("employer") or {}
     company = employer.get("employerable") or {}
     platform = data.get("platform") or {}
-    low = _int_or_none(data.get("min_salary_amount"), "min_salary_amount")
-    high = _int_or_none(data.get("max_salary_amount"), "max_salary_amount")
+    low, high = numbers["min_salary_amount"], numbers["max_salary_amount"]
     shown = data.get("show_salary")
     district_code = chain.get("sub_district_code")
     industry = (data.get("vacancyable") or {}).get("industry") or company.get("industry") or {}
-    expires = data.get("expires_at")
     return {
         "vacancy_id": vacancy_id,
         "vacancy_title": clean_text(data.get("title")),
@@ -224,11 +296,11 @@ def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, A
         "job_type_name": (data.get("job_type") or {}).get("name"),
         "industry_name": industry.get("name"),
         "vacancy_status": data.get("status"),
-        "quota": _int_or_none(data.get("quota"), "quota"),
-        "filled_quota": _int_or_none(data.get("usage_quota"), "usage_quota"),
-        "available_quota": _int_or_none(data.get("available_quota"), "available_quota"),
-        "published_at": _local_to_utc(data.get("published_at")),
-        "expires_date": dt.date.fromisoformat(expires[:10]) if expires else None,
+        "quota": numbers["quota"],
+        "filled_quota": numbers["usage_quota"],
+        "available_quota": numbers["available_quota"],
+        "published_at": _timestamp_or_none(data.get("published_at"), "published_at"),
+        "expires_date": _date_or_none(data.get("expires_at"), "expires_at"),
         "is_salary_shown": shown,
         "salary_status": salary_status(shown, low, high),
         "wage_min_monthly_idr": _plausible_wage(low),
@@ -236,9 +308,9 @@ def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, A
         "required_sex": data.get("gender"),
         "required_physical_condition": data.get("physical_condition"),
         "required_marital_status": data.get("marital_status"),
-        "min_age": _int_or_none(data.get("min_age"), "min_age"),
-        "max_age": _int_or_none(data.get("max_age"), "max_age"),
-        "min_experience_years": _int_or_none(data.get("min_year_experience"), "min_year"),
+        "min_age": numbers["min_age"],
+        "max_age": numbers["max_age"],
+        "min_experience_years": numbers["min_year_experience"],
         "min_education_name": (data.get("min_education") or {}).get("name"),
         "min_education_level": (data.get("min_education") or {}).get("level"),
         "region_level": chain.get("level"),
@@ -308,8 +380,21 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
                 continue
             try:
                 row = vacancy_from_detail(data, index)
-            except (KeyError, ValueError, TypeError) as exc:
-                reject("data", "unparseable_field", str(exc), {"id": record_id})
+            except FieldProblems as exc:
+                problems = [
+                    (f"data.{p.field}", "unparseable_field", p.detail) for p in exc.problems
+                ]
+                quarantine.append(problems_record(
+                    "karirhub_details", path.name, line_number, problems,
+                    {"id": record_id, **{p.field: data.get(p.field) for p in exc.problems}},
+                    columns=[f"data.{key}" for key in data], personal=is_contact_key,
+                ))  # fmt: skip
+                continue
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                # A body whose nesting is not the API's (a `region` that is text): no one key
+                # is at fault, so the reason says what was met where an object was expected.
+                detail = f"not the API's structure ({type(exc).__name__}: {exc})"
+                reject("data", "unexpected_structure", detail, {"id": record_id})
                 continue
             if problem := _quota_problem(row):
                 reject("data.quota", "inconsistent_quota", problem, {"id": record_id})

@@ -108,3 +108,34 @@ def test_quarantine_reasons_name_file_line_or_position_and_field(tmp_path) -> No
     feed.write_text("<rss><channel><item><title>Kasir</title></item></channel></rss>")
     [reason] = read_karirhub_rss(feed).quarantine["reason"].to_list()
     assert reason == "feed.xml item 1 field guid: no guid"
+
+
+def test_quota_lots_is_quarantined_naming_quota_file_and_line(tmp_path) -> None:
+    """A quota of "lots" was quarantined under field `data` with Python's exception text."""
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    body = json.loads(lines[1])
+    body["data"]["quota"] = "lots"
+    path = tmp_path / "details.jsonl"
+    path.write_text("\n".join([lines[0], json.dumps(body)]) + "\n", encoding="utf-8")
+    load = read_karirhub_details(path)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+    row = load.quarantine.row(0, named=True)
+    assert (row["source_file"], row["source_row"]) == ("details.jsonl", 2)
+    assert (row["field"], row["reason_code"]) == ("data.quota", "unparseable_field")
+    assert row["reason"] == "details.jsonl line 2 field data.quota: not a whole number: 'lots'"
+    assert json.loads(row["raw_record"])["quota"] == "lots"
+
+
+def test_every_unusable_value_of_a_record_is_named_in_key_order(tmp_path) -> None:
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    body = json.loads(lines[0])
+    body["data"].update(quota=2.5, published_at="yesterday", min_age=[18])
+    path = tmp_path / "details.jsonl"
+    path.write_text(json.dumps(body) + "\n", encoding="utf-8")
+    [row] = read_karirhub_details(path).quarantine.iter_rows(named=True)
+    assert row["field"] == "data.quota;data.published_at;data.min_age"
+    assert row["reason"] == (
+        "details.jsonl line 1 field data.quota: not a whole number: 2.5; "
+        "field data.published_at: not a date and time: 'yesterday'; "
+        "field data.min_age: not a number: [18]"
+    )
