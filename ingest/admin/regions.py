@@ -336,6 +336,25 @@ class RegionIndex:
 
 
 @lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
+def bps_province_names(
+    wilayah_dir: Path = WILAYAH_DIR, province_seed: Path | None = PROVINCE_SEED
+) -> dict[str, str]:
+    """Every BPS province code the regions reference knows, with the province's name.
+
+    The 34 of the BPS-Kemendagri bridging table (its BPS names, title-cased), and the BPS 2024
+    codes of the 2022 Papua provinces from the warehouse's `province_codes` seed, which the
+    bridging table predates; the seed's names win where both have a code.
+    """
+    names = {
+        row["kode_bps"]: row["nama_bps"].title()
+        for row in _read_csv(wilayah_dir / "bps_kemendagri_bridging_2020_provinsi.csv")
+    }
+    if province_seed is not None and province_seed.exists():
+        names.update({row["bps_code"]: row["province_name"] for row in _read_csv(province_seed)})
+    return dict(sorted(names.items()))
+
+
 def region_index(wilayah_dir: Path = WILAYAH_DIR) -> RegionIndex:
     """The region index, built once per process (about 0.1 s)."""
     return RegionIndex(wilayah_dir, PROVINCE_SEED)

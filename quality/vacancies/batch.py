@@ -2,8 +2,9 @@
 
 The file is read with the reader every `lmis IN.csv OUT.csv` command shares
 (orchestration/file_commands.py), so a row whose id is missing or whose pay, hours, date or
-province code does not parse is not guessed at: it goes to a quarantine file beside the output
-with its raw values, file line, field and reason, and rows in = rows checked + rows quarantined.
+province code does not parse (or whose code names no province of the regions reference) is not
+guessed at: it goes to a quarantine file beside the output with its raw values, file line, field
+and reason, and rows in = rows checked + rows quarantined.
 The checks are `check_vacancies`, the same the warehouse runs on every posting.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.admin.regions import bps_province_names
 from ingest.landing import FieldCheck, matches, snake_case
 from orchestration.file_commands import (
     LINE_COLUMN,
@@ -53,6 +55,13 @@ def _date_or_empty(value: str) -> bool:
     return len(value.strip()) == 10
 
 
+def _known_province_or_other(value: str) -> bool:
+    """A BPS province code of the regions reference (empty or malformed: the format check's)."""
+    if not re.fullmatch(r"[0-9]{2}", value):
+        return True
+    return value in bps_province_names()
+
+
 FIELD_CHECKS = (
     FieldCheck("id", "id_missing", "the id is empty", matches(r"(?s).*\S.*")),
     FieldCheck(
@@ -78,6 +87,13 @@ FIELD_CHECKS = (
         "invalid_code",
         "province_code must be a two-digit BPS province code",
         matches(r"[0-9]{2}", allow_empty=True),
+    ),
+    FieldCheck(
+        "province_code",
+        "unknown_code",
+        "province_code must be a BPS province code of the regions reference "
+        "(data/reference/wilayah)",
+        _known_province_or_other,
     ),
     FieldCheck(
         "posted_date",

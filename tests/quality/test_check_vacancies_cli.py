@@ -93,3 +93,41 @@ def test_a_csv_syntax_error_names_the_line(tmp_path, caplog):
     content = 'id,title,description\n1,Kasir,ok\n2,Sales,"never closed\n'
     assert _refused(tmp_path, "unclosed.csv", content)
     assert "unclosed.csv: line 3" in caplog.text
+
+
+def test_province_code_99_is_quarantined_as_no_province_of_the_reference(tmp_path):
+    """Code 99 has two digits but names no province: it was checked as if it were one."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "id,title,description,salary_monthly_min,province_code\n"
+        "a,Kasir,Toko,3000000,99\n"
+        "b,Kasir,Toko,3000000,31\n"
+        "c,Kasir,Toko,3000000,96\n"
+        "d,Kasir,Toko,3000000,9\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    code = main(
+        ["check-vacancies", str(source), str(out), "--minimum-wages", str(_wages(tmp_path))]
+    )
+    assert code == 0
+    assert pl.read_csv(out, infer_schema_length=0)["id"].to_list() == ["b", "c"]
+    quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0)
+    rows = {row["id"]: row for row in quarantine.iter_rows(named=True)}
+    assert (rows["a"]["field"], rows["a"]["reason_code"]) == ("province_code", "unknown_code")
+    assert rows["a"]["reason"] == (
+        "in.csv line 2 field province_code: province_code must be a BPS province code of the "
+        "regions reference (data/reference/wilayah) (got '99')"
+    )
+    # A code that is not two digits keeps its one reason.
+    assert rows["d"]["reason_code"] == "invalid_code"
+
+
+def test_bps_province_codes_of_the_reference() -> None:
+    from ingest.admin.regions import bps_province_names
+
+    names = bps_province_names()
+    assert len(names) == 38
+    assert names["15"] == "Jambi"
+    assert names["92"] == "Papua Barat Daya"
+    assert "99" not in names
