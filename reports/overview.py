@@ -3,7 +3,13 @@
 Built from the published parquet marts into one self-contained HTML file per language
 (`labour-market-overview.id.html`, `labour-market-overview.en.html`). Plotly's script is embedded
 once per file, so the report opens offline. Region and occupation codes are categorical axes
-(a code is a label, not a number), and every text that came from a source is HTML-escaped.
+(a code is a label, not a number), shown with the region's name from `dim_region`, and every
+text that came from a source is HTML-escaped.
+
+The title names the area the survey indicators cover as the mart has it (national rows exist only
+for a round covering every province; the shipped microdata cover one province), suppressed values
+are labelled and explained under their chart (docs/sakernas.md), and the vacancy charts say that
+they count postings, not distinct vacancies.
 """
 
 from __future__ import annotations
@@ -22,8 +28,26 @@ log = logging.getLogger(__name__)
 
 TEXT = {
     "id": {
-        "title": "Ikhtisar Pasar Kerja Indonesia",
-        "subtitle": "Dibangun otomatis dari mart gudang data LMIS",
+        "title": "Ikhtisar Pasar Kerja",
+        "subtitle": "Dibangun otomatis dari mart gudang data LMIS.",
+        "national": "Indonesia",
+        "one_province": "Provinsi {name}",
+        "few_provinces": "Provinsi {names}",
+        "many_provinces": "{count} provinsi",
+        "and": "dan",
+        "survey_scope": "Indikator Sakernas: {coverage}, periode {periods}.",
+        "survey_only": (
+            " Data mikro Sakernas yang dimuat hanya mencakup wilayah ini, jadi indikatornya "
+            "bukan angka nasional."
+        ),
+        "no_survey": "Belum ada indikator Sakernas yang dipublikasikan.",
+        "vacancy_scope": (
+            "Lowongan daring: {postings} iklan ({vacancies} lowongan berbeda) dengan lokasi di "
+            "{provinces} provinsi."
+        ),
+        "vacancy_scope_postings": (
+            "Lowongan daring: {postings} iklan dengan lokasi di {provinces} provinsi."
+        ),
         "headline": "Indikator utama Sakernas",
         "period": "Periode",
         "area": "Wilayah",
@@ -39,14 +63,18 @@ TEXT = {
         "tpt_by_sex_age": "TPT menurut jenis kelamin dan kelompok umur",
         "employed_by_kbji": "Penduduk bekerja menurut golongan pokok KBJI 2014",
         "vacancies": "Lowongan daring",
-        "vacancies_by_province": "Lowongan menurut provinsi (kode BPS)",
-        "vacancies_by_source": "Lowongan menurut sumber",
+        "vacancies_by_province": "Iklan lowongan menurut provinsi",
+        "vacancies_by_source": "Iklan lowongan menurut sumber",
+        "postings_note": (
+            "Dihitung per iklan (posting): lowongan yang sama yang diiklankan di beberapa papan "
+            "atau beberapa kali dihitung sekali per iklan."
+        ),
         "vacancies_by_occupation": "Lowongan menurut golongan pokok KBJI 2014",
         "not_coded": (
             "Lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean jabatan "
             "berjalan."
         ),
-        "postings": "Jumlah lowongan",
+        "postings": "Jumlah iklan lowongan",
         "sex": {"1": "Laki-laki", "2": "Perempuan"},
         "source_note": (
             "Sumber: Sakernas BPS (data mikro publik), papan lowongan JobStreet, Loker.id, "
@@ -62,14 +90,45 @@ TEXT = {
             "unreliable": "tidak andal",
             "not_assessable": "tidak dapat dinilai",
         },
-        "regency_code": "Kode BPS kabupaten/kota",
-        "province_code": "Kode BPS provinsi",
+        "regency_code": "Kabupaten/kota (kode BPS)",
+        "province_code": "Provinsi (kode BPS)",
+        "suppressed": "ditekan",
+        "suppressed_note": (
+            "Batang kosong bertanda (ditekan): nilainya tidak dipublikasikan ({cells}). Aturan "
+            "keandalan BPS: nilai ditekan bila RSE di atas 50 % atau sampelnya kurang dari 10 "
+            "orang; nilai yang terkait dengannya ikut ditekan agar tidak dapat dihitung balik "
+            "(docs/sakernas.md)."
+        ),
+        "suppression_reasons": {
+            "rse_above_50": "RSE di atas 50 %",
+            "too_few_sample_persons": "sampel kurang dari 10 orang",
+            "secondary_complement": "ditekan pelengkap",
+            "linked": "ikut ditekan bersama nilai {indicator} yang ditekan",
+        },
         "age_group": "Jenis kelamin / kelompok umur",
         "source": "Sumber",
     },
     "en": {
-        "title": "Indonesia Labour Market Overview",
-        "subtitle": "Built automatically from the LMIS warehouse marts",
+        "title": "Labour Market Overview",
+        "subtitle": "Built automatically from the LMIS warehouse marts.",
+        "national": "Indonesia",
+        "one_province": "{name} Province",
+        "few_provinces": "{names} provinces",
+        "many_provinces": "{count} provinces",
+        "and": "and",
+        "survey_scope": "Sakernas indicators: {coverage}, period {periods}.",
+        "survey_only": (
+            " The Sakernas microdata loaded cover this area only, so the indicators are not "
+            "national figures."
+        ),
+        "no_survey": "No Sakernas indicators are published yet.",
+        "vacancy_scope": (
+            "Online vacancies: {postings} postings ({vacancies} distinct vacancies) located in "
+            "{provinces} provinces."
+        ),
+        "vacancy_scope_postings": (
+            "Online vacancies: {postings} postings located in {provinces} provinces."
+        ),
         "headline": "Sakernas headline indicators",
         "period": "Period",
         "area": "Area",
@@ -85,14 +144,18 @@ TEXT = {
         "tpt_by_sex_age": "TPT by sex and age group",
         "employed_by_kbji": "Employed persons by KBJI 2014 major group",
         "vacancies": "Online vacancies",
-        "vacancies_by_province": "Vacancies by province (BPS code)",
-        "vacancies_by_source": "Vacancies by source",
+        "vacancies_by_province": "Vacancy postings by province",
+        "vacancies_by_source": "Vacancy postings by source",
+        "postings_note": (
+            "Counted per posting (advert): one vacancy advertised on several boards or several "
+            "times counts once per posting."
+        ),
         "vacancies_by_occupation": "Vacancies by KBJI 2014 major group",
         "not_coded": (
             "Vacancies are not yet coded to KBJI 2014; this chart appears once occupation "
             "coding runs."
         ),
-        "postings": "Postings",
+        "postings": "Vacancy postings",
         "sex": {"1": "Male", "2": "Female"},
         "source_note": (
             "Sources: BPS Sakernas (public-use microdata); JobStreet, Loker.id and Dealls job "
@@ -108,8 +171,21 @@ TEXT = {
             "unreliable": "unreliable",
             "not_assessable": "not assessable",
         },
-        "regency_code": "BPS regency/city code",
-        "province_code": "BPS province code",
+        "regency_code": "Regency/city (BPS code)",
+        "province_code": "Province (BPS code)",
+        "suppressed": "suppressed",
+        "suppressed_note": (
+            "Empty bars marked (suppressed): the value is not published ({cells}). BPS "
+            "reliability rule: a value is suppressed when its RSE is above 50% or fewer than 10 "
+            "persons are sampled; the values linked to it are suppressed too, so that it cannot "
+            "be worked back (docs/sakernas.md)."
+        ),
+        "suppression_reasons": {
+            "rse_above_50": "RSE above 50%",
+            "too_few_sample_persons": "fewer than 10 persons sampled",
+            "secondary_complement": "complementary suppression",
+            "linked": "suppressed with the suppressed {indicator} value",
+        },
         "age_group": "Sex / age group",
         "source": "Source",
     },
@@ -138,18 +214,131 @@ def _format_se(se: float | None, rse: float | None, language: str) -> str:
     return shown + (f" ({format_number(rse, language, 1)})" if rse is not None else "")
 
 
+def _read_optional_mart(marts_dir: Path, name: str) -> pl.DataFrame | None:
+    path = marts_dir / f"{name}.parquet"
+    return pl.read_parquet(path) if path.exists() else None
+
+
+def region_names(regions: pl.DataFrame, level: str) -> dict[str, str]:
+    """BPS code -> name of the regions of `level` in `dim_region` (built from the regions
+    reference, data/reference/wilayah)."""
+    rows = regions.filter(pl.col("region_level") == level).select("bps_code", "region_name")
+    names: dict[str, str] = {}
+    for code, name in rows.iter_rows():
+        # Regencies split off after 2020 share their former BPS code: the first name is kept.
+        names.setdefault(code, name)
+    return names
+
+
+def _named(code: str, names: dict[str, str]) -> str:
+    """'Name (code)', or the code alone when the reference has no name for it."""
+    name = names.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def survey_coverage(indicators: pl.DataFrame, provinces: dict[str, str], language: str) -> str:
+    """The area the survey indicators cover, as the data have it: 'Indonesia' when national
+    rows are published (a round covering every province), else the provinces present."""
+    text = TEXT[language]
+    levels = set(indicators["area_level"].unique().to_list())
+    if "national" in levels:
+        return text["national"]
+    codes = sorted(
+        indicators.filter(pl.col("area_level") == "province")["area_code"].unique().to_list()
+    )
+    if not codes:
+        # Regency rows only: their provinces are the first two digits of the codes.
+        codes = sorted({c[:2] for c in indicators["area_code"].unique().to_list() if c})
+    names = [provinces.get(code, code) for code in codes]
+    if len(names) == 1:
+        return text["one_province"].format(name=names[0])
+    if len(names) <= 3:
+        joined = ", ".join(names[:-1]) + f" {text['and']} {names[-1]}"
+        return text["few_provinces"].format(names=joined)
+    return text["many_provinces"].format(count=len(names))
+
+
+def _suppressed(frame: pl.DataFrame) -> pl.Series:
+    """Which rows of an indicator frame are suppressed (value withheld by the BPS rule)."""
+    if "is_suppressed" in frame.columns:
+        return frame["is_suppressed"].fill_null(False)
+    return pl.Series([False] * frame.height)
+
+
+def _reason_text(reason: str | None, text: dict) -> str:
+    reasons = text["suppression_reasons"]
+    if reason and reason.startswith("linked_to_suppressed_"):
+        indicator = reason.removeprefix("linked_to_suppressed_")
+        return reasons["linked"].format(indicator=text.get(indicator, indicator))
+    return reasons.get(reason or "", reason or "")
+
+
+def _suppressed_labels(
+    labels: list[str], frame: pl.DataFrame, text: dict
+) -> tuple[list[str], str | None]:
+    """Bar labels with '(suppressed)' on each withheld value, and the note explaining them."""
+    hidden = _suppressed(frame).to_list()
+    reasons = (
+        frame["suppression_reason"].to_list()
+        if "suppression_reason" in frame.columns
+        else [None] * frame.height
+    )
+    shown = [
+        f"{label} ({text['suppressed']})" if h else label
+        for label, h in zip(labels, hidden, strict=True)
+    ]
+    cells = [
+        f"{label}: {_reason_text(reason, text)}"
+        for label, h, reason in zip(labels, hidden, reasons, strict=True)
+        if h
+    ]
+    if not cells:
+        return shown, None
+    return shown, text["suppressed_note"].format(cells="; ".join(cells))
+
+
 def build_overview_html(marts_dir: Path, language: str) -> str:
     text = TEXT[language]
     indicators = _read_mart(marts_dir, "labour_force_indicators")
     regions = _read_mart(marts_dir, "dim_region")
     postings = _read_mart(marts_dir, "fct_vacancy_postings")
+    vacancies = _read_optional_mart(marts_dir, "fct_vacancies")
+    province_names = region_names(regions, "province")
+    regency_names = region_names(regions, "regency")
     sections: list[str] = []
     charts = 0
 
-    def add_figure(figure: go.Figure) -> None:
+    def add_figure(figure: go.Figure, note: str | None = None) -> None:
         nonlocal charts
         charts += 1
         sections.append(figure_html(figure, language, charts))
+        if note:
+            sections.append(f"<p class='note'>{html.escape(note)}</p>")
+
+    # What the page covers, from the data themselves: the shipped Sakernas microdata may cover
+    # one province while the vacancies cover the country.
+    if indicators.height:
+        coverage = survey_coverage(indicators, province_names, language)
+        periods = ", ".join(sorted(indicators["period"].unique().to_list()))
+        scope = text["survey_scope"].format(coverage=coverage, periods=periods)
+        if coverage != text["national"]:
+            scope += text["survey_only"]
+        title = f"{text['title']}: {coverage}"
+    else:
+        scope, title = text["no_survey"], text["title"]
+    provinces_with_postings = postings["province_bps_code"].drop_nulls().n_unique()
+    if vacancies is not None:
+        vacancy_scope = text["vacancy_scope"].format(
+            postings=format_number(postings.height, language),
+            vacancies=format_number(vacancies.height, language),
+            provinces=format_number(provinces_with_postings, language),
+        )
+    else:
+        vacancy_scope = text["vacancy_scope_postings"].format(
+            postings=format_number(postings.height, language),
+            provinces=format_number(provinces_with_postings, language),
+        )
+    subtitle = " ".join((scope, vacancy_scope, text["subtitle"]))
 
     # Headline table: every province-level (and national, when published) total.
     headline = indicators.filter(
@@ -157,15 +346,9 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         pl.col("area_level").is_in(["national", "province"]),
         pl.col("indicator").is_in(HEADLINE_INDICATORS),
     ).sort("period", "area_level", "area_code")
-    province_names = dict(
-        regions.filter(pl.col("region_level") == "province")
-        .select("bps_code", "region_name")
-        .iter_rows()
-    )
     rows = "".join(
         f"<tr><td>{html.escape(r['period'])}</td>"
-        f"<td>{html.escape(province_names.get(r['area_code'], r['area_code']))}"
-        f" ({html.escape(r['area_code'])})</td>"
+        f"<td>{html.escape(_named(r['area_code'], province_names))}</td>"
         f"<td>{html.escape(text[r['indicator']])}</td>"
         f"<td class='num'>{_format_value(r['indicator'], r['value'], language)}</td>"
         f"<td class='num'>{_format_se(r.get('se'), r.get('rse'), language)}</td>"
@@ -187,14 +370,19 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
 
     by_regency = tpt.filter(pl.col("area_level") == "regency", pl.col("breakdown") == "total")
     if by_regency.height:
-        by_regency = by_regency.sort("value", descending=True)
+        by_regency = by_regency.sort(
+            "value", "area_code", descending=[True, False], nulls_last=True
+        )
+        labels, note = _suppressed_labels(
+            [_named(c, regency_names) for c in by_regency["area_code"].to_list()], by_regency, text
+        )
         figure = go.Figure(
-            go.Bar(x=by_regency["area_code"].to_list(), y=by_regency["value"].to_list())
+            go.Bar(x=[html.escape(x) for x in labels], y=by_regency["value"].to_list())
         )
         figure.update_layout(title=f"{text['tpt_by_regency']}, {latest_period}")
         figure.update_xaxes(type="category", title=text["regency_code"])
         figure.update_yaxes(title="%")
-        add_figure(figure)
+        add_figure(figure, note)
 
     by_sex_age = tpt.filter(
         pl.col("area_level") == "province", pl.col("breakdown").str.starts_with("age_group=")
@@ -203,14 +391,15 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         pl.col("area_level") == "province", pl.col("breakdown").str.starts_with("sex=")
     )
     if by_sex_age.height or by_sex.height:
+        cells = pl.concat([by_sex, by_sex_age], how="diagonal_relaxed")
         labels = [text["sex"].get(b.split("=")[1], b) for b in by_sex["breakdown"].to_list()]
         labels += [b.split("=")[1] for b in by_sex_age["breakdown"].to_list()]
-        values = by_sex["value"].to_list() + by_sex_age["value"].to_list()
-        figure = go.Figure(go.Bar(x=labels, y=values))
+        labels, note = _suppressed_labels(labels, cells, text)
+        figure = go.Figure(go.Bar(x=labels, y=cells["value"].to_list()))
         figure.update_layout(title=f"{text['tpt_by_sex_age']}, {latest_period}")
         figure.update_xaxes(type="category", title=text["age_group"])
         figure.update_yaxes(title="%")
-        add_figure(figure)
+        add_figure(figure, note)
 
     employed_kbji = indicators.filter(
         pl.col("indicator") == "employed",
@@ -219,18 +408,17 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         pl.col("period") == latest_period,
     ).sort("breakdown")
     if employed_kbji.height:
-        figure = go.Figure(
-            go.Bar(
-                x=[b.split("=")[1] for b in employed_kbji["breakdown"].to_list()],
-                y=employed_kbji["value"].to_list(),
-            )
+        labels, note = _suppressed_labels(
+            [b.split("=")[1] for b in employed_kbji["breakdown"].to_list()], employed_kbji, text
         )
+        figure = go.Figure(go.Bar(x=labels, y=employed_kbji["value"].to_list()))
         figure.update_layout(title=f"{text['employed_by_kbji']}, {latest_period}")
         figure.update_xaxes(type="category", title="KBJI 2014")
         figure.update_yaxes(title=text["persons"])
-        add_figure(figure)
+        add_figure(figure, note)
 
     sections.append(f"<h2>{text['vacancies']}</h2>")
+    sections.append(f"<p class='note'>{html.escape(text['postings_note'])}</p>")
     by_source = postings.group_by("source").len().sort("source")
     figure = go.Figure(go.Bar(x=by_source["source"].to_list(), y=by_source["len"].to_list()))
     figure.update_layout(title=text["vacancies_by_source"])
@@ -245,15 +433,25 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         .sort("province_bps_code")
     )
     if by_province.height:
+        # Names in code order, so provinces stay in BPS order (Aceh first) on the axis.
+        order = [
+            html.escape(_named(c, province_names))
+            for c in sorted(by_province["province_bps_code"].unique())
+        ]
         figure = go.Figure()
         for source in sorted(by_province["source"].unique().to_list()):
             part = by_province.filter(pl.col("source") == source)
             figure.add_bar(
-                name=source, x=part["province_bps_code"].to_list(), y=part["len"].to_list()
+                name=source,
+                x=[
+                    html.escape(_named(c, province_names))
+                    for c in part["province_bps_code"].to_list()
+                ],
+                y=part["len"].to_list(),
             )
         figure.update_layout(barmode="stack", title=text["vacancies_by_province"])
         figure.update_xaxes(
-            type="category", categoryorder="category ascending", title=text["province_code"]
+            type="category", categoryorder="array", categoryarray=order, title=text["province_code"]
         )
         figure.update_yaxes(title=text["postings"])
         add_figure(figure)
@@ -265,6 +463,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         figure = go.Figure(go.Bar(x=by_major["major"].to_list(), y=by_major["len"].to_list()))
         figure.update_layout(title=text["vacancies_by_occupation"])
         figure.update_xaxes(type="category", title="KBJI 2014")
+        figure.update_yaxes(title=text["postings"])
         add_figure(figure)
     else:
         sections.append(f"<p class='note'>{text['not_coded']}</p>")
@@ -272,11 +471,11 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     body = "\n".join(sections)
     return (
         f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
-        f"<title>{text['title']}</title><style>"
+        f"<title>{html.escape(title)}</title><style>"
         "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
         "table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd}"
         ".num{text-align:right}.note{color:#666;font-style:italic}</style></head><body>"
-        f"<h1>{text['title']}</h1><p>{text['subtitle']}</p>{body}"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>{body}"
         f"<p class='note'>{text['source_note']}</p></body></html>"
     )
 

@@ -1,0 +1,136 @@
+"""The labour-market overview says what it covers, names regions and explains withheld values.
+
+Regression tests for what a new user found in the shipped report: a title for Indonesia over
+survey data of one province, regions shown as bare BPS codes, suppressed age groups shown as empty
+bars without a word, and posting counts labelled as vacancies.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import polars as pl
+
+from reports.overview import build_overview_reports
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"<script.*?</script>|<style.*?</style>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _chart_labels(page: str) -> list[list[str]]:
+    """The x labels of every bar chart of the page, in order."""
+    return [json.loads(f"[{found}]") for found in re.findall(r'"x":\[([^\]]*)\]', page)]
+
+
+def _cell(area_level: str, area_code: str, breakdown: str, indicator: str, value, **more):
+    return {
+        "period": "2023-08",
+        "area_level": area_level,
+        "area_code": area_code,
+        "breakdown": breakdown,
+        "indicator": indicator,
+        "value": value,
+        "se": None if value is None else 0.5,
+        "rse": None if value is None else 5.0,
+        "reliability": "reliable" if value is not None else None,
+        "is_suppressed": value is None,
+        "suppression_reason": more.get("reason"),
+        "sample_persons": more.get("persons", 500),
+    }
+
+
+def _write_marts(folder: Path, area_level: str = "province", area_code: str = "21") -> Path:
+    """Sakernas of one province (Kepulauan Riau, BPS 21) with two regencies and a suppressed
+    age group; postings in two provinces; three postings of two distinct vacancies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    linked = "linked_to_suppressed_employed"
+    cells = [
+        _cell(area_level, area_code, "total", "tpt", 6.5),
+        _cell(area_level, area_code, "total", "employed", 1_000_000.0),
+        _cell(area_level, area_code, "age_group=15-24", "tpt", 14.0),
+        _cell(area_level, area_code, "age_group=65+", "tpt", None, reason="too_few_sample_persons"),
+        _cell(area_level, area_code, "age_group=55-64", "tpt", None, reason=linked),
+        _cell("regency", "2171", "total", "tpt", 8.0),
+        _cell("regency", "2101", "total", "tpt", 4.0),
+    ]  # fmt: skip
+    pl.DataFrame(cells).write_parquet(folder / "labour_force_indicators.parquet")
+    pl.DataFrame(
+        {
+            "region_level": ["province", "province", "regency", "regency"],
+            "bps_code": ["21", "31", "2171", "2101"],
+            "region_name": ["Kepulauan Riau", "DKI Jakarta", "Kota Batam", "Kabupaten Karimun"],
+        }
+    ).write_parquet(folder / "dim_region.parquet")
+    pl.DataFrame(
+        {
+            "source": ["lokerid", "jobstreet", "jobstreet"],
+            "province_bps_code": ["21", "31", "31"],
+            "kbji2014_code": [None, None, None],
+        },
+        schema_overrides={"kbji2014_code": pl.String},
+    ).write_parquet(folder / "fct_vacancy_postings.parquet")
+    pl.DataFrame({"vacancy_id": ["v1", "v2"], "postings": [1, 2]}).write_parquet(
+        folder / "fct_vacancies.parquet"
+    )
+    return folder
+
+
+def _pages(tmp_path: Path, **marts) -> dict[str, str]:
+    build_overview_reports(_write_marts(tmp_path / "marts", **marts), tmp_path / "out")
+    return {
+        language: (tmp_path / "out" / f"labour-market-overview.{language}.html").read_text(
+            encoding="utf-8"
+        )
+        for language in ("id", "en")
+    }
+
+
+def test_title_names_the_province_the_survey_data_cover_not_indonesia(tmp_path) -> None:
+    pages = _pages(tmp_path)
+    assert "<h1>Ikhtisar Pasar Kerja: Provinsi Kepulauan Riau</h1>" in pages["id"]
+    assert "<h1>Labour Market Overview: Kepulauan Riau Province</h1>" in pages["en"]
+    for page in pages.values():
+        assert "Indonesia</h1>" not in page and "Indonesia Labour" not in page
+    text_id, text_en = (_visible_text(pages[lang]) for lang in ("id", "en"))
+    assert "hanya mencakup wilayah ini" in text_id
+    assert "cover this area only, so the indicators are not national figures" in text_en
+    assert "3 postings (2 distinct vacancies) located in 2 provinces" in text_en
+
+
+def test_title_says_indonesia_when_national_rows_are_published(tmp_path) -> None:
+    pages = _pages(tmp_path, area_level="national", area_code="00")
+    assert "<h1>Ikhtisar Pasar Kerja: Indonesia</h1>" in pages["id"]
+    assert "<h1>Labour Market Overview: Indonesia</h1>" in pages["en"]
+    assert "not national figures" not in pages["en"]
+
+
+def test_regions_are_named_from_the_reference_with_their_code(tmp_path) -> None:
+    pages = _pages(tmp_path)
+    labels = _chart_labels(pages["en"])
+    assert ["Kota Batam (2171)", "Kabupaten Karimun (2101)"] in labels
+    # One trace per board, stacked: each names its provinces.
+    assert ["DKI Jakarta (31)"] in labels and ["Kepulauan Riau (21)"] in labels
+    assert "Kepulauan Riau (21)" in _visible_text(pages["en"])  # the headline table
+
+
+def test_suppressed_age_groups_are_marked_and_explained(tmp_path) -> None:
+    pages = _pages(tmp_path)
+    assert ["15-24", "65+ (ditekan)", "55-64 (ditekan)"] in _chart_labels(pages["id"])
+    assert ["15-24", "65+ (suppressed)", "55-64 (suppressed)"] in _chart_labels(pages["en"])
+    text_id, text_en = (_visible_text(pages[lang]) for lang in ("id", "en"))
+    assert "65+: sampel kurang dari 10 orang" in text_id
+    assert "RSE di atas 50 % atau sampelnya kurang dari 10 orang" in text_id
+    assert "65+: fewer than 10 persons sampled" in text_en
+    assert "55-64: suppressed with the suppressed Employed value" in text_en
+
+
+def test_posting_counts_are_labelled_as_postings(tmp_path) -> None:
+    pages = _pages(tmp_path)
+    assert "Vacancy postings by source" in pages["en"] and "Vacancies by source" not in pages["en"]
+    assert "Iklan lowongan menurut sumber" in pages["id"]
+    assert "Counted per posting (advert)" in _visible_text(pages["en"])
