@@ -1,7 +1,8 @@
 """Shared pieces of the self-contained HTML reports: page, tables with downloads, charts, PDF.
 
 Every table is offered as CSV and XLSX twice over: embedded in the page as data URIs (so the
-HTML alone is complete) and written next to it. Plotly's script is embedded once per page, so
+HTML alone is complete) and written next to it, headed in the page's language except in English
+(`download_frame`). Plotly's script is embedded once per page, so
 the report opens offline. Every cell is HTML-escaped: scraped titles and labels are untrusted.
 
 The same marts render to the same bytes: a chart's element id is derived from its content and
@@ -196,6 +197,30 @@ def _excel_value(value: object) -> object:
     return value
 
 
+MACHINE_HEADER_LANGUAGE = "en"
+"""The language whose downloadable tables keep the tables' column names (`kbji_code`, as in the
+marts and the docs, for scripts). Every other language's tables are headed with the labels its
+page shows (Bahasa Indonesia: `KBJI 2014`, `Jabatan`, `Skor`), as a reader of that language
+expects from a table offered to them."""
+
+
+def download_frame(frame: pl.DataFrame, labels: dict[str, str], language: str) -> pl.DataFrame:
+    """The table as its CSV and XLSX are written in `language` (see `MACHINE_HEADER_LANGUAGE`).
+
+    A column without a label keeps its name; a label two columns share is followed by the
+    second column's name, so that no header is repeated.
+    """
+    if language == MACHINE_HEADER_LANGUAGE:
+        return frame
+    headers: dict[str, str] = {}
+    for column in frame.columns:
+        header = labels.get(column, column)
+        if header in headers.values():
+            header = f"{header} ({column})"
+        headers[column] = header
+    return frame.rename(headers)
+
+
 def csv_text(frame: pl.DataFrame) -> str:
     flat = frame.with_columns(
         pl.col(c).cast(pl.List(pl.Utf8)).list.join(", ")
@@ -253,9 +278,10 @@ class Page:
     ) -> None:
         """The table in the page, plus CSV and XLSX downloads (embedded and as files)."""
         numeric = numeric or set()
-        csv = csv_text(frame)
+        download = download_frame(frame, labels, self.language)
+        csv = csv_text(download)
         base = f"{self.stem}.{name}.{self.language}"
-        xlsx = cached_xlsx_bytes(frame, name, self.output_dir / XLSX_CACHE_FOLDER, base, csv)
+        xlsx = cached_xlsx_bytes(download, name, self.output_dir / XLSX_CACHE_FOLDER, base, csv)
         for suffix, content in ((".csv", csv.encode("utf-8")), (".xlsx", xlsx)):
             path = self.output_dir / f"{base}{suffix}"
             path.write_bytes(content)

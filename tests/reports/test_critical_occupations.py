@@ -205,7 +205,10 @@ def test_reports_in_both_languages_escape_scraped_text_and_footnote_synthetic(ma
     )
     assert set(listed["kbji_code"]) == {MUST_BE_LISTED, SCORED_AT_MINOR_GROUP}
     sheet = load_workbook(output / "critical-occupations.list.id.xlsx").active
-    assert sheet.cell(1, 1).value == "kbji_code"
+    assert sheet.cell(1, 1).value == "KBJI 2014"  # the Bahasa workbook has the page's headers
+    assert load_workbook(output / "critical-occupations.list.en.xlsx").active["A1"].value == (
+        "kbji_code"
+    )
     assert {sheet.cell(r, 1).value for r in (2, 3)} == {MUST_BE_LISTED, SCORED_AT_MINOR_GROUP}
 
 
@@ -217,3 +220,20 @@ def test_report_builds_when_no_mart_is_published(tmp_path):
     for name in ("labour_force_indicators_synthetic", "fct_vacancy_postings", "none.csv"):
         assert name in page
     assert "0 occupations listed" in page
+
+
+def test_bahasa_tables_are_not_copies_of_the_english_ones(marts_dir, tmp_path):
+    """Every `.id.csv` had the English tables' column names, several byte for byte the same."""
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    tables = sorted(output.glob("critical-occupations.*.id.csv"))
+    assert len(tables) >= 8
+    for table in tables:
+        english = table.with_name(table.name.replace(".id.csv", ".en.csv"))
+        header_id = table.read_text(encoding="utf-8").splitlines()[0]
+        header_en = english.read_text(encoding="utf-8").splitlines()[0]
+        assert header_id != header_en, table.name
+    header = (output / "critical-occupations.occupations.id.csv").read_text().splitlines()[0]
+    assert header.startswith("KBJI 2014,Jabatan,Digit dinilai,Kode dinilai,Indikator andal,Skor")
+    settings = (output / "critical-occupations.settings.en.csv").read_text().splitlines()[0]
+    assert settings == "setting,value"  # the English tables keep the column names

@@ -114,3 +114,15 @@ def test_reports_in_both_languages_escape_board_categories(fixture_dirs, tmp_pat
     assert html.escape(HOSTILE_CATEGORY) in page_id
     trends = pl.read_csv(tmp_path / "out" / "skills-outlook.trends.en.csv")
     assert trends.filter(pl.col("trend") == "rising")["skill_uri"].to_list() == [SKILL_RISING]
+
+
+def test_bahasa_tables_have_bahasa_headers_and_labels(fixture_dirs, tmp_path):
+    """The skills tables in Bahasa were byte for byte the English ones."""
+    marts, esco = fixture_dirs
+    build_skills_outlook_reports(marts, tmp_path / "out", esco, pdf=False)
+    trends_id = pl.read_csv(tmp_path / "out" / "skills-outlook.trends.id.csv")
+    assert "Tren" in trends_id.columns and "trend" not in trends_id.columns
+    assert set(trends_id["Tren"]) <= {"naik", "turun", "tetap"}
+    assert set(trends_id["Tren"]) & {"naik", "turun"}
+    overall = (tmp_path / "out" / "skills-outlook.overall.id.csv").read_text(encoding="utf-8")
+    assert overall.splitlines()[0].startswith("Keterampilan,Sumber,Lowongan")
