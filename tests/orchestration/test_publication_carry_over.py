@@ -209,7 +209,8 @@ def test_the_marts_each_report_reads_are_found_in_its_code(tmp_path):
         for modules in (OVERVIEW_MODULES, CRITICAL_OCCUPATIONS_MODULES, SKILLS_OUTLOOK_MODULES)
     ]
     assert found == [
-        ["dim_region", "fct_vacancy_postings", "labour_force_indicators"],
+        # The overview reads fct_vacancies for its count of distinct vacancies.
+        ["dim_region", "fct_vacancies", "fct_vacancy_postings", "labour_force_indicators"],
         [
             "dim_occupation",
             "fct_portal_vacancies",
