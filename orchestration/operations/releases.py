@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 log = logging.getLogger(__name__)
@@ -103,28 +104,67 @@ def write_sorted_parquet(
     )
 
 
+def _required_nested_columns(source: Path) -> list[str]:
+    """The list, struct or map columns the published file declares not null.
+
+    DuckDB's parquet reader keeps a plain column's `not null` but reads a nested one as
+    nullable, so a release written from `read_parquet` would lose what the mart promises.
+    """
+    return [
+        field.name
+        for field in pq.read_schema(source)
+        if not field.nullable and pa.types.is_nested(field.type)
+    ]
+
+
 def _export_table(con: duckdb.DuckDBPyConnection, source: Path, target_dir: Path) -> None:
     table = source.stem
     partition_column = HIVE_PARTITIONED_TABLES.get(table)
-    if partition_column is None:
-        write_sorted_parquet(
-            con, "select * from read_parquet(?)", target_dir / source.name, [str(source)]
+    relation, parameters = "read_parquet(?)", [str(source)]
+    required = _required_nested_columns(source)
+    if required:
+        # Through a table whose columns say `not null` again: DuckDB writes them as required,
+        # as the publication wrote them from the warehouse's marts.
+        con.execute(
+            "create or replace temp table _release_source as select * from read_parquet(?)",
+            [str(source)],
         )
+        for column in required:
+            con.execute(f'alter table _release_source alter column "{column}" set not null')
+        relation, parameters = "_release_source", []
+    try:
+        _write_table(con, relation, parameters, table, partition_column, target_dir, source)
+    finally:
+        if required:
+            con.execute("drop table if exists _release_source")
+
+
+def _write_table(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    parameters: list[str],
+    table: str,
+    partition_column: str | None,
+    target_dir: Path,
+    source: Path,
+) -> None:
+    if partition_column is None:
+        write_sorted_parquet(con, f"select * from {relation}", target_dir / source.name, parameters)
         return
     # One COPY per partition rather than DuckDB's PARTITION_BY, whose parallel writer orders
     # row groups differently from run to run and so changes the checksums of the same data.
     values = con.execute(
-        f'select distinct "{partition_column}" from read_parquet(?) order by 1', [str(source)]
+        f'select distinct "{partition_column}" from {relation} order by 1', parameters
     ).fetchall()
     for (value,) in values:
         folder = target_dir / table / f"{partition_column}={value}"
         folder.mkdir(parents=True)
         write_sorted_parquet(
             con,
-            f'select * exclude ("{partition_column}") from read_parquet(?) '
+            f'select * exclude ("{partition_column}") from {relation} '
             f'where "{partition_column}" = ?',
             folder / "data_0.parquet",
-            [str(source), value],
+            [*parameters, value],
         )
 
 
