@@ -158,17 +158,17 @@ class FieldProblems(ValueError):
         self.problems = problems
 
 
-# The whole-number keys of the detail API body and the staging column each fills.
-WHOLE_NUMBER_KEYS = {
-    "quota": "quota",
-    "usage_quota": "filled_quota",
-    "available_quota": "available_quota",
-    "min_salary_amount": "wage_min_monthly_idr",
-    "max_salary_amount": "wage_max_monthly_idr",
-    "min_age": "min_age",
-    "max_age": "max_age",
-    "min_year_experience": "min_experience_years",
-}
+# The whole-number keys of the detail API body (quota, filled places, salary, ages, experience).
+WHOLE_NUMBER_KEYS = (
+    "quota",
+    "usage_quota",
+    "available_quota",
+    "min_salary_amount",
+    "max_salary_amount",
+    "min_age",
+    "max_age",
+    "min_year_experience",
+)
 
 
 def _int_or_none(value: Any, field: str) -> int | None:
@@ -269,9 +269,10 @@ def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, A
     if not vacancy_id:
         raise KeyError("id")
     numbers, problems = _whole_numbers(data)
+    times: dict[str, Any] = {}
     for key, parse in (("published_at", _timestamp_or_none), ("expires_at", _date_or_none)):
         try:
-            parse(data.get(key), key)
+            times[key] = parse(data.get(key), key)
         except FieldProblem as problem:
             problems.append(problem)
     if problems:
@@ -299,8 +300,8 @@ def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, A
         "quota": numbers["quota"],
         "filled_quota": numbers["usage_quota"],
         "available_quota": numbers["available_quota"],
-        "published_at": _timestamp_or_none(data.get("published_at"), "published_at"),
-        "expires_date": _date_or_none(data.get("expires_at"), "expires_at"),
+        "published_at": times["published_at"],
+        "expires_date": times["expires_at"],
         "is_salary_shown": shown,
         "salary_status": salary_status(shown, low, high),
         "wage_min_monthly_idr": _plausible_wage(low),
