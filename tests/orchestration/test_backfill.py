@@ -16,6 +16,10 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
+# Imported before any test patches settings.DATA_DIR: the module binds the shipped data folder
+# when first imported, and `lmis backfill` would otherwise import it under a temporary one,
+# breaking every later test that places postings.
+import ingest.normalise.places  # noqa: F401
 from orchestration import settings
 from orchestration.cli import main
 from orchestration.operations import backfill as backfill_module
