@@ -450,6 +450,7 @@ def input_paths() -> list[Path]:
         references.GOLD_PATH,
         references.KBJI_DIR / "kbji2014_structure.csv",
         references.ISCO_DIR / "isco08_structure.csv",
+        references.ERRATA_PATH,
         LEXICON_PATH,
     ]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.settings import DATA_DIR
+from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ An advert coded from its description says what that advert is, not what its titl
 title label it would contradict the title batches, which skipped such titles."""
 ADVERT_COLUMNS = ["source", "advert_id", "title", "company", "description", "kbji4", "basis"]
 GOLD_PATH = DATA_DIR / "goldset" / "dev.csv"
+ERRATA_PATH = DBT_PROJECT_DIR / "seeds" / "reference_errata.csv"
+"""Known typos of the reference files as received (the warehouse's staging models read it too)."""
 
 # ISCO-08 unit groups with no identical KBJI code (see kbji2014/PROVENANCE.md): armed forces are
 # split by branch in KBJI, police sit in major group 0. Map each to the KBJI group closest in rank.
@@ -91,6 +93,20 @@ def _strip_residual_words(title: str) -> str:
     return re.sub(r"\b(YTDL|YBDI|Lainnya|Lain)\b", " ", title).strip()
 
 
+def corrected(table: pl.DataFrame, reference: str, code_column: str) -> pl.DataFrame:
+    """`table` with the errata of `reference` applied: a value is replaced only while it still
+    reads as received, so a corrected file later is left alone."""
+    errata = pl.read_csv(ERRATA_PATH, infer_schema=False).filter(pl.col("reference") == reference)
+    for code, column, received, value in errata.select(
+        "code", "column_name", "received_value", "corrected_value"
+    ).iter_rows():
+        wrong = (pl.col(code_column) == code) & (pl.col(column) == received)
+        table = table.with_columns(
+            pl.when(wrong).then(pl.lit(value)).otherwise(pl.col(column)).alias(column)
+        )
+    return table
+
+
 def reference_titles() -> pl.DataFrame:
     """KBJI, ISCO and ESCO titles with their KBJI unit group (no advert titles)."""
     title_sets = pl.read_csv(TITLE_SETS_PATH, infer_schema=False)
@@ -122,7 +138,11 @@ def reference_titles() -> pl.DataFrame:
         "kbji4",
         pl.lit("kbji").alias("source"),
     )
-    isco = pl.read_csv(ISCO_DIR / "isco08_structure.csv", infer_schema=False)
+    isco = corrected(
+        pl.read_csv(ISCO_DIR / "isco08_structure.csv", infer_schema=False),
+        "isco08_structure",
+        code_column="isco08_code",
+    )
     isco_units = isco.filter(pl.col("level") == "4").select(
         pl.col("title_en").alias("title"),
         pl.col("isco08_code").map_elements(isco_to_kbji, return_dtype=pl.String).alias("kbji4"),

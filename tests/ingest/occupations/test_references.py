@@ -90,3 +90,25 @@ def test_gold_set_codes_are_four_digits():
     gold = references.gold_set()
     assert gold.height == 260
     assert gold["kbji4"].str.len_chars().eq(4).all()
+
+
+def test_the_coder_learns_reference_titles_with_their_errata_applied():
+    titles = references.reference_titles().filter(pl.col("kbji4") == "2522")["title"].to_list()
+    assert "Systems Administrators" in titles
+    assert not any("Aministrator" in title for title in titles)
+
+
+def test_an_erratum_replaces_only_the_value_as_received():
+    table = pl.DataFrame(
+        {
+            "isco08_code": ["2522", "2522", "2521"],
+            "title_en": ["Systems Aministrators", "Systems Admins", "Systems Aministrators"],
+        }
+    )
+    fixed = references.corrected(table, "isco08_structure", code_column="isco08_code")
+    # Another spelling of the same code and the same typo under another code stay as they are.
+    assert fixed["title_en"].to_list() == [
+        "Systems Administrators",
+        "Systems Admins",
+        "Systems Aministrators",
+    ]
