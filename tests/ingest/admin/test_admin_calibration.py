@@ -50,11 +50,11 @@ def _province_targets() -> dict[str, float]:
         for row in _rows(DATA_DIR / "reference" / "wilayah" / "kemendagri_2025_penduduk_luas.csv")
         if row["level"] == "1"
     }
-    unemployed = {
-        row["province_code_kemendagri"]: float(row["tpt_pct"]) * people[row[
-            "province_code_kemendagri"]]
+    rates = {
+        row["province_code_kemendagri"]: float(row["tpt_pct"])
         for row in _rows(CALIBRATION / "bps_tpt_province_2024-08.csv")
-    }  # fmt: skip
+    }
+    unemployed = {code: rate * people[code] for code, rate in rates.items()}
     total = sum(unemployed.values())
     return {code: value / total for code, value in unemployed.items()}
 
@@ -99,7 +99,8 @@ def test_wlkp_companies_do_not_depend_on_how_many_follow() -> None:
 
 def test_ak1_job_seekers_by_province_follow_bps_unemployment() -> None:
     targets = _province_targets()
-    code_of = {r.province_name.upper(): r.province_code_kemendagri for r in region_index().regencies}
+    regencies = region_index().regencies
+    code_of = {r.province_name.upper(): r.province_code_kemendagri for r in regencies}
     seekers, _, _ = generate_ak1_records(2000, seed=4)
     counts = Counter(code_of[row["province_name"]] for row in seekers)
     gaps = {code: counts[code] / len(seekers) - share for code, share in targets.items()}
