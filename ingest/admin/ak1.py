@@ -37,11 +37,11 @@ from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
 from ingest.admin.results import AdminLoad, AdminSourceError, problems_record, quarantine_frame
 from ingest.admin.text import clean_text
 from ingest.admin.wlkp_generate import (
-    CALIBRATION_DIR,
     generate_wlkp_rows,
     load_synthetic_reference,
     synthetic_phone,
 )
+from ingest.sakernas.calibration import published_tpt
 from orchestration.file_commands import CsvInputError, field_count_detail, read_records
 from orchestration.settings import DATA_DIR
 
@@ -98,7 +98,8 @@ IDENTIFIER_COLUMNS = {"nik": "nik", "registration_number": "ak1"}
 NIK_SHAPE = re.compile(r"\d{16}")
 VACANCY_SOURCES = ("Karirhub", "Karirhub", "Bursa Kerja Khusus", "Job Fair", "Disnaker", "Mandiri")
 DESTINATIONS = ("Malaysia", "Taiwan", "Hong Kong", "Korea Selatan", "Jepang", "Arab Saudi")
-UNEMPLOYMENT_TARGETS_FILE = CALIBRATION_DIR / "bps_tpt_province_2024-08.csv"
+UNEMPLOYMENT_TARGET_ROUND = "2024-08"
+"""The latest round with a published rate for all 38 provinces."""
 POPULATION_FILE = DATA_DIR / "reference" / "wilayah" / "kemendagri_2025_penduduk_luas.csv"
 
 
@@ -107,24 +108,39 @@ POPULATION_FILE = DATA_DIR / "reference" / "wilayah" / "kemendagri_2025_penduduk
 
 @lru_cache(maxsize=1)
 def job_seeker_province_targets(
-    rates: Path = UNEMPLOYMENT_TARGETS_FILE, population: Path = POPULATION_FILE
+    index: RegionIndex | None = None,
+    period: str = UNEMPLOYMENT_TARGET_ROUND,
+    population: Path = POPULATION_FILE,
 ) -> dict[str, float]:
     """Kemendagri province code -> the share of job seekers registered there.
 
-    The unemployed of a province are its open unemployment rate (BPS, August 2024) times its
-    population (Kemendagri 2025): no published labour force by province is in the repository,
-    so participation is taken as equal everywhere.
+    The unemployed of a province are its published open unemployment rate (BPS, August 2024,
+    `ingest.sakernas.calibration.published_tpt`) times its population (Kemendagri 2025): no
+    published labour force by province is in the repository, so participation is taken as
+    equal everywhere. Provinces are matched through the BPS code of the regions reference.
     """
     people: dict[str, float] = {}
     with open(population, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["level"] == "1":
                 people[row["kode_kemendagri"]] = float(row["penduduk_total"])
-    unemployed: dict[str, float] = {}
-    with open(rates, encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            code = row["province_code_kemendagri"]
-            unemployed[code] = float(row["tpt_pct"]) / 100 * people[code]
+    rates = dict(
+        published_tpt(DATA_DIR)
+        .filter(pl.col("period") == period)
+        .select("province_code", "tpt_published")
+        .iter_rows()
+    )
+    regencies = (index or region_index()).regencies
+    bps_code = {r.province_code_kemendagri: r.province_code_bps for r in regencies}
+    missing = sorted(code for code in people if bps_code.get(code) not in rates)
+    if missing:
+        raise ValueError(f"no published {period} unemployment rate for provinces {missing}")
+    # In BPS code order (the order draws are made in), so a seed gives the same job seekers
+    # whichever numbering the population file uses.
+    unemployed = {
+        code: rates[bps_code[code]] / 100 * people[code]
+        for code in sorted(people, key=lambda code: bps_code[code])
+    }
     total = sum(unemployed.values())
     return {code: count / total for code, count in unemployed.items()}
 
@@ -166,7 +182,7 @@ def generate_ak1_records(
     placements: list[dict[str, Any]] = []
     last_day = dt.date(year, max(months), 28)
     # Province by the published unemployment, then a regency of it by population (cities up).
-    targets = job_seeker_province_targets()
+    targets = job_seeker_province_targets(index)
     regencies: dict[str, tuple[list[Any], list[float]]] = {}
     for regency, weight in zip(reference.regencies, reference.weights, strict=True):
         pair = regencies.setdefault(regency.province_code_kemendagri, ([], []))

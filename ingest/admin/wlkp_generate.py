@@ -4,8 +4,8 @@ No public WLKP report data exists, so this generator produces company reports wi
 Kemnaker's WLKP manual — identity, KBLI, workforce by jabatan × sex × employment relation, BPJS
 participation, vacancies, foreign workers — for companies spread over the regencies of Indonesia in
 proportion to their population, with the reported workforce split over sectors as BPS's August
-2019 employment by sector is (`data/reference/calibration`), and writes them as monthly
-recapitulation exports:
+2019 employment by sector is (see `sector_targets`), and writes them as monthly recapitulation
+exports:
 
 - xlsx and csv (`;`-separated with Indonesian thousands dots, or `,`-separated), alternating;
 - a title block, a two-row merged header, company identity merged down the company's jabatan rows
@@ -71,18 +71,22 @@ COUNT_GROUPS = (
     ("workers_total",),
 )
 DEFAULT_COLUMN_ORDER = tuple(IDENTITY_COLUMNS) + tuple(COUNT_COLUMNS)
-CALIBRATION_DIR = DATA_DIR / "reference" / "calibration"
-SECTOR_TARGETS_FILE = CALIBRATION_DIR / "bps_employment_by_sector_2019-08.csv"
+BPS_AGGREGATES_DIR = DATA_DIR / "real" / "bps-labour-aggregates"
+SECTOR_SERIES_FILE = BPS_AGGREGATES_DIR / "ier_employment-sector_cleaned.csv"
+SECTOR_TARGET_ROUND = "2019-08-01"
+"""August, Sakernas's large round, of 2019, the last before the pandemic moved workers into
+agriculture (data/reference/calibration/PROVENANCE.md)."""
+SECTOR_SECTIONS_FILE = DATA_DIR / "reference" / "calibration" / "bps_sector17_kbli_sections.csv"
 
 
 @dataclass(frozen=True)
 class SectorTargets:
     """The published sector mix the synthetic workforce is drawn to.
 
-    `by_sector` holds BPS's 17-sector shares of employed persons (August 2019) over the sectors
-    whose employers report to WLKP, renormalised to 1; `by_section` spreads each sector's share
-    evenly over the KBLI sections it covers (BPS publishes no split within "Corporate service"
-    M+N or "Other" R+S).
+    `by_sector` holds BPS's 17-sector shares of employed persons in `SECTOR_TARGET_ROUND` over
+    the sectors whose employers report to WLKP, renormalised to 1; `by_section` spreads each
+    sector's share evenly over the KBLI sections it covers (BPS publishes no split within
+    "Corporate service" M+N or "Other" R+S).
     """
 
     by_sector: dict[str, float]
@@ -99,17 +103,28 @@ class SectorTargets:
 
 
 @lru_cache(maxsize=1)
-def sector_targets(path: Path = SECTOR_TARGETS_FILE) -> SectorTargets:
+def sector_targets(
+    series: Path = SECTOR_SERIES_FILE,
+    sections: Path = SECTOR_SECTIONS_FILE,
+    period: str = SECTOR_TARGET_ROUND,
+) -> SectorTargets:
     """Read the sector targets; public administration (no company reports WLKP) is left out."""
-    workers: dict[str, float] = {}
     sector_of_section: dict[str, str] = {}
-    with open(path, encoding="utf-8") as handle:
+    reporting: set[str] = set()
+    with open(sections, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["reports_wlkp"] != "true":
-                continue
-            workers[row["bps_sector"]] = float(row["workers_millions"])
-            for section in row["kbli_sections"].split(";"):
-                sector_of_section[section] = row["bps_sector"]
+            if row["reports_wlkp"] == "true":
+                reporting.add(row["bps_sector"])
+                for section in row["kbli_sections"].split(";"):
+                    sector_of_section[section] = row["bps_sector"]
+    with open(series, encoding="utf-8") as handle:
+        workers = {
+            row["sector"]: float(row["workers"])
+            for row in csv.DictReader(handle)
+            if row["date"] == period and row["sector"] in reporting
+        }
+    if set(workers) != reporting:
+        raise ValueError(f"{series}: no {period} figure for {sorted(reporting - set(workers))}")
     total = sum(workers.values())
     return SectorTargets({k: v / total for k, v in workers.items()}, sector_of_section)
 

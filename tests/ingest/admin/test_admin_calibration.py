@@ -1,7 +1,8 @@
 """The synthetic WLKP and AK1 generators follow the published figures they are calibrated to.
 
-Targets are recomputed here from the files in data/reference/calibration (not taken from the
-generator), so a generator that ignores them fails. Samples are small, so the tolerances allow
+Targets are recomputed here from the published files in data/real/bps-labour-aggregates and the
+sector-to-KBLI table in data/reference/calibration (not taken from the generator), so a generator
+that ignores them fails. Samples are small, so the tolerances allow
 for a sample: the WLKP workforce comes in whole companies, and the largest of 1,000 holds 3-10 %
 of the sample's workers, a gap no assignment of sectors can close, so the sector tolerance is
 one point plus that company's share; AK1 job seekers are drawn one by one (binomial noise of
@@ -18,9 +19,11 @@ import pytest
 from ingest.admin.ak1 import generate_ak1_records
 from ingest.admin.regions import region_index
 from ingest.admin.wlkp_generate import generate_wlkp_rows
-from orchestration.settings import DATA_DIR
+from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
 
-CALIBRATION = DATA_DIR / "reference" / "calibration"
+AGGREGATES = DATA_DIR / "real" / "bps-labour-aggregates"
+SECTIONS = DATA_DIR / "reference" / "calibration" / "bps_sector17_kbli_sections.csv"
+PROVINCE_SEED = DBT_PROJECT_DIR / "seeds" / "province_codes.csv"
 SECTOR_TOLERANCE = 0.01  # absolute share, on 1,000 companies, plus the largest one's share
 PROVINCE_TOLERANCE = 0.03  # absolute share, on 2,000 job seekers
 
@@ -32,13 +35,17 @@ def _rows(path):
 
 def _sector_targets() -> tuple[dict[str, float], dict[str, str]]:
     """BPS August 2019 workers by sector, over the sectors whose employers report to WLKP."""
-    workers: dict[str, float] = {}
-    sector_of_section: dict[str, str] = {}
-    for row in _rows(CALIBRATION / "bps_employment_by_sector_2019-08.csv"):
-        if row["reports_wlkp"] == "true":
-            workers[row["bps_sector"]] = float(row["workers_millions"])
-            for section in row["kbli_sections"].split(";"):
-                sector_of_section[section] = row["bps_sector"]
+    sector_of_section = {
+        section: row["bps_sector"]
+        for row in _rows(SECTIONS)
+        if row["reports_wlkp"] == "true"
+        for section in row["kbli_sections"].split(";")
+    }
+    workers = {
+        row["sector"]: float(row["workers"])
+        for row in _rows(AGGREGATES / "ier_employment-sector_cleaned.csv")
+        if row["date"] == "2019-08-01" and row["sector"] in sector_of_section.values()
+    }
     total = sum(workers.values())
     return {k: v / total for k, v in workers.items()}, sector_of_section
 
@@ -51,10 +58,12 @@ def _province_targets() -> dict[str, float]:
         if row["level"] == "1"
     }
     rates = {
-        row["province_code_kemendagri"]: float(row["tpt_pct"])
-        for row in _rows(CALIBRATION / "bps_tpt_province_2024-08.csv")
+        row["kode_provinsi"]: float(row["indeks_tpt"])
+        for row in _rows(AGGREGATES / "tpt_province_august_2018_2024_opendatajabar.csv")
+        if row["tahun"] == "2024"
     }
-    unemployed = {code: rate * people[code] for code, rate in rates.items()}
+    bps_code = {row["kemendagri_code"]: row["bps_code"] for row in _rows(PROVINCE_SEED)}
+    unemployed = {code: rates[bps_code[code]] * count for code, count in people.items()}
     total = sum(unemployed.values())
     return {code: value / total for code, value in unemployed.items()}
 
