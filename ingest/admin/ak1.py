@@ -24,6 +24,7 @@ import logging
 import random
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,9 @@ from ingest.admin.wlkp_generate import (
     load_synthetic_reference,
     synthetic_phone,
 )
+from ingest.sakernas.calibration import published_tpt
 from orchestration.file_commands import CsvInputError, field_count_detail, read_records
+from orchestration.settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +98,51 @@ IDENTIFIER_COLUMNS = {"nik": "nik", "registration_number": "ak1"}
 NIK_SHAPE = re.compile(r"\d{16}")
 VACANCY_SOURCES = ("Karirhub", "Karirhub", "Bursa Kerja Khusus", "Job Fair", "Disnaker", "Mandiri")
 DESTINATIONS = ("Malaysia", "Taiwan", "Hong Kong", "Korea Selatan", "Jepang", "Arab Saudi")
+UNEMPLOYMENT_TARGET_ROUND = "2024-08"
+"""The latest round with a published rate for all 38 provinces."""
+POPULATION_FILE = DATA_DIR / "reference" / "wilayah" / "kemendagri_2025_penduduk_luas.csv"
 
 
 # -- generator -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def job_seeker_province_targets(
+    index: RegionIndex | None = None,
+    period: str = UNEMPLOYMENT_TARGET_ROUND,
+    population: Path = POPULATION_FILE,
+) -> dict[str, float]:
+    """Kemendagri province code -> the share of job seekers registered there.
+
+    The unemployed of a province are its published open unemployment rate (BPS, August 2024,
+    `ingest.sakernas.calibration.published_tpt`) times its population (Kemendagri 2025): no
+    published labour force by province is in the repository, so participation is taken as
+    equal everywhere. Provinces are matched through the BPS code of the regions reference.
+    """
+    people: dict[str, float] = {}
+    with open(population, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["level"] == "1":
+                people[row["kode_kemendagri"]] = float(row["penduduk_total"])
+    rates = dict(
+        published_tpt(DATA_DIR)
+        .filter(pl.col("period") == period)
+        .select("province_code", "tpt_published")
+        .iter_rows()
+    )
+    regencies = (index or region_index()).regencies
+    bps_code = {r.province_code_kemendagri: r.province_code_bps for r in regencies}
+    missing = sorted(code for code in people if bps_code.get(code) not in rates)
+    if missing:
+        raise ValueError(f"no published {period} unemployment rate for provinces {missing}")
+    # In BPS code order (the order draws are made in), so a seed gives the same job seekers
+    # whichever numbering the population file uses.
+    unemployed = {
+        code: rates[bps_code[code]] / 100 * people[code]
+        for code in sorted(people, key=lambda code: bps_code[code])
+    }
+    total = sum(unemployed.values())
+    return {code: count / total for code, count in unemployed.items()}
 
 
 def _nik(district_code: str, birth: dt.date, female: bool, serial: int) -> str:
@@ -136,8 +181,18 @@ def generate_ak1_records(
     seekers: list[dict[str, Any]] = []
     placements: list[dict[str, Any]] = []
     last_day = dt.date(year, max(months), 28)
+    # Province by the published unemployment, then a regency of it by population (cities up).
+    targets = job_seeker_province_targets(index)
+    regencies: dict[str, tuple[list[Any], list[float]]] = {}
+    for regency, weight in zip(reference.regencies, reference.weights, strict=True):
+        pair = regencies.setdefault(regency.province_code_kemendagri, ([], []))
+        pair[0].append(regency)
+        pair[1].append(weight)
+    provinces = [code for code in targets if code in regencies]
+    province_weights = [targets[code] for code in provinces]
     for sequence in range(1, job_seekers + 1):
-        regency = rng.choices(reference.regencies, reference.weights)[0]
+        in_province = regencies[rng.choices(provinces, province_weights)[0]]
+        regency = rng.choices(*in_province)[0]
         district_code, district = rng.choice(
             reference.districts.get(regency.regency_code_kemendagri, [("000000", "-")])
         )

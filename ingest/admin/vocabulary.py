@@ -35,12 +35,6 @@ STREETS = (
 
 CAPITAL_STATUS = ("PMDN", "PMDN", "PMDN", "PMDN", "PMA", "BUMN", "BUMD", "Lainnya")
 
-# KBLI sections that employ most reporting companies, with a rough weight each.
-SECTION_WEIGHTS = {
-    "C": 26, "G": 22, "F": 8, "H": 7, "I": 8, "K": 5, "N": 6, "M": 4, "J": 3, "A": 5,
-    "Q": 2, "P": 2, "B": 1, "D": 1,
-}  # fmt: skip
-
 JABATAN_COMMON = (
     "Staf Administrasi",
     "Admin",

@@ -3,7 +3,9 @@
 No public WLKP report data exists, so this generator produces company reports with the fields of
 Kemnaker's WLKP manual — identity, KBLI, workforce by jabatan × sex × employment relation, BPJS
 participation, vacancies, foreign workers — for companies spread over the regencies of Indonesia in
-proportion to their population, and writes them as monthly recapitulation exports:
+proportion to their population, with the reported workforce split over sectors as BPS's August
+2019 employment by sector is (see `sector_targets`), and writes them as monthly recapitulation
+exports:
 
 - xlsx and csv (`;`-separated with Indonesian thousands dots, or `,`-separated), alternating;
 - a title block, a two-row merged header, company identity merged down the company's jabatan rows
@@ -69,6 +71,80 @@ COUNT_GROUPS = (
     ("workers_total",),
 )
 DEFAULT_COLUMN_ORDER = tuple(IDENTITY_COLUMNS) + tuple(COUNT_COLUMNS)
+BPS_AGGREGATES_DIR = DATA_DIR / "real" / "bps-labour-aggregates"
+SECTOR_SERIES_FILE = BPS_AGGREGATES_DIR / "ier_employment-sector_cleaned.csv"
+SECTOR_TARGET_ROUND = "2019-08-01"
+"""August, Sakernas's large round, of 2019, the last before the pandemic moved workers into
+agriculture (data/reference/calibration/PROVENANCE.md)."""
+SECTOR_SECTIONS_FILE = DATA_DIR / "reference" / "calibration" / "bps_sector17_kbli_sections.csv"
+
+
+@dataclass(frozen=True)
+class SectorTargets:
+    """The published sector mix the synthetic workforce is drawn to.
+
+    `by_sector` holds BPS's 17-sector shares of employed persons in `SECTOR_TARGET_ROUND` over
+    the sectors whose employers report to WLKP, renormalised to 1; `by_section` spreads each
+    sector's share evenly over the KBLI sections it covers (BPS publishes no split within
+    "Corporate service" M+N or "Other" R+S).
+    """
+
+    by_sector: dict[str, float]
+    sector_of_section: dict[str, str]
+
+    @property
+    def by_section(self) -> dict[str, float]:
+        sections: dict[str, float] = {}
+        for sector, share in self.by_sector.items():
+            covered = [s for s, owner in self.sector_of_section.items() if owner == sector]
+            for section in covered:
+                sections[section] = share / len(covered)
+        return sections
+
+
+@lru_cache(maxsize=1)
+def sector_targets(
+    series: Path = SECTOR_SERIES_FILE,
+    sections: Path = SECTOR_SECTIONS_FILE,
+    period: str = SECTOR_TARGET_ROUND,
+) -> SectorTargets:
+    """Read the sector targets; public administration (no company reports WLKP) is left out."""
+    sector_of_section: dict[str, str] = {}
+    reporting: set[str] = set()
+    with open(sections, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["reports_wlkp"] == "true":
+                reporting.add(row["bps_sector"])
+                for section in row["kbli_sections"].split(";"):
+                    sector_of_section[section] = row["bps_sector"]
+    with open(series, encoding="utf-8") as handle:
+        workers = {
+            row["sector"]: float(row["workers"])
+            for row in csv.DictReader(handle)
+            if row["date"] == period and row["sector"] in reporting
+        }
+    if set(workers) != reporting:
+        raise ValueError(f"{series}: no {period} figure for {sorted(reporting - set(workers))}")
+    total = sum(workers.values())
+    return SectorTargets({k: v / total for k, v in workers.items()}, sector_of_section)
+
+
+def _calibrated_section(
+    targets: dict[str, float], placed: dict[str, int], size: int, rng: random.Random
+) -> str:
+    """A section for the next company of `size` workers, drawn by how far each section's
+    workforce is below its target share once this company is counted.
+
+    A section's weight is that room, scaled down where the company does not fit in it: one
+    large company in a small sector would otherwise overshoot its share for hundreds of
+    companies after. Depends only on the companies drawn before, so the first n companies of a
+    longer run are the n companies of a shorter one (the AK1 generator relies on that to join
+    its placements to the WLKP companies).
+    """
+    after = sum(placed.values()) + size
+    room = [max(share * after - placed[section], 0.0) for section, share in targets.items()]
+    weights = [r * min(1.0, r / size) for r in room]
+    return rng.choices(list(targets), weights if sum(weights) > 0 else list(targets.values()))[0]
 
 
 @dataclass(frozen=True)
@@ -161,19 +237,19 @@ def generate_wlkp_rows(
     """Detail rows (one per company × jabatan) with true values; dates are `datetime.date`."""
     rng = random.Random(seed)
     reference = load_synthetic_reference(index or region_index())
-    sections = list(vocab.SECTION_WEIGHTS)
-    section_weights = list(vocab.SECTION_WEIGHTS.values())
+    targets = sector_targets().by_section
+    placed = dict.fromkeys(targets, 0)
     rows: list[dict[str, Any]] = []
     for sequence in range(start_sequence, start_sequence + companies):
         regency = rng.choices(reference.regencies, reference.weights)[0]
-        section = rng.choices(sections, section_weights)[0]
+        capital = rng.choice(vocab.CAPITAL_STATUS)
+        size = _company_size(rng) * (3 if capital in {"PMA", "BUMN"} else 1)
+        section = _calibrated_section(targets, placed, size, rng)
         kbli = rng.choice(reference.kbli_by_section[section])
         form = rng.choice(vocab.COMPANY_FORMS)
         words = rng.sample(vocab.COMPANY_WORDS, 2 if form != "Koperasi" else 1)
         name = f"{form} {' '.join(words)}" + (f" {regency.regency_name.split()[-1]}" if
                                               rng.random() < 0.3 else "")  # fmt: skip
-        capital = rng.choice(vocab.CAPITAL_STATUS)
-        size = _company_size(rng) * (3 if capital in {"PMA", "BUMN"} else 1)
         founded = dt.date(rng.randint(1975, year - 1), rng.randint(1, 12), rng.randint(1, 28))
         month = rng.choice(list(months))
         reported = dt.date(year, month, rng.randint(1, 28))
@@ -239,6 +315,7 @@ def generate_wlkp_rows(
                 "vacancies_male": vacancies[0], "vacancies_female": vacancies[1],
                 "workers_total": total,
             })  # fmt: skip
+            placed[section] += total
     rows.sort(key=lambda r: (r["province_code_kemendagri"], r["wlkp_company_id"]))
     log.info("generated %d WLKP detail rows for %d synthetic companies", len(rows), companies)
     return rows

@@ -1,0 +1,116 @@
+"""The synthetic WLKP and AK1 generators follow the published figures they are calibrated to.
+
+Targets are recomputed here from the published files in data/real/bps-labour-aggregates and the
+sector-to-KBLI table in data/reference/calibration (not taken from the generator), so a generator
+that ignores them fails. Samples are small, so the tolerances allow
+for a sample: the WLKP workforce comes in whole companies, and the largest of 1,000 holds 3-10 %
+of the sample's workers, a gap no assignment of sectors can close, so the sector tolerance is
+one point plus that company's share; AK1 job seekers are drawn one by one (binomial noise of
+about 1 point at 2,000).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+
+from ingest.admin.ak1 import generate_ak1_records
+from ingest.admin.regions import region_index
+from ingest.admin.wlkp_generate import generate_wlkp_rows
+from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
+
+AGGREGATES = DATA_DIR / "real" / "bps-labour-aggregates"
+SECTIONS = DATA_DIR / "reference" / "calibration" / "bps_sector17_kbli_sections.csv"
+PROVINCE_SEED = DBT_PROJECT_DIR / "seeds" / "province_codes.csv"
+SECTOR_TOLERANCE = 0.01  # absolute share, on 1,000 companies, plus the largest one's share
+PROVINCE_TOLERANCE = 0.03  # absolute share, on 2,000 job seekers
+
+
+def _rows(path):
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _sector_targets() -> tuple[dict[str, float], dict[str, str]]:
+    """BPS August 2019 workers by sector, over the sectors whose employers report to WLKP."""
+    sector_of_section = {
+        section: row["bps_sector"]
+        for row in _rows(SECTIONS)
+        if row["reports_wlkp"] == "true"
+        for section in row["kbli_sections"].split(";")
+    }
+    workers = {
+        row["sector"]: float(row["workers"])
+        for row in _rows(AGGREGATES / "ier_employment-sector_cleaned.csv")
+        if row["date"] == "2019-08-01" and row["sector"] in sector_of_section.values()
+    }
+    total = sum(workers.values())
+    return {k: v / total for k, v in workers.items()}, sector_of_section
+
+
+def _province_targets() -> dict[str, float]:
+    """BPS August 2024 open unemployment rate times Kemendagri 2025 population."""
+    people = {
+        row["kode_kemendagri"]: float(row["penduduk_total"])
+        for row in _rows(DATA_DIR / "reference" / "wilayah" / "kemendagri_2025_penduduk_luas.csv")
+        if row["level"] == "1"
+    }
+    rates = {
+        row["kode_provinsi"]: float(row["indeks_tpt"])
+        for row in _rows(AGGREGATES / "tpt_province_august_2018_2024_opendatajabar.csv")
+        if row["tahun"] == "2024"
+    }
+    bps_code = {row["kemendagri_code"]: row["bps_code"] for row in _rows(PROVINCE_SEED)}
+    unemployed = {code: rates[bps_code[code]] * count for code, count in people.items()}
+    total = sum(unemployed.values())
+    return {code: value / total for code, value in unemployed.items()}
+
+
+def test_calibration_targets_are_complete() -> None:
+    shares, sector_of_section = _sector_targets()
+    assert len(shares) == 16  # BPS's 17 sectors less public administration
+    assert set(sector_of_section) == set("ABCDEFGHIJKLMNPQRS")
+    provinces = _province_targets()
+    assert len(provinces) == 38
+    assert set(provinces) == {r.province_code_kemendagri for r in region_index().regencies}
+
+
+@pytest.mark.parametrize("seed", [2, 4, 11])
+def test_wlkp_workforce_by_sector_follows_bps_employment(seed: int) -> None:
+    shares, sector_of_section = _sector_targets()
+    section_of_class = {
+        row["kbli_code"]: row["section"]
+        for row in _rows(DATA_DIR / "reference" / "kbli2020" / "kbli2020_structure.csv")
+        if row["level"] == "5"
+    }
+    workers: Counter[str] = Counter()
+    companies: Counter[str] = Counter()
+    for row in generate_wlkp_rows(1000, months=(1,), seed=seed):
+        sector = sector_of_section.get(section_of_class[row["kbli_code"]], "?")
+        workers[sector] += row["workers_total"]
+        companies[row["wlkp_company_id"]] += row["workers_total"]
+    total = sum(workers.values())
+    assert "?" not in workers
+    gaps = {sector: workers[sector] / total - share for sector, share in shares.items()}
+    largest = max(companies.values()) / total
+    assert max(abs(gap) for gap in gaps.values()) <= SECTOR_TOLERANCE + largest, gaps
+
+
+def test_wlkp_companies_do_not_depend_on_how_many_follow() -> None:
+    # The AK1 generator places job seekers at the first companies of the same seed's WLKP set.
+    short = generate_wlkp_rows(40, months=(1, 2), seed=4)
+    long = generate_wlkp_rows(120, months=(1, 2), seed=4)
+    ids = {row["wlkp_company_id"] for row in short}
+    assert [row for row in long if row["wlkp_company_id"] in ids] == short
+
+
+def test_ak1_job_seekers_by_province_follow_bps_unemployment() -> None:
+    targets = _province_targets()
+    regencies = region_index().regencies
+    code_of = {r.province_name.upper(): r.province_code_kemendagri for r in regencies}
+    seekers, _, _ = generate_ak1_records(2000, seed=4)
+    counts = Counter(code_of[row["province_name"]] for row in seekers)
+    gaps = {code: counts[code] / len(seekers) - share for code, share in targets.items()}
+    assert max(abs(gap) for gap in gaps.values()) <= PROVINCE_TOLERANCE, gaps
