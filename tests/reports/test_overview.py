@@ -81,13 +81,7 @@ def _write_marts(folder: Path, area_level: str = "province", area_code: str = "2
 
 
 def _pages(tmp_path: Path, **marts) -> dict[str, str]:
-    build_overview_reports(_write_marts(tmp_path / "marts", **marts), tmp_path / "out")
-    return {
-        language: (tmp_path / "out" / f"labour-market-overview.{language}.html").read_text(
-            encoding="utf-8"
-        )
-        for language in ("id", "en")
-    }
+    return _pages_of(tmp_path, _write_marts(tmp_path / "marts", **marts))
 
 
 def test_title_names_the_province_the_survey_data_cover_not_indonesia(tmp_path) -> None:
@@ -134,3 +128,75 @@ def test_posting_counts_are_labelled_as_postings(tmp_path) -> None:
     assert "Vacancy postings by source" in pages["en"] and "Vacancies by source" not in pages["en"]
     assert "Iklan lowongan menurut sumber" in pages["id"]
     assert "Counted per posting (advert)" in _visible_text(pages["en"])
+
+
+def _write_several_areas(folder: Path, national: bool) -> Path:
+    """Sakernas of the nation (optionally) and two provinces, Kepulauan Riau (21) and 15, which
+    `dim_region` lacks; each area has the same sex, age-group and KBJI cells, one suppressed."""
+    _write_marts(folder)
+    areas = [("province", "21"), ("province", "15")] + ([("national", "00")] if national else [])
+    cells = []
+    for level, code in areas:
+        cells += [
+            _cell(level, code, "total", "tpt", 5.0),
+            _cell(level, code, "sex=1", "tpt", 5.5),
+            _cell(level, code, "sex=2", "tpt", 4.5),
+            _cell(level, code, "age_group=15-24", "tpt", 14.0),
+            _cell(level, code, "age_group=65+", "tpt", None, reason="too_few_sample_persons"),
+            _cell(level, code, "kbji1=1", "employed", 100.0),
+            _cell(level, code, "kbji1=2", "employed", 200.0),
+        ]
+    pl.DataFrame(cells).write_parquet(folder / "labour_force_indicators.parquet")
+    return folder
+
+
+def _pages_of(tmp_path: Path, marts: Path) -> dict[str, str]:
+    build_overview_reports(marts, tmp_path / "out")
+    return {
+        language: (tmp_path / "out" / f"labour-market-overview.{language}.html").read_text(
+            encoding="utf-8"
+        )
+        for language in ("id", "en")
+    }
+
+
+def test_breakdown_charts_show_the_national_rows_when_there_are_any(tmp_path) -> None:
+    """Every province's cells landed on one chart under the same ~16 labels."""
+    pages = _pages_of(tmp_path, _write_several_areas(tmp_path / "marts", national=True))
+    labels = _chart_labels(pages["en"])
+    assert labels.count(["Male", "Female", "15-24", "65+ (suppressed)"]) == 1
+    assert labels.count(["1", "2"]) == 1
+    text = _visible_text(pages["en"])
+    assert "Empty bars marked (suppressed) in Indonesia: the value is not published (65+: " in text
+    assert "TPT by sex and age group, Indonesia, 2023-08" in pages["en"]
+    # The headline table names the nation and falls back to words for a province without a name.
+    assert "<td>Indonesia</td>" in pages["en"] and "<td>00</td>" not in pages["en"]
+    assert "<td>Province 15</td>" in pages["en"] and "<td>Provinsi 15</td>" in pages["id"]
+    assert "<td>Kepulauan Riau (21)</td>" in pages["en"]
+
+
+def test_without_national_rows_each_province_gets_its_own_charts(tmp_path) -> None:
+    pages = _pages_of(tmp_path, _write_several_areas(tmp_path / "marts", national=False))
+    labels = _chart_labels(pages["en"])
+    assert labels.count(["Male", "Female", "15-24", "65+ (suppressed)"]) == 2
+    assert labels.count(["1", "2"]) == 2
+    for area in ("Kepulauan Riau (21)", "Province 15"):
+        assert f"TPT by sex and age group, {area}, 2023-08" in pages["en"]
+        assert f"Empty bars marked (suppressed) in {area}:" in _visible_text(pages["en"])
+    assert "Batang kosong bertanda (ditekan) di Provinsi 15:" in _visible_text(pages["id"])
+    assert "<h1>Labour Market Overview: Province 15 and Kepulauan Riau Province</h1>" in (
+        pages["en"]
+    )
+    assert "<h1>Ikhtisar Pasar Kerja: Provinsi 15 dan Provinsi Kepulauan Riau</h1>" in pages["id"]
+    assert "15 Province" not in pages["en"]
+
+
+def test_a_province_without_a_name_is_never_none_province(tmp_path) -> None:
+    marts = _write_marts(tmp_path / "marts")
+    pl.DataFrame(
+        {"region_level": ["province"], "bps_code": ["21"], "region_name": [None]},
+        schema_overrides={"region_name": pl.String},
+    ).write_parquet(marts / "dim_region.parquet")
+    pages = _pages_of(tmp_path, marts)
+    assert "<h1>Labour Market Overview: Province 21</h1>" in pages["en"]
+    assert "None" not in _visible_text(pages["en"])
