@@ -9,8 +9,9 @@ text that came from a source is HTML-escaped.
 The title names the area the survey indicators cover as the mart has it (national rows exist only
 for a round covering every province; the shipped microdata cover one province), a breakdown chart
 shows one area (the nation when it has rows, else each province in turn), suppressed values
-are labelled and explained under their chart (docs/sakernas.md), and the vacancy charts say that
-they count postings, not distinct vacancies.
+are labelled and explained under their chart (the rule of docs/sakernas.md, stated on the page: a
+reader of the HTML has no repository), and the vacancy charts say that they count postings, not
+distinct vacancies, and which postings they leave out (no province, not coded).
 """
 
 from __future__ import annotations
@@ -44,13 +45,14 @@ TEXT = {
             "bukan angka nasional."
         ),
         "no_survey": "Belum ada indikator Sakernas yang dipublikasikan.",
-        "vacancy_scope": (
-            "Lowongan daring: {postings} iklan ({vacancies} lowongan berbeda) dengan lokasi di "
-            "{provinces} provinsi."
+        "vacancy_scope": "Lowongan daring: {postings} iklan ({vacancies} lowongan berbeda)",
+        "vacancy_scope_postings": "Lowongan daring: {postings} iklan",
+        "located_all": " dengan lokasi di {provinces} provinsi.",
+        "located_some": (
+            ", {located} di antaranya dengan lokasi di {provinces} provinsi; {missing} iklan tanpa "
+            "provinsi tidak masuk grafik per provinsi."
         ),
-        "vacancy_scope_postings": (
-            "Lowongan daring: {postings} iklan dengan lokasi di {provinces} provinsi."
-        ),
+        "no_province_note": "{missing} iklan tanpa provinsi tidak ditampilkan di grafik ini.",
         "headline": "Indikator utama Sakernas",
         "period": "Periode",
         "area": "Wilayah",
@@ -72,10 +74,16 @@ TEXT = {
             "Dihitung per iklan (posting): lowongan yang sama yang diiklankan di beberapa papan "
             "atau beberapa kali dihitung sekali per iklan."
         ),
-        "vacancies_by_occupation": "Lowongan menurut golongan pokok KBJI 2014",
+        "vacancies_by_occupation": (
+            "Iklan lowongan yang sudah dikode KBJI 2014, menurut golongan pokok"
+        ),
+        "coded_note": (
+            "Menghitung iklan (posting), hanya {coded} dari {postings} iklan yang judulnya sudah "
+            "dikode ke jabatan KBJI 2014; {uncoded} iklan lainnya tidak masuk grafik ini."
+        ),
         "not_coded": (
-            "Lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean jabatan "
-            "berjalan."
+            "Iklan lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean "
+            "jabatan berjalan."
         ),
         "postings": "Jumlah iklan lowongan",
         "sex": {"1": "Laki-laki", "2": "Perempuan"},
@@ -99,8 +107,9 @@ TEXT = {
         "suppressed_note": (
             "Batang kosong bertanda (ditekan){where}: nilainya tidak dipublikasikan ({cells}). "
             "Aturan keandalan BPS: nilai ditekan bila RSE di atas 50 % atau sampelnya kurang "
-            "dari 10 orang; nilai yang terkait dengannya ikut ditekan agar tidak dapat "
-            "dihitung balik (docs/sakernas.md)."
+            "dari 10 orang; nilai yang terkait dengannya ikut ditekan, dan bila suatu total hanya "
+            "punya satu bagian yang ditekan, bagian terkecil lainnya ikut ditekan, agar tidak ada "
+            "nilai yang dapat dihitung balik."
         ),
         "suppression_reasons": {
             "rse_above_50": "RSE di atas 50 %",
@@ -127,13 +136,14 @@ TEXT = {
             "national figures."
         ),
         "no_survey": "No Sakernas indicators are published yet.",
-        "vacancy_scope": (
-            "Online vacancies: {postings} postings ({vacancies} distinct vacancies) located in "
-            "{provinces} provinces."
+        "vacancy_scope": "Online vacancies: {postings} postings ({vacancies} distinct vacancies)",
+        "vacancy_scope_postings": "Online vacancies: {postings} postings",
+        "located_all": " located in {provinces} provinces.",
+        "located_some": (
+            ", {located} of them located in {provinces} provinces; {missing} postings without a "
+            "province are left out of the chart by province."
         ),
-        "vacancy_scope_postings": (
-            "Online vacancies: {postings} postings located in {provinces} provinces."
-        ),
+        "no_province_note": "{missing} postings without a province are not in this chart.",
         "headline": "Sakernas headline indicators",
         "period": "Period",
         "area": "Area",
@@ -155,9 +165,13 @@ TEXT = {
             "Counted per posting (advert): one vacancy advertised on several boards or several "
             "times counts once per posting."
         ),
-        "vacancies_by_occupation": "Vacancies by KBJI 2014 major group",
+        "vacancies_by_occupation": "Vacancy postings coded to KBJI 2014, by major group",
+        "coded_note": (
+            "Counts postings (adverts), and only the {coded} of {postings} postings whose title is "
+            "coded to a KBJI 2014 occupation; the other {uncoded} are not in this chart."
+        ),
         "not_coded": (
-            "Vacancies are not yet coded to KBJI 2014; this chart appears once occupation "
+            "Vacancy postings are not yet coded to KBJI 2014; this chart appears once occupation "
             "coding runs."
         ),
         "postings": "Vacancy postings",
@@ -182,8 +196,9 @@ TEXT = {
         "suppressed_note": (
             "Empty bars marked (suppressed){where}: the value is not published ({cells}). BPS "
             "reliability rule: a value is suppressed when its RSE is above 50% or fewer than 10 "
-            "persons are sampled; the values linked to it are suppressed too, so that it cannot "
-            "be worked back (docs/sakernas.md)."
+            "persons are sampled; the values linked to it are suppressed too, and where a total "
+            "has exactly one withheld part, its smallest other part as well, so that no withheld "
+            "value can be worked back."
         ),
         "suppression_reasons": {
             "rse_above_50": "RSE above 50%",
@@ -356,18 +371,18 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         title = f"{text['title']}: {coverage}"
     else:
         scope, title = text["no_survey"], text["title"]
-    provinces_with_postings = postings["province_bps_code"].drop_nulls().n_unique()
-    if vacancies is not None:
-        vacancy_scope = text["vacancy_scope"].format(
-            postings=format_number(postings.height, language),
-            vacancies=format_number(vacancies.height, language),
-            provinces=format_number(provinces_with_postings, language),
-        )
-    else:
-        vacancy_scope = text["vacancy_scope_postings"].format(
-            postings=format_number(postings.height, language),
-            provinces=format_number(provinces_with_postings, language),
-        )
+    located = postings["province_bps_code"].drop_nulls()
+    unlocated = postings.height - located.len()
+    counts = {
+        "postings": format_number(postings.height, language),
+        "vacancies": format_number(vacancies.height, language) if vacancies is not None else "",
+        "provinces": format_number(located.n_unique(), language),
+        "located": format_number(located.len(), language),
+        "missing": format_number(unlocated, language),
+    }
+    vacancy_scope = text["vacancy_scope" if vacancies is not None else "vacancy_scope_postings"]
+    vacancy_scope += text["located_some" if unlocated else "located_all"]
+    vacancy_scope = vacancy_scope.format(**counts)
     subtitle = " ".join((scope, vacancy_scope, text["subtitle"]))
 
     # Headline table: every province-level (and national, when published) total.
@@ -493,7 +508,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
             type="category", categoryorder="array", categoryarray=order, title=text["province_code"]
         )
         figure.update_yaxes(title=text["postings"])
-        add_figure(figure)
+        add_figure(figure, text["no_province_note"].format(**counts) if unlocated else None)
 
     coded = postings.filter(pl.col("kbji2014_code").is_not_null())
     if coded.height:
@@ -503,7 +518,12 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         figure.update_layout(title=text["vacancies_by_occupation"])
         figure.update_xaxes(type="category", title="KBJI 2014")
         figure.update_yaxes(title=text["postings"])
-        add_figure(figure)
+        coded_note = text["coded_note"].format(
+            coded=format_number(coded.height, language),
+            postings=counts["postings"],
+            uncoded=format_number(postings.height - coded.height, language),
+        )
+        add_figure(figure, coded_note)
     else:
         sections.append(f"<p class='note'>{text['not_coded']}</p>")
 

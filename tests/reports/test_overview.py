@@ -200,3 +200,34 @@ def test_a_province_without_a_name_is_never_none_province(tmp_path) -> None:
     pages = _pages_of(tmp_path, marts)
     assert "<h1>Labour Market Overview: Province 21</h1>" in pages["en"]
     assert "None" not in _visible_text(pages["en"])
+
+
+def test_postings_left_out_of_a_chart_are_counted_and_no_repository_path_is_shown(tmp_path):
+    """The subtitle said every posting was located in N provinces, the occupation chart was
+    titled 'Vacancies' over coded postings only, and notes sent readers to docs/sakernas.md."""
+    marts = _write_marts(tmp_path / "marts")
+    pl.DataFrame(
+        {
+            "source": ["lokerid", "jobstreet", "jobstreet", "dealls"],
+            "province_bps_code": ["21", "31", None, None],
+            "kbji2014_code": ["2512", None, "5223", None],
+        }
+    ).write_parquet(marts / "fct_vacancy_postings.parquet")
+    pages = _pages_of(tmp_path, marts)
+    text_en, text_id = (_visible_text(pages[lang]) for lang in ("en", "id"))
+    assert (
+        "4 postings (2 distinct vacancies), 2 of them located in 2 provinces; 2 postings without "
+        "a province are left out of the chart by province."
+    ) in text_en
+    assert "2 iklan tanpa provinsi tidak masuk grafik per provinsi" in text_id
+    assert "2 postings without a province are not in this chart." in text_en
+    assert "Vacancy postings coded to KBJI 2014, by major group" in pages["en"]
+    assert "Vacancies by KBJI" not in pages["en"]
+    assert "Iklan lowongan yang sudah dikode KBJI 2014, menurut golongan pokok" in pages["id"]
+    assert "only the 2 of 4 postings whose title is coded" in text_en
+    assert "hanya 2 dari 4 iklan yang judulnya sudah dikode" in text_id
+    for page in pages.values():
+        assert "docs/" not in _visible_text(page)
+    assert "its smallest other part as well, so that no withheld value can be worked back" in (
+        text_en
+    )
