@@ -411,8 +411,15 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         "</tbody></table>"
     )
 
-    latest_period = indicators["period"].max() if indicators.height else None
-    tpt = indicators.filter(pl.col("indicator") == "tpt", pl.col("period") == latest_period)
+    # The charts show the latest round; with no rounds there is no period to compare with (a
+    # comparison with None is null for every row, and Polars warns about it).
+    latest_period = indicators["period"].max()
+    latest = (
+        indicators.filter(pl.col("period") == latest_period)
+        if latest_period is not None
+        else indicators.clear()
+    )
+    tpt = latest.filter(pl.col("indicator") == "tpt")
 
     by_regency = tpt.filter(pl.col("area_level") == "regency", pl.col("breakdown") == "total")
     if by_regency.height:
@@ -450,10 +457,8 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         figure.update_yaxes(title="%")
         add_figure(figure, note)
 
-    employed_kbji = indicators.filter(
-        pl.col("indicator") == "employed",
-        pl.col("breakdown").str.starts_with("kbji1="),
-        pl.col("period") == latest_period,
+    employed_kbji = latest.filter(
+        pl.col("indicator") == "employed", pl.col("breakdown").str.starts_with("kbji1=")
     )
     for level, code in chart_areas(employed_kbji):
         area = area_label(level, code, province_names, language)

@@ -231,3 +231,13 @@ def test_postings_left_out_of_a_chart_are_counted_and_no_repository_path_is_show
     assert "its smallest other part as well, so that no withheld value can be worked back" in (
         text_en
     )
+
+
+def test_an_empty_indicator_mart_renders_without_warnings(tmp_path, recwarn) -> None:
+    """Comparing the period with the latest of no periods (None) made Polars warn twice."""
+    marts = _write_marts(tmp_path / "marts")
+    frame = pl.read_parquet(marts / "labour_force_indicators.parquet")
+    frame.clear().write_parquet(marts / "labour_force_indicators.parquet")
+    pages = _pages_of(tmp_path, marts)
+    assert [str(w.message) for w in recwarn] == []
+    assert "No Sakernas indicators are published yet." in _visible_text(pages["en"])
