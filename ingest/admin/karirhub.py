@@ -228,6 +228,12 @@ def _date_or_none(value: Any, field: str) -> dt.date | None:
         raise FieldProblem(field, f"not a date: {value!r}") from None
 
 
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value as a reason quotes it: a whole object or list can be long, so it is cut."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class _Body:
     """Typed reads of one detail API `data` object, each value named by its dotted key.
 
@@ -251,7 +257,8 @@ class _Body:
             if node is None:
                 return None
             if not isinstance(node, dict):
-                self.problem(".".join(walked), f"not an object: {node!r}", "unexpected_structure")
+                detail = f"not an object: {_shown(node)}"
+                self.problem(".".join(walked), detail, "unexpected_structure")
                 return None
             node = node.get(part)
             walked.append(part)
@@ -269,7 +276,7 @@ class _Body:
             # Empty ("", [], {}) is a missing object: PHP APIs write an empty object as [].
             return {}
         if not isinstance(found, dict):
-            self.problem(key, f"not an object: {found!r}", "unexpected_structure")
+            self.problem(key, f"not an object: {_shown(found)}", "unexpected_structure")
             return {}
         return found
 
@@ -277,7 +284,7 @@ class _Body:
         found = self.value(key)
         if found is None or isinstance(found, str):
             return found
-        self.problem(key, f"not text: {found!r}")
+        self.problem(key, f"not text: {_shown(found)}")
         return None
 
     def code(self, key: str) -> str | None:
@@ -287,14 +294,14 @@ class _Body:
             return str(found)
         if found is None or isinstance(found, str):
             return found
-        self.problem(key, f"not a code: {found!r}")
+        self.problem(key, f"not a code: {_shown(found)}")
         return None
 
     def flag(self, key: str) -> bool | None:
         found = self.value(key)
         if found is None or isinstance(found, bool):
             return found
-        self.problem(key, f"not true or false: {found!r}")
+        self.problem(key, f"not true or false: {_shown(found)}")
         return None
 
     def whole(self, key: str) -> int | None:
@@ -306,11 +313,11 @@ class _Body:
         if not found:
             return []
         if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
-            self.problem(key, f"not a list of objects: {found!r}", "unexpected_structure")
+            self.problem(key, f"not a list of objects: {_shown(found)}", "unexpected_structure")
             return []
         names = [item.get("name") for item in found]
         if not all(name is None or isinstance(name, str) for name in names):
-            self.problem(key, f"a name that is not text: {found!r}")
+            self.problem(key, f"a name that is not text: {_shown(found)}")
             return []
         return [name for name in names if name]
 
@@ -415,8 +422,7 @@ def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, A
             body.text("employer.name") or (company and body.text("employer.employerable.name"))
         ),
         "employer_industry_name": body.text("employer.employerable.industry.name"),
-        "has_wlkp_company_profile": "wlkp"
-        in (body.text("employer.employerable.logo_uri") or ""),
+        "has_wlkp_company_profile": "wlkp" in (body.text("employer.employerable.logo_uri") or ""),
         "is_partner_repost": body.text("platform_type") == "external",
         "partner_platform_name": body.text("platform.name"),
         "is_confidential": bool(body.flag("confidential")),
