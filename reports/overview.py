@@ -7,9 +7,11 @@ once per file, so the report opens offline. Region and occupation codes are cate
 text that came from a source is HTML-escaped.
 
 The title names the area the survey indicators cover as the mart has it (national rows exist only
-for a round covering every province; the shipped microdata cover one province), suppressed values
-are labelled and explained under their chart (docs/sakernas.md), and the vacancy charts say that
-they count postings, not distinct vacancies.
+for a round covering every province; the shipped microdata cover one province), a breakdown chart
+shows one area (the nation when it has rows, else each province in turn), suppressed values
+are labelled and explained under their chart (the rule of docs/sakernas.md, stated on the page: a
+reader of the HTML has no repository), and the vacancy charts say that they count postings, not
+distinct vacancies, and which postings they leave out (no province, not coded).
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ TEXT = {
         "subtitle": "Dibangun otomatis dari mart gudang data LMIS.",
         "national": "Indonesia",
         "one_province": "Provinsi {name}",
-        "few_provinces": "Provinsi {names}",
+        # A code that dim_region has no name for: the code with the word for what it is.
+        "unnamed_province": "Provinsi {code}",
+        "unnamed_regency": "Kabupaten/kota {code}",
         "many_provinces": "{count} provinsi",
         "and": "dan",
         "survey_scope": "Indikator Sakernas: {coverage}, periode {periods}.",
@@ -41,13 +45,14 @@ TEXT = {
             "bukan angka nasional."
         ),
         "no_survey": "Belum ada indikator Sakernas yang dipublikasikan.",
-        "vacancy_scope": (
-            "Lowongan daring: {postings} iklan ({vacancies} lowongan berbeda) dengan lokasi di "
-            "{provinces} provinsi."
+        "vacancy_scope": "Lowongan daring: {postings} iklan ({vacancies} lowongan berbeda)",
+        "vacancy_scope_postings": "Lowongan daring: {postings} iklan",
+        "located_all": " dengan lokasi di {provinces} provinsi.",
+        "located_some": (
+            ", {located} di antaranya dengan lokasi di {provinces} provinsi; {missing} iklan tanpa "
+            "provinsi tidak masuk grafik per provinsi."
         ),
-        "vacancy_scope_postings": (
-            "Lowongan daring: {postings} iklan dengan lokasi di {provinces} provinsi."
-        ),
+        "no_province_note": "{missing} iklan tanpa provinsi tidak ditampilkan di grafik ini.",
         "headline": "Indikator utama Sakernas",
         "period": "Periode",
         "area": "Wilayah",
@@ -69,10 +74,16 @@ TEXT = {
             "Dihitung per iklan (posting): lowongan yang sama yang diiklankan di beberapa papan "
             "atau beberapa kali dihitung sekali per iklan."
         ),
-        "vacancies_by_occupation": "Lowongan menurut golongan pokok KBJI 2014",
+        "vacancies_by_occupation": (
+            "Iklan lowongan yang sudah dikode KBJI 2014, menurut golongan pokok"
+        ),
+        "coded_note": (
+            "Menghitung iklan (posting), hanya {coded} dari {postings} iklan yang judulnya sudah "
+            "dikode ke jabatan KBJI 2014; {uncoded} iklan lainnya tidak masuk grafik ini."
+        ),
         "not_coded": (
-            "Lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean jabatan "
-            "berjalan."
+            "Iklan lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean "
+            "jabatan berjalan."
         ),
         "postings": "Jumlah iklan lowongan",
         "sex": {"1": "Laki-laki", "2": "Perempuan"},
@@ -94,10 +105,11 @@ TEXT = {
         "province_code": "Provinsi (kode BPS)",
         "suppressed": "ditekan",
         "suppressed_note": (
-            "Batang kosong bertanda (ditekan): nilainya tidak dipublikasikan ({cells}). Aturan "
-            "keandalan BPS: nilai ditekan bila RSE di atas 50 % atau sampelnya kurang dari 10 "
-            "orang; nilai yang terkait dengannya ikut ditekan agar tidak dapat dihitung balik "
-            "(docs/sakernas.md)."
+            "Batang kosong bertanda (ditekan){where}: nilainya tidak dipublikasikan ({cells}). "
+            "Aturan keandalan BPS: nilai ditekan bila RSE di atas 50 % atau sampelnya kurang "
+            "dari 10 orang; nilai yang terkait dengannya ikut ditekan, dan bila suatu total hanya "
+            "punya satu bagian yang ditekan, bagian terkecil lainnya ikut ditekan, agar tidak ada "
+            "nilai yang dapat dihitung balik."
         ),
         "suppression_reasons": {
             "rse_above_50": "RSE di atas 50 %",
@@ -106,6 +118,7 @@ TEXT = {
             "linked": "ikut ditekan bersama nilai {indicator} yang ditekan",
         },
         "age_group": "Jenis kelamin / kelompok umur",
+        "in_area": " di {area}",
         "source": "Sumber",
     },
     "en": {
@@ -113,7 +126,8 @@ TEXT = {
         "subtitle": "Built automatically from the LMIS warehouse marts.",
         "national": "Indonesia",
         "one_province": "{name} Province",
-        "few_provinces": "{names} provinces",
+        "unnamed_province": "Province {code}",
+        "unnamed_regency": "Regency/city {code}",
         "many_provinces": "{count} provinces",
         "and": "and",
         "survey_scope": "Sakernas indicators: {coverage}, period {periods}.",
@@ -122,13 +136,14 @@ TEXT = {
             "national figures."
         ),
         "no_survey": "No Sakernas indicators are published yet.",
-        "vacancy_scope": (
-            "Online vacancies: {postings} postings ({vacancies} distinct vacancies) located in "
-            "{provinces} provinces."
+        "vacancy_scope": "Online vacancies: {postings} postings ({vacancies} distinct vacancies)",
+        "vacancy_scope_postings": "Online vacancies: {postings} postings",
+        "located_all": " located in {provinces} provinces.",
+        "located_some": (
+            ", {located} of them located in {provinces} provinces; {missing} postings without a "
+            "province are left out of the chart by province."
         ),
-        "vacancy_scope_postings": (
-            "Online vacancies: {postings} postings located in {provinces} provinces."
-        ),
+        "no_province_note": "{missing} postings without a province are not in this chart.",
         "headline": "Sakernas headline indicators",
         "period": "Period",
         "area": "Area",
@@ -150,9 +165,13 @@ TEXT = {
             "Counted per posting (advert): one vacancy advertised on several boards or several "
             "times counts once per posting."
         ),
-        "vacancies_by_occupation": "Vacancies by KBJI 2014 major group",
+        "vacancies_by_occupation": "Vacancy postings coded to KBJI 2014, by major group",
+        "coded_note": (
+            "Counts postings (adverts), and only the {coded} of {postings} postings whose title is "
+            "coded to a KBJI 2014 occupation; the other {uncoded} are not in this chart."
+        ),
         "not_coded": (
-            "Vacancies are not yet coded to KBJI 2014; this chart appears once occupation "
+            "Vacancy postings are not yet coded to KBJI 2014; this chart appears once occupation "
             "coding runs."
         ),
         "postings": "Vacancy postings",
@@ -175,10 +194,11 @@ TEXT = {
         "province_code": "Province (BPS code)",
         "suppressed": "suppressed",
         "suppressed_note": (
-            "Empty bars marked (suppressed): the value is not published ({cells}). BPS "
+            "Empty bars marked (suppressed){where}: the value is not published ({cells}). BPS "
             "reliability rule: a value is suppressed when its RSE is above 50% or fewer than 10 "
-            "persons are sampled; the values linked to it are suppressed too, so that it cannot "
-            "be worked back (docs/sakernas.md)."
+            "persons are sampled; the values linked to it are suppressed too, and where a total "
+            "has exactly one withheld part, its smallest other part as well, so that no withheld "
+            "value can be worked back."
         ),
         "suppression_reasons": {
             "rse_above_50": "RSE above 50%",
@@ -187,6 +207,7 @@ TEXT = {
             "linked": "suppressed with the suppressed {indicator} value",
         },
         "age_group": "Sex / age group",
+        "in_area": " in {area}",
         "source": "Source",
     },
 }
@@ -226,14 +247,21 @@ def region_names(regions: pl.DataFrame, level: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for code, name in rows.iter_rows():
         # Regencies split off after 2020 share their former BPS code: the first name is kept.
-        names.setdefault(code, name)
+        if name:
+            names.setdefault(code, name)
     return names
 
 
-def _named(code: str, names: dict[str, str]) -> str:
-    """'Name (code)', or the code alone when the reference has no name for it."""
+def area_label(level: str, code: str, names: dict[str, str], language: str) -> str:
+    """'Name (code)'; 'Indonesia' for the national row (code 00); 'Province 15' for a code that
+    `dim_region` has no name for, so that a bare number never stands for a place."""
+    text = TEXT[language]
+    if level == "national":
+        return text["national"]
     name = names.get(code)
-    return f"{name} ({code})" if name else code
+    if name:
+        return f"{name} ({code})"
+    return text[f"unnamed_{level}"].format(code=code)
 
 
 def survey_coverage(indicators: pl.DataFrame, provinces: dict[str, str], language: str) -> str:
@@ -249,13 +277,28 @@ def survey_coverage(indicators: pl.DataFrame, provinces: dict[str, str], languag
     if not codes:
         # Regency rows only: their provinces are the first two digits of the codes.
         codes = sorted({c[:2] for c in indicators["area_code"].unique().to_list() if c})
-    names = [provinces.get(code, code) for code in codes]
+    if len(codes) > 3:
+        return text["many_provinces"].format(count=len(codes))
+    names = [
+        text["one_province"].format(name=provinces[code])
+        if provinces.get(code)
+        else text["unnamed_province"].format(code=code)
+        for code in codes
+    ]
     if len(names) == 1:
-        return text["one_province"].format(name=names[0])
-    if len(names) <= 3:
-        joined = ", ".join(names[:-1]) + f" {text['and']} {names[-1]}"
-        return text["few_provinces"].format(names=joined)
-    return text["many_provinces"].format(count=len(names))
+        return names[0]
+    return ", ".join(names[:-1]) + f" {text['and']} {names[-1]}"
+
+
+def chart_areas(cells: pl.DataFrame) -> list[tuple[str, str]]:
+    """The areas a breakdown chart is drawn for, one chart each: the nation when it has rows,
+    else every province (one, for the shipped microdata). Cells of several areas never share
+    one chart: their bars would carry the same labels."""
+    national = cells.filter(pl.col("area_level") == "national")
+    if national.height:
+        return [("national", code) for code in sorted(national["area_code"].unique().to_list())]
+    provinces = cells.filter(pl.col("area_level") == "province")["area_code"].unique().to_list()
+    return [("province", code) for code in sorted(provinces)]
 
 
 def _suppressed(frame: pl.DataFrame) -> pl.Series:
@@ -274,9 +317,10 @@ def _reason_text(reason: str | None, text: dict) -> str:
 
 
 def _suppressed_labels(
-    labels: list[str], frame: pl.DataFrame, text: dict
+    labels: list[str], frame: pl.DataFrame, text: dict, area: str | None = None
 ) -> tuple[list[str], str | None]:
-    """Bar labels with '(suppressed)' on each withheld value, and the note explaining them."""
+    """Bar labels with '(suppressed)' on each withheld value, and the note explaining them (in
+    `area`, when the labels do not name it)."""
     hidden = _suppressed(frame).to_list()
     reasons = (
         frame["suppression_reason"].to_list()
@@ -294,7 +338,8 @@ def _suppressed_labels(
     ]
     if not cells:
         return shown, None
-    return shown, text["suppressed_note"].format(cells="; ".join(cells))
+    where = text["in_area"].format(area=area) if area else ""
+    return shown, text["suppressed_note"].format(where=where, cells="; ".join(cells))
 
 
 def build_overview_html(marts_dir: Path, language: str) -> str:
@@ -326,18 +371,18 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         title = f"{text['title']}: {coverage}"
     else:
         scope, title = text["no_survey"], text["title"]
-    provinces_with_postings = postings["province_bps_code"].drop_nulls().n_unique()
-    if vacancies is not None:
-        vacancy_scope = text["vacancy_scope"].format(
-            postings=format_number(postings.height, language),
-            vacancies=format_number(vacancies.height, language),
-            provinces=format_number(provinces_with_postings, language),
-        )
-    else:
-        vacancy_scope = text["vacancy_scope_postings"].format(
-            postings=format_number(postings.height, language),
-            provinces=format_number(provinces_with_postings, language),
-        )
+    located = postings["province_bps_code"].drop_nulls()
+    unlocated = postings.height - located.len()
+    counts = {
+        "postings": format_number(postings.height, language),
+        "vacancies": format_number(vacancies.height, language) if vacancies is not None else "",
+        "provinces": format_number(located.n_unique(), language),
+        "located": format_number(located.len(), language),
+        "missing": format_number(unlocated, language),
+    }
+    vacancy_scope = text["vacancy_scope" if vacancies is not None else "vacancy_scope_postings"]
+    vacancy_scope += text["located_some" if unlocated else "located_all"]
+    vacancy_scope = vacancy_scope.format(**counts)
     subtitle = " ".join((scope, vacancy_scope, text["subtitle"]))
 
     # Headline table: every province-level (and national, when published) total.
@@ -348,7 +393,8 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     ).sort("period", "area_level", "area_code")
     rows = "".join(
         f"<tr><td>{html.escape(r['period'])}</td>"
-        f"<td>{html.escape(_named(r['area_code'], province_names))}</td>"
+        f"<td>{html.escape(area_label(r['area_level'], r['area_code'], province_names, language))}"
+        "</td>"
         f"<td>{html.escape(text[r['indicator']])}</td>"
         f"<td class='num'>{_format_value(r['indicator'], r['value'], language)}</td>"
         f"<td class='num'>{_format_se(r.get('se'), r.get('rse'), language)}</td>"
@@ -365,8 +411,15 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         "</tbody></table>"
     )
 
-    latest_period = indicators["period"].max() if indicators.height else None
-    tpt = indicators.filter(pl.col("indicator") == "tpt", pl.col("period") == latest_period)
+    # The charts show the latest round; with no rounds there is no period to compare with (a
+    # comparison with None is null for every row, and Polars warns about it).
+    latest_period = indicators["period"].max()
+    latest = (
+        indicators.filter(pl.col("period") == latest_period)
+        if latest_period is not None
+        else indicators.clear()
+    )
+    tpt = latest.filter(pl.col("indicator") == "tpt")
 
     by_regency = tpt.filter(pl.col("area_level") == "regency", pl.col("breakdown") == "total")
     if by_regency.height:
@@ -374,7 +427,9 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
             "value", "area_code", descending=[True, False], nulls_last=True
         )
         labels, note = _suppressed_labels(
-            [_named(c, regency_names) for c in by_regency["area_code"].to_list()], by_regency, text
+            [area_label("regency", c, regency_names, language) for c in by_regency["area_code"]],
+            by_regency,
+            text,
         )
         figure = go.Figure(
             go.Bar(x=[html.escape(x) for x in labels], y=by_regency["value"].to_list())
@@ -384,35 +439,39 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         figure.update_yaxes(title="%")
         add_figure(figure, note)
 
-    by_sex_age = tpt.filter(
-        pl.col("area_level") == "province", pl.col("breakdown").str.starts_with("age_group=")
-    )
-    by_sex = tpt.filter(
-        pl.col("area_level") == "province", pl.col("breakdown").str.starts_with("sex=")
-    )
-    if by_sex_age.height or by_sex.height:
+    sex_age = tpt.filter(pl.col("breakdown").str.contains("^(sex|age_group)="))
+    for level, code in chart_areas(sex_age):
+        area = area_label(level, code, province_names, language)
+        here = sex_age.filter(pl.col("area_level") == level, pl.col("area_code") == code)
+        by_sex = here.filter(pl.col("breakdown").str.starts_with("sex="))
+        by_sex_age = here.filter(pl.col("breakdown").str.starts_with("age_group="))
         cells = pl.concat([by_sex, by_sex_age], how="diagonal_relaxed")
         labels = [text["sex"].get(b.split("=")[1], b) for b in by_sex["breakdown"].to_list()]
         labels += [b.split("=")[1] for b in by_sex_age["breakdown"].to_list()]
-        labels, note = _suppressed_labels(labels, cells, text)
+        labels, note = _suppressed_labels(labels, cells, text, area)
         figure = go.Figure(go.Bar(x=labels, y=cells["value"].to_list()))
-        figure.update_layout(title=f"{text['tpt_by_sex_age']}, {latest_period}")
+        figure.update_layout(
+            title=html.escape(f"{text['tpt_by_sex_age']}, {area}, {latest_period}")
+        )
         figure.update_xaxes(type="category", title=text["age_group"])
         figure.update_yaxes(title="%")
         add_figure(figure, note)
 
-    employed_kbji = indicators.filter(
-        pl.col("indicator") == "employed",
-        pl.col("area_level") == "province",
-        pl.col("breakdown").str.starts_with("kbji1="),
-        pl.col("period") == latest_period,
-    ).sort("breakdown")
-    if employed_kbji.height:
+    employed_kbji = latest.filter(
+        pl.col("indicator") == "employed", pl.col("breakdown").str.starts_with("kbji1=")
+    )
+    for level, code in chart_areas(employed_kbji):
+        area = area_label(level, code, province_names, language)
+        here = employed_kbji.filter(
+            pl.col("area_level") == level, pl.col("area_code") == code
+        ).sort("breakdown")
         labels, note = _suppressed_labels(
-            [b.split("=")[1] for b in employed_kbji["breakdown"].to_list()], employed_kbji, text
+            [b.split("=")[1] for b in here["breakdown"].to_list()], here, text, area
         )
-        figure = go.Figure(go.Bar(x=labels, y=employed_kbji["value"].to_list()))
-        figure.update_layout(title=f"{text['employed_by_kbji']}, {latest_period}")
+        figure = go.Figure(go.Bar(x=labels, y=here["value"].to_list()))
+        figure.update_layout(
+            title=html.escape(f"{text['employed_by_kbji']}, {area}, {latest_period}")
+        )
         figure.update_xaxes(type="category", title="KBJI 2014")
         figure.update_yaxes(title=text["persons"])
         add_figure(figure, note)
@@ -435,7 +494,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     if by_province.height:
         # Names in code order, so provinces stay in BPS order (Aceh first) on the axis.
         order = [
-            html.escape(_named(c, province_names))
+            html.escape(area_label("province", c, province_names, language))
             for c in sorted(by_province["province_bps_code"].unique())
         ]
         figure = go.Figure()
@@ -444,7 +503,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
             figure.add_bar(
                 name=source,
                 x=[
-                    html.escape(_named(c, province_names))
+                    html.escape(area_label("province", c, province_names, language))
                     for c in part["province_bps_code"].to_list()
                 ],
                 y=part["len"].to_list(),
@@ -454,7 +513,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
             type="category", categoryorder="array", categoryarray=order, title=text["province_code"]
         )
         figure.update_yaxes(title=text["postings"])
-        add_figure(figure)
+        add_figure(figure, text["no_province_note"].format(**counts) if unlocated else None)
 
     coded = postings.filter(pl.col("kbji2014_code").is_not_null())
     if coded.height:
@@ -464,7 +523,12 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         figure.update_layout(title=text["vacancies_by_occupation"])
         figure.update_xaxes(type="category", title="KBJI 2014")
         figure.update_yaxes(title=text["postings"])
-        add_figure(figure)
+        coded_note = text["coded_note"].format(
+            coded=format_number(coded.height, language),
+            postings=counts["postings"],
+            uncoded=format_number(postings.height - coded.height, language),
+        )
+        add_figure(figure, coded_note)
     else:
         sections.append(f"<p class='note'>{text['not_coded']}</p>")
 

@@ -133,21 +133,24 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _local_to_utc(text: str | None) -> dt.datetime | None:
-    """Karirhub writes WIB wall-clock time ('2025-10-23 08:56:50' is 01:56:50 UTC in its RSS)."""
-    if not text:
-        return None
-    local = dt.datetime.fromisoformat(text).replace(tzinfo=JAKARTA)
-    return local.astimezone(dt.UTC)
+def _local_to_utc(text: str) -> dt.datetime:
+    """UTC of a detail API time: Karirhub writes WIB wall-clock time ('2025-10-23 08:56:50' is
+    01:56:50 UTC in its RSS); a time that carries its own zone ('...Z', '+00:00') is converted
+    from that zone, as every timestamp with a zone is (docs/normalisation.md, Dates)."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=JAKARTA)
+    return moment.astimezone(dt.UTC)
 
 
 class FieldProblem(ValueError):
     """A value of the detail API body that cannot be used, with its key and a plain reason."""
 
-    def __init__(self, field: str, detail: str) -> None:
+    def __init__(self, field: str, detail: str, code: str = "unparseable_field") -> None:
         super().__init__(f"{field}: {detail}")
         self.field = field
         self.detail = detail
+        self.code = code
 
 
 class FieldProblems(ValueError):
@@ -169,6 +172,9 @@ WHOLE_NUMBER_KEYS = (
     "max_age",
     "min_year_experience",
 )
+# The staging columns are 64-bit integers; a larger number (a quota of 1e30) would stop the whole
+# file's frame from being built, so it is the record's problem instead.
+_INT64 = range(-(2**63), 2**63)
 
 
 def _int_or_none(value: Any, field: str) -> int | None:
@@ -177,41 +183,167 @@ def _int_or_none(value: Any, field: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise FieldProblem(field, f"not a number: {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise FieldProblem(field, f"not a whole number: {value!r}") from None
-    if not number.is_integer():
-        raise FieldProblem(field, f"not a whole number: {value!r}")
-    return int(number)
-
-
-def _whole_numbers(data: dict[str, Any]) -> tuple[dict[str, int | None], list[FieldProblem]]:
-    """The whole-number keys of `data` parsed, and a problem for each that is not one."""
-    numbers: dict[str, int | None] = {}
-    problems: list[FieldProblem] = []
-    for key in WHOLE_NUMBER_KEYS:
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+        # Text of digits is read exactly; only other text ("12.0", "1e3") goes through a float.
+        number = int(value)
+    else:
         try:
-            numbers[key] = _int_or_none(data.get(key), key)
-        except FieldProblem as problem:
-            problems.append(problem)
-    return numbers, problems
+            real = float(value)
+        except ValueError:
+            raise FieldProblem(field, f"not a whole number: {value!r}") from None
+        if not real.is_integer():
+            raise FieldProblem(field, f"not a whole number: {value!r}")
+        number = int(real)
+    if number not in _INT64:
+        raise FieldProblem(field, f"too large to be a count or an amount: {value!r}")
+    return number
 
 
-def _timestamp_or_none(text: Any, field: str) -> dt.datetime | None:
-    try:
-        return _local_to_utc(text)
-    except (TypeError, ValueError):
-        raise FieldProblem(field, f"not a date and time: {text!r}") from None
-
-
-def _date_or_none(text: Any, field: str) -> dt.date | None:
-    if not text:
+def _timestamp_or_none(value: Any, field: str) -> dt.datetime | None:
+    # Only null and "" are missing: 0 or false is a value, and no date and time.
+    if value is None or value == "":
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
-    except (TypeError, ValueError):
-        raise FieldProblem(field, f"not a date: {text!r}") from None
+        if not isinstance(value, str):
+            raise TypeError
+        return _local_to_utc(value)
+    except (TypeError, ValueError, OverflowError):
+        raise FieldProblem(field, f"not a date and time: {value!r}") from None
+
+
+def _date_or_none(value: Any, field: str) -> dt.date | None:
+    """The WIB date of a detail API date ('2025-11-22') or time (its zone converted to WIB)."""
+    if value is None or value == "":
+        return None
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        if len(value.strip()) <= 10:
+            return dt.date.fromisoformat(value.strip())
+        moment = dt.datetime.fromisoformat(value)
+        return (moment.astimezone(JAKARTA) if moment.tzinfo else moment).date()
+    except (TypeError, ValueError, OverflowError):
+        raise FieldProblem(field, f"not a date: {value!r}") from None
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value as a reason quotes it: a whole object or list can be long, so it is cut."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Body:
+    """Typed reads of one detail API `data` object, each value named by its dotted key.
+
+    A value of the wrong type is recorded as a `FieldProblem` (and read as missing) instead of
+    reaching the staging frame, where one such value would stop the whole file.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.problems: dict[str, FieldProblem] = {}
+
+    def problem(self, field: str, detail: str, code: str = "unparseable_field") -> None:
+        # A bad object is met by every read below it: its first problem is the one kept.
+        self.problems.setdefault(field, FieldProblem(field, detail, code))
+
+    def value(self, key: str, parse: Any = None) -> Any:
+        """The value at `key` ('a.b.c'); an object on the way that is none is a problem."""
+        node: Any = self.data
+        walked: list[str] = []
+        for part in key.split("."):
+            if node is None:
+                return None
+            if not isinstance(node, dict):
+                detail = f"not an object: {_shown(node)}"
+                self.problem(".".join(walked), detail, "unexpected_structure")
+                return None
+            node = node.get(part)
+            walked.append(part)
+        if parse is None:
+            return node
+        try:
+            return parse(node, key)
+        except FieldProblem as problem:
+            self.problems.setdefault(key, problem)
+            return None
+
+    def obj(self, key: str) -> dict[str, Any]:
+        found = self.value(key)
+        if not found:
+            # Empty ("", [], {}) is a missing object: PHP APIs write an empty object as [].
+            return {}
+        if not isinstance(found, dict):
+            self.problem(key, f"not an object: {_shown(found)}", "unexpected_structure")
+            return {}
+        return found
+
+    def text(self, key: str) -> str | None:
+        found = self.value(key)
+        if found is None or isinstance(found, str):
+            return found
+        self.problem(key, f"not text: {_shown(found)}")
+        return None
+
+    def code(self, key: str) -> str | None:
+        """A region code, which the API gives as text ('520704') or as a number (5207)."""
+        found = self.value(key)
+        if isinstance(found, int) and not isinstance(found, bool):
+            return str(found)
+        if found is None or isinstance(found, str):
+            return found
+        self.problem(key, f"not a code: {_shown(found)}")
+        return None
+
+    def flag(self, key: str) -> bool | None:
+        found = self.value(key)
+        if found is None or isinstance(found, bool):
+            return found
+        self.problem(key, f"not true or false: {_shown(found)}")
+        return None
+
+    def whole(self, key: str) -> int | None:
+        return self.value(key, _int_or_none)
+
+    def names(self, key: str) -> list[str]:
+        """The `name` of each object of the list at `key` (skills)."""
+        found = self.value(key)
+        if not found:
+            return []
+        if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+            self.problem(key, f"not a list of objects: {_shown(found)}", "unexpected_structure")
+            return []
+        names = [item.get("name") for item in found]
+        if not all(name is None or isinstance(name, str) for name in names):
+            self.problem(key, f"a name that is not text: {_shown(found)}")
+            return []
+        return [name for name in names if name]
+
+
+# How far down region.regionable goes (village → sub_district → city → province).
+_REGION_CHILDREN = ("sub_district", "city", "province")
+
+
+def _region_chain(body: _Body) -> dict[str, Any]:
+    """Walk region.regionable (village → sub_district → city → province) into flat codes."""
+    out: dict[str, Any] = {"level": None, "name": None}
+    if not body.obj("region"):
+        return out
+    out["level"] = body.text("region.regionable_type")
+    out["name"] = body.text("region.name")
+    key, level = "region.regionable", out["level"]
+    while body.obj(key):
+        out[f"{level}_code"] = body.code(f"{key}.code")
+        out[f"{level}_name"] = body.text(f"{key}.name")
+        for child in _REGION_CHILDREN:
+            if body.value(f"{key}.{child}"):
+                key, level = f"{key}.{child}", child
+                break
+        else:
+            break
+    return out
 
 
 def salary_status(shown: bool | None, low: int | None, high: int | None) -> str:
@@ -230,27 +362,6 @@ def _plausible_wage(value: int | None) -> int | None:
     return value if value is not None and value >= MIN_PLAUSIBLE_MONTHLY_WAGE_IDR else None
 
 
-def _region_chain(region: dict[str, Any] | None) -> dict[str, Any]:
-    """Walk region.regionable (village → sub_district → city → province) into flat codes."""
-    out: dict[str, Any] = {"level": None, "name": None}
-    if not region:
-        return out
-    out["level"] = region.get("regionable_type")
-    out["name"] = region.get("name")
-    node = region.get("regionable") or {}
-    level = out["level"]
-    while node:
-        out[f"{level}_code"] = node.get("code")
-        out[f"{level}_name"] = node.get("name")
-        for child in ("sub_district", "city", "province"):
-            if node.get(child):
-                node, level = node[child], child
-                break
-        else:
-            node = None
-    return out
-
-
 def _resolve(index: RegionIndex, chain: dict[str, Any]) -> RegionMatch:
     if chain.get("city_code") is not None:
         return index.by_code(chain["city_code"], chain.get("city_name"))
@@ -262,74 +373,73 @@ def _resolve(index: RegionIndex, chain: dict[str, Any]) -> RegionMatch:
 def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, Any]:
     """One staging row from a job-detail API `data` object.
 
-    Raises `FieldProblems` listing every value that cannot be used (a quota of "lots", a date
-    that is none); KeyError/TypeError/AttributeError for a body whose structure is not the API's.
+    Raises `FieldProblems` listing every value that cannot be used, each under its dotted key:
+    `unparseable_field` for a value of the wrong kind (a quota of "lots", a date that is none,
+    `show_salary: "ya"`), `unexpected_structure` for nesting that is not the API's (a `region`
+    that is text, skills that are bare words).
     """
-    vacancy_id = data["id"]
-    if not vacancy_id:
-        raise KeyError("id")
-    numbers, problems = _whole_numbers(data)
-    times: dict[str, Any] = {}
-    for key, parse in (("published_at", _timestamp_or_none), ("expires_at", _date_or_none)):
-        try:
-            times[key] = parse(data.get(key), key)
-        except FieldProblem as problem:
-            problems.append(problem)
-    if problems:
-        raise FieldProblems(problems)
-    chain = _region_chain(data.get("region"))
-    match = _resolve(index, chain)
-    employer = data.get("employer") or {}
-    company = employer.get("employerable") or {}
-    platform = data.get("platform") or {}
-    low, high = numbers["min_salary_amount"], numbers["max_salary_amount"]
-    shown = data.get("show_salary")
-    district_code = chain.get("sub_district_code")
-    industry = (data.get("vacancyable") or {}).get("industry") or company.get("industry") or {}
-    return {
+    body = _Body(data)
+    vacancy_id = body.text("id")
+    numbers = {key: body.whole(key) for key in WHOLE_NUMBER_KEYS}
+    published = body.value("published_at", _timestamp_or_none)
+    expires = body.value("expires_at", _date_or_none)
+    chain = _region_chain(body)
+    company = body.obj("employer.employerable")
+    own_industry = body.obj("vacancyable.industry")
+    industry = "vacancyable.industry" if own_industry else "employer.employerable.industry"
+    shown = body.flag("show_salary")
+    row = {
         "vacancy_id": vacancy_id,
-        "vacancy_title": clean_text(data.get("title")),
+        "vacancy_title": clean_text(body.text("title")),
         # Readers leave titles uncoded: the dbt model int_admin_titles_coded codes each distinct
         # title of every admin source once, and the marts take kbji4 from there.
         "kbji4": None,
         "is_occupation_coded": False,
-        "job_function_name": (data.get("job_function") or {}).get("name"),
-        "job_type_name": (data.get("job_type") or {}).get("name"),
-        "industry_name": industry.get("name"),
-        "vacancy_status": data.get("status"),
+        "job_function_name": body.text("job_function.name"),
+        "job_type_name": body.text("job_type.name"),
+        "industry_name": body.text(f"{industry}.name"),
+        "vacancy_status": body.text("status"),
         "quota": numbers["quota"],
         "filled_quota": numbers["usage_quota"],
         "available_quota": numbers["available_quota"],
-        "published_at": times["published_at"],
-        "expires_date": times["expires_at"],
+        "published_at": published,
+        "expires_date": expires,
         "is_salary_shown": shown,
-        "salary_status": salary_status(shown, low, high),
-        "wage_min_monthly_idr": _plausible_wage(low),
-        "wage_max_monthly_idr": _plausible_wage(high),
-        "required_sex": data.get("gender"),
-        "required_physical_condition": data.get("physical_condition"),
-        "required_marital_status": data.get("marital_status"),
+        "required_sex": body.text("gender"),
+        "required_physical_condition": body.text("physical_condition"),
+        "required_marital_status": body.text("marital_status"),
         "min_age": numbers["min_age"],
         "max_age": numbers["max_age"],
         "min_experience_years": numbers["min_year_experience"],
-        "min_education_name": (data.get("min_education") or {}).get("name"),
-        "min_education_level": (data.get("min_education") or {}).get("level"),
+        "min_education_name": body.text("min_education.name"),
+        "min_education_level": body.whole("min_education.level"),
         "region_level": chain.get("level"),
         "region_name": chain.get("name"),
         "village_code_kemendagri": chain.get("village_code"),
-        "district_code_kemendagri": district_code,
-        "district_code_bps": index.district_code_bps(district_code),
-        **match.as_columns(),
-        "employer_id": data.get("employer_id"),
-        "employer_name": clean_text(employer.get("name") or company.get("name")),
-        "employer_industry_name": (company.get("industry") or {}).get("name"),
-        "has_wlkp_company_profile": "wlkp" in (company.get("logo_uri") or ""),
-        "is_partner_repost": data.get("platform_type") == "external",
-        "partner_platform_name": platform.get("name"),
-        "is_confidential": bool(data.get("confidential")),
-        "skills": [s.get("name") for s in data.get("skills") or [] if s.get("name")],
-        "description_text": mask_personal_data(html_to_text(data.get("description"))),
-        "qualification_text": mask_personal_data(html_to_text(data.get("qualification"))),
+        "district_code_kemendagri": chain.get("sub_district_code"),
+        "employer_id": body.text("employer_id"),
+        "employer_name": clean_text(
+            body.text("employer.name") or (company and body.text("employer.employerable.name"))
+        ),
+        "employer_industry_name": body.text("employer.employerable.industry.name"),
+        "has_wlkp_company_profile": "wlkp" in (body.text("employer.employerable.logo_uri") or ""),
+        "is_partner_repost": body.text("platform_type") == "external",
+        "partner_platform_name": body.text("platform.name"),
+        "is_confidential": bool(body.flag("confidential")),
+        "skills": body.names("skills"),
+        "description_text": mask_personal_data(html_to_text(body.text("description"))),
+        "qualification_text": mask_personal_data(html_to_text(body.text("qualification"))),
+    }
+    if body.problems:
+        raise FieldProblems(list(body.problems.values()))
+    low, high = numbers["min_salary_amount"], numbers["max_salary_amount"]
+    return {
+        **row,
+        "salary_status": salary_status(shown, low, high),
+        "wage_min_monthly_idr": _plausible_wage(low),
+        "wage_max_monthly_idr": _plausible_wage(high),
+        "district_code_bps": index.district_code_bps(row["district_code_kemendagri"]),
+        **_resolve(index, chain).as_columns(),
     }
 
 
@@ -371,10 +481,16 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
                        shown)  # fmt: skip
                 continue
             data = body.get("data") if isinstance(body, dict) else None
-            record_id = data.get("id") if isinstance(data, dict) else None
+            shown_id = record_id = data.get("id") if isinstance(data, dict) else None
+            if not isinstance(record_id, str):
+                # An id that is a number or an object is no vacancy id (and no key to match on).
+                record_id = None
             raw_rows.append({**base, "record_id": record_id, "record_json": line.strip()})
             if not isinstance(data, dict) or not record_id:
-                reject("data.id", "missing_id", "no `data.id`: not a vacancy object", body)
+                detail = "no `data.id`: not a vacancy object"
+                if isinstance(data, dict) and shown_id not in (None, ""):
+                    detail = f"`data.id` is not text: {shown_id!r}"
+                reject("data.id", "missing_id", detail, body)
                 continue
             if record_id in seen:
                 reject("data.id", "duplicate_id", f"vacancy {record_id} seen earlier", record_id)
@@ -382,18 +498,30 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
             try:
                 row = vacancy_from_detail(data, index)
             except FieldProblems as exc:
+                fields = [f"data.{p.field}" for p in exc.problems]
                 problems = [
-                    (f"data.{p.field}", "unparseable_field", p.detail) for p in exc.problems
+                    (field, p.code, p.detail) for field, p in zip(fields, exc.problems, strict=True)
+                ]
+                tops = dict.fromkeys(p.field.split(".")[0] for p in exc.problems)
+                # A nested key (data.min_education.level) is listed right after its top key.
+                columns = [
+                    name
+                    for key in data
+                    for name in (
+                        f"data.{key}",
+                        *(f for f in fields if f.startswith(f"data.{key}.")),
+                    )
                 ]
                 quarantine.append(problems_record(
                     "karirhub_details", path.name, line_number, problems,
-                    {"id": record_id, **{p.field: data.get(p.field) for p in exc.problems}},
-                    columns=[f"data.{key}" for key in data], personal=is_contact_key,
+                    {"id": record_id, **{key: data.get(key) for key in tops}},
+                    columns=columns, personal=is_contact_key,
                 ))  # fmt: skip
                 continue
-            except (KeyError, ValueError, TypeError, AttributeError) as exc:
-                # A body whose nesting is not the API's (a `region` that is text): no one key
-                # is at fault, so the reason says what was met where an object was expected.
+            except Exception as exc:  # noqa: BLE001
+                # Every value read is checked above, so this is a case none of them foresaw;
+                # one record still never stops the file: it is quarantined and the run goes on.
+                log.exception("%s line %d: unforeseen problem", path.name, line_number)
                 detail = f"not the API's structure ({type(exc).__name__}: {exc})"
                 reject("data", "unexpected_structure", detail, {"id": record_id})
                 continue

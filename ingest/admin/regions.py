@@ -25,9 +25,11 @@ import csv
 import gzip
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import polars as pl
 
@@ -335,16 +337,16 @@ class RegionIndex:
         return UNRESOLVED
 
 
-@lru_cache(maxsize=2)
 @lru_cache(maxsize=4)
 def bps_province_names(
     wilayah_dir: Path = WILAYAH_DIR, province_seed: Path | None = PROVINCE_SEED
-) -> dict[str, str]:
+) -> Mapping[str, str]:
     """Every BPS province code the regions reference knows, with the province's name.
 
     The 34 of the BPS-Kemendagri bridging table (its BPS names, title-cased), and the BPS 2024
     codes of the 2022 Papua provinces from the warehouse's `province_codes` seed, which the
-    bridging table predates; the seed's names win where both have a code.
+    bridging table predates; the seed's names win where both have a code. Read-only, because
+    the one cached mapping is shared by every caller.
     """
     names = {
         row["kode_bps"]: row["nama_bps"].title()
@@ -352,9 +354,10 @@ def bps_province_names(
     }
     if province_seed is not None and province_seed.exists():
         names.update({row["bps_code"]: row["province_name"] for row in _read_csv(province_seed)})
-    return dict(sorted(names.items()))
+    return MappingProxyType(dict(sorted(names.items())))
 
 
+@lru_cache(maxsize=2)
 def region_index(wilayah_dir: Path = WILAYAH_DIR) -> RegionIndex:
     """The region index, built once per process (about 0.1 s)."""
     return RegionIndex(wilayah_dir, PROVINCE_SEED)

@@ -91,8 +91,9 @@ FIELD_CHECKS = (
     FieldCheck(
         "province_code",
         "unknown_code",
-        "province_code must be a BPS province code of the regions reference "
-        "(data/reference/wilayah)",
+        "province_code must be one of the 38 BPS province codes: the 34 of the BPS-Kemendagri "
+        "bridging table (data/reference/wilayah) or the BPS 2024 codes of the four 2022 Papua "
+        "provinces (dbt seed province_codes)",
         _known_province_or_other,
     ),
     FieldCheck(

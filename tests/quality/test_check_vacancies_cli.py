@@ -116,9 +116,12 @@ def test_province_code_99_is_quarantined_as_no_province_of_the_reference(tmp_pat
     rows = {row["id"]: row for row in quarantine.iter_rows(named=True)}
     assert (rows["a"]["field"], rows["a"]["reason_code"]) == ("province_code", "unknown_code")
     assert rows["a"]["reason"] == (
-        "in.csv line 2 field province_code: province_code must be a BPS province code of the "
-        "regions reference (data/reference/wilayah) (got '99')"
+        "in.csv line 2 field province_code: province_code must be one of the 38 BPS province "
+        "codes: the 34 of the BPS-Kemendagri bridging table (data/reference/wilayah) or the BPS "
+        "2024 codes of the four 2022 Papua provinces (dbt seed province_codes) (got '99')"
     )
+    # 96, Papua Tengah's BPS 2024 code, is known from the seed alone (not the bridging table).
+    assert "c" not in rows
     # A code that is not two digits keeps its one reason.
     assert rows["d"]["reason_code"] == "invalid_code"
 

@@ -81,13 +81,7 @@ def _write_marts(folder: Path, area_level: str = "province", area_code: str = "2
 
 
 def _pages(tmp_path: Path, **marts) -> dict[str, str]:
-    build_overview_reports(_write_marts(tmp_path / "marts", **marts), tmp_path / "out")
-    return {
-        language: (tmp_path / "out" / f"labour-market-overview.{language}.html").read_text(
-            encoding="utf-8"
-        )
-        for language in ("id", "en")
-    }
+    return _pages_of(tmp_path, _write_marts(tmp_path / "marts", **marts))
 
 
 def test_title_names_the_province_the_survey_data_cover_not_indonesia(tmp_path) -> None:
@@ -134,3 +128,116 @@ def test_posting_counts_are_labelled_as_postings(tmp_path) -> None:
     assert "Vacancy postings by source" in pages["en"] and "Vacancies by source" not in pages["en"]
     assert "Iklan lowongan menurut sumber" in pages["id"]
     assert "Counted per posting (advert)" in _visible_text(pages["en"])
+
+
+def _write_several_areas(folder: Path, national: bool) -> Path:
+    """Sakernas of the nation (optionally) and two provinces, Kepulauan Riau (21) and 15, which
+    `dim_region` lacks; each area has the same sex, age-group and KBJI cells, one suppressed."""
+    _write_marts(folder)
+    areas = [("province", "21"), ("province", "15")] + ([("national", "00")] if national else [])
+    cells = []
+    for level, code in areas:
+        cells += [
+            _cell(level, code, "total", "tpt", 5.0),
+            _cell(level, code, "sex=1", "tpt", 5.5),
+            _cell(level, code, "sex=2", "tpt", 4.5),
+            _cell(level, code, "age_group=15-24", "tpt", 14.0),
+            _cell(level, code, "age_group=65+", "tpt", None, reason="too_few_sample_persons"),
+            _cell(level, code, "kbji1=1", "employed", 100.0),
+            _cell(level, code, "kbji1=2", "employed", 200.0),
+        ]
+    pl.DataFrame(cells).write_parquet(folder / "labour_force_indicators.parquet")
+    return folder
+
+
+def _pages_of(tmp_path: Path, marts: Path) -> dict[str, str]:
+    build_overview_reports(marts, tmp_path / "out")
+    return {
+        language: (tmp_path / "out" / f"labour-market-overview.{language}.html").read_text(
+            encoding="utf-8"
+        )
+        for language in ("id", "en")
+    }
+
+
+def test_breakdown_charts_show_the_national_rows_when_there_are_any(tmp_path) -> None:
+    """Every province's cells landed on one chart under the same ~16 labels."""
+    pages = _pages_of(tmp_path, _write_several_areas(tmp_path / "marts", national=True))
+    labels = _chart_labels(pages["en"])
+    assert labels.count(["Male", "Female", "15-24", "65+ (suppressed)"]) == 1
+    assert labels.count(["1", "2"]) == 1
+    text = _visible_text(pages["en"])
+    assert "Empty bars marked (suppressed) in Indonesia: the value is not published (65+: " in text
+    assert "TPT by sex and age group, Indonesia, 2023-08" in pages["en"]
+    # The headline table names the nation and falls back to words for a province without a name.
+    assert "<td>Indonesia</td>" in pages["en"] and "<td>00</td>" not in pages["en"]
+    assert "<td>Province 15</td>" in pages["en"] and "<td>Provinsi 15</td>" in pages["id"]
+    assert "<td>Kepulauan Riau (21)</td>" in pages["en"]
+
+
+def test_without_national_rows_each_province_gets_its_own_charts(tmp_path) -> None:
+    pages = _pages_of(tmp_path, _write_several_areas(tmp_path / "marts", national=False))
+    labels = _chart_labels(pages["en"])
+    assert labels.count(["Male", "Female", "15-24", "65+ (suppressed)"]) == 2
+    assert labels.count(["1", "2"]) == 2
+    for area in ("Kepulauan Riau (21)", "Province 15"):
+        assert f"TPT by sex and age group, {area}, 2023-08" in pages["en"]
+        assert f"Empty bars marked (suppressed) in {area}:" in _visible_text(pages["en"])
+    assert "Batang kosong bertanda (ditekan) di Provinsi 15:" in _visible_text(pages["id"])
+    assert "<h1>Labour Market Overview: Province 15 and Kepulauan Riau Province</h1>" in (
+        pages["en"]
+    )
+    assert "<h1>Ikhtisar Pasar Kerja: Provinsi 15 dan Provinsi Kepulauan Riau</h1>" in pages["id"]
+    assert "15 Province" not in pages["en"]
+
+
+def test_a_province_without_a_name_is_never_none_province(tmp_path) -> None:
+    marts = _write_marts(tmp_path / "marts")
+    pl.DataFrame(
+        {"region_level": ["province"], "bps_code": ["21"], "region_name": [None]},
+        schema_overrides={"region_name": pl.String},
+    ).write_parquet(marts / "dim_region.parquet")
+    pages = _pages_of(tmp_path, marts)
+    assert "<h1>Labour Market Overview: Province 21</h1>" in pages["en"]
+    assert "None" not in _visible_text(pages["en"])
+
+
+def test_postings_left_out_of_a_chart_are_counted_and_no_repository_path_is_shown(tmp_path):
+    """The subtitle said every posting was located in N provinces, the occupation chart was
+    titled 'Vacancies' over coded postings only, and notes sent readers to docs/sakernas.md."""
+    marts = _write_marts(tmp_path / "marts")
+    pl.DataFrame(
+        {
+            "source": ["lokerid", "jobstreet", "jobstreet", "dealls"],
+            "province_bps_code": ["21", "31", None, None],
+            "kbji2014_code": ["2512", None, "5223", None],
+        }
+    ).write_parquet(marts / "fct_vacancy_postings.parquet")
+    pages = _pages_of(tmp_path, marts)
+    text_en, text_id = (_visible_text(pages[lang]) for lang in ("en", "id"))
+    assert (
+        "4 postings (2 distinct vacancies), 2 of them located in 2 provinces; 2 postings without "
+        "a province are left out of the chart by province."
+    ) in text_en
+    assert "2 iklan tanpa provinsi tidak masuk grafik per provinsi" in text_id
+    assert "2 postings without a province are not in this chart." in text_en
+    assert "Vacancy postings coded to KBJI 2014, by major group" in pages["en"]
+    assert "Vacancies by KBJI" not in pages["en"]
+    assert "Iklan lowongan yang sudah dikode KBJI 2014, menurut golongan pokok" in pages["id"]
+    assert "only the 2 of 4 postings whose title is coded" in text_en
+    assert "hanya 2 dari 4 iklan yang judulnya sudah dikode" in text_id
+    for page in pages.values():
+        assert "docs/" not in _visible_text(page)
+    assert "its smallest other part as well, so that no withheld value can be worked back" in (
+        text_en
+    )
+
+
+def test_an_empty_indicator_mart_renders_without_warnings(tmp_path, recwarn) -> None:
+    """Comparing the period with the latest of no periods (None) made Polars warn twice."""
+    marts = _write_marts(tmp_path / "marts")
+    frame = pl.read_parquet(marts / "labour_force_indicators.parquet")
+    frame.clear().write_parquet(marts / "labour_force_indicators.parquet")
+    pages = _pages_of(tmp_path, marts)
+    assert [str(w.message) for w in recwarn] == []
+    assert "No Sakernas indicators are published yet." in _visible_text(pages["en"])

@@ -139,3 +139,86 @@ def test_every_unusable_value_of_a_record_is_named_in_key_order(tmp_path) -> Non
         "field data.published_at: not a date and time: 'yesterday'; "
         "field data.min_age: not a number: [18]"
     )
+
+
+def _load_with(tmp_path, *changes):
+    """The first real response, then one copy of the second per change, each with its own id."""
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    out = [lines[0]]
+    for number, change in enumerate(changes):
+        body = json.loads(lines[1])
+        body["data"]["id"] = f"changed-{number}"
+        change(body["data"])
+        out.append(json.dumps(body))
+    path = tmp_path / "details.jsonl"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return read_karirhub_details(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code", "detail"),
+    [
+        # Numbers past 64 bits stopped the whole file (Polars ComputeError, OverflowError).
+        (lambda d: d.update(quota=1e30), "data.quota", "unparseable_field", "too large"),
+        (lambda d: d.update(quota=2**63), "data.quota", "unparseable_field", "too large"),
+        (lambda d: d.update(quota="9e99"), "data.quota", "unparseable_field", "too large"),
+        # Values of the wrong kind in keys that were passed on unchecked.
+        (
+            lambda d: d["min_education"].update(level="S1"),
+            "data.min_education.level",
+            "unparseable_field",
+            "not a whole number: 'S1'",
+        ),
+        (lambda d: d.update(show_salary="ya"), "data.show_salary", "unparseable_field", "'ya'"),
+        (lambda d: d.update(status=["open"]), "data.status", "unparseable_field", "['open']"),
+        (lambda d: d.update(title=7), "data.title", "unparseable_field", "7"),
+        # Nesting that is not the API's, named by its key.
+        (lambda d: d.update(skills=["python"]), "data.skills", "unexpected_structure", "python"),
+        (lambda d: d.update(region="Jambi"), "data.region", "unexpected_structure", "'Jambi'"),
+        (lambda d: d.update(employer=["PT X"]), "data.employer", "unexpected_structure", "PT X"),
+        # 0 is no missing date: it is a value that is no date.
+        (lambda d: d.update(published_at=0), "data.published_at", "unparseable_field", ": 0"),
+        (lambda d: d.update(expires_at=0), "data.expires_at", "unparseable_field", ": 0"),
+    ],
+)
+def test_a_bad_value_quarantines_its_record_under_its_key(tmp_path, change, field, code, detail):
+    load = _load_with(tmp_path, change)
+    assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (2, 1, 1)
+    row = load.quarantine.row(0, named=True)
+    assert (row["field"], row["reason_code"]) == (field, code)
+    assert row["reason"].startswith(f"details.jsonl line 2 field {field}: ")
+    assert detail in row["reason"]
+
+
+def test_many_bad_records_never_stop_the_file_and_every_row_is_counted(tmp_path) -> None:
+    changes = [
+        lambda d: d.update(quota=1e30, min_age="9e99"),
+        lambda d: d.update(show_salary="ya", status=["open"], skills=["python"]),
+        lambda d: d.update(id=123),
+        lambda d: d.update(id={"nested": 1}),
+        lambda d: d["region"]["regionable"].update(code={"x": 1}),
+        lambda d: d.update(published_at="0001-01-01 00:00:00"),
+        lambda d: None,
+    ]
+    load = _load_with(tmp_path, *changes)
+    assert load.rows_in == load.rows_loaded + load.rows_quarantined == 8
+    assert load.rows_loaded == 2
+    fields = load.quarantine["field"].to_list()
+    assert fields[:2] == ["data.quota;data.min_age", "data.status;data.show_salary;data.skills"]
+    assert fields[2:4] == ["data.id", "data.id"]
+    assert fields[4] == "data.region.regionable.code"
+
+
+def test_a_time_with_its_own_zone_is_converted_not_relabelled(tmp_path) -> None:
+    """Karirhub's times are WIB wall clock; one ending in Z (UTC) was read as WIB, 7 h off."""
+    load = _load_with(
+        tmp_path,
+        lambda d: d.update(published_at="2025-10-22 09:34:51"),
+        lambda d: d.update(published_at="2025-10-22T02:34:51Z"),
+        lambda d: d.update(published_at="2025-10-22T09:34:51+07:00"),
+        # 20:00 UTC on the 22nd is 03:00 WIB on the 23rd: the WIB date is kept.
+        lambda d: d.update(expires_at="2025-11-22T20:00:00Z"),
+    )
+    times = load.staging["published_at"].to_list()[1:4]
+    assert {t.isoformat() for t in times} == {"2025-10-22T02:34:51+00:00"}
+    assert load.staging["expires_date"].to_list()[-1].isoformat() == "2025-11-23"

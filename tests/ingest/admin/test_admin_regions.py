@@ -96,3 +96,15 @@ def test_name_helpers() -> None:
     assert split_regency_name("KOTA ADM. JAKARTA SELATAN") == ("Kota", "JAKARTASELATAN")
     assert names_agree("OGANKOMERINGULU", "OGANKOMERINGULUTIMUR")
     assert not names_agree("BOGOR", "BANDUNG")
+
+
+def test_the_index_and_the_province_names_are_built_once_and_shared_read_only() -> None:
+    from ingest.admin.regions import bps_province_names
+
+    # Every admin reader asks for the index; building it again per reader costs ~0.1 s each.
+    assert region_index() is region_index()
+    names = bps_province_names()
+    assert names is bps_province_names()
+    # One shared mapping: a caller that could change it would change it for every later caller.
+    with pytest.raises(TypeError):
+        names["99"] = "Nowhere"  # type: ignore[index]
