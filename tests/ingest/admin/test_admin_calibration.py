@@ -16,9 +16,9 @@ from collections import Counter
 
 import pytest
 
-from ingest.admin.ak1 import generate_ak1_records
+from ingest.admin.ak1 import generate_ak1_records, job_seeker_province_targets
 from ingest.admin.regions import region_index
-from ingest.admin.wlkp_generate import generate_wlkp_rows
+from ingest.admin.wlkp_generate import generate_wlkp_rows, sector_targets
 from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
 
 AGGREGATES = DATA_DIR / "real" / "bps-labour-aggregates"
@@ -75,6 +75,16 @@ def test_calibration_targets_are_complete() -> None:
     provinces = _province_targets()
     assert len(provinces) == 38
     assert set(provinces) == {r.province_code_kemendagri for r in region_index().regencies}
+
+
+def test_generators_aim_at_the_recomputed_targets() -> None:
+    # The share tests below allow for sampling noise; these catch a generator reading another
+    # round, another sector table or a mislinked province, which moves a share by less.
+    shares, sector_of_section = _sector_targets()
+    targets = sector_targets()
+    assert targets.by_sector == pytest.approx(shares, rel=1e-12)
+    assert targets.sector_of_section == sector_of_section
+    assert job_seeker_province_targets() == pytest.approx(_province_targets(), rel=1e-12)
 
 
 @pytest.mark.parametrize("seed", [2, 4, 11])
