@@ -2,16 +2,24 @@
 
 Targets are recomputed here from the published files in data/real/bps-labour-aggregates and the
 sector-to-KBLI table in data/reference/calibration (not taken from the generator), so a generator
-that ignores them fails. Samples are small, so the tolerances allow
-for a sample: the WLKP workforce comes in whole companies, and the largest of 1,000 holds 3-10 %
-of the sample's workers, a gap no assignment of sectors can close, so the sector tolerance is
-one point plus that company's share; AK1 job seekers are drawn one by one (binomial noise of
-about 1 point at 2,000).
+that ignores them fails, and the generators' own targets must equal them exactly.
+
+The shares of a sample are checked against bounds that follow from how each sample is drawn:
+
+- WLKP workers come in whole companies. A company goes only to a sector still below its target
+  once the company is counted, so a sector ends above its target by less than the last company
+  it took, hence by less than its largest company's share of all workers (the greedy draw can
+  still put a company of 10 % of the sample in a sector with a 6.9 % target, seed 2). The excess
+  comes out of the other sectors: on 1,000 companies and seeds 1-20 none fell short of its
+  target by more than 1.52 points, hence the 2-point bound.
+- AK1 job seekers are drawn one by one, so a province's count is binomial around its target
+  share; each must lie within 4 standard deviations (seeds 1-7 at 2,000 reach 3.42 at most).
 """
 
 from __future__ import annotations
 
 import csv
+import math
 from collections import Counter
 
 import pytest
@@ -24,8 +32,8 @@ from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
 AGGREGATES = DATA_DIR / "real" / "bps-labour-aggregates"
 SECTIONS = DATA_DIR / "reference" / "calibration" / "bps_sector17_kbli_sections.csv"
 PROVINCE_SEED = DBT_PROJECT_DIR / "seeds" / "province_codes.csv"
-SECTOR_TOLERANCE = 0.01  # absolute share, on 1,000 companies, plus the largest one's share
-PROVINCE_TOLERANCE = 0.03  # absolute share, on 2,000 job seekers
+SECTOR_SHORTFALL = 0.02  # largest absolute share a sector may fall below target, 1,000 companies
+PROVINCE_Z = 4.0  # largest binomial z-score of a province's job seekers
 
 
 def _rows(path):
@@ -96,17 +104,23 @@ def test_wlkp_workforce_by_sector_follows_bps_employment(seed: int) -> None:
         if row["level"] == "5"
     }
     workers: Counter[str] = Counter()
+    largest: Counter[str] = Counter()  # the largest company's workers, by sector
     companies: Counter[str] = Counter()
+    sector_of_company: dict[str, str] = {}
     for row in generate_wlkp_rows(1000, months=(1,), seed=seed):
         sector = sector_of_section.get(section_of_class[row["kbli_code"]], "?")
         workers[sector] += row["workers_total"]
         companies[row["wlkp_company_id"]] += row["workers_total"]
+        sector_of_company[row["wlkp_company_id"]] = sector
+    for company, count in companies.items():
+        sector = sector_of_company[company]
+        largest[sector] = max(largest[sector], count)
     total = sum(workers.values())
     assert "?" not in workers
     gaps = {sector: workers[sector] / total - share for sector, share in shares.items()}
-    largest = max(companies.values()) / total
-    assert max(abs(gap) for gap in gaps.values()) <= SECTOR_TOLERANCE + largest, gaps
-
+    over = {sector: gap for sector, gap in gaps.items() if gap >= largest[sector] / total}
+    assert not over, (over, {sector: largest[sector] / total for sector in over})
+    assert min(gaps.values()) >= -SECTOR_SHORTFALL, gaps
 
 def test_wlkp_companies_do_not_depend_on_how_many_follow() -> None:
     # The AK1 generator places job seekers at the first companies of the same seed's WLKP set.
@@ -116,11 +130,17 @@ def test_wlkp_companies_do_not_depend_on_how_many_follow() -> None:
     assert [row for row in long if row["wlkp_company_id"] in ids] == short
 
 
-def test_ak1_job_seekers_by_province_follow_bps_unemployment() -> None:
+@pytest.mark.parametrize("seed", [2, 4, 11])
+def test_ak1_job_seekers_by_province_follow_bps_unemployment(seed: int) -> None:
     targets = _province_targets()
     regencies = region_index().regencies
     code_of = {r.province_name.upper(): r.province_code_kemendagri for r in regencies}
-    seekers, _, _ = generate_ak1_records(2000, seed=4)
+    seekers, _, _ = generate_ak1_records(2000, seed=seed)
     counts = Counter(code_of[row["province_name"]] for row in seekers)
-    gaps = {code: counts[code] / len(seekers) - share for code, share in targets.items()}
-    assert max(abs(gap) for gap in gaps.values()) <= PROVINCE_TOLERANCE, gaps
+    n = len(seekers)
+    z = {
+        code: (counts[code] - n * share) / math.sqrt(n * share * (1 - share))
+        for code, share in targets.items()
+    }
+    assert set(counts) <= set(targets)
+    assert max(abs(value) for value in z.values()) <= PROVINCE_Z, z
