@@ -23,9 +23,10 @@ import json
 import logging
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
@@ -39,6 +40,7 @@ from ingest.admin.text import clean_text
 from ingest.admin.wlkp_generate import (
     generate_wlkp_rows,
     load_synthetic_reference,
+    log_largest_gap,
     synthetic_phone,
 )
 from ingest.sakernas.calibration import published_tpt
@@ -100,7 +102,8 @@ VACANCY_SOURCES = ("Karirhub", "Karirhub", "Bursa Kerja Khusus", "Job Fair", "Di
 DESTINATIONS = ("Malaysia", "Taiwan", "Hong Kong", "Korea Selatan", "Jepang", "Arab Saudi")
 UNEMPLOYMENT_TARGET_ROUND = "2024-08"
 """The latest round with a published rate for all 38 provinces."""
-POPULATION_FILE = DATA_DIR / "reference" / "wilayah" / "kemendagri_2025_penduduk_luas.csv"
+POPULATION_FILE = Path("reference") / "wilayah" / "kemendagri_2025_penduduk_luas.csv"
+"""The population by province, under the data folder."""
 
 
 # -- generator -------------------------------------------------------------------------------
@@ -110,22 +113,24 @@ POPULATION_FILE = DATA_DIR / "reference" / "wilayah" / "kemendagri_2025_penduduk
 def job_seeker_province_targets(
     index: RegionIndex | None = None,
     period: str = UNEMPLOYMENT_TARGET_ROUND,
-    population: Path = POPULATION_FILE,
-) -> dict[str, float]:
-    """Kemendagri province code -> the share of job seekers registered there.
+    data_dir: Path = DATA_DIR,
+) -> Mapping[str, float]:
+    """Kemendagri province code -> the share of job seekers registered there (read-only: the
+    result is cached and shared).
 
     The unemployed of a province are its published open unemployment rate (BPS, August 2024,
     `ingest.sakernas.calibration.published_tpt`) times its population (Kemendagri 2025): no
     published labour force by province is in the repository, so participation is taken as
-    equal everywhere. Provinces are matched through the BPS code of the regions reference.
+    equal everywhere. Provinces are matched through the BPS code of the regions reference. Both
+    figures are read under `data_dir`, so a test's folder supplies both or neither.
     """
     people: dict[str, float] = {}
-    with open(population, encoding="utf-8") as handle:
+    with open(data_dir / POPULATION_FILE, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["level"] == "1":
                 people[row["kode_kemendagri"]] = float(row["penduduk_total"])
     rates = dict(
-        published_tpt(DATA_DIR)
+        published_tpt(data_dir)
         .filter(pl.col("period") == period)
         .select("province_code", "tpt_published")
         .iter_rows()
@@ -142,7 +147,7 @@ def job_seeker_province_targets(
         for code in sorted(people, key=lambda code: bps_code[code])
     }
     total = sum(unemployed.values())
-    return {code: count / total for code, count in unemployed.items()}
+    return MappingProxyType({code: count / total for code, count in unemployed.items()})
 
 
 def _nik(district_code: str, birth: dt.date, female: bool, serial: int) -> str:
@@ -189,9 +194,21 @@ def generate_ak1_records(
         pair[0].append(regency)
         pair[1].append(weight)
     provinces = [code for code in targets if code in regencies]
+    if len(provinces) < len(targets):
+        # The regions reference lacks a province the population file has: its job seekers go
+        # to the other provinces in proportion, so every share there is a little too high.
+        log.warning(
+            "AK1: no regency for provinces %s (%.2f %% of the target job seekers); their share "
+            "is spread over the other provinces",
+            sorted(set(targets) - set(provinces)),
+            sum(share for code, share in targets.items() if code not in regencies) * 100,
+        )
     province_weights = [targets[code] for code in provinces]
+    province_counts = dict.fromkeys(targets, 0)
     for sequence in range(1, job_seekers + 1):
-        in_province = regencies[rng.choices(provinces, province_weights)[0]]
+        province = rng.choices(provinces, province_weights)[0]
+        province_counts[province] += 1
+        in_province = regencies[province]
         regency = rng.choices(*in_province)[0]
         district_code, district = rng.choice(
             reference.districts.get(regency.regency_code_kemendagri, [("000000", "-")])
@@ -269,6 +286,7 @@ def generate_ak1_records(
         "generated %d synthetic AK1 registrations, %d placements, %d injected defects",
         len(seekers), len(placements), sum(defects.values()),
     )  # fmt: skip
+    log_largest_gap("AK1 job seekers by Kemendagri province", province_counts, targets)
     return seekers, placements, defects
 
 

@@ -25,10 +25,11 @@ import gzip
 import json
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ingest.admin import vocabulary as vocab
@@ -86,11 +87,12 @@ class SectorTargets:
     `by_sector` holds BPS's 17-sector shares of employed persons in `SECTOR_TARGET_ROUND` over
     the sectors whose employers report to WLKP, renormalised to 1; `by_section` spreads each
     sector's share evenly over the KBLI sections it covers (BPS publishes no split within
-    "Corporate service" M+N or "Other" R+S).
+    "Corporate service" M+N or "Other" R+S). Both are read-only: `sector_targets` is cached, so
+    every caller gets the same object.
     """
 
-    by_sector: dict[str, float]
-    sector_of_section: dict[str, str]
+    by_sector: Mapping[str, float]
+    sector_of_section: Mapping[str, str]
 
     @property
     def by_section(self) -> dict[str, float]:
@@ -126,7 +128,28 @@ def sector_targets(
     if set(workers) != reporting:
         raise ValueError(f"{series}: no {period} figure for {sorted(reporting - set(workers))}")
     total = sum(workers.values())
-    return SectorTargets({k: v / total for k, v in workers.items()}, sector_of_section)
+    return SectorTargets(
+        MappingProxyType({k: v / total for k, v in workers.items()}),
+        MappingProxyType(sector_of_section),
+    )
+
+
+def log_largest_gap(what: str, counts: Mapping[str, int], targets: Mapping[str, float]) -> None:
+    """Log where a sample's shares stray furthest from their targets, with the counts, so a run
+    shows how close the calibration came (the tests bound it; this says it for every file)."""
+    total = sum(counts.values())
+    if not total:
+        return
+    worst = max(targets, key=lambda key: abs(counts.get(key, 0) / total - targets[key]))
+    log.info(
+        "%s: largest gap to target %+.2f points at %s (%d of %d, target %.2f %%)",
+        what,
+        (counts.get(worst, 0) / total - targets[worst]) * 100,
+        worst,
+        counts.get(worst, 0),
+        total,
+        targets[worst] * 100,
+    )
 
 
 def _calibrated_section(
@@ -237,7 +260,8 @@ def generate_wlkp_rows(
     """Detail rows (one per company × jabatan) with true values; dates are `datetime.date`."""
     rng = random.Random(seed)
     reference = load_synthetic_reference(index or region_index())
-    targets = sector_targets().by_section
+    calibration = sector_targets()
+    targets = calibration.by_section
     placed = dict.fromkeys(targets, 0)
     rows: list[dict[str, Any]] = []
     for sequence in range(start_sequence, start_sequence + companies):
@@ -318,6 +342,11 @@ def generate_wlkp_rows(
             placed[section] += total
     rows.sort(key=lambda r: (r["province_code_kemendagri"], r["wlkp_company_id"]))
     log.info("generated %d WLKP detail rows for %d synthetic companies", len(rows), companies)
+    by_sector: dict[str, int] = {}
+    for section, count in placed.items():
+        sector = calibration.sector_of_section[section]
+        by_sector[sector] = by_sector.get(sector, 0) + count
+    log_largest_gap("WLKP workers by BPS sector", by_sector, calibration.by_sector)
     return rows
 
 

@@ -24,6 +24,7 @@ from collections import Counter
 
 import pytest
 
+from ingest.admin import ak1
 from ingest.admin.ak1 import generate_ak1_records, job_seeker_province_targets
 from ingest.admin.regions import region_index
 from ingest.admin.wlkp_generate import generate_wlkp_rows, sector_targets
@@ -122,6 +123,7 @@ def test_wlkp_workforce_by_sector_follows_bps_employment(seed: int) -> None:
     assert not over, (over, {sector: largest[sector] / total for sector in over})
     assert min(gaps.values()) >= -SECTOR_SHORTFALL, gaps
 
+
 def test_wlkp_companies_do_not_depend_on_how_many_follow() -> None:
     # The AK1 generator places job seekers at the first companies of the same seed's WLKP set.
     short = generate_wlkp_rows(40, months=(1, 2), seed=4)
@@ -144,3 +146,23 @@ def test_ak1_job_seekers_by_province_follow_bps_unemployment(seed: int) -> None:
     }
     assert set(counts) <= set(targets)
     assert max(abs(value) for value in z.values()) <= PROVINCE_Z, z
+
+
+def test_cached_targets_cannot_be_changed_by_a_caller() -> None:
+    targets = sector_targets()
+    with pytest.raises(TypeError):
+        targets.by_sector["Manufacturing"] = 1.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        job_seeker_province_targets()["31"] = 1.0  # type: ignore[index]
+
+
+def test_ak1_logs_its_largest_gap_and_provinces_without_regencies(caplog, monkeypatch) -> None:
+    # A target province the regions reference has no regency for (99): its share goes to the
+    # others, and the run says so instead of dropping it silently.
+    targets = {**job_seeker_province_targets(), "99": 0.01}
+    monkeypatch.setattr(ak1, "job_seeker_province_targets", lambda index: targets)
+    with caplog.at_level("INFO", logger="ingest.admin"):
+        ak1.generate_ak1_records(50, seed=4, companies=20)
+    assert "no regency for provinces ['99'] (1.00 % of the target" in caplog.text
+    assert "AK1 job seekers by Kemendagri province: largest gap to target" in caplog.text
+    assert "WLKP workers by BPS sector: largest gap to target" in caplog.text
