@@ -21,6 +21,19 @@ def test_python_passes_ruff():
     assert completed.returncode == 0, completed.stdout[-4000:]
 
 
+def test_python_is_formatted_as_ruff_formats_it():
+    # Markdown is left out: ruff would reflow the code samples of the docs, which are written
+    # to be read at their width.
+    completed = subprocess.run(
+        [str(BIN / "ruff"), "format", "--check", "--extend-exclude", "*.md", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+
+
 def test_dbt_models_pass_sqlfluff():
     completed = subprocess.run(
         [

@@ -106,7 +106,7 @@ def _audit(path: Path, run_id: str, read: int, loaded: int, quarantined: int, wh
     with duckdb.connect(str(path)) as con:
         con.execute(
             "insert into raw.load_audit (run_id, source, source_file, rows_read, rows_loaded,"
-                " rows_quarantined, loaded_at) values (?, 'lokerid', 'f.csv', ?, ?, ?, ?)",
+            " rows_quarantined, loaded_at) values (?, 'lokerid', 'f.csv', ?, ?, ?, ?)",
             [run_id, read, loaded, quarantined, dt.datetime.fromisoformat(when)],
         )
         for row in range(quarantined):

@@ -184,8 +184,8 @@ def test_without_national_rows_each_province_gets_its_own_charts(tmp_path) -> No
         assert f"TPT by sex and age group, {area}, 2023-08" in pages["en"]
         assert f"Empty bars marked (suppressed) in {area}:" in _visible_text(pages["en"])
     assert "Batang kosong bertanda (ditekan) di Provinsi 15:" in _visible_text(pages["id"])
-    assert "<h1>Labour Market Overview: Province 15 and Kepulauan Riau Province</h1>" in (
-        pages["en"]
+    assert (
+        "<h1>Labour Market Overview: Province 15 and Kepulauan Riau Province</h1>" in (pages["en"])
     )
     assert "<h1>Ikhtisar Pasar Kerja: Provinsi 15 dan Provinsi Kepulauan Riau</h1>" in pages["id"]
     assert "15 Province" not in pages["en"]

@@ -32,8 +32,16 @@ INPUT_COLUMNS = """
 """
 
 RAW_TEXT_COLUMNS = [
-    "source", "title", "location_text", "salary_text", "date_text", "crawl_date",
-    "education_text", "experience_text", "employment_text", "description",
+    "source",
+    "title",
+    "location_text",
+    "salary_text",
+    "date_text",
+    "crawl_date",
+    "education_text",
+    "experience_text",
+    "employment_text",
+    "description",
 ]
 HASH, FINGERPRINT = "normalise_input_hash", "normaliser_fingerprint"
 
