@@ -81,6 +81,14 @@ JABATAN_BY_SECTION = {
         "Packing",
     ),
     "D": ("Operator Pembangkit", "Teknisi Gardu Induk", "Engineer Listrik"),
+    "E": (
+        "Operator WTP",
+        "Petugas Kebersihan",
+        "Sopir Truk Sampah",
+        "Mekanik Pompa",
+        "Pembaca Meter Air",
+        "Analis Kualitas Air",
+    ),  # fmt: skip
     "F": (
         "Tukang Batu",
         "Tukang Kayu",
@@ -139,6 +147,13 @@ JABATAN_BY_SECTION = {
         "Analis Kredit",
         "Relationship Manager",
     ),  # fmt: skip
+    "L": (
+        "Agen Properti",
+        "Staf Pemasaran Properti",
+        "Building Manager",
+        "Teknisi Gedung",
+        "Staf Pengelola Gedung",
+    ),  # fmt: skip
     "M": ("Konsultan", "Auditor", "Arsitek", "Drafter", "Staf Legal", "Surveyor"),
     "N": (
         "Satpam",
@@ -150,6 +165,22 @@ JABATAN_BY_SECTION = {
     ),  # fmt: skip
     "P": ("Guru", "Tutor", "Dosen", "Tenaga Kependidikan", "Staf Tata Usaha"),
     "Q": ("Perawat", "Bidan", "Dokter Umum", "Apoteker", "Analis Laboratorium", "Tenaga Medis"),
+    "R": (
+        "Instruktur Kebugaran",
+        "Pramuwisata",
+        "Kasir Tiket",
+        "Lifeguard",
+        "Penari",
+        "Operator Sound System",
+    ),  # fmt: skip
+    "S": (
+        "Penata Rambut",
+        "Terapis Kecantikan",
+        "Penjahit",
+        "Teknisi Servis",
+        "Montir",
+        "Petugas Laundry",
+    ),  # fmt: skip
 }
 
 EDUCATION_LEVELS = (

@@ -35,9 +35,9 @@ EXPECTED_ROWS = {
     "karirhub_listing": (30, 30, 0),
     "karirhub_rss": (30, 30, 0),
     "maganghub_positions": (1765, 1765, 0),
-    "ak1_job_seekers": (3000, 2979, 21),
-    "ak1_placements": (445, 445, 0),
-    "wlkp": (15727, 15727, 0),
+    "ak1_job_seekers": (3000, 2963, 37),
+    "ak1_placements": (415, 415, 0),
+    "wlkp": (15523, 15523, 0),
 }
 # Columns the readers' raw frames have and the warehouse must never get.
 PERSONAL_COLUMNS = {
@@ -91,7 +91,7 @@ def test_wlkp_audit_has_one_row_per_monthly_export(landed) -> None:
         "wlkp_synthetic_2025-03.xlsx", "wlkp_synthetic_2025-04.csv",
         "wlkp_synthetic_2025-05.xlsx", "wlkp_synthetic_2025-06.csv",
     ]  # fmt: skip
-    assert sum(rows for _, rows in files) == 15727
+    assert sum(rows for _, rows in files) == 15523
     assert landed["metadata"]["wlkp"]["totals_reconciled"] > 0
 
 
@@ -103,7 +103,7 @@ def test_ak1_quarantine_keeps_reasons_and_no_identifier_in_clear(landed) -> None
             "where source = 'ak1_job_seekers' group by 1",
         )
     )
-    assert reasons == {"nik_invalid": 4, "nik_scientific_notation": 11, "unreadable_date": 6}
+    assert reasons == {"nik_invalid": 13, "nik_scientific_notation": 15, "unreadable_date": 9}
     assert landed["metadata"]["ak1_job_seekers"]["pseudonym_key"] == "development"
 
 
@@ -150,10 +150,10 @@ def test_a_rerun_replaces_rows_instead_of_adding_them(landed, tmp_path) -> None:
     with duckdb.connect(str(path)) as con:
         _, result = land_admin_source(source, DATA_DIR, key=KEY)
         write_landing(con, source, result, "run-2")
-    assert _query(path, "select count(*) from raw.ak1_job_seekers")[0][0] == 2979
+    assert _query(path, "select count(*) from raw.ak1_job_seekers")[0][0] == 2963
     assert _query(
         path, "select count(*), min(run_id) from raw.quarantine where source = 'ak1_job_seekers'"
-    ) == [(21, "run-2")]
+    ) == [(37, "run-2")]
     assert _query(
         path,
         "select count(distinct run_id) from raw.load_audit where source = 'ak1_job_seekers'",
@@ -192,7 +192,7 @@ def test_a_wlkp_total_that_does_not_add_up_stops_the_load_and_keeps_the_last_one
     with pytest.raises(TotalMismatchError, match=rf"{export.name}: 1 total\(s\) do not add up"):
         land_admin_source(admin_source("wlkp"), data)
     # Nothing was written: the previous load stays whole.
-    assert _query(path, "select count(*) from raw.wlkp_workforce_reports")[0][0] == 15727
+    assert _query(path, "select count(*) from raw.wlkp_workforce_reports")[0][0] == 15523
 
 
 def test_landing_frame_keeps_source_row_and_file(landed) -> None:

@@ -362,4 +362,4 @@ def test_job_seeker_and_placement_count_once_with_the_latest_register(built) -> 
     assert placed_again == day_2 > 0
     assert _query(chain, "select count(*), count(distinct placement_id) from marts.fct_placements")[
         0
-    ] == (445, 445)
+    ] == (415, 415)
