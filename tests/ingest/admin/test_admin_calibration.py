@@ -14,7 +14,7 @@ The shares of a sample are checked against bounds that follow from how each samp
   its target by more than 1.35 points except on seed 16 (2.87 points, after that company),
   hence the 2-point bound, checked on seeds without such an outlier.
 - AK1 job seekers are drawn one by one, so a province's count is binomial around its target
-  share; each must lie within 4 standard deviations (seeds 1-7 at 2,000 reach 3.42 at most).
+  share; each must lie within 4 standard deviations (seeds 1-7 at 2,000 reach 2.86 at most).
 """
 
 from __future__ import annotations
