@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,6 @@ import polars as pl
 from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations import model as model_module
 from ingest.occupations import references
-from ingest.occupations.definitions import DefinitionScorer
 from ingest.occupations.descriptions import (
     DescriptionReranker,
     DescriptionScorer,
@@ -154,8 +152,7 @@ def fit_model(
     ads_counts = dict(
         ads.filter(pl.col("key").str.starts_with("hand:"))["kbji4"].value_counts().iter_rows()
     )
-    definitions = definition_scorer(normaliser)
-    training = ranker_training_set(index, ads, ads_counts, GOLD_RANKER_WEIGHT, definitions)
+    training = ranker_training_set(index, ads, ads_counts, GOLD_RANKER_WEIGHT)
     ranker = fit_ranker(training.features, training.labels, training.weights)
     classifier = fit_classifier(index)
     log.info(
@@ -164,9 +161,7 @@ def fit_model(
         training.labels.size,
         int(training.labels.sum()),
     )
-    model = OccupationModel(
-        index, ranker, ads_counts, classifier, normaliser, definitions=definitions
-    )
+    model = OccupationModel(index, ranker, ads_counts, classifier, normaliser)
     if USE_DESCRIPTIONS:
         model.describer = fit_describer(model, training, ads, hand, adverts, gold_train)
     if with_training_signals:
@@ -175,13 +170,6 @@ def fit_model(
         model.training_signals = signals[~training.is_gold]
         model.training_correct = correct[~training.is_gold]
     return model
-
-
-@lru_cache(maxsize=2)
-def definition_scorer(normaliser: TitleNormaliser) -> DefinitionScorer:
-    """The definition scorer read with `normaliser` (it holds no label: every fit of a
-    cross-validation shares it)."""
-    return DefinitionScorer().fit(references.unit_group_definitions(), normaliser)
 
 
 def gold_texts(gold: pl.DataFrame) -> list[str]:
@@ -447,7 +435,6 @@ _CODE_DIGEST = _digest_of(
         Path(references.__file__),
         Path(__file__).with_name("normalise.py"),
         Path(__file__).with_name("descriptions.py"),
-        Path(__file__).with_name("definitions.py"),
     ]
 )
 """The coder's code as this process imported it: a long-running process whose code is older
@@ -464,8 +451,6 @@ def input_paths() -> list[Path]:
         references.KBJI_DIR / "kbji2014_structure.csv",
         references.ISCO_DIR / "isco08_structure.csv",
         references.ERRATA_PATH,
-        references.JABATAN_PATH,
-        references.ESCO_OCCUPATIONS_PATH,
         LEXICON_PATH,
     ]
 

@@ -34,7 +34,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from ingest.occupations import descriptions as descriptions_module
-from ingest.occupations.definitions import DefinitionScorer, DefinitionScores
 from ingest.occupations.descriptions import DescriptionReranker
 from ingest.occupations.normalise import TitleNormaliser, default_normaliser
 
@@ -58,7 +57,6 @@ FEATURE_NAMES = (
     + ["ads_vote", "ads_exact", "any_exact", "ads_log_count", "category_best", "category_vote"]
     + ["n_groups", "best_overall", "role_best", "role_ads", "role_missing"]
     + ["clf_prob", "clf_is_top", "clf_log_prob", "ctx_prob", "ctx_is_top", "ctx_gain"]
-    + ["definition_sim", "definition_is_top"]
 )
 CLASSIFIER_TOP_CANDIDATES = 3
 ADS_CLASSIFIER_WEIGHT = 5.0
@@ -319,12 +317,10 @@ def _collect(
     class_probs: np.ndarray | None = None,
     classes: np.ndarray | None = None,
     context_probs: np.ndarray | None = None,
-    definitions: DefinitionScores | None = None,
 ) -> Candidates:
     """Candidate unit groups of every query and their features, in array operations: every
     code among a query's neighbours, the word classifier's top codes with and without the
-    category, and the code whose definition is closest to the title. Candidates come out
-    ordered by query, then code."""
+    category. Candidates come out ordered by query, then code."""
     n_queries = len(queries)
     class_codes = np.asarray([], dtype=str) if classes is None else np.asarray(classes, dtype=str)
     universe = np.unique(np.concatenate([index.kbji4.astype(str), class_codes]))
@@ -348,20 +344,6 @@ def _collect(
         best_context = np.argmax(context_probs, axis=1)
         class_code = np.searchsorted(universe, class_codes)
         key_sets.append(np.arange(n_queries) * n_codes + class_code[best_context])
-    definition_keys = definition_similarity = None
-    if definitions is not None:
-        # Every kept (query, code) of the definitions, as candidate keys; codes the index does
-        # not know cannot be ranked and are left out.
-        flat_codes = definitions.codes.ravel()
-        at = np.minimum(np.searchsorted(universe, flat_codes), n_codes - 1)
-        known = (flat_codes != "") & (universe[at] == flat_codes)
-        definition_queries = np.repeat(np.arange(n_queries), definitions.codes.shape[1])
-        definition_keys = (definition_queries * n_codes + at)[known]
-        definition_similarity = definitions.similarity.ravel()[known].astype(np.float64)
-        is_best = np.zeros(definitions.codes.shape, dtype=bool)
-        is_best[:, 0] = True
-        definition_best = is_best.ravel()[known]
-        key_sets.append(definition_keys[definition_best])
     keys = np.unique(np.concatenate(key_sets))
     query = keys // n_codes
     code = keys % n_codes
@@ -424,13 +406,6 @@ def _collect(
         feature["ctx_prob"] = ctx_prob
         feature["ctx_is_top"] = (has_column & (column == best_context[query])).astype(np.float64)
         feature["ctx_gain"] = np.where(has_column, ctx_prob - feature["clf_prob"], 0.0)
-
-    if definition_keys is not None:
-        # A candidate outside the title's best few definitions keeps a cosine of 0.
-        present = np.isin(definition_keys, keys)
-        at = np.searchsorted(keys, definition_keys[present])
-        feature["definition_sim"][at] = definition_similarity[present]
-        feature["definition_is_top"][at] = definition_best[present].astype(np.float64)
 
     total_vote = np.bincount(query, weights=feature["ads_vote"], minlength=n_queries)
     total_vote[total_vote == 0] = 1.0
@@ -639,8 +614,6 @@ class OccupationModel:
     training_correct: np.ndarray | None = None
     describer: DescriptionReranker | None = None
     """Re-ranks the candidates of adverts with a description (`descriptions.py`)."""
-    definitions: DefinitionScorer | None = None
-    """Scores titles against the unit groups' definitions (`definitions.py`)."""
 
     def rank(
         self,
@@ -771,7 +744,6 @@ class OccupationModel:
             class_probs,
             self.classifier.classes,
             context_probs,
-            None if self.definitions is None else self.definitions.score(titles),
         )
         scores = (
             self.ranker.decision_function(_expand(candidates.features))
@@ -856,7 +828,6 @@ def ranker_training_set(
     ads: pl.DataFrame,
     ads_counts: dict[str, int],
     gold_weight: float,
-    definitions: DefinitionScorer | None = None,
 ) -> RankerTrainingSet:
     """Candidate features for every advert row with itself left out; label = right code."""
     queries = ads["norm"].to_list()
@@ -879,7 +850,6 @@ def ranker_training_set(
         class_probs,
         classes,
         context_probs,
-        None if definitions is None else definitions.score(queries),
     )
     truth = np.asarray(ads["kbji4"].to_list())
     labels = (candidates.kbji4 == truth[candidates.query]).astype(np.int64)

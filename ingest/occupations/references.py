@@ -27,8 +27,6 @@ log = logging.getLogger(__name__)
 
 KBJI_DIR = DATA_DIR / "reference" / "kbji2014"
 ISCO_DIR = DATA_DIR / "reference" / "isco08"
-ESCO_OCCUPATIONS_PATH = DATA_DIR / "reference" / "esco" / "esco_occupations_en.csv"
-JABATAN_PATH = KBJI_DIR / "kbji2014_jabatan_titles.csv"
 TITLE_SETS_PATH = (
     DATA_DIR / "reference" / "occupation_title_sets" / "occupation_titles_labelled.csv.gz"
 )
@@ -157,44 +155,6 @@ def reference_titles() -> pl.DataFrame:
         "reference titles: %d rows over %d unit groups", table.height, table["kbji4"].n_unique()
     )
     return table
-
-
-def unit_group_definitions() -> pl.DataFrame:
-    """One document per KBJI unit group (kbji4, text): what the classifications say the group
-    does. The KBJI 2014 unit-group and jabatan descriptions (Indonesian), the ISCO-08
-    definition, tasks and included occupations, and the descriptions of the ESCO occupations
-    in the group (English). No advert and no label enters it."""
-    units = kbji_unit_groups()
-    kbji = units.select("kbji4", pl.col("description_id").alias("text"))
-    jabatan = pl.read_csv(JABATAN_PATH, infer_schema=False).select(
-        pl.col("unit_group_code").alias("kbji4"), pl.col("description_id").alias("text")
-    )
-    isco = corrected(
-        pl.read_csv(ISCO_DIR / "isco08_structure.csv", infer_schema=False),
-        "isco08_structure",
-        code_column="isco08_code",
-    ).filter(pl.col("level") == "4")
-    isco = isco.select(
-        pl.col("isco08_code").map_elements(isco_to_kbji, return_dtype=pl.String).alias("kbji4"),
-        pl.concat_str(
-            ["definition", "tasks_include", "included_occupations"],
-            separator=" ",
-            ignore_nulls=True,
-        ).alias("text"),
-    )
-    esco = pl.read_csv(ESCO_OCCUPATIONS_PATH, infer_schema=False).select(
-        pl.col("isco08_code").map_elements(isco_to_kbji, return_dtype=pl.String).alias("kbji4"),
-        pl.col("description").alias("text"),
-    )
-    documents = (
-        pl.concat([kbji, jabatan, isco, esco])
-        .filter(pl.col("kbji4").is_in(units["kbji4"].implode()) & pl.col("text").is_not_null())
-        .group_by("kbji4", maintain_order=True)
-        .agg(pl.col("text").str.join(" "))
-        .sort("kbji4")
-    )
-    log.info("unit-group definitions: %d documents", documents.height)
-    return documents
 
 
 def hand_label_paths(directory: Path = HAND_LABELS_DIR) -> list[Path]:
