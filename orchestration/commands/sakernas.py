@@ -43,7 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="random seed; the same seed gives the same files (default: %(default)s)",
     )
     generate.add_argument(
-        "--provinces", default=None, help="comma-separated BPS province codes (default: all 38)"
+        "--provinces",
+        type=_provinces,
+        default=None,
+        help="comma-separated BPS province codes (default: all 38)",
     )
     generate.set_defaults(func=run_generate)
 
@@ -84,11 +87,25 @@ def _rounds(text: str) -> list[str]:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+def _provinces(text: str) -> list[str]:
+    """`--provinces` as BPS codes; a code that names no province is a usage error (exit 2)."""
+    from ingest.admin.regions import bps_province_names
+
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    known = bps_province_names()
+    unknown = [code for code in codes if code not in known]
+    if unknown or not codes:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(unknown) or repr(text)}: not a BPS province code; known: "
+            f"{', '.join(sorted(known))}"
+        )
+    return codes
+
+
 def run_generate(args: argparse.Namespace) -> int:
     from ingest.sakernas.generator import generate
 
-    provinces = args.provinces.split(",") if args.provinces else None
-    manifest = generate(args.out, DATA_DIR, args.rounds, args.persons, args.seed, provinces)
+    manifest = generate(args.out, DATA_DIR, args.rounds, args.persons, args.seed, args.provinces)
     log.info("SYNTHETIC data: %s persons in %s", manifest["persons"], args.out)
     return 0
 

@@ -127,6 +127,18 @@ def test_sakernas_generate_with_unreadable_rounds_is_a_usage_error(
     assert "argument --rounds: cannot read round 'abc'" in capsys.readouterr().err
 
 
+def test_sakernas_generate_with_an_unknown_province_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["sakernas", "generate", "--provinces", "15,99", "--out", str(tmp_path)])
+    assert stopped.value.code == 2
+    assert "argument --provinces: 99: not a BPS province code; known: 11, 12" in (
+        capsys.readouterr().err
+    )
+    assert not any(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("source", ["karirhub", "karirhub-listing", "karirhub-rss"])
 def test_admin_load_of_a_missing_input_is_one_error_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, source: str
