@@ -33,6 +33,16 @@ PAY_MISSING = "missing"
 PAY_UNPARSED = "unparsed"
 PAY_NEGATIVE = "negative"
 
+RANGE_SWAPPED = "range_swapped"
+"""The flag (in `lmis check-vacancies`, the reason code) of a pay range whose minimum is above its
+maximum; `parse_pay` reads such a range with its ends swapped."""
+
+
+def is_range_swapped(low: float | None, high: float | None) -> bool:
+    """Whether a pay range's stated minimum is above its stated maximum (both known)."""
+    return low is not None and high is not None and low > high
+
+
 # Hours and days per month for a full-time week: 40 h x 52 / 12 and 5 days x 52 / 12.
 # TODO(6): a six-day week (common in retail and factories) gives 26 days; take the week length
 # from the posting when the pipeline extracts working hours.
@@ -237,9 +247,9 @@ def parse_pay(text: str | None) -> Pay:
     low = high = values[0]
     if len(values) >= 2:
         low, high = values[0], values[1]
-        if low > high:
+        if is_range_swapped(low, high):
             low, high = high, low
-            flags.append("range_swapped")
+            flags.append(RANGE_SWAPPED)
     else:
         _, _, start, end = amounts[0]
         if _MAX_ONLY.search(clean[:start]):

@@ -88,8 +88,15 @@ def _resolve_path(name_or_path: str | Path) -> Path:
 def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path in seen:
         raise RoundConfigError(f"{path}: `extends` cycle through {[str(p) for p in seen]}")
-    with path.open(encoding="utf-8") as handle:
-        content = yaml.safe_load(handle) or {}
+    try:
+        with path.open(encoding="utf-8") as handle:
+            content = yaml.safe_load(handle) or {}
+    except yaml.YAMLError as exc:
+        # The parser's message spans lines; its first mark says where.
+        where = getattr(exc, "problem_mark", None)
+        line = f" line {where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise RoundConfigError(f"{path}:{line}: not valid YAML ({problem})") from exc
     if not isinstance(content, dict):
         raise RoundConfigError(f"{path}: top level must be a mapping")
     parent_name = content.pop("extends", None)

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.sakernas.config import RoundConfig, load_round_config
+from ingest.sakernas.config import RoundConfig, RoundConfigError, load_round_config
 from ingest.sakernas.estimate import iter_round_indicators
 from ingest.sakernas.generator import SYNTHETIC_FILE_PREFIX
-from ingest.sakernas.harmonise import harmonise
-from ingest.sakernas.readers import code_text, read_microdata
+from ingest.sakernas.harmonise import HarmonisationError, harmonise
+from ingest.sakernas.readers import MicrodataReadError, code_text, read_microdata
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +43,24 @@ def round_mapping_for(path: Path) -> str | None:
     """The mapping a synthetic file names in its parquet metadata, if any."""
     if path.suffix != ".parquet":
         return None
-    metadata = pq.read_schema(path).metadata or {}
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowException) as exc:
+        raise MicrodataReadError(f"{path}: cannot be read as parquet ({exc})") from exc
     mapping = metadata.get(b"lmis.round_mapping")
     return mapping.decode() if mapping else None
 
 
 def discover_inputs(paths: Iterable[Path], round_name: str | None = None) -> list[RoundInput]:
-    """Files (or every microdata file in given folders) paired with their round mapping."""
+    """Files (or every microdata file in given folders) paired with their round mapping.
+
+    Raises `MicrodataReadError` for a path that does not exist or a folder without microdata,
+    `RoundConfigError` when a file's round mapping is neither given nor named by the file.
+    """
     files: list[Path] = []
     for path in paths:
         if not path.exists():
-            raise FileNotFoundError(f"{path}: no such microdata file or folder")
+            raise MicrodataReadError(f"{path}: no such microdata file or folder")
         if path.is_dir():
             files += sorted(path.glob(f"{SYNTHETIC_FILE_PREFIX}*.parquet"))
         else:
@@ -61,16 +69,25 @@ def discover_inputs(paths: Iterable[Path], round_name: str | None = None) -> lis
     for file in files:
         mapping = round_name or round_mapping_for(file)
         if mapping is None:
-            raise ValueError(f"{file}: no round mapping known; pass one (e.g. --round 2020-08)")
+            raise RoundConfigError(
+                f"{file}: no round mapping known; pass one (e.g. --round 2020-08)"
+            )
         inputs.append(RoundInput(file, load_round_config(mapping)))
     if not inputs:
-        raise ValueError(f"no microdata files found in {[str(p) for p in paths]}")
+        names = ", ".join(str(p) for p in paths)
+        raise MicrodataReadError(
+            f"{names}: no microdata files found (a folder is searched for generator files, "
+            f"{SYNTHETIC_FILE_PREFIX}*.parquet)"
+        )
     return inputs
 
 
 def _text_scan(path: Path) -> pl.LazyFrame:
     scan = pl.scan_parquet(path)
-    schema = scan.collect_schema()
+    try:
+        schema = scan.collect_schema()
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise MicrodataReadError(f"{path}: cannot be read as parquet ({exc})") from exc
     return scan.select(code_text(pl.col(name), dtype).alias(name) for name, dtype in schema.items())
 
 
@@ -157,7 +174,8 @@ def build_indicator_mart(
                 writer.close()
             con.close()
         if writer is None:
-            raise ValueError("no persons to estimate from")
+            names = ", ".join(str(item.path) for item in inputs)
+            raise HarmonisationError(f"{names}: no person could be harmonised; nothing to estimate")
         summary = {**accounting, "estimates": estimates, "suppressed": suppressed}
         # The key-value metadata (synthetic flag, row accounting) is known only at the end.
         metadata = {

@@ -241,8 +241,29 @@ def _read_csv(path: Path, encoding: str | None) -> Microdata:
             null_values=[""],
         )
     except pl.exceptions.ComputeError as error:
-        raise MicrodataReadError(f"{path}: cannot parse as CSV: {error}") from error
+        located = _locate_csv_problem(path) if encoding in (None, "utf-8", "utf8") else None
+        # polars' own message spans lines of advice about schema options that do not apply here.
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise MicrodataReadError(located or f"{path}: cannot parse as CSV: {first_line}") from error
     return Microdata(_texts(frame, {}), _empty_labels(), _empty_missing())
+
+
+def _locate_csv_problem(path: Path) -> str | None:
+    """The file line (and field) of what makes a UTF-8 CSV unreadable, in the words every
+    `lmis` file command uses (orchestration/file_commands.py); None when none is found."""
+    from orchestration.file_commands import CsvInputError, field_count_detail, read_records
+
+    header: list[str] | None = None
+    try:
+        for line, values in read_records(path):
+            if header is None:
+                header = values
+            elif len(values) != len(header):
+                detail = field_count_detail(len(values), len(header))
+                return f"{path}: line {line}: cannot parse as CSV: {detail}"
+    except CsvInputError as error:
+        return str(error)
+    return None
 
 
 def _read_parquet(path: Path) -> Microdata:

@@ -42,11 +42,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
 
     wlkp = commands.add_parser("generate-wlkp", help="write synthetic WLKP exports (xlsx, csv)")
-    wlkp.add_argument("--companies", type=int, default=3000)
-    wlkp.add_argument("--out", type=Path, default=DATA_DIR / "synthetic" / "wlkp")
-    wlkp.add_argument("--year", type=int, default=2025)
+    wlkp.add_argument(
+        "--companies", type=int, default=3000,
+        help="companies reporting (default: %(default)s)",
+    )  # fmt: skip
+    wlkp.add_argument(
+        "--out", type=Path, default=DATA_DIR / "synthetic" / "wlkp",
+        help="output folder (default: %(default)s)",
+    )  # fmt: skip
+    wlkp.add_argument(
+        "--year", type=int, default=2025, help="year of the monthly exports (default: %(default)s)"
+    )
     wlkp.add_argument("--months", type=_months, default=_months("1-6"), help="e.g. 1-6 or 1,4")
-    wlkp.add_argument("--seed", type=int, default=4)
+    wlkp.add_argument(
+        "--seed", type=int, default=4,
+        help="random seed; the same seed gives the same files (default: %(default)s)",
+    )  # fmt: skip
     wlkp.add_argument("--formats", default="xlsx,csv", help="formats to alternate by month")
     wlkp.add_argument(
         "--reorder-every", type=int, default=3,
@@ -55,17 +66,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     wlkp.set_defaults(func=run_generate_wlkp)
 
     ak1 = commands.add_parser("generate-ak1", help="write synthetic AK1 register and placements")
-    ak1.add_argument("--job-seekers", type=int, default=3000)
-    ak1.add_argument("--out", type=Path, default=DATA_DIR / "synthetic" / "ak1")
-    ak1.add_argument("--year", type=int, default=2025)
-    ak1.add_argument("--months", type=_months, default=_months("1-6"))
-    ak1.add_argument("--seed", type=int, default=4)
+    ak1.add_argument(
+        "--job-seekers", type=int, default=3000,
+        help="job seekers registered (default: %(default)s)",
+    )  # fmt: skip
+    ak1.add_argument(
+        "--out", type=Path, default=DATA_DIR / "synthetic" / "ak1",
+        help="output folder (default: %(default)s)",
+    )  # fmt: skip
+    ak1.add_argument(
+        "--year", type=int, default=2025, help="year of the registrations (default: %(default)s)"
+    )
+    ak1.add_argument(
+        "--months", type=_months, default=_months("1-6"),
+        help="months of registrations, e.g. 1-6 or 1,4 (default: 1-6)",
+    )  # fmt: skip
+    ak1.add_argument(
+        "--seed", type=int, default=4,
+        help="random seed; the same seed gives the same files (default: %(default)s)",
+    )  # fmt: skip
     ak1.add_argument("--defect-rate", type=float, default=0.01,
                      help="share of register rows given a typical export fault")  # fmt: skip
     ak1.set_defaults(func=run_generate_ak1)
 
     load = commands.add_parser("load", help="read a source; log counts; optionally write parquet")
-    load.add_argument("source", choices=SOURCES)
+    load.add_argument("source", choices=SOURCES, help=f"the source to read: {', '.join(SOURCES)}")
     load.add_argument("--input", type=Path, help="file or folder (default: the shipped sample)")
     load.add_argument(
         "--out", type=Path,
@@ -105,7 +130,11 @@ def run_generate_ak1(args: argparse.Namespace) -> int:
 def _loads(source: str, input_path: Path | None, report: bool) -> list:
     """The `AdminLoad`s of one source (AK1 has two: the register and the placements)."""
     from ingest.admin import ak1, karirhub, maganghub, wlkp_read
+    from ingest.admin.results import AdminSourceError
 
+    if input_path is not None and not input_path.exists():
+        # Not every reader checks this itself; a missing path is one error line, not a traceback.
+        raise AdminSourceError(f"{input_path}: no such file or folder")
     if source == "karirhub":
         return [karirhub.read_karirhub_details(input_path or karirhub.DETAILS_FILE)]
     if source == "karirhub-listing":

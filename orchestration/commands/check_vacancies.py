@@ -20,12 +20,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check-vacancies",
         help="flag vacancies in a CSV (pay below UMP, hours, discrimination, stale, duplicates)",
+        # The columns are written out, not taken from quality.vacancies.checks: importing the
+        # checks takes a second, which every `lmis` command would pay for its --help.
         description=(
             "Check a CSV of vacancies (columns id, title, description and, where known, "
             "salary_monthly_min, salary_monthly_max, province_code (BPS), posted_date, "
-            "hours_per_week) and write one row per vacancy with a flag and evidence per rule. "
-            "Rows that cannot be read go to OUT.quarantine.csv beside OUT (out.csv -> "
-            "out.quarantine.csv), numbered by file line (header = line 1)."
+            "hours_per_week; optionally source, company, employment_type (part-time, "
+            "internship and freelance posts are not judged on pay), first_seen_date, "
+            "last_seen_date, vacancy_id, is_first_posting, required_sex, max_age) and write one "
+            "row per vacancy with a flag and evidence per rule; without hours_per_week, hours "
+            "are read from the description. Rows that cannot be used (a field that does not "
+            "parse, a salary_monthly_min above salary_monthly_max, a repeated id) go to "
+            "OUT.quarantine.csv beside OUT (out.csv -> out.quarantine.csv), numbered by file "
+            "line (header = line 1)."
         ),
     )
     parser.add_argument("input", type=Path, help="vacancies CSV (UTF-8, header row)")

@@ -106,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
         overrides = {**UNTHROTTLED, **overrides}
     if args.replay:
+        if not args.replay.is_file():
+            # The crawler process would fail on it with a traceback and still exit 0.
+            log.error("%s: no such archive file (--replay)", args.replay)
+            return 2
         overrides["LMIS_REPLAY_ARCHIVE"] = str(args.replay.resolve())
     try:
         result = run_crawl(

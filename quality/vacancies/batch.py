@@ -20,6 +20,7 @@ import polars as pl
 
 from ingest.admin.regions import bps_province_names
 from ingest.landing import FieldCheck, matches, snake_case
+from ingest.normalise.pay import RANGE_SWAPPED, is_range_swapped
 from orchestration.file_commands import (
     LINE_COLUMN,
     CsvInputError,
@@ -132,6 +133,14 @@ def _pay_problem(name: str, value: str) -> tuple[str, str] | None:
     )
 
 
+WAGE_TYPES: dict[str, pl.DataType] = {
+    "province_code": pl.String(),
+    "wage_year": pl.Int32(),
+    "minimum_wage_monthly_idr": pl.Float64(),
+}
+_WAGE_ROW = " row"
+
+
 class BatchInputError(Exception):
     """The file as a whole cannot be checked (unreadable, or lacking a required column)."""
 
@@ -219,10 +228,21 @@ def _field_problems(path: Path, line: int, values: dict[str, str], raw: dict) ->
         for check in FIELD_CHECKS
         if check.field in values and not check.predicate(values[check.field])
     ]
-    for name in PAY_FIELDS:
-        problem = _pay_problem(name, values.get(name, ""))
-        if problem is not None:
-            problems.append((name, *problem))
+    pay_problems = [(name, _pay_problem(name, values.get(name, ""))) for name in PAY_FIELDS]
+    problems += [(name, *problem) for name, problem in pay_problems if problem is not None]
+    low, high = (values.get(name, "") for name in PAY_FIELDS)
+    if low and high and not any(problem for _, problem in pay_problems):
+        # Which end is wrong cannot be told, so the row is not judged on a guess (`normalise`,
+        # which reads pay texts, swaps the ends and flags the same code).
+        if is_range_swapped(float(low), float(high)):
+            problems.append(
+                (
+                    "salary_monthly_min",
+                    RANGE_SWAPPED,
+                    f"salary_monthly_min {low!r} is above salary_monthly_max {high!r}; swap "
+                    "them, or correct the one that is wrong",
+                )
+            )
     row_id = values["id"].strip() or None
     return [
         quarantine_record(COMMAND, path, line, row_id, name, code, detail, raw)
@@ -262,23 +282,39 @@ def load_minimum_wages(path: Path) -> pl.DataFrame:
             "--minimum-wages with a parquet or CSV file"
         )
     if path.suffix == ".parquet":
-        table = pl.read_parquet(path)
+        try:
+            table = pl.read_parquet(path).with_row_index(_WAGE_ROW, offset=1)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise BatchInputError(f"{path}: cannot be read as parquet ({first_line})") from exc
+        where = "row"
     else:
-        table = pl.read_csv(path, infer_schema_length=0)
+        try:
+            rows = read_rows(path, COMMAND, id_column=None)
+        except CsvInputError as exc:
+            raise BatchInputError(str(exc)) from exc
+        if rows.quarantine:
+            reason = rows.quarantine[0]["reason"].removeprefix(f"{path.name} ")
+            raise BatchInputError(f"{path}: {reason}")
+        table, where = rows.frame.rename({LINE_COLUMN: _WAGE_ROW}), "line"
     if "province_code" not in table.columns and "province_bps_code" in table.columns:
         table = table.rename({"province_bps_code": "province_code"})
-    missing = [
-        c
-        for c in ("province_code", "wage_year", "minimum_wage_monthly_idr")
-        if c not in table.columns
-    ]
+    missing = [c for c in WAGE_TYPES if c not in table.columns]
     if missing:
         raise BatchInputError(f"{path}: minimum-wage table lacks column(s) {', '.join(missing)}")
-    return table.select(
-        pl.col("province_code").cast(pl.String),
-        pl.col("wage_year").cast(pl.Int32),
-        pl.col("minimum_wage_monthly_idr").cast(pl.Float64),
+    typed = table.select(
+        _WAGE_ROW, *(pl.col(c).cast(dtype, strict=False) for c, dtype in WAGE_TYPES.items())
     )
+    for name, dtype in WAGE_TYPES.items():
+        # A value that is there but is no number would otherwise stop the command with a
+        # traceback (or, cast leniently, drop a province's UMP without a word).
+        bad = table.filter(pl.col(name).is_not_null() & typed[name].is_null())
+        if bad.height:
+            raise BatchInputError(
+                f"{path}: {where} {bad[_WAGE_ROW][0]} field {name}: {bad[name][0]!r} is not "
+                f"{'a whole number' if dtype == pl.Int32 else 'a number'}"
+            )
+    return typed.drop(_WAGE_ROW)
 
 
 def write_outputs(result: BatchResult, out_path: Path) -> tuple[Path, Path]:

@@ -23,8 +23,9 @@ import re
 from dataclasses import dataclass
 
 SECTION_LABEL = re.compile(
-    r"(waktu\s+(?:bekerja|kerja)|jam\s+(?:kerja|operasional|bekerja)|hari\s+kerja|jadwal\s+kerja"
-    r"|working\s+(?:hours?|time|days?|schedule)|work(?:ing)?\s+schedule)\s*[:：]?",
+    r"(waktu\s+(?:bekerja|kerja)|jam\s+(?:kerja|operasional|bekerja)|(?:\b[1-7]\s*)?hari\s+kerja"
+    r"|jadwal\s+kerja|(?:\b[1-7]\s*)?working\s+days?|working\s+(?:hours?|time|schedule)"
+    r"|work(?:ing)?\s+schedule)\s*[:：]?",
     re.IGNORECASE,
 )
 SECTION_CHARS = 220
@@ -81,9 +82,29 @@ WEEKLY_TOTAL = re.compile(
     r"(?:1\s*)?(?:minggu|pekan|week)\b",
     re.IGNORECASE,
 )
+_PER_DAY = r"(?:(?:/|per|a|dalam|setiap|tiap|each)\s*(?:1\s*)?(?:hari|day)|sehari|perhari)\b"
 DAILY_TOTAL = re.compile(
-    r"\b(\d{1,2}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)\s*(?:/|per|a|dalam|setiap|each)\s*"
-    r"(?:1\s*)?(?:hari|day)\b",
+    rf"\b(\d{{1,2}}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)\s*{_PER_DAY}",
+    re.IGNORECASE,
+)
+# Days a week next to hours a day, in either order: "6 hari kerja, 8 jam/hari", "5 days,
+# 9 hours/day", "Senin - Sabtu, 8 jam per hari", "12 jam sehari 7 hari seminggu", "6 hari x 8 jam".
+_WEEK_DAYS = (
+    r"(?:(?P<days>[1-7])\s*(?:working\s+|work\s+)?(?:hari|days?)"
+    r"(?:\s+(?:kerja|working|of\s+work))?"
+    r"(?:\s*(?:/|per|dalam|setiap|tiap|each|a|in\s+a)?\s*(?:1\s*)?(?:seminggu|minggu|pekan|week))?"
+    rf"|(?P<range>{_DAY}{_TO}{_DAY}))"
+)
+_DAY_HOURS = r"(?P<hours>\d{1,2}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)(?:\s+kerja)?"
+_BETWEEN = r"[\s,;:()]*(?:(?:dan|and|with|&)[\s,;:()]*)?"
+DAYS_AND_DAILY_HOURS = (
+    re.compile(rf"(?<![\d.,]){_WEEK_DAYS}{_BETWEEN}\b{_DAY_HOURS}\s*{_PER_DAY}", re.IGNORECASE),
+    re.compile(rf"(?<![\d.,])\b{_DAY_HOURS}\s*{_PER_DAY}{_BETWEEN}\b{_WEEK_DAYS}", re.IGNORECASE),
+    re.compile(rf"(?<![\d.,]){_WEEK_DAYS}\s*[x×]\s*{_DAY_HOURS}\b", re.IGNORECASE),
+)
+# Days that are not a working week: "libur 1 hari", "training 7 hari", "kontrak 5 hari".
+NOT_A_WEEK = re.compile(
+    r"\b(libur|off|cuti|leave|training|pelatihan|masa|selama|for|within|kontrak|contract)\W*$",
     re.IGNORECASE,
 )
 
@@ -146,7 +167,9 @@ def _schedule_section(text: str) -> str | None:
     label = SECTION_LABEL.search(text)
     if label is None:
         return None
-    section = text[label.end() : label.end() + SECTION_CHARS]
+    # "6 hari kerja" is a label and a day count at once: the count stays in the section.
+    start = label.start() if label.group(0)[0].isdigit() else label.end()
+    section = text[start : label.end() + SECTION_CHARS]
     end = SECTION_END.search(section)
     return section[: end.start()] if end else section
 
@@ -172,11 +195,46 @@ def _day_groups(section: str) -> list[tuple[int, int, str]]:
     return sorted(groups)
 
 
+def _days_times_daily_hours(text: str) -> StatedHours | None:
+    """Hours a week as days a week times hours a day, when the text pairs them once and only
+    once (two different pairings are not guessed between)."""
+    found: dict[tuple[float, float], str] = {}
+    for pattern in DAYS_AND_DAILY_HOURS:
+        for match in pattern.finditer(text):
+            if NOT_A_WEEK.search(text[: match.start()]):
+                continue
+            if match.group("range"):
+                day_range = DAY_RANGE.search(match.group("range"))
+                if day_range is None:
+                    continue
+                days = _days_in_range(day_range)
+            else:
+                days = int(match.group("days"))
+            hours = float(match.group("hours").replace(",", "."))
+            if 1 <= hours <= 16:
+                found.setdefault((days * hours, hours), " ".join(match.group(0).split()))
+    if len(found) != 1:
+        return None
+    [((weekly, daily), evidence)] = found.items()
+    return StatedHours(weekly, daily, "days_times_daily_hours", evidence)
+
+
 def stated_hours(text: str | None) -> StatedHours | None:
-    """The hours `text` states, or None when it states none that can be read unambiguously."""
+    """The hours `text` states, or None when it states none that can be read unambiguously.
+
+    When the other readings give no weekly figure, days a week stated next to hours a day
+    ("6 hari kerja, 8 jam/hari") give one: days times hours.
+    """
     if not text:
         return None
     text = text.replace("\u00a0", " ")
+    hours = _stated_hours(text)
+    if hours is None or hours.weekly is None:
+        return _days_times_daily_hours(text) or hours
+    return hours
+
+
+def _stated_hours(text: str) -> StatedHours | None:
     weekly = WEEKLY_TOTAL.search(text)
     if weekly:
         hours = float(weekly.group(1).replace(",", "."))

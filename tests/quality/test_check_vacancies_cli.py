@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from orchestration.cli import main
 
@@ -134,3 +135,103 @@ def test_bps_province_codes_of_the_reference() -> None:
     assert names["15"] == "Jambi"
     assert names["92"] == "Papua Barat Daya"
     assert "99" not in names
+
+
+def _check_file(tmp_path: Path, content: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    source = tmp_path / "in.csv"
+    source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    wages = _wages(tmp_path)
+    assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 0
+    return (
+        pl.read_csv(out, infer_schema_length=0),
+        pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0),
+    )
+
+
+def test_a_minimum_pay_above_the_maximum_is_quarantined_as_range_swapped(tmp_path):
+    """Min 5,000,000 > max 4,000,000 was judged on 5,000,000 with no word (normalise flags it)."""
+    from ingest.normalise.pay import parse_pay
+
+    checked, quarantine = _check_file(
+        tmp_path,
+        "id,title,description,salary_monthly_min,salary_monthly_max,province_code,posted_date\n"
+        "a,Kasir,Toko,5000000,4000000,31,2024-05-01\n"
+        "b,Kasir,Toko,4000000,5000000,31,2024-05-01\n"
+        "c,Kasir,Toko,5000000,5000000,31,2024-05-01\n",
+    )
+    assert checked["id"].to_list() == ["b", "c"]
+    [row] = quarantine.iter_rows(named=True)
+    assert (row["id"], row["field"], row["reason_code"]) == (
+        "a",
+        "salary_monthly_min",
+        "range_swapped",
+    )
+    assert row["reason"] == (
+        "in.csv line 2 field salary_monthly_min: salary_monthly_min '5000000' is above "
+        "salary_monthly_max '4000000'; swap them, or correct the one that is wrong"
+    )
+    # The same code as `lmis normalise` gives a pay text whose range is written backwards.
+    assert row["reason_code"] in parse_pay("Rp 5.000.000 - 4.000.000").flags
+
+
+@pytest.mark.parametrize(
+    ("description", "weekly", "daily"),
+    [
+        ("Penempatan Jakarta, 6 hari kerja, 8 jam/hari", "48.0", "8.0"),
+        ("5 days, 9 hours/day", "45.0", "9.0"),
+        ("Jaga malam 12 jam sehari 7 hari seminggu", "84.0", "12.0"),
+        ("Kerja 5 hari kerja 8 jam sehari", "40.0", "8.0"),
+    ],
+)
+def test_days_a_week_and_hours_a_day_give_weekly_hours_checked_against_the_limit(
+    tmp_path, description, weekly, daily
+):
+    """'6 hari kerja, 8 jam/hari' was read as 8 h a day only: no 48-hour week, no flag."""
+    checked, _ = _check_file(tmp_path, f'id,title,description\na,Admin,"{description}"\n')
+    [row] = checked.iter_rows(named=True)
+    assert (row["hours_per_week_judged"], row["hours_per_day_judged"]) == (weekly, daily)
+    assert row["is_hours_above_legal_limit"] == ("true" if float(weekly) > 40 else "false")
+    assert row["hours_above_legal_limit_evidence"].startswith(f"{weekly} h/week, {daily} h/day")
+
+
+def test_help_lists_every_column_the_command_reads(capsys):
+    """--help left out employment_type, which decides whether the pay rule applies."""
+    from quality.vacancies.checks import CONTRACT_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    with pytest.raises(SystemExit):
+        main(["check-vacancies", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    missing = [
+        c for c in (*REQUIRED_COLUMNS, *CONTRACT_COLUMNS, *OPTIONAL_COLUMNS) if c not in shown
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("ump.csv", 'province_code,wage_year\n"31,2024\n', "line 2 field `province_code`: CSV"),
+        (
+            "ump.csv",
+            "province_code,wage_year,minimum_wage_monthly_idr\n31,2024,5067381\n32,abc,1\n",
+            "line 3 field wage_year: 'abc' is not a whole number",
+        ),
+        ("ump.parquet", "not parquet", "cannot be read as parquet"),
+    ],
+    ids=["unclosed_quote", "not_a_year", "not_parquet"],
+)
+def test_an_unreadable_minimum_wage_table_is_one_error_line(
+    tmp_path, caplog, name, content, expected
+):
+    """A UMP table that could not be parsed stopped the command with a traceback."""
+    wages = tmp_path / name
+    wages.write_text(content, encoding="utf-8")
+    source = tmp_path / "in.csv"
+    source.write_text("id,title,description\na,Admin,ok\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 2
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    [error] = errors
+    assert error.startswith(f"{wages}: {expected}")
+    assert not out.exists()

@@ -25,6 +25,15 @@ from quality.vacancies.hours import stated_hours
         ),
         ("Working hours: Monday - Friday 09:00 - 18:00", 40, 8),
         ("Kerja 48 jam/minggu", 48, None),
+        # Days a week next to hours a day, without a section label or with one inside them.
+        ("Penempatan Jakarta, 6 hari kerja, 8 jam/hari", 48, 8),
+        ("5 days, 9 hours/day", 45, 9),
+        ("5 working days, 9 hours per day", 45, 9),
+        ("work 6 days a week, 8 hrs/day", 48, 8),
+        ("Kerja 6 hari seminggu, 8 jam per hari", 48, 8),
+        ("Jaga malam 12 jam sehari 7 hari seminggu", 84, 12),
+        ("Senin - Sabtu, 8 jam/hari", 48, 8),
+        ("6 hari x 8 jam", 48, 8),
         ("We offer a 45 hours per week schedule", 45, None),
     ],
 )
@@ -55,3 +64,18 @@ def test_hours_without_days_give_a_daily_figure_only():
     hours = stated_hours("Waktu Bekerja :\njam 07 - 21.00")
     assert hours is not None and hours.weekly is None
     assert hours.daily == pytest.approx(13)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "6 hari kerja, 8 jam/hari; atau 5 hari kerja, 9 jam/hari",
+        "libur 1 hari, 8 jam/hari",
+        "training 7 hari, 8 jam/hari",
+    ],
+)
+def test_days_are_not_multiplied_by_hours_a_day_when_they_are_no_working_week(text):
+    """Two different weeks, a day off, a training period: hours a day only, no week guessed."""
+    hours = stated_hours(text)
+    assert hours is not None and hours.weekly is None
+    assert hours.daily == pytest.approx(8)

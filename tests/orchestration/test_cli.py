@@ -1,0 +1,159 @@
+"""Regression tests of the `lmis` command as a whole: help for every option, and inputs that
+cannot be used stopping with one ERROR line naming the file (exit 2), never a traceback.
+
+Each test is named after a fault a reviewer found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import pytest
+
+from orchestration.cli import build_parser, main
+
+
+def _options_without_help(parser: argparse.ArgumentParser, name: str) -> list[str]:
+    missing = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub_parser in action.choices.items():
+                missing += _options_without_help(sub_parser, f"{name} {sub_name}")
+        elif not isinstance(action, argparse._HelpAction) and not action.help:
+            missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+    return missing
+
+
+def test_every_option_of_every_command_has_help_text() -> None:
+    assert _options_without_help(build_parser(), "lmis") == []
+
+
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def _indicators(tmp_path: Path, *arguments: str) -> int:
+    return main(["sakernas", "indicators", *arguments, str(tmp_path / "mart.parquet")])
+
+
+def test_sakernas_indicators_on_a_missing_input_is_one_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = tmp_path / "nope.csv"
+    assert _indicators(tmp_path, str(missing)) == 2
+    assert _errors(caplog) == [f"{missing}: no such microdata file or folder"]
+
+
+def test_sakernas_indicators_on_a_csv_of_no_known_round_is_one_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = tmp_path / "microdata.csv"
+    source.write_text("a,b\n1,2\n")
+    assert _indicators(tmp_path, str(source)) == 2
+    assert _errors(caplog) == [f"{source}: no round mapping known; pass one (e.g. --round 2020-08)"]
+
+
+def test_sakernas_indicators_on_a_csv_the_round_does_not_fit_names_file_and_variables(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = tmp_path / "microdata.csv"
+    source.write_text("a,b\n1,2\n")
+    assert _indicators(tmp_path, "--round", "2020-08", str(source)) == 2
+    [error] = _errors(caplog)
+    assert error.startswith("microdata.csv: round mapping 2020-08.yaml refers to variables not")
+    assert "KODE_PROV" in error
+
+
+def test_sakernas_indicators_on_an_unknown_round_lists_the_known_ones(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = tmp_path / "microdata.csv"
+    source.write_text("a,b\n1,2\n")
+    assert _indicators(tmp_path, "--round", "1999-08", str(source)) == 2
+    [error] = _errors(caplog)
+    assert error.startswith("no round mapping '1999-08'; known rounds: 2020-08")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'a,b\n"1,2\n', "line 2 field `a`: CSV syntax error, a quoted value opens here"),
+        (b"a,b\n1,2\n1,2,3\n", "line 3: cannot parse as CSV: 3 fields, the header has 2"),
+        (b"a,b\n1,\xe92\n", "line 2 field `b`: not UTF-8 text (byte 0xE9)"),
+    ],
+    ids=["unclosed_quote", "ragged_row", "not_utf8"],
+)
+def test_sakernas_indicators_on_an_unreadable_csv_names_its_line_and_field(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes, expected: str
+) -> None:
+    source = tmp_path / "microdata.csv"
+    source.write_bytes(content)
+    assert _indicators(tmp_path, "--round", "2020-08", str(source)) == 2
+    [error] = _errors(caplog)
+    assert error.startswith(f"{source}: {expected}")
+    assert "\n" not in error
+
+
+def test_sakernas_indicators_on_a_file_that_is_no_parquet_is_one_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = tmp_path / "round.parquet"
+    source.write_text("not parquet")
+    assert _indicators(tmp_path, str(source)) == 2
+    [error] = _errors(caplog)
+    assert error.startswith(f"{source}: cannot be read as parquet")
+
+
+def test_sakernas_indicators_on_a_broken_round_mapping_names_its_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = tmp_path / "microdata.csv"
+    source.write_text("a,b\n1,2\n")
+    mapping = tmp_path / "round.yaml"
+    mapping.write_text("period: [\n")
+    assert _indicators(tmp_path, "--round", str(mapping), str(source)) == 2
+    [error] = _errors(caplog)
+    assert error.startswith(f"{mapping}: line 2: not valid YAML")
+
+
+def test_sakernas_generate_with_unreadable_rounds_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["sakernas", "generate", "--rounds", "abc", "--out", str(tmp_path)])
+    assert stopped.value.code == 2
+    assert "argument --rounds: cannot read round 'abc'" in capsys.readouterr().err
+
+
+def test_sakernas_generate_with_an_unknown_province_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["sakernas", "generate", "--provinces", "15,99", "--out", str(tmp_path)])
+    assert stopped.value.code == 2
+    assert "argument --provinces: 99: not a BPS province code; known: 11, 12" in (
+        capsys.readouterr().err
+    )
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("source", ["karirhub", "karirhub-listing", "karirhub-rss"])
+def test_admin_load_of_a_missing_input_is_one_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, source: str
+) -> None:
+    missing = tmp_path / "nope.json"
+    # Exit 1: docs/admin-sources.md, "a file cannot be read".
+    assert main(["admin", "load", source, "--input", str(missing)]) == 1
+    assert _errors(caplog) == [f"{missing}: no such file or folder"]
+
+
+def test_crawl_replay_of_a_missing_archive_is_refused_before_crawling(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LMIS_CRAWL_CONTACT", "data@example.org")
+    missing = tmp_path / "responses.warc.gz"
+    code = main(["crawl", "lokerid", "--replay", str(missing), "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert _errors(caplog) == [f"{missing}: no such archive file (--replay)"]
