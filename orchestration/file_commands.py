@@ -116,10 +116,13 @@ ID_DUPLICATED = "id_duplicated"
 """The reason code of a later row of an id, in the file commands and the pipeline's landing."""
 
 
-def duplicate_id_detail(row_id: str, first_line: int, first_file: str | None = None) -> str:
+def duplicate_id_detail(
+    row_id: str, first_line: int, first_file: str | None = None, unit: str = "line"
+) -> str:
     """The reason given for a later row of an id (`id_duplicated`), the same everywhere: the
-    first row's line, and its file when it is in another file of the same source."""
-    where = f"line {first_line}" if first_file is None else f"{first_file} line {first_line}"
+    first row's line (or `unit`: a JSON listing's hit, a feed's item), and its file when it is
+    in another file of the same source."""
+    where = f"{unit} {first_line}" if first_file is None else f"{first_file} {unit} {first_line}"
     return f"id {row_id!r} is already used by the row on {where}"
 
 
