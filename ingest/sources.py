@@ -51,6 +51,12 @@ def date_check(field: str, label: str, layout: str, *formats: str, width: int | 
     )
 
 
+LEVEL_CHECK = FieldCheck(
+    "level", "invalid_number", "level must be a whole number (staging casts it)", matches(DIGITS)
+)
+"""A classification's `level`, which its staging model casts to an integer."""
+
+
 JOBSTREET_POSTED_AT = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"
 LOKERID_POSTED_DATE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"
 DEALLS_FIRST_SEEN = r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}"
@@ -268,6 +274,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
                 "KBJI code must be digits[.digits]",
                 matches(r"[0-9]{1,4}(\.[0-9]{2})?"),
             ),
+            LEVEL_CHECK,
         ),
     ),
     SourceSpec(
@@ -299,6 +306,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
                 "ISCO-08 code must be 1-4 digits",
                 matches(r"[0-9]{1,4}"),
             ),
+            LEVEL_CHECK,
         ),
     ),
     SourceSpec(
@@ -316,6 +324,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
             "title_id",
             "description_id",
         ),
+        checks=(LEVEL_CHECK,),
     ),
     SourceSpec(
         name="wilayah_provinces_2025",

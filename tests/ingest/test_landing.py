@@ -393,3 +393,13 @@ def test_negative_pay_is_salary_negative_as_in_the_file_commands(tmp_path, sourc
         f"{source}.csv line 2 field {field}: {negative_pay_detail(value)}"
     )
     assert len(loaded) == 1
+
+
+def test_a_classification_level_staging_cannot_cast_is_quarantined(tmp_path):
+    # stg_kbli__industries casts `level` to an integer: a level of "dua" would fail the build.
+    path = tmp_path / "kbli2020_structure.csv"
+    header = "kbli_code,level,level_name,section,parent_code,title_id,description_id"
+    path.write_text(f"{header}\nA,1,Kategori,A,,Pertanian,\n01,dua,Golongan Pokok,A,A,Tani,\n")
+    loaded, quarantined, _ = land_csv_file(source_by_name("kbli2020_structure"), path)
+    assert _problems(quarantined) == [(3, "level", "invalid_number")]
+    assert [row["kbli_code"] for row in loaded] == ["A"]
