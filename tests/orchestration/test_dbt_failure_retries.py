@@ -43,7 +43,7 @@ class FailingDbt(WarehouseDbtResource):
         return FailingInvocation(self.message)
 
 
-def builds_of_a_failing_run(message: str) -> int:
+def builds_of_a_failing_run(message: str, monkeypatch, tmp_path) -> int:
     BUILDS.clear()
     job = dg.define_asset_job(
         "dbt_only",
@@ -57,20 +57,22 @@ def builds_of_a_failing_run(message: str) -> int:
         dbt_executable=_dbt_executable(),
         message=message,
     )
+    # A failed build keeps its target folder for inspection: let it be the test's.
+    monkeypatch.setattr(settings, "DBT_PROJECT_DIR", tmp_path)
     defs = dg.Definitions(assets=[warehouse_dbt_assets], jobs=[job], resources={"dbt": resource})
     result = defs.resolve_job_def("dbt_only").execute_in_process(raise_on_error=False)
     assert not result.success
     return len(BUILDS)
 
 
-def test_a_dbt_build_that_failed_on_a_test_runs_once() -> None:
+def test_a_dbt_build_that_failed_on_a_test_runs_once(monkeypatch, tmp_path) -> None:
     # Regression: the nightly retry policy ran a build that failed on a dbt test three times,
     # and the alert listed the failed test once per build.
-    assert builds_of_a_failing_run(CONVERSION_ERROR) == 1
+    assert builds_of_a_failing_run(CONVERSION_ERROR, monkeypatch, tmp_path) == 1
 
 
-def test_a_dbt_build_held_off_by_a_lock_is_retried() -> None:
-    assert builds_of_a_failing_run(LOCK_ERROR) == 3
+def test_a_dbt_build_held_off_by_a_lock_is_retried(monkeypatch, tmp_path) -> None:
+    assert builds_of_a_failing_run(LOCK_ERROR, monkeypatch, tmp_path) == 3
 
 
 @pytest.mark.parametrize(
