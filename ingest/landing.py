@@ -5,7 +5,11 @@ how). `land_csv_file` reads each file with the standard `csv` module rather than
 reader, because a malformed file must be judged row by row: a row with the wrong number of fields
 or with fields that fail their checks goes to quarantine, one quarantine row naming the file, the
 line and every problem, and the other rows still load. Every value is kept as text so codes with
-leading zeros survive; typing is the staging layer's job.
+leading zeros survive; typing is the staging layer's job, so a check accepts exactly what the
+staging cast of its field can type (a date that is no calendar date is quarantined here, not left
+to fail the dbt build). A source with a `key` keeps the first row of each key over all its files
+and quarantines each later one as `id_duplicated`, naming the first row's file and line, as the
+file commands do, so the raw key check holds.
 """
 
 from __future__ import annotations
@@ -14,14 +18,18 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
 from orchestration.file_commands import (
+    ID_DUPLICATED,
     CsvInputError,
+    duplicate_id_detail,
     field_count_detail,
     merge_by_line,
+    normalised_id,
     quarantine_record,
     read_records,
 )
@@ -48,13 +56,15 @@ class FieldCheck:
     """A rule one field must satisfy for its row to load.
 
     `predicate` receives the raw text (never None; a missing value is the empty string) and returns
-    True when the value is acceptable.
+    True when the value is acceptable. The reason is `description (got 'value')`, or `detail(value)`
+    when a shared sentence says it (negative pay reads as in the file commands).
     """
 
     field: str
     reason_code: str
     description: str
     predicate: Callable[[str], bool]
+    detail: Callable[[str], str] | None = None
 
 
 def matches(pattern: str, *, allow_empty: bool = False) -> Callable[[str], bool]:
@@ -67,6 +77,36 @@ def matches(pattern: str, *, allow_empty: bool = False) -> Callable[[str], bool]
         return compiled.fullmatch(value) is not None
 
     return check
+
+
+def real_datetime(layout: str, *formats: str, width: int | None = None) -> Callable[[str], bool]:
+    """A predicate accepting a value that is a real date and time: one `datetime.strptime` reads
+    with one of `formats` (its first `width` characters, when given). A value that does not
+    match `layout` is accepted: the field's layout check reports it, so a row is not told twice.
+
+    The staging cast of such a field fails the whole dbt build on one impossible value
+    (`2025-02-30`, `25:61`); this check quarantines the row instead. It is at most stricter than
+    DuckDB: hour 24, which DuckDB rolls over to the next day, is refused."""
+    compiled = re.compile(layout)
+
+    def check(value: str) -> bool:
+        if compiled.fullmatch(value) is None:
+            return True
+        text = value[:width] if width is not None else value
+        for layout_format in formats:
+            try:
+                datetime.strptime(text, layout_format)
+            except ValueError:
+                continue
+            return True
+        return False
+
+    return check
+
+
+def not_negative(value: str) -> bool:
+    """False for a number below zero (`-5000000`); any other value is left to the other checks."""
+    return re.fullmatch(r"-[0-9]+(\.[0-9]+)?", value) is None or float(value) == 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +124,9 @@ class SourceSpec:
     """Columns some files have and others lack; they land when present."""
     extra_columns_allowed: bool = False
     """Wide sources (survey microdata) land every column; strict layouts warn on extras."""
+    key: str | None = None
+    """The source's own id, unique in `raw.<table>` (its suite's RAW-KEY-01): a later row of a
+    key, in the same file or another file of the source, is quarantined as `id_duplicated`."""
 
 
 @dataclass
@@ -144,13 +187,19 @@ def _quarantine_row(
     return record
 
 
-def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict], dict]:
+def land_csv_file(
+    spec: SourceSpec, path: Path, first_rows: dict[str, tuple[str, int]] | None = None
+) -> tuple[list[dict], list[dict], dict]:
     """Read one file of `spec`: return (loaded rows, quarantine rows, file accounting).
 
     The file is read with the file commands' reader (`read_records`): rows are numbered by the
     line they start on, blank lines are no rows, and a file that is empty, not UTF-8 or has a
-    quote never closed raises `LandingError` naming the line and field.
+    quote never closed raises `LandingError` naming the line and field. `first_rows` (key ->
+    file and line of its first row) is shared by the files of one source, so a key is first in
+    the first file that has it; a row of the right shape counts as a key's first even when it is
+    quarantined for another problem, as in the file commands.
     """
+    first_rows = {} if first_rows is None else first_rows
     loaded: list[dict] = []
     quarantined: list[dict] = []
     rows_read = 0
@@ -193,6 +242,8 @@ def land_csv_file(spec: SourceSpec, path: Path) -> tuple[list[dict], list[dict],
                 continue
             record = dict(zip(columns, values, strict=True))
             problems = _row_problems(checks, record, missing)
+            if spec.key is not None and spec.key not in missing:
+                problems += _repeated_key(spec.key, record[spec.key], path, line, first_rows)
             if problems:
                 quarantined.append(
                     _quarantine_row(spec, path, line, problems, record, columns, shift_note)
@@ -223,9 +274,29 @@ def _row_problems(
         return []
     problems = [(name, "missing_column", "the header has no such column") for name in missing]
     for check in failed:
-        detail = f"{check.description} (got {record.get(check.field, '')[:60]!r})"
+        value = record.get(check.field, "")
+        if check.detail is not None:
+            detail = check.detail(value)
+        else:
+            detail = f"{check.description} (got {value[:60]!r})"
         problems.append((check.field, check.reason_code, detail))
     return problems
+
+
+def _repeated_key(
+    key: str, value: str, path: Path, line: int, first_rows: dict[str, tuple[str, int]]
+) -> list[tuple[str, str, str]]:
+    """The `id_duplicated` problem of a row whose key an earlier row has (none for its first
+    row, which is recorded in `first_rows`); keys compare as the file commands' ids do."""
+    row_id = normalised_id(value)
+    if row_id is None:
+        return []
+    if row_id not in first_rows:
+        first_rows[row_id] = (path.name, line)
+        return []
+    first_file, first_line = first_rows[row_id]
+    other_file = None if first_file == path.name else first_file
+    return [(key, ID_DUPLICATED, duplicate_id_detail(row_id, first_line, other_file))]
 
 
 def resolve_files(spec: SourceSpec, data_dir: Path) -> list[Path]:
@@ -249,8 +320,9 @@ def land_source(
     # The loaded columns are the union over files in first-seen order, so a file with an extra
     # column (as long as its rows pass the checks) still lands; a file's rows share its columns.
     columns: dict[str, None] = dict.fromkeys(spec.required_columns)
+    first_rows: dict[str, tuple[str, int]] = {}
     for path in paths if paths is not None else resolve_files(spec, data_dir):
-        loaded, quarantined, file_accounting = land_csv_file(spec, path)
+        loaded, quarantined, file_accounting = land_csv_file(spec, path, first_rows)
         columns.update(dict.fromkeys(loaded[0] if loaded else ()))
         all_loaded.extend(loaded)
         all_quarantined.extend(quarantined)

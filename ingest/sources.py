@@ -4,16 +4,62 @@ Each `SourceSpec` names the shipped files (globs under the data folder), the col
 have (snake_case, as they land in `raw.<table>`) and the field checks a row must pass to load.
 Checks are deliberately about *form* (an id is numeric, a URL is a URL, a date has its source's
 layout): a row that fails one is structurally broken, such as the shifted-header JobStreet
-extract of April 2022. Checks about *content* (pay below the minimum wage, discriminatory wording)
-belong to the quality layer and flag rows instead of rejecting them.
+extract of April 2022. A field the staging layer casts is checked for what the cast needs, the
+layout and a real calendar date and time (`invalid_date`), so one impossible value quarantines its
+row instead of failing the dbt build. Pay below zero is refused as `salary_negative`, the code
+and sentence of the file commands. Checks about *content* (pay below the minimum wage,
+discriminatory wording) belong to the quality layer and flag rows instead of rejecting them.
+`key` names a source's own id, unique over its files (a later row is `id_duplicated`).
 """
 
 from __future__ import annotations
 
-from ingest.landing import FieldCheck, SourceSpec, matches
+from ingest.landing import FieldCheck, SourceSpec, matches, not_negative, real_datetime
+from orchestration.file_commands import negative_pay_detail
 
 DIGITS = r"[0-9]+"
 NUMBER = r"[0-9]+(\.[0-9]+)?"
+SIGNED_NUMBER = r"-?" + NUMBER
+"""A number a pay field may hold as far as its form goes; below zero is `salary_negative`."""
+
+
+def pay_checks(field: str, label: str, *, also: str = "") -> tuple[FieldCheck, FieldCheck]:
+    """A pay field: a plain number (`invalid_number`; `also` is an alternative pattern such as
+    `N/A`), and not below zero (`salary_negative`, worded as the file commands word it)."""
+    alternative = f"{also}|" if also else ""
+    wording = f" or {also}" if also else ""
+    return (
+        FieldCheck(
+            field,
+            "invalid_number",
+            f"{label} must be a number{wording}",
+            matches(alternative + SIGNED_NUMBER, allow_empty=True),
+        ),
+        FieldCheck(
+            field, "salary_negative", f"{label} is negative", not_negative, negative_pay_detail
+        ),
+    )
+
+
+def date_check(field: str, label: str, layout: str, *formats: str, width: int | None = None):
+    """A date field the staging layer casts: a real calendar date and time (`invalid_date`)."""
+    return FieldCheck(
+        field,
+        "invalid_date",
+        f"{label} is not a real date and time (day of month or time of day out of range)",
+        real_datetime(layout, *formats, width=width),
+    )
+
+
+LEVEL_CHECK = FieldCheck(
+    "level", "invalid_number", "level must be a whole number (staging casts it)", matches(DIGITS)
+)
+"""A classification's `level`, which its staging model casts to an integer."""
+
+
+JOBSTREET_POSTED_AT = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"
+LOKERID_POSTED_DATE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"
+DEALLS_FIRST_SEEN = r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}"
 URL = r"https?://\S+"
 NOT_EMPTY = r"(?s).*\S.*"
 
@@ -56,20 +102,12 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
                 "posted_at",
                 "invalid_timestamp",
                 "postedAt must be an ISO-8601 UTC timestamp",
-                matches(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"),
+                matches(JOBSTREET_POSTED_AT),
             ),
-            FieldCheck(
-                "salary_min",
-                "invalid_number",
-                "salaryMin must be a number",
-                matches(NUMBER, allow_empty=True),
-            ),
-            FieldCheck(
-                "salary_max",
-                "invalid_number",
-                "salaryMax must be a number",
-                matches(NUMBER, allow_empty=True),
-            ),
+            # Staging: cast(posted_at as timestamptz); the fraction of a second is not checked.
+            date_check("posted_at", "postedAt", JOBSTREET_POSTED_AT, "%Y-%m-%dT%H:%M:%S", width=19),
+            *pay_checks("salary_min", "salaryMin"),
+            *pay_checks("salary_max", "salaryMax"),
         ),
     ),
     SourceSpec(
@@ -110,21 +148,20 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
                 "posted_date",
                 "invalid_timestamp",
                 "Posted Date must be 'YYYY-MM-DD HH:MM[:SS]' (Jakarta time)",
-                matches(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"),
+                matches(LOKERID_POSTED_DATE),
             ),
-            FieldCheck(
-                "min_salary",
-                "invalid_number",
-                "Min Salary must be a number",
-                matches(NUMBER, allow_empty=True),
+            # Staging: cast(posted_date as timestamp).
+            date_check(
+                "posted_date",
+                "Posted Date",
+                LOKERID_POSTED_DATE,
+                "%Y-%m-%d %H:%M:%S",
+                "%Y-%m-%d %H:%M",
             ),
-            FieldCheck(
-                "max_salary",
-                "invalid_number",
-                "Max Salary must be a number",
-                matches(NUMBER, allow_empty=True),
-            ),
+            *pay_checks("min_salary", "Min Salary"),
+            *pay_checks("max_salary", "Max Salary"),
         ),
+        key="job_id",
     ),
     SourceSpec(
         name="dealls",
@@ -155,14 +192,11 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
                 "first_seen",
                 "invalid_timestamp",
                 "first_seen must be 'DD/MM/YYYY HH:MM:SS'",
-                matches(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}"),
+                matches(DEALLS_FIRST_SEEN),
             ),
-            FieldCheck(
-                "base_salary",
-                "invalid_number",
-                "base_salary must be a number or N/A",
-                matches(r"N/A|" + NUMBER, allow_empty=True),
-            ),
+            # Staging: strptime(first_seen, '%d/%m/%Y %H:%M:%S').
+            date_check("first_seen", "first_seen", DEALLS_FIRST_SEEN, "%d/%m/%Y %H:%M:%S"),
+            *pay_checks("base_salary", "base_salary", also="N/A"),
         ),
     ),
 )
@@ -171,6 +205,7 @@ SAKERNAS_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="sakernas_2020_08_jambi",
         table="sakernas_2020_08_jambi",
+        key="urutan",
         files=("real/sakernas-2020-08-jambi/sakernas_2020_08_jambi.csv.gz",),
         description="Sakernas August 2020 public-use microdata for Jambi (one row per person 15+).",
         required_columns=(
@@ -220,6 +255,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="kbji2014_structure",
         table="kbji2014_structure",
+        key="kbji_code",
         files=("reference/kbji2014/kbji2014_structure.csv",),
         description="KBJI 2014, every level from major group to 6-digit jabatan.",
         required_columns=(
@@ -238,6 +274,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
                 "KBJI code must be digits[.digits]",
                 matches(r"[0-9]{1,4}(\.[0-9]{2})?"),
             ),
+            LEVEL_CHECK,
         ),
     ),
     SourceSpec(
@@ -257,6 +294,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="isco08_structure",
         table="isco08_structure",
+        key="isco08_code",
         files=("reference/isco08/isco08_structure.csv",),
         description="ISCO-08 structure and definitions (ILO).",
         required_columns=("isco08_code", "level", "parent_code", "title_en", "definition"),
@@ -268,11 +306,13 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
                 "ISCO-08 code must be 1-4 digits",
                 matches(r"[0-9]{1,4}"),
             ),
+            LEVEL_CHECK,
         ),
     ),
     SourceSpec(
         name="kbli2020_structure",
         table="kbli2020_structure",
+        key="kbli_code",
         files=("reference/kbli2020/kbli2020_structure.csv",),
         description="KBLI 2020 industries, section letters to 5-digit classes.",
         required_columns=(
@@ -284,10 +324,12 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
             "title_id",
             "description_id",
         ),
+        checks=(LEVEL_CHECK,),
     ),
     SourceSpec(
         name="wilayah_provinces_2025",
         table="wilayah_provinces_2025",
+        key="kode_kemendagri",
         files=("reference/wilayah/kemendagri_2025_provinsi.csv",),
         description="The 38 provinces with their Kemendagri 2025 codes.",
         required_columns=("kode_kemendagri", "nama"),
@@ -303,6 +345,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="wilayah_regencies_2025",
         table="wilayah_regencies_2025",
+        key="kode_4digit",
         files=("reference/wilayah/kemendagri_2025_kabupaten_kota.csv",),
         description="The 514 regencies (kabupaten) and cities (kota), Kemendagri 2025 codes.",
         required_columns=("kode_kemendagri", "kode_4digit", "kode_provinsi", "nama", "jenis"),
@@ -315,6 +358,7 @@ REFERENCE_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="bps_kemendagri_bridging_regencies_2020",
         table="bps_kemendagri_bridging_regencies_2020",
+        key="kode_bps",
         files=("reference/wilayah/bps_kemendagri_bridging_2020_kabkota.csv",),
         description="BPS 2020 regency codes bridged to Kemendagri 2020 codes.",
         required_columns=("kode_bps", "nama_bps", "kode_dagri", "nama_dagri"),

@@ -112,6 +112,26 @@ def negative_pay_detail(value: str) -> str:
     return f"pay {value[:60]!r} is negative; a wage cannot be below zero"
 
 
+ID_DUPLICATED = "id_duplicated"
+"""The reason code of a later row of an id, in the file commands and the pipeline's landing."""
+
+
+def duplicate_id_detail(
+    row_id: str, first_line: int, first_file: str | None = None, unit: str = "line"
+) -> str:
+    """The reason given for a later row of an id (`id_duplicated`), the same everywhere: the
+    first row's line (or `unit`: a JSON listing's hit, a feed's item), and its file when it is
+    in another file of the same source."""
+    where = f"{unit} {first_line}" if first_file is None else f"{first_file} {unit} {first_line}"
+    return f"id {row_id!r} is already used by the row on {where}"
+
+
+def normalised_id(value: str | None) -> str | None:
+    """An id as it is compared: without surrounding blanks, blank as None (`id_key` in Polars)."""
+    key = (value or "").strip()
+    return key or None
+
+
 PROBLEM_SEPARATOR = ";"
 """Joins the fields and the reason codes of a row with several problems (`a;b`)."""
 
@@ -436,7 +456,8 @@ def _size(count: int) -> str:
 
 
 def id_key(id_column: str = "id") -> pl.Expr:
-    """An id as the commands compare and write it: without surrounding blanks, blank as null."""
+    """An id as the commands compare and write it: without surrounding blanks, blank as null
+    (`normalised_id` for one value)."""
     key = pl.col(id_column).str.strip_chars()
     return pl.when(key != "").then(key).alias(id_column)
 
@@ -464,8 +485,8 @@ def split_duplicate_ids(
             row[LINE_COLUMN],
             row[id_column],
             id_column,
-            "id_duplicated",
-            f"id {row[id_column]!r} is already used by the row on line {row[_FIRST_LINE]}",
+            ID_DUPLICATED,
+            duplicate_id_detail(row[id_column], row[_FIRST_LINE]),
             rows.raw(rows.frame.row(row[_ROW_INDEX], named=True)),
         )
         for row in later.iter_rows(named=True)

@@ -38,6 +38,7 @@ from ingest.admin.results import (
     quarantine_frame,
 )
 from ingest.admin.text import clean_text, html_to_text
+from orchestration.file_commands import ID_DUPLICATED, duplicate_id_detail
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -459,7 +460,7 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
     raw_rows: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    first_lines: dict[str, int] = {}  # id -> line of its loaded row
     with opener(path, "rt", encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -492,8 +493,9 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
                     detail = f"`data.id` is not text: {shown_id!r}"
                 reject("data.id", "missing_id", detail, body)
                 continue
-            if record_id in seen:
-                reject("data.id", "duplicate_id", f"vacancy {record_id} seen earlier", record_id)
+            if record_id in first_lines:
+                detail = duplicate_id_detail(record_id, first_lines[record_id])
+                reject("data.id", ID_DUPLICATED, detail, record_id)
                 continue
             try:
                 row = vacancy_from_detail(data, index)
@@ -528,7 +530,7 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
             if problem := _quota_problem(row):
                 reject("data.quota", "inconsistent_quota", problem, {"id": record_id})
                 continue
-            seen.add(record_id)
+            first_lines[record_id] = line_number
             rows.append({**row, "source": "karirhub", **base})
     staging = pl.DataFrame(rows, schema=VACANCY_SCHEMA)
     load = AdminLoad(

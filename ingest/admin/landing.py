@@ -29,8 +29,15 @@ from ingest.admin import ak1, karirhub, maganghub, wlkp_read
 from ingest.admin.personal_data import mask_personal_data
 from ingest.admin.pseudonymise import PseudonymKey, load_pseudonym_key
 from ingest.admin.regions import RegionIndex, region_index
-from ingest.admin.results import AdminLoad, AdminSourceError, concat_loads
+from ingest.admin.results import (
+    AdminLoad,
+    AdminSourceError,
+    concat_loads,
+    problems_record,
+    quarantine_frame,
+)
 from ingest.landing import LandingResult
+from orchestration.file_commands import ID_DUPLICATED, duplicate_id_detail, normalised_id
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,11 @@ class AdminSource:
     description: str
     read_file: Reader
     needs_pseudonym_key: bool = False
+    key: str | None = None
+    """The staging column that is the source's id, unique in a partition (RAW-KEY-01): a later
+    row of an id among the files landed together is quarantined as `id_duplicated`."""
+    row_unit: str = "line"
+    """What `source_row` counts in its files (`line`; `hit` of a JSON listing, `item` of a feed)."""
 
 
 def _details(path: Path, index: RegionIndex, _key: PseudonymKey | None) -> AdminLoad:
@@ -92,6 +104,7 @@ ADMIN_SOURCES: tuple[AdminSource, ...] = (
             "region to village level, employer, partner-platform re-posts. Real data."
         ),
         read_file=_details,
+        key="vacancy_id",
     ),
     AdminSource(
         name="karirhub_listing",
@@ -99,6 +112,8 @@ ADMIN_SOURCES: tuple[AdminSource, ...] = (
         files=("real/karirhub-api-2025-10/karirhub_job_listing_page_*.json",),
         description="Karirhub search listing page, one row per hit. Real data.",
         read_file=_listing,
+        key="vacancy_id",
+        row_unit="hit",
     ),
     AdminSource(
         name="karirhub_rss",
@@ -106,6 +121,8 @@ ADMIN_SOURCES: tuple[AdminSource, ...] = (
         files=("real/karirhub-api-2025-10/karirhub_rss_feed_*.xml",),
         description="RSS feed a third party generated from the Karirhub listing. Real data.",
         read_file=_rss,
+        key="vacancy_id",
+        row_unit="item",
     ),
     AdminSource(
         name="maganghub_positions",
@@ -113,6 +130,7 @@ ADMIN_SOURCES: tuple[AdminSource, ...] = (
         files=("real/maganghub-2025-10/maganghub_positions_*.csv.gz",),
         description="MagangHub internship positions, one row per position. Real data.",
         read_file=_maganghub,
+        key="position_id",
     ),
     AdminSource(
         name="ak1_job_seekers",
@@ -123,6 +141,7 @@ ADMIN_SOURCES: tuple[AdminSource, ...] = (
             "pseudonyms, no name, phone, e-mail, address or birth date. SYNTHETIC data."
         ),
         read_file=_job_seekers,
+        key="job_seeker_id",
         needs_pseudonym_key=True,
     ),
     AdminSource(
@@ -134,6 +153,7 @@ ADMIN_SOURCES: tuple[AdminSource, ...] = (
             "the register. SYNTHETIC data."
         ),
         read_file=_placements,
+        key="placement_id",
         needs_pseudonym_key=True,
     ),
     AdminSource(
@@ -224,6 +244,42 @@ def synthetic_files(load: AdminLoad) -> set[str]:
     return {info["source_file"] for info in files if info.get("is_synthetic")}
 
 
+def quarantine_repeated_keys(load: AdminLoad, key: str, unit: str = "line") -> AdminLoad:
+    """`load` with each later row of a `key` (in file and row order, over all its files) moved
+    from staging to quarantine as `id_duplicated`, naming the first row's line (and file), as
+    the file commands do. Its raw suite checks the key unique per partition: a repeated id
+    quarantines its row instead of failing the whole landing at that check."""
+    first_rows: dict[str, tuple[str, int]] = {}
+    later: list[int] = []
+    records: list[dict[str, Any]] = []
+    for index, row in enumerate(load.staging.iter_rows(named=True)):
+        row_id = normalised_id(row[key])
+        if row_id is None:
+            continue
+        file, line = row["source_file"], row["source_row"]
+        if row_id not in first_rows:
+            first_rows[row_id] = (file, line)
+            continue
+        first_file, first_line = first_rows[row_id]
+        other = None if first_file == file else first_file
+        detail = duplicate_id_detail(row_id, first_line, other, unit)
+        place = None if unit == "line" else f"{file} {unit} {line}"
+        records.append(
+            problems_record(
+                load.source, file, line, [(key, ID_DUPLICATED, detail)], row, place=place
+            )
+        )
+        later.append(index)
+    if not later:
+        return load
+    log.warning("%s: %d row(s) repeat an earlier row's %s", load.source, len(later), key)
+    staging = load.staging.with_row_index("_row").filter(~pl.col("_row").is_in(later)).drop("_row")
+    quarantine = pl.concat([load.quarantine, quarantine_frame(records)], how="vertical")
+    checked = AdminLoad(load.source, load.raw, staging, quarantine, load.metadata)
+    checked.check_accounting()
+    return checked
+
+
 def landing_result(load: AdminLoad) -> LandingResult:
     """The `AdminLoad` as `write_landing` takes it: loaded records without personal data."""
     synthetic = synthetic_files(load)
@@ -240,8 +296,13 @@ def landing_result(load: AdminLoad) -> LandingResult:
 def land_admin_source(
     source: AdminSource, data_dir: Path, **options: Any
 ) -> tuple[AdminLoad, LandingResult]:
-    """Read `source` and prepare its landing; the caller writes it with `write_landing`."""
+    """Read `source` and prepare its landing; the caller writes it with `write_landing`.
+
+    The files are landed together as one partition: an id twice among them is `id_duplicated`.
+    """
     load = read_admin_source(source, data_dir, **options)
+    if source.key is not None:
+        load = quarantine_repeated_keys(load, source.key, source.row_unit)
     result = landing_result(load)
     if result.rows_read != load.rows_in:
         raise AdminSourceError(

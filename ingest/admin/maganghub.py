@@ -23,7 +23,13 @@ from ingest.admin.personal_data import mask_personal_data
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
 from ingest.admin.results import AdminLoad, AdminSourceError, problems_record, quarantine_frame
 from ingest.admin.text import clean_text
-from orchestration.file_commands import CsvInputError, field_count_detail, read_records
+from orchestration.file_commands import (
+    ID_DUPLICATED,
+    CsvInputError,
+    duplicate_id_detail,
+    field_count_detail,
+    read_records,
+)
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -206,16 +212,18 @@ def position_from_row(
 
 
 def _row_problems(
-    row: dict[str, str], values: list[str], fieldnames: list[str], seen: set[str]
+    row: dict[str, str], values: list[str], fieldnames: list[str], first_lines: dict[str, int]
 ) -> list[Problem]:
-    """The problems of the row as a whole: its shape (which stands alone) and its id."""
+    """The problems of the row as a whole: its shape (which stands alone) and its id (a later
+    row of an id loaded earlier, `first_lines` giving that row's line, is `id_duplicated`)."""
     if len(values) != len(fieldnames):
         return [("*", "field_count", field_count_detail(len(values), len(fieldnames)))]
     position_id = (row.get("id_posisi") or "").strip()
     if not position_id:
         return [("id_posisi", "missing_id", "no id_posisi")]
-    if position_id in seen:
-        return [("id_posisi", "duplicate_id", f"position {position_id} seen earlier")]
+    if position_id in first_lines:
+        detail = duplicate_id_detail(position_id, first_lines[position_id])
+        return [("id_posisi", ID_DUPLICATED, detail)]
     return []
 
 
@@ -231,13 +239,13 @@ def read_maganghub_positions(
         if missing:
             raise AdminSourceError(f"{path}: header lacks column(s) {', '.join(missing)}")
         raw_rows, rows, quarantine = [], [], []
-        seen: set[str] = set()
+        first_lines: dict[str, int] = {}
         # Rows are numbered by the file line they start on (header = line 1), as every landing
         # numbers them: a description with a line break makes a row span several lines.
         for line, values in records:
             row = dict(zip(fieldnames, values, strict=False))
             raw_rows.append({"source_file": path.name, "source_row": line, **row})
-            problems = _row_problems(row, values, fieldnames, seen)
+            problems = _row_problems(row, values, fieldnames, first_lines)
             staged = None
             # A row of the wrong shape has no columns to judge one by one.
             if not problems or problems[0][1] != "field_count":
@@ -247,7 +255,7 @@ def read_maganghub_positions(
                 quarantine.append(problems_record(
                     SOURCE, path.name, line, problems, row, fieldnames))  # fmt: skip
                 continue
-            seen.add(row["id_posisi"].strip())
+            first_lines[row["id_posisi"].strip()] = line
             rows.append({**staged, "source": "maganghub", "source_file": path.name,
                          "source_row": line})  # fmt: skip
     except CsvInputError as exc:

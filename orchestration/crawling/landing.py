@@ -4,7 +4,9 @@ The crawl writes the day's postings as JSON lines (`<out>/<spider>/<date>/items.
 over the day's runs) and the listing records it could not turn into items into the run's
 `quarantine.jsonl`. Every line of both files is a row read. An item line loads when it passes
 its form checks (a JSON object, the spider's source, a posting id, an http(s) URL, a title, the
-partition's date, not already in the file) and is quarantined otherwise; a line of the crawler's
+partition's date, a `crawled_at` staging can cast, an id not already in the file: a later item of
+an id is `id_duplicated`, naming the first item's line, as in the file commands) and is
+quarantined otherwise; a line of the crawler's
 quarantine is quarantined with the crawler's reason. Values land as text, `problems` and `raw` as
 JSON, like every raw table; staging casts them.
 
@@ -33,7 +35,12 @@ from ingest.landing import QUARANTINE_COLUMNS, LandingResult
 from ingest.scrapers.state import read_table
 from ingest.warehouse import ensure_landing_tables, load_audit_rows, record_landed_input
 from orchestration.crawling.sources import CrawledSource
-from orchestration.file_commands import PROBLEM_SEPARATOR, merge_by_line
+from orchestration.file_commands import (
+    ID_DUPLICATED,
+    PROBLEM_SEPARATOR,
+    duplicate_id_detail,
+    merge_by_line,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +101,26 @@ def _quarantine_row(
     }
 
 
+def _is_timestamp(value: Any) -> bool:
+    """A value `cast(... as timestamptz)` in stg_crawled__postings can type: no value, or ISO
+    8601 text with a real date and time (Python's reader is at most stricter than DuckDB's)."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _item_problems(
-    item: Any, source: CrawledSource, crawl_date: str, seen: set[str]
+    item: Any, source: CrawledSource, crawl_date: str, first_lines: dict[str, int]
 ) -> list[tuple[str, str, str]]:
-    """(field, reason code, description) of every form check the item fails; empty if none."""
+    """(field, reason code, description) of every form check the item fails; empty if none.
+
+    `first_lines` maps each posting id loaded so far to the line of its first item."""
     if not isinstance(item, dict):
         return [("*", "not_an_object", "the line is JSON but not an object")]
     problems = []
@@ -110,9 +133,11 @@ def _item_problems(
     posting_id = item.get("source_posting_id")
     if posting_id is None or not str(posting_id).strip():
         problems.append(("source_posting_id", "missing_id", "posting id is empty"))
-    elif str(posting_id) in seen:
+    elif str(posting_id) in first_lines:
         problems.append((
-            "source_posting_id", "duplicate_posting", f"posting {posting_id} is already loaded"
+            "source_posting_id",
+            ID_DUPLICATED,
+            duplicate_id_detail(str(posting_id), first_lines[str(posting_id)]),
         ))  # fmt: skip
     if not isinstance(item.get("url"), str) or not _URL.fullmatch(item["url"]):
         problems.append(
@@ -121,6 +146,12 @@ def _item_problems(
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(("title", "missing_title", "title is empty"))
+    if not _is_timestamp(item.get("crawled_at")):
+        problems.append((
+            "crawled_at",
+            "invalid_date",
+            f"crawled_at must be a real ISO-8601 date and time, got {item.get('crawled_at')!r}",
+        ))  # fmt: skip
     if item.get("crawl_date") != crawl_date:
         problems.append((
             "crawl_date",
@@ -167,7 +198,7 @@ def read_items_file(
     """Read the day's items: (loaded rows, quarantine rows, file accounting)."""
     loaded: list[dict[str, Any]] = []
     quarantined: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    first_lines: dict[str, int] = {}
     unknown_fields: Counter[str] = Counter()
     rows_read = 0
     known = set(columns)
@@ -191,7 +222,7 @@ def read_items_file(
                     )
                 )
                 continue
-            problems = _item_problems(item, source, crawl_date, seen)
+            problems = _item_problems(item, source, crawl_date, first_lines)
             if problems:
                 quarantined.append(
                     _item_quarantine_row(
@@ -199,7 +230,7 @@ def read_items_file(
                     )
                 )
                 continue
-            seen.add(str(item["source_posting_id"]))
+            first_lines[str(item["source_posting_id"])] = line_number
             unknown_fields.update(name for name in item if name not in known)
             row = {name: as_text(item.get(name)) for name in columns}
             row["_source_file"] = relative

@@ -27,7 +27,9 @@ alerting cannot hide the original failure.
 When a step fails because a blocking asset check failed, Dagster's own error names only the asset
 and the check. Both routes therefore read the run's failed check evaluations back from the event
 log and put each check's description (which expectations failed, by how much) into the alert's
-message, its `failed_checks` list and the log, so the operator need not open the Dagster UI.
+message, its `failed_checks` list and the log, so the operator need not open the Dagster UI. A
+check is listed once, as its step's last try ended it; a dbt test, which dagster-dbt reports with
+no description, is described by its dbt status and failing-row count.
 """
 
 from __future__ import annotations
@@ -165,21 +167,44 @@ def failed_checks(
     except Exception as exc:  # the alert must still go out without the details
         log.warning("could not read the asset checks of run %s: %s", run_id, exc)
         return []
-    failures = []
+    # A step retried evaluates its checks again: each check is listed once, as it last ended.
+    latest: dict[tuple[str, str], Any] = {}
     for record in records:
         if step_key is not None and record.event_log_entry.step_key != step_key:
             continue
         data = record.event_log_entry.dagster_event.event_specific_data
-        if data.passed or data.severity != dg.AssetCheckSeverity.ERROR:
-            continue
-        failures.append(
-            {
-                "asset": data.asset_key.to_user_string(),
-                "check": data.check_name,
-                "description": (data.description or "no description")[:2000],
-            }
+        key = (data.asset_key.to_user_string(), data.check_name)
+        latest.pop(key, None)
+        latest[key] = data
+    return [
+        {"asset": asset, "check": check, "description": check_description(data)[:2000]}
+        for (asset, check), data in latest.items()
+        if not data.passed and data.severity == dg.AssetCheckSeverity.ERROR
+    ]
+
+
+def check_description(data: Any) -> str:
+    """What a failed check says; for one without a description (a dbt test: dagster-dbt gives
+    only metadata), what its metadata says: dbt's status and the number of failing rows."""
+    if data.description:
+        return data.description
+    metadata = data.metadata or {}
+
+    def value(name: str) -> Any:
+        entry = metadata.get(name)
+        return getattr(entry, "value", entry)
+
+    status, failing = value("status"), value("dagster_dbt/failed_row_count")
+    if status == "error":
+        return (
+            f"dbt could not run the test {data.check_name} (status error): a model it reads "
+            "failed or the query raised; dbt's error is in the step's message"
         )
-    return failures
+    if failing is not None:
+        return f"dbt test {data.check_name}: {failing} row(s) fail it (status {status})"
+    if status is not None:
+        return f"check {data.check_name} failed (status {status}), with no description"
+    return f"check {data.check_name} failed, with no description"
 
 
 def with_check_details(message: str, failures: list[dict[str, str]]) -> str:

@@ -2,7 +2,8 @@
 
 Transient failures here are a warehouse file briefly held by another process (a restore, an
 analyst's session), a shared disk or a network mount that hiccups while landing: retried twice,
-with exponential back-off and jitter. Failures that a retry cannot fix (the publication gate) are
+with exponential back-off and jitter. Failures that a retry cannot fix (the publication gate, a
+file that cannot be landed, a dbt build that failed on a model or test rather than on a lock) are
 raised with `allow_retries=False`.
 
 Marts are expected fresh every morning: updated between 00:00 and 06:00 WIB each day, i.e. by the

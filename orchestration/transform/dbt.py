@@ -6,7 +6,9 @@ this keeps a clean clone and an edited model working without a separate step.
 
 A run that builds every dbt node (`lmis run`, a rebuild, the scheduled job) passes
 `--full-refresh`, so the incremental models (the partitioned admin staging tables) are rebuilt
-from raw; a run of a subset (the incremental night) builds them incrementally.
+from raw; a run of a subset (the incremental night) builds them incrementally. A build that fails
+on a model or a test is not retried (it would fail alike); one held off by a lock or a disk
+error is, by the nightly retry policy.
 
 What a dbt step costs before dbt does any work is kept small (it was 12 s of an incremental
 night): dagster-dbt asks the dbt executable for its version in a subprocess and opens a dbt
@@ -38,6 +40,7 @@ from dagster_dbt.asset_utils import (
 )
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration import settings
 from orchestration.transform.dbt_in_process import (
@@ -285,11 +288,29 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         # dagster-dbt copies `target/partial_parse.msgpack` only into a target folder without one.
         target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(parse_state, target_path / PARTIAL_PARSE_FILE)
-    yield from dbt.cli(args, context=context, target_path=target_path).stream()
+    try:
+        yield from dbt.cli(args, context=context, target_path=target_path).stream()
+    except DagsterDbtCliRuntimeError as exc:
+        if not is_transient_dbt_failure(str(exc)):
+            # A model or test that failed fails the same way again: three full builds (the
+            # nightly retry policy) only triple the time and the failed-check lines of the alert.
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        raise
     keep_partial_parse_state(target_path / PARTIAL_PARSE_FILE, parse_state)
     # The compiled SQL of a run that failed stays for whoever looks into it; a successful run's
     # goes, or every night would leave a few hundred files behind.
     shutil.rmtree(target_path, ignore_errors=True)
+
+
+TRANSIENT_DBT_ERRORS = ("could not set lock", "io error")
+"""What a dbt build may fail on and not fail on again: the warehouse file held by another process
+or a disk that hiccupped (DuckDB's messages, lower case). Anything else is not retried."""
+
+
+def is_transient_dbt_failure(message: str) -> bool:
+    """True when a failed dbt build's error is one a retry may not meet (`TRANSIENT_DBT_ERRORS`)."""
+    lowered = message.lower()
+    return any(error in lowered for error in TRANSIENT_DBT_ERRORS)
 
 
 def partial_parse_state_path() -> Path:

@@ -7,10 +7,12 @@ import gzip
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingest.landing import LandingError, land_csv_file, land_source, snake_case
 from ingest.sources import source_by_name
+from orchestration.file_commands import negative_pay_detail
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEALLS_ROW = {
@@ -252,3 +254,152 @@ def test_blank_lines_are_no_rows_as_in_the_file_commands(tmp_path):
     assert [row["_source_row"] for row in loaded] == [2]
     assert [(q["source_row"], q["reason_code"]) for q in quarantined] == [(4, "invalid_url")]
     assert accounting["rows_read"] == 2
+
+
+LOKERID_ROW = {
+    **dict.fromkeys(source_by_name("lokerid").required_columns, ""),
+    "job_id": "1001",
+    "title": "Staf Gudang",
+    "posted_date": "2025-07-01 10:00:00",
+    "min_salary": "4000000",
+    "max_salary": "5000000",
+}
+
+
+def _lokerid_file(path: Path, *rows: dict[str, str]) -> Path:
+    """A Loker.id file whose rows override `LOKERID_ROW` (header already in snake_case)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(LOKERID_ROW)
+        for number, row in enumerate(rows):
+            writer.writerow({**LOKERID_ROW, "job_id": str(2000 + number), **row}.values())
+    return path
+
+
+def _problems(quarantined: list[dict]) -> list[tuple[int, str, str]]:
+    return [(q["source_row"], q["field"], q["reason_code"]) for q in quarantined]
+
+
+def test_an_impossible_date_is_quarantined_as_invalid_date_not_left_to_fail_staging(tmp_path):
+    # Regression: `2025-02-30 10:00:00` had the layout, was landed, and then
+    # `cast(posted_date as timestamp)` in stg_lokerid__postings failed the whole dbt build
+    # without naming the file or line.
+    path = _lokerid_file(
+        tmp_path / "lokerid.csv",
+        {"posted_date": "2025-02-30 10:00:00"},
+        {"posted_date": "2025-07-01 25:61"},
+        {"posted_date": "2024-02-29 23:59"},
+        {"posted_date": "2025-07-01"},
+    )
+    loaded, quarantined, accounting = land_csv_file(source_by_name("lokerid"), path)
+    assert _problems(quarantined) == [
+        (2, "posted_date", "invalid_date"),
+        (3, "posted_date", "invalid_date"),
+        (5, "posted_date", "invalid_timestamp"),
+    ]
+    assert quarantined[0]["reason"] == (
+        "lokerid.csv line 2 field posted_date: Posted Date is not a real date and time (day of "
+        "month or time of day out of range) (got '2025-02-30 10:00:00')"
+    )
+    assert accounting["rows_read"] == accounting["rows_loaded"] + accounting["rows_quarantined"]
+    # What loads, the staging cast types: the check and the cast agree.
+    values = [row["posted_date"] for row in loaded]
+    assert values == ["2024-02-29 23:59"]
+    assert duckdb.execute("select cast(unnest(?) as timestamp)", [values]).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("source", "field", "value"),
+    [
+        ("dealls", "first_seen", "30/02/2024 10:44:59"),
+        ("dealls", "first_seen", "22/13/2024 10:44:59"),
+        ("jobstreet", "posted_at", "2021-02-29T01:02:03Z"),
+        ("jobstreet", "posted_at", "2021-12-14T24:30:00.5Z"),
+    ],
+)
+def test_every_board_quarantines_a_date_its_staging_cast_cannot_type(
+    tmp_path, source, field, value
+):
+    spec = source_by_name(source)
+    path = tmp_path / f"{source}.csv"
+    if source == "dealls":
+        _dealls_file(path, {field: value}, {})
+    else:
+        lines = (FIXTURES / "jobstreet_sample.csv").read_text().splitlines()
+        header = next(csv.reader([lines[0]]))
+        row = dict(zip(header, next(csv.reader([lines[1]])), strict=True))
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerow({**row, "postedAt": value}.values())
+            writer.writerow(row.values())
+    loaded, quarantined, _ = land_csv_file(spec, path)
+    assert _problems(quarantined) == [(2, field, "invalid_date")]
+    assert len(loaded) == 1
+
+
+def test_a_repeated_job_id_is_quarantined_naming_the_first_row_in_any_file(tmp_path):
+    # Regression: a repeated Loker.id `Job ID` was landed, and the raw key check (RAW-KEY-01)
+    # then failed the whole run without naming the id or its lines; the file commands keep the
+    # first row and quarantine the later ones as `id_duplicated`.
+    first = _lokerid_file(
+        tmp_path / "lokerid_a.csv",
+        {"job_id": "7"},
+        {"job_id": "8", "posted_date": "2025-02-30 10:00:00"},
+        {"job_id": "7"},
+        {"job_id": "8"},
+    )
+    second = _lokerid_file(tmp_path / "lokerid_b.csv", {"job_id": "7", "min_salary": "x"})
+    result = land_source(source_by_name("lokerid"), tmp_path, [first, second])
+    rows = result.quarantined.select("source_file", "source_row", "field", "reason_code")
+    assert rows.rows() == [
+        ("lokerid_a.csv", 3, "posted_date", "invalid_date"),
+        ("lokerid_a.csv", 4, "job_id", "id_duplicated"),
+        ("lokerid_a.csv", 5, "job_id", "id_duplicated"),
+        ("lokerid_b.csv", 2, "job_id;min_salary", "id_duplicated;invalid_number"),
+    ]
+    reasons = result.quarantined["reason"].to_list()
+    assert reasons[1] == (
+        "lokerid_a.csv line 4 field job_id: id '7' is already used by the row on line 2"
+    )
+    # The first row of an id counts as first even when it is quarantined itself.
+    assert reasons[2].endswith("id '8' is already used by the row on line 3")
+    assert reasons[3].startswith(
+        "lokerid_b.csv line 2 field job_id: id '7' is already used by the row on "
+        "lokerid_a.csv line 2; field min_salary: "
+    )
+    assert not result.loaded["job_id"].is_duplicated().any()
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined == 5
+
+
+@pytest.mark.parametrize(
+    ("source", "field", "value"),
+    [
+        ("lokerid", "min_salary", "-5000000"),
+        ("lokerid", "max_salary", "-1.5"),
+        ("dealls", "base_salary", "-3000000"),
+    ],
+)
+def test_negative_pay_is_salary_negative_as_in_the_file_commands(tmp_path, source, field, value):
+    # Regression: `-5000000` was quarantined as invalid_number "must be a number", which it is.
+    path = tmp_path / f"{source}.csv"
+    if source == "dealls":
+        _dealls_file(path, {field: value}, {"base_salary": "-0"})
+    else:
+        _lokerid_file(path, {field: value}, {"min_salary": "-0"})
+    loaded, quarantined, _ = land_csv_file(source_by_name(source), path)
+    assert _problems(quarantined) == [(2, field, "salary_negative")]
+    assert quarantined[0]["reason"] == (
+        f"{source}.csv line 2 field {field}: {negative_pay_detail(value)}"
+    )
+    assert len(loaded) == 1
+
+
+def test_a_classification_level_staging_cannot_cast_is_quarantined(tmp_path):
+    # stg_kbli__industries casts `level` to an integer: a level of "dua" would fail the build.
+    path = tmp_path / "kbli2020_structure.csv"
+    header = "kbli_code,level,level_name,section,parent_code,title_id,description_id"
+    path.write_text(f"{header}\nA,1,Kategori,A,,Pertanian,\n01,dua,Golongan Pokok,A,A,Tani,\n")
+    loaded, quarantined, _ = land_csv_file(source_by_name("kbli2020_structure"), path)
+    assert _problems(quarantined) == [(3, "level", "invalid_number")]
+    assert [row["kbli_code"] for row in loaded] == ["A"]

@@ -7,6 +7,7 @@ Dagster or dbt; the whole job is exercised in test_admin_pipeline.py.
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from ingest.admin import ak1
 from ingest.admin.landing import (
     ADMIN_SOURCES,
     admin_source,
@@ -203,3 +205,40 @@ def test_landing_frame_keeps_source_row_and_file(landed) -> None:
     assert frame["_source_file"].unique().to_list() == ["maganghub_positions_2025-10.csv.gz"]
     assert frame["_source_row"].min() == 2
     assert frame.select(pl.col("_run_id").unique()).to_series().to_list() == ["run-1"]
+
+
+def _ak1_rows(count: int) -> tuple[list[str], list[list[str]]]:
+    """The header and the first `count` rows of the shipped AK1 register that load."""
+    [path] = sorted((DATA_DIR / "synthetic" / "ak1").glob("ak1_pencari_kerja_*.csv"))
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    load = ak1.read_ak1_job_seekers(path, KEY)
+    good = set(load.staging["source_row"].to_list())
+    # Line numbers equal row positions + 2 as long as no quoted value spans lines.
+    return header, [row for number, row in enumerate(rows, start=2) if number in good][:count]
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *rows])
+    return path
+
+
+def test_a_repeated_nik_in_one_days_files_is_quarantined_naming_the_first_row(tmp_path) -> None:
+    # Regression: a repeated NIK (job_seeker_id) was landed, and the raw suite's key check
+    # (RAW-KEY-01, unique per partition) failed the whole landing without naming a line.
+    header, rows = _ak1_rows(5)
+    first = _write(tmp_path / "ak1_pencari_kerja_a.csv", header, [*rows, rows[1]])
+    second = _write(tmp_path / "ak1_pencari_kerja_b.csv", header, [rows[3]])
+    source = admin_source("ak1_job_seekers")
+    _, result = land_admin_source(source, tmp_path, paths=[first, second], key=KEY)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (7, 5, 2)
+    quarantined = result.quarantined.sort("source_file")
+    assert quarantined.select("source_file", "source_row", "field", "reason_code").rows() == [
+        ("ak1_pencari_kerja_a.csv", 7, "job_seeker_id", "id_duplicated"),
+        ("ak1_pencari_kerja_b.csv", 2, "job_seeker_id", "id_duplicated"),
+    ]
+    reasons = quarantined["reason"].to_list()
+    assert reasons[0].endswith("is already used by the row on line 3")
+    assert reasons[1].endswith("is already used by the row on ak1_pencari_kerja_a.csv line 5")
+    assert not result.loaded["job_seeker_id"].is_duplicated().any()

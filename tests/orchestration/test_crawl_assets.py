@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
+import polars as pl
 import pytest
 from dagster_duckdb import DuckDBResource
 
@@ -565,6 +566,8 @@ def test_malformed_item_lines_are_quarantined_with_their_line(tmp_path: Path) ->
         json.dumps({**good, "source_posting_id": "4", "crawl_date": NEXT_DAY}),
         json.dumps({**good, "source_posting_id": "5", "url": "javascript:void(0)"}),
         json.dumps(good),
+        # Regression: staging's cast(crawled_at as timestamptz) failed the dbt build on it.
+        json.dumps({**good, "source_posting_id": "6", "crawled_at": "2025-02-30T10:00:00+00:00"}),
         "",
     ]
     items = tmp_path / "jobstreet" / DAY / "items.jsonl"
@@ -578,7 +581,7 @@ def test_malformed_item_lines_are_quarantined_with_their_line(tmp_path: Path) ->
     )
     columns = ["source", "source_posting_id", "url", "title", "crawl_date", "salary_min", "raw"]
     result = land_crawl_files(source, tmp_path, DAY, items, crawler_quarantine, columns)
-    assert result.rows_read == 8 and result.rows_loaded == 1 and result.rows_quarantined == 7
+    assert result.rows_read == 9 and result.rows_loaded == 1 and result.rows_quarantined == 8
     reasons = {
         (row["source_row"], row["reason_code"]) for row in result.quarantined.iter_rows(named=True)
     }
@@ -588,9 +591,15 @@ def test_malformed_item_lines_are_quarantined_with_their_line(tmp_path: Path) ->
         (4, "missing_title"),
         (5, "partition_mismatch"),
         (6, "invalid_url"),
-        (7, "duplicate_posting"),
+        (7, "id_duplicated"),
+        (8, "invalid_date"),
         (1, "missing_source_posting_id"),
     }
+    repeated = result.quarantined.filter(pl.col("reason_code") == "id_duplicated")["reason"]
+    assert repeated.to_list() == [
+        f"jobstreet/{DAY}/items.jsonl line 7 field source_posting_id: id '1' is already used by "
+        "the row on line 1"
+    ]
     [loaded] = result.loaded.iter_rows(named=True)
     assert loaded["salary_min"] == "4500000.0" and json.loads(loaded["raw"]) == good["raw"]
     assert loaded["_source_file"] == f"jobstreet/{DAY}/items.jsonl" and loaded["_source_row"] == 1

@@ -235,6 +235,49 @@ def test_a_failed_blocking_check_puts_its_description_in_the_alert_and_log(alert
     assert detail in json.loads(run_alert.read_text())["message"]
 
 
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["staging", "postings"])],
+    check_specs=[dg.AssetCheckSpec("not_null_postings_seen_date", asset=["staging", "postings"])],
+)
+def dbt_like_build():
+    # As dagster-dbt reports a dbt test that errored: no description, only metadata.
+    yield dg.AssetCheckResult(
+        asset_key=["staging", "postings"],
+        check_name="not_null_postings_seen_date",
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"status": "error"},
+    )
+    raise RuntimeError("Conversion Error: timestamp field value out of range")
+
+
+def test_a_check_failed_in_every_try_of_a_step_is_named_once_with_what_it_says(alerts):
+    # Regression: a dbt test that errored came out as "no description", three times (one per
+    # try of the retried step).
+    instance = dg.DagsterInstance.ephemeral()
+    job = dg.define_asset_job(
+        "retried", hooks={alert_on_step_failure}, op_retry_policy=dg.RetryPolicy(max_retries=2)
+    )
+    defs = dg.Definitions(assets=[dbt_like_build], jobs=[job])
+    result = defs.resolve_job_def("retried").execute_in_process(
+        instance=instance, raise_on_error=False
+    )
+    assert not result.success
+    [path] = list(alerts.glob("*.json"))
+    alert = json.loads(path.read_text())
+    assert alert["failed_checks"] == [
+        {
+            "asset": "staging/postings",
+            "check": "not_null_postings_seen_date",
+            "description": "dbt could not run the test not_null_postings_seen_date (status "
+            "error): a model it reads failed or the query raised; dbt's error is in the step's "
+            "message",
+        }
+    ]
+    assert "Conversion Error" in alert["message"]
+    assert "no description" not in alert["message"]
+
+
 def test_landing_sensor_starts_one_run_per_new_set_of_files(tmp_path, monkeypatch):
     inbox = tmp_path / "real" / "jobstreet"
     inbox.mkdir(parents=True)

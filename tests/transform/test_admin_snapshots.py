@@ -228,7 +228,7 @@ def test_a_duplicate_id_inside_one_days_file_is_quarantined(tmp_path) -> None:
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (21, 20, 1)
     # The repeated row is the file's last (its line depends on the descriptions' line breaks).
     assert result.quarantined.select("field", "reason_code").rows() == [
-        ("id_posisi", "duplicate_id")
+        ("id_posisi", "id_duplicated")
     ]
     assert result.quarantined["source_row"].item() > result.loaded["_source_row"].max()
 

@@ -88,7 +88,9 @@ def test_broken_lines_go_to_quarantine_with_their_line_number(tmp_path) -> None:
     assert load.rows_in == 6
     assert load.rows_loaded == 3
     reasons = dict(zip(load.quarantine["source_row"], load.quarantine["reason_code"], strict=True))
-    assert reasons == {2: "duplicate_id", 3: "invalid_json", 4: "missing_id"}
+    assert reasons == {2: "id_duplicated", 3: "invalid_json", 4: "missing_id"}
+    repeated = load.quarantine.filter(pl.col("source_row") == 2)["reason"].item()
+    assert repeated.endswith("is already used by the row on line 1")
     assert "line 3" in load.quarantine.filter(pl.col("source_row") == 3)["reason"][0]
 
 
@@ -97,7 +99,8 @@ def test_quarantine_reasons_name_file_line_or_position_and_field(tmp_path) -> No
     details = tmp_path / "details.jsonl"
     details.write_text("\n".join([lines[0], lines[0], "{oops"]) + "\n", encoding="utf-8")
     reasons = read_karirhub_details(details).quarantine["reason"].to_list()
-    assert reasons[0].startswith("details.jsonl line 2 field data.id: vacancy ")
+    assert reasons[0].startswith("details.jsonl line 2 field data.id: id '")
+    assert reasons[0].endswith("' is already used by the row on line 1")
     assert reasons[1].startswith("details.jsonl line 3 field *: not valid JSON (")
     # A listing hit and an RSS item are no lines of their file: their position names them.
     listing = tmp_path / "listing.json"
