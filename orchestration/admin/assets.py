@@ -96,7 +96,7 @@ def _admin_landing_asset(source: AdminSource) -> dg.AssetsDefinition:
                 con,
                 source,
                 result,
-                context.run_id,
+                context.run.run_id,
                 partition_key=partition,
                 fingerprint=fingerprint,
             )

@@ -52,7 +52,7 @@ def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         fingerprint = files_fingerprint(files)
         with warehouse.get_connection() as con:
-            write_landing(con, spec, result, context.run_id, fingerprint=fingerprint)
+            write_landing(con, spec, result, context.run.run_id, fingerprint=fingerprint)
         if result.rows_quarantined:
             reasons = result.quarantined.group_by("reason_code").len().rows()
             context.log.warning(

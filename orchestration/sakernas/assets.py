@@ -86,7 +86,12 @@ def _estimate_round(
         try:
             replace_partition(con, f"staging.{table}", rows, partition)
             record_landed_input(
-                con, f"staging.{table}", partition, fingerprint, context.run_id, datetime.now(UTC)
+                con,
+                f"staging.{table}",
+                partition,
+                fingerprint,
+                context.run.run_id,
+                datetime.now(UTC),
             )
             con.execute("commit")
         except Exception:

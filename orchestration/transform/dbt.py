@@ -281,7 +281,7 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     if not context.is_subset:
         args.append("--full-refresh")
     target_path = (
-        settings.DBT_PROJECT_DIR / "target" / f"run-{context.run_id[:8]}-{uuid.uuid4().hex[:7]}"
+        settings.DBT_PROJECT_DIR / "target" / f"run-{context.run.run_id[:8]}-{uuid.uuid4().hex[:7]}"
     )
     parse_state = partial_parse_state_path()
     if parse_state.exists():
