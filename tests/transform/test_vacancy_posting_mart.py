@@ -113,3 +113,27 @@ def test_new_papua_province_kemendagri_code_becomes_its_bps_code():
     assert rows["d:merauke2021"]["province_code_vintage"] == "2020"
     assert rows["b:sorong"]["province_kemendagri_code"] == "96"
 
+
+def test_implausible_monthly_pay_is_not_in_the_aggregated_salary_columns():
+    normalised = pl.DataFrame(
+        {
+            "posting_id": ["a:idr6", "b:plausible", "c:usd"],
+            "salary_currency": ["IDR", "IDR", "USD"],
+            "salary_monthly_min": [6.0, 5_000_000.0, 1_000.0],
+            "salary_monthly_max": [9.0, 7_000_000.0, 2_000.0],
+            "salary_is_plausible": [False, True, None],
+        }
+    )
+    marts = _postings(normalised)
+    columns = [
+        "salary_monthly_min_idr",
+        "salary_monthly_max_idr",
+        "salary_monthly_min_idr_as_posted",
+        "salary_monthly_max_idr_as_posted",
+    ]
+    pay = {r["posting_id"]: tuple(r[c] for c in columns) for r in marts.iter_rows(named=True)}
+    assert pay == {
+        "a:idr6": (None, None, 6.0, 9.0),
+        "b:plausible": (5_000_000.0, 7_000_000.0, 5_000_000.0, 7_000_000.0),
+        "c:usd": (None, None, None, None),
+    }

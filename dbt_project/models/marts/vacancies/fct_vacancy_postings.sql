@@ -73,9 +73,21 @@ final as (
         n.salary_min,
         n.salary_max,
         -- Rupiah columns hold rupiah only: pay in another currency keeps its own columns above.
-        case when n.salary_currency = 'IDR' then n.salary_monthly_min end as salary_monthly_min_idr,
-        case when n.salary_currency = 'IDR' then n.salary_monthly_max end as salary_monthly_max_idr,
+        -- The columns researchers aggregate hold plausible pay only ("IDR 6 - 9 monthly" is not
+        -- a wage a min() or avg() should meet); the amount as posted stays in `_as_posted`.
+        case
+            when n.salary_currency = 'IDR' and n.salary_is_plausible then n.salary_monthly_min
+        end as salary_monthly_min_idr,
+        case
+            when n.salary_currency = 'IDR' and n.salary_is_plausible then n.salary_monthly_max
+        end as salary_monthly_max_idr,
         n.salary_is_plausible,
+        case
+            when n.salary_currency = 'IDR' then n.salary_monthly_min
+        end as salary_monthly_min_idr_as_posted,
+        case
+            when n.salary_currency = 'IDR' then n.salary_monthly_max
+        end as salary_monthly_max_idr_as_posted,
         n.salary_flags,
         p.posted_at,
         n.posted_date,
