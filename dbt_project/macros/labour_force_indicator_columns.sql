@@ -8,10 +8,14 @@ period,
         value,
         se,
         rse,
-        -- A zero SE of a non-zero estimate (medians of answers bunched at round amounts) says
-        -- nothing about precision: not assessable, rather than "reliable".
+        -- A suppressed cell publishes no value, so it has no reliability to state: its RSE
+        -- class ("reliable" for a cell hidden for too few persons) would read as a verdict on a
+        -- figure nobody can see. A zero SE of a non-zero estimate (medians of answers bunched at
+        -- round amounts) says nothing about precision: not assessable, rather than "reliable".
         case
-            when se = 0 and value <> 0 then 'not_assessable' else reliability
+            when is_suppressed then 'suppressed'
+            when se = 0 and value <> 0 then 'not_assessable'
+            else reliability
         end as reliability,
         sample_persons,
         breakdown_variable,

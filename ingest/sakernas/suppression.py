@@ -48,6 +48,8 @@ LINKED_SUPPRESSION: dict[str, tuple[str, ...]] = {
 RSE_CAUTION = 25.0
 RSE_UNRELIABLE = 50.0
 MAX_PASSES = 50
+# `reliability` of a published suppressed cell (value, se and rse withheld).
+RELIABILITY_SUPPRESSED = "suppressed"
 
 _CELL_KEY = ["period", "area_level", "area_code", "breakdown"]
 _OCCUPATION_LEVEL = re.compile(r"^(kbji|[a-z]+\d{4}_)(\d)$")
@@ -283,9 +285,17 @@ def apply_reliability_and_suppression(
         complement_total,
     )
     if publish:
+        # A withheld value has no reliability to state (the mart's contract): the RSE class of
+        # the hidden figure would otherwise read "reliable" beside an empty cell.
         frame = frame.with_columns(
-            pl.when(pl.col("is_suppressed")).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("value", "se", "rse")
+            *(
+                pl.when(pl.col("is_suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+                for c in ("value", "se", "rse")
+            ),
+            pl.when(pl.col("is_suppressed"))
+            .then(pl.lit(RELIABILITY_SUPPRESSED))
+            .otherwise(pl.col("reliability"))
+            .alias("reliability"),
         )
     columns = [
         "period", "area_level", "area_code", "breakdown", "breakdown_variable", "indicator",

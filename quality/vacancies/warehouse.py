@@ -2,8 +2,9 @@
 
 `fct_vacancy_postings` grows as the normaliser lands (issue 6): it first had only the board's pay
 (`salary_min`, `salary_max`, `salary_period`, `salary_currency`), then monthly rupiah equivalents
-(`salary_monthly_min_idr`, ...) and duplicate clusters (`vacancy_id`, `is_first_posting`). The
-projection below uses the richest columns present, so the checks run on either shape; what was
+(`salary_monthly_min_idr`, ...), later split into plausible pay and the amount as posted
+(`salary_monthly_min_idr_as_posted`), and duplicate clusters (`vacancy_id`, `is_first_posting`).
+The projection below uses the richest columns present, so the checks run on either shape; what was
 missing is reported by `missing_inputs`.
 """
 
@@ -31,7 +32,11 @@ def vacancy_input_projection(columns: set[str] | list[str]) -> str:
         "company_name as company" if "company_name" in present else "null as company",
     ]
     for bound in ("min", "max"):
-        if f"salary_monthly_{bound}_idr" in present:
+        # The pay rule judges the amount as posted: its own plausibility floor says "not a
+        # plausible wage" where the mart's plausible-only column would say "no pay stated".
+        if f"salary_monthly_{bound}_idr_as_posted" in present:
+            select.append(f"salary_monthly_{bound}_idr_as_posted as salary_monthly_{bound}")
+        elif f"salary_monthly_{bound}_idr" in present:
             select.append(f"salary_monthly_{bound}_idr as salary_monthly_{bound}")
         elif {f"salary_{bound}", "salary_period", "salary_currency"} <= present:
             select.append(f"{_monthly_from_board(f'salary_{bound}')} as salary_monthly_{bound}")

@@ -296,3 +296,24 @@ def test_warehouse_postings_of_either_shape_map_onto_the_contract(normalised):
     assert _one(result, "is_pay_below_minimum_wage") is True
     assert _one(result, "has_age_limit") is True
     assert ("vacancy_id" in " ".join(missing_inputs(relation.columns))) is not normalised
+
+
+def test_pay_rule_judges_the_amount_as_posted_when_the_mart_withholds_implausible_pay():
+    # fct_vacancy_postings keeps implausible pay ("IDR 6 - 9 monthly") out of
+    # salary_monthly_*_idr; the pay rule still reads it as posted and says why it is not judged.
+    con = duckdb.connect()
+    con.execute(
+        "create table fct_vacancy_postings as select 'lokerid:1' as posting_id, "
+        "'lokerid' as source, 'Kasir' as job_title, '' as description, 'PT A' as company_name, "
+        "cast(null as double) as salary_monthly_min_idr, "
+        "cast(null as double) as salary_monthly_max_idr, "
+        "6.0 as salary_monthly_min_idr_as_posted, 9.0 as salary_monthly_max_idr_as_posted, "
+        "'31' as province_bps_code, date '2024-05-02' as posted_date"
+    )
+    relation = con.table("fct_vacancy_postings")
+    vacancies = pl.from_arrow(
+        relation.project(vacancy_input_projection(relation.columns)).to_arrow_table()
+    )
+    result = check_vacancies(vacancies, UMP)
+    assert _one(result, "is_pay_below_minimum_wage") is None
+    assert "is not a plausible wage" in _one(result, "pay_below_minimum_wage_evidence")

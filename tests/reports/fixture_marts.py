@@ -49,7 +49,7 @@ def _row(period: str, breakdown: str, indicator: str, value: float | None, suppr
         "value": None if suppressed else value,
         "se": None if suppressed else value * 0.05,
         "rse": None if suppressed else 5.0,
-        "reliability": "unreliable" if suppressed else "reliable",
+        "reliability": "suppressed" if suppressed else "reliable",
         "sample_persons": 3 if suppressed else 400,
         "breakdown_variable": breakdown.partition("=")[0],
         "unit": "persons",

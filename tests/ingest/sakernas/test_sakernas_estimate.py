@@ -223,3 +223,37 @@ def test_one_unreliable_category_takes_the_smallest_sibling_with_it() -> None:
     }
     # 600 - 300 leaves 300 for two hidden cells: neither is recoverable.
     assert published.filter(pl.col("is_suppressed"))["value"].null_count() == 2
+
+
+def test_suppressed_cell_states_no_reliability() -> None:
+    # Regression (review 2026-12-05): suppressed cells were published with value null and
+    # reliability "reliable" (the RSE class of the hidden figure, or of a cell with few persons).
+    rows = [
+        ("total", "total", 600.0, 20.0, 900),
+        ("sex=1", "sex", 100.0, 5.0, 4),  # too few sample persons, RSE 5 %
+        ("sex=2", "sex", 500.0, 10.0, 896),  # complement of sex=1, RSE 2 %
+    ]
+    estimates = pl.DataFrame(
+        [
+            {
+                "period": "2020-08", "area_level": "province", "area_code": "15",
+                "breakdown": breakdown, "breakdown_variable": variable, "indicator": "employed",
+                "unit": "persons", "value": value, "se": se, "sample_persons": n,
+                "sample_psus": 10, "se_method": "test", "is_synthetic": False,
+            }
+            for breakdown, variable, value, se, n in rows
+        ]
+    )  # fmt: skip
+    published = apply_reliability_and_suppression(estimates).sort("breakdown")
+    states = {
+        r["breakdown"]: (r["suppression_reason"], r["reliability"], r["value"])
+        for r in published.iter_rows(named=True)
+    }
+    assert states == {
+        "sex=1": ("too_few_sample_persons", "suppressed", None),
+        "sex=2": ("secondary_complement", "suppressed", None),
+        "total": (None, "reliable", 600.0),
+    }
+    # Unpublished output keeps the RSE class for the suppression passes and for audit.
+    kept = apply_reliability_and_suppression(estimates, publish=False)
+    assert set(kept["reliability"].to_list()) == {"reliable"}

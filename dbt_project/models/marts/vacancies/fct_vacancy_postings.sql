@@ -1,6 +1,9 @@
 -- One row per posting per source: the same advert seen on several crawl days is one row, with
 -- the first and last day seen. Pay, date, place and requirements are the normaliser's parse of
 -- the board's text; `vacancy_id` links postings that advertise the same vacancy.
+-- The normaliser gives the four 2022 Papua provinces their Kemendagri code (it has no BPS code for
+-- them); here they get their BPS code from the `province_codes` seed, so `province_bps_code` is
+-- a BPS code on every row and joins BPS tables (minimum wages, Sakernas) without a system check.
 with
 
 postings as (
@@ -27,6 +30,12 @@ occupations as (
 
 ),
 
+province_codes as (
+
+    select * from {{ ref('province_codes') }}
+
+),
+
 final as (
 
     select
@@ -44,9 +53,13 @@ final as (
         p.description,
         p.posting_url,
         p.location_text,
-        n.province_code as province_bps_code,
-        n.province_code_system,
-        n.province_code_vintage,
+        case
+            when n.province_code_system = 'kemendagri' then pc.bps_code else n.province_code
+        end as province_bps_code,
+        case when n.province_code is not null then 'bps' end as province_code_system,
+        case
+            when n.province_code_system = 'kemendagri' then '2024' else n.province_code_vintage
+        end as province_code_vintage,
         n.regency_code as regency_bps_code,
         n.regency_code_system,
         n.regency_code_vintage,
@@ -60,9 +73,21 @@ final as (
         n.salary_min,
         n.salary_max,
         -- Rupiah columns hold rupiah only: pay in another currency keeps its own columns above.
-        case when n.salary_currency = 'IDR' then n.salary_monthly_min end as salary_monthly_min_idr,
-        case when n.salary_currency = 'IDR' then n.salary_monthly_max end as salary_monthly_max_idr,
+        -- The columns researchers aggregate hold plausible pay only ("IDR 6 - 9 monthly" is not
+        -- a wage a min() or avg() should meet); the amount as posted stays in `_as_posted`.
+        case
+            when n.salary_currency = 'IDR' and n.salary_is_plausible then n.salary_monthly_min
+        end as salary_monthly_min_idr,
+        case
+            when n.salary_currency = 'IDR' and n.salary_is_plausible then n.salary_monthly_max
+        end as salary_monthly_max_idr,
         n.salary_is_plausible,
+        case
+            when n.salary_currency = 'IDR' then n.salary_monthly_min
+        end as salary_monthly_min_idr_as_posted,
+        case
+            when n.salary_currency = 'IDR' then n.salary_monthly_max
+        end as salary_monthly_max_idr_as_posted,
         n.salary_flags,
         p.posted_at,
         n.posted_date,
@@ -90,6 +115,10 @@ final as (
         on p.posting_id = c.posting_id
     left join occupations as o
         on p.posting_id = o.posting_id
+    left join province_codes as pc
+        on
+            n.province_code_system = 'kemendagri'
+            and n.province_code = pc.kemendagri_code
 
 )
 
