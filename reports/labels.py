@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-# Job boards, portals and other sources as they call themselves (sources in ingest/sources.py,
-# spiders in ingest/scrapers/spiders/, administrative sources in ingest/admin/).
+# Job boards, portals, administrative exports and reference tables as a reader knows them (sources
+# in ingest/sources.py, spiders in ingest/scrapers/spiders/, administrative sources in
+# ingest/admin/): the same in both languages unless the language has its own words.
 SOURCE_NAMES = {
     "jobstreet": "JobStreet",
     "lokerid": "Loker.id",
@@ -19,25 +20,56 @@ SOURCE_NAMES = {
     "glints": "Glints",
     "karirhub": "Karirhub",
     "karirhub_rss": "Karirhub (RSS)",
-    "careers_jsonld": "Halaman karier perusahaan (JSON-LD)",
     "maganghub": "MagangHub",
     "ak1": "AK1",
     "wlkp": "WLKP",
+    "kbji2014_structure": "KBJI 2014",
+    "kbji2014_isco08_crosswalk": "KBJI 2014 - ISCO-08",
+    "isco08_structure": "ISCO-08",
+    "kbli2020_structure": "KBLI 2020",
 }
-_SOURCE_NAMES_EN = {"careers_jsonld": "Company career pages (JSON-LD)"}
+_SOURCE_NAMES_IN = {
+    "id": {
+        "careers_jsonld": "Halaman karier perusahaan (JSON-LD)",
+        "karirhub_details": "Karirhub (rincian lowongan)",
+        "karirhub_listing": "Karirhub (daftar lowongan)",
+        "maganghub_positions": "MagangHub (posisi magang)",
+        "ak1_job_seekers": "AK1 (pencari kerja)",
+        "ak1_placements": "AK1 (penempatan)",
+        "wilayah_provinces_2025": "Wilayah: provinsi (2025)",
+        "wilayah_regencies_2025": "Wilayah: kabupaten/kota (2025)",
+        "bps_kemendagri_bridging_regencies_2020": "Padanan kode kabupaten BPS-Kemendagri (2020)",
+        "ump_province": "Upah minimum provinsi (UMP)",
+        "bps_tpt_province_august": "TPT provinsi Agustus (BPS)",
+    },
+    "en": {
+        "careers_jsonld": "Company career pages (JSON-LD)",
+        "karirhub_details": "Karirhub (vacancy details)",
+        "karirhub_listing": "Karirhub (vacancy listing)",
+        "maganghub_positions": "MagangHub (internship positions)",
+        "ak1_job_seekers": "AK1 (job seekers)",
+        "ak1_placements": "AK1 (placements)",
+        "wilayah_provinces_2025": "Regions: provinces (2025)",
+        "wilayah_regencies_2025": "Regions: regencies/cities (2025)",
+        "bps_kemendagri_bridging_regencies_2020": "BPS-Kemendagri regency code bridge (2020)",
+        "ump_province": "Provincial minimum wages (UMP)",
+        "bps_tpt_province_august": "Provincial TPT, August (BPS)",
+    },
+}
+_SAKERNAS_FILE = re.compile(r"^sakernas_(\d{4})_(\d{2})_?(.*)$")
 
 
 def source_name(source: str | None, language: str) -> str:
-    """A source's display name (`lokerid` -> `Loker.id`); Sakernas files and reference tables
-    keep a readable form of their name (underscores as spaces)."""
+    """A source's display name (`lokerid` -> `Loker.id`, `sakernas_2020_08_jambi` -> `Sakernas
+    2020-08 Jambi`); a source not named here is shown with spaces for its underscores."""
     if not source:
         return ""
-    if language == "en" and source in _SOURCE_NAMES_EN:
-        return _SOURCE_NAMES_EN[source]
-    if source in SOURCE_NAMES:
-        return SOURCE_NAMES[source]
-    if source.startswith("sakernas"):
-        return "Sakernas " + source.removeprefix("sakernas").strip("_").replace("_", " ")
+    named = _SOURCE_NAMES_IN[language].get(source) or SOURCE_NAMES.get(source)
+    if named:
+        return named
+    if match := _SAKERNAS_FILE.match(source):
+        area = match[3].replace("_", " ").title()
+        return f"Sakernas {match[1]}-{match[2]} {area}".strip()
     return source.replace("_", " ")
 
 
@@ -107,6 +139,7 @@ QUARANTINE_REASONS = {
         "invalid_weight": "bobot survei tidak valid",
         "invalid_json": "JSON tidak valid",
         "nik_invalid": "NIK tidak valid",
+        "nik_scientific_notation": "NIK tersimpan sebagai angka (notasi ilmiah), digit hilang",
         "missing_nik": "NIK kosong",
         "salary_negative": "gaji negatif",
         "unreadable_date": "tanggal tidak terbaca",
@@ -132,6 +165,7 @@ QUARANTINE_REASONS = {
         "invalid_weight": "invalid survey weight",
         "invalid_json": "invalid JSON",
         "nik_invalid": "invalid NIK",
+        "nik_scientific_notation": "NIK stored as a number (scientific notation), digits lost",
         "missing_nik": "NIK missing",
         "salary_negative": "negative salary",
         "unreadable_date": "date not readable",
