@@ -44,16 +44,20 @@ TEXT = {
         "no_failures": "Tidak ada pemeriksaan yang gagal.",
         "volumes": "Volume per sumber: pendaratan terakhir tiap partisi dan pendaratan sebelumnya",
         "relevance": "1. Relevansi",
-        "relevance_note": "Cakupan kolom utama lowongan per sumber (bagian baris yang terisi).",
+        "relevance_note": (
+            "Cakupan kolom utama iklan lowongan per sumber (bagian baris yang terisi)."
+        ),
         "accuracy": "2. Akurasi dan keandalan",
         "checks_by_gate": "Hasil pemeriksaan per gerbang",
         "quarantine": (
             "Baris dikarantina menurut alasan (pendaratan terakhir tiap sumber dan partisi)"
         ),
-        "validation": "Validasi lowongan: bagian lowongan yang ditandai per aturan dan sumber",
+        "validation": (
+            "Validasi lowongan: bagian iklan lowongan yang ditandai per aturan dan sumber"
+        ),
         "validation_note": (
-            "Bagian dari semua lowongan; dalam kurung: bagian dari lowongan yang dapat diperiksa "
-            "aturan tersebut. Tanda adalah untuk ditinjau, bukan putusan."
+            "Bagian dari semua iklan lowongan; dalam kurung: bagian dari iklan lowongan yang "
+            "dapat diperiksa aturan tersebut. Tanda adalah untuk ditinjau, bukan putusan."
         ),
         "raw_completeness": "Kelengkapan data mentah: kolom yang tidak selalu terisi",
         "timeliness": "3. Ketepatan waktu",
@@ -172,13 +176,15 @@ TEXT = {
         "no_failures": "No check failed.",
         "volumes": "Volumes per source: latest landing of each partition, and the one before",
         "relevance": "1. Relevance",
-        "relevance_note": "Coverage of the main vacancy fields per source (share of rows filled).",
+        "relevance_note": (
+            "Coverage of the main fields of vacancy postings per source (share of rows filled)."
+        ),
         "accuracy": "2. Accuracy and reliability",
         "checks_by_gate": "Check results by gate",
         "quarantine": "Rows quarantined by reason (latest landing of each source and partition)",
-        "validation": "Vacancy validation: share of vacancies flagged per rule and source",
+        "validation": "Vacancy validation: share of vacancy postings flagged per rule and source",
         "validation_note": (
-            "Share of all vacancies; in brackets: share of the vacancies the rule could check. "
+            "Share of all postings; in brackets: share of the postings the rule could check. "
             "Flags are for review, not verdicts."
         ),
         "raw_completeness": "Completeness of raw data: columns not always filled",
