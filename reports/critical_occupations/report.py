@@ -57,8 +57,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "synthetic": "Angka ini berasal dari data SINTETIS (Sakernas sintetis 2015-2024), bukan "
         "estimasi resmi BPS; hanya untuk menguji metode.",
         "illustrative": "Bukti pemberi kerja ditandai ilustratif/sintetis; bukan hasil survei.",
-        "no_vacancy_codes": "Lowongan daring belum dikode ke KBJI 2014: indikator lowongan tanpa "
-        "data untuk semua jabatan.",
+        "no_vacancy_codes": "Iklan lowongan daring belum dikode ke KBJI 2014: indikator iklan "
+        "lowongan tanpa data untuk semua jabatan.",
         "status": {
             "listed": "masuk daftar",
             "shortage_not_critical": "kekurangan, tidak kritis",
