@@ -77,6 +77,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "Naik/turun: perubahan pangsa (poin persen) antara periode terakhir dan sebelumnya.",
             "ESCO: keterampilan esensial semua jabatan ESCO dalam kelompok ISCO-08 yang "
             "dipetakan dari KBJI 2014.",
+            "Nama keterampilan ESCO tampil dalam bahasa Inggris: itulah label resmi ESCO yang "
+            "dimuat gudang data; keterampilan SKKNI bernama bahasa Indonesia.",
         ],
         "columns": {
             "kbji2014_code": "KBJI 2014",
