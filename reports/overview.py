@@ -25,6 +25,7 @@ import polars as pl
 
 from reports.critical_occupations.rendering import figure_html
 from reports.formatting import format_number
+from reports.labels import major_group_label, source_name
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ TEXT = {
             "Dealls. SE = galat baku; RSE = galat baku relatif (%), aturan keandalan BPS."
         ),
         "persons": "Orang",
+        "major_group": "Golongan pokok KBJI 2014 (kode)",
         "no_data": "Tidak ada data.",
         "se_rse": "SE (RSE, %)",
         "reliability": "Keandalan (aturan BPS)",
@@ -181,6 +183,7 @@ TEXT = {
             "boards. SE = standard error; RSE = relative standard error (%), BPS reliability rule."
         ),
         "persons": "Persons",
+        "major_group": "KBJI 2014 major group (code)",
         "no_data": "No data.",
         "se_rse": "SE (RSE, %)",
         "reliability": "Reliability (BPS rule)",
@@ -466,20 +469,28 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
             pl.col("area_level") == level, pl.col("area_code") == code
         ).sort("breakdown")
         labels, note = _suppressed_labels(
-            [b.split("=")[1] for b in here["breakdown"].to_list()], here, text, area
+            [major_group_label(b.split("=")[1], language) for b in here["breakdown"].to_list()],
+            here,
+            text,
+            area,
         )
         figure = go.Figure(go.Bar(x=labels, y=here["value"].to_list()))
         figure.update_layout(
             title=html.escape(f"{text['employed_by_kbji']}, {area}, {latest_period}")
         )
-        figure.update_xaxes(type="category", title="KBJI 2014")
+        figure.update_xaxes(type="category", title=text["major_group"])
         figure.update_yaxes(title=text["persons"])
         add_figure(figure, note)
 
     sections.append(f"<h2>{text['vacancies']}</h2>")
     sections.append(f"<p class='note'>{html.escape(text['postings_note'])}</p>")
     by_source = postings.group_by("source").len().sort("source")
-    figure = go.Figure(go.Bar(x=by_source["source"].to_list(), y=by_source["len"].to_list()))
+    figure = go.Figure(
+        go.Bar(
+            x=[html.escape(source_name(s, language)) for s in by_source["source"].to_list()],
+            y=by_source["len"].to_list(),
+        )
+    )
     figure.update_layout(title=text["vacancies_by_source"])
     figure.update_xaxes(type="category", title=text["source"])
     figure.update_yaxes(title=text["postings"])
@@ -501,7 +512,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         for source in sorted(by_province["source"].unique().to_list()):
             part = by_province.filter(pl.col("source") == source)
             figure.add_bar(
-                name=source,
+                name=html.escape(source_name(source, language)),
                 x=[
                     html.escape(area_label("province", c, province_names, language))
                     for c in part["province_bps_code"].to_list()
@@ -519,9 +530,14 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     if coded.height:
         by_major = coded.with_columns(pl.col("kbji2014_code").str.slice(0, 1).alias("major"))
         by_major = by_major.group_by("major").len().sort("major")
-        figure = go.Figure(go.Bar(x=by_major["major"].to_list(), y=by_major["len"].to_list()))
+        figure = go.Figure(
+            go.Bar(
+                x=[major_group_label(m, language) for m in by_major["major"].to_list()],
+                y=by_major["len"].to_list(),
+            )
+        )
         figure.update_layout(title=text["vacancies_by_occupation"])
-        figure.update_xaxes(type="category", title="KBJI 2014")
+        figure.update_xaxes(type="category", title=text["major_group"])
         figure.update_yaxes(title=text["postings"])
         coded_note = text["coded_note"].format(
             coded=format_number(coded.height, language),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from reports.formatting import format_number, format_percent
+from reports.labels import quarantine_reason_label, source_name
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +44,20 @@ TEXT = {
         "no_failures": "Tidak ada pemeriksaan yang gagal.",
         "volumes": "Volume per sumber: pendaratan terakhir tiap partisi dan pendaratan sebelumnya",
         "relevance": "1. Relevansi",
-        "relevance_note": "Cakupan kolom utama lowongan per sumber (bagian baris yang terisi).",
+        "relevance_note": (
+            "Cakupan kolom utama iklan lowongan per sumber (bagian baris yang terisi)."
+        ),
         "accuracy": "2. Akurasi dan keandalan",
         "checks_by_gate": "Hasil pemeriksaan per gerbang",
         "quarantine": (
             "Baris dikarantina menurut alasan (pendaratan terakhir tiap sumber dan partisi)"
         ),
-        "validation": "Validasi lowongan: bagian lowongan yang ditandai per aturan dan sumber",
+        "validation": (
+            "Validasi lowongan: bagian iklan lowongan yang ditandai per aturan dan sumber"
+        ),
         "validation_note": (
-            "Bagian dari semua lowongan; dalam kurung: bagian dari lowongan yang dapat diperiksa "
-            "aturan tersebut. Tanda adalah untuk ditinjau, bukan putusan."
+            "Bagian dari semua iklan lowongan; dalam kurung: bagian dari iklan lowongan yang "
+            "dapat diperiksa aturan tersebut. Tanda adalah untuk ditinjau, bukan putusan."
         ),
         "raw_completeness": "Kelengkapan data mentah: kolom yang tidak selalu terisi",
         "timeliness": "3. Ketepatan waktu",
@@ -66,6 +72,7 @@ TEXT = {
             "pembangunan terakhir."
         ),
         "no_data": "Tidak ada data.",
+        "no_partitions": "tanpa partisi",
         "of": "dari",
         "checked": "yang diperiksa",
         "none_checked": "tidak ada yang dapat diperiksa",
@@ -91,14 +98,34 @@ TEXT = {
             "stale": "kedaluwarsa",
             "duplicate": "duplikat",
         },
+        "checks": {
+            "great_expectations_suite": "suite Great Expectations",
+            "rows_accounted": "semua baris terhitung",
+            "volume_not_dropped": "volume tidak turun",
+            "staging_gate": "gerbang staging",
+            "publication_gate": "gerbang publikasi",
+            "volume_not_dropped_since_publication": "volume tidak turun sejak publikasi",
+            "coherence_with_bps": "koherensi dengan BPS",
+        },
+        "fields": {
+            "job_title": "judul jabatan",
+            "description": "deskripsi",
+            "company_name": "nama perusahaan",
+            "province_bps_code": "provinsi",
+            "posted_date": "tanggal iklan",
+            "salary_monthly_min_idr": "gaji bulanan minimum (Rp)",
+            "salary_min": "gaji minimum (asli)",
+            "employment_type": "jenis pekerjaan",
+            "kbji2014_code": "kode jabatan KBJI 2014",
+        },
         "columns": {
             "gate": "Gerbang",
             "asset_key": "Aset",
             "check_name": "Pemeriksaan",
             "status": "Status",
-            "description": "Keterangan",
+            "description": "Keterangan (pesan pemeriksaan, sebagaimana tercatat)",
             "step_key": "Langkah",
-            "message": "Pesan",
+            "message": "Pesan galat (sebagaimana tercatat)",
             "source": "Sumber",
             "files": "Berkas",
             "rows_read": "Dibaca",
@@ -108,9 +135,9 @@ TEXT = {
             "partitions": "Partisi",
             "reason_code": "Alasan",
             "rows": "Baris",
-            "example": "Contoh",
+            "example": "Contoh pesan (sebagaimana tercatat)",
             "field_name": "Kolom",
-            "column_name": "Kolom",
+            "column_name": "Kolom (nama di berkas sumber)",
             "completeness": "Kelengkapan",
             "rule": "Aturan",
             "standard_id": "Standar",
@@ -149,13 +176,15 @@ TEXT = {
         "no_failures": "No check failed.",
         "volumes": "Volumes per source: latest landing of each partition, and the one before",
         "relevance": "1. Relevance",
-        "relevance_note": "Coverage of the main vacancy fields per source (share of rows filled).",
+        "relevance_note": (
+            "Coverage of the main fields of vacancy postings per source (share of rows filled)."
+        ),
         "accuracy": "2. Accuracy and reliability",
         "checks_by_gate": "Check results by gate",
         "quarantine": "Rows quarantined by reason (latest landing of each source and partition)",
-        "validation": "Vacancy validation: share of vacancies flagged per rule and source",
+        "validation": "Vacancy validation: share of vacancy postings flagged per rule and source",
         "validation_note": (
-            "Share of all vacancies; in brackets: share of the vacancies the rule could check. "
+            "Share of all postings; in brackets: share of the postings the rule could check. "
             "Flags are for review, not verdicts."
         ),
         "raw_completeness": "Completeness of raw data: columns not always filled",
@@ -168,6 +197,7 @@ TEXT = {
             "The marts were not rebuilt in this run; figures from marts are from their last build."
         ),
         "no_data": "No data.",
+        "no_partitions": "not partitioned",
         "of": "of",
         "checked": "checked",
         "none_checked": "none checked",
@@ -187,14 +217,34 @@ TEXT = {
             "stale": "stale",
             "duplicate": "duplicate",
         },
+        "checks": {
+            "great_expectations_suite": "Great Expectations suite",
+            "rows_accounted": "every row accounted for",
+            "volume_not_dropped": "volume not dropped",
+            "staging_gate": "staging gate",
+            "publication_gate": "publication gate",
+            "volume_not_dropped_since_publication": "volume not dropped since publication",
+            "coherence_with_bps": "coherence with BPS",
+        },
+        "fields": {
+            "job_title": "job title",
+            "description": "description",
+            "company_name": "company name",
+            "province_bps_code": "province",
+            "posted_date": "posting date",
+            "salary_monthly_min_idr": "monthly minimum salary (IDR)",
+            "salary_min": "minimum salary (as advertised)",
+            "employment_type": "employment type",
+            "kbji2014_code": "KBJI 2014 occupation code",
+        },
         "columns": {
             "gate": "Gate",
             "asset_key": "Asset",
             "check_name": "Check",
             "status": "Status",
-            "description": "Detail",
+            "description": "Detail (the check's message, as recorded)",
             "step_key": "Step",
-            "message": "Message",
+            "message": "Error message (as recorded)",
             "source": "Source",
             "files": "Files",
             "rows_read": "Read",
@@ -204,9 +254,9 @@ TEXT = {
             "partitions": "Partitions",
             "reason_code": "Reason",
             "rows": "Rows",
-            "example": "Example",
+            "example": "Example message (as recorded)",
             "field_name": "Field",
-            "column_name": "Column",
+            "column_name": "Column (as named in the source file)",
             "completeness": "Completeness",
             "rule": "Rule",
             "standard_id": "Standard",
@@ -294,6 +344,28 @@ th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 """
 
 
+TIME_COLUMNS = {"last_loaded_at", "modified_at", "published_at"}
+_UTC_TEXT = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?: ?UTC|Z|\+00:?00)$"
+)
+
+
+def jakarta_time(value: object) -> str:
+    """A time as every time of the report is shown: '2026-12-05 18:49 WIB'. Takes a datetime
+    (naive = UTC) or the UTC texts the queries and the publication manifest hold
+    ('2026-12-05 11:45 UTC', '2026-12-05T11:49:46+00:00'); other text is returned as it is."""
+    if isinstance(value, str):
+        match = _UTC_TEXT.match(value.strip())
+        if not match:
+            return value
+        value = dt.datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=dt.UTC)
+    if not isinstance(value, dt.datetime):
+        return str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB")
+
+
 def _cell(value: object, column: str, language: str, percent: bool = False) -> str:
     text = TEXT[language]
     if value is None:
@@ -307,14 +379,32 @@ def _cell(value: object, column: str, language: str, percent: bool = False) -> s
             else format_number(value, language, 2)
         )
         return f"<td class='num'>{html.escape(shown)}</td>"
+    if column == "partitions" and value == 0:
+        # A source landed as a whole table has no partitions: not "0 partitions".
+        return f"<td>{html.escape(text['no_partitions'])}</td>"
     if isinstance(value, int):
         return f"<td class='num'>{html.escape(format_number(value, language))}</td>"
+    if isinstance(value, dt.datetime):
+        return f"<td>{html.escape(jakarta_time(value))}</td>"
     if column == "status":
         # Status codes are shown in the report's language, styled by the code.
         label = text["columns"].get(str(value), str(value))
         return f"<td class='status-{html.escape(str(value))}'>{html.escape(label)}</td>"
     if column == "gate":
         return f"<td>{html.escape(text['gates'].get(str(value), str(value)))}</td>"
+    if column == "source":
+        return f"<td>{html.escape(source_name(str(value), language))}</td>"
+    if column == "check_name":
+        # The label, and the check's name as Dagster shows it (what an operator looks up).
+        label = text["checks"].get(str(value))
+        shown = f"{label} ({value})" if label else str(value)
+        return f"<td>{html.escape(shown)}</td>"
+    if column == "field_name":
+        return f"<td>{html.escape(text['fields'].get(str(value), str(value)))}</td>"
+    if column == "reason_code":
+        return f"<td>{html.escape(quarantine_reason_label(str(value), language))}</td>"
+    if column in TIME_COLUMNS:
+        return f"<td>{html.escape(jakarta_time(value))}</td>"
     return f"<td>{html.escape(str(value))}</td>"
 
 
@@ -339,10 +429,10 @@ def _validation_table(validation: pl.DataFrame, language: str) -> str:
     if validation.is_empty():
         return f"<p class='note'>{html.escape(TEXT[language]['no_data'])}</p>"
     sources = sorted(validation["source"].unique().to_list())
-    rules = validation.select("standard_id", "rule_name").unique().sort("standard_id")
+    rules = validation.select("standard_id", "rule_name").unique().sort("standard_id", "rule_name")
     head = (
         f"<th>{html.escape(labels['standard_id'])}</th><th>{html.escape(labels['rule'])}</th>"
-        + "".join(f"<th>{html.escape(s)}</th>" for s in sources)
+        + "".join(f"<th>{html.escape(source_name(s, language))}</th>" for s in sources)
     )
     rows = []
     for standard_id, rule_name in rules.iter_rows():
@@ -392,6 +482,34 @@ def _note(note: str, language: str) -> str:
     return f"{subject}: {TEXT[language]['unavailable']}{detail}"
 
 
+def _sorted(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """The frame in the order of `keys` (those it has): a table whose rows come from a
+    `group by` has no order of its own, and two identical runs must show the same page."""
+    present = [k for k in keys if k in frame.columns]
+    return frame.sort(present, nulls_last=True) if present and not frame.is_empty() else frame
+
+
+def _key_field_completeness(completeness: pl.DataFrame, language: str) -> pl.DataFrame:
+    """Key vacancy fields as rows (in `KEY_VACANCY_FIELDS` order), sources as columns (by
+    name), headed by the sources' display names."""
+    if completeness.is_empty():
+        return completeness
+    frame = completeness.filter(pl.col("field_name").is_in(KEY_VACANCY_FIELDS))
+    if frame.is_empty():
+        return frame
+    sources = sorted(frame["source"].unique().to_list())
+    wide = frame.pivot(on="source", index="field_name", values="completeness")
+    order = {name: i for i, name in enumerate(KEY_VACANCY_FIELDS)}
+    wide = (
+        wide.with_columns(pl.col("field_name").replace_strict(order, default=None).alias("_o"))
+        .sort("_o")
+        .drop("_o")
+    )
+    return wide.select("field_name", *sources).rename(
+        {s: source_name(s, language) for s in sources}
+    )
+
+
 def _checks_by_gate(checks: pl.DataFrame, language: str) -> str:
     if checks.is_empty():
         return _table(checks, language)
@@ -411,10 +529,12 @@ def _checks_by_gate(checks: pl.DataFrame, language: str) -> str:
 def render(figures: QualityFigures, language: str) -> str:
     """The report page in `language` (`id` or `en`)."""
     text = TEXT[language]
-    when = figures.generated_at.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB")
+    # Every time in the header (and the tables) in one format: Jakarta time with its date.
+    when = jakarta_time(figures.generated_at)
     last = figures.last_publication
     last_text = (
-        f"{last.get('published_at', '?')} ({text['run'].lower()} {last.get('run_id', '?')})"
+        f"{jakarta_time(last.get('published_at', '?'))} "
+        f"({text['run'].lower()} {last.get('run_id', '?')})"
         if last
         else text["none"]
     )
@@ -425,7 +545,8 @@ def render(figures: QualityFigures, language: str) -> str:
             f"<p class='banner bad'>{html.escape(text['not_published'])}: "
             f"{html.escape(last_text)}.</p>"
         )
-    failures = figures.blocking_failures
+    check_order = ["gate", "asset_key", "check_name"]
+    failures = _sorted(figures.blocking_failures, check_order)
     parts = [
         f"<h1>{html.escape(text['title'])}</h1>",
         f"<p class='note'>{html.escape(text['run'])} {html.escape(figures.run_id)} · "
@@ -446,11 +567,7 @@ def render(figures: QualityFigures, language: str) -> str:
         parts.append(f"<p class='note'>{html.escape(text['marts_stale'])}</p>")
     for note in figures.notes:
         parts.append(f"<p class='note'>{html.escape(_note(note, language))}</p>")
-    key_fields = figures.vacancy_completeness
-    if not key_fields.is_empty():
-        key_fields = key_fields.filter(pl.col("field_name").is_in(KEY_VACANCY_FIELDS)).pivot(
-            on="source", index="field_name", values="completeness"
-        )
+    key_fields = _key_field_completeness(figures.vacancy_completeness, language)
     parts += [
         f"<h2>{html.escape(text['volumes'])}</h2>",
         _table(figures.volumes, language),
@@ -461,14 +578,18 @@ def render(figures: QualityFigures, language: str) -> str:
         f"<h3>{html.escape(text['checks_by_gate'])}</h3>",
         _checks_by_gate(figures.checks, language),
         f"<h3>{html.escape(text['warnings'])}</h3>",
-        _table(figures.warnings, language, ["gate", "asset_key", "check_name", "description"]),
+        _table(
+            _sorted(figures.warnings, check_order),
+            language,
+            ["gate", "asset_key", "check_name", "description"],
+        ),
         f"<h3>{html.escape(text['validation'])}</h3>",
         f"<p class='note'>{html.escape(text['validation_note'])}</p>",
         _validation_table(figures.validation, language),
         f"<h3>{html.escape(text['quarantine'])}</h3>",
-        _table(figures.quarantine, language),
+        _table(_sorted(figures.quarantine, ["source", "reason_code"]), language),
         f"<h3>{html.escape(text['raw_completeness'])}</h3>",
-        _table(figures.raw_completeness, language),
+        _table(_sorted(figures.raw_completeness, ["source", "column_name"]), language),
         f"<h2>{html.escape(text['timeliness'])}</h2>",
         _table(figures.freshness, language),
         f"<h2>{html.escape(text['coherence'])}</h2>",

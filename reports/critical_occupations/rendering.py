@@ -44,6 +44,8 @@ STYLE = (
     "td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}"
     ".num{text-align:right}.note{color:#555;font-size:0.9em}.synthetic{color:#a33}"
     ".downloads a{margin-right:1em}.scroll{max-height:480px;overflow:auto}"
+    ".banner{padding:.8em 1em;border:2px solid #a33;background:#fdecea;color:#a33;"
+    "font-weight:600;border-radius:4px}"
     "@media print{.downloads{display:none}.scroll{max-height:none;overflow:visible}"
     "h2{page-break-before:auto}}"
 )
@@ -241,8 +243,13 @@ class Page:
         self.stem = stem
         self.sections: list[str] = []
         self.footnotes: list[str] = []
+        self.banners: list[str] = []
         self.written: list[Path] = []
         self._charts = 0
+
+    def banner(self, text: str) -> None:
+        """A notice shown under the title, before anything else (synthetic data, for one)."""
+        self.banners.append(text)
 
     def heading(self, text: str, level: int = 2) -> None:
         self.sections.append(f"<h{level}>{html.escape(text)}</h{level}>")
@@ -324,7 +331,11 @@ class Page:
         return (
             f"<!DOCTYPE html><html lang='{self.language}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(self.title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{html.escape(self.title)}</h1><p>{html.escape(subtitle)}</p>"
+            f"<h1>{html.escape(self.title)}</h1>"
+            + "".join(
+                f"<p class='banner' role='note'>{html.escape(text)}</p>" for text in self.banners
+            )
+            + f"<p>{html.escape(subtitle)}</p>"
             + "\n".join(self.sections)
             + (f"<hr><ol class='note'>{notes}</ol>" if notes else "")
             + "</body></html>"

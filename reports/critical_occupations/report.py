@@ -15,8 +15,10 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from reports.critical_occupations import scoring
+from reports.critical_occupations import scoring, wording
 from reports.critical_occupations.rendering import Page, print_pdf
+from reports.labels import major_group_label
+from reports.overview import region_names, survey_coverage
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +26,22 @@ STEM = "critical-occupations"
 
 TEXT: dict[str, dict[str, Any]] = {
     "id": {
-        "title": "Daftar Jabatan Kritis Indonesia",
+        "title": "Daftar Jabatan Kritis",
+        "synthetic_title": "uji metode dengan data sintetis",
+        "banner": "DATA SINTETIS: daftar ini dihitung sebagian dari data sintetis ({inputs}). "
+        "Ini menguji metode, bukan temuan tentang pasar kerja Indonesia.",
+        "opening": "Daftar ini bersandar pada data sintetis ({inputs}), bukan hanya statistik "
+        "resmi; jangan dikutip sebagai hasil.",
+        "synthetic_inputs": {
+            "survey": "indikator Sakernas nasional multi-ronde",
+            "portal": "lowongan portal pemerintah",
+            "postings": "sebagian iklan lowongan daring",
+            "evidence": "bukti pemberi kerja (ilustratif)",
+        },
         "subtitle": "Dibangun otomatis dari mart gudang data LMIS; metode dan ambang dapat diubah "
         "di reports/config/critical_occupations.yaml.",
         "summary": "Ringkasan",
+        "major_group": "Golongan pokok KBJI 2014 (kode)",
         "summary_text": "{listed} jabatan masuk daftar, {shortage} kekurangan tetapi tidak kritis, "
         "{not_listed} tidak masuk daftar, {undetermined} belum dapat ditentukan "
         "(indikator andal terlalu sedikit) dari {total} jabatan KBJI 4 digit.",
@@ -43,8 +57,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "synthetic": "Angka ini berasal dari data SINTETIS (Sakernas sintetis 2015-2024), bukan "
         "estimasi resmi BPS; hanya untuk menguji metode.",
         "illustrative": "Bukti pemberi kerja ditandai ilustratif/sintetis; bukan hasil survei.",
-        "no_vacancy_codes": "Lowongan daring belum dikode ke KBJI 2014: indikator lowongan tanpa "
-        "data untuk semua jabatan.",
+        "no_vacancy_codes": "Iklan lowongan daring belum dikode ke KBJI 2014: indikator iklan "
+        "lowongan tanpa data untuk semua jabatan.",
         "status": {
             "listed": "masuk daftar",
             "shortage_not_critical": "kekurangan, tidak kritis",
@@ -61,7 +75,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "status": "Status",
             "is_skilled": "Terampil",
             "strategic_sectors": "Sektor strategis (KBLI)",
-            "reason_codes": "Kode alasan",
+            "reason_codes": "Alasan kekurangan",
             "is_synthetic": "Sintetis",
             "scenario": "Skenario",
             "listed": "Masuk daftar",
@@ -75,7 +89,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "evidence": "Bukti",
             "weight": "Bobot",
             "direction": "Arah",
-            "reason": "Kode alasan",
+            "reason": "Alasan",
             "setting": "Pengaturan",
             "base": "Dasar",
             "level": "Tingkat",
@@ -99,16 +113,28 @@ TEXT: dict[str, dict[str, Any]] = {
             "minimum, dinilai pada golongan (3 digit).",
             "Setiap indikator dibandingkan dengan semua jabatan (kuantil) dan dengan riwayatnya "
             "sendiri (median tahun-tahun sebelumnya); indikator tidak andal (kelas RSE, "
-            "penekanan, jumlah lowongan terlalu sedikit) tidak dihitung.",
+            "penekanan, jumlah iklan lowongan terlalu sedikit) tidak dihitung.",
             "Skor = bobot indikator bersinyal / bobot indikator andal. Kritis = kekurangan, "
             "terampil (golongan pokok terpilih) dan terkait sektor strategis.",
         ],
     },
     "en": {
-        "title": "Indonesia Critical Occupations List",
+        "title": "Critical Occupations List",
+        "synthetic_title": "method test on synthetic data",
+        "banner": "SYNTHETIC DATA: this list is computed partly from synthetic data ({inputs}). "
+        "It exercises the method; it is not a finding about Indonesia's labour market.",
+        "opening": "This list rests on synthetic data ({inputs}), not official statistics "
+        "alone; do not quote it as a result.",
+        "synthetic_inputs": {
+            "survey": "national multi-round Sakernas indicators",
+            "portal": "government portal vacancies",
+            "postings": "some online vacancy postings",
+            "evidence": "employer evidence (illustrative)",
+        },
         "subtitle": "Built automatically from the LMIS warehouse marts; method and thresholds "
         "are set in reports/config/critical_occupations.yaml.",
         "summary": "Summary",
+        "major_group": "KBJI 2014 major group (code)",
         "summary_text": "{listed} occupations listed, {shortage} in shortage but not critical, "
         "{not_listed} not listed, {undetermined} undetermined (too few reliable indicators) "
         "out of {total} KBJI 4-digit occupations.",
@@ -142,7 +168,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "status": "Status",
             "is_skilled": "Skilled",
             "strategic_sectors": "Strategic sectors (KBLI)",
-            "reason_codes": "Reason codes",
+            "reason_codes": "Shortage reasons",
             "is_synthetic": "Synthetic",
             "scenario": "Scenario",
             "listed": "Listed",
@@ -156,7 +182,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "evidence": "Evidence",
             "weight": "Weight",
             "direction": "Direction",
-            "reason": "Reason code",
+            "reason": "Reason",
             "setting": "Setting",
             "base": "Base",
             "level": "Level",
@@ -209,6 +235,55 @@ SETTINGS_SHOWN = (
 )
 
 
+SYNTHETIC_INPUT_OF_INDICATOR = {
+    **{name: "survey" for name in scoring.SURVEY_INDICATORS},
+    "vacancy_growth": "postings",
+    "vacancies_per_1000_employed": "postings",
+    "vacancy_duration_days": "postings",
+    "hard_to_fill_share": "portal",
+    "employer_evidence": "evidence",
+}
+
+
+def synthetic_inputs(values: pl.DataFrame) -> list[str]:
+    """Which inputs behind the indicator values are synthetic or illustrative, in a fixed order
+    (`survey`, `postings`, `portal`, `evidence`)."""
+    if values.is_empty() or "is_synthetic" not in values.columns:
+        return []
+    flagged = set(values.filter(pl.col("is_synthetic").fill_null(False))["indicator"].to_list())
+    kinds = {SYNTHETIC_INPUT_OF_INDICATOR.get(name, "survey") for name in flagged}
+    return [kind for kind in ("survey", "postings", "portal", "evidence") if kind in kinds]
+
+
+def report_title(marts_dir: Path, survey: pl.DataFrame | None, language: str) -> str:
+    """The title with the area the list covers, chosen as the overview chooses its own: from
+    the real (not synthetic) Sakernas rows scored. Only synthetic survey rows: the title says it
+    is a test of the method, never 'Indonesia'."""
+    text = TEXT[language]
+    if survey is None or survey.is_empty():
+        return text["title"]
+    is_synthetic = (
+        pl.col("is_synthetic").fill_null(False) if "is_synthetic" in survey.columns else False
+    )
+    real = survey.filter(~is_synthetic, pl.col("value").is_not_null())
+    if real.is_empty():
+        return f"{text['title']}: {text['synthetic_title']}"
+    regions = marts_dir / "dim_region.parquet"
+    provinces = region_names(pl.read_parquet(regions), "province") if regions.exists() else {}
+    return f"{text['title']}: {survey_coverage(real, provinces, language)}"
+
+
+def _sector_names(sections: str | None, config: dict[str, Any], language: str) -> str:
+    """'C,J' -> 'Industri pengolahan (C), Informasi dan komunikasi (J)'."""
+    sectors = config.get("strategic_sectors") or {}
+    shown = []
+    for section in (sections or "").split(","):
+        if section:
+            name = (sectors.get(section) or {}).get(f"name_{language}")
+            shown.append(f"{name} ({section})" if name else section)
+    return ", ".join(shown)
+
+
 def occupation_titles(marts_dir: Path, language: str) -> dict[str, str]:
     """KBJI code -> title in the language (Indonesian KBJI title, or the ISCO-08 English one)."""
     path = marts_dir / "dim_occupation.parquet"
@@ -230,26 +305,28 @@ def methodology_appendix(page: Page, config: dict[str, Any], text: dict[str, Any
     for line in text["method_text"]:
         page.paragraph(line)
     columns = text["columns"]
+    language = page.language
     settings = pl.DataFrame(
         {
-            "setting": list(SETTINGS_SHOWN),
-            "value": [str(config.get(key)) for key in SETTINGS_SHOWN],
+            "setting": [wording.setting_label(key, language) for key in SETTINGS_SHOWN],
+            "value": [
+                wording.setting_value(key, config.get(key), language) for key in SETTINGS_SHOWN
+            ],
         }
     )
     page.table(settings, "settings", columns)
     indicators = pl.DataFrame(
         [
             {
-                "indicator": name,
+                "indicator": wording.indicator_label(name, language),
                 "weight": float(spec["weight"]),
                 "direction": "+" if int(spec["direction"]) > 0 else "-",
-                "reason": spec["reason"],
+                "reason": wording.reason_labels(spec["reason"], language),
             }
             for name, spec in config["indicators"].items()
         ]
     )
     page.table(indicators, "indicator_weights", columns, numeric={"weight"})
-    language = page.language
     sectors = pl.DataFrame(
         [
             {
@@ -265,7 +342,7 @@ def methodology_appendix(page: Page, config: dict[str, Any], text: dict[str, Any
         [
             {
                 "scenario": text["scenario_names"].get(s["name"], s["name"]),
-                "setting": ", ".join(f"{k}={v}" for k, v in s.items() if k != "name"),
+                "setting": wording.scenario_settings(s, language),
             }
             for s in config.get("sensitivity") or []
         ]
@@ -281,21 +358,38 @@ def build_report(
     evidence_path: Path | None,
     results: dict[str, pl.DataFrame] | None = None,
     missing: list[str] | None = None,
+    survey: pl.DataFrame | None = None,
 ) -> Page:
-    """Write the report in one language; return the page (with the files it wrote)."""
+    """Write the report in one language; return the page (with the files it wrote).
+
+    `survey`: the Sakernas rows the scoring read (`scoring.Marts.survey`), for the title's
+    coverage; read from the marts when `results` is not given.
+    """
     text = TEXT[language]
     columns = text["columns"]
     if results is None:
         marts = scoring.read_marts(marts_dir, evidence_path, config)
-        results, missing = scoring.score(marts, config), marts.missing
+        results, missing, survey = scoring.score(marts, config), marts.missing, marts.survey
     titles = occupation_titles(marts_dir, language)
-    page = Page(text["title"], language, output_dir, STEM)
+    inputs = synthetic_inputs(results["values"])
+    page = Page(report_title(marts_dir, survey, language), language, output_dir, STEM)
     occupations = results["occupations"].with_columns(
         pl.col("kbji_code").replace_strict(titles, default="").alias("title"),
         pl.col("status").replace_strict(text["status"], default=pl.col("status")).alias("label"),
+        pl.col("reason_codes").map_elements(
+            lambda codes: wording.reason_labels(codes, language), return_dtype=pl.Utf8
+        ),
+        pl.col("strategic_sectors").map_elements(
+            lambda sections: _sector_names(sections, config, language), return_dtype=pl.Utf8
+        ),
     )
-    synthetic = bool(occupations["is_synthetic"].any())
+    synthetic = bool(occupations["is_synthetic"].any()) or bool(inputs)
     synthetic_note = page.footnote(text["synthetic"]) if synthetic else ""
+    named_inputs = ", ".join(text["synthetic_inputs"][kind] for kind in inputs)
+    if inputs:
+        # Said at the top, in the banner and the opening sentence: a footnote marker alone let
+        # the list read as a finding about the country.
+        page.banner(text["banner"].format(inputs=named_inputs))
     if missing:
         page.paragraph(text["missing"].format(names=", ".join(missing)), css="note")
     if (
@@ -330,12 +424,18 @@ def build_report(
         part = by_major.filter(pl.col("status") == status)
         figure.add_bar(
             name=text["status"][status],
-            x=part["major"].to_list(),
+            x=[major_group_label(m, language) for m in part["major"].to_list()],
             y=part["len"].to_list(),
             marker_color=STATUS_COLOURS[status],
         )
     figure.update_layout(barmode="stack", title=f"{text['by_major']} {synthetic_note}")
-    figure.update_xaxes(type="category", categoryorder="category ascending", title="KBJI 2014")
+    majors = sorted(by_major["major"].unique().to_list())
+    figure.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[major_group_label(m, language) for m in majors],
+        title=text["major_group"],
+    )
     page.heading(text["by_major"])
     page.figure(figure, note=f"{synthetic_note} {text['synthetic']}" if synthetic else None)
 
@@ -434,6 +534,18 @@ def build_report(
     signals = results["signals"]
     if signals.height:
         page.heading(text["indicators"])
+        # Sorted by the codes, then shown in words.
+        signals = signals.sort("level", "unit_code", "indicator").with_columns(
+            pl.col("indicator").map_elements(
+                lambda name: wording.indicator_label(name, language), return_dtype=pl.Utf8
+            ),
+            pl.col("unusable_reason").map_elements(
+                lambda reason: wording.unusable_label(reason, language), return_dtype=pl.Utf8
+            ),
+            pl.col("evidence").map_elements(
+                lambda evidence: wording.evidence_label(evidence, language), return_dtype=pl.Utf8
+            ),
+        )
         page.table(
             signals.select(
                 "level",
@@ -446,7 +558,7 @@ def build_report(
                 "signals_shortage",
                 "evidence",
                 "is_synthetic",
-            ).sort("level", "unit_code", "indicator"),
+            ),
             "indicators",
             columns,
             numeric={"value"},
@@ -459,7 +571,8 @@ def build_report(
     ):
         page.paragraph(f"{page.footnote(text['illustrative'])} {text['illustrative']}", "note")
     methodology_appendix(page, config, text)
-    page.write(text["subtitle"])
+    opening = text["opening"].format(inputs=named_inputs) + " " if inputs else ""
+    page.write(opening + text["subtitle"])
     return page
 
 
@@ -477,7 +590,14 @@ def build_critical_occupations_reports(
     written: list[Path] = []
     for language in config.get("languages", ["id", "en"]):
         page = build_report(
-            marts_dir, output_dir, language, config, evidence_path, results, marts.missing
+            marts_dir,
+            output_dir,
+            language,
+            config,
+            evidence_path,
+            results,
+            marts.missing,
+            marts.survey,
         )
         written += page.written
         if pdf:

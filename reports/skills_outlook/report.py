@@ -15,6 +15,10 @@ import plotly.graph_objects as go
 import polars as pl
 
 from reports.critical_occupations.rendering import Page, print_pdf
+from reports.formatting import format_number
+from reports.labels import coded_label, source_name
+from reports.overview import TEXT as OVERVIEW_TEXT
+from reports.overview import region_names
 from reports.skills_outlook import outlook
 
 log = logging.getLogger(__name__)
@@ -24,44 +28,71 @@ STEM = "skills-outlook"
 TEXT: dict[str, dict[str, Any]] = {
     "id": {
         "title": "Prospek Keterampilan dari Lowongan Daring",
-        "subtitle": "Keterampilan yang diminta lowongan daring (ESCO/SKKNI), dibangun otomatis "
-        "dari mart gudang data LMIS.",
+        "subtitle": "Keterampilan yang diminta iklan lowongan daring (ESCO/SKKNI), dibangun "
+        "otomatis dari mart gudang data LMIS.",
         "overall": "Keterampilan paling banyak diminta",
         "by_occupation": "Keterampilan menurut jabatan (KBJI 2014)",
-        "by_province": "Keterampilan menurut provinsi (kode BPS)",
+        "by_province": "Keterampilan menurut provinsi",
         "by_category": "Keterampilan menurut kategori papan lowongan (bukan KBLI)",
         "trends": "Keterampilan naik dan turun",
-        "trends_periods": "Periode dibandingkan; papan lowongan yang ada di kedua periode: "
-        "{label}.",
+        "trends_periods": "Periode dibandingkan: {periods}; papan lowongan dengan iklan di kedua "
+        "periode: {boards}.",
+        "period_span": "{start} s.d. {end}",
+        "and": "dan",
+        "no_boards": "tidak ada",
         "esco": "Keterampilan lowongan dibanding keterampilan esensial ESCO",
         "method": "Lampiran metodologi",
         "missing": "Mart/berkas tidak tersedia: {names}. Bagian yang memerlukannya kosong.",
         "no_data": "Tidak ada data untuk bagian ini.",
-        "too_few": "Lowongan per periode dari papan lowongan yang sama terlalu sedikit untuk "
+        "too_few": "Iklan lowongan per periode dari papan lowongan yang sama terlalu sedikit untuk "
         "membandingkan tren (pergantian papan akan terlihat sebagai tren).",
-        "uncoded": "Belum ada lowongan yang dikode ke KBJI 2014.",
+        "uncoded": "Belum ada iklan lowongan yang dikode ke KBJI 2014.",
         "trend_values": {"rising": "naik", "falling": "turun", "stable": "tetap"},
-        "synthetic": "Sebagian lowongan berasal dari data SINTETIS; angka hanya menguji metode.",
-        "sector_note": "Lowongan daring tidak membawa kode KBLI; kategori papan lowongan dipakai "
-        "sebagai pendekatan sektor.",
+        "settings": {
+            "languages": "Bahasa laporan",
+            "period_days": "Panjang periode tren (hari)",
+            "min_postings_per_period": "Iklan lowongan minimum per kelompok dan periode",
+            "min_skill_postings": "Iklan lowongan minimum per keterampilan",
+            "top_n": "Keterampilan yang ditampilkan per kelompok",
+            "change_threshold_pp": "Ambang naik/turun (poin persen)",
+            "esco_relation_types": "Jenis hubungan ESCO yang dibandingkan",
+        },
+        "setting_values": {
+            "id": "Bahasa Indonesia",
+            "en": "bahasa Inggris",
+            "essential": "esensial",
+            "optional": "opsional",
+        },
+        "synthetic": "Sebagian iklan lowongan berasal dari data SINTETIS; angka hanya menguji "
+        "metode.",
+        "banner": "DATA SINTETIS: sebagian iklan lowongan daring dalam laporan ini sintetis. "
+        "Angka-angkanya menguji metode, bukan temuan tentang pasar kerja.",
+        "opening": "Laporan ini sebagian bersandar pada iklan lowongan daring sintetis; jangan "
+        "dikutip sebagai hasil.",
+        "sector_note": "Iklan lowongan daring tidak membawa kode KBLI; kategori papan lowongan "
+        "dipakai sebagai pendekatan sektor.",
         "method_text": [
-            "Pangsa = lowongan kelompok yang meminta keterampilan / semua lowongan kelompok.",
+            "Pangsa = iklan lowongan kelompok yang meminta keterampilan / semua iklan lowongan "
+            "kelompok.",
             "Naik/turun: perubahan pangsa (poin persen) antara periode terakhir dan sebelumnya.",
             "ESCO: keterampilan esensial semua jabatan ESCO dalam kelompok ISCO-08 yang "
             "dipetakan dari KBJI 2014.",
+            "Nama keterampilan ESCO tampil dalam bahasa Inggris: itulah label resmi ESCO yang "
+            "dimuat gudang data; keterampilan SKKNI bernama bahasa Indonesia.",
         ],
         "columns": {
             "kbji2014_code": "KBJI 2014",
-            "province_bps_code": "Provinsi (BPS)",
+            "province_bps_code": "Provinsi (kode BPS)",
+            "province_name": "Provinsi",
             "category_text": "Kategori papan",
             "skill_label": "Keterampilan",
             "skill_source": "Sumber",
-            "postings": "Lowongan",
-            "group_postings": "Lowongan kelompok",
+            "postings": "Iklan lowongan",
+            "group_postings": "Iklan lowongan kelompok",
             "share_of_postings": "Pangsa",
             "trend": "Tren",
-            "postings_previous": "Lowongan sebelumnya",
-            "postings_current": "Lowongan terakhir",
+            "postings_previous": "Iklan lowongan sebelumnya",
+            "postings_current": "Iklan lowongan terakhir",
             "share_previous_pct": "Pangsa sebelumnya (%)",
             "share_current_pct": "Pangsa terakhir (%)",
             "change_pp": "Perubahan (poin %)",
@@ -81,10 +112,14 @@ TEXT: dict[str, dict[str, Any]] = {
         "the LMIS warehouse marts.",
         "overall": "Most requested skills",
         "by_occupation": "Skills by occupation (KBJI 2014)",
-        "by_province": "Skills by province (BPS code)",
+        "by_province": "Skills by province",
         "by_category": "Skills by job-board category (not KBLI)",
         "trends": "Rising and falling skills",
-        "trends_periods": "Periods compared; job boards with postings in both: {label}.",
+        "trends_periods": "Periods compared: {periods}; job boards with postings in both: "
+        "{boards}.",
+        "period_span": "{start} to {end}",
+        "and": "and",
+        "no_boards": "none",
         "esco": "Vacancy skills against ESCO essential skills",
         "method": "Methodology appendix",
         "missing": "Marts/files not available: {names}. Sections that need them are empty.",
@@ -93,7 +128,26 @@ TEXT: dict[str, dict[str, Any]] = {
         "change of boards would show as a trend).",
         "uncoded": "No posting is coded to KBJI 2014 yet.",
         "trend_values": {"rising": "rising", "falling": "falling", "stable": "stable"},
+        "settings": {
+            "languages": "Report languages",
+            "period_days": "Length of a trend period (days)",
+            "min_postings_per_period": "Minimum postings per group and period",
+            "min_skill_postings": "Minimum postings per skill",
+            "top_n": "Skills shown per group",
+            "change_threshold_pp": "Rising/falling threshold (percentage points)",
+            "esco_relation_types": "ESCO relation types compared",
+        },
+        "setting_values": {
+            "id": "Bahasa Indonesia",
+            "en": "English",
+            "essential": "essential",
+            "optional": "optional",
+        },
         "synthetic": "Some postings are SYNTHETIC data; figures exercise the method only.",
+        "banner": "SYNTHETIC DATA: some online vacancy postings in this report are synthetic. "
+        "The figures exercise the method; they are not findings about the labour market.",
+        "opening": "This report rests partly on synthetic online vacancy postings; do not quote "
+        "it as a result.",
         "sector_note": "Online vacancies carry no KBLI code; the job board's category stands in "
         "for the sector.",
         "method_text": [
@@ -105,7 +159,8 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "columns": {
             "kbji2014_code": "KBJI 2014",
-            "province_bps_code": "Province (BPS)",
+            "province_bps_code": "Province (BPS code)",
+            "province_name": "Province",
             "category_text": "Board category",
             "skill_label": "Skill",
             "skill_source": "Source",
@@ -153,8 +208,50 @@ def _section(
     if table is None or table.height == 0:
         page.paragraph(text["no_data"], css="note")
         return False
+    if "skill_source" in table.columns:
+        # The taxonomies by their names (esco -> ESCO, skkni -> SKKNI).
+        table = table.with_columns(pl.col("skill_source").str.to_uppercase())
     page.table(table, name, text["columns"], numeric=NUMERIC, note=note, max_rows=300)
     return True
+
+
+def _setting_value(value: Any, text: dict[str, Any], language: str) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_setting_value(v, text, language) for v in value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return format_number(value, language)
+    if isinstance(value, float):
+        return format_number(value, language, 1)
+    return text["setting_values"].get(str(value), str(value))
+
+
+def _periods_and_boards(label: str, text: dict[str, Any], language: str) -> tuple[str, str]:
+    """outlook's 'a..b / c..d; jobstreet, lokerid' as the page says it: periods in words,
+    boards by their names."""
+    periods, _, boards = label.partition("; ")
+    spans = []
+    for span in periods.split(" / "):
+        start, _, end = span.partition("..")
+        spans.append(text["period_span"].format(start=start, end=end) if end else span)
+    names = [source_name(b, language) for b in boards.split(", ") if b and b != "-"]
+    return f" {text['and']} ".join(spans), ", ".join(names) or text["no_boards"]
+
+
+def _with_province_names(
+    table: pl.DataFrame | None, provinces: dict[str, str], language: str
+) -> pl.DataFrame | None:
+    """The table with each province's name beside its code."""
+    if table is None or "province_bps_code" not in table.columns:
+        return table
+    unnamed = OVERVIEW_TEXT[language]["unnamed_province"]
+    names = table["province_bps_code"].map_elements(
+        lambda code: provinces.get(code) or unnamed.format(code=code), return_dtype=pl.Utf8
+    )
+    position = table.columns.index("province_bps_code") + 1
+    columns = [*table.columns[:position], "province_name", *table.columns[position:]]
+    return table.with_columns(names.alias("province_name")).select(columns)
 
 
 def build_report(
@@ -163,15 +260,23 @@ def build_report(
     config: dict[str, Any],
     results: dict[str, Any],
     missing: list[str],
+    provinces: dict[str, str] | None = None,
 ) -> Page:
-    """Write the skills outlook in one language; return the page (with the files it wrote)."""
+    """Write the skills outlook in one language; return the page (with the files it wrote).
+
+    `provinces`: BPS code -> province name (`dim_region`), for the province chart and table.
+    """
     text = TEXT[language]
+    provinces = provinces or {}
     page = Page(text["title"], language, output_dir, STEM)
     note = (
         f"{page.footnote(text['synthetic'])} {text['synthetic']}"
         if results["is_synthetic"]
         else None
     )
+    if results["is_synthetic"]:
+        # At the top, not only in the footnotes under the tables.
+        page.banner(text["banner"])
     if missing:
         page.paragraph(text["missing"].format(names=", ".join(missing)), css="note")
 
@@ -213,13 +318,23 @@ def build_report(
     if by_province is not None and by_province.height:
         counts = by_province.group_by("province_bps_code").agg(pl.col("group_postings").first())
         counts = counts.sort("province_bps_code")
+        unnamed = OVERVIEW_TEXT[language]["unnamed_province"]
         figure = go.Figure(
-            go.Bar(x=counts["province_bps_code"].to_list(), y=counts["group_postings"].to_list())
+            go.Bar(
+                x=[
+                    html.escape(coded_label(code, provinces, unnamed))
+                    for code in counts["province_bps_code"].to_list()
+                ],
+                y=counts["group_postings"].to_list(),
+            )
         )
         figure.update_xaxes(type="category", title=text["columns"]["province_bps_code"])
+        figure.update_yaxes(title=text["columns"]["group_postings"])
         figure.update_layout(title=text["by_province"])
         page.figure(figure, note=note)
-    _section(page, by_province, "by_province", text, note)
+    _section(
+        page, _with_province_names(by_province, provinces, language), "by_province", text, note
+    )
 
     page.heading(text["by_category"])
     page.paragraph(text["sector_note"], css="note")
@@ -228,7 +343,8 @@ def build_report(
     page.heading(text["trends"])
     trends = results["trends"]
     if trends is not None and results["period_label"]:
-        page.paragraph(text["trends_periods"].format(label=results["period_label"]))
+        periods, boards = _periods_and_boards(results["period_label"], text, language)
+        page.paragraph(text["trends_periods"].format(periods=periods, boards=boards))
     if trends is not None and trends.height == 0:
         page.paragraph(text["too_few"], css="note")
     elif trends is not None:
@@ -265,9 +381,15 @@ def build_report(
     page.heading(text["method"])
     for line in text["method_text"]:
         page.paragraph(line)
-    settings = pl.DataFrame({"setting": list(config), "value": [str(v) for v in config.values()]})
+    settings = pl.DataFrame(
+        {
+            "setting": [text["settings"].get(k, k.replace("_", " ")) for k in config],
+            "value": [_setting_value(v, text, language) for v in config.values()],
+        }
+    )
     page.table(settings, "settings", text["columns"])
-    page.write(text["subtitle"])
+    opening = text["opening"] + " " if results["is_synthetic"] else ""
+    page.write(opening + text["subtitle"])
     return page
 
 
@@ -282,9 +404,11 @@ def build_skills_outlook_reports(
     config = config or outlook.load_config()
     inputs = outlook.read_inputs(marts_dir, esco_dir, config)
     results = outlook.build_outlook(inputs, config)
+    regions = marts_dir / "dim_region.parquet"
+    provinces = region_names(pl.read_parquet(regions), "province") if regions.exists() else {}
     written: list[Path] = []
     for language in config.get("languages", ["id", "en"]):
-        page = build_report(output_dir, language, config, results, inputs.missing)
+        page = build_report(output_dir, language, config, results, inputs.missing, provinces)
         written += page.written
         if pdf:
             target = print_pdf(output_dir / f"{STEM}.{language}.html")

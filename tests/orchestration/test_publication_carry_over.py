@@ -211,14 +211,16 @@ def test_the_marts_each_report_reads_are_found_in_its_code(tmp_path):
     assert found == [
         # The overview reads fct_vacancies for its count of distinct vacancies.
         ["dim_region", "fct_vacancies", "fct_vacancy_postings", "labour_force_indicators"],
+        # Both name provinces (the title's coverage; the province chart) from dim_region.
         [
             "dim_occupation",
+            "dim_region",
             "fct_portal_vacancies",
             "fct_vacancy_postings",
             "labour_force_indicators",
             "labour_force_indicators_synthetic",
         ],
-        ["bridge_vacancy_skills", "dim_occupation", "fct_vacancy_postings"],
+        ["bridge_vacancy_skills", "dim_occupation", "dim_region", "fct_vacancy_postings"],
     ]
 
 

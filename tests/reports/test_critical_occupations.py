@@ -199,7 +199,7 @@ def test_reports_in_both_languages_escape_scraped_text_and_footnote_synthetic(ma
     # Plotly is embedded: no script is fetched from anywhere.
     assert not re.search(r"<script[^>]*\bsrc=", page_id)
     assert "Plotly" in page_id
-    assert "Lampiran metodologi" in page_id and "shortage_score_threshold" in page_id
+    assert "Lampiran metodologi" in page_id and "Ambang skor kekurangan" in page_id
     listed = pl.read_csv(
         output / "critical-occupations.list.en.csv", schema_overrides={"kbji_code": pl.Utf8}
     )

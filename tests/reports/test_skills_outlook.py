@@ -125,4 +125,4 @@ def test_bahasa_tables_have_bahasa_headers_and_labels(fixture_dirs, tmp_path):
     assert set(trends_id["Tren"]) <= {"naik", "turun", "tetap"}
     assert set(trends_id["Tren"]) & {"naik", "turun"}
     overall = (tmp_path / "out" / "skills-outlook.overall.id.csv").read_text(encoding="utf-8")
-    assert overall.splitlines()[0].startswith("Keterampilan,Sumber,Lowongan")
+    assert overall.splitlines()[0].startswith("Keterampilan,Sumber,Iklan lowongan,")

@@ -1,0 +1,281 @@
+"""The Critical Occupations List's codes as a reader of each language reads them.
+
+The scoring (`scoring.py`) works with codes: indicator names (`employment_growth`), reason codes
+(`EMPLOYMENT_GROWING`), reasons an indicator is not used (`too_few_postings`,
+`2024-08:suppressed:too_few_sample_persons`), evidence written for the run log ("41 postings
+since 2024-10-01, 39 before") and the configuration's keys (`growth_years`). The report shows
+each as plain words in its language; an unknown code is shown as it is rather than dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reports.formatting import format_number
+from reports.labels import major_group_label
+from reports.overview import TEXT as OVERVIEW_TEXT
+
+INDICATORS = {
+    "id": {
+        "employment_growth": "pertumbuhan penduduk bekerja",
+        "relative_wage_growth": "pertumbuhan upah relatif terhadap semua pekerja",
+        "hours_growth": "pertumbuhan jam kerja",
+        "unemployment_rate": "tingkat pengangguran",
+        "vacancy_growth": "pertumbuhan iklan lowongan",
+        "vacancies_per_1000_employed": "iklan lowongan per 1.000 penduduk bekerja",
+        "vacancy_duration_days": "lama iklan lowongan terlihat (hari)",
+        "hard_to_fill_share": "bagian lowongan portal yang sulit diisi",
+        "employer_evidence": "bukti dari pemberi kerja",
+    },
+    "en": {
+        "employment_growth": "employment growth",
+        "relative_wage_growth": "wage growth relative to all workers",
+        "hours_growth": "growth of hours worked",
+        "unemployment_rate": "unemployment rate",
+        "vacancy_growth": "growth of vacancy postings",
+        "vacancies_per_1000_employed": "vacancy postings per 1,000 employed",
+        "vacancy_duration_days": "days a posting is seen",
+        "hard_to_fill_share": "share of portal vacancies hard to fill",
+        "employer_evidence": "employer evidence",
+    },
+}
+
+REASONS = {
+    "id": {
+        "EMPLOYMENT_GROWING": "penduduk bekerja bertambah",
+        "WAGES_RISING_FAST": "upah naik cepat",
+        "HOURS_RISING": "jam kerja bertambah",
+        "LOW_UNEMPLOYMENT": "pengangguran rendah",
+        "VACANCIES_GROWING": "iklan lowongan bertambah",
+        "MANY_VACANCIES_PER_WORKER": "banyak iklan lowongan per pekerja",
+        "VACANCIES_LONG_OPEN": "iklan lowongan lama terbuka",
+        "HARD_TO_FILL": "lowongan sulit diisi",
+        "EMPLOYER_REPORTED_SHORTAGE": "pemberi kerja melaporkan kekurangan",
+    },
+    "en": {
+        "EMPLOYMENT_GROWING": "employment growing",
+        "WAGES_RISING_FAST": "wages rising fast",
+        "HOURS_RISING": "hours rising",
+        "LOW_UNEMPLOYMENT": "low unemployment",
+        "VACANCIES_GROWING": "vacancy postings growing",
+        "MANY_VACANCIES_PER_WORKER": "many vacancy postings per worker",
+        "VACANCIES_LONG_OPEN": "vacancy postings open long",
+        "HARD_TO_FILL": "vacancies hard to fill",
+        "EMPLOYER_REPORTED_SHORTAGE": "employers report a shortage",
+    },
+}
+
+UNUSABLE = {
+    "id": {
+        "no_data": "tidak ada data",
+        "no_estimate": "tidak ada estimasi",
+        "too_few_postings": "iklan lowongan terlalu sedikit",
+        "employment_not_reliable": "jumlah penduduk bekerja tidak andal",
+        "too_few_closed_vacancies": "lowongan portal yang sudah ditutup terlalu sedikit",
+        "too_few_respondents": "responden terlalu sedikit",
+        "rse_above_limit": "RSE di atas batas",
+        "suppressed": "ditekan",
+        "rse_class": "kelas keandalan",
+        "total": "semua pekerja",
+        "unknown": "alasan tidak tercatat",
+    },
+    "en": {
+        "no_data": "no data",
+        "no_estimate": "no estimate",
+        "too_few_postings": "too few vacancy postings",
+        "employment_not_reliable": "employment not reliable",
+        "too_few_closed_vacancies": "too few closed portal vacancies",
+        "too_few_respondents": "too few respondents",
+        "rse_above_limit": "RSE above the limit",
+        "suppressed": "suppressed",
+        "rse_class": "reliability class",
+        "total": "all workers",
+        "unknown": "reason not recorded",
+    },
+}
+
+SURVEY_MEASURES = {
+    "id": {
+        "employed": "penduduk bekerja",
+        "earnings_mean_monthly_idr": "rata-rata upah bulanan",
+        "hours_mean_weekly": "rata-rata jam kerja per minggu",
+        "tpt": "TPT",
+    },
+    "en": {
+        "employed": "employed persons",
+        "earnings_mean_monthly_idr": "mean monthly earnings",
+        "hours_mean_weekly": "mean weekly hours",
+        "tpt": "unemployment rate (TPT)",
+    },
+}
+
+EVIDENCE = {
+    "id": {
+        "postings": "{current} iklan lowongan sejak {start}, {previous} sebelumnya",
+        "closed": "{count} lowongan portal yang sudah ditutup",
+        "respondents": "{count} responden ({ids})",
+    },
+    "en": {
+        "postings": "{current} vacancy postings since {start}, {previous} before",
+        "closed": "{count} closed portal vacancies",
+        "respondents": "{count} respondents ({ids})",
+    },
+}
+
+SETTINGS = {
+    "id": {
+        "growth_years": "Tahun untuk pertumbuhan",
+        "accepted_reliability": "Kelas keandalan yang diterima",
+        "max_rse_percent": "RSE maksimum (%)",
+        "min_postings": "Iklan lowongan minimum",
+        "min_history_points": "Titik riwayat minimum",
+        "min_reliable_indicators": "Indikator andal minimum",
+        "cross_section_quantile": "Kuantil lintas jabatan",
+        "shortage_score_threshold": "Ambang skor kekurangan",
+        "vacancy_window_days": "Jendela iklan lowongan (hari)",
+        "skilled_major_groups": "Golongan pokok terampil",
+        "occupation_levels": "Tingkat kode jabatan (digit)",
+        "equal_weights": "Bobot sama untuk semua indikator",
+        "weights": "Bobot",
+    },
+    "en": {
+        "growth_years": "Years of growth",
+        "accepted_reliability": "Reliability classes accepted",
+        "max_rse_percent": "Maximum RSE (%)",
+        "min_postings": "Minimum vacancy postings",
+        "min_history_points": "Minimum history points",
+        "min_reliable_indicators": "Minimum reliable indicators",
+        "cross_section_quantile": "Cross-occupation quantile",
+        "shortage_score_threshold": "Shortage score threshold",
+        "vacancy_window_days": "Vacancy window (days)",
+        "skilled_major_groups": "Skilled major groups",
+        "occupation_levels": "Occupation code levels (digits)",
+        "equal_weights": "Equal weights for every indicator",
+        "weights": "Weight",
+    },
+}
+
+_PERIOD = re.compile(r"^\d{4}(-\d{2})?$")
+_POSTINGS = re.compile(r"^(\d+) postings since (\S+), (\d+) before$")
+_CLOSED = re.compile(r"^(\d+) closed portal vacancies$")
+_RESPONDENTS = re.compile(r"^(\d+) respondents \((.*)\)$")
+_SURVEY = re.compile(r"^([a-z_]+) (\d{4}(?:-\d{2})?(?:\.\.\d{4}(?:-\d{2})?)?)$")
+
+
+def indicator_label(name: str, language: str) -> str:
+    return INDICATORS[language].get(name, name)
+
+
+def reason_labels(codes: str | None, language: str) -> str:
+    """'EMPLOYMENT_GROWING,HOURS_RISING' -> 'penduduk bekerja bertambah; jam kerja bertambah'."""
+    if not codes:
+        return ""
+    return "; ".join(REASONS[language].get(c, c) for c in codes.split(",") if c)
+
+
+def unusable_label(reason: str | None, language: str) -> str | None:
+    """Why an indicator is not used, in words: '2024-08:rse_class:unreliable' ->
+    '2024-08: kelas keandalan: tidak andal'. Periods stay as they are (labels, not codes)."""
+    if not reason:
+        return None
+    words = UNUSABLE[language]
+    overview = OVERVIEW_TEXT[language]
+    parts = reason.split(":")
+    shown: list[str] = []
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        if _PERIOD.match(part):
+            shown.append(part)
+        elif part == "suppressed":
+            detail = parts[index + 1] if index + 1 < len(parts) else "unknown"
+            shown.append(f"{words['suppressed']} ({_suppression(detail, language)})")
+            index += 1
+        elif part == "rse_class":
+            detail = parts[index + 1] if index + 1 < len(parts) else ""
+            reliability = overview["reliability_values"].get(detail) or words["unknown"]
+            shown.append(f"{words['rse_class']} {reliability}")
+            index += 1
+        else:
+            shown.append(words.get(part, part))
+        index += 1
+    return ": ".join(shown)
+
+
+def _suppression(reason: str, language: str) -> str:
+    overview = OVERVIEW_TEXT[language]
+    reasons = overview["suppression_reasons"]
+    if reason.startswith("linked_to_suppressed_"):
+        indicator = reason.removeprefix("linked_to_suppressed_")
+        measure = SURVEY_MEASURES[language].get(indicator) or overview.get(indicator, indicator)
+        return reasons["linked"].format(indicator=measure)
+    return reasons.get(reason) or UNUSABLE[language]["unknown"]
+
+
+def evidence_label(evidence: str | None, language: str) -> str | None:
+    """The evidence line the scoring wrote, in the language (unknown forms as they are)."""
+    if not evidence:
+        return evidence
+    templates = EVIDENCE[language]
+    if match := _POSTINGS.match(evidence):
+        return templates["postings"].format(
+            current=format_number(int(match[1]), language),
+            start=match[2],
+            previous=format_number(int(match[3]), language),
+        )
+    if match := _CLOSED.match(evidence):
+        return templates["closed"].format(count=format_number(int(match[1]), language))
+    if match := _RESPONDENTS.match(evidence):
+        return templates["respondents"].format(
+            count=format_number(int(match[1]), language), ids=match[2]
+        )
+    if match := _SURVEY.match(evidence):
+        measure = SURVEY_MEASURES[language].get(match[1], match[1])
+        span = match[2].replace("..", {"id": " s.d. ", "en": " to "}[language])
+        return f"Sakernas: {measure}, {span}"
+    return evidence
+
+
+def setting_label(key: str, language: str) -> str:
+    return SETTINGS[language].get(key, key.replace("_", " "))
+
+
+def setting_value(key: str, value: Any, language: str) -> str:
+    """A configuration value as the page shows it: lists joined, classes and groups named,
+    numbers in the language's format."""
+    if isinstance(value, list | tuple):
+        return ", ".join(setting_value(key, v, language) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{indicator_label(k, language)} = {setting_value(key, v, language)}"
+            for k, v in value.items()
+        )
+    if isinstance(value, bool):
+        return (
+            {"id": "ya", "en": "yes"}[language] if value else {"id": "tidak", "en": "no"}[language]
+        )
+    if key == "accepted_reliability":
+        return OVERVIEW_TEXT[language]["reliability_values"].get(str(value), str(value))
+    if key == "skilled_major_groups":
+        return major_group_label(str(value), language)
+    if isinstance(value, float):
+        return format_number(value, language, 3).rstrip("0").rstrip(",.")
+    if isinstance(value, int):
+        return format_number(value, language)
+    return str(value)
+
+
+def scenario_settings(scenario: dict[str, Any], language: str) -> str:
+    """'shortage_score_threshold: 0.6' -> 'Ambang skor kekurangan = 0,6'."""
+    shown = []
+    for key, value in scenario.items():
+        if key == "name":
+            continue
+        if key == "equal_weights" and value is True:
+            shown.append(setting_label(key, language))
+        elif key == "weights":
+            shown.append(f"{setting_label(key, language)}: {setting_value(key, value, language)}")
+        else:
+            shown.append(f"{setting_label(key, language)} = {setting_value(key, value, language)}")
+    return "; ".join(shown)
