@@ -4,9 +4,10 @@ Handles Indonesian and English forms: "Rp 4.500.000 - 6.000.000 per bulan", "4,5
 "IDR 5jt", "Rp 5 juta", "s/d", "sampai", one unit written for both ends of a range, hourly/daily/
 weekly/yearly pay, USD and other currencies, dots as thousands separators and commas as decimals
 (and the English convention, told apart by position). Placeholders ("Gaji kompetitif", "Nego",
-"Dirahasiakan", "Rp 0", "N/A") give a status and no amount, never zero. A minus sign written on
-the amount ("-5000000", "Rp -5.000.000") gives the status `negative` and no amount: a wage is
-never below zero, and dropping the sign would publish a typing slip as pay.
+"Dirahasiakan", "Rp 0", "N/A") give a status and no amount, never zero; one end of a range
+written as 0 ("Rp 3000000 - 0") is an end not stated, so no amount is ever zero. A minus sign
+written on the amount ("-5000000", "Rp -5.000.000") gives the status `negative` and no amount: a
+wage is never below zero, and dropping the sign would publish a typing slip as pay.
 
 Each distinct text is parsed once (`parse_pay_column`), because salary texts repeat massively.
 """
@@ -36,6 +37,13 @@ PAY_NEGATIVE = "negative"
 RANGE_SWAPPED = "range_swapped"
 """The flag (in `lmis check-vacancies`, the reason code) of a pay range whose minimum is above its
 maximum; `parse_pay` reads such a range with its ends swapped."""
+
+ZERO_END = "zero_end"
+"""The flag of a range with one end 0 ("Rp 3000000 - 0", "0 - 5 jt"): that end is read as not
+stated, giving an open range; a zero is never published as a wage."""
+AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
+"""The flag of an `unparsed` text whose amount is no positive finite number, such as digits too
+many for a float ("999...9")."""
 
 
 def is_range_swapped(low: float | None, high: float | None) -> bool:
@@ -232,7 +240,8 @@ def parse_pay(text: str | None) -> Pay:
         flags.append("minimum_wage_mentioned")
     if all(value == 0 for value, *_ in amounts):
         return Pay(PAY_ZERO)
-    if _NEGATIVE_SIGN.search(clean[: amounts[0][2]]):
+    # "-0" is zero, not a negative wage: the zero rules below read it.
+    if amounts[0][0] != 0 and _NEGATIVE_SIGN.search(clean[: amounts[0][2]]):
         return Pay(PAY_NEGATIVE, flags=("negative_amount",))
 
     # A unit written once applies to both ends: "4,5 - 6 jt". Only small bare numbers take it,
@@ -244,8 +253,17 @@ def parse_pay(text: str | None) -> Pay:
             unit = units[-1]
             flags.append("unit_shared")
         values.append(value * (unit or 1.0))
-    low = high = values[0]
-    if len(values) >= 2:
+    low: float | None = values[0]
+    high: float | None = values[0]
+    if all(v == 0 for v in values):
+        # "0 - 0 - 5 jt": the two ends read are both zero.
+        return Pay(PAY_ZERO)
+    if len(values) >= 2 and 0 in values:
+        # Boards store an end they were not given as 0 ("Rp 3000000 - 0"): that end is not
+        # stated, as in an open range, rather than a wage of zero.
+        low, high = (None, values[1]) if values[0] == 0 else (values[0], None)
+        flags.append(ZERO_END)
+    elif len(values) >= 2:
         low, high = values[0], values[1]
         if is_range_swapped(low, high):
             low, high = high, low
@@ -262,7 +280,13 @@ def parse_pay(text: str | None) -> Pay:
     if period is None:
         period = "month"
         flags.append("period_assumed")
-    return Pay(PAY_PARSED, low, high, currency, period, tuple(flags))
+    parsed = Pay(PAY_PARSED, low, high, currency, period, tuple(flags))
+    # The one exit for amounts: digits beyond a float's range ("999...9") would publish an
+    # infinity, and `parse_pay_column` holds every amount to be a positive number.
+    amounts_out = (low, high, parsed.monthly_min, parsed.monthly_max)
+    if not all(v is None or (math.isfinite(v) and v > 0) for v in amounts_out):
+        return Pay(PAY_UNPARSED, flags=(AMOUNT_OUT_OF_RANGE,))
+    return parsed
 
 
 _PAY_SCHEMA = {

@@ -127,3 +127,20 @@ def test_cli_quarantines_negative_pay_and_later_duplicate_ids(tmp_path: Path) ->
         ("7", "d", "*", "field_count"),
     ]
     assert "line 2" in quarantine.filter(pl.col("id") == "a")["reason"].item()
+
+
+def test_cli_reads_a_zero_end_of_pay_without_a_traceback(tmp_path: Path) -> None:
+    # Regression (verification 2026-12-05, finding 1): "Rp 3000000 - 0" raised an AssertionError.
+    source = tmp_path / "zero.csv"
+    source.write_text(
+        "id,salary_text\na,Rp 3000000 - 0\nb,0 - 5000000\nc,-0\nd,0 - 0\ne," + "9" * 400 + "\n"
+    )
+    assert main(["normalise", str(source), str(tmp_path / "out.csv")]) == 0
+    out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
+    assert out.select("id", "salary_status", "salary_min", "salary_max").rows() == [
+        ("a", "parsed", "3000000", None),
+        ("b", "parsed", None, "5000000"),
+        ("c", "zero_placeholder", None, None),
+        ("d", "zero_placeholder", None, None),
+        ("e", "unparsed", None, None),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 import pytest
 
@@ -154,3 +156,62 @@ def test_negative_pay_is_a_status_never_a_positive_amount(text: str) -> None:
 def test_a_dash_that_is_a_range_or_bullet_is_no_minus_sign(text: str, low: float) -> None:
     pay = parse_pay(text)
     assert pay.status == "parsed" and pay.amount_min == low
+
+
+# Regression (verification 2026-12-05, finding 1): a Loker.id Max Salary `0` became
+# "Rp 3000000 - 0", parsed to an amount of 0 and tripped the assertion in `parse_pay_column`,
+# failing the whole build.
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("Rp 3000000 - 0", 3_000_000, None),
+        ("Rp 3000000 - -0", 3_000_000, None),
+        ("Rp 5.000.000 - 0,-", 5_000_000, None),
+        ("0 - 5000000", None, 5_000_000),
+        ("-0 - 5000000", None, 5_000_000),
+        ("Rp 0 - 5 jt", None, 5_000_000),
+    ],
+)
+def test_a_zero_end_of_a_range_is_not_stated(
+    text: str, low: float | None, high: float | None
+) -> None:
+    pay = parse_pay(text)
+    assert (pay.status, pay.amount_min, pay.amount_max) == ("parsed", low, high)
+    assert "zero_end" in pay.flags
+
+
+@pytest.mark.parametrize("text", ["0", "-0", "0.0", "0,0", "Rp -0", "0 - 0", "Rp 0 - -0"])
+def test_zero_only_pay_is_a_placeholder(text: str) -> None:
+    pay = parse_pay(text)
+    assert (pay.status, pay.amount_min, pay.amount_max) == ("zero_placeholder", None, None)
+
+
+def test_digits_beyond_a_float_are_unparsed_not_infinite() -> None:
+    pay = parse_pay("Rp " + "9" * 400)
+    assert (pay.status, pay.amount_min, pay.flags) == ("unparsed", None, ("amount_out_of_range",))
+
+
+_ODD_ENDS = ["0", "-0", "0.0", "0,00", "00", "5000000", "-5000000", "4,5 jt", "1e400",
+             "9" * 400, "NaN", "inf", "-inf", "", " ", "Rp", "0 jt", "0.000.000",
+             "9" * 310 + " per jam"]  # fmt: skip
+_ODD_TEXTS = sorted(
+    {f"{a}{sep}{b}" for a in _ODD_ENDS for b in _ODD_ENDS for sep in (" - ", "-", " s/d ")}
+    | {f"Rp {a}" for a in _ODD_ENDS}
+    | set(_ODD_ENDS)
+)
+
+
+def test_no_odd_pay_text_gives_a_zero_nan_or_infinite_amount() -> None:
+    """A property over every pairing of odd ends: amounts are positive and finite, or absent."""
+    for text in _ODD_TEXTS:
+        pay = parse_pay(text)
+        for value in (pay.amount_min, pay.amount_max, pay.monthly_min, pay.monthly_max):
+            assert value is None or (math.isfinite(value) and value > 0), (text, pay)
+        if pay.status != "parsed":
+            assert pay.amount_min is None and pay.amount_max is None, (text, pay)
+
+
+def test_column_of_odd_pay_texts_never_raises() -> None:
+    table = parse_pay_column(pl.Series(_ODD_TEXTS + [None]))
+    assert table.height == len(_ODD_TEXTS) + 1
+    assert table.filter(pl.col("salary_text") == "5000000 - 0")["salary_min"].item() == 5e6
