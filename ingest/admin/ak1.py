@@ -43,8 +43,14 @@ from ingest.admin.wlkp_generate import (
     log_largest_gap,
     synthetic_phone,
 )
+from ingest.landing import not_negative
 from ingest.sakernas.calibration import published_tpt
-from orchestration.file_commands import CsvInputError, field_count_detail, read_records
+from orchestration.file_commands import (
+    CsvInputError,
+    field_count_detail,
+    negative_pay_detail,
+    read_records,
+)
 from orchestration.settings import DATA_DIR
 
 log = logging.getLogger(__name__)
@@ -544,7 +550,11 @@ def read_ak1_placements(
         if placed is None and not problems:
             problems.append(("placement_date", "missing_placement_date", "no placement date"))
         wage_text = re.sub(r"[.\s]|,00$", "", record["wage_monthly"] or "")
-        if wage_text and not wage_text.isdigit():
+        if wage_text and not not_negative(wage_text):
+            # Worded as the file commands and the vacancy landing word pay below zero.
+            detail = negative_pay_detail(record["wage_monthly"])
+            problems.append(("wage_monthly", "salary_negative", detail))
+        elif wage_text and not wage_text.isdigit():
             problems.append(("wage_monthly", "unreadable_wage", f"{record['wage_monthly']!r}"))
         if problems:
             quarantine.append(problems_record(

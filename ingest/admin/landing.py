@@ -280,6 +280,16 @@ def quarantine_repeated_keys(load: AdminLoad, key: str, unit: str = "line") -> A
     return checked
 
 
+def with_repeated_keys_quarantined(load: AdminLoad) -> AdminLoad:
+    """`load` after its source's repeated-id check (`quarantine_repeated_keys` on the key of the
+    `AdminSource` named `load.source`), as the pipeline lands it and `lmis admin load` reports
+    it; a source without a key (WLKP) is returned as read."""
+    source = next((s for s in ADMIN_SOURCES if s.name == load.source), None)
+    if source is None or source.key is None:
+        return load
+    return quarantine_repeated_keys(load, source.key, source.row_unit)
+
+
 def landing_result(load: AdminLoad) -> LandingResult:
     """The `AdminLoad` as `write_landing` takes it: loaded records without personal data."""
     synthetic = synthetic_files(load)
@@ -300,9 +310,7 @@ def land_admin_source(
 
     The files are landed together as one partition: an id twice among them is `id_duplicated`.
     """
-    load = read_admin_source(source, data_dir, **options)
-    if source.key is not None:
-        load = quarantine_repeated_keys(load, source.key, source.row_unit)
+    load = with_repeated_keys_quarantined(read_admin_source(source, data_dir, **options))
     result = landing_result(load)
     if result.rows_read != load.rows_in:
         raise AdminSourceError(

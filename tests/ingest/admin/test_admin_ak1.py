@@ -141,3 +141,24 @@ def test_placement_row_keeps_every_reason_code(tmp_path) -> None:
     assert (row["source_row"], row["field"]) == (2, "nik;wage_monthly")
     assert row["reason_code"] == "nik_scientific_notation;unreadable_wage"
     assert row["reason"].startswith("placed.csv line 2 field nik: NIK was stored as a number")
+
+
+@pytest.mark.parametrize("wage", ["-5000000", "-5.000.000", "-5.000.000,00"])
+def test_negative_placement_wage_is_salary_negative_worded_as_the_file_commands(
+    tmp_path, wage
+) -> None:
+    # Regression (verification 2026-12-05, finding 6): it was `unreadable_wage`, reason '-5000000'.
+    from orchestration.file_commands import negative_pay_detail
+
+    def mutate(header, rows):
+        rows[1][header.index("Upah per Bulan (Rp)")] = wage
+        return header, rows
+
+    load = read_ak1_placements(_export(PLACEMENTS, tmp_path / "placed.csv", mutate), DEV_KEY)
+    [row] = load.quarantine.iter_rows(named=True)
+    assert (row["source_row"], row["field"], row["reason_code"]) == (
+        3,
+        "wage_monthly",
+        "salary_negative",
+    )
+    assert row["reason"] == f"placed.csv line 3 field wage_monthly: {negative_pay_detail(wage)}"

@@ -52,3 +52,30 @@ def test_ak1_load_refuses_to_run_in_production_without_a_key(monkeypatch, caplog
     assert "refusing to run" in caplog.text
     monkeypatch.setenv("LMIS_PSEUDONYM_KEY", "p" * 48)
     assert main(["admin", "load", "ak1"]) == 0
+
+
+def test_ak1_load_counts_as_the_pipeline_lands(tmp_path) -> None:
+    """Regression (verification 2026-12-05, finding 6): `lmis admin load ak1` reported 2
+    quarantined where the pipeline's landing quarantined 3; the command lacked the repeated-id
+    check. One crafted placement file, read by both: the same rows loaded and quarantined."""
+    import polars as pl
+
+    from ingest.admin.landing import admin_source, land_admin_source
+    from orchestration.settings import DATA_DIR
+
+    shipped = DATA_DIR / "synthetic" / "ak1" / "ak1_penempatan_synthetic_2025.csv"
+    header, first, second, *rest = shipped.read_text(encoding="utf-8-sig").splitlines()[:12]
+    negative = re.sub(r",[0-9]+$", ",-5000000", second)
+    crafted = tmp_path / "ak1_penempatan_crafted.csv"
+    # The first row twice (a repeated placement id) and a wage below zero.
+    crafted.write_text("\n".join([header, first, negative, *rest, first]) + "\n")
+
+    assert main(["admin", "load", "ak1", "--input", str(crafted), "--out", str(tmp_path)]) == 0
+    staging = pl.read_parquet(tmp_path / "ak1_placements_staging.parquet")
+    quarantine = pl.read_parquet(tmp_path / "ak1_placements_quarantine.parquet")
+    load, result = land_admin_source(admin_source("ak1_placements"), tmp_path, paths=[crafted])
+    assert (staging.height, quarantine.height) == (result.rows_loaded, result.rows_quarantined)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (12, 10, 2)
+    assert sorted(quarantine["reason_code"]) == ["id_duplicated", "salary_negative"]
+    assert quarantine.sort("source_row")["source_row"].to_list() == [3, 13]
+    assert staging["placement_id"].to_list() == load.staging["placement_id"].to_list()
