@@ -9,7 +9,10 @@ leading zeros survive; typing is the staging layer's job, so a check accepts exa
 staging cast of its field can type (a date that is no calendar date is quarantined here, not left
 to fail the dbt build). A source with a `key` keeps the first row of each key over all its files
 and quarantines each later one as `id_duplicated`, naming the first row's file and line, as the
-file commands do, so the raw key check holds.
+file commands do, so the raw key check holds. Ids (the key and every field checked as an id) are
+text compared as the file commands compare them: without surrounding blanks, which they also
+land without, and otherwise as written, so `015758013` and `15758013` are two ids (leading zeros
+are kept everywhere, as classification codes need them).
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ QUARANTINE_COLUMNS = {
     "reason": pl.String,
     "raw_record": pl.String,
 }
+
+
+INVALID_ID = "invalid_id"
+"""The reason code of an id that does not have its source's form (a Loker.id `Job ID` that is not
+all digits)."""
 
 
 class LandingError(Exception):
@@ -127,6 +135,13 @@ class SourceSpec:
     key: str | None = None
     """The source's own id, unique in `raw.<table>` (its suite's RAW-KEY-01): a later row of a
     key, in the same file or another file of the source, is quarantined as `id_duplicated`."""
+
+    @property
+    def id_fields(self) -> frozenset[str]:
+        """The key and every field checked as an id (`invalid_id`): checked, compared and landed
+        without surrounding blanks (`normalised_id`), as the file commands treat ids."""
+        checked = {check.field for check in self.checks if check.reason_code == INVALID_ID}
+        return frozenset(checked | ({self.key} if self.key else set()))
 
 
 @dataclass
@@ -230,6 +245,7 @@ def land_csv_file(
             else ""
         )
         checks = [check for check in spec.checks if check.field not in missing]
+        ids = [name for name in spec.id_fields if name in columns]
         for line, values in records:
             rows_read += 1
             if len(values) != len(columns):
@@ -241,7 +257,9 @@ def land_csv_file(
                 )
                 continue
             record = dict(zip(columns, values, strict=True))
-            problems = _row_problems(checks, record, missing)
+            # A quarantined row keeps its values as read; a loaded one has its ids as compared.
+            as_compared = record | {name: normalised_id(record[name]) or "" for name in ids}
+            problems = _row_problems(checks, as_compared, missing, record)
             if spec.key is not None and spec.key not in missing:
                 problems += _repeated_key(spec.key, record[spec.key], path, line, first_rows)
             if problems:
@@ -249,9 +267,9 @@ def land_csv_file(
                     _quarantine_row(spec, path, line, problems, record, columns, shift_note)
                 )
                 continue
-            record["_source_file"] = path.name
-            record["_source_row"] = line
-            loaded.append(record)
+            as_compared["_source_file"] = path.name
+            as_compared["_source_row"] = line
+            loaded.append(as_compared)
     except CsvInputError as exc:
         raise LandingError(str(exc)) from exc
     accounting = {
@@ -265,16 +283,21 @@ def land_csv_file(
 
 
 def _row_problems(
-    checks: list[FieldCheck], record: dict[str, str], missing: list[str]
+    checks: list[FieldCheck],
+    record: dict[str, str],
+    missing: list[str],
+    as_read: dict[str, str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """(field, reason code, detail) of every problem of a row: each required column the header
-    lacks, then each of `checks` (those of the columns it has) that the row fails."""
+    lacks, then each of `checks` (those of the columns it has) that the row fails. The checks
+    judge `record`; a detail quotes the value `as_read` (default: `record`)."""
     failed = [check for check in checks if not check.predicate(record.get(check.field, ""))]
     if not failed and not missing:
         return []
+    as_read = record if as_read is None else as_read
     problems = [(name, "missing_column", "the header has no such column") for name in missing]
     for check in failed:
-        value = record.get(check.field, "")
+        value = as_read.get(check.field, "")
         if check.detail is not None:
             detail = check.detail(value)
         else:

@@ -14,7 +14,14 @@ discriminatory wording) belong to the quality layer and flag rows instead of rej
 
 from __future__ import annotations
 
-from ingest.landing import FieldCheck, SourceSpec, matches, not_negative, real_datetime
+from ingest.landing import (
+    INVALID_ID,
+    FieldCheck,
+    SourceSpec,
+    matches,
+    not_negative,
+    real_datetime,
+)
 from orchestration.file_commands import negative_pay_detail
 
 DIGITS = r"[0-9]+"
@@ -95,7 +102,7 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
         ),
         optional_columns=("snapshot_file",),
         checks=(
-            FieldCheck("id", "invalid_id", "posting id must be numeric", matches(DIGITS)),
+            FieldCheck("id", INVALID_ID, "posting id must be numeric", matches(DIGITS)),
             FieldCheck("job_title", "missing_title", "job title is empty", matches(NOT_EMPTY)),
             FieldCheck("job_url", "invalid_url", "job URL must start with http", matches(URL)),
             FieldCheck(
@@ -142,7 +149,7 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
             "link",
         ),
         checks=(
-            FieldCheck("job_id", "invalid_id", "Job ID must be numeric", matches(DIGITS)),
+            FieldCheck("job_id", INVALID_ID, "Job ID must be numeric", matches(DIGITS)),
             FieldCheck("title", "missing_title", "title is empty", matches(NOT_EMPTY)),
             FieldCheck(
                 "posted_date",
@@ -233,9 +240,7 @@ SAKERNAS_SOURCES: tuple[SourceSpec, ...] = (
             "r25a",
         ),
         checks=(
-            FieldCheck(
-                "urutan", "invalid_id", "URUTAN (person id) must be numeric", matches(DIGITS)
-            ),
+            FieldCheck("urutan", INVALID_ID, "URUTAN (person id) must be numeric", matches(DIGITS)),
             FieldCheck(
                 "final_weig",
                 "invalid_weight",

@@ -403,3 +403,33 @@ def test_a_classification_level_staging_cannot_cast_is_quarantined(tmp_path):
     loaded, quarantined, _ = land_csv_file(source_by_name("kbli2020_structure"), path)
     assert _problems(quarantined) == [(3, "level", "invalid_number")]
     assert [row["kbli_code"] for row in loaded] == ["A"]
+
+
+def test_an_id_with_surrounding_blanks_lands_as_compared_and_repeats_the_same_id(tmp_path):
+    # Regression (verification 2026-12-05, finding 7): " 99000004 " was quarantined as
+    # invalid_id, though ids are compared without surrounding blanks (README, file commands).
+    path = _lokerid_file(
+        tmp_path / "lokerid.csv",
+        {"job_id": " 99000004 "},
+        {"job_id": "99000004"},
+        {"job_id": " \t"},
+        {"job_id": " 9900 0004"},
+    )
+    loaded, quarantined, _ = land_csv_file(source_by_name("lokerid"), path)
+    assert [row["job_id"] for row in loaded] == ["99000004"]
+    assert _problems(quarantined) == [
+        (3, "job_id", "id_duplicated"),
+        (4, "job_id", "invalid_id"),
+        (5, "job_id", "invalid_id"),
+    ]
+    # A quarantined row keeps its value as read, in the reason and the raw record.
+    assert quarantined[2]["reason"].endswith("(got ' 9900 0004')")
+    assert '" 9900 0004"' in quarantined[2]["raw_record"]
+
+
+def test_ids_keep_their_leading_zeros_and_differ_from_the_id_without_them(tmp_path):
+    # Ids are text, compared as written (blanks aside), as the file commands compare them.
+    path = _lokerid_file(tmp_path / "lokerid.csv", {"job_id": "015758013"}, {"job_id": "15758013"})
+    loaded, quarantined, _ = land_csv_file(source_by_name("lokerid"), path)
+    assert [row["job_id"] for row in loaded] == ["015758013", "15758013"]
+    assert quarantined == []

@@ -144,3 +144,14 @@ def test_cli_reads_a_zero_end_of_pay_without_a_traceback(tmp_path: Path) -> None
         ("d", "zero_placeholder", None, None),
         ("e", "unparsed", None, None),
     ]
+
+
+def test_cli_ids_differ_by_a_leading_zero_but_not_by_blanks(tmp_path: Path) -> None:
+    # README: ids are compared without surrounding blanks and otherwise as written.
+    source = tmp_path / "ids.csv"
+    source.write_text("id,salary_text\n015758013,Rp 5 juta\n15758013,Rp 6 juta\n 15758013 ,x\n")
+    assert main(["normalise", str(source), str(tmp_path / "out.csv")]) == 0
+    out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
+    assert out["id"].to_list() == ["015758013", "15758013"]
+    quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema=False)
+    assert quarantine.select("source_row", "reason_code").rows() == [("4", "id_duplicated")]
