@@ -66,9 +66,13 @@ def quarantine_path(output: Path) -> Path:
     return output.with_name(f"{stem}.quarantine.csv")
 
 
-def refuse_to_overwrite(input_path: Path, output: Path) -> None:
-    """Raise `CsvInputError` if OUT or `OUT.quarantine.csv` is IN itself (it would be lost)."""
-    for target in (output, quarantine_path(output)):
+def refuse_to_overwrite(input_path: Path, output: Path, *, quarantine: bool = True) -> None:
+    """Raise `CsvInputError` if OUT or `OUT.quarantine.csv` is IN itself (it would be lost).
+
+    `quarantine=False` for a command that writes no quarantine file beside OUT.
+    """
+    targets = (output, quarantine_path(output)) if quarantine else (output,)
+    for target in targets:
         if target.exists() and input_path.exists() and target.samefile(input_path):
             raise CsvInputError(
                 f"{input_path}: writing {target} would overwrite the input; choose another OUT"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,32 @@ from ingest.sakernas.readers import MicrodataReadError, code_text, read_microdat
 log = logging.getLogger(__name__)
 
 MART_NAME = "labour_force_indicators"
+
+
+class MartWriteError(Exception):
+    """The mart cannot be written where asked; the message names the path."""
+
+
+def _output_draft(out_path: Path) -> Path:
+    """An empty file beside `out_path` that the mart is written to and then renamed over it.
+
+    Made before any work, so that an output that cannot be written (a folder that cannot be
+    made or written to, OUT being a folder) stops the run at once; and renamed at the end, so
+    that a run that fails leaves an earlier OUT as it was.
+    """
+    if out_path.is_dir():
+        raise MartWriteError(f"{out_path}: is a folder; give the path of a .parquet file")
+    # Not `mkstemp`: its file is private (0600) and OUT would keep that mode after the rename.
+    draft = out_path.with_name(f".{out_path.name}.{os.getpid()}.partial")
+    if out_path.parent.is_file():
+        problem = f"{out_path.parent.name!r} is a file, not a folder"
+        raise MartWriteError(f"{out_path}: cannot be written ({problem})")
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        draft.open("wb").close()
+    except OSError as exc:
+        raise MartWriteError(f"{out_path}: cannot be written ({exc.strerror or exc})") from exc
+    return draft
 
 
 @dataclass(frozen=True)
@@ -146,7 +173,32 @@ def build_indicator_mart(
 ) -> dict[str, int]:
     """Harmonise the inputs, estimate every indicator, write the mart parquet round by round
     (never holding all rounds in memory); return row accounting and estimate counts."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    draft = _output_draft(out_path)
+    try:
+        summary = _build(inputs, draft, min_sample_persons, memory_limit, threads)
+        try:
+            os.replace(draft, out_path)
+        except OSError as exc:
+            raise MartWriteError(f"{out_path}: cannot be written ({exc.strerror or exc})") from exc
+    finally:
+        draft.unlink(missing_ok=True)
+    log.info(
+        "wrote %s: %d estimates (%d suppressed) from %d persons",
+        out_path,
+        summary["estimates"],
+        summary["suppressed"],
+        summary["persons"],
+    )
+    return summary
+
+
+def _build(
+    inputs: list[RoundInput],
+    out_path: Path,
+    min_sample_persons: int,
+    memory_limit: str,
+    threads: int,
+) -> dict[str, int]:
     estimates = suppressed = 0
     is_synthetic = False
     with tempfile.TemporaryDirectory(prefix="sakernas_") as tmp:
@@ -188,11 +240,4 @@ def build_indicator_mart(
         with pq.ParquetWriter(out_path, schema, compression="zstd") as final_writer:
             for batch_index in range(source.num_row_groups):
                 final_writer.write_table(source.read_row_group(batch_index).cast(schema))
-    log.info(
-        "wrote %s: %d estimates (%d suppressed) from %d persons",
-        out_path,
-        estimates,
-        suppressed,
-        accounting["persons"],
-    )
     return summary

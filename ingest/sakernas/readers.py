@@ -240,6 +240,9 @@ def _read_csv(path: Path, encoding: str | None) -> Microdata:
             encoding="utf8" if encoding in (None, "utf-8", "utf8") else "utf8-lossy",
             null_values=[""],
         )
+    except pl.exceptions.NoDataError as error:
+        # The words the file commands use for the same file (orchestration/file_commands.py).
+        raise MicrodataReadError(f"{path}: file is empty, no header row") from error
     except pl.exceptions.ComputeError as error:
         located = _locate_csv_problem(path) if encoding in (None, "utf-8", "utf8") else None
         # polars' own message spans lines of advice about schema options that do not apply here.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from pathlib import Path
 
 from orchestration.settings import DATA_DIR
@@ -62,12 +63,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     indicators.add_argument(
         "--min-sample-persons",
-        type=int,
+        type=_at_least_one,
         default=10,
         help="suppress an estimate resting on fewer sample persons (default: %(default)s)",
     )
     indicators.add_argument(
         "--memory-limit",
+        type=_memory_limit,
         default="1GB",
         help="most memory DuckDB may use while estimating, e.g. 512MB or 4GB "
         "(default: %(default)s)",
@@ -102,34 +104,99 @@ def _provinces(text: str) -> list[str]:
     return codes
 
 
+def _at_least_one(text: str) -> int:
+    """`--min-sample-persons`: a count of at least 1 (0 or less would publish cells resting on
+    no person at all)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of persons, at least 1")
+    return value
+
+
+def _memory_limit(text: str) -> str:
+    """`--memory-limit` as DuckDB reads it (512MB, 4GB, 1.5GiB); DuckDB itself judges the value,
+    so what it accepts and this option accepts cannot drift apart."""
+    import duckdb
+
+    try:
+        duckdb.connect(config={"memory_limit": text}).close()
+    except duckdb.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: not a memory size DuckDB can work in, e.g. 512MB or 4GB ({reason})"
+        ) from exc
+    return text
+
+
+def _writable_folder_problem(folder: Path) -> str | None:
+    """Why files cannot be written into `folder` (made if missing), or None when they can."""
+    if folder.is_file():
+        return "it is a file, not a folder"
+    probe = folder / f".lmis-write-test.{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.open("wb").close()
+        probe.unlink()
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    return None
+
+
 def run_generate(args: argparse.Namespace) -> int:
     from ingest.sakernas.generator import generate
 
+    problem = _writable_folder_problem(args.out)
+    if problem:
+        log.error("%s: cannot write the rounds there (%s)", args.out, problem)
+        return 2
     manifest = generate(args.out, DATA_DIR, args.rounds, args.persons, args.seed, args.provinces)
     log.info("SYNTHETIC data: %s persons in %s", manifest["persons"], args.out)
     return 0
 
 
 def run_indicators(args: argparse.Namespace) -> int:
+    import duckdb
+
     from ingest.sakernas.config import RoundConfigError
     from ingest.sakernas.harmonise import HarmonisationError
-    from ingest.sakernas.pipeline import build_indicator_mart, discover_inputs
+    from ingest.sakernas.pipeline import MartWriteError, build_indicator_mart, discover_inputs
     from ingest.sakernas.readers import MicrodataReadError
+    from orchestration.file_commands import CsvInputError, refuse_to_overwrite
 
     if len(args.inputs) < 2:
         log.error("give at least one input and the output parquet path")
         return 2
     *sources, out_path = args.inputs
     try:
+        # The files a folder holds too: OUT may be one of them.
         inputs = discover_inputs(sources, args.round_name)
+        for item in inputs:
+            refuse_to_overwrite(item.path, out_path, quarantine=False)
         build_indicator_mart(
             inputs,
             out_path,
             min_sample_persons=args.min_sample_persons,
             memory_limit=args.memory_limit,
         )
-    except (MicrodataReadError, RoundConfigError, HarmonisationError) as exc:
+    except (
+        MicrodataReadError,
+        RoundConfigError,
+        HarmonisationError,
+        CsvInputError,
+        MartWriteError,
+    ) as exc:
         # Inputs the command cannot use: one line naming the file, as every command does.
         log.error("%s", exc)
+        return 2
+    except duckdb.OutOfMemoryException as exc:
+        log.error(
+            "%s: DuckDB ran out of memory within --memory-limit %s; give it more (%s)",
+            out_path,
+            args.memory_limit,
+            (str(exc).strip().splitlines() or [type(exc).__name__])[0],
+        )
         return 2
     return 0

@@ -87,26 +87,82 @@ DAILY_TOTAL = re.compile(
     rf"\b(\d{{1,2}}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)\s*{_PER_DAY}",
     re.IGNORECASE,
 )
-# Days a week next to hours a day, in either order: "6 hari kerja, 8 jam/hari", "5 days,
+# Days a week next to hours a day, in either order: "6 hari kerja, 8 jam/hari", "5 days a week,
 # 9 hours/day", "Senin - Sabtu, 8 jam per hari", "12 jam sehari 7 hari seminggu", "6 hari x 8 jam".
-_WEEK_DAYS = (
-    r"(?:(?P<days>[1-7])\s*(?:working\s+|work\s+)?(?:hari|days?)"
-    r"(?:\s+(?:kerja|working|of\s+work))?"
-    r"(?:\s*(?:/|per|dalam|setiap|tiap|each|a|in\s+a)?\s*(?:1\s*)?(?:seminggu|minggu|pekan|week))?"
+# The days must say they are a working week ("hari kerja", "working days", "seminggu", "a week",
+# a day-name range): a bare "7 hari" next to hours a day is as often a notice period, a
+# probation, a meal allowance or a pay interval ("Masa percobaan 7 hari, 8 jam/hari").
+_WEEK_LINK = r"(?:/|per|dalam|setiap|tiap|each|a|in\s+a)"
+# A bare "minggu" after the days may be Sunday ("6 hari minggu libur"): only with a link word.
+_A_WEEK = (
+    rf"(?:\s*(?:{_WEEK_LINK}\s*)?(?:seminggu|sepekan)\b"
+    rf"|\s*{_WEEK_LINK}\s*(?:1\s*)?(?:minggu|pekan|week)\b)"
+)
+_DAY_WORD = r"(?:hari|days?)\b"
+_WORKING = r"(?:\s+(?:kerja|working|of\s+work)\b)"
+_DAY_COUNT = (
+    rf"(?P<days>[1-7])\s*(?:(?:working|work)\s+{_DAY_WORD}{_A_WEEK}?"
+    rf"|{_DAY_WORD}(?:{_WORKING}{_A_WEEK}?|{_A_WEEK}))"
+)
+_WEEK_DAYS = rf"(?:{_DAY_COUNT}|(?P<range>{_DAY}{_TO}{_DAY}))"
+# "6 hari x 8 jam": the multiplication sign says the days are multiplied, so bare days will do.
+_TIMES_DAYS = (
+    rf"(?:(?P<days>[1-7])\s*(?:(?:working|work)\s+)?{_DAY_WORD}{_WORKING}?{_A_WEEK}?"
     rf"|(?P<range>{_DAY}{_TO}{_DAY}))"
 )
 _DAY_HOURS = r"(?P<hours>\d{1,2}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)(?:\s+kerja)?"
+# "6 working days, 8 working hours": hours named as working hours right after a count of
+# working days. Not after a day range: "Senin sampai Jumat (7 Jam kerja), Sabtu (5 Jam Kerja)"
+# goes on to another day group.
+_WORKING_HOURS = (
+    r"(?P<hours>\d{1,2}(?:[.,]\d)?)\s*(?:(?:working|work)\s+(?:hours?|hrs?)|jam\s+kerja)\b"
+    r"(?!\s*(?:/|per|a|dalam|setiap|tiap|each|in\s+a)?\s*(?:1\s*)?"
+    r"(?:seminggu|sepekan|minggu|pekan|week|bulan|month|sebulan))"
+)
 _BETWEEN = r"[\s,;:()]*(?:(?:dan|and|with|&)[\s,;:()]*)?"
 DAYS_AND_DAILY_HOURS = (
     re.compile(rf"(?<![\d.,]){_WEEK_DAYS}{_BETWEEN}\b{_DAY_HOURS}\s*{_PER_DAY}", re.IGNORECASE),
     re.compile(rf"(?<![\d.,])\b{_DAY_HOURS}\s*{_PER_DAY}{_BETWEEN}\b{_WEEK_DAYS}", re.IGNORECASE),
-    re.compile(rf"(?<![\d.,]){_WEEK_DAYS}\s*[x×]\s*{_DAY_HOURS}\b", re.IGNORECASE),
+    re.compile(rf"(?<![\d.,]){_TIMES_DAYS}\s*[x×]\s*{_DAY_HOURS}\b", re.IGNORECASE),
+    re.compile(rf"(?<![\d.,]){_DAY_COUNT}{_BETWEEN}\b{_WORKING_HOURS}", re.IGNORECASE),
 )
-# Days that are not a working week: "libur 1 hari", "training 7 hari", "kontrak 5 hari".
+# Days that are not a working week, named in the same clause before the count: "libur 1 hari",
+# "training 7 hari", "kontrak 5 hari", "Masa percobaan 7 hari", "Uang makan 7 hari".
 NOT_A_WEEK = re.compile(
-    r"\b(libur|off|cuti|leave|training|pelatihan|masa|selama|for|within|kontrak|contract)\W*$",
+    r"\b(libur|off|cuti|leave|training|pelatihan|masa|selama|for|within|kontrak|contract"
+    r"|percobaan|probation|magang|intern\w*|onboarding|orientasi|diproses|processed|proses"
+    r"|dibayar|paid|pay|gaji|gajian|uang|makan|allowance|tunjangan|mulai|start\w*|dalam"
+    r"|tiap|setiap|every|lembur|overtime)\b",
     re.IGNORECASE,
 )
+# Hours a day that are not the working day: overtime and breaks ("Lembur 2 jam/hari",
+# "istirahat 1 jam/hari"); the law counts overtime on top of the working hours (UU 13/2003
+# Art. 78), so it never stands for them.
+NOT_WORKING_HOURS = re.compile(
+    r"\b(lembur|overtime|istirahat|ishoma|break|rest|makan\s+siang|lunch)\b", re.IGNORECASE
+)
+# The unit and "a day" after the number of hours, to reach the word that follows them.
+_HOURS_TAIL = re.compile(rf"\s*(?:jam|hours?|hrs?)?(?:\s+kerja)?\s*(?:{_PER_DAY})?", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,.;:()\n]")
+_CLAUSE_CHARS = 40
+
+
+def _clause_before(text: str, position: int) -> str:
+    """The words before `position` back to the last comma, stop or line break (at most
+    `_CLAUSE_CHARS` characters): what a count or an amount is said of."""
+    window = text[max(0, position - _CLAUSE_CHARS) : position]
+    ends = list(_CLAUSE_END.finditer(window))
+    return window[ends[-1].end() :] if ends else window
+
+
+def _is_not_working_hours(text: str, start: int, end: int) -> bool:
+    """Hours between `start` and `end` that are overtime or a break, by the words of their
+    clause before them or the few words right after them ("2 jam/hari lembur")."""
+    tail = _HOURS_TAIL.match(text, end)
+    after = text[tail.end() if tail else end :].lstrip(" (")
+    return bool(
+        NOT_WORKING_HOURS.search(_clause_before(text, start)) or NOT_WORKING_HOURS.match(after)
+    )
 
 
 @dataclass(frozen=True)
@@ -201,10 +257,18 @@ def _days_times_daily_hours(text: str) -> StatedHours | None:
     found: dict[tuple[float, float], str] = {}
     for pattern in DAYS_AND_DAILY_HOURS:
         for match in pattern.finditer(text):
-            if NOT_A_WEEK.search(text[: match.start()]):
+            if NOT_A_WEEK.search(_clause_before(text, match.start())):
                 continue
-            if match.group("range"):
-                day_range = DAY_RANGE.search(match.group("range"))
+            if _is_not_working_hours(text, match.start("hours"), match.end("hours")):
+                continue
+            day_range_text = match.groupdict().get("range")
+            days_start = match.start("range" if day_range_text else "days")
+            if match.start("hours") < days_start and NOT_A_WEEK.search(
+                _clause_before(text, days_start)
+            ):
+                continue
+            if day_range_text:
+                day_range = DAY_RANGE.search(day_range_text)
                 if day_range is None:
                     continue
                 days = _days_in_range(day_range)
@@ -234,6 +298,14 @@ def stated_hours(text: str | None) -> StatedHours | None:
     return hours
 
 
+def _daily_total(text: str) -> re.Match[str] | None:
+    """The first "N jam/hari" of `text` that is not overtime or a break."""
+    for match in DAILY_TOTAL.finditer(text):
+        if not _is_not_working_hours(text, match.start(), match.end()):
+            return match
+    return None
+
+
 def _stated_hours(text: str) -> StatedHours | None:
     weekly = WEEKLY_TOTAL.search(text)
     if weekly:
@@ -241,7 +313,7 @@ def _stated_hours(text: str) -> StatedHours | None:
         if 10 <= hours <= 100:
             return StatedHours(hours, None, "weekly_total", weekly.group(0).strip())
     section = _schedule_section(text)
-    daily = DAILY_TOTAL.search(section or text)
+    daily = _daily_total(section or text)
     if section is None:
         if daily:
             hours = float(daily.group(1).replace(",", "."))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
 
 from orchestration.cli import build_parser, main
+from orchestration.settings import DATA_DIR
 
 
 def _options_without_help(parser: argparse.ArgumentParser, name: str) -> list[str]:
@@ -116,6 +118,102 @@ def test_sakernas_indicators_on_a_broken_round_mapping_names_its_line(
     assert _indicators(tmp_path, "--round", str(mapping), str(source)) == 2
     [error] = _errors(caplog)
     assert error.startswith(f"{mapping}: line 2: not valid YAML")
+
+
+JAMBI_FILE = DATA_DIR / "real" / "sakernas-2020-08-jambi" / "sakernas_2020_08_jambi.csv.gz"
+
+
+@pytest.mark.parametrize("same_file", ["itself", "symlink"])
+def test_sakernas_indicators_with_out_the_input_refuses_and_keeps_the_input(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, same_file: str
+) -> None:
+    source = tmp_path / "microdata.csv.gz"
+    shutil.copyfile(JAMBI_FILE, source)
+    out = source
+    if same_file == "symlink":
+        out = tmp_path / "mart.parquet"
+        out.symlink_to(source)
+    arguments = ["sakernas", "indicators", "--round", "2020-08", str(source), str(out)]
+    assert main(arguments) == 2
+    assert _errors(caplog) == [
+        f"{source}: writing {out} would overwrite the input; choose another OUT"
+    ]
+    assert source.read_bytes() == JAMBI_FILE.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({source.name, out.name})
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--memory-limit", "banana", "'banana': not a memory size DuckDB can work in"),
+        ("--min-sample-persons", "-5", "'-5': give a whole number of persons, at least 1"),
+        ("--min-sample-persons", "0", "'0': give a whole number of persons, at least 1"),
+    ],
+)
+def test_sakernas_indicators_with_an_unusable_option_value_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, expected: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        _indicators(tmp_path, option, value, "--round", "2020-08", str(JAMBI_FILE))
+    assert stopped.value.code == 2
+    assert f"argument {option}: {expected}" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_sakernas_indicators_on_an_empty_csv_is_one_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = tmp_path / "microdata.csv"
+    source.write_bytes(b"")
+    assert _indicators(tmp_path, "--round", "2020-08", str(source)) == 2
+    assert _errors(caplog) == [f"{source}: file is empty, no header row"]
+    assert not (tmp_path / "mart.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        ("a_file/mart.parquet", f"cannot be written ({'a_file'!r} is a file, not a folder)"),
+        ("a_folder", "is a folder; give the path of a .parquet file"),
+    ],
+)
+def test_sakernas_indicators_to_an_unwritable_out_is_one_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, out: str, expected: str
+) -> None:
+    (tmp_path / "a_file").write_text("not a folder")
+    (tmp_path / "a_folder").mkdir()
+    arguments = ["sakernas", "indicators", "--round", "2020-08", str(JAMBI_FILE)]
+    assert main([*arguments, str(tmp_path / out)]) == 2
+    assert _errors(caplog) == [f"{tmp_path / out}: {expected}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "a_folder"]
+    assert not any((tmp_path / "a_folder").iterdir())
+
+
+def test_sakernas_indicators_out_of_memory_is_one_error_line_and_keeps_an_earlier_out(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "mart.parquet"
+    out.write_bytes(b"earlier mart")
+    assert _indicators(tmp_path, "--memory-limit", "10MB", "--round", "2020-08", str(JAMBI_FILE))
+    [error] = _errors(caplog)
+    assert error.startswith(f"{out}: DuckDB ran out of memory within --memory-limit 10MB;")
+    assert out.read_bytes() == b"earlier mart"
+    assert [p.name for p in tmp_path.iterdir()] == ["mart.parquet"]
+
+
+def test_sakernas_generate_into_an_unwritable_folder_is_one_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a_file").write_text("not a folder")
+    for out, reason in [
+        ("a_file", "it is a file, not a folder"),
+        ("a_file/rounds", "Not a directory"),
+    ]:
+        caplog.clear()
+        arguments = ["sakernas", "generate", "--rounds", "2020", "--persons", "100"]
+        assert main([*arguments, "--out", str(tmp_path / out)]) == 2
+        assert _errors(caplog) == [f"{tmp_path / out}: cannot write the rounds there ({reason})"]
+    assert [p.name for p in tmp_path.iterdir()] == ["a_file"]
 
 
 def test_sakernas_generate_with_unreadable_rounds_is_a_usage_error(

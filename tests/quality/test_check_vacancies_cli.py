@@ -179,7 +179,8 @@ def test_a_minimum_pay_above_the_maximum_is_quarantined_as_range_swapped(tmp_pat
     ("description", "weekly", "daily"),
     [
         ("Penempatan Jakarta, 6 hari kerja, 8 jam/hari", "48.0", "8.0"),
-        ("5 days, 9 hours/day", "45.0", "9.0"),
+        ("5 days a week, 9 hours/day", "45.0", "9.0"),
+        ("6 working days, 8 working hours", "48.0", "8.0"),
         ("Jaga malam 12 jam sehari 7 hari seminggu", "84.0", "12.0"),
         ("Kerja 5 hari kerja 8 jam sehari", "40.0", "8.0"),
     ],
@@ -193,6 +194,23 @@ def test_days_a_week_and_hours_a_day_give_weekly_hours_checked_against_the_limit
     assert (row["hours_per_week_judged"], row["hours_per_day_judged"]) == (weekly, daily)
     assert row["is_hours_above_legal_limit"] == ("true" if float(weekly) > 40 else "false")
     assert row["hours_above_legal_limit_evidence"].startswith(f"{weekly} h/week, {daily} h/day")
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Mulai kerja dalam 7 hari, 8 jam/hari",
+        "Masa percobaan 7 hari, 8 jam/hari",
+        "Onboarding 7 days, 8 hours/day",
+        "Lembur 2 jam/hari, 6 hari kerja",
+    ],
+)
+def test_days_that_are_no_working_week_raise_no_hours_flag(tmp_path, description):
+    """Each was read as 56 (or 12) hours a week; the first three as over the legal limit."""
+    checked, _ = _check_file(tmp_path, f'id,title,description\na,Admin,"{description}"\n')
+    [row] = checked.iter_rows(named=True)
+    assert row["hours_per_week_judged"] is None
+    assert row["is_hours_above_legal_limit"] != "true"
 
 
 def test_help_lists_every_column_the_command_reads(capsys):

@@ -27,13 +27,18 @@ from quality.vacancies.hours import stated_hours
         ("Kerja 48 jam/minggu", 48, None),
         # Days a week next to hours a day, without a section label or with one inside them.
         ("Penempatan Jakarta, 6 hari kerja, 8 jam/hari", 48, 8),
-        ("5 days, 9 hours/day", 45, 9),
+        ("5 days a week, 9 hours/day", 45, 9),
         ("5 working days, 9 hours per day", 45, 9),
         ("work 6 days a week, 8 hrs/day", 48, 8),
         ("Kerja 6 hari seminggu, 8 jam per hari", 48, 8),
         ("Jaga malam 12 jam sehari 7 hari seminggu", 84, 12),
         ("Senin - Sabtu, 8 jam/hari", 48, 8),
         ("6 hari x 8 jam", 48, 8),
+        ("Kerja 5 hari dalam seminggu, 8 jam per hari", 40, 8),
+        ("Senin - Sabtu, 8 jam/hari", 48, 8),
+        ("Monday - Saturday, 8 hours/day", 48, 8),
+        ("6 hari kerja, 8 jam/hari, lembur 2 jam/hari", 48, 8),
+        ("6 working days, 8 working hours", 48, 8),
         ("We offer a 45 hours per week schedule", 45, None),
     ],
 )
@@ -72,10 +77,40 @@ def test_hours_without_days_give_a_daily_figure_only():
         "6 hari kerja, 8 jam/hari; atau 5 hari kerja, 9 jam/hari",
         "libur 1 hari, 8 jam/hari",
         "training 7 hari, 8 jam/hari",
+        # Found by a reviewer: each got 56 h/week and an hours_above_legal_limit flag.
+        "Mulai kerja dalam 7 hari, 8 jam/hari",
+        "Lamaran diproses 7 hari, 8 jam/hari",
+        "Masa percobaan 7 hari, 8 jam/hari",
+        "Magang 7 hari, 8 jam/hari",
+        "dibayar tiap 7 hari, 8 jam/hari",
+        "Uang makan 7 hari, 8 jam/hari",
+        "Onboarding 7 days, 8 hours/day",
+        "5 days, 9 hours/day",
     ],
 )
 def test_days_are_not_multiplied_by_hours_a_day_when_they_are_no_working_week(text):
-    """Two different weeks, a day off, a training period: hours a day only, no week guessed."""
+    """Two different weeks, a day off, a training period, bare days that may be a notice
+    period, a probation or a pay interval: hours a day only, no week guessed."""
     hours = stated_hours(text)
     assert hours is not None and hours.weekly is None
-    assert hours.daily == pytest.approx(8)
+    assert hours.daily == pytest.approx(8 if "8 " in text else 9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lembur 2 jam/hari, 6 hari kerja",
+        "Overtime 2 hours/day, 6 days a week",
+        "Kerja 6 hari, istirahat 1 jam/hari",
+        "6 days a week, break 1 hour per day",
+        "Kerja 6 hari seminggu, 1 jam/hari lembur",
+    ],
+)
+def test_overtime_and_breaks_are_never_the_daily_hours(text):
+    """Overtime comes on top of the working day and a break out of it: neither is the day."""
+    hours = stated_hours(text)
+    assert hours is None or (hours.weekly is None and hours.daily is None)
+
+
+def test_working_hours_after_a_working_week_are_not_read_as_a_weekly_total():
+    assert stated_hours("5 working days, 8 working hours per week") is None
