@@ -20,6 +20,8 @@ log = logging.getLogger("lmis")
 
 EXIT_WAREHOUSE_BUSY = 75
 """Exit code when another process holds the warehouse (EX_TEMPFAIL: try again later)."""
+EXIT_USAGE = 2
+"""Exit code when an input or output path cannot be used, as for a bad argument."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         # A busy warehouse is an operator's situation, not a bug: one line, no traceback.
         log.error("%s", exc)
         return EXIT_WAREHOUSE_BUSY
+    except OSError as exc:
+        # A path that cannot be read or written (a missing folder, no permission, a full disk)
+        # is the caller's to fix: one line naming it; --verbose also shows where it arose.
+        log.error("%s", exc)
+        log.debug("where the error arose", exc_info=True)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

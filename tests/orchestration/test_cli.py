@@ -255,3 +255,30 @@ def test_crawl_replay_of_a_missing_archive_is_refused_before_crawling(
     code = main(["crawl", "lokerid", "--replay", str(missing), "--out", str(tmp_path / "out")])
     assert code == 2
     assert _errors(caplog) == [f"{missing}: no such archive file (--replay)"]
+
+
+@pytest.mark.parametrize("command", ["normalise", "check-vacancies", "classify-titles"])
+def test_a_file_command_that_cannot_write_out_is_one_error_line(
+    command: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Regression: an OUT that cannot be written (here under a file, not a folder) ended in a
+    # traceback and exit 1.
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "id,title,salary_text,description\n1,Staf Admin,Rp 5.000.000,Kerja di kantor\n",
+        encoding="utf-8",
+    )
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    wages = tmp_path / "ump.csv"
+    wages.write_text(
+        "province_bps_code,wage_year,minimum_wage_monthly_idr\n31,2024,5067381\n",
+        encoding="utf-8",
+    )
+    options = ["--minimum-wages", str(wages)] if command == "check-vacancies" else []
+    with caplog.at_level(logging.ERROR):
+        assert main([command, str(source), str(blocker / "out.csv"), *options]) == 2
+    errors = _errors(caplog)
+    assert len(errors) == 1
+    assert "not-a-folder" in errors[0]
+    assert blocker.read_text(encoding="utf-8") == ""
