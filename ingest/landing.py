@@ -112,6 +112,21 @@ def real_datetime(layout: str, *formats: str, width: int | None = None) -> Calla
     return check
 
 
+@dataclass(frozen=True)
+class RowCheck:
+    """A rule between fields of one row (a posting dated after the crawl that saw it).
+
+    `predicate` receives the row (column -> raw text) and returns True when it is acceptable; it
+    runs only when the row passed every field check, so it may assume its fields' layouts. The
+    reason is `detail(row)`, reported on `field`.
+    """
+
+    field: str
+    reason_code: str
+    predicate: Callable[[dict[str, str]], bool]
+    detail: Callable[[dict[str, str]], str]
+
+
 def not_negative(value: str) -> bool:
     """False for a number below zero (`-5000000`); any other value is left to the other checks."""
     return re.fullmatch(r"-[0-9]+(\.[0-9]+)?", value) is None or float(value) == 0
@@ -127,6 +142,8 @@ class SourceSpec:
     """Glob patterns relative to the data folder."""
     required_columns: tuple[str, ...]
     checks: tuple[FieldCheck, ...] = ()
+    row_checks: tuple[RowCheck, ...] = ()
+    """Rules between fields, judged on rows whose fields passed `checks`."""
     description: str = ""
     optional_columns: tuple[str, ...] = ()
     """Columns some files have and others lack; they land when present."""
@@ -260,6 +277,12 @@ def land_csv_file(
             # A quarantined row keeps its values as read; a loaded one has its ids as compared.
             as_compared = record | {name: normalised_id(record[name]) or "" for name in ids}
             problems = _row_problems(checks, as_compared, missing, record)
+            if not problems:
+                problems = [
+                    (check.field, check.reason_code, check.detail(as_compared))
+                    for check in spec.row_checks
+                    if not check.predicate(as_compared)
+                ]
             if spec.key is not None and spec.key not in missing:
                 problems += _repeated_key(spec.key, record[spec.key], path, line, first_rows)
             if problems:

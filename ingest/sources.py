@@ -6,17 +6,27 @@ Checks are deliberately about *form* (an id is numeric, a URL is a URL, a date h
 layout): a row that fails one is structurally broken, such as the shifted-header JobStreet
 extract of April 2022. A field the staging layer casts is checked for what the cast needs, the
 layout and a real calendar date and time (`invalid_date`), so one impossible value quarantines its
-row instead of failing the dbt build. Pay below zero is refused as `salary_negative`, the code
-and sentence of the file commands. Checks about *content* (pay below the minimum wage,
-discriminatory wording) belong to the quality layer and flag rows instead of rejecting them.
-`key` names a source's own id, unique over its files (a later row is `id_duplicated`).
+row instead of failing the dbt build; so is a date staging reads out of a file name (JobStreet
+`snapshot_file`, the crawl day). A posting dated more than a day after the crawl that saw it
+(`posted_after_seen`) cannot be in a crawl's own row: that row is quarantined (STG-DAT-01 in
+docs/data-quality-standards.md then catches a fault of the staging SQL). Pay below zero is
+refused as `salary_negative`, the code and sentence of the file commands. Checks about *content*
+(pay below the minimum wage, discriminatory wording) belong to the quality layer and flag rows
+instead of rejecting them. `key` names a source's own id, unique over its files (a later row is
+`id_duplicated`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from ingest.landing import (
     INVALID_ID,
     FieldCheck,
+    RowCheck,
     SourceSpec,
     matches,
     not_negative,
@@ -58,8 +68,71 @@ def date_check(field: str, label: str, layout: str, *formats: str, width: int | 
     )
 
 
+INTEGER = r"[0-9]{1,9}"
+"""A whole number every `cast(... as integer)` holds (ten digits may overflow it)."""
+
+
+def crawl_day(snapshot_file: str) -> date | None:
+    """The crawl day a JobStreet `snapshot_file` names (`jobstreet_2021-12-14.csv`), read as
+    staging reads it (the first YYYY-MM-DD in it); None when there is none or it is no date."""
+    found = ISO_DAY.search(snapshot_file)
+    if found is None:
+        return None
+    try:
+        return date.fromisoformat(found.group())
+    except ValueError:
+        return None
+
+
+SNAPSHOT_CHECK = FieldCheck(
+    "snapshot_file",
+    "invalid_date",
+    "snapshot_file must name the crawl day as a real date YYYY-MM-DD (staging's seen_date)",
+    lambda value: crawl_day(value) is not None,
+)
+"""Staging's `seen_date` is `try_cast` of this date, which the dbt test requires not null: a
+file without the column, or a name without a real day (`jobstreet_2021-12-32.csv`), has none."""
+
+
+def jakarta_day(utc_text: str) -> date:
+    """The Jakarta calendar day of an ISO UTC time (`2024-08-19T20:40:18.237Z` -> 20 August)."""
+    moment = datetime.strptime(utc_text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(JAKARTA).date()
+
+
+def posted_after_seen(
+    field: str, posted: str, seen: str, seen_day: Callable[[str], date | None]
+) -> RowCheck:
+    """A posting whose Jakarta posting day (`posted`, ISO UTC) is more than a day after the day
+    of the crawl that saw it (`seen`), as staging computes STG-DAT-01's `is_posted_after_seen`."""
+
+    def late(row: dict[str, str]) -> tuple[date, date] | None:
+        crawled = seen_day(row.get(seen, ""))
+        if crawled is None or not row.get(posted):
+            return None
+        day = jakarta_day(row[posted])
+        return (day, crawled) if day > crawled + timedelta(days=1) else None
+
+    def detail(row: dict[str, str]) -> str:
+        day, crawled = late(row)  # type: ignore[misc]
+        return (
+            f"posted on {day} (Jakarta), more than a day after the crawl day {crawled} that saw "
+            f"it: a crawl cannot see a later posting ({posted} {row[posted]!r}, {seen} "
+            f"{row[seen]!r})"
+        )
+
+    return RowCheck(field, "posted_after_seen", lambda row: late(row) is None, detail)
+
+
+def dealls_crawl_day(first_seen: str) -> date | None:
+    try:
+        return datetime.strptime(first_seen, "%d/%m/%Y %H:%M:%S").date()
+    except ValueError:
+        return None
+
+
 LEVEL_CHECK = FieldCheck(
-    "level", "invalid_number", "level must be a whole number (staging casts it)", matches(DIGITS)
+    "level", "invalid_number", "level must be a whole number (staging casts it)", matches(INTEGER)
 )
 """A classification's `level`, which its staging model casts to an integer."""
 
@@ -67,6 +140,9 @@ LEVEL_CHECK = FieldCheck(
 JOBSTREET_POSTED_AT = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"
 LOKERID_POSTED_DATE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"
 DEALLS_FIRST_SEEN = r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}"
+DEALLS_LAST_SEEN = JOBSTREET_POSTED_AT
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+JAKARTA = ZoneInfo("Asia/Jakarta")
 URL = r"https?://\S+"
 NOT_EMPTY = r"(?s).*\S.*"
 
@@ -115,7 +191,10 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
             date_check("posted_at", "postedAt", JOBSTREET_POSTED_AT, "%Y-%m-%dT%H:%M:%S", width=19),
             *pay_checks("salary_min", "salaryMin"),
             *pay_checks("salary_max", "salaryMax"),
+            # Staging: try_cast(regexp_extract(snapshot_file, 'YYYY-MM-DD') as date).
+            SNAPSHOT_CHECK,
         ),
+        row_checks=(posted_after_seen("posted_at", "posted_at", "snapshot_file", crawl_day),),
     ),
     SourceSpec(
         name="lokerid",
@@ -203,8 +282,18 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
             ),
             # Staging: strptime(first_seen, '%d/%m/%Y %H:%M:%S').
             date_check("first_seen", "first_seen", DEALLS_FIRST_SEEN, "%d/%m/%Y %H:%M:%S"),
+            # Staging: try_cast(last_seen as timestamptz), the posting time; a value it cannot
+            # type would silently become a posting without a date.
+            FieldCheck(
+                "last_seen",
+                "invalid_timestamp",
+                "last_seen (the posting time) must be an ISO-8601 UTC timestamp",
+                matches(DEALLS_LAST_SEEN),
+            ),
+            date_check("last_seen", "last_seen", DEALLS_LAST_SEEN, "%Y-%m-%dT%H:%M:%S", width=19),
             *pay_checks("base_salary", "base_salary", also="N/A"),
         ),
+        row_checks=(posted_after_seen("last_seen", "last_seen", "first_seen", dealls_crawl_day),),
     ),
 )
 
@@ -250,7 +339,8 @@ SAKERNAS_SOURCES: tuple[SourceSpec, ...] = (
             FieldCheck(
                 "kode_prov", "invalid_code", "KODE_PROV must be a numeric code", matches(DIGITS)
             ),
-            FieldCheck("k6", "invalid_number", "K6 (age) must be a whole number", matches(DIGITS)),
+            # Staging: cast(k6 as integer).
+            FieldCheck("k6", "invalid_number", "K6 (age) must be a whole number", matches(INTEGER)),
         ),
         extra_columns_allowed=True,
     ),

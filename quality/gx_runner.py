@@ -35,6 +35,18 @@ SUITES_DIR = Path(__file__).parent / "suites"
 REGEX_GROUPS_WARNING = r"This pattern is interpreted as a regular expression, and has match groups"
 """The start of pandas' warning on `str.contains` with a pattern that has capture groups."""
 
+ROW_ID_COLUMNS = (
+    "source_posting_id",
+    "source_file",
+    "source_row",
+    "_source_file",
+    "_source_row",
+    "person_id",
+)
+"""Columns that name a row; those a frame has are reported with each failing expectation's first
+unexpected values (GX's `partial_unexpected_index_list`), so an operator can find the rows."""
+UNEXPECTED_ROWS_SHOWN = 5
+
 EMPTY_BATCH = "batch_is_not_empty"
 """The outcome added when a batch has no rows (standard GX-EMP-01)."""
 # Its own expectation counts nulls as unexpected already; recounting would count them twice.
@@ -57,6 +69,8 @@ class ExpectationOutcome:
     mostly: float | None = None
     valid_share: float | None = None
     """Share of all rows (nulls included) meeting the expectation, for `mostly` expectations."""
+    unexpected_rows: tuple[str, ...] = ()
+    """The first unexpected values with the ids of their rows (`ROW_ID_COLUMNS`)."""
 
 
 @dataclass
@@ -114,12 +128,35 @@ class SuiteOutcome:
                     if outcome.observed_value is not None
                     else ""
                 )
+                + (
+                    f", first unexpected: {' | '.join(outcome.unexpected_rows)}"
+                    if outcome.unexpected_rows
+                    else ""
+                )
             )
         return "; ".join(parts)
 
 
 def _standard(outcome: ExpectationOutcome) -> str:
     return f"{outcome.standard_id} " if outcome.standard_id else ""
+
+
+def _unexpected_rows(details: dict) -> tuple[str, ...]:
+    """`source_file=a.csv source_row=4 is_posted_after_seen=True` for each of the first unexpected
+    rows GX lists (with their ids), else the first unexpected values alone."""
+    rows = details.get("partial_unexpected_index_list") or []
+    if rows and isinstance(rows[0], dict):
+        return tuple(
+            " ".join(f"{name}={_plain(value)}" for name, value in row.items())
+            for row in rows[:UNEXPECTED_ROWS_SHOWN]
+        )
+    values = details.get("partial_unexpected_list") or []
+    return tuple(repr(_plain(value)) for value in values[:UNEXPECTED_ROWS_SHOWN])
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as its Python value, so `source_row=4` does not read `np.int64(4)`."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def load_suite_definition(name: str, suites_dir: Path = SUITES_DIR) -> dict:
@@ -154,7 +191,15 @@ def validate_dataframe(frame: pd.DataFrame, suite_definition: dict) -> SuiteOutc
         # `str.extract` would return. Only whether a value matches is used, so the groups change
         # nothing: exactly that warning is silenced here, every other one still shows.
         warnings.filterwarnings("ignore", message=REGEX_GROUPS_WARNING, category=UserWarning)
-        result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
+        id_columns = [name for name in ROW_ID_COLUMNS if name in frame.columns]
+        result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+            suite,
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": UNEXPECTED_ROWS_SHOWN,
+                **({"unexpected_index_column_names": id_columns} if id_columns else {}),
+            },
+        )
     outcome = SuiteOutcome(suite_definition["name"], len(frame))
     for item in result.results:
         config = item.expectation_config
@@ -203,6 +248,7 @@ def validate_dataframe(frame: pd.DataFrame, suite_definition: dict) -> SuiteOutc
                 unexpected_count=unexpected_count,
                 mostly=mostly,
                 valid_share=valid_share,
+                unexpected_rows=_unexpected_rows(details) if not success else (),
             )
         )
     if len(frame) == 0:

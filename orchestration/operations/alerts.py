@@ -53,6 +53,13 @@ log = logging.getLogger(__name__)
 ALERT_COMMAND_TIMEOUT_SECONDS = 60
 MARKER_DAYS = 30
 """How long a group's marker (its command has run) is kept."""
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+"""A terminal colour or cursor code (`\x1b[31m`): dbt's error text carries them."""
+
+
+def strip_ansi(text: str) -> str:
+    """`text` without terminal escape codes, which a mail or chat message shows as garbage."""
+    return ANSI_ESCAPE.sub("", text)
 
 
 def alert_dir() -> Path:
@@ -105,6 +112,7 @@ def write_alert(
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     path = folder / f"{now:%Y%m%dT%H%M%S%fZ}-{job_name}-{safe_file_name(kind)}-{run_id[:8]}.json"
+    message = strip_ansi(message)
     alert = {
         "kind": kind,
         "job": job_name,
@@ -177,7 +185,7 @@ def failed_checks(
         latest.pop(key, None)
         latest[key] = data
     return [
-        {"asset": asset, "check": check, "description": check_description(data)[:2000]}
+        {"asset": asset, "check": check, "description": strip_ansi(check_description(data))[:2000]}
         for (asset, check), data in latest.items()
         if not data.passed and data.severity == dg.AssetCheckSeverity.ERROR
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import re
 from pathlib import Path
@@ -88,8 +89,11 @@ def test_shifted_header_extract_is_quarantined_with_file_row_and_field():
     first = quarantined[0]
     assert first["source_file"] == "jobstreet_shifted_header.csv"
     assert first["source_row"] == 2
-    assert first["field"] == "id;job_url;posted_at;salary_max"
-    assert first["reason_code"] == "invalid_id;invalid_url;invalid_timestamp;invalid_number"
+    # The extract has no `snapshot_file` either: no crawl day, so no staging seen_date.
+    assert first["field"] == "id;job_url;posted_at;salary_max;snapshot_file"
+    assert first["reason_code"] == (
+        "invalid_id;invalid_url;invalid_timestamp;invalid_number;invalid_date"
+    )
     assert first["reason"].count("values may be shifted") == 1
     assert "company_description" in first["reason"]
     assert '"job_title"' in first["raw_record"]
@@ -433,3 +437,95 @@ def test_ids_keep_their_leading_zeros_and_differ_from_the_id_without_them(tmp_pa
     loaded, quarantined, _ = land_csv_file(source_by_name("lokerid"), path)
     assert [row["job_id"] for row in loaded] == ["015758013", "15758013"]
     assert quarantined == []
+
+
+def _jobstreet_file(path: Path, *rows: dict[str, str]) -> Path:
+    """A JobStreet file: each row overrides the first row of the shipped-layout sample."""
+    with (FIXTURES / "jobstreet_sample.csv").open(encoding="utf-8", newline="") as sample:
+        base = next(csv.DictReader(sample))
+    header = list(base)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for number, row in enumerate(rows):
+            writer.writerow({**base, "id": str(9000 + number), **row}.values())
+    return path
+
+
+@pytest.mark.parametrize(
+    "snapshot", ["jobstreet_2021-12-32.csv", "jobstreet_2021-02-29.csv", "jobstreet.csv", ""]
+)
+def test_a_jobstreet_snapshot_file_without_a_real_crawl_day_is_quarantined(tmp_path, snapshot):
+    # Regression: `jobstreet_2021-12-32.csv` loaded, staging's try_cast made its seen_date null,
+    # and the dbt test not_null_stg_jobstreet__postings_seen_date failed the whole run.
+    path = _jobstreet_file(
+        tmp_path / "jobstreet.csv",
+        {"snapshot_file": snapshot, "postedAt": "2021-12-01T01:02:03Z"},
+        {"snapshot_file": "jobstreet_2021-12-14.csv", "postedAt": "2021-12-01T01:02:03Z"},
+    )
+    loaded, quarantined, accounting = land_csv_file(source_by_name("jobstreet"), path)
+    assert _problems(quarantined) == [(2, "snapshot_file", "invalid_date")]
+    assert quarantined[0]["reason"].startswith(
+        "jobstreet.csv line 2 field snapshot_file: snapshot_file must name the crawl day"
+    )
+    assert [row["_source_row"] for row in loaded] == [3]
+    assert accounting["rows_read"] == 2
+    # What loads, staging's expression types: the check and the cast agree.
+    typed = duckdb.execute(
+        r"select try_cast(regexp_extract(?, '(\d{4}-\d{2}-\d{2})', 1) as date)",
+        [loaded[0]["snapshot_file"]],
+    ).fetchone()
+    assert typed == (dt.date(2021, 12, 14),)
+
+
+def test_a_dealls_posting_dated_after_the_crawl_that_saw_it_is_quarantined(tmp_path):
+    # Regression: one Dealls row (first_seen 29/02/2024, last_seen 2024-08-19) failed the
+    # blocking staging check STG-DAT-01 and nothing was published; such a row is structurally
+    # impossible (a crawl cannot see a later posting) and is quarantined with its values.
+    path = _dealls_file(
+        tmp_path / "dealls.csv",
+        {"first_seen": "29/02/2024 10:00:00", "last_seen": "2024-08-19T06:40:18.237Z"},
+        # A day of slack, in Jakarta time: 17:30 UTC on the 22nd is the 23rd in Jakarta.
+        {"first_seen": "22/08/2024 10:44:59", "last_seen": "2024-08-22T17:30:00.000Z"},
+        {"first_seen": "22/08/2024 10:44:59", "last_seen": "2024-08-23T17:30:00.000Z"},
+        {"last_seen": "2024-02-30T06:40:18.237Z"},
+        {"last_seen": "19/08/2024"},
+        {},
+    )
+    loaded, quarantined, _ = land_csv_file(source_by_name("dealls"), path)
+    assert _problems(quarantined) == [
+        (2, "last_seen", "posted_after_seen"),
+        (4, "last_seen", "posted_after_seen"),
+        (5, "last_seen", "invalid_date"),
+        (6, "last_seen", "invalid_timestamp"),
+    ]
+    assert quarantined[0]["reason"] == (
+        "dealls.csv line 2 field last_seen: posted on 2024-08-19 (Jakarta), more than a day "
+        "after the crawl day 2024-02-29 that saw it: a crawl cannot see a later posting "
+        "(last_seen '2024-08-19T06:40:18.237Z', first_seen '29/02/2024 10:00:00')"
+    )
+    assert [row["_source_row"] for row in loaded] == [3, 7]
+
+
+def test_a_jobstreet_posting_dated_after_its_snapshot_day_is_quarantined(tmp_path):
+    path = _jobstreet_file(
+        tmp_path / "jobstreet.csv",
+        {"snapshot_file": "jobstreet_2021-12-14.csv", "postedAt": "2021-12-16T01:00:00Z"},
+        {"snapshot_file": "jobstreet_2021-12-14.csv", "postedAt": "2021-12-15T16:59:59Z"},
+    )
+    loaded, quarantined, _ = land_csv_file(source_by_name("jobstreet"), path)
+    assert _problems(quarantined) == [(2, "posted_at", "posted_after_seen")]
+    assert [row["_source_row"] for row in loaded] == [3]
+
+
+def test_a_whole_number_too_long_for_an_integer_cast_is_quarantined(tmp_path):
+    # `cast(level as integer)` fails the build on ten digits or more.
+    path = tmp_path / "isco.csv"
+    path.write_text(
+        "isco08_code,level,parent_code,title_en,definition\n"
+        "1,12345678901,,Managers,x\n"
+        "2,1,,Professionals,y\n"
+    )
+    loaded, quarantined, _ = land_csv_file(source_by_name("isco08_structure"), path)
+    assert _problems(quarantined) == [(2, "level", "invalid_number")]
+    assert len(loaded) == 1

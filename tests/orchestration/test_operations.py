@@ -57,6 +57,16 @@ def test_alert_file_and_command_get_the_failure(alerts, tmp_path, monkeypatch):
     assert received.read_text() == str(path)
 
 
+def test_an_alert_carries_no_terminal_colour_codes(alerts):
+    # Regression: dbt's error text, put into the alert, kept `\x1b[31m...\x1b[0m`, which a mail
+    # or chat message shows as garbage.
+    message = "70 of 316 FAIL 1 not_null_x [\x1b[31mFAIL 1\x1b[0m in 0.02s]"
+    path = write_alert("run", "nightly", "abcdef123456", message)
+    alert = json.loads(path.read_text())
+    assert alert["message"] == "70 of 316 FAIL 1 not_null_x [FAIL 1 in 0.02s]"
+    assert "\x1b" not in path.read_text() and "\\u001b" not in path.read_text()
+
+
 def test_failing_alert_command_does_not_raise(alerts, monkeypatch, caplog):
     monkeypatch.setenv("LMIS_ALERT_COMMAND", f"{sys.executable} -c 'raise SystemExit(3)'")
     path = write_alert("run", "nightly", "abcdef123456", "boom")

@@ -228,3 +228,19 @@ def test_an_accepted_drop_passes_until_it_expires(warehouse, tmp_path):
     expired = gates.accepted_drops(dt.date(2026, 1, 1), accepted_file)
     frame = volume_frame(warehouse, "fct_vacancy_postings", tmp_path, expired)
     assert _status(validate_suite(frame, "publication_volume", gate="publication")) == FAILED
+
+
+def test_a_failed_staging_check_names_the_rows_that_fail_it(warehouse):
+    # Regression: one Dealls row posted after the crawl that saw it failed STG-DAT-01 and the
+    # alert said only "0.04% unexpected", with no id, file or line to find the row by.
+    warehouse.execute(
+        "update staging.stg_lokerid__postings set posted_date = date '2025-08-19' "
+        "where source_posting_id = '3'"
+    )
+    result = evaluate_gate(warehouse, LOKERID_GATE, TODAY)
+    assert _status(result) == FAILED
+    assert "STG-DAT-01" in result.description
+    assert (
+        "first unexpected: is_posted_after_seen=True source_posting_id=3 source_file=f.csv "
+        "source_row=5" in result.description
+    )
