@@ -22,6 +22,13 @@ EXIT_WAREHOUSE_BUSY = 75
 """Exit code when another process holds the warehouse (EX_TEMPFAIL: try again later)."""
 EXIT_USAGE = 2
 """Exit code when an input or output path cannot be used, as for a bad argument."""
+PATH_ERRORS = (
+    FileNotFoundError,
+    FileExistsError,
+    NotADirectoryError,
+    IsADirectoryError,
+    PermissionError,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,9 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         # A busy warehouse is an operator's situation, not a bug: one line, no traceback.
         log.error("%s", exc)
         return EXIT_WAREHOUSE_BUSY
-    except OSError as exc:
-        # A path that cannot be read or written (a missing folder, no permission, a full disk)
-        # is the caller's to fix: one line naming it; --verbose also shows where it arose.
+    except PATH_ERRORS as exc:
+        # A path that cannot be read or written (a missing folder, a file where a folder should
+        # be, no permission) is the caller's to fix: one line naming it; --verbose also shows
+        # where it arose. Other OS errors (a full disk, a network failure) keep their traceback.
         log.error("%s", exc)
         log.debug("where the error arose", exc_info=True)
         return EXIT_USAGE

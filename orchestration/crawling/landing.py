@@ -101,12 +101,19 @@ def _quarantine_row(
     }
 
 
+_ISO_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?"
+)
+"""The ISO 8601 layout DuckDB's timestamptz cast reads. Python's `fromisoformat` also reads
+basic and week forms ("20240819T204018", "2024-W33-1") that the cast refuses."""
+
+
 def _is_timestamp(value: Any) -> bool:
-    """A value `cast(... as timestamptz)` in stg_crawled__postings can type: no value, or ISO
-    8601 text with a real date and time (Python's reader is at most stricter than DuckDB's)."""
+    """A value `cast(... as timestamptz)` in stg_crawled__postings can type: no value, or text in
+    the extended ISO 8601 layout (`_ISO_TIMESTAMP`) with a real date and time."""
     if value is None:
         return True
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _ISO_TIMESTAMP.fullmatch(value) is None:
         return False
     try:
         datetime.fromisoformat(value)

@@ -302,15 +302,15 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     shutil.rmtree(target_path, ignore_errors=True)
 
 
-TRANSIENT_DBT_ERRORS = ("could not set lock", "io error")
+TRANSIENT_DBT_ERRORS = ("Could not set lock", "IO Error:")
 """What a dbt build may fail on and not fail on again: the warehouse file held by another process
-or a disk that hiccupped (DuckDB's messages, lower case). Anything else is not retried."""
+or a disk that hiccupped (DuckDB's messages, as DuckDB writes them). Anything else is not
+retried."""
 
 
 def is_transient_dbt_failure(message: str) -> bool:
     """True when a failed dbt build's error is one a retry may not meet (`TRANSIENT_DBT_ERRORS`)."""
-    lowered = message.lower()
-    return any(error in lowered for error in TRANSIENT_DBT_ERRORS)
+    return any(error in message for error in TRANSIENT_DBT_ERRORS)
 
 
 def partial_parse_state_path() -> Path:

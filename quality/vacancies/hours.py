@@ -159,7 +159,9 @@ def _is_not_working_hours(text: str, start: int, end: int) -> bool:
     """Hours between `start` and `end` that are overtime or a break, by the words of their
     clause before them or the few words right after them ("2 jam/hari lembur")."""
     tail = _HOURS_TAIL.match(text, end)
-    after = text[tail.end() if tail else end :].lstrip(" (")
+    # Only the words directly after the hours: "8 jam/hari (istirahat 1 jam)" names a break in
+    # its note, not these hours, so a bracket ends the look.
+    after = text[tail.end() if tail else end :].lstrip(" ")
     return bool(
         NOT_WORKING_HOURS.search(_clause_before(text, start)) or NOT_WORKING_HOURS.match(after)
     )

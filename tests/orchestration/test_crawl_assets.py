@@ -727,3 +727,24 @@ def test_a_crawled_item_lists_every_failed_check_in_column_order(tmp_path: Path)
     assert reason.startswith(f"jobstreet/{DAY}/items.jsonl line 1 field crawl_date: ")
     assert "; field title: title is empty; field source: source must be 'jobstreet'" in reason
     assert json.loads(row["raw_record"]) == bad
+
+
+@pytest.mark.parametrize(
+    ("value", "typed"),
+    [
+        ("2024-08-19T20:40:18Z", True),
+        ("2024-08-19 20:40:18+07:00", True),
+        ("2024-08-19T20:40", True),
+        (None, True),
+        ("20240819T204018", False),
+        ("2024-W33-1", False),
+        ("2024-08-19 20:40:18,5", False),
+        ("2024-02-30T10:00:00Z", False),
+    ],
+)
+def test_crawled_at_is_accepted_only_in_the_layout_the_staging_cast_reads(value, typed):
+    # Regression (read-through 2026-12-05): Python's fromisoformat also reads basic and week
+    # forms that DuckDB's timestamptz cast refuses, so such a value loaded and failed dbt.
+    from orchestration.crawling.landing import _is_timestamp
+
+    assert _is_timestamp(value) is typed

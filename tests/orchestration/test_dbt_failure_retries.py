@@ -77,7 +77,13 @@ def test_a_dbt_build_held_off_by_a_lock_is_retried(monkeypatch, tmp_path) -> Non
 
 @pytest.mark.parametrize(
     ("message", "transient"),
-    [(CONVERSION_ERROR, False), (LOCK_ERROR, True), ("Database Error: syntax error", False)],
+    [
+        (CONVERSION_ERROR, False),
+        (LOCK_ERROR, True),
+        ("Database Error: syntax error", False),
+        # A word that merely ends in "io" before "error" is no disk error.
+        ("Runtime Error: ratio error in model x", False),
+    ],
 )
 def test_only_lock_and_disk_errors_are_transient(message: str, transient: bool) -> None:
     assert is_transient_dbt_failure(message) is transient

@@ -114,3 +114,18 @@ def test_overtime_and_breaks_are_never_the_daily_hours(text):
 
 def test_working_hours_after_a_working_week_are_not_read_as_a_weekly_total():
     assert stated_hours("5 working days, 8 working hours per week") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly", "daily"),
+    [
+        ("Jam kerja 8 jam/hari (istirahat 1 jam)", None, 8.0),
+        ("Senin-Jumat, 8 jam per hari (break 1 jam)", 40.0, 8.0),
+    ],
+)
+def test_a_break_named_in_a_note_after_the_hours_does_not_void_them(text, weekly, daily):
+    # Regression (read-through 2026-12-05): the bracket before the note was skipped, so "8
+    # jam/hari (istirahat ...)" read the working hours as a break and dropped them.
+    hours = stated_hours(text)
+    assert hours is not None
+    assert (hours.weekly, hours.daily) == (weekly, daily)
