@@ -137,3 +137,22 @@ def test_implausible_monthly_pay_is_not_in_the_aggregated_salary_columns():
         "b:plausible": (5_000_000.0, 7_000_000.0, 5_000_000.0, 7_000_000.0),
         "c:usd": (None, None, None, None),
     }
+
+
+def test_a_kemendagri_code_the_seed_cannot_convert_claims_no_code_system():
+    # Read-through (2026-12-05): the system was 'bps' whenever a province code existed, so a
+    # code missing from the seed would publish a null code labelled BPS 2024.
+    normalised = pl.DataFrame(
+        {
+            "posting_id": ["a:unknown"],
+            "province_code": ["99"],
+            "province_code_system": ["kemendagri"],
+            "province_code_vintage": ["2025"],
+            "province_code_kemendagri_2025": ["99"],
+            "posted_date": [date(2024, 8, 1)],
+        }
+    )
+    row = _postings(normalised).row(0, named=True)
+    assert row["province_bps_code"] is None
+    assert row["province_code_system"] is None
+    assert row["province_code_vintage"] is None

@@ -56,9 +56,14 @@ final as (
         case
             when n.province_code_system = 'kemendagri' then pc.bps_code else n.province_code
         end as province_bps_code,
-        case when n.province_code is not null then 'bps' end as province_code_system,
+        -- Said of the code published: a Kemendagri code the seed could not convert has none.
         case
-            when n.province_code_system = 'kemendagri' then '2024' else n.province_code_vintage
+            when n.province_code_system = 'kemendagri' and pc.bps_code is not null then 'bps'
+            when n.province_code_system != 'kemendagri' and n.province_code is not null then 'bps'
+        end as province_code_system,
+        case
+            when n.province_code_system = 'kemendagri' and pc.bps_code is not null then '2024'
+            when n.province_code_system != 'kemendagri' then n.province_code_vintage
         end as province_code_vintage,
         n.regency_code as regency_bps_code,
         n.regency_code_system,
