@@ -7,12 +7,13 @@ or with fields that fail their checks goes to quarantine, one quarantine row nam
 line and every problem, and the other rows still load. Every value is kept as text so codes with
 leading zeros survive; typing is the staging layer's job, so a check accepts exactly what the
 staging cast of its field can type (a date that is no calendar date is quarantined here, not left
-to fail the dbt build). A source with a `key` keeps the first row of each key over all its files
-and quarantines each later one as `id_duplicated`, naming the first row's file and line, as the
-file commands do, so the raw key check holds. Ids (the key and every field checked as an id) are
-text compared as the file commands compare them: without surrounding blanks, which they also
-land without, and otherwise as written, so `015758013` and `15758013` are two ids (leading zeros
-are kept everywhere, as classification codes need them).
+to fail the dbt build). A source with a `key` keeps, over all its files, the first row of each key
+that is otherwise loadable and quarantines each later one as `id_duplicated`, naming that row's
+file and line, so the raw key check holds; a row quarantined for another reason claims no key
+(`IdClaims`, the rule of every landing and file command). Ids (the key and every field checked
+as an id) are text compared as the file commands compare them: without surrounding blanks, which
+they also land without, and otherwise as written, so `015758013` and `15758013` are two ids
+(leading zeros are kept everywhere, as classification codes need them).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import polars as pl
 from orchestration.file_commands import (
     ID_DUPLICATED,
     CsvInputError,
-    duplicate_id_detail,
+    IdClaims,
     field_count_detail,
     merge_by_line,
     normalised_id,
@@ -220,18 +221,17 @@ def _quarantine_row(
 
 
 def land_csv_file(
-    spec: SourceSpec, path: Path, first_rows: dict[str, tuple[str, int]] | None = None
+    spec: SourceSpec, path: Path, claims: IdClaims | None = None
 ) -> tuple[list[dict], list[dict], dict]:
     """Read one file of `spec`: return (loaded rows, quarantine rows, file accounting).
 
     The file is read with the file commands' reader (`read_records`): rows are numbered by the
     line they start on, blank lines are no rows, and a file that is empty, not UTF-8 or has a
-    quote never closed raises `LandingError` naming the line and field. `first_rows` (key ->
-    file and line of its first row) is shared by the files of one source, so a key is first in
-    the first file that has it; a row of the right shape counts as a key's first even when it is
-    quarantined for another problem, as in the file commands.
+    quote never closed raises `LandingError` naming the line and field. `claims` (which row
+    claimed each key) is shared by the files of one source, so a key is claimed in the first file
+    that has a loadable row of it; a row quarantined for another problem claims nothing.
     """
-    first_rows = {} if first_rows is None else first_rows
+    claims = IdClaims() if claims is None else claims
     loaded: list[dict] = []
     quarantined: list[dict] = []
     rows_read = 0
@@ -284,7 +284,11 @@ def land_csv_file(
                     if not check.predicate(as_compared)
                 ]
             if spec.key is not None and spec.key not in missing:
-                problems += _repeated_key(spec.key, record[spec.key], path, line, first_rows)
+                detail = claims.judge(
+                    record[spec.key], line, otherwise_loadable=not problems, file=path.name
+                )
+                if detail is not None:
+                    problems.append((spec.key, ID_DUPLICATED, detail))
             if problems:
                 quarantined.append(
                     _quarantine_row(spec, path, line, problems, record, columns, shift_note)
@@ -329,22 +333,6 @@ def _row_problems(
     return problems
 
 
-def _repeated_key(
-    key: str, value: str, path: Path, line: int, first_rows: dict[str, tuple[str, int]]
-) -> list[tuple[str, str, str]]:
-    """The `id_duplicated` problem of a row whose key an earlier row has (none for its first
-    row, which is recorded in `first_rows`); keys compare as the file commands' ids do."""
-    row_id = normalised_id(value)
-    if row_id is None:
-        return []
-    if row_id not in first_rows:
-        first_rows[row_id] = (path.name, line)
-        return []
-    first_file, first_line = first_rows[row_id]
-    other_file = None if first_file == path.name else first_file
-    return [(key, ID_DUPLICATED, duplicate_id_detail(row_id, first_line, other_file))]
-
-
 def resolve_files(spec: SourceSpec, data_dir: Path) -> list[Path]:
     paths: list[Path] = []
     for pattern in spec.files:
@@ -366,9 +354,9 @@ def land_source(
     # The loaded columns are the union over files in first-seen order, so a file with an extra
     # column (as long as its rows pass the checks) still lands; a file's rows share its columns.
     columns: dict[str, None] = dict.fromkeys(spec.required_columns)
-    first_rows: dict[str, tuple[str, int]] = {}
+    claims = IdClaims()
     for path in paths if paths is not None else resolve_files(spec, data_dir):
-        loaded, quarantined, file_accounting = land_csv_file(spec, path, first_rows)
+        loaded, quarantined, file_accounting = land_csv_file(spec, path, claims)
         columns.update(dict.fromkeys(loaded[0] if loaded else ()))
         all_loaded.extend(loaded)
         all_quarantined.extend(quarantined)

@@ -22,8 +22,10 @@ from ingest.admin.regions import bps_province_names
 from ingest.landing import FieldCheck, matches, snake_case
 from ingest.normalise.pay import RANGE_SWAPPED, is_range_swapped
 from orchestration.file_commands import (
+    ID_DUPLICATED,
     LINE_COLUMN,
     CsvInputError,
+    IdClaims,
     merge_by_line,
     negative_pay_detail,
     quarantine_frame,
@@ -166,31 +168,22 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
             f"the file has {', '.join(rows.file_columns)}"
         )
     quarantined = list(rows.quarantine)
-    # A repeated id is a second vacancy claiming the same key: keep the first, quarantine the rest.
-    # The first row may itself be quarantined: a later row must not then take its id silently.
-    first_line: dict[str, int] = {}
+    # A repeated id is a second vacancy claiming the same key: the first row that is otherwise
+    # usable claims it and each later one is quarantined. A row quarantined for another reason
+    # claims nothing (`IdClaims`, the rule of every landing), so a later valid row is checked.
+    claims = IdClaims()
     kept_lines: list[int] = []
     for row in rows.frame.iter_rows(named=True):
         line = row[LINE_COLUMN]
         values = {c: row[c] or "" for c in header}
         raw = rows.raw(row)
-        key = values["id"].strip()
         problems = _field_problems(path, line, values, raw)
-        if key in first_line:
+        detail = claims.judge(values["id"], line, otherwise_loadable=not problems)
+        if detail is not None:
+            key = values["id"].strip()
             problems.append(
-                quarantine_record(
-                    COMMAND,
-                    path,
-                    line,
-                    key,
-                    "id",
-                    "id_duplicated",
-                    f"id {key!r} is already used by the row on line {first_line[key]}",
-                    raw,
-                )
+                quarantine_record(COMMAND, path, line, key, "id", ID_DUPLICATED, detail, raw)
             )
-        if key:
-            first_line.setdefault(key, line)
         if problems:
             quarantined.extend(problems)
         else:

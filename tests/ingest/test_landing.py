@@ -361,21 +361,40 @@ def test_a_repeated_job_id_is_quarantined_naming_the_first_row_in_any_file(tmp_p
     assert rows.rows() == [
         ("lokerid_a.csv", 3, "posted_date", "invalid_date"),
         ("lokerid_a.csv", 4, "job_id", "id_duplicated"),
-        ("lokerid_a.csv", 5, "job_id", "id_duplicated"),
         ("lokerid_b.csv", 2, "job_id;min_salary", "id_duplicated;invalid_number"),
     ]
     reasons = result.quarantined["reason"].to_list()
     assert reasons[1] == (
         "lokerid_a.csv line 4 field job_id: id '7' is already used by the row on line 2"
     )
-    # The first row of an id counts as first even when it is quarantined itself.
-    assert reasons[2].endswith("id '8' is already used by the row on line 3")
-    assert reasons[3].startswith(
+    assert reasons[2].startswith(
         "lokerid_b.csv line 2 field job_id: id '7' is already used by the row on "
         "lokerid_a.csv line 2; field min_salary: "
     )
-    assert not result.loaded["job_id"].is_duplicated().any()
+    # A row quarantined for its date claims no id: the later valid row of `8` loads (IdClaims).
+    assert result.loaded.select("job_id", "_source_row").rows() == [("7", 2), ("8", 5)]
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == 5
+
+
+def test_a_valid_row_after_a_quarantined_first_row_of_its_id_loads_in_any_file(tmp_path):
+    # Regression: the first row of an id counted as its first even when it was quarantined for
+    # a bad date, so the id's only valid row, in this file or the next, was lost as a duplicate.
+    first = _lokerid_file(
+        tmp_path / "lokerid_a.csv",
+        {"job_id": "7", "posted_date": "2025-02-30 10:00:00"},
+        {"job_id": "8", "min_salary": "-5"},
+    )
+    second = _lokerid_file(tmp_path / "lokerid_b.csv", {"job_id": "7"}, {"job_id": "8"})
+    result = land_source(source_by_name("lokerid"), tmp_path, [first, second])
+    assert result.quarantined.select("source_file", "source_row", "reason_code").rows() == [
+        ("lokerid_a.csv", 2, "invalid_date"),
+        ("lokerid_a.csv", 3, "salary_negative"),
+    ]
+    assert result.loaded.select("job_id", "_source_file").rows() == [
+        ("7", "lokerid_b.csv"),
+        ("8", "lokerid_b.csv"),
+    ]
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined == 4
 
 
 @pytest.mark.parametrize(

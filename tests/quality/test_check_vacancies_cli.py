@@ -60,20 +60,26 @@ def test_check_vacancies_writes_flags_and_quarantine(tmp_path):
     assert "line 9" in repeated and "line 2" in repeated
 
 
-def test_a_later_row_does_not_take_the_id_of_a_quarantined_first_row(tmp_path):
-    # The first v1 is quarantined for its pay; the second must not pass as if it were the first.
+def test_a_valid_row_after_a_quarantined_first_row_of_its_id_is_checked(tmp_path):
+    # One repeated-id rule (IdClaims, as every landing): the first v1 is quarantined for its pay
+    # and claims no id, so the second, valid, is checked; a third v1 repeats the second.
     source = tmp_path / "repeated.csv"
     source.write_text(
-        "id,title,description,salary_monthly_min\nv1,Kasir,x,abc\nv1,Kasir,y,3000000\n",
+        "id,title,description,salary_monthly_min\nv1,Kasir,x,abc\nv1,Kasir,y,3000000\n"
+        "v1,Kasir,z,3100000\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.csv"
     wages = _wages(tmp_path)
     assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 0
-    assert pl.read_csv(out, infer_schema_length=0).height == 0
+    checked = pl.read_csv(out, infer_schema_length=0)
+    assert checked["id"].to_list() == ["v1"]
     quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0)
-    assert quarantine["reason_code"].to_list() == ["invalid_number", "id_duplicated"]
-    assert "line 2" in quarantine["reason"][1]
+    assert quarantine.select("source_row", "reason_code").rows() == [
+        ("2", "invalid_number"),
+        ("4", "id_duplicated"),
+    ]
+    assert quarantine["reason"][1].endswith("id 'v1' is already used by the row on line 3")
 
 
 def _refused(tmp_path: Path, name: str, content: str) -> bool:
