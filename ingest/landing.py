@@ -148,6 +148,12 @@ class SourceSpec:
     description: str = ""
     optional_columns: tuple[str, ...] = ()
     """Columns some files have and others lack; they land when present."""
+    file_name_columns: tuple[str, ...] = ()
+    """Optional columns that hold the name of the file a row was first written to (JobStreet's
+    `snapshot_file`, from which staging reads the crawl day): a file without such a column is
+    that file itself, so its rows take its own name. When that name fails the column's checks
+    too, the file lacks the column: one error names the file and the column, and every row is
+    quarantined as `missing_column`."""
     extra_columns_allowed: bool = False
     """Wide sources (survey microdata) land every column; strict layouts warn on extras."""
     key: str | None = None
@@ -261,6 +267,8 @@ def land_csv_file(
             if unexpected
             else ""
         )
+        named = _file_name_columns(spec, path, columns)
+        missing += [name for name in spec.file_name_columns if name not in columns + named]
         checks = [check for check in spec.checks if check.field not in missing]
         ids = [name for name in spec.id_fields if name in columns]
         for line, values in records:
@@ -274,8 +282,13 @@ def land_csv_file(
                 )
                 continue
             record = dict(zip(columns, values, strict=True))
-            # A quarantined row keeps its values as read; a loaded one has its ids as compared.
-            as_compared = record | {name: normalised_id(record[name]) or "" for name in ids}
+            # A quarantined row keeps its values as read; a loaded one has its ids as compared
+            # and the file's name in a file-name column the file lacks.
+            as_compared = (
+                record
+                | {name: normalised_id(record[name]) or "" for name in ids}
+                | dict.fromkeys(named, path.name)
+            )
             problems = _row_problems(checks, as_compared, missing, record)
             if not problems:
                 problems = [
@@ -307,6 +320,32 @@ def land_csv_file(
         "rows_quarantined": len(quarantined),
     }
     return loaded, quarantined, accounting
+
+
+def _file_name_columns(spec: SourceSpec, path: Path, columns: list[str]) -> list[str]:
+    """The file-name columns (`SourceSpec.file_name_columns`) `path` lacks whose checks its name
+    passes: its rows take its name there. One error names each lacked column the name cannot
+    stand for (its rows are then quarantined as `missing_column`)."""
+    named = []
+    for name in spec.file_name_columns:
+        if name in columns:
+            continue
+        failed = [c for c in spec.checks if c.field == name and not c.predicate(path.name)]
+        if not failed:
+            log.info(
+                "%s: %s has no %s column; its rows take the file's name", spec.name, path.name, name
+            )
+            named.append(name)
+            continue
+        log.error(
+            "%s: %s has no %s column and its name cannot stand for it (%s); every row is "
+            "quarantined",
+            spec.name,
+            path.name,
+            name,
+            "; ".join(check.description for check in failed),
+        )
+    return named
 
 
 def _row_problems(

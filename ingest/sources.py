@@ -91,7 +91,8 @@ SNAPSHOT_CHECK = FieldCheck(
     lambda value: crawl_day(value) is not None,
 )
 """Staging's `seen_date` is `try_cast` of this date, which the dbt test requires not null: a
-file without the column, or a name without a real day (`jobstreet_2021-12-32.csv`), has none."""
+name without a real day (`jobstreet_2021-12-32.csv`) has none. A file without the column takes
+its own name (`file_name_columns`); one whose name has no real day either lacks the column."""
 
 
 def jakarta_day(utc_text: str) -> date:
@@ -177,6 +178,9 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
             "selling_points",
         ),
         optional_columns=("snapshot_file",),
+        # The daily files were concatenated with their names in `snapshot_file` (PROVENANCE.md);
+        # a file landed as it was crawled has none and names the crawl day itself.
+        file_name_columns=("snapshot_file",),
         checks=(
             FieldCheck("id", INVALID_ID, "posting id must be numeric", matches(DIGITS)),
             FieldCheck("job_title", "missing_title", "job title is empty", matches(NOT_EMPTY)),

@@ -89,10 +89,10 @@ def test_shifted_header_extract_is_quarantined_with_file_row_and_field():
     first = quarantined[0]
     assert first["source_file"] == "jobstreet_shifted_header.csv"
     assert first["source_row"] == 2
-    # The extract has no `snapshot_file` either: no crawl day, so no staging seen_date.
+    # The extract has no `snapshot_file`, and this fixture's name names no crawl day either.
     assert first["field"] == "id;job_url;posted_at;salary_max;snapshot_file"
     assert first["reason_code"] == (
-        "invalid_id;invalid_url;invalid_timestamp;invalid_number;invalid_date"
+        "invalid_id;invalid_url;invalid_timestamp;invalid_number;missing_column"
     )
     assert first["reason"].count("values may be shifted") == 1
     assert "company_description" in first["reason"]
@@ -553,3 +553,44 @@ def test_a_whole_number_too_long_for_an_integer_cast_is_quarantined(tmp_path):
     loaded, quarantined, _ = land_csv_file(source_by_name("isco08_structure"), path)
     assert _problems(quarantined) == [(2, "level", "invalid_number")]
     assert len(loaded) == 1
+
+
+def _without_snapshot_file(path: Path, *rows: dict[str, str]) -> Path:
+    """A JobStreet file as crawled, one day per file: the layout without `snapshot_file`."""
+    full = _jobstreet_file(path.with_suffix(".full"), *rows)
+    with full.open(encoding="utf-8", newline="") as source, path.open("w", newline="") as target:
+        writer = csv.writer(target, lineterminator="\n")
+        for values in csv.reader(source):
+            writer.writerow(values[1:])
+    full.unlink()
+    return path
+
+
+def test_a_jobstreet_file_without_snapshot_file_takes_the_crawl_day_from_its_name(tmp_path):
+    # Regression: a file lacking the optional `snapshot_file` (a day's file as crawled, the
+    # April 2022 extract) had every row quarantined as invalid_date. `snapshot_file` is the name
+    # of the day's file (PROVENANCE.md), so such a file's own name gives the crawl day.
+    path = _without_snapshot_file(
+        tmp_path / "jobstreet_2021-12-20.csv",
+        {"postedAt": "2021-12-19T01:02:03Z"},
+        {"postedAt": "2021-12-25T01:02:03Z"},
+    )
+    loaded, quarantined, accounting = land_csv_file(source_by_name("jobstreet"), path)
+    assert [row["snapshot_file"] for row in loaded] == ["jobstreet_2021-12-20.csv"]
+    # The name's day is the crawl day the row checks judge against.
+    assert _problems(quarantined) == [(3, "posted_at", "posted_after_seen")]
+    assert '"snapshot_file"' not in quarantined[0]["raw_record"]
+    assert accounting["rows_read"] == accounting["rows_loaded"] + accounting["rows_quarantined"]
+
+
+def test_a_jobstreet_file_without_snapshot_file_or_a_day_in_its_name_is_one_error(tmp_path, caplog):
+    path = _without_snapshot_file(tmp_path / "jobstreet_latest.csv", {}, {})
+    with caplog.at_level("ERROR"):
+        loaded, quarantined, _ = land_csv_file(source_by_name("jobstreet"), path)
+    assert loaded == []
+    assert _problems(quarantined) == [
+        (2, "snapshot_file", "missing_column"),
+        (3, "snapshot_file", "missing_column"),
+    ]
+    [error] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert "jobstreet_latest.csv has no snapshot_file column" in error
