@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.normalise.pay import is_negative_pay
 from orchestration.file_commands import (
     ID_DUPLICATED,
     CsvInputError,
@@ -129,8 +130,9 @@ class RowCheck:
 
 
 def not_negative(value: str) -> bool:
-    """False for a number below zero (`-5000000`); any other value is left to the other checks."""
-    return re.fullmatch(r"-[0-9]+(\.[0-9]+)?", value) is None or float(value) == 0
+    """False for a number below zero (`-5000000`; `-0` is zero, `is_negative_pay`, the rule every
+    pay check shares); any other value is left to the other checks."""
+    return not is_negative_pay(value)
 
 
 @dataclass(frozen=True)

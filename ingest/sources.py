@@ -32,12 +32,30 @@ from ingest.landing import (
     not_negative,
     real_datetime,
 )
+from ingest.normalise.pay import plain_pay_value
 from orchestration.file_commands import negative_pay_detail
 
 DIGITS = r"[0-9]+"
 NUMBER = r"[0-9]+(\.[0-9]+)?"
 SIGNED_NUMBER = r"-?" + NUMBER
 """A number a pay field may hold as far as its form goes; below zero is `salary_negative`."""
+
+
+def _number_or(alternative: str) -> Callable[[str], bool]:
+    """A pay field's form: empty, `alternative` (`N/A|`), or a signed number a float holds (400
+    digits would be infinity in staging's `cast(... as double)`, so they are no number)."""
+    form = matches(alternative + SIGNED_NUMBER, allow_empty=True)
+
+    def check(value: str) -> bool:
+        if not form(value):
+            return False
+        return value == "" or plain_pay_value(value) is not None or not _is_signed_number(value)
+
+    return check
+
+
+def _is_signed_number(value: str) -> bool:
+    return re.fullmatch(SIGNED_NUMBER, value) is not None
 
 
 def pay_checks(field: str, label: str, *, also: str = "") -> tuple[FieldCheck, FieldCheck]:
@@ -50,7 +68,7 @@ def pay_checks(field: str, label: str, *, also: str = "") -> tuple[FieldCheck, F
             field,
             "invalid_number",
             f"{label} must be a number{wording}",
-            matches(alternative + SIGNED_NUMBER, allow_empty=True),
+            _number_or(alternative),
         ),
         FieldCheck(
             field, "salary_negative", f"{label} is negative", not_negative, negative_pay_detail

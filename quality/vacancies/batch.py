@@ -20,7 +20,12 @@ import polars as pl
 
 from ingest.admin.regions import bps_province_names
 from ingest.landing import FieldCheck, matches, snake_case
-from ingest.normalise.pay import RANGE_SWAPPED, is_range_swapped
+from ingest.normalise.pay import (
+    RANGE_SWAPPED,
+    is_negative_pay,
+    is_range_swapped,
+    plain_pay_value,
+)
 from orchestration.file_commands import (
     ID_DUPLICATED,
     LINE_COLUMN,
@@ -124,11 +129,16 @@ PAY_FIELDS = ("salary_monthly_min", "salary_monthly_max")
 
 
 def _pay_problem(name: str, value: str) -> tuple[str, str] | None:
-    """(reason code, detail) when a pay field is not a plain non-negative number of rupiah."""
-    if value == "" or re.fullmatch(NUMBER, value):
+    """(reason code, detail) when a pay field is not a plain non-negative number of rupiah.
+
+    Below zero is decided as everywhere (`is_negative_pay`: `-0` is zero, so it passes); digits
+    a float cannot hold are no number (`invalid_number`), never read as infinity."""
+    if value == "":
         return None
-    if re.fullmatch("-" + NUMBER, value) and float(value) < 0:
+    if is_negative_pay(value):
         return "salary_negative", negative_pay_detail(value)
+    if plain_pay_value(value) is not None:
+        return None
     return (
         "invalid_number",
         f"{name} must be a plain number of rupiah (no thousands separators) (got {value[:60]!r})",

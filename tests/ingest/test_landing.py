@@ -594,3 +594,11 @@ def test_a_jobstreet_file_without_snapshot_file_or_a_day_in_its_name_is_one_erro
     ]
     [error] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert "jobstreet_latest.csv has no snapshot_file column" in error
+
+
+def test_pay_digits_beyond_a_float_are_no_number_at_landing(tmp_path):
+    # Staging's try_cast(... as double) would read 400 digits as infinity, never as pay.
+    path = _lokerid_file(tmp_path / "lokerid.csv", {"min_salary": "9" * 400}, {"min_salary": "-0"})
+    loaded, quarantined, _ = land_csv_file(source_by_name("lokerid"), path)
+    assert _problems(quarantined) == [(2, "min_salary", "invalid_number")]
+    assert [row["min_salary"] for row in loaded] == ["-0"]

@@ -259,3 +259,23 @@ def test_an_unreadable_minimum_wage_table_is_one_error_line(
     [error] = errors
     assert error.startswith(f"{wages}: {expected}")
     assert not out.exists()
+
+
+def test_minus_zero_pay_is_zero_and_digits_beyond_a_float_are_no_number(tmp_path):
+    # Regression: "-0" was `invalid_number` here, zero in the landing and `unreadable_wage` in
+    # AK1 (one rule now, `is_negative_pay`); 400 digits were checked as an infinite wage.
+    source = tmp_path / "pay.csv"
+    source.write_text(
+        "id,title,description,salary_monthly_min,salary_monthly_max\n"
+        f"v1,Kasir,x,-0,\nv2,Kasir,y,{'9' * 400},\nv3,Kasir,z,-5,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    wages = _wages(tmp_path)
+    assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 0
+    assert pl.read_csv(out, infer_schema_length=0)["id"].to_list() == ["v1"]
+    quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0)
+    assert quarantine.select("id", "reason_code").rows() == [
+        ("v2", "invalid_number"),
+        ("v3", "salary_negative"),
+    ]
