@@ -18,6 +18,7 @@ instead of rejecting them. `key` names a source's own id, unique over its files 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -56,6 +57,17 @@ def _number_or(alternative: str) -> Callable[[str], bool]:
 
 def _is_signed_number(value: str) -> bool:
     return re.fullmatch(SIGNED_NUMBER, value) is not None
+
+
+def positive_finite(pattern: str) -> Callable[[str], bool]:
+    """A positive number matching `pattern` that a float holds: 400 digits match a positive
+    pattern but are infinite as a double, and one infinite weight makes every estimate so."""
+    form = matches(pattern)
+
+    def check(value: str) -> bool:
+        return form(value) and math.isfinite(float(value))
+
+    return check
 
 
 def pay_checks(field: str, label: str, *, also: str = "") -> tuple[FieldCheck, FieldCheck]:
@@ -355,8 +367,8 @@ SAKERNAS_SOURCES: tuple[SourceSpec, ...] = (
             FieldCheck(
                 "final_weig",
                 "invalid_weight",
-                "FINAL_WEIG must be a positive number",
-                matches(r"0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*"),
+                "FINAL_WEIG must be a positive number a float holds (too many digits are infinite)",
+                positive_finite(r"0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*"),
             ),
             FieldCheck(
                 "kode_prov", "invalid_code", "KODE_PROV must be a numeric code", matches(DIGITS)

@@ -602,3 +602,22 @@ def test_pay_digits_beyond_a_float_are_no_number_at_landing(tmp_path):
     loaded, quarantined, _ = land_csv_file(source_by_name("lokerid"), path)
     assert _problems(quarantined) == [(2, "min_salary", "invalid_number")]
     assert [row["min_salary"] for row in loaded] == ["-0"]
+
+
+def test_a_sakernas_weight_too_large_for_a_float_is_invalid_weight(tmp_path):
+    # Regression: 400 digits matched the positive-weight pattern and landed; staging's double
+    # is infinite there, and so was every weighted estimate.
+    spec = source_by_name("sakernas_2020_08_jambi")
+    header = ",".join(spec.required_columns)
+    row = {name: "1" for name in spec.required_columns}
+    path = tmp_path / "sakernas.csv"
+    lines = [header]
+    for number, weight in enumerate(["150.5", "9" * 400], start=1):
+        lines.append(",".join({**row, "urutan": str(number), "final_weig": weight}.values()))
+    path.write_text("\n".join(lines) + "\n")
+    loaded, quarantined, _ = land_csv_file(spec, path)
+    assert _problems(quarantined) == [(3, "final_weig", "invalid_weight")]
+    assert quarantined[0]["reason"].startswith(
+        "sakernas.csv line 3 field final_weig: FINAL_WEIG must be a positive number a float holds"
+    )
+    assert [row["urutan"] for row in loaded] == ["1"]
