@@ -7,12 +7,13 @@ or with fields that fail their checks goes to quarantine, one quarantine row nam
 line and every problem, and the other rows still load. Every value is kept as text so codes with
 leading zeros survive; typing is the staging layer's job, so a check accepts exactly what the
 staging cast of its field can type (a date that is no calendar date is quarantined here, not left
-to fail the dbt build). A source with a `key` keeps the first row of each key over all its files
-and quarantines each later one as `id_duplicated`, naming the first row's file and line, as the
-file commands do, so the raw key check holds. Ids (the key and every field checked as an id) are
-text compared as the file commands compare them: without surrounding blanks, which they also
-land without, and otherwise as written, so `015758013` and `15758013` are two ids (leading zeros
-are kept everywhere, as classification codes need them).
+to fail the dbt build). A source with a `key` keeps, over all its files, the first row of each key
+that is otherwise loadable and quarantines each later one as `id_duplicated`, naming that row's
+file and line, so the raw key check holds; a row quarantined for another reason claims no key
+(`IdClaims`, the rule of every landing and file command). Ids (the key and every field checked
+as an id) are text compared as the file commands compare them: without surrounding blanks, which
+they also land without, and otherwise as written, so `015758013` and `15758013` are two ids
+(leading zeros are kept everywhere, as classification codes need them).
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.normalise.pay import is_negative_pay
 from orchestration.file_commands import (
     ID_DUPLICATED,
     CsvInputError,
-    duplicate_id_detail,
+    IdClaims,
     field_count_detail,
     merge_by_line,
     normalised_id,
@@ -128,8 +130,9 @@ class RowCheck:
 
 
 def not_negative(value: str) -> bool:
-    """False for a number below zero (`-5000000`); any other value is left to the other checks."""
-    return re.fullmatch(r"-[0-9]+(\.[0-9]+)?", value) is None or float(value) == 0
+    """False for a number below zero (`-5000000`; `-0` is zero, `is_negative_pay`, the rule every
+    pay check shares); any other value is left to the other checks."""
+    return not is_negative_pay(value)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,12 @@ class SourceSpec:
     description: str = ""
     optional_columns: tuple[str, ...] = ()
     """Columns some files have and others lack; they land when present."""
+    file_name_columns: tuple[str, ...] = ()
+    """Optional columns that hold the name of the file a row was first written to (JobStreet's
+    `snapshot_file`, from which staging reads the crawl day): a file without such a column is
+    that file itself, so its rows take its own name. When that name fails the column's checks
+    too, the file lacks the column: one error names the file and the column, and every row is
+    quarantined as `missing_column`."""
     extra_columns_allowed: bool = False
     """Wide sources (survey microdata) land every column; strict layouts warn on extras."""
     key: str | None = None
@@ -220,18 +229,17 @@ def _quarantine_row(
 
 
 def land_csv_file(
-    spec: SourceSpec, path: Path, first_rows: dict[str, tuple[str, int]] | None = None
+    spec: SourceSpec, path: Path, claims: IdClaims | None = None
 ) -> tuple[list[dict], list[dict], dict]:
     """Read one file of `spec`: return (loaded rows, quarantine rows, file accounting).
 
     The file is read with the file commands' reader (`read_records`): rows are numbered by the
     line they start on, blank lines are no rows, and a file that is empty, not UTF-8 or has a
-    quote never closed raises `LandingError` naming the line and field. `first_rows` (key ->
-    file and line of its first row) is shared by the files of one source, so a key is first in
-    the first file that has it; a row of the right shape counts as a key's first even when it is
-    quarantined for another problem, as in the file commands.
+    quote never closed raises `LandingError` naming the line and field. `claims` (which row
+    claimed each key) is shared by the files of one source, so a key is claimed in the first file
+    that has a loadable row of it; a row quarantined for another problem claims nothing.
     """
-    first_rows = {} if first_rows is None else first_rows
+    claims = IdClaims() if claims is None else claims
     loaded: list[dict] = []
     quarantined: list[dict] = []
     rows_read = 0
@@ -261,6 +269,8 @@ def land_csv_file(
             if unexpected
             else ""
         )
+        named = _file_name_columns(spec, path, columns)
+        missing += [name for name in spec.file_name_columns if name not in columns + named]
         checks = [check for check in spec.checks if check.field not in missing]
         ids = [name for name in spec.id_fields if name in columns]
         for line, values in records:
@@ -274,8 +284,13 @@ def land_csv_file(
                 )
                 continue
             record = dict(zip(columns, values, strict=True))
-            # A quarantined row keeps its values as read; a loaded one has its ids as compared.
-            as_compared = record | {name: normalised_id(record[name]) or "" for name in ids}
+            # A quarantined row keeps its values as read; a loaded one has its ids as compared
+            # and the file's name in a file-name column the file lacks.
+            as_compared = (
+                record
+                | {name: normalised_id(record[name]) or "" for name in ids}
+                | dict.fromkeys(named, path.name)
+            )
             problems = _row_problems(checks, as_compared, missing, record)
             if not problems:
                 problems = [
@@ -284,7 +299,11 @@ def land_csv_file(
                     if not check.predicate(as_compared)
                 ]
             if spec.key is not None and spec.key not in missing:
-                problems += _repeated_key(spec.key, record[spec.key], path, line, first_rows)
+                detail = claims.judge(
+                    record[spec.key], line, otherwise_loadable=not problems, file=path.name
+                )
+                if detail is not None:
+                    problems.append((spec.key, ID_DUPLICATED, detail))
             if problems:
                 quarantined.append(
                     _quarantine_row(spec, path, line, problems, record, columns, shift_note)
@@ -303,6 +322,32 @@ def land_csv_file(
         "rows_quarantined": len(quarantined),
     }
     return loaded, quarantined, accounting
+
+
+def _file_name_columns(spec: SourceSpec, path: Path, columns: list[str]) -> list[str]:
+    """The file-name columns (`SourceSpec.file_name_columns`) `path` lacks whose checks its name
+    passes: its rows take its name there. One error names each lacked column the name cannot
+    stand for (its rows are then quarantined as `missing_column`)."""
+    named = []
+    for name in spec.file_name_columns:
+        if name in columns:
+            continue
+        failed = [c for c in spec.checks if c.field == name and not c.predicate(path.name)]
+        if not failed:
+            log.info(
+                "%s: %s has no %s column; its rows take the file's name", spec.name, path.name, name
+            )
+            named.append(name)
+            continue
+        log.error(
+            "%s: %s has no %s column and its name cannot stand for it (%s); every row is "
+            "quarantined",
+            spec.name,
+            path.name,
+            name,
+            "; ".join(check.description for check in failed),
+        )
+    return named
 
 
 def _row_problems(
@@ -329,22 +374,6 @@ def _row_problems(
     return problems
 
 
-def _repeated_key(
-    key: str, value: str, path: Path, line: int, first_rows: dict[str, tuple[str, int]]
-) -> list[tuple[str, str, str]]:
-    """The `id_duplicated` problem of a row whose key an earlier row has (none for its first
-    row, which is recorded in `first_rows`); keys compare as the file commands' ids do."""
-    row_id = normalised_id(value)
-    if row_id is None:
-        return []
-    if row_id not in first_rows:
-        first_rows[row_id] = (path.name, line)
-        return []
-    first_file, first_line = first_rows[row_id]
-    other_file = None if first_file == path.name else first_file
-    return [(key, ID_DUPLICATED, duplicate_id_detail(row_id, first_line, other_file))]
-
-
 def resolve_files(spec: SourceSpec, data_dir: Path) -> list[Path]:
     paths: list[Path] = []
     for pattern in spec.files:
@@ -366,9 +395,9 @@ def land_source(
     # The loaded columns are the union over files in first-seen order, so a file with an extra
     # column (as long as its rows pass the checks) still lands; a file's rows share its columns.
     columns: dict[str, None] = dict.fromkeys(spec.required_columns)
-    first_rows: dict[str, tuple[str, int]] = {}
+    claims = IdClaims()
     for path in paths if paths is not None else resolve_files(spec, data_dir):
-        loaded, quarantined, file_accounting = land_csv_file(spec, path, first_rows)
+        loaded, quarantined, file_accounting = land_csv_file(spec, path, claims)
         columns.update(dict.fromkeys(loaded[0] if loaded else ()))
         all_loaded.extend(loaded)
         all_quarantined.extend(quarantined)

@@ -18,6 +18,7 @@ instead of rejecting them. `key` names a source's own id, unique over its files 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -32,12 +33,41 @@ from ingest.landing import (
     not_negative,
     real_datetime,
 )
+from ingest.normalise.pay import plain_pay_value
 from orchestration.file_commands import negative_pay_detail
 
 DIGITS = r"[0-9]+"
 NUMBER = r"[0-9]+(\.[0-9]+)?"
 SIGNED_NUMBER = r"-?" + NUMBER
 """A number a pay field may hold as far as its form goes; below zero is `salary_negative`."""
+
+
+def _number_or(alternative: str) -> Callable[[str], bool]:
+    """A pay field's form: empty, `alternative` (`N/A|`), or a signed number a float holds (400
+    digits would be infinity in staging's `cast(... as double)`, so they are no number)."""
+    form = matches(alternative + SIGNED_NUMBER, allow_empty=True)
+
+    def check(value: str) -> bool:
+        if not form(value):
+            return False
+        return value == "" or plain_pay_value(value) is not None or not _is_signed_number(value)
+
+    return check
+
+
+def _is_signed_number(value: str) -> bool:
+    return re.fullmatch(SIGNED_NUMBER, value) is not None
+
+
+def positive_finite(pattern: str) -> Callable[[str], bool]:
+    """A positive number matching `pattern` that a float holds: 400 digits match a positive
+    pattern but are infinite as a double, and one infinite weight makes every estimate so."""
+    form = matches(pattern)
+
+    def check(value: str) -> bool:
+        return form(value) and math.isfinite(float(value))
+
+    return check
 
 
 def pay_checks(field: str, label: str, *, also: str = "") -> tuple[FieldCheck, FieldCheck]:
@@ -50,7 +80,7 @@ def pay_checks(field: str, label: str, *, also: str = "") -> tuple[FieldCheck, F
             field,
             "invalid_number",
             f"{label} must be a number{wording}",
-            matches(alternative + SIGNED_NUMBER, allow_empty=True),
+            _number_or(alternative),
         ),
         FieldCheck(
             field, "salary_negative", f"{label} is negative", not_negative, negative_pay_detail
@@ -91,7 +121,8 @@ SNAPSHOT_CHECK = FieldCheck(
     lambda value: crawl_day(value) is not None,
 )
 """Staging's `seen_date` is `try_cast` of this date, which the dbt test requires not null: a
-file without the column, or a name without a real day (`jobstreet_2021-12-32.csv`), has none."""
+name without a real day (`jobstreet_2021-12-32.csv`) has none. A file without the column takes
+its own name (`file_name_columns`); one whose name has no real day either lacks the column."""
 
 
 def jakarta_day(utc_text: str) -> date:
@@ -177,6 +208,9 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
             "selling_points",
         ),
         optional_columns=("snapshot_file",),
+        # The daily files were concatenated with their names in `snapshot_file` (PROVENANCE.md);
+        # a file landed as it was crawled has none and names the crawl day itself.
+        file_name_columns=("snapshot_file",),
         checks=(
             FieldCheck("id", INVALID_ID, "posting id must be numeric", matches(DIGITS)),
             FieldCheck("job_title", "missing_title", "job title is empty", matches(NOT_EMPTY)),
@@ -333,8 +367,8 @@ SAKERNAS_SOURCES: tuple[SourceSpec, ...] = (
             FieldCheck(
                 "final_weig",
                 "invalid_weight",
-                "FINAL_WEIG must be a positive number",
-                matches(r"0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*"),
+                "FINAL_WEIG must be a positive number a float holds (too many digits are infinite)",
+                positive_finite(r"0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*"),
             ),
             FieldCheck(
                 "kode_prov", "invalid_code", "KODE_PROV must be a numeric code", matches(DIGITS)

@@ -10,8 +10,9 @@ One convention for `normalise`, `classify-titles` and `check-vacancies`:
   (`merge_by_line`), so that it can be fixed in one go;
 * a CSV syntax error that leaves the rest of the file unreadable (a quote never closed) stops the
   command with the file, the line and the field named, instead of a parser's generic advice;
-* a repeated `id` keeps its first row; each later one is quarantined as `id_duplicated`, naming
-  the line of the first.
+* a repeated `id` keeps its first row that is otherwise usable; each later one is quarantined as
+  `id_duplicated`, naming the line of that row. A row quarantined for another reason does not
+  claim its id (`IdClaims`, the rule every landing shares).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import json
 import logging
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,6 @@ LINE_COLUMN = " line"
 Its name starts with a space, which no column of IN can (header names are stripped), so it never
 takes the place of an input column; it is never shown to the user.
 """
-_FIRST_LINE = " first line"
 _ROW_INDEX = " row index"
 
 
@@ -134,6 +134,40 @@ def normalised_id(value: str | None) -> str | None:
     """An id as it is compared: without surrounding blanks, blank as None (`id_key` in Polars)."""
     key = (value or "").strip()
     return key or None
+
+
+class IdClaims:
+    """The one repeated-id rule of every landing and file command.
+
+    An id is claimed by the first row that is otherwise loadable (no other problem); each later
+    row of a claimed id is `id_duplicated`, naming the claiming row. A row quarantined for
+    another reason claims nothing and keeps its own reason, so a later valid row of its id still
+    loads (a bad date on the first row must not cost the id's only good row). Rows are judged in
+    file and line order; ids compare as `normalised_id` gives them, a blank id claims nothing.
+    """
+
+    def __init__(self, unit: str = "line") -> None:
+        self.unit = unit
+        """What a row's number counts (`line`; `hit` of a JSON listing, `item` of a feed)."""
+        self._first: dict[str, tuple[str | None, int]] = {}
+
+    def judge(
+        self, value: str | None, line: int, *, otherwise_loadable: bool, file: str | None = None
+    ) -> str | None:
+        """The `id_duplicated` detail of a row whose id an earlier row claimed, else None; an
+        unclaimed id is claimed by this row when it is `otherwise_loadable`. `file` names the
+        row's file when the rows of several files are judged together (the detail names the
+        claiming row's file when it is another)."""
+        row_id = normalised_id(value)
+        if row_id is None:
+            return None
+        if row_id in self._first:
+            first_file, first_line = self._first[row_id]
+            other = None if first_file == file else first_file
+            return duplicate_id_detail(row_id, first_line, other, self.unit)
+        if otherwise_loadable:
+            self._first[row_id] = (file, line)
+        return None
 
 
 PROBLEM_SEPARATOR = ";"
@@ -467,37 +501,45 @@ def id_key(id_column: str = "id") -> pl.Expr:
 
 
 def split_duplicate_ids(
-    rows: CsvRows, path: Path, command: str, id_column: str = "id"
+    rows: CsvRows,
+    path: Path,
+    command: str,
+    id_column: str = "id",
+    unusable_lines: Collection[int] = (),
 ) -> tuple[pl.DataFrame, list[dict]]:
-    """Keep the first row of every id; quarantine each later one as `id_duplicated`.
+    """Keep the first usable row of every id; quarantine each later one as `id_duplicated`.
 
+    `unusable_lines` are the rows quarantined for another reason: they claim no id (`IdClaims`).
     Ids are compared as `id_key` gives them: ` 1` and `1 ` repeat `1`; blank ids repeat nothing.
     """
-    first_line = pl.col(LINE_COLUMN).first().over(id_column)
-    marked = (
-        rows.frame.with_row_index(_ROW_INDEX)
-        .with_columns(id_key(id_column))
-        .with_columns(first_line.alias(_FIRST_LINE))
-    )
-    later = marked.filter(
-        pl.col(id_column).is_not_null() & (pl.col(LINE_COLUMN) != pl.col(_FIRST_LINE))
-    )
-    records = [
-        quarantine_record(
-            command,
-            path,
-            row[LINE_COLUMN],
-            row[id_column],
-            id_column,
-            ID_DUPLICATED,
-            duplicate_id_detail(row[id_column], row[_FIRST_LINE]),
-            rows.raw(rows.frame.row(row[_ROW_INDEX], named=True)),
+    unusable = set(unusable_lines)
+    claims = IdClaims()
+    records: list[dict] = []
+    later: list[int] = []
+    for index, row in enumerate(rows.frame.iter_rows(named=True)):
+        line = row[LINE_COLUMN]
+        detail = claims.judge(row[id_column], line, otherwise_loadable=line not in unusable)
+        if detail is None:
+            continue
+        later.append(index)
+        records.append(
+            quarantine_record(
+                command,
+                path,
+                line,
+                normalised_id(row[id_column]),
+                id_column,
+                ID_DUPLICATED,
+                detail,
+                rows.raw(row),
+            )
         )
-        for row in later.iter_rows(named=True)
-    ]
-    kept = marked.filter(
-        pl.col(id_column).is_null() | (pl.col(LINE_COLUMN) == pl.col(_FIRST_LINE))
-    ).drop(_FIRST_LINE, _ROW_INDEX)
+    kept = (
+        rows.frame.with_row_index(_ROW_INDEX)
+        .filter(~pl.col(_ROW_INDEX).is_in(later))
+        .drop(_ROW_INDEX)
+        .with_columns(id_key(id_column))
+    )
     return kept, records
 
 

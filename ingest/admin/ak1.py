@@ -43,7 +43,7 @@ from ingest.admin.wlkp_generate import (
     log_largest_gap,
     synthetic_phone,
 )
-from ingest.landing import not_negative
+from ingest.normalise.pay import is_negative_pay
 from ingest.sakernas.calibration import published_tpt
 from orchestration.file_commands import (
     CsvInputError,
@@ -528,6 +528,19 @@ def read_ak1_job_seekers(
     )
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def _whole_wage(text: str) -> bool:
+    """A wage in whole rupiah that `wage_monthly_idr` (Int64) holds; `-0` is zero. Digits beyond
+    it are unreadable, never cut to another number."""
+    if re.fullmatch(r"-?[0-9]+", text) is None:
+        return False
+    # Python refuses to read more than 4,300 digits; no wage has more than 19.
+    digits = text.lstrip("-").lstrip("0")
+    return len(digits) <= 19 and int(digits or "0") <= _INT64_MAX
+
+
 def read_ak1_placements(
     path: Path, key: PseudonymKey | None = None, index: RegionIndex | None = None
 ) -> AdminLoad:
@@ -550,11 +563,11 @@ def read_ak1_placements(
         if placed is None and not problems:
             problems.append(("placement_date", "missing_placement_date", "no placement date"))
         wage_text = re.sub(r"[.\s]|,00$", "", record["wage_monthly"] or "")
-        if wage_text and not not_negative(wage_text):
-            # Worded as the file commands and the vacancy landing word pay below zero.
+        if wage_text and is_negative_pay(wage_text):
+            # Decided and worded as the file commands and the vacancy landing: `-0` is zero.
             detail = negative_pay_detail(record["wage_monthly"])
             problems.append(("wage_monthly", "salary_negative", detail))
-        elif wage_text and not wage_text.isdigit():
+        elif wage_text and not _whole_wage(wage_text):
             problems.append(("wage_monthly", "unreadable_wage", f"{record['wage_monthly']!r}"))
         if problems:
             quarantine.append(problems_record(

@@ -38,7 +38,7 @@ from ingest.admin.results import (
     quarantine_frame,
 )
 from ingest.admin.text import clean_text, html_to_text
-from orchestration.file_commands import ID_DUPLICATED, duplicate_id_detail
+from orchestration.file_commands import ID_DUPLICATED, IdClaims
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -460,7 +460,7 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
     raw_rows: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
-    first_lines: dict[str, int] = {}  # id -> line of its loaded row
+    claims = IdClaims()  # which record claimed each id
     with opener(path, "rt", encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -493,10 +493,9 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
                     detail = f"`data.id` is not text: {shown_id!r}"
                 reject("data.id", "missing_id", detail, body)
                 continue
-            if record_id in first_lines:
-                detail = duplicate_id_detail(record_id, first_lines[record_id])
-                reject("data.id", ID_DUPLICATED, detail, record_id)
-                continue
+            problems: list[tuple[str, str, str]] = []
+            columns: list[str] = []
+            raw_shown: object = {"line": {"id": record_id}}
             try:
                 row = vacancy_from_detail(data, index)
             except FieldProblems as exc:
@@ -514,23 +513,29 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
                         *(f for f in fields if f.startswith(f"data.{key}.")),
                     )
                 ]
-                quarantine.append(problems_record(
-                    "karirhub_details", path.name, line_number, problems,
-                    {"id": record_id, **{key: data.get(key) for key in tops}},
-                    columns=columns, personal=is_contact_key,
-                ))  # fmt: skip
-                continue
+                raw_shown = {"id": record_id, **{key: data.get(key) for key in tops}}
             except Exception as exc:  # noqa: BLE001
                 # Every value read is checked above, so this is a case none of them foresaw;
                 # one record still never stops the file: it is quarantined and the run goes on.
                 log.exception("%s line %d: unforeseen problem", path.name, line_number)
                 detail = f"not the API's structure ({type(exc).__name__}: {exc})"
-                reject("data", "unexpected_structure", detail, {"id": record_id})
+                problems = [("data", "unexpected_structure", detail)]
+            else:
+                if problem := _quota_problem(row):
+                    problems = [("data.quota", "inconsistent_quota", problem)]
+            # The first otherwise loadable record of an id claims it (`IdClaims`): a record
+            # quarantined above claims nothing, so a later valid one of its id still loads.
+            repeated = claims.judge(record_id, line_number, otherwise_loadable=not problems)
+            if repeated is not None:
+                if not problems:
+                    raw_shown = {"line": record_id}
+                problems.append(("data.id", ID_DUPLICATED, repeated))
+            if problems:
+                quarantine.append(problems_record(
+                    "karirhub_details", path.name, line_number, problems, raw_shown,
+                    columns=columns, personal=is_contact_key,
+                ))  # fmt: skip
                 continue
-            if problem := _quota_problem(row):
-                reject("data.quota", "inconsistent_quota", problem, {"id": record_id})
-                continue
-            first_lines[record_id] = line_number
             rows.append({**row, "source": "karirhub", **base})
     staging = pl.DataFrame(rows, schema=VACANCY_SCHEMA)
     load = AdminLoad(

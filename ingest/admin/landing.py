@@ -37,7 +37,7 @@ from ingest.admin.results import (
     quarantine_frame,
 )
 from ingest.landing import LandingResult
-from orchestration.file_commands import ID_DUPLICATED, duplicate_id_detail, normalised_id
+from orchestration.file_commands import ID_DUPLICATED, IdClaims
 
 log = logging.getLogger(__name__)
 
@@ -246,23 +246,19 @@ def synthetic_files(load: AdminLoad) -> set[str]:
 
 def quarantine_repeated_keys(load: AdminLoad, key: str, unit: str = "line") -> AdminLoad:
     """`load` with each later row of a `key` (in file and row order, over all its files) moved
-    from staging to quarantine as `id_duplicated`, naming the first row's line (and file), as
-    the file commands do. Its raw suite checks the key unique per partition: a repeated id
+    from staging to quarantine as `id_duplicated`, naming the first row's line (and file), by the
+    rule of every landing (`IdClaims`): staging holds loaded rows only, so a row the reader
+    quarantined claimed no id. Its raw suite checks the key unique per partition: a repeated id
     quarantines its row instead of failing the whole landing at that check."""
-    first_rows: dict[str, tuple[str, int]] = {}
+    # Staging holds only the rows the readers loaded, so every row here is otherwise loadable.
+    claims = IdClaims(unit)
     later: list[int] = []
     records: list[dict[str, Any]] = []
     for index, row in enumerate(load.staging.iter_rows(named=True)):
-        row_id = normalised_id(row[key])
-        if row_id is None:
-            continue
         file, line = row["source_file"], row["source_row"]
-        if row_id not in first_rows:
-            first_rows[row_id] = (file, line)
+        detail = claims.judge(row[key], line, otherwise_loadable=True, file=file)
+        if detail is None:
             continue
-        first_file, first_line = first_rows[row_id]
-        other = None if first_file == file else first_file
-        detail = duplicate_id_detail(row_id, first_line, other, unit)
         place = None if unit == "line" else f"{file} {unit} {line}"
         records.append(
             problems_record(

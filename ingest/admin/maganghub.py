@@ -26,7 +26,7 @@ from ingest.admin.text import clean_text
 from orchestration.file_commands import (
     ID_DUPLICATED,
     CsvInputError,
-    duplicate_id_detail,
+    IdClaims,
     field_count_detail,
     read_records,
 )
@@ -211,19 +211,14 @@ def position_from_row(
     }, []
 
 
-def _row_problems(
-    row: dict[str, str], values: list[str], fieldnames: list[str], first_lines: dict[str, int]
-) -> list[Problem]:
-    """The problems of the row as a whole: its shape (which stands alone) and its id (a later
-    row of an id loaded earlier, `first_lines` giving that row's line, is `id_duplicated`)."""
+def _row_problems(row: dict[str, str], values: list[str], fieldnames: list[str]) -> list[Problem]:
+    """The problems of the row as a whole: its shape (which stands alone) and a missing id (a
+    repeated one is judged once the row's other problems are known, `IdClaims`)."""
     if len(values) != len(fieldnames):
         return [("*", "field_count", field_count_detail(len(values), len(fieldnames)))]
     position_id = (row.get("id_posisi") or "").strip()
     if not position_id:
         return [("id_posisi", "missing_id", "no id_posisi")]
-    if position_id in first_lines:
-        detail = duplicate_id_detail(position_id, first_lines[position_id])
-        return [("id_posisi", ID_DUPLICATED, detail)]
     return []
 
 
@@ -239,23 +234,26 @@ def read_maganghub_positions(
         if missing:
             raise AdminSourceError(f"{path}: header lacks column(s) {', '.join(missing)}")
         raw_rows, rows, quarantine = [], [], []
-        first_lines: dict[str, int] = {}
+        claims = IdClaims()
         # Rows are numbered by the file line they start on (header = line 1), as every landing
         # numbers them: a description with a line break makes a row span several lines.
         for line, values in records:
             row = dict(zip(fieldnames, values, strict=False))
             raw_rows.append({"source_file": path.name, "source_row": line, **row})
-            problems = _row_problems(row, values, fieldnames, first_lines)
+            problems = _row_problems(row, values, fieldnames)
             staged = None
             # A row of the wrong shape has no columns to judge one by one.
             if not problems or problems[0][1] != "field_count":
                 staged, column_problems = position_from_row(row, index)
                 problems += column_problems
+                # The first otherwise loadable row of an id claims it; a later one is repeated.
+                detail = claims.judge(row.get("id_posisi"), line, otherwise_loadable=not problems)
+                if detail is not None:
+                    problems.append(("id_posisi", ID_DUPLICATED, detail))
             if problems:
                 quarantine.append(problems_record(
                     SOURCE, path.name, line, problems, row, fieldnames))  # fmt: skip
                 continue
-            first_lines[row["id_posisi"].strip()] = line
             rows.append({**staged, "source": "maganghub", "source_file": path.name,
                          "source_row": line})  # fmt: skip
     except CsvInputError as exc:

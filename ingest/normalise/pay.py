@@ -46,6 +46,33 @@ AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
 many for a float ("999...9")."""
 
 
+PLAIN_PAY = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+"""Pay written as a plain number, as the landing's pay fields, `check-vacancies` and AK1 hold it:
+digits, an optional fraction after a dot, an optional minus sign."""
+
+
+def is_negative(amount: float) -> bool:
+    """The one rule for pay below zero, shared by the landing (`salary_negative`),
+    `check-vacancies`, AK1 and `parse_pay` (status `negative`): `-0` is zero, not negative."""
+    return amount < 0  # -0.0 < 0 is False
+
+
+def plain_pay_value(text: str) -> float | None:
+    """The value of pay written as a plain number (`PLAIN_PAY`); None for any other text, and for
+    digits a float cannot hold (400 nines would be infinity, never pay): such a value is out of
+    range, never read as another number."""
+    if PLAIN_PAY.fullmatch(text) is None:
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def is_negative_pay(text: str) -> bool:
+    """Whether pay written as a plain number is below zero (`-5000000`, `-1.5`; `-0` and `-0.00`
+    are zero, and 400 digits after a minus are below zero too, though out of range)."""
+    return PLAIN_PAY.fullmatch(text) is not None and is_negative(float(text))
+
+
 def is_range_swapped(low: float | None, high: float | None) -> bool:
     """Whether a pay range's stated minimum is above its stated maximum (both known)."""
     return low is not None and high is not None and low > high
@@ -113,7 +140,7 @@ _UNITS = {
     "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "bn": 1e9,
 }  # fmt: skip
 _AMOUNT = re.compile(
-    r"(?P<num>\d+(?:[.,]\d+)*)\s*"
+    r"(?P<num>\d+(?:[.,]\d+)*)(?P<exp>e[+-]?\d+)?\s*"
     r"(?P<unit>juta|jta|jt|mio|millions|million|mil|miliar|milyar|billion|bn|ribu|rbu|rb|"
     r"thousand|k|m)?(?![a-z])"
 )
@@ -200,6 +227,18 @@ def parse_number(text: str) -> float | None:
     return float(groups[0] + "." + groups[1])
 
 
+def _with_exponent(value: float, exponent: str) -> float | None:
+    """`value` times ten to `exponent` (`e+06`); None when a float cannot hold it (beyond its
+    range, or a non-zero value that would round to zero)."""
+    try:
+        result = float(f"{value!r}{exponent}")
+    except ValueError:
+        return None
+    if not math.isfinite(result) or (result == 0 and value != 0):
+        return None
+    return result
+
+
 def _clean(text: str) -> str:
     text = text.lower().replace("\u00a0", " ")
     # En dash, em dash and the minus sign are all written for a hyphen-minus.
@@ -225,6 +264,13 @@ def parse_pay(text: str | None) -> Pay:
         value = parse_number(match.group("num"))
         if value is None:
             continue
+        if match.group("exp"):
+            # "5e+06" as a spreadsheet writes 5,000,000. An exponent a float cannot hold
+            # ("1e400", "1e-400") is out of range: the text is unparsed, never read as another
+            # number (the digits after the `e` used to be read as the amount: "1e400" as 400).
+            value = _with_exponent(value, match.group("exp"))
+            if value is None:
+                return Pay(PAY_UNPARSED, flags=(AMOUNT_OUT_OF_RANGE,))
         unit = _UNITS.get(match.group("unit") or "")
         # "per 8 jam" or "13x gaji": numbers tied to other words are not amounts.
         tail = clean[match.end() : match.end() + 6]
@@ -240,8 +286,8 @@ def parse_pay(text: str | None) -> Pay:
         flags.append("minimum_wage_mentioned")
     if all(value == 0 for value, *_ in amounts):
         return Pay(PAY_ZERO)
-    # "-0" is zero, not a negative wage: the zero rules below read it.
-    if amounts[0][0] != 0 and _NEGATIVE_SIGN.search(clean[: amounts[0][2]]):
+    # "-0" is zero, not a negative wage (`is_negative`): the zero rules below read it.
+    if _NEGATIVE_SIGN.search(clean[: amounts[0][2]]) and is_negative(-amounts[0][0]):
         return Pay(PAY_NEGATIVE, flags=("negative_amount",))
 
     # A unit written once applies to both ends: "4,5 - 6 jt". Only small bare numbers take it,

@@ -189,8 +189,9 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
     """Harmonise one round; returns `Harmonised(persons, quarantine)` of the input's frame type.
 
     `frame` holds the round's variables as text (see `readers.read_microdata`). Rows without a
-    positive weight, a whole-number age, a known sex code or a province are quarantined with the
-    raw value, the field and a reason code; everything else is returned in the harmonised schema.
+    positive, finite weight (`weight_not_finite`: too large for a float), a whole-number age, a
+    known sex code or a province are quarantined with the file, row, raw value, the field and a
+    reason code; everything else is returned in the harmonised schema.
     """
     spec = config.spec
     available = set(_columns_of(frame))
@@ -241,6 +242,10 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
     checks = [
         ("_weight", weight_spec["variable"], "weight_missing_or_not_positive",
          pl.col("_weight").is_null() | (pl.col("_weight") <= 0)),
+        # A weight too large for a float ("1e400", 400 digits, or a huge one times `scale`) is
+        # infinite and passed the check above; one such person makes every estimate infinite.
+        ("_weight", weight_spec["variable"], "weight_not_finite",
+         pl.col("_weight").is_nan() | (pl.col("_weight") == float("inf"))),
         ("_age", spec["age"]["variable"], "age_missing_or_not_whole",
          pl.col("_age").is_null()),
         ("_sex", spec["sex"]["variable"], "sex_code_unknown", pl.col("_sex").is_null()),

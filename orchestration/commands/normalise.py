@@ -3,7 +3,8 @@
 Input: a CSV with an `id` column and any of `salary_text`, `date_text`, `crawl_date`,
 `location_text`, `education_text` (other columns are ignored). Output: `id` and the parsed fields
 with their flags. Rows it cannot use go to OUT.quarantine.csv with file line, field and reason
-(a row of the wrong shape, an empty or repeated `id`, negative pay), the rest to OUT (rows read =
+(a row of the wrong shape, an empty `id`, negative pay, a later row of an `id` an earlier usable
+row has), the rest to OUT (rows read =
 rows written + rows quarantined), as for every `lmis IN.csv OUT.csv`
 command (orchestration/file_commands.py). The pipeline calls the same
 `ingest.normalise.normalise_postings`.
@@ -125,10 +126,12 @@ def run(args: argparse.Namespace) -> int:
         )
         for line in keyed.filter(pl.col("id").is_null())[LINE_COLUMN]
     ]
-    quarantined += split_duplicate_ids(rows, path, COMMAND)[1]
     # Every row is parsed, repeated ids too, so that a row's quarantine names all its problems.
     parsed = normalise_postings(keyed)
     negative = parsed.filter(pl.col("salary_status") == PAY_NEGATIVE)
+    # A row quarantined for its pay claims no id: a later usable row of its id is written.
+    unusable = negative[LINE_COLUMN].to_list()
+    quarantined += split_duplicate_ids(rows, path, COMMAND, unusable_lines=unusable)[1]
     quarantined += [
         quarantine_record(
             COMMAND,

@@ -34,7 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(default: %(default)s)",
     )
     generate.add_argument(
-        "--persons", type=int, default=150_000, help="persons in total over all rounds"
+        "--persons",
+        # 0 or fewer used to be accepted (and silently generated a minimum sample anyway).
+        type=_at_least_one,
+        default=150_000,
+        help="persons in total over all rounds, at least 1 (default: %(default)s)",
     )
     generate.add_argument("--out", type=Path, required=True, help="output folder")
     generate.add_argument(
@@ -105,8 +109,8 @@ def _provinces(text: str) -> list[str]:
 
 
 def _at_least_one(text: str) -> int:
-    """`--min-sample-persons`: a count of at least 1 (0 or less would publish cells resting on
-    no person at all)."""
+    """`--min-sample-persons` and `generate --persons`: a count of at least 1 (0 or less would
+    publish cells resting on no person at all, or ask for an empty survey)."""
     try:
         value = int(text)
     except ValueError:

@@ -4,9 +4,9 @@ The crawl writes the day's postings as JSON lines (`<out>/<spider>/<date>/items.
 over the day's runs) and the listing records it could not turn into items into the run's
 `quarantine.jsonl`. Every line of both files is a row read. An item line loads when it passes
 its form checks (a JSON object, the spider's source, a posting id, an http(s) URL, a title, the
-partition's date, a `crawled_at` staging can cast, an id not already in the file: a later item of
-an id is `id_duplicated`, naming the first item's line, as in the file commands) and is
-quarantined otherwise; a line of the crawler's
+partition's date, a `crawled_at` staging can cast, an id no earlier loaded item has: a later item
+of an id is `id_duplicated`, naming the line of the item that claimed it, by the rule of every
+landing, `IdClaims`) and is quarantined otherwise; a line of the crawler's
 quarantine is quarantined with the crawler's reason. Values land as text, `problems` and `raw` as
 JSON, like every raw table; staging casts them.
 
@@ -38,7 +38,7 @@ from orchestration.crawling.sources import CrawledSource
 from orchestration.file_commands import (
     ID_DUPLICATED,
     PROBLEM_SEPARATOR,
-    duplicate_id_detail,
+    IdClaims,
     merge_by_line,
 )
 
@@ -123,11 +123,13 @@ def _is_timestamp(value: Any) -> bool:
 
 
 def _item_problems(
-    item: Any, source: CrawledSource, crawl_date: str, first_lines: dict[str, int]
+    item: Any, source: CrawledSource, crawl_date: str, claims: IdClaims, line: int
 ) -> list[tuple[str, str, str]]:
     """(field, reason code, description) of every form check the item fails; empty if none.
 
-    `first_lines` maps each posting id loaded so far to the line of its first item."""
+    `claims` holds the posting ids claimed so far: the first item of an id that passes every
+    other check claims it; a later one is `id_duplicated` (`IdClaims`, the rule of every
+    landing)."""
     if not isinstance(item, dict):
         return [("*", "not_an_object", "the line is JSON but not an object")]
     problems = []
@@ -140,12 +142,6 @@ def _item_problems(
     posting_id = item.get("source_posting_id")
     if posting_id is None or not str(posting_id).strip():
         problems.append(("source_posting_id", "missing_id", "posting id is empty"))
-    elif str(posting_id) in first_lines:
-        problems.append((
-            "source_posting_id",
-            ID_DUPLICATED,
-            duplicate_id_detail(str(posting_id), first_lines[str(posting_id)]),
-        ))  # fmt: skip
     if not isinstance(item.get("url"), str) or not _URL.fullmatch(item["url"]):
         problems.append(
             ("url", "invalid_url", f"URL must start with http(s)://, got {item.get('url')!r}")
@@ -165,6 +161,10 @@ def _item_problems(
             "partition_mismatch",
             f"crawl_date must be the partition {crawl_date}, got {item.get('crawl_date')!r}",
         ))  # fmt: skip
+    if posting_id is not None and str(posting_id).strip():
+        repeated = claims.judge(str(posting_id), line, otherwise_loadable=not problems)
+        if repeated is not None:
+            problems.append(("source_posting_id", ID_DUPLICATED, repeated))
     return problems
 
 
@@ -205,7 +205,7 @@ def read_items_file(
     """Read the day's items: (loaded rows, quarantine rows, file accounting)."""
     loaded: list[dict[str, Any]] = []
     quarantined: list[dict[str, Any]] = []
-    first_lines: dict[str, int] = {}
+    claims = IdClaims()
     unknown_fields: Counter[str] = Counter()
     rows_read = 0
     known = set(columns)
@@ -229,7 +229,7 @@ def read_items_file(
                     )
                 )
                 continue
-            problems = _item_problems(item, source, crawl_date, first_lines)
+            problems = _item_problems(item, source, crawl_date, claims, line_number)
             if problems:
                 quarantined.append(
                     _item_quarantine_row(
@@ -237,7 +237,6 @@ def read_items_file(
                     )
                 )
                 continue
-            first_lines[str(item["source_posting_id"])] = line_number
             unknown_fields.update(name for name in item if name not in known)
             row = {name: as_text(item.get(name)) for name in columns}
             row["_source_file"] = relative

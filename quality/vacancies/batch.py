@@ -20,10 +20,17 @@ import polars as pl
 
 from ingest.admin.regions import bps_province_names
 from ingest.landing import FieldCheck, matches, snake_case
-from ingest.normalise.pay import RANGE_SWAPPED, is_range_swapped
+from ingest.normalise.pay import (
+    RANGE_SWAPPED,
+    is_negative_pay,
+    is_range_swapped,
+    plain_pay_value,
+)
 from orchestration.file_commands import (
+    ID_DUPLICATED,
     LINE_COLUMN,
     CsvInputError,
+    IdClaims,
     merge_by_line,
     negative_pay_detail,
     quarantine_frame,
@@ -122,11 +129,16 @@ PAY_FIELDS = ("salary_monthly_min", "salary_monthly_max")
 
 
 def _pay_problem(name: str, value: str) -> tuple[str, str] | None:
-    """(reason code, detail) when a pay field is not a plain non-negative number of rupiah."""
-    if value == "" or re.fullmatch(NUMBER, value):
+    """(reason code, detail) when a pay field is not a plain non-negative number of rupiah.
+
+    Below zero is decided as everywhere (`is_negative_pay`: `-0` is zero, so it passes); digits
+    a float cannot hold are no number (`invalid_number`), never read as infinity."""
+    if value == "":
         return None
-    if re.fullmatch("-" + NUMBER, value) and float(value) < 0:
+    if is_negative_pay(value):
         return "salary_negative", negative_pay_detail(value)
+    if plain_pay_value(value) is not None:
+        return None
     return (
         "invalid_number",
         f"{name} must be a plain number of rupiah (no thousands separators) (got {value[:60]!r})",
@@ -166,31 +178,22 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
             f"the file has {', '.join(rows.file_columns)}"
         )
     quarantined = list(rows.quarantine)
-    # A repeated id is a second vacancy claiming the same key: keep the first, quarantine the rest.
-    # The first row may itself be quarantined: a later row must not then take its id silently.
-    first_line: dict[str, int] = {}
+    # A repeated id is a second vacancy claiming the same key: the first row that is otherwise
+    # usable claims it and each later one is quarantined. A row quarantined for another reason
+    # claims nothing (`IdClaims`, the rule of every landing), so a later valid row is checked.
+    claims = IdClaims()
     kept_lines: list[int] = []
     for row in rows.frame.iter_rows(named=True):
         line = row[LINE_COLUMN]
         values = {c: row[c] or "" for c in header}
         raw = rows.raw(row)
-        key = values["id"].strip()
         problems = _field_problems(path, line, values, raw)
-        if key in first_line:
+        detail = claims.judge(values["id"], line, otherwise_loadable=not problems)
+        if detail is not None:
+            key = values["id"].strip()
             problems.append(
-                quarantine_record(
-                    COMMAND,
-                    path,
-                    line,
-                    key,
-                    "id",
-                    "id_duplicated",
-                    f"id {key!r} is already used by the row on line {first_line[key]}",
-                    raw,
-                )
+                quarantine_record(COMMAND, path, line, key, "id", ID_DUPLICATED, detail, raw)
             )
-        if key:
-            first_line.setdefault(key, line)
         if problems:
             quarantined.extend(problems)
         else:

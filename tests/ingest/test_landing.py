@@ -89,10 +89,10 @@ def test_shifted_header_extract_is_quarantined_with_file_row_and_field():
     first = quarantined[0]
     assert first["source_file"] == "jobstreet_shifted_header.csv"
     assert first["source_row"] == 2
-    # The extract has no `snapshot_file` either: no crawl day, so no staging seen_date.
+    # The extract has no `snapshot_file`, and this fixture's name names no crawl day either.
     assert first["field"] == "id;job_url;posted_at;salary_max;snapshot_file"
     assert first["reason_code"] == (
-        "invalid_id;invalid_url;invalid_timestamp;invalid_number;invalid_date"
+        "invalid_id;invalid_url;invalid_timestamp;invalid_number;missing_column"
     )
     assert first["reason"].count("values may be shifted") == 1
     assert "company_description" in first["reason"]
@@ -361,21 +361,40 @@ def test_a_repeated_job_id_is_quarantined_naming_the_first_row_in_any_file(tmp_p
     assert rows.rows() == [
         ("lokerid_a.csv", 3, "posted_date", "invalid_date"),
         ("lokerid_a.csv", 4, "job_id", "id_duplicated"),
-        ("lokerid_a.csv", 5, "job_id", "id_duplicated"),
         ("lokerid_b.csv", 2, "job_id;min_salary", "id_duplicated;invalid_number"),
     ]
     reasons = result.quarantined["reason"].to_list()
     assert reasons[1] == (
         "lokerid_a.csv line 4 field job_id: id '7' is already used by the row on line 2"
     )
-    # The first row of an id counts as first even when it is quarantined itself.
-    assert reasons[2].endswith("id '8' is already used by the row on line 3")
-    assert reasons[3].startswith(
+    assert reasons[2].startswith(
         "lokerid_b.csv line 2 field job_id: id '7' is already used by the row on "
         "lokerid_a.csv line 2; field min_salary: "
     )
-    assert not result.loaded["job_id"].is_duplicated().any()
+    # A row quarantined for its date claims no id: the later valid row of `8` loads (IdClaims).
+    assert result.loaded.select("job_id", "_source_row").rows() == [("7", 2), ("8", 5)]
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == 5
+
+
+def test_a_valid_row_after_a_quarantined_first_row_of_its_id_loads_in_any_file(tmp_path):
+    # Regression: the first row of an id counted as its first even when it was quarantined for
+    # a bad date, so the id's only valid row, in this file or the next, was lost as a duplicate.
+    first = _lokerid_file(
+        tmp_path / "lokerid_a.csv",
+        {"job_id": "7", "posted_date": "2025-02-30 10:00:00"},
+        {"job_id": "8", "min_salary": "-5"},
+    )
+    second = _lokerid_file(tmp_path / "lokerid_b.csv", {"job_id": "7"}, {"job_id": "8"})
+    result = land_source(source_by_name("lokerid"), tmp_path, [first, second])
+    assert result.quarantined.select("source_file", "source_row", "reason_code").rows() == [
+        ("lokerid_a.csv", 2, "invalid_date"),
+        ("lokerid_a.csv", 3, "salary_negative"),
+    ]
+    assert result.loaded.select("job_id", "_source_file").rows() == [
+        ("7", "lokerid_b.csv"),
+        ("8", "lokerid_b.csv"),
+    ]
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined == 4
 
 
 @pytest.mark.parametrize(
@@ -534,3 +553,71 @@ def test_a_whole_number_too_long_for_an_integer_cast_is_quarantined(tmp_path):
     loaded, quarantined, _ = land_csv_file(source_by_name("isco08_structure"), path)
     assert _problems(quarantined) == [(2, "level", "invalid_number")]
     assert len(loaded) == 1
+
+
+def _without_snapshot_file(path: Path, *rows: dict[str, str]) -> Path:
+    """A JobStreet file as crawled, one day per file: the layout without `snapshot_file`."""
+    full = _jobstreet_file(path.with_suffix(".full"), *rows)
+    with full.open(encoding="utf-8", newline="") as source, path.open("w", newline="") as target:
+        writer = csv.writer(target, lineterminator="\n")
+        for values in csv.reader(source):
+            writer.writerow(values[1:])
+    full.unlink()
+    return path
+
+
+def test_a_jobstreet_file_without_snapshot_file_takes_the_crawl_day_from_its_name(tmp_path):
+    # Regression: a file lacking the optional `snapshot_file` (a day's file as crawled, the
+    # April 2022 extract) had every row quarantined as invalid_date. `snapshot_file` is the name
+    # of the day's file (PROVENANCE.md), so such a file's own name gives the crawl day.
+    path = _without_snapshot_file(
+        tmp_path / "jobstreet_2021-12-20.csv",
+        {"postedAt": "2021-12-19T01:02:03Z"},
+        {"postedAt": "2021-12-25T01:02:03Z"},
+    )
+    loaded, quarantined, accounting = land_csv_file(source_by_name("jobstreet"), path)
+    assert [row["snapshot_file"] for row in loaded] == ["jobstreet_2021-12-20.csv"]
+    # The name's day is the crawl day the row checks judge against.
+    assert _problems(quarantined) == [(3, "posted_at", "posted_after_seen")]
+    assert '"snapshot_file"' not in quarantined[0]["raw_record"]
+    assert accounting["rows_read"] == accounting["rows_loaded"] + accounting["rows_quarantined"]
+
+
+def test_a_jobstreet_file_without_snapshot_file_or_a_day_in_its_name_is_one_error(tmp_path, caplog):
+    path = _without_snapshot_file(tmp_path / "jobstreet_latest.csv", {}, {})
+    with caplog.at_level("ERROR"):
+        loaded, quarantined, _ = land_csv_file(source_by_name("jobstreet"), path)
+    assert loaded == []
+    assert _problems(quarantined) == [
+        (2, "snapshot_file", "missing_column"),
+        (3, "snapshot_file", "missing_column"),
+    ]
+    [error] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert "jobstreet_latest.csv has no snapshot_file column" in error
+
+
+def test_pay_digits_beyond_a_float_are_no_number_at_landing(tmp_path):
+    # Staging's try_cast(... as double) would read 400 digits as infinity, never as pay.
+    path = _lokerid_file(tmp_path / "lokerid.csv", {"min_salary": "9" * 400}, {"min_salary": "-0"})
+    loaded, quarantined, _ = land_csv_file(source_by_name("lokerid"), path)
+    assert _problems(quarantined) == [(2, "min_salary", "invalid_number")]
+    assert [row["min_salary"] for row in loaded] == ["-0"]
+
+
+def test_a_sakernas_weight_too_large_for_a_float_is_invalid_weight(tmp_path):
+    # Regression: 400 digits matched the positive-weight pattern and landed; staging's double
+    # is infinite there, and so was every weighted estimate.
+    spec = source_by_name("sakernas_2020_08_jambi")
+    header = ",".join(spec.required_columns)
+    row = {name: "1" for name in spec.required_columns}
+    path = tmp_path / "sakernas.csv"
+    lines = [header]
+    for number, weight in enumerate(["150.5", "9" * 400], start=1):
+        lines.append(",".join({**row, "urutan": str(number), "final_weig": weight}.values()))
+    path.write_text("\n".join(lines) + "\n")
+    loaded, quarantined, _ = land_csv_file(spec, path)
+    assert _problems(quarantined) == [(3, "final_weig", "invalid_weight")]
+    assert quarantined[0]["reason"].startswith(
+        "sakernas.csv line 3 field final_weig: FINAL_WEIG must be a positive number a float holds"
+    )
+    assert [row["urutan"] for row in loaded] == ["1"]

@@ -282,3 +282,20 @@ def test_a_file_command_that_cannot_write_out_is_one_error_line(
     assert len(errors) == 1
     assert "not-a-folder" in errors[0]
     assert blocker.read_text(encoding="utf-8") == ""
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many"])
+def test_sakernas_generate_with_no_persons_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # Regression: `--persons 0` or `-5` was accepted and generated a sample anyway.
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stopped:
+        main(["sakernas", "generate", "--persons", value, "--out", str(out)])
+    assert stopped.value.code == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert errors == [
+        f"lmis sakernas generate: error: argument --persons: {value!r}: give a whole number of "
+        "persons, at least 1"
+    ]
+    assert not out.exists()

@@ -748,3 +748,28 @@ def test_crawled_at_is_accepted_only_in_the_layout_the_staging_cast_reads(value,
     from orchestration.crawling.landing import _is_timestamp
 
     assert _is_timestamp(value) is typed
+
+
+def test_a_valid_item_after_a_quarantined_first_item_of_its_id_loads(tmp_path: Path) -> None:
+    # Regression (one repeated-id rule, IdClaims): an item quarantined for its date claims no
+    # id, so the id's later valid item loads; rows in = loaded + quarantined.
+    source = crawled_source("jobstreet")
+    good = {
+        "source": "jobstreet",
+        "source_posting_id": "1",
+        "url": "https://www.jobstreet.co.id/id/job/1",
+        "title": "Staf Gudang",
+        "crawl_date": DAY,
+        "crawled_at": "2025-10-23T10:00:00+00:00",
+    }
+    lines = [{**good, "crawled_at": "2025-02-30T10:00:00+00:00"}, good, good]
+    items = tmp_path / "jobstreet" / DAY / "items.jsonl"
+    items.parent.mkdir(parents=True)
+    items.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    columns = ["source", "source_posting_id", "url", "title", "crawl_date", "crawled_at"]
+    result = land_crawl_files(source, tmp_path, DAY, items, None, columns)
+    assert [row["_source_row"] for row in result.loaded.iter_rows(named=True)] == [2]
+    quarantined = result.quarantined.select("source_row", "reason_code").rows()
+    assert quarantined == [(1, "invalid_date"), (3, "id_duplicated")]
+    assert result.quarantined["reason"][1].endswith("id '1' is already used by the row on line 2")
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined == 3

@@ -76,6 +76,17 @@ def test_later_rows_of_a_repeated_id_name_the_first(tmp_path: Path) -> None:
     assert "line 2" in records[0]["reason"]
 
 
+def test_a_row_unusable_for_another_reason_claims_no_id(tmp_path: Path) -> None:
+    # IdClaims: the row on line 2 is quarantined elsewhere, so line 3 claims `a`, line 4 repeats.
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\na,x\na,y\na,z\n")
+    rows = read_rows(source, "test")
+    kept, records = split_duplicate_ids(rows, source, "test", unusable_lines=[2])
+    assert kept[LINE_COLUMN].to_list() == [2, 3]
+    assert [(r["source_row"], r["reason_code"]) for r in records] == [(4, "id_duplicated")]
+    assert records[0]["reason"].endswith("id 'a' is already used by the row on line 3")
+
+
 def test_empty_file_and_missing_file_are_errors_naming_the_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")

@@ -60,20 +60,26 @@ def test_check_vacancies_writes_flags_and_quarantine(tmp_path):
     assert "line 9" in repeated and "line 2" in repeated
 
 
-def test_a_later_row_does_not_take_the_id_of_a_quarantined_first_row(tmp_path):
-    # The first v1 is quarantined for its pay; the second must not pass as if it were the first.
+def test_a_valid_row_after_a_quarantined_first_row_of_its_id_is_checked(tmp_path):
+    # One repeated-id rule (IdClaims, as every landing): the first v1 is quarantined for its pay
+    # and claims no id, so the second, valid, is checked; a third v1 repeats the second.
     source = tmp_path / "repeated.csv"
     source.write_text(
-        "id,title,description,salary_monthly_min\nv1,Kasir,x,abc\nv1,Kasir,y,3000000\n",
+        "id,title,description,salary_monthly_min\nv1,Kasir,x,abc\nv1,Kasir,y,3000000\n"
+        "v1,Kasir,z,3100000\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.csv"
     wages = _wages(tmp_path)
     assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 0
-    assert pl.read_csv(out, infer_schema_length=0).height == 0
+    checked = pl.read_csv(out, infer_schema_length=0)
+    assert checked["id"].to_list() == ["v1"]
     quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0)
-    assert quarantine["reason_code"].to_list() == ["invalid_number", "id_duplicated"]
-    assert "line 2" in quarantine["reason"][1]
+    assert quarantine.select("source_row", "reason_code").rows() == [
+        ("2", "invalid_number"),
+        ("4", "id_duplicated"),
+    ]
+    assert quarantine["reason"][1].endswith("id 'v1' is already used by the row on line 3")
 
 
 def _refused(tmp_path: Path, name: str, content: str) -> bool:
@@ -253,3 +259,23 @@ def test_an_unreadable_minimum_wage_table_is_one_error_line(
     [error] = errors
     assert error.startswith(f"{wages}: {expected}")
     assert not out.exists()
+
+
+def test_minus_zero_pay_is_zero_and_digits_beyond_a_float_are_no_number(tmp_path):
+    # Regression: "-0" was `invalid_number` here, zero in the landing and `unreadable_wage` in
+    # AK1 (one rule now, `is_negative_pay`); 400 digits were checked as an infinite wage.
+    source = tmp_path / "pay.csv"
+    source.write_text(
+        "id,title,description,salary_monthly_min,salary_monthly_max\n"
+        f"v1,Kasir,x,-0,\nv2,Kasir,y,{'9' * 400},\nv3,Kasir,z,-5,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    wages = _wages(tmp_path)
+    assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 0
+    assert pl.read_csv(out, infer_schema_length=0)["id"].to_list() == ["v1"]
+    quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0)
+    assert quarantine.select("id", "reason_code").rows() == [
+        ("v2", "invalid_number"),
+        ("v3", "salary_negative"),
+    ]

@@ -162,3 +162,20 @@ def test_negative_placement_wage_is_salary_negative_worded_as_the_file_commands(
         "salary_negative",
     )
     assert row["reason"] == f"placed.csv line 3 field wage_monthly: {negative_pay_detail(wage)}"
+
+
+@pytest.mark.parametrize(("wage", "loaded"), [("-0", 0), ("-0,00", 0), ("9" * 19, None)])
+def test_a_minus_zero_wage_is_zero_and_one_beyond_int64_unreadable(tmp_path, wage, loaded) -> None:
+    # Regression: AK1 said `unreadable_wage` of "-0", which the landing and check-vacancies read
+    # as zero (one rule, `is_negative_pay`); a wage past Int64 must not be read as another number.
+    def mutate(header, rows):
+        rows[1][header.index("Upah per Bulan (Rp)")] = wage
+        return header, rows
+
+    load = read_ak1_placements(_export(PLACEMENTS, tmp_path / "placed.csv", mutate), DEV_KEY)
+    if loaded is None:
+        [row] = load.quarantine.iter_rows(named=True)
+        assert (row["source_row"], row["reason_code"]) == (3, "unreadable_wage")
+    else:
+        assert load.rows_quarantined == 0
+        assert load.staging["wage_monthly_idr"][1] == loaded

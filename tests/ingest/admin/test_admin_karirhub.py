@@ -225,3 +225,24 @@ def test_a_time_with_its_own_zone_is_converted_not_relabelled(tmp_path) -> None:
     times = load.staging["published_at"].to_list()[1:4]
     assert {t.isoformat() for t in times} == {"2025-10-22T02:34:51+00:00"}
     assert load.staging["expires_date"].to_list()[-1].isoformat() == "2025-11-23"
+
+
+def test_a_valid_record_after_a_quarantined_first_record_of_its_id_loads(tmp_path) -> None:
+    # Regression (one repeated-id rule, IdClaims): Karirhub rejected a repeated id before
+    # checking the record, and a record quarantined for a bad date claims no id; the id's later
+    # valid record loads, and a later record of it with a bad value lists both problems.
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    bad_date = json.loads(lines[0])
+    bad_date["data"]["published_at"] = "yesterday"
+    bad_quota = json.loads(lines[0])
+    bad_quota["data"]["quota"] = "lots"
+    path = tmp_path / "details.jsonl"
+    records = [json.dumps(bad_date), lines[0], json.dumps(bad_quota)]
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    load = read_karirhub_details(path)
+    assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (3, 1, 2)
+    assert load.staging["source_row"].to_list() == [2]
+    rows = load.quarantine.select("source_row", "field", "reason_code").rows()
+    assert rows[0] == (1, "data.published_at", "unparseable_field")
+    assert rows[1][0] == 3 and set(rows[1][2].split(";")) == {"unparseable_field", "id_duplicated"}
+    assert "is already used by the row on line 2" in load.quarantine["reason"][1]

@@ -121,3 +121,21 @@ def test_a_row_lists_every_bad_column_in_one_quarantine_entry(tmp_path) -> None:
     assert second["source_row"] == load.raw["source_row"][3]
     assert second["field"] == "id_posisi;jumlah_terdaftar"
     assert second["reason_code"] == "missing_id;unparseable_field"
+
+
+def test_a_valid_row_after_a_quarantined_first_row_of_its_id_loads(tmp_path) -> None:
+    # Regression (one repeated-id rule, IdClaims): a row quarantined for another reason claims
+    # no id; the id's later valid row loads and a third row of it is `id_duplicated`.
+    def mutate(fields, rows):
+        rows[1]["jumlah_kuota"] = "dua"
+        rows[2]["id_posisi"] = rows[1]["id_posisi"]
+        rows[3]["id_posisi"] = rows[1]["id_posisi"]
+        return fields, rows
+
+    load = read_maganghub_positions(_write(tmp_path, mutate))
+    assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (5, 3, 2)
+    quarantined = load.quarantine.select("source_row", "reason_code").rows()
+    assert quarantined[0][1] == "unparseable_field" and quarantined[1][1] == "id_duplicated"
+    first_valid = load.staging["source_row"].to_list()[1]
+    expected = f"is already used by the row on line {first_valid}"
+    assert load.quarantine["reason"][1].endswith(expected)

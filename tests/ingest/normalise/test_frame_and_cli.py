@@ -129,6 +129,22 @@ def test_cli_quarantines_negative_pay_and_later_duplicate_ids(tmp_path: Path) ->
     assert "line 2" in quarantine.filter(pl.col("id") == "a")["reason"].item()
 
 
+def test_cli_a_valid_row_after_a_negative_pay_row_of_its_id_is_written(tmp_path: Path) -> None:
+    # One repeated-id rule (IdClaims, as every landing): a row quarantined for negative pay
+    # claims no id, so the id's later usable row is written, and a third repeats that one.
+    source = tmp_path / "in.csv"
+    source.write_text("id,salary_text\na,-5000000\na,Rp 5 juta\na,Rp 6 juta\n")
+    assert main(["normalise", str(source), str(tmp_path / "out.csv")]) == 0
+    out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
+    assert out.select("id", "salary_min").rows() == [("a", "5000000")]
+    quarantine = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema=False)
+    assert quarantine.select("source_row", "reason_code").rows() == [
+        ("2", "salary_negative"),
+        ("4", "id_duplicated"),
+    ]
+    assert quarantine["reason"][1].endswith("id 'a' is already used by the row on line 3")
+
+
 def test_cli_reads_a_zero_end_of_pay_without_a_traceback(tmp_path: Path) -> None:
     # Regression (verification 2026-12-05, finding 1): "Rp 3000000 - 0" raised an AssertionError.
     source = tmp_path / "zero.csv"

@@ -215,3 +215,33 @@ def test_column_of_odd_pay_texts_never_raises() -> None:
     table = parse_pay_column(pl.Series(_ODD_TEXTS + [None]))
     assert table.height == len(_ODD_TEXTS) + 1
     assert table.filter(pl.col("salary_text") == "5000000 - 0")["salary_min"].item() == 5e6
+
+
+@pytest.mark.parametrize("text", ["1e400", "Rp 1e400", "1E400 per bulan", "1e-400", "-1e400"])
+def test_an_exponent_beyond_a_float_is_out_of_range_not_another_number(text: str) -> None:
+    # Regression: "1e400" parsed as 400 (the digits after the `e` read as the amount).
+    pay = parse_pay(text)
+    assert (pay.status, pay.amount_min, pay.amount_max) == ("unparsed", None, None)
+    assert pay.flags == ("amount_out_of_range",)
+
+
+@pytest.mark.parametrize(("text", "amount"), [("5E+06", 5_000_000.0), ("Rp 4.5e6", 4_500_000.0)])
+def test_an_exponent_a_float_holds_is_read_as_its_number(text: str, amount: float) -> None:
+    pay = parse_pay(text)
+    assert (pay.status, pay.amount_min, pay.amount_max) == ("parsed", amount, amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [("-5000000", True), ("-1.5", True), ("-0", False), ("-0.00", False), ("0", False),
+     ("5000000", False), ("-" + "9" * 400, True), ("N/A", False), ("- 5", False)],
+)  # fmt: skip
+def test_one_rule_decides_negative_pay_and_minus_zero_is_zero(text: str, negative: bool) -> None:
+    # The landing, check-vacancies, AK1 and parse_pay share it (they disagreed on "-0").
+    from ingest.landing import not_negative
+    from ingest.normalise.pay import is_negative_pay
+
+    assert is_negative_pay(text) is negative
+    assert not_negative(text) is not negative
+    if text.startswith("-") and text[1:2].isdigit():
+        assert (parse_pay(text).status == "negative") is negative

@@ -68,6 +68,35 @@ def test_rows_without_weight_or_sex_are_quarantined_not_lost() -> None:
     ]
 
 
+def test_a_weight_too_large_for_a_float_is_quarantined_not_infinite() -> None:
+    # Regression: FINAL_WEIG "1e400" (or 400 digits) became inf, passed the positive-weight
+    # check and made every weighted estimate infinite.
+    config = load_round_config("2020-08")
+    base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
+    weights = ["100", "1e400", "9" * 400, "-1e400", "nan"]
+    rows = [
+        {**base, "FINAL_WEIG": weight, "K4": "1", "K6": "30", "URUTAN": str(number)}
+        for number, weight in enumerate(weights, start=1)
+    ]
+    frame = pl.DataFrame(rows).with_columns(
+        pl.lit("15").alias("KODE_PROV"), pl.lit("1").alias("KODE_KAB"),
+        pl.lit("4853").alias("ID_NKS"), pl.lit("2").alias("KLASIFIKAS"),
+        pl.lit("1").alias("R25A"), pl.lit("0").alias("R12A"), pl.lit("0").alias("R13B_KBJI2"),
+        pl.lit("0").alias("R13A_KATEG"), pl.lit("0").alias("R14A1"), pl.lit("0").alias("R14A2"),
+        pl.lit("0").alias("R16A"), pl.lit("0").alias("R20B"), pl.lit("0").alias("R21A"),
+        pl.lit("3").alias("R6A"),
+    )  # fmt: skip
+    persons, quarantine = harmonise(frame, config, source_file="tiny.csv")
+    assert persons["person_key"].to_list() == ["1"]
+    assert quarantine.select("source_file", "source_row", "field", "reason").rows() == [
+        ("tiny.csv", 4, "FINAL_WEIG", "weight_missing_or_not_positive"),
+        ("tiny.csv", 2, "FINAL_WEIG", "weight_not_finite"),
+        ("tiny.csv", 3, "FINAL_WEIG", "weight_not_finite"),
+        ("tiny.csv", 5, "FINAL_WEIG", "weight_not_finite"),
+    ]
+    assert persons.height + quarantine["source_row"].n_unique() == len(weights)
+
+
 def test_a_round_with_other_names_and_scheme_needs_only_a_mapping(tmp_path: Path) -> None:
     mapping = {
         "extends": "2020-08",
