@@ -60,13 +60,17 @@ def compiled_sql_path(node: Mapping[str, Any], target_path: Path) -> Path:
 
 
 def row_text(columns: list[str], row: tuple, tested_column: str | None) -> str:
-    """`posting_id=p1 seen_date=None`: the row's naming columns and the tested column when it has
-    any, else every column; cut at `ROW_CHARACTERS`."""
-    shown = [
-        index
-        for index, name in enumerate(columns)
-        if name.endswith("_id") or name in ROW_NAMING_COLUMNS or name == tested_column
-    ] or list(range(len(columns)))
+    """`posting_id=p1 seen_date=None`: the columns that name the row (`*_id`,
+    `ROW_NAMING_COLUMNS`) and the tested column when the row has naming columns, else every
+    column (a mart keyed on codes and years); cut at `ROW_CHARACTERS`."""
+    naming = {
+        i for i, name in enumerate(columns) if name.endswith("_id") or name in ROW_NAMING_COLUMNS
+    }
+    shown = (
+        [i for i, name in enumerate(columns) if i in naming or name == tested_column]
+        if naming
+        else list(range(len(columns)))
+    )
     text = " ".join(f"{columns[index]}={row[index]}" for index in shown)
     return text if len(text) <= ROW_CHARACTERS else text[: ROW_CHARACTERS - 3] + "..."
 

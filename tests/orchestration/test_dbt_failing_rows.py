@@ -124,6 +124,9 @@ def test_no_more_than_five_rows_and_a_wide_row_is_cut(tmp_path: Path) -> None:
     assert rows == [f"row_id={n} x=None" for n in range(5)]
     wide = row_text(["note"], ("a" * 500,), None)
     assert len(wide) == 300 and wide.endswith("...")
+    # No column names the row (a mart keyed on codes and a year): the whole row, not the null.
+    keyed = row_text(["province_code", "wage_year", "wage_idr"], ("15", 2015, None), "wage_idr")
+    assert keyed == "province_code=15 wage_year=2015 wage_idr=None"
 
 
 def test_rows_that_cannot_be_read_leave_the_check_as_dbt_reported_it(tmp_path: Path) -> None:
