@@ -111,7 +111,7 @@ def with_failing_rows(
                 log.warning("failing rows of dbt test %s not read: %s", result.check_name, error)
                 described.append(result)
                 continue
-            log.error("dbt test %s, first failing rows: %s", result.check_name, " | ".join(rows))
+            log.info("dbt test %s, first failing rows: %s", result.check_name, " | ".join(rows))
             metadata = {**result.metadata, FAILING_ROWS_KEY: "\n".join(rows)}
             described.append(result._replace(metadata=metadata))
     return described
