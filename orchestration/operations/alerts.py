@@ -29,7 +29,8 @@ and the check. Both routes therefore read the run's failed check evaluations bac
 log and put each check's description (which expectations failed, by how much) into the alert's
 message, its `failed_checks` list and the log, so the operator need not open the Dagster UI. A
 check is listed once, as its step's last try ended it; a dbt test, which dagster-dbt reports with
-no description, is described by its dbt status and failing-row count.
+no description, is described by its dbt status, failing-row count and first 5 failing rows (read
+back after dbt's run by `transform.failing_rows`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+
+from orchestration.transform.failing_rows import FAILING_ROWS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +196,8 @@ def failed_checks(
 
 def check_description(data: Any) -> str:
     """What a failed check says; for one without a description (a dbt test: dagster-dbt gives
-    only metadata), what its metadata says: dbt's status and the number of failing rows."""
+    only metadata), what its metadata says: dbt's status, the number of failing rows and the
+    first of them (`transform.failing_rows`)."""
     if data.description:
         return data.description
     metadata = data.metadata or {}
@@ -203,10 +207,17 @@ def check_description(data: Any) -> str:
         return getattr(entry, "value", entry)
 
     status, failing = value("status"), value("dagster_dbt/failed_row_count")
+    rows = value(FAILING_ROWS_KEY)
     if status == "error":
         return (
             f"dbt could not run the test {data.check_name} (status error): a model it reads "
             "failed or the query raised; dbt's error is in the step's message"
+        )
+    if failing is not None and rows:
+        first = rows.splitlines()
+        return (
+            f"dbt test {data.check_name}: {failing} row(s) fail it (status {status}); "
+            f"first {len(first)} failing row(s): {' | '.join(first)}"
         )
     if failing is not None:
         return f"dbt test {data.check_name}: {failing} row(s) fail it (status {status})"

@@ -48,6 +48,7 @@ from orchestration.transform.dbt_in_process import (
     in_process_arguments,
     in_process_enabled,
 )
+from orchestration.transform.failing_rows import stream_with_failing_rows
 
 log = logging.getLogger(__name__)
 
@@ -288,8 +289,13 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         # dagster-dbt copies `target/partial_parse.msgpack` only into a target folder without one.
         target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(parse_state, target_path / PARTIAL_PARSE_FILE)
+    events = dbt.cli(args, context=context, target_path=target_path).stream()
     try:
-        yield from dbt.cli(args, context=context, target_path=target_path).stream()
+        # A failed test's check follows when dbt has let go of the warehouse, with its first
+        # failing rows for the alert (`failing_rows`).
+        yield from stream_with_failing_rows(
+            events, MANIFEST_PATH, target_path, settings.WAREHOUSE_PATH
+        )
     except DagsterDbtCliRuntimeError as exc:
         if not is_transient_dbt_failure(str(exc)):
             # A model or test that failed fails the same way again: three full builds (the

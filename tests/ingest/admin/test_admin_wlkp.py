@@ -292,3 +292,19 @@ def test_a_csv_export_numbers_rows_by_file_line_after_a_line_break_in_a_cell(
     # The address's line break moves every later row one line down in the file.
     assert load.quarantine["source_row"].min() == later + 2
     assert load.staging.filter(pl.col("source_row") == first + 1).height == 1
+
+
+def test_every_generated_jabatan_has_a_deliberate_share_of_women() -> None:
+    # Regression: titles added to the generator's list later (Barista, Penata Rambut, Pramuniaga
+    # and about a hundred more) fell to the default share unseen.
+    from ingest.admin import vocabulary
+    from ingest.admin.wlkp_generate import FEMALE_SHARE, TITLES_ON_DEFAULT
+
+    generated = set(vocabulary.JABATAN_COMMON)
+    for titles in vocabulary.JABATAN_BY_SECTION.values():
+        generated.update(titles)
+    by_word = {title for title in generated if any(w in title.lower() for w in FEMALE_SHARE)}
+    assert generated - by_word == TITLES_ON_DEFAULT, (
+        "each generated jabatan needs a FEMALE_SHARE word or a place in TITLES_ON_DEFAULT, "
+        "and no title is both or stale"
+    )

@@ -1,0 +1,99 @@
+"""Province names published are the Kemendagri 2025 list's, never the population file's typo.
+
+`data/reference/wilayah/kemendagri_2025_penduduk_luas.csv` (a copy of shared source data, kept as
+received) spells Kemendagri 96 "Papua Barat Oaya". The project reads only codes and populations
+from that file (the synthetic generators, the calibration test); the names published in
+`dim_region` come from the `province_codes` seed, which spells 96 as `kemendagri_2025_provinsi.csv`
+does (wilayah PROVENANCE.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+
+import duckdb
+import pytest
+
+from ingest.landing import land_source
+from ingest.sources import source_by_name
+from ingest.warehouse import ensure_landing_tables, write_landing
+from orchestration import settings
+from orchestration.transform import dbt as transform_dbt
+
+WILAYAH = settings.DATA_DIR / "reference" / "wilayah"
+SEED = settings.DBT_PROJECT_DIR / "seeds" / "province_codes.csv"
+
+
+def _names(path, code_column: str, name_column: str, **where: str) -> dict[str, str]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {
+            row[code_column]: row[name_column]
+            for row in csv.DictReader(handle)
+            if all(row[column] == value for column, value in where.items())
+        }
+
+
+def test_the_seed_names_the_provinces_as_the_kemendagri_2025_list_does() -> None:
+    listed = _names(WILAYAH / "kemendagri_2025_provinsi.csv", "kode_kemendagri", "nama")
+    seed = _names(SEED, "kemendagri_code", "province_name")
+    # The seed shortens two names (DKI Jakarta, DI Yogyakarta); the rest are the list's.
+    assert seed.keys() == listed.keys()
+    assert sum(seed[code] != listed[code] for code in seed) == 2
+    assert seed["96"] == listed["96"] == "Papua Barat Daya"
+    # The copied source stays as received (its provenance); the typo is read nowhere.
+    population = _names(
+        WILAYAH / "kemendagri_2025_penduduk_luas.csv", "kode_kemendagri", "nama", level="1"
+    )
+    assert population["96"] == "Papua Barat Oaya"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> str:
+    root = tmp_path_factory.mktemp("regions")
+    path = root / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        ensure_landing_tables(con)
+        for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
+            spec = source_by_name(name)
+            write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
+    completed = subprocess.run(
+        [
+            transform_dbt._dbt_executable(),
+            "build",
+            "--select",
+            "province_codes stg_wilayah__regencies dim_region",
+            # Not the relationship tests of marts that point at dim_region (not built here).
+            "--indirect-selection",
+            "cautious",
+            "--project-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "target"),
+        ],
+        cwd=settings.DBT_PROJECT_DIR,
+        env={**transform_dbt.dbt_environment(), "LMIS_WAREHOUSE": str(path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    return str(path)
+
+
+def test_dim_region_publishes_papua_barat_daya(warehouse) -> None:
+    with duckdb.connect(warehouse, read_only=True) as con:
+        names = con.execute(
+            "select distinct region_name, province_name from marts.dim_region "
+            "where province_kemendagri_code = '96' and region_level = 'province'"
+        ).fetchall()
+        (misspelt,) = con.execute(
+            "select count(*) from marts.dim_region "
+            "where region_name ilike '%oaya%' or province_name ilike '%oaya%'"
+        ).fetchone()
+    assert names == [("Papua Barat Daya", "Papua Barat Daya")]
+    assert misspelt == 0
