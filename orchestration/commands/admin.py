@@ -16,7 +16,7 @@ import json
 import logging
 from pathlib import Path
 
-from orchestration.settings import DATA_DIR
+from orchestration import settings
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="companies reporting (default: %(default)s)",
     )  # fmt: skip
     wlkp.add_argument(
-        "--out", type=Path, default=DATA_DIR / "synthetic" / "wlkp",
+        "--out", type=Path, default=settings.DATA_DIR / "synthetic" / "wlkp",
         help="output folder (default: %(default)s)",
     )  # fmt: skip
     wlkp.add_argument(
@@ -71,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="job seekers registered (default: %(default)s)",
     )  # fmt: skip
     ak1.add_argument(
-        "--out", type=Path, default=DATA_DIR / "synthetic" / "ak1",
+        "--out", type=Path, default=settings.DATA_DIR / "synthetic" / "ak1",
         help="output folder (default: %(default)s)",
     )  # fmt: skip
     ak1.add_argument(
@@ -144,11 +144,11 @@ def _loads(source: str, input_path: Path | None, report: bool) -> list:
     if source == "maganghub":
         return [maganghub.read_maganghub_positions(input_path or maganghub.POSITIONS_FILE)]
     if source == "wlkp":
-        folder = input_path or DATA_DIR / "synthetic" / "wlkp"
+        folder = input_path or settings.DATA_DIR / "synthetic" / "wlkp"
         paths = list(wlkp_read.iter_export_paths(folder)) if folder.is_dir() else [folder]
         mode = "report" if report else "raise"
         return [wlkp_read.read_wlkp_exports(paths, on_total_mismatch=mode)]
-    folder = input_path or DATA_DIR / "synthetic" / "ak1"
+    folder = input_path or settings.DATA_DIR / "synthetic" / "ak1"
     key = ak1.load_pseudonym_key()
     loads = []
     for path in sorted(folder.glob("ak1_*.csv")) if folder.is_dir() else [folder]:

@@ -14,7 +14,7 @@ import logging
 import os
 from pathlib import Path
 
-from orchestration.settings import DATA_DIR
+from orchestration import settings
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,9 @@ def run_generate(args: argparse.Namespace) -> int:
     if problem:
         log.error("%s: cannot write the rounds there (%s)", args.out, problem)
         return 2
-    manifest = generate(args.out, DATA_DIR, args.rounds, args.persons, args.seed, args.provinces)
+    manifest = generate(
+        args.out, settings.DATA_DIR, args.rounds, args.persons, args.seed, args.provinces
+    )
     log.info("SYNTHETIC data: %s persons in %s", manifest["persons"], args.out)
     return 0
 
