@@ -501,6 +501,8 @@ class Prediction:
     codes: list[list[str]]
     probabilities: list[list[float]]
     signals: np.ndarray | None = None
+    moved: np.ndarray | None = None
+    """Per query: a context rule put a lower-ranked code first (`context_rules`); None: none."""
 
 
 def _prediction(
@@ -564,6 +566,7 @@ def _reordered(
         [context_rules.reorder(prediction.codes[p], c) for p, c in rows],
         [context_rules.reorder(prediction.probabilities[p], c) for p, c in rows],
         signals,
+        chosen > 0,
     )
 
 
