@@ -134,6 +134,7 @@ def _release_from_publication(day: date, manifest: dict) -> None:
             dbt_manifest=settings.DBT_PROJECT_DIR / "target" / "manifest.json",
             retention=retention_from_env(),
             input_fingerprint=manifest["input_fingerprint"],
+            occupation_coder=manifest.get("occupation_coder"),
         )
 
 
