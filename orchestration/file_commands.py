@@ -256,7 +256,9 @@ def _column_name(name: str) -> str:
 
 
 def _open_bytes(path: Path) -> io.BufferedIOBase:
-    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    # Any case: a file copied from Windows or a phone may be named IN.CSV.GZ.
+    gzipped = path.suffix.lower() == ".gz"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
 
 
 def _open_text(path: Path, errors: str = "strict") -> io.TextIOBase:

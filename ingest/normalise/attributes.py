@@ -2,10 +2,12 @@
 
 * Education: the lowest level a posting accepts ("min. D3/S1" accepts D3), on the ladder
   SD < SMP < SMA/SMK < D1 < D2 < D3 < D4 < S1 < S2 < S3. A bare "Diploma" counts as D1, the
-  lowest diploma, because which diploma is not said.
+  lowest diploma, because which diploma is not said. Words that look like a level ("di",
+  "DI Yogyakarta", "08.00 sd 17.00") are not one (see `_EDUCATION_REWRITES`).
 * Experience: minimum and maximum years, only from numbers next to "pengalaman"/"experience"
   (so "usia maksimal 30 tahun" is an age, not experience); "fresh graduate" means 0 years.
-* Employment type: full_time, part_time, contract, temporary, internship, freelance, casual.
+* Employment type: full_time, part_time, contract, temporary, internship, freelance, casual;
+  the main type is the first named, the list of all is `;`-joined in that fixed order.
 * Work arrangement: on_site, hybrid, remote; unknown (null) unless a text says so.
 
 Every function here works on one text; the `*_table` helpers parse each distinct text once.
@@ -20,6 +22,32 @@ import polars as pl
 EDUCATION_LEVELS = ["sd", "smp", "sma_smk", "d1", "d2", "d3", "d4", "s1", "s2", "s3"]
 EDUCATION_RANK = {level: rank for rank, level in enumerate(EDUCATION_LEVELS, start=1)}
 
+# Rewrites of the lower-cased text before the level patterns run, for words that look like a
+# level but are not one. Rust regex has no look-around, so the exceptions are rewritten away.
+_WEEKDAY = r"senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad"
+_EDUCATION_REWRITES: list[tuple[str, str]] = [
+    # "s/d", "s.d" and, between times or days, "sd" mean "sampai dengan" ("08.00 sd 17.00",
+    # "Senin sd Sabtu", "syarat 1 s/d 3"): neither SD (primary school) nor D3.
+    (r"\bs\s?[/.]\s?d\b", " sampai "),
+    (rf"(\d|{_WEEKDAY})\s*sd\b", "${1} sampai"),
+    (rf"\bsd\s*(\d|{_WEEKDAY})", "sampai ${1}"),
+    # "DI Yogyakarta", "D.I. Aceh", "D I Yogyakarta": Daerah Istimewa, not diploma I.
+    (r"\bd\s*\.?\s*i\s*\.?\s*(yogyakarta|yogya|jogjakarta|jogja|aceh)\b", "daerah istimewa ${1}"),
+    # "Blok D 1" is an address.
+    (r"\bblok\s+d\b", "blok"),
+    # "Diploma (D3)", "Diploma D-3": the D form says which diploma, so "diploma" is not bare.
+    (r"\bdiploma\s*\(?\s*(d\s?-?\s?[1-4]\b|d(?:\s+|\s*-\s*)(?:iv|iii|ii|i)\b|diii\b)", "${1}"),
+    # "Diploma III", "Diploma 3", "Diploma Tiga" become the D form the patterns read.
+    (r"\bdiploma\s*-?\s*(?:4|iv|empat)\b", "d4"),
+    (r"\bdiploma\s*-?\s*(?:3|iii|tiga)\b", "d3"),
+    (r"\bdiploma\s*-?\s*(?:2|ii|dua)\b", "d2"),
+    (r"\bdiploma\s*-?\s*(?:1|i|satu)\b", "d1"),
+]
+
+# Diplomas: digits with or without a separator ("D3", "D-3", "D 3"); Roman numerals only with a
+# hyphen or space ("D-IV", "D IV"), because "di" (a preposition), "div" (HTML, "IT Div") and
+# "dii" (a typo of "dll") are words. "DIII" is the exception: no word, and written so in
+# adverts. "D I" with a space is D1; "D.I." with dots is left alone (Daerah Istimewa, D.I.S.C.).
 _EDUCATION_PATTERNS: list[tuple[str, str]] = [
     ("sd", r"\bsd\b|sekolah dasar|elementary school"),
     ("smp", r"\bsmp\b|\bsltp\b|\bmts\b|junior high"),
@@ -28,24 +56,37 @@ _EDUCATION_PATTERNS: list[tuple[str, str]] = [
         r"\bsma\b|\bsmk\b|\bstm\b|\bslta\b|\bsmu\b|\bsmea\b|high school|vocational school|"
         r"sekolah menengah atas",
     ),
-    # A bare "diploma" does not say which: it counts as the lowest, D1.
-    ("d1", r"\bd\s?-?\s?(?:1|i)\b|diploma\s*-?\s*(?:1|i)\b|diploma\b\s*(?:[^1-4ivx\s]|$)"),
-    ("d2", r"\bd\s?-?\s?(?:2|ii)\b|diploma\s*-?\s*(?:2|ii)\b"),
-    ("d3", r"\bd\s?-?\s?(?:3|iii)\b|diploma\s*-?\s*(?:3|iii)\b"),
-    ("d4", r"\bd\s?-?\s?(?:4|iv)\b|diploma\s*-?\s*(?:4|iv)\b"),
+    # After the rewrites, a "diploma" left does not say which: it counts as the lowest, D1.
+    ("d1", r"\bd\s?-?\s?1\b|\bd(?:\s+|\s*-\s*)i\b|\bdiploma\b"),
+    ("d2", r"\bd\s?-?\s?2\b|\bd(?:\s+|\s*-\s*)ii\b"),
+    ("d3", r"\bd\s?-?\s?3\b|\bd\s*-?\s*iii\b"),
+    ("d4", r"\bd\s?-?\s?4\b|\bd(?:\s+|\s*-\s*)iv\b"),
     (
         "s1",
         r"\bs\s?-?\s?1\b|sarjana|bachelor|undergraduate|\bstrata\s?-?\s?(?:1|satu)\b|"
         r"\bs\.(?:kom|e|t|h|psi|ak|si|pd|ikom|sos|farm|ked)\b|\bbsc\b|\bb\.sc\b",
     ),
-    ("s2", r"\bs\s?-?\s?2\b|master'?s? degree|\bmaster of\b|magister|\bmba\b|postgraduate|\bmsc\b"),
+    # "MSC" alone is also a shipping line; the degree is "M.Sc" or "MSc in/degree".
+    (
+        "s2",
+        r"\bs\s?-?\s?2\b|master'?s? degree|\bmaster of\b|magister|\bmba\b|postgraduate|"
+        r"\bm\.\s?sc\b|\bmsc\s+(?:in|degree)\b",
+    ),
     ("s3", r"\bs\s?-?\s?3\b|doktoral|doctoral|doctorate|\bph\.?\s?d\b"),
 ]
 
 
+def education_text_expr(text: pl.Expr) -> pl.Expr:
+    """The lower-cased text the level patterns read, with look-alike words rewritten away."""
+    lower = text.str.to_lowercase()
+    for pattern, replacement in _EDUCATION_REWRITES:
+        lower = lower.str.replace_all(pattern, replacement)
+    return lower
+
+
 def education_level_expr(text: pl.Expr) -> pl.Expr:
     """Vectorised: the lowest education level a text mentions (Rust regex, one pass per level)."""
-    lower = text.str.to_lowercase()
+    lower = education_text_expr(text)
     expr = pl.lit(None, dtype=pl.String)
     # Built from the top of the ladder down, so the lowest level mentioned wins.
     for level, pattern in reversed(_EDUCATION_PATTERNS):
@@ -108,28 +149,43 @@ EMPLOYMENT_TYPES: list[tuple[str, str]] = [
 ]
 
 
-def employment_types_expr(text: pl.Expr) -> pl.Expr:
-    """Vectorised: employment types named in a text, `;`-joined in the order they appear."""
+def _employment_found(text: pl.Expr) -> pl.Expr:
+    """Per kind in `EMPLOYMENT_TYPES` order: a struct of its first position (null if absent)."""
     # camelCase labels such as "fullTime" become "full time".
     lower = text.str.replace_all(r"([a-z])([A-Z])", "$1 $2").str.to_lowercase()
-    found = pl.concat_list(
+    return pl.concat_list(
         [
             pl.struct(position=lower.str.find(pattern), kind=pl.lit(kind))
             for kind, pattern in EMPLOYMENT_TYPES
         ]
     )
-    ordered = found.list.eval(
-        pl.element().sort_by(pl.element().struct.field("position"), nulls_last=True)
-    ).list.eval(
+
+
+def employment_types_expr(text: pl.Expr) -> pl.Expr:
+    """Vectorised: employment types named in a text, `;`-joined in `EMPLOYMENT_TYPES` order.
+
+    A fixed order, not the order of mention, so one set of types is one value
+    ("Contract, Full time" and "Full time, Contract" both give `full_time;contract`).
+    """
+    kinds = _employment_found(text).list.eval(
         pl.element()
         .filter(pl.element().struct.field("position").is_not_null())
         .struct.field("kind")
     )
-    return pl.when(ordered.list.len() > 0).then(ordered.list.join(";"))
+    return pl.when(kinds.list.len() > 0).then(kinds.list.join(";"))
+
+
+def main_employment_type_expr(text: pl.Expr) -> pl.Expr:
+    """Vectorised: the employment type a text names first (the board's main type), or null."""
+    ordered = _employment_found(text).list.eval(
+        pl.element().sort_by(pl.element().struct.field("position"), nulls_last=True)
+    )
+    first = ordered.list.first()
+    return pl.when(first.struct.field("position").is_not_null()).then(first.struct.field("kind"))
 
 
 def parse_employment_types(text: str | None) -> list[str]:
-    """Employment types named in a text, in the order they appear."""
+    """Employment types named in a text, in `EMPLOYMENT_TYPES` order."""
     if not text:
         return []
     frame = pl.DataFrame({"t": [text]}, schema={"t": pl.String})
@@ -172,9 +228,9 @@ def attribute_table(texts: list[str | None], kind: str) -> pl.DataFrame:
     if kind == "education":
         return frame.with_columns(education_level=education_level_expr(text))
     if kind == "employment":
-        types = employment_types_expr(text)
-        return frame.with_columns(employment_types=types).with_columns(
-            employment_type=pl.col("employment_types").str.split(";").list.first()
+        return frame.with_columns(
+            employment_types=employment_types_expr(text),
+            employment_type=main_employment_type_expr(text),
         )
     if kind == "arrangement":
         return frame.with_columns(work_arrangement=work_arrangement_expr(text))

@@ -10,9 +10,11 @@
 | isco08 | ISCO-08 unit group from the KBJI-ISCO crosswalk |
 | confidence | calibrated probability (0-1) that `kbji4` is right |
 | kbji4_alt1, kbji4_alt2 | the next two candidates |
-| is_auto_coded | confidence >= the threshold; the rest should go to a human coder |
+| is_auto_coded | confidence >= the threshold (chosen at build time); others go to a human coder |
 | title_normalised | the normalised title that was coded |
 | kbji4_title | Indonesian title of the unit group |
+
+A row without a code (confidence 0) is never auto-coded, even at threshold 0.
 
 Each distinct (normalised title, normalised category) is coded once, so a million postings with
 a few tens of thousands of distinct titles cost the same as those titles. When the model has a
@@ -233,7 +235,7 @@ class OccupationCoder:
             .with_columns(
                 pl.col("kbji4").replace_strict(self.isco_of, default=None).alias("isco08"),
                 pl.col("kbji4").replace_strict(self.title_of, default=None).alias("kbji4_title"),
-                (pl.col("confidence") >= self.auto_code_threshold).alias("is_auto_coded"),
+                _auto_coded(self.auto_code_threshold),
             )
             .drop("pair")
         )
@@ -320,7 +322,13 @@ def code_titles(df: pl.DataFrame, auto_code_threshold: float | None = None) -> p
     coder = default_coder()
     result = coder.code(df).coded
     if auto_code_threshold is not None:
-        result = result.with_columns(
-            (pl.col("confidence") >= auto_code_threshold).alias("is_auto_coded")
-        )
+        result = result.with_columns(_auto_coded(auto_code_threshold))
     return result
+
+
+def _auto_coded(threshold: float) -> pl.Expr:
+    """`is_auto_coded`: a code whose confidence reaches `threshold`. A row without a code has
+    confidence 0 and is never auto-coded, even at threshold 0."""
+    return ((pl.col("confidence") >= threshold) & pl.col("kbji4").is_not_null()).alias(
+        "is_auto_coded"
+    )

@@ -2,13 +2,16 @@
 
 Input: a CSV with columns `id` and `title`, and optionally `company`, `category`, `location`,
 `description` (the category is used as secondary evidence). Output: `id, kbji4, isco08,
-confidence, kbji4_alt1, kbji4_alt2, is_auto_coded`, one row per input row in input order. Rows
-whose title has no usable words get empty codes and confidence 0 and are also written, with the
-reason, to OUT.quarantine.csv, as are rows of the wrong shape (not coded) and each later row of a
-repeated id (`id_duplicated`, naming the first row's line; still coded). Rows are numbered by
-file line, header = line 1, as in every `lmis IN.csv OUT.csv` command. The model is built from
-the shipped data on first use (about a minute) and cached in `data/cache/`. The pipeline calls
-the same `ingest.occupations.code_titles`.
+confidence, kbji4_alt1, kbji4_alt2, is_auto_coded`, one row per input row of the right width, in
+input order; a row with the wrong number of fields is not coded and goes only to
+OUT.quarantine.csv (`field_count`). Rows whose title has no usable words get empty codes and
+confidence 0 and are also written, with the reason, to OUT.quarantine.csv, as is each later row
+of a repeated id (`id_duplicated`, naming the first row's line; still coded). `is_auto_coded` is
+confidence >= the threshold (`--threshold`, else the one chosen when the model was built, about
+0.88); a row without a code (confidence 0) is never auto-coded, even at `--threshold 0`. Rows
+are numbered by file line, header = line 1, as in every `lmis IN.csv OUT.csv` command. The model
+is built from the shipped data on first use (about 4 minutes) and cached in `data/cache/`. The
+pipeline calls the same `ingest.occupations.code_titles`.
 """
 
 from __future__ import annotations
@@ -50,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=None,
         help="confidence at or above which a code counts as auto-coded (default: the one chosen "
-        "at build time, see docs/occupation-coder-model-card.md)",
+        "at build time, see docs/occupation-coder-model-card.md); a row without a code is "
+        "never auto-coded, even at 0",
     )
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild the cached model before coding"
@@ -75,10 +79,13 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         log.error("%s: required column(s) missing: %s", path, ", ".join(missing))
         return 2
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        log.error("--threshold must be between 0 and 1, got %s", args.threshold)
+    threshold = args.threshold
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        log.error("--threshold must be between 0 and 1, got %s", threshold)
         return 2
-    coder = OccupationCoder(load_model(rebuild=args.rebuild), auto_code_threshold=args.threshold)
+    if threshold is not None:
+        threshold += 0.0  # -0.0 becomes 0.0, so the log does not say "-0.0000"
+    coder = OccupationCoder(load_model(rebuild=args.rebuild), auto_code_threshold=threshold)
     threshold = coder.auto_code_threshold
     if frame.height == 0:
         # The coder's vectoriser refuses an empty batch; no row to code is an empty result.
@@ -97,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         log.warning("%s (id %s)", record["reason"], record["id"])
     coded = result.coded
     log.info(
-        "%s: %d rows in, %d coded (%d auto-coded at threshold %.2f), %d quarantined -> %s",
+        "%s: %d rows in, %d coded (%d auto-coded at threshold %.4f), %d quarantined -> %s",
         path,
         rows.rows_read,
         coded.filter(pl.col("kbji4").is_not_null()).height,

@@ -20,6 +20,9 @@ range is refused (`BackfillRefused`) before anything runs, naming the last day t
 
 Days run one after another, each run behind the warehouse writer lock; the first failed day stops
 the backfill (its failure hook has written an alert), so no later day is released on top of it.
+A day that fails outside any run (a path that cannot be used, such as `LMIS_RELEASES_DIR` naming
+a file, or the writer lock not freed in time) has no hook to alert: the backfill writes that
+alert itself (`_alert_outside_a_run`), then stops with the error as before.
 """
 
 from __future__ import annotations
@@ -134,6 +137,7 @@ def _release_from_publication(day: date, manifest: dict) -> None:
             dbt_manifest=settings.DBT_PROJECT_DIR / "target" / "manifest.json",
             retention=retention_from_env(),
             input_fingerprint=manifest["input_fingerprint"],
+            occupation_coder=manifest.get("occupation_coder"),
         )
 
 
@@ -231,12 +235,16 @@ def backfill(
         raise BackfillRefused(f"job {job_name!r} is neither `nightly` nor daily-partitioned")
     outcomes: list[DayOutcome] = []
     for day in days:
-        if partitioned:
-            started = time.monotonic()
-            success, run_id = _run_partition(job_name, day, tags)
-            outcome = DayOutcome(day, "partition", time.monotonic() - started, success, run_id)
-        else:
-            outcome = night_of(day, tags, rebuild=rebuild)
+        try:
+            if partitioned:
+                started = time.monotonic()
+                success, run_id = _run_partition(job_name, day, tags)
+                outcome = DayOutcome(day, "partition", time.monotonic() - started, success, run_id)
+            else:
+                outcome = night_of(day, tags, rebuild=rebuild)
+        except Exception as exc:
+            _alert_outside_a_run(job_name, day, exc)
+            raise
         outcomes.append(outcome)
         log.info(
             "backfill %s %s: %s in %.1f s (run %s)",
@@ -252,3 +260,20 @@ def backfill(
             log.error("backfill stopped at %s; later days were not run", day)
             break
     return outcomes
+
+
+def _alert_outside_a_run(job_name: str, day: date, error: Exception) -> None:
+    """An alert for a day that failed where no run's failure hook sees it (before or between
+    its runs); a failure to write it is logged, never raised over the day's own error."""
+    from orchestration.operations.alerts import write_alert
+
+    try:
+        write_alert(
+            "backfill",
+            job_name,
+            "no-run",
+            f"backfill of {day} stopped outside a run: {type(error).__name__}: {error}",
+            day=day.isoformat(),
+        )
+    except Exception as alert_error:  # the original error is the one to report
+        log.error("no alert could be written for %s: %s", day, alert_error)

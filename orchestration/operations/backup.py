@@ -1,9 +1,13 @@
 """Snapshots of the warehouse file and their restore.
 
-A snapshot is a copy of the DuckDB file taken while this process holds the only connection
-(so no writer is half-way), after a checkpoint, with its SHA-256 in a JSON sidecar. Restore
-checks the checksum, then swaps the file in with an atomic rename, so a failed restore leaves
-the current warehouse as it was.
+A snapshot is a copy of the DuckDB file taken while this process holds the warehouse writer
+lock (`warehouse_lock.writer_lock`, the one `lmis run`, `lmis backfill` and the nightly schedule
+hold for a whole run) and the only connection, after a checkpoint, with its SHA-256 in a JSON
+sidecar. The only connection alone is not enough: a run opens and closes the warehouse step by
+step, so between two steps a copy would hold a half-landed night. Like any writer, a backup or
+restore waits for a running job (up to `LMIS_WAREHOUSE_WAIT_SECONDS`, logging who holds it) and
+then fails with `WarehouseLockedError`, one line. Restore checks the checksum, then swaps the
+file in with an atomic rename, so a failed restore leaves the current warehouse as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.operations.warehouse_lock import connect
+from orchestration.operations.warehouse_lock import connect, writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +45,17 @@ def _sha256(path: Path) -> str:
 
 
 def take_snapshot(warehouse: Path, backup_dir: Path, prefix: str = "warehouse") -> Snapshot:
-    """Copy the warehouse into `backup_dir/<prefix>-<UTC time>.duckdb` with a checksum."""
+    """Copy the warehouse into `backup_dir/<prefix>-<UTC time>.duckdb` with a checksum, once
+    no run is writing it (the writer lock)."""
     if not warehouse.exists():
         raise FileNotFoundError(f"no warehouse to back up at {warehouse}")
+    with writer_lock(warehouse):
+        return _snapshot(warehouse, backup_dir, prefix)
+
+
+def _snapshot(warehouse: Path, backup_dir: Path, prefix: str) -> Snapshot:
+    """`take_snapshot` for a caller that holds the writer lock already (a second `writer_lock`
+    in the same process would wait for itself: the lock is per open file)."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     taken_at = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_dir / f"{prefix}-{taken_at}.duckdb"
@@ -95,16 +107,17 @@ def restore_snapshot(
     if actual != expected:
         raise ValueError(f"{snapshot}: checksum {actual} does not match {expected}; corrupt copy")
     replaced = None
-    if warehouse.exists():
-        connect(warehouse).close()  # raises a clear error if another process has it open
-        if keep_replaced_in is not None:
-            replaced = take_snapshot(warehouse, keep_replaced_in, prefix="replaced")
-            log.info("the replaced warehouse is kept as %s", replaced.path)
-    partial = warehouse.with_name(warehouse.name + ".restoring")
-    shutil.copyfile(snapshot, partial)
-    wal = warehouse.with_name(warehouse.name + ".wal")
-    if wal.exists():
-        wal.unlink()  # a write-ahead log of the replaced file must not be replayed on the copy
-    os.replace(partial, warehouse)
+    with writer_lock(warehouse):
+        if warehouse.exists():
+            connect(warehouse).close()  # raises a clear error if another process has it open
+            if keep_replaced_in is not None:
+                replaced = _snapshot(warehouse, keep_replaced_in, prefix="replaced")
+                log.info("the replaced warehouse is kept as %s", replaced.path)
+        partial = warehouse.with_name(warehouse.name + ".restoring")
+        shutil.copyfile(snapshot, partial)
+        wal = warehouse.with_name(warehouse.name + ".wal")
+        if wal.exists():
+            wal.unlink()  # a write-ahead log of the replaced file must not be replayed on the copy
+        os.replace(partial, warehouse)
     log.info("restored %s from %s", warehouse, snapshot)
     return replaced

@@ -6,7 +6,9 @@ from the DuckDB file, so it needs no warehouse lock. It holds:
 - `<table>.parquet` per mart, or `<table>/<column>=<value>/data_0.parquet` (hive partitions) for
   the large tables in `HIVE_PARTITIONED_TABLES`;
 - `manifest.json`: per table its rows, schema and description, per file its rows, bytes and
-  SHA-256, the source files landed in the run (source vintages), the run id and the gate result;
+  SHA-256, the source files landed in the run (source vintages), the run id, the gate result and
+  `occupation_coder`: the auto-code threshold and fingerprint of the occupation coder whose codes
+  the marts carry (`occupation_coder_of`);
 - `data_dictionary.md`: every mart and column described, generated from the dbt manifest.
 
 The release is written into a hidden folder and renamed into place, then `latest` (a relative
@@ -365,6 +367,7 @@ def write_release(
     dbt_manifest: Path | None,
     retention: int,
     input_fingerprint: str | None = None,
+    occupation_coder: dict[str, Any] | None = None,
 ) -> ReleaseResult:
     """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it."""
     sources = sorted(marts_dir.glob("*.parquet"))
@@ -431,6 +434,7 @@ def write_release(
             "files": files,
             "source_vintages": source_vintages,
             "input_fingerprint": input_fingerprint,
+            "occupation_coder": occupation_coder,
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         (partial / DICTIONARY_NAME).write_text(render_data_dictionary(tables, name))
@@ -523,6 +527,44 @@ def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     ]
 
 
+CODED_TABLES = ("intermediate.int_admin_titles_coded", "intermediate.int_vacancy_occupations_coded")
+"""The warehouse tables that keep, per coded row, the coder's threshold and fingerprint."""
+
+
+def occupation_coder_of(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The occupation coder whose codes the marts carry: `auto_code_threshold` (chosen when the
+    coder's model is built, so not a constant researchers could know) and `coder_fingerprint`
+    (the key of that model and coder, `ingest.occupations.build.coder_fingerprint`), read from
+    the coded rows themselves. A threshold of null means none, or more than one, was used (the
+    log says which); `is_auto_coded` is `occupation_confidence >= auto_code_threshold`."""
+    from ingest.warehouse import table_columns
+
+    thresholds: set[float] = set()
+    fingerprints: set[str] = set()
+    for relation in CODED_TABLES:
+        columns = table_columns(con, relation) or {}
+        if "auto_code_threshold" not in columns:
+            continue
+        rows = con.execute(
+            f"select distinct auto_code_threshold from {relation} "
+            "where auto_code_threshold is not null"
+        ).fetchall()
+        thresholds |= {value for (value,) in rows}
+        # The vacancy table's fingerprint also hashes polars; the admin one is the coder's own.
+        if relation.endswith("int_admin_titles_coded") and "coder_fingerprint" in columns:
+            found = con.execute(
+                f"select distinct coder_fingerprint from {relation} "
+                "where auto_code_threshold is not null"
+            ).fetchall()
+            fingerprints |= {value for (value,) in found}
+    if len(thresholds) > 1:
+        log.warning("the marts carry codes of several auto-code thresholds: %s", sorted(thresholds))
+    return {
+        "auto_code_threshold": next(iter(thresholds)) if len(thresholds) == 1 else None,
+        "coder_fingerprint": next(iter(fingerprints)) if len(fingerprints) == 1 else None,
+    }
+
+
 def release_publication(
     con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str, tags: dict[str, str]
 ) -> ReleaseResult:
@@ -538,6 +580,7 @@ def release_publication(
         dbt_manifest=settings.DBT_PROJECT_DIR / "target" / "manifest.json",
         retention=retention_from_env(),
         input_fingerprint=input_fingerprint(),
+        occupation_coder=occupation_coder_of(con),
     )
 
 

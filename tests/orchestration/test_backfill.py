@@ -194,6 +194,29 @@ def test_the_command_exits_2_on_a_day_not_ended(published, monkeypatch, caplog):
     assert calls == []
 
 
+def test_a_path_error_before_the_run_writes_an_alert_and_exits_2(
+    published, monkeypatch, caplog, tmp_path
+):
+    # LMIS_RELEASES_DIR naming a regular file failed in one clean line but left no alert, so a
+    # nightly backfill that never ran went unseen.
+    not_a_folder = tmp_path / "releases.txt"
+    not_a_folder.write_text("")
+    alerts = tmp_path / "alerts"
+    monkeypatch.setenv("LMIS_RELEASES_DIR", str(not_a_folder))
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(alerts))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    monkeypatch.setattr(
+        incremental, "plan_night", lambda until=None, *, full=False: NightPlan(run_nightly=False)
+    )
+    assert main(["backfill", "--from", "2026-12-01", "--to", "2026-12-02"]) == 2
+    written = sorted(alerts.glob("*.json"))
+    assert len(written) == 1
+    alert = json.loads(written[0].read_text())
+    assert alert["kind"] == "backfill" and alert["day"] == "2026-12-01"
+    assert str(not_a_folder) in alert["message"] and "NotADirectoryError" in alert["message"]
+    assert str(not_a_folder) in caplog.text
+
+
 def test_a_change_of_dbt_project_yml_alone_changes_the_fingerprints(tmp_path, monkeypatch):
     """Folder-wide materialisations live in dbt_project.yml, a single file among the folders."""
     from orchestration.landing import inputs

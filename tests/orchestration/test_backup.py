@@ -95,3 +95,67 @@ def test_the_command_reports_a_locked_warehouse_in_one_line(monkeypatch, caplog)
     monkeypatch.setattr(backup, "run_backup", busy)
     assert cli.main(["backup"]) == cli.EXIT_WAREHOUSE_BUSY
     assert "in use by another process (PID 1)" in caplog.text
+
+
+def _hold_writer_lock(warehouse, seconds: float) -> subprocess.Popen:
+    """Another process holding the writer lock as `lmis run` does, for `seconds`."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from orchestration.operations.warehouse_lock import writer_lock
+            with writer_lock(Path({str(warehouse)!r}), wait_seconds=0):
+                sys.stdout.write("ready\\n"); sys.stdout.flush()
+                time.sleep({seconds})
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def test_backup_during_a_run_refuses_in_one_line_when_the_run_outlasts_the_wait(
+    warehouse, tmp_path, monkeypatch, caplog
+):
+    # Between two steps of `lmis run` the DuckDB file is free but the writer lock is held; a
+    # copy then would hold a half-landed night, and a restore would swap the file under the run.
+    from orchestration import cli, settings
+
+    earlier = take_snapshot(warehouse, tmp_path / "earlier").path
+    monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", "0.5")
+    monkeypatch.setattr(settings, "WAREHOUSE_PATH", warehouse)
+    holder = _hold_writer_lock(warehouse, 30)
+    try:
+        with pytest.raises(WarehouseLockedError, match=rf"being written by PID {holder.pid}"):
+            take_snapshot(warehouse, tmp_path / "backups")
+        with pytest.raises(WarehouseLockedError, match=rf"being written by PID {holder.pid}"):
+            restore_snapshot(earlier, warehouse)
+        caplog.clear()
+        assert cli.main(["backup", "--to", str(tmp_path / "backups")]) == cli.EXIT_WAREHOUSE_BUSY
+        errors = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert len(errors) == 1 and f"PID {holder.pid}" in errors[0].getMessage()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert list_snapshots(tmp_path / "backups") == []
+
+
+def test_backup_waits_for_the_run_to_finish(warehouse, tmp_path, monkeypatch, caplog):
+    import time
+
+    caplog.set_level("INFO")
+    monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", "30")
+    holder = _hold_writer_lock(warehouse, 1.5)
+    started = time.monotonic()
+    try:
+        snapshot = take_snapshot(warehouse, tmp_path / "backups")
+    finally:
+        holder.wait()
+    assert time.monotonic() - started >= 1.0
+    assert f"waiting for the warehouse {warehouse}: written by PID {holder.pid}" in caplog.text
+    assert list_snapshots(tmp_path / "backups") == [snapshot.path]

@@ -110,6 +110,15 @@ def test_a_gz_file_that_is_not_gzip_or_is_cut_short_is_an_error_naming_the_file(
         read_rows(cut, "test")
 
 
+def test_an_uppercase_gz_suffix_is_read_as_gzip(tmp_path: Path) -> None:
+    # IN.CSV.GZ was read as plain text: "not UTF-8 text (byte 0x8B)".
+    for name in ("IN.CSV.GZ", "in.csv.Gz"):
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(b"title,company\nclerk,PT A\n"))
+        rows = read_rows(path, "test")
+        assert rows.frame.drop(LINE_COLUMN).to_dicts() == [{"title": "clerk", "company": "PT A"}]
+
+
 @pytest.fixture
 def small_field_limit():
     """A field limit of 1 KiB instead of 16 MiB, so that a test file can exceed it cheaply."""

@@ -13,6 +13,7 @@ import pytest
 from orchestration.operations.releases import (
     latest_release,
     list_releases,
+    occupation_coder_of,
     retention_from_env,
     sha256_of,
     verify_release,
@@ -201,3 +202,59 @@ def test_an_older_release_leaves_latest_on_the_newest(marts, tmp_path):
     assert (releases / "2026-12-01" / "manifest.json").exists()
     _release(marts, releases, "2026-12-04", None)
     assert latest_release(releases) == releases / "2026-12-04"
+
+
+def _coded_warehouse(path: Path, admin: list[float | None], vacancies: list[float]) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_admin_titles_coded "
+            "(job_title varchar, auto_code_threshold double, coder_fingerprint varchar)"
+        )
+        con.executemany(
+            "insert into intermediate.int_admin_titles_coded values (?, ?, 'cf28abc')",
+            [[f"t{i}", value] for i, value in enumerate(admin)],
+        )
+        con.execute(
+            "create table intermediate.int_vacancy_occupations_coded "
+            "(posting_id varchar, auto_code_threshold double, coder_fingerprint varchar)"
+        )
+        con.executemany(
+            "insert into intermediate.int_vacancy_occupations_coded values (?, ?, 'other')",
+            [[f"p{i}", value] for i, value in enumerate(vacancies)],
+        )
+
+
+def test_manifest_publishes_the_auto_code_threshold_the_coder_used(marts, tmp_path):
+    # A title the coder could not run on lands with a null threshold; it does not count.
+    warehouse = tmp_path / "warehouse.duckdb"
+    _coded_warehouse(warehouse, [0.8883599946908444, None], [0.8883599946908444] * 2)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        coder = occupation_coder_of(con)
+    assert coder == {"auto_code_threshold": 0.8883599946908444, "coder_fingerprint": "cf28abc"}
+    result = write_release(
+        marts,
+        tmp_path / "releases",
+        date(2026, 12, 5),
+        run_id="run-1",
+        source_vintages=VINTAGES,
+        dbt_manifest=None,
+        retention=5,
+        occupation_coder=coder,
+    )
+    manifest = json.loads((result.path / "manifest.json").read_text())
+    assert manifest["occupation_coder"]["auto_code_threshold"] == 0.8883599946908444
+    assert manifest["occupation_coder"]["coder_fingerprint"] == "cf28abc"
+
+
+def test_manifest_threshold_is_null_when_the_codes_disagree_or_are_missing(tmp_path, caplog):
+    warehouse = tmp_path / "warehouse.duckdb"
+    _coded_warehouse(warehouse, [0.88], [0.89])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert occupation_coder_of(con)["auto_code_threshold"] is None
+    assert "several auto-code thresholds" in caplog.text
+    with duckdb.connect() as con:  # a warehouse built before the column existed
+        assert occupation_coder_of(con) == {
+            "auto_code_threshold": None,
+            "coder_fingerprint": None,
+        }

@@ -263,6 +263,13 @@ def test_output_has_a_flag_and_evidence_per_rule_and_counts_flags():
     assert rule_table()["standard_id"].to_list() == [r.standard_id for r in RULES]
 
 
+def test_a_posting_breaking_no_rule_has_flagged_rules_empty_not_null():
+    # Documented in the quality marts' YAML: '' (never null) when nothing is flagged.
+    result = _check(_vacancy(description="Staf administrasi, pendidikan minimal SMA"))
+    assert _one(result, "flags_raised") == 0
+    assert _one(result, "flagged_rules") == ""
+
+
 def test_input_without_required_columns_or_with_duplicate_ids_is_refused():
     with pytest.raises(ValueError, match="description"):
         check_vacancies(pl.DataFrame({"id": ["a"], "title": ["x"]}), UMP)

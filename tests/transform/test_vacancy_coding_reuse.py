@@ -89,3 +89,26 @@ def test_a_build_reusing_codes_equals_a_build_from_nothing(coded_model, postings
     assert reused.filter(pl.col("posting_id") == postings["id"][3])["kbji4"].to_list() == (
         fresh.filter(pl.col("posting_id") == postings["id"][3])["kbji4"].to_list()
     )
+
+
+def test_rows_carry_the_threshold_the_coder_used(coded_model, postings) -> None:
+    # The release manifest publishes this column; it must be the coder's own threshold (chosen
+    # when its model was built), and `is_auto_coded` must follow from it and the confidence.
+    from ingest.occupations.coder import default_coder
+
+    rows = _build(coded_model, postings.head(40), Session())
+    used = default_coder().auto_code_threshold
+    assert rows["auto_code_threshold"].unique().to_list() == [used]
+    rebuilt = (pl.col("occupation_confidence") >= pl.col("auto_code_threshold")) & pl.col(
+        "kbji4"
+    ).is_not_null()
+    assert rows.select(rebuilt.alias("x"))["x"].to_list() == rows["is_auto_coded"].to_list()
+
+
+def test_admin_titles_carry_the_threshold_the_coder_used() -> None:
+    from ingest.occupations.coder import default_coder
+
+    admin = load_model("admin/int_admin_titles_coded.py")
+    rows = admin._code(pl.DataFrame({"job_title": ["Guru Matematika", "Staf Gudang", "---"]}))
+    assert rows["auto_code_threshold"].to_list() == [default_coder().auto_code_threshold] * 3
+    assert rows["occupation_coding_status"].to_list() == ["coded", "coded", "no_job_words"]

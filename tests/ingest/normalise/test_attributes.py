@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.normalise.attributes import (
+    attribute_table,
     parse_education,
     parse_employment_types,
     parse_experience,
@@ -32,6 +33,50 @@ from ingest.normalise.attributes import (
     ],
 )
 def test_education(text: str | None, level: str | None) -> None:
+    assert parse_education(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # "di" is a preposition, not diploma I: "lowest level wins" made these d1.
+        ("Minimal S1 Psikologi, pengalaman 1 tahun di bidangnya", "s1"),
+        ("Pendidikan S1, berdomisili di Jambi", "s1"),
+        ("Penempatan di DI Yogyakarta, lulusan SMA/SMK", "sma_smk"),
+        ("Kantor kami di D.I. Yogyakarta. Minimal D3", "d3"),
+        ("Berdomisili di Jambi", None),
+        ("DI Yogyakarta", None),
+        ("Di prioritaskan yang berpengalaman", None),
+        # Diploma forms: digits with or without a separator, Roman numerals with one.
+        ("D3/S1", "d3"),
+        ("Diploma III", "d3"),
+        ("Diploma Tiga Keperawatan", "d3"),
+        ("Pendidikan minimal Diploma (D3) atau Sarjana (S1)", "d3"),
+        ("Minimal pendidikan D-3 Akuntansi", "d3"),
+        ("Pendidikan minimal D 3 Perawat Gigi", "d3"),
+        ("Minimal DIII Keperawatan", "d3"),
+        ("Lulusan D-I Perhotelan", "d1"),
+        ("Lulusan D I Perhotelan", "d1"),
+        ("Minimum D1", "d1"),
+        ("Lulusan D-II Komputer", "d2"),
+        ("D-IV Teknik, atau S1", "d4"),
+        ("Candidate must possess at least Diploma in any field", "d1"),
+        ("Kandidat harus memiliki setidaknya Diploma di bidang apapun", "d1"),
+        ("Bachelor degree / Diploma in Engineering", "d1"),
+        # Words that looked like a level.
+        ("Bertanggung jawab kepada Corporate IT Div. Head. S1 Teknik", "s1"),
+        ("Menguasai desain grafis (AI, CD, DII). Lulusan S1", "s1"),
+        ("Bagi yang tidak memenuhi syarat 1 s/d 3 diatas, harap tidak melamar", None),
+        ("Jam kerja 08.00 sd 17.00, Senin sd Sabtu. Minimal SMA", "sma_smk"),
+        ("Umur 28 sd 35 tahun", None),
+        ("Jam 8 s/d 4 sore, s.d 2 siang", None),
+        ("Pengalaman dengan shipping line (MAERSK, MSC, CMA). S1", "s1"),
+        ("MSc in Statistics", "s2"),
+        ("Kantor di Blok D 1, lulusan S1", "s1"),
+        ("Psychological Test (D.I.S.C., IST & PAPI KOSTICK)", None),
+    ],
+)
+def test_education_look_alike_words(text: str, level: str | None) -> None:
     assert parse_education(text) == level
 
 
@@ -70,6 +115,27 @@ def test_experience(text: str | None, years: tuple[float | None, float | None]) 
 )
 def test_employment_types(text: str, types: list[str]) -> None:
     assert parse_employment_types(text) == types
+
+
+def test_employment_types_in_a_fixed_order_main_type_first_named() -> None:
+    texts = ["Contract, Full time", "Full time, Contract", "Magang / part time", "N/A", None]
+    table = attribute_table(texts, "employment")
+    # One set of types is one value whatever the order of mention...
+    assert table["employment_types"].to_list() == [
+        "full_time;contract",
+        "full_time;contract",
+        "part_time;internship",
+        None,
+        None,
+    ]
+    # ... while the main type stays the one the board names first.
+    assert table["employment_type"].to_list() == [
+        "contract",
+        "full_time",
+        "internship",
+        None,
+        None,
+    ]
 
 
 @pytest.mark.parametrize(

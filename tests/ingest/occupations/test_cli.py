@@ -70,3 +70,22 @@ def test_missing_title_column_names_file_and_field(tmp_path, caplog):
 def test_missing_input_file_is_an_error(tmp_path, caplog):
     assert main(["classify-titles", str(tmp_path / "none.csv"), str(tmp_path / "o.csv")]) == 2
     assert "no such file" in caplog.text
+
+
+def test_the_threshold_is_logged_with_four_decimals_and_minus_zero_as_zero(
+    tmp_path, occupation_model, caplog
+):
+    caplog.set_level("INFO")
+    source = tmp_path / "in.csv"
+    source.write_text("id,title\n1,guru matematika\n2,---\n")
+    assert main(["classify-titles", str(source), str(tmp_path / "out.csv")]) == 0
+    # The build's threshold (0.8884 or so) in full, not "0.89".
+    assert f"at threshold {occupation_model.auto_code_threshold:.4f})" in caplog.text
+    caplog.clear()
+    zero = tmp_path / "zero.csv"
+    assert main(["classify-titles", str(source), str(zero), "--threshold", "-0"]) == 0
+    assert "-0.0" not in caplog.text
+    # The uncoded row (no job words, confidence 0) is not auto-coded even at threshold 0.
+    assert "2 rows in, 1 coded (1 auto-coded at threshold 0.0000)" in caplog.text
+    coded = pl.read_csv(zero, infer_schema=False)
+    assert coded["is_auto_coded"].to_list() == ["true", "false"]

@@ -101,6 +101,20 @@ def test_threshold_decides_auto_coding(occupation_model, fixture_postings):
     assert not nothing.coded["is_auto_coded"].any()
 
 
+def test_rows_without_a_code_are_never_auto_coded_even_at_threshold_zero(occupation_model):
+    # "---" and "123" normalise to nothing the coder reads: no code, confidence 0. Both the
+    # coder and `code_titles(..., auto_code_threshold=0)` (which re-decides) must say false.
+    from ingest.occupations import code_titles
+
+    titles = pl.DataFrame({"id": ["1", "2", "3"], "title": ["guru matematika", "---", "123"]})
+    coder_rows = OccupationCoder(occupation_model, auto_code_threshold=0.0).code(titles).coded
+    api_rows = code_titles(titles, auto_code_threshold=0.0)
+    for rows in (coder_rows, api_rows):
+        assert rows["kbji4"].is_null().to_list() == [False, True, True]
+        assert rows["confidence"].to_list()[1:] == [0.0, 0.0]
+        assert rows["is_auto_coded"].to_list() == [True, False, False]
+
+
 def test_each_distinct_title_is_coded_once(occupation_model, monkeypatch):
     seen: list[int] = []
     original = OccupationModel.rank

@@ -36,6 +36,7 @@ CODED_COLUMNS = {
     "kbji4_alt2": pl.String,
     "is_auto_coded": pl.Boolean,
     "occupation_coding_status": pl.String,
+    "auto_code_threshold": pl.Float64,
 }
 UNAVAILABLE = "coder_unavailable"
 VACANCY_KEY = "source_vacancy_id"
@@ -96,8 +97,12 @@ def _code(titles: pl.DataFrame) -> pl.DataFrame:
         )
     try:
         from ingest.occupations import code_titles
+        from ingest.occupations.coder import default_coder
 
         coded = code_titles(titles.select(id="job_title", title="job_title"))
+        # The coder `code_titles` just used (one per process and model key): the release
+        # manifest publishes its threshold, which the confidences alone do not give.
+        threshold = default_coder().auto_code_threshold
     # Any failure of the coder (missing or unreadable model cache, missing training data): the
     # admin marts must still build, so the titles land uncoded and flagged instead.
     except Exception as exc:
@@ -126,6 +131,7 @@ def _code(titles: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("no_job_words"))
         .otherwise(pl.lit("coded"))
         .alias("occupation_coding_status"),
+        pl.lit(threshold, dtype=pl.Float64).alias("auto_code_threshold"),
     )
 
 

@@ -39,6 +39,7 @@ OUTPUT_COLUMNS = {
     "kbji4_alt1": pl.String,
     "kbji4_alt2": pl.String,
     "is_auto_coded": pl.Boolean,
+    "auto_code_threshold": pl.Float64,
 }
 INPUTS = ("title", "category", "company", "description")
 
@@ -74,8 +75,12 @@ def code_new(postings: pl.DataFrame) -> pl.DataFrame:
     if postings.is_empty():
         return pl.DataFrame(schema=OUTPUT_COLUMNS)
     from ingest.occupations import code_titles
+    from ingest.occupations.coder import default_coder
 
-    coded = code_titles(postings.select("id", *INPUTS)).select(
+    coded = code_titles(postings.select("id", *INPUTS))
+    # The coder `code_titles` just used: the release manifest publishes its threshold.
+    threshold = default_coder().auto_code_threshold
+    coded = coded.select(
         pl.col("id").alias("posting_id"),
         "kbji4",
         "isco08",
@@ -83,6 +88,7 @@ def code_new(postings: pl.DataFrame) -> pl.DataFrame:
         "kbji4_alt1",
         "kbji4_alt2",
         "is_auto_coded",
+        pl.lit(threshold, dtype=pl.Float64).alias("auto_code_threshold"),
     )
     return coded.cast(OUTPUT_COLUMNS)
 
