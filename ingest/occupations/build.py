@@ -302,6 +302,8 @@ def predict_frame(
         schema={"kbji4": pl.String, "alt1": pl.String, "alt2": pl.String, "raw": pl.Float64},
         orient="row",
     )
+    moved = prediction.moved if prediction.moved is not None else np.zeros(frame.height, bool)
+    frame = frame.with_columns(pl.Series("context_moved", moved, dtype=pl.Boolean))
     return frame.with_columns(
         pl.Series(f"signal_{name}", prediction.signals[:, i], dtype=pl.Float64)
         for i, name in enumerate(SIGNAL_NAMES)
@@ -323,7 +325,11 @@ def out_of_fold_raw(
     seed: int,
     adverts: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Predictions for every gold row from a model that never saw that row's fold."""
+    """Predictions for every gold row from a model that never saw that row's fold, except the
+    rows whose code a context rule moved (`context_rules`): the confidence model and the
+    auto-code threshold are fitted on these predictions, and a moved code's signals (a code the
+    title model did not rank first, yet often right) would teach it that a low probability and
+    a negative margin are good news for every advert."""
     assignment = fold_numbers(gold, folds, seed)
     parts = []
     for fold in range(folds):
@@ -338,7 +344,15 @@ def out_of_fold_raw(
                 [held.select("id", "kbji4").rename({"kbji4": "truth"}), predicted], how="horizontal"
             ).with_columns(pl.lit(fold).alias("fold"))
         )
-    return pl.concat(parts)
+    predictions = pl.concat(parts)
+    kept = predictions.filter(~pl.col("context_moved"))
+    log.info(
+        "out-of-fold predictions: %d gold rows, %d left out of the confidence fit (code moved by "
+        "a context rule)",
+        predictions.height,
+        predictions.height - kept.height,
+    )
+    return kept
 
 
 def choose_threshold(

@@ -34,6 +34,7 @@ import numpy as np
 import polars as pl
 
 from ingest.occupations import build as build_module
+from ingest.occupations import context_rules
 from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations.build import context_text, load_model
 from ingest.occupations.descriptions import advert_text
@@ -207,8 +208,18 @@ class OccupationCoder:
                 how="left",
             )
             titled = time.perf_counter()
-            signals = model.description_signals(
-                prediction, coded["pair"].to_numpy(), texts, coded["text_id"].to_numpy()
+            pair_rows, text_rows = coded["pair"].to_numpy(), coded["text_id"].to_numpy()
+            # An employer or setting named in the advert can move a code of the pair's top three
+            # first (ICT sales, private tuition: `context_rules`).
+            chosen = context_rules.choose(
+                prediction.codes, pairs["title_normalised"].to_list(), texts, pair_rows, text_rows
+            )
+            signals = model.description_signals(prediction, pair_rows, texts, text_rows, chosen)
+            coded = _with_chosen_first(coded, chosen)
+            log.info(
+                "context rules moved another of the top three codes first for %d of %d rows",
+                int((chosen > 0).sum()),
+                coded.height,
             )
             log.info(
                 "title model: %d (title, category) pairs in %.1f s; description signals of "
@@ -269,6 +280,27 @@ class OccupationCoder:
 
 _DEFAULT_CODER: OccupationCoder | None = None
 _DEFAULT_CODER_KEY: str | None = None
+
+
+def _with_chosen_first(coded: pl.DataFrame, chosen: np.ndarray) -> pl.DataFrame:
+    """`kbji4`, `kbji4_alt1`, `kbji4_alt2` with the code at position `chosen` (0-2) first and
+    the others in their order."""
+    position = pl.Series("position", chosen, dtype=pl.Int64)
+    top, alt1, alt2 = pl.col("kbji4"), pl.col("kbji4_alt1"), pl.col("kbji4_alt2")
+    return (
+        coded.with_columns(position)
+        .with_columns(
+            pl.when(pl.col("position") == 1)
+            .then(alt1)
+            .when(pl.col("position") == 2)
+            .then(alt2)
+            .otherwise(top)
+            .alias("kbji4"),
+            pl.when(pl.col("position") > 0).then(top).otherwise(alt1).alias("kbji4_alt1"),
+            pl.when(pl.col("position") == 2).then(alt1).otherwise(alt2).alias("kbji4_alt2"),
+        )
+        .drop("position")
+    )
 
 
 def default_coder() -> OccupationCoder:

@@ -33,6 +33,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from ingest.occupations import context_rules
 from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations.descriptions import DescriptionReranker
 from ingest.occupations.normalise import TitleNormaliser, default_normaliser
@@ -500,6 +501,8 @@ class Prediction:
     codes: list[list[str]]
     probabilities: list[list[float]]
     signals: np.ndarray | None = None
+    moved: np.ndarray | None = None
+    """Per query: a context rule put a lower-ranked code first (`context_rules`); None: none."""
 
 
 def _prediction(
@@ -537,6 +540,34 @@ def _prediction(
         if description is not None:
             signals[q, DESCRIPTION_SIGNALS] = description[chunk[0]]
     return Prediction(codes, probabilities, signals)
+
+
+def _move_signals(
+    signals: np.ndarray, prediction: Prediction, pair_rows: np.ndarray, chosen: np.ndarray
+) -> None:
+    """In place: the signals of each row whose first code a context rule took from lower down
+    its pair's ranking (`chosen` > 0) describe that code: its probability, its margin over the
+    title model's first code (negative), and none of the agreement signals, which were the first
+    code's. The confidence model has seen no such row, so it gives them a low confidence."""
+    for row in np.flatnonzero(chosen):
+        probabilities = prediction.probabilities[pair_rows[row]]
+        position = chosen[row]
+        signals[row, 0] = probabilities[position]
+        signals[row, 1] = probabilities[position] - probabilities[0]
+        signals[row, 2 : 2 + len(SIGNAL_FEATURES)] = 0.0
+
+
+def _reordered(
+    prediction: Prediction, pair_rows: np.ndarray, chosen: np.ndarray, signals: np.ndarray
+) -> Prediction:
+    """One entry per row: its pair's codes and probabilities with the chosen code first."""
+    rows = list(zip(pair_rows.tolist(), chosen.tolist(), strict=True))
+    return Prediction(
+        [context_rules.reorder(prediction.codes[p], c) for p, c in rows],
+        [context_rules.reorder(prediction.probabilities[p], c) for p, c in rows],
+        signals,
+        chosen > 0,
+    )
 
 
 class ConfidenceModel:
@@ -628,7 +659,13 @@ class OccupationModel:
         only adds its signals of the pair's top code, once per distinct text."""
         if descriptions is None or self.describer is None or not any(descriptions):
             candidates, scores, unknown = self.title_scores_of(titles, contexts, exclude_keys)
-            return _prediction(candidates, scores, len(titles), unknown)
+            prediction = _prediction(candidates, scores, len(titles), unknown)
+            if exclude_keys is not None:  # a training title scored for the confidence model
+                return prediction
+            rows = np.arange(len(titles), dtype=np.int64)
+            chosen = context_rules.choose(prediction.codes, titles, [], rows, np.zeros_like(rows))
+            _move_signals(prediction.signals, prediction, rows, chosen)
+            return _reordered(prediction, rows, chosen, prediction.signals)
         if exclude_keys is not None:
             raise ValueError("rank: descriptions cannot be combined with exclude_keys")
         pair_of: dict[tuple[str, str], int] = {}
@@ -644,18 +681,22 @@ class OccupationModel:
             [t for t, _ in pairs], None if contexts is None else [c for _, c in pairs], None
         )
         if descriptions_module.RESCORE:
+            # TODO(7): the context rules are not applied after the re-ranker, which is off; they
+            # go in here if `RESCORE` is turned on.
             return self._with_descriptions(candidates, scores, unknown, pair_rows, descriptions)
         text_of: dict[str, int] = {}
         text_rows = np.asarray(
             [text_of.setdefault(text, len(text_of)) for text in descriptions], dtype=np.int64
         )
         pair_prediction = _prediction(candidates, scores, len(pairs), unknown)
-        signals = self.description_signals(pair_prediction, pair_rows, list(text_of), text_rows)
-        return Prediction(
-            [pair_prediction.codes[p] for p in pair_rows],
-            [pair_prediction.probabilities[p] for p in pair_rows],
-            signals,
+        distinct_texts = list(text_of)
+        chosen = context_rules.choose(
+            pair_prediction.codes, [t for t, _ in pairs], distinct_texts, pair_rows, text_rows
         )
+        signals = self.description_signals(
+            pair_prediction, pair_rows, distinct_texts, text_rows, chosen
+        )
+        return _reordered(pair_prediction, pair_rows, chosen, signals)
 
     def description_signals(
         self,
@@ -663,13 +704,18 @@ class OccupationModel:
         pair_rows: np.ndarray,
         texts: list[str],
         text_rows: np.ndarray,
+        chosen: np.ndarray | None = None,
     ) -> np.ndarray:
         """Confidence signals of adverts whose (title, category) pair was coded by the title
         model alone (`pair_prediction`, one entry per pair): row i is pair `pair_rows[i]` with
         text `texts[text_rows[i]]`. Its pair's signals plus the text's description scores for
-        the pair's top code; no candidate but the top one is looked at, so the memory is a few
-        numbers per row whatever the number of candidates."""
+        the row's first code: the pair's top code, or the one at position `chosen[i]` of the
+        pair's codes where a context rule chose it (`context_rules.choose`). No other candidate
+        is looked at, so the memory is a few numbers per row whatever the number of candidates."""
         signals = pair_prediction.signals[pair_rows]
+        if chosen is None:
+            chosen = np.zeros(pair_rows.size, dtype=np.int64)
+        _move_signals(signals, pair_prediction, pair_rows, chosen)
         if self.describer is None:
             return signals
         column_of = self.describer.scorer.column_of
@@ -677,9 +723,11 @@ class OccupationModel:
             [column_of.get(codes[0], -1) if codes else -1 for codes in pair_prediction.codes],
             dtype=np.int64,
         )
-        centroid, share, found = self.describer.scorer.code_scores(
-            texts, text_rows, top_column[pair_rows]
-        )
+        row_column = top_column[pair_rows]
+        for row in np.flatnonzero(chosen):
+            code = pair_prediction.codes[pair_rows[row]][chosen[row]]
+            row_column[row] = column_of.get(code, -1)
+        centroid, share, found = self.describer.scorer.code_scores(texts, text_rows, row_column)
         has_text = found[text_rows]
         signals[:, DESCRIPTION_SIGNALS[0]] = np.where(has_text, centroid, 0.0)
         signals[:, DESCRIPTION_SIGNALS[1]] = np.where(has_text, share, 0.0)
