@@ -10,16 +10,15 @@ does (wilayah PROVENANCE.md).
 from __future__ import annotations
 
 import csv
-import subprocess
 
 import duckdb
 import pytest
+from selected_build import build_selected
 
 from ingest.landing import land_source
 from ingest.sources import source_by_name
 from ingest.warehouse import ensure_landing_tables, write_landing
 from orchestration import settings
-from orchestration.transform import dbt as transform_dbt
 
 WILAYAH = settings.DATA_DIR / "reference" / "wilayah"
 SEED = settings.DBT_PROJECT_DIR / "seeds" / "province_codes.csv"
@@ -57,31 +56,15 @@ def warehouse(tmp_path_factory) -> str:
         for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
             spec = source_by_name(name)
             write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
-    completed = subprocess.run(
-        [
-            transform_dbt._dbt_executable(),
-            "build",
-            "--select",
-            "province_codes stg_wilayah__regencies dim_region",
-            # Not the relationship tests of marts that point at dim_region (not built here).
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "target"),
-        ],
-        cwd=settings.DBT_PROJECT_DIR,
-        env={**transform_dbt.dbt_environment(), "LMIS_WAREHOUSE": str(path)},
-        capture_output=True,
-        text=True,
-        check=False,
+    build_selected(
+        root,
+        path,
+        "--select",
+        "province_codes stg_wilayah__regencies dim_region",
+        # Not the relationship tests of marts that point at dim_region (not built here).
+        "--indirect-selection",
+        "cautious",
     )
-    assert completed.returncode == 0, completed.stdout[-4000:]
     return str(path)
 
 

@@ -7,16 +7,15 @@ reached the critical-occupations report through `dim_occupation`.
 from __future__ import annotations
 
 import csv
-import subprocess
 
 import duckdb
 import pytest
+from selected_build import build_selected
 
 from ingest.landing import land_source
 from ingest.sources import source_by_name
 from ingest.warehouse import ensure_landing_tables, write_landing
 from orchestration import settings
-from orchestration.transform import dbt as transform_dbt
 
 ERRATA = settings.DBT_PROJECT_DIR / "seeds" / "reference_errata.csv"
 REFERENCE_FILES = {"isco08_structure": settings.DATA_DIR / "reference/isco08/isco08_structure.csv"}
@@ -47,28 +46,12 @@ def warehouse(tmp_path_factory) -> str:
     with duckdb.connect(str(path)) as con:
         ensure_landing_tables(con)
         write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
-    completed = subprocess.run(
-        [
-            transform_dbt._dbt_executable(),
-            "build",
-            "--select",
-            "reference_errata stg_isco08__groups",
-            "--project-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "target"),
-        ],
-        cwd=settings.DBT_PROJECT_DIR,
-        env={**transform_dbt.dbt_environment(), "LMIS_WAREHOUSE": str(path)},
-        capture_output=True,
-        text=True,
-        check=False,
+    build_selected(
+        root,
+        path,
+        "--select",
+        "reference_errata stg_isco08__groups",
     )
-    assert completed.returncode == 0, completed.stdout[-4000:]
     return str(path)
 
 
