@@ -104,12 +104,14 @@ INTEGER = r"[0-9]{1,9}"
 
 def crawl_day(snapshot_file: str) -> date | None:
     """The crawl day a JobStreet `snapshot_file` names (`jobstreet_2021-12-14.csv`), read as
-    staging reads it (the first YYYY-MM-DD in it); None when there is none or it is no date."""
-    found = ISO_DAY.search(snapshot_file)
-    if found is None:
+    staging reads it (the YYYY-MM-DD in it); None when there is none, more than one (a name for
+    a range of days, `daily_2021-12-14_to_2021-12-31.csv`, names no one crawl day) or it is no
+    date."""
+    found = ISO_DAY.findall(snapshot_file)
+    if len(found) != 1:
         return None
     try:
-        return date.fromisoformat(found.group())
+        return date.fromisoformat(found[0])
     except ValueError:
         return None
 

@@ -25,12 +25,14 @@ EDUCATION_RANK = {level: rank for rank, level in enumerate(EDUCATION_LEVELS, sta
 # Rewrites of the lower-cased text before the level patterns run, for words that look like a
 # level but are not one. Rust regex has no look-around, so the exceptions are rewritten away.
 _WEEKDAY = r"senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad"
+_LEVEL = r"sd|smp|sma|smk|slta|d\s?-?\s?[1-4]|s\s?-?\s?[1-3]"
 _EDUCATION_REWRITES: list[tuple[str, str]] = [
-    # "s/d", "s.d" and, between times or days, "sd" mean "sampai dengan" ("08.00 sd 17.00",
-    # "Senin sd Sabtu", "syarat 1 s/d 3"): neither SD (primary school) nor D3.
+    # "s/d", "s.d" and, between two numbers, days or levels, "sd" mean "sampai dengan"
+    # ("08.00 sd 17.00", "Senin sd Sabtu", "syarat 1 s/d 3", "SMA sd S1"): neither SD (primary
+    # school) nor D3. A number on one side only is not enough: "kelas 6 SD", "SD 6 tahun".
     (r"\bs\s?[/.]\s?d\b", " sampai "),
-    (rf"(\d|{_WEEKDAY})\s*sd\b", "${1} sampai"),
-    (rf"\bsd\s*(\d|{_WEEKDAY})", "sampai ${1}"),
+    (rf"(\d|{_WEEKDAY})\s*sd\s*(\d|{_WEEKDAY})", "${1} sampai ${2}"),
+    (rf"\b({_LEVEL})\s*sd\s*({_LEVEL})\b", "${1} sampai ${2}"),
     # "DI Yogyakarta", "D.I. Aceh", "D I Yogyakarta": Daerah Istimewa, not diploma I.
     (r"\bd\s*\.?\s*i\s*\.?\s*(yogyakarta|yogya|jogjakarta|jogja|aceh)\b", "daerah istimewa ${1}"),
     # "Blok D 1" is an address.
@@ -66,11 +68,11 @@ _EDUCATION_PATTERNS: list[tuple[str, str]] = [
         r"\bs\s?-?\s?1\b|sarjana|bachelor|undergraduate|\bstrata\s?-?\s?(?:1|satu)\b|"
         r"\bs\.(?:kom|e|t|h|psi|ak|si|pd|ikom|sos|farm|ked)\b|\bbsc\b|\bb\.sc\b",
     ),
-    # "MSC" alone is also a shipping line; the degree is "M.Sc" or "MSc in/degree".
+    # "MSC" alone is also a shipping line; the degree is "M.Sc", "(MSc)" or "MSc in/degree".
     (
         "s2",
         r"\bs\s?-?\s?2\b|master'?s? degree|\bmaster of\b|magister|\bmba\b|postgraduate|"
-        r"\bm\.\s?sc\b|\bmsc\s+(?:in|degree)\b",
+        r"\bm\.\s?sc\b|\bmsc\s*\)?\s*(?:in|degree)\b|\(\s*m\.?\s?sc\s*\)",
     ),
     ("s3", r"\bs\s?-?\s?3\b|doktoral|doctoral|doctorate|\bph\.?\s?d\b"),
 ]

@@ -442,15 +442,17 @@ def _digest_of(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-_CODE_DIGEST = _digest_of(
-    [
-        Path(model_module.__file__),
-        Path(__file__),
-        Path(references.__file__),
-        Path(__file__).with_name("normalise.py"),
-        Path(__file__).with_name("descriptions.py"),
-    ]
+CODE_FILES = (
+    Path(model_module.__file__),
+    Path(__file__),
+    Path(references.__file__),
+    Path(__file__).with_name("normalise.py"),
+    Path(__file__).with_name("descriptions.py"),
+    Path(__file__).with_name("context_rules.py"),
 )
+"""The modules whose code decides the fitted model (the context rules too: the confidence model
+is fitted without the gold rows they move, so a changed cue changes the threshold)."""
+_CODE_DIGEST = _digest_of(list(CODE_FILES))
 """The coder's code as this process imported it: a long-running process whose code is older
 than the files on disk must not cache its model under the new code's name."""
 

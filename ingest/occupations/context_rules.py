@@ -19,7 +19,9 @@ puts its code first when three things hold:
    it; the best-ranked of them is taken);
 3. a cue of the rule is in the normalised title (`title_cue`, English after the normaliser's
    lexicon: "bimbel" and "les" read "tutoring", "IT" reads "information technology") or in the
-   advert's text, company name and start of description, lower case (`text_cue`). The category
+   advert's text, company name and start of description, lower case (`text_cue`). A text cue
+   names what the employer is or sells ("a SaaS company", "perusahaan software", "bimbel"),
+   never a tool the worker uses ("menguasai software Microsoft Office", "CRM"). The category
    is not read: JobStreet's "Penjualan - Teknik/Teknikal/IT" mixes engineering and IT sales.
 
 The rules are applied after the title model, per advert, on arrays (`choose`), so they cost a
@@ -56,16 +58,24 @@ class ContextRule:
 ICT_SALES = ContextRule(
     name="ict_sales",
     codes=("2434",),
-    # Sales, marketing, business-development and customer-service codes (ISCO 1221, 2431,
-    # 2433, 3322, 4222, 4225, 5223, 5242, 5244): the jobs the index moves to 2434 for ICT.
-    replaces=frozenset({"1221", "2431", "2433", "3322", "4222", "4225", "5223", "5242", "5244"}),
-    title_cue=re.compile(r"\b(software|saas|information technology|erp|crm)\b"),
-    # Bare "it" is an English pronoun and "aplikasi"/"komputer" appear in every "can operate
-    # Microsoft Office" requirement: neither is a cue.
+    # Sales, account and business-development codes (ISCO 1221, 2433, 3322, 4225 for account
+    # and customer-success work, 5223, 5242): the jobs the index moves to 2434 for ICT. Not
+    # marketing (2431) or contact-centre work (4222, 5244), which the index keeps apart.
+    replaces=frozenset({"1221", "2433", "3322", "4225", "5223", "5242"}),
+    # In a title the product is named ("Sales Software", "Account Executive SaaS", "Sales IT");
+    # "CRM" in a title is a marketing role, not a product sold.
+    title_cue=re.compile(r"\b(software|saas|information technology|erp)\b"),
+    # In the text only what the employer is or sells counts, not the tools the worker uses:
+    # "menguasai software Microsoft Office", "terbiasa menggunakan CRM", "aplikasi", "komputer"
+    # and a bare "it" (an English pronoun) are every kind of advert's requirements.
     text_cue=re.compile(
-        r"\b(software|saas|perangkat lunak|it solutions?|it services|information technology"
-        r"|teknologi informasi|cloud computing|cloud platform|erp|crm|cyber ?security"
-        r"|data cent(?:er|re)s?|system integrator|artificial intelligence)\b"
+        r"\b(saas|software (?:company|house|solutions?|products?|vendor|provider|development"
+        r" company)|perusahaan (?:software|perangkat lunak|teknologi informasi|it)"
+        r"|di bidang (?:software|perangkat lunak|teknologi informasi|it)"
+        r"|it (?:solutions?|services|consulting) (?:company|provider)|system integrator"
+        r"|information technology (?:company|solutions?|services)|data cent(?:er|re)s? provider"
+        r"|cyber ?security (?:company|solutions?|provider)"
+        r"|artificial intelligence (?:company|platform|solutions?))\b"
     ),
 )
 
@@ -78,10 +88,11 @@ PRIVATE_TUITION = ContextRule(
     # 2341, 2342, 3422): the jobs a tutoring centre's advert is coded to by its title.
     replaces=frozenset({"2320", "2330", "2341", "2342", "3422"}),
     title_cue=re.compile(r"\b(tutoring|tuition|privat|private|sempoa|abacus)\b"),
+    # Not a bare "tutoring" or "tuition" in the text: a school may ask its teachers to tutor.
     text_cue=re.compile(
         r"\b(bimbel|bimbingan belajar|les privat|les private|private (?:tutor|tutoring|tuition"
-        r"|lessons?|class(?:es)?)|tutoring|tuition|learning cent(?:er|re)|sempoa|abacus|kumon"
-        r"|lembaga kursus|tempat kursus)\b"
+        r"|lessons?|class(?:es)?)|tutoring (?:centre|center|institution)|learning cent(?:er|re)"
+        r"|sempoa|abacus|kumon|lembaga kursus|tempat kursus)\b"
     ),
 )
 

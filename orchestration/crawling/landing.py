@@ -32,6 +32,7 @@ import duckdb
 import polars as pl
 
 from ingest.landing import QUARANTINE_COLUMNS, LandingResult
+from ingest.normalise.pay import PAY_NEGATIVE, parse_pay
 from ingest.scrapers.state import read_table
 from ingest.warehouse import ensure_landing_tables, load_audit_rows, record_landed_input
 from orchestration.crawling.sources import CrawledSource
@@ -40,6 +41,7 @@ from orchestration.file_commands import (
     PROBLEM_SEPARATOR,
     IdClaims,
     merge_by_line,
+    negative_pay_detail,
 )
 
 log = logging.getLogger(__name__)
@@ -161,6 +163,11 @@ def _item_problems(
             "partition_mismatch",
             f"crawl_date must be the partition {crawl_date}, got {item.get('crawl_date')!r}",
         ))  # fmt: skip
+    salary_text = item.get("salary_text")
+    # Pay below zero is quarantined where every other source's is (`salary_negative`); let
+    # through, it would reach the marts as a `salary_status` their code list does not allow.
+    if isinstance(salary_text, str) and parse_pay(salary_text).status == PAY_NEGATIVE:
+        problems.append(("salary_text", "salary_negative", negative_pay_detail(salary_text)))
     if posting_id is not None and str(posting_id).strip():
         repeated = claims.judge(str(posting_id), line, otherwise_loadable=not problems)
         if repeated is not None:

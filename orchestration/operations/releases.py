@@ -536,7 +536,8 @@ def occupation_coder_of(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     coder's model is built, so not a constant researchers could know) and `coder_fingerprint`
     (the key of that model and coder, `ingest.occupations.build.coder_fingerprint`), read from
     the coded rows themselves. A threshold of null means none, or more than one, was used (the
-    log says which); `is_auto_coded` is `occupation_confidence >= auto_code_threshold`."""
+    log says which); `is_auto_coded` is `occupation_confidence >= auto_code_threshold` for a row
+    with a code."""
     from ingest.warehouse import table_columns
 
     thresholds: set[float] = set()

@@ -474,7 +474,15 @@ def _jobstreet_file(path: Path, *rows: dict[str, str]) -> Path:
 
 
 @pytest.mark.parametrize(
-    "snapshot", ["jobstreet_2021-12-32.csv", "jobstreet_2021-02-29.csv", "jobstreet.csv", ""]
+    "snapshot",
+    [
+        "jobstreet_2021-12-32.csv",
+        "jobstreet_2021-02-29.csv",
+        "jobstreet.csv",
+        "",
+        # A range of days names no one crawl day (read-through).
+        "daily_2021-12-14_to_2021-12-31.csv",
+    ],
 )
 def test_a_jobstreet_snapshot_file_without_a_real_crawl_day_is_quarantined(tmp_path, snapshot):
     # Regression: `jobstreet_2021-12-32.csv` loaded, staging's try_cast made its seen_date null,

@@ -773,3 +773,27 @@ def test_a_valid_item_after_a_quarantined_first_item_of_its_id_loads(tmp_path: P
     assert quarantined == [(1, "invalid_date"), (3, "id_duplicated")]
     assert result.quarantined["reason"][1].endswith("id '1' is already used by the row on line 2")
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == 3
+
+
+def test_a_crawled_item_with_pay_below_zero_is_quarantined(tmp_path: Path) -> None:
+    # Regression (read-through 2026-12-05): crawled pay text was never checked, so "Rp -5.000.000"
+    # reached the marts as salary_status 'negative', which their accepted values refuse.
+    source = crawled_source("jobstreet")
+    item = {
+        "source": "jobstreet",
+        "source_posting_id": "1",
+        "url": "https://www.jobstreet.co.id/id/job/1",
+        "title": "Staf Gudang",
+        "crawl_date": DAY,
+        "crawled_at": "2025-10-23T10:00:00+00:00",
+        "salary_text": "Rp -5.000.000 per bulan",
+    }
+    lines = [item, {**item, "source_posting_id": "2", "salary_text": "Rp 5.000.000 per bulan"}]
+    items = tmp_path / "jobstreet" / DAY / "items.jsonl"
+    items.parent.mkdir(parents=True)
+    items.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    columns = [*item]
+    result = land_crawl_files(source, tmp_path, DAY, items, None, columns)
+    assert result.quarantined.select("source_row", "reason_code").rows() == [(1, "salary_negative")]
+    assert "is negative" in result.quarantined["reason"][0]
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined == 2

@@ -74,6 +74,11 @@ def test_education(text: str | None, level: str | None) -> None:
         ("MSc in Statistics", "s2"),
         ("Kantor di Blok D 1, lulusan S1", "s1"),
         ("Psychological Test (D.I.S.C., IST & PAPI KOSTICK)", None),
+        # "sd" means "sampai dengan" only between two numbers, days or levels (read-through).
+        ("Lulusan kelas 6 SD", "sd"),
+        ("Pendidikan SD 6 tahun", "sd"),
+        ("Minimal SMA sd S1", "sma_smk"),
+        ("Master (MSc) in Finance", "s2"),
     ],
 )
 def test_education_look_alike_words(text: str, level: str | None) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
 
-from ingest.occupations import context_rules
+from ingest.occupations import build, context_rules
 from ingest.occupations.coder import _with_chosen_first
 from ingest.occupations.model import SIGNAL_FEATURES, SIGNAL_NAMES, Prediction, _move_signals
 
@@ -23,7 +25,8 @@ def _choose(codes: list[str], title: str, text: str) -> int:
     ("codes", "title", "text", "expected"),
     [
         (SALES_TOP, "account executive", "workato is a b2b saas company", 1),
-        (SALES_TOP, "account executive", "we sell enterprise software to banks", 1),
+        (SALES_TOP, "account executive", "pt maju adalah perusahaan software untuk bank", 1),
+        (SALES_TOP, "account executive", "ada is a data and artificial intelligence company", 1),
         (SALES_TOP, "sales software", "", 1),
         (SALES_TOP, "sales information technology", "", 1),
         (TEACHER_TOP, "teacher biology secondary school", "bimbel nusantara belajar", 2),
@@ -42,6 +45,15 @@ def test_a_cue_moves_the_rules_code_first(codes, title, text, expected) -> None:
         # requirements, not the product sold.
         (SALES_TOP, "sales executive", "make it happen with our distributor team"),
         (SALES_TOP, "sales executive", "mampu mengoperasikan komputer dan aplikasi ms office"),
+        # Tools the worker uses are not what the employer sells.
+        (SALES_TOP, "account executive", "distributor makanan, terbiasa menggunakan crm"),
+        (SALES_TOP, "account executive", "menguasai software microsoft office"),
+        (SALES_TOP, "account executive", "bank, mengelola data nasabah di crm dan erp"),
+        (SALES_TOP, "crm officer", "retail"),
+        # Marketing stays marketing at a software firm.
+        (["2431", "2434", "3322"], "digital marketing", "a software development company"),
+        # A school that asks its teachers to tutor is still a school.
+        (TEACHER_TOP, "teacher biology", "sma harapan bangsa, tutoring atau mengajar les"),
         # The top code is not one the rule replaces (a developer at a software firm).
         (["2512", "2434", "3322"], "developer", "saas company"),
         # The rule's code is not among the top three: the title does not allow it.
@@ -117,3 +129,12 @@ def test_the_production_coder_reads_the_employer(coder) -> None:
     assert saas["kbji4_alt1"] == "3322"
     assert saas["confidence"] < food["confidence"]
     assert not saas["is_auto_coded"]
+
+
+def test_every_module_that_shapes_the_model_keys_its_cache() -> None:
+    """A changed module must change the model's cache key and so the reused codes; only the
+    coder (its own digest), the skills matcher and the evaluation are outside the model."""
+    package = Path(build.__file__).parent
+    outside = {"__init__.py", "coder.py", "skills.py", "evaluation.py"}
+    modules = {path.name for path in package.glob("*.py")} - outside
+    assert modules == {path.name for path in build.CODE_FILES}
