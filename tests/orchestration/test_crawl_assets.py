@@ -750,24 +750,31 @@ def test_crawled_at_is_accepted_only_in_the_layout_the_staging_cast_reads(value,
     assert _is_timestamp(value) is typed
 
 
+JOBSTREET_ITEM = {
+    "source": "jobstreet",
+    "source_posting_id": "1",
+    "url": "https://www.jobstreet.co.id/id/job/1",
+    "title": "Staf Gudang",
+    "crawl_date": DAY,
+    "crawled_at": "2025-10-23T10:00:00+00:00",
+}
+
+
+def _land_jobstreet_items(root: Path, lines: list[dict]):
+    """Land `lines` as one JobStreet crawl of DAY under `root`, with every column they name."""
+    items = root / "jobstreet" / DAY / "items.jsonl"
+    items.parent.mkdir(parents=True)
+    items.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    columns = list(dict.fromkeys(column for line in lines for column in line))
+    return land_crawl_files(crawled_source("jobstreet"), root, DAY, items, None, columns)
+
+
 def test_a_valid_item_after_a_quarantined_first_item_of_its_id_loads(tmp_path: Path) -> None:
     # Regression (one repeated-id rule, IdClaims): an item quarantined for its date claims no
     # id, so the id's later valid item loads; rows in = loaded + quarantined.
-    source = crawled_source("jobstreet")
-    good = {
-        "source": "jobstreet",
-        "source_posting_id": "1",
-        "url": "https://www.jobstreet.co.id/id/job/1",
-        "title": "Staf Gudang",
-        "crawl_date": DAY,
-        "crawled_at": "2025-10-23T10:00:00+00:00",
-    }
+    good = JOBSTREET_ITEM
     lines = [{**good, "crawled_at": "2025-02-30T10:00:00+00:00"}, good, good]
-    items = tmp_path / "jobstreet" / DAY / "items.jsonl"
-    items.parent.mkdir(parents=True)
-    items.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    columns = ["source", "source_posting_id", "url", "title", "crawl_date", "crawled_at"]
-    result = land_crawl_files(source, tmp_path, DAY, items, None, columns)
+    result = _land_jobstreet_items(tmp_path, lines)
     assert [row["_source_row"] for row in result.loaded.iter_rows(named=True)] == [2]
     quarantined = result.quarantined.select("source_row", "reason_code").rows()
     assert quarantined == [(1, "invalid_date"), (3, "id_duplicated")]
@@ -778,22 +785,9 @@ def test_a_valid_item_after_a_quarantined_first_item_of_its_id_loads(tmp_path: P
 def test_a_crawled_item_with_pay_below_zero_is_quarantined(tmp_path: Path) -> None:
     # Regression (read-through 2026-12-05): crawled pay text was never checked, so "Rp -5.000.000"
     # reached the marts as salary_status 'negative', which their accepted values refuse.
-    source = crawled_source("jobstreet")
-    item = {
-        "source": "jobstreet",
-        "source_posting_id": "1",
-        "url": "https://www.jobstreet.co.id/id/job/1",
-        "title": "Staf Gudang",
-        "crawl_date": DAY,
-        "crawled_at": "2025-10-23T10:00:00+00:00",
-        "salary_text": "Rp -5.000.000 per bulan",
-    }
+    item = {**JOBSTREET_ITEM, "salary_text": "Rp -5.000.000 per bulan"}
     lines = [item, {**item, "source_posting_id": "2", "salary_text": "Rp 5.000.000 per bulan"}]
-    items = tmp_path / "jobstreet" / DAY / "items.jsonl"
-    items.parent.mkdir(parents=True)
-    items.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    columns = [*item]
-    result = land_crawl_files(source, tmp_path, DAY, items, None, columns)
+    result = _land_jobstreet_items(tmp_path, lines)
     assert result.quarantined.select("source_row", "reason_code").rows() == [(1, "salary_negative")]
     assert "is negative" in result.quarantined["reason"][0]
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == 2
