@@ -41,6 +41,19 @@ def test_jambi_codes_are_harmonised(jambi_persons: pl.DataFrame) -> None:
     assert set(not_employed["earnings_missing_reason"].unique()) == {"not_applicable"}
 
 
+def _tiny_round(rows: list[dict[str, str]]) -> pl.DataFrame:
+    """A few 2020-08 microdata rows: `rows` plus one area, sample and answer to every other
+    question the harmonisation reads."""
+    return pl.DataFrame(rows).with_columns(
+        pl.lit("15").alias("KODE_PROV"), pl.lit("1").alias("KODE_KAB"),
+        pl.lit("4853").alias("ID_NKS"), pl.lit("2").alias("KLASIFIKAS"),
+        pl.lit("1").alias("R25A"), pl.lit("0").alias("R12A"), pl.lit("0").alias("R13B_KBJI2"),
+        pl.lit("0").alias("R13A_KATEG"), pl.lit("0").alias("R14A1"), pl.lit("0").alias("R14A2"),
+        pl.lit("0").alias("R16A"), pl.lit("0").alias("R20B"), pl.lit("0").alias("R21A"),
+        pl.lit("3").alias("R6A"),
+    )  # fmt: skip
+
+
 def test_rows_without_weight_or_sex_are_quarantined_not_lost() -> None:
     config = load_round_config("2020-08")
     base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
@@ -49,14 +62,7 @@ def test_rows_without_weight_or_sex_are_quarantined_not_lost() -> None:
         {**base, "FINAL_WEIG": "", "K4": "2", "K6": "40", "URUTAN": "2"},
         {**base, "FINAL_WEIG": "120", "K4": "9", "K6": "41", "URUTAN": "3"},
     ]
-    frame = pl.DataFrame(rows).with_columns(
-        pl.lit("15").alias("KODE_PROV"), pl.lit("1").alias("KODE_KAB"),
-        pl.lit("4853").alias("ID_NKS"), pl.lit("2").alias("KLASIFIKAS"),
-        pl.lit("1").alias("R25A"), pl.lit("0").alias("R12A"), pl.lit("0").alias("R13B_KBJI2"),
-        pl.lit("0").alias("R13A_KATEG"), pl.lit("0").alias("R14A1"), pl.lit("0").alias("R14A2"),
-        pl.lit("0").alias("R16A"), pl.lit("0").alias("R20B"), pl.lit("0").alias("R21A"),
-        pl.lit("3").alias("R6A"),
-    ).with_columns(pl.col("FINAL_WEIG").replace("", None))  # fmt: skip
+    frame = _tiny_round(rows).with_columns(pl.col("FINAL_WEIG").replace("", None))
     persons, quarantine = harmonise(frame, config, source_file="tiny.csv")
     assert persons["person_key"].to_list() == ["1"]
     assert persons["is_unemployed"].to_list() == [True]
@@ -78,14 +84,7 @@ def test_a_weight_too_large_for_a_float_is_quarantined_not_infinite() -> None:
         {**base, "FINAL_WEIG": weight, "K4": "1", "K6": "30", "URUTAN": str(number)}
         for number, weight in enumerate(weights, start=1)
     ]
-    frame = pl.DataFrame(rows).with_columns(
-        pl.lit("15").alias("KODE_PROV"), pl.lit("1").alias("KODE_KAB"),
-        pl.lit("4853").alias("ID_NKS"), pl.lit("2").alias("KLASIFIKAS"),
-        pl.lit("1").alias("R25A"), pl.lit("0").alias("R12A"), pl.lit("0").alias("R13B_KBJI2"),
-        pl.lit("0").alias("R13A_KATEG"), pl.lit("0").alias("R14A1"), pl.lit("0").alias("R14A2"),
-        pl.lit("0").alias("R16A"), pl.lit("0").alias("R20B"), pl.lit("0").alias("R21A"),
-        pl.lit("3").alias("R6A"),
-    )  # fmt: skip
+    frame = _tiny_round(rows)
     persons, quarantine = harmonise(frame, config, source_file="tiny.csv")
     assert persons["person_key"].to_list() == ["1"]
     assert quarantine.select("source_file", "source_row", "field", "reason").rows() == [
