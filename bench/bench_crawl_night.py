@@ -1,4 +1,4 @@
-"""Benchmark: the incremental night after a crawl day, as a ratio to a full rebuild (issue 10).
+"""Benchmark: the incremental night after a crawl day, as a ratio to a full rebuild.
 
 Run: `nice -n 10 .venv/bin/python bench/bench_crawl_night.py [--days 4]` (10-15 min on the
 shared 2-core machine). The sibling of bench/bench_incremental_night.py, with its machinery (the

@@ -1,4 +1,4 @@
-"""Benchmark: the incremental night on the shipped data, as a ratio to a full rebuild (issue 10).
+"""Benchmark: the incremental night on the shipped data, as a ratio to a full rebuild.
 
 Run: `nice -n 10 .venv/bin/python bench/bench_incremental_night.py [--days 7] [--rows-per-day 60]`
 (10-15 min on the shared 2-core machine), or `make bench` (pytest, marked `bench`, two days).

@@ -1,4 +1,4 @@
-"""Rows a per-posting dbt Python model keeps from its previous build (issue 10).
+"""Rows a per-posting dbt Python model keeps from its previous build.
 
 The vacancy chain's Python models derive each posting's rows from that posting's own inputs (its
 text, its dates) and from fixed code and reference files. A new crawl day adds a few hundred

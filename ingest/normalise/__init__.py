@@ -1,4 +1,4 @@
-"""Vacancy normaliser and duplicate linker (issue 6).
+"""Vacancy normaliser and duplicate linker.
 
 Public API, all vectorised over Polars DataFrames:
 

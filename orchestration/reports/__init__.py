@@ -1,2 +1,2 @@
 """Report assets built from the published marts: the Critical Occupations List and the skills
-outlook (issue 9)."""
+outlook."""

@@ -1,6 +1,6 @@
 """The checks a public employment service applies to a vacancy, as flags with evidence.
 
-`check_vacancies` takes one row per vacancy with the columns of the issue's contract (`id`,
+`check_vacancies` takes one row per vacancy with the columns of the documented contract (`id`,
 `title`, `description`, and where known `salary_monthly_min`, `salary_monthly_max`,
 `province_code` (BPS), `posted_date`, `hours_per_week`) plus optional `source`, `company`,
 `employment_type`, `first_seen_date`, `last_seen_date`, `vacancy_id` (a duplicate cluster) and
@@ -381,7 +381,7 @@ def _normalised(text: pl.Expr) -> pl.Expr:
 
 def _duplicate_rule(frame: pl.DataFrame) -> pl.DataFrame:
     # TODO(8): the fallback key (same title, employer and province) finds exact re-posts only;
-    # it goes away when issue 6's duplicate clusters (`vacancy_id`) are landed in the warehouse.
+    # it goes away when the linker's duplicate clusters (`vacancy_id`) are landed in the warehouse.
     fallback_key = pl.concat_str(
         [
             _normalised(pl.col("title")),

@@ -1,6 +1,6 @@
 """Map the warehouse's vacancy postings onto the columns `check_vacancies` takes.
 
-`fct_vacancy_postings` grows as the normaliser lands (issue 6): it first had only the board's pay
+`fct_vacancy_postings` grows as the normaliser lands: it first had only the board's pay
 (`salary_min`, `salary_max`, `salary_period`, `salary_currency`), then monthly rupiah equivalents
 (`salary_monthly_min_idr`, ...), later split into plausible pay and the amount as posted
 (`salary_monthly_min_idr_as_posted`), and duplicate clusters (`vacancy_id`, `is_first_posting`).

@@ -1,4 +1,4 @@
-"""Indonesian reports write numbers the Indonesian way and in Indonesian words (issue 9 review).
+"""Indonesian reports write numbers the Indonesian way and in Indonesian words (found in a review).
 
 The fault: `.id.html` reports showed "4.49% (100 of 2,229)" and English labels. Numbers now go
 through `reports.formatting` in every report; English pages keep English formats.

@@ -1,4 +1,4 @@
-"""The incremental admin chain in dbt gives the rows of a build from scratch (issue 10).
+"""The incremental admin chain in dbt gives the rows of a build from scratch.
 
 Slow test: the administrative sources land partition by partition into a temporary warehouse
 (MagangHub split into two new days with tests/orchestration/incremental_days.py, the other sources

@@ -1,6 +1,6 @@
 """The linker's output on real postings is pinned: speed work must not change a pair or a score.
 
-The fixtures were written by the linker as it stood before the chunked scoring (issue 6), on a
+The fixtures were written by the linker as it stood before the chunked scoring, on a
 fixed sample of the shipped real postings: every posting whose title starts with a, b or c
 (5,080 postings; whole title blocks, so re-sightings and board copies stay together). They hold
 every candidate pair with its evidence and score (rejected ones too), and every posting's

@@ -1,4 +1,4 @@
-"""Salary parsing, including the silent failures named in issue 6."""
+"""Salary parsing, including pay texts that used to fail silently."""
 
 from __future__ import annotations
 

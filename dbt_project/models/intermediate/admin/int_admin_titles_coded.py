@@ -1,6 +1,7 @@
 """One row per distinct job title of the administrative sources, coded to KBJI 2014 and ISCO-08.
 
-A dbt Python model around `ingest.occupations.code_titles`, the occupation coder of issue 7.
+A dbt Python model around the occupation coder (`ingest.occupations`, see
+`docs/occupation-coder-model-card.md`).
 Titles come from Karirhub vacancies (detail API, listing, RSS), MagangHub positions, the jabatan
 AK1 job seekers are looking for, AK1 placements and WLKP reports. Each distinct title is coded
 once, whichever sources and however many rows carry it; the marts join back on the title.
@@ -96,13 +97,14 @@ def _code(titles: pl.DataFrame) -> pl.DataFrame:
             *(pl.lit(None, dtype=dtype).alias(name) for name, dtype in CODED_COLUMNS.items())
         )
     try:
-        from ingest.occupations import code_titles
         from ingest.occupations.coder import default_coder
 
-        coded = code_titles(titles.select(id="job_title", title="job_title"))
-        # The coder `code_titles` just used (one per process and model key): the release
-        # manifest publishes its threshold, which the confidences alone do not give.
-        threshold = default_coder().auto_code_threshold
+        # One coder for the codes and the threshold the release manifest publishes (the
+        # confidences alone do not give it): asking for the process's coder twice could meet a
+        # model rebuilt in between (its key changed).
+        coder = default_coder()
+        coded = coder.code(titles.select(id="job_title", title="job_title")).coded
+        threshold = coder.auto_code_threshold
     # Any failure of the coder (missing or unreadable model cache, missing training data): the
     # admin marts must still build, so the titles land uncoded and flagged instead.
     except Exception as exc:

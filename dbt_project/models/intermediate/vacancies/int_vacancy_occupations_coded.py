@@ -74,12 +74,13 @@ def code_new(postings: pl.DataFrame) -> pl.DataFrame:
     """The coder's columns for postings not coded before (input in id order)."""
     if postings.is_empty():
         return pl.DataFrame(schema=OUTPUT_COLUMNS)
-    from ingest.occupations import code_titles
     from ingest.occupations.coder import default_coder
 
-    coded = code_titles(postings.select("id", *INPUTS))
-    # The coder `code_titles` just used: the release manifest publishes its threshold.
-    threshold = default_coder().auto_code_threshold
+    # One coder for the codes and the threshold the release manifest publishes: asking for the
+    # process's coder twice could meet a model rebuilt in between (its key changed).
+    coder = default_coder()
+    coded = coder.code(postings.select("id", *INPUTS)).coded
+    threshold = coder.auto_code_threshold
     coded = coded.select(
         pl.col("id").alias("posting_id"),
         "kbji4",
