@@ -231,8 +231,8 @@ def _with_exponent(value: float, exponent: str) -> float | None:
     """`value` times ten to `exponent` (`e+06`); None when a float cannot hold it (beyond its
     range, or a non-zero value that would round to zero)."""
     try:
-        result = float(f"{value!r}{exponent}")
-    except ValueError:
+        result = value * 10.0 ** int(exponent[1:])
+    except OverflowError:
         return None
     if not math.isfinite(result) or (result == 0 and value != 0):
         return None
