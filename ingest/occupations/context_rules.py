@@ -131,11 +131,17 @@ def choose(
                     break
         if not position.any():
             continue
-        title_cue = _matches(rule.title_cue, pair_titles)
-        text_cue = _matches(rule.text_cue, texts) if len(texts) else np.zeros(0, dtype=bool)
+        # Search only the titles and texts of pairs the rule could change: on a million
+        # postings that is a few hundred of tens of thousands.
         row_position = position[pair_rows]
+        title_cue = np.zeros(len(pair_codes), dtype=bool)
+        open_pairs = np.flatnonzero(position)
+        title_cue[open_pairs] = _matches(rule.title_cue, [pair_titles[i] for i in open_pairs])
         cued = title_cue[pair_rows]
-        if text_cue.size:
+        if len(texts):
+            text_cue = np.zeros(len(texts), dtype=bool)
+            open_texts = np.unique(text_rows[row_position > 0])
+            text_cue[open_texts] = _matches(rule.text_cue, [texts[i] for i in open_texts])
             cued = cued | text_cue[text_rows]
         moved = (chosen == 0) & (row_position > 0) & cued
         chosen[moved] = row_position[moved]
