@@ -38,6 +38,29 @@ DUPLICATE = "duplicate"
 UNCERTAIN = "uncertain"
 TYPES = ["full", "semantic", "temporal", "partial"]
 
+INPUT_COLUMNS = (
+    "posting_id",
+    "source",
+    "source_posting_id",
+    "title",
+    "company",
+    "description",
+    "url",
+    "province_code",
+    "regency_code",
+    "regency_name",
+    "location_status",
+    "location_text",
+    "posted_date",
+    "crawled_date",
+    "salary_monthly_min",
+    "salary_monthly_max",
+    "employment_type",
+)
+"""Every column `link_duplicates` reads. Any but `posting_id` may be absent and is then read as
+null, silently: a caller must pass them all (the place text tells "Bandung" from "Bandung
+Barat" when no regency is resolved), and tests hold the warehouse's linker to this list."""
+
 
 @dataclass(frozen=True)
 class LinkerSettings:
@@ -773,10 +796,7 @@ def link_duplicates(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Scored duplicate pairs and vacancy clusters for normalised postings (see module doc).
 
-    `df` needs `posting_id` (unique) and uses, when present: `source`, `source_posting_id`,
-    `title`, `company`, `description`, `url`, `province_code`, `regency_code`,
-    `location_status`, `posted_date`, `crawled_date`, `salary_monthly_min/max`,
-    `employment_type`.
+    `df` needs `posting_id` (unique) and uses, when present, the other `INPUT_COLUMNS`.
     """
     settings = settings or LinkerSettings()
     if df["posting_id"].is_duplicated().any():

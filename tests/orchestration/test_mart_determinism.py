@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from ingest.normalise import duplicates
 from orchestration.operations.releases import sha256_of, write_release, write_sorted_parquet
 
 REPO = Path(__file__).resolve().parents[2]
@@ -187,6 +188,7 @@ def test_duplicate_linker_names_the_same_vacancy_whatever_the_row_order():
             "description": ["Mengelola stok barang masuk dan keluar gudang setiap hari."] * 3
             + ["Membuat kopi dan melayani pelanggan."],
             "posting_url": [f"https://example.test/{i}" for i in ids],
+            "location_text": ["Bekasi"] * 4,
         }
     )
     normalised = pl.DataFrame(
@@ -194,6 +196,7 @@ def test_duplicate_linker_names_the_same_vacancy_whatever_the_row_order():
             "posting_id": ids,
             "province_code": ["32"] * 4,
             "regency_code": ["3216"] * 4,
+            "regency_name": ["Bekasi"] * 4,
             "location_status": ["regency"] * 4,
             "posted_date": [date(2025, 7, 1)] * 4,
             "crawled_date": [date(2025, 7, 2)] * 4,
@@ -217,6 +220,58 @@ def test_duplicate_linker_names_the_same_vacancy_whatever_the_row_order():
     vacancy = dict(zip(results[0]["posting_id"], results[0]["vacancy_id"], strict=True))
     assert vacancy["dealls:1"] == vacancy["jobstreet:1"] == vacancy["lokerid:1"]
     assert vacancy["jobstreet:2"] == "jobstreet:2"
+
+
+def test_duplicate_links_model_gives_the_linker_every_column_it_reads():
+    model = _python_model("intermediate/vacancies/int_vacancy_duplicate_links.py")
+    projected = {
+        line.strip().rstrip(",").split(" as ")[-1].split(".")[-1]
+        for line in model.LINKER_COLUMNS.strip().splitlines()
+    }
+    assert projected == set(duplicates.INPUT_COLUMNS)
+
+
+def test_duplicate_links_model_links_copies_at_an_ambiguous_place():
+    # "Bandung" is both a kabupaten and a kota: no regency is resolved, and only the place text
+    # says the two adverts are at the same place. Without it they were two vacancies.
+    ids = ["dealls:officer-bandung", "dealls:officer-bandung-1"]
+    folded = pl.DataFrame(
+        {
+            "posting_id": ids,
+            "source": ["dealls"] * 2,
+            "source_posting_id": [i.split(":")[1] for i in ids],
+            "job_title": ["Card Funding Officer"] * 2,
+            "company_name": ["PT Bank Contoh"] * 2,
+            "description": [None, None],
+            "posting_url": [f"https://example.test/{i}" for i in ids],
+            "location_text": ["Bandung, Jawa Barat"] * 2,
+        },
+        schema_overrides={"description": pl.String},
+    )
+    normalised = pl.DataFrame(
+        {
+            "posting_id": ids,
+            "province_code": ["32"] * 2,
+            "regency_code": [None, None],
+            "regency_name": [None, None],
+            "location_status": ["ambiguous"] * 2,
+            "posted_date": [date(2024, 8, 20)] * 2,
+            "crawled_date": [date(2024, 8, 22)] * 2,
+            "salary_monthly_min": [4_300_000.0] * 2,
+            "salary_monthly_max": [4_300_000.0] * 2,
+            "employment_type": ["full_time"] * 2,
+        },
+        schema_overrides={"regency_code": pl.String, "regency_name": pl.String},
+    )
+    model = _python_model("intermediate/vacancies/int_vacancy_duplicate_links.py")
+    con = _connection(
+        {"int_vacancy_postings_folded": folded, "int_vacancy_postings_normalised": normalised}
+    )
+    try:
+        out = pl.from_arrow(model.model(_FakeDbt(con), None))
+    finally:
+        con.close()
+    assert out["vacancy_id"].n_unique() == 1
 
 
 @pytest.fixture

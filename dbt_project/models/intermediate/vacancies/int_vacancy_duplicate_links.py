@@ -9,6 +9,8 @@ import polars as pl
 
 from ingest.normalise.duplicates import link_duplicates
 
+# Every column the linker reads (`duplicates.INPUT_COLUMNS`): one it is not given is read as
+# null without a word, and place evidence is lost.
 LINKER_COLUMNS = """
     f.posting_id,
     f.source,
@@ -19,7 +21,9 @@ LINKER_COLUMNS = """
     f.posting_url as url,
     n.province_code,
     n.regency_code,
+    n.regency_name,
     n.location_status,
+    f.location_text,
     n.posted_date,
     n.crawled_date,
     n.salary_monthly_min,
