@@ -16,7 +16,6 @@ free text is masked for e-mails and phone numbers before staging.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import logging
 import re
@@ -38,6 +37,7 @@ from ingest.admin.results import (
     quarantine_frame,
 )
 from ingest.admin.text import clean_text, html_to_text
+from ingest.compressed import open_text
 from orchestration.file_commands import ID_DUPLICATED, IdClaims
 from orchestration.settings import DATA_DIR, TIMEZONE
 
@@ -456,12 +456,11 @@ def _quota_problem(row: dict[str, Any]) -> str | None:
 def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None = None) -> AdminLoad:
     """Read job-detail API responses (JSON lines, optionally gzipped) into an `AdminLoad`."""
     index = index or region_index()
-    opener = gzip.open if path.suffix == ".gz" else open
     raw_rows: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
     claims = IdClaims()  # which record claimed each id
-    with opener(path, "rt", encoding="utf-8") as handle:
+    with open_text(path) as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
