@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from ingest.admin.personal_data import mask_personal_data
+from ingest.admin.personal_data import has_contact_word, mask_personal_data
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, RegionMatch, region_index
 from ingest.admin.results import (
     REMOVED,
@@ -49,14 +49,6 @@ LISTING_FILE = KARIRHUB_DIR / "karirhub_job_listing_page_2025-10.json"
 RSS_FILE = KARIRHUB_DIR / "karirhub_rss_feed_2025-10.xml"
 
 JAKARTA = ZoneInfo(TIMEZONE)
-# Words of the keys of the detail API body holding a person or a contact detail (the employer's
-# e-mail, phone and address, a contact person's name): their values are removed from quarantine.
-CONTACT_WORDS = frozenset({
-    "email", "mail", "phone", "telp", "telepon", "tel", "hp", "handphone", "mobile", "whatsapp",
-    "wa", "fax", "address", "alamat", "contact", "kontak", "person", "pic", "cp", "pimpinan",
-})  # fmt: skip
-# A key of any spelling (`contact_person`, `picName`, `nama-kontak`) split into its words.
-_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # A key and its value in a line that is no JSON, so its text is shown instead of its values: a
 # text value ends at its closing quote or, in a line cut short, at the end of the line.
 _KEY_VALUE_IN_TEXT = re.compile(
@@ -65,8 +57,9 @@ _KEY_VALUE_IN_TEXT = re.compile(
 
 
 def is_contact_key(key: str) -> bool:
-    """Whether a key of the detail API body names a person or a contact detail."""
-    return any(word.lower() in CONTACT_WORDS for word in _KEY_WORDS.findall(key))
+    """Whether a key of the detail API body names a person or a contact detail: its values are
+    removed from quarantine."""
+    return has_contact_word(key)
 
 
 def _contacts_removed(line: str) -> str:
