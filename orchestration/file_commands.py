@@ -31,6 +31,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.compressed import is_gzipped
+
 log = logging.getLogger(__name__)
 
 # Scraped descriptions can exceed the csv module's default field limit of 128 KiB.
@@ -256,9 +258,8 @@ def _column_name(name: str) -> str:
 
 
 def _open_bytes(path: Path) -> io.BufferedIOBase:
-    # Any case: a file copied from Windows or a phone may be named IN.CSV.GZ.
-    gzipped = path.suffix.lower() == ".gz"
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
+    # Any case: a file copied from Windows or a phone may be named IN.CSV.GZ (`is_gzipped`).
+    return gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")  # noqa: SIM115
 
 
 def _open_text(path: Path, errors: str = "strict") -> io.TextIOBase:

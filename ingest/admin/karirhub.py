@@ -16,7 +16,6 @@ free text is masked for e-mails and phone numbers before staging.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import logging
 import re
@@ -28,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from ingest.admin.personal_data import mask_personal_data
+from ingest.admin.personal_data import has_contact_word, mask_personal_data
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, RegionMatch, region_index
 from ingest.admin.results import (
     REMOVED,
@@ -38,6 +37,7 @@ from ingest.admin.results import (
     quarantine_frame,
 )
 from ingest.admin.text import clean_text, html_to_text
+from ingest.compressed import open_text
 from orchestration.file_commands import ID_DUPLICATED, IdClaims
 from orchestration.settings import DATA_DIR, TIMEZONE
 
@@ -49,14 +49,6 @@ LISTING_FILE = KARIRHUB_DIR / "karirhub_job_listing_page_2025-10.json"
 RSS_FILE = KARIRHUB_DIR / "karirhub_rss_feed_2025-10.xml"
 
 JAKARTA = ZoneInfo(TIMEZONE)
-# Words of the keys of the detail API body holding a person or a contact detail (the employer's
-# e-mail, phone and address, a contact person's name): their values are removed from quarantine.
-CONTACT_WORDS = frozenset({
-    "email", "mail", "phone", "telp", "telepon", "tel", "hp", "handphone", "mobile", "whatsapp",
-    "wa", "fax", "address", "alamat", "contact", "kontak", "person", "pic", "cp", "pimpinan",
-})  # fmt: skip
-# A key of any spelling (`contact_person`, `picName`, `nama-kontak`) split into its words.
-_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # A key and its value in a line that is no JSON, so its text is shown instead of its values: a
 # text value ends at its closing quote or, in a line cut short, at the end of the line.
 _KEY_VALUE_IN_TEXT = re.compile(
@@ -65,8 +57,9 @@ _KEY_VALUE_IN_TEXT = re.compile(
 
 
 def is_contact_key(key: str) -> bool:
-    """Whether a key of the detail API body names a person or a contact detail."""
-    return any(word.lower() in CONTACT_WORDS for word in _KEY_WORDS.findall(key))
+    """Whether a key of the detail API body names a person or a contact detail: its values are
+    removed from quarantine."""
+    return has_contact_word(key)
 
 
 def _contacts_removed(line: str) -> str:
@@ -456,12 +449,11 @@ def _quota_problem(row: dict[str, Any]) -> str | None:
 def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None = None) -> AdminLoad:
     """Read job-detail API responses (JSON lines, optionally gzipped) into an `AdminLoad`."""
     index = index or region_index()
-    opener = gzip.open if path.suffix == ".gz" else open
     raw_rows: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
     claims = IdClaims()  # which record claimed each id
-    with opener(path, "rt", encoding="utf-8") as handle:
+    with open_text(path) as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

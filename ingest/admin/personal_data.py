@@ -36,6 +36,41 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
+# Words of names (API keys, columns) holding a person or a contact detail: an e-mail, a phone,
+# an address, a contact person's name (first written for Karirhub's detail API body).
+CONTACT_WORDS = frozenset({
+    "email", "mail", "phone", "telp", "telepon", "tel", "hp", "handphone", "mobile", "whatsapp",
+    "wa", "fax", "address", "alamat", "contact", "kontak", "person", "pic", "cp", "pimpinan",
+})  # fmt: skip
+# A name of any spelling (`contact_person`, `picName`, `nama-kontak`) split into its words.
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+PERSONAL_COLUMNS = frozenset({
+    # AK1 (ingest.admin.ak1: PERSONAL_COLUMNS, and IDENTIFIER_COLUMNS before pseudonymising).
+    "full_name", "birth_place", "birth_date", "religion", "address", "phone", "email",
+    "nik", "registration_number",
+    # WLKP (ingest.admin.wlkp_layout.PERSONAL_COLUMNS).
+    "manager_name", "company_phone", "company_email",
+    # A whole source record as landed raw, personal fields included.
+    "record_json",
+})  # fmt: skip
+"""The readers' personal columns: in raw frames only, never in the warehouse."""
+
+
+def has_contact_word(name: str) -> bool:
+    """Whether a name (`contact_person`, `picName`) has a word of `CONTACT_WORDS`."""
+    return any(word.lower() in CONTACT_WORDS for word in _NAME_WORDS.findall(name))
+
+
+def is_personal_column(name: str) -> bool:
+    """Whether a column's values are personal by its name: one of `PERSONAL_COLUMNS` or a name
+    with a contact word. An `*_id` column is a key or a keyed-hash pseudonym (`person_id` is a
+    survey's row number), never personal by its name; its values are still masked by pattern."""
+    lowered = name.strip().lower()
+    if lowered.endswith("_id"):
+        return False
+    return lowered in PERSONAL_COLUMNS or has_contact_word(name)
+
+
 @dataclass(frozen=True)
 class PersonalDataHit:
     """Values of one column that look like one kind of personal data."""

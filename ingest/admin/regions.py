@@ -22,7 +22,6 @@ provinces (without it they fall back to the pre-split 91/94 of the regency's 202
 from __future__ import annotations
 
 import csv
-import gzip
 import logging
 import re
 from collections.abc import Mapping
@@ -33,6 +32,7 @@ from types import MappingProxyType
 
 import polars as pl
 
+from ingest.compressed import open_text
 from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
 
 log = logging.getLogger(__name__)
@@ -140,8 +140,7 @@ UNRESOLVED = RegionMatch(None, None, None, "unresolved")
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+    with open_text(path, newline="") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -3,7 +3,8 @@
 * Education: the lowest level a posting accepts ("min. D3/S1" accepts D3), on the ladder
   SD < SMP < SMA/SMK < D1 < D2 < D3 < D4 < S1 < S2 < S3. A bare "Diploma" counts as D1, the
   lowest diploma, because which diploma is not said. Words that look like a level ("di",
-  "DI Yogyakarta", "08.00 sd 17.00") are not one (see `_EDUCATION_REWRITES`).
+  "DI Yogyakarta", "08.00 sd 17.00", "guru SD", "Budi, S.H.") are not one, and "SI" after a
+  requirement word is S1 (see `_EDUCATION_REWRITES`).
 * Experience: minimum and maximum years, only from numbers next to "pengalaman"/"experience"
   (so "usia maksimal 30 tahun" is an age, not experience); "fresh graduate" means 0 years.
 * Employment type: full_time, part_time, contract, temporary, internship, freelance, casual;
@@ -26,6 +27,22 @@ EDUCATION_RANK = {level: rank for rank, level in enumerate(EDUCATION_LEVELS, sta
 # level but are not one. Rust regex has no look-around, so the exceptions are rewritten away.
 _WEEKDAY = r"senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad"
 _LEVEL = r"sd|smp|sma|smk|slta|d\s?-?\s?[1-4]|s\s?-?\s?[1-3]"
+# Words that open a requirement ("pendidikan minimal SMA", "lulusan SI").
+_REQUIREMENT = (
+    r"pendidikan|berpendidikan|lulusan|lulus|minimal|min|minimum|ijazah|tamatan|kualifikasi|"
+    r"syarat|persyaratan|education|graduate"
+)
+# Words that make a school level the workplace or the pupils, not the requirement.
+_TEACHING = (
+    r"guru|pengajar|mengajar|tutor|les|privat|private|bimbel|pelajaran|mapel|teacher|didik|"
+    r"jenjang|tingkat|penempatan"
+)
+_SCHOOL = r"tk|paud|sd|smp|mts|sltp|sma|smk|smu|stm|slta|sekolah dasar|sekolah menengah"
+_SCHOOL_JOINER = r"[\s,/&+\-–]*(?:dan|hingga|sampai|atau|ke)?[\s,/&+\-–]*"
+_SCHOOLS = rf"(?:{_SCHOOL})(?:{_SCHOOL_JOINER}(?:{_SCHOOL}))*"
+# Marks a requirement word while the teaching rewrite runs (a sign adverts do not use), then
+# is removed.
+_STOP = "\u00a6"
 _EDUCATION_REWRITES: list[tuple[str, str]] = [
     # "s/d", "s.d" and, between two numbers, days or levels, "sd" mean "sampai dengan"
     # ("08.00 sd 17.00", "Senin sd Sabtu", "syarat 1 s/d 3", "SMA sd S1"): neither SD (primary
@@ -44,6 +61,23 @@ _EDUCATION_REWRITES: list[tuple[str, str]] = [
     (r"\bdiploma\s*-?\s*(?:3|iii|tiga)\b", "d3"),
     (r"\bdiploma\s*-?\s*(?:2|ii|dua)\b", "d2"),
     (r"\bdiploma\s*-?\s*(?:1|i|satu)\b", "d1"),
+    # "SI" written for "S1" ("pendidikan minimal SI", "lulusan SI/D3"): only after a requirement
+    # word or next to another level, as "SI" alone is also Sistem Informasi or an article.
+    (rf"\b({_REQUIREMENT})(\s*[.:]?\s*(?:(?:minimal|min)\b\s*\.?\s*)?)si\b", "${1}${2}s1"),
+    (rf"\b({_LEVEL}|diii)\s*/\s*si\b", "${1}/s1"),
+    (rf"\bsi\s*/\s*({_LEVEL}|diii)\b", "s1/${1}"),
+    # A school level named as the workplace or the pupils ("guru SD", "mengajar siswa SMP dan
+    # SMA", "les membaca (TK/SD)", "jenjang SD - SMA") is no requirement. "jenjang"/"tingkat"
+    # after a requirement word is dropped first ("lulusan tingkat SMA" is one), and a requirement
+    # word is marked (`_STOP`) so the teaching context cannot reach across it ("guru TK,
+    # minimal SMA" keeps SMA).
+    (rf"\b({_REQUIREMENT})(\s+(?:terakhir|minimal|min))?\s+(?:jenjang|tingkat)\b", "${1}${2}"),
+    (rf"\b({_REQUIREMENT})\b", f"${{1}}{_STOP}"),
+    (
+        rf"\b({_TEACHING})\b((?:[\s()\-–:]+[a-z0-9]+){{0,4}}?)[\s()\-–:]+{_SCHOOLS}\b",
+        "${1}${2} sekolah",
+    ),
+    (_STOP, ""),
 ]
 
 # Diplomas: digits with or without a separator ("D3", "D-3", "D 3"); Roman numerals only with a
@@ -78,9 +112,17 @@ _EDUCATION_PATTERNS: list[tuple[str, str]] = [
 ]
 
 
+# An academic title after a person's name, comma-separated as names are written ("Mario
+# Christo, S.H., M.Kn.", "Budi, S.Kom"): a contact person's degree, not a requirement. Read
+# before lower-casing, as the capital of the name and the comma tell it from "minimal S.Kom".
+_TITLE_AFTER_NAME = r"\b([A-Z][a-z]+),\s*S\.\s?[A-Z][A-Za-z]{0,4}\b\.?"
+
+
 def education_text_expr(text: pl.Expr) -> pl.Expr:
     """The lower-cased text the level patterns read, with look-alike words rewritten away."""
-    lower = text.str.to_lowercase()
+    # Words glued where markup was stripped ("Lowongan PekerjaanGuru SD") are split first.
+    split = text.str.replace_all(r"([a-z])([A-Z])", "${1} ${2}")
+    lower = split.str.replace_all(_TITLE_AFTER_NAME, "${1}").str.to_lowercase()
     for pattern, replacement in _EDUCATION_REWRITES:
         lower = lower.str.replace_all(pattern, replacement)
     return lower
@@ -228,7 +270,9 @@ def attribute_table(texts: list[str | None], kind: str) -> pl.DataFrame:
     frame = pl.DataFrame({"_text": texts}, schema={"_text": pl.String})
     text = pl.col("_text")
     if kind == "education":
-        return frame.with_columns(education_level=education_level_expr(text))
+        # Lazy, so the rewritten text is computed once (common subexpressions), not once per
+        # level pattern: eager `with_columns` ran the rewrites ten times.
+        return frame.lazy().with_columns(education_level=education_level_expr(text)).collect()
     if kind == "employment":
         return frame.with_columns(
             employment_types=employment_types_expr(text),

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import logging
 import re
 import unicodedata
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.compressed import open_text
 from orchestration.settings import DATA_DIR
 
 log = logging.getLogger(__name__)
@@ -137,8 +137,7 @@ class Gazetteer:
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+    with open_text(path, newline="") as handle:
         return list(csv.DictReader(handle))
 
 

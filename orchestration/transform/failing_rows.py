@@ -11,6 +11,12 @@ connection with a limit, and the rows go into the check's metadata (`FAILING_ROW
 `operations.alerts.check_description` reads them. Reading them is best effort: a warehouse that
 cannot be opened or a query that raises is logged and the check goes out as dagster-dbt made it.
 
+Alerts are read by operators and may be forwarded, so a row's text holds no personal data in
+clear: a column personal by its name (`ingest.admin.personal_data.is_personal_column`) shows
+`[removed]`, and in every other column e-mails, phone numbers and NIK-shaped numbers are masked
+by pattern (`mask_personal_data`), whatever the column is called (a `unique` test's
+`unique_field`, a pseudonym column that holds a NIK by mistake).
+
 The project's `not_null` test selects whole rows (macros/test_not_null.sql), as dbt does when it
 stores failures: dbt's own selects only the null column, which names no row.
 """
@@ -26,6 +32,9 @@ from typing import Any
 
 import dagster as dg
 import duckdb
+
+from ingest.admin.personal_data import is_personal_column, mask_personal_data
+from ingest.admin.results import REMOVED
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +68,21 @@ def compiled_sql_path(node: Mapping[str, Any], target_path: Path) -> Path:
     return target_path / "compiled" / node["package_name"] / relative
 
 
+def shown_value(column: str, value: Any) -> str:
+    """A value as an alert shows it: `[removed]` in a personal column, else with personal data
+    masked (see the module docstring); None as `None`."""
+    if value is None:
+        return "None"
+    if is_personal_column(column):
+        return REMOVED
+    return mask_personal_data(str(value)) or ""
+
+
 def row_text(columns: list[str], row: tuple, tested_column: str | None) -> str:
     """`posting_id=p1 seen_date=None`: the columns that name the row (`*_id`,
     `ROW_NAMING_COLUMNS`) and the tested column when the row has naming columns, else every
-    column (a mart keyed on codes and years); cut at `ROW_CHARACTERS`."""
+    column (a mart keyed on codes and years), each value as `shown_value`; cut at
+    `ROW_CHARACTERS`."""
     naming = {
         i for i, name in enumerate(columns) if name.endswith("_id") or name in ROW_NAMING_COLUMNS
     }
@@ -71,7 +91,7 @@ def row_text(columns: list[str], row: tuple, tested_column: str | None) -> str:
         if naming
         else list(range(len(columns)))
     )
-    text = " ".join(f"{columns[index]}={row[index]}" for index in shown)
+    text = " ".join(f"{columns[i]}={shown_value(columns[i], row[i])}" for i in shown)
     return text if len(text) <= ROW_CHARACTERS else text[: ROW_CHARACTERS - 3] + "..."
 
 

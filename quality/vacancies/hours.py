@@ -222,7 +222,20 @@ def _days_in_range(match: re.Match[str]) -> int:
 
 
 def _schedule_section(text: str) -> str | None:
-    label = SECTION_LABEL.search(text)
+    label = next(
+        (
+            found
+            for found in SECTION_LABEL.finditer(text)
+            # "Magang 7 hari kerja", "diproses dalam 7 hari kerja": a count of working days in
+            # a clause about a period is a duration, not a working week (as `NOT_A_WEEK` rules
+            # for days next to hours a day).
+            if not (
+                found.group(0)[0].isdigit()
+                and NOT_A_WEEK.search(_clause_before(text, found.start()))
+            )
+        ),
+        None,
+    )
     if label is None:
         return None
     # "6 hari kerja" is a label and a day count at once: the count stays in the section.

@@ -46,7 +46,7 @@ models:
 """
 
 
-def _broken_project(root: Path) -> Path:
+def _broken_project(root: Path, models: dict[str, str] | None = None) -> Path:
     project = root / "tiny"
     (project / "models").mkdir(parents=True)
     (project / "macros").mkdir()
@@ -55,8 +55,8 @@ def _broken_project(root: Path) -> Path:
         "tiny:\n  target: local\n  outputs:\n    local:\n      type: duckdb\n"
         f"      path: {root / 'tiny.duckdb'}\n      threads: 1\n"
     )
-    (project / "models" / "postings.sql").write_text(POSTINGS_SQL)
-    (project / "models" / "schema.yml").write_text(MODELS_YML)
+    for name, text in (models or {"postings.sql": POSTINGS_SQL, "schema.yml": MODELS_YML}).items():
+        (project / "models" / name).write_text(text)
     # The warehouse's own not_null, which selects whole rows.
     shutil.copy(settings.DBT_PROJECT_DIR / "macros" / "test_not_null.sql", project / "macros")
     parsed = subprocess.run(
@@ -144,3 +144,77 @@ def test_rows_that_cannot_be_read_leave_the_check_as_dbt_reported_it(tmp_path: P
     duckdb.connect(str(tmp_path / "w.duckdb")).close()
     [same] = with_failing_rows([check], tmp_path / "manifest.json", tmp_path, tmp_path / "w.duckdb")
     assert FAILING_ROWS_KEY not in same.metadata
+
+
+# Job seekers keyed on no `*_id` column, so a failing row shows every column.
+SEEKERS_SQL = """select * from (values
+    ('Budi Santoso', '081234567890', 'budi@example.com NIK 3201011203900001', null),
+    ('Ani', '+62 812 3456 7890', 'kontak 0812-9876-5432', '3171'),
+    ('Citra', null, 'budi@example.com NIK 3201011203900001', '3174')
+) as seekers (full_name, phone, note, regency_code)
+"""
+SEEKERS_YML = """version: 2
+models:
+  - name: seekers
+    columns:
+      - name: note
+        data_tests: [unique]
+      - name: regency_code
+        data_tests: [not_null]
+"""
+
+
+def test_failing_rows_in_an_alert_carry_no_personal_data(tmp_path: Path, monkeypatch) -> None:
+    # Regression: the alert quoted failing rows as stored, names, phones, e-mails and NIKs too.
+    from orchestration.transform.failing_rows import stream_with_failing_rows
+
+    monkeypatch.setenv("LMIS_DBT_IN_PROCESS", "1")
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    project = _broken_project(tmp_path, {"seekers.sql": SEEKERS_SQL, "schema.yml": SEEKERS_YML})
+    manifest = project / "target" / "manifest.json"
+    target = tmp_path / "run"
+
+    @dbt_assets(manifest=manifest)
+    def tiny_assets(context: dg.AssetExecutionContext, dbt: WarehouseDbtResource):
+        events = dbt.cli(["build", "--no-write-json"], context=context, target_path=target)
+        yield from stream_with_failing_rows(
+            events.stream(), manifest, target, tmp_path / "tiny.duckdb"
+        )
+
+    resource = WarehouseDbtResource(
+        project_dir=str(project), profiles_dir=str(project), dbt_executable=DBT
+    )
+    job = dg.define_asset_job("tiny", hooks={alert_on_step_failure})
+    defs = dg.Definitions(assets=[tiny_assets], jobs=[job], resources={"dbt": resource})
+    result = defs.resolve_job_def("tiny").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    [path] = list((tmp_path / "alerts").glob("*.json"))
+    text = path.read_text()
+    alert = json.loads(text)
+    described = {check["check"]: check["description"] for check in alert["failed_checks"]}
+    assert described["not_null_seekers_regency_code"].endswith(
+        "first 1 failing row(s): full_name=[removed] phone=[removed] "
+        "note=[email] NIK [nik] regency_code=None"
+    )
+    # dbt's unique test calls the column `unique_field`: its values are masked by pattern.
+    assert described["unique_seekers_note"].endswith(
+        "first 1 failing row(s): unique_field=[email] NIK [nik] n_records=2"
+    )
+    for clear in ("Budi", "081234567890", "budi@example.com", "3201011203900001"):
+        assert clear not in text
+
+
+def test_a_row_shows_personal_columns_removed_and_personal_values_masked() -> None:
+    columns = ["job_seeker_id", "email", "contact_person", "reason"]
+    row = ("3201011203900001", "ani@example.com", "Ani", "call 0812-9876-5432 or ani@example.com")
+    assert row_text(columns, row, "reason") == (
+        "job_seeker_id=[nik] reason=call [phone] or [email]"
+    )
+    assert row_text(columns[1:], row[1:], None) == (
+        "email=[removed] contact_person=[removed] reason=call [phone] or [email]"
+    )
+    # A survey's row number and a null personal value stay as they are.
+    assert row_text(["person_id", "phone"], (7, None), "phone") == "person_id=7 phone=None"

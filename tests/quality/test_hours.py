@@ -129,3 +129,30 @@ def test_a_break_named_in_a_note_after_the_hours_does_not_void_them(text, weekly
     hours = stated_hours(text)
     assert hours is not None
     assert (hours.weekly, hours.daily) == (weekly, daily)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Magang 7 hari kerja, 8 jam/hari",
+        "Masa percobaan 7 hari kerja, 8 jam/hari",
+        "Training 7 hari kerja, 8 jam/hari",
+    ],
+)
+def test_working_days_of_a_period_are_no_working_week(text):
+    # Regression: "7 hari kerja" opened a schedule section and was taken as a 7-day week
+    # (56 h/week, above the legal limit), although "Magang 7 hari, 8 jam/hari" was not.
+    hours = stated_hours(text)
+    assert hours is not None and (hours.weekly, hours.daily) == (None, 8.0)
+
+
+def test_a_schedule_after_a_processing_period_in_working_days_is_read():
+    # "diproses dalam 7 hari kerja" is a duration; the schedule label after it is the week.
+    text = "Lamaran diproses dalam 7 hari kerja. Waktu kerja: Senin - Jumat 08.00 - 17.00"
+    hours = stated_hours(text)
+    assert hours is not None and (hours.weekly, hours.daily) == (40.0, 8.0)
+
+
+def test_a_working_week_of_seven_days_is_still_read_as_stated():
+    hours = stated_hours("Penempatan Jakarta, 7 hari kerja, 8 jam/hari")
+    assert hours is not None and hours.weekly == pytest.approx(56)

@@ -246,3 +246,14 @@ def test_a_valid_record_after_a_quarantined_first_record_of_its_id_loads(tmp_pat
     assert rows[0] == (1, "data.published_at", "unparseable_field")
     assert rows[1][0] == 3 and set(rows[1][2].split(";")) == {"unparseable_field", "id_duplicated"}
     assert "is already used by the row on line 2" in load.quarantine["reason"][1]
+
+
+@pytest.mark.parametrize("name", ["details.JSONL.GZ", "details.jsonl.Gz"])
+def test_details_named_gz_in_any_case_are_read_through_gzip(tmp_path, name) -> None:
+    # Regression: only a lower-case `.gz` was unzipped; `.GZ` failed on the gzip header bytes.
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()[:3]
+    path = tmp_path / name
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    load = read_karirhub_details(path)
+    assert (load.rows_in, load.rows_loaded) == (3, 3)

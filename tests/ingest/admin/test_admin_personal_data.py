@@ -80,3 +80,15 @@ def test_no_personal_data_in_parquet_written_by_the_cli(tmp_path) -> None:
     assert len(written) >= 10
     hits = [hit for path in written for hit in find_personal_data(pl.read_parquet(path), path.name)]
     assert hits == []
+
+
+def test_every_readers_personal_column_is_personal_by_name_and_keys_are_not() -> None:
+    from ingest.admin import ak1, wlkp_layout
+    from ingest.admin.personal_data import is_personal_column
+
+    readers = {*ak1.PERSONAL_COLUMNS, *ak1.IDENTIFIER_COLUMNS, *wlkp_layout.PERSONAL_COLUMNS}
+    assert all(is_personal_column(name) for name in readers)
+    assert all(is_personal_column(name) for name in ("contact_person", "picName", "Nomor_HP"))
+    # Keys and pseudonyms name rows; a vacancy's religion requirement is no one's religion.
+    for name in ("person_id", "job_seeker_id", "has_religion_requirement", "company_name"):
+        assert not is_personal_column(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from ingest.admin.regions import names_agree, region_index, split_regency_name
@@ -108,3 +110,14 @@ def test_the_index_and_the_province_names_are_built_once_and_shared_read_only() 
     # One shared mapping: a caller that could change it would change it for every later caller.
     with pytest.raises(TypeError):
         names["99"] = "Nowhere"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("name", ["bridge.csv.GZ", "bridge.CSV.Gz", "bridge.csv.gz"])
+def test_reference_csv_named_gz_in_any_case_is_read_through_gzip(tmp_path, name) -> None:
+    # Regression: only a lower-case `.gz` was unzipped, so `.GZ` failed as "not UTF-8".
+    from ingest.admin.regions import _read_csv
+
+    path = tmp_path / name
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as handle:
+        handle.write("bps_code,kemendagri_code\n3171,3174\n")
+    assert _read_csv(path) == [{"bps_code": "3171", "kemendagri_code": "3174"}]

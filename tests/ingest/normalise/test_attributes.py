@@ -86,6 +86,76 @@ def test_education_look_alike_words(text: str, level: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Regression: a school named as the workplace or the pupils read as an SD requirement.
+        ("Guru SD", None),
+        ("guru SMP", None),
+        ("Guru SMA mata pelajaran kimia. Kualifikasi: S1", "s1"),
+        ("Lowongan PekerjaanGuru SD (kelas)Kualifikasi : minimal pendidikan S-1 PGSD", "s1"),
+        ("Guru Kelas (SD). Usia maksimal 30, pendidikan S1", "s1"),
+        ("Mengajar materi PJOK jenjang sekolah dasarKualifikasi : Pendidikan S1 PJKR", "s1"),
+        ("Mengajar matematika untuk jenjang SD - SMA", None),
+        ("Menguasai mata pelajaran SD, SMP dan SMA", None),
+        ("Mengajar les membaca (TK/SD)", None),
+        ("Mengajar siswa dari jenjang TK hingga SMA", None),
+        ("Penempatan :SD Muhammadiyah", None),
+        # A requirement stays one, also next to a teaching word.
+        ("Dibutuhkan guru TK minimal SMA", "sma_smk"),
+        ("Guru SD. Pendidikan minimal SMA", "sma_smk"),
+        ("lulusan tingkat SMA", "sma_smk"),
+        ("tingkat pendidikan minimal SMA", "sma_smk"),
+        ("jenjang pendidikan minimal SMK", "sma_smk"),
+        ("Menerima siswa SMK untuk PKL", "sma_smk"),
+        ("Lulusan kelas 6 SD", "sd"),
+    ],
+)
+def test_a_school_level_named_as_the_workplace_is_no_requirement(text, level) -> None:
+    assert parse_education(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Regression: "SI" written for "S1" was not read.
+        ("Pendidikan minimal SI", "s1"),
+        ("Persyaratan: pendidikan SI Apoteker", "s1"),
+        ("min SI ilmu kebumian", "s1"),
+        ("lulusan SI", "s1"),
+        ("lulusan SI/D3", "d3"),
+        ("Education : DIII/SI Electronics", "d3"),
+        # "SI" elsewhere is Sistem Informasi, a system integrator or shipping instructions.
+        ("S1 jurusan SI, TI", "s1"),
+        ("Membuat dokumen SJ/SI/BL", None),
+        ("ISP, SI (system integrator)", None),
+    ],
+)
+def test_si_written_for_s1_after_a_requirement_word(text, level) -> None:
+    assert parse_education(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Regression: a contact person's degree read as a bachelor requirement.
+        ("Kirim CV ke Budi, S.H.", None),
+        ("Kantor Notaris PPAT Mario Christo, S.H., M.Kn. sedang mencari staf", None),
+        ("Hubungi Ani, S.Kom via e-mail", None),
+        # In a requirement the title is the degree asked for.
+        ("Minimal S.Kom", "s1"),
+        ("Lulusan S.E/S.Ak", "s1"),
+        ("Pendidikan terakhir S.Kom, pengalaman 2 tahun", "s1"),
+    ],
+)
+def test_an_academic_title_after_a_name_is_no_requirement(text, level) -> None:
+    assert parse_education(text) == level
+
+
+def test_words_glued_where_markup_was_stripped_are_read() -> None:
+    assert parse_education("Kualifikasi max 35 tahunD3 / Sarjana") == "d3"
+
+
+@pytest.mark.parametrize(
     ("text", "years"),
     [
         ("Pengalaman minimal 2 tahun di bidang sales", (2.0, None)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 
 import polars as pl
 import pytest
@@ -141,3 +142,14 @@ def test_sorong_moves_to_papua_barat_daya_only_from_december_2022() -> None:
 def test_alias_seed_targets_exist() -> None:
     gaz = default_gazetteer()
     assert "jakarta raya" in gaz.aliases and len(gaz.aliases) > 100
+
+
+@pytest.mark.parametrize("name", ["wilayah.csv.GZ", "wilayah.CSV.gZ", "wilayah.csv.gz"])
+def test_reference_csv_named_gz_in_any_case_is_read_through_gzip(tmp_path, name) -> None:
+    # Regression: only a lower-case `.gz` was unzipped, so `.GZ` failed as "not UTF-8".
+    from ingest.normalise.places import _read_csv
+
+    path = tmp_path / name
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as handle:
+        handle.write("code,name\n31.74,Jakarta Selatan\n")
+    assert _read_csv(path) == [{"code": "31.74", "name": "Jakarta Selatan"}]

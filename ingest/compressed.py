@@ -1,0 +1,24 @@
+"""The project's one rule for reading a file that may be gzipped: a `.gz` suffix in any case.
+
+A file copied from Windows or a phone may be named `IN.CSV.GZ`; reading it as plain text would
+fail on its first byte, or worse yield garbage, so every reader asks `is_gzipped` rather than
+comparing the suffix itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import TextIO
+
+
+def is_gzipped(path: Path) -> bool:
+    """Whether `path` is read through gzip: its last suffix is `.gz`, in any case."""
+    return path.suffix.lower() == ".gz"
+
+
+def open_text(path: Path, *, newline: str | None = None) -> TextIO:
+    """`path` opened for reading as UTF-8 text, through gzip when `is_gzipped` says so."""
+    if is_gzipped(path):
+        return gzip.open(path, "rt", encoding="utf-8", newline=newline)  # type: ignore[return-value]
+    return open(path, encoding="utf-8", newline=newline)  # noqa: SIM115 - the caller closes it
