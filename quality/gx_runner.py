@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.admin.personal_data import shown_in_alert
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 log = logging.getLogger(__name__)
@@ -124,7 +126,7 @@ class SuiteOutcome:
                     else ""
                 )
                 + (
-                    f", observed {outcome.observed_value}"
+                    f", observed {shown_in_alert(outcome.column, outcome.observed_value)}"
                     if outcome.observed_value is not None
                     else ""
                 )
@@ -141,17 +143,20 @@ def _standard(outcome: ExpectationOutcome) -> str:
     return f"{outcome.standard_id} " if outcome.standard_id else ""
 
 
-def _unexpected_rows(details: dict) -> tuple[str, ...]:
+def _unexpected_rows(details: dict, column: str | None) -> tuple[str, ...]:
     """`source_file=a.csv source_row=4 is_posted_after_seen=True` for each of the first unexpected
-    rows GX lists (with their ids), else the first unexpected values alone."""
+    rows GX lists (with their ids), else the first unexpected values of `column` alone; each
+    value as an alert may show it (`shown_in_alert`: no personal data in clear)."""
     rows = details.get("partial_unexpected_index_list") or []
     if rows and isinstance(rows[0], dict):
         return tuple(
-            " ".join(f"{name}={_plain(value)}" for name, value in row.items())
+            " ".join(f"{name}={shown_in_alert(name, _plain(value))}" for name, value in row.items())
             for row in rows[:UNEXPECTED_ROWS_SHOWN]
         )
     values = details.get("partial_unexpected_list") or []
-    return tuple(repr(_plain(value)) for value in values[:UNEXPECTED_ROWS_SHOWN])
+    return tuple(
+        shown_in_alert(column, repr(_plain(value))) for value in values[:UNEXPECTED_ROWS_SHOWN]
+    )
 
 
 def _plain(value: object) -> object:
@@ -248,7 +253,9 @@ def validate_dataframe(frame: pd.DataFrame, suite_definition: dict) -> SuiteOutc
                 unexpected_count=unexpected_count,
                 mostly=mostly,
                 valid_share=valid_share,
-                unexpected_rows=_unexpected_rows(details) if not success else (),
+                unexpected_rows=(
+                    _unexpected_rows(details, config.kwargs.get("column")) if not success else ()
+                ),
             )
         )
     if len(frame) == 0:

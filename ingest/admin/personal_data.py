@@ -54,6 +54,9 @@ PERSONAL_COLUMNS = frozenset({
     "record_json",
 })  # fmt: skip
 """The readers' personal columns: in raw frames only, never in the warehouse."""
+REMOVED = "[removed]"
+"""What a quarantine entry or an alert shows instead of a personal value (the source file still
+has it)."""
 
 
 def has_contact_word(name: str) -> bool:
@@ -69,6 +72,18 @@ def is_personal_column(name: str) -> bool:
     if lowered.endswith("_id"):
         return False
     return lowered in PERSONAL_COLUMNS or has_contact_word(name)
+
+
+def shown_in_alert(column: str | None, value: object) -> str:
+    """A value as an alert shows it. Alerts are read by operators and may be forwarded, so a
+    personal column (`is_personal_column`) shows `[removed]`, and any other value has its
+    e-mails, phone numbers and NIK-shaped numbers masked (`mask_personal_data`), whatever its
+    column is called; None shows as `None`."""
+    if value is None:
+        return "None"
+    if column is not None and is_personal_column(column):
+        return REMOVED
+    return mask_personal_data(str(value)) or ""
 
 
 @dataclass(frozen=True)

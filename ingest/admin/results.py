@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from ingest.admin.personal_data import REMOVED
 from orchestration import file_commands
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,6 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "raw_record": pl.String(),
 }
 
-
-REMOVED = "[removed]"
-"""What a quarantine entry shows instead of a personal value (the source file still has it)."""
 
 Personal = Collection[str] | Callable[[str], bool]
 """The personal fields of a record: their names, or a test of a name."""

@@ -33,8 +33,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from ingest.admin.personal_data import is_personal_column, mask_personal_data
-from ingest.admin.results import REMOVED
+from ingest.admin.personal_data import shown_in_alert
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +67,10 @@ def compiled_sql_path(node: Mapping[str, Any], target_path: Path) -> Path:
     return target_path / "compiled" / node["package_name"] / relative
 
 
-def shown_value(column: str, value: Any) -> str:
-    """A value as an alert shows it: `[removed]` in a personal column, else with personal data
-    masked (see the module docstring); None as `None`."""
-    if value is None:
-        return "None"
-    if is_personal_column(column):
-        return REMOVED
-    return mask_personal_data(str(value)) or ""
-
-
 def row_text(columns: list[str], row: tuple, tested_column: str | None) -> str:
     """`posting_id=p1 seen_date=None`: the columns that name the row (`*_id`,
     `ROW_NAMING_COLUMNS`) and the tested column when the row has naming columns, else every
-    column (a mart keyed on codes and years), each value as `shown_value`; cut at
+    column (a mart keyed on codes and years), each value as `shown_in_alert`; cut at
     `ROW_CHARACTERS`."""
     naming = {
         i for i, name in enumerate(columns) if name.endswith("_id") or name in ROW_NAMING_COLUMNS
@@ -91,7 +80,7 @@ def row_text(columns: list[str], row: tuple, tested_column: str | None) -> str:
         if naming
         else list(range(len(columns)))
     )
-    text = " ".join(f"{columns[i]}={shown_value(columns[i], row[i])}" for i in shown)
+    text = " ".join(f"{columns[i]}={shown_in_alert(columns[i], row[i])}" for i in shown)
     return text if len(text) <= ROW_CHARACTERS else text[: ROW_CHARACTERS - 3] + "..."
 
 

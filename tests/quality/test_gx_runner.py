@@ -67,3 +67,30 @@ def test_an_expectation_that_raises_is_an_engine_error_not_a_pass_or_a_data_fail
     assert not outcome.passed
     assert len(outcome.engine_errors) == 1 and not outcome.failed_errors
     assert "ENGINE ERROR" in outcome.summary()
+
+
+def test_first_unexpected_values_carry_no_personal_data_in_clear():
+    """An alert quotes the first unexpected values; e-mails, phones and NIKs are masked in any
+    column, and a personal column's values are removed."""
+    contact = {
+        "type": "expect_column_values_to_match_regex",
+        "kwargs": {"column": "note", "regex": r"^ok$"},
+        "meta": {"severity": "error"},
+    }
+    phone = {
+        "type": "expect_column_values_to_be_null",
+        "kwargs": {"column": "phone"},
+        "meta": {"severity": "error"},
+    }
+    frame = pd.DataFrame(
+        {
+            "note": ["ok", "hubungi budi@example.com", "NIK 3171234567890001"],
+            "phone": [None, "0812 3456 7890", None],
+            "source_row": [1, 2, 3],
+        }
+    )
+    summary = validate_dataframe(frame, _suite(contact, phone)).summary()
+    assert "first unexpected" in summary
+    for clear in ("budi@example.com", "3171234567890001", "0812 3456 7890"):
+        assert clear not in summary
+    assert "[removed]" in summary
