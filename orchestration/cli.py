@@ -20,6 +20,9 @@ log = logging.getLogger("lmis")
 
 EXIT_WAREHOUSE_BUSY = 75
 """Exit code when another process holds the warehouse (EX_TEMPFAIL: try again later)."""
+EXIT_INTERRUPTED = 130
+"""Exit code when the operator interrupts (Ctrl-C, SIGINT): 128 + the signal's number, as shells
+report it. An interrupted run is not retried and ends here (orchestration/runner.py)."""
 EXIT_USAGE = 2
 """Exit code when an input or output path cannot be used, as for a bad argument."""
 PATH_ERRORS = (
@@ -64,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(chatty).setLevel(logging.NOTSET if args.verbose else logging.WARNING)
     try:
         return int(args.func(args) or 0)
-    except KeyboardInterrupt:
-        log.error("interrupted")
-        return 130
+    except KeyboardInterrupt as exc:
+        # One line, no traceback: an interrupted run says which run and step it stopped.
+        log.error("%s", exc or "interrupted")
+        return EXIT_INTERRUPTED
     except WarehouseLockedError as exc:
         # A busy warehouse is an operator's situation, not a bug: one line, no traceback.
         log.error("%s", exc)

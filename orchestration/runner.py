@@ -1,13 +1,35 @@
-"""Running the nightly job from the command line and summarising what it did."""
+"""Running the nightly job from the command line and summarising what it did.
+
+An interrupt (Ctrl-C, SIGINT) is final. The step it reaches is not retried
+(`operations.policies.NoRetryAfterInterrupt`) and Dagster stops the run there; `execute_job`
+then waits, bounded and saying so, for a dbt run the step left going on its thread to let go
+of the warehouse (a second Ctrl-C ends the wait), writes an alert saying which run and step
+were interrupted, and raises `RunInterrupted`, which stops whatever command ran the job before
+anything else opens DuckDB: `lmis` ends with one line and exit code 130.
+"""
 
 from __future__ import annotations
 
+import getpass
 import logging
+import os
+from typing import Any
 
 from orchestration import settings
 from orchestration.resources import warehouse_resource
 
 log = logging.getLogger(__name__)
+
+INTERRUPT_WAIT_SECONDS = 300.0
+"""How long an interrupted run waits for its dbt run to end (`LMIS_INTERRUPT_WAIT_SECONDS`)."""
+INTERRUPT_ERRORS = frozenset({"KeyboardInterrupt", "DagsterExecutionInterruptedError"})
+"""Class names of the errors an interrupt is recorded as in a run's events."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by an interrupt; its message is the one line saying so. A KeyboardInterrupt,
+    so that no `except Exception` on the way up goes on with the night."""
+
 
 CONSOLE_LOG_LEVEL = "INFO"
 CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVEL}}}}
@@ -29,15 +51,110 @@ def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | N
     job = defs.resolve_job_def("nightly")
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
         free_slots_of_dead_runs(instance)
-        return job.execute_in_process(
-            instance=instance,
-            run_config=CONSOLE_INFO,
-            raise_on_error=False,
+        return execute_job(
+            job,
+            instance,
             asset_selection=(
                 [dg.AssetKey.from_user_string(key) for key in selection] if selection else None
             ),
             tags={**(tags or {}), **process_tags()},
         )
+
+
+def execute_job(job, instance, **kwargs: Any):
+    """`job.execute_in_process` as the command line runs it (console at INFO, errors in the
+    result); an interrupted run is stopped for good (see the module doc): `RunInterrupted`.
+
+    Call it holding the writer lock: the lock must outlast a dbt run the interrupt left going.
+    """
+    result = job.execute_in_process(
+        instance=instance, run_config=CONSOLE_INFO, raise_on_error=False, **kwargs
+    )
+    interrupted, step = interruption(result)
+    if interrupted:
+        stop_interrupted_run(instance, job.name, result.run_id, step)
+    return result
+
+
+def _is_interrupt(error) -> bool:
+    """True when a recorded error (Dagster's `SerializableErrorInfo`) is, or came from, an
+    interrupt."""
+    while error is not None:
+        if error.cls_name in INTERRUPT_ERRORS:
+            return True
+        error = error.cause or error.context
+    return False
+
+
+def interruption(result) -> tuple[bool, str | None]:
+    """`(interrupted, step)`: whether an interrupt stopped the run, and the step it stopped."""
+    for event in result.all_events:
+        if event.is_step_failure and _is_interrupt(event.step_failure_data.error):
+            return True, event.step_key
+    failure = result.get_run_failure_event() if not result.success else None
+    error = getattr(failure.event_specific_data, "error", None) if failure else None
+    return _is_interrupt(error), None
+
+
+def interrupt_wait_seconds() -> float:
+    value = os.environ.get("LMIS_INTERRUPT_WAIT_SECONDS", "").strip()
+    try:
+        return max(0.0, float(value)) if value else INTERRUPT_WAIT_SECONDS
+    except ValueError:
+        # A bad setting must not turn an interrupt into a traceback.
+        log.warning(
+            "LMIS_INTERRUPT_WAIT_SECONDS=%r is no number: %.0f s", value, INTERRUPT_WAIT_SECONDS
+        )
+        return INTERRUPT_WAIT_SECONDS
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container's numeric user)
+        return f"uid {os.getuid()}"
+
+
+def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None) -> None:
+    """Wait for the run's dbt to let go of the warehouse, alert, raise `RunInterrupted`."""
+    from orchestration.operations.alerts import alert_group, write_alert
+    from orchestration.transform.dbt_in_process import dbt_runs_going_on, wait_for_dbt_runs
+
+    where = f"during step {step}" if step else "between steps"
+    what = f"run {run_id} of {job_name} interrupted (SIGINT, Ctrl-C) {where}"
+    log.warning("%s: stopping; no step is retried after an interrupt", what)
+    released = True
+    if dbt_runs_going_on():
+        seconds = interrupt_wait_seconds()
+        log.warning(
+            "waiting up to %.0f s for the dbt run still going on in this process to end and let "
+            "go of the warehouse (dbt cannot be stopped mid-run; Ctrl-C again to stop waiting)",
+            seconds,
+        )
+        try:
+            released = wait_for_dbt_runs(seconds)
+        except KeyboardInterrupt:
+            released = False
+            log.warning("second interrupt: not waiting for dbt any longer")
+    if not released:
+        # The process exits with dbt's run unfinished, like a killed dbt subprocess: DuckDB
+        # keeps what dbt committed, model by model, and drops the rest.
+        log.warning("dbt's run did not end: exiting without opening the warehouse again")
+    # Publication swaps its files in whole or not at all (`operations.interrupts`).
+    outcome = "no step was retried or run after it; the published marts are whole"
+    write_alert(
+        "interrupted",
+        job_name,
+        run_id,
+        f"{what}; {outcome}",
+        group=alert_group(instance, run_id),
+        step=step,
+        signal="SIGINT",
+        user=_user(),
+        pid=os.getpid(),
+        dbt_let_go=released,
+    )
+    raise RunInterrupted(f"interrupted: {what}; {outcome}")
 
 
 def summarise_run(run_id: str | list[str]) -> bool:

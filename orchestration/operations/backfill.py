@@ -44,7 +44,7 @@ from orchestration.operations.releases import (
     write_release,
 )
 from orchestration.operations.warehouse_lock import writer_lock
-from orchestration.runner import CONSOLE_INFO
+from orchestration.runner import execute_job
 
 log = logging.getLogger(__name__)
 
@@ -183,13 +183,12 @@ def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool
         return True, None
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
         free_slots_of_dead_runs(instance)
-        result = job.execute_in_process(
-            instance=instance,
+        result = execute_job(
+            job,
+            instance,
             partition_key=day.isoformat(),
-            run_config=CONSOLE_INFO,
             asset_selection=selection,
             tags={**tags, RELEASE_DATE_TAG: day.isoformat(), **process_tags()},
-            raise_on_error=False,
         )
     return result.success, result.run_id
 

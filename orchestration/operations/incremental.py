@@ -49,7 +49,7 @@ from orchestration.operations.warehouse_lock import (
     wait_seconds_from_env,
     writer_lock,
 )
-from orchestration.runner import CONSOLE_INFO
+from orchestration.runner import execute_job
 
 log = logging.getLogger(__name__)
 
@@ -342,13 +342,12 @@ def _run_partition(run: PartitionRun, tags: dict[str, str]) -> tuple[bool, str]:
     job = defs.resolve_job_def(run.job_name)
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
         free_slots_of_dead_runs(instance)
-        result = job.execute_in_process(
-            instance=instance,
+        result = execute_job(
+            job,
+            instance,
             partition_key=run.partition_key,
-            run_config=CONSOLE_INFO,
             asset_selection=list(run.asset_keys),
             tags={**tags, **process_tags()},
-            raise_on_error=False,
         )
     log.info(
         "%s %s (%s): %s",

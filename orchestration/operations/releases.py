@@ -40,6 +40,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from orchestration.operations.interrupts import interrupts_held
+
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
@@ -440,9 +442,12 @@ def write_release(
         (partial / DICTIONARY_NAME).write_text(render_data_dictionary(tables, name))
         target = releases_dir / name
         replaced = releases_dir / f".{name}.replaced-{run_id}"
-        if target.exists():
-            os.replace(target, replaced)
-        os.replace(partial, target)
+        # A day released again: the old folder goes aside and the new one in, with no interrupt
+        # between the two (it left the day with no release at all).
+        with interrupts_held(f"the swap of release {name}"):
+            if target.exists():
+                os.replace(target, replaced)
+            os.replace(partial, target)
         shutil.rmtree(replaced, ignore_errors=True)
     finally:
         shutil.rmtree(partial, ignore_errors=True)

@@ -12,7 +12,12 @@ all of these hold:
 - the published file is still the one exported then (its SHA-256 is the one recorded).
 
 Anything else (no record, a table changed behind the pipeline's back, a file replaced or lost,
-a publication interrupted between the swap and its manifest) exports the mart again.
+a publication killed between the swap and its manifest) exports the mart again.
+
+An interrupt (Ctrl-C, SIGINT) never leaves a publication half swapped: the renames of the swap
+and the manifest after them are one step it waits for (`operations.interrupts`); it stops the run
+before the swap or right after the manifest. Only a kill (SIGKILL, a power cut) can land between
+two renames, and then the next run's check above exports the marts again.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.operations.interrupts import interrupts_held
 from orchestration.operations.releases import sha256_of, write_sorted_parquet
 
 log = logging.getLogger(__name__)
@@ -106,13 +112,6 @@ def publish_marts(
             if written.fetchone()[0] != exported[table]:
                 raise RuntimeError(f"{target}: written rows differ from marts.{table}")
             checksums[table] = sha256_of(target)
-        # Every file is written and checked: swap them in (each rename is atomic).
-        for table in tables:
-            if table in kept:
-                log.info("kept marts.%s: %d rows, unchanged", table, exported[table])
-                continue
-            os.replace(staging / f"{table}.parquet", marts_dir / f"{table}.parquet")
-            log.info("published marts.%s: %d rows", table, exported[table])
         manifest = {
             "run_id": run_id,
             "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -121,7 +120,16 @@ def publish_marts(
             "sha256": checksums,
             "kept_from_previous": kept,
         }
-        (marts_dir / PUBLICATION_MANIFEST).write_text(json.dumps(manifest, indent=2))
+        # Every file is written and checked: swap them in (each rename is atomic), then the
+        # manifest, with no interrupt in between (an interrupted swap mixed two nights' marts).
+        with interrupts_held("the swap of the publication"):
+            for table in tables:
+                if table in kept:
+                    log.info("kept marts.%s: %d rows, unchanged", table, exported[table])
+                    continue
+                os.replace(staging / f"{table}.parquet", marts_dir / f"{table}.parquet")
+                log.info("published marts.%s: %d rows", table, exported[table])
+            (marts_dir / PUBLICATION_MANIFEST).write_text(json.dumps(manifest, indent=2))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return exported, kept

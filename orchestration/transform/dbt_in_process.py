@@ -23,6 +23,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -37,7 +38,9 @@ _parse_lock = threading.Lock()
 _one_dbt_at_a_time = threading.Lock()
 """dbt keeps its event callbacks, flags and adapters in process-wide state, so two invocations
 at once would mix their events and close each other's database. A run whose step was interrupted
-goes on to its end (see `send_signal`); the step's retry waits for it here."""
+goes on to its end (see `send_signal`); a later dbt run in this process waits for it here."""
+_running: set[threading.Thread] = set()
+"""The threads of the dbt runs of this process not ended yet (`wait_for_dbt_runs`)."""
 
 
 def in_process_enabled() -> bool:
@@ -109,12 +112,14 @@ class DbtInThisProcess:
         self.args = list(args)
         self.returncode: int | None = None
         self.stdout = _EventLines()
+        self._signalled = False
         self._thread = threading.Thread(
             target=self._invoke,
             args=(self.args[1:], project_dir, target_path, profiles_dir or project_dir),
             name="dbt",
             daemon=True,
         )
+        _running.add(self._thread)
         self._thread.start()
 
     def _invoke(
@@ -139,6 +144,7 @@ class DbtInThisProcess:
             _one_dbt_at_a_time.release()
             self.returncode = code
             self.stdout.put(END)
+            _running.discard(threading.current_thread())
 
     def _on_event(self, message) -> None:
         from dbt_common.events.functions import msg_to_json
@@ -151,18 +157,42 @@ class DbtInThisProcess:
         self.stdout.put(json.dumps({**event, "data": {}}).encode())
 
     def wait(self, timeout: float | None = None) -> int | None:
+        if self._signalled:
+            # dagster-dbt waits here, inside the interrupted step, before it raises: the run
+            # waits instead, once the step has stopped, bounded and saying so
+            # (`wait_for_dbt_runs`).
+            return self.returncode
         self._thread.join(timeout)
         return self.returncode
 
     def send_signal(self, signal_number: int) -> None:
         # dbt offers no way to stop a programmatic invocation: the run goes on to its last node
         # on its thread (each node's transaction keeps the warehouse whole) while the step
-        # fails; a retry of the step in this process waits for it (`_one_dbt_at_a_time`). A
-        # process that exits meanwhile stops it like a killed dbt subprocess.
+        # fails; the interrupted run waits for it before anything else opens the warehouse
+        # (`wait_for_dbt_runs`, called by `orchestration.runner`). A process that exits
+        # meanwhile stops it like a killed dbt subprocess.
+        self._signalled = True
         log.warning(
             "dbt runs in this process: signal %s not forwarded; the dbt run goes on to its end",
             signal_number,
         )
+
+
+def dbt_runs_going_on() -> int:
+    """How many dbt runs of this process have not ended (their thread still holds dbt)."""
+    return sum(thread.is_alive() for thread in list(_running))
+
+
+def wait_for_dbt_runs(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for this process's dbt runs to end and let go of the
+    warehouse; True when none is left. A KeyboardInterrupt ends the wait (it is raised)."""
+    deadline = time.monotonic() + timeout
+    for thread in list(_running):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        thread.join(remaining)
+    return dbt_runs_going_on() == 0
 
 
 def parsed_manifest(project_dir: Path, target_path: Path, profiles_dir: Path | None = None):

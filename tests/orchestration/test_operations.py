@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -455,3 +456,85 @@ def test_killed_run_does_not_hold_the_warehouse_pool_for_ever(tmp_path):
         check=False,
     )
     assert "freed 1 success True" in rerun.stdout, rerun.stderr[-3000:]
+
+
+TRIES: list[str] = []
+
+
+def _raising(error: BaseException) -> dg.AssetsDefinition:
+    @dg.asset(name="stopped")
+    def stopped() -> None:
+        TRIES.append("try")
+        raise error
+
+    return stopped
+
+
+def _from_an_interrupt() -> BaseException:
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as interrupt:
+        error = RuntimeError("cleaning up after the interrupt failed")
+        error.__cause__ = interrupt
+        return error
+
+
+@pytest.mark.parametrize(
+    ("error", "tries"),
+    [
+        (KeyboardInterrupt(), 1),
+        (dg.DagsterExecutionInterruptedError(), 1),
+        (_from_an_interrupt(), 1),
+        (OSError("IO Error: the disk hiccupped"), 3),
+    ],
+)
+def test_the_nightly_retry_policy_never_retries_an_interrupted_step(error, tries):
+    # Regression: Dagster retried a step stopped by Ctrl-C under the nightly retry policy.
+    from orchestration.jobs import nightly_job
+    from orchestration.operations.policies import NIGHTLY_RETRY_POLICY, NoRetryAfterInterrupt
+    from orchestration.runner import interruption
+
+    assert nightly_job.op_retry_policy is NIGHTLY_RETRY_POLICY
+    TRIES.clear()
+    job = dg.define_asset_job(
+        "retried",
+        executor_def=dg.in_process_executor,
+        op_retry_policy=NoRetryAfterInterrupt(max_retries=2),  # the nightly one, without delay
+    )
+    defs = dg.Definitions(assets=[_raising(error)], jobs=[job])
+    result = defs.resolve_job_def("retried").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    assert len(TRIES) == tries
+    retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    assert len(retries) == tries - 1
+    # The runner tells an interrupted run from a failed one.
+    assert interruption(result) == ((True, "stopped") if tries == 1 else (False, None))
+
+
+def test_an_interrupt_while_a_step_waits_for_its_retry_stops_the_run():
+    import threading
+
+    from orchestration.operations.policies import NoRetryAfterInterrupt
+    from orchestration.runner import interruption
+
+    TRIES.clear()
+    job = dg.define_asset_job(
+        "retried",
+        executor_def=dg.in_process_executor,
+        op_retry_policy=NoRetryAfterInterrupt(max_retries=2, delay=3),
+    )
+    defs = dg.Definitions(assets=[_raising(OSError("IO Error: the disk hiccupped"))], jobs=[job])
+    # The operator's Ctrl-C a second into the wait before the second try.
+    timer = threading.Timer(1.0, signal.raise_signal, [signal.SIGINT])
+    timer.start()
+    try:
+        result = defs.resolve_job_def("retried").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        )
+    finally:
+        timer.cancel()
+    assert not result.success
+    assert len(TRIES) == 1
+    assert interruption(result) == (True, "stopped")

@@ -4,6 +4,8 @@ reports (orchestration/publish/publication.py, operations/releases.py, reports/c
 from __future__ import annotations
 
 import json
+import os
+import signal
 from datetime import date
 from pathlib import Path
 
@@ -241,3 +243,61 @@ def test_a_run_of_the_whole_job_rebuilds_and_gates_every_mart():
     portal = dg.AssetKey(["marts", "fct_portal_vacancies"])
     assert _selected_assets(context(frozenset({portal}))) == {portal}
     assert len(_required_gate_checks({portal})) < len(_required_gate_checks()) and MART_KEYS
+
+
+def test_an_interrupt_during_the_swap_waits_for_the_whole_publication(con, tmp_path, monkeypatch):
+    # Regression: Ctrl-C between two renames left one night's marts beside the other's, under
+    # the older night's manifest.
+    import orchestration.publish.publication as publication
+
+    marts = tmp_path / "marts"
+    _publish(con, marts, "night-1")
+    con.execute("insert into marts.dim_region values (1000, 'new')")
+    con.execute("insert into marts.fct_portal_vacancies values (1000, 3)")
+    replace = os.replace
+    renamed: list[str] = []
+
+    def interrupted_replace(source, target):
+        replace(source, target)
+        renamed.append(Path(target).name)
+        if len(renamed) == 1:
+            signal.raise_signal(signal.SIGINT)  # the operator's Ctrl-C, between two renames
+
+    monkeypatch.setattr(publication.os, "replace", interrupted_replace)
+    with pytest.raises(KeyboardInterrupt):
+        _publish(con, marts, "night-2")
+    assert renamed == ["dim_region.parquet", "fct_portal_vacancies.parquet"]
+    manifest = json.loads((marts / PUBLICATION_MANIFEST).read_text())
+    assert manifest["run_id"] == "night-2"
+    for table, checksum in manifest["sha256"].items():
+        assert sha256_of(marts / f"{table}.parquet") == checksum
+    assert not list(marts.glob(".publishing-*"))
+
+
+def test_an_interrupt_while_a_day_is_released_again_keeps_a_release_of_that_day(
+    con, tmp_path, monkeypatch
+):
+    # Regression: Ctrl-C after the day's release was moved aside, before the new one took its
+    # place, left the day with no release and `latest` pointing at nothing.
+    marts, releases = tmp_path / "marts", tmp_path / "releases"
+    _publish(con, marts, "night-1")
+    _release(marts, releases, "2026-12-01")
+    con.execute("insert into marts.fct_portal_vacancies values (1000, 3)")
+    _publish(con, marts, "night-2")
+    replace = os.replace
+    calls: list[str] = []
+
+    def interrupted_replace(source, target):
+        replace(source, target)
+        calls.append(Path(target).name)
+        if len(calls) == 1:
+            signal.raise_signal(signal.SIGINT)  # the operator's Ctrl-C, between two renames
+
+    monkeypatch.setattr(os, "replace", interrupted_replace)
+    with pytest.raises(KeyboardInterrupt):
+        _release(marts, releases, "2026-12-01")
+    monkeypatch.undo()
+    day = releases / "2026-12-01"
+    assert verify_release(day) == []
+    manifest = json.loads((day / "manifest.json").read_text())
+    assert manifest["tables"]["fct_portal_vacancies"]["rows"] == 201

@@ -1,0 +1,122 @@
+"""`lmis run` on a small nightly job with one slow step, for a test to interrupt (SIGINT).
+
+Run as `python interrupted_run.py dbt|python ROOT`, with the `LMIS_*` paths and `DAGSTER_HOME`
+pointed under ROOT. The job is built like `nightly` (in-process executor, the nightly retry
+policy, the alert hook) from a slow step and one downstream of it:
+
+- `dbt`: a tiny dbt project (on the run's warehouse file) whose Python model writes
+  `ROOT/started` and then sleeps, run in this process by the project's dbt resource;
+- `python`: a Python asset that writes `ROOT/started` and then sleeps.
+
+Everything else of `lmis run` is the product's own: the command, its night (with nothing to land
+and the whole job to run), the runner, the summary after the run.
+"""
+
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import dbt_assets
+
+from orchestration import settings
+from orchestration.transform.dbt import WarehouseDbtResource
+
+SLEEP_SECONDS = 12
+"""How long the slow step sleeps: the test interrupts it long before it ends."""
+
+PROJECT = """name: tiny
+version: "1.0"
+profile: tiny
+model-paths: ["models"]
+"""
+SLOW_MODEL = f"""import time
+from pathlib import Path
+
+
+def model(dbt, session):
+    Path({{started!r}}).write_text("started")
+    time.sleep({SLEEP_SECONDS})
+    return session.sql("select 1 as n")
+"""
+
+
+def tiny_project(root: Path, warehouse: Path) -> Path:
+    project = root / "tiny"
+    (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text(PROJECT)
+    (project / "profiles.yml").write_text(
+        "tiny:\n  target: local\n  outputs:\n    local:\n      type: duckdb\n"
+        f"      path: {warehouse}\n      threads: 1\n"
+    )
+    (project / "models" / "slow.py").write_text(SLOW_MODEL.format(started=str(root / "started")))
+    parsed = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "parse"]
+        + ["--project-dir", str(project), "--profiles-dir", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+    )
+    if parsed.returncode != 0:
+        raise RuntimeError(parsed.stdout + parsed.stderr)
+    return project
+
+
+def slow_step(kind: str, root: Path):
+    if kind == "python":
+
+        @dg.asset(key="slow")
+        def slow() -> None:
+            (root / "started").write_text("started")
+            time.sleep(SLEEP_SECONDS)
+
+        return slow, {}
+    project = tiny_project(root, settings.WAREHOUSE_PATH)
+
+    @dbt_assets(manifest=project / "target" / "manifest.json")
+    def slow_dbt(context: dg.AssetExecutionContext, dbt: WarehouseDbtResource):
+        yield from dbt.cli(["build"], context=context, target_path=root / "target").stream()
+
+    resource = WarehouseDbtResource(
+        project_dir=str(project),
+        profiles_dir=str(project),
+        dbt_executable=str(Path(sys.executable).parent / "dbt"),
+    )
+    return slow_dbt, {"dbt": resource}
+
+
+def main(kind: str, root: Path) -> int:
+    from orchestration import cli
+    from orchestration.operations import incremental
+    from orchestration.operations.alerts import alert_on_step_failure
+    from orchestration.operations.policies import NIGHTLY_RETRY_POLICY
+
+    slow, resources = slow_step(kind, root)
+
+    @dg.asset(key="after", deps=["slow"])
+    def after() -> None:
+        (root / "after-ran").write_text("ran")
+
+    job = dg.define_asset_job(
+        name="nightly",
+        selection=dg.AssetSelection.all(),
+        executor_def=dg.in_process_executor,
+        op_retry_policy=NIGHTLY_RETRY_POLICY,
+        hooks={alert_on_step_failure},
+    )
+    # The runner resolves the job from the code location's module: here, this small one.
+    definitions = types.ModuleType("orchestration.definitions")
+    definitions.defs = dg.Definitions(assets=[slow, after], jobs=[job], resources=resources)
+    sys.modules["orchestration.definitions"] = definitions
+    # No partition to land: the night is the `nightly` job alone.
+    incremental.plan_night = lambda until=None, *, full=False: incremental.NightPlan(
+        reasons=["interrupt test"]
+    )
+    return cli.main(["run"])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], Path(sys.argv[2])))

@@ -1,0 +1,123 @@
+"""An interrupt (Ctrl-C, SIGINT) of `lmis run` is final: the run stops at the first one, no step
+is retried, dbt's thread lets go of the warehouse before anything else opens it, and the run ends
+with one line, an alert saying it was interrupted and exit code 130.
+
+The run is a real `lmis run` in a subprocess (`interrupted_run.py`), on a small job built like
+`nightly` whose slow step is a dbt model run in the process's dbt thread, or a Python asset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.cli import EXIT_INTERRUPTED
+
+HARNESS = Path(__file__).with_name("interrupted_run.py")
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 90
+END_TIMEOUT_SECONDS = 60
+
+
+def _environment(root: Path) -> dict[str, str]:
+    data = root / "data"
+    return {
+        **os.environ,
+        "LMIS_DATA_DIR": str(data),
+        "LMIS_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "LMIS_MARTS_DIR": str(data / "marts"),
+        "LMIS_REPORTS_DIR": str(root / "reports"),
+        "LMIS_ALERT_DIR": str(root / "alerts"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "LMIS_ALERT_COMMAND": "",
+        "PYTHONPATH": str(REPO),
+    }
+
+
+def _interrupt(kind: str, root: Path, again_while_waiting: bool = False):
+    """Start the run, SIGINT it once its slow step has started (and once more when it says it
+    waits for dbt, if asked); return its exit code and stderr."""
+    err_path = root / "stderr.txt"
+    with err_path.open("w") as err:
+        process = subprocess.Popen(
+            [sys.executable, str(HARNESS), kind, str(root)],
+            env=_environment(root),
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            _wait_for(lambda: (root / "started").exists(), process, START_TIMEOUT_SECONDS)
+            time.sleep(0.5)
+            process.send_signal(signal.SIGINT)
+            if again_while_waiting:
+                _wait_for(lambda: "waiting up to" in err_path.read_text(), process, 30)
+                process.send_signal(signal.SIGINT)
+            process.wait(timeout=END_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(
+                f"the run did not stop after the interrupt:\n{err_path.read_text()[-3000:]}"
+            )
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return process.returncode, err_path.read_text()
+
+
+def _wait_for(condition, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("the run ended or hung before the moment to interrupt it")
+        time.sleep(0.2)
+
+
+def _events(root: Path, event_type: dg.DagsterEventType) -> list:
+    with dg.DagsterInstance.from_config(str(root / "dagster_home")) as instance:
+        [run] = instance.get_runs()
+        return instance.get_records_for_run(run.run_id, of_type=event_type).records
+
+
+def _alerts(root: Path) -> list[dict]:
+    return [json.loads(path.read_text()) for path in sorted((root / "alerts").glob("*.json"))]
+
+
+@pytest.mark.parametrize("kind", ["dbt", "python"])
+def test_one_interrupt_stops_the_run_without_retry_or_traceback(kind: str, tmp_path: Path) -> None:
+    code, stderr = _interrupt(kind, tmp_path)
+    assert code == EXIT_INTERRUPTED, stderr[-3000:]
+    # Regression: only a third Ctrl-C ended the run, with a DuckDB traceback from the runner.
+    assert "Traceback (most recent call last)" not in stderr, stderr[-3000:]
+    assert "different configuration" not in stderr
+    # Regression: the nightly retry policy restarted the interrupted step.
+    assert _events(tmp_path, dg.DagsterEventType.STEP_UP_FOR_RETRY) == []
+    assert not (tmp_path / "after-ran").exists()
+    # Regression: the step's alert had an empty message.
+    [alert] = _alerts(tmp_path)
+    assert alert["kind"] == "interrupted" and alert["step"].startswith("slow"), alert
+    assert "interrupted (SIGINT, Ctrl-C) during step slow" in alert["message"], alert
+    last = stderr.strip().splitlines()[-1]
+    assert "lmis: interrupted: run" in last and "during step slow" in last, stderr[-3000:]
+    if kind == "dbt":
+        # The run waited for dbt's thread to end before it went on.
+        assert "waiting up to" in stderr and alert["dbt_let_go"] is True
+
+
+@pytest.mark.slow
+def test_a_second_interrupt_ends_the_wait_for_dbt(tmp_path: Path) -> None:
+    code, stderr = _interrupt("dbt", tmp_path, again_while_waiting=True)
+    assert code == EXIT_INTERRUPTED, stderr[-3000:]
+    assert "Traceback (most recent call last)" not in stderr, stderr[-3000:]
+    assert "not waiting for dbt any longer" in stderr
+    [alert] = _alerts(tmp_path)
+    assert alert["dbt_let_go"] is False
+    assert "lmis: interrupted: run" in stderr.strip().splitlines()[-1]
