@@ -35,6 +35,9 @@ STATUS_SHORTAGE_NOT_CRITICAL = "shortage_not_critical"
 STATUS_NOT_LISTED = "not_listed"
 STATUS_UNDETERMINED = "undetermined"
 
+# Why a usable indicator is still not used: its values cannot rank occupations (see evaluate).
+NO_SPREAD = "no_spread_across_occupations"
+
 # Sakernas indicator behind each survey-based score indicator; "growth" compares two rounds.
 SURVEY_INDICATORS = {
     "employment_growth": ("employed", "growth"),
@@ -412,14 +415,33 @@ def compute_indicator_values(marts: Marts, config: dict[str, Any]) -> pl.DataFra
 
 
 def _quantile_thresholds(values: pl.DataFrame, quantile: float) -> dict[tuple[int, str], tuple]:
+    """(high, low, lowest, highest) of each indicator's usable values per digit level."""
     usable = values.filter(pl.col("is_usable"))
     thresholds = {}
     for (level, indicator), part in usable.group_by("level", "indicator"):
         thresholds[(level, indicator)] = (
             part["value"].quantile(quantile, "linear"),
             part["value"].quantile(1 - quantile, "linear"),
+            part["value"].min(),
+            part["value"].max(),
         )
     return thresholds
+
+
+def _cross_section_test(
+    value: float, direction: int, thresholds: tuple
+) -> tuple[bool | None, str | None]:
+    """(passes, why not usable): strictly beyond the quantile, so a value tied with occupations
+    outside the top share never passes. A threshold at the lowest value (the highest, for a
+    low-is-shortage indicator) means most occupations tie there: no spread to rank, no signal."""
+    high, low, lowest, highest = thresholds
+    if direction > 0:
+        if high is None or lowest is None or high <= lowest:
+            return None, NO_SPREAD
+        return value > high, None
+    if low is None or highest is None or low >= highest:
+        return None, NO_SPREAD
+    return value < low, None
 
 
 def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
@@ -452,26 +474,31 @@ def evaluate(
         weight = float((config.get("weights") or {}).get(row["indicator"], weight))
         direction = int(spec["direction"])
         passes_cross = passes_history = None
-        if row["is_usable"]:
+        is_usable, unusable_reason = row["is_usable"], row["unusable_reason"]
+        if is_usable:
             value = row["value"]
             if row["indicator"] == "employer_evidence":
                 # Survey shares have an absolute meaning; no cross-occupation ranking.
                 share = config.get("employer_evidence", {}).get("shortage_share_threshold", 0.5)
                 passes_cross = value >= share
             else:
-                high, low = thresholds[(row["level"], row["indicator"])]
-                passes_cross = value >= high if direction > 0 else value <= low
+                passes_cross, no_spread = _cross_section_test(
+                    value, direction, thresholds[(row["level"], row["indicator"])]
+                )
+                if no_spread:
+                    # Ties cannot rank occupations: the indicator says nothing, for or against.
+                    is_usable, unusable_reason = False, no_spread
             history = row["history"] or []
-            if len(history) >= min_history:
+            if is_usable and len(history) >= min_history:
                 passes_history = (
                     value > median(history) if direction > 0 else value < median(history)
                 )
-        signals = bool(row["is_usable"] and passes_cross and passes_history is not False)
+        signals = bool(is_usable and passes_cross and passes_history is not False)
         signal_rows.append(
             {
                 **{k: row[k] for k in ("level", "unit_code", "indicator", "value")},
-                "is_usable": row["is_usable"],
-                "unusable_reason": row["unusable_reason"],
+                "is_usable": is_usable,
+                "unusable_reason": unusable_reason,
                 "weight": weight,
                 "passes_cross_section": passes_cross,
                 "passes_own_history": passes_history,

@@ -74,6 +74,8 @@ UNUSABLE = {
         "employment_not_reliable": "jumlah penduduk bekerja tidak andal",
         "too_few_closed_vacancies": "lowongan portal yang sudah ditutup terlalu sedikit",
         "too_few_respondents": "responden terlalu sedikit",
+        "no_spread_across_occupations": "tidak membedakan jabatan: ambang kuantil sama dengan "
+        "nilai ekstremnya (banyak jabatan bernilai sama)",
         "rse_above_limit": "RSE di atas batas",
         "suppressed": "ditekan",
         "rse_class": "kelas keandalan",
@@ -87,6 +89,8 @@ UNUSABLE = {
         "employment_not_reliable": "employment not reliable",
         "too_few_closed_vacancies": "too few closed portal vacancies",
         "too_few_respondents": "too few respondents",
+        "no_spread_across_occupations": "does not tell occupations apart: the quantile "
+        "threshold equals its extreme value (many occupations share it)",
         "rse_above_limit": "RSE above the limit",
         "suppressed": "suppressed",
         "rse_class": "reliability class",

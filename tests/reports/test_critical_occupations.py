@@ -237,3 +237,68 @@ def test_bahasa_tables_are_not_copies_of_the_english_ones(marts_dir, tmp_path):
     assert header.startswith("KBJI 2014,Jabatan,Digit dinilai,Kode dinilai,Indikator andal,Skor")
     settings = (output / "critical-occupations.settings.en.csv").read_text().splitlines()[0]
     assert settings == "setting,value"  # the English tables keep the column names
+
+
+def _values(rows: list[tuple[int, str, str, float | None]]) -> pl.DataFrame:
+    """Indicator values built in memory: (level, unit code, indicator, value)."""
+    return pl.DataFrame(
+        [
+            {
+                "level": level,
+                "unit_code": code,
+                "indicator": indicator,
+                "value": value,
+                "history": [],
+                "is_usable": value is not None,
+                "unusable_reason": None if value is not None else "no_data",
+                "evidence": "",
+                "is_synthetic": False,
+            }
+            for level, code, indicator, value in rows
+        ],
+        schema=scoring.VALUE_COLUMNS,
+    )
+
+
+def _signal(signals: pl.DataFrame, code: str, indicator: str) -> dict:
+    return signals.filter(
+        pl.col("level") == len(code), pl.col("unit_code") == code, pl.col("indicator") == indicator
+    ).row(0, named=True)
+
+
+def test_indicator_without_spread_is_unusable_and_signals_for_nobody(config):
+    """Every posting seen on one day: 0 days for all; the quantile 0 passed every tie."""
+    codes = [f"25{i:02d}" for i in range(10)]
+    rows = [(4, c, "vacancy_duration_days", 0.0) for c in codes]
+    rows += [(4, c, "employment_growth", float(i)) for i, c in enumerate(codes)]
+    signals, occupations = scoring.evaluate(_values(rows), config)
+    durations = signals.filter(pl.col("indicator") == "vacancy_duration_days")
+    assert not durations["signals_shortage"].any()
+    assert not durations["is_usable"].any()
+    assert set(durations["unusable_reason"]) == {scoring.NO_SPREAD}
+    assert set(occupations["usable_indicators"]) == {1}
+    # Mostly tied at the lowest value: the quantile is that value, so still no spread to rank.
+    rows = [(4, c, "vacancy_duration_days", 5.0 if c == "2509" else 0.0) for c in codes]
+    signals, _ = scoring.evaluate(_values(rows), config)
+    assert not signals["signals_shortage"].any()
+    assert set(signals["unusable_reason"]) == {scoring.NO_SPREAD}
+
+
+def test_values_tied_at_the_threshold_do_not_pass_the_cross_section(config):
+    # 0.75 quantile of 1, 2, 3, 4, 5, 5, 5, 5 is 5: half the occupations tie there, none is
+    # above the values outside the top quarter.
+    tied = [1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0]
+    codes = [f"25{i:02d}" for i in range(len(tied))]
+    rows = [(4, c, "employment_growth", v) for c, v in zip(codes, tied, strict=True)]
+    signals, _ = scoring.evaluate(_values(rows), config)
+    assert signals["is_usable"].all()
+    assert not signals["passes_cross_section"].any()
+    # Distinct values: only those strictly above the quantile (6.25) pass.
+    rows = [(4, c, "employment_growth", float(i + 1)) for i, c in enumerate(codes)]
+    signals, _ = scoring.evaluate(_values(rows), config)
+    passing = signals.filter(pl.col("passes_cross_section"))["unit_code"].to_list()
+    assert sorted(passing) == ["2506", "2507"]
+    # Low is shortage (unemployment rate): strictly below the 0.25 quantile.
+    rows = [(4, c, "unemployment_rate", 6.0 - v) for c, v in zip(codes, tied, strict=True)]
+    signals, _ = scoring.evaluate(_values(rows), config)
+    assert not signals["passes_cross_section"].any()
