@@ -17,6 +17,7 @@ import polars as pl
 
 from reports.critical_occupations import scoring, wording
 from reports.critical_occupations.rendering import Page, print_pdf
+from reports.formatting import format_number
 from reports.labels import major_group_label
 from reports.overview import region_names, survey_coverage
 
@@ -59,6 +60,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "illustrative": "Bukti pemberi kerja ditandai ilustratif/sintetis; bukan hasil survei.",
         "no_vacancy_codes": "Iklan lowongan daring belum dikode ke KBJI 2014: indikator iklan "
         "lowongan tanpa data untuk semua jabatan.",
+        "awaiting_coder": "{awaiting} dari {with_code} iklan lowongan daring berkode KBJI 2014 "
+        "memiliki kode di bawah ambang keyakinan pengode dan menunggu pengode manusia; iklan "
+        "itu tidak dihitung. Indikator iklan lowongan memakai {accepted} iklan yang kodenya "
+        "diterima.",
         "status": {
             "listed": "masuk daftar",
             "shortage_not_critical": "kekurangan, tidak kritis",
@@ -152,6 +157,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "illustrative": "Employer evidence marked illustrative/synthetic; not survey results.",
         "no_vacancy_codes": "Online vacancies are not yet coded to KBJI 2014: vacancy indicators "
         "have no data for any occupation.",
+        "awaiting_coder": "{awaiting} of the {with_code} online vacancy postings with a KBJI 2014 "
+        "code have a code below the coder's confidence threshold and await a human coder; they "
+        "do not count. The vacancy indicators use the {accepted} postings whose code is "
+        "accepted.",
         "status": {
             "listed": "listed",
             "shortage_not_critical": "shortage, not critical",
@@ -399,6 +408,16 @@ def build_report(
         == 0
     ):
         page.paragraph(text["no_vacancy_codes"], css="note")
+    coding = results.get("posting_coding")
+    if coding is not None and coding.height and coding["awaiting_coder"][0]:
+        page.paragraph(
+            text["awaiting_coder"].format(
+                awaiting=format_number(coding["awaiting_coder"][0], language),
+                with_code=format_number(coding["with_code"][0], language),
+                accepted=format_number(coding["accepted"][0], language),
+            ),
+            css="note",
+        )
 
     counts = {s: occupations.filter(pl.col("status") == s).height for s in STATUS_ORDER}
     page.heading(text["summary"])

@@ -236,6 +236,31 @@ def _value_row(
     }
 
 
+def _accepted_code(postings: pl.DataFrame) -> pl.Expr:
+    """Postings whose code the coder accepted (`is_occupation_coded`: confidence at or above
+    its auto-code threshold). A mart without the flag cannot say which codes are accepted."""
+    if "is_occupation_coded" not in postings.columns:
+        log.warning("fct_vacancy_postings has no is_occupation_coded: no code counts")
+        return pl.lit(False)
+    return pl.col("is_occupation_coded").fill_null(False)
+
+
+def posting_coding(postings: pl.DataFrame | None) -> pl.DataFrame:
+    """One row: postings, those carrying a code, those whose code counts (`accepted`) and those
+    whose code awaits a human coder (`awaiting_coder`, left out of the vacancy indicators)."""
+    counts = {"postings": 0, "with_code": 0, "accepted": 0, "awaiting_coder": 0}
+    if postings is not None and "kbji2014_code" in postings.columns:
+        with_code = postings.filter(pl.col("kbji2014_code").is_not_null())
+        accepted = with_code.filter(_accepted_code(with_code)).height
+        counts = {
+            "postings": postings.height,
+            "with_code": with_code.height,
+            "accepted": accepted,
+            "awaiting_coder": with_code.height - accepted,
+        }
+    return pl.DataFrame([counts], schema={name: pl.Int64 for name in counts})
+
+
 def _vacancy_values(
     marts: Marts, employed: dict[tuple[int, str], float], config: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -245,10 +270,15 @@ def _vacancy_values(
     rows: list[dict[str, Any]] = []
     if postings is None or "kbji2014_code" not in postings.columns:
         return rows
+    # A code below the coder's confidence threshold awaits a human coder: it does not count.
     coded = postings.filter(
-        pl.col("kbji2014_code").is_not_null(), pl.col("first_seen_date").is_not_null()
+        pl.col("kbji2014_code").is_not_null(),
+        _accepted_code(postings),
+        pl.col("first_seen_date").is_not_null(),
     )
-    log.info("vacancy indicators: %d of %d postings coded", coded.height, postings.height)
+    log.info(
+        "vacancy indicators: %d of %d postings with an accepted code", coded.height, postings.height
+    )
     if coded.height == 0:
         return rows
     window = timedelta(days=int(config.get("vacancy_window_days", 365)))
@@ -633,4 +663,5 @@ def score(marts: Marts, config: dict[str, Any]) -> dict[str, pl.DataFrame]:
         "signals": signals if signals is not None else pl.DataFrame(),
         "occupations": occupations,
         "sensitivity": sensitivity(values, config, occupations),
+        "posting_coding": posting_coding(marts.postings),
     }

@@ -302,3 +302,33 @@ def test_values_tied_at_the_threshold_do_not_pass_the_cross_section(config):
     rows = [(4, c, "unemployment_rate", 6.0 - v) for c, v in zip(codes, tied, strict=True)]
     signals, _ = scoring.evaluate(_values(rows), config)
     assert not signals["passes_cross_section"].any()
+
+
+def test_codes_below_the_auto_code_threshold_await_a_coder_and_do_not_count(tmp_path, config):
+    marts_dir = write_fixture_marts(tmp_path / "marts", coded_postings=True)
+    path = marts_dir / "fct_vacancy_postings.parquet"
+    # Every other posting's code is below the coder's threshold: a code, not an accepted one.
+    postings = pl.read_parquet(path).with_row_index("row")
+    postings.with_columns(is_occupation_coded=pl.col("row") % 2 == 0).drop("row").write_parquet(
+        path
+    )
+    results = _score(marts_dir, config)
+    values = results["values"].filter(pl.col("unit_code") == MUST_BE_LISTED, pl.col("level") == 4)
+    growth = values.filter(pl.col("indicator") == "vacancy_growth").row(0, named=True)
+    # 40 accepted postings over two years: about 20 a year, below min_postings (30).
+    assert not growth["is_usable"]
+    assert growth["unusable_reason"] == "too_few_postings"
+    assert results["posting_coding"].row(0, named=True) == {
+        "postings": 80,
+        "with_code": 80,
+        "accepted": 40,
+        "awaiting_coder": 40,
+    }
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    page_en = (output / "critical-occupations.en.html").read_text(encoding="utf-8")
+    page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
+    assert "40 of the 80 online vacancy postings with a KBJI 2014 code" in page_en
+    assert "await a human coder" in page_en
+    assert "40 dari 80 iklan lowongan daring berkode KBJI 2014" in page_id
+    assert "menunggu pengode manusia" in page_id
