@@ -77,6 +77,8 @@ class Marts:
     postings: pl.DataFrame | None = None
     portal: pl.DataFrame | None = None
     evidence: pl.DataFrame | None = None
+    # KBJI 2014 codes of dim_occupation: every unit group gets a status, evidence or not.
+    occupation_codes: list[str] | None = None
     missing: list[str] = field(default_factory=list)
 
 
@@ -114,6 +116,10 @@ def read_marts(marts_dir: Path, evidence_path: Path | None, config: dict[str, An
             setattr(marts, attribute, pl.read_parquet(path))
         else:
             marts.missing.append(name)
+    occupations = marts_dir / "dim_occupation.parquet"
+    if occupations.exists():
+        codes = pl.read_parquet(occupations, columns=["kbji_code"])["kbji_code"]
+        marts.occupation_codes = sorted(c for c in codes.drop_nulls().unique().to_list())
     if evidence_path is not None and evidence_path.exists():
         marts.evidence = pl.read_csv(evidence_path, schema_overrides={"kbji2014_code": pl.Utf8})
     elif evidence_path is not None:
@@ -483,13 +489,18 @@ def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
 
 
 def evaluate(
-    values: pl.DataFrame, config: dict[str, Any], label: str = "the list as reported"
+    values: pl.DataFrame,
+    config: dict[str, Any],
+    label: str = "the list as reported",
+    occupation_codes: list[str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Signals per indicator and the status per KBJI 4-digit occupation.
 
     Returns (signals, occupations). Each 4-digit occupation with too few usable indicators is
     scored at its 3-digit minor group instead; `scored_code` says which. `label` names the
     configuration in the run log, where the sensitivity scenarios log their counts too.
+    `occupation_codes` (dim_occupation's codes): unit groups that get a status even when no
+    indicator names them (`undetermined`, unless their minor group can be scored).
     """
     indicators = config["indicators"]
     quantile = float(config.get("cross_section_quantile", 0.75))
@@ -539,7 +550,7 @@ def evaluate(
             }
         )
     signals = pl.DataFrame(signal_rows, infer_schema_length=None) if signal_rows else None
-    occupations = _occupation_status(signals, values, config)
+    occupations = _occupation_status(signals, values, config, occupation_codes)
     log.info(
         "critical occupations, %s: occupations scored %d, by status %s",
         label,
@@ -575,7 +586,10 @@ def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[
 
 
 def _occupation_status(
-    signals: pl.DataFrame | None, values: pl.DataFrame, config: dict[str, Any]
+    signals: pl.DataFrame | None,
+    values: pl.DataFrame,
+    config: dict[str, Any],
+    occupation_codes: list[str] | None = None,
 ) -> pl.DataFrame:
     levels = config.get("occupation_levels", [4, 3])
     top, fallback = levels[0], levels[-1]
@@ -583,7 +597,9 @@ def _occupation_status(
     threshold = float(config["shortage_score_threshold"])
     skilled = {str(g) for g in config.get("skilled_major_groups", ["1", "2", "3"])}
     summary = _unit_summary(signals, config)
-    codes = sorted(values.filter(pl.col("level") == top)["unit_code"].unique().to_list())
+    codes = set(values.filter(pl.col("level") == top)["unit_code"].unique().to_list())
+    # Unit groups no indicator names still get exactly one status.
+    codes = sorted(codes | {c for c in occupation_codes or [] if len(c) == top})
     rows = []
     for code in codes:
         unit = summary.get((top, code), {"usable_indicators": 0})
@@ -633,18 +649,24 @@ def _occupation_status(
 
 
 def sensitivity(
-    values: pl.DataFrame, config: dict[str, Any], base: pl.DataFrame | None = None
+    values: pl.DataFrame,
+    config: dict[str, Any],
+    base: pl.DataFrame | None = None,
+    occupation_codes: list[str] | None = None,
 ) -> pl.DataFrame:
     """Status of every occupation under the base configuration and each scenario; `base`: the
     occupations `evaluate(values, config)` already gave, if at hand (the base is not scored
     twice)."""
     if base is None:
-        _, base = evaluate(values, config, "sensitivity base")
+        _, base = evaluate(values, config, "sensitivity base", occupation_codes)
     table = base.select("kbji_code", pl.col("status").alias("base"))
     for scenario in config.get("sensitivity") or []:
         overrides = {k: v for k, v in scenario.items() if k != "name"}
         _, alternative = evaluate(
-            values, {**config, **overrides}, f"sensitivity scenario {scenario['name']}"
+            values,
+            {**config, **overrides},
+            f"sensitivity scenario {scenario['name']}",
+            occupation_codes,
         )
         table = table.join(
             alternative.select("kbji_code", pl.col("status").alias(scenario["name"])),
@@ -657,11 +679,11 @@ def sensitivity(
 def score(marts: Marts, config: dict[str, Any]) -> dict[str, pl.DataFrame]:
     """Everything the report shows: values, signals, occupations and the sensitivity table."""
     values = compute_indicator_values(marts, config)
-    signals, occupations = evaluate(values, config)
+    signals, occupations = evaluate(values, config, occupation_codes=marts.occupation_codes)
     return {
         "values": values,
         "signals": signals if signals is not None else pl.DataFrame(),
         "occupations": occupations,
-        "sensitivity": sensitivity(values, config, occupations),
+        "sensitivity": sensitivity(values, config, occupations, marts.occupation_codes),
         "posting_coding": posting_coding(marts.postings),
     }

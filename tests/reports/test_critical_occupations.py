@@ -332,3 +332,27 @@ def test_codes_below_the_auto_code_threshold_await_a_coder_and_do_not_count(tmp_
     assert "await a human coder" in page_en
     assert "40 dari 80 iklan lowongan daring berkode KBJI 2014" in page_id
     assert "menunggu pengode manusia" in page_id
+
+
+def test_every_unit_group_of_dim_occupation_gets_one_status(marts_dir, config):
+    path = marts_dir / "dim_occupation.parquet"
+    dimension = pl.read_parquet(path)
+    # 7121: no indicator at 4 or 3 digits; 2519: none at 4 digits, its minor group 251 has them.
+    extra = pl.DataFrame(
+        {
+            "kbji_code": ["7121", "712", "2519"],
+            "title_id": ["Jabatan 7121", "Jabatan 712", "Jabatan 2519"],
+            "isco08_title_en": ["Occupation 7121", "Occupation 712", "Occupation 2519"],
+        }
+    )
+    pl.concat([dimension, extra]).write_parquet(path)
+    results = _score(marts_dir, config)
+    codes = results["occupations"]["kbji_code"].to_list()
+    assert len(codes) == len(set(codes))
+    assert {c for c in pl.concat([dimension, extra])["kbji_code"] if len(c) == 4} <= set(codes)
+    nothing = _status(results, "7121")
+    assert nothing["status"] == scoring.STATUS_UNDETERMINED
+    assert nothing["usable_indicators"] == 0
+    sibling = _status(results, "2519")
+    assert (sibling["scored_code"], sibling["status"]) == ("251", scoring.STATUS_LISTED)
+    assert set(results["sensitivity"]["kbji_code"]) == set(codes)
