@@ -84,7 +84,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "is_synthetic": "Sintetis",
             "scenario": "Skenario",
             "listed": "Masuk daftar",
-            "changed": "Berubah dari dasar",
+            "changed": "Status berubah dari dasar",
+            "listed_changed": "Masuk atau keluar daftar dibanding dasar",
             "indicator": "Indikator",
             "value": "Nilai",
             "unusable_reason": "Alasan tidak dipakai",
@@ -181,7 +182,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "is_synthetic": "Synthetic",
             "scenario": "Scenario",
             "listed": "Listed",
-            "changed": "Changed from base",
+            "changed": "Status changed from base",
+            "listed_changed": "Moved into or out of the list from base",
             "indicator": "Indicator",
             "value": "Value",
             "unusable_reason": "Why not used",
@@ -504,7 +506,9 @@ def build_report(
             {
                 "scenario": text["scenario_names"].get(name, name),
                 "listed": len(listed_here),
-                "changed": len(listed_here ^ base_listed),
+                # Any change of status, as the method says; moves across the list's edge apart.
+                "changed": sensitivity.filter(pl.col(name).ne_missing(pl.col("base"))).height,
+                "listed_changed": len(listed_here ^ base_listed),
             }
         )
     summary = pl.DataFrame(summary_rows)
@@ -513,7 +517,12 @@ def build_report(
     figure.update_xaxes(type="category", title=columns["scenario"])
     figure.update_yaxes(title=columns["listed"])
     page.figure(figure)
-    page.table(summary, "sensitivity_summary", columns, numeric={"listed", "changed"})
+    page.table(
+        summary,
+        "sensitivity_summary",
+        columns,
+        numeric={"listed", "changed", "listed_changed"},
+    )
     changed = (
         sensitivity.filter(pl.any_horizontal(pl.col(n) != pl.col("base") for n in scenario_names))
         if scenario_names

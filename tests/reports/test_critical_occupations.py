@@ -356,3 +356,23 @@ def test_every_unit_group_of_dim_occupation_gets_one_status(marts_dir, config):
     sibling = _status(results, "2519")
     assert (sibling["scored_code"], sibling["status"]) == ("251", scoring.STATUS_LISTED)
     assert set(results["sensitivity"]["kbji_code"]) == set(codes)
+
+
+def test_sensitivity_summary_counts_status_changes_and_list_moves_apart(marts_dir, tmp_path):
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    table = _score(marts_dir, scoring.load_config())["sensitivity"]
+    summary = pl.read_csv(output / "critical-occupations.sensitivity_summary.en.csv")
+    assert summary.columns == ["scenario", "listed", "changed", "listed_changed"]
+    row = summary.filter(pl.col("scenario") == "more indicators required").row(0, named=True)
+    changed = table.filter(pl.col("more_indicators_required") != pl.col("base"))
+    base_listed = set(table.filter(pl.col("base") == "listed")["kbji_code"])
+    here = set(table.filter(pl.col("more_indicators_required") == "listed")["kbji_code"])
+    # not_listed -> undetermined is a change of status without a move across the list's edge.
+    assert row["changed"] == changed.height > row["listed_changed"] == len(here ^ base_listed)
+    page_en = (output / "critical-occupations.en.html").read_text(encoding="utf-8")
+    page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
+    assert "Status changed from base" in page_en
+    assert "Moved into or out of the list from base" in page_en
+    assert "Status berubah dari dasar" in page_id
+    assert "Masuk atau keluar daftar dibanding dasar" in page_id
