@@ -37,6 +37,8 @@ STATUS_UNDETERMINED = "undetermined"
 
 # Why a usable indicator is still not used: its values cannot rank occupations (see evaluate).
 NO_SPREAD = "no_spread_across_occupations"
+# The portal mart is there, but no vacancy of the unit closed with its filled places known.
+NO_CLOSED_VACANCIES = "no_closed_vacancies_filled_known"
 
 # Sakernas indicator behind each survey-based score indicator; "growth" compares two rounds.
 SURVEY_INDICATORS = {
@@ -392,6 +394,24 @@ def _hard_to_fill_values(marts: Marts, config: dict[str, Any]) -> list[dict[str,
     return rows
 
 
+def _hard_to_fill_without_data(rows: list[dict[str, Any]], marts: Marts) -> list[dict[str, Any]]:
+    """'No data' hard-to-fill rows for the occupation units scored without one, with the reason:
+    without them the indicator left the indicator table silently when no portal vacancy had
+    closed with its filled places known (the appendix still named its weight)."""
+    portal = marts.portal
+    if portal is None or not {"kbji4", "places_filled", "places_total"} <= set(portal.columns):
+        reason = "no_data"
+    else:
+        reason = NO_CLOSED_VACANCIES
+    done = {(r["level"], r["unit_code"]) for r in rows if r["indicator"] == "hard_to_fill_share"}
+    units = sorted({(r["level"], r["unit_code"]) for r in rows} - done)
+    return [
+        # Not synthetic: no value rests on the portal's rows.
+        _value_row(level, code, "hard_to_fill_share", None, [], reason, "", False)
+        for level, code in units
+    ]
+
+
 def _evidence_values(marts: Marts, config: dict[str, Any]) -> list[dict[str, Any]]:
     evidence = marts.evidence
     if evidence is None or evidence.height == 0:
@@ -445,6 +465,7 @@ def compute_indicator_values(marts: Marts, config: dict[str, Any]) -> pl.DataFra
     rows += _vacancy_values(marts, employed, config)
     rows += _hard_to_fill_values(marts, config)
     rows += _evidence_values(marts, config)
+    rows += _hard_to_fill_without_data(rows, marts)
     values = pl.DataFrame(rows, schema=VALUE_COLUMNS)
     log.info("indicator values: %d rows, %d usable", values.height, values["is_usable"].sum() or 0)
     return values

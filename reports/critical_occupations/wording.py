@@ -73,6 +73,8 @@ UNUSABLE = {
         "too_few_postings": "iklan lowongan terlalu sedikit",
         "employment_not_reliable": "jumlah penduduk bekerja tidak andal",
         "too_few_closed_vacancies": "lowongan portal yang sudah ditutup terlalu sedikit",
+        "no_closed_vacancies_filled_known": "tidak ada data: tidak ada lowongan portal yang "
+        "sudah ditutup dengan jumlah terisi diketahui",
         "too_few_respondents": "responden terlalu sedikit",
         "no_spread_across_occupations": "tidak membedakan jabatan: ambang kuantil sama dengan "
         "nilai ekstremnya (banyak jabatan bernilai sama)",
@@ -88,6 +90,8 @@ UNUSABLE = {
         "too_few_postings": "too few vacancy postings",
         "employment_not_reliable": "employment not reliable",
         "too_few_closed_vacancies": "too few closed portal vacancies",
+        "no_closed_vacancies_filled_known": "no data: no closed portal vacancy with its filled "
+        "places known",
         "too_few_respondents": "too few respondents",
         "no_spread_across_occupations": "does not tell occupations apart: the quantile "
         "threshold equals its extreme value (many occupations share it)",

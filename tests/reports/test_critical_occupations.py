@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from reports.critical_occupations import scoring
+from reports.critical_occupations import scoring, wording
 from reports.critical_occupations.report import build_critical_occupations_reports
 
 # The fixture builder sits beside the tests (pytest runs with --import-mode=importlib).
@@ -376,3 +377,47 @@ def test_sensitivity_summary_counts_status_changes_and_list_moves_apart(marts_di
     assert "Moved into or out of the list from base" in page_en
     assert "Status berubah dari dasar" in page_id
     assert "Masuk atau keluar daftar dibanding dasar" in page_id
+
+
+def _portal(closing: date, filled: int | None, rows: int = 40) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "kbji4": [MUST_BE_LISTED] * rows,
+            "places_filled": [filled] * rows,
+            "places_total": [2] * rows,
+            "closing_date": [closing] * rows,
+            "portal_snapshot_date": [date(2025, 6, 1)] * rows,
+            "is_synthetic": [True] * rows,
+        },
+        schema_overrides={"places_filled": pl.Int64},
+    )
+
+
+@pytest.mark.parametrize(
+    ("portal", "reason"),
+    [
+        # Still open on the snapshot day, or closed without its filled places: nothing to use.
+        (_portal(date(2025, 12, 1), 1), scoring.NO_CLOSED_VACANCIES),
+        (_portal(date(2025, 1, 1), None), scoring.NO_CLOSED_VACANCIES),
+        (None, "no_data"),
+    ],
+)
+def test_hard_to_fill_without_closed_vacancies_shows_as_no_data(
+    marts_dir, config, tmp_path, portal, reason
+):
+    if portal is not None:
+        portal.write_parquet(marts_dir / "fct_portal_vacancies.parquet")
+    results = _score(marts_dir, config)
+    signals = results["signals"].filter(pl.col("indicator") == "hard_to_fill_share")
+    scored = {(r["level"], r["unit_code"]) for r in results["values"].iter_rows(named=True)}
+    assert {(r["level"], r["unit_code"]) for r in signals.iter_rows(named=True)} == scored
+    assert set(signals["unusable_reason"]) == {reason}
+    assert not signals["is_usable"].any()
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    table = pl.read_csv(
+        output / "critical-occupations.indicators.en.csv", schema_overrides={"unit_code": pl.Utf8}
+    )
+    shown = table.filter(pl.col("indicator") == "share of portal vacancies hard to fill")
+    assert shown.height and set(shown["unusable_reason"]) == {wording.unusable_label(reason, "en")}
+    assert "no data" in shown["unusable_reason"][0]
