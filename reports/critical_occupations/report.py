@@ -387,9 +387,14 @@ def build_report(
     occupations = results["occupations"].with_columns(
         pl.col("kbji_code").replace_strict(titles, default="").alias("title"),
         pl.col("status").replace_strict(text["status"], default=pl.col("status")).alias("label"),
-        pl.col("reason_codes").map_elements(
-            lambda codes: wording.reason_labels(codes, language), return_dtype=pl.Utf8
-        ),
+        pl.struct("reason_codes", "scored_code", "evidence_about")
+        .map_elements(
+            lambda row: wording.reason_labels(
+                row["reason_codes"], language, row["scored_code"], row["evidence_about"] or ""
+            ),
+            return_dtype=pl.Utf8,
+        )
+        .alias("reason_codes"),
         pl.col("strategic_sectors").map_elements(
             lambda sections: _sector_names(sections, config, language), return_dtype=pl.Utf8
         ),

@@ -17,6 +17,7 @@ A missing mart is not an error: its indicators are "no data" for every occupatio
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -428,6 +429,7 @@ def _evidence_values(marts: Marts, config: dict[str, Any]) -> list[dict[str, Any
                 pl.col("respondents").sum(),
                 pl.col("respondents_reporting_difficulty").sum(),
                 pl.col("evidence_id").sort().str.join(",").alias("ids"),
+                pl.col("kbji2014_code").unique().sort().str.join(",").alias("about"),
                 pl.col("is_illustrative").any(),
             )
         )
@@ -442,7 +444,8 @@ def _evidence_values(marts: Marts, config: dict[str, Any]) -> list[dict[str, Any
                     share if enough else None,
                     [],
                     None if enough else "too_few_respondents",
-                    f"{stat['respondents']} respondents ({stat['ids']})",
+                    # The codes the rows name: at 3 digits they may be one unit group only.
+                    f"{stat['respondents']} respondents ({stat['ids']}) about {stat['about']}",
                     stat["is_illustrative"],
                 )
             )
@@ -581,6 +584,15 @@ def evaluate(
     return signals, occupations
 
 
+EVIDENCE_ABOUT = re.compile(r" about (\S+)$")
+
+
+def evidence_about(evidence: str | None) -> str:
+    """The KBJI codes an employer-evidence line names ('12 respondents (e-1) about 2512')."""
+    match = EVIDENCE_ABOUT.search(evidence or "")
+    return match[1] if match else ""
+
+
 def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[tuple, dict]:
     if signals is None:
         return {}
@@ -594,6 +606,9 @@ def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[
         weight_signal=pl.col("weight").filter(signalled).sum(),
         reason_codes=pl.col("reason_code").filter(signalled).sort(),
         is_synthetic=pl.col("is_synthetic").any(),
+        evidence=pl.col("evidence")
+        .filter(signalled & (pl.col("indicator") == "employer_evidence"))
+        .first(),
     )
     return {
         (row["level"], row["unit_code"]): {
@@ -601,6 +616,7 @@ def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[
             "score": row["weight_signal"] / row["weight_total"] if row["weight_total"] else None,
             "reason_codes": ",".join(row["reason_codes"]),
             "is_synthetic": bool(row["is_synthetic"]),
+            "evidence_about": evidence_about(row["evidence"]),
         }
         for row in units.iter_rows(named=True)
     }
@@ -652,6 +668,11 @@ def _occupation_status(
                 if status != STATUS_UNDETERMINED
                 else "",
                 "is_synthetic": unit.get("is_synthetic", False),
+                # Scored at the minor group: the employer evidence credited may name other unit
+                # groups only; the report says which.
+                "evidence_about": unit.get("evidence_about", "")
+                if status != STATUS_UNDETERMINED and scored_code != code
+                else "",
             }
         )
     schema = {
@@ -665,6 +686,7 @@ def _occupation_status(
         "strategic_sectors": pl.Utf8,
         "reason_codes": pl.Utf8,
         "is_synthetic": pl.Boolean,
+        "evidence_about": pl.Utf8,
     }
     return pl.DataFrame(rows, schema=schema)
 

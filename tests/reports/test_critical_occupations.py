@@ -421,3 +421,35 @@ def test_hard_to_fill_without_closed_vacancies_shows_as_no_data(
     shown = table.filter(pl.col("indicator") == "share of portal vacancies hard to fill")
     assert shown.height and set(shown["unusable_reason"]) == {wording.unusable_label(reason, "en")}
     assert "no data" in shown["unusable_reason"][0]
+
+
+def test_minor_group_fallback_says_which_unit_group_the_employer_evidence_is_about(
+    marts_dir, config, tmp_path
+):
+    """Evidence names 2512 only; 2513, scored at 251, must not read as evidence about 2513."""
+    evidence = write_evidence(tmp_path / "employer_evidence.csv")
+    results = _score(marts_dir, config, evidence)
+    sibling = _status(results, SCORED_AT_MINOR_GROUP)
+    assert sibling["scored_code"] == "251"
+    assert "EMPLOYER_REPORTED_SHORTAGE" in sibling["reason_codes"]
+    assert sibling["evidence_about"] == MUST_BE_LISTED
+    assert _status(results, MUST_BE_LISTED)["evidence_about"] == ""  # scored on its own rows
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, evidence, pdf=False)
+    for language, said in (
+        ("en", "employers report a shortage (scored at minor group 251; the employer evidence "
+         "is about KBJI 2512 only)"),
+        ("id", "pemberi kerja melaporkan kekurangan (dinilai pada golongan 251; bukti pemberi "
+         "kerja hanya tentang KBJI 2512)"),
+    ):  # fmt: skip
+        listed = pl.read_csv(
+            output / f"critical-occupations.list.{language}.csv", infer_schema_length=0
+        )
+        reasons = dict(zip(listed[:, 0], listed[:, 6], strict=True))
+        assert said in reasons[SCORED_AT_MINOR_GROUP], language
+        assert "KBJI 2512 only" not in reasons[MUST_BE_LISTED]
+        assert "hanya tentang" not in reasons[MUST_BE_LISTED]
+    indicators = pl.read_csv(
+        output / "critical-occupations.indicators.en.csv", infer_schema_length=0
+    )
+    assert "10 respondents (fx-1) about KBJI 2512" in indicators["evidence"].to_list()
