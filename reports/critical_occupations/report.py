@@ -17,6 +17,7 @@ import polars as pl
 
 from reports.critical_occupations import scoring, wording
 from reports.critical_occupations.rendering import Page, print_pdf
+from reports.formatting import format_number
 from reports.labels import major_group_label
 from reports.overview import region_names, survey_coverage
 
@@ -59,6 +60,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "illustrative": "Bukti pemberi kerja ditandai ilustratif/sintetis; bukan hasil survei.",
         "no_vacancy_codes": "Iklan lowongan daring belum dikode ke KBJI 2014: indikator iklan "
         "lowongan tanpa data untuk semua jabatan.",
+        "awaiting_coder": "{awaiting} dari {with_code} iklan lowongan daring berkode KBJI 2014 "
+        "memiliki kode di bawah ambang keyakinan pengode dan menunggu pengode manusia; iklan "
+        "itu tidak dihitung. Indikator iklan lowongan memakai {accepted} iklan yang kodenya "
+        "diterima.",
         "status": {
             "listed": "masuk daftar",
             "shortage_not_critical": "kekurangan, tidak kritis",
@@ -79,7 +84,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "is_synthetic": "Sintetis",
             "scenario": "Skenario",
             "listed": "Masuk daftar",
-            "changed": "Berubah dari dasar",
+            "changed": "Status berubah dari dasar",
+            "listed_changed": "Masuk atau keluar daftar dibanding dasar",
             "indicator": "Indikator",
             "value": "Nilai",
             "unusable_reason": "Alasan tidak dipakai",
@@ -152,6 +158,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "illustrative": "Employer evidence marked illustrative/synthetic; not survey results.",
         "no_vacancy_codes": "Online vacancies are not yet coded to KBJI 2014: vacancy indicators "
         "have no data for any occupation.",
+        "awaiting_coder": "{awaiting} of the {with_code} online vacancy postings with a KBJI 2014 "
+        "code have a code below the coder's confidence threshold and await a human coder; they "
+        "do not count. The vacancy indicators use the {accepted} postings whose code is "
+        "accepted.",
         "status": {
             "listed": "listed",
             "shortage_not_critical": "shortage, not critical",
@@ -172,7 +182,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "is_synthetic": "Synthetic",
             "scenario": "Scenario",
             "listed": "Listed",
-            "changed": "Changed from base",
+            "changed": "Status changed from base",
+            "listed_changed": "Moved into or out of the list from base",
             "indicator": "Indicator",
             "value": "Value",
             "unusable_reason": "Why not used",
@@ -376,9 +387,14 @@ def build_report(
     occupations = results["occupations"].with_columns(
         pl.col("kbji_code").replace_strict(titles, default="").alias("title"),
         pl.col("status").replace_strict(text["status"], default=pl.col("status")).alias("label"),
-        pl.col("reason_codes").map_elements(
-            lambda codes: wording.reason_labels(codes, language), return_dtype=pl.Utf8
-        ),
+        pl.struct("reason_codes", "scored_code", "evidence_about")
+        .map_elements(
+            lambda row: wording.reason_labels(
+                row["reason_codes"], language, row["scored_code"], row["evidence_about"] or ""
+            ),
+            return_dtype=pl.Utf8,
+        )
+        .alias("reason_codes"),
         pl.col("strategic_sectors").map_elements(
             lambda sections: _sector_names(sections, config, language), return_dtype=pl.Utf8
         ),
@@ -399,6 +415,16 @@ def build_report(
         == 0
     ):
         page.paragraph(text["no_vacancy_codes"], css="note")
+    coding = results.get("posting_coding")
+    if coding is not None and coding.height and coding["awaiting_coder"][0]:
+        page.paragraph(
+            text["awaiting_coder"].format(
+                awaiting=format_number(coding["awaiting_coder"][0], language),
+                with_code=format_number(coding["with_code"][0], language),
+                accepted=format_number(coding["accepted"][0], language),
+            ),
+            css="note",
+        )
 
     counts = {s: occupations.filter(pl.col("status") == s).height for s in STATUS_ORDER}
     page.heading(text["summary"])
@@ -485,7 +511,9 @@ def build_report(
             {
                 "scenario": text["scenario_names"].get(name, name),
                 "listed": len(listed_here),
-                "changed": len(listed_here ^ base_listed),
+                # Any change of status, as the method says; moves across the list's edge apart.
+                "changed": sensitivity.filter(pl.col(name).ne_missing(pl.col("base"))).height,
+                "listed_changed": len(listed_here ^ base_listed),
             }
         )
     summary = pl.DataFrame(summary_rows)
@@ -494,7 +522,12 @@ def build_report(
     figure.update_xaxes(type="category", title=columns["scenario"])
     figure.update_yaxes(title=columns["listed"])
     page.figure(figure)
-    page.table(summary, "sensitivity_summary", columns, numeric={"listed", "changed"})
+    page.table(
+        summary,
+        "sensitivity_summary",
+        columns,
+        numeric={"listed", "changed", "listed_changed"},
+    )
     changed = (
         sensitivity.filter(pl.any_horizontal(pl.col(n) != pl.col("base") for n in scenario_names))
         if scenario_names

@@ -17,6 +17,7 @@ A missing mart is not an error: its indicators are "no data" for every occupatio
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +35,11 @@ STATUS_LISTED = "listed"
 STATUS_SHORTAGE_NOT_CRITICAL = "shortage_not_critical"
 STATUS_NOT_LISTED = "not_listed"
 STATUS_UNDETERMINED = "undetermined"
+
+# Why a usable indicator is still not used: its values cannot rank occupations (see evaluate).
+NO_SPREAD = "no_spread_across_occupations"
+# The portal mart is there, but no vacancy of the unit closed with its filled places known.
+NO_CLOSED_VACANCIES = "no_closed_vacancies_filled_known"
 
 # Sakernas indicator behind each survey-based score indicator; "growth" compares two rounds.
 SURVEY_INDICATORS = {
@@ -74,6 +80,8 @@ class Marts:
     postings: pl.DataFrame | None = None
     portal: pl.DataFrame | None = None
     evidence: pl.DataFrame | None = None
+    # KBJI 2014 codes of dim_occupation: every unit group gets a status, evidence or not.
+    occupation_codes: list[str] | None = None
     missing: list[str] = field(default_factory=list)
 
 
@@ -111,6 +119,10 @@ def read_marts(marts_dir: Path, evidence_path: Path | None, config: dict[str, An
             setattr(marts, attribute, pl.read_parquet(path))
         else:
             marts.missing.append(name)
+    occupations = marts_dir / "dim_occupation.parquet"
+    if occupations.exists():
+        codes = pl.read_parquet(occupations, columns=["kbji_code"])["kbji_code"]
+        marts.occupation_codes = sorted(c for c in codes.drop_nulls().unique().to_list())
     if evidence_path is not None and evidence_path.exists():
         marts.evidence = pl.read_csv(evidence_path, schema_overrides={"kbji2014_code": pl.Utf8})
     elif evidence_path is not None:
@@ -233,6 +245,31 @@ def _value_row(
     }
 
 
+def _accepted_code(postings: pl.DataFrame) -> pl.Expr:
+    """Postings whose code the coder accepted (`is_occupation_coded`: confidence at or above
+    its auto-code threshold). A mart without the flag cannot say which codes are accepted."""
+    if "is_occupation_coded" not in postings.columns:
+        log.warning("fct_vacancy_postings has no is_occupation_coded: no code counts")
+        return pl.lit(False)
+    return pl.col("is_occupation_coded").fill_null(False)
+
+
+def posting_coding(postings: pl.DataFrame | None) -> pl.DataFrame:
+    """One row: postings, those carrying a code, those whose code counts (`accepted`) and those
+    whose code awaits a human coder (`awaiting_coder`, left out of the vacancy indicators)."""
+    counts = {"postings": 0, "with_code": 0, "accepted": 0, "awaiting_coder": 0}
+    if postings is not None and "kbji2014_code" in postings.columns:
+        with_code = postings.filter(pl.col("kbji2014_code").is_not_null())
+        accepted = with_code.filter(_accepted_code(with_code)).height
+        counts = {
+            "postings": postings.height,
+            "with_code": with_code.height,
+            "accepted": accepted,
+            "awaiting_coder": with_code.height - accepted,
+        }
+    return pl.DataFrame([counts], schema={name: pl.Int64 for name in counts})
+
+
 def _vacancy_values(
     marts: Marts, employed: dict[tuple[int, str], float], config: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -242,10 +279,15 @@ def _vacancy_values(
     rows: list[dict[str, Any]] = []
     if postings is None or "kbji2014_code" not in postings.columns:
         return rows
+    # A code below the coder's confidence threshold awaits a human coder: it does not count.
     coded = postings.filter(
-        pl.col("kbji2014_code").is_not_null(), pl.col("first_seen_date").is_not_null()
+        pl.col("kbji2014_code").is_not_null(),
+        _accepted_code(postings),
+        pl.col("first_seen_date").is_not_null(),
     )
-    log.info("vacancy indicators: %d of %d postings coded", coded.height, postings.height)
+    log.info(
+        "vacancy indicators: %d of %d postings with an accepted code", coded.height, postings.height
+    )
     if coded.height == 0:
         return rows
     window = timedelta(days=int(config.get("vacancy_window_days", 365)))
@@ -353,6 +395,24 @@ def _hard_to_fill_values(marts: Marts, config: dict[str, Any]) -> list[dict[str,
     return rows
 
 
+def _hard_to_fill_without_data(rows: list[dict[str, Any]], marts: Marts) -> list[dict[str, Any]]:
+    """'No data' hard-to-fill rows for the occupation units scored without one, with the reason:
+    without them the indicator left the indicator table silently when no portal vacancy had
+    closed with its filled places known (the appendix still named its weight)."""
+    portal = marts.portal
+    if portal is None or not {"kbji4", "places_filled", "places_total"} <= set(portal.columns):
+        reason = "no_data"
+    else:
+        reason = NO_CLOSED_VACANCIES
+    done = {(r["level"], r["unit_code"]) for r in rows if r["indicator"] == "hard_to_fill_share"}
+    units = sorted({(r["level"], r["unit_code"]) for r in rows} - done)
+    return [
+        # Not synthetic: no value rests on the portal's rows.
+        _value_row(level, code, "hard_to_fill_share", None, [], reason, "", False)
+        for level, code in units
+    ]
+
+
 def _evidence_values(marts: Marts, config: dict[str, Any]) -> list[dict[str, Any]]:
     evidence = marts.evidence
     if evidence is None or evidence.height == 0:
@@ -369,6 +429,7 @@ def _evidence_values(marts: Marts, config: dict[str, Any]) -> list[dict[str, Any
                 pl.col("respondents").sum(),
                 pl.col("respondents_reporting_difficulty").sum(),
                 pl.col("evidence_id").sort().str.join(",").alias("ids"),
+                pl.col("kbji2014_code").unique().sort().str.join(",").alias("about"),
                 pl.col("is_illustrative").any(),
             )
         )
@@ -383,7 +444,8 @@ def _evidence_values(marts: Marts, config: dict[str, Any]) -> list[dict[str, Any
                     share if enough else None,
                     [],
                     None if enough else "too_few_respondents",
-                    f"{stat['respondents']} respondents ({stat['ids']})",
+                    # The codes the rows name: at 3 digits they may be one unit group only.
+                    f"{stat['respondents']} respondents ({stat['ids']}) about {stat['about']}",
                     stat["is_illustrative"],
                 )
             )
@@ -406,20 +468,40 @@ def compute_indicator_values(marts: Marts, config: dict[str, Any]) -> pl.DataFra
     rows += _vacancy_values(marts, employed, config)
     rows += _hard_to_fill_values(marts, config)
     rows += _evidence_values(marts, config)
+    rows += _hard_to_fill_without_data(rows, marts)
     values = pl.DataFrame(rows, schema=VALUE_COLUMNS)
     log.info("indicator values: %d rows, %d usable", values.height, values["is_usable"].sum() or 0)
     return values
 
 
 def _quantile_thresholds(values: pl.DataFrame, quantile: float) -> dict[tuple[int, str], tuple]:
+    """(high, low, lowest, highest) of each indicator's usable values per digit level."""
     usable = values.filter(pl.col("is_usable"))
     thresholds = {}
     for (level, indicator), part in usable.group_by("level", "indicator"):
         thresholds[(level, indicator)] = (
             part["value"].quantile(quantile, "linear"),
             part["value"].quantile(1 - quantile, "linear"),
+            part["value"].min(),
+            part["value"].max(),
         )
     return thresholds
+
+
+def _cross_section_test(
+    value: float, direction: int, thresholds: tuple
+) -> tuple[bool | None, str | None]:
+    """(passes, why not usable): strictly beyond the quantile, so a value tied with occupations
+    outside the top share never passes. A threshold at the lowest value (the highest, for a
+    low-is-shortage indicator) means most occupations tie there: no spread to rank, no signal."""
+    high, low, lowest, highest = thresholds
+    if direction > 0:
+        if high is None or lowest is None or high <= lowest:
+            return None, NO_SPREAD
+        return value > high, None
+    if low is None or highest is None or low >= highest:
+        return None, NO_SPREAD
+    return value < low, None
 
 
 def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
@@ -431,13 +513,18 @@ def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
 
 
 def evaluate(
-    values: pl.DataFrame, config: dict[str, Any], label: str = "the list as reported"
+    values: pl.DataFrame,
+    config: dict[str, Any],
+    label: str = "the list as reported",
+    occupation_codes: list[str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Signals per indicator and the status per KBJI 4-digit occupation.
 
     Returns (signals, occupations). Each 4-digit occupation with too few usable indicators is
     scored at its 3-digit minor group instead; `scored_code` says which. `label` names the
     configuration in the run log, where the sensitivity scenarios log their counts too.
+    `occupation_codes` (dim_occupation's codes): unit groups that get a status even when no
+    indicator names them (`undetermined`, unless their minor group can be scored).
     """
     indicators = config["indicators"]
     quantile = float(config.get("cross_section_quantile", 0.75))
@@ -452,26 +539,31 @@ def evaluate(
         weight = float((config.get("weights") or {}).get(row["indicator"], weight))
         direction = int(spec["direction"])
         passes_cross = passes_history = None
-        if row["is_usable"]:
+        is_usable, unusable_reason = row["is_usable"], row["unusable_reason"]
+        if is_usable:
             value = row["value"]
             if row["indicator"] == "employer_evidence":
                 # Survey shares have an absolute meaning; no cross-occupation ranking.
                 share = config.get("employer_evidence", {}).get("shortage_share_threshold", 0.5)
                 passes_cross = value >= share
             else:
-                high, low = thresholds[(row["level"], row["indicator"])]
-                passes_cross = value >= high if direction > 0 else value <= low
+                passes_cross, no_spread = _cross_section_test(
+                    value, direction, thresholds[(row["level"], row["indicator"])]
+                )
+                if no_spread:
+                    # Ties cannot rank occupations: the indicator says nothing, for or against.
+                    is_usable, unusable_reason = False, no_spread
             history = row["history"] or []
-            if len(history) >= min_history:
+            if is_usable and len(history) >= min_history:
                 passes_history = (
                     value > median(history) if direction > 0 else value < median(history)
                 )
-        signals = bool(row["is_usable"] and passes_cross and passes_history is not False)
+        signals = bool(is_usable and passes_cross and passes_history is not False)
         signal_rows.append(
             {
                 **{k: row[k] for k in ("level", "unit_code", "indicator", "value")},
-                "is_usable": row["is_usable"],
-                "unusable_reason": row["unusable_reason"],
+                "is_usable": is_usable,
+                "unusable_reason": unusable_reason,
                 "weight": weight,
                 "passes_cross_section": passes_cross,
                 "passes_own_history": passes_history,
@@ -482,7 +574,7 @@ def evaluate(
             }
         )
     signals = pl.DataFrame(signal_rows, infer_schema_length=None) if signal_rows else None
-    occupations = _occupation_status(signals, values, config)
+    occupations = _occupation_status(signals, values, config, occupation_codes)
     log.info(
         "critical occupations, %s: occupations scored %d, by status %s",
         label,
@@ -490,6 +582,15 @@ def evaluate(
         dict(occupations.group_by("status").len().sort("status").iter_rows()),
     )
     return signals, occupations
+
+
+EVIDENCE_ABOUT = re.compile(r" about (\S+)$")
+
+
+def evidence_about(evidence: str | None) -> str:
+    """The KBJI codes an employer-evidence line names ('12 respondents (e-1) about 2512')."""
+    match = EVIDENCE_ABOUT.search(evidence or "")
+    return match[1] if match else ""
 
 
 def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[tuple, dict]:
@@ -505,6 +606,9 @@ def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[
         weight_signal=pl.col("weight").filter(signalled).sum(),
         reason_codes=pl.col("reason_code").filter(signalled).sort(),
         is_synthetic=pl.col("is_synthetic").any(),
+        evidence=pl.col("evidence")
+        .filter(signalled & (pl.col("indicator") == "employer_evidence"))
+        .first(),
     )
     return {
         (row["level"], row["unit_code"]): {
@@ -512,13 +616,17 @@ def _unit_summary(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[
             "score": row["weight_signal"] / row["weight_total"] if row["weight_total"] else None,
             "reason_codes": ",".join(row["reason_codes"]),
             "is_synthetic": bool(row["is_synthetic"]),
+            "evidence_about": evidence_about(row["evidence"]),
         }
         for row in units.iter_rows(named=True)
     }
 
 
 def _occupation_status(
-    signals: pl.DataFrame | None, values: pl.DataFrame, config: dict[str, Any]
+    signals: pl.DataFrame | None,
+    values: pl.DataFrame,
+    config: dict[str, Any],
+    occupation_codes: list[str] | None = None,
 ) -> pl.DataFrame:
     levels = config.get("occupation_levels", [4, 3])
     top, fallback = levels[0], levels[-1]
@@ -526,7 +634,9 @@ def _occupation_status(
     threshold = float(config["shortage_score_threshold"])
     skilled = {str(g) for g in config.get("skilled_major_groups", ["1", "2", "3"])}
     summary = _unit_summary(signals, config)
-    codes = sorted(values.filter(pl.col("level") == top)["unit_code"].unique().to_list())
+    codes = set(values.filter(pl.col("level") == top)["unit_code"].unique().to_list())
+    # Unit groups no indicator names still get exactly one status.
+    codes = sorted(codes | {c for c in occupation_codes or [] if len(c) == top})
     rows = []
     for code in codes:
         unit = summary.get((top, code), {"usable_indicators": 0})
@@ -558,6 +668,11 @@ def _occupation_status(
                 if status != STATUS_UNDETERMINED
                 else "",
                 "is_synthetic": unit.get("is_synthetic", False),
+                # Scored at the minor group: the employer evidence credited may name other unit
+                # groups only; the report says which.
+                "evidence_about": unit.get("evidence_about", "")
+                if status != STATUS_UNDETERMINED and scored_code != code
+                else "",
             }
         )
     schema = {
@@ -571,23 +686,30 @@ def _occupation_status(
         "strategic_sectors": pl.Utf8,
         "reason_codes": pl.Utf8,
         "is_synthetic": pl.Boolean,
+        "evidence_about": pl.Utf8,
     }
     return pl.DataFrame(rows, schema=schema)
 
 
 def sensitivity(
-    values: pl.DataFrame, config: dict[str, Any], base: pl.DataFrame | None = None
+    values: pl.DataFrame,
+    config: dict[str, Any],
+    base: pl.DataFrame | None = None,
+    occupation_codes: list[str] | None = None,
 ) -> pl.DataFrame:
     """Status of every occupation under the base configuration and each scenario; `base`: the
     occupations `evaluate(values, config)` already gave, if at hand (the base is not scored
     twice)."""
     if base is None:
-        _, base = evaluate(values, config, "sensitivity base")
+        _, base = evaluate(values, config, "sensitivity base", occupation_codes)
     table = base.select("kbji_code", pl.col("status").alias("base"))
     for scenario in config.get("sensitivity") or []:
         overrides = {k: v for k, v in scenario.items() if k != "name"}
         _, alternative = evaluate(
-            values, {**config, **overrides}, f"sensitivity scenario {scenario['name']}"
+            values,
+            {**config, **overrides},
+            f"sensitivity scenario {scenario['name']}",
+            occupation_codes,
         )
         table = table.join(
             alternative.select("kbji_code", pl.col("status").alias(scenario["name"])),
@@ -600,10 +722,11 @@ def sensitivity(
 def score(marts: Marts, config: dict[str, Any]) -> dict[str, pl.DataFrame]:
     """Everything the report shows: values, signals, occupations and the sensitivity table."""
     values = compute_indicator_values(marts, config)
-    signals, occupations = evaluate(values, config)
+    signals, occupations = evaluate(values, config, occupation_codes=marts.occupation_codes)
     return {
         "values": values,
         "signals": signals if signals is not None else pl.DataFrame(),
         "occupations": occupations,
-        "sensitivity": sensitivity(values, config, occupations),
+        "sensitivity": sensitivity(values, config, occupations, marts.occupation_codes),
+        "posting_coding": posting_coding(marts.postings),
     }

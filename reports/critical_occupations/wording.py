@@ -73,7 +73,11 @@ UNUSABLE = {
         "too_few_postings": "iklan lowongan terlalu sedikit",
         "employment_not_reliable": "jumlah penduduk bekerja tidak andal",
         "too_few_closed_vacancies": "lowongan portal yang sudah ditutup terlalu sedikit",
+        "no_closed_vacancies_filled_known": "tidak ada data: tidak ada lowongan portal yang "
+        "sudah ditutup dengan jumlah terisi diketahui",
         "too_few_respondents": "responden terlalu sedikit",
+        "no_spread_across_occupations": "tidak membedakan jabatan: ambang kuantil sama dengan "
+        "nilai ekstremnya (banyak jabatan bernilai sama)",
         "rse_above_limit": "RSE di atas batas",
         "suppressed": "ditekan",
         "rse_class": "kelas keandalan",
@@ -86,7 +90,11 @@ UNUSABLE = {
         "too_few_postings": "too few vacancy postings",
         "employment_not_reliable": "employment not reliable",
         "too_few_closed_vacancies": "too few closed portal vacancies",
+        "no_closed_vacancies_filled_known": "no data: no closed portal vacancy with its filled "
+        "places known",
         "too_few_respondents": "too few respondents",
+        "no_spread_across_occupations": "does not tell occupations apart: the quantile "
+        "threshold equals its extreme value (many occupations share it)",
         "rse_above_limit": "RSE above the limit",
         "suppressed": "suppressed",
         "rse_class": "reliability class",
@@ -115,11 +123,17 @@ EVIDENCE = {
         "postings": "{current} iklan lowongan sejak {start}, {previous} sebelumnya",
         "closed": "{count} lowongan portal yang sudah ditutup",
         "respondents": "{count} responden ({ids})",
+        "about": "{evidence} tentang KBJI {codes}",
+        "scored_at": "{reason} (dinilai pada golongan {scored}; bukti pemberi kerja hanya "
+        "tentang KBJI {codes})",
     },
     "en": {
         "postings": "{current} vacancy postings since {start}, {previous} before",
         "closed": "{count} closed portal vacancies",
         "respondents": "{count} respondents ({ids})",
+        "about": "{evidence} about KBJI {codes}",
+        "scored_at": "{reason} (scored at minor group {scored}; the employer evidence is about "
+        "KBJI {codes} only)",
     },
 }
 
@@ -159,7 +173,7 @@ SETTINGS = {
 _PERIOD = re.compile(r"^\d{4}(-\d{2})?$")
 _POSTINGS = re.compile(r"^(\d+) postings since (\S+), (\d+) before$")
 _CLOSED = re.compile(r"^(\d+) closed portal vacancies$")
-_RESPONDENTS = re.compile(r"^(\d+) respondents \((.*)\)$")
+_RESPONDENTS = re.compile(r"^(\d+) respondents \((.*)\)(?: about (\S+))?$")
 _SURVEY = re.compile(r"^([a-z_]+) (\d{4}(?:-\d{2})?(?:\.\.\d{4}(?:-\d{2})?)?)$")
 
 
@@ -167,11 +181,25 @@ def indicator_label(name: str, language: str) -> str:
     return INDICATORS[language].get(name, name)
 
 
-def reason_labels(codes: str | None, language: str) -> str:
-    """'EMPLOYMENT_GROWING,HOURS_RISING' -> 'penduduk bekerja bertambah; jam kerja bertambah'."""
+def reason_labels(
+    codes: str | None, language: str, scored_code: str = "", evidence_about: str = ""
+) -> str:
+    """'EMPLOYMENT_GROWING,HOURS_RISING' -> 'penduduk bekerja bertambah; jam kerja bertambah'.
+
+    `evidence_about`: for an occupation scored at its minor group `scored_code`, the unit groups
+    its employer evidence names, said beside that reason (it is not evidence about the others).
+    """
     if not codes:
         return ""
-    return "; ".join(REASONS[language].get(c, c) for c in codes.split(",") if c)
+    shown = []
+    for code in (c for c in codes.split(",") if c):
+        label = REASONS[language].get(code, code)
+        if code == "EMPLOYER_REPORTED_SHORTAGE" and evidence_about:
+            label = EVIDENCE[language]["scored_at"].format(
+                reason=label, scored=scored_code, codes=evidence_about.replace(",", ", ")
+            )
+        shown.append(label)
+    return "; ".join(shown)
 
 
 def unusable_label(reason: str | None, language: str) -> str | None:
@@ -227,9 +255,12 @@ def evidence_label(evidence: str | None, language: str) -> str | None:
     if match := _CLOSED.match(evidence):
         return templates["closed"].format(count=format_number(int(match[1]), language))
     if match := _RESPONDENTS.match(evidence):
-        return templates["respondents"].format(
+        shown = templates["respondents"].format(
             count=format_number(int(match[1]), language), ids=match[2]
         )
+        if match[3]:
+            shown = templates["about"].format(evidence=shown, codes=match[3].replace(",", ", "))
+        return shown
     if match := _SURVEY.match(evidence):
         measure = SURVEY_MEASURES[language].get(match[1], match[1])
         span = match[2].replace("..", {"id": " s.d. ", "en": " to "}[language])
