@@ -4,6 +4,8 @@ rising and falling skills between two periods, and vacancy skills against ESCO's
 Reads the published `bridge_vacancy_skills` (one row per posting and skill) joined to
 `fct_vacancy_postings` (occupation, province, dates), and the ESCO reference files. Every share
 is "share of the group's postings that ask for the skill", so groups of different size compare.
+An occupation counts a posting only when its KBJI code is accepted (`is_occupation_coded`), as
+the mart `skills_demand_by_occupation` does.
 A missing mart or an uncoded occupation degrades to an empty table with a stated reason.
 """
 
@@ -52,6 +54,7 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
                 "posting_id",
                 "source",
                 "kbji2014_code",
+                "is_occupation_coded",
                 "province_bps_code",
                 "category_text",
                 "first_seen_date",
@@ -59,7 +62,7 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
             )
             if c in columns
         ]
-        inputs.postings = pl.read_parquet(postings_path, columns=wanted)
+        inputs.postings = _accepted_codes_only(pl.read_parquet(postings_path, columns=wanted))
     else:
         inputs.missing.append("fct_vacancy_postings")
     if bridge_path.exists():
@@ -77,6 +80,23 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
         inputs.missing or "none",
     )
     return inputs
+
+
+def _accepted_codes_only(postings: pl.DataFrame) -> pl.DataFrame:
+    """The postings with `kbji2014_code` kept only where the code is accepted
+    (`is_occupation_coded`), as `skills_demand_by_occupation` counts them: a code below the
+    coder's auto-code threshold awaits a human coder and is no occupation figure yet. Without
+    the flag no code is known to be accepted."""
+    if "kbji2014_code" not in postings.columns:
+        return postings
+    if "is_occupation_coded" not in postings.columns:
+        log.warning("fct_vacancy_postings has no is_occupation_coded: no code counts as accepted")
+        accepted = pl.lit(False)
+    else:
+        accepted = pl.col("is_occupation_coded").fill_null(False)
+    return postings.with_columns(
+        pl.when(accepted).then(pl.col("kbji2014_code")).otherwise(None).alias("kbji2014_code")
+    ).drop("is_occupation_coded", strict=False)
 
 
 def _esco_skills_by_kbji(
