@@ -147,3 +147,30 @@ def test_occupations_count_accepted_codes_only(fixture_dirs):
     # Groups other than occupation count every posting.
     overall = results["overall"].filter(pl.col("skill_uri") == SKILL_RISING)
     assert overall.row(0, named=True)["group_postings"] == 60
+
+
+@pytest.mark.parametrize(("small", "shown"), [(19, False), (20, True)])
+def test_groups_below_the_minimum_postings_are_not_shown(fixture_dirs, small, shown):
+    """The appendix said 'Minimum postings per group and period: 20', yet groups of 5 postings
+    were shown (18 occupations, 2 provinces and 5 board categories on the shipped data)."""
+    config = outlook.load_config()
+    assert config["min_postings_per_period"] == 20
+    marts, esco = fixture_dirs
+    path = marts / "fct_vacancy_postings.parquet"
+    postings = pl.read_parquet(path)
+    # The previous half-year's first `small` postings (all ask for cobol) move to province 16,
+    # another occupation and another board category.
+    moved = pl.col("posting_id").is_in([f"previous:{i}" for i in range(small)])
+    postings.with_columns(
+        province_bps_code=pl.when(moved).then(pl.lit("16")).otherwise("province_bps_code"),
+        kbji2014_code=pl.when(moved).then(pl.lit("2511")).otherwise("kbji2014_code"),
+        category_text=pl.when(moved).then(pl.lit("Small")).otherwise("category_text"),
+    ).write_parquet(path)
+    results = outlook.build_outlook(outlook.read_inputs(marts, esco, config), config)
+    assert ("16" in results["by_province"]["province_bps_code"].to_list()) is shown
+    assert ("2511" in results["by_occupation"]["kbji2014_code"].to_list()) is shown
+    assert ("Small" in results["by_category"]["category_text"].to_list()) is shown
+    assert ("2511" in results["esco"]["kbji2014_code"].to_list()) is shown
+    # The large groups stay.
+    assert MUST_BE_LISTED in results["by_occupation"]["kbji2014_code"].to_list()
+    assert results["by_province"]["group_postings"].min() >= 20
