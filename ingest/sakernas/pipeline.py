@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -118,8 +119,12 @@ def _text_scan(path: Path) -> pl.LazyFrame:
     return scan.select(code_text(pl.col(name), dtype).alias(name) for name, dtype in schema.items())
 
 
-def harmonise_inputs(inputs: list[RoundInput], persons_path: Path) -> dict[str, int]:
-    """Harmonise every input into one parquet file of persons; returns row accounting."""
+def harmonise_inputs(
+    inputs: list[RoundInput], persons_path: Path, per_file: list[dict[str, Any]] | None = None
+) -> dict[str, int]:
+    """Harmonise every input into one parquet file of persons; returns row accounting. With
+    `per_file`, each file's accounting is appended to it as `raw.load_audit` counts a file
+    (`source_file`, `rows_read`, `rows_loaded` = persons, `rows_quarantined`)."""
     parts: list[Path] = []
     rows_in = persons = quarantined = 0
     work_dir = persons_path.parent
@@ -153,6 +158,15 @@ def harmonise_inputs(inputs: list[RoundInput], persons_path: Path) -> dict[str, 
             count_out,
             count_quarantined,
         )
+        if per_file is not None:
+            per_file.append(
+                {
+                    "source_file": item.path.name,
+                    "rows_read": count_in,
+                    "rows_loaded": count_out,
+                    "rows_quarantined": count_quarantined,
+                }
+            )
         rows_in += count_in
         persons += count_out
         quarantined += count_quarantined
@@ -170,12 +184,14 @@ def build_indicator_mart(
     min_sample_persons: int = 10,
     memory_limit: str = "1GB",
     threads: int = 2,
+    per_file: list[dict[str, Any]] | None = None,
 ) -> dict[str, int]:
     """Harmonise the inputs, estimate every indicator, write the mart parquet round by round
-    (never holding all rounds in memory); return row accounting and estimate counts."""
+    (never holding all rounds in memory); return row accounting and estimate counts. `per_file`:
+    see `harmonise_inputs`."""
     draft = _output_draft(out_path)
     try:
-        summary = _build(inputs, draft, min_sample_persons, memory_limit, threads)
+        summary = _build(inputs, draft, min_sample_persons, memory_limit, threads, per_file)
         try:
             os.replace(draft, out_path)
         except OSError as exc:
@@ -198,12 +214,13 @@ def _build(
     min_sample_persons: int,
     memory_limit: str,
     threads: int,
+    per_file: list[dict[str, Any]] | None = None,
 ) -> dict[str, int]:
     estimates = suppressed = 0
     is_synthetic = False
     with tempfile.TemporaryDirectory(prefix="sakernas_") as tmp:
         persons_path = Path(tmp) / "persons.parquet"
-        accounting = harmonise_inputs(inputs, persons_path)
+        accounting = harmonise_inputs(inputs, persons_path, per_file)
         partial_path = Path(tmp) / "mart.parquet"
         con = duckdb.connect(
             config={"memory_limit": memory_limit, "threads": threads, "temp_directory": tmp}

@@ -25,6 +25,7 @@ from dagster_duckdb import DuckDBResource
 from ingest.sakernas.pipeline import build_indicator_mart, discover_inputs
 from ingest.warehouse import (
     PARTITION_COLUMN,
+    append_load_audit,
     ensure_landing_tables,
     record_landed_input,
     replace_partition,
@@ -43,6 +44,9 @@ SYNTHETIC_FOLDER = "synthetic/sakernas"
 SYNTHETIC_PATTERN = "sakernas_synthetic_*.parquet"
 REAL_TABLE = "sakernas_indicator_estimates"
 SYNTHETIC_TABLE = "sakernas_indicator_estimates_synthetic"
+SYNTHETIC_SOURCE = "sakernas_synthetic"
+"""The synthetic rounds' name in `raw.load_audit`: they have no raw landing, the estimator reads
+their files; a real round's file is audited by its raw landing (`sakernas_2020_08_jambi`)."""
 
 
 def real_round_files(data_dir: Path) -> dict[str, list[Path]]:
@@ -66,6 +70,7 @@ def _estimate_round(
     files: list[Path],
     table: str,
     round_name: str | None,
+    audit_source: str | None = None,
 ) -> dg.MaterializeResult:
     partition = context.partition_key
     if not files:
@@ -75,7 +80,8 @@ def _estimate_round(
         inputs += discover_inputs([path], round_name)
     with tempfile.TemporaryDirectory(prefix="sakernas_mart_") as tmp:
         mart_path = Path(tmp) / f"{table}.parquet"
-        summary = build_indicator_mart(inputs, mart_path)
+        per_file: list[dict] = []
+        summary = build_indicator_mart(inputs, mart_path, per_file=per_file)
         rows = pq.read_table(mart_path)
     rows = rows.append_column(PARTITION_COLUMN, pa.array([partition] * rows.num_rows, pa.string()))
     fingerprint = files_fingerprint(files)
@@ -84,15 +90,15 @@ def _estimate_round(
         ensure_landing_tables(con)
         con.execute("begin transaction")
         try:
+            now = datetime.now(UTC)
             replace_partition(con, f"staging.{table}", rows, partition)
             record_landed_input(
-                con,
-                f"staging.{table}",
-                partition,
-                fingerprint,
-                context.run.run_id,
-                datetime.now(UTC),
+                con, f"staging.{table}", partition, fingerprint, context.run.run_id, now
             )
+            if audit_source is not None:
+                # Rows in = persons + quarantined per file, in the audit every landing writes
+                # (and the run's rows-per-source table reads), not only in the log.
+                append_load_audit(con, audit_source, per_file, context.run.run_id, now, partition)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -137,7 +143,7 @@ def sakernas_indicator_estimates_synthetic(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource
 ) -> dg.MaterializeResult:
     files = synthetic_round_files(settings.DATA_DIR).get(context.partition_key, [])
-    return _estimate_round(context, warehouse, files, SYNTHETIC_TABLE, None)
+    return _estimate_round(context, warehouse, files, SYNTHETIC_TABLE, None, SYNTHETIC_SOURCE)
 
 
 sakernas_assets = [sakernas_indicator_estimates, sakernas_indicator_estimates_synthetic]
@@ -154,5 +160,7 @@ LANDED_INPUTS = [
         f"staging.{SYNTHETIC_TABLE}",
         synthetic_round_files,
         SAKERNAS_ROUNDS,
+        # A withdrawn round's audit rows are marked withdrawn, as a landing's are.
+        source_name=SYNTHETIC_SOURCE,
     ),
 ]
