@@ -29,6 +29,7 @@ from typing import IO, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -109,6 +110,7 @@ class LmisSpider(scrapy.Spider):
         spider.base_url = spider._base_url_argument or crawler.settings.get("LMIS_BASE_URL")
         spider.run_paths = RunPaths.from_settings(crawler.settings, cls.name)
         spider.max_pages = crawler.settings.getint("LMIS_MAX_PAGES")
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
 
     # -- URLs and requests -----------------------------------------------------------------
@@ -132,6 +134,10 @@ class LmisSpider(scrapy.Spider):
         request_meta.update(lmis_role=role, lmis_key=key)
         if role in ("listing", "feed"):
             kwargs.setdefault("priority", LISTING_PRIORITY)
+            if request_meta.get("lmis_stream") is not None:
+                # Registered now, not when a page is read: a stream whose page never parses
+                # must still be in the verdict (as unfinished), not vanish from it.
+                self.coverage.stream(request_meta["lmis_stream"])
         if role == "detail":
             # The coverage tracker already asks for each posting's detail once; Scrapy's URL
             # de-duplication would silently drop a second posting that shares a detail URL.
@@ -150,6 +156,26 @@ class LmisSpider(scrapy.Spider):
         if role in ("listing", "feed") and stream:
             self.coverage.stop(stream, f"listing_failed_{reason}")
         self.logger.warning("%s request failed (%s): %s", role, reason, request.url)
+
+    def callback_failed(self, failure: Failure, response: Response | Failure, spider: Any) -> None:
+        """A callback raised while reading a page: count it so the crawl cannot pass as complete.
+
+        Connected to Scrapy's `spider_error` signal, so it covers every spider and every parser
+        (an unreadable total, a null record, a body of the wrong shape) without a try in each.
+        """
+        if spider is not self:
+            return
+        meta = response.meta if isinstance(response, Response) else {}
+        role = meta.get("lmis_role", "other")
+        key = meta.get("lmis_key")
+        error = type(failure.value).__name__
+        self.coverage.request_failed(role, "parse_error", None)
+        self.coverage.note(f"parse_errors/{role}/{error}")
+        stream = meta.get("lmis_stream")
+        if role in ("listing", "feed") and stream is not None:
+            self.coverage.stop(stream, "listing_parse_error")
+        elif key is not None and self.coverage.details.get(key) == "pending":
+            self.coverage.detail_done(key, "parse_error")
 
     # -- items -----------------------------------------------------------------------------
 
