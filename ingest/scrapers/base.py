@@ -231,8 +231,13 @@ class LmisSpider(scrapy.Spider):
         page_size: int | None = None,
         total: int | None = None,
         has_more: bool | None = None,
+        bad_records: int = 0,
     ) -> tuple[list[str], bool]:
-        """Register a listing page; returns (ids new to the stream, request the next page?)."""
+        """Register a listing page; returns (ids new to the stream, request the next page?).
+
+        `bad_records` are records on the page without an id (quarantined): they were listed, so
+        they count towards a full page; otherwise one bad record would end pagination early.
+        """
         coverage = self.coverage.stream(stream)
         if coverage.expected_total is None or coverage.page_size is None:
             self.coverage.set_expected(stream, total, page_size)
@@ -240,11 +245,11 @@ class LmisSpider(scrapy.Spider):
         stop_reason = None
         if repeated:
             stop_reason = "repeated_page"
-        elif not ids:
+        elif not ids and not bad_records:
             stop_reason = "empty_page"
         elif has_more is False:
             stop_reason = "no_next_page"
-        elif page_size and len(ids) < page_size:
+        elif page_size and len(ids) + bad_records < page_size:
             stop_reason = "short_page"
         elif coverage.expected_total is not None and coverage.listed >= coverage.expected_total:
             stop_reason = "reached_total"
@@ -399,6 +404,7 @@ class JsonApiSpider(LmisSpider):
             ids,
             page_size=self.page_size,
             total=total,  # type: ignore[arg-type]
+            bad_records=len(records) - len(ids),
         )
         for posting_id in new_ids:
             record = by_id[posting_id]
@@ -489,6 +495,7 @@ class HtmlListingSpider(LmisSpider):
             [c.posting_id for c in cards if c.posting_id and c.url],  # type: ignore[misc]
             total=self.read_total(response) if page == 1 else None,
             has_more=next_url is not None,
+            bad_records=sum(1 for c in cards if not c.posting_id or not c.url),
         )
         for posting_id in new_ids:
             card = usable[posting_id]
