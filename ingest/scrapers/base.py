@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -80,10 +80,12 @@ def classify_failure(failure: Failure) -> str:
             return "robots_forbidden"
         if "host not allowed" in message:
             return "offhost_blocked"
+        if "off-site host refused" in message:
+            return "offsite_refused"
         if "replayed archive" in message:
             return "not_in_archive"
         return "ignored"
-    if isinstance(error, DNSLookupError):
+    if isinstance(error, DNSLookupError | CannotResolveHostError):
         return "dns_error"
     if isinstance(error, TimeoutError | TCPTimedOutError):
         return "timeout"
@@ -114,6 +116,10 @@ class LmisSpider(scrapy.Spider):
         return spider
 
     # -- URLs and requests -----------------------------------------------------------------
+
+    def site_urls(self) -> list[str]:
+        """URLs whose hosts make up the spider's site; requests elsewhere are refused."""
+        return [self.endpoint(name) for name in self.default_urls]
 
     def endpoint(self, name: str) -> str:
         """A default URL of this spider, moved to the configured base URL if there is one."""
@@ -531,6 +537,9 @@ class JsonLdPageSpider(LmisSpider):
 
     def index_urls(self) -> list[str]:
         raise NotImplementedError
+
+    def site_urls(self) -> list[str]:
+        return self.index_urls()
 
     def posting_id(self, page_url: str, identifier: str | None, index: int) -> str:
         """Stable id: the site's host plus the posting's identifier, else the page path."""

@@ -2,8 +2,9 @@
 
 Order (process_request runs in increasing number, process_response in decreasing number):
 
-- 10 `OffHostGuardMiddleware`: when `LMIS_ALLOWED_HOSTS` is set (tests, CI, benchmarks), any
-  request to another host is refused before it leaves the process.
+- 10 `OffHostGuardMiddleware`: a request (link or redirect) to a host outside the spider's own
+  site is refused and counted; so is any host outside `LMIS_ALLOWED_HOSTS` when that is set
+  (tests, CI, benchmarks). Both before the request leaves the process.
 - 100 `LenientRobotsTxtMiddleware` (replaces Scrapy's): robots.txt that is missing, answers
   4xx, or redirects to an error page or an HTML page means "allowed"; a robots.txt the server
   cannot deliver (5xx without redirect) means "disallow all" as RFC 9309 asks.
@@ -55,25 +56,63 @@ def _netloc(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
+def site_key(url: str) -> tuple[str, int | None]:
+    """(host, port) of a URL or `host[:port]`; the default ports 80 and 443 count as one, so a
+    site's move from http to https stays on the site."""
+    parts = urlsplit(url if "//" in url else f"//{url}")
+    port = parts.port
+    return (parts.hostname or "").lower(), None if port in (None, 80, 443) else port
+
+
 class OffHostGuardMiddleware:
-    """Refuse requests to hosts outside `LMIS_ALLOWED_HOSTS` (when that setting is non-empty)."""
+    """Keep every request on the spider's own site, and inside `LMIS_ALLOWED_HOSTS` if set.
+
+    A spider's site is the hosts of its start URLs (`spider.site_urls()`: its default URLs moved
+    to the base URL, or the career pages) plus any listed in `LMIS_SITE_HOSTS`. A link or a
+    redirect to any other host is refused before it leaves the process (and before that host's
+    robots.txt is fetched), counted in `lmis/offsite_refused` and, for a posting, as the detail
+    outcome `offsite_refused`. `LMIS_ALLOWED_HOSTS` (tests, CI, benchmark) is a second fence.
+    """
 
     def __init__(self, crawler: Crawler):
         hosts = crawler.settings.getlist("LMIS_ALLOWED_HOSTS")
-        if not hosts:
-            raise NotConfigured
         self.allowed = {host.strip().lower() for host in hosts if host.strip()}
+        self.extra_site = {
+            site_key(host.strip())
+            for host in crawler.settings.getlist("LMIS_SITE_HOSTS")
+            if host.strip()
+        }
+        self.crawler = crawler
         self.stats = crawler.stats
+        self._site: set[tuple[str, int | None]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffHostGuardMiddleware:
         return cls(crawler)
 
+    def _on_site(self, url: str) -> bool:
+        if self._site is None:
+            site_urls = getattr(self.crawler.spider, "site_urls", None)
+            if site_urls is None:
+                return True  # not one of this project's spiders: nothing to compare with
+            self._site = {site_key(u) for u in site_urls()} | self.extra_site
+        host, port = site_key(url)
+        return (host, port) in self._site or (host, None) in self.extra_site
+
     def process_request(self, request: Request) -> None:
-        if _host(request.url) not in self.allowed:
+        if self.allowed and _host(request.url) not in self.allowed:
             self.stats.inc_value("lmis/offhost_blocked")
             log.error("refused request to a host outside LMIS_ALLOWED_HOSTS: %s", request.url)
             raise IgnoreRequest(f"host not allowed: {_host(request.url)}")
+        if not self._on_site(request.url):
+            self.stats.inc_value("lmis/offsite_refused")
+            redirected = request.meta.get("redirect_urls")
+            log.warning(
+                "refused off-site request to %s%s",
+                request.url,
+                f" (redirected from {redirected[0]})" if redirected else "",
+            )
+            raise IgnoreRequest(f"off-site host refused: {_netloc(request.url)}")
 
 
 class LenientRobotsTxtMiddleware(RobotsTxtMiddleware):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ingest.scrapers.runpaths import RunPaths
@@ -40,6 +41,58 @@ UNTHROTTLED = {
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+CAREERS_SPIDER = "careers_jsonld"
+
+
+def start_hosts(
+    spider_name: str,
+    settings_overrides: dict[str, Any] | None = None,
+    spider_arguments: dict[str, str] | None = None,
+) -> list[str | None]:
+    """The hosts a crawl starts from (None: the spider's default sites on the internet).
+
+    Spiders follow links and redirects only to their start hosts (`OffHostGuardMiddleware`), so
+    these are all the hosts a crawl can reach, apart from any listed in `LMIS_SITE_HOSTS`.
+    """
+    overrides = settings_overrides or {}
+    arguments = spider_arguments or {}
+    if spider_name == CAREERS_SPIDER:
+        pages = arguments.get("career_pages") or overrides.get("LMIS_CAREER_PAGES")
+        if pages is None:
+            pages = os.environ.get("LMIS_CAREER_PAGES", "")
+        if isinstance(pages, str):
+            pages = pages.split(",")
+        return [urlsplit(str(page).strip()).hostname for page in pages if str(page).strip()]
+    base_url = overrides.get("LMIS_BASE_URL")
+    return [urlsplit(base_url).hostname if base_url else None]
+
+
+def unthrottled_problem(
+    spider_name: str,
+    settings_overrides: dict[str, Any] | None = None,
+    spider_arguments: dict[str, str] | None = None,
+) -> str | None:
+    """Why politeness may not be switched off for this crawl, or None when it may.
+
+    The one check behind `lmis crawl --unthrottled` and the Dagster resource's `throttled=False`:
+    every host the crawl can reach must be a loopback fixture site.
+    """
+    overrides = settings_overrides or {}
+    hosts = start_hosts(spider_name, overrides, spider_arguments)
+    hosts += [
+        urlsplit(f"//{host.strip()}").hostname for host in overrides.get("LMIS_SITE_HOSTS") or []
+    ]
+    outside = [host for host in hosts if host not in LOOPBACK_HOSTS]
+    if not outside:
+        return None
+    return (
+        f"{spider_name}: politeness can only be switched off for loopback fixture sites; "
+        "this crawl would reach "
+        + ", ".join(host or "the spider's default sites" for host in outside)
+    )
 
 
 class CrawlConfigError(ValueError):

@@ -123,6 +123,11 @@ LMIS_REPLAY_ARCHIVE = None
 LMIS_ALLOWED_HOSTS = [
     host for host in os.environ.get("LMIS_CRAWL_ALLOWED_HOSTS", "").split(",") if host.strip()
 ]
+# Hosts (`host` or `host:port`) a spider may reach besides its start URLs' hosts, e.g. a board
+# serving detail pages from another domain. Links and redirects anywhere else are refused.
+LMIS_SITE_HOSTS: list[str] = [
+    host for host in os.environ.get("LMIS_CRAWL_SITE_HOSTS", "").split(",") if host.strip()
+]
 LMIS_BASE_URL = None  # replace the scheme and host of every default URL of a spider
 LMIS_MAX_PAGES = 5000  # per listing stream; reaching it makes the crawl incomplete
 

@@ -8,19 +8,29 @@ other ports of 127.0.0.1, so nothing leaves the machine.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from crawl_fixture_server import FixtureServer, Reply, RequestInfo, json_reply
+from crawl_fixture_server import FixtureServer, Reply, RequestInfo, json_reply, redirect
 from crawl_fixture_sites import (
     glints_searches,
     glints_site,
     jobstreet_rows,
     jobstreet_site,
+    lokerid_detail_path,
     lokerid_rows,
     lokerid_site,
 )
-from crawl_test_helpers import crawl, read_items
+from crawl_test_helpers import TEST_CONTACT, crawl, read_items
+from scrapy.exceptions import CannotResolveHostError
+from twisted.python.failure import Failure
+
+from ingest.scrapers.base import classify_failure
+from ingest.scrapers.runner import unthrottled_problem
+from orchestration.settings import REPO_ROOT
 
 
 def _stream(result, name: str) -> dict:
@@ -120,3 +130,96 @@ def test_one_card_without_an_id_does_not_cut_an_html_crawl_short(out_dir: Path) 
     ids = {item["source_posting_id"] for item in read_items(result.items_path)}
     assert ids == {row["Job ID"] for row in rows} - {id_less}
     assert result.achieved["pages_fetched"] == 3
+
+
+# -- 3. spiders stay on their own site ----------------------------------------------------------
+
+
+def test_offsite_links_and_redirects_are_refused_and_counted(out_dir: Path) -> None:
+    rows = lokerid_rows()[:6]
+    linked, redirected = rows[1], rows[2]
+    site = lokerid_site(rows)
+
+    with FixtureServer(lambda request: site(request)) as elsewhere:
+
+        def hostile(request: RequestInfo) -> Reply:
+            reply = site(request)
+            if request.path == "/cari-lowongan-kerja":
+                path = lokerid_detail_path(linked).encode()
+                reply.body = reply.body.replace(
+                    b'href="' + path + b'"', b'href="' + elsewhere.base_url.encode() + path + b'"'
+                )
+            if request.path == lokerid_detail_path(redirected):
+                return redirect(elsewhere.base_url + request.path)
+            return reply
+
+        with FixtureServer(hostile) as server:
+            # Both servers are on 127.0.0.1, so LMIS_ALLOWED_HOSTS (the test fence) lets the
+            # second through: only the spider's own-site rule can refuse it.
+            result = crawl("lokerid", out_dir, server.base_url)
+        reached_elsewhere = elsewhere.requests
+    assert reached_elsewhere == []  # not even its robots.txt
+    ids = {item["source_posting_id"] for item in read_items(result.items_path)}
+    assert ids == {row["Job ID"] for row in rows} - {linked["Job ID"], redirected["Job ID"]}
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"]["offsite_refused"] == 2
+    assert result.stats["lmis/offsite_refused"] == 2
+
+
+def test_a_site_host_listed_in_settings_is_followed(out_dir: Path) -> None:
+    rows = lokerid_rows()[:3]
+    site = lokerid_site(rows)
+    with FixtureServer(lambda request: site(request)) as elsewhere:
+
+        def hostile(request: RequestInfo) -> Reply:
+            if request.path == lokerid_detail_path(rows[0]):
+                return redirect(elsewhere.base_url + request.path)
+            return site(request)
+
+        with FixtureServer(hostile) as server:
+            result = crawl("lokerid", out_dir, server.base_url, LMIS_SITE_HOSTS=[elsewhere.netloc])
+    assert result.is_complete, result.incomplete_reasons
+    assert len(read_items(result.items_path)) == 3
+
+
+def test_unthrottled_refuses_career_pages_off_loopback(tmp_path: Path) -> None:
+    # `.invalid` is never looked up: the command must refuse before any crawl starts.
+    command = [
+        sys.executable,
+        "-m",
+        "orchestration.cli",
+        "crawl",
+        "careers_jsonld",
+        "--out",
+        str(tmp_path),
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--unthrottled",
+        "-a",
+        "career_pages=http://employer.invalid/karir",
+        # A fence in case the check ever lets it through: the host guard refuses it unresolved.
+        "--set",
+        'LMIS_ALLOWED_HOSTS=["127.0.0.1"]',
+    ]
+    environment = {**os.environ, "LMIS_CRAWL_CONTACT": TEST_CONTACT}
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 2
+    assert "employer.invalid" in completed.stderr
+    assert not (tmp_path / "careers_jsonld").exists()
+    assert (
+        unthrottled_problem("careers_jsonld", {}, {"career_pages": "http://127.0.0.1:9/k"}) is None
+    )
+    assert "glints.com" in (
+        unthrottled_problem(
+            "lokerid", {"LMIS_BASE_URL": "http://127.0.0.1:9", "LMIS_SITE_HOSTS": ["glints.com"]}
+        )
+        or ""
+    )
+
+
+def test_a_host_that_cannot_be_resolved_is_a_dns_error() -> None:
+    failure = Failure(CannotResolveHostError("employer.invalid"))
+    assert classify_failure(failure) == "dns_error"
