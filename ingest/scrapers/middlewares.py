@@ -7,7 +7,8 @@ Order (process_request runs in increasing number, process_response in decreasing
   (tests, CI, benchmarks). Both before the request leaves the process.
 - 100 `LenientRobotsTxtMiddleware` (replaces Scrapy's): robots.txt that is missing, answers
   4xx, or redirects to an error page or an HTML page means "allowed"; a robots.txt the server
-  cannot deliver (5xx without redirect) means "disallow all" as RFC 9309 asks.
+  cannot deliver (5xx without redirect, or a timeout or other network error) means "disallow
+  all" as RFC 9309 asks. `Crawl-delay` is honoured as a minimum gap per host.
 - 540 `RetryAfterMiddleware`: 429 and 503 are retried after the delay the server asks for in
   `Retry-After` (seconds or HTTP date), and the whole host waits until then, not just the one
   request. Scrapy's own retry middleware leaves these codes alone (see settings).
@@ -34,6 +35,8 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
 from ingest.scrapers.archive import ReplayIndex, WarcWriter
@@ -116,10 +119,55 @@ class OffHostGuardMiddleware:
 
 
 class LenientRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, with explicit rules for missing and broken robots.txt."""
+    """Scrapy's robots.txt middleware, with explicit rules for missing and broken robots.txt,
+    for robots.txt that cannot be fetched at all, and with `Crawl-delay` honoured.
+
+    RFC 9309 section 2.3.1.4: a robots.txt that is unreachable because of a server or network
+    error (timeout, refused connection, reset) means "disallow all". A `Crawl-delay` for our
+    product token (or `*`) is kept as the minimum gap between two requests to that host, on top
+    of the download delay and whatever AutoThrottle does; a site asking for more than
+    `LMIS_CRAWL_DELAY_MAX_SECONDS` between requests cannot be crawled on a nightly schedule, so
+    it is treated as "disallow all" rather than crawled faster than it asked.
+    """
 
     _ALLOW_ALL = b""
     _DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.max_crawl_delay = crawler.settings.getfloat("LMIS_CRAWL_DELAY_MAX_SECONDS")
+        self.crawl_delays: dict[str, float] = {}
+        self.next_request_at: dict[str, float] = {}
+        # A replay answers from the archive and sends nothing to the site: no gap needed.
+        self.replaying = bool(crawler.settings.get("LMIS_REPLAY_ARCHIVE"))
+
+    async def process_request(self, request: Request) -> None:
+        await super().process_request(request)
+        if request.meta.get("dont_obey_robotstxt") or self.replaying:
+            return
+        netloc = _netloc(request.url)
+        delay = self.crawl_delays.get(netloc)
+        if not delay:
+            return
+        # Reserve this request's turn, so parallel requests to the host are spaced too.
+        now = time.monotonic()
+        turn = max(now, self.next_request_at.get(netloc, 0.0))
+        self.next_request_at[netloc] = turn + delay
+        if turn > now:
+            from twisted.internet import reactor  # see RetryAfterMiddleware.process_request
+
+            self._stats.inc_value("lmis/robots/crawl_delay_waits")
+            await maybe_deferred_to_future(deferLater(reactor, turn - now, lambda: None))
+
+    def _crawl_delay(self, body: bytes) -> float | None:
+        from protego import Protego
+
+        try:
+            parsed = Protego.parse(body.decode("utf-8", errors="replace"))
+            delay = parsed.crawl_delay(self._robotstxt_useragent or "*")
+        except Exception:  # a robots.txt we cannot read for delays still counts for rules
+            return None
+        return float(delay) if delay else None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         redirected = bool(response.request and response.request.meta.get("redirect_urls"))
@@ -135,9 +183,30 @@ class LenientRobotsTxtMiddleware(RobotsTxtMiddleware):
             verdict, body = "html_page_allow_all", self._ALLOW_ALL
         else:
             verdict, body = "parsed", response.body
+            delay = self._crawl_delay(body)
+            if delay is not None and delay > self.max_crawl_delay:
+                verdict, body = "crawl_delay_too_long_disallow_all", self._DISALLOW_ALL
+            elif delay:
+                self.crawl_delays[netloc] = delay
+                self._stats.set_value(f"lmis/robots/crawl_delay/{netloc}", delay)
         self._stats.inc_value(f"lmis/robots/{verdict}")
         log.info("robots.txt for %s: status %s -> %s", netloc, response.status, verdict)
         await super()._parse_robots(response.replace(body=body), netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest):
+            # Refused on our side (host guard, replay without it): no answer from the site.
+            self._stats.inc_value("lmis/robots/not_requested_allow_all")
+            super()._robots_error(exc, netloc)
+            return
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._stats.inc_value("lmis/robots/network_error_disallow_all")
+        log.warning("robots.txt for %s unreachable (%r): disallow all", netloc, exc)
+        parser = build_from_crawler(self._parserimpl, self.crawler, self._DISALLOW_ALL)
+        pending = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(pending, Deferred):
+            pending.callback(parser)
 
 
 def parse_retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:

@@ -87,6 +87,8 @@ LMIS_RETRY_AFTER_HTTP_CODES = [429, 503]
 LMIS_RETRY_AFTER_MAX_TIMES = 3
 LMIS_RETRY_AFTER_MAX_SECONDS = 600.0
 LMIS_RETRY_AFTER_DEFAULT_SECONDS = 30.0
+# A robots.txt Crawl-delay above this means the host cannot be crawled: disallow all.
+LMIS_CRAWL_DELAY_MAX_SECONDS = 600.0
 
 # -- no listening services ----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from crawl_fixture_server import FixtureServer, Reply, RequestInfo, json_reply, redirect
@@ -223,3 +224,46 @@ def test_unthrottled_refuses_career_pages_off_loopback(tmp_path: Path) -> None:
 def test_a_host_that_cannot_be_resolved_is_a_dns_error() -> None:
     failure = Failure(CannotResolveHostError("employer.invalid"))
     assert classify_failure(failure) == "dns_error"
+
+
+# -- 4. robots.txt that cannot be fetched, and Crawl-delay ---------------------------------------
+
+
+def test_robots_txt_that_times_out_means_disallow_all(out_dir: Path) -> None:
+    site = lokerid_site(lokerid_rows()[:3])
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == "/robots.txt":
+            time.sleep(2.5)  # longer than the crawl's download timeout
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url, DOWNLOAD_TIMEOUT=1, RETRY_TIMES=0)
+        paths = {r.path for r in server.requests}
+    assert paths == {"/robots.txt"}  # nothing else was asked for
+    assert result.stats["lmis/robots/network_error_disallow_all"] == 1
+    assert not result.is_complete
+    assert any("robots_forbidden" in reason for reason in result.incomplete_reasons)
+
+
+def test_robots_crawl_delay_is_the_minimum_gap_between_requests(out_dir: Path) -> None:
+    rows = lokerid_rows()[:3]
+    robots = "User-agent: *\nCrawl-delay: 1\nDisallow: /akun/\n"
+    with FixtureServer(lokerid_site(rows, robots=robots)) as server:
+        # Unthrottled (no download delay, 16 in parallel): only Crawl-delay spaces them.
+        result = crawl("lokerid", out_dir, server.base_url)
+        arrivals = sorted(r.arrived for r in server.requests if r.path != "/robots.txt")
+    assert result.is_complete, result.incomplete_reasons
+    assert len(arrivals) == 4  # the listing and three details
+    assert min(b - a for a, b in zip(arrivals, arrivals[1:], strict=False)) >= 0.95
+    assert result.stats["lmis/robots/crawl_delay/" + server.netloc] == 1.0
+
+
+def test_a_crawl_delay_too_long_to_honour_means_disallow_all(out_dir: Path) -> None:
+    robots = "User-agent: lmis-warehouse\nCrawl-delay: 86400\n"
+    with FixtureServer(lokerid_site(lokerid_rows()[:3], robots=robots)) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+        paths = {r.path for r in server.requests}
+    assert paths == {"/robots.txt"}
+    assert result.stats["lmis/robots/crawl_delay_too_long_disallow_all"] == 1
+    assert not result.is_complete
