@@ -450,6 +450,10 @@ class Card:
 class HtmlListingSpider(LmisSpider):
     """HTML listing pages with a next link, and a detail page per posting."""
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._listing_urls: dict[str, set[str]] = {}  # stream -> listing URLs already read
+
     def listing_start_urls(self) -> dict[str, str]:
         return {"all": self.endpoint("listing")}
 
@@ -495,6 +499,10 @@ class HtmlListingSpider(LmisSpider):
             else:
                 usable.setdefault(card.posting_id, card)
         next_url = self.next_page_url(response)
+        listing_urls = self._listing_urls.setdefault(stream, set())
+        listing_urls.add(response.url)
+        if response.request is not None:
+            listing_urls.add(response.request.url)
         new_ids, more = self.listing_page_done(
             stream,
             page,
@@ -513,7 +521,14 @@ class HtmlListingSpider(LmisSpider):
                     key=posting_id,
                     meta={"lmis_card": card, "lmis_listing_url": response.url},
                 )
-        if more and next_url:
+        if more and next_url in listing_urls:
+            # A next link back to a page already read (often the start URL) would be dropped by
+            # Scrapy's duplicate filter and leave the stream without an end.
+            self.coverage.stop(stream, "repeated_page")
+            self.logger.info(
+                "stream %s: next link of page %d leads back to %s", stream, page, next_url
+            )
+        elif more and next_url:
             yield self._listing_request(next_url, stream, page + 1)
 
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:

@@ -164,7 +164,10 @@ def run_crawl(
     if problem:
         raise CrawlConfigError(problem)
     day = str(crawl_date or today_in_jakarta())
-    date.fromisoformat(day)  # fail early on a malformed date
+    try:
+        date.fromisoformat(day)  # fail early on a malformed date
+    except ValueError as error:
+        raise CrawlConfigError(f"crawl date {day!r} is not a date (YYYY-MM-DD): {error}") from None
     out = Path(out_dir).resolve()
     run_id = new_run_id()
     paths = RunPaths(out, spider_name, day, run_id)
@@ -298,8 +301,15 @@ def _crawl_in_this_process(
     # Scrapy filters below LOG_LEVEL in its handler only, so every per-request DEBUG record is
     # still built; setting the logger level skips that work (about 5 % of a crawl's CPU).
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
-    process.crawl(spider_name, **arguments)
+    failures: list[Any] = []
+    crawl = process.crawl(spider_name, **arguments)
+    # A crawl that cannot even start (a setting of the wrong type, a spider that fails to build)
+    # is logged by Scrapy and the reactor stops normally; without this the process exited 0.
+    crawl.addErrback(failures.append)
     process.start()
+    if failures:
+        log.error("the crawl failed to run: %s", failures[0].getErrorMessage())
+        return 1
     return 0
 
 

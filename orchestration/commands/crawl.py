@@ -133,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     log.info("items: %s (%d written this run)", result.items_path, result.items_written)
     log.info("expected: %s; achieved: %s", result.expected, result.achieved)
-    if result.returncode != 0 and not result.stats:
+    if not result.stats:
+        # The crawler process failed or died before it could report: no verdict, so not 3.
         return 1
     return 0 if result.is_complete else 3

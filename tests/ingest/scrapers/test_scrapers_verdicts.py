@@ -267,3 +267,64 @@ def test_a_crawl_delay_too_long_to_honour_means_disallow_all(out_dir: Path) -> N
     assert paths == {"/robots.txt"}
     assert result.stats["lmis/robots/crawl_delay_too_long_disallow_all"] == 1
     assert not result.is_complete
+
+
+# -- 5. exit codes and a next link back to the start ----------------------------------------------
+
+
+def _lmis_crawl(*arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "orchestration.cli", "crawl", *arguments]
+    environment = {**os.environ, "LMIS_CRAWL_CONTACT": TEST_CONTACT}
+    return subprocess.run(
+        command, cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_crawl_that_cannot_start_exits_1_not_3(tmp_path: Path) -> None:
+    # A closed loopback port; the spider fails to build before any request is made.
+    completed = _lmis_crawl(
+        "lokerid",
+        "--out",
+        str(tmp_path),
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--set",
+        'LMIS_ALLOWED_HOSTS=["127.0.0.1"]',
+        "--set",
+        "LMIS_MAX_PAGES=abc",
+    )
+    assert completed.returncode == 1, completed.stderr[-2000:]
+
+
+def test_a_malformed_date_is_a_configuration_error(tmp_path: Path) -> None:
+    completed = _lmis_crawl(
+        "lokerid",
+        "--out",
+        str(tmp_path),
+        "--date",
+        "2026-13-01",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--set",
+        'LMIS_ALLOWED_HOSTS=["127.0.0.1"]',
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert "2026-13-01" in completed.stderr
+
+
+def test_a_next_link_back_to_the_start_ends_the_stream_as_repeated(out_dir: Path) -> None:
+    rows = lokerid_rows()[:10]
+    site = lokerid_site(rows, page_size=4)
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.path == "/cari-lowongan-kerja" and request.query.get("page") == "2":
+            reply.body = reply.body.replace(b"/cari-lowongan-kerja?page=3", b"/cari-lowongan-kerja")
+        return reply
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+    assert _stream(result, "all")["stop_reason"] == "repeated_page"
+    assert not result.is_complete
+    assert any("listed 8 of 10 (repeated_page)" in r for r in result.incomplete_reasons)
