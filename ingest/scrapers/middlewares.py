@@ -60,11 +60,13 @@ def _netloc(url: str) -> str:
 
 
 def site_key(url: str) -> tuple[str, int | None]:
-    """(host, port) of a URL or `host[:port]`; the default ports 80 and 443 count as one, so a
-    site's move from http to https stays on the site."""
+    """(host, port) of a URL or `host[:port]`, as far as "the same site" goes: the default ports
+    80 and 443 count as one and a leading `www.` is dropped, so a site's move from http to https
+    or from `www.loker.id` to `loker.id` stays on the site."""
     parts = urlsplit(url if "//" in url else f"//{url}")
     port = parts.port
-    return (parts.hostname or "").lower(), None if port in (None, 80, 443) else port
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host, None if port in (None, 80, 443) else port
 
 
 class OffHostGuardMiddleware:
@@ -195,8 +197,11 @@ class LenientRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         if isinstance(exc, IgnoreRequest):
-            # Refused on our side (host guard, replay without it): no answer from the site.
-            self._stats.inc_value("lmis/robots/not_requested_allow_all")
+            # Refused on our side: a redirect to another site (which is never followed, so its
+            # rules cannot be read: "unavailable" in RFC 9309 terms), the host guard, a replay
+            # without it. No answer from the site, so no rules: allowed, and counted.
+            verdict = "offsite_redirect" if "off-site" in str(exc) else "not_requested"
+            self._stats.inc_value(f"lmis/robots/{verdict}_allow_all")
             super()._robots_error(exc, netloc)
             return
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")

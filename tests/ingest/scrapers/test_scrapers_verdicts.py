@@ -30,6 +30,7 @@ from scrapy.exceptions import CannotResolveHostError
 from twisted.python.failure import Failure
 
 from ingest.scrapers.base import classify_failure
+from ingest.scrapers.middlewares import site_key
 from ingest.scrapers.runner import unthrottled_problem
 from orchestration.settings import REPO_ROOT
 
@@ -328,3 +329,11 @@ def test_a_next_link_back_to_the_start_ends_the_stream_as_repeated(out_dir: Path
     assert _stream(result, "all")["stop_reason"] == "repeated_page"
     assert not result.is_complete
     assert any("listed 8 of 10 (repeated_page)" in r for r in result.incomplete_reasons)
+
+
+def test_same_site_ignores_default_ports_and_www() -> None:
+    assert (
+        site_key("https://www.loker.id/x") == site_key("http://loker.id:80/y") == ("loker.id", None)
+    )
+    assert site_key("127.0.0.1:8123") == ("127.0.0.1", 8123) != site_key("http://127.0.0.1:8124/")
+    assert site_key("https://jobs.loker.id/") != site_key("https://loker.id/")
