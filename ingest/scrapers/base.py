@@ -356,6 +356,14 @@ class JsonApiSpider(LmisSpider):
         """(records on the page, total the site reports or None)."""
         raise NotImplementedError
 
+    def listing_payload_problem(self, payload: Any) -> str | None:
+        """Why a listing answer is not a page of results at all, or None when it is one."""
+        if not isinstance(payload, dict):
+            return "unexpected_json_shape"
+        if payload.get("errors"):  # GraphQL and most JSON APIs report failures this way
+            return "api_errors"
+        return None
+
     def record_id(self, record: dict[str, Any]) -> str | None:
         value = record.get("id")
         return None if value in (None, "") else str(value)
@@ -394,6 +402,14 @@ class JsonApiSpider(LmisSpider):
             self.coverage.request_failed("listing", "invalid_json")
             self.coverage.stop(stream, "listing_failed_invalid_json")
             self.logger.error("listing page %s is not JSON: %s", response.url, error)
+            return
+        problem = self.listing_payload_problem(payload)
+        if problem:
+            # `[]` or `{"data": null, "errors": [...]}` would otherwise read as an empty last
+            # page and end the stream as if the site had nothing more.
+            self.coverage.request_failed("listing", problem)
+            self.coverage.stop(stream, "listing_parse_error")
+            self.logger.error("listing page %s: %s", response.url, problem)
             return
         records, total = self.read_listing(payload, stream)
         by_id: dict[str, dict[str, Any]] = {}

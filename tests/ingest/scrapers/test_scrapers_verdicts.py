@@ -337,3 +337,20 @@ def test_same_site_ignores_default_ports_and_www() -> None:
     )
     assert site_key("127.0.0.1:8123") == ("127.0.0.1", 8123) != site_key("http://127.0.0.1:8124/")
     assert site_key("https://jobs.loker.id/") != site_key("https://loker.id/")
+
+
+def test_a_listing_answer_that_is_not_a_result_page_is_not_an_empty_page(out_dir: Path) -> None:
+    site = jobstreet_site(jobstreet_rows("jobstreet_2021-12-14.csv")[:70])
+    answers = {
+        "array": b"[]",
+        "graphql_error": b'{"data": null, "errors": [{"message": "rate limited"}]}',
+    }
+    for name, body in answers.items():
+
+        def hostile(request: RequestInfo, body: bytes = body) -> Reply:
+            return json_reply(body) if request.method == "POST" else site(request)
+
+        with FixtureServer(hostile) as server:
+            result = crawl("jobstreet", out_dir / name, server.base_url)
+        assert not result.is_complete, name
+        assert _stream(result, "all")["stop_reason"] == "listing_parse_error", name
