@@ -29,7 +29,8 @@ from typing import IO, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -79,10 +80,12 @@ def classify_failure(failure: Failure) -> str:
             return "robots_forbidden"
         if "host not allowed" in message:
             return "offhost_blocked"
+        if "off-site host refused" in message:
+            return "offsite_refused"
         if "replayed archive" in message:
             return "not_in_archive"
         return "ignored"
-    if isinstance(error, DNSLookupError):
+    if isinstance(error, DNSLookupError | CannotResolveHostError):
         return "dns_error"
     if isinstance(error, TimeoutError | TCPTimedOutError):
         return "timeout"
@@ -109,9 +112,14 @@ class LmisSpider(scrapy.Spider):
         spider.base_url = spider._base_url_argument or crawler.settings.get("LMIS_BASE_URL")
         spider.run_paths = RunPaths.from_settings(crawler.settings, cls.name)
         spider.max_pages = crawler.settings.getint("LMIS_MAX_PAGES")
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
 
     # -- URLs and requests -----------------------------------------------------------------
+
+    def site_urls(self) -> list[str]:
+        """URLs whose hosts make up the spider's site; requests elsewhere are refused."""
+        return [self.endpoint(name) for name in self.default_urls]
 
     def endpoint(self, name: str) -> str:
         """A default URL of this spider, moved to the configured base URL if there is one."""
@@ -132,6 +140,10 @@ class LmisSpider(scrapy.Spider):
         request_meta.update(lmis_role=role, lmis_key=key)
         if role in ("listing", "feed"):
             kwargs.setdefault("priority", LISTING_PRIORITY)
+            if request_meta.get("lmis_stream") is not None:
+                # Registered now, not when a page is read: a stream whose page never parses
+                # must still be in the verdict (as unfinished), not vanish from it.
+                self.coverage.stream(request_meta["lmis_stream"])
         if role == "detail":
             # The coverage tracker already asks for each posting's detail once; Scrapy's URL
             # de-duplication would silently drop a second posting that shares a detail URL.
@@ -150,6 +162,26 @@ class LmisSpider(scrapy.Spider):
         if role in ("listing", "feed") and stream:
             self.coverage.stop(stream, f"listing_failed_{reason}")
         self.logger.warning("%s request failed (%s): %s", role, reason, request.url)
+
+    def callback_failed(self, failure: Failure, response: Response | Failure, spider: Any) -> None:
+        """A callback raised while reading a page: count it so the crawl cannot pass as complete.
+
+        Connected to Scrapy's `spider_error` signal, so it covers every spider and every parser
+        (an unreadable total, a null record, a body of the wrong shape) without a try in each.
+        """
+        if spider is not self:
+            return
+        meta = response.meta if isinstance(response, Response) else {}
+        role = meta.get("lmis_role", "other")
+        key = meta.get("lmis_key")
+        error = type(failure.value).__name__
+        self.coverage.request_failed(role, "parse_error", None)
+        self.coverage.note(f"parse_errors/{role}/{error}")
+        stream = meta.get("lmis_stream")
+        if role in ("listing", "feed") and stream is not None:
+            self.coverage.stop(stream, "listing_parse_error")
+        elif key is not None and self.coverage.details.get(key) == "pending":
+            self.coverage.detail_done(key, "parse_error")
 
     # -- items -----------------------------------------------------------------------------
 
@@ -205,8 +237,13 @@ class LmisSpider(scrapy.Spider):
         page_size: int | None = None,
         total: int | None = None,
         has_more: bool | None = None,
+        bad_records: int = 0,
     ) -> tuple[list[str], bool]:
-        """Register a listing page; returns (ids new to the stream, request the next page?)."""
+        """Register a listing page; returns (ids new to the stream, request the next page?).
+
+        `bad_records` are records on the page without an id (quarantined): they were listed, so
+        they count towards a full page; otherwise one bad record would end pagination early.
+        """
         coverage = self.coverage.stream(stream)
         if coverage.expected_total is None or coverage.page_size is None:
             self.coverage.set_expected(stream, total, page_size)
@@ -214,11 +251,11 @@ class LmisSpider(scrapy.Spider):
         stop_reason = None
         if repeated:
             stop_reason = "repeated_page"
-        elif not ids:
+        elif not ids and not bad_records:
             stop_reason = "empty_page"
         elif has_more is False:
             stop_reason = "no_next_page"
-        elif page_size and len(ids) < page_size:
+        elif page_size and len(ids) + bad_records < page_size:
             stop_reason = "short_page"
         elif coverage.expected_total is not None and coverage.listed >= coverage.expected_total:
             stop_reason = "reached_total"
@@ -319,6 +356,14 @@ class JsonApiSpider(LmisSpider):
         """(records on the page, total the site reports or None)."""
         raise NotImplementedError
 
+    def listing_payload_problem(self, payload: Any) -> str | None:
+        """Why a listing answer is not a page of results at all, or None when it is one."""
+        if not isinstance(payload, dict):
+            return "unexpected_json_shape"
+        if payload.get("errors"):  # GraphQL and most JSON APIs report failures this way
+            return "api_errors"
+        return None
+
     def record_id(self, record: dict[str, Any]) -> str | None:
         value = record.get("id")
         return None if value in (None, "") else str(value)
@@ -358,6 +403,14 @@ class JsonApiSpider(LmisSpider):
             self.coverage.stop(stream, "listing_failed_invalid_json")
             self.logger.error("listing page %s is not JSON: %s", response.url, error)
             return
+        problem = self.listing_payload_problem(payload)
+        if problem:
+            # `[]` or `{"data": null, "errors": [...]}` would otherwise read as an empty last
+            # page and end the stream as if the site had nothing more.
+            self.coverage.request_failed("listing", problem)
+            self.coverage.stop(stream, "listing_parse_error")
+            self.logger.error("listing page %s: %s", response.url, problem)
+            return
         records, total = self.read_listing(payload, stream)
         by_id: dict[str, dict[str, Any]] = {}
         for record in records:
@@ -373,6 +426,7 @@ class JsonApiSpider(LmisSpider):
             ids,
             page_size=self.page_size,
             total=total,  # type: ignore[arg-type]
+            bad_records=len(records) - len(ids),
         )
         for posting_id in new_ids:
             record = by_id[posting_id]
@@ -411,6 +465,10 @@ class Card:
 
 class HtmlListingSpider(LmisSpider):
     """HTML listing pages with a next link, and a detail page per posting."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._listing_urls: dict[str, set[str]] = {}  # stream -> listing URLs already read
 
     def listing_start_urls(self) -> dict[str, str]:
         return {"all": self.endpoint("listing")}
@@ -457,12 +515,17 @@ class HtmlListingSpider(LmisSpider):
             else:
                 usable.setdefault(card.posting_id, card)
         next_url = self.next_page_url(response)
+        listing_urls = self._listing_urls.setdefault(stream, set())
+        listing_urls.add(response.url)
+        if response.request is not None:
+            listing_urls.add(response.request.url)
         new_ids, more = self.listing_page_done(
             stream,
             page,
             [c.posting_id for c in cards if c.posting_id and c.url],  # type: ignore[misc]
             total=self.read_total(response) if page == 1 else None,
             has_more=next_url is not None,
+            bad_records=sum(1 for c in cards if not c.posting_id or not c.url),
         )
         for posting_id in new_ids:
             card = usable[posting_id]
@@ -474,7 +537,14 @@ class HtmlListingSpider(LmisSpider):
                     key=posting_id,
                     meta={"lmis_card": card, "lmis_listing_url": response.url},
                 )
-        if more and next_url:
+        if more and next_url in listing_urls:
+            # A next link back to a page already read (often the start URL) would be dropped by
+            # Scrapy's duplicate filter and leave the stream without an end.
+            self.coverage.stop(stream, "repeated_page")
+            self.logger.info(
+                "stream %s: next link of page %d leads back to %s", stream, page, next_url
+            )
+        elif more and next_url:
             yield self._listing_request(next_url, stream, page + 1)
 
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
@@ -498,6 +568,9 @@ class JsonLdPageSpider(LmisSpider):
 
     def index_urls(self) -> list[str]:
         raise NotImplementedError
+
+    def site_urls(self) -> list[str]:
+        return self.index_urls()
 
     def posting_id(self, page_url: str, identifier: str | None, index: int) -> str:
         """Stable id: the site's host plus the posting's identifier, else the page path."""

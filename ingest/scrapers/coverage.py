@@ -151,7 +151,8 @@ class CoverageTracker:
                     f" ({coverage.stop_reason})"
                 )
             elif coverage.stop_reason not in NATURAL_ENDS:
-                reasons.append(f"stream {name}: stopped by {coverage.stop_reason}")
+                # None: a page was asked for but the stream never came to an end.
+                reasons.append(f"stream {name}: stopped by {coverage.stop_reason or 'unfinished'}")
             streams[name] = {
                 "expected_total": coverage.expected_total,
                 "expected_pages": coverage.expected_pages,

@@ -2,11 +2,13 @@
 
 Order (process_request runs in increasing number, process_response in decreasing number):
 
-- 10 `OffHostGuardMiddleware`: when `LMIS_ALLOWED_HOSTS` is set (tests, CI, benchmarks), any
-  request to another host is refused before it leaves the process.
+- 10 `OffHostGuardMiddleware`: a request (link or redirect) to a host outside the spider's own
+  site is refused and counted; so is any host outside `LMIS_ALLOWED_HOSTS` when that is set
+  (tests, CI, benchmarks). Both before the request leaves the process.
 - 100 `LenientRobotsTxtMiddleware` (replaces Scrapy's): robots.txt that is missing, answers
   4xx, or redirects to an error page or an HTML page means "allowed"; a robots.txt the server
-  cannot deliver (5xx without redirect) means "disallow all" as RFC 9309 asks.
+  cannot deliver (5xx without redirect, or a timeout or other network error) means "disallow
+  all" as RFC 9309 asks. `Crawl-delay` is honoured as a minimum gap per host.
 - 540 `RetryAfterMiddleware`: 429 and 503 are retried after the delay the server asks for in
   `Retry-After` (seconds or HTTP date), and the whole host waits until then, not just the one
   request. Scrapy's own retry middleware leaves these codes alone (see settings).
@@ -33,6 +35,8 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
 from ingest.scrapers.archive import ReplayIndex, WarcWriter
@@ -55,32 +59,117 @@ def _netloc(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
+def site_key(url: str) -> tuple[str, int | None]:
+    """(host, port) of a URL or `host[:port]`, as far as "the same site" goes: the default ports
+    80 and 443 count as one and a leading `www.` is dropped, so a site's move from http to https
+    or from `www.loker.id` to `loker.id` stays on the site."""
+    parts = urlsplit(url if "//" in url else f"//{url}")
+    port = parts.port
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host, None if port in (None, 80, 443) else port
+
+
 class OffHostGuardMiddleware:
-    """Refuse requests to hosts outside `LMIS_ALLOWED_HOSTS` (when that setting is non-empty)."""
+    """Keep every request on the spider's own site, and inside `LMIS_ALLOWED_HOSTS` if set.
+
+    A spider's site is the hosts of its start URLs (`spider.site_urls()`: its default URLs moved
+    to the base URL, or the career pages) plus any listed in `LMIS_SITE_HOSTS`. A link or a
+    redirect to any other host is refused before it leaves the process (and before that host's
+    robots.txt is fetched), counted in `lmis/offsite_refused` and, for a posting, as the detail
+    outcome `offsite_refused`. `LMIS_ALLOWED_HOSTS` (tests, CI, benchmark) is a second fence.
+    """
 
     def __init__(self, crawler: Crawler):
         hosts = crawler.settings.getlist("LMIS_ALLOWED_HOSTS")
-        if not hosts:
-            raise NotConfigured
         self.allowed = {host.strip().lower() for host in hosts if host.strip()}
+        self.extra_site = {
+            site_key(host.strip())
+            for host in crawler.settings.getlist("LMIS_SITE_HOSTS")
+            if host.strip()
+        }
+        self.crawler = crawler
         self.stats = crawler.stats
+        self._site: set[tuple[str, int | None]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffHostGuardMiddleware:
         return cls(crawler)
 
+    def _on_site(self, url: str) -> bool:
+        if self._site is None:
+            site_urls = getattr(self.crawler.spider, "site_urls", None)
+            if site_urls is None:
+                return True  # not one of this project's spiders: nothing to compare with
+            self._site = {site_key(u) for u in site_urls()} | self.extra_site
+        host, port = site_key(url)
+        return (host, port) in self._site or (host, None) in self.extra_site
+
     def process_request(self, request: Request) -> None:
-        if _host(request.url) not in self.allowed:
+        if self.allowed and _host(request.url) not in self.allowed:
             self.stats.inc_value("lmis/offhost_blocked")
             log.error("refused request to a host outside LMIS_ALLOWED_HOSTS: %s", request.url)
             raise IgnoreRequest(f"host not allowed: {_host(request.url)}")
+        if not self._on_site(request.url):
+            self.stats.inc_value("lmis/offsite_refused")
+            redirected = request.meta.get("redirect_urls")
+            log.warning(
+                "refused off-site request to %s%s",
+                request.url,
+                f" (redirected from {redirected[0]})" if redirected else "",
+            )
+            raise IgnoreRequest(f"off-site host refused: {_netloc(request.url)}")
 
 
 class LenientRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, with explicit rules for missing and broken robots.txt."""
+    """Scrapy's robots.txt middleware, with explicit rules for missing and broken robots.txt,
+    for robots.txt that cannot be fetched at all, and with `Crawl-delay` honoured.
+
+    RFC 9309 section 2.3.1.4: a robots.txt that is unreachable because of a server or network
+    error (timeout, refused connection, reset) means "disallow all". A `Crawl-delay` for our
+    product token (or `*`) is kept as the minimum gap between two requests to that host, on top
+    of the download delay and whatever AutoThrottle does; a site asking for more than
+    `LMIS_CRAWL_DELAY_MAX_SECONDS` between requests cannot be crawled on a nightly schedule, so
+    it is treated as "disallow all" rather than crawled faster than it asked.
+    """
 
     _ALLOW_ALL = b""
     _DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.max_crawl_delay = crawler.settings.getfloat("LMIS_CRAWL_DELAY_MAX_SECONDS")
+        self.crawl_delays: dict[str, float] = {}
+        self.next_request_at: dict[str, float] = {}
+        # A replay answers from the archive and sends nothing to the site: no gap needed.
+        self.replaying = bool(crawler.settings.get("LMIS_REPLAY_ARCHIVE"))
+
+    async def process_request(self, request: Request) -> None:
+        await super().process_request(request)
+        if request.meta.get("dont_obey_robotstxt") or self.replaying:
+            return
+        netloc = _netloc(request.url)
+        delay = self.crawl_delays.get(netloc)
+        if not delay:
+            return
+        # Reserve this request's turn, so parallel requests to the host are spaced too.
+        now = time.monotonic()
+        turn = max(now, self.next_request_at.get(netloc, 0.0))
+        self.next_request_at[netloc] = turn + delay
+        if turn > now:
+            from twisted.internet import reactor  # see RetryAfterMiddleware.process_request
+
+            self._stats.inc_value("lmis/robots/crawl_delay_waits")
+            await maybe_deferred_to_future(deferLater(reactor, turn - now, lambda: None))
+
+    def _crawl_delay(self, body: bytes) -> float | None:
+        from protego import Protego
+
+        try:
+            parsed = Protego.parse(body.decode("utf-8", errors="replace"))
+            delay = parsed.crawl_delay(self._robotstxt_useragent or "*")
+        except Exception:  # a robots.txt we cannot read for delays still counts for rules
+            return None
+        return float(delay) if delay else None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         redirected = bool(response.request and response.request.meta.get("redirect_urls"))
@@ -96,9 +185,33 @@ class LenientRobotsTxtMiddleware(RobotsTxtMiddleware):
             verdict, body = "html_page_allow_all", self._ALLOW_ALL
         else:
             verdict, body = "parsed", response.body
+            delay = self._crawl_delay(body)
+            if delay is not None and delay > self.max_crawl_delay:
+                verdict, body = "crawl_delay_too_long_disallow_all", self._DISALLOW_ALL
+            elif delay:
+                self.crawl_delays[netloc] = delay
+                self._stats.set_value(f"lmis/robots/crawl_delay/{netloc}", delay)
         self._stats.inc_value(f"lmis/robots/{verdict}")
         log.info("robots.txt for %s: status %s -> %s", netloc, response.status, verdict)
         await super()._parse_robots(response.replace(body=body), netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest):
+            # Refused on our side: a redirect to another site (which is never followed, so its
+            # rules cannot be read: "unavailable" in RFC 9309 terms), the host guard, a replay
+            # without it. No answer from the site, so no rules: allowed, and counted.
+            verdict = "offsite_redirect" if "off-site" in str(exc) else "not_requested"
+            self._stats.inc_value(f"lmis/robots/{verdict}_allow_all")
+            super()._robots_error(exc, netloc)
+            return
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._stats.inc_value("lmis/robots/network_error_disallow_all")
+        log.warning("robots.txt for %s unreachable (%r): disallow all", netloc, exc)
+        parser = build_from_crawler(self._parserimpl, self.crawler, self._DISALLOW_ALL)
+        pending = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(pending, Deferred):
+            pending.callback(parser)
 
 
 def parse_retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ingest.scrapers.runpaths import RunPaths
@@ -40,6 +41,58 @@ UNTHROTTLED = {
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+CAREERS_SPIDER = "careers_jsonld"
+
+
+def start_hosts(
+    spider_name: str,
+    settings_overrides: dict[str, Any] | None = None,
+    spider_arguments: dict[str, str] | None = None,
+) -> list[str | None]:
+    """The hosts a crawl starts from (None: the spider's default sites on the internet).
+
+    Spiders follow links and redirects only to their start hosts (`OffHostGuardMiddleware`), so
+    these are all the hosts a crawl can reach, apart from any listed in `LMIS_SITE_HOSTS`.
+    """
+    overrides = settings_overrides or {}
+    arguments = spider_arguments or {}
+    if spider_name == CAREERS_SPIDER:
+        pages = arguments.get("career_pages") or overrides.get("LMIS_CAREER_PAGES")
+        if pages is None:
+            pages = os.environ.get("LMIS_CAREER_PAGES", "")
+        if isinstance(pages, str):
+            pages = pages.split(",")
+        return [urlsplit(str(page).strip()).hostname for page in pages if str(page).strip()]
+    base_url = overrides.get("LMIS_BASE_URL")
+    return [urlsplit(base_url).hostname if base_url else None]
+
+
+def unthrottled_problem(
+    spider_name: str,
+    settings_overrides: dict[str, Any] | None = None,
+    spider_arguments: dict[str, str] | None = None,
+) -> str | None:
+    """Why politeness may not be switched off for this crawl, or None when it may.
+
+    The one check behind `lmis crawl --unthrottled` and the Dagster resource's `throttled=False`:
+    every host the crawl can reach must be a loopback fixture site.
+    """
+    overrides = settings_overrides or {}
+    hosts = start_hosts(spider_name, overrides, spider_arguments)
+    hosts += [
+        urlsplit(f"//{host.strip()}").hostname for host in overrides.get("LMIS_SITE_HOSTS") or []
+    ]
+    outside = [host for host in hosts if host not in LOOPBACK_HOSTS]
+    if not outside:
+        return None
+    return (
+        f"{spider_name}: politeness can only be switched off for loopback fixture sites; "
+        "this crawl would reach "
+        + ", ".join(host or "the spider's default sites" for host in outside)
+    )
 
 
 class CrawlConfigError(ValueError):
@@ -111,7 +164,10 @@ def run_crawl(
     if problem:
         raise CrawlConfigError(problem)
     day = str(crawl_date or today_in_jakarta())
-    date.fromisoformat(day)  # fail early on a malformed date
+    try:
+        date.fromisoformat(day)  # fail early on a malformed date
+    except ValueError as error:
+        raise CrawlConfigError(f"crawl date {day!r} is not a date (YYYY-MM-DD): {error}") from None
     out = Path(out_dir).resolve()
     run_id = new_run_id()
     paths = RunPaths(out, spider_name, day, run_id)
@@ -245,8 +301,15 @@ def _crawl_in_this_process(
     # Scrapy filters below LOG_LEVEL in its handler only, so every per-request DEBUG record is
     # still built; setting the logger level skips that work (about 5 % of a crawl's CPU).
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
-    process.crawl(spider_name, **arguments)
+    failures: list[Any] = []
+    crawl = process.crawl(spider_name, **arguments)
+    # A crawl that cannot even start (a setting of the wrong type, a spider that fails to build)
+    # is logged by Scrapy and the reactor stops normally; without this the process exited 0.
+    crawl.addErrback(failures.append)
     process.start()
+    if failures:
+        log.error("the crawl failed to run: %s", failures[0].getErrorMessage())
+        return 1
     return 0
 
 

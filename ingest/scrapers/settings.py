@@ -87,6 +87,8 @@ LMIS_RETRY_AFTER_HTTP_CODES = [429, 503]
 LMIS_RETRY_AFTER_MAX_TIMES = 3
 LMIS_RETRY_AFTER_MAX_SECONDS = 600.0
 LMIS_RETRY_AFTER_DEFAULT_SECONDS = 30.0
+# A robots.txt Crawl-delay above this means the host cannot be crawled: disallow all.
+LMIS_CRAWL_DELAY_MAX_SECONDS = 600.0
 
 # -- no listening services ----------------------------------------------------------------
 
@@ -122,6 +124,11 @@ LMIS_REPLAY_ARCHIVE = None
 # to ["127.0.0.1"], and so may CI through LMIS_CRAWL_ALLOWED_HOSTS.
 LMIS_ALLOWED_HOSTS = [
     host for host in os.environ.get("LMIS_CRAWL_ALLOWED_HOSTS", "").split(",") if host.strip()
+]
+# Hosts (`host` or `host:port`) a spider may reach besides its start URLs' hosts, e.g. a board
+# serving detail pages from another domain. Links and redirects anywhere else are refused.
+LMIS_SITE_HOSTS: list[str] = [
+    host for host in os.environ.get("LMIS_CRAWL_SITE_HOSTS", "").split(",") if host.strip()
 ]
 LMIS_BASE_URL = None  # replace the scheme and host of every default URL of a spider
 LMIS_MAX_PAGES = 5000  # per listing stream; reaching it makes the crawl incomplete

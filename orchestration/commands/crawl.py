@@ -7,8 +7,9 @@ crawler process failed. `lmis crawl --list` lists the spiders.
 
 The user agent needs a contact address: set `LMIS_CRAWL_CONTACT` (an e-mail address or a URL).
 `--base-url` points every URL of the spider at another host, e.g. a local fixture server;
-`--unthrottled` drops the politeness delays and is only allowed together with `--base-url` on
-127.0.0.1 or localhost.
+`--unthrottled` drops the politeness delays and is only allowed when every host the crawl
+starts from (`--base-url`, or the career pages of careers_jsonld) is 127.0.0.1, localhost or ::1;
+spiders never leave their start hosts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from orchestration.settings import DATA_DIR
 
@@ -82,7 +82,13 @@ def _parse_pairs(pairs: list[str], as_json: bool) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingest.scrapers.runner import UNTHROTTLED, CrawlConfigError, run_crawl, spider_names
+    from ingest.scrapers.runner import (
+        UNTHROTTLED,
+        CrawlConfigError,
+        run_crawl,
+        spider_names,
+        unthrottled_problem,
+    )
 
     if args.list:
         for name in spider_names():
@@ -100,9 +106,11 @@ def run(args: argparse.Namespace) -> int:
     if args.base_url:
         overrides["LMIS_BASE_URL"] = args.base_url
     if args.unthrottled or args.replay:
-        host = urlsplit(args.base_url or "").hostname
-        if not args.replay and host not in ("127.0.0.1", "localhost"):
-            log.error("--unthrottled is only allowed with --base-url on 127.0.0.1 or localhost")
+        # The same check as the Dagster resource's: every host the crawl can reach (career
+        # pages included), not only --base-url. A replay reaches no host at all.
+        problem = None if args.replay else unthrottled_problem(args.spider, overrides, arguments)
+        if problem:
+            log.error("--unthrottled: %s", problem)
             return 2
         overrides = {**UNTHROTTLED, **overrides}
     if args.replay:
@@ -125,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     log.info("items: %s (%d written this run)", result.items_path, result.items_written)
     log.info("expected: %s; achieved: %s", result.expected, result.achieved)
-    if result.returncode != 0 and not result.stats:
+    if not result.stats:
+        # The crawler process failed or died before it could report: no verdict, so not 3.
         return 1
     return 0 if result.is_complete else 3

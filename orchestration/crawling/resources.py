@@ -21,19 +21,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import dagster as dg
 from pydantic import Field
 
-from ingest.scrapers.runner import UNTHROTTLED, CrawlConfigError, CrawlResult, run_crawl
+from ingest.scrapers.runner import (
+    CAREERS_SPIDER,
+    UNTHROTTLED,
+    CrawlConfigError,
+    CrawlResult,
+    run_crawl,
+    unthrottled_problem,
+)
 from orchestration import settings
 from orchestration.crawling.sources import CRAWLED_SOURCES
 
 DEFAULT_CRAWL_DIR = settings.DATA_DIR / "landing" / "crawls"
-CAREERS_SPIDER = "careers_jsonld"
 GLINTS_SPIDER = "glints"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_TIMEOUT_SECONDS = 6 * 3600.0
 DEFAULT_LANDING_WAIT_SECONDS = 4 * 3600.0
 
@@ -73,13 +77,6 @@ class CrawlerResource(dg.ConfigurableResource):
     def crawl_dir(self) -> Path:
         return Path(self.out_dir).resolve()
 
-    def hosts_contacted(self, spider: str) -> list[str | None]:
-        """The hosts a spider is pointed at by this configuration (None: its default sites)."""
-        if spider == CAREERS_SPIDER:
-            return [urlsplit(page).hostname for page in self.career_pages] or [None]
-        base_url = self.base_urls.get(spider)
-        return [urlsplit(base_url).hostname if base_url else None]
-
     def scrapy_settings(self, spider: str) -> dict[str, Any]:
         """The Scrapy settings of one run of `spider` (see ingest/scrapers/settings.py)."""
         overrides: dict[str, Any] = {}
@@ -94,13 +91,10 @@ class CrawlerResource(dg.ConfigurableResource):
         if spider == GLINTS_SPIDER and self.glints_keywords:
             overrides["LMIS_GLINTS_KEYWORDS"] = list(self.glints_keywords)
         if not self.throttled:
-            hosts = self.hosts_contacted(spider)
-            if any(host not in LOOPBACK_HOSTS for host in hosts):
-                raise CrawlConfigError(
-                    f"{spider}: politeness can only be switched off for loopback fixture sites; "
-                    "this crawl would reach "
-                    + ", ".join(host or "the spider's default sites" for host in hosts)
-                )
+            # The same check as `lmis crawl --unthrottled` (ingest/scrapers/runner.py).
+            problem = unthrottled_problem(spider, overrides)
+            if problem:
+                raise CrawlConfigError(problem)
             overrides = {**UNTHROTTLED, **overrides}
         return overrides
 

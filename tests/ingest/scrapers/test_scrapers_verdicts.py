@@ -1,0 +1,356 @@
+"""Crawl verdicts on hostile local sites: a page that cannot be read never passes as complete,
+and spiders stay on their own site.
+
+Every site here is a fixture server on 127.0.0.1; "other hosts" are second fixture servers on
+other ports of 127.0.0.1, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from crawl_fixture_server import FixtureServer, Reply, RequestInfo, json_reply, redirect
+from crawl_fixture_sites import (
+    glints_searches,
+    glints_site,
+    jobstreet_rows,
+    jobstreet_site,
+    lokerid_detail_path,
+    lokerid_rows,
+    lokerid_site,
+)
+from crawl_test_helpers import TEST_CONTACT, crawl, read_items
+from scrapy.exceptions import CannotResolveHostError
+from twisted.python.failure import Failure
+
+from ingest.scrapers.base import classify_failure
+from ingest.scrapers.middlewares import site_key
+from ingest.scrapers.runner import unthrottled_problem
+from orchestration.settings import REPO_ROOT
+
+
+def _stream(result, name: str) -> dict:
+    return json.loads(result.stats_path.read_text())["coverage"]["streams"][name]
+
+
+# -- 1. a listing page that fails to parse -----------------------------------------------------
+
+
+def test_lokerid_unreadable_total_makes_the_stream_incomplete(out_dir: Path) -> None:
+    site = lokerid_site(lokerid_rows()[:5])
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.path == "/cari-lowongan-kerja":
+            reply.body = re.sub(rb"dari [\d.]+ lowongan", b"dari . lowongan", reply.body)
+        return reply
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+    assert not result.is_complete
+    assert _stream(result, "all")["stop_reason"] == "listing_parse_error"
+    assert any("listing:parse_error 1" in reason for reason in result.incomplete_reasons)
+
+
+def test_jobstreet_total_as_text_makes_the_crawl_incomplete(out_dir: Path) -> None:
+    site = jobstreet_site(jobstreet_rows("jobstreet_2021-12-14.csv")[:70])
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.method == "POST":
+            body = json.loads(reply.body)
+            body["data"]["jobs"]["totalJobs"] = "70 jobs"
+            reply = json_reply(json.dumps(body).encode())
+        return reply
+
+    with FixtureServer(hostile) as server:
+        result = crawl("jobstreet", out_dir, server.base_url)
+    assert not result.is_complete
+    assert _stream(result, "all")["stop_reason"] == "listing_parse_error"
+
+
+def test_glints_keyword_whose_page_holds_a_null_job_stays_in_the_verdict(out_dir: Path) -> None:
+    searches = dict(list(glints_searches().items())[:2])
+    good, bad = list(searches)
+    searches[bad] = [*searches[bad][:3], None]
+    with FixtureServer(glints_site(searches)) as server:
+        result = crawl("glints", out_dir, server.base_url, arguments={"keywords": f"{good},{bad}"})
+    assert not result.is_complete
+    assert _stream(result, bad)["stop_reason"] == "listing_parse_error"
+    assert _stream(result, good)["stop_reason"] in ("short_page", "reached_total")
+    assert len(read_items(result.items_path)) >= len(searches[good])
+
+
+# -- 2. a record without an id ------------------------------------------------------------------
+
+
+def test_one_record_without_an_id_does_not_cut_a_json_crawl_short(out_dir: Path) -> None:
+    rows = jobstreet_rows("jobstreet_2021-12-14.csv")[:70]
+    site = jobstreet_site(rows)
+    id_less = rows[5]["id"]
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.method == "POST":
+            body = json.loads(reply.body)
+            for job in body["data"]["jobs"]["jobs"]:
+                if job["id"] == id_less:
+                    job["id"] = None
+            reply = json_reply(json.dumps(body).encode())
+        return reply
+
+    with FixtureServer(hostile) as server:
+        result = crawl("jobstreet", out_dir, server.base_url)
+        pages = [r for r in server.requests if r.method == "POST"]
+    assert len(pages) == 3  # 30 + 30 + 10: the page with the bad record was full
+    ids = {item["source_posting_id"] for item in read_items(result.items_path)}
+    assert ids == {row["id"] for row in rows} - {id_less}
+    assert not result.is_complete  # the quarantined record still says so
+    assert any("quarantined: 1" in reason for reason in result.incomplete_reasons)
+    assert _stream(result, "all")["stop_reason"] == "short_page"
+
+
+def test_one_card_without_an_id_does_not_cut_an_html_crawl_short(out_dir: Path) -> None:
+    rows = lokerid_rows()[:25]
+    site = lokerid_site(rows, page_size=10)
+    id_less = rows[3]["Job ID"]
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.path == "/cari-lowongan-kerja":
+            reply.body = reply.body.replace(f'data-id="{id_less}"'.encode(), b"")
+        return reply
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+    ids = {item["source_posting_id"] for item in read_items(result.items_path)}
+    assert ids == {row["Job ID"] for row in rows} - {id_less}
+    assert result.achieved["pages_fetched"] == 3
+
+
+# -- 3. spiders stay on their own site ----------------------------------------------------------
+
+
+def test_offsite_links_and_redirects_are_refused_and_counted(out_dir: Path) -> None:
+    rows = lokerid_rows()[:6]
+    linked, redirected = rows[1], rows[2]
+    site = lokerid_site(rows)
+
+    with FixtureServer(lambda request: site(request)) as elsewhere:
+
+        def hostile(request: RequestInfo) -> Reply:
+            reply = site(request)
+            if request.path == "/cari-lowongan-kerja":
+                path = lokerid_detail_path(linked).encode()
+                reply.body = reply.body.replace(
+                    b'href="' + path + b'"', b'href="' + elsewhere.base_url.encode() + path + b'"'
+                )
+            if request.path == lokerid_detail_path(redirected):
+                return redirect(elsewhere.base_url + request.path)
+            return reply
+
+        with FixtureServer(hostile) as server:
+            # Both servers are on 127.0.0.1, so LMIS_ALLOWED_HOSTS (the test fence) lets the
+            # second through: only the spider's own-site rule can refuse it.
+            result = crawl("lokerid", out_dir, server.base_url)
+        reached_elsewhere = elsewhere.requests
+    assert reached_elsewhere == []  # not even its robots.txt
+    ids = {item["source_posting_id"] for item in read_items(result.items_path)}
+    assert ids == {row["Job ID"] for row in rows} - {linked["Job ID"], redirected["Job ID"]}
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"]["offsite_refused"] == 2
+    assert result.stats["lmis/offsite_refused"] == 2
+
+
+def test_a_site_host_listed_in_settings_is_followed(out_dir: Path) -> None:
+    rows = lokerid_rows()[:3]
+    site = lokerid_site(rows)
+    with FixtureServer(lambda request: site(request)) as elsewhere:
+
+        def hostile(request: RequestInfo) -> Reply:
+            if request.path == lokerid_detail_path(rows[0]):
+                return redirect(elsewhere.base_url + request.path)
+            return site(request)
+
+        with FixtureServer(hostile) as server:
+            result = crawl("lokerid", out_dir, server.base_url, LMIS_SITE_HOSTS=[elsewhere.netloc])
+    assert result.is_complete, result.incomplete_reasons
+    assert len(read_items(result.items_path)) == 3
+
+
+def test_unthrottled_refuses_career_pages_off_loopback(tmp_path: Path) -> None:
+    # `.invalid` is never looked up: the command must refuse before any crawl starts.
+    command = [
+        sys.executable,
+        "-m",
+        "orchestration.cli",
+        "crawl",
+        "careers_jsonld",
+        "--out",
+        str(tmp_path),
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--unthrottled",
+        "-a",
+        "career_pages=http://employer.invalid/karir",
+        # A fence in case the check ever lets it through: the host guard refuses it unresolved.
+        "--set",
+        'LMIS_ALLOWED_HOSTS=["127.0.0.1"]',
+    ]
+    environment = {**os.environ, "LMIS_CRAWL_CONTACT": TEST_CONTACT}
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 2
+    assert "employer.invalid" in completed.stderr
+    assert not (tmp_path / "careers_jsonld").exists()
+    assert (
+        unthrottled_problem("careers_jsonld", {}, {"career_pages": "http://127.0.0.1:9/k"}) is None
+    )
+    assert "glints.com" in (
+        unthrottled_problem(
+            "lokerid", {"LMIS_BASE_URL": "http://127.0.0.1:9", "LMIS_SITE_HOSTS": ["glints.com"]}
+        )
+        or ""
+    )
+
+
+def test_a_host_that_cannot_be_resolved_is_a_dns_error() -> None:
+    failure = Failure(CannotResolveHostError("employer.invalid"))
+    assert classify_failure(failure) == "dns_error"
+
+
+# -- 4. robots.txt that cannot be fetched, and Crawl-delay ---------------------------------------
+
+
+def test_robots_txt_that_times_out_means_disallow_all(out_dir: Path) -> None:
+    site = lokerid_site(lokerid_rows()[:3])
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == "/robots.txt":
+            time.sleep(2.5)  # longer than the crawl's download timeout
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url, DOWNLOAD_TIMEOUT=1, RETRY_TIMES=0)
+        paths = {r.path for r in server.requests}
+    assert paths == {"/robots.txt"}  # nothing else was asked for
+    assert result.stats["lmis/robots/network_error_disallow_all"] == 1
+    assert not result.is_complete
+    assert any("robots_forbidden" in reason for reason in result.incomplete_reasons)
+
+
+def test_robots_crawl_delay_is_the_minimum_gap_between_requests(out_dir: Path) -> None:
+    rows = lokerid_rows()[:3]
+    robots = "User-agent: *\nCrawl-delay: 1\nDisallow: /akun/\n"
+    with FixtureServer(lokerid_site(rows, robots=robots)) as server:
+        # Unthrottled (no download delay, 16 in parallel): only Crawl-delay spaces them.
+        result = crawl("lokerid", out_dir, server.base_url)
+        arrivals = sorted(r.arrived for r in server.requests if r.path != "/robots.txt")
+    assert result.is_complete, result.incomplete_reasons
+    assert len(arrivals) == 4  # the listing and three details
+    assert min(b - a for a, b in zip(arrivals, arrivals[1:], strict=False)) >= 0.95
+    assert result.stats["lmis/robots/crawl_delay/" + server.netloc] == 1.0
+
+
+def test_a_crawl_delay_too_long_to_honour_means_disallow_all(out_dir: Path) -> None:
+    robots = "User-agent: lmis-warehouse\nCrawl-delay: 86400\n"
+    with FixtureServer(lokerid_site(lokerid_rows()[:3], robots=robots)) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+        paths = {r.path for r in server.requests}
+    assert paths == {"/robots.txt"}
+    assert result.stats["lmis/robots/crawl_delay_too_long_disallow_all"] == 1
+    assert not result.is_complete
+
+
+# -- 5. exit codes and a next link back to the start ----------------------------------------------
+
+
+def _lmis_crawl(*arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "orchestration.cli", "crawl", *arguments]
+    environment = {**os.environ, "LMIS_CRAWL_CONTACT": TEST_CONTACT}
+    return subprocess.run(
+        command, cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_crawl_that_cannot_start_exits_1_not_3(tmp_path: Path) -> None:
+    # A closed loopback port; the spider fails to build before any request is made.
+    completed = _lmis_crawl(
+        "lokerid",
+        "--out",
+        str(tmp_path),
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--set",
+        'LMIS_ALLOWED_HOSTS=["127.0.0.1"]',
+        "--set",
+        "LMIS_MAX_PAGES=abc",
+    )
+    assert completed.returncode == 1, completed.stderr[-2000:]
+
+
+def test_a_malformed_date_is_a_configuration_error(tmp_path: Path) -> None:
+    completed = _lmis_crawl(
+        "lokerid",
+        "--out",
+        str(tmp_path),
+        "--date",
+        "2026-13-01",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--set",
+        'LMIS_ALLOWED_HOSTS=["127.0.0.1"]',
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert "2026-13-01" in completed.stderr
+
+
+def test_a_next_link_back_to_the_start_ends_the_stream_as_repeated(out_dir: Path) -> None:
+    rows = lokerid_rows()[:10]
+    site = lokerid_site(rows, page_size=4)
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.path == "/cari-lowongan-kerja" and request.query.get("page") == "2":
+            reply.body = reply.body.replace(b"/cari-lowongan-kerja?page=3", b"/cari-lowongan-kerja")
+        return reply
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+    assert _stream(result, "all")["stop_reason"] == "repeated_page"
+    assert not result.is_complete
+    assert any("listed 8 of 10 (repeated_page)" in r for r in result.incomplete_reasons)
+
+
+def test_same_site_ignores_default_ports_and_www() -> None:
+    assert (
+        site_key("https://www.loker.id/x") == site_key("http://loker.id:80/y") == ("loker.id", None)
+    )
+    assert site_key("127.0.0.1:8123") == ("127.0.0.1", 8123) != site_key("http://127.0.0.1:8124/")
+    assert site_key("https://jobs.loker.id/") != site_key("https://loker.id/")
+
+
+def test_a_listing_answer_that_is_not_a_result_page_is_not_an_empty_page(out_dir: Path) -> None:
+    site = jobstreet_site(jobstreet_rows("jobstreet_2021-12-14.csv")[:70])
+    answers = {
+        "array": b"[]",
+        "graphql_error": b'{"data": null, "errors": [{"message": "rate limited"}]}',
+    }
+    for name, body in answers.items():
+
+        def hostile(request: RequestInfo, body: bytes = body) -> Reply:
+            return json_reply(body) if request.method == "POST" else site(request)
+
+        with FixtureServer(hostile) as server:
+            result = crawl("jobstreet", out_dir / name, server.base_url)
+        assert not result.is_complete, name
+        assert _stream(result, "all")["stop_reason"] == "listing_parse_error", name
