@@ -4,8 +4,8 @@ Used in two places: every text value an admin reader stages or quarantines is ma
 (`mask_text_columns`, applied by `AdminLoad` itself), because people write a WhatsApp number, a
 gmail address or a NIK into any free-text field (a title, a skill, an employer's name), not only
 into descriptions; and the tests scan every staging frame with `find_personal_data` to prove none
-gets through in clear. Names and addresses have no pattern and are not found (see
-docs/admin-sources.md).
+gets through in clear. Names and addresses have no pattern and are not found, except a record's
+own ones where the reader knows them (`without_own_values`; see docs/admin-sources.md).
 
 The patterns are anchored on non-word boundaries so that a 64-character hexadecimal pseudonym,
 which can contain a long run of digits, is not mistaken for a NIK.
@@ -150,6 +150,26 @@ def mask_text_columns(
         else:
             replacements.append(pl.col(name).replace(old, new))
     return frame.with_columns(replacements) if replacements else frame
+
+
+def without_own_values(text: str | None, values: Collection[str | None]) -> str | None:
+    """`text` with each of `values` found in it as whole words, in any case, as `REMOVED`.
+
+    For a record's free text and the record's own personal fields (an AK1 job seeker's name,
+    address, birth date): a name has no pattern, but the record says which name is its own. Values
+    with fewer than 3 letters or digits are ignored, as they would blot out more than a value.
+    """
+    if not text:
+        return text
+    lowered = text.lower()
+    found = [
+        value for value in values
+        if value and value.lower() in lowered and sum(c.isalnum() for c in value) >= 3
+    ]  # fmt: skip
+    if not found:
+        return text
+    alternatives = "|".join(re.escape(v) for v in sorted(found, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", REMOVED, text, flags=re.IGNORECASE)
 
 
 def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[PersonalDataHit]:

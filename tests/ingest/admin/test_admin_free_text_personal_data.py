@@ -282,3 +282,34 @@ def test_hex_pseudonyms_are_left_alone() -> None:
     ids = [pseudonymise(str(3171015003950000 + n), KEY, "nik") for n in range(500)]
     pseudonyms = pl.DataFrame({"id": ids})
     assert mask_text_columns(pseudonyms).equals(pseudonyms)
+
+
+def test_ak1_rows_own_name_address_and_birth_date_are_removed_from_free_text(tmp_path) -> None:
+    """Names have no pattern, but an AK1 row names its own person: the reviewer's rows typed the
+    name and birth date into `disability` and the address into `desired_location`, and a
+    placement the person's name (and phone) as its employer."""
+    folder = tmp_path / "ak1"
+    folder.mkdir()
+    seeker = SEEKER | {
+        "full_name": "Dewi Kusuma",
+        "birth_date": "24/05/1991",
+        "birth_place": "Jakarta",
+        "disability": "dewi kusuma lahir 24/05/1991",
+        "desired_location": "Jl. Cendana No. 3",
+        "desired_jabatan": "Staf Jakarta, Dewi Kusumawati",
+    }
+    bad = seeker | {"registration_number": "AK1/3171/202503/000002", "nik": "317101500395000"}
+    register = _write_ak1(folder / "ak1_pencari_kerja_test.csv", JOB_SEEKER_COLUMNS, [seeker, bad])
+    placement = PLACEMENT | {"full_name": "Dewi Kusuma", "employer_name": f"Dewi Kusuma {PHONE}"}
+    placements = _write_ak1(folder / "ak1_penempatan_test.csv", PLACEMENT_COLUMNS, [placement])
+    load = read_ak1_job_seekers(register, KEY)
+    row = load.staging.row(0, named=True)
+    assert row["disability"] == "[removed] lahir [removed]"
+    assert row["desired_location"] == "[removed]"
+    # Whole values only: a birth place is a place name, and a longer name is someone else's.
+    assert row["desired_jabatan_title"] == "Staf Jakarta, Dewi Kusumawati"
+    quarantined = json.loads(load.quarantine["raw_record"][0])
+    assert quarantined["disability"] == "[removed] lahir [removed]"
+    assert "Cendana" not in load.quarantine["raw_record"][0]
+    staged = read_ak1_placements(placements, KEY).staging
+    assert staged["employer_name"].to_list() == ["[removed] [phone]"]
