@@ -12,7 +12,8 @@ the classic faults: a NIK turned into 3.20101E+15, a NIK with a digit missing, 3
 The reader pseudonymises NIK and the AK1 number at landing (HMAC-SHA256, see `pseudonymise.py`),
 so no raw frame holds them; names, phones, e-mails, addresses, birth data and religion stay in
 the raw frame only (quarantine shows them as removed); staging keeps birth year and age instead
-of the birth date.
+of the birth date. A row's own name, address, birth date and contacts typed into its free text
+(a name in `disability`) are removed from the staged text too (`OWN_VALUE_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import polars as pl
 
 from ingest.admin import vocabulary as vocab
 from ingest.admin.dates import DateParseError, parse_date
+from ingest.admin.personal_data import without_own_values
 from ingest.admin.pseudonymise import PseudonymKey, load_pseudonym_key, pseudonymise
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
 from ingest.admin.results import AdminLoad, AdminSourceError, problems_record, quarantine_frame
@@ -101,6 +103,18 @@ PERSONAL_COLUMNS = (
 )  # fmt: skip
 """Kept in the raw frame only, shown as removed in quarantine (NIK and the AK1 number are
 pseudonymised before either)."""
+OWN_VALUE_COLUMNS = ("full_name", "address", "birth_date", "phone", "email", "nik",
+                     "registration_number")  # fmt: skip
+"""A row's values removed wherever its free text repeats them (`_without_own_values`): a name or
+an address has no pattern to mask. Not birth place or religion, which name places and faiths that
+job titles and desired locations name too."""
+JOB_SEEKER_FREE_TEXT = (
+    "marital_status", "education_level", "education_major", "skills", "desired_jabatan_title",
+    "desired_location", "disability", "register_status",
+)  # fmt: skip
+PLACEMENT_FREE_TEXT = ("employer_name", "jabatan_title", "destination_country", "vacancy_source")
+"""The staged columns typed by hand (checked by `_without_own_values`); the rest are keys,
+codes, dates and the register's own region names."""
 IDENTIFIER_COLUMNS = {"nik": "nik", "registration_number": "ak1"}
 """Columns replaced by their keyed hash at landing, with the hash domain of each."""
 NIK_SHAPE = re.compile(r"\d{16}")
@@ -457,6 +471,33 @@ def _landed(record: dict[str, str | None], key: PseudonymKey) -> dict[str, str |
     return landed
 
 
+def _without_own_values(
+    staged: dict[str, Any], record: dict[str, str | None], free_text: Sequence[str]
+) -> dict[str, Any]:
+    """`staged` with the row's own personal values (`OWN_VALUE_COLUMNS`) removed from its
+    `free_text` columns, such as a job seeker's name typed into `disability` or the address into
+    `desired_location`. E-mails, phones and NIK-shaped numbers in any form, in any column, are
+    masked later by `AdminLoad`."""
+    own = [value for name in OWN_VALUE_COLUMNS if (value := record.get(name))]
+    for name in free_text:
+        value = staged[name]
+        if isinstance(value, list):
+            staged[name] = [without_own_values(item, own) for item in value]
+        else:
+            staged[name] = without_own_values(value, own)
+    return staged
+
+
+def _quarantined(landed: dict[str, str | None], record: dict[str, str | None]) -> dict:
+    """`landed` as its quarantine entry shows it: the row's own personal values removed from its
+    other values too (its personal fields themselves are shown as removed by name)."""
+    own = [value for name in OWN_VALUE_COLUMNS if (value := record.get(name))]
+    return {
+        name: value if name in PERSONAL_COLUMNS else without_own_values(value, own)
+        for name, value in landed.items()
+    }
+
+
 def _date(record: dict[str, str | None], name: str, problems: list[tuple[str, str, str]]):
     try:
         value, _ = parse_date(record.get(name))
@@ -490,7 +531,7 @@ def read_ak1_job_seekers(
             problems.append(("registered_date", "missing_registered_date", "no registration date"))
         if problems:
             quarantine.append(problems_record(
-                "ak1_job_seekers", path.name, number, problems, landed, order,
+                "ak1_job_seekers", path.name, number, problems, _quarantined(landed, record), order,
                 personal=PERSONAL_COLUMNS,
             ))  # fmt: skip
             continue
@@ -503,7 +544,7 @@ def read_ak1_job_seekers(
             age = registered.year - birth.year - ((registered.month, registered.day)
                                                   < (birth.month, birth.day))  # fmt: skip
         graduated = record["graduation_year"]
-        staged.append({
+        staged.append(_without_own_values({
             "job_seeker_id": landed["nik_pseudonym"],
             "registration_id": landed["registration_number_pseudonym"],
             "source_file": path.name, "source_row": number,
@@ -522,7 +563,7 @@ def read_ak1_job_seekers(
             **region.as_columns(),
             "registered_date": registered, "valid_until_date": valid_until,
             "register_status": record["register_status"],
-        })  # fmt: skip
+        }, record, JOB_SEEKER_FREE_TEXT))  # fmt: skip
     return _finish(
         "ak1_job_seekers", path, header, raw_rows, staged, quarantine, JOB_SEEKER_SCHEMA, key
     )
@@ -573,13 +614,13 @@ def read_ak1_placements(
             problems.append(("wage_monthly", "unreadable_wage", f"{record['wage_monthly']!r}"))
         if problems:
             quarantine.append(problems_record(
-                "ak1_placements", path.name, number, problems, landed, order,
+                "ak1_placements", path.name, number, problems, _quarantined(landed, record), order,
                 personal=PERSONAL_COLUMNS,
             ))  # fmt: skip
             continue
         abroad = record["placement_kind"] == "AKAN"
         region = index.by_name(record["regency_name"], record["province_name"])
-        staged.append({
+        staged.append(_without_own_values({
             "placement_id": pseudonymise(
                 f"{record['nik']}|{placed}|{record['wlkp_company_id']}|{record['jabatan_title']}",
                 key, "placement"),
@@ -598,7 +639,7 @@ def read_ak1_placements(
             "destination_country": record["destination_country"],
             "vacancy_source": record["vacancy_source"],
             "wage_monthly_idr": int(wage_text) if wage_text else None,
-        })  # fmt: skip
+        }, record, PLACEMENT_FREE_TEXT))  # fmt: skip
     return _finish(
         "ak1_placements", path, header, raw_rows, staged, quarantine, PLACEMENT_SCHEMA, key
     )

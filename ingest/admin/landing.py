@@ -10,9 +10,10 @@ numbers, e-mail addresses and birth data (and Karirhub's whole API body, with th
 contact details), which must never reach the warehouse; they stay in the source files. So
 `raw.<admin table>` holds typed values (the readers already parse nested JSON and merged
 spreadsheet headers), pseudonyms instead of NIK and AK1 numbers, and `_source_file`,
-`_source_row`, `is_synthetic` (from the file's own labelling) for every row. Quarantined records
-are masked for e-mails, phone numbers and NIK-shaped numbers before they are written, as a second
-guard behind the readers' own placeholders.
+`_source_row`, `is_synthetic` (from the file's own labelling) for every row. Staged text and
+quarantined records are masked for e-mails, phone numbers and NIK-shaped numbers when the
+`AdminLoad` is made (`results.AdminLoad`), and the quarantine once more before it is written, as
+a second guard behind the readers' own placeholders.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from typing import Any
 import polars as pl
 
 from ingest.admin import ak1, karirhub, maganghub, wlkp_read
-from ingest.admin.personal_data import mask_personal_data
+from ingest.admin.personal_data import mask_text_columns
 from ingest.admin.pseudonymise import PseudonymKey, load_pseudonym_key
 from ingest.admin.regions import RegionIndex, region_index
 from ingest.admin.results import (
+    QUARANTINE_MASKED,
     AdminLoad,
     AdminSourceError,
     concat_loads,
@@ -292,10 +294,8 @@ def landing_result(load: AdminLoad) -> LandingResult:
     loaded = load.staging.rename(
         {"source_file": "_source_file", "source_row": "_source_row"}
     ).with_columns(pl.col("_source_file").is_in(list(synthetic)).alias("is_synthetic"))
-    quarantined = load.quarantine.with_columns(
-        pl.col("raw_record").map_elements(mask_personal_data, return_dtype=pl.String),
-        pl.col("reason").map_elements(mask_personal_data, return_dtype=pl.String),
-    )
+    # `AdminLoad` masked its quarantine when made; again here, as a frame may be replaced later.
+    quarantined = mask_text_columns(load.quarantine, QUARANTINE_MASKED)
     return LandingResult(load.source, loaded, quarantined, file_accounting(load))
 
 

@@ -1,8 +1,11 @@
 """Find and mask personal data (NIK, phone numbers, e-mail addresses) in text and frames.
 
-Used in two places: free-text fields (vacancy descriptions) are masked before they reach staging,
-because employers often write a recruiter's WhatsApp number or gmail address into the advert; and
-the tests scan every staging frame with `find_personal_data` to prove none gets through in clear.
+Used in two places: every text value an admin reader stages or quarantines is masked
+(`mask_text_columns`, applied by `AdminLoad` itself), because people write a WhatsApp number, a
+gmail address or a NIK into any free-text field (a title, a skill, an employer's name), not only
+into descriptions; and the tests scan every staging frame with `find_personal_data` to prove none
+gets through in clear. Names and addresses have no pattern and are not found, except a record's
+own ones where the reader knows them (`without_own_values`; see docs/admin-sources.md).
 
 The patterns are anchored on non-word boundaries so that a 64-character hexadecimal pseudonym,
 which can contain a long run of digits, is not mistaken for a NIK.
@@ -11,23 +14,36 @@ which can contain a long run of digits, is not mistaken for a NIK.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
 
 # A NIK is 16 digits: 6 of region, 6 of birth date (day + 40 for women), 4 of serial.
-NIK_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])")
+_NIK_BODY = r"\d{16}"
+_NIK_EDGE = "0-9A-Za-z"
+NIK_PATTERN = re.compile(rf"(?<![{_NIK_EDGE}]){_NIK_BODY}(?![{_NIK_EDGE}])")
 # Mobile numbers (08…, 628…, +62 8…; 9 digits or more) with optional single separators, and
 # landlines with an area code in brackets or followed by a dash, e.g. (021) 555-1234. Digits glued
 # to dashes, slashes or dots on either side (UUID segments, URLs, dates) are not phone numbers.
-PHONE_PATTERN = re.compile(
-    r"(?<![\w+\-./:])(?:"
+_PHONE_BODY = (
     r"(?:\+62|62|0)[ .-]?8\d{1,3}[ .-]?\d{3,4}[ .-]?\d{3,5}"
     r"|\(0\d{2,3}\)[ .-]?\d{3,4}[ .-]?\d{3,4}"
     r"|0\d{2,3}-\d{3,4}-?\d{3,4}"
-    r")(?![\w\-/])"
 )
+_PHONE_BEFORE = r"\w+\-./:"
+_PHONE_AFTER = r"\w\-/"
+PHONE_PATTERN = re.compile(rf"(?<![{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])")
 EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The same patterns for Polars' regex engine, which has no look-around: the edge characters are
+# matched instead of looked at, which finds a value exactly when the patterns above do (an `@`
+# stands for an e-mail). `mask_text_columns` runs only the values it finds through Python's `re`,
+# so a column of 64-character pseudonyms costs one vectorised pass, not 3 regexes per value.
+CANDIDATE_PATTERN = "|".join((
+    rf"(?:^|[^{_NIK_EDGE}]){_NIK_BODY}(?:$|[^{_NIK_EDGE}])",
+    rf"(?:^|[^{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?:$|[^{_PHONE_AFTER}])",
+    "@",
+))  # fmt: skip
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "nik": NIK_PATTERN,
@@ -104,6 +120,56 @@ def mask_personal_data(text: str | None) -> str | None:
     masked = EMAIL_PATTERN.sub("[email]", text)
     masked = NIK_PATTERN.sub("[nik]", masked)
     return PHONE_PATTERN.sub("[phone]", masked)
+
+
+def mask_text_columns(
+    frame: pl.DataFrame, columns: Collection[str] | None = None, keep: Collection[str] = ()
+) -> pl.DataFrame:
+    """`frame` with `mask_personal_data` applied to each text column (String or list of String)
+    named in `columns` (default: every text column) except those in `keep`.
+
+    Only the distinct values `CANDIDATE_PATTERN` finds go through `mask_personal_data`, once
+    each, and only changed values are replaced.
+    """
+    replacements = []
+    for name, dtype in frame.schema.items():
+        if name in keep or (columns is not None and name not in columns):
+            continue
+        is_list = isinstance(dtype, pl.List) and dtype.inner == pl.String
+        if dtype != pl.String and not is_list:
+            continue
+        values = frame.get_column(name)
+        flat = values.explode() if is_list else values
+        distinct = flat.filter(flat.str.contains(CANDIDATE_PATTERN)).unique().to_list()
+        changed = {v: m for v in distinct if (m := mask_personal_data(v)) != v}
+        if not changed:
+            continue
+        old, new = list(changed), list(changed.values())
+        if is_list:
+            replacements.append(pl.col(name).list.eval(pl.element().replace(old, new)))
+        else:
+            replacements.append(pl.col(name).replace(old, new))
+    return frame.with_columns(replacements) if replacements else frame
+
+
+def without_own_values(text: str | None, values: Collection[str | None]) -> str | None:
+    """`text` with each of `values` found in it as whole words, in any case, as `REMOVED`.
+
+    For a record's free text and the record's own personal fields (an AK1 job seeker's name,
+    address, birth date): a name has no pattern, but the record says which name is its own. Values
+    with fewer than 3 letters or digits are ignored, as they would blot out more than a value.
+    """
+    if not text:
+        return text
+    lowered = text.lower()
+    found = [
+        value for value in values
+        if value and value.lower() in lowered and sum(c.isalnum() for c in value) >= 3
+    ]  # fmt: skip
+    if not found:
+        return text
+    alternatives = "|".join(re.escape(v) for v in sorted(found, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", REMOVED, text, flags=re.IGNORECASE)
 
 
 def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[PersonalDataHit]:

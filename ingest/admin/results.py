@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from ingest.admin.personal_data import REMOVED
+from ingest.admin.personal_data import REMOVED, mask_text_columns
 from orchestration import file_commands
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,12 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.String(),
     "raw_record": pl.String(),
 }
+
+
+STAGING_KEPT_AS_READ = frozenset({"source_file"})
+"""Staging text not masked: the file name, which the file accounting matches to the audit."""
+QUARANTINE_MASKED = ("raw_record", "reason")
+"""The quarantine text that quotes a record's values (the rest names its file, field, code)."""
 
 
 Personal = Collection[str] | Callable[[str], bool]
@@ -158,6 +164,11 @@ class AdminLoad:
     `raw` may hold names, phones and e-mails and belongs to the raw landing zone only; `staging`
     never does (a test scans it). `metadata["rows_in"]` counts the input data rows (detail rows of
     an export; structure rows such as subtotals, titles and notes are counted separately).
+
+    Made, every text value of `staging` (but the file name, which the landing's file accounting
+    matches) and the `raw_record` and `reason` of `quarantine` have their e-mails, phone numbers
+    and NIK-shaped numbers masked: one step for every reader, so a free-text column added later
+    is masked too, and `lmis admin load --out` writes what the warehouse landing writes.
     """
 
     source: str
@@ -165,6 +176,10 @@ class AdminLoad:
     staging: pl.DataFrame
     quarantine: pl.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.staging = mask_text_columns(self.staging, keep=STAGING_KEPT_AS_READ)
+        self.quarantine = mask_text_columns(self.quarantine, QUARANTINE_MASKED)
 
     @property
     def rows_in(self) -> int:

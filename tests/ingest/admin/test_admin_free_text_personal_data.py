@@ -1,0 +1,315 @@
+"""A NIK, phone number or e-mail typed into any free-text field of an admin source is masked.
+
+Regression: only vacancy descriptions and qualifications were masked, so a NIK in an AK1
+skill or major, a phone number in a desired jabatan, a placement's employer name, a WLKP
+jabatan or a Karirhub title reached staging (and the warehouse) in clear; and the quarantine
+that `lmis admin load --out` writes was not masked at all, while the warehouse landing masked
+its copy. Each reader gets a crafted row with the three kinds in each free-text field, and one
+row it quarantines with them in its record.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ingest.admin.ak1 import (
+    JOB_SEEKER_COLUMNS,
+    PLACEMENT_COLUMNS,
+    read_ak1_job_seekers,
+    read_ak1_placements,
+)
+from ingest.admin.karirhub import DETAILS_FILE, read_karirhub_details
+from ingest.admin.maganghub import POSITIONS_FILE, read_maganghub_positions
+from ingest.admin.personal_data import (
+    CANDIDATE_PATTERN,
+    PATTERNS,
+    find_personal_data,
+    mask_personal_data,
+    mask_text_columns,
+)
+from ingest.admin.pseudonymise import load_pseudonym_key, pseudonymise
+from ingest.admin.results import AdminLoad, quarantine_frame
+from ingest.admin.wlkp_generate import generate_wlkp_rows, write_wlkp_export
+from ingest.admin.wlkp_read import read_wlkp_export
+from orchestration.cli import main
+
+KEY = load_pseudonym_key({})
+NIK = "3172040801054263"
+PHONE = "0812-3456-7890"
+EMAIL = "budi.santoso@example.org"
+PLANTED = f"Hub. {PHONE} / {EMAIL} NIK {NIK}"
+MASKED = "Hub. [phone] / [email] NIK [nik]"
+
+
+def _clear(load: AdminLoad) -> list:
+    """Every personal value found in clear in the staging and quarantine frames of `load`."""
+    return find_personal_data(load.staging, "staging") + find_personal_data(
+        load.quarantine, "quarantine"
+    )
+
+
+def _in_clear_in_parquet(folder: Path) -> list:
+    written = sorted(folder.glob("*.parquet"))
+    assert written
+    return [hit for path in written for hit in find_personal_data(pl.read_parquet(path), path.name)]
+
+
+def _write_ak1(path: Path, columns, rows: list[dict[str, str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([label for _, label in columns])
+        writer.writerows([row.get(name, "") for name, _ in columns] for row in rows)
+    return path
+
+
+SEEKER = {
+    "registration_number": "AK1/3171/202503/000001",
+    "nik": "3171015003950002",
+    "full_name": "Bagus Prasetyo",
+    "birth_place": "Jakarta",
+    "birth_date": "10/03/1995",
+    "sex": "Laki-laki",
+    "marital_status": "Belum Kawin",
+    "religion": "Islam",
+    "address": "Jl. Cendana No. 3",
+    "regency_name": "KOTA ADMINISTRASI JAKARTA SELATAN",
+    "province_name": "DKI JAKARTA",
+    "phone": "0813-0000-4321",
+    "email": "bagus@example.org",
+    "education_level": "SMA",
+    "education_major": "IPA",
+    "graduation_year": "2013",
+    "skills": "Microsoft Office",
+    "desired_jabatan": "Staf Administrasi",
+    "desired_location": "Bebas",
+    "disability": "",
+    "registered_date": "05/03/2025",
+    "valid_until_date": "05/03/2027",
+    "register_status": "Aktif",
+}
+SEEKER_FREE_TEXT = (
+    "marital_status", "education_level", "education_major", "desired_jabatan",
+    "desired_location", "disability", "register_status",
+)  # fmt: skip
+PLACEMENT = {
+    "registration_number": "AK1/3171/202503/000001",
+    "nik": "3171015003950002",
+    "full_name": "Bagus Prasetyo",
+    "placement_date": "13/03/2025",
+    "employer_name": "PT Prima Tekstil",
+    "wlkp_company_id": "3171.2021.000477",
+    "jabatan_title": "Staf",
+    "regency_name": "KOTA ADMINISTRASI JAKARTA SELATAN",
+    "province_name": "DKI JAKARTA",
+    "placement_kind": "AKL",
+    "destination_country": "",
+    "vacancy_source": "Disnaker",
+    "wage_monthly": "2850000",
+}
+PLACEMENT_FREE_TEXT = ("employer_name", "jabatan_title", "destination_country", "vacancy_source")
+
+
+def _ak1_files(folder: Path) -> tuple[Path, Path]:
+    """A register and a placement export: row 1 with `PLANTED` in every free-text field (and a
+    skill), row 2 quarantined (a NIK a digit short, a wage in words) with `PLANTED` in it too."""
+    folder.mkdir()
+    staged = SEEKER | dict.fromkeys(SEEKER_FREE_TEXT, PLANTED) | {"skills": f"Las; {PLANTED}"}
+    bad = SEEKER | {"registration_number": "AK1/3171/202503/000002", "nik": "317101500395000"}
+    register = _write_ak1(
+        folder / "ak1_pencari_kerja_test.csv",
+        JOB_SEEKER_COLUMNS,
+        [staged, bad | {"skills": PLANTED, "desired_jabatan": PLANTED}],
+    )
+    placed = PLACEMENT | dict.fromkeys(PLACEMENT_FREE_TEXT, PLANTED)
+    unpaid = PLACEMENT | {"wage_monthly": "dua juta", "jabatan_title": PLANTED}
+    placements = _write_ak1(folder / "ak1_penempatan_test.csv", PLACEMENT_COLUMNS, [placed, unpaid])
+    return register, placements
+
+
+def test_ak1_register_free_text_is_masked_in_staging_and_quarantine(tmp_path) -> None:
+    register, _ = _ak1_files(tmp_path / "ak1")
+    load = read_ak1_job_seekers(register, KEY)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+    assert _clear(load) == []
+    row = load.staging.row(0, named=True)
+    # Kept, masked: the field still says what it said, without the contact details.
+    assert row["desired_jabatan_title"] == row["education_major"] == MASKED
+    assert row["skills"] == ["Las", MASKED]
+    assert MASKED in load.quarantine["raw_record"][0]
+
+
+def test_ak1_placement_free_text_is_masked_in_staging_and_quarantine(tmp_path) -> None:
+    _, placements = _ak1_files(tmp_path / "ak1")
+    load = read_ak1_placements(placements, KEY)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+    assert _clear(load) == []
+    row = load.staging.row(0, named=True)
+    assert [row[name] for name in PLACEMENT_FREE_TEXT] == [MASKED] * 4
+    assert MASKED in load.quarantine["raw_record"][0]
+
+
+def test_ak1_out_files_hold_no_personal_value_in_clear(tmp_path) -> None:
+    _ak1_files(tmp_path / "ak1")
+    out = tmp_path / "out"
+    assert main(["admin", "load", "ak1", "--input", str(tmp_path / "ak1"), "--out", str(out)]) == 0
+    assert pl.read_parquet(out / "ak1_job_seekers_quarantine.parquet").height == 1
+    assert _in_clear_in_parquet(out) == []
+
+
+def test_wlkp_free_text_is_masked(tmp_path) -> None:
+    rows = generate_wlkp_rows(3, months=(1,), seed=7)
+    for row in rows:
+        row["jabatan_title"] = f"{row['jabatan_title']} {PLANTED}"
+        row["company_name"] = f"{row['company_name']} {PLANTED}"
+        row["capital_status"] = PLANTED
+    path = tmp_path / "wlkp_test_2025-01.csv"
+    write_wlkp_export(rows, path, rows[0]["reported_date"].replace(day=1), delimiter=",")
+    load = read_wlkp_export(path)
+    assert load.rows_loaded == len(rows)
+    assert _clear(load) == []
+    assert load.staging["jabatan_title"].str.ends_with(MASKED).all()
+    assert (load.staging["capital_status"] == MASKED).all()
+
+
+def _karirhub_file(path: Path) -> Path:
+    """A real response with `PLANTED` in its title, employer name, job type and a skill; and a
+    copy with a quota in words (quarantined) and `PLANTED` in its title."""
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    staged = json.loads(lines[1])
+    data = staged["data"]
+    data["title"] = f"Operator {PLANTED}"
+    data["employer"]["name"] = PLANTED
+    data["job_type"]["name"] = PLANTED
+    data["skills"][0]["name"] = PLANTED
+    bad = json.loads(lines[1])
+    bad["data"] |= {"id": "changed-1", "quota": "lots", "title": PLANTED}
+    path.write_text(json.dumps(staged) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    return path
+
+
+def test_karirhub_free_text_is_masked_in_staging_quarantine_and_out_files(tmp_path) -> None:
+    path = _karirhub_file(tmp_path / "details.jsonl")
+    load = read_karirhub_details(path)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+    assert _clear(load) == []
+    row = load.staging.row(0, named=True)
+    assert row["vacancy_title"] == f"Operator {MASKED}"
+    assert row["employer_name"] == row["job_type_name"] == MASKED
+    assert MASKED in row["skills"]
+    out = tmp_path / "out"
+    assert main(["admin", "load", "karirhub", "--input", str(path), "--out", str(out)]) == 0
+    assert _in_clear_in_parquet(out) == []
+
+
+def test_maganghub_free_text_is_masked(tmp_path) -> None:
+    with gzip.open(POSITIONS_FILE, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or ())
+        rows = [row for _, row in zip(range(2), reader, strict=False)]
+    rows[0] |= {"posisi": f"Admin {PLANTED}", "kode_kbji": PLANTED}
+    company = json.loads(rows[0]["perusahaan"])
+    company["nama_perusahaan"] = PLANTED
+    rows[0]["perusahaan"] = json.dumps(company)
+    rows[1] |= {"jumlah_kuota": "banyak", "posisi": PLANTED}
+    path = tmp_path / "positions.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    load = read_maganghub_positions(path)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+    assert _clear(load) == []
+    assert load.staging["vacancy_title"][0] == f"Admin {MASKED}"
+
+
+def test_every_text_column_of_any_load_is_masked_but_the_file_name() -> None:
+    """The shared step in `AdminLoad`: a column no reader has yet is masked too."""
+    staging = pl.DataFrame({
+        "source_file": ["ak1_3172040801054263.csv"],
+        "new_free_text": [PLANTED],
+        "new_list": [["Las", PLANTED]],
+        "count": [3],
+    })  # fmt: skip
+    record = {"source": "s", "source_file": "f", "source_row": 2, "field": "x",
+              "reason_code": "c", "reason": f"bad {PHONE!r}", "raw_record": PLANTED}  # fmt: skip
+    load = AdminLoad("s", pl.DataFrame(), staging, quarantine_frame([record]), {"rows_in": 2})
+    assert load.staging.row(0) == ("ak1_3172040801054263.csv", MASKED, ["Las", MASKED], 3)
+    assert load.quarantine.select("reason", "raw_record").row(0) == ("bad '[phone]'", MASKED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PLANTED,
+        NIK,
+        PHONE,
+        EMAIL,
+        "+62 812 3456 7890",
+        "(021) 555-1234",
+        "021-555-1234",
+        f"x{NIK}",
+        f"{NIK}0",
+        f"a-{NIK}-b",
+        f"/{PHONE}",
+        f"{PHONE}/",
+        "6281234567890",
+        "9a3fe000-ed34-41b7-ac23-51a940e75203",
+        "3171.2021.000477",
+        "12/03/2025",
+        "08123456789012345678",
+        "no digits",
+        "",
+        "0812 3456 7890\nbaris",
+    ],
+)
+def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
+    """`CANDIDATE_PATTERN` (Polars) must find every value a Python pattern finds, or a value
+    would skip masking."""
+    by_python = any(pattern.search(text) for pattern in PATTERNS.values())
+    by_polars = pl.Series([text]).str.contains(CANDIDATE_PATTERN)[0]
+    assert by_polars == by_python or (by_polars and "@" in text)
+    frame = mask_text_columns(pl.DataFrame({"text": [text]}))
+    assert frame["text"][0] == mask_personal_data(text)
+
+
+def test_hex_pseudonyms_are_left_alone() -> None:
+    ids = [pseudonymise(str(3171015003950000 + n), KEY, "nik") for n in range(500)]
+    pseudonyms = pl.DataFrame({"id": ids})
+    assert mask_text_columns(pseudonyms).equals(pseudonyms)
+
+
+def test_ak1_rows_own_name_address_and_birth_date_are_removed_from_free_text(tmp_path) -> None:
+    """Names have no pattern, but an AK1 row names its own person: the reviewer's rows typed the
+    name and birth date into `disability` and the address into `desired_location`, and a
+    placement the person's name (and phone) as its employer."""
+    folder = tmp_path / "ak1"
+    folder.mkdir()
+    seeker = SEEKER | {
+        "full_name": "Dewi Kusuma",
+        "birth_date": "24/05/1991",
+        "birth_place": "Jakarta",
+        "disability": "dewi kusuma lahir 24/05/1991",
+        "desired_location": "Jl. Cendana No. 3",
+        "desired_jabatan": "Staf Jakarta, Dewi Kusumawati",
+    }
+    bad = seeker | {"registration_number": "AK1/3171/202503/000002", "nik": "317101500395000"}
+    register = _write_ak1(folder / "ak1_pencari_kerja_test.csv", JOB_SEEKER_COLUMNS, [seeker, bad])
+    placement = PLACEMENT | {"full_name": "Dewi Kusuma", "employer_name": f"Dewi Kusuma {PHONE}"}
+    placements = _write_ak1(folder / "ak1_penempatan_test.csv", PLACEMENT_COLUMNS, [placement])
+    load = read_ak1_job_seekers(register, KEY)
+    row = load.staging.row(0, named=True)
+    assert row["disability"] == "[removed] lahir [removed]"
+    assert row["desired_location"] == "[removed]"
+    # Whole values only: a birth place is a place name, and a longer name is someone else's.
+    assert row["desired_jabatan_title"] == "Staf Jakarta, Dewi Kusumawati"
+    quarantined = json.loads(load.quarantine["raw_record"][0])
+    assert quarantined["disability"] == "[removed] lahir [removed]"
+    assert "Cendana" not in load.quarantine["raw_record"][0]
+    staged = read_ak1_placements(placements, KEY).staging
+    assert staged["employer_name"].to_list() == ["[removed] [phone]"]
