@@ -66,7 +66,8 @@ def start_hosts(
         if isinstance(pages, str):
             pages = pages.split(",")
         return [urlsplit(str(page).strip()).hostname for page in pages if str(page).strip()]
-    base_url = overrides.get("LMIS_BASE_URL")
+    # The spider argument wins over the setting (`LmisSpider.from_crawler`).
+    base_url = arguments.get("base_url") or overrides.get("LMIS_BASE_URL")
     return [urlsplit(base_url).hostname if base_url else None]
 
 
@@ -82,9 +83,11 @@ def unthrottled_problem(
     """
     overrides = settings_overrides or {}
     hosts = start_hosts(spider_name, overrides, spider_arguments)
-    hosts += [
-        urlsplit(f"//{host.strip()}").hostname for host in overrides.get("LMIS_SITE_HOSTS") or []
-    ]
+    # Site hosts come from the override, else from the environment as the settings read it.
+    site_hosts = overrides.get("LMIS_SITE_HOSTS")
+    if site_hosts is None:
+        site_hosts = os.environ.get("LMIS_CRAWL_SITE_HOSTS", "").split(",")
+    hosts += [urlsplit(f"//{host.strip()}").hostname for host in site_hosts if host.strip()]
     outside = [host for host in hosts if host not in LOOPBACK_HOSTS]
     if not outside:
         return None

@@ -222,6 +222,21 @@ def test_unthrottled_refuses_career_pages_off_loopback(tmp_path: Path) -> None:
     )
 
 
+def test_unthrottled_check_sees_the_base_url_argument_and_the_site_hosts_setting(
+    monkeypatch,
+) -> None:
+    # The spider's `base_url` argument wins over the setting, and `LMIS_CRAWL_SITE_HOSTS` adds
+    # hosts the guard follows: both reach the internet however loopback `--base-url` is.
+    loopback = {"LMIS_BASE_URL": "http://127.0.0.1:9"}
+    assert "dealls.com" in (
+        unthrottled_problem("dealls", loopback, {"base_url": "https://dealls.com"}) or ""
+    )
+    monkeypatch.setenv("LMIS_CRAWL_SITE_HOSTS", "jobs.example.com")
+    assert "jobs.example.com" in (unthrottled_problem("dealls", loopback) or "")
+    monkeypatch.delenv("LMIS_CRAWL_SITE_HOSTS")
+    assert unthrottled_problem("dealls", loopback) is None
+
+
 def test_a_host_that_cannot_be_resolved_is_a_dns_error() -> None:
     failure = Failure(CannotResolveHostError("employer.invalid"))
     assert classify_failure(failure) == "dns_error"
