@@ -135,6 +135,14 @@ NOT_A_WEEK = re.compile(
     r"|tiap|setiap|every|lembur|overtime)\b",
     re.IGNORECASE,
 )
+# Words that make a count of working days a period, not a working week: "Masa percobaan 7 hari
+# kerja", "diproses dalam 7 hari kerja", "training 7 hari kerja". Narrower than `NOT_A_WEEK`:
+# "setiap minggu 6 hari kerja", "magang 6 hari kerja" and "status kontrak 6 hari kerja" are weeks.
+PERIOD_OF_WORKING_DAYS = re.compile(
+    r"\b(masa|selama|for|within|training|pelatihan|percobaan|probation|onboarding|orientasi"
+    r"|diproses|processed|proses)\b",
+    re.IGNORECASE,
+)
 # Hours a day that are not the working day: overtime and breaks ("Lembur 2 jam/hari",
 # "istirahat 1 jam/hari"); the law counts overtime on top of the working hours (UU 13/2003
 # Art. 78), so it never stands for them.
@@ -226,12 +234,11 @@ def _schedule_section(text: str) -> str | None:
         (
             found
             for found in SECTION_LABEL.finditer(text)
-            # "Magang 7 hari kerja", "diproses dalam 7 hari kerja": a count of working days in
-            # a clause about a period is a duration, not a working week (as `NOT_A_WEEK` rules
-            # for days next to hours a day).
+            # "Masa percobaan 7 hari kerja", "diproses dalam 7 hari kerja": a count of working
+            # days in a clause about a period is a duration, not a working week.
             if not (
                 found.group(0)[0].isdigit()
-                and NOT_A_WEEK.search(_clause_before(text, found.start()))
+                and PERIOD_OF_WORKING_DAYS.search(_clause_before(text, found.start()))
             )
         ),
         None,

@@ -134,7 +134,6 @@ def test_a_break_named_in_a_note_after_the_hours_does_not_void_them(text, weekly
 @pytest.mark.parametrize(
     "text",
     [
-        "Magang 7 hari kerja, 8 jam/hari",
         "Masa percobaan 7 hari kerja, 8 jam/hari",
         "Training 7 hari kerja, 8 jam/hari",
     ],
@@ -151,6 +150,23 @@ def test_a_schedule_after_a_processing_period_in_working_days_is_read():
     text = "Lamaran diproses dalam 7 hari kerja. Waktu kerja: Senin - Jumat 08.00 - 17.00"
     hours = stated_hours(text)
     assert hours is not None and (hours.weekly, hours.daily) == (40.0, 8.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly"),
+    [
+        ("Setiap minggu 6 hari kerja, 8 jam/hari", 48),
+        ("Dalam seminggu 6 hari kerja, 8 jam per hari", 48),
+        ("Magang 6 hari kerja, 8 jam/hari", 48),
+        ("Program magang 6 hari kerja 09.00-18.00", 48),
+        ("Status kontrak 6 hari kerja 08.00-17.00", 48),
+    ],
+)
+def test_working_days_after_words_of_a_week_or_a_status_are_a_week(text, weekly):
+    # Only words of a period make a count of working days a duration: "setiap", "dalam",
+    # "magang" and "kontrak" (in `NOT_A_WEEK` for bare days) lost these 48-hour weeks.
+    hours = stated_hours(text)
+    assert hours is not None and hours.weekly == pytest.approx(weekly)
 
 
 def test_a_working_week_of_seven_days_is_still_read_as_stated():
