@@ -61,6 +61,10 @@ _EDUCATION_REWRITES: list[tuple[str, str]] = [
     (r"\bdiploma\s*-?\s*(?:3|iii|tiga)\b", "d3"),
     (r"\bdiploma\s*-?\s*(?:2|ii|dua)\b", "d2"),
     (r"\bdiploma\s*-?\s*(?:1|i|satu)\b", "d1"),
+    # "SI" beside another major ("lulusan SI/TI", "SI atau TI") or spelt out ("SI (Sistem
+    # Informasi)") is the Sistem Informasi major, not a level: named so before the rules below.
+    (r"\bsi(\s*(?:/|,|&|\batau\b|\bdan\b|\bor\b)\s*(?:ti|if|tk|mi)\b)", "sistem informasi${1}"),
+    (r"\bsi(\s*\(\s*sistem)", "sistem informasi${1}"),
     # "SI" written for "S1" ("pendidikan minimal SI", "lulusan SI/D3"): only after a requirement
     # word or next to another level, as "SI" alone is also Sistem Informasi or an article.
     (rf"\b({_REQUIREMENT})(\s*[.:]?\s*(?:(?:minimal|min)\b\s*\.?\s*)?)si\b", "${1}${2}s1"),
@@ -116,13 +120,26 @@ _EDUCATION_PATTERNS: list[tuple[str, str]] = [
 # Christo, S.H., M.Kn.", "Budi, S.Kom"): a contact person's degree, not a requirement. Read
 # before lower-casing, as the capital of the name and the comma tell it from "minimal S.Kom".
 _TITLE_AFTER_NAME = r"\b([A-Z][a-z]+),\s*S\.\s?[A-Z][A-Za-z]{0,4}\b\.?"
+# The same shape after a requirement or a major ("Lulusan Teknik Sipil, S.T.", "Jurusan
+# Akuntansi, S.E.", "Pendidikan: Hukum, S.H.") is the degree asked for: its comma is hidden
+# (`_KEPT_COMMA`) while `_TITLE_AFTER_NAME` runs, so the title stays and reads as S1.
+_KEPT_COMMA = "\u00a7"
+_DEGREE_AFTER_MAJOR = (
+    rf"(?i:\b((?:{_REQUIREMENT}|jurusan|sarjana|major|bidang|prodi|program studi|fakultas)\b)"
+    r"([^.;\n]{0,60}?))([A-Z][a-z]+),(\s*S\.\s?[A-Z])"
+)
 
 
 def education_text_expr(text: pl.Expr) -> pl.Expr:
     """The lower-cased text the level patterns read, with look-alike words rewritten away."""
     # Words glued where markup was stripped ("Lowongan PekerjaanGuru SD") are split first.
     split = text.str.replace_all(r"([a-z])([A-Z])", "${1} ${2}")
-    lower = split.str.replace_all(_TITLE_AFTER_NAME, "${1}").str.to_lowercase()
+    kept = split.str.replace_all(_DEGREE_AFTER_MAJOR, f"${{1}}${{2}}${{3}}{_KEPT_COMMA}${{4}}")
+    lower = (
+        kept.str.replace_all(_TITLE_AFTER_NAME, "${1}")
+        .str.replace_all(_KEPT_COMMA, ",", literal=True)
+        .str.to_lowercase()
+    )
     for pattern, replacement in _EDUCATION_REWRITES:
         lower = lower.str.replace_all(pattern, replacement)
     return lower

@@ -128,6 +128,9 @@ def test_a_school_level_named_as_the_workplace_is_no_requirement(text, level) ->
         ("S1 jurusan SI, TI", "s1"),
         ("Membuat dokumen SJ/SI/BL", None),
         ("ISP, SI (system integrator)", None),
+        ("Lulusan SI/TI atau Teknik Komputer", None),
+        ("Pendidikan: Lulusan SI (Sistem Informasi) atau TI", None),
+        ("Lulusan SI atau TI", None),
     ],
 )
 def test_si_written_for_s1_after_a_requirement_word(text, level) -> None:
@@ -145,6 +148,10 @@ def test_si_written_for_s1_after_a_requirement_word(text, level) -> None:
         ("Minimal S.Kom", "s1"),
         ("Lulusan S.E/S.Ak", "s1"),
         ("Pendidikan terakhir S.Kom, pengalaman 2 tahun", "s1"),
+        # A major and its degree after a requirement word have the same shape as a name.
+        ("Lulusan Teknik Sipil, S.T.", "s1"),
+        ("Jurusan Akuntansi, S.E.", "s1"),
+        ("Pendidikan: Hukum, S.H.", "s1"),
     ],
 )
 def test_an_academic_title_after_a_name_is_no_requirement(text, level) -> None:
