@@ -492,15 +492,13 @@ def _cross_section_test(
     value: float, direction: int, thresholds: tuple
 ) -> tuple[bool | None, str | None]:
     """(passes, why not usable): strictly beyond the quantile, so a value tied with occupations
-    outside the top share never passes. A threshold at the lowest value (the highest, for a
-    low-is-shortage indicator) means most occupations tie there: no spread to rank, no signal."""
+    outside the top share never passes (most occupations at 0 and a few above: the few pass).
+    An indicator whose usable values are all equal cannot rank occupations: no signal."""
     high, low, lowest, highest = thresholds
-    if direction > 0:
-        if high is None or lowest is None or high <= lowest:
-            return None, NO_SPREAD
-        return value > high, None
-    if low is None or highest is None or low >= highest:
+    if lowest is None or highest is None or lowest == highest:
         return None, NO_SPREAD
+    if direction > 0:
+        return value > high, None
     return value < low, None
 
 

@@ -278,11 +278,12 @@ def test_indicator_without_spread_is_unusable_and_signals_for_nobody(config):
     assert not durations["is_usable"].any()
     assert set(durations["unusable_reason"]) == {scoring.NO_SPREAD}
     assert set(occupations["usable_indicators"]) == {1}
-    # Mostly tied at the lowest value: the quantile is that value, so still no spread to rank.
+    # Mostly tied at the lowest value and one above: the one stands apart and passes; the tied
+    # ones, level with occupations outside the top share, do not.
     rows = [(4, c, "vacancy_duration_days", 5.0 if c == "2509" else 0.0) for c in codes]
     signals, _ = scoring.evaluate(_values(rows), config)
-    assert not signals["signals_shortage"].any()
-    assert set(signals["unusable_reason"]) == {scoring.NO_SPREAD}
+    assert signals["is_usable"].all()
+    assert signals.filter(pl.col("passes_cross_section"))["unit_code"].to_list() == ["2509"]
 
 
 def test_values_tied_at_the_threshold_do_not_pass_the_cross_section(config):
