@@ -40,6 +40,7 @@ from typing import Any, NamedTuple, TypeVar
 import polars as pl
 
 from ingest.sakernas.config import RoundConfig
+from orchestration.file_commands import ID_DUPLICATED
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,9 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "raw_value": pl.String(),
     "reason": pl.String(),
 }
+
+PERSON_KEY_SEPARATOR = "+"
+"""Joins the variables of a person key made of several in a quarantine row's `field`."""
 
 AGE_GROUPS = ((15, 24), (25, 34), (35, 44), (45, 54), (55, 64))
 
@@ -179,6 +183,32 @@ def _age_group(age: pl.Expr) -> pl.Expr:
     return expr.otherwise(pl.lit("65+"))
 
 
+def _claim_person_keys(
+    staged: Frame, key_variables: list[str], is_bad: pl.Expr
+) -> tuple[Frame, pl.Expr]:
+    """`staged` with its person key, and the condition of a later row of a claimed key.
+
+    The repeated-id rule of every landing (`IdClaims` in orchestration/file_commands.py): the
+    first row (in file order) that is otherwise loadable claims its key; each later row of that
+    key is `id_duplicated`, whatever else is wrong with it. A row quarantined for another reason
+    claims nothing, so a bad first copy does not cost the person's good one. Key parts compare
+    without surrounding blanks; a blank part makes a key that claims nothing. Done as a
+    group-by and join rather than row by row, so a streamed file stays streamed.
+    """
+    parts = [pl.col(v).cast(pl.String).str.strip_chars() for v in key_variables]
+    key = pl.when(pl.all_horizontal([part != "" for part in parts])).then(
+        pl.concat_str(parts, separator="-")
+    )
+    staged = staged.with_columns(key.alias("_person_key"))
+    claims = (
+        staged.filter(~is_bad & pl.col("_person_key").is_not_null())
+        .group_by("_person_key")
+        .agg(pl.col("source_row").min().alias("_claimed_by"))
+    )
+    staged = staged.join(claims, on="_person_key", how="left", maintain_order="left")
+    return staged, (pl.col("source_row") > pl.col("_claimed_by")).fill_null(False)
+
+
 def _columns_of(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
     if isinstance(frame, pl.LazyFrame):
         return frame.collect_schema().names()
@@ -263,6 +293,19 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
                 pl.lit(raw_variable).alias("field"),
                 pl.col(raw_variable).cast(pl.String).alias("raw_value"),
                 pl.lit(reason).alias("reason"),
+            )
+        )
+    key_variables = [str(v) for v in spec.get("person_key") or []]
+    if key_variables:
+        staged, duplicated = _claim_person_keys(staged, key_variables, is_bad)
+        is_bad = is_bad | duplicated
+        quarantine_parts.append(
+            staged.filter(duplicated).select(
+                pl.lit(source_file).alias("source_file"),
+                pl.col("source_row"),
+                pl.lit(PERSON_KEY_SEPARATOR.join(key_variables)).alias("field"),
+                pl.col("_person_key").alias("raw_value"),
+                pl.lit(ID_DUPLICATED).alias("reason"),
             )
         )
     quarantine = pl.concat(quarantine_parts)

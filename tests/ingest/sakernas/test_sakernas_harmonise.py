@@ -96,6 +96,37 @@ def test_a_weight_too_large_for_a_float_is_quarantined_not_infinite() -> None:
     assert persons.height + quarantine["source_row"].n_unique() == len(weights)
 
 
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "streamed"])
+def test_a_repeated_person_is_quarantined_as_id_duplicated(lazy: bool) -> None:
+    # Regression: 50 repeated rows of a 2,000-row file gave 2,050 persons and 0 quarantined,
+    # raising the population and mean earnings. The person key (URUTAN in 2020-08) follows
+    # the landings' rule: the first otherwise usable row claims it; a bad first copy does not.
+    config = load_round_config("2020-08")
+    base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
+    keys_and_weights = [
+        ("1", "100"), ("2", "-5"), ("1", "100"), ("2", "120"), (" 1 ", "100"), ("2", "9"),
+        ("", "50"), ("", "50"), ("3", "-1"),
+    ]  # fmt: skip
+    rows = [
+        {**base, "FINAL_WEIG": weight, "K4": "1", "K6": "30", "URUTAN": key}
+        for key, weight in keys_and_weights
+    ]
+    frame = _tiny_round(rows).with_columns(pl.col("URUTAN").replace("", None))
+    persons, quarantine = harmonise(frame.lazy() if lazy else frame, config, source_file="d.csv")
+    if lazy:
+        persons, quarantine = persons.collect(), quarantine.collect()
+    assert persons["source_row"].to_list() == [1, 4, 7, 8]
+    assert persons["weight"].sum() == 320
+    assert quarantine.sort("source_row", "reason").rows() == [
+        ("d.csv", 2, "FINAL_WEIG", "-5", "weight_missing_or_not_positive"),
+        ("d.csv", 3, "URUTAN", "1", "id_duplicated"),
+        ("d.csv", 5, "URUTAN", "1", "id_duplicated"),
+        ("d.csv", 6, "URUTAN", "2", "id_duplicated"),
+        ("d.csv", 9, "FINAL_WEIG", "-1", "weight_missing_or_not_positive"),
+    ]
+    assert persons.height + quarantine["source_row"].n_unique() == len(rows)
+
+
 def test_a_round_with_other_names_and_scheme_needs_only_a_mapping(tmp_path: Path) -> None:
     mapping = {
         "extends": "2020-08",
