@@ -95,6 +95,16 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
 PERSON_KEY_SEPARATOR = "+"
 """Joins the variables of a person key made of several in a quarantine row's `field`."""
 
+AGE_RANGE = (0, 98)
+"""Ages a person can be given (a round mapping may set `age.range`): the household roster lists
+members of every age from 0, and the shipped 2020-08 extract's oldest is 98."""
+HOURS_PER_WEEK_MAX = 168
+"""Hours worked in a week cannot exceed the hours of a week (24 x 7)."""
+EARNINGS_MONTHLY_CEILING_IDR = 1_000_000_000
+"""Net monthly earnings above Rp 1 billion (each component) are keying errors, not wages: the
+shipped extract's largest is Rp 45,000,000, so the ceiling leaves a factor of 20 for real top
+earners while one mistyped value (extra digits) can no longer dominate a mean."""
+
 AGE_GROUPS = ((15, 24), (25, 34), (35, 44), (45, 54), (55, 64))
 
 
@@ -181,6 +191,37 @@ def _age_group(age: pl.Expr) -> pl.Expr:
     for low, high in AGE_GROUPS:
         expr = expr.when(age <= high).then(pl.lit(f"{low}-{high}"))
     return expr.otherwise(pl.lit("65+"))
+
+
+def _range_checks(spec: dict[str, Any], mapper: _Mapper) -> list[tuple[str, str, str, pl.Expr]]:
+    """Checks of values no person can have (docs/sakernas.md, "Plausible ranges"): a keyed-in
+    age of 999 would count as 65+, 200 weekly hours or an earnings of Rp 10^13 would dominate a
+    mean. Sentinel codes are nulls by now, so only a given value is judged."""
+    age_variable = spec["age"]["variable"]
+    low, high = spec["age"].get("range") or AGE_RANGE
+    checks = [
+        ("_age", age_variable, "age_out_of_range",
+         (pl.col("_age") < int(low)) | (pl.col("_age") > int(high))),
+    ]  # fmt: skip
+    hours_spec = spec.get("hours") or {}
+    for key in ("main_job", "all_jobs", "other_jobs"):
+        if hours_spec.get(key):
+            hours = mapper.number(hours_spec[key])
+            # NaN compares above every number, so "nan" is out of range too.
+            condition = (hours < 0) | (hours > HOURS_PER_WEEK_MAX)
+            checks.append(("", hours_spec[key], "hours_out_of_range", condition.fill_null(False)))
+    for variable in (spec.get("earnings") or {}).get("components") or []:
+        earnings = mapper.number(variable)
+        checks.append(("", variable, "earnings_negative", (earnings < 0).fill_null(False)))
+        checks.append(
+            (
+                "",
+                variable,
+                "earnings_above_ceiling",
+                (earnings > EARNINGS_MONTHLY_CEILING_IDR).fill_null(False),
+            )
+        )
+    return checks
 
 
 def _claim_person_keys(
@@ -282,6 +323,7 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
         ("_province", province_spec["variable"], "province_missing",
          pl.col("_province").is_null()),
     ]  # fmt: skip
+    checks += _range_checks(spec, mapper)
     is_bad = pl.lit(False)
     quarantine_parts = []
     for _, raw_variable, reason, condition in checks:

@@ -127,6 +127,53 @@ def test_a_repeated_person_is_quarantined_as_id_duplicated(lazy: bool) -> None:
     assert persons.height + quarantine["source_row"].n_unique() == len(rows)
 
 
+def test_values_no_person_can_have_are_quarantined() -> None:
+    # Regression: age -5 and 999 (counted as 65+), 200 weekly hours and employee earnings of
+    # -3,500,000 and 9,999,999,999,999 went into the estimates.
+    config = load_round_config("2020-08")
+    worker = {"R9A": "1", "R9B": "0", "R9C": "0", "R10A": "0", "R22A": "0", "R22B": "0"}
+    changes = [
+        {}, {"K6": "-5"}, {"K6": "999"}, {"K6": "0"}, {"K6": "98"}, {"K6": "99"},
+        {"R16A": "200"}, {"R16A": "168"}, {"R20B": "169"}, {"R16A": "-1"}, {"R16A": "nan"},
+        {"R14A1": "-3500000"}, {"R14A2": "9999999999999"}, {"R14A1": "1000000000"},
+        {"R14A1": "1000000001"}, {"R14A1": "0", "R14A2": "0"},
+    ]  # fmt: skip
+    rows = [
+        {**worker, "FINAL_WEIG": "100", "K4": "1", "K6": "30", "URUTAN": str(number)}
+        for number in range(1, len(changes) + 1)
+    ]
+    frame = _tiny_round(rows).with_columns(
+        pl.lit("4").alias("R12A"), pl.lit("2000000").alias("R14A1"), pl.lit("40").alias("R16A")
+    )
+    for index, change in enumerate(changes):
+        for name, value in change.items():
+            frame = frame.with_columns(
+                pl.when(pl.int_range(pl.len()) == index)
+                .then(pl.lit(value))
+                .otherwise(pl.col(name))
+                .alias(name)
+            )
+    persons, quarantine = harmonise(frame, config, source_file="odd.csv")
+    assert quarantine.sort("source_row").select(
+        "source_row", "field", "raw_value", "reason"
+    ).rows() == [
+        (2, "K6", "-5", "age_out_of_range"),
+        (3, "K6", "999", "age_out_of_range"),
+        (6, "K6", "99", "age_out_of_range"),
+        (7, "R16A", "200", "hours_out_of_range"),
+        (9, "R20B", "169", "hours_out_of_range"),
+        (10, "R16A", "-1", "hours_out_of_range"),
+        (11, "R16A", "nan", "hours_out_of_range"),
+        (12, "R14A1", "-3500000", "earnings_negative"),
+        (13, "R14A2", "9999999999999", "earnings_above_ceiling"),
+        (15, "R14A1", "1000000001", "earnings_above_ceiling"),
+    ]
+    assert persons["source_row"].to_list() == [1, 4, 5, 8, 14, 16]
+    assert persons["age_group"].to_list() == ["25-34", "under_15", "65+", "25-34", "25-34", "25-34"]
+    # Zero earnings are the "not applicable" sentinel: missing, not out of range.
+    assert persons["earnings_monthly_idr"].to_list()[-1] is None
+
+
 def test_a_round_with_other_names_and_scheme_needs_only_a_mapping(tmp_path: Path) -> None:
     mapping = {
         "extends": "2020-08",
