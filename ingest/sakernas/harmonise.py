@@ -90,10 +90,27 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "field": pl.String(),
     "raw_value": pl.String(),
     "reason": pl.String(),
+    "claimed_by_row": pl.Int64(),
 }
+"""One record per problem of a row; `claimed_by_row` is the row that claimed the person key of an
+`id_duplicated` row (null for every other reason)."""
 
 PERSON_KEY_SEPARATOR = "+"
 """Joins the variables of a person key made of several in a quarantine row's `field`."""
+
+REASON_DETAILS = {
+    "weight_missing_or_not_positive": "weight {value} is missing or not above zero",
+    "weight_not_finite": "weight {value} is not a finite number (too large for a float, or NaN)",
+    "age_missing_or_not_whole": "age {value} is missing or not a whole number of years",
+    "sex_code_unknown": "sex code {value} is not one of the round mapping's codes",
+    "province_missing": "the province is missing",
+    "age_out_of_range": "age {value} is outside 0-98 years (or the mapping's age range)",
+    "hours_out_of_range": "hours {value} are outside the 0-168 hours of a week",
+    "earnings_negative": "earnings {value} are negative; a wage cannot be below zero",
+    "earnings_above_ceiling": "earnings {value} are above the ceiling of Rp 1,000,000,000 a month",
+}
+"""The sentence each reason code gives in a landing quarantine row (`{value}` is the raw value);
+`id_duplicated` names the claiming row as every landing does (`duplicate_id_detail`)."""
 
 AGE_RANGE = (0, 98)
 """Ages a person can be given (a round mapping may set `age.range`): the household roster lists
@@ -335,6 +352,7 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
                 pl.lit(raw_variable).alias("field"),
                 pl.col(raw_variable).cast(pl.String).alias("raw_value"),
                 pl.lit(reason).alias("reason"),
+                pl.lit(None, dtype=pl.Int64).alias("claimed_by_row"),
             )
         )
     key_variables = [str(v) for v in spec.get("person_key") or []]
@@ -348,6 +366,7 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
                 pl.lit(PERSON_KEY_SEPARATOR.join(key_variables)).alias("field"),
                 pl.col("_person_key").alias("raw_value"),
                 pl.lit(ID_DUPLICATED).alias("reason"),
+                pl.col("_claimed_by").alias("claimed_by_row"),
             )
         )
     quarantine = pl.concat(quarantine_parts)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 from dagster_duckdb import DuckDBResource
@@ -75,8 +76,17 @@ def _estimate_round(
         inputs += discover_inputs([path], round_name)
     with tempfile.TemporaryDirectory(prefix="sakernas_mart_") as tmp:
         mart_path = Path(tmp) / f"{table}.parquet"
-        summary = build_indicator_mart(inputs, mart_path)
+        quarantine_path = Path(tmp) / f"{table}_quarantine.parquet"
+        summary = build_indicator_mart(inputs, mart_path, quarantine_path=quarantine_path)
         rows = pq.read_table(mart_path)
+        # The rows the estimator could not use land where every source's do, named by the
+        # table (the `source`) and the round, so they are replaced and withdrawn with it.
+        quarantined = pl.read_parquet(quarantine_path).with_columns(
+            pl.lit(table).alias("source"),
+            pl.lit(context.run.run_id).alias("run_id"),
+            pl.lit(datetime.now(UTC)).alias("quarantined_at"),
+            pl.lit(partition).alias("partition_key"),
+        )
     rows = rows.append_column(PARTITION_COLUMN, pa.array([partition] * rows.num_rows, pa.string()))
     fingerprint = files_fingerprint(files)
     with warehouse.get_connection() as con:
@@ -85,6 +95,13 @@ def _estimate_round(
         con.execute("begin transaction")
         try:
             replace_partition(con, f"staging.{table}", rows, partition)
+            con.execute(
+                "delete from raw.quarantine where source = ? and partition_key = ?",
+                [table, partition],
+            )
+            con.register("sakernas_quarantine", quarantined.to_arrow())
+            con.execute("insert into raw.quarantine by name select * from sakernas_quarantine")
+            con.unregister("sakernas_quarantine")
             record_landed_input(
                 con,
                 f"staging.{table}",
@@ -98,7 +115,13 @@ def _estimate_round(
             con.execute("rollback")
             raise
     summary["rows_written"] = rows.num_rows
-    context.log.info("staging.%s round %s: %d estimates", table, partition, rows.num_rows)
+    context.log.info(
+        "staging.%s round %s: %d estimates, %d rows quarantined (see raw.quarantine)",
+        table,
+        partition,
+        rows.num_rows,
+        quarantined.height,
+    )
     return dg.MaterializeResult(metadata={**summary, "dagster/row_count": rows.num_rows})
 
 
@@ -148,11 +171,13 @@ LANDED_INPUTS = [
         f"staging.{REAL_TABLE}",
         real_round_files,
         SAKERNAS_ROUNDS,
+        source_name=REAL_TABLE,
     ),
     LandedInput(
         sakernas_indicator_estimates_synthetic.key,
         f"staging.{SYNTHETIC_TABLE}",
         synthetic_round_files,
         SAKERNAS_ROUNDS,
+        source_name=SYNTHETIC_TABLE,
     ),
 ]

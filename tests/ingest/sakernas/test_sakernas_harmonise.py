@@ -118,11 +118,11 @@ def test_a_repeated_person_is_quarantined_as_id_duplicated(lazy: bool) -> None:
     assert persons["source_row"].to_list() == [1, 4, 7, 8]
     assert persons["weight"].sum() == 320
     assert quarantine.sort("source_row", "reason").rows() == [
-        ("d.csv", 2, "FINAL_WEIG", "-5", "weight_missing_or_not_positive"),
-        ("d.csv", 3, "URUTAN", "1", "id_duplicated"),
-        ("d.csv", 5, "URUTAN", "1", "id_duplicated"),
-        ("d.csv", 6, "URUTAN", "2", "id_duplicated"),
-        ("d.csv", 9, "FINAL_WEIG", "-1", "weight_missing_or_not_positive"),
+        ("d.csv", 2, "FINAL_WEIG", "-5", "weight_missing_or_not_positive", None),
+        ("d.csv", 3, "URUTAN", "1", "id_duplicated", 1),
+        ("d.csv", 5, "URUTAN", "1", "id_duplicated", 1),
+        ("d.csv", 6, "URUTAN", "2", "id_duplicated", 4),
+        ("d.csv", 9, "FINAL_WEIG", "-1", "weight_missing_or_not_positive", None),
     ]
     assert persons.height + quarantine["source_row"].n_unique() == len(rows)
 
