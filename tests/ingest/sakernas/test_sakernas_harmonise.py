@@ -219,6 +219,34 @@ def test_mapping_errors_name_the_file_and_field(tmp_path: Path) -> None:
         harmonise(pl.DataFrame({"K4": ["1"]}), config, source_file="short.csv")
 
 
+@pytest.mark.parametrize("age_range", [[15], [98, 0], ["0", "98"], "0-98"])
+def test_a_malformed_age_range_is_a_mapping_error(tmp_path: Path, age_range: object) -> None:
+    mapping = tmp_path / "ages.yaml"
+    mapping.write_text(
+        yaml.safe_dump({"extends": "2020-08", "age": {"variable": "K6", "range": age_range}})
+    )
+    with pytest.raises(RoundConfigError, match="ages.yaml: `age.range` must be two whole"):
+        load_round_config(mapping)
+
+
+def test_a_mapping_can_narrow_the_age_range(tmp_path: Path) -> None:
+    mapping = tmp_path / "ages.yaml"
+    mapping.write_text(
+        yaml.safe_dump({"extends": "2020-08", "age": {"variable": "K6", "range": [15, 90]}})
+    )
+    base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
+    rows = [
+        {**base, "FINAL_WEIG": "100", "K4": "1", "K6": age, "URUTAN": str(number)}
+        for number, age in enumerate(["14", "15", "90", "91"], start=1)
+    ]
+    persons, quarantine = harmonise(_tiny_round(rows), load_round_config(mapping))
+    assert persons["age"].to_list() == [15, 90]
+    assert quarantine.select("source_row", "reason").rows() == [
+        (1, "age_out_of_range"),
+        (4, "age_out_of_range"),
+    ]
+
+
 def test_every_shipped_round_mapping_loads() -> None:
     for name in ("2020-08", *(f"synthetic-{year}-08" for year in range(2015, 2025))):
         config = load_round_config(name)
