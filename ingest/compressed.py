@@ -2,7 +2,8 @@
 
 A file copied from Windows or a phone may be named `IN.CSV.GZ`; reading it as plain text would
 fail on its first byte, or worse yield garbage, so every reader asks `is_gzipped` rather than
-comparing the suffix itself.
+comparing the suffix itself. A file saved by Excel or Notepad may start with a UTF-8 byte-order
+mark: `open_text` drops it, so a first JSON line or CSV header reads as written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ def is_gzipped(path: Path) -> bool:
 
 
 def open_text(path: Path, *, newline: str | None = None) -> TextIO:
-    """`path` opened for reading as UTF-8 text, through gzip when `is_gzipped` says so."""
+    """`path` opened for reading as UTF-8 text without a leading byte-order mark, through gzip
+    when `is_gzipped` says so."""
     if is_gzipped(path):
-        return gzip.open(path, "rt", encoding="utf-8", newline=newline)  # type: ignore[return-value]
-    return open(path, encoding="utf-8", newline=newline)  # noqa: SIM115 - the caller closes it
+        return gzip.open(  # type: ignore[return-value]
+            path, "rt", encoding="utf-8-sig", newline=newline
+        )
+    return open(path, encoding="utf-8-sig", newline=newline)  # noqa: SIM115 - the caller closes it

@@ -228,6 +228,33 @@ def load_audit_rows(
     )
 
 
+def append_load_audit(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    files: list[dict],
+    run_id: str,
+    loaded_at: datetime,
+    partition_key: str | None = None,
+) -> None:
+    """Append `raw.load_audit` rows for a load that is not a raw landing (the synthetic Sakernas
+    rounds, which the estimator reads straight from their files), so its rows read, loaded and
+    quarantined are audited like every landing's. `files`: `source_file`, `rows_read`,
+    `rows_loaded`, `rows_quarantined` per file. Run it inside the caller's transaction, with the
+    rows it accounts for."""
+    for item in files:
+        if item["rows_read"] != item["rows_loaded"] + item["rows_quarantined"]:
+            raise AssertionError(f"{source} {item['source_file']}: row accounting does not balance")
+    result = LandingResult(
+        source, pl.DataFrame(), pl.DataFrame(), [{"source": source, **item} for item in files]
+    )
+    audit = load_audit_rows(result, run_id, loaded_at, partition_key)
+    con.register("audit_rows", audit.to_arrow())
+    try:
+        con.execute("insert into raw.load_audit by name select * from audit_rows")
+    finally:
+        con.unregister("audit_rows")
+
+
 def write_landing(
     con: duckdb.DuckDBPyConnection,
     spec: LandingTarget,

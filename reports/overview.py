@@ -11,7 +11,7 @@ for a round covering every province; the shipped microdata cover one province), 
 shows one area (the nation when it has rows, else each province in turn), suppressed values
 are labelled and explained under their chart (the rule of docs/sakernas.md, stated on the page: a
 reader of the HTML has no repository), and the vacancy charts say that they count postings, not
-distinct vacancies, and which postings they leave out (no province, not coded).
+distinct vacancies, and which postings they leave out (no province, no accepted occupation code).
 """
 
 from __future__ import annotations
@@ -76,15 +76,17 @@ TEXT = {
             "atau beberapa kali dihitung sekali per iklan."
         ),
         "vacancies_by_occupation": (
-            "Iklan lowongan yang sudah dikode KBJI 2014, menurut golongan pokok"
+            "Iklan lowongan dengan kode KBJI 2014 yang diterima, menurut golongan pokok"
         ),
         "coded_note": (
-            "Menghitung iklan (posting), hanya {coded} dari {postings} iklan yang judulnya sudah "
-            "dikode ke jabatan KBJI 2014; {uncoded} iklan lainnya tidak masuk grafik ini."
+            "Menghitung iklan (posting), hanya {accepted} dari {postings} iklan yang kode jabatan "
+            "KBJI 2014-nya diterima otomatis. Judul {coded} iklan dikode otomatis; {awaiting} "
+            "kode di antaranya di bawah ambang keyakinan pengode dan menunggu pengode manusia, "
+            "{uncoded} iklan tanpa kode. Keduanya tidak masuk grafik ini."
         ),
         "not_coded": (
-            "Iklan lowongan belum dikode ke KBJI 2014; grafik ini muncul setelah pengkodean "
-            "jabatan berjalan."
+            "Belum ada iklan lowongan dengan kode KBJI 2014 yang diterima; grafik ini muncul "
+            "setelah pengkodean jabatan berjalan."
         ),
         "postings": "Jumlah iklan lowongan",
         "sex": {"1": "Laki-laki", "2": "Perempuan"},
@@ -167,14 +169,19 @@ TEXT = {
             "Counted per posting (advert): one vacancy advertised on several boards or several "
             "times counts once per posting."
         ),
-        "vacancies_by_occupation": "Vacancy postings coded to KBJI 2014, by major group",
+        "vacancies_by_occupation": (
+            "Vacancy postings with an accepted KBJI 2014 code, by major group"
+        ),
         "coded_note": (
-            "Counts postings (adverts), and only the {coded} of {postings} postings whose title is "
-            "coded to a KBJI 2014 occupation; the other {uncoded} are not in this chart."
+            "Counts postings (adverts), and only the {accepted} of {postings} postings whose KBJI "
+            "2014 occupation code is accepted automatically. {coded} titles are coded "
+            "automatically; {awaiting} of these codes are below the coder's confidence threshold "
+            "and await a human coder, and {uncoded} postings have no code. Neither is in this "
+            "chart."
         ),
         "not_coded": (
-            "Vacancy postings are not yet coded to KBJI 2014; this chart appears once occupation "
-            "coding runs."
+            "No vacancy posting has an accepted KBJI 2014 code yet; this chart appears once "
+            "occupation coding runs."
         ),
         "postings": "Vacancy postings",
         "sex": {"1": "Male", "2": "Female"},
@@ -527,8 +534,15 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         add_figure(figure, text["no_province_note"].format(**counts) if unlocated else None)
 
     coded = postings.filter(pl.col("kbji2014_code").is_not_null())
-    if coded.height:
-        by_major = coded.with_columns(pl.col("kbji2014_code").str.slice(0, 1).alias("major"))
+    # Only accepted codes are occupation figures (as in skills_demand_by_occupation): a code
+    # below the coder's threshold awaits a human coder. Without the flag none is accepted.
+    accepted = (
+        coded.filter(pl.col("is_occupation_coded").fill_null(False))
+        if "is_occupation_coded" in coded.columns
+        else coded.clear()
+    )
+    if accepted.height:
+        by_major = accepted.with_columns(pl.col("kbji2014_code").str.slice(0, 1).alias("major"))
         by_major = by_major.group_by("major").len().sort("major")
         figure = go.Figure(
             go.Bar(
@@ -540,7 +554,9 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         figure.update_xaxes(type="category", title=text["major_group"])
         figure.update_yaxes(title=text["postings"])
         coded_note = text["coded_note"].format(
+            accepted=format_number(accepted.height, language),
             coded=format_number(coded.height, language),
+            awaiting=format_number(coded.height - accepted.height, language),
             postings=counts["postings"],
             uncoded=format_number(postings.height - coded.height, language),
         )

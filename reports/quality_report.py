@@ -116,7 +116,10 @@ TEXT = {
             "salary_monthly_min_idr": "gaji bulanan minimum (Rp)",
             "salary_min": "gaji minimum (asli)",
             "employment_type": "jenis pekerjaan",
-            "kbji2014_code": "kode jabatan KBJI 2014",
+            "kbji2014_code": "kode jabatan KBJI 2014, dikode otomatis (termasuk yang menunggu "
+            "pengode manusia)",
+            "kbji2014_code_accepted": "kode jabatan KBJI 2014, diterima (keyakinan pengode "
+            "mencapai ambang; yang dipakai angka jabatan)",
         },
         "columns": {
             "gate": "Gerbang",
@@ -235,7 +238,10 @@ TEXT = {
             "salary_monthly_min_idr": "monthly minimum salary (IDR)",
             "salary_min": "minimum salary (as advertised)",
             "employment_type": "employment type",
-            "kbji2014_code": "KBJI 2014 occupation code",
+            "kbji2014_code": "KBJI 2014 occupation code, coded automatically (including codes "
+            "awaiting a human coder)",
+            "kbji2014_code_accepted": "KBJI 2014 occupation code, accepted (coder's confidence "
+            "at or above its threshold; what occupation figures use)",
         },
         "columns": {
             "gate": "Gate",
@@ -293,6 +299,7 @@ KEY_VACANCY_FIELDS = (
     "salary_min",
     "employment_type",
     "kbji2014_code",
+    "kbji2014_code_accepted",
 )
 
 

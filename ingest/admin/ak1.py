@@ -562,12 +562,14 @@ def read_ak1_placements(
         placed = _date(record, "placement_date", problems)
         if placed is None and not problems:
             problems.append(("placement_date", "missing_placement_date", "no placement date"))
-        wage_text = re.sub(r"[.\s]|,00$", "", record["wage_monthly"] or "")
+        # The column is in rupiah; a clerk may still write the currency ("Rp 4.500.000").
+        wage_text = re.sub(r"(?i)^\s*(?:rp\.?|idr)|[.\s]|,00$", "", record["wage_monthly"] or "")
         if wage_text and is_negative_pay(wage_text):
             # Decided and worded as the file commands and the vacancy landing: `-0` is zero.
             detail = negative_pay_detail(record["wage_monthly"])
             problems.append(("wage_monthly", "salary_negative", detail))
-        elif wage_text and not _whole_wage(wage_text):
+        elif (record["wage_monthly"] or "").strip() and not _whole_wage(wage_text):
+            # Also a currency with no number ("Rp"): it says a wage was meant.
             problems.append(("wage_monthly", "unreadable_wage", f"{record['wage_monthly']!r}"))
         if problems:
             quarantine.append(problems_record(

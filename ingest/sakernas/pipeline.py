@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -189,10 +190,15 @@ def _text_scan(path: Path) -> pl.LazyFrame:
 
 
 def harmonise_inputs(
-    inputs: list[RoundInput], persons_path: Path, quarantine: list[pl.DataFrame] | None = None
+    inputs: list[RoundInput],
+    persons_path: Path,
+    per_file: list[dict[str, Any]] | None = None,
+    quarantine: list[pl.DataFrame] | None = None,
 ) -> dict[str, int]:
-    """Harmonise every input into one parquet file of persons; returns row accounting. The
-    landing quarantine rows of each input (`landing_quarantine`) are appended to `quarantine`."""
+    """Harmonise every input into one parquet file of persons; returns row accounting. With
+    `per_file`, each file's accounting is appended to it as `raw.load_audit` counts a file
+    (`source_file`, `rows_read`, `rows_loaded` = persons, `rows_quarantined`); with
+    `quarantine`, the landing quarantine rows of each input (`landing_quarantine`)."""
     parts: list[Path] = []
     rows_in = persons = quarantined = 0
     work_dir = persons_path.parent
@@ -230,6 +236,15 @@ def harmonise_inputs(
             count_out,
             count_quarantined,
         )
+        if per_file is not None:
+            per_file.append(
+                {
+                    "source_file": item.path.name,
+                    "rows_read": count_in,
+                    "rows_loaded": count_out,
+                    "rows_quarantined": count_quarantined,
+                }
+            )
         rows_in += count_in
         persons += count_out
         quarantined += count_quarantined
@@ -247,10 +262,12 @@ def build_indicator_mart(
     min_sample_persons: int = 10,
     memory_limit: str = "1GB",
     threads: int = 2,
+    per_file: list[dict[str, Any]] | None = None,
     quarantine_path: Path | None = None,
 ) -> dict[str, int]:
     """Harmonise the inputs, estimate every indicator, write the mart parquet round by round
-    (never holding all rounds in memory); return row accounting and estimate counts.
+    (never holding all rounds in memory); return row accounting and estimate counts. `per_file`:
+    see `harmonise_inputs`.
 
     With `quarantine_path`, the rows that could not be used are written there as the landings'
     quarantine rows (`landing_quarantine`; no rows, the columns only, when none was), renamed
@@ -259,7 +276,9 @@ def build_indicator_mart(
     quarantine_draft = _output_draft(quarantine_path) if quarantine_path is not None else None
     try:
         quarantine: list[pl.DataFrame] = []
-        summary = _build(inputs, draft, min_sample_persons, memory_limit, threads, quarantine)
+        summary = _build(
+            inputs, draft, min_sample_persons, memory_limit, threads, per_file, quarantine
+        )
         if quarantine_draft is not None:
             pl.concat(quarantine).write_parquet(quarantine_draft)
         try:
@@ -290,13 +309,14 @@ def _build(
     min_sample_persons: int,
     memory_limit: str,
     threads: int,
-    quarantine: list[pl.DataFrame],
+    per_file: list[dict[str, Any]] | None = None,
+    quarantine: list[pl.DataFrame] | None = None,
 ) -> dict[str, int]:
     estimates = suppressed = 0
     is_synthetic = False
     with tempfile.TemporaryDirectory(prefix="sakernas_") as tmp:
         persons_path = Path(tmp) / "persons.parquet"
-        accounting = harmonise_inputs(inputs, persons_path, quarantine)
+        accounting = harmonise_inputs(inputs, persons_path, per_file, quarantine)
         partial_path = Path(tmp) / "mart.parquet"
         con = duckdb.connect(
             config={"memory_limit": memory_limit, "threads": threads, "temp_directory": tmp}

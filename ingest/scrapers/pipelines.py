@@ -19,6 +19,7 @@ rather than dropping values silently.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import math
@@ -224,12 +225,25 @@ def merge_into_day_file(run_items: Path, day_items: Path) -> int:
     """Merge a run's items into the day's file keyed by posting; the run's version wins.
 
     Streams both files (only the run's posting keys are held in memory) into a temporary file
-    that is then renamed, so a reader never sees half a file. Returns the number of postings in
-    the day's file.
+    that is then renamed, so a reader never sees half a file. Two runs of a spider on the same
+    day (a re-run started while the first still goes) merge one after the other, under a lock
+    on the day's folder: read, merge and rename in turns, neither loses the other's postings.
+    Returns the number of postings in the day's file.
     """
     with run_items.open(encoding="utf-8") as lines:
         run_keys = {posting_key(json.loads(line)) for line in lines if line.strip()}
-    temporary = day_items.with_suffix(".jsonl.tmp")
+    lock_path = day_items.with_name(day_items.name + ".lock")
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _merge_locked(run_items, day_items, run_keys)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _merge_locked(run_items: Path, day_items: Path, run_keys: set[Any]) -> int:
+    # A name of this process's own: a second merger must not write into the same file.
+    temporary = day_items.with_name(f"{day_items.name}.{os.getpid()}.tmp")
     postings = 0
     with temporary.open("w", encoding="utf-8") as output:
         if day_items.exists():

@@ -34,7 +34,8 @@ class LandedInput:
     """Data folder -> partition key (`WHOLE_TABLE` when unpartitioned) -> files."""
     partitions_def: dg.PartitionsDefinition | None = None
     source_name: str | None = None
-    """The `source` of its rows in `raw.quarantine` (None: it quarantines nothing per partition)."""
+    """The `source` of its rows in `raw.quarantine` and `raw.load_audit` (None: it quarantines
+    and audits nothing per partition)."""
     all_files: Callable[[Path], list[Path]] | None = None
     """Data folder -> every file its patterns match, whether or not it fits a partition (None:
     every file it reads fits one). A file that fits none holds back the night's withdrawals."""

@@ -26,6 +26,7 @@ from dagster_duckdb import DuckDBResource
 from ingest.sakernas.pipeline import build_indicator_mart, discover_inputs
 from ingest.warehouse import (
     PARTITION_COLUMN,
+    append_load_audit,
     ensure_landing_tables,
     record_landed_input,
     replace_partition,
@@ -44,6 +45,9 @@ SYNTHETIC_FOLDER = "synthetic/sakernas"
 SYNTHETIC_PATTERN = "sakernas_synthetic_*.parquet"
 REAL_TABLE = "sakernas_indicator_estimates"
 SYNTHETIC_TABLE = "sakernas_indicator_estimates_synthetic"
+SYNTHETIC_SOURCE = "sakernas_synthetic"
+"""The synthetic rounds' name in `raw.load_audit`: they have no raw landing, the estimator reads
+their files; a real round's file is audited by its raw landing (`sakernas_2020_08_jambi`)."""
 
 
 def real_round_files(data_dir: Path) -> dict[str, list[Path]]:
@@ -67,6 +71,7 @@ def _estimate_round(
     files: list[Path],
     table: str,
     round_name: str | None,
+    audit_source: str | None = None,
 ) -> dg.MaterializeResult:
     partition = context.partition_key
     if not files:
@@ -77,12 +82,18 @@ def _estimate_round(
     with tempfile.TemporaryDirectory(prefix="sakernas_mart_") as tmp:
         mart_path = Path(tmp) / f"{table}.parquet"
         quarantine_path = Path(tmp) / f"{table}_quarantine.parquet"
-        summary = build_indicator_mart(inputs, mart_path, quarantine_path=quarantine_path)
+        per_file: list[dict] = []
+        summary = build_indicator_mart(
+            inputs, mart_path, per_file=per_file, quarantine_path=quarantine_path
+        )
         rows = pq.read_table(mart_path)
         # The rows the estimator could not use land where every source's do, named by the
-        # table (the `source`) and the round, so they are replaced and withdrawn with it.
+        # round and by the source its load audit uses (the table when it has none: a real
+        # round's file is audited by its raw landing, whose quarantine rows are its own), so
+        # they are replaced and withdrawn with the round and balance with the audit.
+        quarantine_source = audit_source or table
         quarantined = pl.read_parquet(quarantine_path).with_columns(
-            pl.lit(table).alias("source"),
+            pl.lit(quarantine_source).alias("source"),
             pl.lit(context.run.run_id).alias("run_id"),
             pl.lit(datetime.now(UTC)).alias("quarantined_at"),
             pl.lit(partition).alias("partition_key"),
@@ -94,22 +105,22 @@ def _estimate_round(
         ensure_landing_tables(con)
         con.execute("begin transaction")
         try:
+            now = datetime.now(UTC)
             replace_partition(con, f"staging.{table}", rows, partition)
             con.execute(
                 "delete from raw.quarantine where source = ? and partition_key = ?",
-                [table, partition],
+                [quarantine_source, partition],
             )
             con.register("sakernas_quarantine", quarantined.to_arrow())
             con.execute("insert into raw.quarantine by name select * from sakernas_quarantine")
             con.unregister("sakernas_quarantine")
             record_landed_input(
-                con,
-                f"staging.{table}",
-                partition,
-                fingerprint,
-                context.run.run_id,
-                datetime.now(UTC),
+                con, f"staging.{table}", partition, fingerprint, context.run.run_id, now
             )
+            if audit_source is not None:
+                # Rows in = persons + quarantined per file, in the audit every landing writes
+                # (and the run's rows-per-source table reads), not only in the log.
+                append_load_audit(con, audit_source, per_file, context.run.run_id, now, partition)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -160,7 +171,7 @@ def sakernas_indicator_estimates_synthetic(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource
 ) -> dg.MaterializeResult:
     files = synthetic_round_files(settings.DATA_DIR).get(context.partition_key, [])
-    return _estimate_round(context, warehouse, files, SYNTHETIC_TABLE, None)
+    return _estimate_round(context, warehouse, files, SYNTHETIC_TABLE, None, SYNTHETIC_SOURCE)
 
 
 sakernas_assets = [sakernas_indicator_estimates, sakernas_indicator_estimates_synthetic]
@@ -178,6 +189,8 @@ LANDED_INPUTS = [
         f"staging.{SYNTHETIC_TABLE}",
         synthetic_round_files,
         SAKERNAS_ROUNDS,
-        source_name=SYNTHETIC_TABLE,
+        # A withdrawn round's audit rows are marked withdrawn, as a landing's are, and its
+        # quarantine rows deleted.
+        source_name=SYNTHETIC_SOURCE,
     ),
 ]

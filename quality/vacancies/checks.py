@@ -162,6 +162,10 @@ NON_STANDARD_EMPLOYMENT = (
     r"(?i)part[\s_-]?time|paruh|intern|magang|freelance|lepas|temporary|harian|daily|volunteer"
 )
 STANDARD_EMPLOYMENT = r"(?i)full[\s_-]?time|contract|kontrak|tetap|permanent|penuh"
+# A post offering one of these beside a full-time or contract job ("full_time;part_time") is not
+# judged either: the advert's one monthly pay may be the part-time or intern option's, which is
+# not comparable with the monthly UMP, and a flag would call lawful pay unlawful.
+PAY_NOT_COMPARABLE_OPTION = r"(?i)part[\s_-]?time|paruh|\bintern(ship)?\b|magang|freelance|lepas"
 
 
 @dataclass(frozen=True)
@@ -228,9 +232,10 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         )
         .sort("_row")
     )
-    non_standard = pl.col("employment_type").str.contains(NON_STANDARD_EMPLOYMENT) & ~pl.col(
-        "employment_type"
-    ).str.contains(STANDARD_EMPLOYMENT)
+    non_standard = (
+        pl.col("employment_type").str.contains(NON_STANDARD_EMPLOYMENT)
+        & ~pl.col("employment_type").str.contains(STANDARD_EMPLOYMENT)
+    ) | pl.col("employment_type").str.contains(PAY_NOT_COMPARABLE_OPTION)
     pay_text = pl.lit("Rp ") + pl.col("pay_low").round(0).cast(pl.Int64).cast(pl.String)
     ump_text = pl.lit("Rp ") + pl.col("minimum_wage_monthly_idr").round(0).cast(pl.Int64).cast(
         pl.String

@@ -52,6 +52,10 @@ def vacancy_input_projection(columns: set[str] | list[str]) -> str:
         "vacancy_id": "vacancy_id",
         "is_first_posting": "is_first_posting",
     }
+    if "employment_types" in present:
+        # Every type the board names ("full_time;part_time"), not only the first: the pay rule
+        # does not judge a post that also offers part-time work.
+        optional["employment_type"] = "employment_types"
     for target, column in optional.items():
         select.append(f"{column} as {target}" if column in present else f"null as {target}")
     return ",\n".join(select)

@@ -4,6 +4,8 @@ rising and falling skills between two periods, and vacancy skills against ESCO's
 Reads the published `bridge_vacancy_skills` (one row per posting and skill) joined to
 `fct_vacancy_postings` (occupation, province, dates), and the ESCO reference files. Every share
 is "share of the group's postings that ask for the skill", so groups of different size compare.
+An occupation counts a posting only when its KBJI code is accepted (`is_occupation_coded`), as
+the mart `skills_demand_by_occupation` does.
 A missing mart or an uncoded occupation degrades to an empty table with a stated reason.
 """
 
@@ -52,6 +54,7 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
                 "posting_id",
                 "source",
                 "kbji2014_code",
+                "is_occupation_coded",
                 "province_bps_code",
                 "category_text",
                 "first_seen_date",
@@ -59,7 +62,7 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
             )
             if c in columns
         ]
-        inputs.postings = pl.read_parquet(postings_path, columns=wanted)
+        inputs.postings = _accepted_codes_only(pl.read_parquet(postings_path, columns=wanted))
     else:
         inputs.missing.append("fct_vacancy_postings")
     if bridge_path.exists():
@@ -77,6 +80,23 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
         inputs.missing or "none",
     )
     return inputs
+
+
+def _accepted_codes_only(postings: pl.DataFrame) -> pl.DataFrame:
+    """The postings with `kbji2014_code` kept only where the code is accepted
+    (`is_occupation_coded`), as `skills_demand_by_occupation` counts them: a code below the
+    coder's auto-code threshold awaits a human coder and is no occupation figure yet. Without
+    the flag no code is known to be accepted."""
+    if "kbji2014_code" not in postings.columns:
+        return postings
+    if "is_occupation_coded" not in postings.columns:
+        log.warning("fct_vacancy_postings has no is_occupation_coded: no code counts as accepted")
+        accepted = pl.lit(False)
+    else:
+        accepted = pl.col("is_occupation_coded").fill_null(False)
+    return postings.with_columns(
+        pl.when(accepted).then(pl.col("kbji2014_code")).otherwise(None).alias("kbji2014_code")
+    ).drop("is_occupation_coded", strict=False)
 
 
 def _esco_skills_by_kbji(
@@ -117,6 +137,23 @@ def _skills_with_groups(inputs: SkillInputs) -> pl.DataFrame | None:
     return inputs.posting_skills.join(inputs.postings, on="posting_id", how="inner")
 
 
+def _large_groups(postings: pl.DataFrame, group: str, config: dict[str, Any]) -> pl.DataFrame:
+    """Postings per group, for the groups with at least `min_postings_per_period` (the appendix's
+    "minimum postings per group and period"; the whole span is one period here): a share of 3
+    in 5 postings is no skill profile of an occupation or province."""
+    minimum = int(config.get("min_postings_per_period", 20))
+    totals = postings.group_by(group).agg(pl.len().alias("group_postings"))
+    large = totals.filter(pl.col("group_postings") >= minimum)
+    log.info(
+        "skills by %s: %d of %d groups have at least %d postings and are shown",
+        group,
+        large.height,
+        totals.height,
+        minimum,
+    )
+    return large
+
+
 def top_skills(
     inputs: SkillInputs, group: str | None, config: dict[str, Any]
 ) -> pl.DataFrame | None:
@@ -130,14 +167,15 @@ def top_skills(
         joined = joined.filter(pl.col(group).is_not_null())
         postings = postings.filter(pl.col(group).is_not_null())
     totals = (
-        postings.group_by(keys).agg(pl.len().alias("group_postings"))
-        if keys
+        _large_groups(postings, group, config)
+        if group
         else pl.DataFrame({"group_postings": [postings.height]})
     )
     counts = joined.group_by([*keys, "skill_uri", "skill_label", "skill_source"]).agg(
         pl.col("posting_id").n_unique().alias("postings")
     )
-    counts = counts.join(totals, on=keys, how="left") if keys else counts.join(totals, how="cross")
+    # An inner join: a group below the minimum is not shown at all.
+    counts = counts.join(totals, on=keys) if keys else counts.join(totals, how="cross")
     top_n = int(config.get("top_n", 10))
     ranked = (
         counts.filter(pl.col("postings") >= int(config.get("min_skill_postings", 3)))
@@ -265,7 +303,9 @@ def esco_comparison(inputs: SkillInputs, config: dict[str, Any]) -> pl.DataFrame
     named = coded.select("kbji2014_code", "skill_uri").unique()
     named = named.join(essential.drop("skill_label"), on=["kbji2014_code", "skill_uri"], how="left")
     occupation_postings = inputs.postings.filter(pl.col("kbji2014_code").is_not_null())
-    totals = occupation_postings.group_by("kbji2014_code").agg(pl.len().alias("postings"))
+    totals = _large_groups(occupation_postings, "kbji2014_code", config).rename(
+        {"group_postings": "postings"}
+    )
     essential_counts = essential.group_by("kbji2014_code").agg(
         pl.len().alias("esco_essential_skills")
     )
@@ -275,7 +315,7 @@ def esco_comparison(inputs: SkillInputs, config: dict[str, Any]) -> pl.DataFrame
             pl.len().alias("skills_named"),
             pl.col("is_essential").fill_null(False).sum().alias("named_and_essential"),
         )
-        .join(totals, on="kbji2014_code", how="left")
+        .join(totals, on="kbji2014_code")
         .join(essential_counts, on="kbji2014_code", how="left")
         .with_columns(
             pl.col("esco_essential_skills").fill_null(0),

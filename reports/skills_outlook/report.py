@@ -46,7 +46,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_data": "Tidak ada data untuk bagian ini.",
         "too_few": "Iklan lowongan per periode dari papan lowongan yang sama terlalu sedikit untuk "
         "membandingkan tren (pergantian papan akan terlihat sebagai tren).",
-        "uncoded": "Belum ada iklan lowongan yang dikode ke KBJI 2014.",
+        "uncoded": "Belum ada iklan lowongan dengan kode KBJI 2014 yang diterima.",
         "trend_values": {"rising": "naik", "falling": "turun", "stable": "tetap"},
         "settings": {
             "languages": "Bahasa laporan",
@@ -75,6 +75,10 @@ TEXT: dict[str, dict[str, Any]] = {
             "Pangsa = iklan lowongan kelompok yang meminta keterampilan / semua iklan lowongan "
             "kelompok.",
             "Naik/turun: perubahan pangsa (poin persen) antara periode terakhir dan sebelumnya.",
+            "Jabatan: hanya iklan yang kode KBJI 2014-nya diterima otomatis (keyakinan "
+            "pengode sama dengan atau di atas ambangnya); kode di bawah ambang menunggu pengode "
+            "manusia dan tidak dihitung, seperti pada tabel terbitan permintaan keterampilan "
+            "menurut jabatan.",
             "ESCO: keterampilan esensial semua jabatan ESCO dalam kelompok ISCO-08 yang "
             "dipetakan dari KBJI 2014.",
             "Nama keterampilan ESCO tampil dalam bahasa Inggris: itulah label resmi ESCO yang "
@@ -126,7 +130,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_data": "No data for this section.",
         "too_few": "Too few postings per period from the same job boards to compare trends (a "
         "change of boards would show as a trend).",
-        "uncoded": "No posting is coded to KBJI 2014 yet.",
+        "uncoded": "No posting has an accepted KBJI 2014 code yet.",
         "trend_values": {"rising": "rising", "falling": "falling", "stable": "stable"},
         "settings": {
             "languages": "Report languages",
@@ -154,6 +158,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "Share = postings of the group asking for the skill / all postings of the group.",
             "Rising/falling: change of the share (percentage points) between the latest period "
             "and the one before.",
+            "Occupation: only postings whose KBJI 2014 code is accepted automatically (the "
+            "coder's confidence at or above its threshold); codes below it await a human coder "
+            "and are not counted, as in the published table of skills demand by occupation.",
             "ESCO: essential skills of every ESCO occupation in the ISCO-08 group that KBJI "
             "2014 maps to.",
         ],

@@ -34,3 +34,15 @@ def test_open_text_reads_plain_and_gzipped_files_alike(tmp_path) -> None:
     for path in (plain, packed):
         with open_text(path) as handle:
             assert handle.read() == "x\n1\n"
+
+
+def test_open_text_drops_a_byte_order_mark(tmp_path) -> None:
+    # Excel and Notepad write one; it made a Karirhub details file's first line invalid JSON.
+    marked = tmp_path / "details.jsonl"
+    marked.write_bytes(b'\xef\xbb\xbf{"id": 1}\n')
+    packed = tmp_path / "details.jsonl.gz"
+    with gzip.open(packed, "wb") as handle:
+        handle.write(b'\xef\xbb\xbf{"id": 1}\n')
+    for path in (marked, packed):
+        with open_text(path) as handle:
+            assert handle.read() == '{"id": 1}\n'

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import duckdb
 import polars as pl
 
+from orchestration import settings
 from reports.quality_report import QualityFigures, build_quality_report
 
 
@@ -111,3 +113,43 @@ def test_the_report_is_in_both_languages_and_offline(tmp_path):
         assert re.search(r"<script[^>]*\bsrc=", page) is None
         for dimension in ("1. ", "2. ", "3. ", "4. ", "5. "):
             assert f"<h2>{dimension}" in page
+
+
+def test_kbji_coverage_shows_codes_coded_and_codes_accepted(tmp_path):
+    """The page showed KBJI coverage 99.9 % (every coded title, also codes below the coder's
+    threshold that await a human coder) where 40.6 / 42.2 / 54.6 % are accepted."""
+    model = (
+        settings.DBT_PROJECT_DIR
+        / "models"
+        / "marts"
+        / "quality"
+        / "rpt_vacancy_completeness_by_source.sql"
+    )
+    sql = re.sub(r"\{\{\s*ref\('(\w+)'\)\s*\}\}", r"\1", model.read_text(encoding="utf-8"))
+    postings = pl.DataFrame(
+        {
+            "posting_id": ["a", "b", "c", "d"],
+            "source": ["lokerid"] * 4,
+            "kbji2014_code": ["2512", "5223", "4110", None],
+            "is_occupation_coded": [True, False, False, False],
+        }
+    )
+    con = duckdb.connect()
+    try:
+        con.register("fct_vacancy_postings", postings.to_arrow())
+        completeness = pl.from_arrow(con.sql(sql).to_arrow_table())
+    finally:
+        con.close()
+    shares = dict(zip(completeness["field_name"], completeness["completeness"], strict=True))
+    assert shares["kbji2014_code"] == 0.75
+    assert shares["kbji2014_code_accepted"] == 0.25
+    figures = _figures(published=True)
+    figures.vacancy_completeness = completeness
+    build_quality_report(figures, tmp_path)
+    page_en = (tmp_path / "data-quality.en.html").read_text(encoding="utf-8")
+    page_id = (tmp_path / "data-quality.id.html").read_text(encoding="utf-8")
+    assert "KBJI 2014 occupation code, coded automatically (including codes awaiting a human" in (
+        page_en
+    )
+    assert re.search(r"KBJI 2014 occupation code, accepted .*?</td><td class='num'>25", page_en)
+    assert "kode jabatan KBJI 2014, diterima" in page_id

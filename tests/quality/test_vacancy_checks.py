@@ -305,6 +305,49 @@ def test_warehouse_postings_of_either_shape_map_onto_the_contract(normalised):
     assert ("vacancy_id" in " ".join(missing_inputs(relation.columns))) is not normalised
 
 
+@pytest.mark.parametrize(
+    ("employment_type", "judged"),
+    [
+        ("full_time;part_time", False),
+        ("Full Time, Part Time", False),
+        ("contract;internship", False),
+        ("full_time;freelance", False),
+        ("full_time;contract", True),
+        ("contract;temporary", True),
+        ("Full Time", True),
+    ],
+)
+def test_a_post_that_also_offers_part_time_work_is_not_judged_on_pay(employment_type, judged):
+    """A posting offering full-time and part-time work was flagged below the UMP: its one
+    monthly pay may be the part-time option's, not comparable with the monthly UMP."""
+    result = _check(_vacancy(salary_monthly_min=1_000_000.0, employment_type=employment_type))
+    assert (_one(result, "is_pay_below_minimum_wage") is not None) is judged
+    if not judged:
+        assert "not applicable" in _one(result, "pay_below_minimum_wage_evidence")
+
+
+def test_the_warehouse_judges_pay_on_every_employment_type_of_the_posting():
+    # fct_vacancy_postings' employment_type is only the first type the board names.
+    con = duckdb.connect()
+    con.execute(
+        "create table fct_vacancy_postings as select 'dealls:1' as posting_id, "
+        "'dealls' as source, 'Kasir' as job_title, '' as description, 'PT A' as company_name, "
+        "1000000.0 as salary_monthly_min_idr, cast(null as double) as salary_monthly_max_idr, "
+        "'31' as province_bps_code, date '2024-05-02' as posted_date, "
+        "'full_time' as employment_type, 'full_time;part_time' as employment_types"
+    )
+    relation = con.table("fct_vacancy_postings")
+    vacancies = pl.from_arrow(
+        relation.project(vacancy_input_projection(relation.columns)).to_arrow_table()
+    )
+    con.close()
+    result = check_vacancies(vacancies, UMP)
+    assert _one(result, "is_pay_below_minimum_wage") is None
+    assert _one(result, "pay_below_minimum_wage_evidence") == (
+        "not applicable: employment type full_time;part_time"
+    )
+
+
 def test_pay_rule_judges_the_amount_as_posted_when_the_mart_withholds_implausible_pay():
     # fct_vacancy_postings keeps implausible pay ("IDR 6 - 9 monthly") out of
     # salary_monthly_*_idr; the pay rule still reads it as posted and says why it is not judged.

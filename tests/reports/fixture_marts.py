@@ -211,6 +211,7 @@ def write_skills_fixture(folder: Path) -> tuple[Path, Path]:
                     "posting_id": posting_id,
                     "source": "jobstreet",
                     "kbji2014_code": MUST_BE_LISTED,
+                    "is_occupation_coded": True,
                     "province_bps_code": "15" if i % 2 else "31",
                     "category_text": HOSTILE_CATEGORY,
                     "first_seen_date": latest - timedelta(days=offset + i * 5),

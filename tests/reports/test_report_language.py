@@ -105,6 +105,7 @@ def pages(tmp_path_factory) -> dict[str, str]:
             "source": ["lokerid", "dealls"],
             "province_bps_code": ["15", "15"],
             "kbji2014_code": ["2512", "3313"],
+            "is_occupation_coded": [True, True],
         }
     ).write_parquet(overview_marts / "fct_vacancy_postings.parquet")
     build_overview_reports(overview_marts, out)

@@ -126,3 +126,51 @@ def test_bahasa_tables_have_bahasa_headers_and_labels(fixture_dirs, tmp_path):
     assert set(trends_id["Tren"]) & {"naik", "turun"}
     overall = (tmp_path / "out" / "skills-outlook.overall.id.csv").read_text(encoding="utf-8")
     assert overall.splitlines()[0].startswith("Keterampilan,Sumber,Iklan lowongan,")
+
+
+def test_occupations_count_accepted_codes_only(fixture_dirs):
+    """Codes below the coder's threshold awaiting a human coder counted as coded: the outlook's
+    occupation shares disagreed with `skills_demand_by_occupation` (1211: 67.0 % against 84.5 %
+    on the shipped data)."""
+    config = outlook.load_config()
+    marts, esco = fixture_dirs
+    path = marts / "fct_vacancy_postings.parquet"
+    postings = pl.read_parquet(path)
+    # The latest half-year's first 10 postings (all ask for python) await a human coder.
+    awaiting = pl.col("posting_id").is_in([f"current:{i}" for i in range(10)])
+    postings.with_columns(is_occupation_coded=~awaiting).write_parquet(path)
+    results = outlook.build_outlook(outlook.read_inputs(marts, esco, config), config)
+    python = results["by_occupation"].filter(pl.col("skill_uri") == SKILL_RISING)
+    assert python.row(0, named=True)["group_postings"] == 50
+    assert python.row(0, named=True)["postings"] == 30 - 10
+    assert results["esco"].row(0, named=True)["postings"] == 50
+    # Groups other than occupation count every posting.
+    overall = results["overall"].filter(pl.col("skill_uri") == SKILL_RISING)
+    assert overall.row(0, named=True)["group_postings"] == 60
+
+
+@pytest.mark.parametrize(("small", "shown"), [(19, False), (20, True)])
+def test_groups_below_the_minimum_postings_are_not_shown(fixture_dirs, small, shown):
+    """The appendix said 'Minimum postings per group and period: 20', yet groups of 5 postings
+    were shown (18 occupations, 2 provinces and 5 board categories on the shipped data)."""
+    config = outlook.load_config()
+    assert config["min_postings_per_period"] == 20
+    marts, esco = fixture_dirs
+    path = marts / "fct_vacancy_postings.parquet"
+    postings = pl.read_parquet(path)
+    # The previous half-year's first `small` postings (all ask for cobol) move to province 16,
+    # another occupation and another board category.
+    moved = pl.col("posting_id").is_in([f"previous:{i}" for i in range(small)])
+    postings.with_columns(
+        province_bps_code=pl.when(moved).then(pl.lit("16")).otherwise("province_bps_code"),
+        kbji2014_code=pl.when(moved).then(pl.lit("2511")).otherwise("kbji2014_code"),
+        category_text=pl.when(moved).then(pl.lit("Small")).otherwise("category_text"),
+    ).write_parquet(path)
+    results = outlook.build_outlook(outlook.read_inputs(marts, esco, config), config)
+    assert ("16" in results["by_province"]["province_bps_code"].to_list()) is shown
+    assert ("2511" in results["by_occupation"]["kbji2014_code"].to_list()) is shown
+    assert ("Small" in results["by_category"]["category_text"].to_list()) is shown
+    assert ("2511" in results["esco"]["kbji2014_code"].to_list()) is shown
+    # The large groups stay.
+    assert MUST_BE_LISTED in results["by_occupation"]["kbji2014_code"].to_list()
+    assert results["by_province"]["group_postings"].min() >= 20

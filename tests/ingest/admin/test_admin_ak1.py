@@ -179,3 +179,28 @@ def test_a_minus_zero_wage_is_zero_and_one_beyond_int64_unreadable(tmp_path, wag
     else:
         assert load.rows_quarantined == 0
         assert load.staging["wage_monthly_idr"][1] == loaded
+
+
+@pytest.mark.parametrize(
+    ("wage", "loaded"),
+    [("Rp 4.500.000", 4_500_000), ("Rp4.500.000,00", 4_500_000), ("IDR 4500000", 4_500_000)],
+)
+def test_a_wage_written_with_its_currency_is_read(tmp_path, wage, loaded) -> None:
+    # The column is in rupiah, and clerks still write "Rp 4.500.000": it was `unreadable_wage`.
+    def mutate(header, rows):
+        rows[1][header.index("Upah per Bulan (Rp)")] = wage
+        return header, rows
+
+    load = read_ak1_placements(_export(PLACEMENTS, tmp_path / "placed.csv", mutate), DEV_KEY)
+    assert load.rows_quarantined == 0
+    assert load.staging["wage_monthly_idr"][1] == loaded
+
+
+def test_a_currency_without_a_number_is_unreadable(tmp_path) -> None:
+    def mutate(header, rows):
+        rows[1][header.index("Upah per Bulan (Rp)")] = "Rp"
+        return header, rows
+
+    load = read_ak1_placements(_export(PLACEMENTS, tmp_path / "placed.csv", mutate), DEV_KEY)
+    [row] = load.quarantine.iter_rows(named=True)
+    assert (row["source_row"], row["reason_code"]) == (3, "unreadable_wage")

@@ -13,11 +13,15 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from dagster_duckdb import DuckDBResource
 
+from ingest.sakernas.generator import generate, parse_rounds
 from ingest.sakernas.pipeline import landing_quarantine
 from ingest.sakernas.readers import read_microdata
+from orchestration import settings
 from orchestration.cli import main
 from orchestration.sakernas import assets as sakernas_assets
 from orchestration.settings import DATA_DIR
@@ -136,4 +140,47 @@ def test_the_estimates_asset_lands_its_quarantine_in_raw_quarantine(
         (table, "2020-08", "faulty.csv", 5, "age_out_of_range"),
         (table, "2020-08", "faulty.csv", 7, "weight_missing_or_not_positive"),
         (table, "2020-08", "faulty.csv", 303, "id_duplicated"),
+    ]
+
+
+def test_a_synthetic_rounds_quarantine_balances_with_its_load_audit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "data" / sakernas_assets.SYNTHETIC_FOLDER
+    folder.mkdir(parents=True)
+    generate(folder, DATA_DIR, parse_rounds("2024"), 38 * 30, seed=5)
+    [round_file] = folder.glob("sakernas_synthetic_*.parquet")
+    table = pq.read_table(round_file)
+    # A person entered twice; the file keeps the metadata that names its round mapping.
+    pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), round_file)
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path / "data")
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = dg.materialize(
+        [sakernas_assets.sakernas_indicator_estimates_synthetic],
+        partition_key="2024-08",
+        resources={"warehouse": DuckDBResource(database=str(warehouse))},
+    )
+    assert result.success
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        audit = con.execute(
+            "select source, rows_read, rows_quarantined from raw.load_audit"
+        ).fetchall()
+        quarantined = con.execute(
+            "select source, partition_key, source_row, field, reason_code, reason "
+            "from raw.quarantine"
+        ).fetchall()
+    source = sakernas_assets.SYNTHETIC_SOURCE
+    assert audit == [(source, table.num_rows + 1, 1)]
+    row = table.num_rows + 1
+    assert quarantined == [
+        (
+            source,
+            "2024-08",
+            row,
+            "KODE_PROV+URUTAN",
+            "id_duplicated",
+            f"{round_file.name} record {row} field KODE_PROV+URUTAN: id "
+            f"'{table['KODE_PROV'][0]}-{table['URUTAN'][0]}' is already used by the row on "
+            "record 1",
+        )
     ]
