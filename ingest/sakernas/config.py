@@ -142,6 +142,17 @@ def load_round_config(name_or_path: str | Path) -> RoundConfig:
         _require(spec, field, path)
     _check_conditions(spec, "labour_force.employed_if_any", path)
     _check_conditions(spec, "labour_force.unemployed_if_any", path)
+    age_range = spec["age"].get("range")
+    if age_range is not None and not (
+        isinstance(age_range, list)
+        and len(age_range) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in age_range)
+        and age_range[0] <= age_range[1]
+    ):
+        # Read by harmonisation's age_out_of_range check; a malformed one would be a traceback.
+        raise RoundConfigError(
+            f"{path}: `age.range` must be two whole numbers [LOW, HIGH], got {age_range!r}"
+        )
     period = str(spec["period"])
     if not _PERIOD_PATTERN.match(period):
         raise RoundConfigError(f"{path}: `period` must look like 2020-08, got {period!r}")

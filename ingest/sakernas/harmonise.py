@@ -40,6 +40,7 @@ from typing import Any, NamedTuple, TypeVar
 import polars as pl
 
 from ingest.sakernas.config import RoundConfig
+from orchestration.file_commands import ID_DUPLICATED
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,37 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "field": pl.String(),
     "raw_value": pl.String(),
     "reason": pl.String(),
+    "claimed_by_row": pl.Int64(),
 }
+"""One record per problem of a row; `claimed_by_row` is the row that claimed the person key of an
+`id_duplicated` row (null for every other reason)."""
+
+PERSON_KEY_SEPARATOR = "+"
+"""Joins the variables of a person key made of several in a quarantine row's `field`."""
+
+REASON_DETAILS = {
+    "weight_missing_or_not_positive": "weight {value} is missing or not above zero",
+    "weight_not_finite": "weight {value} is not a finite number (too large for a float, or NaN)",
+    "age_missing_or_not_whole": "age {value} is missing or not a whole number of years",
+    "sex_code_unknown": "sex code {value} is not one of the round mapping's codes",
+    "province_missing": "the province is missing",
+    "age_out_of_range": "age {value} is outside 0-98 years (or the mapping's age range)",
+    "hours_out_of_range": "hours {value} are outside the 0-168 hours of a week",
+    "earnings_negative": "earnings {value} are negative; a wage cannot be below zero",
+    "earnings_above_ceiling": "earnings {value} are above the ceiling of Rp 1,000,000,000 a month",
+}
+"""The sentence each reason code gives in a landing quarantine row (`{value}` is the raw value);
+`id_duplicated` names the claiming row as every landing does (`duplicate_id_detail`)."""
+
+AGE_RANGE = (0, 98)
+"""Ages a person can be given (a round mapping may set `age.range`): the household roster lists
+members of every age from 0, and the shipped 2020-08 extract's oldest is 98."""
+HOURS_PER_WEEK_MAX = 168
+"""Hours worked in a week cannot exceed the hours of a week (24 x 7)."""
+EARNINGS_MONTHLY_CEILING_IDR = 1_000_000_000
+"""Net monthly earnings above Rp 1 billion (each component) are keying errors, not wages: the
+shipped extract's largest is Rp 45,000,000, so the ceiling leaves a factor of 20 for real top
+earners while one mistyped value (extra digits) can no longer dominate a mean."""
 
 AGE_GROUPS = ((15, 24), (25, 34), (35, 44), (45, 54), (55, 64))
 
@@ -179,6 +210,63 @@ def _age_group(age: pl.Expr) -> pl.Expr:
     return expr.otherwise(pl.lit("65+"))
 
 
+def _range_checks(spec: dict[str, Any], mapper: _Mapper) -> list[tuple[str, str, str, pl.Expr]]:
+    """Checks of values no person can have (docs/sakernas.md, "Plausible ranges"): a keyed-in
+    age of 999 would count as 65+, 200 weekly hours or an earnings of Rp 10^13 would dominate a
+    mean. Sentinel codes are nulls by now, so only a given value is judged."""
+    age_variable = spec["age"]["variable"]
+    low, high = spec["age"].get("range") or AGE_RANGE
+    checks = [
+        ("_age", age_variable, "age_out_of_range",
+         (pl.col("_age") < int(low)) | (pl.col("_age") > int(high))),
+    ]  # fmt: skip
+    hours_spec = spec.get("hours") or {}
+    for key in ("main_job", "all_jobs", "other_jobs"):
+        if hours_spec.get(key):
+            hours = mapper.number(hours_spec[key])
+            # NaN compares above every number, so "nan" is out of range too.
+            condition = (hours < 0) | (hours > HOURS_PER_WEEK_MAX)
+            checks.append(("", hours_spec[key], "hours_out_of_range", condition.fill_null(False)))
+    for variable in (spec.get("earnings") or {}).get("components") or []:
+        earnings = mapper.number(variable)
+        checks.append(("", variable, "earnings_negative", (earnings < 0).fill_null(False)))
+        checks.append(
+            (
+                "",
+                variable,
+                "earnings_above_ceiling",
+                (earnings > EARNINGS_MONTHLY_CEILING_IDR).fill_null(False),
+            )
+        )
+    return checks
+
+
+def _claim_person_keys(
+    staged: Frame, key_variables: list[str], is_bad: pl.Expr
+) -> tuple[Frame, pl.Expr]:
+    """`staged` with its person key, and the condition of a later row of a claimed key.
+
+    The repeated-id rule of every landing (`IdClaims` in orchestration/file_commands.py): the
+    first row (in file order) that is otherwise loadable claims its key; each later row of that
+    key is `id_duplicated`, whatever else is wrong with it. A row quarantined for another reason
+    claims nothing, so a bad first copy does not cost the person's good one. Key parts compare
+    without surrounding blanks; a blank part makes a key that claims nothing. Done as a
+    group-by and join rather than row by row, so a streamed file stays streamed.
+    """
+    parts = [pl.col(v).cast(pl.String).str.strip_chars() for v in key_variables]
+    key = pl.when(pl.all_horizontal([part != "" for part in parts])).then(
+        pl.concat_str(parts, separator="-")
+    )
+    staged = staged.with_columns(key.alias("_person_key"))
+    claims = (
+        staged.filter(~is_bad & pl.col("_person_key").is_not_null())
+        .group_by("_person_key")
+        .agg(pl.col("source_row").min().alias("_claimed_by"))
+    )
+    staged = staged.join(claims, on="_person_key", how="left", maintain_order="left")
+    return staged, (pl.col("source_row") > pl.col("_claimed_by")).fill_null(False)
+
+
 def _columns_of(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
     if isinstance(frame, pl.LazyFrame):
         return frame.collect_schema().names()
@@ -252,6 +340,7 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
         ("_province", province_spec["variable"], "province_missing",
          pl.col("_province").is_null()),
     ]  # fmt: skip
+    checks += _range_checks(spec, mapper)
     is_bad = pl.lit(False)
     quarantine_parts = []
     for _, raw_variable, reason, condition in checks:
@@ -263,6 +352,21 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
                 pl.lit(raw_variable).alias("field"),
                 pl.col(raw_variable).cast(pl.String).alias("raw_value"),
                 pl.lit(reason).alias("reason"),
+                pl.lit(None, dtype=pl.Int64).alias("claimed_by_row"),
+            )
+        )
+    key_variables = [str(v) for v in spec.get("person_key") or []]
+    if key_variables:
+        staged, duplicated = _claim_person_keys(staged, key_variables, is_bad)
+        is_bad = is_bad | duplicated
+        quarantine_parts.append(
+            staged.filter(duplicated).select(
+                pl.lit(source_file).alias("source_file"),
+                pl.col("source_row"),
+                pl.lit(PERSON_KEY_SEPARATOR.join(key_variables)).alias("field"),
+                pl.col("_person_key").alias("raw_value"),
+                pl.lit(ID_DUPLICATED).alias("reason"),
+                pl.col("_claimed_by").alias("claimed_by_row"),
             )
         )
     quarantine = pl.concat(quarantine_parts)

@@ -22,15 +22,85 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ingest.admin.results import QUARANTINE_SCHEMA, problems_record
 from ingest.sakernas.config import RoundConfig, RoundConfigError, load_round_config
 from ingest.sakernas.estimate import iter_round_indicators
 from ingest.sakernas.generator import SYNTHETIC_FILE_PREFIX
-from ingest.sakernas.harmonise import HarmonisationError, harmonise
+from ingest.sakernas.harmonise import REASON_DETAILS, HarmonisationError, harmonise
 from ingest.sakernas.readers import MicrodataReadError, code_text, read_microdata
+from orchestration.file_commands import ID_DUPLICATED, duplicate_id_detail, read_records
 
 log = logging.getLogger(__name__)
 
 MART_NAME = "labour_force_indicators"
+QUARANTINE_SOURCE = "sakernas"
+"""The `source` of the quarantine rows `lmis sakernas indicators` writes beside OUT."""
+
+
+def quarantine_path_for(out_path: Path) -> Path:
+    """`<OUT stem>_quarantine.parquet` beside OUT, as `lmis admin load --out` names its
+    `<source>_quarantine.parquet` (`lfi.parquet` -> `lfi_quarantine.parquet`)."""
+    return out_path.with_name(f"{out_path.stem}_quarantine.parquet")
+
+
+def _is_csv(path: Path) -> bool:
+    return path.name.lower().endswith((".csv", ".csv.gz"))
+
+
+def _csv_lines(path: Path, records: set[int]) -> dict[int, int]:
+    """The file line (header = line 1) each wanted record (first after the header = 1) starts
+    on, read as the landings and file commands number rows (`read_records`): a quoted value
+    with a line break makes a record span lines, so the line is not simply the record + 1."""
+    lines: dict[int, int] = {}
+    wanted = max(records, default=0)
+    for index, (line, _values) in enumerate(read_records(path)):
+        if index in records:
+            lines[index] = line
+        if index >= wanted:
+            break
+    return lines
+
+
+def landing_quarantine(
+    records: pl.DataFrame, path: Path, columns: list[str], source: str = QUARANTINE_SOURCE
+) -> pl.DataFrame:
+    """`harmonise`'s quarantine records as the landings' quarantine rows (`QUARANTINE_SCHEMA`
+    of ingest/admin/results.py, the columns of `raw.quarantine`): one row per input row listing
+    all its problems, `source_row` the file line a CSV row starts on (header = line 1) and the
+    record number of other formats (first = 1), named `FILE record N` in the reason.
+    `raw_record` holds the problem variables' raw values only: the microdata's other answers
+    (birth month and year, household numbers) stay out of the warehouse's quarantine."""
+    if records.is_empty():
+        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    rows = set(records["source_row"].to_list()) | set(records["claimed_by_row"].drop_nulls())
+    lines = _csv_lines(path, rows) if _is_csv(path) else {}
+    unit = "line" if lines else "record"
+    entries = []
+    for (row,), group in records.sort("source_row").group_by("source_row", maintain_order=True):
+        problems = []
+        raw: dict[str, str | None] = {}
+        for record in group.iter_rows(named=True):
+            value = record["raw_value"]
+            if record["reason"] == ID_DUPLICATED:
+                claimed = record["claimed_by_row"]
+                detail = duplicate_id_detail(value, lines.get(claimed, claimed), unit=unit)
+            else:
+                template = REASON_DETAILS.get(record["reason"], record["reason"])
+                detail = template.format(value="(blank)" if value is None else repr(value))
+            problems.append((record["field"], record["reason"], detail))
+            raw[record["field"]] = value
+        entries.append(
+            problems_record(
+                source,
+                path.name,
+                lines.get(row, row),
+                problems,
+                raw,
+                columns,
+                place=None if lines else f"{path.name} record {row}",
+            )
+        )
+    return pl.DataFrame(entries, schema=QUARANTINE_SCHEMA)
 
 
 class MartWriteError(Exception):
@@ -120,11 +190,15 @@ def _text_scan(path: Path) -> pl.LazyFrame:
 
 
 def harmonise_inputs(
-    inputs: list[RoundInput], persons_path: Path, per_file: list[dict[str, Any]] | None = None
+    inputs: list[RoundInput],
+    persons_path: Path,
+    per_file: list[dict[str, Any]] | None = None,
+    quarantine: list[pl.DataFrame] | None = None,
 ) -> dict[str, int]:
     """Harmonise every input into one parquet file of persons; returns row accounting. With
     `per_file`, each file's accounting is appended to it as `raw.load_audit` counts a file
-    (`source_file`, `rows_read`, `rows_loaded` = persons, `rows_quarantined`)."""
+    (`source_file`, `rows_read`, `rows_loaded` = persons, `rows_quarantined`); with
+    `quarantine`, the landing quarantine rows of each input (`landing_quarantine`)."""
     parts: list[Path] = []
     rows_in = persons = quarantined = 0
     work_dir = persons_path.parent
@@ -135,15 +209,19 @@ def harmonise_inputs(
             result = harmonise(frame, item.config, source_file=item.path.name)
             result.persons.sink_parquet(part)
             count_in = pl.scan_parquet(item.path).select(pl.len()).collect().item()
-            count_quarantined = (
-                result.quarantine.select(pl.col("source_row").n_unique()).collect().item()
-            )
+            # Few rows (one per problem): collected once, counted and landed from memory.
+            records = result.quarantine.collect()
+            columns = frame.collect_schema().names()
         else:
             data, _labels, _missing = read_microdata(item.path)
             result = harmonise(data, item.config, source_file=item.path.name)
             result.persons.write_parquet(part)
             count_in = data.height
-            count_quarantined = result.quarantine["source_row"].n_unique()
+            records = result.quarantine
+            columns = data.columns
+        count_quarantined = records["source_row"].n_unique()
+        if quarantine is not None:
+            quarantine.append(landing_quarantine(records, item.path, columns))
         count_out = pl.scan_parquet(part).select(pl.len()).collect().item()
         if count_out + count_quarantined != count_in:
             raise RuntimeError(
@@ -185,19 +263,36 @@ def build_indicator_mart(
     memory_limit: str = "1GB",
     threads: int = 2,
     per_file: list[dict[str, Any]] | None = None,
+    quarantine_path: Path | None = None,
 ) -> dict[str, int]:
     """Harmonise the inputs, estimate every indicator, write the mart parquet round by round
     (never holding all rounds in memory); return row accounting and estimate counts. `per_file`:
-    see `harmonise_inputs`."""
+    see `harmonise_inputs`.
+
+    With `quarantine_path`, the rows that could not be used are written there as the landings'
+    quarantine rows (`landing_quarantine`; no rows, the columns only, when none was), renamed
+    into place with the mart so a failed run leaves both as they were."""
     draft = _output_draft(out_path)
+    quarantine_draft = _output_draft(quarantine_path) if quarantine_path is not None else None
     try:
-        summary = _build(inputs, draft, min_sample_persons, memory_limit, threads, per_file)
+        quarantine: list[pl.DataFrame] = []
+        summary = _build(
+            inputs, draft, min_sample_persons, memory_limit, threads, per_file, quarantine
+        )
+        if quarantine_draft is not None:
+            pl.concat(quarantine).write_parquet(quarantine_draft)
         try:
             os.replace(draft, out_path)
+            if quarantine_draft is not None and quarantine_path is not None:
+                os.replace(quarantine_draft, quarantine_path)
         except OSError as exc:
             raise MartWriteError(f"{out_path}: cannot be written ({exc.strerror or exc})") from exc
     finally:
         draft.unlink(missing_ok=True)
+        if quarantine_draft is not None:
+            quarantine_draft.unlink(missing_ok=True)
+    if quarantine_path is not None:
+        log.info("wrote %s: %d quarantined rows", quarantine_path, summary["quarantined"])
     log.info(
         "wrote %s: %d estimates (%d suppressed) from %d persons",
         out_path,
@@ -215,12 +310,13 @@ def _build(
     memory_limit: str,
     threads: int,
     per_file: list[dict[str, Any]] | None = None,
+    quarantine: list[pl.DataFrame] | None = None,
 ) -> dict[str, int]:
     estimates = suppressed = 0
     is_synthetic = False
     with tempfile.TemporaryDirectory(prefix="sakernas_") as tmp:
         persons_path = Path(tmp) / "persons.parquet"
-        accounting = harmonise_inputs(inputs, persons_path, per_file)
+        accounting = harmonise_inputs(inputs, persons_path, per_file, quarantine)
         partial_path = Path(tmp) / "mart.parquet"
         con = duckdb.connect(
             config={"memory_limit": memory_limit, "threads": threads, "temp_directory": tmp}

@@ -3,6 +3,9 @@
     lmis sakernas generate --rounds 2015-2024 --persons 150000 --out DIR
     lmis sakernas indicators IN [IN ...] OUT.parquet [--round 2020-08]
 
+The rows of IN it cannot use are written to OUT_quarantine.parquet beside OUT (`lfi.parquet` ->
+`lfi_quarantine.parquet`, as `lmis admin load --out` writes `<source>_quarantine.parquet`).
+
 IN is a microdata file (any supported format; give its round mapping with --round unless it is a
 generator file, which names its mapping) or a folder of generator files.
 """
@@ -55,7 +58,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     generate.set_defaults(func=run_generate)
 
-    indicators = actions.add_parser("indicators", help="build labour_force_indicators parquet")
+    indicators = actions.add_parser(
+        "indicators",
+        help="build labour_force_indicators parquet (unusable rows: OUT_quarantine.parquet)",
+    )
     indicators.add_argument("inputs", type=Path, nargs="+", help="files or folders, then OUT")
     indicators.add_argument(
         "--round",
@@ -168,7 +174,12 @@ def run_indicators(args: argparse.Namespace) -> int:
 
     from ingest.sakernas.config import RoundConfigError
     from ingest.sakernas.harmonise import HarmonisationError
-    from ingest.sakernas.pipeline import MartWriteError, build_indicator_mart, discover_inputs
+    from ingest.sakernas.pipeline import (
+        MartWriteError,
+        build_indicator_mart,
+        discover_inputs,
+        quarantine_path_for,
+    )
     from ingest.sakernas.readers import MicrodataReadError
     from orchestration.file_commands import CsvInputError, refuse_to_overwrite
 
@@ -179,13 +190,17 @@ def run_indicators(args: argparse.Namespace) -> int:
     try:
         # The files a folder holds too: OUT may be one of them.
         inputs = discover_inputs(sources, args.round_name)
+        quarantine_path = quarantine_path_for(out_path)
         for item in inputs:
             refuse_to_overwrite(item.path, out_path, quarantine=False)
+            # The quarantine file is written beside OUT too: it must not be an input either.
+            refuse_to_overwrite(item.path, quarantine_path, quarantine=False)
         build_indicator_mart(
             inputs,
             out_path,
             min_sample_persons=args.min_sample_persons,
             memory_limit=args.memory_limit,
+            quarantine_path=quarantine_path,
         )
     except (
         MicrodataReadError,

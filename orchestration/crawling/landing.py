@@ -4,7 +4,8 @@ The crawl writes the day's postings as JSON lines (`<out>/<spider>/<date>/items.
 over the day's runs) and the listing records it could not turn into items into the run's
 `quarantine.jsonl`. Every line of both files is a row read. An item line loads when it passes
 its form checks (a JSON object, the spider's source, a posting id, an http(s) URL, a title, the
-partition's date, a `crawled_at` staging can cast, an id no earlier loaded item has: a later item
+partition's date, a `crawled_at` and `posted_at` staging can cast, pay not below zero (text or
+structured), an id no earlier loaded item has: a later item
 of an id is `id_duplicated`, naming the line of the item that claimed it, by the rule of every
 landing, `IdClaims`) and is quarantined otherwise; a line of the crawler's
 quarantine is quarantined with the crawler's reason. Values land as text, `problems` and `raw` as
@@ -124,6 +125,35 @@ def _is_timestamp(value: Any) -> bool:
     return True
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_posted_at(value: Any) -> bool:
+    """A `posted_at` staging can type: what `_is_timestamp` accepts, or a real calendar day
+    alone (`2025-10-22`, which the timestamp cast reads as midnight)."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return _is_timestamp(value)
+
+
+def _pay_amount(value: Any) -> float | None:
+    """A structured pay value as `try_cast(... as double)` in staging reads it, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
 def _item_problems(
     item: Any, source: CrawledSource, crawl_date: str, claims: IdClaims, line: int
 ) -> list[tuple[str, str, str]]:
@@ -163,11 +193,25 @@ def _item_problems(
             "partition_mismatch",
             f"crawl_date must be the partition {crawl_date}, got {item.get('crawl_date')!r}",
         ))  # fmt: skip
+    if not _is_posted_at(item.get("posted_at")):
+        # Staging try-casts posted_at: an impossible one ("2021-02-30T00:00:00Z") would silently
+        # become a posting without a posting time, so it is refused here as crawled_at is.
+        problems.append((
+            "posted_at",
+            "invalid_date",
+            f"posted_at must be a real ISO-8601 date (and time), got {item.get('posted_at')!r}",
+        ))  # fmt: skip
     salary_text = item.get("salary_text")
     # Pay below zero is quarantined where every other source's is (`salary_negative`); let
     # through, it would reach the marts as a `salary_status` their code list does not allow.
     if isinstance(salary_text, str) and parse_pay(salary_text).status == PAY_NEGATIVE:
         problems.append(("salary_text", "salary_negative", negative_pay_detail(salary_text)))
+    for name in ("salary_min", "salary_max"):
+        # The structured pay, which staging casts to a number: below zero it is refused too,
+        # with or without a `salary_text` beside it.
+        amount = _pay_amount(item.get(name))
+        if amount is not None and amount < 0:
+            problems.append((name, "salary_negative", negative_pay_detail(as_text(item[name]))))
     if posting_id is not None and str(posting_id).strip():
         repeated = claims.judge(str(posting_id), line, otherwise_loadable=not problems)
         if repeated is not None:

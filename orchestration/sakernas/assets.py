@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 from dagster_duckdb import DuckDBResource
@@ -80,9 +81,23 @@ def _estimate_round(
         inputs += discover_inputs([path], round_name)
     with tempfile.TemporaryDirectory(prefix="sakernas_mart_") as tmp:
         mart_path = Path(tmp) / f"{table}.parquet"
+        quarantine_path = Path(tmp) / f"{table}_quarantine.parquet"
         per_file: list[dict] = []
-        summary = build_indicator_mart(inputs, mart_path, per_file=per_file)
+        summary = build_indicator_mart(
+            inputs, mart_path, per_file=per_file, quarantine_path=quarantine_path
+        )
         rows = pq.read_table(mart_path)
+        # The rows the estimator could not use land where every source's do, named by the
+        # round and by the source its load audit uses (the table when it has none: a real
+        # round's file is audited by its raw landing, whose quarantine rows are its own), so
+        # they are replaced and withdrawn with the round and balance with the audit.
+        quarantine_source = audit_source or table
+        quarantined = pl.read_parquet(quarantine_path).with_columns(
+            pl.lit(quarantine_source).alias("source"),
+            pl.lit(context.run.run_id).alias("run_id"),
+            pl.lit(datetime.now(UTC)).alias("quarantined_at"),
+            pl.lit(partition).alias("partition_key"),
+        )
     rows = rows.append_column(PARTITION_COLUMN, pa.array([partition] * rows.num_rows, pa.string()))
     fingerprint = files_fingerprint(files)
     with warehouse.get_connection() as con:
@@ -92,6 +107,13 @@ def _estimate_round(
         try:
             now = datetime.now(UTC)
             replace_partition(con, f"staging.{table}", rows, partition)
+            con.execute(
+                "delete from raw.quarantine where source = ? and partition_key = ?",
+                [quarantine_source, partition],
+            )
+            con.register("sakernas_quarantine", quarantined.to_arrow())
+            con.execute("insert into raw.quarantine by name select * from sakernas_quarantine")
+            con.unregister("sakernas_quarantine")
             record_landed_input(
                 con, f"staging.{table}", partition, fingerprint, context.run.run_id, now
             )
@@ -104,7 +126,13 @@ def _estimate_round(
             con.execute("rollback")
             raise
     summary["rows_written"] = rows.num_rows
-    context.log.info("staging.%s round %s: %d estimates", table, partition, rows.num_rows)
+    context.log.info(
+        "staging.%s round %s: %d estimates, %d rows quarantined (see raw.quarantine)",
+        table,
+        partition,
+        rows.num_rows,
+        quarantined.height,
+    )
     return dg.MaterializeResult(metadata={**summary, "dagster/row_count": rows.num_rows})
 
 
@@ -154,13 +182,15 @@ LANDED_INPUTS = [
         f"staging.{REAL_TABLE}",
         real_round_files,
         SAKERNAS_ROUNDS,
+        source_name=REAL_TABLE,
     ),
     LandedInput(
         sakernas_indicator_estimates_synthetic.key,
         f"staging.{SYNTHETIC_TABLE}",
         synthetic_round_files,
         SAKERNAS_ROUNDS,
-        # A withdrawn round's audit rows are marked withdrawn, as a landing's are.
+        # A withdrawn round's audit rows are marked withdrawn, as a landing's are, and its
+        # quarantine rows deleted.
         source_name=SYNTHETIC_SOURCE,
     ),
 ]

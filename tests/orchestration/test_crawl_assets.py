@@ -791,3 +791,46 @@ def test_a_crawled_item_with_pay_below_zero_is_quarantined(tmp_path: Path) -> No
     assert result.quarantined.select("source_row", "reason_code").rows() == [(1, "salary_negative")]
     assert "is negative" in result.quarantined["reason"][0]
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == 2
+
+
+def test_crawled_structured_pay_below_zero_is_quarantined(tmp_path: Path) -> None:
+    # Regression: only salary_text was checked, so salary_min -5000000 or salary_max -1 without
+    # a pay text loaded, though staging's documentation says negative pay stops at landing.
+    lines = [
+        {**JOBSTREET_ITEM, "source_posting_id": "1", "salary_min": -5000000, "salary_max": 0},
+        {**JOBSTREET_ITEM, "source_posting_id": "2", "salary_max": "-1"},
+        {**JOBSTREET_ITEM, "source_posting_id": "3", "salary_min": 0, "salary_max": "5000000"},
+        {**JOBSTREET_ITEM, "source_posting_id": "4", "salary_min": "n/a", "salary_max": None},
+    ]
+    result = _land_jobstreet_items(tmp_path, lines)
+    assert result.quarantined.select("source_row", "field", "reason_code").rows() == [
+        (1, "salary_min", "salary_negative"),
+        (2, "salary_max", "salary_negative"),
+    ]
+    assert "pay '-5000000' is negative" in result.quarantined["reason"][0]
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined == 4
+
+
+@pytest.mark.parametrize(
+    ("posted_at", "loads"),
+    [
+        ("2021-02-30T00:00:00Z", False),
+        ("2021-02-28T25:00:00Z", False),
+        ("2021-13-01", False),
+        ("yesterday", False),
+        ("2021-02-28T00:00:00Z", True),
+        ("2025-10-22 09:34:51", True),
+        ("2021-02-28", True),
+        (None, True),
+    ],
+)
+def test_an_impossible_posted_at_is_quarantined_as_invalid_date(
+    tmp_path: Path, posted_at: str | None, loads: bool
+) -> None:
+    # Regression: "2021-02-30T00:00:00Z" loaded and silently became NULL in staging's try_cast.
+    result = _land_jobstreet_items(tmp_path, [{**JOBSTREET_ITEM, "posted_at": posted_at}])
+    assert result.rows_loaded == int(loads)
+    if not loads:
+        [row] = result.quarantined.iter_rows(named=True)
+        assert (row["field"], row["reason_code"]) == ("posted_at", "invalid_date")
+        assert row["reason"].endswith(f"got {posted_at!r}")

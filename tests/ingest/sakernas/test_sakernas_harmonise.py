@@ -96,6 +96,84 @@ def test_a_weight_too_large_for_a_float_is_quarantined_not_infinite() -> None:
     assert persons.height + quarantine["source_row"].n_unique() == len(weights)
 
 
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "streamed"])
+def test_a_repeated_person_is_quarantined_as_id_duplicated(lazy: bool) -> None:
+    # Regression: 50 repeated rows of a 2,000-row file gave 2,050 persons and 0 quarantined,
+    # raising the population and mean earnings. The person key (URUTAN in 2020-08) follows
+    # the landings' rule: the first otherwise usable row claims it; a bad first copy does not.
+    config = load_round_config("2020-08")
+    base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
+    keys_and_weights = [
+        ("1", "100"), ("2", "-5"), ("1", "100"), ("2", "120"), (" 1 ", "100"), ("2", "9"),
+        ("", "50"), ("", "50"), ("3", "-1"),
+    ]  # fmt: skip
+    rows = [
+        {**base, "FINAL_WEIG": weight, "K4": "1", "K6": "30", "URUTAN": key}
+        for key, weight in keys_and_weights
+    ]
+    frame = _tiny_round(rows).with_columns(pl.col("URUTAN").replace("", None))
+    persons, quarantine = harmonise(frame.lazy() if lazy else frame, config, source_file="d.csv")
+    if lazy:
+        persons, quarantine = persons.collect(), quarantine.collect()
+    assert persons["source_row"].to_list() == [1, 4, 7, 8]
+    assert persons["weight"].sum() == 320
+    assert quarantine.sort("source_row", "reason").rows() == [
+        ("d.csv", 2, "FINAL_WEIG", "-5", "weight_missing_or_not_positive", None),
+        ("d.csv", 3, "URUTAN", "1", "id_duplicated", 1),
+        ("d.csv", 5, "URUTAN", "1", "id_duplicated", 1),
+        ("d.csv", 6, "URUTAN", "2", "id_duplicated", 4),
+        ("d.csv", 9, "FINAL_WEIG", "-1", "weight_missing_or_not_positive", None),
+    ]
+    assert persons.height + quarantine["source_row"].n_unique() == len(rows)
+
+
+def test_values_no_person_can_have_are_quarantined() -> None:
+    # Regression: age -5 and 999 (counted as 65+), 200 weekly hours and employee earnings of
+    # -3,500,000 and 9,999,999,999,999 went into the estimates.
+    config = load_round_config("2020-08")
+    worker = {"R9A": "1", "R9B": "0", "R9C": "0", "R10A": "0", "R22A": "0", "R22B": "0"}
+    changes = [
+        {}, {"K6": "-5"}, {"K6": "999"}, {"K6": "0"}, {"K6": "98"}, {"K6": "99"},
+        {"R16A": "200"}, {"R16A": "168"}, {"R20B": "169"}, {"R16A": "-1"}, {"R16A": "nan"},
+        {"R14A1": "-3500000"}, {"R14A2": "9999999999999"}, {"R14A1": "1000000000"},
+        {"R14A1": "1000000001"}, {"R14A1": "0", "R14A2": "0"},
+    ]  # fmt: skip
+    rows = [
+        {**worker, "FINAL_WEIG": "100", "K4": "1", "K6": "30", "URUTAN": str(number)}
+        for number in range(1, len(changes) + 1)
+    ]
+    frame = _tiny_round(rows).with_columns(
+        pl.lit("4").alias("R12A"), pl.lit("2000000").alias("R14A1"), pl.lit("40").alias("R16A")
+    )
+    for index, change in enumerate(changes):
+        for name, value in change.items():
+            frame = frame.with_columns(
+                pl.when(pl.int_range(pl.len()) == index)
+                .then(pl.lit(value))
+                .otherwise(pl.col(name))
+                .alias(name)
+            )
+    persons, quarantine = harmonise(frame, config, source_file="odd.csv")
+    assert quarantine.sort("source_row").select(
+        "source_row", "field", "raw_value", "reason"
+    ).rows() == [
+        (2, "K6", "-5", "age_out_of_range"),
+        (3, "K6", "999", "age_out_of_range"),
+        (6, "K6", "99", "age_out_of_range"),
+        (7, "R16A", "200", "hours_out_of_range"),
+        (9, "R20B", "169", "hours_out_of_range"),
+        (10, "R16A", "-1", "hours_out_of_range"),
+        (11, "R16A", "nan", "hours_out_of_range"),
+        (12, "R14A1", "-3500000", "earnings_negative"),
+        (13, "R14A2", "9999999999999", "earnings_above_ceiling"),
+        (15, "R14A1", "1000000001", "earnings_above_ceiling"),
+    ]
+    assert persons["source_row"].to_list() == [1, 4, 5, 8, 14, 16]
+    assert persons["age_group"].to_list() == ["25-34", "under_15", "65+", "25-34", "25-34", "25-34"]
+    # Zero earnings are the "not applicable" sentinel: missing, not out of range.
+    assert persons["earnings_monthly_idr"].to_list()[-1] is None
+
+
 def test_a_round_with_other_names_and_scheme_needs_only_a_mapping(tmp_path: Path) -> None:
     mapping = {
         "extends": "2020-08",
@@ -139,6 +217,34 @@ def test_mapping_errors_name_the_file_and_field(tmp_path: Path) -> None:
     config = load_round_config("2020-08")
     with pytest.raises(HarmonisationError, match="FINAL_WEIG"):
         harmonise(pl.DataFrame({"K4": ["1"]}), config, source_file="short.csv")
+
+
+@pytest.mark.parametrize("age_range", [[15], [98, 0], ["0", "98"], "0-98"])
+def test_a_malformed_age_range_is_a_mapping_error(tmp_path: Path, age_range: object) -> None:
+    mapping = tmp_path / "ages.yaml"
+    mapping.write_text(
+        yaml.safe_dump({"extends": "2020-08", "age": {"variable": "K6", "range": age_range}})
+    )
+    with pytest.raises(RoundConfigError, match="ages.yaml: `age.range` must be two whole"):
+        load_round_config(mapping)
+
+
+def test_a_mapping_can_narrow_the_age_range(tmp_path: Path) -> None:
+    mapping = tmp_path / "ages.yaml"
+    mapping.write_text(
+        yaml.safe_dump({"extends": "2020-08", "age": {"variable": "K6", "range": [15, 90]}})
+    )
+    base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
+    rows = [
+        {**base, "FINAL_WEIG": "100", "K4": "1", "K6": age, "URUTAN": str(number)}
+        for number, age in enumerate(["14", "15", "90", "91"], start=1)
+    ]
+    persons, quarantine = harmonise(_tiny_round(rows), load_round_config(mapping))
+    assert persons["age"].to_list() == [15, 90]
+    assert quarantine.select("source_row", "reason").rows() == [
+        (1, "age_out_of_range"),
+        (4, "age_out_of_range"),
+    ]
 
 
 def test_every_shipped_round_mapping_loads() -> None:
