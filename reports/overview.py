@@ -534,7 +534,7 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         add_figure(figure, text["no_province_note"].format(**counts) if unlocated else None)
 
     coded = postings.filter(pl.col("kbji2014_code").is_not_null())
-    # Only accepted codes are occupation figures (as in skills_demand_by_occupation): a code
+    # Only accepted codes are occupation figures (as in the skills-demand mart): a code
     # below the coder's threshold awaits a human coder. Without the flag none is accepted.
     accepted = (
         coded.filter(pl.col("is_occupation_coded").fill_null(False))
