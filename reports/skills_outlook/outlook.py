@@ -5,7 +5,7 @@ Reads the published `bridge_vacancy_skills` (one row per posting and skill) join
 `fct_vacancy_postings` (occupation, province, dates), and the ESCO reference files. Every share
 is "share of the group's postings that ask for the skill", so groups of different size compare.
 An occupation counts a posting only when its KBJI code is accepted (`is_occupation_coded`), as
-the mart `skills_demand_by_occupation` does.
+the skills-demand-by-occupation mart does.
 A missing mart or an uncoded occupation degrades to an empty table with a stated reason.
 """
 
@@ -84,7 +84,7 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
 
 def _accepted_codes_only(postings: pl.DataFrame) -> pl.DataFrame:
     """The postings with `kbji2014_code` kept only where the code is accepted
-    (`is_occupation_coded`), as `skills_demand_by_occupation` counts them: a code below the
+    (`is_occupation_coded`), as the skills-demand mart counts them: a code below the
     coder's auto-code threshold awaits a human coder and is no occupation figure yet. Without
     the flag no code is known to be accepted."""
     if "kbji2014_code" not in postings.columns:
