@@ -253,6 +253,10 @@ class LmisSpider(scrapy.Spider):
             stop_reason = "repeated_page"
         elif not ids and not bad_records:
             stop_reason = "empty_page"
+        elif not ids:
+            # Records and not one id: nothing tells this page from the next, so a site that
+            # serves it for every page number would be read up to `LMIS_MAX_PAGES`.
+            stop_reason = "page_without_ids"
         elif has_more is False:
             stop_reason = "no_next_page"
         elif page_size and len(ids) + bad_records < page_size:

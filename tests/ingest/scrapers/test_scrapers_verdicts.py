@@ -116,6 +116,29 @@ def test_one_record_without_an_id_does_not_cut_a_json_crawl_short(out_dir: Path)
     assert _stream(result, "all")["stop_reason"] == "short_page"
 
 
+def test_a_page_of_records_without_ids_ends_the_stream_cut_short(out_dir: Path) -> None:
+    # A site serving the same id-less page for every page number was read to `LMIS_MAX_PAGES`:
+    # such a page is neither empty nor a repeat of known ids.
+    rows = jobstreet_rows("jobstreet_2021-12-14.csv")[:70]
+    site = jobstreet_site(rows)
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.method == "POST":
+            body = json.loads(reply.body)
+            for job in body["data"]["jobs"]["jobs"]:
+                job["id"] = None
+            reply = json_reply(json.dumps(body).encode())
+        return reply
+
+    with FixtureServer(hostile) as server:
+        result = crawl("jobstreet", out_dir, server.base_url)
+        pages = [r for r in server.requests if r.method == "POST"]
+    assert len(pages) == 1
+    assert not result.is_complete
+    assert _stream(result, "all")["stop_reason"] == "page_without_ids"
+
+
 def test_one_card_without_an_id_does_not_cut_an_html_crawl_short(out_dir: Path) -> None:
     rows = lokerid_rows()[:25]
     site = lokerid_site(rows, page_size=10)
