@@ -1,4 +1,4 @@
-"""Holding an interrupt (Ctrl-C, SIGINT) off while files are swapped in.
+"""Holding an interrupt (Ctrl-C, SIGINT) or a stop (SIGTERM) off while files are swapped in.
 
 A run stops where an interrupt reaches it (orchestration/runner.py). Where a publication or a
 release is put in place by more than one rename, stopping between two of them would leave marts
@@ -17,19 +17,28 @@ from contextlib import contextmanager
 log = logging.getLogger(__name__)
 
 
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""Ctrl-C, and the stop a service manager sends (systemd, `docker stop`)."""
+
+
 @contextmanager
 def interrupts_held(what: str) -> Iterator[None]:
-    """Hold SIGINT off for the block, then deliver it to the handler that was there (Dagster's,
-    in a step, which stops the step). Only the main thread receives signals: elsewhere a no-op."""
+    """Hold SIGINT and SIGTERM off for the block, then deliver each received to the handler that
+    was there (Dagster's, in a step, which stops the step; the default, which ends the process).
+    Only the main thread receives signals: elsewhere a no-op."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    previous = {
+        number: signal.signal(number, lambda got, frame: received.append(got))
+        for number in HELD_SIGNALS
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if received:
-            log.warning("interrupt held off until %s was done", what)
-            signal.raise_signal(signal.SIGINT)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(received):
+            log.warning("%s held off until %s was done", signal.Signals(number).name, what)
+            signal.raise_signal(number)

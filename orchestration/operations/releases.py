@@ -448,7 +448,9 @@ def write_release(
             if target.exists():
                 os.replace(target, replaced)
             os.replace(partial, target)
-        shutil.rmtree(replaced, ignore_errors=True)
+            # Inside: a held interrupt is raised when the block ends, and would leave the
+            # hidden old copy behind for good.
+            shutil.rmtree(replaced, ignore_errors=True)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     newest = _newest_passed_release(releases_dir)

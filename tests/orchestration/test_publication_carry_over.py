@@ -301,3 +301,20 @@ def test_an_interrupt_while_a_day_is_released_again_keeps_a_release_of_that_day(
     assert verify_release(day) == []
     manifest = json.loads((day / "manifest.json").read_text())
     assert manifest["tables"]["fct_portal_vacancies"]["rows"] == 201
+    # The old copy of the day went too, inside the held swap: none is left hidden for good.
+    assert not list(releases.glob(".2026-12-01.replaced-*"))
+
+
+def test_a_stop_signal_during_a_swap_is_held_off_like_an_interrupt(tmp_path):
+    # A service manager's stop (SIGTERM) between two renames is delivered after them, as Ctrl-C.
+    from orchestration.operations.interrupts import interrupts_held
+
+    received: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: received.append(number))
+    try:
+        with interrupts_held("a test swap"):
+            signal.raise_signal(signal.SIGTERM)
+            assert received == []  # not yet: the swap goes on
+        assert received == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
