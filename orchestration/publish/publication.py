@@ -16,8 +16,9 @@ a publication killed between the swap and its manifest) exports the mart again.
 
 An interrupt (Ctrl-C, SIGINT) or a stop (SIGTERM) never leaves a publication half swapped: the
 renames of the swap and the manifest after them are one step it waits for
-(`operations.interrupts`); it stops the run before the swap or right after the manifest. Only a kill (SIGKILL, a power cut) can land between
-two renames, and then the next run's check above exports the marts again.
+(`operations.interrupts`); it stops the run before the swap or right after the manifest. Only a
+kill (SIGKILL, a power cut) can land between two renames, and then the next run's check above
+exports the marts again.
 """
 
 from __future__ import annotations
