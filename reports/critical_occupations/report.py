@@ -62,8 +62,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "lowongan tanpa data untuk semua jabatan.",
         "awaiting_coder": "{awaiting} dari {with_code} iklan lowongan daring berkode KBJI 2014 "
         "memiliki kode di bawah ambang keyakinan pengode dan menunggu pengode manusia; iklan "
-        "itu tidak dihitung. Indikator iklan lowongan memakai {accepted} iklan yang kodenya "
-        "diterima.",
+        "itu tidak dihitung. Hanya {accepted} iklan yang kodenya diterima yang dapat masuk "
+        "indikator iklan lowongan.",
         "status": {
             "listed": "masuk daftar",
             "shortage_not_critical": "kekurangan, tidak kritis",
@@ -160,8 +160,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "have no data for any occupation.",
         "awaiting_coder": "{awaiting} of the {with_code} online vacancy postings with a KBJI 2014 "
         "code have a code below the coder's confidence threshold and await a human coder; they "
-        "do not count. The vacancy indicators use the {accepted} postings whose code is "
-        "accepted.",
+        "do not count. Only the {accepted} postings whose code is accepted can count towards "
+        "the vacancy indicators.",
         "status": {
             "listed": "listed",
             "shortage_not_critical": "shortage, not critical",
