@@ -471,6 +471,26 @@ def _landed(record: dict[str, str | None], key: PseudonymKey) -> dict[str, str |
     return landed
 
 
+# An "address" that is only a region's name ("Kabupaten Ende") names a place, not a person.
+_REGION_ONLY = re.compile(r"(?i)\s*(?:kabupaten|kab\.?|kota|provinsi|prov\.?)\s+[^\d,;/]+")
+
+
+def _own_values(record: dict[str, str | None]) -> list[str]:
+    """The row's own personal values, less those that only name a place: the row's own region
+    names and a bare region name (removing those would blot out `desired_location`)."""
+    places = {
+        (record.get(name) or "").strip().lower()
+        for name in ("regency_name", "province_name", "birth_place")
+    }
+    return [
+        value
+        for name in OWN_VALUE_COLUMNS
+        if (value := record.get(name))
+        and value.strip().lower() not in places
+        and not _REGION_ONLY.fullmatch(value)
+    ]
+
+
 def _without_own_values(
     staged: dict[str, Any], record: dict[str, str | None], free_text: Sequence[str]
 ) -> dict[str, Any]:
@@ -478,7 +498,7 @@ def _without_own_values(
     `free_text` columns, such as a job seeker's name typed into `disability` or the address into
     `desired_location`. E-mails, phones and NIK-shaped numbers in any form, in any column, are
     masked later by `AdminLoad`."""
-    own = [value for name in OWN_VALUE_COLUMNS if (value := record.get(name))]
+    own = _own_values(record)
     for name in free_text:
         value = staged[name]
         if isinstance(value, list):
@@ -491,7 +511,7 @@ def _without_own_values(
 def _quarantined(landed: dict[str, str | None], record: dict[str, str | None]) -> dict:
     """`landed` as its quarantine entry shows it: the row's own personal values removed from its
     other values too (its personal fields themselves are shown as removed by name)."""
-    own = [value for name in OWN_VALUE_COLUMNS if (value := record.get(name))]
+    own = _own_values(record)
     return {
         name: value if name in PERSONAL_COLUMNS else without_own_values(value, own)
         for name, value in landed.items()

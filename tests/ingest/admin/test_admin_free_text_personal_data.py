@@ -313,3 +313,14 @@ def test_ak1_rows_own_name_address_and_birth_date_are_removed_from_free_text(tmp
     assert "Cendana" not in load.quarantine["raw_record"][0]
     staged = read_ak1_placements(placements, KEY).staging
     assert staged["employer_name"].to_list() == ["[removed] [phone]"]
+
+
+def test_an_address_that_only_names_a_region_is_kept_in_free_text(tmp_path) -> None:
+    # "Kabupaten Ende" as the address names a place: removing it blotted out the desired
+    # location, a figure the marts count.
+    folder = tmp_path / "ak1"
+    folder.mkdir()
+    seeker = SEEKER | {"address": "Kabupaten Ende", "desired_location": "KABUPATEN ENDE"}
+    register = _write_ak1(folder / "ak1_pencari_kerja_test.csv", JOB_SEEKER_COLUMNS, [seeker])
+    row = read_ak1_job_seekers(register, KEY).staging.row(0, named=True)
+    assert row["desired_location"] == "KABUPATEN ENDE"
