@@ -436,7 +436,16 @@ def _read_export(
             else:
                 missing.append(label)
         if missing:
-            raise AdminSourceError(f"{path}: {source} header lacks column(s) {', '.join(missing)}")
+            # Excel in an Indonesian locale saves "CSV" with semicolons: say so, not only what is
+            # missing (every column, when the header reads as a few fields full of ';').
+            hint = (
+                "; the header is separated by ';': save the file as comma-separated CSV"
+                if sum(label.count(";") for label in header) >= len(header)
+                else ""
+            )
+            raise AdminSourceError(
+                f"{path}: {source} header lacks column(s) {', '.join(missing)}{hint}"
+            )
         rows = []
         for line, values in records:
             if not any(v.strip() for v in values):

@@ -204,3 +204,18 @@ def test_a_currency_without_a_number_is_unreadable(tmp_path) -> None:
     load = read_ak1_placements(_export(PLACEMENTS, tmp_path / "placed.csv", mutate), DEV_KEY)
     [row] = load.quarantine.iter_rows(named=True)
     assert (row["source_row"], row["reason_code"]) == (3, "unreadable_wage")
+
+
+def test_a_semicolon_separated_export_is_refused_with_the_reason(tmp_path) -> None:
+    # Excel in an Indonesian locale saves "CSV" with semicolons; the error listed all 23
+    # columns as missing and said nothing of the separator.
+    from ingest.admin.results import AdminSourceError
+
+    source = _export(PLACEMENTS, tmp_path / "comma.csv", lambda header, rows: (header, rows))
+    with open(source, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    target = tmp_path / "placed.csv"
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    with pytest.raises(AdminSourceError, match="save the file as comma-separated CSV"):
+        read_ak1_placements(target, DEV_KEY)
