@@ -80,13 +80,25 @@ def has_contact_word(name: str) -> bool:
     return any(word.lower() in CONTACT_WORDS for word in _NAME_WORDS.findall(name))
 
 
+# A column named for a name in Indonesian ("nama", "nama_lengkap", "Nama Pencari Kerja") holds a
+# person's name unless another word says whose or what it names.
+_NAME_OF_A_THING = frozenset({
+    "perusahaan", "company", "usaha", "jabatan", "pekerjaan", "provinsi", "kabupaten", "kota",
+    "kecamatan", "desa", "kelurahan", "sekolah", "instansi", "lembaga", "bank", "produk",
+})  # fmt: skip
+
+
 def is_personal_column(name: str) -> bool:
-    """Whether a column's values are personal by its name: one of `PERSONAL_COLUMNS` or a name
-    with a contact word. An `*_id` column is a key or a keyed-hash pseudonym (`person_id` is a
-    survey's row number), never personal by its name; its values are still masked by pattern."""
+    """Whether a column's values are personal by its name: one of `PERSONAL_COLUMNS`, a name
+    with a contact word, or an Indonesian "nama" of a person. An `*_id` column is a key or a
+    keyed-hash pseudonym (`person_id` is a survey's row number), never personal by its name; its
+    values are still masked by pattern."""
     lowered = name.strip().lower()
     if lowered.endswith("_id"):
         return False
+    words = {word.lower() for word in _NAME_WORDS.findall(name)}
+    if "nama" in words and not words & _NAME_OF_A_THING:
+        return True
     return lowered in PERSONAL_COLUMNS or has_contact_word(name)
 
 

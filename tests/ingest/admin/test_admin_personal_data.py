@@ -89,6 +89,9 @@ def test_every_readers_personal_column_is_personal_by_name_and_keys_are_not() ->
     readers = {*ak1.PERSONAL_COLUMNS, *ak1.IDENTIFIER_COLUMNS, *wlkp_layout.PERSONAL_COLUMNS}
     assert all(is_personal_column(name) for name in readers)
     assert all(is_personal_column(name) for name in ("contact_person", "picName", "Nomor_HP"))
+    # Raw Indonesian column names of a person's name, as a source file or a dbt test may show.
+    assert all(is_personal_column(name) for name in ("nama_lengkap", "Nama", "Nama Pencari Kerja"))
+    assert not is_personal_column("nama_perusahaan") and not is_personal_column("Nama Jabatan")
     # Keys and pseudonyms name rows; a vacancy's religion requirement is no one's religion.
     for name in ("person_id", "job_seeker_id", "has_religion_requirement", "company_name"):
         assert not is_personal_column(name)
