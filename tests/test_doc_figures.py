@@ -1,4 +1,5 @@
-"""Figures and states the documentation gives, against what the code and marts say.
+"""Figures and states the documentation gives, against the marts' YAML and the rules stated
+beside them (the data are not read here: the figures the marts give are checked by their tests).
 
 A reviewer found docs/assumptions_caveats.md calling standard errors empty and postings uncoded
 after both had landed, and docs/admin-sources.md giving a row count of fct_company_workforce that
