@@ -6,9 +6,10 @@ busy with dbt while crawls run; the Dagster assets copy both tables into the war
 schema after each crawl.
 
 `seen_postings` has one row per (source, source_posting_id) with the first and last crawl date
-it was seen on and on how many distinct dates. Re-running a crawl for the same date only
-refreshes `last_run_id`, so a re-run never adds rows. `crawl_log` has one row per run with the
-expected and achieved coverage and the completeness verdict.
+it was seen on and on how many distinct dates (`seen_days` keeps the dates, so a backfill of a
+date between the first and the last counts once, and only if new). Re-running a crawl for the
+same date only refreshes `last_run_id`, so a re-run never adds rows. `crawl_log` has one row
+per run with the expected and achieved coverage and the completeness verdict.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ create table if not exists seen_postings (
     first_run_id text not null,
     last_run_id text not null,
     primary key (source, source_posting_id)
+);
+create table if not exists seen_days (
+    source text not null,
+    source_posting_id text not null,
+    crawl_date text not null,
+    primary key (source, source_posting_id, crawl_date)
 );
 create table if not exists crawl_log (
     run_id text primary key,
@@ -103,35 +110,39 @@ class SeenStore:
                 "insert into seen_postings values (?, ?, ?, ?, ?, 1, ?, ?)",
                 (source, posting_id, url, crawl_date, crawl_date, run_id, run_id),
             )
+            self._add_day(source, posting_id, crawl_date)
             first, last = crawl_date, crawl_date
         else:
             first, last = row
-            if crawl_date > last:
-                self.connection.execute(
-                    "update seen_postings set last_seen_date = ?, days_seen = days_seen + 1,"
-                    " last_run_id = ?, url = coalesce(?, url)"
-                    " where source = ? and source_posting_id = ?",
-                    (crawl_date, run_id, url, source, posting_id),
-                )
-                last = crawl_date
-            elif crawl_date < first:
-                # A backfill of an earlier date moves first-seen back.
-                self.connection.execute(
-                    "update seen_postings set first_seen_date = ?, days_seen = days_seen + 1"
-                    " where source = ? and source_posting_id = ?",
-                    (crawl_date, source, posting_id),
-                )
-                first = crawl_date
-            else:
-                self.connection.execute(
-                    "update seen_postings set last_run_id = ?"
-                    " where source = ? and source_posting_id = ?",
-                    (run_id, source, posting_id),
-                )
+            # A store written before `seen_days` existed: its dates are the first and last.
+            known = self.connection.execute(
+                "select count(*) from seen_days where source = ? and source_posting_id = ?",
+                (source, posting_id),
+            ).fetchone()[0]
+            if not known:
+                for day in {first, last}:
+                    self._add_day(source, posting_id, day)
+            is_new_day = self._add_day(source, posting_id, crawl_date)
+            first, last = min(first, crawl_date), max(last, crawl_date)
+            self.connection.execute(
+                "update seen_postings set first_seen_date = ?, last_seen_date = ?,"
+                " days_seen = days_seen + ?, url = coalesce(?, url),"
+                " last_run_id = case when ? >= last_seen_date then ? else last_run_id end"
+                " where source = ? and source_posting_id = ?",
+                (first, last, int(is_new_day), url if crawl_date >= row[1] else None,
+                 crawl_date, run_id, source, posting_id),
+            )  # fmt: skip
         self._pending += 1
         if self._pending >= self.batch_size:
             self.commit()
         return Sighting(first, last, first == crawl_date)
+
+    def _add_day(self, source: str, posting_id: str, crawl_date: str) -> bool:
+        """Keep one of a posting's crawl dates; True if the date was new for it."""
+        cursor = self.connection.execute(
+            "insert or ignore into seen_days values (?, ?, ?)", (source, posting_id, crawl_date)
+        )
+        return cursor.rowcount == 1
 
     def known_ids(self, source: str) -> set[str]:
         rows = self.connection.execute(

@@ -357,6 +357,23 @@ def test_seen_store_is_idempotent_per_day(tmp_path: Path) -> None:
     assert row["days_seen"] == 3 and row["last_run_id"] == "run3"
 
 
+def test_seen_store_counts_a_backfilled_day_between_first_and_last_once(tmp_path: Path) -> None:
+    # Regression: a date between the first and the last was not counted at all.
+    db = tmp_path / "state.sqlite"
+    store = SeenStore(db)
+    for day, run in (("2025-12-01", "r1"), ("2025-12-03", "r2"), ("2025-12-02", "r3")):
+        store.record("lokerid", "1", "u", day, run)
+    store.record("lokerid", "1", "u", "2025-12-02", "r4")  # the backfill run again
+    store.close()
+    (row,) = read_table(db, "seen_postings")
+    assert row["days_seen"] == 3
+    assert (row["first_seen_date"], row["last_seen_date"], row["last_run_id"]) == (
+        "2025-12-01",
+        "2025-12-03",
+        "r2",
+    )
+
+
 def test_day_file_merge_replaces_instead_of_adding(tmp_path: Path) -> None:
     day = tmp_path / "items.jsonl"
     run_one, run_two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
