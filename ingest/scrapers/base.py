@@ -488,7 +488,28 @@ class HtmlListingSpider(LmisSpider):
         return response.urljoin(href) if href else None
 
     def item_from_detail(self, response: Response, card: Card) -> VacancyItem | None:
+        """The posting read from its detail page; None when the page lacks what is read from it
+        (the description, or the JobPosting JSON-LD): an empty or truncated page."""
         raise NotImplementedError
+
+    def card_item(self, card: Card, problem: str, listing_url: str | None) -> VacancyItem:
+        """The posting as its listing card shows it, for a detail page that could not be used.
+
+        Built without the detail response: its encoding and text belong to no page of this
+        posting (an empty page, or another posting's page reached by a redirect).
+        """
+        return self.make_item(
+            None,
+            source_posting_id=card.posting_id,
+            url=card.url,
+            listing_url=listing_url,
+            title=card.fields.get("title"),
+            company_name=card.fields.get("company"),
+            location=card.fields.get("location"),
+            posted_at=card.fields.get("posted"),
+            problems=[problem],
+            raw={"listing": card.fields},
+        )
 
     def _listing_request(self, url: str, stream: str, page: int) -> Request:
         return self.request(
@@ -554,9 +575,14 @@ class HtmlListingSpider(LmisSpider):
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
         card: Card = response.meta["lmis_card"]
         item = self.item_from_detail(response, card)
-        self.coverage.detail_done(card.posting_id or "", "ok" if item is not None else "no_posting")
-        if item is not None:
-            yield item
+        outcome = "ok" if item is not None else "detail_empty"
+        self.coverage.detail_done(card.posting_id or "", outcome)
+        if item is None:
+            # Listed is listed: the card's posting is kept, flagged, and the crawl is short.
+            self.crawler.stats.inc_value(f"lmis/detail/{outcome}")
+            self.logger.warning("detail %s of %s: %s", response.url, card.posting_id, outcome)
+            item = self.card_item(card, outcome, response.meta.get("lmis_listing_url"))
+        yield item
 
 
 class JsonLdPageSpider(LmisSpider):
@@ -564,8 +590,9 @@ class JsonLdPageSpider(LmisSpider):
 
     Each index page is one stream. Postings embedded in the index itself are read too. Links on
     the index that stay on its host and match `link_pattern` are followed once; each linked page
-    ends as `ok` (postings read), `no_jobposting` (no JSON-LD posting; not a shortfall) or
-    `unreadable_jsonld` (JSON-LD present but no block readable; a shortfall).
+    ends as `ok` (postings read), `no_jobposting` (no JSON-LD posting; not a shortfall),
+    `unreadable_jsonld` (JSON-LD present but no block readable; a shortfall) or `detail_empty`
+    (an empty body; a shortfall).
     """
 
     link_pattern: ClassVar[str] = r"(?i)(karir|career|job|lowongan|loker|vacanc|rekrut|recruit)"
@@ -624,6 +651,12 @@ class JsonLdPageSpider(LmisSpider):
 
     def parse_posting_page(self, response: Response) -> Iterator[VacancyItem]:
         key = response.meta["lmis_key"]
+        if not response.body.strip():
+            # A 200 with nothing in it is a page that failed to arrive, not a linked page that
+            # holds no posting (`no_jobposting`, benign).
+            self.coverage.detail_done(key, "detail_empty")
+            self.crawler.stats.inc_value("lmis/detail/detail_empty")
+            return
         extraction = self.read_jsonld(response)
         items = self.jsonld_items(
             response,

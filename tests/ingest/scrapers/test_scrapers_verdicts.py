@@ -15,15 +15,27 @@ import sys
 import time
 from pathlib import Path
 
-from crawl_fixture_server import FixtureServer, Reply, RequestInfo, json_reply, redirect
+from crawl_fixture_server import (
+    FixtureServer,
+    Reply,
+    RequestInfo,
+    html_reply,
+    json_reply,
+    redirect,
+)
 from crawl_fixture_sites import (
+    dealls_rows,
+    dealls_site,
+    dealls_slug,
     glints_searches,
     glints_site,
     jobstreet_rows,
     jobstreet_site,
+    lokerid_detail_page,
     lokerid_detail_path,
     lokerid_rows,
     lokerid_site,
+    robots_reply,
 )
 from crawl_test_helpers import TEST_CONTACT, crawl, read_items
 from scrapy.exceptions import CannotResolveHostError
@@ -392,3 +404,77 @@ def test_a_listing_answer_that_is_not_a_result_page_is_not_an_empty_page(out_dir
             result = crawl("jobstreet", out_dir / name, server.base_url)
         assert not result.is_complete, name
         assert _stream(result, "all")["stop_reason"] == "listing_parse_error", name
+
+
+# -- 4. detail pages that cannot be used as read ------------------------------------------------
+
+
+def test_an_empty_or_truncated_detail_page_is_not_a_read_page(out_dir: Path) -> None:
+    rows = lokerid_rows()[:4]
+    empty, truncated = rows[0], rows[1]
+    site = lokerid_site(rows)
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == lokerid_detail_path(empty):
+            return Reply(200, b"")
+        if request.path == lokerid_detail_path(truncated):
+            return Reply(200, lokerid_detail_page(truncated).encode()[:150])
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 2, "detail_empty": 2}
+    assert any("detail_empty 2" in reason for reason in result.incomplete_reasons)
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert set(items) == {row["Job ID"] for row in rows}  # listed postings are kept
+    for row in (empty, truncated):
+        item = items[row["Job ID"]]
+        assert item["problems"] == ["detail_empty"]
+        assert item["description"] is None
+        assert item["title"] == row["Title"]
+        assert "detail" not in item["raw"]
+    assert items[rows[2]["Job ID"]]["problems"] == []
+
+
+def test_dealls_role_page_without_jobposting_and_empty_career_page_are_shortfalls(
+    out_dir: Path,
+) -> None:
+    rows = dealls_rows()[:3]
+    site = dealls_site(rows)
+    bare = dealls_slug(rows[0])
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == f"/role/{bare}":
+            return html_reply("<html><head><title>x</title></head><body></body></html>")
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("dealls", out_dir / "dealls", server.base_url)
+    assert not result.is_complete
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert items[bare]["problems"] == ["detail_empty"]
+    assert items[bare]["title"] == rows[0]["job_title"]
+
+    def career(request: RequestInfo) -> Reply:
+        if request.path == "/robots.txt":
+            return robots_reply("User-agent: *\nAllow: /\n")
+        if request.path == "/karir":
+            links = '<a href="/karir/lowongan-1">a</a><a href="/karir/lowongan-2">b</a>'
+            return html_reply(f"<html><body>{links}</body></html>")
+        if request.path == "/karir/lowongan-1":
+            return Reply(200, b"")
+        return html_reply("<html><body><p>Tentang kami</p></body></html>")
+
+    with FixtureServer(career) as server:
+        result = crawl(
+            "careers_jsonld",
+            out_dir / "careers",
+            None,
+            arguments={"career_pages": f"{server.base_url}/karir"},
+        )
+    report = json.loads(result.stats_path.read_text())
+    # The page without a posting stays benign; the empty answer does not.
+    assert report["coverage"]["detail_outcomes"] == {"detail_empty": 1, "no_jobposting": 1}
+    assert not result.is_complete
