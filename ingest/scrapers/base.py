@@ -473,6 +473,7 @@ class HtmlListingSpider(LmisSpider):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._listing_urls: dict[str, set[str]] = {}  # stream -> listing URLs already read
+        self._detail_url_ids: dict[str, str] = {}  # detail URL of a listed card -> its id
 
     def listing_start_urls(self) -> dict[str, str]:
         return {"all": self.endpoint("listing")}
@@ -511,6 +512,25 @@ class HtmlListingSpider(LmisSpider):
             raw={"listing": card.fields},
         )
 
+    def posting_id_in_url(self, url: str) -> str | None:
+        """The posting id a detail URL carries, for sites whose URLs carry it; else None."""
+        return None
+
+    def lands_on_other_posting(self, response: Response, card: Card) -> bool:
+        """True when a redirected detail request ended on another posting's page.
+
+        Decided by the id in the final URL where the site's URLs carry one, else by the final
+        URL being the detail URL of another card this crawl listed. A redirect to the posting's
+        own new address (a renamed slug) is neither, so it is read as usual.
+        """
+        if not response.meta.get("redirect_urls"):
+            return False
+        url_id = self.posting_id_in_url(response.url)
+        if url_id is not None:
+            return url_id != card.posting_id
+        other = self._detail_url_ids.get(response.url)
+        return other is not None and other != card.posting_id
+
     def _listing_request(self, url: str, stream: str, page: int) -> Request:
         return self.request(
             url,
@@ -539,6 +559,7 @@ class HtmlListingSpider(LmisSpider):
                 )
             else:
                 usable.setdefault(card.posting_id, card)
+                self._detail_url_ids.setdefault(card.url, card.posting_id)
         next_url = self.next_page_url(response)
         listing_urls = self._listing_urls.setdefault(stream, set())
         listing_urls.add(response.url)
@@ -574,8 +595,14 @@ class HtmlListingSpider(LmisSpider):
 
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
         card: Card = response.meta["lmis_card"]
-        item = self.item_from_detail(response, card)
-        outcome = "ok" if item is not None else "detail_empty"
+        if self.lands_on_other_posting(response, card):
+            # The page is another posting's: stored under this card's id it would make two
+            # postings of one and lose this one's text without a trace.
+            outcome = "detail_redirected_elsewhere"
+            item = None
+        else:
+            item = self.item_from_detail(response, card)
+            outcome = "ok" if item is not None else "detail_empty"
         self.coverage.detail_done(card.posting_id or "", outcome)
         if item is None:
             # Listed is listed: the card's posting is kept, flagged, and the crawl is short.

@@ -478,3 +478,52 @@ def test_dealls_role_page_without_jobposting_and_empty_career_page_are_shortfall
     # The page without a posting stays benign; the empty answer does not.
     assert report["coverage"]["detail_outcomes"] == {"detail_empty": 1, "no_jobposting": 1}
     assert not result.is_complete
+
+
+def test_a_detail_redirected_to_another_posting_is_not_stored_as_the_card(out_dir: Path) -> None:
+    rows = lokerid_rows()[:4]
+    moved, target, renamed = rows[0], rows[1], rows[2]
+    site = lokerid_site(rows)
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == lokerid_detail_path(moved):
+            return redirect(lokerid_detail_path(target))
+        if request.path == lokerid_detail_path(renamed) and not request.query:
+            # The posting's own page under a new address: read as usual.
+            return redirect(lokerid_detail_path(renamed) + "?v=2")
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir / "lokerid", server.base_url)
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 3, "detail_redirected_elsewhere": 1}
+    assert result.stats["lmis/detail/detail_redirected_elsewhere"] == 1
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    kept = items[moved["Job ID"]]
+    assert kept["problems"] == ["detail_redirected_elsewhere"]
+    assert kept["title"] == moved["Title"]
+    assert kept["description"] is None
+    assert kept["url"].endswith(lokerid_detail_path(moved))
+    assert items[target["Job ID"]]["description"]
+    assert items[renamed["Job ID"]]["problems"] == []
+    assert items[renamed["Job ID"]]["description"]
+
+    # Dealls URLs carry the posting's slug, so a redirect to any other role page is caught,
+    # listed or not.
+    deals = dealls_rows()[:3]
+    dealls = dealls_site(deals)
+    first, second = dealls_slug(deals[0]), dealls_slug(deals[1])
+
+    def hostile_dealls(request: RequestInfo) -> Reply:
+        if request.path == f"/role/{first}":
+            return redirect(f"/role/{second}")
+        return dealls(request)
+
+    with FixtureServer(hostile_dealls) as server:
+        result = crawl("dealls", out_dir / "dealls", server.base_url)
+    assert not result.is_complete
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert items[first]["problems"] == ["detail_redirected_elsewhere"]
+    assert items[first]["title"] == deals[0]["job_title"]
+    assert items[second]["problems"] == []
