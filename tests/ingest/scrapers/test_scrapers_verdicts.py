@@ -7,6 +7,7 @@ other ports of 127.0.0.1, so nothing leaves the machine.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -43,7 +44,8 @@ from twisted.python.failure import Failure
 
 from ingest.scrapers.base import classify_failure
 from ingest.scrapers.middlewares import site_key
-from ingest.scrapers.runner import unthrottled_problem
+from ingest.scrapers.runner import UNTHROTTLED, run_crawl, unthrottled_problem
+from ingest.scrapers.state import read_table
 from orchestration.settings import REPO_ROOT
 
 
@@ -527,3 +529,44 @@ def test_a_detail_redirected_to_another_posting_is_not_stored_as_the_card(out_di
     assert items[first]["problems"] == ["detail_redirected_elsewhere"]
     assert items[first]["title"] == deals[0]["job_title"]
     assert items[second]["problems"] == []
+
+
+# -- 5. a crawl cut at its timeout ---------------------------------------------------------------
+
+
+def test_a_crawl_stopped_at_its_timeout_keeps_what_it_read(out_dir: Path) -> None:
+    rows = lokerid_rows()[:6]
+    slow = rows[5]
+    site = lokerid_site(rows)
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == lokerid_detail_path(slow):
+            time.sleep(7)  # still in flight when the timeout strikes
+        return site(request)
+
+    settings = {
+        **UNTHROTTLED,
+        "LMIS_ALLOWED_HOSTS": ["127.0.0.1"],
+        "LMIS_CRAWL_CONTACT": TEST_CONTACT,
+        "DOWNLOAD_TIMEOUT": 20,
+    }
+    with FixtureServer(hostile) as server:
+        settings["LMIS_BASE_URL"] = server.base_url
+        result = run_crawl(
+            "lokerid", out_dir, "2025-10-23", settings, timeout_seconds=5, stop_grace_seconds=30
+        )
+    assert not result.is_complete
+    assert any(reason.startswith("timeout") for reason in result.incomplete_reasons)
+    report = json.loads(result.stats_path.read_text())
+    assert report["finish_reason"] == "timeout"
+    (log_row,) = [
+        r for r in read_table(result.state_db, "crawl_log") if r["run_id"] == result.run_id
+    ]
+    assert log_row["finish_reason"] == "timeout"
+    assert log_row["is_complete"] == 0
+    # The postings read before the stop reached the day's file and the archive is whole.
+    day_ids = {item["source_posting_id"] for item in read_items(result.items_path)}
+    assert {row["Job ID"] for row in rows[:5]} <= day_ids
+    assert result.archive_path is not None
+    with gzip.open(result.archive_path) as archive:
+        assert archive.read().count(b"WARC-Type: response") >= 6
