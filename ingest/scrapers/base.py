@@ -82,6 +82,8 @@ def classify_failure(failure: Failure) -> str:
             return "offhost_blocked"
         if "off-site host refused" in message:
             return "offsite_refused"
+        if "Retry-After too long" in message:
+            return "retry_after_too_long"
         if "replayed archive" in message:
             return "not_in_archive"
         return "ignored"

@@ -9,7 +9,8 @@ Politeness (see docs/crawling.md):
   domain, and AutoThrottle on top, which only ever lengthens the delay when a site slows down.
   Spiders for sensitive hosts set a longer delay through `DOWNLOAD_SLOTS` in `custom_settings`.
 - 429 and 503 answers are retried after the `Retry-After` delay the server asks for, up to
-  `LMIS_RETRY_AFTER_MAX_SECONDS`; meanwhile the whole host waits.
+  `LMIS_RETRY_AFTER_MAX_SECONDS`; meanwhile the whole host waits. A longer wait is not cut to
+  the cap: the request gives up and the host is not asked again in this crawl.
 
 Scrapy's telnet console and its remote-control HTTP service (on by default in 2.19) are off: a
 nightly crawler needs no listening sockets.

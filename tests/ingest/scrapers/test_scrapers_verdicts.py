@@ -570,3 +570,39 @@ def test_a_crawl_stopped_at_its_timeout_keeps_what_it_read(out_dir: Path) -> Non
     assert result.archive_path is not None
     with gzip.open(result.archive_path) as archive:
         assert archive.read().count(b"WARC-Type: response") >= 6
+
+
+# -- 6. Retry-After longer than the cap ----------------------------------------------------------
+
+
+def test_a_retry_after_longer_than_the_cap_gives_up_on_the_host(out_dir: Path) -> None:
+    rows = lokerid_rows()[:6]
+    site = lokerid_site(rows)
+    details = {lokerid_detail_path(row) for row in rows}
+    asked: list[str] = []
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path in details:
+            asked.append(request.path)
+            if len(asked) == 1:
+                return Reply(429, b"slow down", headers=[("Retry-After", "99999")])
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        started = time.monotonic()
+        # One request at a time, so every detail after the 429 is asked for after it.
+        result = crawl(
+            "lokerid",
+            out_dir,
+            server.base_url,
+            CONCURRENT_REQUESTS=1,
+            CONCURRENT_REQUESTS_PER_DOMAIN=1,
+        )
+        elapsed = time.monotonic() - started
+    assert len(asked) == 1  # the host was not asked again (the cap in tests is 5 s)
+    assert elapsed < 20  # and nothing waited for the cap either
+    assert result.stats["lmis/retry_after/gave_up_wait_too_long"] == 1
+    assert result.stats["lmis/retry_after/requests_not_sent"] == 5
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"http_429": 1, "retry_after_too_long": 5}
+    assert not result.is_complete
