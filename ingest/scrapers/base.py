@@ -30,9 +30,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 # Listing pages go before detail pages so pagination (and its repeat check) is never starved.
 LISTING_PRIORITY = 10
+# A response larger than DOWNLOAD_MAXSIZE, dropped by Scrapy.
+PAGE_TOO_LARGE = "page_too_large"
 
 
 def rebase(url: str, base_url: str | None) -> str:
@@ -87,6 +90,11 @@ def classify_failure(failure: Failure) -> str:
         if "replayed archive" in message:
             return "not_in_archive"
         return "ignored"
+    if isinstance(error, DownloadCancelledError | CancelledError):
+        # Scrapy's HTTP/1.1 handler cancels a download only for DOWNLOAD_MAXSIZE (announced by
+        # Content-Length: DownloadCancelledError; reached while reading: CancelledError);
+        # a download timeout arrives as TimeoutError instead.
+        return PAGE_TOO_LARGE
     if isinstance(error, DNSLookupError | CannotResolveHostError):
         return "dns_error"
     if isinstance(error, TimeoutError | TCPTimedOutError):
@@ -160,6 +168,8 @@ class LmisSpider(scrapy.Spider):
         key = request.meta.get("lmis_key")
         reason = classify_failure(failure)
         self.coverage.request_failed(role, reason, key)
+        if reason == PAGE_TOO_LARGE:
+            self.crawler.stats.inc_value(f"lmis/{PAGE_TOO_LARGE}")
         stream = request.meta.get("lmis_stream")
         if role in ("listing", "feed") and stream:
             self.coverage.stop(stream, f"listing_failed_{reason}")
@@ -532,6 +542,16 @@ class HtmlListingSpider(LmisSpider):
             return url_id != card.posting_id
         other = self._detail_url_ids.get(response.url)
         return other is not None and other != card.posting_id
+
+    def request_failed(self, failure: Failure) -> list[VacancyItem] | None:
+        super().request_failed(failure)
+        request = failure.request  # type: ignore[attr-defined]
+        card = request.meta.get("lmis_card")
+        if card is None or classify_failure(failure) != PAGE_TOO_LARGE:
+            return None
+        # The posting is listed and its page exists, it is only too big to keep whole: the
+        # card's posting is written, flagged, as for an empty page.
+        return [self.card_item(card, PAGE_TOO_LARGE, request.meta.get("lmis_listing_url"))]
 
     def _listing_request(self, url: str, stream: str, page: int) -> Request:
         return self.request(

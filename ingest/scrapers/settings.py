@@ -76,6 +76,11 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# A vacancy page or a page of search results is tens to hundreds of KiB; a 40 MiB answer is a
+# broken or hostile server, and read whole it became one 40 MiB description (peak 503 MiB).
+# Above the maximum Scrapy drops the download: the page counts as `page_too_large`.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False
 # Scrapy starts this many item-processing tasks for every response, even one yielding a single
 # item; the default 100 cost a third of the crawler's CPU. Pipelines here are synchronous.

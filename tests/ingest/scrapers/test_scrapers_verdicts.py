@@ -606,3 +606,44 @@ def test_a_retry_after_longer_than_the_cap_gives_up_on_the_host(out_dir: Path) -
     report = json.loads(result.stats_path.read_text())
     assert report["coverage"]["detail_outcomes"] == {"http_429": 1, "retry_after_too_long": 5}
     assert not result.is_complete
+
+
+# -- 7. a page larger than DOWNLOAD_MAXSIZE --------------------------------------------------------
+
+
+def test_a_page_larger_than_the_maximum_is_dropped_and_counted(out_dir: Path) -> None:
+    rows = lokerid_rows()[:3]
+    huge = rows[0]
+    site = lokerid_site(rows)
+    filler = "<p>" + "y" * 1000 + "</p>"
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.path == lokerid_detail_path(huge):
+            reply.body = reply.body.replace(
+                b"<div class='prose'>", b"<div class='prose'>" + filler.encode() * 2000
+            )
+        return reply
+
+    with FixtureServer(hostile) as server:
+        # 2 MB page, a 1 MiB limit (the shipped limit is 8 MiB; same code path, smaller page)
+        result = crawl("lokerid", out_dir, server.base_url, DOWNLOAD_MAXSIZE=1024 * 1024)
+    assert not result.is_complete
+    assert result.stats["lmis/page_too_large"] == 1
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 2, "page_too_large": 1}
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert items[huge["Job ID"]]["problems"] == ["page_too_large"]
+    assert items[huge["Job ID"]]["description"] is None
+    assert items[huge["Job ID"]]["title"] == huge["Title"]
+
+
+def test_shipped_download_size_limits() -> None:
+    from twisted.internet.defer import CancelledError
+
+    from ingest.scrapers import settings
+
+    # A page without Content-Length is cut while it is read: Scrapy cancels the download.
+    assert classify_failure(Failure(CancelledError())) == "page_too_large"
+    assert settings.DOWNLOAD_MAXSIZE == 8 * 1024 * 1024
+    assert settings.DOWNLOAD_WARNSIZE == 2 * 1024 * 1024
