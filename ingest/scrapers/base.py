@@ -30,9 +30,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 # Listing pages go before detail pages so pagination (and its repeat check) is never starved.
 LISTING_PRIORITY = 10
+# A response larger than DOWNLOAD_MAXSIZE, dropped by Scrapy.
+PAGE_TOO_LARGE = "page_too_large"
 
 
 def rebase(url: str, base_url: str | None) -> str:
@@ -82,9 +85,16 @@ def classify_failure(failure: Failure) -> str:
             return "offhost_blocked"
         if "off-site host refused" in message:
             return "offsite_refused"
+        if "Retry-After too long" in message:
+            return "retry_after_too_long"
         if "replayed archive" in message:
             return "not_in_archive"
         return "ignored"
+    if isinstance(error, DownloadCancelledError | CancelledError):
+        # Scrapy's HTTP/1.1 handler cancels a download only for DOWNLOAD_MAXSIZE (announced by
+        # Content-Length: DownloadCancelledError; reached while reading: CancelledError);
+        # a download timeout arrives as TimeoutError instead.
+        return PAGE_TOO_LARGE
     if isinstance(error, DNSLookupError | CannotResolveHostError):
         return "dns_error"
     if isinstance(error, TimeoutError | TCPTimedOutError):
@@ -158,6 +168,8 @@ class LmisSpider(scrapy.Spider):
         key = request.meta.get("lmis_key")
         reason = classify_failure(failure)
         self.coverage.request_failed(role, reason, key)
+        if reason == PAGE_TOO_LARGE:
+            self.crawler.stats.inc_value(f"lmis/{PAGE_TOO_LARGE}")
         stream = request.meta.get("lmis_stream")
         if role in ("listing", "feed") and stream:
             self.coverage.stop(stream, f"listing_failed_{reason}")
@@ -473,6 +485,7 @@ class HtmlListingSpider(LmisSpider):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._listing_urls: dict[str, set[str]] = {}  # stream -> listing URLs already read
+        self._detail_url_ids: dict[str, str] = {}  # detail URL of a listed card -> its id
 
     def listing_start_urls(self) -> dict[str, str]:
         return {"all": self.endpoint("listing")}
@@ -488,7 +501,57 @@ class HtmlListingSpider(LmisSpider):
         return response.urljoin(href) if href else None
 
     def item_from_detail(self, response: Response, card: Card) -> VacancyItem | None:
+        """The posting read from its detail page; None when the page lacks what is read from it
+        (the description, or the JobPosting JSON-LD): an empty or truncated page."""
         raise NotImplementedError
+
+    def card_item(self, card: Card, problem: str, listing_url: str | None) -> VacancyItem:
+        """The posting as its listing card shows it, for a detail page that could not be used.
+
+        Built without the detail response: its encoding and text belong to no page of this
+        posting (an empty page, or another posting's page reached by a redirect).
+        """
+        return self.make_item(
+            None,
+            source_posting_id=card.posting_id,
+            url=card.url,
+            listing_url=listing_url,
+            title=card.fields.get("title"),
+            company_name=card.fields.get("company"),
+            location=card.fields.get("location"),
+            posted_at=card.fields.get("posted"),
+            problems=[problem],
+            raw={"listing": card.fields},
+        )
+
+    def posting_id_in_url(self, url: str) -> str | None:
+        """The posting id a detail URL carries, for sites whose URLs carry it; else None."""
+        return None
+
+    def lands_on_other_posting(self, response: Response, card: Card) -> bool:
+        """True when a redirected detail request ended on another posting's page.
+
+        Decided by the id in the final URL where the site's URLs carry one, else by the final
+        URL being the detail URL of another card this crawl listed. A redirect to the posting's
+        own new address (a renamed slug) is neither, so it is read as usual.
+        """
+        if not response.meta.get("redirect_urls"):
+            return False
+        url_id = self.posting_id_in_url(response.url)
+        if url_id is not None:
+            return url_id != card.posting_id
+        other = self._detail_url_ids.get(response.url)
+        return other is not None and other != card.posting_id
+
+    def request_failed(self, failure: Failure) -> list[VacancyItem] | None:
+        super().request_failed(failure)
+        request = failure.request  # type: ignore[attr-defined]
+        card = request.meta.get("lmis_card")
+        if card is None or classify_failure(failure) != PAGE_TOO_LARGE:
+            return None
+        # The posting is listed and its page exists, it is only too big to keep whole: the
+        # card's posting is written, flagged, as for an empty page.
+        return [self.card_item(card, PAGE_TOO_LARGE, request.meta.get("lmis_listing_url"))]
 
     def _listing_request(self, url: str, stream: str, page: int) -> Request:
         return self.request(
@@ -518,6 +581,7 @@ class HtmlListingSpider(LmisSpider):
                 )
             else:
                 usable.setdefault(card.posting_id, card)
+                self._detail_url_ids.setdefault(card.url, card.posting_id)
         next_url = self.next_page_url(response)
         listing_urls = self._listing_urls.setdefault(stream, set())
         listing_urls.add(response.url)
@@ -553,10 +617,21 @@ class HtmlListingSpider(LmisSpider):
 
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
         card: Card = response.meta["lmis_card"]
-        item = self.item_from_detail(response, card)
-        self.coverage.detail_done(card.posting_id or "", "ok" if item is not None else "no_posting")
-        if item is not None:
-            yield item
+        if self.lands_on_other_posting(response, card):
+            # The page is another posting's: stored under this card's id it would make two
+            # postings of one and lose this one's text without a trace.
+            outcome = "detail_redirected_elsewhere"
+            item = None
+        else:
+            item = self.item_from_detail(response, card)
+            outcome = "ok" if item is not None else "detail_empty"
+        self.coverage.detail_done(card.posting_id or "", outcome)
+        if item is None:
+            # Listed is listed: the card's posting is kept, flagged, and the crawl is short.
+            self.crawler.stats.inc_value(f"lmis/detail/{outcome}")
+            self.logger.warning("detail %s of %s: %s", response.url, card.posting_id, outcome)
+            item = self.card_item(card, outcome, response.meta.get("lmis_listing_url"))
+        yield item
 
 
 class JsonLdPageSpider(LmisSpider):
@@ -564,8 +639,9 @@ class JsonLdPageSpider(LmisSpider):
 
     Each index page is one stream. Postings embedded in the index itself are read too. Links on
     the index that stay on its host and match `link_pattern` are followed once; each linked page
-    ends as `ok` (postings read), `no_jobposting` (no JSON-LD posting; not a shortfall) or
-    `unreadable_jsonld` (JSON-LD present but no block readable; a shortfall).
+    ends as `ok` (postings read), `no_jobposting` (no JSON-LD posting; not a shortfall),
+    `unreadable_jsonld` (JSON-LD present but no block readable; a shortfall) or `detail_empty`
+    (an empty body; a shortfall).
     """
 
     link_pattern: ClassVar[str] = r"(?i)(karir|career|job|lowongan|loker|vacanc|rekrut|recruit)"
@@ -624,6 +700,12 @@ class JsonLdPageSpider(LmisSpider):
 
     def parse_posting_page(self, response: Response) -> Iterator[VacancyItem]:
         key = response.meta["lmis_key"]
+        if not response.body.strip():
+            # A 200 with nothing in it is a page that failed to arrive, not a linked page that
+            # holds no posting (`no_jobposting`, benign).
+            self.coverage.detail_done(key, "detail_empty")
+            self.crawler.stats.inc_value("lmis/detail/detail_empty")
+            return
         extraction = self.read_jsonld(response)
         items = self.jsonld_items(
             response,

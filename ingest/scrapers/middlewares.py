@@ -237,7 +237,14 @@ def parse_retry_after(value: bytes | str | None, now: datetime | None = None) ->
 
 
 class RetryAfterMiddleware:
-    """Honour Retry-After on 429/503: wait as asked (capped), pause the host, retry a few times."""
+    """Honour Retry-After on 429/503: wait as asked, pause the host, retry a few times.
+
+    A wait longer than `LMIS_RETRY_AFTER_MAX_SECONDS` is not shortened to the cap: coming back
+    sooner than the server asked is what Retry-After forbids. The request gives up at once
+    (`gave_up_wait_too_long`) and the host is not asked again in this crawl: its later requests
+    fail without being sent (`retry_after_too_long`), as a Crawl-delay too long to honour makes
+    a host "disallow all".
+    """
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
@@ -247,12 +254,16 @@ class RetryAfterMiddleware:
         self.default_wait = settings.getfloat("LMIS_RETRY_AFTER_DEFAULT_SECONDS")
         self.stats = crawler.stats
         self.not_before: dict[str, float] = {}
+        self.given_up: set[str] = set()  # hosts that asked for a wait longer than the cap
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
+        if _netloc(request.url) in self.given_up:
+            self.stats.inc_value("lmis/retry_after/requests_not_sent")
+            raise IgnoreRequest(f"host asked for a Retry-After too long: {request.url}")
         wake_at = self.not_before.get(_netloc(request.url))
         if wake_at is None:
             return
@@ -284,6 +295,8 @@ class RetryAfterMiddleware:
                 response.status,
                 wait,
             )
+            if reason == "wait_too_long":
+                self.given_up.add(_netloc(request.url))
             return response
         netloc = _netloc(request.url)
         self.not_before[netloc] = max(self.not_before.get(netloc, 0.0), time.monotonic() + wait)

@@ -17,6 +17,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from ingest.scrapers.runpaths import RunPaths
 from ingest.scrapers.settings import build_user_agent, contact_problem
-from ingest.scrapers.state import has_run, write_crawl_log
+from ingest.scrapers.state import has_run, read_table, write_crawl_log
 from orchestration.settings import REPO_ROOT, TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,12 @@ UNTHROTTLED = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
 
+
+# After its timeout a crawl is asked to stop (SIGTERM: Scrapy closes the spider, which writes
+# the archive, the stats and merges the day's items) and killed only if it has not ended this
+# long after. Closing waits for requests in flight, each bounded by DOWNLOAD_TIMEOUT (30 s).
+STOP_GRACE_SECONDS = 90.0
+TIMEOUT_FINISH_REASON = "timeout"
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CAREERS_SPIDER = "careers_jsonld"
@@ -153,8 +160,12 @@ def run_crawl(
     *,
     spider_arguments: dict[str, str] | None = None,
     timeout_seconds: float | None = None,
+    stop_grace_seconds: float = STOP_GRACE_SECONDS,
 ) -> CrawlResult:
     """Run one crawl in a subprocess and return its result (never raises for a bad crawl).
+
+    At `timeout_seconds` the crawl is stopped gracefully and killed `stop_grace_seconds` later
+    if it is still running; a crawl stopped either way is incomplete (`timeout`).
 
     Raises CrawlConfigError before starting when the spider is unknown or no contact address is
     configured (`LMIS_CRAWL_CONTACT`, in the environment or in `settings_overrides`).
@@ -197,23 +208,68 @@ def run_crawl(
         [str(REPO_ROOT), *filter(None, [environment.get("PYTHONPATH")])]
     )
     log.info("crawl %s for %s: run %s in %s", spider_name, day, run_id, paths.run_dir)
+    child = subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    timed_out = False
     try:
-        completed = subprocess.run(
-            command,
-            cwd=REPO_ROOT,
-            env=environment,
-            timeout=timeout_seconds,
-            capture_output=True,
-            text=True,
-            check=False,
+        _, child_errors = child.communicate(timeout=timeout_seconds)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        log.warning(
+            "crawl %s run %s: timeout after %ss; stopping it (grace %ss)",
+            spider_name,
+            run_id,
+            timeout_seconds,
+            stop_grace_seconds,
         )
-        returncode = completed.returncode
-        child_errors = completed.stderr
-    except subprocess.TimeoutExpired as expired:
-        # subprocess.run has killed the child it started.
-        returncode = -9
-        child_errors = f"timed out after {expired.timeout}s"
+        # Killing at once lost the finished work: a truncated WARC, items never merged.
+        child.send_signal(signal.SIGTERM)
+        try:
+            _, child_errors = child.communicate(timeout=stop_grace_seconds)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            _, child_errors = child.communicate()
+            child_errors = (
+                f"{child_errors}\ntimed out after {timeout_seconds}s and did not stop within"
+                f" {stop_grace_seconds}s; killed"
+            )
+    returncode = child.returncode
+    if timed_out and paths.stats.exists():
+        _mark_timed_out(paths, timeout_seconds)
     return _result(paths, returncode, child_errors)
+
+
+def _mark_timed_out(paths: RunPaths, timeout_seconds: float | None) -> None:
+    """Record in the run's report and crawl-log row that the crawl was cut at its timeout.
+
+    The crawler closed normally after the stop signal and reported `shutdown`; what ended it
+    was the timeout, and that is what the verdict must say.
+    """
+    report = json.loads(paths.stats.read_text(encoding="utf-8"))
+    reason = f"timeout: stopped after {timeout_seconds}s"
+    report["finish_reason"] = TIMEOUT_FINISH_REASON
+    report["is_complete"] = False
+    report["incomplete_reasons"] = [*report["incomplete_reasons"], reason]
+    report["coverage"]["is_complete"] = False
+    report["coverage"]["incomplete_reasons"] = report["incomplete_reasons"]
+    paths.stats.write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    rows = [row for row in read_table(paths.state_db, "crawl_log") if row["run_id"] == paths.run_id]
+    if rows:
+        row = rows[0]
+        row.update(
+            finish_reason=TIMEOUT_FINISH_REASON,
+            is_complete=0,
+            incomplete_reasons=report["incomplete_reasons"],
+        )
+        write_crawl_log(paths.state_db, row)
 
 
 def _result(paths: RunPaths, returncode: int, child_errors: str) -> CrawlResult:

@@ -9,7 +9,8 @@ Politeness (see docs/crawling.md):
   domain, and AutoThrottle on top, which only ever lengthens the delay when a site slows down.
   Spiders for sensitive hosts set a longer delay through `DOWNLOAD_SLOTS` in `custom_settings`.
 - 429 and 503 answers are retried after the `Retry-After` delay the server asks for, up to
-  `LMIS_RETRY_AFTER_MAX_SECONDS`; meanwhile the whole host waits.
+  `LMIS_RETRY_AFTER_MAX_SECONDS`; meanwhile the whole host waits. A longer wait is not cut to
+  the cap: the request gives up and the host is not asked again in this crawl.
 
 Scrapy's telnet console and its remote-control HTTP service (on by default in 2.19) are off: a
 nightly crawler needs no listening sockets.
@@ -75,6 +76,11 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# A vacancy page or a page of search results is tens to hundreds of KiB; a 40 MiB answer is a
+# broken or hostile server, and read whole it became one 40 MiB description (peak 503 MiB).
+# Above the maximum Scrapy drops the download: the page counts as `page_too_large`.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False
 # Scrapy starts this many item-processing tasks for every response, even one yielding a single
 # item; the default 100 cost a third of the crawler's CPU. Pipelines here are synchronous.

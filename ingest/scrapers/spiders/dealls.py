@@ -8,6 +8,7 @@ read with the shared reader. The slug is the posting id (it is what Dealls' own 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 from scrapy.http import Response
 
@@ -15,6 +16,7 @@ from ingest.scrapers.base import Card, HtmlListingSpider
 from ingest.scrapers.items import VacancyItem
 
 _TOTAL = re.compile(r"([\d.,]+)\s+lowongan", re.I)
+_ROLE_PATH = re.compile(r"/role/([^/]+)/?$")
 
 
 class DeallsSpider(HtmlListingSpider):
@@ -39,6 +41,10 @@ class DeallsSpider(HtmlListingSpider):
                 )
             )
         return cards
+
+    def posting_id_in_url(self, url: str) -> str | None:
+        match = _ROLE_PATH.search(urlsplit(url).path)
+        return unquote(match.group(1)) if match else None
 
     def read_total(self, response: Response) -> int | None:
         match = _TOTAL.search(" ".join(response.css(".job-count ::text").getall()))

@@ -85,6 +85,18 @@ class LokeridSpider(HtmlListingSpider):
             values[label] = [t for t in (_clean(text) for text in texts) if t]
         return values
 
+    def card_item(self, card: Card, problem: str, listing_url: str | None) -> VacancyItem:
+        item = super().card_item(card, problem, listing_url)
+        salary_text = card.fields.get("salary")
+        salary = parse_salary_text(salary_text)
+        item["salary_text"] = salary_text
+        if salary is not None:
+            item["salary_min"] = salary.minimum
+            item["salary_max"] = salary.maximum
+            item["salary_currency"] = salary.currency or "IDR"
+            item["salary_period"] = salary.period
+        return item
+
     def item_from_detail(self, response: Response, card: Card) -> VacancyItem | None:
         title = _clean(" ".join(response.css("h1 ::text").getall())) or card.fields.get("title")
         labels = self._labelled_values(response)
@@ -97,6 +109,9 @@ class LokeridSpider(HtmlListingSpider):
             )
             if text
         ]
+        if not paragraphs:
+            # An empty or cut-off page (200 all the same) holds no description: not a read page.
+            return None
         salary_text = card.fields.get("salary")
         salary = parse_salary_text(salary_text)
         problems = []

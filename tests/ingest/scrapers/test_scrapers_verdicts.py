@@ -7,6 +7,7 @@ other ports of 127.0.0.1, so nothing leaves the machine.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -15,15 +16,27 @@ import sys
 import time
 from pathlib import Path
 
-from crawl_fixture_server import FixtureServer, Reply, RequestInfo, json_reply, redirect
+from crawl_fixture_server import (
+    FixtureServer,
+    Reply,
+    RequestInfo,
+    html_reply,
+    json_reply,
+    redirect,
+)
 from crawl_fixture_sites import (
+    dealls_rows,
+    dealls_site,
+    dealls_slug,
     glints_searches,
     glints_site,
     jobstreet_rows,
     jobstreet_site,
+    lokerid_detail_page,
     lokerid_detail_path,
     lokerid_rows,
     lokerid_site,
+    robots_reply,
 )
 from crawl_test_helpers import TEST_CONTACT, crawl, read_items
 from scrapy.exceptions import CannotResolveHostError
@@ -31,7 +44,8 @@ from twisted.python.failure import Failure
 
 from ingest.scrapers.base import classify_failure
 from ingest.scrapers.middlewares import site_key
-from ingest.scrapers.runner import unthrottled_problem
+from ingest.scrapers.runner import UNTHROTTLED, run_crawl, unthrottled_problem
+from ingest.scrapers.state import read_table
 from orchestration.settings import REPO_ROOT
 
 
@@ -392,3 +406,244 @@ def test_a_listing_answer_that_is_not_a_result_page_is_not_an_empty_page(out_dir
             result = crawl("jobstreet", out_dir / name, server.base_url)
         assert not result.is_complete, name
         assert _stream(result, "all")["stop_reason"] == "listing_parse_error", name
+
+
+# -- 4. detail pages that cannot be used as read ------------------------------------------------
+
+
+def test_an_empty_or_truncated_detail_page_is_not_a_read_page(out_dir: Path) -> None:
+    rows = lokerid_rows()[:4]
+    empty, truncated = rows[0], rows[1]
+    site = lokerid_site(rows)
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == lokerid_detail_path(empty):
+            return Reply(200, b"")
+        if request.path == lokerid_detail_path(truncated):
+            return Reply(200, lokerid_detail_page(truncated).encode()[:150])
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir, server.base_url)
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 2, "detail_empty": 2}
+    assert any("detail_empty 2" in reason for reason in result.incomplete_reasons)
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert set(items) == {row["Job ID"] for row in rows}  # listed postings are kept
+    for row in (empty, truncated):
+        item = items[row["Job ID"]]
+        assert item["problems"] == ["detail_empty"]
+        assert item["description"] is None
+        assert item["title"] == row["Title"]
+        assert "detail" not in item["raw"]
+    assert items[rows[2]["Job ID"]]["problems"] == []
+
+
+def test_dealls_role_page_without_jobposting_and_empty_career_page_are_shortfalls(
+    out_dir: Path,
+) -> None:
+    rows = dealls_rows()[:3]
+    site = dealls_site(rows)
+    bare = dealls_slug(rows[0])
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == f"/role/{bare}":
+            return html_reply("<html><head><title>x</title></head><body></body></html>")
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("dealls", out_dir / "dealls", server.base_url)
+    assert not result.is_complete
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert items[bare]["problems"] == ["detail_empty"]
+    assert items[bare]["title"] == rows[0]["job_title"]
+
+    def career(request: RequestInfo) -> Reply:
+        if request.path == "/robots.txt":
+            return robots_reply("User-agent: *\nAllow: /\n")
+        if request.path == "/karir":
+            links = '<a href="/karir/lowongan-1">a</a><a href="/karir/lowongan-2">b</a>'
+            return html_reply(f"<html><body>{links}</body></html>")
+        if request.path == "/karir/lowongan-1":
+            return Reply(200, b"")
+        return html_reply("<html><body><p>Tentang kami</p></body></html>")
+
+    with FixtureServer(career) as server:
+        result = crawl(
+            "careers_jsonld",
+            out_dir / "careers",
+            None,
+            arguments={"career_pages": f"{server.base_url}/karir"},
+        )
+    report = json.loads(result.stats_path.read_text())
+    # The page without a posting stays benign; the empty answer does not.
+    assert report["coverage"]["detail_outcomes"] == {"detail_empty": 1, "no_jobposting": 1}
+    assert not result.is_complete
+
+
+def test_a_detail_redirected_to_another_posting_is_not_stored_as_the_card(out_dir: Path) -> None:
+    rows = lokerid_rows()[:4]
+    moved, target, renamed = rows[0], rows[1], rows[2]
+    site = lokerid_site(rows)
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == lokerid_detail_path(moved):
+            return redirect(lokerid_detail_path(target))
+        if request.path == lokerid_detail_path(renamed) and not request.query:
+            # The posting's own page under a new address: read as usual.
+            return redirect(lokerid_detail_path(renamed) + "?v=2")
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("lokerid", out_dir / "lokerid", server.base_url)
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 3, "detail_redirected_elsewhere": 1}
+    assert result.stats["lmis/detail/detail_redirected_elsewhere"] == 1
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    kept = items[moved["Job ID"]]
+    assert kept["problems"] == ["detail_redirected_elsewhere"]
+    assert kept["title"] == moved["Title"]
+    assert kept["description"] is None
+    assert kept["url"].endswith(lokerid_detail_path(moved))
+    assert items[target["Job ID"]]["description"]
+    assert items[renamed["Job ID"]]["problems"] == []
+    assert items[renamed["Job ID"]]["description"]
+
+    # Dealls URLs carry the posting's slug, so a redirect to any other role page is caught,
+    # listed or not.
+    deals = dealls_rows()[:3]
+    dealls = dealls_site(deals)
+    first, second = dealls_slug(deals[0]), dealls_slug(deals[1])
+
+    def hostile_dealls(request: RequestInfo) -> Reply:
+        if request.path == f"/role/{first}":
+            return redirect(f"/role/{second}")
+        return dealls(request)
+
+    with FixtureServer(hostile_dealls) as server:
+        result = crawl("dealls", out_dir / "dealls", server.base_url)
+    assert not result.is_complete
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert items[first]["problems"] == ["detail_redirected_elsewhere"]
+    assert items[first]["title"] == deals[0]["job_title"]
+    assert items[second]["problems"] == []
+
+
+# -- 5. a crawl cut at its timeout ---------------------------------------------------------------
+
+
+def test_a_crawl_stopped_at_its_timeout_keeps_what_it_read(out_dir: Path) -> None:
+    rows = lokerid_rows()[:6]
+    slow = rows[5]
+    site = lokerid_site(rows)
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path == lokerid_detail_path(slow):
+            time.sleep(7)  # still in flight when the timeout strikes
+        return site(request)
+
+    settings = {
+        **UNTHROTTLED,
+        "LMIS_ALLOWED_HOSTS": ["127.0.0.1"],
+        "LMIS_CRAWL_CONTACT": TEST_CONTACT,
+        "DOWNLOAD_TIMEOUT": 20,
+    }
+    with FixtureServer(hostile) as server:
+        settings["LMIS_BASE_URL"] = server.base_url
+        result = run_crawl(
+            "lokerid", out_dir, "2025-10-23", settings, timeout_seconds=5, stop_grace_seconds=30
+        )
+    assert not result.is_complete
+    assert any(reason.startswith("timeout") for reason in result.incomplete_reasons)
+    report = json.loads(result.stats_path.read_text())
+    assert report["finish_reason"] == "timeout"
+    (log_row,) = [
+        r for r in read_table(result.state_db, "crawl_log") if r["run_id"] == result.run_id
+    ]
+    assert log_row["finish_reason"] == "timeout"
+    assert log_row["is_complete"] == 0
+    # The postings read before the stop reached the day's file and the archive is whole.
+    day_ids = {item["source_posting_id"] for item in read_items(result.items_path)}
+    assert {row["Job ID"] for row in rows[:5]} <= day_ids
+    assert result.archive_path is not None
+    with gzip.open(result.archive_path) as archive:
+        assert archive.read().count(b"WARC-Type: response") >= 6
+
+
+# -- 6. Retry-After longer than the cap ----------------------------------------------------------
+
+
+def test_a_retry_after_longer_than_the_cap_gives_up_on_the_host(out_dir: Path) -> None:
+    rows = lokerid_rows()[:6]
+    site = lokerid_site(rows)
+    details = {lokerid_detail_path(row) for row in rows}
+    asked: list[str] = []
+
+    def hostile(request: RequestInfo) -> Reply:
+        if request.path in details:
+            asked.append(request.path)
+            if len(asked) == 1:
+                return Reply(429, b"slow down", headers=[("Retry-After", "99999")])
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        started = time.monotonic()
+        # One request at a time, so every detail after the 429 is asked for after it.
+        result = crawl(
+            "lokerid",
+            out_dir,
+            server.base_url,
+            CONCURRENT_REQUESTS=1,
+            CONCURRENT_REQUESTS_PER_DOMAIN=1,
+        )
+        elapsed = time.monotonic() - started
+    assert len(asked) == 1  # the host was not asked again (the cap in tests is 5 s)
+    assert elapsed < 20  # and nothing waited for the cap either
+    assert result.stats["lmis/retry_after/gave_up_wait_too_long"] == 1
+    assert result.stats["lmis/retry_after/requests_not_sent"] == 5
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"http_429": 1, "retry_after_too_long": 5}
+    assert not result.is_complete
+
+
+# -- 7. a page larger than DOWNLOAD_MAXSIZE --------------------------------------------------------
+
+
+def test_a_page_larger_than_the_maximum_is_dropped_and_counted(out_dir: Path) -> None:
+    rows = lokerid_rows()[:3]
+    huge = rows[0]
+    site = lokerid_site(rows)
+    filler = "<p>" + "y" * 1000 + "</p>"
+
+    def hostile(request: RequestInfo) -> Reply:
+        reply = site(request)
+        if request.path == lokerid_detail_path(huge):
+            reply.body = reply.body.replace(
+                b"<div class='prose'>", b"<div class='prose'>" + filler.encode() * 2000
+            )
+        return reply
+
+    with FixtureServer(hostile) as server:
+        # 2 MB page, a 1 MiB limit (the shipped limit is 8 MiB; same code path, smaller page)
+        result = crawl("lokerid", out_dir, server.base_url, DOWNLOAD_MAXSIZE=1024 * 1024)
+    assert not result.is_complete
+    assert result.stats["lmis/page_too_large"] == 1
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 2, "page_too_large": 1}
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert items[huge["Job ID"]]["problems"] == ["page_too_large"]
+    assert items[huge["Job ID"]]["description"] is None
+    assert items[huge["Job ID"]]["title"] == huge["Title"]
+
+
+def test_shipped_download_size_limits() -> None:
+    from twisted.internet.defer import CancelledError
+
+    from ingest.scrapers import settings
+
+    # A page without Content-Length is cut while it is read: Scrapy cancels the download.
+    assert classify_failure(Failure(CancelledError())) == "page_too_large"
+    assert settings.DOWNLOAD_MAXSIZE == 8 * 1024 * 1024
+    assert settings.DOWNLOAD_WARNSIZE == 2 * 1024 * 1024
