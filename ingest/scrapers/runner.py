@@ -216,33 +216,45 @@ def run_crawl(
         stderr=subprocess.PIPE,
         text=True,
     )
-    timed_out = False
     try:
-        _, child_errors = child.communicate(timeout=timeout_seconds)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        log.warning(
-            "crawl %s run %s: timeout after %ss; stopping it (grace %ss)",
-            spider_name,
-            run_id,
-            timeout_seconds,
-            stop_grace_seconds,
-        )
-        # Killing at once lost the finished work: a truncated WARC, items never merged.
-        child.send_signal(signal.SIGTERM)
-        try:
-            _, child_errors = child.communicate(timeout=stop_grace_seconds)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            _, child_errors = child.communicate()
-            child_errors = (
-                f"{child_errors}\ntimed out after {timeout_seconds}s and did not stop within"
-                f" {stop_grace_seconds}s; killed"
-            )
+        timed_out, child_errors = _wait(child, timeout_seconds, stop_grace_seconds)
+    except BaseException:
+        # An interrupt of this process (or any error) must not leave the crawler running on its
+        # own: `subprocess.run` killed it, and so does this.
+        child.kill()
+        child.wait()
+        raise
     returncode = child.returncode
     if timed_out and paths.stats.exists():
         _mark_timed_out(paths, timeout_seconds)
     return _result(paths, returncode, child_errors)
+
+
+def _wait(
+    child: subprocess.Popen, timeout_seconds: float | None, stop_grace_seconds: float
+) -> tuple[bool, str]:
+    """(timed out?, the child's stderr): at the timeout the child is asked to stop (SIGTERM) and
+    killed if it has not ended `stop_grace_seconds` later."""
+    try:
+        return False, child.communicate(timeout=timeout_seconds)[1]
+    except subprocess.TimeoutExpired:
+        log.warning(
+            "crawl pid %d: timeout after %ss; stopping it (grace %ss)",
+            child.pid,
+            timeout_seconds,
+            stop_grace_seconds,
+        )
+    # Killing at once lost the finished work: a truncated WARC, items never merged.
+    child.send_signal(signal.SIGTERM)
+    try:
+        return True, child.communicate(timeout=stop_grace_seconds)[1]
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child_errors = child.communicate()[1]
+    return True, (
+        f"{child_errors}\ntimed out after {timeout_seconds}s and did not stop within"
+        f" {stop_grace_seconds}s; killed"
+    )
 
 
 def _mark_timed_out(paths: RunPaths, timeout_seconds: float | None) -> None:

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from crawl_fixture_server import (
     FixtureServer,
     Reply,
@@ -647,3 +648,27 @@ def test_shipped_download_size_limits() -> None:
     assert classify_failure(Failure(CancelledError())) == "page_too_large"
     assert settings.DOWNLOAD_MAXSIZE == 8 * 1024 * 1024
     assert settings.DOWNLOAD_WARNSIZE == 2 * 1024 * 1024
+
+
+def test_an_interrupt_while_waiting_for_a_crawl_kills_the_crawler(out_dir: Path, monkeypatch):
+    # `subprocess.run` killed its child on any exception; the graceful timeout's own wait must
+    # too, or a Ctrl-C of the caller leaves the crawler running alone.
+    import ingest.scrapers.runner as runner
+
+    children = []
+
+    def interrupted(child, timeout_seconds, stop_grace_seconds):
+        children.append(child)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_wait", interrupted)
+    settings = {
+        **UNTHROTTLED,
+        "LMIS_ALLOWED_HOSTS": ["127.0.0.1"],
+        "LMIS_CRAWL_CONTACT": TEST_CONTACT,
+        "LMIS_BASE_URL": "http://127.0.0.1:9",
+    }
+    with pytest.raises(KeyboardInterrupt):
+        run_crawl("lokerid", out_dir, "2025-10-23", settings)
+    (child,) = children
+    assert child.poll() is not None
