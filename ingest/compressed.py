@@ -9,8 +9,9 @@ mark: `open_text` drops it, so a first JSON line or CSV header reads as written.
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 
 def is_gzipped(path: Path) -> bool:
@@ -18,11 +19,14 @@ def is_gzipped(path: Path) -> bool:
     return path.suffix.lower() == ".gz"
 
 
-def open_text(path: Path, *, newline: str | None = None) -> TextIO:
-    """`path` opened for reading as UTF-8 text without a leading byte-order mark, through gzip
-    when `is_gzipped` says so."""
+def open_bytes(path: Path) -> BinaryIO:
+    """`path` opened for reading as bytes, through gzip when `is_gzipped` says so."""
     if is_gzipped(path):
-        return gzip.open(  # type: ignore[return-value]
-            path, "rt", encoding="utf-8-sig", newline=newline
-        )
-    return open(path, encoding="utf-8-sig", newline=newline)  # noqa: SIM115 - the caller closes it
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+
+def open_text(path: Path, *, newline: str | None = None, errors: str = "strict") -> TextIO:
+    """`path` opened for reading as UTF-8 text without a leading byte-order mark, through gzip
+    when `is_gzipped` says so; `errors` as `open` takes it."""
+    return io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", errors=errors, newline=newline)

@@ -18,7 +18,6 @@ One convention for `normalise`, `classify-titles` and `check-vacancies`:
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import itertools
 import json
@@ -28,10 +27,11 @@ import zlib
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import polars as pl
 
-from ingest.compressed import is_gzipped
+from ingest.compressed import open_bytes, open_text
 
 log = logging.getLogger(__name__)
 
@@ -257,13 +257,9 @@ def _column_name(name: str) -> str:
     return name.replace("\ufeff", "").strip()
 
 
-def _open_bytes(path: Path) -> io.BufferedIOBase:
-    # Any case: a file copied from Windows or a phone may be named IN.CSV.GZ (`is_gzipped`).
-    return gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")  # noqa: SIM115
-
-
-def _open_text(path: Path, errors: str = "strict") -> io.TextIOBase:
-    return io.TextIOWrapper(_open_bytes(path), encoding="utf-8-sig", errors=errors, newline="")
+def _open_text(path: Path, errors: str = "strict") -> TextIO:
+    # Gzip by a `.gz` suffix in any case (IN.CSV.GZ), the byte-order mark dropped (`compressed`).
+    return open_text(path, newline="", errors=errors)
 
 
 # What `surrogateescape` turns an undecodable byte into.
@@ -356,7 +352,7 @@ def _undecodable_message(path: Path) -> str:
     can never contain), and the first record holding one is named.
     """
     advice = "re-export the file as UTF-8 (in Excel: Save As, CSV UTF-8)"
-    with _open_bytes(path) as raw:
+    with open_bytes(path) as raw:
         if raw.read(2) in (b"\xff\xfe", b"\xfe\xff"):
             return f"{path}: the file is UTF-16 text (it starts with a UTF-16 mark); {advice}"
     with _open_text(path, errors="surrogateescape") as handle:
