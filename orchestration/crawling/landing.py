@@ -33,7 +33,7 @@ import duckdb
 import polars as pl
 
 from ingest.landing import QUARANTINE_COLUMNS, LandingResult
-from ingest.normalise.pay import PAY_NEGATIVE, parse_pay
+from ingest.normalise.pay import PAY_NEGATIVE, is_negative, parse_pay
 from ingest.scrapers.state import read_table
 from ingest.warehouse import ensure_landing_tables, load_audit_rows, record_landed_input
 from orchestration.crawling.sources import CrawledSource
@@ -210,7 +210,7 @@ def _item_problems(
         # The structured pay, which staging casts to a number: below zero it is refused too,
         # with or without a `salary_text` beside it.
         amount = _pay_amount(item.get(name))
-        if amount is not None and amount < 0:
+        if amount is not None and is_negative(amount):
             problems.append((name, "salary_negative", negative_pay_detail(as_text(item[name]))))
     if posting_id is not None and str(posting_id).strip():
         repeated = claims.judge(str(posting_id), line, otherwise_loadable=not problems)
