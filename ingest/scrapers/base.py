@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 LISTING_PRIORITY = 10
 # A response larger than DOWNLOAD_MAXSIZE, dropped by Scrapy.
 PAGE_TOO_LARGE = "page_too_large"
+# A detail that answered but lacks what is read from it (an empty body, a truncated page, a JSON
+# detail without the posting): a shortfall, and the listed posting is kept from its listing.
+DETAIL_EMPTY = "detail_empty"
 
 
 def rebase(url: str, base_url: str | None) -> str:
@@ -194,6 +197,13 @@ class LmisSpider(scrapy.Spider):
             self.coverage.stop(stream, "listing_parse_error")
         elif key is not None and self.coverage.details.get(key) == "pending":
             self.coverage.detail_done(key, "parse_error")
+
+    def detail_shortfall(self, key: str, outcome: str, url: str) -> None:
+        """A detail that answered but could not be used as read: one outcome per posting (not
+        benign, so the crawl is incomplete), counted in `lmis/detail/<outcome>` and logged."""
+        self.coverage.detail_done(key, outcome)
+        self.crawler.stats.inc_value(f"lmis/detail/{outcome}")
+        self.logger.warning("detail %s of %s: %s", url, key, outcome)
 
     # -- items -----------------------------------------------------------------------------
 
@@ -393,7 +403,16 @@ class JsonApiSpider(LmisSpider):
     def item_from_detail(
         self, payload: Any, record: dict[str, Any], response: Response
     ) -> VacancyItem | None:
+        """The posting read from its detail answer; None when the answer lacks it (`{}`,
+        `{"data": null}`, a posting without the fields the detail is fetched for)."""
         raise NotImplementedError
+
+    def record_item(
+        self, record: dict[str, Any], problem: str, listing_url: str | None
+    ) -> VacancyItem | None:
+        """The posting as its listing record shows it, for a detail that could not be used, as
+        `HtmlListingSpider.card_item` does; None for a site whose listing cannot make one."""
+        return None
 
     def quarantine_record(self, record: dict[str, Any], response: Response) -> VacancyItem:
         """An item without an id: the pipeline puts it in quarantine with its raw record."""
@@ -458,16 +477,27 @@ class JsonApiSpider(LmisSpider):
 
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
         posting_id = response.meta["lmis_key"]
-        try:
-            payload = self.load_json(response)
-        except LenientJSONError as error:
-            self.coverage.detail_done(posting_id, "invalid_json")
-            self.logger.error("detail %s is not JSON: %s", response.url, error)
-            return
-        item = self.item_from_detail(payload, response.meta["lmis_record"], response)
-        self.coverage.detail_done(posting_id, "ok" if item is not None else "no_posting")
+        record = response.meta["lmis_record"]
+        item = None
+        # An empty 200 is a detail that failed to arrive (as an empty HTML page), not bad JSON.
+        if response.body.strip():
+            try:
+                payload = self.load_json(response)
+            except LenientJSONError as error:
+                self.coverage.detail_done(posting_id, "invalid_json")
+                self.logger.error("detail %s is not JSON: %s", response.url, error)
+                return
+            item = self.item_from_detail(payload, record, response)
         if item is not None:
+            self.coverage.detail_done(posting_id, "ok")
             yield item
+            return
+        # Listed is listed: the posting is kept from its listing record, flagged, as the HTML
+        # spiders keep a card's, and the crawl is short.
+        self.detail_shortfall(posting_id, DETAIL_EMPTY, response.url)
+        kept = self.record_item(record, DETAIL_EMPTY, response.meta.get("lmis_listing_url"))
+        if kept is not None:
+            yield kept
 
 
 @dataclass
@@ -624,13 +654,13 @@ class HtmlListingSpider(LmisSpider):
             item = None
         else:
             item = self.item_from_detail(response, card)
-            outcome = "ok" if item is not None else "detail_empty"
-        self.coverage.detail_done(card.posting_id or "", outcome)
+            outcome = "ok" if item is not None else DETAIL_EMPTY
         if item is None:
             # Listed is listed: the card's posting is kept, flagged, and the crawl is short.
-            self.crawler.stats.inc_value(f"lmis/detail/{outcome}")
-            self.logger.warning("detail %s of %s: %s", response.url, card.posting_id, outcome)
+            self.detail_shortfall(card.posting_id or "", outcome, response.url)
             item = self.card_item(card, outcome, response.meta.get("lmis_listing_url"))
+        else:
+            self.coverage.detail_done(card.posting_id or "", outcome)
         yield item
 
 
@@ -703,8 +733,7 @@ class JsonLdPageSpider(LmisSpider):
         if not response.body.strip():
             # A 200 with nothing in it is a page that failed to arrive, not a linked page that
             # holds no posting (`no_jobposting`, benign).
-            self.coverage.detail_done(key, "detail_empty")
-            self.crawler.stats.inc_value("lmis/detail/detail_empty")
+            self.detail_shortfall(key, DETAIL_EMPTY, response.url)
             return
         extraction = self.read_jsonld(response)
         items = self.jsonld_items(

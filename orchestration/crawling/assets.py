@@ -36,10 +36,12 @@ from orchestration.crawling.checks import (
     volume_check,
 )
 from orchestration.crawling.landing import (
+    SALARY_UNPARSED,
     crawl_log_rows,
     ensure_crawl_tables,
     land_crawl_files,
     record_crawl_log,
+    rows_with_problem,
     table_columns,
     write_crawl_partition,
 )
@@ -95,6 +97,8 @@ def crawl_metadata(result: CrawlResult, landing: LandingResult) -> dict[str, Any
         "rows_loaded": landing.rows_loaded,
         "rows_quarantined": landing.rows_quarantined,
         "dagster/row_count": landing.rows_loaded,
+        # Postings kept with pay no reader could make a number of (their pay left empty).
+        SALARY_UNPARSED: rows_with_problem(landing.loaded, SALARY_UNPARSED),
         "files": dg.MetadataValue.json(landing.files),
         "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0.0)),
         "peak_rss_mib": float(stats.get("lmis/peak_rss_mib", 0.0)),

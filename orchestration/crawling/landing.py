@@ -9,7 +9,9 @@ structured), an id no earlier loaded item has: a later item
 of an id is `id_duplicated`, naming the line of the item that claimed it, by the rule of every
 landing, `IdClaims`) and is quarantined otherwise; a line of the crawler's
 quarantine is quarantined with the crawler's reason. Values land as text, `problems` and `raw` as
-JSON, like every raw table; staging casts them.
+JSON, like every raw table; staging casts them. Structured pay lands as a number staging can cast
+(`read_pay_field`: text such as "5jt" is read by the one pay parser); pay nothing reads leaves the
+posting loaded with that field empty and `salary_unparsed` in its `problems`, counted.
 
 A partition is replaced exactly: in one transaction its rows are deleted and inserted again, its
 quarantine rows are replaced, the load audit is appended and the crawl-log rows of that spider and
@@ -23,9 +25,12 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +38,14 @@ import duckdb
 import polars as pl
 
 from ingest.landing import QUARANTINE_COLUMNS, LandingResult
-from ingest.normalise.pay import PAY_NEGATIVE, is_negative, parse_pay
+from ingest.normalise.pay import (
+    PAY_NEGATIVE,
+    PAY_PARSED,
+    PLAIN_PAY,
+    is_negative,
+    parse_pay,
+    plain_pay_value,
+)
 from ingest.scrapers.state import read_table
 from ingest.warehouse import ensure_landing_tables, load_audit_rows, record_landed_input
 from orchestration.crawling.sources import CrawledSource
@@ -140,18 +152,67 @@ def _is_posted_at(value: Any) -> bool:
     return _is_timestamp(value)
 
 
-def _pay_amount(value: Any) -> float | None:
-    """A structured pay value as `try_cast(... as double)` in staging reads it, or None."""
-    if isinstance(value, bool) or value is None:
-        return None
+PAY_FIELDS = ("salary_min", "salary_max")
+
+SALARY_UNPARSED = "salary_unparsed"
+"""The item problem (in `problems`, as the spiders write it for pay text) of a posting kept with
+structured pay that no reader could make a number of ("n/a", "Nego", "3 - 5 jt" in one field):
+the posting loads with that field empty, rather than being lost over its pay."""
+
+
+@dataclass(frozen=True)
+class PayReading:
+    """What the landing read from one structured pay field (`salary_min`, `salary_max`).
+
+    `amount` is the figure (possibly below zero) when one was read and `text` the figure as the
+    raw table lands it (a JSON number or a plain number as given, other text read as a plain
+    number); `negative` says the pay is below zero even where no figure is kept
+    ("Rp -5.000.000"); `unreadable` says a value was given but no figure could be read. No value
+    (null, blank) is none of these."""
+
+    amount: float | None = None
+    text: str | None = None
+    negative: bool = False
+    unreadable: bool = False
+
+
+def read_pay_field(value: Any) -> PayReading:
+    """Read one structured pay value as staging will type it: a JSON number, a plain number as
+    text ("5000000", "-1", `PLAIN_PAY`), or else text the project's one pay parser reads
+    (`parse_pay`: "5jt", "Rp 5.000.000", "5,5 juta") to one figure. A range in one field, a
+    placeholder ("n/a", "Nego"), a figure a float cannot hold, or a value of another JSON type
+    is unreadable."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return PayReading()
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return PayReading(unreadable=True)
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return None
-    return None
+        amount = float(value)
+        if not math.isfinite(amount):  # json.loads reads NaN and Infinity
+            return PayReading(unreadable=True)
+        return PayReading(amount, as_text(value), negative=is_negative(amount))
+    text = value.strip()
+    if PLAIN_PAY.fullmatch(text):
+        amount = plain_pay_value(text)
+        if amount is None:
+            return PayReading(unreadable=True)
+        return PayReading(amount, text, negative=is_negative(amount))
+    pay = parse_pay(text)
+    if pay.status == PAY_NEGATIVE:
+        return PayReading(negative=True)
+    ends = {end for end in (pay.amount_min, pay.amount_max) if end is not None}
+    if pay.status != PAY_PARSED or len(ends) != 1:
+        return PayReading(unreadable=True)
+    (amount,) = ends
+    return PayReading(amount, pay_amount_text(amount))
+
+
+def pay_amount_text(amount: float) -> str:
+    """A pay figure as the raw table holds it: a plain number (`PLAIN_PAY`, the layout its
+    expectation suite asks for), without an exponent or a needless `.0`."""
+    if amount.is_integer():
+        return str(int(amount))
+    return format(Decimal(repr(amount)), "f")  # 1e-07 as 0.0000001
 
 
 def _item_problems(
@@ -206,11 +267,10 @@ def _item_problems(
     # through, it would reach the marts as a `salary_status` their code list does not allow.
     if isinstance(salary_text, str) and parse_pay(salary_text).status == PAY_NEGATIVE:
         problems.append(("salary_text", "salary_negative", negative_pay_detail(salary_text)))
-    for name in ("salary_min", "salary_max"):
+    for name in PAY_FIELDS:
         # The structured pay, which staging casts to a number: below zero it is refused too,
         # with or without a `salary_text` beside it.
-        amount = _pay_amount(item.get(name))
-        if amount is not None and is_negative(amount):
+        if read_pay_field(item.get(name)).negative:
             problems.append((name, "salary_negative", negative_pay_detail(as_text(item[name]))))
     if posting_id is not None and str(posting_id).strip():
         repeated = claims.judge(str(posting_id), line, otherwise_loadable=not problems)
@@ -246,6 +306,32 @@ def _item_quarantine_row(
     return record
 
 
+def _land_pay(item: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    """Write the structured pay `row` lands: the figure read (`read_pay_field`) as a plain
+    number, so staging's cast gets a number, or nothing when none could be read (the value stays
+    in the items file). Returns the fields given a value no reader could make a number of."""
+    unread = []
+    for name in PAY_FIELDS:
+        if name not in row:
+            continue
+        reading = read_pay_field(item.get(name))
+        row[name] = reading.text
+        if reading.unreadable:
+            unread.append(name)
+    return unread
+
+
+def rows_with_problem(loaded: pl.DataFrame, code: str) -> int:
+    """How many landed rows list the item problem `code` in `problems` (a JSON list)."""
+    if "problems" not in loaded.columns:
+        return 0
+    count = 0
+    for text in loaded["problems"]:
+        listed = json.loads(text) if text else []
+        count += isinstance(listed, list) and code in listed
+    return count
+
+
 def read_items_file(
     source: CrawledSource,
     path: Path,
@@ -258,6 +344,7 @@ def read_items_file(
     quarantined: list[dict[str, Any]] = []
     claims = IdClaims()
     unknown_fields: Counter[str] = Counter()
+    pay_unread: Counter[str] = Counter()
     rows_read = 0
     known = set(columns)
     with path.open(encoding="utf-8") as lines:
@@ -290,6 +377,13 @@ def read_items_file(
                 continue
             unknown_fields.update(name for name in item if name not in known)
             row = {name: as_text(item.get(name)) for name in columns}
+            unread = _land_pay(item, row)
+            if unread:
+                pay_unread.update(unread)
+                listed = item.get("problems") or []
+                listed = listed if isinstance(listed, list) else [listed]
+                if "problems" in known and SALARY_UNPARSED not in listed:
+                    row["problems"] = as_text([*listed, SALARY_UNPARSED])
             row["_source_file"] = relative
             row["_source_row"] = line_number
             loaded.append(row)
@@ -300,6 +394,16 @@ def read_items_file(
             relative,
             source.table,
             ", ".join(f"{name} ({count})" for name, count in sorted(unknown_fields.items())),
+        )
+    if pay_unread:
+        # Kept, not quarantined: the posting is worth more than its pay field. Counted here and
+        # in the asset's metadata (`salary_unparsed`); each row says so in `problems`.
+        log.warning(
+            "%s: postings kept with pay no reader could make a number of (left empty, problem "
+            "%s): %s",
+            relative,
+            SALARY_UNPARSED,
+            ", ".join(f"{name} ({count})" for name, count in sorted(pay_unread.items())),
         )
     accounting = {
         "source": source.name,

@@ -17,6 +17,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -302,8 +303,10 @@ def test_crawl_metadata_reports_expected_and_achieved_coverage(crawl_runs: Crawl
         assert metadata["achieved"]["postings"] == rows
         assert metadata["requests"] > 0 and metadata["peak_rss_mib"] > 0
         assert "lmis/items_written" in metadata["crawl_stats"]
+        assert isinstance(metadata["salary_unparsed"], int)
     jobstreet = _materialization(crawl_runs.first, "jobstreet")
     assert jobstreet["is_complete"] is True and jobstreet["incomplete_reasons"] == []
+    assert jobstreet["salary_unparsed"] == 0  # JobStreet's API gives pay as numbers
     assert jobstreet["expected"]["listings"] == CRAWLED_ROWS["jobstreet"]
     assert jobstreet["expected"]["pages"] == 3 and jobstreet["listing_coverage"] == 1.0
     glints = _materialization(crawl_runs.first, "glints")
@@ -809,6 +812,75 @@ def test_crawled_structured_pay_below_zero_is_quarantined(tmp_path: Path) -> Non
     ]
     assert "pay '-5000000' is negative" in result.quarantined["reason"][0]
     assert result.rows_read == result.rows_loaded + result.rows_quarantined == 4
+
+
+RAW_PAY_LAYOUT = next(
+    expectation["kwargs"]["regex"]
+    for expectation in json.loads(
+        (REPO_ROOT / "quality" / "suites" / "raw_crawled_jobstreet.json").read_text()
+    )["expectations"]
+    if expectation["kwargs"].get("column") == "salary_min"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "landed", "flagged"),
+    [
+        ("n/a", None, True),
+        ("5jt", "5000000", False),
+        ("Rp 5.000.000", "5000000", False),
+        ("5,5 juta", "5500000", False),
+        ("3 - 5 jt", None, True),
+        ("Nego", None, True),
+        ("", None, False),
+        (None, None, False),
+        (5000000, "5000000", False),
+        (5000000.0, "5000000.0", False),
+        ("5000000", "5000000", False),
+        (" 5000000.50 ", "5000000.50", False),
+        (float("nan"), None, True),
+        (True, None, True),
+    ],
+)
+def test_crawled_structured_pay_is_read_by_the_pay_parser_or_kept_and_flagged(
+    tmp_path: Path, value: Any, landed: str | None, flagged: bool
+) -> None:
+    # Regression: staging's try_cast turned "5jt" or "n/a" into NULL pay with no trace (and the
+    # raw suite's salary_min layout refused them). Now the landing reads what `parse_pay` reads
+    # and lands it as a plain number; what nothing reads loads with its pay empty, flagged
+    # `salary_unparsed` in `problems` and counted.
+    from orchestration.crawling.landing import SALARY_UNPARSED, rows_with_problem
+
+    item = {**JOBSTREET_ITEM, "salary_min": value, "salary_max": None, "problems": ["x"]}
+    result = _land_jobstreet_items(tmp_path, [item])
+    assert result.rows_loaded == 1 and result.rows_quarantined == 0
+    [row] = result.loaded.iter_rows(named=True)
+    assert (row["salary_min"], row["salary_max"]) == (landed, None)
+    assert landed is None or re.fullmatch(RAW_PAY_LAYOUT, landed)
+    assert json.loads(row["problems"]) == (["x", SALARY_UNPARSED] if flagged else ["x"])
+    assert rows_with_problem(result.loaded, SALARY_UNPARSED) == int(flagged)
+
+
+def test_crawled_structured_pay_text_below_zero_is_quarantined(tmp_path: Path) -> None:
+    # Regression: "Rp -5.000.000" in salary_min was no number to the negative-pay check and
+    # loaded, to become NULL in staging; the pay parser reads it as below zero.
+    lines = [
+        {**JOBSTREET_ITEM, "salary_min": "Rp -5.000.000"},
+        {
+            **JOBSTREET_ITEM,
+            "source_posting_id": "2",
+            "salary_min": "n/a",
+            "salary_max": "7jt",
+            "problems": [],
+        },
+    ]
+    result = _land_jobstreet_items(tmp_path, lines)
+    assert result.quarantined.select("source_row", "field", "reason_code").rows() == [
+        (1, "salary_min", "salary_negative")
+    ]
+    [row] = result.loaded.iter_rows(named=True)
+    assert (row["salary_min"], row["salary_max"]) == (None, "7000000")
+    assert json.loads(row["problems"]) == ["salary_unparsed"]
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from crawl_fixture_server import (
     redirect,
 )
 from crawl_fixture_sites import (
+    KARIRHUB_API,
     dealls_rows,
     dealls_site,
     dealls_slug,
@@ -33,6 +34,9 @@ from crawl_fixture_sites import (
     glints_site,
     jobstreet_rows,
     jobstreet_site,
+    karirhub_details,
+    karirhub_listing_hits,
+    karirhub_site,
     lokerid_detail_page,
     lokerid_detail_path,
     lokerid_rows,
@@ -481,6 +485,87 @@ def test_dealls_role_page_without_jobposting_and_empty_career_page_are_shortfall
     # The page without a posting stays benign; the empty answer does not.
     assert report["coverage"]["detail_outcomes"] == {"detail_empty": 1, "no_jobposting": 1}
     assert not result.is_complete
+
+
+def _karirhub_detail_answers(details: dict[str, dict], ids: list[str]) -> dict[str, bytes]:
+    """Detail answers that lack the posting, for the first four of `ids`."""
+    return {
+        ids[0]: b"",
+        ids[1]: b"{}",
+        ids[2]: b'{"data": null}',
+        # The description is what the detail is fetched for; without it the detail is not read.
+        ids[3]: json.dumps({"data": {**details[ids[3]], "description": "  "}}).encode(),
+    }
+
+
+def test_a_karirhub_json_detail_without_the_posting_is_detail_empty(out_dir: Path) -> None:
+    # Regression: an empty body was `invalid_json`, `{}` and `{"data": null}` `no_posting`, both
+    # losing the listed posting, and a detail without a description was stored as read.
+    hits = karirhub_listing_hits()[:5]
+    details = {detail["id"]: detail for detail in karirhub_details()}
+    ids = [hit["id"] for hit in hits]
+    answers = _karirhub_detail_answers(details, ids)
+    site = karirhub_site(hits, list(details.values()))
+
+    def hostile(request: RequestInfo) -> Reply:
+        posting_id = request.path.removeprefix(f"{KARIRHUB_API}/vacancies/")
+        if posting_id in answers:
+            return json_reply(answers[posting_id])
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("karirhub", out_dir, server.base_url)
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 1, "detail_empty": 4}
+    assert report["scrapy_stats"]["lmis/detail/detail_empty"] == 4
+    assert any("detail_empty 4" in reason for reason in result.incomplete_reasons)
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert set(items) == set(ids)  # listed postings are kept
+    for hit in hits[:4]:
+        item = items[hit["id"]]
+        assert item["problems"][0] == "detail_empty"
+        assert item["description"] is None and "detail" not in item["raw"]
+        assert item["raw"]["listing"] == hit
+        assert (item["title"], item["company_name"]) == (hit["title"], hit["company_name"])
+        assert item["url"].endswith(f"/lowongan-dalam-negeri/lowongan/{hit['id']}")
+        assert item["posted_at"].endswith("+00:00")
+    assert "detail_empty" not in items[ids[4]]["problems"]
+    assert items[ids[4]]["description"] == details[ids[4]]["description"]
+
+
+def test_a_karirhub_rss_detail_without_the_posting_is_detail_empty(out_dir: Path) -> None:
+    # Regression: an empty body raised in the JSON reader (`detail:parse_error`) and
+    # `{"data": null}` was `no_posting`; both lost the posting the feed listed.
+    hits = karirhub_listing_hits()
+    details = {detail["id"]: detail for detail in karirhub_details()}
+    feed_ids = [hit["id"] for hit in hits[:30]]  # the feed holds the 30 real listing hits
+    answers = _karirhub_detail_answers(details, feed_ids)
+    site = karirhub_site(hits, list(details.values()))
+
+    def hostile(request: RequestInfo) -> Reply:
+        posting_id = request.path.removeprefix(f"{KARIRHUB_API}/vacancies/")
+        if posting_id in answers:
+            return json_reply(answers[posting_id])
+        return site(request)
+
+    with FixtureServer(hostile) as server:
+        result = crawl("karirhub_rss", out_dir, server.base_url)
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"] == {"ok": 26, "detail_empty": 4}
+    assert any("detail_empty 4" in reason for reason in result.incomplete_reasons)
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert set(items) == set(feed_ids)
+    for posting_id in feed_ids[:4]:
+        item = items[posting_id]
+        detail = details[posting_id]
+        assert item["problems"] == ["detail_empty"] and item["description"] is None
+        # From the entry: the title in its content (not its decorated <title>), the employer.
+        assert item["title"] == detail["title"]
+        assert item["company_name"] == detail["employer"]["name"]
+        assert item["raw"]["feed_item"]["guid"] == posting_id and "detail" not in item["raw"]
+        assert item["posted_at"].endswith("+00:00")
 
 
 def test_a_detail_redirected_to_another_posting_is_not_stored_as_the_card(out_dir: Path) -> None:

@@ -70,6 +70,8 @@ typed as (
 
     select
         *,
+        -- Not silent: the landing turned pay text ("5jt") into numbers and emptied pay nothing
+        -- reads, flagging the posting `salary_unparsed` in `problems`.
         try_cast(salary_min as double) as salary_min_amount,
         try_cast(salary_max as double) as salary_max_amount,
         case upper(salary_period)
