@@ -266,6 +266,14 @@ def test_every_text_column_of_any_load_is_masked_but_the_file_name() -> None:
         "no digits",
         "",
         "0812 3456 7890\nbaris",
+        "3172 0408 1234 0001",
+        "NIK.3172.0408.1234.0001.",
+        "-3172-0408-1234-0001-",
+        "1-3172-0408-1234-0001",
+        "3172-0408-1234-0001-1",
+        "3172 0408 1234 0001 2",
+        "3172.0408 1234-0001",
+        "KBJI 2512 2513 2514 2519",
     ],
 )
 def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
