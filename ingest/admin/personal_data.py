@@ -81,10 +81,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 
 
 # Words of names (API keys, columns) holding a person or a contact detail: an e-mail, a phone,
-# an address, a contact person's name (first written for Karirhub's detail API body).
+# an address, a contact person's name (first written for Karirhub's detail API body), an
+# identity card number (`nik`, `no_ktp`), which may come as a JSON number of any length.
 CONTACT_WORDS = frozenset({
     "email", "mail", "phone", "telp", "telepon", "tel", "hp", "handphone", "mobile", "whatsapp",
     "wa", "fax", "address", "alamat", "contact", "kontak", "person", "pic", "cp", "pimpinan",
+    "nik", "ktp",
 })  # fmt: skip
 # A name of any spelling (`contact_person`, `picName`, `nama-kontak`) split into its words.
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")

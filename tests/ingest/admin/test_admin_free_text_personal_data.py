@@ -34,7 +34,7 @@ from ingest.admin.personal_data import (
     mask_text_columns,
 )
 from ingest.admin.pseudonymise import load_pseudonym_key, pseudonymise
-from ingest.admin.results import AdminLoad, quarantine_frame
+from ingest.admin.results import NIK_SHAPED_NUMBER, AdminLoad, quarantine_frame
 from ingest.admin.wlkp_generate import generate_wlkp_rows, write_wlkp_export
 from ingest.admin.wlkp_read import read_wlkp_export
 from orchestration.cli import main
@@ -332,3 +332,99 @@ def test_an_address_that_only_names_a_region_is_kept_in_free_text(tmp_path) -> N
     register = _write_ak1(folder / "ak1_pencari_kerja_test.csv", JOB_SEEKER_COLUMNS, [seeker])
     row = read_ak1_job_seekers(register, KEY).staging.row(0, named=True)
     assert row["desired_location"] == "KABUPATEN ENDE"
+
+
+# Regression: masking read text columns only, so a NIK typed into a wage, a quota or a head count
+# (any integer column a reader stages) passed into staging, the warehouse and the `--out` parquet
+# unmasked, and so would a personal column a reader staged as a number. A staged row with a
+# 16-digit number is now quarantined as `nik_shaped_number`; a personal column that is not text
+# is removed.
+NIK_NUMBER = int(NIK)
+
+
+def _in_clear(load: AdminLoad) -> list:
+    return find_personal_data(load.staging) + find_personal_data(load.quarantine)
+
+
+def test_a_nik_typed_as_a_wage_is_quarantined_not_staged(tmp_path) -> None:
+    folder = tmp_path / "ak1"
+    folder.mkdir()
+    rows = [
+        PLACEMENT,
+        PLACEMENT | {"wage_monthly": str(NIK_NUMBER)},
+        PLACEMENT | {"wage_monthly": "-1"},
+    ]
+    path = _write_ak1(folder / "ak1_penempatan_test.csv", PLACEMENT_COLUMNS, rows)
+    load = read_ak1_placements(path, KEY)
+    assert load.rows_in == load.rows_loaded + load.rows_quarantined == 3
+    assert load.staging["wage_monthly_idr"].to_list() == [2850000]
+    assert _in_clear(load) == []
+    entry = load.quarantine.filter(pl.col("reason_code") == NIK_SHAPED_NUMBER).row(0, named=True)
+    assert (entry["source_row"], entry["field"]) == (3, "wage_monthly_idr")
+    assert entry["reason"].startswith("ak1_penempatan_test.csv line 3 field wage_monthly_idr: ")
+    assert str(NIK_NUMBER) not in entry["reason"] + entry["raw_record"]
+    assert json.loads(entry["raw_record"])["wage_monthly_idr"] == "[nik]"
+
+
+def test_a_nik_typed_as_a_quota_is_quarantined_and_not_written_by_the_cli(tmp_path) -> None:
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    body = json.loads(lines[1])
+    body["data"]["quota"] = NIK_NUMBER
+    path = tmp_path / "details.jsonl"
+    path.write_text(lines[0] + "\n" + json.dumps(body) + "\n", encoding="utf-8")
+    load = read_karirhub_details(path)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+    assert load.quarantine["reason_code"].to_list() == [NIK_SHAPED_NUMBER]
+    assert load.quarantine["reason"][0].startswith("details.jsonl line 2 field quota: ")
+    out = tmp_path / "out"
+    assert main(["admin", "load", "karirhub", "--input", str(path), "--out", str(out)]) == 0
+    written = sorted(out.glob("*.parquet"))
+    assert written
+    assert [hit for p in written for hit in find_personal_data(pl.read_parquet(p), p.name)] == []
+
+
+def test_any_reader_any_column_of_numbers_and_personal_columns_whatever_their_type() -> None:
+    """The step is `AdminLoad`'s, so a column or a reader added later is covered: a sheet row is
+    named by its sheet, a listing hit by its hit; a personal column typed as a number is removed;
+    other numbers, 15 or 17 digits long, and the row number are kept."""
+    staging = pl.DataFrame({
+        "source_file": ["f.xlsx"] * 4,
+        "source_sheet": ["S", "S", "S", None],
+        "source_row": [7, 8, 9, 10],
+        "workers_total": [12, -NIK_NUMBER, 3, 10**16],
+        "vacancies": [NIK_NUMBER, 1, 10**15 - 1, 0],
+        "phone": [81234567890, None, 1, 2],
+        "nik": [NIK_NUMBER] * 4,
+    })  # fmt: skip
+    load = AdminLoad("s", pl.DataFrame(), staging, quarantine_frame([]), {"rows_in": 4})
+    load.check_accounting()
+    assert load.staging.select("source_row", "workers_total", "vacancies").rows() == [
+        (9, 3, 10**15 - 1), (10, 10**16, 0)
+    ]  # fmt: skip
+    assert load.staging["phone"].null_count() == load.staging["nik"].null_count() == 2
+    assert load.staging.schema["nik"] == pl.Int64
+    assert load.quarantine.select("field", "reason_code").rows() == [
+        ("vacancies", NIK_SHAPED_NUMBER), ("workers_total", NIK_SHAPED_NUMBER)
+    ]  # fmt: skip
+    assert load.quarantine["reason"][0].startswith("f.xlsx sheet 'S' row 7 field vacancies: ")
+    assert _in_clear(load) == []
+    hits = AdminLoad(
+        "h", pl.DataFrame(), staging.drop("source_sheet", "phone", "nik").head(1),
+        quarantine_frame([]), {"rows_in": 1}, row_unit="hit",
+    )  # fmt: skip
+    assert hits.quarantine["reason"][0].startswith("f.xlsx hit 7 field vacancies: ")
+
+
+def test_an_identity_number_under_its_own_key_is_removed_from_quarantine_whatever_its_type(
+    tmp_path,
+) -> None:
+    """A NIK sent as a JSON number a digit short (no pattern finds it) under `nik` or `no_ktp`
+    in a Karirhub line is a personal field by its key, as a phone is."""
+    short = NIK_NUMBER // 10
+    line = f'{{"data": {{"id": "x-1", "nik": {short}, "no_ktp": "{short}", "title": "Operator'
+    path = tmp_path / "details.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    load = read_karirhub_details(path)
+    assert load.quarantine["reason_code"].to_list() == ["invalid_json"]
+    shown = load.quarantine["raw_record"][0]
+    assert str(short) not in shown and shown.count("[removed]") == 2, shown
