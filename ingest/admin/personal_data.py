@@ -164,6 +164,24 @@ def mask_personal_data(text: str | None) -> str | None:
     return PHONE_PATTERN.sub("[phone]", masked)
 
 
+def mask_nested(value: object) -> object:
+    """`value` (JSON-like: dicts, lists, text, numbers) with `mask_personal_data` applied to
+    every text, dict keys included; any other object (a date, a path) as its masked text.
+
+    For what describes an input rather than being its rows (a reader's metadata: file names,
+    header labels, title and note lines, messages quoting cells), which no column masking sees.
+    """
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {mask_nested(key): mask_nested(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_nested(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return mask_personal_data(str(value))
+
+
 def mask_text_columns(
     frame: pl.DataFrame, columns: Collection[str] | None = None, keep: Collection[str] = ()
 ) -> pl.DataFrame:

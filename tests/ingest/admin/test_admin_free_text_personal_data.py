@@ -428,3 +428,37 @@ def test_an_identity_number_under_its_own_key_is_removed_from_quarantine_whateve
     assert load.quarantine["reason_code"].to_list() == ["invalid_json"]
     shown = load.quarantine["raw_record"][0]
     assert str(short) not in shown and shown.count("[removed]") == 2, shown
+
+
+def test_out_metadata_masks_what_the_input_says_about_itself(tmp_path) -> None:
+    """Regression: `--out` wrote the readers' metadata as read, so a phone number, e-mail or NIK
+    in a file name, a title or note line, a header label or a cell quoted by a total mismatch
+    reached `<source>_metadata.json` in clear."""
+    rows = generate_wlkp_rows(3, months=(1,), seed=7)
+    folder = tmp_path / "wlkp"
+    folder.mkdir()
+    path = folder / f"wlkp_{NIK}_2025-01.csv"
+    write_wlkp_export(rows, path, rows[0]["reported_date"].replace(day=1), delimiter=",")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("No,"))
+    lines[3] = f"Diunduh oleh: Budi {PHONE} {EMAIL},"
+    # A label the reader does not map, in a column of its own.
+    lines[header:] = [f"{lines[header]},Kontak {PHONE}", *(f"{x}," for x in lines[header + 1 :])]
+    total = next(i for i, line in enumerate(lines) if line.startswith("JUMLAH TOTAL"))
+    lines[total] = lines[total].replace(",26,", f",{PHONE},", 1)
+    lines.append("3) Petugas NIK 3172 0408 1234 0001,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["admin", "load", "wlkp", "--input", str(folder), "--out", str(out)]
+    assert main([*command, "--report-mismatches"]) == 0
+    written = json.loads((out / "wlkp_metadata.json").read_text(encoding="utf-8"))
+    (meta,) = written["files"] if "files" in written else [written]
+    (sheet,) = meta["sheets"]
+    # The input did reach the metadata; masked, it still says what it said.
+    assert meta["source_file"] == "wlkp_[nik]_2025-01.csv"
+    assert "Diunduh oleh: Budi [phone] [email]" in sheet["title_lines"]
+    assert "3) Petugas NIK [nik]" in sheet["notes"]
+    assert "Kontak [phone]" in sheet["unmapped_columns"]
+    assert any("'[phone]' is not a number" in m for m in meta["total_mismatches"])
+    text = pl.DataFrame({"metadata": [json.dumps(written)]})
+    assert find_personal_data(text) == []
