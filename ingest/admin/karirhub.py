@@ -632,7 +632,7 @@ def read_karirhub_listing(path: Path = LISTING_FILE, index: RegionIndex | None =
     staging = pl.DataFrame(rows, schema=LISTING_SCHEMA)
     load = AdminLoad("karirhub_listing", pl.DataFrame(raw_rows, schema=RAW_SCHEMA), staging,
                      quarantine_frame(quarantine),
-                     _vacancy_metadata(path, len(raw_rows), staging))  # fmt: skip
+                     _vacancy_metadata(path, len(raw_rows), staging), row_unit="hit")  # fmt: skip
     load.check_accounting()
     load.log_summary()
     return load
@@ -701,7 +701,7 @@ def read_karirhub_rss(path: Path = RSS_FILE, index: RegionIndex | None = None) -
     staging = pl.DataFrame(rows, schema=RSS_SCHEMA)
     load = AdminLoad("karirhub_rss", pl.DataFrame(raw_rows, schema=RAW_SCHEMA), staging,
                      quarantine_frame(quarantine),
-                     _vacancy_metadata(path, len(raw_rows), staging))  # fmt: skip
+                     _vacancy_metadata(path, len(raw_rows), staging), row_unit="item")  # fmt: skip
     load.check_accounting()
     load.log_summary()
     return load

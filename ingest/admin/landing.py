@@ -273,7 +273,7 @@ def quarantine_repeated_keys(load: AdminLoad, key: str, unit: str = "line") -> A
     log.warning("%s: %d row(s) repeat an earlier row's %s", load.source, len(later), key)
     staging = load.staging.with_row_index("_row").filter(~pl.col("_row").is_in(later)).drop("_row")
     quarantine = pl.concat([load.quarantine, quarantine_frame(records)], how="vertical")
-    checked = AdminLoad(load.source, load.raw, staging, quarantine, load.metadata)
+    checked = AdminLoad(load.source, load.raw, staging, quarantine, load.metadata, load.row_unit)
     checked.check_accounting()
     return checked
 

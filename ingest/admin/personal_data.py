@@ -19,10 +19,33 @@ from dataclasses import dataclass
 
 import polars as pl
 
-# A NIK is 16 digits: 6 of region, 6 of birth date (day + 40 for women), 4 of serial.
+# A NIK is 16 digits: 6 of region (province, regency, district), 6 of birth date (day + 40 for
+# women, month, year), 4 of serial. Typed by hand it is also cut into four groups of four by one
+# kind of separator ("3172 0408 1234 0001", "3172.0408.1234.0001", "3172-0408-1234-0001"). A
+# grouped one must also read as a NIK (a province code, a day, a month) and not go on in a fifth
+# group, because four 4-digit codes in a row ("KBJI 2512 2513 2514 2519", years) look the same;
+# money and counts group digits in threes ("Rp 3.500.000") and are never this shape.
 _NIK_BODY = r"\d{16}"
 _NIK_EDGE = "0-9A-Za-z"
-NIK_PATTERN = re.compile(rf"(?<![{_NIK_EDGE}]){_NIK_BODY}(?![{_NIK_EDGE}])")
+_NIK_PROVINCE = r"(?:1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-6])"
+_NIK_DAY = r"(?:[04][1-9]|[1256]\d|[37][01])"
+_NIK_MONTH = r"(?:0[1-9]|1[0-2])"
+_NIK_SEPARATORS = (" ", r"\.", r"\-")
+
+
+def _nik_grouped(sep: str) -> str:
+    return rf"{_NIK_PROVINCE}\d\d{sep}\d\d{_NIK_DAY}{sep}{_NIK_MONTH}\d\d{sep}\d{{4}}"
+
+
+NIK_PATTERN = re.compile(
+    "|".join((
+        rf"(?<![{_NIK_EDGE}]){_NIK_BODY}(?![{_NIK_EDGE}])",
+        *(
+            rf"(?<![{_NIK_EDGE}])(?<!\d{sep}){_nik_grouped(sep)}(?![{_NIK_EDGE}])(?!{sep}\d)"
+            for sep in _NIK_SEPARATORS
+        ),
+    ))
+)  # fmt: skip
 # Mobile numbers (08…, 628…, +62 8…; 9 digits or more) with optional single separators, and
 # landlines with an area code in brackets or followed by a dash, e.g. (021) 555-1234. Digits glued
 # to dashes, slashes or dots on either side (UUID segments, URLs, dates) are not phone numbers.
@@ -41,6 +64,11 @@ EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # so a column of 64-character pseudonyms costs one vectorised pass, not 3 regexes per value.
 CANDIDATE_PATTERN = "|".join((
     rf"(?:^|[^{_NIK_EDGE}]){_NIK_BODY}(?:$|[^{_NIK_EDGE}])",
+    *(
+        rf"(?:^|[^{_NIK_EDGE}{sep}]|(?:^|[^0-9]){sep}){_nik_grouped(sep)}"
+        rf"(?:$|[^{_NIK_EDGE}{sep}]|{sep}(?:$|[^0-9]))"
+        for sep in _NIK_SEPARATORS
+    ),
     rf"(?:^|[^{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?:$|[^{_PHONE_AFTER}])",
     "@",
 ))  # fmt: skip
@@ -53,10 +81,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 
 
 # Words of names (API keys, columns) holding a person or a contact detail: an e-mail, a phone,
-# an address, a contact person's name (first written for Karirhub's detail API body).
+# an address, a contact person's name (first written for Karirhub's detail API body), an
+# identity card number (`nik`, `no_ktp`), which may come as a JSON number of any length.
 CONTACT_WORDS = frozenset({
     "email", "mail", "phone", "telp", "telepon", "tel", "hp", "handphone", "mobile", "whatsapp",
     "wa", "fax", "address", "alamat", "contact", "kontak", "person", "pic", "cp", "pimpinan",
+    "nik", "ktp",
 })  # fmt: skip
 # A name of any spelling (`contact_person`, `picName`, `nama-kontak`) split into its words.
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -132,6 +162,24 @@ def mask_personal_data(text: str | None) -> str | None:
     masked = EMAIL_PATTERN.sub("[email]", text)
     masked = NIK_PATTERN.sub("[nik]", masked)
     return PHONE_PATTERN.sub("[phone]", masked)
+
+
+def mask_nested(value: object) -> object:
+    """`value` (JSON-like: dicts, lists, text, numbers) with `mask_personal_data` applied to
+    every text, dict keys included; any other object (a date, a path) as its masked text.
+
+    For what describes an input rather than being its rows (a reader's metadata: file names,
+    header labels, title and note lines, messages quoting cells), which no column masking sees.
+    """
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {mask_nested(key): mask_nested(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_nested(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return mask_personal_data(str(value))
 
 
 def mask_text_columns(

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from ingest.admin.personal_data import REMOVED, mask_text_columns
+from ingest.admin.personal_data import REMOVED, is_personal_column, mask_text_columns
 from orchestration import file_commands
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,11 @@ STAGING_KEPT_AS_READ = frozenset({"source_file"})
 """Staging text not masked: the file name, which the file accounting matches to the audit."""
 QUARANTINE_MASKED = ("raw_record", "reason")
 """The quarantine text that quotes a record's values (the rest names its file, field, code)."""
+NIK_SHAPED_NUMBER = "nik_shaped_number"
+"""Reason code of a staged row with a 16-digit whole number in a column of numbers: a NIK typed
+as a number, which no count, amount, age or year the readers stage can be."""
+_NIK_SHAPED = (10**15, 10**16)
+"""The whole numbers of 16 digits, [low, high)."""
 
 
 Personal = Collection[str] | Callable[[str], bool]
@@ -176,10 +181,87 @@ class AdminLoad:
     staging: pl.DataFrame
     quarantine: pl.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
+    row_unit: str = "line"
+    """What staging's `source_row` counts (`line`; `hit` of a JSON listing, `item` of a feed)."""
 
     def __post_init__(self) -> None:
+        self._remove_personal_numbers()
         self.staging = mask_text_columns(self.staging, keep=STAGING_KEPT_AS_READ)
         self.quarantine = mask_text_columns(self.quarantine, QUARANTINE_MASKED)
+
+    def _remove_personal_numbers(self) -> None:
+        """Personal data that text masking cannot see, as masking reads text columns only.
+
+        A staged column personal by its name (`is_personal_column`: `nik`, `phone`) that is not
+        text has no pattern to mask: its values are removed (null), whatever the reader meant.
+        A staged row with a 16-digit whole number in any other column of numbers (a NIK in a
+        quota, a wage, a head count) is moved to quarantine as `nik_shaped_number`, as a value no
+        such column can hold: a row is not loaded with a figure that is someone's NIK, and
+        nulling it would change a total without a trace. Its `raw_record` is the staged row, the
+        number shown as `[nik]`; the reason quotes no value.
+        """
+        if self.staging.is_empty() and not self.staging.columns:
+            return
+        texts = (pl.String, pl.List(pl.String))
+        personal = [
+            name
+            for name, dtype in self.staging.schema.items()
+            if dtype not in texts and is_personal_column(name)
+        ]
+        if personal:
+            log.warning("%s: personal column(s) %s are not text: removed", self.source, personal)
+            self.staging = self.staging.with_columns(
+                pl.lit(None, dtype).alias(name) for name, dtype in self.staging.schema.items()
+                if name in personal
+            )  # fmt: skip
+        numbers = [
+            name
+            for name, dtype in self.staging.schema.items()
+            if dtype.is_integer() and name != "source_row" and name not in personal
+        ]
+        if not numbers:
+            return
+        low, high = _NIK_SHAPED
+        shaped = {
+            name: (pl.col(name).is_between(low, high, closed="left"))
+            | (pl.col(name).is_between(-high, -low, closed="right"))
+            for name in numbers
+        }
+        flags = self.staging.select(
+            pl.any_horizontal(shaped.values()).fill_null(False).alias("_any"), **shaped
+        )
+        if not flags["_any"].any():
+            return
+        records = []
+        for row, flagged in zip(
+            self.staging.filter(flags["_any"]).iter_rows(named=True),
+            flags.filter(pl.col("_any")).iter_rows(named=True),
+            strict=True,
+        ):
+            fields = [name for name in numbers if flagged[name]]
+            problems = [
+                (name, NIK_SHAPED_NUMBER, "a 16-digit number, shaped like a NIK, is no value of "
+                 "this column; the row is not loaded")
+                for name in fields
+            ]  # fmt: skip
+            # As text masking would show it, and still JSON (a bare [nik] is not).
+            row |= dict.fromkeys(fields, "[nik]")
+            file, line = row["source_file"], row["source_row"]
+            place = None if self.row_unit == "line" else f"{file} {self.row_unit} {line}"
+            if row.get("source_sheet") is not None:
+                place = f"{file} sheet '{row['source_sheet']}' row {line}"
+            records.append(problems_record(
+                self.source, file, line, problems, row, list(self.staging.columns), place=place,
+                personal=is_personal_column,
+            ))  # fmt: skip
+        log.warning(
+            "%s: %d row(s) with a NIK-shaped number quarantined as %s",
+            self.source, len(records), NIK_SHAPED_NUMBER,
+        )  # fmt: skip
+        self.staging = self.staging.filter(~flags["_any"])
+        self.quarantine = pl.concat(
+            [self.quarantine, quarantine_frame(records)], how="vertical_relaxed"
+        )
 
     @property
     def rows_in(self) -> int:
@@ -224,6 +306,7 @@ def concat_loads(source: str, loads: list[AdminLoad]) -> AdminLoad:
             "rows_in": sum(load.rows_in for load in loads),
             "files": [load.metadata for load in loads],
         },
+        row_unit=loads[0].row_unit,
     )
     combined.check_accounting()
     return combined

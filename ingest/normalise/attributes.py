@@ -116,17 +116,18 @@ _EDUCATION_PATTERNS: list[tuple[str, str]] = [
 ]
 
 
-# An academic title after a person's name, comma-separated as names are written ("Mario
-# Christo, S.H., M.Kn.", "Budi, S.Kom"): a contact person's degree, not a requirement. Read
-# before lower-casing, as the capital of the name and the comma tell it from "minimal S.Kom".
-_TITLE_AFTER_NAME = r"\b([A-Z][a-z]+),\s*S\.\s?[A-Z][A-Za-z]{0,4}\b\.?"
-# The same shape after a requirement or a major ("Lulusan Teknik Sipil, S.T.", "Jurusan
-# Akuntansi, S.E.", "Pendidikan: Hukum, S.H.") is the degree asked for: its comma is hidden
-# (`_KEPT_COMMA`) while `_TITLE_AFTER_NAME` runs, so the title stays and reads as S1.
-_KEPT_COMMA = "\u00a7"
+# An academic title after a person's name, as names are written, with a comma or without ("Mario
+# Christo, S.H., M.Kn.", "Budi, S.Kom", "Hubungi Ani S.Kom"): a contact person's degree, not a
+# requirement. Read before lower-casing, as the capital of the name tells it from "minimal S.Kom".
+_TITLE_AFTER_NAME = r"\b([A-Z][a-z]+)(?:,\s*|\s+)S\.\s?[A-Z][A-Za-z]{0,4}\b\.?"
+# The same shape after a requirement or a major ("Lulusan S.Kom", "Minimal S.Kom", "Lulusan
+# Teknik Sipil, S.T.", "Jurusan Akuntansi S.E.", "Pendidikan: Hukum, S.H.") is the degree asked
+# for: a mark (`_KEPT`) put before it while `_TITLE_AFTER_NAME` runs keeps it, so it reads as S1.
+_KEPT = "\u00a7"
 _DEGREE_AFTER_MAJOR = (
-    rf"(?i:\b((?:{_REQUIREMENT}|jurusan|sarjana|major|bidang|prodi|program studi|fakultas)\b)"
-    r"([^.;\n]{0,60}?))([A-Z][a-z]+),(\s*S\.\s?[A-Z])"
+    rf"(?i:\b((?:{_REQUIREMENT}|jurusan|sarjana|major|bidang|prodi|program studi|fakultas|"
+    r"gelar|bergelar|degree|diutamakan|utamakan|preferably)\b)"
+    r"([^.;\n]{0,60}?))(,?\s*S\.\s?[A-Z])"
 )
 
 
@@ -134,10 +135,10 @@ def education_text_expr(text: pl.Expr) -> pl.Expr:
     """The lower-cased text the level patterns read, with look-alike words rewritten away."""
     # Words glued where markup was stripped ("Lowongan PekerjaanGuru SD") are split first.
     split = text.str.replace_all(r"([a-z])([A-Z])", "${1} ${2}")
-    kept = split.str.replace_all(_DEGREE_AFTER_MAJOR, f"${{1}}${{2}}${{3}}{_KEPT_COMMA}${{4}}")
+    kept = split.str.replace_all(_DEGREE_AFTER_MAJOR, f"${{1}}${{2}}{_KEPT}${{3}}")
     lower = (
         kept.str.replace_all(_TITLE_AFTER_NAME, "${1}")
-        .str.replace_all(_KEPT_COMMA, ",", literal=True)
+        .str.replace_all(_KEPT, "", literal=True)
         .str.to_lowercase()
     )
     for pattern, replacement in _EDUCATION_REWRITES:

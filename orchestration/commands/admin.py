@@ -174,6 +174,7 @@ def _as_landed(loads: list) -> list:
 
 
 def run_load(args: argparse.Namespace) -> int:
+    from ingest.admin.personal_data import mask_nested
     from ingest.admin.pseudonymise import PseudonymKeyError
     from ingest.admin.results import AdminSourceError
 
@@ -198,8 +199,10 @@ def run_load(args: argparse.Namespace) -> int:
         # The raw frame may hold names, phones and e-mails: it is not written here.
         load.staging.write_parquet(args.out / f"{stem}_staging.parquet")
         load.quarantine.write_parquet(args.out / f"{stem}_quarantine.parquet")
+        # The metadata quotes the input (file names, header labels, title and note lines,
+        # messages quoting cells), where anyone may have typed a phone number or a NIK.
         (args.out / f"{stem}_metadata.json").write_text(
-            json.dumps(load.metadata, indent=2, default=str) + "\n"
+            json.dumps(mask_nested(load.metadata), indent=2, default=str) + "\n"
         )
         log.info("wrote staging, quarantine and metadata of %s to %s", stem, args.out)
     return 0

@@ -34,7 +34,7 @@ from ingest.admin.personal_data import (
     mask_text_columns,
 )
 from ingest.admin.pseudonymise import load_pseudonym_key, pseudonymise
-from ingest.admin.results import AdminLoad, quarantine_frame
+from ingest.admin.results import NIK_SHAPED_NUMBER, AdminLoad, quarantine_frame
 from ingest.admin.wlkp_generate import generate_wlkp_rows, write_wlkp_export
 from ingest.admin.wlkp_read import read_wlkp_export
 from orchestration.cli import main
@@ -266,6 +266,14 @@ def test_every_text_column_of_any_load_is_masked_but_the_file_name() -> None:
         "no digits",
         "",
         "0812 3456 7890\nbaris",
+        "3172 0408 1234 0001",
+        "NIK.3172.0408.1234.0001.",
+        "-3172-0408-1234-0001-",
+        "1-3172-0408-1234-0001",
+        "3172-0408-1234-0001-1",
+        "3172 0408 1234 0001 2",
+        "3172.0408 1234-0001",
+        "KBJI 2512 2513 2514 2519",
     ],
 )
 def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
@@ -324,3 +332,133 @@ def test_an_address_that_only_names_a_region_is_kept_in_free_text(tmp_path) -> N
     register = _write_ak1(folder / "ak1_pencari_kerja_test.csv", JOB_SEEKER_COLUMNS, [seeker])
     row = read_ak1_job_seekers(register, KEY).staging.row(0, named=True)
     assert row["desired_location"] == "KABUPATEN ENDE"
+
+
+# Regression: masking read text columns only, so a NIK typed into a wage, a quota or a head count
+# (any integer column a reader stages) passed into staging, the warehouse and the `--out` parquet
+# unmasked, and so would a personal column a reader staged as a number. A staged row with a
+# 16-digit number is now quarantined as `nik_shaped_number`; a personal column that is not text
+# is removed.
+NIK_NUMBER = int(NIK)
+
+
+def _in_clear(load: AdminLoad) -> list:
+    return find_personal_data(load.staging) + find_personal_data(load.quarantine)
+
+
+def test_a_nik_typed_as_a_wage_is_quarantined_not_staged(tmp_path) -> None:
+    folder = tmp_path / "ak1"
+    folder.mkdir()
+    rows = [
+        PLACEMENT,
+        PLACEMENT | {"wage_monthly": str(NIK_NUMBER)},
+        PLACEMENT | {"wage_monthly": "-1"},
+    ]
+    path = _write_ak1(folder / "ak1_penempatan_test.csv", PLACEMENT_COLUMNS, rows)
+    load = read_ak1_placements(path, KEY)
+    assert load.rows_in == load.rows_loaded + load.rows_quarantined == 3
+    assert load.staging["wage_monthly_idr"].to_list() == [2850000]
+    assert _in_clear(load) == []
+    entry = load.quarantine.filter(pl.col("reason_code") == NIK_SHAPED_NUMBER).row(0, named=True)
+    assert (entry["source_row"], entry["field"]) == (3, "wage_monthly_idr")
+    assert entry["reason"].startswith("ak1_penempatan_test.csv line 3 field wage_monthly_idr: ")
+    assert str(NIK_NUMBER) not in entry["reason"] + entry["raw_record"]
+    assert json.loads(entry["raw_record"])["wage_monthly_idr"] == "[nik]"
+
+
+def test_a_nik_typed_as_a_quota_is_quarantined_and_not_written_by_the_cli(tmp_path) -> None:
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()
+    body = json.loads(lines[1])
+    body["data"]["quota"] = NIK_NUMBER
+    path = tmp_path / "details.jsonl"
+    path.write_text(lines[0] + "\n" + json.dumps(body) + "\n", encoding="utf-8")
+    load = read_karirhub_details(path)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+    assert load.quarantine["reason_code"].to_list() == [NIK_SHAPED_NUMBER]
+    assert load.quarantine["reason"][0].startswith("details.jsonl line 2 field quota: ")
+    out = tmp_path / "out"
+    assert main(["admin", "load", "karirhub", "--input", str(path), "--out", str(out)]) == 0
+    written = sorted(out.glob("*.parquet"))
+    assert written
+    assert [hit for p in written for hit in find_personal_data(pl.read_parquet(p), p.name)] == []
+
+
+def test_any_reader_any_column_of_numbers_and_personal_columns_whatever_their_type() -> None:
+    """The step is `AdminLoad`'s, so a column or a reader added later is covered: a sheet row is
+    named by its sheet, a listing hit by its hit; a personal column typed as a number is removed;
+    other numbers, 15 or 17 digits long, and the row number are kept."""
+    staging = pl.DataFrame({
+        "source_file": ["f.xlsx"] * 4,
+        "source_sheet": ["S", "S", "S", None],
+        "source_row": [7, 8, 9, 10],
+        "workers_total": [12, -NIK_NUMBER, 3, 10**16],
+        "vacancies": [NIK_NUMBER, 1, 10**15 - 1, 0],
+        "phone": [81234567890, None, 1, 2],
+        "nik": [NIK_NUMBER] * 4,
+    })  # fmt: skip
+    load = AdminLoad("s", pl.DataFrame(), staging, quarantine_frame([]), {"rows_in": 4})
+    load.check_accounting()
+    assert load.staging.select("source_row", "workers_total", "vacancies").rows() == [
+        (9, 3, 10**15 - 1), (10, 10**16, 0)
+    ]  # fmt: skip
+    assert load.staging["phone"].null_count() == load.staging["nik"].null_count() == 2
+    assert load.staging.schema["nik"] == pl.Int64
+    assert load.quarantine.select("field", "reason_code").rows() == [
+        ("vacancies", NIK_SHAPED_NUMBER), ("workers_total", NIK_SHAPED_NUMBER)
+    ]  # fmt: skip
+    assert load.quarantine["reason"][0].startswith("f.xlsx sheet 'S' row 7 field vacancies: ")
+    assert _in_clear(load) == []
+    hits = AdminLoad(
+        "h", pl.DataFrame(), staging.drop("source_sheet", "phone", "nik").head(1),
+        quarantine_frame([]), {"rows_in": 1}, row_unit="hit",
+    )  # fmt: skip
+    assert hits.quarantine["reason"][0].startswith("f.xlsx hit 7 field vacancies: ")
+
+
+def test_an_identity_number_under_its_own_key_is_removed_from_quarantine_whatever_its_type(
+    tmp_path,
+) -> None:
+    """A NIK sent as a JSON number a digit short (no pattern finds it) under `nik` or `no_ktp`
+    in a Karirhub line is a personal field by its key, as a phone is."""
+    short = NIK_NUMBER // 10
+    line = f'{{"data": {{"id": "x-1", "nik": {short}, "no_ktp": "{short}", "title": "Operator'
+    path = tmp_path / "details.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    load = read_karirhub_details(path)
+    assert load.quarantine["reason_code"].to_list() == ["invalid_json"]
+    shown = load.quarantine["raw_record"][0]
+    assert str(short) not in shown and shown.count("[removed]") == 2, shown
+
+
+def test_out_metadata_masks_what_the_input_says_about_itself(tmp_path) -> None:
+    """Regression: `--out` wrote the readers' metadata as read, so a phone number, e-mail or NIK
+    in a file name, a title or note line, a header label or a cell quoted by a total mismatch
+    reached `<source>_metadata.json` in clear."""
+    rows = generate_wlkp_rows(3, months=(1,), seed=7)
+    folder = tmp_path / "wlkp"
+    folder.mkdir()
+    path = folder / f"wlkp_{NIK}_2025-01.csv"
+    write_wlkp_export(rows, path, rows[0]["reported_date"].replace(day=1), delimiter=",")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("No,"))
+    lines[3] = f"Diunduh oleh: Budi {PHONE} {EMAIL},"
+    # A label the reader does not map, in a column of its own.
+    lines[header:] = [f"{lines[header]},Kontak {PHONE}", *(f"{x}," for x in lines[header + 1 :])]
+    total = next(i for i, line in enumerate(lines) if line.startswith("JUMLAH TOTAL"))
+    lines[total] = lines[total].replace(",26,", f",{PHONE},", 1)
+    lines.append("3) Petugas NIK 3172 0408 1234 0001,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["admin", "load", "wlkp", "--input", str(folder), "--out", str(out)]
+    assert main([*command, "--report-mismatches"]) == 0
+    written = json.loads((out / "wlkp_metadata.json").read_text(encoding="utf-8"))
+    (meta,) = written["files"] if "files" in written else [written]
+    (sheet,) = meta["sheets"]
+    # The input did reach the metadata; masked, it still says what it said.
+    assert meta["source_file"] == "wlkp_[nik]_2025-01.csv"
+    assert "Diunduh oleh: Budi [phone] [email]" in sheet["title_lines"]
+    assert "3) Petugas NIK [nik]" in sheet["notes"]
+    assert "Kontak [phone]" in sheet["unmapped_columns"]
+    assert any("'[phone]' is not a number" in m for m in meta["total_mismatches"])
+    text = pl.DataFrame({"metadata": [json.dumps(written)]})
+    assert find_personal_data(text) == []

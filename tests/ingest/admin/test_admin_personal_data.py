@@ -15,7 +15,7 @@ import pytest
 from ingest.admin.ak1 import read_ak1_job_seekers, read_ak1_placements
 from ingest.admin.karirhub import read_karirhub_details, read_karirhub_listing, read_karirhub_rss
 from ingest.admin.maganghub import read_maganghub_positions
-from ingest.admin.personal_data import find_personal_data, mask_personal_data
+from ingest.admin.personal_data import find_personal_data, mask_personal_data, shown_in_alert
 from ingest.admin.pseudonymise import load_pseudonym_key, pseudonymise
 from ingest.admin.wlkp_read import iter_export_paths, read_wlkp_exports
 from orchestration.cli import main
@@ -56,6 +56,47 @@ def test_the_scanner_finds_planted_personal_data() -> None:
 def test_masking_free_text() -> None:
     text = "WA 0812-3456-7890 atau email hrd@pt-maju.co.id, NIK 3201011203900001"
     assert mask_personal_data(text) == "WA [phone] atau email [email], NIK [nik]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NIK 3172 0408 1234 0001",
+        "NIK: 3172.0408.1234.0001.",
+        "no KTP 3172-0408-1234-0001, aktif",
+        "(3201 0152 0390 0001)",  # a woman's: day 12 + 40
+        "ktp 9601 0101 0101 0001",  # Papua Barat Daya, a province since 2022
+    ],
+)
+def test_a_nik_cut_into_four_groups_is_masked(text: str) -> None:
+    """Regression: only a 16-digit run was masked; a NIK typed with spaces, dots or dashes
+    between its groups of four reached staging, the warehouse and alerts in clear."""
+    masked = mask_personal_data(text)
+    assert "[nik]" in masked and not any(c.isdigit() for c in masked), masked
+    assert shown_in_alert("note", text) == masked
+    assert [hit.kind for hit in find_personal_data(pl.DataFrame({"note": [text]}))] == ["nik"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gaji Rp 3.500.000 - Rp 4.500.000",
+        "Rp 1.234.567.890.123.456",  # 16 digits, grouped in threes: money
+        "KBJI 2512 2513 2514 2519",  # four occupation codes: no province 25
+        "KBLI 46100 46900 47111 47190",
+        "tahun 2019 2020 2021 2022",
+        "kode pos 40115, 12-03-2025, 2025.03.12",
+        "3172 0408 1334 0001",  # no month 13
+        "3172 0480 1234 0001",  # no day 80
+        "VA 8808 3172 0408 1234 0001",  # a fifth group: a longer number
+        "3172 0408 1234 0001 2",
+        "3172.0408 1234-0001",  # mixed separators
+        "x3172 0408 1234 0001",
+    ],
+)
+def test_numbers_that_are_not_niks_are_left_alone(text: str) -> None:
+    assert mask_personal_data(text) == text
+    assert find_personal_data(pl.DataFrame({"note": [text]})) == []
 
 
 def test_raw_frames_do_hold_contact_data_so_the_split_matters(loads) -> None:

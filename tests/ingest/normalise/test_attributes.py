@@ -144,8 +144,20 @@ def test_si_written_for_s1_after_a_requirement_word(text, level) -> None:
         ("Kirim CV ke Budi, S.H.", None),
         ("Kantor Notaris PPAT Mario Christo, S.H., M.Kn. sedang mencari staf", None),
         ("Hubungi Ani, S.Kom via e-mail", None),
+        # Regression: without the comma the name's title was read as a requirement.
+        ("Hubungi Ani S.Kom via e-mail", None),
+        ("Ani S.Kom", None),
+        ("Kirim lamaran ke Bapak Budi Santoso S.H. di kantor", None),
+        ("Tridonic S.E.A Pte Ltd", None),
         # In a requirement the title is the degree asked for.
         ("Minimal S.Kom", "s1"),
+        ("minimal S.Kom", "s1"),
+        ("Lulusan S.Kom", "s1"),
+        ("Lulusan Teknik Informatika S.Kom", "s1"),
+        ("Jurusan Akuntansi S.E.", "s1"),
+        ("Diutamakan S.Kom", "s1"),
+        ("Bergelar S.T. (Teknik Sipil)", "s1"),
+        ("Fresh Graduate S.Kom", "s1"),
         ("Lulusan S.E/S.Ak", "s1"),
         ("Pendidikan terakhir S.Kom, pengalaman 2 tahun", "s1"),
         # A major and its degree after a requirement word have the same shape as a name.
