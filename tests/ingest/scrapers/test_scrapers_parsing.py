@@ -387,10 +387,6 @@ def test_day_file_merge_replaces_instead_of_adding(tmp_path: Path) -> None:
     assert len(day.read_text().splitlines()) == 3
 
 
-def _merge(paths: tuple[Path, Path]) -> int:
-    return merge_into_day_file(*paths)
-
-
 def test_two_runs_merging_into_one_day_at_once_keep_both_runs_postings(tmp_path: Path) -> None:
     # Two runs of a spider on one day used to share one temporary file and read the day file
     # before the other had renamed its merge: postings of one run were lost.
@@ -402,12 +398,14 @@ def test_two_runs_merging_into_one_day_at_once_keep_both_runs_postings(tmp_path:
         rows = ({"source": "s", "source_posting_id": f"{run}{i}"} for i in range(20_000))
         path.write_text("".join(json.dumps(r) + "\n" for r in rows))
         runs.append(path)
-    context = multiprocessing.get_context("fork")
+    # Fresh interpreters, not forks: a fork of the multi-threaded test process can inherit a
+    # lock another thread held (Polars' pool, logging) and hang for ever; it did, once in CI.
+    context = multiprocessing.get_context("spawn")
     for attempt in range(3):
         day = tmp_path / f"day{attempt}" / "items.jsonl"
         day.parent.mkdir()
         with context.Pool(2) as pool:
-            pool.map(_merge, [(run, day) for run in runs])
+            pool.starmap(merge_into_day_file, [(run, day) for run in runs])
         assert len(day.read_text().splitlines()) == 40_000
         assert not list(day.parent.glob("*.tmp"))
 
