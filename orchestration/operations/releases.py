@@ -1,7 +1,10 @@
 """Dated releases of the parquet marts for researchers: `data/releases/<YYYY-MM-DD>/`.
 
 A release is cut from the published marts (data/marts/, written by the gated publication), never
-from the DuckDB file, so it needs no warehouse lock. It holds:
+from the DuckDB file, so it needs no warehouse lock. It takes exactly the marts the publication's
+record (`_publication.json`) lists, not every parquet file in the folder: a file written there by
+hand or by a command (`lmis sakernas indicators` and its quarantine beside it) is left out with a
+warning naming it. It holds:
 
 - `<table>.parquet` per mart, or `<table>/<column>=<value>/data_0.parquet` (hive partitions) for
   the large tables in `HIVE_PARTITIONED_TABLES`;
@@ -45,6 +48,9 @@ from orchestration.operations.interrupts import interrupts_held
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
+PUBLICATION_MANIFEST = "_publication.json"
+"""The publication's record in the marts folder (orchestration/publish/publication.py): the marts
+it wrote with their rows and checksums, written last, after the files."""
 DICTIONARY_NAME = "data_dictionary.md"
 LATEST_NAME = "latest"
 DEFAULT_RETENTION = 14
@@ -359,6 +365,35 @@ def prune_releases(releases_dir: Path, retention: int) -> list[str]:
     return pruned
 
 
+def published_marts(marts_dir: Path) -> list[Path]:
+    """The parquet files of the marts the last publication wrote, by its record.
+
+    A release holds the marts of the `marts` schema (README's contract), and only the
+    publication knows which those are: any other parquet file in the folder (a command's output,
+    raw quarantined rows) is not released, and a warning names it.
+    """
+    record_path = marts_dir / PUBLICATION_MANIFEST
+    try:
+        tables = json.loads(record_path.read_text()).get("tables") or {}
+    except FileNotFoundError:
+        tables = {}
+    if not tables:
+        raise FileNotFoundError(f"no publication recorded in {record_path}: no marts to release")
+    sources = [marts_dir / f"{table}.parquet" for table in sorted(tables)]
+    missing = [path.name for path in sources if not path.exists()]
+    if missing:
+        raise FileNotFoundError(f"published marts missing from {marts_dir}: {missing}")
+    stray = sorted(path.name for path in marts_dir.glob("*.parquet") if path.stem not in tables)
+    if stray:
+        log.warning(
+            "not released: %s in %s (not marts of the publication %s)",
+            ", ".join(stray),
+            marts_dir,
+            PUBLICATION_MANIFEST,
+        )
+    return sources
+
+
 def write_release(
     marts_dir: Path,
     releases_dir: Path,
@@ -372,9 +407,7 @@ def write_release(
     occupation_coder: dict[str, Any] | None = None,
 ) -> ReleaseResult:
     """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it."""
-    sources = sorted(marts_dir.glob("*.parquet"))
-    if not sources:
-        raise FileNotFoundError(f"no published parquet marts in {marts_dir} to release")
+    sources = published_marts(marts_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
     name = release_date.isoformat()
     partial = releases_dir / f".{name}.partial-{run_id}"

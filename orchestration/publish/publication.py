@@ -35,11 +35,13 @@ from pathlib import Path
 import duckdb
 
 from orchestration.operations.interrupts import interrupts_held
-from orchestration.operations.releases import sha256_of, write_sorted_parquet
+from orchestration.operations.releases import (
+    PUBLICATION_MANIFEST,
+    sha256_of,
+    write_sorted_parquet,
+)
 
 log = logging.getLogger(__name__)
-
-PUBLICATION_MANIFEST = "_publication.json"
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int, str]:
