@@ -1,7 +1,10 @@
 """Dated releases of the parquet marts for researchers: `data/releases/<YYYY-MM-DD>/`.
 
 A release is cut from the published marts (data/marts/, written by the gated publication), never
-from the DuckDB file, so it needs no warehouse lock. It holds:
+from the DuckDB file, so it needs no warehouse lock. It takes exactly the marts the publication's
+record (`_publication.json`) lists, not every parquet file in the folder: a file written there by
+hand or by a command (`lmis sakernas indicators` and its quarantine beside it) is left out with a
+warning naming it. It holds:
 
 - `<table>.parquet` per mart, or `<table>/<column>=<value>/data_0.parquet` (hive partitions) for
   the large tables in `HIVE_PARTITIONED_TABLES`;
@@ -10,6 +13,11 @@ from the DuckDB file, so it needs no warehouse lock. It holds:
   `occupation_coder`: the auto-code threshold and fingerprint of the occupation coder whose codes
   the marts carry (`occupation_coder_of`);
 - `data_dictionary.md`: every mart and column described, generated from the dbt manifest.
+
+A mart marked as personal data in dbt is released only on synthetic rows or when the operator
+allows it (orchestration/publish/personal_data.py): the publication withholds it, and a release
+cut from an earlier publication checks it again. The manifest's `withheld` names each withheld
+mart with the reason.
 
 The release is written into a hidden folder and renamed into place, then `latest` (a relative
 symbolic link) is switched to the newest-dated release that passed the gate, which is this one
@@ -41,10 +49,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.operations.interrupts import interrupts_held
+from orchestration.publish.personal_data import (
+    PERSONAL_DATA_META,
+    is_personal_data_node,
+    withholding_reason,
+)
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
+PUBLICATION_MANIFEST = "_publication.json"
+"""The publication's record in the marts folder (orchestration/publish/publication.py): the marts
+it wrote with their rows and checksums, written last, after the files."""
 DICTIONARY_NAME = "data_dictionary.md"
 LATEST_NAME = "latest"
 DEFAULT_RETENTION = 14
@@ -256,12 +272,16 @@ def load_dbt_docs(dbt_manifest: Path | None) -> dict[str, dict[str, Any]]:
                 name: column.get("description", "") for name, column in node["columns"].items()
             },
             "dbt_path": node.get("original_file_path", ""),
+            PERSONAL_DATA_META: is_personal_data_node(node),
         }
     return docs
 
 
-def render_data_dictionary(tables: dict[str, dict[str, Any]], release_name: str) -> str:
-    """Markdown: per table its grain and rows, then a line per column with type and meaning."""
+def render_data_dictionary(
+    tables: dict[str, dict[str, Any]], release_name: str, withheld: dict[str, str] | None = None
+) -> str:
+    """Markdown: per table its grain and rows, then a line per column with type and meaning;
+    last, the marts withheld as personal data, with the reason."""
     lines = [
         f"# Data dictionary of the LMIS marts, release {release_name}",
         "",
@@ -277,6 +297,10 @@ def render_data_dictionary(tables: dict[str, dict[str, Any]], release_name: str)
             text = table["column_descriptions"].get(column["name"], "") or "(undocumented)"
             text = " ".join(text.split()).replace("|", "\\|")
             lines.append(f"| `{column['name']}` | {column['type']} | {text} |")
+        lines.append("")
+    if withheld:
+        lines += ["## Withheld", "", "Personal data, not in this release:", ""]
+        lines += [f"- `{table}`: {reason}" for table, reason in sorted(withheld.items())]
         lines.append("")
     return "\n".join(lines)
 
@@ -359,6 +383,37 @@ def prune_releases(releases_dir: Path, retention: int) -> list[str]:
     return pruned
 
 
+def published_marts(marts_dir: Path) -> tuple[list[Path], dict[str, str]]:
+    """The parquet files of the marts the last publication wrote, by its record, and the marts
+    it withheld (with the reason).
+
+    A release holds the marts of the `marts` schema (README's contract), and only the
+    publication knows which those are: any other parquet file in the folder (a command's output,
+    raw quarantined rows) is not released, and a warning names it.
+    """
+    record_path = marts_dir / PUBLICATION_MANIFEST
+    try:
+        record = json.loads(record_path.read_text())
+    except FileNotFoundError:
+        record = {}
+    tables = record.get("tables") or {}
+    if not tables:
+        raise FileNotFoundError(f"no publication recorded in {record_path}: no marts to release")
+    sources = [marts_dir / f"{table}.parquet" for table in sorted(tables)]
+    missing = [path.name for path in sources if not path.exists()]
+    if missing:
+        raise FileNotFoundError(f"published marts missing from {marts_dir}: {missing}")
+    stray = sorted(path.name for path in marts_dir.glob("*.parquet") if path.stem not in tables)
+    if stray:
+        log.warning(
+            "not released: %s in %s (not marts of the publication %s)",
+            ", ".join(stray),
+            marts_dir,
+            PUBLICATION_MANIFEST,
+        )
+    return sources, dict(record.get("withheld") or {})
+
+
 def write_release(
     marts_dir: Path,
     releases_dir: Path,
@@ -372,9 +427,7 @@ def write_release(
     occupation_coder: dict[str, Any] | None = None,
 ) -> ReleaseResult:
     """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it."""
-    sources = sorted(marts_dir.glob("*.parquet"))
-    if not sources:
-        raise FileNotFoundError(f"no published parquet marts in {marts_dir} to release")
+    sources, withheld = published_marts(marts_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
     name = release_date.isoformat()
     partial = releases_dir / f".{name}.partial-{run_id}"
@@ -388,6 +441,14 @@ def write_release(
         with duckdb.connect() as con:
             for source in sources:
                 table = source.stem
+                # A publication cut before the mart was marked, or while the operator allowed
+                # personal data, may hold it: the release applies the rule again.
+                if docs.get(table, {}).get(PERSONAL_DATA_META):
+                    reason = withholding_reason(con, "read_parquet(?)", [str(source)])
+                    if reason is not None:
+                        log.warning("release %s: withheld %s: %s", name, table, reason)
+                        withheld[table] = reason
+                        continue
                 source_sha256 = sha256_of(source)
                 entries = _link_unchanged(previous.get(table), source_sha256, partial)
                 how = "linked from the previous release"
@@ -434,12 +495,13 @@ def write_release(
                 for table, meta in tables.items()
             },
             "files": files,
+            "withheld": withheld,
             "source_vintages": source_vintages,
             "input_fingerprint": input_fingerprint,
             "occupation_coder": occupation_coder,
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        (partial / DICTIONARY_NAME).write_text(render_data_dictionary(tables, name))
+        (partial / DICTIONARY_NAME).write_text(render_data_dictionary(tables, name, withheld))
         target = releases_dir / name
         replaced = releases_dir / f".{name}.replaced-{run_id}"
         # A day released again: the old folder goes aside and the new one in, with no interrupt

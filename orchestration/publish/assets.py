@@ -17,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration import settings
 from orchestration.operations.releases import release_publication
-from orchestration.publish.publication import publish_marts
+from orchestration.publish.publication import publish_marts, read_publication
 from orchestration.quality.gates import (
     PUBLICATION_GATES,
     STAGING_GATES,
@@ -73,7 +73,9 @@ def _selected_assets(context: dg.AssetExecutionContext) -> set[dg.AssetKey] | No
     pool="warehouse",
     description=(
         "Every table of the `marts` schema exported to data/marts/<name>.parquet, only after the "
-        "staging and publication gates passed; the set is swapped in whole."
+        "staging and publication gates passed; the set is swapped in whole. Marts marked as "
+        "personal data are withheld unless their rows are synthetic or "
+        "LMIS_PUBLISH_PERSONAL_DATA=1."
     ),
 )
 def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
@@ -105,6 +107,8 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
         metadata={
             "tables": dg.MetadataValue.json(exported),
             "kept_unchanged": dg.MetadataValue.json(kept),
+            # Personal-data marts not published (orchestration/publish/personal_data.py).
+            "withheld": dg.MetadataValue.json(read_publication(settings.MARTS_DIR)["withheld"]),
             "folder": str(settings.MARTS_DIR),
             "release": str(release.path),
             "release_files": release.files,

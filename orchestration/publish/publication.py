@@ -14,6 +14,10 @@ all of these hold:
 Anything else (no record, a table changed behind the pipeline's back, a file replaced or lost,
 a publication killed between the swap and its manifest) exports the mart again.
 
+A mart whose dbt YAML marks it as personal data is withheld unless its rows are synthetic or the
+operator allows it (orchestration/publish/personal_data.py): not exported, its earlier file
+removed, the reason recorded under `withheld` in `_publication.json`.
+
 An interrupt (Ctrl-C, SIGINT) or a stop (SIGTERM) never leaves a publication half swapped: the
 renames of the swap and the manifest after them are one step it waits for
 (`operations.interrupts`); it stops the run before the swap or right after the manifest. Only a
@@ -28,18 +32,22 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from orchestration import settings
 from orchestration.operations.interrupts import interrupts_held
-from orchestration.operations.releases import sha256_of, write_sorted_parquet
+from orchestration.operations.releases import (
+    PUBLICATION_MANIFEST,
+    sha256_of,
+    write_sorted_parquet,
+)
+from orchestration.publish.personal_data import personal_data_marts, withholding_reason
 
 log = logging.getLogger(__name__)
-
-PUBLICATION_MANIFEST = "_publication.json"
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int, str]:
@@ -79,11 +87,19 @@ def can_keep(
 
 
 def publish_marts(
-    con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str, rebuilt: Callable[[str], bool]
+    con: duckdb.DuckDBPyConnection,
+    marts_dir: Path,
+    run_id: str,
+    rebuilt: Callable[[str], bool],
+    personal_marts: Collection[str] | None = None,
 ) -> tuple[dict[str, int], list[str]]:
     """Export every table of the `marts` schema to `marts_dir/<table>.parquet` except the ones
-    that may stay (`can_keep`); swap the new files in only once all are written. Returns the rows
-    per table and the tables kept."""
+    that may stay (`can_keep`) and the personal-data marts that may not be published
+    (orchestration/publish/personal_data.py; `personal_marts`, by default read from the dbt
+    manifest); swap the new files in only once all are written. Returns the rows per published
+    table and the tables kept."""
+    if personal_marts is None:
+        personal_marts = personal_data_marts(settings.DBT_PROJECT_DIR / "target" / "manifest.json")
     marts_dir.mkdir(parents=True, exist_ok=True)
     staging = marts_dir / f".publishing-{run_id}"
     previous = read_publication(marts_dir)
@@ -91,6 +107,7 @@ def publish_marts(
     fingerprints: dict[str, str] = {}
     checksums: dict[str, str] = {}
     kept: list[str] = []
+    withheld: dict[str, str] = {}
     try:
         staging.mkdir()
         tables = [
@@ -100,7 +117,14 @@ def publish_marts(
                 "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
             ).fetchall()
         ]
-        for table in tables:
+        for table in list(tables):
+            if table in personal_marts:
+                reason = withholding_reason(con, f'marts."{table}"')
+                if reason is not None:
+                    log.warning("withheld marts.%s from the publication: %s", table, reason)
+                    withheld[table] = reason
+                    tables.remove(table)
+                    continue
             exported[table], fingerprints[table] = table_fingerprint(con, "marts", table)
             if can_keep(previous, marts_dir, table, fingerprints[table], rebuilt=rebuilt(table)):
                 kept.append(table)
@@ -120,6 +144,7 @@ def publish_marts(
             "fingerprints": fingerprints,
             "sha256": checksums,
             "kept_from_previous": kept,
+            "withheld": withheld,
         }
         # Every file is written and checked: swap them in (each rename is atomic), then the
         # manifest, with no interrupt in between (an interrupted swap mixed two nights' marts).
@@ -130,6 +155,10 @@ def publish_marts(
                     continue
                 os.replace(staging / f"{table}.parquet", marts_dir / f"{table}.parquet")
                 log.info("published marts.%s: %d rows", table, exported[table])
+            for table in withheld:
+                # An earlier night's file of it (published when its rows were synthetic, or
+                # when allowed) must not stay in the folder the reports and releases read.
+                (marts_dir / f"{table}.parquet").unlink(missing_ok=True)
             (marts_dir / PUBLICATION_MANIFEST).write_text(json.dumps(manifest, indent=2))
     finally:
         shutil.rmtree(staging, ignore_errors=True)

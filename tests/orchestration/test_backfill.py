@@ -47,7 +47,8 @@ def published(tmp_path: Path, monkeypatch) -> Path:
             f"copy (select range as id from range(10)) to '{marts / 'dim_x.parquet'}' "
             "(format parquet)"
         )
-    (marts / "_publication.json").write_text(json.dumps({"run_id": "run-a"}))
+    record = {"run_id": "run-a", "tables": {"dim_x": 10}}
+    (marts / "_publication.json").write_text(json.dumps(record))
     monkeypatch.setattr(settings, "DATA_DIR", data)
     monkeypatch.setattr(settings, "MARTS_DIR", marts)
     monkeypatch.setattr(settings, "WAREHOUSE_PATH", data / "warehouse.duckdb")

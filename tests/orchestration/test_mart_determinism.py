@@ -12,6 +12,7 @@ the slow tests/orchestration/test_idempotency.py.)
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -291,6 +292,8 @@ def shuffled_marts(tmp_path: Path) -> list[Path]:
             target = folder / f"{table}.parquet"
             con.execute(f"copy ({select} order by x {order}) to '{target}' (format parquet)")
         con.close()
+        tables = {"fct_example": 300000, "labour_force_indicators_synthetic": 300000}
+        (folder / "_publication.json").write_text(json.dumps({"tables": tables}))
         folders.append(folder)
     return folders
 

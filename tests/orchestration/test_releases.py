@@ -38,8 +38,14 @@ def marts(tmp_path: Path) -> Path:
             f"from range(300)) to '{folder / 'labour_force_indicators_synthetic.parquet'}' "
             "(format parquet)"
         )
-    (folder / "_publication.json").write_text("{}")
+    _record_publication(folder)
     return folder
+
+
+def _record_publication(folder: Path) -> None:
+    """Record every parquet file in `folder` as published, as the publication step does."""
+    tables = {p.stem: pq.ParquetFile(p).metadata.num_rows for p in folder.glob("*.parquet")}
+    (folder / "_publication.json").write_text(json.dumps({"tables": tables}))
 
 
 @pytest.fixture()
@@ -147,6 +153,7 @@ def test_rerelease_of_a_date_replaces_it_whole(marts, dbt_manifest, tmp_path):
     releases = tmp_path / "releases"
     _release(marts, releases, "2026-12-01", dbt_manifest)
     (marts / "dim_region.parquet").unlink()
+    _record_publication(marts)
     again = _release(marts, releases, "2026-12-01", dbt_manifest)
     assert not (again.path / "dim_region.parquet").exists()
     assert verify_release(again.path) == []
@@ -182,6 +189,7 @@ def test_synthetic_flag_comes_from_the_rows(marts, tmp_path):
             "copy (select range as id, range < 1 as is_synthetic from range(4)) "
             f"to '{marts / 'fct_portal_vacancies.parquet'}' (format parquet)"
         )
+    _record_publication(marts)
     result = _release(marts, tmp_path / "releases", "2026-12-01", None)
     tables = json.loads((result.path / "manifest.json").read_text())["tables"]
     flags = {name: (t["is_synthetic"], t["synthetic_share"]) for name, t in tables.items()}
@@ -258,3 +266,37 @@ def test_manifest_threshold_is_null_when_the_codes_disagree_or_are_missing(tmp_p
             "auto_code_threshold": None,
             "coder_fingerprint": None,
         }
+
+
+def test_a_stray_parquet_in_the_marts_folder_is_not_released(marts, dbt_manifest, tmp_path, caplog):
+    """docs/sakernas.md once wrote a Jambi mart and its quarantine of raw rows into data/marts/;
+    the next release took them, quarantined microdata included."""
+    for name in ("labour_force_indicators_jambi", "labour_force_indicators_jambi_quarantine"):
+        with duckdb.connect() as con:
+            con.execute(f"copy (select 1 as raw_row) to '{marts / name}.parquet' (format parquet)")
+    with caplog.at_level("WARNING", logger="orchestration.operations.releases"):
+        result = _release(marts, tmp_path / "releases", "2026-12-01", dbt_manifest)
+
+    assert result.tables == {"dim_region": 40, "labour_force_indicators_synthetic": 300}
+    manifest = json.loads((result.path / "manifest.json").read_text())
+    assert sorted(manifest["tables"]) == ["dim_region", "labour_force_indicators_synthetic"]
+    assert not [e for e in manifest["files"] if "jambi" in e["path"]]
+    assert not list(result.path.rglob("*jambi*"))
+    assert "jambi" not in (result.path / "data_dictionary.md").read_text()
+    assert verify_release(result.path) == []
+    warning = " ".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert "labour_force_indicators_jambi.parquet" in warning
+    assert "labour_force_indicators_jambi_quarantine.parquet" in warning
+
+
+def test_a_folder_without_a_publication_record_is_not_released(marts, tmp_path):
+    (marts / "_publication.json").unlink()
+    with pytest.raises(FileNotFoundError, match="no publication recorded"):
+        _release(marts, tmp_path / "releases", "2026-12-01", None)
+    assert not (tmp_path / "releases" / "2026-12-01").exists()
+
+
+def test_a_published_mart_missing_from_the_folder_stops_the_release(marts, tmp_path):
+    (marts / "dim_region.parquet").unlink()
+    with pytest.raises(FileNotFoundError, match="dim_region.parquet"):
+        _release(marts, tmp_path / "releases", "2026-12-01", None)
