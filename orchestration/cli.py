@@ -13,7 +13,7 @@ import logging
 import pkgutil
 import sys
 
-from orchestration import commands
+from orchestration import commands, env_file
 from orchestration.operations.warehouse_lock import WarehouseLockedError
 
 log = logging.getLogger("lmis")
@@ -53,6 +53,9 @@ CHATTY_LIBRARIES = ("great_expectations", "alembic")
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Before build_parser: the commands import orchestration.settings, which reads the
+    # environment once, on import (see orchestration/env_file.py).
+    env_load = env_file.load_env_file()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -65,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     # the data. Their warnings and errors still show; --verbose shows everything.
     for chatty in CHATTY_LIBRARIES:
         logging.getLogger(chatty).setLevel(logging.NOTSET if args.verbose else logging.WARNING)
+    env_file.log_env_file_load(env_load, log)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt as exc:

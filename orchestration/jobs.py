@@ -83,7 +83,9 @@ nightly_job = dg.define_asset_job(
     - dg.AssetSelection.assets(*PARTITIONED_KEYS),
     description="Land the whole-extract sources, build and test the dbt models, publish marts "
     "and reports, from whatever partitions have landed.",
-    # One process: DuckDB allows a single writer, and the steps are small.
+    # One process: DuckDB allows a single writer, so the steps run one after another whatever
+    # the executor (the dbt step alone for minutes); a process per step would only add its
+    # start-up (imports, loading the definitions) to each.
     executor_def=dg.in_process_executor,
     op_retry_policy=NIGHTLY_RETRY_POLICY,
     hooks={alert_on_step_failure},

@@ -159,7 +159,8 @@ def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None)
 
 def summarise_run(run_id: str | list[str]) -> bool:
     """Log rows per source for this run (or runs: a night's partition landings and its nightly
-    run), quarantine reasons and mart sizes; True if balanced."""
+    run), quarantine reasons and mart sizes (rows and bytes of each published parquet: the
+    total at INFO, one line per mart at DEBUG); True if balanced."""
     run_ids = [run_id] if isinstance(run_id, str) else list(run_id)
     if not settings.WAREHOUSE_PATH.exists():
         log.error("no warehouse at %s", settings.WAREHOUSE_PATH)
@@ -204,11 +205,17 @@ def summarise_run(run_id: str | list[str]) -> bool:
     if not per_source:
         log.error("this run landed no source")
         return False
-    published = sorted(settings.MARTS_DIR.glob("*.parquet"))
+    from orchestration.publish.publication import mart_sizes
+
+    sizes = mart_sizes(settings.MARTS_DIR)
+    for mart, rows, size in sizes:
+        log.debug("  %-40s %10d rows %12d bytes", mart, rows, size)
     log.info(
-        "%d parquet marts in %s; reports in %s",
-        len(published),
+        "%d parquet marts in %s (%d rows, %.1f MiB); reports in %s",
+        len(sizes),
         settings.MARTS_DIR,
+        sum(rows for _, rows, _ in sizes),
+        sum(size for _, _, size in sizes) / 2**20,
         settings.REPORTS_DIR,
     )
     return balanced

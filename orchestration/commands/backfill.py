@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--job",
         default="nightly",
-        help="`nightly` (default) or a daily-partitioned job such as `crawl_daily`",
+        help="`nightly` (default), or a daily-partitioned job: `crawl_daily`, `land_portal_days`",
     )
     parser.add_argument(
         "--rebuild", action="store_true", help="run the whole nightly job for every day"

@@ -16,8 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "backup",
         help="snapshot the warehouse file (with a SHA-256 checksum)",
         description="Copy the warehouse (LMIS_WAREHOUSE) into a snapshot file named by its UTC "
-        "time, with its SHA-256 in a .json beside it; refused while another process has the "
-        "warehouse open. See docs/operations.md.",
+        "time, with its SHA-256 in a .json beside it. Waits for a running job's writer lock "
+        "(up to LMIS_WAREHOUSE_WAIT_SECONDS); refused (exit 75) if the warehouse is open in "
+        "another process outside that lock, such as an analyst's DuckDB session. See "
+        "docs/operations.md.",
     )
     backup.add_argument(
         "--to",
@@ -32,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="replace the warehouse with a snapshot (latest by default)",
         description="Check the snapshot's SHA-256, keep the warehouse being replaced as a "
         "snapshot (unless --no-keep), then put the snapshot in its place. A snapshot without "
-        "its checksum, or whose checksum differs, is refused (exit 1). See docs/operations.md.",
+        "its checksum, or whose checksum differs, is refused (exit 1). Waits for a running "
+        "job's writer lock like `lmis backup`, and like it is refused (exit 75) while another "
+        "process has the warehouse open. See docs/operations.md.",
     )
     restore.add_argument(
         "snapshot",

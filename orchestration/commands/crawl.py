@@ -6,10 +6,11 @@ incomplete. Exit status: 0 complete, 3 finished but incomplete, 2 configuration 
 crawler process failed. `lmis crawl --list` lists the spiders.
 
 The user agent needs a contact address: set `LMIS_CRAWL_CONTACT` (an e-mail address or a URL).
-`--base-url` points every URL of the spider at another host, e.g. a local fixture server;
-`--unthrottled` drops the politeness delays and is only allowed when every host the crawl
-starts from (`--base-url`, or the career pages of careers_jsonld) is 127.0.0.1, localhost or ::1;
-spiders never leave their start hosts.
+`--base-url` points every URL of the spider at another host, e.g. a local fixture server.
+Spiders follow links and redirects only to the hosts they start from (`--base-url`, the
+board's own site, or the career pages of careers_jsonld) and to the hosts listed in
+LMIS_CRAWL_SITE_HOSTS; any other host is refused. `--unthrottled` drops the politeness delays
+and is only allowed when every one of those hosts is 127.0.0.1, localhost or ::1.
 """
 
 from __future__ import annotations

@@ -212,14 +212,36 @@ def _assets_with_files(job_name: str, partition_key: str) -> list | None:
     return [i.asset_key for i in mine if partition_key in i.files_by_partition(settings.DATA_DIR)]
 
 
-def is_partitioned(job_name: str) -> bool:
+def backfill_jobs() -> list[str]:
+    """The jobs an operator may pass to `lmis backfill --job`: `nightly` and the daily-partitioned
+    jobs. Not Dagster's internal `__ASSET_JOB`, nor `incremental_night` (what the schedule runs;
+    `nightly` is its backfill), nor the monthly and half-yearly jobs (`land_wlkp_periods`,
+    `estimate_sakernas_rounds`), whose partitions are not days."""
     settings.ensure_dagster_home()
+    import dagster as dg
+
     from orchestration.definitions import defs
 
-    known = sorted(job.name for job in defs.resolve_all_job_defs())
-    if job_name not in known:
-        raise BackfillRefused(f"no job named {job_name!r}; the jobs are {', '.join(known)}")
-    return defs.resolve_job_def(job_name).partitions_def is not None
+    daily = [
+        job.name
+        for job in defs.resolve_all_job_defs()
+        if isinstance(job.partitions_def, dg.DailyPartitionsDefinition)
+    ]
+    return ["nightly", *sorted(daily)]
+
+
+def is_partitioned(job_name: str) -> bool:
+    """Whether `job_name` is one of the daily-partitioned jobs (else `nightly`); refuse others."""
+    jobs = backfill_jobs()
+    if job_name in jobs:
+        return job_name != "nightly"
+    from orchestration.definitions import defs
+
+    if job_name in {job.name for job in defs.resolve_all_job_defs()}:
+        problem = f"job {job_name!r} cannot be backfilled by day"
+    else:
+        problem = f"no job named {job_name!r}"
+    raise BackfillRefused(f"{problem}; the jobs are {', '.join(jobs)}")
 
 
 def backfill(
@@ -230,8 +252,6 @@ def backfill(
     days = days_between(start, end)
     tags = {BACKFILL_TAG: f"{start.isoformat()}..{end.isoformat()}"}
     partitioned = job_name != "nightly" and is_partitioned(job_name)
-    if job_name != "nightly" and not partitioned:
-        raise BackfillRefused(f"job {job_name!r} is neither `nightly` nor daily-partitioned")
     outcomes: list[DayOutcome] = []
     for day in days:
         try:

@@ -1,0 +1,114 @@
+"""The project's `.env` file, read by `lmis` as `dagster dev` reads it.
+
+`dagster dev` (and `make dagster-dev`, started in the project folder) loads `.env` into the
+environment of everything it runs, so an operator who sets `LMIS_ENV=production`, a pseudonym
+key or a warehouse path there gets them in the Dagster UI and its schedules. `lmis run` and
+`lmis backfill` from cron must see the same values, or they would write another warehouse and
+make NIK pseudonyms with the published development key. So `lmis` reads the same file, with the
+same reader (python-dotenv's `dotenv_values`, as Dagster's `get_env_var_dict`), once, before
+`orchestration.settings` is imported: settings are read when that module is first imported.
+
+Two differences from Dagster, both deliberate:
+
+- The file is `<project>/.env`, not `.env` in the current folder: cron starts `lmis` in the
+  operator's home folder. (`make dagster-dev` runs in the project folder, so both read the same
+  file.)
+- A variable already set in the environment keeps its value (Dagster's `.env` overrides it), so
+  a one-off `LMIS_WAREHOUSE=/tmp/w.duckdb lmis run` does what it says.
+
+This module imports nothing from the project, so loading it cannot read settings too early.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+from dotenv.parser import parse_stream
+
+PROJECT_ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
+"""The project's `.env`, next to `.env.example`."""
+
+ENV_FILE = PROJECT_ENV_FILE
+"""The file `load_env_file` reads; tests point it elsewhere (tests/conftest.py)."""
+
+
+@dataclass(frozen=True)
+class EnvFileLoad:
+    """What reading the `.env` file did, for the CLI to log once logging is configured."""
+
+    path: Path
+    found: bool
+    set_names: tuple[str, ...] = ()
+    """Variables the file set (their values are never logged: one is a secret key)."""
+    kept_names: tuple[str, ...] = ()
+    """Variables in the file that were already set in the environment and kept that value."""
+    bad_lines: tuple[int, ...] = ()
+    """Line numbers python-dotenv could not read; those lines set nothing."""
+    other_file: Path | None = field(default=None)
+    """A `.env` in the current folder that is not the project's, hence not read."""
+
+
+def load_env_file(path: Path | None = None) -> EnvFileLoad:
+    """Set the variables of the project's `.env` that the environment does not already have."""
+    path = ENV_FILE if path is None else path
+    cwd_file = Path.cwd() / ".env"
+    other_file = cwd_file if cwd_file.is_file() and cwd_file.resolve() != path.resolve() else None
+    if not path.is_file():
+        return EnvFileLoad(path, found=False, other_file=other_file)
+    with path.open(encoding="utf-8") as stream:
+        bad_lines = tuple(b.original.line for b in parse_stream(stream) if b.error)
+    # python-dotenv warns of each bad line on its own logger, before the CLI has configured
+    # logging and without naming the file; the CLI reports them itself, with the file's path.
+    dotenv_log = logging.getLogger("dotenv.main")
+    level = dotenv_log.level
+    dotenv_log.setLevel(logging.ERROR)
+    try:
+        values = dotenv_values(path, encoding="utf-8")
+    finally:
+        dotenv_log.setLevel(level)
+    set_names: list[str] = []
+    kept_names: list[str] = []
+    for name, value in values.items():
+        if value is None:
+            # A bare `NAME` line has no value; Dagster skips it too.
+            continue
+        if name in os.environ:
+            kept_names.append(name)
+        else:
+            os.environ[name] = value
+            set_names.append(name)
+    return EnvFileLoad(
+        path,
+        found=True,
+        set_names=tuple(set_names),
+        kept_names=tuple(kept_names),
+        bad_lines=bad_lines,
+        other_file=other_file,
+    )
+
+
+def log_env_file_load(load: EnvFileLoad, log: logging.Logger) -> None:
+    """Say which file was read and how many variables it set, never their values."""
+    if load.found:
+        log.info(
+            "read %s: set %d environment variable(s); %d already set kept their value",
+            load.path,
+            len(load.set_names),
+            len(load.kept_names),
+        )
+        for line in load.bad_lines:
+            log.warning(
+                "%s line %d: not a NAME=value line, ignored (nothing set from it)", load.path, line
+            )
+    else:
+        log.debug("no %s: environment variables and defaults only", load.path)
+    if load.other_file is not None:
+        log.info(
+            "%s is not read: lmis reads %s (the project's .env) wherever it is started",
+            load.other_file,
+            load.path,
+        )

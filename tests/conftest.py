@@ -1,0 +1,16 @@
+"""Fixtures for every test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration import env_file
+
+
+@pytest.fixture(autouse=True)
+def _no_project_dot_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests call `lmis` (cli.main) in-process: an operator's or developer's .env in the checkout
+    # must not set variables for the rest of the session. Tests of .env pass their own file.
+    monkeypatch.setattr(env_file, "ENV_FILE", Path("/nonexistent-lmis-test") / ".env")

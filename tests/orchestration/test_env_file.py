@@ -1,0 +1,123 @@
+"""`lmis` reads the project's `.env` as `dagster dev` does, before settings are read.
+
+A reviewer found that nothing in `lmis` read `.env`: `LMIS_ENV=production` and the pseudonym
+key set there reached the Dagster UI and its schedules, while `lmis run` from cron used another
+warehouse and the published development key. The CLI runs in a subprocess here, because
+`orchestration.settings` reads the environment once, when first imported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration import env_file
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# `lmis backup` with the project's .env pointed at a test file: it names the warehouse it would
+# back up (settings.WAREHOUSE_PATH) in its error, as none exists there.
+LMIS_WITH_ENV_FILE = (
+    "import sys; from pathlib import Path; from orchestration import cli, env_file; "
+    "env_file.ENV_FILE = Path(sys.argv[1]); sys.exit(cli.main(sys.argv[2:]))"
+)
+
+
+def _lmis_backup(env_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LMIS_")}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "-c", LMIS_WITH_ENV_FILE, str(env_path), "backup"],
+        cwd=env_path.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_value_in_dot_env_reaches_settings_and_the_log_names_the_file(tmp_path: Path) -> None:
+    warehouse = tmp_path / "from-dot-env.duckdb"
+    env_path = tmp_path / ".env"
+    env_path.write_text(
+        f"# operator's settings\nLMIS_WAREHOUSE={warehouse}\n"
+        f"LMIS_PSEUDONYM_KEY='{'s' * 40}'\n"
+        f"LMIS_BACKUP_DIR={tmp_path / 'backups'}\n"
+    )
+    result = _lmis_backup(env_path)
+    assert result.returncode == 1, result.stderr
+    assert f"no warehouse to back up at {warehouse}" in result.stderr
+    assert f"read {env_path}: set 3 environment variable(s)" in result.stderr
+    # The count, never a value: the pseudonym key is a secret.
+    assert "s" * 40 not in result.stderr
+
+
+def test_an_exported_variable_beats_dot_env(tmp_path: Path) -> None:
+    env_path = tmp_path / ".env"
+    env_path.write_text(f"LMIS_WAREHOUSE={tmp_path / 'from-dot-env.duckdb'}\n")
+    exported = tmp_path / "exported.duckdb"
+    result = _lmis_backup(
+        env_path, LMIS_WAREHOUSE=str(exported), LMIS_BACKUP_DIR=str(tmp_path / "b")
+    )
+    assert f"no warehouse to back up at {exported}" in result.stderr, result.stderr
+    assert "set 0 environment variable(s); 1 already set kept their value" in result.stderr
+
+
+def test_no_dot_env_is_fine(tmp_path: Path) -> None:
+    exported = tmp_path / "exported.duckdb"
+    result = _lmis_backup(
+        tmp_path / ".env", LMIS_WAREHOUSE=str(exported), LMIS_BACKUP_DIR=str(tmp_path / "b")
+    )
+    assert result.returncode == 1
+    assert f"no warehouse to back up at {exported}" in result.stderr, result.stderr
+    assert ".env" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_line_is_reported_with_file_and_line_and_the_rest_is_read(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "from-dot-env.duckdb"
+    env_path = tmp_path / ".env"
+    env_path.write_text(
+        f"LMIS_ENV production\nLMIS_WAREHOUSE={warehouse}\nLMIS_BACKUP_DIR={tmp_path}/b\n"
+    )
+    result = _lmis_backup(env_path)
+    assert f"WARNING lmis: {env_path} line 1: not a NAME=value line" in result.stderr
+    assert f"no warehouse to back up at {warehouse}" in result.stderr
+    # python-dotenv's own warning, which names no file, is not shown besides ours.
+    assert "python-dotenv could not parse" not in result.stderr
+
+
+def test_the_project_dot_env_is_the_one_next_to_dot_env_example() -> None:
+    assert env_file.PROJECT_ENV_FILE == REPO_ROOT / ".env"
+    assert (REPO_ROOT / ".env.example").is_file()
+
+
+def test_importing_the_cli_does_not_read_settings_before_dot_env() -> None:
+    # settings read the environment when first imported; were the CLI module to import them,
+    # the .env loaded in main() would come too late.
+    code = "import sys, orchestration.cli; sys.exit('orchestration.settings' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_load_sets_only_missing_variables_and_skips_bare_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LMIS_TEST_A", "LMIS_TEST_B", "LMIS_TEST_BARE"):
+        monkeypatch.setenv(name, "placeholder")
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("LMIS_TEST_B", "exported")
+    env_path = tmp_path / ".env"
+    env_path.write_text("LMIS_TEST_A=from file\nLMIS_TEST_B=from file\nLMIS_TEST_BARE\n")
+    load = env_file.load_env_file(env_path)
+    assert load.set_names == ("LMIS_TEST_A",)
+    assert load.kept_names == ("LMIS_TEST_B",)
+    assert os.environ["LMIS_TEST_A"] == "from file"
+    assert os.environ["LMIS_TEST_B"] == "exported"
+    assert "LMIS_TEST_BARE" not in os.environ
