@@ -67,11 +67,18 @@ def execute_job(job, instance, **kwargs: Any):
 
     Call it holding the writer lock: the lock must outlast a dbt run the interrupt left going.
     """
-    result = job.execute_in_process(
-        instance=instance, run_config=CONSOLE_INFO, raise_on_error=False, **kwargs
-    )
+    from orchestration.operations.interrupts import signals_recorded, stop_signals_received
+
+    with signals_recorded():
+        result = job.execute_in_process(
+            instance=instance, run_config=CONSOLE_INFO, raise_on_error=False, **kwargs
+        )
+        received = stop_signals_received()
     interrupted, step = interruption(result)
-    if interrupted:
+    # A signal whose error a step turned into another one (or swallowed) still stops the run.
+    if received and step is None:
+        step = next((e.step_key for e in result.all_events if e.is_step_failure), None)
+    if interrupted or received:
         stop_interrupted_run(instance, job.name, result.run_id, step)
     return result
 
