@@ -164,6 +164,40 @@ def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None)
     raise RunInterrupted(f"interrupted: {what}; {outcome}")
 
 
+RUN_COMMANDS = frozenset({"run", "backfill"})
+"""The `lmis` commands that run jobs: an interrupt outside their runs is alerted too."""
+
+
+def interrupted_outside_a_run(command: str, number: int | None) -> str:
+    """The line for `lmis COMMAND` interrupted outside any run; for a command that runs jobs, an
+    `interrupted` alert saying so too."""
+    from orchestration.operations.alerts import write_alert
+    from orchestration.operations.interrupts import describe_signal
+
+    what = f"lmis {command} interrupted ({describe_signal(number)})"
+    if command not in RUN_COMMANDS:
+        return f"interrupted: {what}"
+    what += " outside a run (before, between or after its runs)"
+    outcome = "no run was going on; no later run was started"
+    write_alert(
+        "interrupted",
+        f"lmis-{command}",
+        "",
+        f"{what}; {outcome}",
+        step=None,
+        signal=signal_name(number),
+        user=_user(),
+        pid=os.getpid(),
+    )
+    return f"interrupted: {what}; {outcome}"
+
+
+def signal_name(number: int | None) -> str | None:
+    import signal
+
+    return None if number is None else signal.Signals(number).name
+
+
 def summarise_run(run_id: str | list[str]) -> bool:
     """Log rows per source for this run (or runs: a night's partition landings and its nightly
     run), quarantine reasons and mart sizes (rows and bytes of each published parquet: the

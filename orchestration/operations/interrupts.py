@@ -21,6 +21,40 @@ log = logging.getLogger(__name__)
 
 HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 """Ctrl-C, and the stop a service manager sends (systemd, `docker stop`)."""
+SIGNAL_NAMES = {signal.SIGINT: "SIGINT, Ctrl-C", signal.SIGTERM: "SIGTERM, a stop"}
+
+
+def describe_signal(number: int | None) -> str:
+    """How messages name a signal: "SIGINT, Ctrl-C", "SIGTERM, a stop"; "an interrupt" when
+    no signal is known (a KeyboardInterrupt raised by code)."""
+    if number is None:
+        return "an interrupt"
+    return SIGNAL_NAMES.get(number, signal.Signals(number).name)
+
+
+@contextmanager
+def stop_signals_raised(received: list[int]) -> Iterator[None]:
+    """For the block, SIGINT and SIGTERM raise KeyboardInterrupt and are appended to `received`.
+
+    By default SIGTERM ends the process at once (exit 143, no message, no alert) until a
+    Dagster run has mapped it to the SIGINT handler, after which it is a KeyboardInterrupt
+    like Ctrl-C: a command that runs jobs now stops the same way on both, from its start, and
+    can say which signal stopped it. Only the main thread can set handlers: elsewhere a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(number: int, frame) -> None:
+        received.append(number)
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, stop) for number in HELD_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @contextmanager

@@ -144,3 +144,20 @@ def test_an_interrupt_in_a_duckdb_query_stops_the_run_without_retry(
     assert alert["kind"] == "interrupted" and alert["step"] == "slow", alert
     last = stderr.strip().splitlines()[-1]
     assert "lmis: interrupted: run" in last and "during step slow" in last, stderr[-3000:]
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_outside_a_run_says_so_and_alerts(
+    number: signal.Signals, tmp_path: Path
+) -> None:
+    # Regression: the last line was an empty `ERROR lmis: ` (str(KeyboardInterrupt()) is "")
+    # and no alert was written; a SIGTERM before the first run ended the process silently.
+    code, stderr = _interrupt("after", tmp_path, number=number)
+    assert code == EXIT_INTERRUPTED, stderr[-3000:]
+    assert "Traceback (most recent call last)" not in stderr, stderr[-3000:]
+    name = {signal.SIGINT: "SIGINT, Ctrl-C", signal.SIGTERM: "SIGTERM, a stop"}[number]
+    last = stderr.strip().splitlines()[-1]
+    assert f"lmis: interrupted: lmis run interrupted ({name}) outside a run" in last, last
+    [alert] = _alerts(tmp_path)
+    assert alert["kind"] == "interrupted" and alert["job"] == "lmis-run", alert
+    assert alert["signal"] == number.name and "outside a run" in alert["message"], alert
