@@ -1,6 +1,6 @@
 """Running the nightly job from the command line and summarising what it did.
 
-An interrupt (Ctrl-C, SIGINT) is final. The step it reaches is not retried
+An interrupt (Ctrl-C, SIGINT; a stop, SIGTERM) is final. The step it reaches is not retried
 (`operations.policies.NoRetryAfterInterrupt`) and Dagster stops the run there; `execute_job`
 then waits, bounded and saying so, for a dbt run the step left going on its thread to let go
 of the warehouse (a second Ctrl-C ends the wait), writes an alert saying which run and step
@@ -79,7 +79,9 @@ def execute_job(job, instance, **kwargs: Any):
     if received and step is None:
         step = next((e.step_key for e in result.all_events if e.is_step_failure), None)
     if interrupted or received:
-        stop_interrupted_run(instance, job.name, result.run_id, step)
+        stop_interrupted_run(
+            instance, job.name, result.run_id, step, received[0] if received else None
+        )
     return result
 
 
@@ -122,13 +124,31 @@ def _user() -> str:
         return f"uid {os.getuid()}"
 
 
-def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None) -> None:
-    """Wait for the run's dbt to let go of the warehouse, alert, raise `RunInterrupted`."""
+def published_marts(run_id: str) -> str:
+    """What is published after run `run_id` was interrupted, as the interrupt's message says."""
+    from orchestration.publish.publication import read_publication
+
+    published = read_publication(settings.MARTS_DIR).get("run_id")
+    # Publication swaps its files in whole or not at all (`operations.interrupts`).
+    if published is None:
+        return "nothing has been published yet"
+    if published == run_id:
+        return "this run's publication is in place, whole"
+    return f"the published marts are those of run {published}, whole"
+
+
+def stop_interrupted_run(
+    instance, job_name: str, run_id: str, step: str | None, number: int | None = None
+) -> None:
+    """Wait for the run's dbt to let go of the warehouse, alert, raise `RunInterrupted`.
+    `number` is the signal that stopped the run (None: unknown, a KeyboardInterrupt raised by
+    code)."""
     from orchestration.operations.alerts import alert_group, write_alert
+    from orchestration.operations.interrupts import describe_signal
     from orchestration.transform.dbt_in_process import dbt_runs_going_on, wait_for_dbt_runs
 
     where = f"during step {step}" if step else "between steps"
-    what = f"run {run_id} of {job_name} interrupted (SIGINT, Ctrl-C) {where}"
+    what = f"run {run_id} of {job_name} interrupted ({describe_signal(number)}) {where}"
     log.warning("%s: stopping; no step is retried after an interrupt", what)
     released = True
     if dbt_runs_going_on():
@@ -147,8 +167,7 @@ def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None)
         # The process exits with dbt's run unfinished, like a killed dbt subprocess: DuckDB
         # keeps what dbt committed, model by model, and drops the rest.
         log.warning("dbt's run did not end: exiting without opening the warehouse again")
-    # Publication swaps its files in whole or not at all (`operations.interrupts`).
-    outcome = "no step was retried or run after it; the published marts are whole"
+    outcome = f"no step was retried or run after it; {published_marts(run_id)}"
     write_alert(
         "interrupted",
         job_name,
@@ -156,7 +175,7 @@ def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None)
         f"{what}; {outcome}",
         group=alert_group(instance, run_id),
         step=step,
-        signal="SIGINT",
+        signal=signal_name(number),
         user=_user(),
         pid=os.getpid(),
         dbt_let_go=released,

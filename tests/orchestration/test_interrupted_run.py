@@ -108,6 +108,8 @@ def test_one_interrupt_stops_the_run_without_retry_or_traceback(kind: str, tmp_p
     [alert] = _alerts(tmp_path)
     assert alert["kind"] == "interrupted" and alert["step"].startswith("slow"), alert
     assert "interrupted (SIGINT, Ctrl-C) during step slow" in alert["message"], alert
+    # Regression: "the published marts are whole" on a run that had published nothing.
+    assert alert["signal"] == "SIGINT" and "nothing has been published yet" in alert["message"]
     last = stderr.strip().splitlines()[-1]
     assert "lmis: interrupted: run" in last and "during step slow" in last, stderr[-3000:]
     if kind == "dbt":
@@ -142,6 +144,10 @@ def test_an_interrupt_in_a_duckdb_query_stops_the_run_without_retry(
     assert "Query interrupted" in error.cause.message, error
     [alert] = _alerts(tmp_path)
     assert alert["kind"] == "interrupted" and alert["step"] == "slow", alert
+    # Regression: a SIGTERM was recorded and alerted as "(SIGINT, Ctrl-C)", signal SIGINT.
+    name = {signal.SIGINT: "SIGINT, Ctrl-C", signal.SIGTERM: "SIGTERM, a stop"}[number]
+    assert f"interrupted ({name}) during step slow" in alert["message"], alert
+    assert alert["signal"] == number.name, alert
     last = stderr.strip().splitlines()[-1]
     assert "lmis: interrupted: run" in last and "during step slow" in last, stderr[-3000:]
 
@@ -161,3 +167,15 @@ def test_an_interrupt_outside_a_run_says_so_and_alerts(
     [alert] = _alerts(tmp_path)
     assert alert["kind"] == "interrupted" and alert["job"] == "lmis-run", alert
     assert alert["signal"] == number.name and "outside a run" in alert["message"], alert
+
+
+def test_the_interrupt_message_says_what_is_published(tmp_path: Path, monkeypatch) -> None:
+    from orchestration import settings
+    from orchestration.publish.publication import PUBLICATION_MANIFEST
+    from orchestration.runner import published_marts
+
+    monkeypatch.setattr(settings, "MARTS_DIR", tmp_path)
+    assert published_marts("new") == "nothing has been published yet"
+    (tmp_path / PUBLICATION_MANIFEST).write_text(json.dumps({"run_id": "old"}))
+    assert published_marts("new") == "the published marts are those of run old, whole"
+    assert published_marts("old") == "this run's publication is in place, whole"
