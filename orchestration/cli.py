@@ -14,6 +14,7 @@ import pkgutil
 import sys
 
 from orchestration import commands, env_file
+from orchestration.console import quiet_libraries
 from orchestration.operations.interrupts import stop_signals_raised
 from orchestration.operations.warehouse_lock import WarehouseLockedError
 
@@ -51,9 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-CHATTY_LIBRARIES = ("great_expectations", "alembic")
-
-
 def main(argv: list[str] | None = None) -> int:
     # Before build_parser: the commands import orchestration.settings, which reads the
     # environment once, on import (see orchestration/env_file.py).
@@ -65,11 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    # Libraries that log their own set-up at INFO: dozens of lines a night in the operator's log
-    # ("Skipping registering function ...", "Context impl SQLiteImpl") that say nothing about
-    # the data. Their warnings and errors still show; --verbose shows everything.
-    for chatty in CHATTY_LIBRARIES:
-        logging.getLogger(chatty).setLevel(logging.NOTSET if args.verbose else logging.WARNING)
+    # Libraries' set-up chatter and Dagster's duplicates of its console (orchestration/console.py).
+    quiet_libraries(args.verbose)
     env_file.log_env_file_load(env_load, log)
     received: list[int] = []
     try:

@@ -67,9 +67,10 @@ def execute_job(job, instance, **kwargs: Any):
 
     Call it holding the writer lock: the lock must outlast a dbt run the interrupt left going.
     """
+    from orchestration.console import dagster_console
     from orchestration.operations.interrupts import signals_recorded, stop_signals_received
 
-    with signals_recorded():
+    with signals_recorded(), dagster_console():
         result = job.execute_in_process(
             instance=instance, run_config=CONSOLE_INFO, raise_on_error=False, **kwargs
         )
