@@ -14,6 +14,8 @@ import pkgutil
 import sys
 
 from orchestration import commands, env_file
+from orchestration.console import quiet_libraries
+from orchestration.operations.interrupts import stop_signals_raised
 from orchestration.operations.warehouse_lock import WarehouseLockedError
 
 log = logging.getLogger("lmis")
@@ -21,8 +23,9 @@ log = logging.getLogger("lmis")
 EXIT_WAREHOUSE_BUSY = 75
 """Exit code when another process holds the warehouse (EX_TEMPFAIL: try again later)."""
 EXIT_INTERRUPTED = 130
-"""Exit code when the operator interrupts (Ctrl-C, SIGINT): 128 + the signal's number, as shells
-report it. An interrupted run is not retried and ends here (orchestration/runner.py)."""
+"""Exit code when the operator interrupts (Ctrl-C, SIGINT; a stop, SIGTERM, too): 128 + SIGINT's
+number, as shells report it. An interrupted run is not retried and ends here
+(orchestration/runner.py)."""
 EXIT_USAGE = 2
 """Exit code when an input or output path cannot be used, as for a bad argument."""
 PATH_ERRORS = (
@@ -49,9 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-CHATTY_LIBRARIES = ("great_expectations", "alembic")
-
-
 def main(argv: list[str] | None = None) -> int:
     # Before build_parser: the commands import orchestration.settings, which reads the
     # environment once, on import (see orchestration/env_file.py).
@@ -63,17 +63,23 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    # Libraries that log their own set-up at INFO: dozens of lines a night in the operator's log
-    # ("Skipping registering function ...", "Context impl SQLiteImpl") that say nothing about
-    # the data. Their warnings and errors still show; --verbose shows everything.
-    for chatty in CHATTY_LIBRARIES:
-        logging.getLogger(chatty).setLevel(logging.NOTSET if args.verbose else logging.WARNING)
+    # Libraries' set-up chatter and Dagster's duplicates of its console (orchestration/console.py).
+    quiet_libraries(args.verbose)
     env_file.log_env_file_load(env_load, log)
+    received: list[int] = []
     try:
-        return int(args.func(args) or 0)
+        with stop_signals_raised(received):
+            return int(args.func(args) or 0)
     except KeyboardInterrupt as exc:
-        # One line, no traceback: an interrupted run says which run and step it stopped.
-        log.error("%s", exc or "interrupted")
+        # One line, no traceback: an interrupted run says which run and step it stopped (its
+        # message). Outside a run (before, between or after a command's runs) the exception
+        # has no message: say so, and alert as a run would.
+        from orchestration.runner import interrupted_outside_a_run
+
+        message = str(exc) or interrupted_outside_a_run(
+            args.command, received[0] if received else None
+        )
+        log.error("%s", message)
         return EXIT_INTERRUPTED
     except WarehouseLockedError as exc:
         # A busy warehouse is an operator's situation, not a bug: one line, no traceback.

@@ -1,6 +1,6 @@
 """Running the nightly job from the command line and summarising what it did.
 
-An interrupt (Ctrl-C, SIGINT) is final. The step it reaches is not retried
+An interrupt (Ctrl-C, SIGINT; a stop, SIGTERM) is final. The step it reaches is not retried
 (`operations.policies.NoRetryAfterInterrupt`) and Dagster stops the run there; `execute_job`
 then waits, bounded and saying so, for a dbt run the step left going on its thread to let go
 of the warehouse (a second Ctrl-C ends the wait), writes an alert saying which run and step
@@ -67,12 +67,22 @@ def execute_job(job, instance, **kwargs: Any):
 
     Call it holding the writer lock: the lock must outlast a dbt run the interrupt left going.
     """
-    result = job.execute_in_process(
-        instance=instance, run_config=CONSOLE_INFO, raise_on_error=False, **kwargs
-    )
+    from orchestration.console import dagster_console
+    from orchestration.operations.interrupts import signals_recorded, stop_signals_received
+
+    with signals_recorded(), dagster_console():
+        result = job.execute_in_process(
+            instance=instance, run_config=CONSOLE_INFO, raise_on_error=False, **kwargs
+        )
+        received = stop_signals_received()
     interrupted, step = interruption(result)
-    if interrupted:
-        stop_interrupted_run(instance, job.name, result.run_id, step)
+    # A signal whose error a step turned into another one (or swallowed) still stops the run.
+    if received and step is None:
+        step = next((e.step_key for e in result.all_events if e.is_step_failure), None)
+    if interrupted or received:
+        stop_interrupted_run(
+            instance, job.name, result.run_id, step, received[0] if received else None
+        )
     return result
 
 
@@ -115,13 +125,31 @@ def _user() -> str:
         return f"uid {os.getuid()}"
 
 
-def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None) -> None:
-    """Wait for the run's dbt to let go of the warehouse, alert, raise `RunInterrupted`."""
+def published_marts(run_id: str) -> str:
+    """What is published after run `run_id` was interrupted, as the interrupt's message says."""
+    from orchestration.publish.publication import read_publication
+
+    published = read_publication(settings.MARTS_DIR).get("run_id")
+    # Publication swaps its files in whole or not at all (`operations.interrupts`).
+    if published is None:
+        return "nothing has been published yet"
+    if published == run_id:
+        return "this run's publication is in place, whole"
+    return f"the published marts are those of run {published}, whole"
+
+
+def stop_interrupted_run(
+    instance, job_name: str, run_id: str, step: str | None, number: int | None = None
+) -> None:
+    """Wait for the run's dbt to let go of the warehouse, alert, raise `RunInterrupted`.
+    `number` is the signal that stopped the run (None: unknown, a KeyboardInterrupt raised by
+    code)."""
     from orchestration.operations.alerts import alert_group, write_alert
+    from orchestration.operations.interrupts import describe_signal
     from orchestration.transform.dbt_in_process import dbt_runs_going_on, wait_for_dbt_runs
 
     where = f"during step {step}" if step else "between steps"
-    what = f"run {run_id} of {job_name} interrupted (SIGINT, Ctrl-C) {where}"
+    what = f"run {run_id} of {job_name} interrupted ({describe_signal(number)}) {where}"
     log.warning("%s: stopping; no step is retried after an interrupt", what)
     released = True
     if dbt_runs_going_on():
@@ -140,8 +168,7 @@ def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None)
         # The process exits with dbt's run unfinished, like a killed dbt subprocess: DuckDB
         # keeps what dbt committed, model by model, and drops the rest.
         log.warning("dbt's run did not end: exiting without opening the warehouse again")
-    # Publication swaps its files in whole or not at all (`operations.interrupts`).
-    outcome = "no step was retried or run after it; the published marts are whole"
+    outcome = f"no step was retried or run after it; {published_marts(run_id)}"
     write_alert(
         "interrupted",
         job_name,
@@ -149,12 +176,46 @@ def stop_interrupted_run(instance, job_name: str, run_id: str, step: str | None)
         f"{what}; {outcome}",
         group=alert_group(instance, run_id),
         step=step,
-        signal="SIGINT",
+        signal=signal_name(number),
         user=_user(),
         pid=os.getpid(),
         dbt_let_go=released,
     )
     raise RunInterrupted(f"interrupted: {what}; {outcome}")
+
+
+RUN_COMMANDS = frozenset({"run", "backfill"})
+"""The `lmis` commands that run jobs: an interrupt outside their runs is alerted too."""
+
+
+def interrupted_outside_a_run(command: str, number: int | None) -> str:
+    """The line for `lmis COMMAND` interrupted outside any run; for a command that runs jobs, an
+    `interrupted` alert saying so too."""
+    from orchestration.operations.alerts import write_alert
+    from orchestration.operations.interrupts import describe_signal
+
+    what = f"lmis {command} interrupted ({describe_signal(number)})"
+    if command not in RUN_COMMANDS:
+        return f"interrupted: {what}"
+    what += " outside a run (before, between or after its runs)"
+    outcome = "no run was going on; no later run was started"
+    write_alert(
+        "interrupted",
+        f"lmis-{command}",
+        "",
+        f"{what}; {outcome}",
+        step=None,
+        signal=signal_name(number),
+        user=_user(),
+        pid=os.getpid(),
+    )
+    return f"interrupted: {what}; {outcome}"
+
+
+def signal_name(number: int | None) -> str | None:
+    import signal
+
+    return None if number is None else signal.Signals(number).name
 
 
 def summarise_run(run_id: str | list[str]) -> bool:

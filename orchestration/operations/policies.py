@@ -4,8 +4,8 @@ Transient failures here are a warehouse file briefly held by another process (a 
 analyst's session), a shared disk or a network mount that hiccups while landing: retried twice,
 with exponential back-off and jitter. Failures that a retry cannot fix (the publication gate, a
 file that cannot be landed, a dbt build that failed on a model or test rather than on a lock) are
-raised with `allow_retries=False`. An interrupt (Ctrl-C, SIGINT) is final: the step it stopped is
-not retried, the run stops there (`NoRetryAfterInterrupt`).
+raised with `allow_retries=False`. An interrupt (Ctrl-C, SIGINT, or a stop, SIGTERM) is final:
+the step it stopped is not retried, the run stops there (`NoRetryAfterInterrupt`).
 
 Marts are expected fresh every morning: updated between 00:00 and 06:00 WIB each day, i.e. by the
 02:00 nightly run with four hours to spare for retries and a re-run.
@@ -19,6 +19,7 @@ from datetime import timedelta
 import dagster as dg
 
 from orchestration import settings
+from orchestration.operations.interrupts import stop_signals_received
 
 INTERRUPTS = (KeyboardInterrupt, dg.DagsterExecutionInterruptedError)
 """What an interrupt of a step is raised as: Dagster turns SIGINT into the second in a step."""
@@ -45,12 +46,26 @@ class NoRetryAfterInterrupt(dg.RetryPolicy):
     interrupt: the interrupt goes on up, Dagster records the step as failed by an interrupt and
     stops the run (its behaviour for a step without a retry policy). Any other error is retried
     as before. `tests/orchestration/test_interrupted_run.py` checks this on each upgrade.
+
+    A library may turn the interrupt into an error of its own (DuckDB raises
+    `RuntimeError('Query interrupted')`, linked to nothing): any error after a SIGINT or SIGTERM
+    that the runner recorded (`operations.interrupts.signals_recorded`) is an interrupt too, and
+    is raised as Dagster's interrupt error (from it), which stops the run as the interrupt would
+    have. Without a recorded signal (no runner, or a query interrupted by another thread) an
+    error is judged by its type alone.
     """
 
     __slots__ = ()
 
     def __bool__(self) -> bool:
-        return not is_interrupt(sys.exc_info()[1])
+        error = sys.exc_info()[1]
+        if is_interrupt(error):
+            return False
+        if error is not None and stop_signals_received():
+            raise dg.DagsterExecutionInterruptedError(
+                f"interrupted by {stop_signals_received()[0].name}: {error!r}"
+            ) from error
+        return True
 
 
 NIGHTLY_RETRY_POLICY = NoRetryAfterInterrupt(

@@ -40,7 +40,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -561,15 +561,23 @@ def releases_dir() -> Path:
     return Path(value).resolve() if value else settings.DATA_DIR / "releases"
 
 
-def release_date_of_run(tags: dict[str, str]) -> date:
-    """The run's release date: its `lmis/release_date` tag, else today in Jakarta."""
+def release_date_of_run(tags: dict[str, str], now: datetime | None = None) -> date:
+    """The run's release date: its `lmis/release_date` tag, else the last day that has ended in
+    Jakarta (yesterday there; `now`, for tests, is the current time).
+
+    A run without the tag (`lmis run`, a `nightly` run launched from the UI) is named after the
+    last ended day, as the 02:00 night is: today's release named a day that had not ended, and
+    the scheduled night of that day cut it again the next morning. The portal-day partitions
+    end with that day too (`landing.partitions.PORTAL_DAYS`). A later cut of the same day (the
+    night, another run) replaces it whole."""
     from zoneinfo import ZoneInfo
 
     from orchestration import settings
 
     if tags.get(RELEASE_DATE_TAG):
         return date.fromisoformat(tags[RELEASE_DATE_TAG])
-    return datetime.now(ZoneInfo(settings.TIMEZONE)).date()
+    now = now or datetime.now(UTC)
+    return now.astimezone(ZoneInfo(settings.TIMEZONE)).date() - timedelta(days=1)
 
 
 def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

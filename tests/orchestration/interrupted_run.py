@@ -1,12 +1,16 @@
-"""`lmis run` on a small nightly job with one slow step, for a test to interrupt (SIGINT).
+"""`lmis run` on a small nightly job with one slow step, for a test to interrupt (SIGINT, SIGTERM).
 
-Run as `python interrupted_run.py dbt|python ROOT`, with the `LMIS_*` paths and `DAGSTER_HOME`
-pointed under ROOT. The job is built like `nightly` (in-process executor, the nightly retry
-policy, the alert hook) from a slow step and one downstream of it:
+Run as `python interrupted_run.py dbt|python|duckdb|after ROOT`, with the `LMIS_*` paths and
+`DAGSTER_HOME` pointed under ROOT. The job is built like `nightly` (in-process executor, the
+nightly retry policy, the alert hook) from a slow step and one downstream of it:
 
 - `dbt`: a tiny dbt project (on the run's warehouse file) whose Python model writes
   `ROOT/started` and then sleeps, run in this process by the project's dbt resource;
-- `python`: a Python asset that writes `ROOT/started` and then sleeps.
+- `python`: a Python asset that writes `ROOT/started` and then sleeps;
+- `duckdb`: a Python asset that writes `ROOT/started` and then runs a DuckDB query that would
+  take hours (DuckDB turns the interrupt into its own `RuntimeError('Query interrupted')`);
+- `after`: a quick step; what the night does after its run (recording the publication's
+  inputs) writes `ROOT/started` and then sleeps, so the interrupt lands outside any run.
 
 Everything else of `lmis run` is the product's own: the command, its night (with nothing to land
 and the whole job to run), the runner, the summary after the run.
@@ -26,6 +30,8 @@ from orchestration.transform.dbt import WarehouseDbtResource
 
 SLEEP_SECONDS = 12
 """How long the slow step sleeps: the test interrupts it long before it ends."""
+ENDLESS_QUERY = "select count(*) from range(1000000000000) t(n) where n % 7 = 3"
+"""A query DuckDB would take hours over, and interrupts at once."""
 
 PROJECT = """name: tiny
 version: "1.0"
@@ -74,6 +80,27 @@ def slow_step(kind: str, root: Path):
             time.sleep(SLEEP_SECONDS)
 
         return slow, {}
+    if kind == "duckdb":
+
+        @dg.asset(key="slow")
+        def slow_query() -> None:
+            import duckdb
+
+            with duckdb.connect() as con:
+                # One thread: the main one, which the signal reaches, runs the query and stops
+                # it between two chunks; a task on a worker thread is waited for to its end.
+                con.execute("set threads = 1")
+                (root / "started").write_text("started")
+                con.execute(ENDLESS_QUERY).fetchall()
+
+        return slow_query, {}
+    if kind == "after":
+
+        @dg.asset(key="slow")
+        def quick() -> None:
+            pass
+
+        return quick, {}
     project = tiny_project(root, settings.WAREHOUSE_PATH)
 
     @dbt_assets(manifest=project / "target" / "manifest.json")
@@ -115,6 +142,13 @@ def main(kind: str, root: Path) -> int:
     incremental.plan_night = lambda until=None, *, full=False: incremental.NightPlan(
         reasons=["interrupt test"]
     )
+    if kind == "after":
+
+        def slow_record(run_id: str) -> None:
+            (root / "started").write_text("started")
+            time.sleep(SLEEP_SECONDS)
+
+        incremental.record_publication_inputs = slow_record
     return cli.main(["run"])
 
 

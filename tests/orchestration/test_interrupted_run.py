@@ -42,9 +42,12 @@ def _environment(root: Path) -> dict[str, str]:
     }
 
 
-def _interrupt(kind: str, root: Path, again_while_waiting: bool = False):
-    """Start the run, SIGINT it once its slow step has started (and once more when it says it
-    waits for dbt, if asked); return its exit code and stderr."""
+def _interrupt(
+    kind: str, root: Path, again_while_waiting: bool = False, number: int = signal.SIGINT
+):
+    """Start the run, send it the signal (SIGINT unless told) once its slow step has started (and
+    a SIGINT once more when it says it waits for dbt, if asked); return its exit code and
+    stderr."""
     err_path = root / "stderr.txt"
     with err_path.open("w") as err:
         process = subprocess.Popen(
@@ -57,7 +60,7 @@ def _interrupt(kind: str, root: Path, again_while_waiting: bool = False):
         try:
             _wait_for(lambda: (root / "started").exists(), process, START_TIMEOUT_SECONDS)
             time.sleep(0.5)
-            process.send_signal(signal.SIGINT)
+            process.send_signal(number)
             if again_while_waiting:
                 _wait_for(lambda: "waiting up to" in err_path.read_text(), process, 30)
                 process.send_signal(signal.SIGINT)
@@ -105,6 +108,8 @@ def test_one_interrupt_stops_the_run_without_retry_or_traceback(kind: str, tmp_p
     [alert] = _alerts(tmp_path)
     assert alert["kind"] == "interrupted" and alert["step"].startswith("slow"), alert
     assert "interrupted (SIGINT, Ctrl-C) during step slow" in alert["message"], alert
+    # Regression: "the published marts are whole" on a run that had published nothing.
+    assert alert["signal"] == "SIGINT" and "nothing has been published yet" in alert["message"]
     last = stderr.strip().splitlines()[-1]
     assert "lmis: interrupted: run" in last and "during step slow" in last, stderr[-3000:]
     if kind == "dbt":
@@ -121,3 +126,56 @@ def test_a_second_interrupt_ends_the_wait_for_dbt(tmp_path: Path) -> None:
     [alert] = _alerts(tmp_path)
     assert alert["dbt_let_go"] is False
     assert "lmis: interrupted: run" in stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_in_a_duckdb_query_stops_the_run_without_retry(
+    number: signal.Signals, tmp_path: Path
+) -> None:
+    # Regression: DuckDB turned the interrupt into its own `RuntimeError('Query interrupted')`,
+    # linked to nothing; the policy retried the step and the run went on (SIGTERM too).
+    code, stderr = _interrupt("duckdb", tmp_path, number=number)
+    assert code == EXIT_INTERRUPTED, stderr[-3000:]
+    assert _events(tmp_path, dg.DagsterEventType.STEP_UP_FOR_RETRY) == []
+    assert not (tmp_path / "after-ran").exists()
+    [failure] = _events(tmp_path, dg.DagsterEventType.STEP_FAILURE)
+    error = failure.event_log_entry.dagster_event.step_failure_data.error
+    assert error.cls_name == "DagsterExecutionInterruptedError", error
+    assert "Query interrupted" in error.cause.message, error
+    [alert] = _alerts(tmp_path)
+    assert alert["kind"] == "interrupted" and alert["step"] == "slow", alert
+    # Regression: a SIGTERM was recorded and alerted as "(SIGINT, Ctrl-C)", signal SIGINT.
+    name = {signal.SIGINT: "SIGINT, Ctrl-C", signal.SIGTERM: "SIGTERM, a stop"}[number]
+    assert f"interrupted ({name}) during step slow" in alert["message"], alert
+    assert alert["signal"] == number.name, alert
+    last = stderr.strip().splitlines()[-1]
+    assert "lmis: interrupted: run" in last and "during step slow" in last, stderr[-3000:]
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_outside_a_run_says_so_and_alerts(
+    number: signal.Signals, tmp_path: Path
+) -> None:
+    # Regression: the last line was an empty `ERROR lmis: ` (str(KeyboardInterrupt()) is "")
+    # and no alert was written; a SIGTERM before the first run ended the process silently.
+    code, stderr = _interrupt("after", tmp_path, number=number)
+    assert code == EXIT_INTERRUPTED, stderr[-3000:]
+    assert "Traceback (most recent call last)" not in stderr, stderr[-3000:]
+    name = {signal.SIGINT: "SIGINT, Ctrl-C", signal.SIGTERM: "SIGTERM, a stop"}[number]
+    last = stderr.strip().splitlines()[-1]
+    assert f"lmis: interrupted: lmis run interrupted ({name}) outside a run" in last, last
+    [alert] = _alerts(tmp_path)
+    assert alert["kind"] == "interrupted" and alert["job"] == "lmis-run", alert
+    assert alert["signal"] == number.name and "outside a run" in alert["message"], alert
+
+
+def test_the_interrupt_message_says_what_is_published(tmp_path: Path, monkeypatch) -> None:
+    from orchestration import settings
+    from orchestration.publish.publication import PUBLICATION_MANIFEST
+    from orchestration.runner import published_marts
+
+    monkeypatch.setattr(settings, "MARTS_DIR", tmp_path)
+    assert published_marts("new") == "nothing has been published yet"
+    (tmp_path / PUBLICATION_MANIFEST).write_text(json.dumps({"run_id": "old"}))
+    assert published_marts("new") == "the published marts are those of run old, whole"
+    assert published_marts("old") == "this run's publication is in place, whole"

@@ -486,6 +486,8 @@ def _from_an_interrupt() -> BaseException:
         (dg.DagsterExecutionInterruptedError(), 1),
         (_from_an_interrupt(), 1),
         (OSError("IO Error: the disk hiccupped"), 3),
+        # DuckDB's error for a query interrupted by another thread: no signal, a failure.
+        (RuntimeError("Query interrupted"), 3),
     ],
 )
 def test_the_nightly_retry_policy_never_retries_an_interrupted_step(error, tries):
@@ -511,6 +513,39 @@ def test_the_nightly_retry_policy_never_retries_an_interrupted_step(error, tries
     assert len(retries) == tries - 1
     # The runner tells an interrupted run from a failed one.
     assert interruption(result) == ((True, "stopped") if tries == 1 else (False, None))
+
+
+def test_a_step_error_after_a_recorded_signal_stops_the_run_as_an_interrupt():
+    # Regression: DuckDB turned Ctrl-C into `RuntimeError('Query interrupted')`, linked to
+    # nothing, and the step was retried. Here the signal reaches a handler that only takes note
+    # of it, as a library that swallows it would, and the step then fails.
+    from orchestration.operations.interrupts import signals_recorded, stop_signals_received
+    from orchestration.operations.policies import NoRetryAfterInterrupt
+    from orchestration.runner import interruption
+
+    @dg.asset(name="stopped")
+    def stopped() -> None:
+        TRIES.append("try")
+        previous = signal.signal(signal.SIGTERM, lambda number, frame: None)
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        raise RuntimeError("Query interrupted")
+
+    TRIES.clear()
+    job = dg.define_asset_job(
+        "retried", executor_def=dg.in_process_executor, op_retry_policy=NoRetryAfterInterrupt(2)
+    )
+    defs = dg.Definitions(assets=[stopped], jobs=[job])
+    with signals_recorded():
+        result = defs.resolve_job_def("retried").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        )
+        assert stop_signals_received() == [signal.SIGTERM]
+    assert stop_signals_received() == []  # nothing is recorded outside the block
+    assert len(TRIES) == 1
+    assert interruption(result) == (True, "stopped")
 
 
 def test_an_interrupt_while_a_step_waits_for_its_retry_stops_the_run():

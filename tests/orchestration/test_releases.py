@@ -300,3 +300,18 @@ def test_a_published_mart_missing_from_the_folder_stops_the_release(marts, tmp_p
     (marts / "dim_region.parquet").unlink()
     with pytest.raises(FileNotFoundError, match="dim_region.parquet"):
         _release(marts, tmp_path / "releases", "2026-12-01", None)
+
+
+def test_a_run_without_a_release_date_is_released_as_the_last_ended_day():
+    # Regression: `make run` at 02:49 WIB on 6 December cut `data/releases/2026-12-06`, a day
+    # that had not ended (and that the scheduled night of 6 December cut again).
+    from datetime import UTC, date, datetime
+
+    from orchestration.operations.releases import RELEASE_DATE_TAG, release_date_of_run
+
+    at_0249_wib = datetime(2026, 12, 5, 19, 49, tzinfo=UTC)
+    assert release_date_of_run({}, now=at_0249_wib) == date(2026, 12, 5)
+    just_before_midnight_wib = datetime(2026, 12, 6, 16, 59, tzinfo=UTC)
+    assert release_date_of_run({}, now=just_before_midnight_wib) == date(2026, 12, 5)
+    tagged = {RELEASE_DATE_TAG: "2026-12-01"}
+    assert release_date_of_run(tagged, now=at_0249_wib) == date(2026, 12, 1)
