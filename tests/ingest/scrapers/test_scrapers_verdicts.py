@@ -49,7 +49,7 @@ from twisted.python.failure import Failure
 
 from ingest.scrapers.base import classify_failure
 from ingest.scrapers.middlewares import site_key
-from ingest.scrapers.runner import UNTHROTTLED, run_crawl, unthrottled_problem
+from ingest.scrapers.runner import UNTHROTTLED, CrawlResult, run_crawl, unthrottled_problem
 from ingest.scrapers.state import read_table
 from orchestration.settings import REPO_ROOT
 
@@ -498,13 +498,10 @@ def _karirhub_detail_answers(details: dict[str, dict], ids: list[str]) -> dict[s
     }
 
 
-def test_a_karirhub_json_detail_without_the_posting_is_detail_empty(out_dir: Path) -> None:
-    # Regression: an empty body was `invalid_json`, `{}` and `{"data": null}` `no_posting`, both
-    # losing the listed posting, and a detail without a description was stored as read.
-    hits = karirhub_listing_hits()[:5]
-    details = {detail["id"]: detail for detail in karirhub_details()}
-    ids = [hit["id"] for hit in hits]
-    answers = _karirhub_detail_answers(details, ids)
+def _crawl_karirhub_answering(
+    answers: dict[str, bytes], spider: str, out_dir: Path, hits: list[dict], details: dict
+) -> CrawlResult:
+    """Crawl the saved Karirhub site with `answers` given for those postings' detail requests."""
     site = karirhub_site(hits, list(details.values()))
 
     def hostile(request: RequestInfo) -> Reply:
@@ -514,7 +511,17 @@ def test_a_karirhub_json_detail_without_the_posting_is_detail_empty(out_dir: Pat
         return site(request)
 
     with FixtureServer(hostile) as server:
-        result = crawl("karirhub", out_dir, server.base_url)
+        return crawl(spider, out_dir, server.base_url)
+
+
+def test_a_karirhub_json_detail_without_the_posting_is_detail_empty(out_dir: Path) -> None:
+    # Regression: an empty body was `invalid_json`, `{}` and `{"data": null}` `no_posting`, both
+    # losing the listed posting, and a detail without a description was stored as read.
+    hits = karirhub_listing_hits()[:5]
+    details = {detail["id"]: detail for detail in karirhub_details()}
+    ids = [hit["id"] for hit in hits]
+    answers = _karirhub_detail_answers(details, ids)
+    result = _crawl_karirhub_answering(answers, "karirhub", out_dir, hits, details)
     assert not result.is_complete
     report = json.loads(result.stats_path.read_text())
     assert report["coverage"]["detail_outcomes"] == {"ok": 1, "detail_empty": 4}
@@ -541,16 +548,7 @@ def test_a_karirhub_rss_detail_without_the_posting_is_detail_empty(out_dir: Path
     details = {detail["id"]: detail for detail in karirhub_details()}
     feed_ids = [hit["id"] for hit in hits[:30]]  # the feed holds the 30 real listing hits
     answers = _karirhub_detail_answers(details, feed_ids)
-    site = karirhub_site(hits, list(details.values()))
-
-    def hostile(request: RequestInfo) -> Reply:
-        posting_id = request.path.removeprefix(f"{KARIRHUB_API}/vacancies/")
-        if posting_id in answers:
-            return json_reply(answers[posting_id])
-        return site(request)
-
-    with FixtureServer(hostile) as server:
-        result = crawl("karirhub_rss", out_dir, server.base_url)
+    result = _crawl_karirhub_answering(answers, "karirhub_rss", out_dir, hits, details)
     assert not result.is_complete
     report = json.loads(result.stats_path.read_text())
     assert report["coverage"]["detail_outcomes"] == {"ok": 26, "detail_empty": 4}
