@@ -131,11 +131,16 @@ def _run_events(instance: dg.DagsterInstance, run_id: str) -> tuple[pl.DataFrame
 
 
 def published_files(marts_dir: Path) -> tuple[pl.DataFrame, dict | None]:
+    """The parquet marts of the last publication, by its record when there is one: another file
+    in the folder (a command's output written there by hand) was not published and is not
+    listed, as a release leaves it out."""
     manifest_path = marts_dir / PUBLICATION_MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
     rows_by_table = (manifest or {}).get("tables", {})
     files = []
     for path in sorted(marts_dir.glob("*.parquet")):
+        if rows_by_table and path.stem not in rows_by_table:
+            continue
         stat = path.stat()
         files.append(
             {

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import duckdb
 import polars as pl
 
 from orchestration import settings
+from orchestration.operations.releases import PUBLICATION_MANIFEST
+from orchestration.quality.report import published_files
 from reports.quality_report import QualityFigures, build_quality_report
 
 
@@ -153,3 +156,17 @@ def test_kbji_coverage_shows_codes_coded_and_codes_accepted(tmp_path):
     )
     assert re.search(r"KBJI 2014 occupation code, accepted .*?</td><td class='num'>25", page_en)
     assert "kode jabatan KBJI 2014, diterima" in page_id
+
+
+def test_the_published_files_are_those_the_publication_recorded(tmp_path):
+    # Regression: every parquet in the marts folder was listed as published, a command's output
+    # written there by hand too, although a release leaves such a file out.
+    for name in ("fct_a", "labour_force_indicators_jambi_quarantine"):
+        pl.DataFrame({"x": [1, 2]}).write_parquet(tmp_path / f"{name}.parquet")
+    (tmp_path / PUBLICATION_MANIFEST).write_text(json.dumps({"tables": {"fct_a": 2}}))
+    files, _ = published_files(tmp_path)
+    assert files.select("name", "rows").rows() == [("fct_a.parquet", 2)]
+
+    (tmp_path / PUBLICATION_MANIFEST).unlink()  # no record: what lies there is all there is
+    files, _ = published_files(tmp_path)
+    assert files.height == 2
