@@ -20,11 +20,12 @@ from dataclasses import dataclass
 import polars as pl
 
 # A NIK is 16 digits: 6 of region (province, regency, district), 6 of birth date (day + 40 for
-# women, month, year), 4 of serial. Typed by hand it is also cut into four groups of four by one
-# kind of separator ("3172 0408 1234 0001", "3172.0408.1234.0001", "3172-0408-1234-0001"). A
-# grouped one must also read as a NIK (a province code, a day, a month) and not go on in a fifth
-# group, because four 4-digit codes in a row ("KBJI 2512 2513 2514 2519", years) look the same;
-# money and counts group digits in threes ("Rp 3.500.000") and are never this shape.
+# women, month, year), 4 of serial. Typed by hand it is also cut by one kind of separator into
+# four groups of four ("3172 0408 1234 0001", "3172.0408.1234.0001", "3172-0408-1234-0001") or
+# into its three parts ("317204 120390 0001"). A grouped one must also read as a NIK (a province
+# code, a day, a month) and not go on in a further group, because 4-digit codes in a row ("KBJI
+# 2512 2513 2514 2519", years) look the same; money and counts group digits in threes
+# ("Rp 3.500.000") and are never this shape.
 _NIK_BODY = r"\d{16}"
 _NIK_EDGE = "0-9A-Za-z"
 _NIK_PROVINCE = r"(?:1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-6])"
@@ -34,7 +35,9 @@ _NIK_SEPARATORS = (" ", r"\.", r"\-")
 
 
 def _nik_grouped(sep: str) -> str:
-    return rf"{_NIK_PROVINCE}\d\d{sep}\d\d{_NIK_DAY}{sep}{_NIK_MONTH}\d\d{sep}\d{{4}}"
+    in_fours = rf"{_NIK_PROVINCE}\d\d{sep}\d\d{_NIK_DAY}{sep}{_NIK_MONTH}\d\d{sep}\d{{4}}"
+    in_parts = rf"{_NIK_PROVINCE}\d{{4}}{sep}{_NIK_DAY}{_NIK_MONTH}\d\d{sep}\d{{4}}"
+    return rf"(?:{in_fours}|{in_parts})"
 
 
 NIK_PATTERN = re.compile(

@@ -66,6 +66,8 @@ def test_masking_free_text() -> None:
         "no KTP 3172-0408-1234-0001, aktif",
         "(3201 0152 0390 0001)",  # a woman's: day 12 + 40
         "ktp 9601 0101 0101 0001",  # Papua Barat Daya, a province since 2022
+        "NIK 317204 120390 0001",  # its three parts: region, birth date, serial
+        "NIK: 320101.520390.0001.",
     ],
 )
 def test_a_nik_cut_into_four_groups_is_masked(text: str) -> None:
@@ -92,6 +94,9 @@ def test_a_nik_cut_into_four_groups_is_masked(text: str) -> None:
         "3172 0408 1234 0001 2",
         "3172.0408 1234-0001",  # mixed separators
         "x3172 0408 1234 0001",
+        "317204 121390 0001",  # no month 13
+        "317204 120390 0001 5",  # a further group
+        "Rp 150.000.000 - 250.000.000",
     ],
 )
 def test_numbers_that_are_not_niks_are_left_alone(text: str) -> None:
