@@ -474,7 +474,10 @@ def input_paths() -> list[Path]:
 def _input_fingerprint() -> str:
     # The switches are read now, not at import: a script that turns the description on or off
     # before loading a model must not get (or overwrite) the cached model of the other setting.
-    switches = f"descriptions={USE_DESCRIPTIONS};rescore={descriptions_module.RESCORE}"
+    switches = (
+        f"descriptions={USE_DESCRIPTIONS};rescore={descriptions_module.RESCORE};"
+        f"ranker={model_module.RANKER_LEARNER}"
+    )
     data = _digest_of(input_paths())
     return hashlib.sha256((_CODE_DIGEST + data + switches).encode()).hexdigest()[:16]
 

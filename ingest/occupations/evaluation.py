@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from ingest.occupations import build, descriptions, references
+from ingest.occupations import model as occupation_model
 from ingest.occupations.build import (
     CONFIDENCE_METHOD,
     choose_threshold,
@@ -345,7 +346,14 @@ def main(argv: list[str] | None = None) -> int:
         "ranking, give the confidence model the description's signals of the top code; off: "
         "titles and categories only (default: as the production build does)",
     )
+    parser.add_argument(
+        "--ranker",
+        choices=occupation_model.RANKER_LEARNERS,
+        default=occupation_model.RANKER_LEARNER,
+        help="the ranker's learner (default: as the production build does)",
+    )
     args = parser.parse_args(argv)
+    occupation_model.RANKER_LEARNER = args.ranker
     build.USE_DESCRIPTIONS = args.descriptions != "off"
     descriptions.RESCORE = args.descriptions != "signals"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -355,7 +363,10 @@ def main(argv: list[str] | None = None) -> int:
         inputs = load_inputs(variant)
         for seed in args.seeds:
             results = nested_cross_validation(inputs, seed, args.inner_folds)
-            name = f"hand labels: {variant}, descriptions {args.descriptions}, split seed {seed}"
+            name = (
+                f"hand labels: {variant}, descriptions {args.descriptions}, "
+                f"ranker {args.ranker}, split seed {seed}"
+            )
             summaries[name] = summarise(results)
             results.write_csv(
                 args.output.with_name(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
@@ -953,7 +954,31 @@ def cross_fitted_probabilities(
     return out
 
 
-def fit_ranker(features: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> LogisticRegression:
+RANKER_LEARNERS = ("logistic", "boosted")
+RANKER_LEARNER = "logistic"
+"""The ranker's learner: `logistic` (shipped) or `boosted` (gradient-boosted trees on every
+right candidate and a quarter of the wrong ones, under trial: model card, "Eleventh round").
+Read when a ranker is fitted, so the evaluation can switch it (`evaluation.py --ranker`)."""
+BOOSTED_WRONG_SHARE = 0.25
+"""Share of the wrong candidates a boosted ranker is fitted on (weighted up by its inverse):
+wrong candidates are about 23 of every 24, and a tree fit costs per row."""
+
+
+def fit_ranker(
+    features: np.ndarray, labels: np.ndarray, weights: np.ndarray
+) -> LogisticRegression | HistGradientBoostingClassifier:
+    """A pointwise ranker: the probability that a candidate is the right code, from its
+    features; only `decision_function` is used (`_prediction` turns it into probabilities)."""
+    if RANKER_LEARNER == "boosted":
+        draw = np.random.default_rng(0).random(labels.size)
+        taken = (labels == 1) | (draw < BOOSTED_WRONG_SHARE)
+        scaled = np.where(labels == 1, weights, weights / BOOSTED_WRONG_SHARE)
+        boosted = HistGradientBoostingClassifier(
+            max_iter=200, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False, random_state=0
+        )
+        return boosted.fit(features[taken], labels[taken], sample_weight=scaled[taken])
+    if RANKER_LEARNER != "logistic":
+        raise ValueError(f"RANKER_LEARNER must be one of {RANKER_LEARNERS}, not {RANKER_LEARNER!r}")
     ranker = LogisticRegression(C=1.0, max_iter=2000)
     ranker.fit(features, labels, sample_weight=weights)
     return ranker
