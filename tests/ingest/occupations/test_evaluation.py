@@ -94,3 +94,27 @@ def test_nested_cross_validation_accuracy_floor():
     assert pooled["acc4"] >= 0.70
     assert pooled["acc2"] >= 0.77
     assert pooled["auto_error"] <= 0.10
+
+
+@pytest.mark.parametrize("learner", ["logistic", "boosted"])
+def test_each_ranker_learner_ranks_the_right_candidate_first(learner, monkeypatch):
+    # A right candidate has the higher similarity, unless a second feature says its group is
+    # rare: a bend the boosted learner (under trial in the evaluation) must be able to learn too.
+    from ingest.occupations import model as occupation_model
+
+    monkeypatch.setattr(occupation_model, "RANKER_LEARNER", learner)
+    rng = np.random.default_rng(3)
+    similarity, rare = rng.random(4_000), rng.random(4_000) < 0.2
+    labels = ((similarity > 0.6) & ~rare).astype(np.int64)
+    features = np.column_stack([similarity, rare])
+    ranker = occupation_model.fit_ranker(features, labels, np.ones(labels.size))
+    scores = ranker.decision_function(np.array([[0.9, 0.0], [0.3, 0.0], [0.9, 1.0]]))
+    assert scores[0] > scores[1] and scores[0] > scores[2]
+
+
+def test_an_unknown_ranker_learner_is_refused(monkeypatch):
+    from ingest.occupations import model as occupation_model
+
+    monkeypatch.setattr(occupation_model, "RANKER_LEARNER", "forest")
+    with pytest.raises(ValueError, match="RANKER_LEARNER"):
+        occupation_model.fit_ranker(np.zeros((4, 2)), np.array([0, 1, 0, 1]), np.ones(4))
