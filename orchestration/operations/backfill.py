@@ -104,7 +104,7 @@ def days_between(start: date, end: date) -> list[date]:
 def _reusable_release(*, check_inputs: bool = True) -> dict | None:
     """The manifest of the newest release of the current publication (and, if asked, of the
     current inputs), or None. Not necessarily `latest`: after a night released as a later day
-    (`lmis run` dates its release yesterday), a backfill of earlier days publishes marts that
+    (`lmis run` dates its release today), a backfill of earlier days publishes marts that
     `latest` does not hold. A night plan with nothing to do has compared the inputs source by
     source already."""
     publication = settings.MARTS_DIR / "_publication.json"

@@ -40,7 +40,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -562,14 +562,13 @@ def releases_dir() -> Path:
 
 
 def release_date_of_run(tags: dict[str, str], now: datetime | None = None) -> date:
-    """The run's release date: its `lmis/release_date` tag, else the last day that has ended in
-    Jakarta (yesterday there; `now`, for tests, is the current time).
+    """The run's release date: its `lmis/release_date` tag, else today in Jakarta (`now`, for
+    tests, is the current time).
 
-    A run without the tag (`lmis run`, a `nightly` run launched from the UI) is named after the
-    last ended day, as the 02:00 night is: today's release named a day that had not ended, and
-    the scheduled night of that day cut it again the next morning. The portal-day partitions
-    end with that day too (`landing.partitions.PORTAL_DAYS`). A later cut of the same day (the
-    night, another run) replaces it whole."""
+    A run without the tag (`lmis run`, a `nightly` run launched from the UI) cuts an interim
+    release of the day it runs in, as the landing sensor's runs do; the night of that day
+    replaces it whole. Naming it after the last ended day instead would rewrite a release the
+    night had already cut, with marts holding files landed after that day."""
     from zoneinfo import ZoneInfo
 
     from orchestration import settings
@@ -577,7 +576,7 @@ def release_date_of_run(tags: dict[str, str], now: datetime | None = None) -> da
     if tags.get(RELEASE_DATE_TAG):
         return date.fromisoformat(tags[RELEASE_DATE_TAG])
     now = now or datetime.now(UTC)
-    return now.astimezone(ZoneInfo(settings.TIMEZONE)).date() - timedelta(days=1)
+    return now.astimezone(ZoneInfo(settings.TIMEZONE)).date()
 
 
 def source_vintages(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -302,16 +302,17 @@ def test_a_published_mart_missing_from_the_folder_stops_the_release(marts, tmp_p
         _release(marts, tmp_path / "releases", "2026-12-01", None)
 
 
-def test_a_run_without_a_release_date_is_released_as_the_last_ended_day():
-    # Regression: `make run` at 02:49 WIB on 6 December cut `data/releases/2026-12-06`, a day
-    # that had not ended (and that the scheduled night of 6 December cut again).
+def test_a_run_without_a_release_date_cuts_an_interim_release_of_its_own_day():
+    # A run without the tag is named after the day it runs in (Jakarta), which that day's night
+    # replaces; naming it after the last ended day rewrote the release its night had cut, with
+    # files landed after that day.
     from datetime import UTC, date, datetime
 
     from orchestration.operations.releases import RELEASE_DATE_TAG, release_date_of_run
 
     at_0249_wib = datetime(2026, 12, 5, 19, 49, tzinfo=UTC)
-    assert release_date_of_run({}, now=at_0249_wib) == date(2026, 12, 5)
+    assert release_date_of_run({}, now=at_0249_wib) == date(2026, 12, 6)
     just_before_midnight_wib = datetime(2026, 12, 6, 16, 59, tzinfo=UTC)
-    assert release_date_of_run({}, now=just_before_midnight_wib) == date(2026, 12, 5)
+    assert release_date_of_run({}, now=just_before_midnight_wib) == date(2026, 12, 6)
     tagged = {RELEASE_DATE_TAG: "2026-12-01"}
     assert release_date_of_run(tagged, now=at_0249_wib) == date(2026, 12, 1)
