@@ -82,3 +82,12 @@ def block(text: str | None) -> str | None:
 
 def assert_no_offhost_requests(result: CrawlResult) -> None:
     assert result.stats.get("lmis/offhost_blocked", 0) == 0
+
+
+def merge_after_barrier(barrier: Any, run_file: Path, day_file: Path) -> int:
+    """`merge_into_day_file` once every party has reached `barrier`: two worker processes
+    started at different moments then merge at the same time, as two crawls ending at once do."""
+    from ingest.scrapers.pipelines import merge_into_day_file
+
+    barrier.wait(timeout=60)
+    return merge_into_day_file(run_file, day_file)

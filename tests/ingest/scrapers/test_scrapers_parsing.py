@@ -9,6 +9,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from crawl_test_helpers import merge_after_barrier
 
 from ingest.scrapers.archive import ReplayIndex, WarcWriter, iter_responses
 from ingest.scrapers.base import rebase
@@ -400,14 +401,17 @@ def test_two_runs_merging_into_one_day_at_once_keep_both_runs_postings(tmp_path:
         runs.append(path)
     # Fresh interpreters, not forks: a fork of the multi-threaded test process can inherit a
     # lock another thread held (Polars' pool, logging) and hang for ever; it did, once in CI.
+    # Spawned workers start tens of milliseconds apart, about as long as a merge takes, so both
+    # wait at a barrier first: without it one worker could do both merges and prove nothing.
     context = multiprocessing.get_context("spawn")
-    for attempt in range(3):
-        day = tmp_path / f"day{attempt}" / "items.jsonl"
-        day.parent.mkdir()
-        with context.Pool(2) as pool:
-            pool.starmap(merge_into_day_file, [(run, day) for run in runs])
-        assert len(day.read_text().splitlines()) == 40_000
-        assert not list(day.parent.glob("*.tmp"))
+    with context.Manager() as manager, context.Pool(2) as pool:
+        for attempt in range(3):
+            day = tmp_path / f"day{attempt}" / "items.jsonl"
+            day.parent.mkdir()
+            barrier = manager.Barrier(2)
+            pool.starmap(merge_after_barrier, [(barrier, run, day) for run in runs])
+            assert len(day.read_text().splitlines()) == 40_000
+            assert not list(day.parent.glob("*.tmp"))
 
 
 def test_nan_from_lenient_json_never_reaches_the_items_file() -> None:
