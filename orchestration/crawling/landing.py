@@ -160,6 +160,11 @@ structured pay that no reader could make a number of ("n/a", "Nego", "3 - 5 jt" 
 the posting loads with that field empty, rather than being lost over its pay."""
 
 
+_THOUSANDS_GROUP = re.compile(r"\.[0-9]{3}$")
+"""A plain number whose dot is followed by exactly three digits ("4.500"): `parse_pay` reads
+the dot as grouping thousands, so the landing does not read it as a decimal point."""
+
+
 @dataclass(frozen=True)
 class PayReading:
     """What the landing read from one structured pay field (`salary_min`, `salary_max`).
@@ -178,8 +183,9 @@ class PayReading:
 
 def read_pay_field(value: Any) -> PayReading:
     """Read one structured pay value as staging will type it: a JSON number, a plain number as
-    text ("5000000", "-1", `PLAIN_PAY`), or else text the project's one pay parser reads
-    (`parse_pay`: "5jt", "Rp 5.000.000", "5,5 juta") to one figure. A range in one field, a
+    text ("5000000", "-1", `PLAIN_PAY`; not "4.500", `_THOUSANDS_GROUP`), or else text the
+    project's one pay parser reads (`parse_pay`: "5jt", "Rp 5.000.000", "5,5 juta", "4.500")
+    to one figure. A range in one field, a
     placeholder ("n/a", "Nego"), a figure a float cannot hold, or a value of another JSON type
     is unreadable."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -192,7 +198,9 @@ def read_pay_field(value: Any) -> PayReading:
             return PayReading(unreadable=True)
         return PayReading(amount, as_text(value), negative=is_negative(amount))
     text = value.strip()
-    if PLAIN_PAY.fullmatch(text):
+    # "4.500" is a plain number to the layout but 4500 to `parse_pay` (an Indonesian thousands
+    # group): text with a dot before exactly three digits goes to the one pay parser.
+    if PLAIN_PAY.fullmatch(text) and not _THOUSANDS_GROUP.search(text):
         amount = plain_pay_value(text)
         if amount is None:
             return PayReading(unreadable=True)

@@ -861,6 +861,20 @@ def test_crawled_structured_pay_is_read_by_the_pay_parser_or_kept_and_flagged(
     assert rows_with_problem(result.loaded, SALARY_UNPARSED) == int(flagged)
 
 
+@pytest.mark.parametrize(
+    ("value", "landed"),
+    [("4.500", "4500"), ("1,5", "1.5"), ("4.5", "4.5"), ("5000000.50", "5000000.50")],
+)
+def test_crawled_pay_with_a_thousands_group_is_read_as_the_pay_parser_reads_it(
+    tmp_path: Path, value: str, landed: str
+) -> None:
+    # Regression (review 2026-12-05): the plain-number check ran before `parse_pay`, so "4.500"
+    # landed 4.5 while the pay parser reads the dot before three digits as thousands (4500).
+    item = {**JOBSTREET_ITEM, "salary_min": value}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row["salary_min"] == landed
+
+
 def test_crawled_structured_pay_text_below_zero_is_quarantined(tmp_path: Path) -> None:
     # Regression: "Rp -5.000.000" in salary_min was no number to the negative-pay check and
     # loaded, to become NULL in staging; the pay parser reads it as below zero.
