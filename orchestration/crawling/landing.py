@@ -193,10 +193,16 @@ def read_pay_field(value: Any) -> PayReading:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return PayReading(unreadable=True)
     if isinstance(value, int | float):
-        amount = float(value)
+        try:
+            amount = float(value)
+        except OverflowError:  # json.loads reads 400 digits as an int no float holds
+            return PayReading(unreadable=True)
         if not math.isfinite(amount):  # json.loads reads NaN and Infinity
             return PayReading(unreadable=True)
-        return PayReading(amount, as_text(value), negative=is_negative(amount))
+        # A JSON float as a plain number (1e+20 as 100000000000000000000), the layout the raw
+        # suite asks for; 5000000.0 keeps its fraction as given.
+        text = str(value) if isinstance(value, int) else format(Decimal(repr(value)), "f")
+        return PayReading(amount, text, negative=is_negative(amount))
     text = value.strip()
     # "4.500" is a plain number to the layout but 4500 to `parse_pay` (an Indonesian thousands
     # group): text with a dot before exactly three digits goes to the one pay parser.

@@ -875,6 +875,36 @@ def test_crawled_pay_with_a_thousands_group_is_read_as_the_pay_parser_reads_it(
     assert row["salary_min"] == landed
 
 
+@pytest.mark.parametrize(
+    ("value", "landed"),
+    [
+        (1e20, "100000000000000000000"),
+        (1e-07, "0.0000001"),
+        (1.5e6, "1500000.0"),
+        (5000000, "5000000"),
+    ],
+)
+def test_crawled_json_float_pay_lands_as_a_plain_number(
+    tmp_path: Path, value: float, landed: str
+) -> None:
+    # Regression (review 2026-12-05): a JSON float landed as JSON writes it ("1e+20", "1e-07"),
+    # against the plain-number layout the landing's docstring and the raw suite promise.
+    item = {**JOBSTREET_ITEM, "salary_max": value}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row["salary_max"] == landed
+    assert re.fullmatch(RAW_PAY_LAYOUT, landed)
+
+
+def test_crawled_json_integer_pay_no_float_holds_is_flagged_not_a_crash(tmp_path: Path) -> None:
+    # Regression: float() of a 400-digit JSON integer raised OverflowError and stopped the landing.
+    from orchestration.crawling.landing import SALARY_UNPARSED
+
+    item = {**JOBSTREET_ITEM, "salary_max": 10**400, "problems": []}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row["salary_max"] is None
+    assert json.loads(row["problems"]) == [SALARY_UNPARSED]
+
+
 def test_crawled_structured_pay_text_below_zero_is_quarantined(tmp_path: Path) -> None:
     # Regression: "Rp -5.000.000" in salary_min was no number to the negative-pay check and
     # loaded, to become NULL in staging; the pay parser reads it as below zero.
