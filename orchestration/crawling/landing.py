@@ -42,6 +42,7 @@ from ingest.normalise.pay import (
     PAY_NEGATIVE,
     PAY_PARSED,
     PLAIN_PAY,
+    Pay,
     is_negative,
     parse_pay,
     plain_pay_value,
@@ -181,13 +182,17 @@ class PayReading:
     unreadable: bool = False
 
 
-def read_pay_field(value: Any) -> PayReading:
-    """Read one structured pay value as staging will type it: a JSON number, a plain number as
-    text ("5000000", "-1", `PLAIN_PAY`; not "4.500", `_THOUSANDS_GROUP`), or else text the
-    project's one pay parser reads (`parse_pay`: "5jt", "Rp 5.000.000", "5,5 juta", "4.500")
-    to one figure. A range in one field, a
-    placeholder ("n/a", "Nego"), a figure a float cannot hold, or a value of another JSON type
-    is unreadable."""
+def read_pay_field(value: Any, field: str, period: Any = None, currency: Any = None) -> PayReading:
+    """Read one structured pay value of `field` (`salary_min` or `salary_max`) as staging will
+    type it: a JSON number, a plain number as text ("5000000", "-1", `PLAIN_PAY`; not "4.500",
+    `_THOUSANDS_GROUP`), or else text the project's one pay parser reads (`parse_pay`: "5jt",
+    "Rp 5.000.000", "5,5 juta", "4.500") to one figure. A range in one field, a placeholder
+    ("n/a", "Nego"), a figure a float cannot hold, or a value of another JSON type is
+    unreadable. So is text whose stated period or currency is not the item's (`period`,
+    `currency`, or month and IDR, which staging's parser assumes when the item gives none):
+    "Rp 150rb/hari" beside no period is daily pay, never a monthly figure, and "USD 1,500" beside
+    no currency is no rupiah figure; and a one-sided bound in the other field ("s/d 7jt", up to,
+    in `salary_min`; "mulai 5jt", from, in `salary_max`)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return PayReading()
     if isinstance(value, bool) or not isinstance(value, int | float | str):
@@ -215,10 +220,29 @@ def read_pay_field(value: Any) -> PayReading:
     if pay.status == PAY_NEGATIVE:
         return PayReading(negative=True)
     ends = {end for end in (pay.amount_min, pay.amount_max) if end is not None}
-    if pay.status != PAY_PARSED or len(ends) != 1:
+    if (
+        pay.status != PAY_PARSED
+        or len(ends) != 1
+        or not _states_the_items_pay(pay, period, currency)
+    ):
         return PayReading(unreadable=True)
-    (amount,) = ends
+    # The bound this field holds: None for "s/d 7jt" in salary_min or "mulai 5jt" in salary_max.
+    amount = pay.amount_min if field == "salary_min" else pay.amount_max
+    if amount is None:
+        return PayReading(unreadable=True)
     return PayReading(amount, pay_amount_text(amount))
+
+
+def _states_the_items_pay(pay: Pay, period: Any, currency: Any) -> bool:
+    """Whether the period and currency the pay text states (not assumed by `parse_pay`) are the
+    item's: its own, or month and IDR where it gives none, as staging's parser assumes then. A
+    figure of another period or currency would be published as the item's."""
+    item_period = period.upper() if isinstance(period, str) and period.strip() else "MONTH"
+    item_currency = currency.upper() if isinstance(currency, str) and currency.strip() else "IDR"
+    if "period_assumed" not in pay.flags and (pay.period or "").upper() != item_period.strip():
+        return False
+    stated_currency = "currency_assumed" not in pay.flags
+    return not stated_currency or (pay.currency or "").upper() == item_currency.strip()
 
 
 def pay_amount_text(amount: float) -> str:
@@ -284,7 +308,7 @@ def _item_problems(
     for name in PAY_FIELDS:
         # The structured pay, which staging casts to a number: below zero it is refused too,
         # with or without a `salary_text` beside it.
-        if read_pay_field(item.get(name)).negative:
+        if read_pay_field(item.get(name), name).negative:
             problems.append((name, "salary_negative", negative_pay_detail(as_text(item[name]))))
     if posting_id is not None and str(posting_id).strip():
         repeated = claims.judge(str(posting_id), line, otherwise_loadable=not problems)
@@ -328,7 +352,9 @@ def _land_pay(item: dict[str, Any], row: dict[str, Any]) -> list[str]:
     for name in PAY_FIELDS:
         if name not in row:
             continue
-        reading = read_pay_field(item.get(name))
+        reading = read_pay_field(
+            item.get(name), name, item.get("salary_period"), item.get("salary_currency")
+        )
         row[name] = reading.text
         if reading.unreadable:
             unread.append(name)

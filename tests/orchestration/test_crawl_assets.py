@@ -905,6 +905,52 @@ def test_crawled_json_integer_pay_no_float_holds_is_flagged_not_a_crash(tmp_path
     assert json.loads(row["problems"]) == [SALARY_UNPARSED]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "period", "currency", "landed"),
+    [
+        # A period or currency the text states that is not the item's: flagged, not published
+        # as the item's (monthly rupiah when it states none, as staging's parser assumes).
+        ("salary_min", "Rp 150rb/hari", None, None, None),
+        ("salary_min", "5 jt per hari", "MONTH", "IDR", None),
+        ("salary_max", "USD 1,500", None, None, None),
+        ("salary_max", "USD 1,500", "MONTH", "IDR", None),
+        ("salary_min", "Rp 150rb/hari", "DAY", "IDR", "150000"),
+        ("salary_max", "USD 1,500", "MONTH", "USD", "1500"),
+        ("salary_min", "5jt per bulan", None, None, "5000000"),
+        ("salary_min", "Rp 5.000.000", "MONTH", None, "5000000"),
+        ("salary_min", "150rb", "DAY", "IDR", "150000"),
+        # A one-sided bound in the other field: flagged; in its own field it lands.
+        ("salary_min", "s/d 7jt", None, None, None),
+        ("salary_max", "mulai 5jt", None, None, None),
+        ("salary_max", "s/d 7jt", None, None, "7000000"),
+        ("salary_min", "mulai 5jt", None, None, "5000000"),
+    ],
+)
+def test_crawled_pay_text_of_another_period_currency_or_bound_is_flagged(
+    tmp_path: Path,
+    field: str,
+    value: str,
+    period: str | None,
+    currency: str | None,
+    landed: str | None,
+) -> None:
+    # Regression (review 2026-12-05): parse_pay's period and currency were thrown away, so
+    # "Rp 150rb/hari" landed 150000 as the item's (monthly) pay and "USD 1,500" as rupiah; and
+    # "s/d 7jt" (up to) in salary_min landed 7000000 as a minimum.
+    from orchestration.crawling.landing import SALARY_UNPARSED
+
+    item = {
+        **JOBSTREET_ITEM,
+        field: value,
+        "salary_period": period,
+        "salary_currency": currency,
+        "problems": [],
+    }
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row[field] == landed
+    assert json.loads(row["problems"]) == ([] if landed else [SALARY_UNPARSED])
+
+
 def test_crawled_structured_pay_text_below_zero_is_quarantined(tmp_path: Path) -> None:
     # Regression: "Rp -5.000.000" in salary_min was no number to the negative-pay check and
     # loaded, to become NULL in staging; the pay parser reads it as below zero.
