@@ -41,6 +41,7 @@ from ingest.landing import QUARANTINE_COLUMNS, LandingResult
 from ingest.normalise.pay import (
     PAY_NEGATIVE,
     PAY_PARSED,
+    PAY_ZERO,
     PLAIN_PAY,
     Pay,
     is_negative,
@@ -157,8 +158,8 @@ PAY_FIELDS = ("salary_min", "salary_max")
 
 SALARY_UNPARSED = "salary_unparsed"
 """The item problem (in `problems`, as the spiders write it for pay text) of a posting kept with
-structured pay that no reader could make a number of ("n/a", "Nego", "3 - 5 jt" in one field):
-the posting loads with that field empty, rather than being lost over its pay."""
+structured pay that no reader could make a number of ("n/a", "Nego", "UMR", "s/d 7jt" in
+`salary_min`): the posting loads with that field empty, rather than being lost over its pay."""
 
 
 _THOUSANDS_GROUP = re.compile(r"\.[0-9]{3}$")
@@ -186,8 +187,10 @@ def read_pay_field(value: Any, field: str, period: Any = None, currency: Any = N
     """Read one structured pay value of `field` (`salary_min` or `salary_max`) as staging will
     type it: a JSON number, a plain number as text ("5000000", "-1", `PLAIN_PAY`; not "4.500",
     `_THOUSANDS_GROUP`), or else text the project's one pay parser reads (`parse_pay`: "5jt",
-    "Rp 5.000.000", "5,5 juta", "4.500") to one figure. A range in one field, a placeholder
-    ("n/a", "Nego"), a figure a float cannot hold, or a value of another JSON type is
+    "Rp 5.000.000", "5,5 juta", "4.500") to the figure of this field: a range's low end
+    ("5-7jt") in `salary_min` and its high end in `salary_max`, and zero ("Rp 0", as "0") as 0,
+    which staging's parser reads as a placeholder, never a wage. A placeholder ("n/a", "Nego",
+    "UMR": no figure), a figure a float cannot hold, or a value of another JSON type is
     unreadable. So is text whose stated period or currency is not the item's (`period`,
     `currency`, or month and IDR, which staging's parser assumes when the item gives none):
     "Rp 150rb/hari" beside no period is daily pay, never a monthly figure, and "USD 1,500" beside
@@ -219,14 +222,14 @@ def read_pay_field(value: Any, field: str, period: Any = None, currency: Any = N
     pay = parse_pay(text)
     if pay.status == PAY_NEGATIVE:
         return PayReading(negative=True)
-    ends = {end for end in (pay.amount_min, pay.amount_max) if end is not None}
-    if (
-        pay.status != PAY_PARSED
-        or len(ends) != 1
-        or not _states_the_items_pay(pay, period, currency)
-    ):
+    if pay.status == PAY_ZERO:
+        # "Rp 0" as the JSON number 0 lands: staging's parser reads either as the placeholder
+        # `zero_placeholder` (and a 0 end of a range as an end not stated), never as a wage.
+        return PayReading(0.0, "0")
+    if pay.status != PAY_PARSED or not _states_the_items_pay(pay, period, currency):
         return PayReading(unreadable=True)
-    # The bound this field holds: None for "s/d 7jt" in salary_min or "mulai 5jt" in salary_max.
+    # The end this field holds: a range's low end in salary_min and high end in salary_max;
+    # None for "s/d 7jt" in salary_min or "mulai 5jt" in salary_max.
     amount = pay.amount_min if field == "salary_min" else pay.amount_max
     if amount is None:
         return PayReading(unreadable=True)

@@ -830,8 +830,9 @@ RAW_PAY_LAYOUT = next(
         ("5jt", "5000000", False),
         ("Rp 5.000.000", "5000000", False),
         ("5,5 juta", "5500000", False),
-        ("3 - 5 jt", None, True),
+        ("3 - 5 jt", "3000000", False),
         ("Nego", None, True),
+        ("UMR", None, True),
         ("", None, False),
         (None, None, False),
         (5000000, "5000000", False),
@@ -949,6 +950,29 @@ def test_crawled_pay_text_of_another_period_currency_or_bound_is_flagged(
     [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
     assert row[field] == landed
     assert json.loads(row["problems"]) == ([] if landed else [SALARY_UNPARSED])
+
+
+@pytest.mark.parametrize(
+    ("value", "landed_min", "landed_max"),
+    [
+        ("5-7jt", "5000000", "7000000"),
+        ("Rp5.000.000 - Rp7.000.000", "5000000", "7000000"),
+        ("Rp 7.000.000 - 5.000.000", "5000000", "7000000"),
+        ("0", "0", "0"),
+        ("Rp 0", "0", "0"),
+        (0, "0", "0"),
+    ],
+)
+def test_crawled_pay_range_gives_each_field_its_end_and_zero_is_read_alike(
+    tmp_path: Path, value: Any, landed_min: str, landed_max: str
+) -> None:
+    # Regression (review 2026-12-05): a range parse_pay reads ("5-7jt") was flagged
+    # salary_unparsed in either field; and "0" landed 0 while "Rp 0" was flagged, though
+    # staging's parser reads both as the placeholder `zero_placeholder`.
+    item = {**JOBSTREET_ITEM, "salary_min": value, "salary_max": value, "problems": []}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert (row["salary_min"], row["salary_max"]) == (landed_min, landed_max)
+    assert json.loads(row["problems"]) == []
 
 
 def test_crawled_structured_pay_text_below_zero_is_quarantined(tmp_path: Path) -> None:
