@@ -41,7 +41,9 @@ from ingest.landing import QUARANTINE_COLUMNS, LandingResult
 from ingest.normalise.pay import (
     PAY_NEGATIVE,
     PAY_PARSED,
+    PAY_ZERO,
     PLAIN_PAY,
+    Pay,
     is_negative,
     parse_pay,
     plain_pay_value,
@@ -156,8 +158,13 @@ PAY_FIELDS = ("salary_min", "salary_max")
 
 SALARY_UNPARSED = "salary_unparsed"
 """The item problem (in `problems`, as the spiders write it for pay text) of a posting kept with
-structured pay that no reader could make a number of ("n/a", "Nego", "3 - 5 jt" in one field):
-the posting loads with that field empty, rather than being lost over its pay."""
+structured pay that no reader could make a number of ("n/a", "Nego", "UMR", "s/d 7jt" in
+`salary_min`): the posting loads with that field empty, rather than being lost over its pay."""
+
+
+_THOUSANDS_GROUP = re.compile(r"\.[0-9]{3}$")
+"""A plain number whose dot is followed by exactly three digits ("4.500"): `parse_pay` reads
+the dot as grouping thousands, so the landing does not read it as a decimal point."""
 
 
 @dataclass(frozen=True)
@@ -176,23 +183,38 @@ class PayReading:
     unreadable: bool = False
 
 
-def read_pay_field(value: Any) -> PayReading:
-    """Read one structured pay value as staging will type it: a JSON number, a plain number as
-    text ("5000000", "-1", `PLAIN_PAY`), or else text the project's one pay parser reads
-    (`parse_pay`: "5jt", "Rp 5.000.000", "5,5 juta") to one figure. A range in one field, a
-    placeholder ("n/a", "Nego"), a figure a float cannot hold, or a value of another JSON type
-    is unreadable."""
+def read_pay_field(value: Any, field: str, period: Any = None, currency: Any = None) -> PayReading:
+    """Read one structured pay value of `field` (`salary_min` or `salary_max`) as staging will
+    type it: a JSON number, a plain number as text ("5000000", "-1", `PLAIN_PAY`; not "4.500",
+    `_THOUSANDS_GROUP`), or else text the project's one pay parser reads (`parse_pay`: "5jt",
+    "Rp 5.000.000", "5,5 juta", "4.500") to the figure of this field: a range's low end
+    ("5-7jt") in `salary_min` and its high end in `salary_max`, and zero ("Rp 0", as "0") as 0,
+    which staging's parser reads as a placeholder, never a wage. A placeholder ("n/a", "Nego",
+    "UMR": no figure), a figure a float cannot hold, or a value of another JSON type is
+    unreadable. So is text whose stated period or currency is not the item's (`period`,
+    `currency`, or month and IDR, which staging's parser assumes when the item gives none):
+    "Rp 150rb/hari" beside no period is daily pay, never a monthly figure, and "USD 1,500" beside
+    no currency is no rupiah figure; and a one-sided bound in the other field ("s/d 7jt", up to,
+    in `salary_min`; "mulai 5jt", from, in `salary_max`)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return PayReading()
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return PayReading(unreadable=True)
     if isinstance(value, int | float):
-        amount = float(value)
+        try:
+            amount = float(value)
+        except OverflowError:  # json.loads reads 400 digits as an int no float holds
+            return PayReading(unreadable=True)
         if not math.isfinite(amount):  # json.loads reads NaN and Infinity
             return PayReading(unreadable=True)
-        return PayReading(amount, as_text(value), negative=is_negative(amount))
+        # A JSON float as a plain number (1e+20 as 100000000000000000000), the layout the raw
+        # suite asks for; 5000000.0 keeps its fraction as given.
+        text = str(value) if isinstance(value, int) else format(Decimal(repr(value)), "f")
+        return PayReading(amount, text, negative=is_negative(amount))
     text = value.strip()
-    if PLAIN_PAY.fullmatch(text):
+    # "4.500" is a plain number to the layout but 4500 to `parse_pay` (an Indonesian thousands
+    # group): text with a dot before exactly three digits goes to the one pay parser.
+    if PLAIN_PAY.fullmatch(text) and not _THOUSANDS_GROUP.search(text):
         amount = plain_pay_value(text)
         if amount is None:
             return PayReading(unreadable=True)
@@ -200,11 +222,30 @@ def read_pay_field(value: Any) -> PayReading:
     pay = parse_pay(text)
     if pay.status == PAY_NEGATIVE:
         return PayReading(negative=True)
-    ends = {end for end in (pay.amount_min, pay.amount_max) if end is not None}
-    if pay.status != PAY_PARSED or len(ends) != 1:
+    if pay.status == PAY_ZERO:
+        # "Rp 0" as the JSON number 0 lands: staging's parser reads either as the placeholder
+        # `zero_placeholder` (and a 0 end of a range as an end not stated), never as a wage.
+        return PayReading(0.0, "0")
+    if pay.status != PAY_PARSED or not _states_the_items_pay(pay, period, currency):
         return PayReading(unreadable=True)
-    (amount,) = ends
+    # The end this field holds: a range's low end in salary_min and high end in salary_max;
+    # None for "s/d 7jt" in salary_min or "mulai 5jt" in salary_max.
+    amount = pay.amount_min if field == "salary_min" else pay.amount_max
+    if amount is None:
+        return PayReading(unreadable=True)
     return PayReading(amount, pay_amount_text(amount))
+
+
+def _states_the_items_pay(pay: Pay, period: Any, currency: Any) -> bool:
+    """Whether the period and currency the pay text states (not assumed by `parse_pay`) are the
+    item's: its own, or month and IDR where it gives none, as staging's parser assumes then. A
+    figure of another period or currency would be published as the item's."""
+    item_period = period.upper() if isinstance(period, str) and period.strip() else "MONTH"
+    item_currency = currency.upper() if isinstance(currency, str) and currency.strip() else "IDR"
+    if "period_assumed" not in pay.flags and (pay.period or "").upper() != item_period.strip():
+        return False
+    stated_currency = "currency_assumed" not in pay.flags
+    return not stated_currency or (pay.currency or "").upper() == item_currency.strip()
 
 
 def pay_amount_text(amount: float) -> str:
@@ -270,7 +311,7 @@ def _item_problems(
     for name in PAY_FIELDS:
         # The structured pay, which staging casts to a number: below zero it is refused too,
         # with or without a `salary_text` beside it.
-        if read_pay_field(item.get(name)).negative:
+        if read_pay_field(item.get(name), name).negative:
             problems.append((name, "salary_negative", negative_pay_detail(as_text(item[name]))))
     if posting_id is not None and str(posting_id).strip():
         repeated = claims.judge(str(posting_id), line, otherwise_loadable=not problems)
@@ -314,7 +355,9 @@ def _land_pay(item: dict[str, Any], row: dict[str, Any]) -> list[str]:
     for name in PAY_FIELDS:
         if name not in row:
             continue
-        reading = read_pay_field(item.get(name))
+        reading = read_pay_field(
+            item.get(name), name, item.get("salary_period"), item.get("salary_currency")
+        )
         row[name] = reading.text
         if reading.unreadable:
             unread.append(name)

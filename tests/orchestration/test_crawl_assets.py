@@ -830,8 +830,9 @@ RAW_PAY_LAYOUT = next(
         ("5jt", "5000000", False),
         ("Rp 5.000.000", "5000000", False),
         ("5,5 juta", "5500000", False),
-        ("3 - 5 jt", None, True),
+        ("3 - 5 jt", "3000000", False),
         ("Nego", None, True),
+        ("UMR", None, True),
         ("", None, False),
         (None, None, False),
         (5000000, "5000000", False),
@@ -859,6 +860,119 @@ def test_crawled_structured_pay_is_read_by_the_pay_parser_or_kept_and_flagged(
     assert landed is None or re.fullmatch(RAW_PAY_LAYOUT, landed)
     assert json.loads(row["problems"]) == (["x", SALARY_UNPARSED] if flagged else ["x"])
     assert rows_with_problem(result.loaded, SALARY_UNPARSED) == int(flagged)
+
+
+@pytest.mark.parametrize(
+    ("value", "landed"),
+    [("4.500", "4500"), ("1,5", "1.5"), ("4.5", "4.5"), ("5000000.50", "5000000.50")],
+)
+def test_crawled_pay_with_a_thousands_group_is_read_as_the_pay_parser_reads_it(
+    tmp_path: Path, value: str, landed: str
+) -> None:
+    # Regression (review 2026-12-05): the plain-number check ran before `parse_pay`, so "4.500"
+    # landed 4.5 while the pay parser reads the dot before three digits as thousands (4500).
+    item = {**JOBSTREET_ITEM, "salary_min": value}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row["salary_min"] == landed
+
+
+@pytest.mark.parametrize(
+    ("value", "landed"),
+    [
+        (1e20, "100000000000000000000"),
+        (1e-07, "0.0000001"),
+        (1.5e6, "1500000.0"),
+        (5000000, "5000000"),
+    ],
+)
+def test_crawled_json_float_pay_lands_as_a_plain_number(
+    tmp_path: Path, value: float, landed: str
+) -> None:
+    # Regression (review 2026-12-05): a JSON float landed as JSON writes it ("1e+20", "1e-07"),
+    # against the plain-number layout the landing's docstring and the raw suite promise.
+    item = {**JOBSTREET_ITEM, "salary_max": value}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row["salary_max"] == landed
+    assert re.fullmatch(RAW_PAY_LAYOUT, landed)
+
+
+def test_crawled_json_integer_pay_no_float_holds_is_flagged_not_a_crash(tmp_path: Path) -> None:
+    # Regression: float() of a 400-digit JSON integer raised OverflowError and stopped the landing.
+    from orchestration.crawling.landing import SALARY_UNPARSED
+
+    item = {**JOBSTREET_ITEM, "salary_max": 10**400, "problems": []}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row["salary_max"] is None
+    assert json.loads(row["problems"]) == [SALARY_UNPARSED]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "period", "currency", "landed"),
+    [
+        # A period or currency the text states that is not the item's: flagged, not published
+        # as the item's (monthly rupiah when it states none, as staging's parser assumes).
+        ("salary_min", "Rp 150rb/hari", None, None, None),
+        ("salary_min", "5 jt per hari", "MONTH", "IDR", None),
+        ("salary_max", "USD 1,500", None, None, None),
+        ("salary_max", "USD 1,500", "MONTH", "IDR", None),
+        ("salary_min", "Rp 150rb/hari", "DAY", "IDR", "150000"),
+        ("salary_max", "USD 1,500", "MONTH", "USD", "1500"),
+        ("salary_min", "5jt per bulan", None, None, "5000000"),
+        ("salary_min", "Rp 5.000.000", "MONTH", None, "5000000"),
+        ("salary_min", "150rb", "DAY", "IDR", "150000"),
+        # A one-sided bound in the other field: flagged; in its own field it lands.
+        ("salary_min", "s/d 7jt", None, None, None),
+        ("salary_max", "mulai 5jt", None, None, None),
+        ("salary_max", "s/d 7jt", None, None, "7000000"),
+        ("salary_min", "mulai 5jt", None, None, "5000000"),
+    ],
+)
+def test_crawled_pay_text_of_another_period_currency_or_bound_is_flagged(
+    tmp_path: Path,
+    field: str,
+    value: str,
+    period: str | None,
+    currency: str | None,
+    landed: str | None,
+) -> None:
+    # Regression (review 2026-12-05): parse_pay's period and currency were thrown away, so
+    # "Rp 150rb/hari" landed 150000 as the item's (monthly) pay and "USD 1,500" as rupiah; and
+    # "s/d 7jt" (up to) in salary_min landed 7000000 as a minimum.
+    from orchestration.crawling.landing import SALARY_UNPARSED
+
+    item = {
+        **JOBSTREET_ITEM,
+        field: value,
+        "salary_period": period,
+        "salary_currency": currency,
+        "problems": [],
+    }
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert row[field] == landed
+    assert json.loads(row["problems"]) == ([] if landed else [SALARY_UNPARSED])
+
+
+@pytest.mark.parametrize(
+    ("value", "landed_min", "landed_max"),
+    [
+        ("5-7jt", "5000000", "7000000"),
+        ("Rp5.000.000 - Rp7.000.000", "5000000", "7000000"),
+        ("Rp 7.000.000 - 5.000.000", "5000000", "7000000"),
+        ("0", "0", "0"),
+        ("Rp 0", "0", "0"),
+        (0, "0", "0"),
+    ],
+)
+def test_crawled_pay_range_gives_each_field_its_end_and_zero_is_read_alike(
+    tmp_path: Path, value: Any, landed_min: str, landed_max: str
+) -> None:
+    # Regression (review 2026-12-05): a range parse_pay reads ("5-7jt") was flagged
+    # salary_unparsed in either field; and "0" landed 0 while "Rp 0" was flagged, though
+    # staging's parser reads both as the placeholder `zero_placeholder`.
+    item = {**JOBSTREET_ITEM, "salary_min": value, "salary_max": value, "problems": []}
+    [row] = _land_jobstreet_items(tmp_path, [item]).loaded.iter_rows(named=True)
+    assert (row["salary_min"], row["salary_max"]) == (landed_min, landed_max)
+    assert json.loads(row["problems"]) == []
 
 
 def test_crawled_structured_pay_text_below_zero_is_quarantined(tmp_path: Path) -> None:
