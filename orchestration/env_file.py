@@ -33,7 +33,23 @@ PROJECT_ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
 """The project's `.env`, next to `.env.example`."""
 
 ENV_FILE = PROJECT_ENV_FILE
-"""The file `load_env_file` reads; tests point it elsewhere (tests/conftest.py)."""
+"""The file `load_env_file` reads unless `LMIS_ENV_FILE` names another (or none)."""
+
+ENV_FILE_VARIABLE = "LMIS_ENV_FILE"
+"""Set to a path, `lmis` reads that file instead of the project's `.env`; set empty, none.
+
+Tests set it empty (tests/conftest.py) so that `lmis` children they start, which inherit the
+environment, never read an operator's `.env` in the checkout: its warehouse, release and backup
+folders and its alert command are production ones.
+"""
+
+
+def env_file_path() -> Path | None:
+    """The file to read: `LMIS_ENV_FILE` when set (empty: none), else `ENV_FILE`."""
+    value = os.environ.get(ENV_FILE_VARIABLE)
+    if value is None:
+        return ENV_FILE
+    return Path(value) if value.strip() else None
 
 
 @dataclass(frozen=True)
@@ -50,11 +66,16 @@ class EnvFileLoad:
     """Line numbers python-dotenv could not read; those lines set nothing."""
     other_file: Path | None = field(default=None)
     """A `.env` in the current folder that is not the project's, hence not read."""
+    switched_off: bool = False
+    """`LMIS_ENV_FILE` was set empty: no file read."""
 
 
 def load_env_file(path: Path | None = None) -> EnvFileLoad:
     """Set the variables of the project's `.env` that the environment does not already have."""
-    path = ENV_FILE if path is None else path
+    if path is None:
+        path = env_file_path()
+        if path is None:
+            return EnvFileLoad(PROJECT_ENV_FILE, found=False, switched_off=True)
     cwd_file = Path.cwd() / ".env"
     other_file = cwd_file if cwd_file.is_file() and cwd_file.resolve() != path.resolve() else None
     if not path.is_file():
@@ -93,6 +114,9 @@ def load_env_file(path: Path | None = None) -> EnvFileLoad:
 
 def log_env_file_load(load: EnvFileLoad, log: logging.Logger) -> None:
     """Say which file was read and how many variables it set, never their values."""
+    if load.switched_off:
+        log.debug("%s is empty: no .env file read", ENV_FILE_VARIABLE)
+        return
     if load.found:
         log.info(
             "read %s: set %d environment variable(s); %d already set kept their value",

@@ -121,3 +121,53 @@ def test_load_sets_only_missing_variables_and_skips_bare_names(
     assert os.environ["LMIS_TEST_A"] == "from file"
     assert os.environ["LMIS_TEST_B"] == "exported"
     assert "LMIS_TEST_BARE" not in os.environ
+
+
+def _lmis_backup_as_tests_start_it(env_path: Path, root: Path) -> str:
+    # The environment the whole-job test gives its `lmis run`, with `env_path` standing for the
+    # checkout's .env (the child reads it unless switched off).
+    sys.path.insert(0, str(Path(__file__).parent))
+    try:
+        from whole_job_run import isolated_environment
+    finally:
+        sys.path.pop(0)
+    return subprocess.run(
+        [sys.executable, "-c", LMIS_WITH_ENV_FILE, str(env_path), "backup"],
+        cwd=env_path.parent,
+        env=isolated_environment(root, LMIS_BACKUP_DIR=str(root / "b")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stderr
+
+
+def test_children_started_by_the_test_helpers_read_no_dot_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The helper switches .env off by itself, not only through tests/conftest.py.
+    monkeypatch.delenv(env_file.ENV_FILE_VARIABLE)
+    env_path = tmp_path / "project" / ".env"
+    env_path.parent.mkdir()
+    production = tmp_path / "production.duckdb"
+    env_path.write_text(f"LMIS_WAREHOUSE={production}\nLMIS_ALERT_COMMAND=/bin/false\n")
+    stderr = _lmis_backup_as_tests_start_it(env_path, tmp_path / "isolated")
+    assert f"no warehouse to back up at {tmp_path / 'isolated' / 'warehouse.duckdb'}" in stderr
+    assert str(production) not in stderr
+    assert f"read {env_path}" not in stderr
+
+
+def test_the_test_session_switches_dot_env_off_for_every_child() -> None:
+    # tests/conftest.py sets it in os.environ, which every subprocess inherits.
+    assert os.environ[env_file.ENV_FILE_VARIABLE] == ""
+    code = "import sys; from orchestration import env_file; sys.exit(env_file.env_file_path())"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_lmis_env_file_names_the_file_to_read(tmp_path: Path) -> None:
+    other = tmp_path / "other.env"
+    warehouse = tmp_path / "from-other.duckdb"
+    other.write_text(f"LMIS_WAREHOUSE={warehouse}\nLMIS_BACKUP_DIR={tmp_path / 'b'}\n")
+    result = _lmis_backup(tmp_path / ".env", LMIS_ENV_FILE=str(other))
+    assert f"no warehouse to back up at {warehouse}" in result.stderr, result.stderr
+    assert f"read {other}: set 2 environment variable(s)" in result.stderr
