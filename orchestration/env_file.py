@@ -68,6 +68,8 @@ class EnvFileLoad:
     """A `.env` in the current folder that is not the project's, hence not read."""
     switched_off: bool = False
     """`LMIS_ENV_FILE` was set empty: no file read."""
+    unreadable: str | None = None
+    """Why the file could not be read (not UTF-8, say); nothing was set from it."""
 
 
 def load_env_file(path: Path | None = None) -> EnvFileLoad:
@@ -80,8 +82,14 @@ def load_env_file(path: Path | None = None) -> EnvFileLoad:
     other_file = cwd_file if cwd_file.is_file() and cwd_file.resolve() != path.resolve() else None
     if not path.is_file():
         return EnvFileLoad(path, found=False, other_file=other_file)
-    with path.open(encoding="utf-8") as stream:
-        bad_lines = tuple(b.original.line for b in parse_stream(stream) if b.error)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            bad_lines = tuple(b.original.line for b in parse_stream(stream) if b.error)
+    except (UnicodeDecodeError, OSError) as exc:
+        # Every command, `--help` included, starts here: a file it cannot read must not stop
+        # them. Nothing is set from it; the CLI says so once logging is configured.
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        return EnvFileLoad(path, found=True, other_file=other_file, unreadable=reason)
     # python-dotenv warns of each bad line on its own logger, before the CLI has configured
     # logging and without naming the file; the CLI reports them itself, with the file's path.
     dotenv_log = logging.getLogger("dotenv.main")
@@ -117,7 +125,9 @@ def log_env_file_load(load: EnvFileLoad, log: logging.Logger) -> None:
     if load.switched_off:
         log.debug("%s is empty: no .env file read", ENV_FILE_VARIABLE)
         return
-    if load.found:
+    if load.unreadable is not None:
+        log.warning("%s not read (%s): nothing set from it", load.path, load.unreadable)
+    elif load.found:
         log.info(
             "read %s: set %d environment variable(s); %d already set kept their value",
             load.path,

@@ -171,3 +171,24 @@ def test_lmis_env_file_names_the_file_to_read(tmp_path: Path) -> None:
     result = _lmis_backup(tmp_path / ".env", LMIS_ENV_FILE=str(other))
     assert f"no warehouse to back up at {warehouse}" in result.stderr, result.stderr
     assert f"read {other}: set 2 environment variable(s)" in result.stderr
+
+
+def test_a_dot_env_that_is_not_utf8_is_named_and_skipped(tmp_path: Path) -> None:
+    env_path = tmp_path / ".env"
+    env_path.write_bytes(b"LMIS_WAREHOUSE=/tmp/caf\xe9.duckdb\n")
+    exported = tmp_path / "exported.duckdb"
+    result = _lmis_backup(
+        env_path, LMIS_WAREHOUSE=str(exported), LMIS_BACKUP_DIR=str(tmp_path / "b")
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"WARNING lmis: {env_path} not read (not UTF-8 text): nothing set" in result.stderr
+    assert f"no warehouse to back up at {exported}" in result.stderr
+    help_result = subprocess.run(
+        [sys.executable, "-c", LMIS_WITH_ENV_FILE, str(env_path), "--help"],
+        env={k: v for k, v in os.environ.items() if not k.startswith("LMIS_")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert help_result.returncode == 0, help_result.stderr
