@@ -52,6 +52,36 @@ def env_file_path() -> Path | None:
     return Path(value) if value.strip() else None
 
 
+PATH_VARIABLES = (
+    "LMIS_DATA_DIR",
+    "LMIS_WAREHOUSE",
+    "LMIS_MARTS_DIR",
+    "LMIS_REPORTS_DIR",
+    "LMIS_RELEASES_DIR",
+    "LMIS_BACKUP_DIR",
+    "LMIS_ALERT_DIR",
+    "LMIS_CRAWL_DIR",
+    "DAGSTER_HOME",
+)
+"""Variables holding a path. A relative one read from `.env` is taken relative to the file's
+folder, not the current one: cron starts `lmis` in the operator's home folder, where
+`LMIS_WAREHOUSE=data/w.duckdb` would name another warehouse. (tests/orchestration/
+test_env_file.py checks this list against the names settings reads as paths.)"""
+
+PATH_LIST_VARIABLES = ("LMIS_LANDING_DIRS",)
+"""Comma-separated paths, each made relative to the `.env` folder likewise."""
+
+
+def _anchored(name: str, value: str, folder: Path) -> str:
+    """`value` with a relative path of a path variable made absolute against `folder`."""
+    if name in PATH_VARIABLES and value.strip():
+        return str(folder / Path(value.strip()).expanduser())
+    if name in PATH_LIST_VARIABLES:
+        parts = [part.strip() for part in value.split(",")]
+        return ",".join(str(folder / Path(part).expanduser()) if part else part for part in parts)
+    return value
+
+
 @dataclass(frozen=True)
 class EnvFileLoad:
     """What reading the `.env` file did, for the CLI to log once logging is configured."""
@@ -108,7 +138,7 @@ def load_env_file(path: Path | None = None) -> EnvFileLoad:
         if name in os.environ:
             kept_names.append(name)
         else:
-            os.environ[name] = value
+            os.environ[name] = _anchored(name, value, path.resolve().parent)
             set_names.append(name)
     return EnvFileLoad(
         path,

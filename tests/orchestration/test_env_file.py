@@ -9,6 +9,7 @@ warehouse and the published development key. The CLI runs in a subprocess here, 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,52 @@ def test_a_dot_env_that_is_not_utf8_is_named_and_skipped(tmp_path: Path) -> None
         check=False,
     )
     assert help_result.returncode == 0, help_result.stderr
+
+
+def test_a_relative_path_in_dot_env_is_relative_to_the_dot_env_folder(tmp_path: Path) -> None:
+    # cron starts lmis in the operator's home folder: `data/w.duckdb` must still name the
+    # project's warehouse, not one under the current folder.
+    project, elsewhere = tmp_path / "project", tmp_path / "home"
+    project.mkdir()
+    elsewhere.mkdir()
+    env_path = project / ".env"
+    env_path.write_text("LMIS_WAREHOUSE=data/w.duckdb\nLMIS_BACKUP_DIR=backups\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LMIS_")}
+    result = subprocess.run(
+        [sys.executable, "-c", LMIS_WITH_ENV_FILE, str(env_path), "backup"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert f"no warehouse to back up at {project / 'data' / 'w.duckdb'}" in result.stderr, (
+        result.stderr
+    )
+
+
+def test_load_anchors_path_lists_and_leaves_absolute_and_other_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LMIS_LANDING_DIRS", "LMIS_MARTS_DIR", "LMIS_ALERT_COMMAND"):
+        monkeypatch.setenv(name, "placeholder")
+        monkeypatch.delenv(name)
+    env_path = tmp_path / ".env"
+    env_path.write_text(
+        "LMIS_LANDING_DIRS=in/a, /abs/b\nLMIS_MARTS_DIR=/srv/marts\n"
+        "LMIS_ALERT_COMMAND=bin/notify --channel x\n"
+    )
+    env_file.load_env_file(env_path)
+    assert os.environ["LMIS_LANDING_DIRS"] == f"{tmp_path / 'in' / 'a'},/abs/b"
+    assert os.environ["LMIS_MARTS_DIR"] == "/srv/marts"
+    assert os.environ["LMIS_ALERT_COMMAND"] == "bin/notify --channel x"
+
+
+def test_every_path_setting_is_anchored_to_the_dot_env_folder() -> None:
+    settings_source = (REPO_ROOT / "orchestration" / "settings.py").read_text()
+    read_as_paths = set(re.findall(r'_path_from_env\("(\w+)"', settings_source))
+    assert read_as_paths
+    others = {"LMIS_RELEASES_DIR", "LMIS_ALERT_DIR", "LMIS_CRAWL_DIR"}
+    assert read_as_paths | others <= set(env_file.PATH_VARIABLES)
+    assert "LMIS_LANDING_DIRS" in env_file.PATH_LIST_VARIABLES
