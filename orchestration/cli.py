@@ -74,24 +74,38 @@ def main(argv: list[str] | None = None) -> int:
         # One line, no traceback: an interrupted run says which run and step it stopped (its
         # message). Outside a run (before, between or after a command's runs) the exception
         # has no message: say so, and alert as a run would.
-        from orchestration.runner import interrupted_outside_a_run
+        return _interrupted(args.command, received, str(exc))
+    except Exception as exc:
+        if received:
+            # A signal was received, so this error is the interrupt in another form: DuckDB
+            # turns it into RuntimeError('Query interrupted') during a query (the retry policy
+            # judges a step's error by the same rule, orchestration/operations/policies.py).
+            log.debug("the error the interrupt became", exc_info=True)
+            return _interrupted(args.command, received, "")
+        if isinstance(exc, WarehouseLockedError):
+            # A busy warehouse is an operator's situation, not a bug: one line, no traceback.
+            log.error("%s", exc)
+            return EXIT_WAREHOUSE_BUSY
+        if isinstance(exc, PATH_ERRORS):
+            # A path that cannot be read or written (a missing folder, a file where a folder
+            # should be, no permission) is the caller's to fix: one line naming it; --verbose
+            # also shows where it arose. Other OS errors (a full disk, a network failure) keep
+            # their traceback.
+            log.error("%s", exc)
+            log.debug("where the error arose", exc_info=True)
+            return EXIT_USAGE
+        raise
 
-        message = str(exc) or interrupted_outside_a_run(
-            args.command, received[0] if received else None
-        )
-        log.error("%s", message)
-        return EXIT_INTERRUPTED
-    except WarehouseLockedError as exc:
-        # A busy warehouse is an operator's situation, not a bug: one line, no traceback.
-        log.error("%s", exc)
-        return EXIT_WAREHOUSE_BUSY
-    except PATH_ERRORS as exc:
-        # A path that cannot be read or written (a missing folder, a file where a folder should
-        # be, no permission) is the caller's to fix: one line naming it; --verbose also shows
-        # where it arose. Other OS errors (a full disk, a network failure) keep their traceback.
-        log.error("%s", exc)
-        log.debug("where the error arose", exc_info=True)
-        return EXIT_USAGE
+
+def _interrupted(command: str, received: list[int], message: str) -> int:
+    """Log the one line of an interrupted command (an alert too outside a run of `run` or
+    `backfill`) and give its exit code."""
+    from orchestration.runner import interrupted_outside_a_run
+
+    log.error(
+        "%s", message or interrupted_outside_a_run(command, received[0] if received else None)
+    )
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

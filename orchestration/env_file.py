@@ -33,7 +33,53 @@ PROJECT_ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
 """The project's `.env`, next to `.env.example`."""
 
 ENV_FILE = PROJECT_ENV_FILE
-"""The file `load_env_file` reads; tests point it elsewhere (tests/conftest.py)."""
+"""The file `load_env_file` reads unless `LMIS_ENV_FILE` names another (or none)."""
+
+ENV_FILE_VARIABLE = "LMIS_ENV_FILE"
+"""Set to a path, `lmis` reads that file instead of the project's `.env`; set empty, none.
+
+Tests set it empty (tests/conftest.py) so that `lmis` children they start, which inherit the
+environment, never read an operator's `.env` in the checkout: its warehouse, release and backup
+folders and its alert command are production ones.
+"""
+
+
+def env_file_path() -> Path | None:
+    """The file to read: `LMIS_ENV_FILE` when set (empty: none), else `ENV_FILE`."""
+    value = os.environ.get(ENV_FILE_VARIABLE)
+    if value is None:
+        return ENV_FILE
+    return Path(value) if value.strip() else None
+
+
+PATH_VARIABLES = (
+    "LMIS_DATA_DIR",
+    "LMIS_WAREHOUSE",
+    "LMIS_MARTS_DIR",
+    "LMIS_REPORTS_DIR",
+    "LMIS_RELEASES_DIR",
+    "LMIS_BACKUP_DIR",
+    "LMIS_ALERT_DIR",
+    "LMIS_CRAWL_DIR",
+    "DAGSTER_HOME",
+)
+"""Variables holding a path. A relative one read from `.env` is taken relative to the file's
+folder, not the current one: cron starts `lmis` in the operator's home folder, where
+`LMIS_WAREHOUSE=data/w.duckdb` would name another warehouse. (tests/orchestration/
+test_env_file.py checks this list against the names settings reads as paths.)"""
+
+PATH_LIST_VARIABLES = ("LMIS_LANDING_DIRS",)
+"""Comma-separated paths, each made relative to the `.env` folder likewise."""
+
+
+def _anchored(name: str, value: str, folder: Path) -> str:
+    """`value` with a relative path of a path variable made absolute against `folder`."""
+    if name in PATH_VARIABLES and value.strip():
+        return str(folder / Path(value.strip()).expanduser())
+    if name in PATH_LIST_VARIABLES:
+        parts = [part.strip() for part in value.split(",")]
+        return ",".join(str(folder / Path(part).expanduser()) if part else part for part in parts)
+    return value
 
 
 @dataclass(frozen=True)
@@ -50,17 +96,30 @@ class EnvFileLoad:
     """Line numbers python-dotenv could not read; those lines set nothing."""
     other_file: Path | None = field(default=None)
     """A `.env` in the current folder that is not the project's, hence not read."""
+    switched_off: bool = False
+    """`LMIS_ENV_FILE` was set empty: no file read."""
+    unreadable: str | None = None
+    """Why the file could not be read (not UTF-8, say); nothing was set from it."""
 
 
 def load_env_file(path: Path | None = None) -> EnvFileLoad:
     """Set the variables of the project's `.env` that the environment does not already have."""
-    path = ENV_FILE if path is None else path
+    if path is None:
+        path = env_file_path()
+        if path is None:
+            return EnvFileLoad(PROJECT_ENV_FILE, found=False, switched_off=True)
     cwd_file = Path.cwd() / ".env"
     other_file = cwd_file if cwd_file.is_file() and cwd_file.resolve() != path.resolve() else None
     if not path.is_file():
         return EnvFileLoad(path, found=False, other_file=other_file)
-    with path.open(encoding="utf-8") as stream:
-        bad_lines = tuple(b.original.line for b in parse_stream(stream) if b.error)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            bad_lines = tuple(b.original.line for b in parse_stream(stream) if b.error)
+    except (UnicodeDecodeError, OSError) as exc:
+        # Every command, `--help` included, starts here: a file it cannot read must not stop
+        # them. Nothing is set from it; the CLI says so once logging is configured.
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        return EnvFileLoad(path, found=True, other_file=other_file, unreadable=reason)
     # python-dotenv warns of each bad line on its own logger, before the CLI has configured
     # logging and without naming the file; the CLI reports them itself, with the file's path.
     dotenv_log = logging.getLogger("dotenv.main")
@@ -79,7 +138,7 @@ def load_env_file(path: Path | None = None) -> EnvFileLoad:
         if name in os.environ:
             kept_names.append(name)
         else:
-            os.environ[name] = value
+            os.environ[name] = _anchored(name, value, path.resolve().parent)
             set_names.append(name)
     return EnvFileLoad(
         path,
@@ -93,7 +152,12 @@ def load_env_file(path: Path | None = None) -> EnvFileLoad:
 
 def log_env_file_load(load: EnvFileLoad, log: logging.Logger) -> None:
     """Say which file was read and how many variables it set, never their values."""
-    if load.found:
+    if load.switched_off:
+        log.debug("%s is empty: no .env file read", ENV_FILE_VARIABLE)
+        return
+    if load.unreadable is not None:
+        log.warning("%s not read (%s): nothing set from it", load.path, load.unreadable)
+    elif load.found:
         log.info(
             "read %s: set %d environment variable(s); %d already set kept their value",
             load.path,

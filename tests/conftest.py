@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from orchestration import env_file
+
+# `lmis` children that tests start inherit this: set empty, they read no .env, so an operator's
+# .env in the checkout (production folders, an alert command that pages people) never reaches
+# them. Set here, on import, before any test starts a child.
+os.environ[env_file.ENV_FILE_VARIABLE] = ""
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """`lmis run` on a small nightly job with one slow step, for a test to interrupt (SIGINT, SIGTERM).
 
-Run as `python interrupted_run.py dbt|python|duckdb|after ROOT`, with the `LMIS_*` paths and
-`DAGSTER_HOME` pointed under ROOT. The job is built like `nightly` (in-process executor, the
-nightly retry policy, the alert hook) from a slow step and one downstream of it:
+Run as `python interrupted_run.py dbt|python|duckdb|after|after-duckdb ROOT`, with the `LMIS_*`
+paths and `DAGSTER_HOME` pointed under ROOT. The job is built like `nightly` (in-process
+executor, the nightly retry policy, the alert hook) from a slow step and one downstream of it:
 
 - `dbt`: a tiny dbt project (on the run's warehouse file) whose Python model writes
   `ROOT/started` and then sleeps, run in this process by the project's dbt resource;
@@ -10,7 +10,9 @@ nightly retry policy, the alert hook) from a slow step and one downstream of it:
 - `duckdb`: a Python asset that writes `ROOT/started` and then runs a DuckDB query that would
   take hours (DuckDB turns the interrupt into its own `RuntimeError('Query interrupted')`);
 - `after`: a quick step; what the night does after its run (recording the publication's
-  inputs) writes `ROOT/started` and then sleeps, so the interrupt lands outside any run.
+  inputs) writes `ROOT/started` and then sleeps, so the interrupt lands outside any run;
+- `after-duckdb`: as `after`, but what follows the run is the endless DuckDB query, which the
+  interrupt turns into DuckDB's `RuntimeError('Query interrupted')` outside any run.
 
 Everything else of `lmis run` is the product's own: the command, its night (with nothing to land
 and the whole job to run), the runner, the summary after the run.
@@ -94,7 +96,7 @@ def slow_step(kind: str, root: Path):
                 con.execute(ENDLESS_QUERY).fetchall()
 
         return slow_query, {}
-    if kind == "after":
+    if kind in ("after", "after-duckdb"):
 
         @dg.asset(key="slow")
         def quick() -> None:
@@ -147,6 +149,17 @@ def main(kind: str, root: Path) -> int:
         def slow_record(run_id: str) -> None:
             (root / "started").write_text("started")
             time.sleep(SLEEP_SECONDS)
+
+        incremental.record_publication_inputs = slow_record
+    if kind == "after-duckdb":
+
+        def slow_record(run_id: str) -> None:
+            import duckdb
+
+            with duckdb.connect() as con:
+                con.execute("set threads = 1")  # the main thread runs it (see slow_step)
+                (root / "started").write_text("started")
+                con.execute(ENDLESS_QUERY).fetchall()
 
         incremental.record_publication_inputs = slow_record
     return cli.main(["run"])

@@ -9,6 +9,7 @@ warehouse and the published development key. The CLI runs in a subprocess here, 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,123 @@ def test_load_sets_only_missing_variables_and_skips_bare_names(
     assert os.environ["LMIS_TEST_A"] == "from file"
     assert os.environ["LMIS_TEST_B"] == "exported"
     assert "LMIS_TEST_BARE" not in os.environ
+
+
+def _lmis_backup_as_tests_start_it(env_path: Path, root: Path) -> str:
+    # The environment the whole-job test gives its `lmis run`, with `env_path` standing for the
+    # checkout's .env (the child reads it unless switched off).
+    sys.path.insert(0, str(Path(__file__).parent))
+    try:
+        from whole_job_run import isolated_environment
+    finally:
+        sys.path.pop(0)
+    return subprocess.run(
+        [sys.executable, "-c", LMIS_WITH_ENV_FILE, str(env_path), "backup"],
+        cwd=env_path.parent,
+        env=isolated_environment(root, LMIS_BACKUP_DIR=str(root / "b")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stderr
+
+
+def test_children_started_by_the_test_helpers_read_no_dot_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The helper switches .env off by itself, not only through tests/conftest.py.
+    monkeypatch.delenv(env_file.ENV_FILE_VARIABLE)
+    env_path = tmp_path / "project" / ".env"
+    env_path.parent.mkdir()
+    production = tmp_path / "production.duckdb"
+    env_path.write_text(f"LMIS_WAREHOUSE={production}\nLMIS_ALERT_COMMAND=/bin/false\n")
+    stderr = _lmis_backup_as_tests_start_it(env_path, tmp_path / "isolated")
+    assert f"no warehouse to back up at {tmp_path / 'isolated' / 'warehouse.duckdb'}" in stderr
+    assert str(production) not in stderr
+    assert f"read {env_path}" not in stderr
+
+
+def test_the_test_session_switches_dot_env_off_for_every_child() -> None:
+    # tests/conftest.py sets it in os.environ, which every subprocess inherits.
+    assert os.environ[env_file.ENV_FILE_VARIABLE] == ""
+    code = "import sys; from orchestration import env_file; sys.exit(env_file.env_file_path())"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_lmis_env_file_names_the_file_to_read(tmp_path: Path) -> None:
+    other = tmp_path / "other.env"
+    warehouse = tmp_path / "from-other.duckdb"
+    other.write_text(f"LMIS_WAREHOUSE={warehouse}\nLMIS_BACKUP_DIR={tmp_path / 'b'}\n")
+    result = _lmis_backup(tmp_path / ".env", LMIS_ENV_FILE=str(other))
+    assert f"no warehouse to back up at {warehouse}" in result.stderr, result.stderr
+    assert f"read {other}: set 2 environment variable(s)" in result.stderr
+
+
+def test_a_dot_env_that_is_not_utf8_is_named_and_skipped(tmp_path: Path) -> None:
+    env_path = tmp_path / ".env"
+    env_path.write_bytes(b"LMIS_WAREHOUSE=/tmp/caf\xe9.duckdb\n")
+    exported = tmp_path / "exported.duckdb"
+    result = _lmis_backup(
+        env_path, LMIS_WAREHOUSE=str(exported), LMIS_BACKUP_DIR=str(tmp_path / "b")
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"WARNING lmis: {env_path} not read (not UTF-8 text): nothing set" in result.stderr
+    assert f"no warehouse to back up at {exported}" in result.stderr
+    help_result = subprocess.run(
+        [sys.executable, "-c", LMIS_WITH_ENV_FILE, str(env_path), "--help"],
+        env={k: v for k, v in os.environ.items() if not k.startswith("LMIS_")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert help_result.returncode == 0, help_result.stderr
+
+
+def test_a_relative_path_in_dot_env_is_relative_to_the_dot_env_folder(tmp_path: Path) -> None:
+    # cron starts lmis in the operator's home folder: `data/w.duckdb` must still name the
+    # project's warehouse, not one under the current folder.
+    project, elsewhere = tmp_path / "project", tmp_path / "home"
+    project.mkdir()
+    elsewhere.mkdir()
+    env_path = project / ".env"
+    env_path.write_text("LMIS_WAREHOUSE=data/w.duckdb\nLMIS_BACKUP_DIR=backups\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LMIS_")}
+    result = subprocess.run(
+        [sys.executable, "-c", LMIS_WITH_ENV_FILE, str(env_path), "backup"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert f"no warehouse to back up at {project / 'data' / 'w.duckdb'}" in result.stderr, (
+        result.stderr
+    )
+
+
+def test_load_anchors_path_lists_and_leaves_absolute_and_other_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LMIS_LANDING_DIRS", "LMIS_MARTS_DIR", "LMIS_ALERT_COMMAND"):
+        monkeypatch.setenv(name, "placeholder")
+        monkeypatch.delenv(name)
+    env_path = tmp_path / ".env"
+    env_path.write_text(
+        "LMIS_LANDING_DIRS=in/a, /abs/b\nLMIS_MARTS_DIR=/srv/marts\n"
+        "LMIS_ALERT_COMMAND=bin/notify --channel x\n"
+    )
+    env_file.load_env_file(env_path)
+    assert os.environ["LMIS_LANDING_DIRS"] == f"{tmp_path / 'in' / 'a'},/abs/b"
+    assert os.environ["LMIS_MARTS_DIR"] == "/srv/marts"
+    assert os.environ["LMIS_ALERT_COMMAND"] == "bin/notify --channel x"
+
+
+def test_every_path_setting_is_anchored_to_the_dot_env_folder() -> None:
+    settings_source = (REPO_ROOT / "orchestration" / "settings.py").read_text()
+    read_as_paths = set(re.findall(r'_path_from_env\("(\w+)"', settings_source))
+    assert read_as_paths
+    others = {"LMIS_RELEASES_DIR", "LMIS_ALERT_DIR", "LMIS_CRAWL_DIR"}
+    assert read_as_paths | others <= set(env_file.PATH_VARIABLES)
+    assert "LMIS_LANDING_DIRS" in env_file.PATH_LIST_VARIABLES

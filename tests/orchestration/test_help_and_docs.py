@@ -93,3 +93,33 @@ def test_readme_admin_row_names_only_admin_actions_that_exist() -> None:
     row = next(line for line in README.splitlines() if line.startswith("| `lmis admin"))
     named = set(re.findall(r"`((?:generate|load)[\w-]*)", row))
     assert named == set(actions), row
+
+
+def test_docs_say_every_dagster_command_reads_dot_env_and_may_override_dagster_home() -> None:
+    # Dagster's CLI helpers load the current folder's .env over the environment for the daemon,
+    # the webserver and `dagster run list` alike, not only for `dagster dev`.
+    import dagster._cli.utils as dagster_cli_utils
+
+    assert hasattr(dagster_cli_utils, "_inject_local_env_file")
+    runbook = (REPO_ROOT / "docs" / "runbook.md").read_text()
+    for text in (README, ENV_EXAMPLE, runbook):
+        assert "dagster-daemon" in text and "dagster-webserver" in text
+        assert "DAGSTER_HOME" in text
+    assert "`dagster run list`" in README
+
+
+def test_docs_say_daemon_runs_have_no_signal_record_and_who_alerts_outside_a_run() -> None:
+    runbook = (REPO_ROOT / "docs" / "runbook.md").read_text()
+    operations = (REPO_ROOT / "docs" / "operations.md").read_text()
+    assert "has no signal record" in runbook
+    assert "Runs the daemon\n  launches" in operations
+    [row] = [line for line in runbook.splitlines() if line.startswith("| 130 |")]
+    assert "`lmis run` and `lmis backfill` also when it landed outside a run" in row
+
+
+@pytest.mark.parametrize("name", ["runbook.md", "operations.md"])
+def test_doc_prose_lines_are_at_most_100_characters(name: str) -> None:
+    # Table rows are one line each by Markdown's rule; prose and code blocks are wrapped.
+    lines = (REPO_ROOT / "docs" / name).read_text().splitlines()
+    long = [n for n, line in enumerate(lines, 1) if len(line) > 100 and not line.startswith("|")]
+    assert long == []

@@ -102,6 +102,9 @@ def isolated_environment(root: Path, **extra: str) -> dict[str, str]:
         "LMIS_MARTS_DIR": str(root / "marts"),
         "LMIS_REPORTS_DIR": str(root / "reports"),
         "DAGSTER_HOME": str(root / "dagster_home"),
+        # No .env: the checkout's would bring back what is removed below, and its release,
+        # backup and personal-data settings (orchestration/env_file.py).
+        "LMIS_ENV_FILE": "",
         **extra,
     }
     # Development mode with the published key (the shipped AK1 set is synthetic), and none of the
