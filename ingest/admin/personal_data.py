@@ -22,16 +22,26 @@ import polars as pl
 # A NIK is 16 digits: 6 of region (province, regency, district), 6 of birth date (day + 40 for
 # women, month, year), 4 of serial. Typed by hand it is also cut by one kind of separator into
 # four groups of four ("3172 0408 1234 0001", "3172.0408.1234.0001", "3172-0408-1234-0001") or
-# into its three parts ("317204 120390 0001"). A grouped one must also read as a NIK (a province
-# code, a day, a month) and not go on in a further group, because 4-digit codes in a row ("KBJI
-# 2512 2513 2514 2519", years) look the same; money and counts group digits in threes
-# ("Rp 3.500.000") and are never this shape.
+# into its three parts ("317204 120390 0001"); spaces may be doubled or non-breaking (U+00A0,
+# from word processors and web forms). A grouped one must also read as a NIK (a province code, a
+# day, a month) and not sit among further 4-digit groups, because 4-digit codes in a row ("KBJI
+# 2512 2513 2514 2519", years) look the same; money and counts group digits in threes ("Rp
+# 3.500.000") and are never this shape. A shorter number beside it ("1 3172 0408 1234 0001",
+# "3172 0408 1234 0001 2": a list number, a typo, a note) does not stop it: privacy first, only
+# a further group of four digits or more makes it part of a longer code.
 _NIK_BODY = r"\d{16}"
 _NIK_EDGE = "0-9A-Za-z"
 _NIK_PROVINCE = r"(?:1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-6])"
 _NIK_DAY = r"(?:[04][1-9]|[1256]\d|[37][01])"
 _NIK_MONTH = r"(?:0[1-9]|1[0-2])"
-_NIK_SEPARATORS = (" ", r"\.", r"\-")
+_NIK_SPACES = "[ \u00a0]"
+# (the separator, and its spellings of fixed width for the look-behind, which needs one: a
+# group of four before four spaces or more does not stop the match, which masks more, not less).
+_NIK_SEPARATORS = (
+    (f"{_NIK_SPACES}+", tuple(f"{_NIK_SPACES}{{{n}}}" for n in (1, 2, 3))),
+    (r"\.", (r"\.",)),
+    (r"\-", (r"\-",)),
+)
 
 
 def _nik_grouped(sep: str) -> str:
@@ -40,12 +50,17 @@ def _nik_grouped(sep: str) -> str:
     return rf"(?:{in_fours}|{in_parts})"
 
 
+def _no_group_before(separators: tuple[str, ...]) -> str:
+    return "".join(rf"(?<!\d{{4}}{sep})" for sep in separators)
+
+
 NIK_PATTERN = re.compile(
     "|".join((
         rf"(?<![{_NIK_EDGE}]){_NIK_BODY}(?![{_NIK_EDGE}])",
         *(
-            rf"(?<![{_NIK_EDGE}])(?<!\d{sep}){_nik_grouped(sep)}(?![{_NIK_EDGE}])(?!{sep}\d)"
-            for sep in _NIK_SEPARATORS
+            rf"(?<![{_NIK_EDGE}]){_no_group_before(before)}{_nik_grouped(sep)}"
+            rf"(?![{_NIK_EDGE}])(?!{sep}\d{{4}})"
+            for sep, before in _NIK_SEPARATORS
         ),
     ))
 )  # fmt: skip
@@ -62,15 +77,15 @@ _PHONE_AFTER = r"\w\-/"
 PHONE_PATTERN = re.compile(rf"(?<![{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])")
 EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # The same patterns for Polars' regex engine, which has no look-around: the edge characters are
-# matched instead of looked at, which finds a value exactly when the patterns above do (an `@`
-# stands for an e-mail). `mask_text_columns` runs only the values it finds through Python's `re`,
-# so a column of 64-character pseudonyms costs one vectorised pass, not 3 regexes per value.
+# matched instead of looked at, and the guards against further groups are left out, so it finds
+# every value the patterns above find (and a few more: an `@` stands for an e-mail, a code of
+# five groups for a NIK). `mask_text_columns` runs only the values it finds through Python's
+# `re`, so a column of 64-character pseudonyms costs one vectorised pass, not 3 regexes per value.
 CANDIDATE_PATTERN = "|".join((
     rf"(?:^|[^{_NIK_EDGE}]){_NIK_BODY}(?:$|[^{_NIK_EDGE}])",
     *(
-        rf"(?:^|[^{_NIK_EDGE}{sep}]|(?:^|[^0-9]){sep}){_nik_grouped(sep)}"
-        rf"(?:$|[^{_NIK_EDGE}{sep}]|{sep}(?:$|[^0-9]))"
-        for sep in _NIK_SEPARATORS
+        rf"(?:^|[^{_NIK_EDGE}]){_nik_grouped(sep)}(?:$|[^{_NIK_EDGE}])"
+        for sep, _ in _NIK_SEPARATORS
     ),
     rf"(?:^|[^{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?:$|[^{_PHONE_AFTER}])",
     "@",

@@ -274,6 +274,15 @@ def test_every_text_column_of_any_load_is_masked_but_the_file_name() -> None:
         "3172 0408 1234 0001 2",
         "3172.0408 1234-0001",
         "KBJI 2512 2513 2514 2519",
+        "1 3172 0408 1234 0001",
+        "3172  0408  1234  0001",
+        "3172\u00a00408\u00a01234\u00a00001",
+        "317204\u00a0\u00a0120390 0001 5",
+        "8808  3172 0408 1234 0001",
+        "8808     3172 0408 1234 0001",
+        "3172 0408 1234 0001  5678",
+        "317204-120390-0001-2",
+        "2019.317204.120390.0001",
     ],
 )
 def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
@@ -281,7 +290,8 @@ def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
     would skip masking."""
     by_python = any(pattern.search(text) for pattern in PATTERNS.values())
     by_polars = pl.Series([text]).str.contains(CANDIDATE_PATTERN)[0]
-    assert by_polars == by_python or (by_polars and "@" in text)
+    # It may find more (an `@`, grouped digits among further groups), never less.
+    assert by_polars or not by_python
     frame = mask_text_columns(pl.DataFrame({"text": [text]}))
     assert frame["text"][0] == mask_personal_data(text)
 
