@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
@@ -64,6 +65,30 @@ NIK_PATTERN = re.compile(
         ),
     ))
 )  # fmt: skip
+# A NIK typed as a number (an integer, a float 3172040812340001.0 from a spreadsheet or JSON, a
+# decimal) has 16 digits before any decimal point: no pattern sees it, so this one rule is used
+# by every step that meets numbers (`nik_shaped_number_expr` on frames, `is_nik_shaped_number` on
+# values).
+_NIK_SHAPED = (10**15, 10**16)
+
+
+def is_nik_shaped_number(value: object) -> bool:
+    """Whether `value` is a number (not a bool) with 16 digits before any decimal point."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    low, high = _NIK_SHAPED
+    return low <= abs(value) < high
+
+
+def nik_shaped_number_expr(column: str) -> pl.Expr:
+    """`is_nik_shaped_number` of a numeric column's values (null stays null)."""
+    low, high = _NIK_SHAPED
+    # Two ranges, not `abs`: the absolute value of the lowest Int64 overflows.
+    return pl.col(column).is_between(low, high, closed="left") | pl.col(column).is_between(
+        -high, -low, closed="right"
+    )
+
+
 # Mobile numbers (08…, 628…, +62 8…; 9 digits or more) with optional single separators, and
 # landlines with an area code in brackets or followed by a dash, e.g. (021) 555-1234. Digits glued
 # to dashes, slashes or dots on either side (UUID segments, URLs, dates) are not phone numbers.
@@ -184,7 +209,8 @@ def mask_personal_data(text: str | None) -> str | None:
 
 def mask_nested(value: object) -> object:
     """`value` (JSON-like: dicts, lists, text, numbers) with `mask_personal_data` applied to
-    every text, dict keys included; any other object (a date, a path) as its masked text.
+    every text, dict keys included, a NIK-shaped number (`is_nik_shaped_number`) as `[nik]`, and
+    any other object (a date, a path) as its masked text.
 
     For what describes an input rather than being its rows (a reader's metadata: file names,
     header labels, title and note lines, messages quoting cells), which no column masking sees.
@@ -195,6 +221,8 @@ def mask_nested(value: object) -> object:
         return {mask_nested(key): mask_nested(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [mask_nested(item) for item in value]
+    if is_nik_shaped_number(value):
+        return "[nik]"
     if value is None or isinstance(value, bool | int | float):
         return value
     return mask_personal_data(str(value))
@@ -253,13 +281,21 @@ def without_own_values(text: str | None, values: Collection[str | None]) -> str 
 def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[PersonalDataHit]:
     """One hit per (column, kind) whose values look like a NIK, phone number or e-mail.
 
-    Integer columns are checked too (a NIK typed as a number is still a NIK), and lists of text.
+    Integer columns are read as their text (a NIK or a phone number typed as a number is still
+    one), other columns of numbers (float, decimal) for a NIK-shaped number
+    (`is_nik_shaped_number`), and lists of text.
     """
     hits: list[PersonalDataHit] = []
     for column in frame.columns:
         dtype = frame.schema[column]
         if dtype.is_integer():
             values = frame.get_column(column).cast(pl.String)
+        elif dtype.is_numeric():
+            shaped = frame.filter(nik_shaped_number_expr(column)).get_column(column)
+            if len(shaped):
+                example = str(shaped[0])
+                hits.append(PersonalDataHit(table, column, "nik", example, shaped.n_unique()))
+            continue
         elif dtype == pl.String:
             values = frame.get_column(column)
         elif isinstance(dtype, pl.List) and dtype.inner == pl.String:

@@ -22,7 +22,12 @@ from typing import Any
 
 import polars as pl
 
-from ingest.admin.personal_data import REMOVED, is_personal_column, mask_text_columns
+from ingest.admin.personal_data import (
+    REMOVED,
+    is_personal_column,
+    mask_text_columns,
+    nik_shaped_number_expr,
+)
 from orchestration import file_commands
 
 log = logging.getLogger(__name__)
@@ -45,7 +50,6 @@ QUARANTINE_MASKED = ("raw_record", "reason")
 NIK_SHAPED_NUMBER = "nik_shaped_number"
 """Reason code of a staged row with a 16-digit whole number in a column of numbers: a NIK typed
 as a number, which no count, amount, age or year the readers stage can be."""
-_NIK_SHAPED = (10**15, 10**16)
 """The whole numbers of 16 digits, [low, high)."""
 
 
@@ -194,8 +198,9 @@ class AdminLoad:
 
         A staged column personal by its name (`is_personal_column`: `nik`, `phone`) that is not
         text has no pattern to mask: its values are removed (null), whatever the reader meant.
-        A staged row with a 16-digit whole number in any other column of numbers (a NIK in a
-        quota, a wage, a head count) is moved to quarantine as `nik_shaped_number`, as a value no
+        A staged row with a number of 16 digits before any decimal point in any other column of
+        numbers, integer, float or decimal (a NIK in a quota, a wage, a head count:
+        `nik_shaped_number_expr`) is moved to quarantine as `nik_shaped_number`, as a value no
         such column can hold: a row is not loaded with a figure that is someone's NIK, and
         nulling it would change a total without a trace. Its `raw_record` is the staged row, the
         number shown as `[nik]`; the reason quotes no value.
@@ -217,16 +222,11 @@ class AdminLoad:
         numbers = [
             name
             for name, dtype in self.staging.schema.items()
-            if dtype.is_integer() and name != "source_row" and name not in personal
+            if dtype.is_numeric() and name != "source_row" and name not in personal
         ]
         if not numbers:
             return
-        low, high = _NIK_SHAPED
-        shaped = {
-            name: (pl.col(name).is_between(low, high, closed="left"))
-            | (pl.col(name).is_between(-high, -low, closed="right"))
-            for name in numbers
-        }
+        shaped = {name: nik_shaped_number_expr(name) for name in numbers}
         flags = self.staging.select(
             pl.any_horizontal(shaped.values()).fill_null(False).alias("_any"), **shaped
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +31,7 @@ from ingest.admin.personal_data import (
     CANDIDATE_PATTERN,
     PATTERNS,
     find_personal_data,
+    mask_nested,
     mask_personal_data,
     mask_text_columns,
 )
@@ -423,6 +425,42 @@ def test_any_reader_any_column_of_numbers_and_personal_columns_whatever_their_ty
         quarantine_frame([]), {"rows_in": 1}, row_unit="hit",
     )  # fmt: skip
     assert hits.quarantine["reason"][0].startswith("f.xlsx hit 7 field vacancies: ")
+
+
+def test_a_nik_typed_as_a_float_or_a_decimal_is_quarantined_and_found() -> None:
+    """Regression: only integer columns were checked, so a NIK read as a float (a spreadsheet
+    cell, a JSON number with `.0`) was staged in clear. One rule for every numeric type: 16
+    digits before any decimal point."""
+    staging = pl.DataFrame({
+        "source_file": ["f.csv"] * 4,
+        "source_row": [2, 3, 4, 5],
+        "wage": [float(NIK_NUMBER), -float(NIK_NUMBER), 2850000.5, 1e16],
+        "rate": pl.Series([Decimal("12.5"), Decimal(NIK) + Decimal("0.25"), None, Decimal(0)]),
+    })  # fmt: skip
+    assert [(hit.column, hit.kind) for hit in find_personal_data(staging)] == [
+        ("wage", "nik"), ("rate", "nik")
+    ]  # fmt: skip
+    load = AdminLoad("s", pl.DataFrame(), staging, quarantine_frame([]), {"rows_in": 4})
+    load.check_accounting()
+    assert load.staging.select("source_row", "wage").rows() == [(4, 2850000.5), (5, 1e16)]
+    assert load.quarantine.select("source_row", "field").rows() == [(2, "wage"), (3, "wage;rate")]
+    assert _in_clear(load) == []
+    assert NIK not in "".join(load.quarantine["raw_record"].to_list())
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ({"cell": NIK_NUMBER}, {"cell": "[nik]"}),
+        ({"cell": float(NIK_NUMBER)}, {"cell": "[nik]"}),
+        ([-NIK_NUMBER, Decimal(NIK)], ["[nik]", "[nik]"]),
+        ({"rows": 12, "total": 2850000.5, "big": 10**16, "ok": True}, None),
+    ],
+)
+def test_mask_nested_masks_a_nik_typed_as_a_number(value, masked) -> None:
+    """Regression: numbers were left as they were, so a NIK cell quoted in a reader's metadata
+    was written in clear to metadata.json."""
+    assert mask_nested(value) == (value if masked is None else masked)
 
 
 def test_an_identity_number_under_its_own_key_is_removed_from_quarantine_whatever_its_type(
