@@ -175,6 +175,25 @@ def is_personal_column(name: str) -> bool:
     return lowered in PERSONAL_COLUMNS or has_contact_word(name)
 
 
+# Words that make a column of numbers or flags about personal data rather than holding it: a
+# flag (`has_ktp`, `nik_valid`, `ktp_status`) or a count (`person_count`, `hp_count`, `cp_total`,
+# `jumlah_pic`). "no"/"nomor"/"num" are not among them: `no_hp` is a phone number.
+_ABOUT_PERSONAL_DATA = frozenset({
+    "has", "is", "ada", "punya", "valid", "verified", "status", "flag",
+    "count", "total", "jumlah", "qty", "cnt", "sum", "banyak",
+})  # fmt: skip
+
+
+def holds_personal_value(name: str, dtype: pl.DataType) -> bool:
+    """Whether a staged column that is not text holds a personal value by its name, so must be
+    removed (its values cannot be masked by pattern). A Boolean column holds none whatever its
+    name (`has_ktp`), nor does a column named as a count or a flag (`hp_count`, `nik_valid`):
+    its numbers are still checked for a NIK-shaped one like any other column of numbers."""
+    if dtype == pl.Boolean or not is_personal_column(name):
+        return False
+    return not {word.lower() for word in _NAME_WORDS.findall(name)} & _ABOUT_PERSONAL_DATA
+
+
 def shown_in_alert(column: str | None, value: object) -> str:
     """A value as an alert shows it. Alerts are read by operators and may be forwarded, so a
     personal column (`is_personal_column`) shows `[removed]`, and any other value has its

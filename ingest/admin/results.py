@@ -24,6 +24,7 @@ import polars as pl
 
 from ingest.admin.personal_data import (
     REMOVED,
+    holds_personal_value,
     is_personal_column,
     mask_text_columns,
     nik_shaped_number_expr,
@@ -197,7 +198,9 @@ class AdminLoad:
         """Personal data that text masking cannot see, as masking reads text columns only.
 
         A staged column personal by its name (`is_personal_column`: `nik`, `phone`) that is not
-        text has no pattern to mask: its values are removed (null), whatever the reader meant.
+        text has no pattern to mask: its values are removed (null), with a warning naming it,
+        whatever the reader meant; a Boolean one, or one named as a count or a flag (`has_ktp`,
+        `hp_count`, `nik_valid`: `holds_personal_value`), is kept and its numbers checked below.
         A staged row with a number of 16 digits before any decimal point in any other column of
         numbers, integer, float or decimal (a NIK in a quota, a wage, a head count:
         `nik_shaped_number_expr`) is moved to quarantine as `nik_shaped_number`, as a value no
@@ -208,13 +211,19 @@ class AdminLoad:
         if self.staging.is_empty() and not self.staging.columns:
             return
         texts = (pl.String, pl.List(pl.String))
+        schema = self.staging.schema
         personal = [
             name
-            for name, dtype in self.staging.schema.items()
-            if dtype not in texts and is_personal_column(name)
+            for name, dtype in schema.items()
+            if dtype not in texts and holds_personal_value(name, dtype)
         ]
+        for name in personal:
+            log.warning(
+                "%s: column %s is personal by its name and is not text (%s), so cannot be masked:"
+                " its %d value(s) are removed", self.source, name, schema[name],
+                self.staging.height - self.staging.get_column(name).null_count(),
+            )  # fmt: skip
         if personal:
-            log.warning("%s: personal column(s) %s are not text: removed", self.source, personal)
             self.staging = self.staging.with_columns(
                 pl.lit(None, dtype).alias(name) for name, dtype in self.staging.schema.items()
                 if name in personal

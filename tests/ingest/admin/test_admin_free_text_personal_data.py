@@ -463,6 +463,38 @@ def test_mask_nested_masks_a_nik_typed_as_a_number(value, masked) -> None:
     assert mask_nested(value) == (value if masked is None else masked)
 
 
+def test_flag_and_count_columns_named_with_a_contact_word_are_kept(caplog) -> None:
+    """Regression: a non-text column with a contact word in its name was set to null, so a flag
+    (`has_ktp`) or a count (`person_count`, `hp_count`, `cp_total`) was blanked without a word
+    of which. Flags and counts are kept (a NIK typed into a count is still quarantined); a
+    column that is removed is named in a warning."""
+    staging = pl.DataFrame({
+        "source_file": ["f.csv"] * 3,
+        "source_row": [2, 3, 4],
+        "has_ktp": [True, False, None],
+        "nik_valid": [True, True, False],
+        "ktp_status": [1, 2, 1],
+        "person_count": [3, 0, 1],
+        "hp_count": [1, NIK_NUMBER, 2],
+        "cp_total": [2, 1, 0],
+        "jumlah_pic": [1, 1, 1],
+        "phone": [81234567890, None, 2],
+        "no_hp": [81234567890, 1, 2],
+    })  # fmt: skip
+    with caplog.at_level("WARNING"):
+        load = AdminLoad("s", pl.DataFrame(), staging, quarantine_frame([]), {"rows_in": 3})
+    load.check_accounting()
+    kept = ["has_ktp", "nik_valid", "ktp_status", "person_count", "hp_count", "cp_total"]
+    assert load.staging.select("source_row", *kept, "jumlah_pic").rows() == [
+        (2, True, True, 1, 3, 1, 2, 1), (4, None, False, 1, 1, 2, 0, 1)
+    ]  # fmt: skip
+    assert load.staging.select("phone", "no_hp").null_count().row(0) == (2, 2)
+    assert load.quarantine.select("source_row", "field").rows() == [(3, "hp_count")]
+    removed = [r.getMessage() for r in caplog.records if "removed" in r.getMessage()]
+    assert [m.split("column ")[1].split(" ")[0] for m in removed] == ["phone", "no_hp"]
+    assert _in_clear(load) == []
+
+
 def test_an_identity_number_under_its_own_key_is_removed_from_quarantine_whatever_its_type(
     tmp_path,
 ) -> None:
