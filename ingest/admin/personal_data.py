@@ -16,22 +16,33 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
 # A NIK is 16 digits: 6 of region (province, regency, district), 6 of birth date (day + 40 for
 # women, month, year), 4 of serial. Typed by hand it is also cut by one kind of separator into
 # four groups of four ("3172 0408 1234 0001", "3172.0408.1234.0001", "3172-0408-1234-0001") or
-# into its three parts ("317204 120390 0001"). A grouped one must also read as a NIK (a province
-# code, a day, a month) and not go on in a further group, because 4-digit codes in a row ("KBJI
-# 2512 2513 2514 2519", years) look the same; money and counts group digits in threes
-# ("Rp 3.500.000") and are never this shape.
+# into its three parts ("317204 120390 0001"); spaces may be doubled or non-breaking (U+00A0,
+# from word processors and web forms). A grouped one must also read as a NIK (a province code, a
+# day, a month) and not sit among further 4-digit groups, because 4-digit codes in a row ("KBJI
+# 2512 2513 2514 2519", years) look the same; money and counts group digits in threes ("Rp
+# 3.500.000") and are never this shape. A shorter number beside it ("1 3172 0408 1234 0001",
+# "3172 0408 1234 0001 2": a list number, a typo, a note) does not stop it: privacy first, only
+# a further group of four digits or more makes it part of a longer code.
 _NIK_BODY = r"\d{16}"
 _NIK_EDGE = "0-9A-Za-z"
 _NIK_PROVINCE = r"(?:1[1-9]|21|3[1-6]|5[1-3]|6[1-5]|7[1-6]|8[12]|9[1-6])"
 _NIK_DAY = r"(?:[04][1-9]|[1256]\d|[37][01])"
 _NIK_MONTH = r"(?:0[1-9]|1[0-2])"
-_NIK_SEPARATORS = (" ", r"\.", r"\-")
+_NIK_SPACES = "[ \u00a0]"
+# (the separator, and its spellings of fixed width for the look-behind, which needs one: a
+# group of four before four spaces or more does not stop the match, which masks more, not less).
+_NIK_SEPARATORS = (
+    (f"{_NIK_SPACES}+", tuple(f"{_NIK_SPACES}{{{n}}}" for n in (1, 2, 3))),
+    (r"\.", (r"\.",)),
+    (r"\-", (r"\-",)),
+)
 
 
 def _nik_grouped(sep: str) -> str:
@@ -40,15 +51,44 @@ def _nik_grouped(sep: str) -> str:
     return rf"(?:{in_fours}|{in_parts})"
 
 
+def _no_group_before(separators: tuple[str, ...]) -> str:
+    return "".join(rf"(?<!\d{{4}}{sep})" for sep in separators)
+
+
 NIK_PATTERN = re.compile(
     "|".join((
         rf"(?<![{_NIK_EDGE}]){_NIK_BODY}(?![{_NIK_EDGE}])",
         *(
-            rf"(?<![{_NIK_EDGE}])(?<!\d{sep}){_nik_grouped(sep)}(?![{_NIK_EDGE}])(?!{sep}\d)"
-            for sep in _NIK_SEPARATORS
+            rf"(?<![{_NIK_EDGE}]){_no_group_before(before)}{_nik_grouped(sep)}"
+            rf"(?![{_NIK_EDGE}])(?!{sep}\d{{4}})"
+            for sep, before in _NIK_SEPARATORS
         ),
     ))
 )  # fmt: skip
+# A NIK typed as a number (an integer, a float 3172040812340001.0 from a spreadsheet or JSON, a
+# decimal) has 16 digits before any decimal point: no pattern sees it, so this one rule is used
+# by every step that meets numbers (`nik_shaped_number_expr` on frames, `is_nik_shaped_number` on
+# values).
+_NIK_SHAPED = (10**15, 10**16)
+
+
+def is_nik_shaped_number(value: object) -> bool:
+    """Whether `value` is a number (not a bool) with 16 digits before any decimal point."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    low, high = _NIK_SHAPED
+    return low <= abs(value) < high
+
+
+def nik_shaped_number_expr(column: str) -> pl.Expr:
+    """`is_nik_shaped_number` of a numeric column's values (null stays null)."""
+    low, high = _NIK_SHAPED
+    # Two ranges, not `abs`: the absolute value of the lowest Int64 overflows.
+    return pl.col(column).is_between(low, high, closed="left") | pl.col(column).is_between(
+        -high, -low, closed="right"
+    )
+
+
 # Mobile numbers (08…, 628…, +62 8…; 9 digits or more) with optional single separators, and
 # landlines with an area code in brackets or followed by a dash, e.g. (021) 555-1234. Digits glued
 # to dashes, slashes or dots on either side (UUID segments, URLs, dates) are not phone numbers.
@@ -62,15 +102,15 @@ _PHONE_AFTER = r"\w\-/"
 PHONE_PATTERN = re.compile(rf"(?<![{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])")
 EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # The same patterns for Polars' regex engine, which has no look-around: the edge characters are
-# matched instead of looked at, which finds a value exactly when the patterns above do (an `@`
-# stands for an e-mail). `mask_text_columns` runs only the values it finds through Python's `re`,
-# so a column of 64-character pseudonyms costs one vectorised pass, not 3 regexes per value.
+# matched instead of looked at, and the guards against further groups are left out, so it finds
+# every value the patterns above find (and a few more: an `@` stands for an e-mail, a code of
+# five groups for a NIK). `mask_text_columns` runs only the values it finds through Python's
+# `re`, so a column of 64-character pseudonyms costs one vectorised pass, not 3 regexes per value.
 CANDIDATE_PATTERN = "|".join((
     rf"(?:^|[^{_NIK_EDGE}]){_NIK_BODY}(?:$|[^{_NIK_EDGE}])",
     *(
-        rf"(?:^|[^{_NIK_EDGE}{sep}]|(?:^|[^0-9]){sep}){_nik_grouped(sep)}"
-        rf"(?:$|[^{_NIK_EDGE}{sep}]|{sep}(?:$|[^0-9]))"
-        for sep in _NIK_SEPARATORS
+        rf"(?:^|[^{_NIK_EDGE}]){_nik_grouped(sep)}(?:$|[^{_NIK_EDGE}])"
+        for sep, _ in _NIK_SEPARATORS
     ),
     rf"(?:^|[^{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?:$|[^{_PHONE_AFTER}])",
     "@",
@@ -135,6 +175,25 @@ def is_personal_column(name: str) -> bool:
     return lowered in PERSONAL_COLUMNS or has_contact_word(name)
 
 
+# Words that make a column of numbers or flags about personal data rather than holding it: a
+# flag (`has_ktp`, `nik_valid`, `ktp_status`) or a count (`person_count`, `hp_count`, `cp_total`,
+# `jumlah_pic`). "no"/"nomor"/"num" are not among them: `no_hp` is a phone number.
+_ABOUT_PERSONAL_DATA = frozenset({
+    "has", "is", "ada", "punya", "valid", "verified", "status", "flag",
+    "count", "total", "jumlah", "qty", "cnt", "sum", "banyak",
+})  # fmt: skip
+
+
+def holds_personal_value(name: str, dtype: pl.DataType) -> bool:
+    """Whether a staged column that is not text holds a personal value by its name, so must be
+    removed (its values cannot be masked by pattern). A Boolean column holds none whatever its
+    name (`has_ktp`), nor does a column named as a count or a flag (`hp_count`, `nik_valid`):
+    its numbers are still checked for a NIK-shaped one like any other column of numbers."""
+    if dtype == pl.Boolean or not is_personal_column(name):
+        return False
+    return not {word.lower() for word in _NAME_WORDS.findall(name)} & _ABOUT_PERSONAL_DATA
+
+
 def shown_in_alert(column: str | None, value: object) -> str:
     """A value as an alert shows it. Alerts are read by operators and may be forwarded, so a
     personal column (`is_personal_column`) shows `[removed]`, and any other value has its
@@ -169,7 +228,8 @@ def mask_personal_data(text: str | None) -> str | None:
 
 def mask_nested(value: object) -> object:
     """`value` (JSON-like: dicts, lists, text, numbers) with `mask_personal_data` applied to
-    every text, dict keys included; any other object (a date, a path) as its masked text.
+    every text, dict keys included, a NIK-shaped number (`is_nik_shaped_number`) as `[nik]`, and
+    any other object (a date, a path) as its masked text.
 
     For what describes an input rather than being its rows (a reader's metadata: file names,
     header labels, title and note lines, messages quoting cells), which no column masking sees.
@@ -180,6 +240,8 @@ def mask_nested(value: object) -> object:
         return {mask_nested(key): mask_nested(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [mask_nested(item) for item in value]
+    if is_nik_shaped_number(value):
+        return "[nik]"
     if value is None or isinstance(value, bool | int | float):
         return value
     return mask_personal_data(str(value))
@@ -238,13 +300,21 @@ def without_own_values(text: str | None, values: Collection[str | None]) -> str 
 def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[PersonalDataHit]:
     """One hit per (column, kind) whose values look like a NIK, phone number or e-mail.
 
-    Integer columns are checked too (a NIK typed as a number is still a NIK), and lists of text.
+    Integer columns are read as their text (a NIK or a phone number typed as a number is still
+    one), other columns of numbers (float, decimal) for a NIK-shaped number
+    (`is_nik_shaped_number`), and lists of text.
     """
     hits: list[PersonalDataHit] = []
     for column in frame.columns:
         dtype = frame.schema[column]
         if dtype.is_integer():
             values = frame.get_column(column).cast(pl.String)
+        elif dtype.is_numeric():
+            shaped = frame.filter(nik_shaped_number_expr(column)).get_column(column)
+            if len(shaped):
+                example = str(shaped[0])
+                hits.append(PersonalDataHit(table, column, "nik", example, shaped.n_unique()))
+            continue
         elif dtype == pl.String:
             values = frame.get_column(column)
         elif isinstance(dtype, pl.List) and dtype.inner == pl.String:

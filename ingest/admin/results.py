@@ -22,7 +22,13 @@ from typing import Any
 
 import polars as pl
 
-from ingest.admin.personal_data import REMOVED, is_personal_column, mask_text_columns
+from ingest.admin.personal_data import (
+    REMOVED,
+    holds_personal_value,
+    is_personal_column,
+    mask_text_columns,
+    nik_shaped_number_expr,
+)
 from orchestration import file_commands
 
 log = logging.getLogger(__name__)
@@ -45,7 +51,6 @@ QUARANTINE_MASKED = ("raw_record", "reason")
 NIK_SHAPED_NUMBER = "nik_shaped_number"
 """Reason code of a staged row with a 16-digit whole number in a column of numbers: a NIK typed
 as a number, which no count, amount, age or year the readers stage can be."""
-_NIK_SHAPED = (10**15, 10**16)
 """The whole numbers of 16 digits, [low, high)."""
 
 
@@ -193,9 +198,12 @@ class AdminLoad:
         """Personal data that text masking cannot see, as masking reads text columns only.
 
         A staged column personal by its name (`is_personal_column`: `nik`, `phone`) that is not
-        text has no pattern to mask: its values are removed (null), whatever the reader meant.
-        A staged row with a 16-digit whole number in any other column of numbers (a NIK in a
-        quota, a wage, a head count) is moved to quarantine as `nik_shaped_number`, as a value no
+        text has no pattern to mask: its values are removed (null), with a warning naming it,
+        whatever the reader meant; a Boolean one, or one named as a count or a flag (`has_ktp`,
+        `hp_count`, `nik_valid`: `holds_personal_value`), is kept and its numbers checked below.
+        A staged row with a number of 16 digits before any decimal point in any other column of
+        numbers, integer, float or decimal (a NIK in a quota, a wage, a head count:
+        `nik_shaped_number_expr`) is moved to quarantine as `nik_shaped_number`, as a value no
         such column can hold: a row is not loaded with a figure that is someone's NIK, and
         nulling it would change a total without a trace. Its `raw_record` is the staged row, the
         number shown as `[nik]`; the reason quotes no value.
@@ -203,13 +211,19 @@ class AdminLoad:
         if self.staging.is_empty() and not self.staging.columns:
             return
         texts = (pl.String, pl.List(pl.String))
+        schema = self.staging.schema
         personal = [
             name
-            for name, dtype in self.staging.schema.items()
-            if dtype not in texts and is_personal_column(name)
+            for name, dtype in schema.items()
+            if dtype not in texts and holds_personal_value(name, dtype)
         ]
+        for name in personal:
+            log.warning(
+                "%s: column %s is personal by its name and is not text (%s), so cannot be masked:"
+                " its %d value(s) are removed", self.source, name, schema[name],
+                self.staging.height - self.staging.get_column(name).null_count(),
+            )  # fmt: skip
         if personal:
-            log.warning("%s: personal column(s) %s are not text: removed", self.source, personal)
             self.staging = self.staging.with_columns(
                 pl.lit(None, dtype).alias(name) for name, dtype in self.staging.schema.items()
                 if name in personal
@@ -217,16 +231,11 @@ class AdminLoad:
         numbers = [
             name
             for name, dtype in self.staging.schema.items()
-            if dtype.is_integer() and name != "source_row" and name not in personal
+            if dtype.is_numeric() and name != "source_row" and name not in personal
         ]
         if not numbers:
             return
-        low, high = _NIK_SHAPED
-        shaped = {
-            name: (pl.col(name).is_between(low, high, closed="left"))
-            | (pl.col(name).is_between(-high, -low, closed="right"))
-            for name in numbers
-        }
+        shaped = {name: nik_shaped_number_expr(name) for name in numbers}
         flags = self.staging.select(
             pl.any_horizontal(shaped.values()).fill_null(False).alias("_any"), **shaped
         )

@@ -116,17 +116,28 @@ _EDUCATION_PATTERNS: list[tuple[str, str]] = [
 ]
 
 
-# An academic title after a person's name, as names are written, with a comma or without ("Mario
-# Christo, S.H., M.Kn.", "Budi, S.Kom", "Hubungi Ani S.Kom"): a contact person's degree, not a
-# requirement. Read before lower-casing, as the capital of the name tells it from "minimal S.Kom".
-_TITLE_AFTER_NAME = r"\b([A-Z][a-z]+)(?:,\s*|\s+)S\.\s?[A-Z][A-Za-z]{0,4}\b\.?"
+# An academic title after a person's name, as names are written ("Mario Christo, S.H., M.Kn.",
+# "Budi, S.Kom", "Hubungi Ani S.Kom"): a contact person's degree, not a requirement. Read before
+# lower-casing, as the capital of the name tells it from "minimal S.Kom". With a comma any
+# capitalised word is taken for a name. Without one, "Programmer S.Kom", "Teknik Informatika
+# S.Kom" and "Apoteker S.Farm" have the same shape as a name, so only a name after a contact
+# word ("hubungi", "cp", "bapak", "a.n.", "kirim ke") is; "Ani S.Kom" alone reads as S1.
+_TITLE_AFTER_NAME = r"\b([A-Z][a-z]+),\s*S\.\s?[A-Z][A-Za-z]{0,4}\b\.?"
+_CONTACT_CUE = (
+    r"hubungi|kontak|contact|cp|c\.p|bapak|bpk|pak|ibu|bu|sdr|sdri|saudara|saudari|a\.n|an\.|"
+    r"atas nama|kirim ke|kirimkan ke|u\.p|up\.|email ke|wa ke"
+)
+_TITLE_AFTER_CONTACT = (
+    rf"(?i:\b({_CONTACT_CUE}))([\s.:]+(?:[A-Z][a-z]+\s+){{1,3}})S\.\s?[A-Z][A-Za-z]{{0,4}}\b\.?"
+)
 # The same shape after a requirement or a major ("Lulusan S.Kom", "Minimal S.Kom", "Lulusan
-# Teknik Sipil, S.T.", "Jurusan Akuntansi S.E.", "Pendidikan: Hukum, S.H.") is the degree asked
-# for: a mark (`_KEPT`) put before it while `_TITLE_AFTER_NAME` runs keeps it, so it reads as S1.
+# Teknik Sipil, S.T.", "Jurusan Akuntansi S.E.", "Pendidikan: Hukum, S.H.", "Dibutuhkan
+# Programmer, S.Kom") is the degree asked for: a mark (`_KEPT`) put before it while
+# `_TITLE_AFTER_NAME` runs keeps it, so it reads as S1.
 _KEPT = "\u00a7"
 _DEGREE_AFTER_MAJOR = (
     rf"(?i:\b((?:{_REQUIREMENT}|jurusan|sarjana|major|bidang|prodi|program studi|fakultas|"
-    r"gelar|bergelar|degree|diutamakan|utamakan|preferably)\b)"
+    r"gelar|bergelar|degree|diutamakan|utamakan|preferably|dibutuhkan|dicari|berijazah|posisi)\b)"
     r"([^.;\n]{0,60}?))(,?\s*S\.\s?[A-Z])"
 )
 
@@ -138,6 +149,7 @@ def education_text_expr(text: pl.Expr) -> pl.Expr:
     kept = split.str.replace_all(_DEGREE_AFTER_MAJOR, f"${{1}}${{2}}{_KEPT}${{3}}")
     lower = (
         kept.str.replace_all(_TITLE_AFTER_NAME, "${1}")
+        .str.replace_all(_TITLE_AFTER_CONTACT, "${1}${2}")
         .str.replace_all(_KEPT, "", literal=True)
         .str.to_lowercase()
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +31,7 @@ from ingest.admin.personal_data import (
     CANDIDATE_PATTERN,
     PATTERNS,
     find_personal_data,
+    mask_nested,
     mask_personal_data,
     mask_text_columns,
 )
@@ -274,6 +276,15 @@ def test_every_text_column_of_any_load_is_masked_but_the_file_name() -> None:
         "3172 0408 1234 0001 2",
         "3172.0408 1234-0001",
         "KBJI 2512 2513 2514 2519",
+        "1 3172 0408 1234 0001",
+        "3172  0408  1234  0001",
+        "3172\u00a00408\u00a01234\u00a00001",
+        "317204\u00a0\u00a0120390 0001 5",
+        "8808  3172 0408 1234 0001",
+        "8808     3172 0408 1234 0001",
+        "3172 0408 1234 0001  5678",
+        "317204-120390-0001-2",
+        "2019.317204.120390.0001",
     ],
 )
 def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
@@ -281,7 +292,8 @@ def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
     would skip masking."""
     by_python = any(pattern.search(text) for pattern in PATTERNS.values())
     by_polars = pl.Series([text]).str.contains(CANDIDATE_PATTERN)[0]
-    assert by_polars == by_python or (by_polars and "@" in text)
+    # It may find more (an `@`, grouped digits among further groups), never less.
+    assert by_polars or not by_python
     frame = mask_text_columns(pl.DataFrame({"text": [text]}))
     assert frame["text"][0] == mask_personal_data(text)
 
@@ -413,6 +425,74 @@ def test_any_reader_any_column_of_numbers_and_personal_columns_whatever_their_ty
         quarantine_frame([]), {"rows_in": 1}, row_unit="hit",
     )  # fmt: skip
     assert hits.quarantine["reason"][0].startswith("f.xlsx hit 7 field vacancies: ")
+
+
+def test_a_nik_typed_as_a_float_or_a_decimal_is_quarantined_and_found() -> None:
+    """Regression: only integer columns were checked, so a NIK read as a float (a spreadsheet
+    cell, a JSON number with `.0`) was staged in clear. One rule for every numeric type: 16
+    digits before any decimal point."""
+    staging = pl.DataFrame({
+        "source_file": ["f.csv"] * 4,
+        "source_row": [2, 3, 4, 5],
+        "wage": [float(NIK_NUMBER), -float(NIK_NUMBER), 2850000.5, 1e16],
+        "rate": pl.Series([Decimal("12.5"), Decimal(NIK) + Decimal("0.25"), None, Decimal(0)]),
+    })  # fmt: skip
+    assert [(hit.column, hit.kind) for hit in find_personal_data(staging)] == [
+        ("wage", "nik"), ("rate", "nik")
+    ]  # fmt: skip
+    load = AdminLoad("s", pl.DataFrame(), staging, quarantine_frame([]), {"rows_in": 4})
+    load.check_accounting()
+    assert load.staging.select("source_row", "wage").rows() == [(4, 2850000.5), (5, 1e16)]
+    assert load.quarantine.select("source_row", "field").rows() == [(2, "wage"), (3, "wage;rate")]
+    assert _in_clear(load) == []
+    assert NIK not in "".join(load.quarantine["raw_record"].to_list())
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ({"cell": NIK_NUMBER}, {"cell": "[nik]"}),
+        ({"cell": float(NIK_NUMBER)}, {"cell": "[nik]"}),
+        ([-NIK_NUMBER, Decimal(NIK)], ["[nik]", "[nik]"]),
+        ({"rows": 12, "total": 2850000.5, "big": 10**16, "ok": True}, None),
+    ],
+)
+def test_mask_nested_masks_a_nik_typed_as_a_number(value, masked) -> None:
+    """Regression: numbers were left as they were, so a NIK cell quoted in a reader's metadata
+    was written in clear to metadata.json."""
+    assert mask_nested(value) == (value if masked is None else masked)
+
+
+def test_flag_and_count_columns_named_with_a_contact_word_are_kept(caplog) -> None:
+    """Regression: a non-text column with a contact word in its name was set to null, so a flag
+    (`has_ktp`) or a count (`person_count`, `hp_count`, `cp_total`) was blanked without a word
+    of which. Flags and counts are kept (a NIK typed into a count is still quarantined); a
+    column that is removed is named in a warning."""
+    staging = pl.DataFrame({
+        "source_file": ["f.csv"] * 3,
+        "source_row": [2, 3, 4],
+        "has_ktp": [True, False, None],
+        "nik_valid": [True, True, False],
+        "ktp_status": [1, 2, 1],
+        "person_count": [3, 0, 1],
+        "hp_count": [1, NIK_NUMBER, 2],
+        "cp_total": [2, 1, 0],
+        "jumlah_pic": [1, 1, 1],
+        "phone": [81234567890, None, 2],
+        "no_hp": [81234567890, 1, 2],
+    })  # fmt: skip
+    with caplog.at_level("WARNING"):
+        load = AdminLoad("s", pl.DataFrame(), staging, quarantine_frame([]), {"rows_in": 3})
+    load.check_accounting()
+    kept = ["has_ktp", "nik_valid", "ktp_status", "person_count", "hp_count", "cp_total"]
+    assert load.staging.select("source_row", *kept, "jumlah_pic").rows() == [
+        (2, True, True, 1, 3, 1, 2, 1), (4, None, False, 1, 1, 2, 0, 1)
+    ]  # fmt: skip
+    assert load.staging.select("phone", "no_hp").null_count().row(0) == (2, 2)
+    assert load.quarantine.select("source_row", "field").rows() == [(3, "hp_count")]
+    removed = [r.getMessage() for r in caplog.records if "removed" in r.getMessage()]
+    assert [m.split("column ")[1].split(" ")[0] for m in removed] == ["phone", "no_hp"]
+    assert _in_clear(load) == []
 
 
 def test_an_identity_number_under_its_own_key_is_removed_from_quarantine_whatever_its_type(

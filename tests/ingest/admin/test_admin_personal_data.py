@@ -15,7 +15,12 @@ import pytest
 from ingest.admin.ak1 import read_ak1_job_seekers, read_ak1_placements
 from ingest.admin.karirhub import read_karirhub_details, read_karirhub_listing, read_karirhub_rss
 from ingest.admin.maganghub import read_maganghub_positions
-from ingest.admin.personal_data import find_personal_data, mask_personal_data, shown_in_alert
+from ingest.admin.personal_data import (
+    find_personal_data,
+    mask_personal_data,
+    mask_text_columns,
+    shown_in_alert,
+)
 from ingest.admin.pseudonymise import load_pseudonym_key, pseudonymise
 from ingest.admin.wlkp_read import iter_export_paths, read_wlkp_exports
 from orchestration.cli import main
@@ -80,6 +85,31 @@ def test_a_nik_cut_into_four_groups_is_masked(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("1 3172 0408 1234 0001", "1 [nik]"),
+        # A digit after it is no further group: privacy first, it was left in clear before.
+        ("3172 0408 1234 0001 2", "[nik] 2"),
+        ("NIK 3172.0408.1234.0001.2 (lama)", "NIK [nik].2 (lama)"),
+        ("317204 120390 0001 5", "[nik] 5"),
+        ("NIK: 3172  0408  1234  0001", "NIK: [nik]"),
+        ("NIK: 3172\u00a00408\u00a01234\u00a00001", "NIK: [nik]"),
+        ("NIK: 317204\u00a0 120390 0001", "NIK: [nik]"),
+        ("no. 12  3172 0408 1234 0001", "no. 12  [nik]"),
+    ],
+)
+def test_a_grouped_nik_beside_a_short_number_or_with_wide_spaces_is_masked(
+    text: str, masked: str
+) -> None:
+    """Regression: a lone number before or after a grouped NIK, doubled spaces and non-breaking
+    spaces between its groups left it in clear; only a further group of four digits makes the
+    groups part of a longer code."""
+    assert mask_personal_data(text) == masked
+    assert [hit.kind for hit in find_personal_data(pl.DataFrame({"note": [text]}))] == ["nik"]
+    assert mask_text_columns(pl.DataFrame({"note": [text]}))["note"][0] == masked
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Gaji Rp 3.500.000 - Rp 4.500.000",
@@ -91,11 +121,14 @@ def test_a_nik_cut_into_four_groups_is_masked(text: str) -> None:
         "3172 0408 1334 0001",  # no month 13
         "3172 0480 1234 0001",  # no day 80
         "VA 8808 3172 0408 1234 0001",  # a fifth group: a longer number
-        "3172 0408 1234 0001 2",
+        "VA 8808  3172\u00a00408 1234 0001",
+        "3172 0408 1234 0001 5678",
+        "3172-0408-1234-0001-20250",
         "3172.0408 1234-0001",  # mixed separators
         "x3172 0408 1234 0001",
         "317204 121390 0001",  # no month 13
-        "317204 120390 0001 5",  # a further group
+        "317204 120390 0001 2025",  # a further group of four
+        "2019 317204 120390 0001",
         "Rp 150.000.000 - 250.000.000",
     ],
 )

@@ -146,9 +146,23 @@ def test_si_written_for_s1_after_a_requirement_word(text, level) -> None:
         ("Hubungi Ani, S.Kom via e-mail", None),
         # Regression: without the comma the name's title was read as a requirement.
         ("Hubungi Ani S.Kom via e-mail", None),
-        ("Ani S.Kom", None),
         ("Kirim lamaran ke Bapak Budi Santoso S.H. di kantor", None),
-        ("Tridonic S.E.A Pte Ltd", None),
+        ("CP: Ani S.Kom", None),
+        ("a.n. Budi S.E.", None),
+        # Without a comma or a contact word before it a title is read as the degree asked for:
+        # a job title or a major has the same shape as a name ("Ani S.Kom" is read as S1 too).
+        ("Ani S.Kom", "s1"),
+        ("Tridonic S.E.A Pte Ltd", "s1"),
+        # Regression: the no-comma rule read these requirements as names.
+        ("Dibutuhkan Programmer S.Kom", "s1"),
+        ("Staff Akuntansi S.E.", "s1"),
+        ("Teknik Informatika S.Kom", "s1"),
+        ("Apoteker S.Farm", "s1"),
+        ("Berijazah S.Kom", "s1"),
+        ("Akuntan S.Ak", "s1"),
+        ("Dibutuhkan Programmer, S.Kom", "s1"),
+        ("Dicari Apoteker, S.Farm", "s1"),
+        ("Posisi Guru, S.Pd", "s1"),
         # In a requirement the title is the degree asked for.
         ("Minimal S.Kom", "s1"),
         ("minimal S.Kom", "s1"),
