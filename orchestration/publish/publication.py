@@ -166,11 +166,14 @@ def publish_marts(
 
 
 def mart_sizes(marts_dir: Path) -> list[tuple[str, int, int]]:
-    """(mart, rows, bytes) of every published parquet mart, by name. Rows come from each file's
-    footer, so this reads a few KiB per mart, never the data."""
+    """(mart, rows, bytes) of every published parquet mart, by name: the marts the publication
+    recorded when it did (another parquet file in the folder was not published, as a release
+    leaves it out). Rows come from each file's footer, so this reads a few KiB per mart."""
     import pyarrow.parquet as pq
 
+    recorded = read_publication(marts_dir).get("tables") or {}
     return [
         (path.stem, pq.ParquetFile(path).metadata.num_rows, path.stat().st_size)
         for path in sorted(marts_dir.glob("*.parquet"))
+        if not recorded or path.stem in recorded
     ]

@@ -6,6 +6,7 @@ there were.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration import runner
-from orchestration.publish.publication import mart_sizes
+from orchestration.publish.publication import PUBLICATION_MANIFEST, mart_sizes
 
 
 def _marts(folder: Path) -> None:
@@ -32,6 +33,15 @@ def test_mart_sizes_reads_rows_and_bytes_of_each_mart(tmp_path: Path) -> None:
     assert [size for _, _, size in sizes] == [
         (tmp_path / "marts" / f"{name}.parquet").stat().st_size for name, _, _ in sizes
     ]
+
+
+def test_mart_sizes_count_only_the_marts_the_publication_recorded(tmp_path: Path) -> None:
+    # Regression: a command's output written into the marts folder by hand was counted as a
+    # published mart in the run summary, although a release leaves it out.
+    _marts(tmp_path / "marts")
+    record = {"tables": {"dim_a": 2}}
+    (tmp_path / "marts" / PUBLICATION_MANIFEST).write_text(json.dumps(record))
+    assert [name for name, _, _ in mart_sizes(tmp_path / "marts")] == ["dim_a"]
 
 
 def test_summarise_run_logs_the_marts_rows_and_size(
