@@ -59,6 +59,9 @@ PAGE_TOO_LARGE = "page_too_large"
 # A detail that answered but lacks what is read from it (an empty body, a truncated page, a JSON
 # detail without the posting): a shortfall, and the listed posting is kept from its listing.
 DETAIL_EMPTY = "detail_empty"
+# A JSON detail whose body is not JSON even to the lenient reader: a shortfall too, and the
+# listed posting is kept from its listing the same way.
+INVALID_JSON = "invalid_json"
 
 
 def rebase(url: str, base_url: str | None) -> str:
@@ -479,23 +482,24 @@ class JsonApiSpider(LmisSpider):
         posting_id = response.meta["lmis_key"]
         record = response.meta["lmis_record"]
         item = None
+        outcome = DETAIL_EMPTY
         # An empty 200 is a detail that failed to arrive (as an empty HTML page), not bad JSON.
         if response.body.strip():
             try:
                 payload = self.load_json(response)
             except LenientJSONError as error:
-                self.coverage.detail_done(posting_id, "invalid_json")
                 self.logger.error("detail %s is not JSON: %s", response.url, error)
-                return
-            item = self.item_from_detail(payload, record, response)
+                outcome = INVALID_JSON
+            else:
+                item = self.item_from_detail(payload, record, response)
         if item is not None:
             self.coverage.detail_done(posting_id, "ok")
             yield item
             return
         # Listed is listed: the posting is kept from its listing record, flagged, as the HTML
         # spiders keep a card's, and the crawl is short.
-        self.detail_shortfall(posting_id, DETAIL_EMPTY, response.url)
-        kept = self.record_item(record, DETAIL_EMPTY, response.meta.get("lmis_listing_url"))
+        self.detail_shortfall(posting_id, outcome, response.url)
+        kept = self.record_item(record, outcome, response.meta.get("lmis_listing_url"))
         if kept is not None:
             yield kept
 

@@ -755,3 +755,23 @@ def test_an_interrupt_while_waiting_for_a_crawl_kills_the_crawler(out_dir: Path,
         run_crawl("lokerid", out_dir, "2025-10-23", settings)
     (child,) = children
     assert child.poll() is not None
+
+
+@pytest.mark.parametrize("spider", ["karirhub", "karirhub_rss"])
+def test_a_karirhub_detail_that_is_not_json_keeps_the_listed_posting(
+    spider: str, out_dir: Path
+) -> None:
+    # Regression: the API spider dropped the listed posting (`invalid_json`, nothing written)
+    # and the RSS spider raised in the JSON reader (`detail:parse_error`).
+    hits = karirhub_listing_hits()[:5]
+    details = {detail["id"]: detail for detail in karirhub_details()}
+    broken = hits[0]["id"]
+    answers = {broken: b"<html><body>Service Unavailable</body></html>"}
+    result = _crawl_karirhub_answering(answers, spider, out_dir, hits, details)
+    assert not result.is_complete
+    report = json.loads(result.stats_path.read_text())
+    assert report["coverage"]["detail_outcomes"]["invalid_json"] == 1
+    assert "detail:parse_error" not in json.dumps(report["scrapy_stats"])
+    items = {item["source_posting_id"]: item for item in read_items(result.items_path)}
+    assert items[broken]["problems"][0] == "invalid_json"
+    assert items[broken]["description"] is None
