@@ -251,6 +251,19 @@ class LmisSpider(scrapy.Spider):
             self.logger.info("JSON of %s needed repairs: %s", response.url, repairs)
             return value
 
+    def detail_payload(self, response: Response) -> tuple[Any, str]:
+        """A JSON detail answer's payload (None when there is none) and the outcome to record if
+        it cannot be used as read: an empty body is a detail that failed to arrive, as an empty
+        HTML page (`detail_empty`, also the outcome of a payload without the posting); a body
+        that is not JSON even to the lenient reader (an HTML error page) is `invalid_json`."""
+        if not response.body.strip():
+            return None, DETAIL_EMPTY
+        try:
+            return self.load_json(response), DETAIL_EMPTY
+        except LenientJSONError as error:
+            self.logger.error("detail %s is not JSON: %s", response.url, error)
+            return None, INVALID_JSON
+
     # -- pagination ------------------------------------------------------------------------
 
     def listing_page_done(
@@ -481,17 +494,8 @@ class JsonApiSpider(LmisSpider):
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
         posting_id = response.meta["lmis_key"]
         record = response.meta["lmis_record"]
-        item = None
-        outcome = DETAIL_EMPTY
-        # An empty 200 is a detail that failed to arrive (as an empty HTML page), not bad JSON.
-        if response.body.strip():
-            try:
-                payload = self.load_json(response)
-            except LenientJSONError as error:
-                self.logger.error("detail %s is not JSON: %s", response.url, error)
-                outcome = INVALID_JSON
-            else:
-                item = self.item_from_detail(payload, record, response)
+        payload, outcome = self.detail_payload(response)
+        item = None if payload is None else self.item_from_detail(payload, record, response)
         if item is not None:
             self.coverage.detail_done(posting_id, "ok")
             yield item

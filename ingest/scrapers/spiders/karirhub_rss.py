@@ -18,9 +18,8 @@ from typing import Any
 from scrapy import Selector
 from scrapy.http import Request, Response
 
-from ingest.scrapers.base import DETAIL_EMPTY, INVALID_JSON, LmisSpider
+from ingest.scrapers.base import LmisSpider
 from ingest.scrapers.items import VacancyItem
-from ingest.scrapers.lenient_json import LenientJSONError
 from ingest.scrapers.spiders.karirhub import (
     API_URL,
     POLITE_SLOTS,
@@ -92,14 +91,7 @@ class KarirhubRssSpider(LmisSpider):
 
     def parse_detail(self, response: Response) -> Iterator[VacancyItem]:
         posting_id = response.meta["lmis_key"]
-        # An empty 200 is a detail that failed to arrive; it used to raise in the JSON reader.
-        outcome, payload = DETAIL_EMPTY, None
-        if response.body.strip():
-            try:
-                payload = self.load_json(response)
-            except LenientJSONError as error:
-                self.logger.error("detail %s is not JSON: %s", response.url, error)
-                outcome = INVALID_JSON
+        payload, outcome = self.detail_payload(response)
         vacancy = detail_vacancy(payload)
         if vacancy is None:
             # Listed is listed: kept from its feed entry, flagged, and the crawl is short.
