@@ -165,15 +165,24 @@ def publish_marts(
     return exported, kept
 
 
-def mart_sizes(marts_dir: Path) -> list[tuple[str, int, int]]:
-    """(mart, rows, bytes) of every published parquet mart, by name: the marts the publication
-    recorded when it did (another parquet file in the folder was not published, as a release
-    leaves it out). Rows come from each file's footer, so this reads a few KiB per mart."""
-    import pyarrow.parquet as pq
-
+def published_parquet_files(marts_dir: Path) -> list[Path]:
+    """The parquet files of the published marts, by name: those the publication recorded when
+    there is a record (another file in the folder, a command's output written there by hand,
+    was not published, and a release leaves it out), else every parquet file there."""
     recorded = read_publication(marts_dir).get("tables") or {}
     return [
-        (path.stem, pq.ParquetFile(path).metadata.num_rows, path.stat().st_size)
+        path
         for path in sorted(marts_dir.glob("*.parquet"))
         if not recorded or path.stem in recorded
+    ]
+
+
+def mart_sizes(marts_dir: Path) -> list[tuple[str, int, int]]:
+    """(mart, rows, bytes) of every published parquet mart (`published_parquet_files`). Rows
+    come from each file's footer, so this reads a few KiB per mart."""
+    import pyarrow.parquet as pq
+
+    return [
+        (path.stem, pq.ParquetFile(path).metadata.num_rows, path.stat().st_size)
+        for path in published_parquet_files(marts_dir)
     ]

@@ -24,6 +24,8 @@ from dagster_duckdb import DuckDBResource
 
 from ingest.sources import ALL_SOURCES
 from orchestration import settings
+from orchestration.operations.releases import PUBLICATION_MANIFEST
+from orchestration.publish.publication import published_parquet_files
 from orchestration.quality.gates import SQL_DIR, evaluations_in_run, today_in_jakarta
 from reports.quality_report import QualityFigures, build_quality_report
 
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 
 PRIORITY_LAST = "-1000"
 PUBLICATION_KEY = "published/parquet_marts"
-PUBLICATION_MANIFEST = "_publication.json"
 LANDING_CHECKS = {"great_expectations_suite", "rows_accounted", "volume_not_dropped"}
 GATE_BY_CHECK = {
     "staging_gate": "staging",
@@ -131,16 +132,13 @@ def _run_events(instance: dg.DagsterInstance, run_id: str) -> tuple[pl.DataFrame
 
 
 def published_files(marts_dir: Path) -> tuple[pl.DataFrame, dict | None]:
-    """The parquet marts of the last publication, by its record when there is one: another file
-    in the folder (a command's output written there by hand) was not published and is not
-    listed, as a release leaves it out."""
+    """The parquet marts of the last publication (`published_parquet_files`) with their rows
+    as it recorded them, and its record."""
     manifest_path = marts_dir / PUBLICATION_MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
     rows_by_table = (manifest or {}).get("tables", {})
     files = []
-    for path in sorted(marts_dir.glob("*.parquet")):
-        if rows_by_table and path.stem not in rows_by_table:
-            continue
+    for path in published_parquet_files(marts_dir):
         stat = path.stat()
         files.append(
             {
