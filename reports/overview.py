@@ -125,7 +125,7 @@ TEXT = {
         "in_area": " di {area}",
         "source": "Sumber",
         "sakernas": "Sakernas BPS (data mikro publik), {coverage}",
-        "title_scope": "Sakernas {coverage}, lowongan daring seluruh Indonesia",
+        "title_scope": "Sakernas {coverage} dan lowongan daring nasional",
     },
     "en": {
         "title": "Labour Market Overview",
@@ -223,7 +223,7 @@ TEXT = {
         "in_area": " in {area}",
         "source": "Source",
         "sakernas": "BPS Sakernas (public-use microdata), {coverage}",
-        "title_scope": "Sakernas {coverage}, online vacancies for all of Indonesia",
+        "title_scope": "Sakernas {coverage} and national online vacancies",
     },
 }
 

@@ -269,14 +269,14 @@ SOURCE_TEXT = {
         "survey": "Sakernas BPS: estimasi nasional per jabatan",
         "survey_synthetic": "Sakernas sintetis: estimasi nasional per jabatan",
         "portal": "Lowongan portal pemerintah ({portals})",
-        "evidence": "Bukti pemberi kerja ({file})",
+        "evidence": "Bukti pemberi kerja",
         "illustrative": "ilustratif, bukan hasil survei",
     },
     "en": {
         "survey": "BPS Sakernas: national estimates by occupation",
         "survey_synthetic": "Synthetic Sakernas: national estimates by occupation",
         "portal": "Government portal vacancies ({portals})",
-        "evidence": "Employer evidence ({file})",
+        "evidence": "Employer evidence",
         "illustrative": "illustrative, not survey results",
     },
 }
@@ -413,7 +413,7 @@ def source_rows(
         )
         rows.append(
             sources.SourceRow(
-                text["evidence"].format(file=evidence_path.name),
+                text["evidence"],
                 sources.dates_text(dates, language),
                 evidence.height,
                 text["illustrative"] if illustrative else "",
