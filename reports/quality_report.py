@@ -33,7 +33,8 @@ TEXT = {
         "title": "Laporan Mutu Data",
         "run": "Proses",
         "generated": "Dibuat",
-        "published": "Data malam ini diterbitkan: semua pemeriksaan tingkat galat lolos.",
+        "published": "Data malam ini diterbitkan: semua pemeriksaan yang dapat menghentikan "
+        "publikasi lolos.",
         "not_published": (
             "Data malam ini TIDAK diterbitkan. Publikasi terakhir yang baik tetap berlaku"
         ),
@@ -173,7 +174,8 @@ TEXT = {
         "title": "Data Quality Report",
         "run": "Run",
         "generated": "Generated",
-        "published": "Tonight's data were published: every error-level check passed.",
+        "published": "Tonight's data were published: every check that can stop the publication "
+        "passed.",
         "not_published": "Tonight's data were NOT published. The last good publication stays",
         "last_publication": "Last publication",
         "none": "none yet",
