@@ -307,6 +307,7 @@ class Page:
         max_rows: int | None = None,
         order: str = "",
         download: pl.DataFrame | None = None,
+        decimals: dict[str, int] | None = None,
     ) -> None:
         """The table in the page, plus CSV and XLSX downloads (embedded and as files).
 
@@ -314,6 +315,7 @@ class Page:
         table with `order` (", listed occupations first") and the downloads' names.
         `download`: what the downloads hold instead of `frame`, where the page shows text the
         machine-readable files must not (a setting "0,75" is the number 0.75 there).
+        `decimals`: decimal places a column's numbers are shown with (the downloads keep all).
         """
         numeric = numeric or set()
         self.tables += 1
@@ -337,7 +339,7 @@ class Page:
             cells = []
             for column, value in row.items():
                 css = " class='num'" if column in numeric else ""
-                text = _display(value, self.language, column)
+                text = _display(value, self.language, column, (decimals or {}).get(column))
                 cells.append(f"<td{css}>{html.escape(text)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         if not body:
@@ -390,13 +392,15 @@ class Page:
         return target
 
 
-def _display(value: object, language: str, column: str = "") -> str:
+def _display(value: object, language: str, column: str = "", decimals: int | None = None) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, int) and ("year" in column or "level" in column):
         return str(value)  # a year or a code's digit count is a label, never grouped
+    if isinstance(value, int | float) and decimals is not None:
+        return format_number(value, language, decimals)
     if isinstance(value, int | float):
         return format_auto(value, language)
     if isinstance(value, list):

@@ -254,6 +254,7 @@ PERCENT_COLUMNS = (
     "share_with_skill",
     "share_with_description",
 )
+PERCENT_POINT_COLUMNS = ("share_previous_pct", "share_current_pct", "change_pp")
 """Shares the outlook computes as fractions, shown and downloaded as per cents (every share of
 the page in one unit, as the trend table's)."""
 
@@ -274,7 +275,16 @@ def _section(
     labels = text["columns"] | {
         "caution": text["columns"]["caution"].format(minimum=caution_below or "")
     }
-    page.table(table, name, labels, numeric=NUMERIC, note=note, max_rows=300)
+    page.table(
+        table,
+        name,
+        labels,
+        numeric=NUMERIC,
+        note=note,
+        max_rows=300,
+        # Per cents and percentage points to one decimal on the page; the downloads keep all.
+        decimals={c: 1 for c in (*PERCENT_COLUMNS, *PERCENT_POINT_COLUMNS)},
+    )
     return True
 
 

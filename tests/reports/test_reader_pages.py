@@ -138,3 +138,14 @@ def test_source_names_and_dates():
     assert sources.periods_text([f"{y}-08" for y in range(2015, 2025)], "id") == (
         "10 ronde: 2015-08 s.d. 2024-08"
     )
+
+
+def test_per_cents_are_shown_to_one_decimal_and_downloaded_whole(tmp_path):
+    from reports.critical_occupations.rendering import Page
+
+    page = Page("t", "id", tmp_path, "t")
+    page.table(
+        pl.DataFrame({"share": [12.3456]}), "s", {}, numeric={"share"}, decimals={"share": 1}
+    )
+    assert "<td class='num'>12,3</td>" in "".join(page.sections)
+    assert "12.3456" in (tmp_path / "t.s.id.csv").read_text()
