@@ -567,10 +567,10 @@ def source_rows(figures: QualityFigures, language: str) -> list[sources.SourceRo
                 posted=fresh[source].get("latest_posted_date") or "-",
                 seen=fresh[source].get("latest_seen_date") or "-",
             )
+        elif volume.get("last_loaded_at"):
+            period = text["source_loaded"].format(loaded=jakarta_time(volume["last_loaded_at"]))
         else:
-            period = text["source_loaded"].format(
-                loaded=jakarta_time(volume.get("last_loaded_at") or "-")
-            )
+            period = ""
         rows.append(
             sources.SourceRow(source_name(source, language), period, volume.get("rows_loaded"))
         )

@@ -25,7 +25,7 @@ INDICATORS = {
         "vacancy_growth": "pertumbuhan iklan lowongan",
         "vacancies_per_1000_employed": "iklan lowongan per 1.000 penduduk bekerja",
         "vacancy_duration_days": "lama iklan lowongan terlihat (hari)",
-        "hard_to_fill_share": "bagian lowongan portal yang sulit diisi",
+        "hard_to_fill_share": "proporsi lowongan portal yang sulit diisi",
         "employer_evidence": "bukti dari pemberi kerja",
     },
     "en": {

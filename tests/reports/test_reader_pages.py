@@ -149,3 +149,43 @@ def test_per_cents_are_shown_to_one_decimal_and_downloaded_whole(tmp_path):
     )
     assert "<td class='num'>12,3</td>" in "".join(page.sections)
     assert "12.3456" in (tmp_path / "t.s.id.csv").read_text()
+
+
+def test_quality_report_names_its_sources_with_their_dates_and_the_run():
+    """M2 on the data-quality report: each source with its latest posting and crawl, and the
+    run that wrote the page; L2: the synthetic Sakernas source by its name."""
+    import datetime as dt
+
+    from reports.quality_report import QualityFigures, render
+
+    empty = pl.DataFrame()
+    figures = QualityFigures(
+        run_id="run-7",
+        generated_at=dt.datetime(2026, 12, 4, 19, 0, tzinfo=dt.UTC),
+        published_in_run=True,
+        marts_built_in_run=True,
+        last_publication=None,
+        checks=empty,
+        step_failures=empty,
+        volumes=pl.DataFrame(
+            {"source": ["lokerid", "sakernas_synthetic"], "rows_loaded": [2229, 152830]}
+        ),
+        quarantine=empty,
+        raw_completeness=empty,
+        vacancy_completeness=empty,
+        validation=empty,
+        freshness=pl.DataFrame(
+            {
+                "source": ["lokerid"],
+                "latest_posted_date": ["2025-07-09"],
+                "latest_seen_date": ["2025-07-09"],
+            }
+        ),
+        coherence=empty,
+        published_files=empty,
+    )
+    page = render(figures, "en")
+    block = page[page.index("<h2>Sources and periods</h2>") :]
+    assert "postings up to 2025-07-09; latest crawl 2025-07-09" in block
+    assert "Synthetic Sakernas (method test)" in block and "sakernas synthetic" not in page
+    assert "Run run-7, generated 2026-12-05 02:00 WIB." in block
