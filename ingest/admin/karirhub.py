@@ -38,7 +38,7 @@ from ingest.admin.results import (
 )
 from ingest.admin.text import clean_text, html_to_text
 from ingest.compressed import open_text
-from orchestration.file_commands import ID_DUPLICATED, IdClaims
+from ingest.quarantine import ID_DUPLICATED, IdClaims
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)

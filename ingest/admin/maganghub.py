@@ -23,13 +23,8 @@ from ingest.admin.personal_data import mask_personal_data
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
 from ingest.admin.results import AdminLoad, AdminSourceError, problems_record, quarantine_frame
 from ingest.admin.text import clean_text
-from orchestration.file_commands import (
-    ID_DUPLICATED,
-    CsvInputError,
-    IdClaims,
-    field_count_detail,
-    read_records,
-)
+from ingest.csv_records import CsvInputError, read_records
+from ingest.quarantine import ID_DUPLICATED, IdClaims, field_count_detail
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)

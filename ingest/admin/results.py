@@ -29,7 +29,7 @@ from ingest.admin.personal_data import (
     mask_text_columns,
     nik_shaped_number_expr,
 )
-from orchestration import file_commands
+from ingest.quarantine import merge_by_line, quarantine_record
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +97,14 @@ def problems_record(
     is_personal = _personal_test(personal)
     quoted = sorted(_personal_values(raw_values, is_personal), key=len, reverse=True)
     records = [
-        file_commands.quarantine_record(
+        quarantine_record(
             source, path, line, None, name, code,
             _unquoted(_QUOTED.sub(REMOVED, detail) if is_personal(name) else detail, quoted),
             None,
         )
         for name, code, detail in problems
     ]  # fmt: skip
-    (record,) = file_commands.merge_by_line(records, list(columns))
+    (record,) = merge_by_line(records, list(columns))
     del record["id"]
     if place is not None:
         named = f"{source_file} line {line} "
