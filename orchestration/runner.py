@@ -36,6 +36,17 @@ CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVE
 """Run config of command-line runs: Dagster's step events (DEBUG) stay in the event log."""
 
 
+def check_run_settings() -> None:
+    """Raise `settings.SettingError` for an `LMIS_*` setting the run would reject only at its
+    end: the publication step reads `LMIS_PUBLISH_PERSONAL_DATA` and `LMIS_RELEASE_RETENTION`
+    after the whole build. `lmis run` and `lmis backfill` call this before anything runs."""
+    from orchestration.operations.releases import retention_from_env
+    from orchestration.publish.personal_data import personal_data_allowed
+
+    personal_data_allowed()
+    retention_from_env()
+
+
 def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | None = None):
     """Execute the nightly job in this process against the project-local Dagster instance.
 

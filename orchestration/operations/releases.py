@@ -54,6 +54,7 @@ from orchestration.publish.personal_data import (
     is_personal_data_node,
     withholding_reason,
 )
+from orchestration.settings import SettingError
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,11 @@ def retention_from_env() -> int:
     try:
         retention = int(value)
     except ValueError as exc:
-        raise ValueError(f"LMIS_RELEASE_RETENTION={value!r} is not a whole number") from exc
+        raise SettingError(
+            f"LMIS_RELEASE_RETENTION={value!r} is not a whole number (1 or more)"
+        ) from exc
     if retention < 1:
-        raise ValueError(f"LMIS_RELEASE_RETENTION={retention}: keep at least one release")
+        raise SettingError(f"LMIS_RELEASE_RETENTION={retention}: keep at least one release")
     return retention
 
 
