@@ -136,8 +136,9 @@ def _user() -> str:
         return f"uid {os.getuid()}"
 
 
-def published_marts(run_id: str) -> str:
-    """What is published after run `run_id` was interrupted, as the interrupt's message says."""
+def describe_published_marts(run_id: str) -> str:
+    """A sentence saying what is published after run `run_id` was interrupted, as the
+    interrupt's message ends (not the marts themselves: `publication.read_publication`)."""
     from orchestration.publish.publication import read_publication
 
     published = read_publication(settings.MARTS_DIR).get("run_id")
@@ -179,7 +180,7 @@ def stop_interrupted_run(
         # The process exits with dbt's run unfinished, like a killed dbt subprocess: DuckDB
         # keeps what dbt committed, model by model, and drops the rest.
         log.warning("dbt's run did not end: exiting without opening the warehouse again")
-    outcome = f"no step was retried or run after it; {published_marts(run_id)}"
+    outcome = f"no step was retried or run after it; {describe_published_marts(run_id)}"
     write_alert(
         "interrupted",
         job_name,
