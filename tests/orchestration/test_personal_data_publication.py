@@ -195,8 +195,32 @@ def test_the_publication_step_fails_on_a_bad_setting_without_retries(tmp_path, m
     database = tmp_path / "warehouse.duckdb"
     _warehouse(real_rows=3, database=str(database)).close()
     warehouse = DuckDBResource(database=str(database))
-    with pytest.raises(dg.Failure) as failure:
-        assets.parquet_marts(dg.build_asset_context(), warehouse=warehouse)
+    # As a context manager, the context's temporary Dagster instance is closed at the end.
+    with dg.build_asset_context() as context, pytest.raises(dg.Failure) as failure:
+        assets.parquet_marts(context, warehouse=warehouse)
     assert failure.value.allow_retries is False
     assert "LMIS_PUBLISH_PERSONAL_DATA must be 0 or 1, not 'yes'" in str(failure.value)
     assert not (tmp_path / "marts" / PUBLICATION_MANIFEST).exists()
+
+
+@pytest.mark.parametrize("manifest", [None, Path("no/such/manifest.json")])
+def test_a_release_without_the_dbt_manifest_is_refused(tmp_path, monkeypatch, manifest):
+    """Before, a release without the manifest skipped the personal-data check: real job seekers
+    published while allowed went into the release once the setting was gone."""
+    marts = tmp_path / "marts"
+    monkeypatch.setenv("LMIS_PUBLISH_PERSONAL_DATA", "1")
+    with _warehouse(real_rows=3) as con:
+        _publish(con, marts)
+    monkeypatch.delenv("LMIS_PUBLISH_PERSONAL_DATA")
+    releases = tmp_path / "releases"
+    with pytest.raises(FileNotFoundError, match="no dbt manifest at .*personal data"):
+        write_release(
+            marts,
+            releases,
+            date(2026, 12, 1),
+            run_id="run-1",
+            source_vintages=[],
+            dbt_manifest=manifest,
+            retention=5,
+        )
+    assert not releases.exists() or not list(releases.rglob("*"))
