@@ -224,3 +224,20 @@ def test_a_release_without_the_dbt_manifest_is_refused(tmp_path, monkeypatch, ma
             retention=5,
         )
     assert not releases.exists() or not list(releases.rglob("*"))
+
+
+def test_the_scheduled_night_fails_on_a_bad_setting_before_its_runs(monkeypatch):
+    """The daemon's 02:00 night (`incremental_night`) checks as `lmis backfill` does."""
+    import dagster as dg
+
+    from orchestration.jobs import run_incremental_night
+
+    monkeypatch.setenv("LMIS_PUBLISH_PERSONAL_DATA", "yes")
+    monkeypatch.setattr("orchestration.operations.backfill.night_of", _refuse_to_run)
+    with (
+        dg.build_op_context(op_config={"day": "2026-12-01"}) as context,
+        pytest.raises(dg.Failure) as failure,
+    ):
+        run_incremental_night(context)
+    assert failure.value.allow_retries is False
+    assert "LMIS_PUBLISH_PERSONAL_DATA must be 0 or 1, not 'yes'" in str(failure.value)
