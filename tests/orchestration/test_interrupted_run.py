@@ -187,12 +187,14 @@ def test_an_interrupt_outside_a_run_says_so_and_alerts(
 
 
 def test_the_interrupt_message_says_what_is_published(tmp_path: Path, monkeypatch) -> None:
-    from orchestration import settings
+    from orchestration import runner, settings
     from orchestration.publish.publication import PUBLICATION_MANIFEST
-    from orchestration.runner import published_marts
 
+    describe = runner.describe_published_marts
     monkeypatch.setattr(settings, "MARTS_DIR", tmp_path)
-    assert published_marts("new") == "nothing has been published yet"
+    assert describe("new") == "nothing has been published yet"
     (tmp_path / PUBLICATION_MANIFEST).write_text(json.dumps({"run_id": "old"}))
-    assert published_marts("new") == "the published marts are those of run old, whole"
-    assert published_marts("old") == "this run's publication is in place, whole"
+    assert describe("new") == "the published marts are those of run old, whole"
+    assert describe("old") == "this run's publication is in place, whole"
+    # The sentence is named as one: `published_marts` (releases.py) gives the marts' files.
+    assert not hasattr(runner, "published_marts")
