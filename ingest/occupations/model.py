@@ -957,7 +957,8 @@ def cross_fitted_probabilities(
 RANKER_LEARNERS = ("logistic", "boosted")
 RANKER_LEARNER = "logistic"
 """The ranker's learner: `logistic` (shipped) or `boosted` (gradient-boosted trees on every
-right candidate and a quarter of the wrong ones, under trial: model card, "Eleventh round").
+right candidate and a quarter of the wrong ones; tried and not kept: model card, "Eleventh
+round").
 Read when a ranker is fitted, so the evaluation can switch it (`evaluation.py --ranker`)."""
 BOOSTED_WRONG_SHARE = 0.25
 """Share of the wrong candidates a boosted ranker is fitted on (weighted up by its inverse):

@@ -56,15 +56,42 @@ TEXT: dict[str, dict[str, Any]] = {
         "indicators": "Nilai indikator dan sinyal",
         "method": "Lampiran metodologi",
         "missing": "Mart tidak tersedia (indikatornya dianggap tanpa data): {names}.",
-        "synthetic": "Angka ini berasal dari data SINTETIS (Sakernas sintetis 2015-2024), bukan "
+        "synthetic": "Angka ini berasal dari data SINTETIS (Sakernas sintetis {years}), bukan "
         "estimasi resmi BPS; hanya untuk menguji metode.",
         "illustrative": "Bukti pemberi kerja ditandai ilustratif/sintetis; bukan hasil survei.",
         "no_vacancy_codes": "Iklan lowongan daring belum dikode ke KBJI 2014: indikator iklan "
         "lowongan tanpa data untuk semua jabatan.",
         "awaiting_coder": "{awaiting} dari {with_code} iklan lowongan daring berkode KBJI 2014 "
         "memiliki kode di bawah ambang keyakinan pengode dan menunggu pengode manusia; iklan "
-        "itu tidak dihitung. Hanya {accepted} iklan yang kodenya diterima yang dapat masuk "
-        "indikator iklan lowongan.",
+        "itu tidak dihitung. {accepted} iklan kodenya diterima; dari iklan itu hanya yang "
+        "pertama terlihat dalam rentang waktu iklan lowongan (di bawah) yang dihitung.",
+        "windows": "Rentang waktu iklan lowongan: saat ini {first} s.d. {last} ({days} hari, "
+        "tanggal awal dan akhir termasuk, berakhir pada hari pertama terlihat terakhir); "
+        "{count} iklan lowongan berkode diterima dihitung di dalamnya: {sources}. Rentang "
+        "sebelumnya {previous_first} s.d. {previous_last}: {previous} iklan lowongan.",
+        "windows_source": "{source} {count} (pertama terlihat {dates})",
+        "windows_dates": "pada {days} hari, {first} s.d. {last}",
+        "windows_no_growth": "Rentang sebelumnya kosong atau terlalu sedikit: pertumbuhan iklan "
+        "lowongan tidak dapat dihitung untuk jabatan mana pun.",
+        "windows_survey": "Indikator per 1.000 penduduk bekerja membagi iklan lowongan ini "
+        "dengan penduduk bekerja Sakernas {period}; periodenya tidak sama.",
+        "shortage_defined": "Kekurangan: sedikitnya {minimum} indikator andal, dan skor "
+        "kekurangan (bobot indikator bersinyal dibagi bobot indikator andal) pada atau di atas "
+        "{threshold}. Masuk daftar = kekurangan, terampil (golongan pokok {skilled}) dan terkait "
+        "sektor strategis.",
+        "cautions": "Perhatian: dari {listed} jabatan yang masuk daftar, {minimum} hanya "
+        "memiliki jumlah minimum indikator andal ({min_count}), {at_threshold} memiliki skor "
+        "tepat pada ambang, dan {minor} masuk daftar melalui golongannya (3 digit); daftar ini "
+        "bersandar pada {independent} penilaian yang berdiri sendiri.",
+        "significance": "Perubahan survei (pertumbuhan penduduk bekerja, upah, jam kerja) "
+        "hanya memberi sinyal bila berbeda nyata dari galat sampling: |z| pada atau di atas "
+        "{critical} (uji dua sisi, tingkat kepercayaan {level} %), z = perubahan / SE "
+        "perubahan. Perubahan yang tidak signifikan tetap andal tetapi tanpa sinyal; skenario "
+        '"tanpa uji signifikansi" pada analisis sensitivitas menunjukkan dampaknya.',
+        "indicator_summary": "Ringkasan indikator: unit jabatan dengan nilai andal dan "
+        "dengan sinyal",
+        "indicator_summary_note": "Indikator tanpa nilai andal pada suatu tingkat tidak ikut "
+        "dalam skor mana pun pada tingkat itu, walaupun bobotnya tercantum di lampiran.",
         "status": {
             "listed": "masuk daftar",
             "shortage_not_critical": "kekurangan, tidak kritis",
@@ -105,6 +132,12 @@ TEXT: dict[str, dict[str, Any]] = {
             "kbli": "KBLI",
             "sector": "Sektor",
             "kbji_prefixes": "Awalan KBJI",
+            "caution": "Perhatian",
+            "passes_significance": "Signifikan (uji z)",
+            "usable_4": "Unit andal (4 digit)",
+            "signalling_4": "Unit bersinyal (4 digit)",
+            "usable_3": "Unit andal (3 digit)",
+            "signalling_3": "Unit bersinyal (3 digit)",
         },
         "scenario_names": {
             "base": "skenario dasar",
@@ -115,6 +148,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "equal_weights": "bobot sama",
             "wages_weigh_double": "bobot upah ganda",
             "more_indicators_required": "lebih banyak indikator wajib",
+            "no_significance_rule": "tanpa uji signifikansi",
         },
         "method_text": [
             "Unit: subgolongan KBJI 2014 (4 digit); jika indikator andal kurang dari "
@@ -122,8 +156,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "Setiap indikator dibandingkan dengan semua jabatan (kuantil) dan dengan riwayatnya "
             "sendiri (median tahun-tahun sebelumnya); indikator tidak andal (kelas RSE, "
             "penyensoran, jumlah iklan lowongan terlalu sedikit) tidak dihitung.",
-            "Skor = bobot indikator bersinyal / bobot indikator andal. Kritis = kekurangan, "
-            "terampil (golongan pokok terpilih) dan terkait sektor strategis.",
+            "Skor = bobot indikator bersinyal / bobot indikator andal; skor pada atau di atas "
+            "ambang = kekurangan. Kritis = kekurangan, terampil (golongan pokok terpilih) dan "
+            "terkait sektor strategis.",
         ],
     },
     "en": {
@@ -155,15 +190,42 @@ TEXT: dict[str, dict[str, Any]] = {
         "indicators": "Indicator values and signals",
         "method": "Methodology appendix",
         "missing": "Marts not available (their indicators count as no data): {names}.",
-        "synthetic": "This figure rests on SYNTHETIC data (synthetic Sakernas 2015-2024), not "
+        "synthetic": "This figure rests on SYNTHETIC data (synthetic Sakernas {years}), not "
         "official BPS estimates; it exercises the method only.",
         "illustrative": "Employer evidence marked illustrative/synthetic; not survey results.",
         "no_vacancy_codes": "Online vacancies are not yet coded to KBJI 2014: vacancy indicators "
         "have no data for any occupation.",
         "awaiting_coder": "{awaiting} of the {with_code} online vacancy postings with a KBJI 2014 "
         "code have a code below the coder's confidence threshold and await a human coder; they "
-        "do not count. Only the {accepted} postings whose code is accepted can count towards "
-        "the vacancy indicators.",
+        "do not count. {accepted} postings have an accepted code; of these, only those first "
+        "seen in the vacancy windows (below) count.",
+        "windows": "Vacancy windows: current {first} to {last} ({days} days, first and last "
+        "days included, ending on the latest first sighting); {count} postings with an "
+        "accepted code count in it: {sources}. Previous window {previous_first} to "
+        "{previous_last}: {previous} postings.",
+        "windows_source": "{source} {count} (first seen {dates})",
+        "windows_dates": "on {days} days, {first} to {last}",
+        "windows_no_growth": "The previous window is empty or too thin: vacancy growth cannot "
+        "be computed for any occupation.",
+        "windows_survey": "The per-1,000-employed indicator divides these postings by Sakernas "
+        "employment of {period}; the periods differ.",
+        "shortage_defined": "Shortage: at least {minimum} reliable indicators, and a shortage "
+        "score (weight of signalling indicators over weight of reliable indicators) at or "
+        "above {threshold}. Listed = in shortage, skilled (major groups {skilled}) and linked "
+        "to a strategic sector.",
+        "cautions": "Caution: of the {listed} listed occupations, {minimum} have only the "
+        "minimum number of reliable indicators ({min_count}), {at_threshold} score exactly at "
+        "the threshold, and {minor} are listed through their minor group (3 digits); the list "
+        "rests on {independent} independent assessments.",
+        "significance": "A survey change (growth of employment, wages, hours) signals only "
+        "when it is distinguishable from sampling noise: |z| at or above {critical} (two-sided "
+        "test, {level} % confidence), z = change / SE of the change. A change that is not "
+        'significant stays reliable but gives no signal; the sensitivity scenario "no '
+        'significance rule" shows its effect.',
+        "indicator_summary": "Indicators at a glance: occupation units with a reliable value "
+        "and with a signal",
+        "indicator_summary_note": "An indicator without a reliable value at a level enters no "
+        "score at that level, although the appendix lists its weight.",
         "status": {
             "listed": "listed",
             "shortage_not_critical": "shortage, not critical",
@@ -204,6 +266,12 @@ TEXT: dict[str, dict[str, Any]] = {
             "kbli": "KBLI",
             "sector": "Sector",
             "kbji_prefixes": "KBJI prefixes",
+            "caution": "Caution",
+            "passes_significance": "Significant (z test)",
+            "usable_4": "Reliable units (4 digits)",
+            "signalling_4": "Signalling units (4 digits)",
+            "usable_3": "Reliable units (3 digits)",
+            "signalling_3": "Signalling units (3 digits)",
         },
         "scenario_names": {
             "base": "base",
@@ -214,6 +282,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "equal_weights": "equal weights",
             "wages_weigh_double": "wages weigh double",
             "more_indicators_required": "more indicators required",
+            "no_significance_rule": "no significance rule",
         },
         "method_text": [
             "Unit: KBJI 2014 unit group (4 digits); with fewer reliable indicators than the "
@@ -221,8 +290,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "Each indicator is compared with all occupations (a quantile) and with its own "
             "history (median of earlier years); unreliable indicators (RSE class, suppression, "
             "too few postings) do not count.",
-            "Score = weight of signalling indicators / weight of reliable indicators. Critical "
-            "= in shortage, skilled (selected major groups) and linked to a strategic sector.",
+            "Score = weight of signalling indicators / weight of reliable indicators; a score at "
+            "or above the threshold = shortage. Critical = in shortage, skilled (selected major "
+            "groups) and linked to a strategic sector.",
         ],
     },
 }
@@ -246,6 +316,13 @@ SETTINGS_SHOWN = (
     "vacancy_window_days",
     "skilled_major_groups",
     "occupation_levels",
+)
+# Settings inside a block of the configuration, shown by their dotted key.
+NESTED_SETTINGS_SHOWN = (
+    ("employer_evidence", "min_respondents"),
+    ("employer_evidence", "shortage_share_threshold"),
+    ("significance", "enabled"),
+    ("significance", "level"),
 )
 
 
@@ -427,8 +504,18 @@ def synthetic_inputs(values: pl.DataFrame) -> list[str]:
     (`survey`, `postings`, `portal`, `evidence`)."""
     if values.is_empty() or "is_synthetic" not in values.columns:
         return []
-    flagged = set(values.filter(pl.col("is_synthetic").fill_null(False))["indicator"].to_list())
-    kinds = {SYNTHETIC_INPUT_OF_INDICATOR.get(name, "survey") for name in flagged}
+    flagged = values.filter(pl.col("is_synthetic").fill_null(False))
+    kinds: set[str] = set()
+    inputs = (
+        flagged["synthetic_inputs"]
+        if "synthetic_inputs" in flagged.columns
+        else pl.Series([None] * flagged.height, dtype=pl.Utf8)
+    )
+    for name, named in zip(flagged["indicator"].to_list(), inputs.to_list(), strict=True):
+        # An indicator with two inputs names the synthetic one(s); others their only input.
+        kinds |= (
+            set(named.split(",")) if named else {SYNTHETIC_INPUT_OF_INDICATOR.get(name, "survey")}
+        )
     return [kind for kind in ("survey", "postings", "portal", "evidence") if kind in kinds]
 
 
@@ -485,15 +572,16 @@ def _machine_value(value: Any) -> str:
     return str(value)
 
 
-def settings_download(config: dict[str, Any], language: str) -> pl.DataFrame:
-    """The appendix's settings as the downloads hold them: the label, the configuration's key,
-    the value as a script reads it, and the number itself where the setting is one number (a
-    real number in the XLSX, shown in the reader's locale, not the page's text "0,75")."""
-    values = [config.get(key) for key in SETTINGS_SHOWN]
+def settings_download(keys: list[tuple[str, Any]], language: str) -> pl.DataFrame:
+    """The appendix's settings (`(key, value)`, a nested one by its dotted key) as the downloads
+    hold them: the label, the key, the value as a script reads it, and the number itself where
+    the setting is one number (a real number in the XLSX, shown in the reader's locale, not the
+    page's text "0,75")."""
+    values = [value for _, value in keys]
     return pl.DataFrame(
         {
-            "setting": [wording.setting_label(key, language) for key in SETTINGS_SHOWN],
-            "key": list(SETTINGS_SHOWN),
+            "setting": [wording.setting_label(key, language) for key, _ in keys],
+            "key": [key for key, _ in keys],
             "value": [_machine_value(v) for v in values],
             "number": [
                 float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
@@ -511,15 +599,19 @@ def methodology_appendix(page: Page, config: dict[str, Any], text: dict[str, Any
         page.paragraph(line)
     columns = text["columns"]
     language = page.language
+    keys = [(key, config.get(key)) for key in SETTINGS_SHOWN]
+    keys += [
+        (f"{block}.{key}", (config.get(block) or {}).get(key))
+        for block, key in NESTED_SETTINGS_SHOWN
+        if key in (config.get(block) or {})
+    ]
     settings = pl.DataFrame(
         {
-            "setting": [wording.setting_label(key, language) for key in SETTINGS_SHOWN],
-            "value": [
-                wording.setting_value(key, config.get(key), language) for key in SETTINGS_SHOWN
-            ],
+            "setting": [wording.setting_label(key, language) for key, _ in keys],
+            "value": [wording.setting_value(key, value, language) for key, value in keys],
         }
     )
-    page.table(settings, "settings", columns, download=settings_download(config, language))
+    page.table(settings, "settings", columns, download=settings_download(keys, language))
     indicators = pl.DataFrame(
         [
             {
@@ -553,6 +645,89 @@ def methodology_appendix(page: Page, config: dict[str, Any], text: dict[str, Any
         ]
     )
     page.table(scenarios, "scenarios", columns)
+
+
+def synthetic_years(survey: pl.DataFrame | None) -> str:
+    """'2015-2024': the years of the synthetic Sakernas rounds scored (read from the data, so a
+    new synthetic round does not leave the footnote behind)."""
+    if survey is None or survey.is_empty() or "is_synthetic" not in survey.columns:
+        return ""
+    years = (
+        survey.filter(pl.col("is_synthetic").fill_null(False))["period"].str.slice(0, 4).unique()
+    )
+    if years.is_empty():
+        return ""
+    first, last = years.min(), years.max()
+    return first if first == last else f"{first}-{last}"
+
+
+def _window_paragraphs(
+    windows: pl.DataFrame | None,
+    config: dict[str, Any],
+    survey: pl.DataFrame | None,
+    text: dict[str, Any],
+    language: str,
+) -> list[str]:
+    """What the vacancy windows hold, computed: their days, the postings that count in each
+    and each source's first-sighting days (a crawl's snapshots), and what follows from it."""
+    if windows is None or windows.is_empty():
+        return []
+    current = windows.filter(pl.col("window") == "current")
+    previous = windows.filter(pl.col("window") == "previous")
+    sources = []
+    for row in current.filter(pl.col("postings") > 0).iter_rows(named=True):
+        dates = sorted(row["first_seen_dates"])
+        shown = (
+            str(dates[0])
+            if len(dates) == 1
+            else text["windows_dates"].format(
+                days=format_number(len(dates), language), first=dates[0], last=dates[-1]
+            )
+        )
+        sources.append(
+            text["windows_source"].format(
+                source=source_name(row["source"], language) if row["source"] else "-",
+                count=format_number(row["postings"], language),
+                dates=shown,
+            )
+        )
+    counted = int(current["postings"].sum())
+    earlier = int(previous["postings"].sum())
+    paragraphs = [
+        text["windows"].format(
+            first=current["first_day"][0],
+            last=current["last_day"][0],
+            days=format_number(int(config.get("vacancy_window_days", 365)), language),
+            count=format_number(counted, language),
+            sources=", ".join(sources) or "-",
+            previous_first=previous["first_day"][0],
+            previous_last=previous["last_day"][0],
+            previous=format_number(earlier, language),
+        )
+    ]
+    if earlier < int(config.get("min_postings", 30)):
+        paragraphs.append(text["windows_no_growth"])
+    if survey is not None and not survey.is_empty():
+        paragraphs.append(text["windows_survey"].format(period=survey["period"].max()))
+    return paragraphs
+
+
+def indicator_summary(signals: pl.DataFrame, language: str) -> pl.DataFrame:
+    """Per indicator and digit level: occupation units with a reliable value and those whose
+    value signals shortage (an indicator with none enters no score, whatever its weight)."""
+    rows = []
+    if signals.is_empty():
+        return pl.DataFrame()
+    names = signals["indicator"].unique(maintain_order=True).to_list()
+    for name in names:
+        part = signals.filter(pl.col("indicator") == name)
+        row: dict[str, Any] = {"indicator": wording.indicator_label(name, language)}
+        for level in (4, 3):
+            at_level = part.filter(pl.col("level") == level)
+            row[f"usable_{level}"] = int(at_level["is_usable"].fill_null(False).sum())
+            row[f"signalling_{level}"] = int(at_level["signals_shortage"].fill_null(False).sum())
+        rows.append(row)
+    return pl.DataFrame(rows)
 
 
 def build_report(
@@ -592,9 +767,18 @@ def build_report(
         pl.col("strategic_sectors").map_elements(
             lambda sections: _sector_names(sections, config, language), return_dtype=pl.Utf8
         ),
+        pl.struct("caution_codes", "scored_code")
+        .map_elements(
+            lambda row: wording.caution_labels(
+                row["caution_codes"], language, row["scored_code"] or ""
+            ),
+            return_dtype=pl.Utf8,
+        )
+        .alias("caution"),
     )
     synthetic = bool(occupations["is_synthetic"].any()) or bool(inputs)
-    synthetic_note = page.footnote(text["synthetic"]) if synthetic else ""
+    synthetic_text = text["synthetic"].format(years=synthetic_years(survey)).replace(" )", ")")
+    synthetic_note = page.footnote(synthetic_text) if synthetic else ""
     named_inputs = ", ".join(text["synthetic_inputs"][kind] for kind in inputs)
     if inputs:
         # Said at the top, in the banner and the opening sentence: a footnote marker alone let
@@ -619,6 +803,8 @@ def build_report(
             ),
             css="note",
         )
+    for line in _window_paragraphs(results.get("vacancy_windows"), config, survey, text, language):
+        page.paragraph(line, css="note")
 
     counts = {s: occupations.filter(pl.col("status") == s).height for s in STATUS_ORDER}
     page.heading(text["summary"])
@@ -657,13 +843,45 @@ def build_report(
         title=text["major_group"],
     )
     page.heading(text["by_major"])
-    page.figure(figure, note=f"{synthetic_note} {text['synthetic']}" if synthetic else None)
+    page.figure(figure, note=f"{synthetic_note} {synthetic_text}" if synthetic else None)
 
     listed = occupations.filter(pl.col("status") == "listed").sort(
         "shortage_score", "kbji_code", descending=[True, False]
     )
     page.heading(text["list"])
+    page.paragraph(
+        text["shortage_defined"].format(
+            minimum=int(config["min_reliable_indicators"]),
+            threshold=wording.setting_value(
+                "shortage_score_threshold", float(config["shortage_score_threshold"]), language
+            ),
+            skilled=", ".join(str(g) for g in config.get("skilled_major_groups", [])),
+        )
+    )
+    critical = scoring.significance_rule(config)
+    if critical is not None:
+        level = float((config.get("significance") or {}).get("level", 0.95)) * 100
+        page.paragraph(
+            text["significance"].format(
+                critical=format_number(critical, language, 2),
+                level=wording.setting_value("significance.level", level, language),
+            )
+        )
     if listed.height:
+        cautions = listed["caution_codes"].fill_null("")
+        page.paragraph(
+            text["cautions"].format(
+                listed=format_number(listed.height, language),
+                minimum=format_number(int(cautions.str.contains("MINIMUM").sum()), language),
+                min_count=int(config["min_reliable_indicators"]),
+                at_threshold=format_number(
+                    int(cautions.str.contains("AT_THRESHOLD").sum()), language
+                ),
+                minor=format_number(int(cautions.str.contains("MINOR_GROUP").sum()), language),
+                independent=format_number(listed["scored_code"].n_unique(), language),
+            ),
+            css="note synthetic",
+        )
         figure = go.Figure(
             go.Bar(
                 x=listed["kbji_code"].to_list(),
@@ -684,6 +902,7 @@ def build_report(
         "shortage_score",
         "strategic_sectors",
         "reason_codes",
+        "caution",
         "is_synthetic",
     ]
     page.table(
@@ -691,8 +910,19 @@ def build_report(
         "list",
         columns,
         numeric={"usable_indicators", "shortage_score"},
-        note=f"{synthetic_note} {text['synthetic']}" if synthetic else None,
+        note=f"{synthetic_note} {synthetic_text}" if synthetic else None,
     )
+
+    summary_table = indicator_summary(results["signals"], language)
+    if summary_table.height:
+        page.heading(text["indicator_summary"])
+        page.table(
+            summary_table,
+            "indicator_summary",
+            columns,
+            numeric={c for c in summary_table.columns if c != "indicator"},
+        )
+        page.paragraph(text["indicator_summary_note"], css="note")
 
     page.heading(text["sensitivity"])
     sensitivity = results["sensitivity"]
@@ -765,6 +995,7 @@ def build_report(
             "is_skilled",
             "strategic_sectors",
             "reason_codes",
+            "caution",
             "is_synthetic",
         ),
         "occupations",
@@ -799,6 +1030,7 @@ def build_report(
                 "unusable_reason",
                 "passes_cross_section",
                 "passes_own_history",
+                "passes_significance",
                 "signals_shortage",
                 "evidence",
                 "is_synthetic",

@@ -130,8 +130,16 @@ def test_english_pages_show_labels_not_machine_codes(pages, stem):
 def test_critical_occupations_words_replace_the_codes(pages):
     text_id = _reader_text(pages["critical-occupations.id.html"])
     text_en = _reader_text(pages["critical-occupations.en.html"])
-    assert "41 iklan lowongan sejak 2024-10-01, 39 sebelumnya" in text_id
-    assert "41 vacancy postings since 2024-10-01, 39 before" in text_en
+    # Both windows by their first and last days, both included ("sejak 2024-10-01" read as
+    # including a day the window left out).
+    assert (
+        "41 iklan lowongan pada 2024-10-02 s.d. 2025-10-01, 39 pada 2023-10-03 s.d. 2024-10-01 "
+        "(tanggal awal dan akhir termasuk)" in text_id
+    )
+    assert (
+        "41 vacancy postings from 2024-10-02 to 2025-10-01, 39 from 2023-10-03 to 2024-10-01 "
+        "(first and last days included)" in text_en
+    )
     assert "penduduk bekerja bertambah" in text_id and "employment growing" in text_en
     assert "disensor (sampel kurang dari 10 orang)" in text_id
     assert "Tahun untuk pertumbuhan 3" in text_id and "Years of growth 3" in text_en
