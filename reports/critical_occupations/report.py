@@ -337,10 +337,37 @@ SYNTHETIC_INPUT_OF_INDICATOR = {
 
 
 # Said under a table the page cuts, after "the first 300 of 3,597 rows".
-LISTED_FIRST = {
-    "id": ", baris jabatan yang masuk daftar lebih dulu",
-    "en": ", the listed occupations' rows first",
+ROWS_FIRST = {
+    "id": {
+        "listed": ", baris jabatan yang masuk daftar lebih dulu",
+        "shortage_not_critical": ", baris jabatan yang masuk daftar lebih dulu (tidak ada), lalu "
+        "jabatan yang kekurangan tetapi tidak kritis",
+        "": ", menurut kode (tidak ada jabatan yang masuk daftar atau kekurangan)",
+    },
+    "en": {
+        "listed": ", the listed occupations' rows first",
+        "shortage_not_critical": ", the listed occupations' rows first (there are none), then "
+        "those of occupations in shortage but not critical",
+        "": ", by code (no occupation is listed or in shortage)",
+    },
 }
+SENSITIVITY_FIRST = {
+    "id": ", baris jabatan yang masuk daftar pada skenario dasar lebih dulu, lalu yang masuk "
+    "daftar pada skenario lain, lalu yang kekurangan tetapi tidak kritis",
+    "en": ", the rows of occupations listed in the base scenario first, then those listed in "
+    "another scenario, then those in shortage but not critical",
+}
+FIRST_STATUSES = ("listed", "shortage_not_critical")
+"""Statuses whose occupations' rows a cut table shows first, in this order."""
+
+
+def first_status(occupations: pl.DataFrame) -> str:
+    """The first of `FIRST_STATUSES` some occupation has ('' for none): what the page's cut
+    tables put first, and say they do."""
+    present = set(occupations["status"].unique().to_list())
+    return next((status for status in FIRST_STATUSES if status in present), "")
+
+
 SOURCE_TEXT = {
     "id": {
         "survey": "Sakernas BPS: estimasi nasional per jabatan",
@@ -366,13 +393,14 @@ MARTS_READ = (
 )
 
 
-def listed_units(occupations: pl.DataFrame) -> set[tuple[int, str]]:
-    """(digits, code) of the listed occupations and of the minor groups they were scored at."""
-    listed = occupations.filter(pl.col("status") == "listed")
-    units = {(len(code), code) for code in listed["kbji_code"].to_list()}
+def status_units(occupations: pl.DataFrame, status: str) -> set[tuple[int, str]]:
+    """(digits, code) of the occupations with `status` and of the minor groups they were scored
+    at."""
+    chosen = occupations.filter(pl.col("status") == status)
+    units = {(len(code), code) for code in chosen["kbji_code"].to_list()}
     units |= {
         (int(level), code)
-        for level, code in listed.select("scored_level", "scored_code").iter_rows()
+        for level, code in chosen.select("scored_level", "scored_code").iter_rows()
         if code
     }
     return units
@@ -382,15 +410,18 @@ def ordered_indicator_rows(
     signals: pl.DataFrame, occupations: pl.DataFrame, config: dict[str, Any]
 ) -> pl.DataFrame:
     """The indicator rows as the page lists them: the listed occupations' rows (and their minor
-    groups') first, then the rest; by code, a minor group just before its unit groups, and each
-    code's indicators in the configuration's order (the method's order, not the names')."""
-    units = listed_units(occupations)
+    groups') first, then those of the occupations in shortage but not critical, then the rest;
+    by code, a minor group just before its unit groups, and each code's indicators in the
+    configuration's order (the method's order, not the names')."""
+    ranks: dict[tuple[int, str], int] = {}
+    for rank, status in reversed(list(enumerate(FIRST_STATUSES))):
+        ranks |= dict.fromkeys(status_units(occupations, status), rank)
     order = {name: i for i, name in enumerate(config.get("indicators") or {})}
     return (
         signals.with_columns(
             pl.struct("level", "unit_code")
             .map_elements(
-                lambda row: 0 if (row["level"], row["unit_code"]) in units else 1,
+                lambda row: ranks.get((row["level"], row["unit_code"]), len(FIRST_STATUSES)),
                 return_dtype=pl.Int8,
             )
             .alias("_listed"),
@@ -416,7 +447,7 @@ def with_units(signals: pl.DataFrame, language: str) -> pl.DataFrame:
 
 def ordered_sensitivity(changed: pl.DataFrame, scenarios: list[str]) -> pl.DataFrame:
     """Occupations listed in the base scenario first, then those listed in another scenario,
-    then the rest, each by code."""
+    then those in shortage but not critical in the base, then the rest, each by code."""
     listed_elsewhere = (
         pl.any_horizontal(pl.col(n) == "listed" for n in scenarios) if scenarios else pl.lit(False)
     )
@@ -425,7 +456,9 @@ def ordered_sensitivity(changed: pl.DataFrame, scenarios: list[str]) -> pl.DataF
         .then(0)
         .when(listed_elsewhere.fill_null(False))
         .then(1)
-        .otherwise(2)
+        .when(pl.col("base") == "shortage_not_critical")
+        .then(2)
+        .otherwise(3)
     )
     return changed.with_columns(rank.alias("_rank")).sort("_rank", "kbji_code").drop("_rank")
 
@@ -924,6 +957,7 @@ def build_report(
         )
         page.paragraph(text["indicator_summary_note"], css="note")
 
+    first = first_status(occupations)
     page.heading(text["sensitivity"])
     sensitivity = results["sensitivity"]
     scenario_names = [c for c in sensitivity.columns if c != "kbji_code"]
@@ -972,7 +1006,7 @@ def build_report(
         "sensitivity",
         columns | scenario_columns,
         max_rows=200,
-        order=LISTED_FIRST[language],
+        order=SENSITIVITY_FIRST[language],
     )
 
     page.heading(text["all"])
@@ -1002,7 +1036,7 @@ def build_report(
         columns,
         numeric={"usable_indicators", "shortage_score", "scored_level"},
         max_rows=500,
-        order=LISTED_FIRST[language],
+        order=ROWS_FIRST[language][first],
     )
     signals = results["signals"]
     if signals.height:
@@ -1039,7 +1073,7 @@ def build_report(
             columns,
             numeric={"value"},
             max_rows=300,
-            order=LISTED_FIRST[language],
+            order=ROWS_FIRST[language][first],
         )
     if (
         results["values"]

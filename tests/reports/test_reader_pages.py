@@ -12,7 +12,9 @@ import pytest
 
 from reports import sources
 from reports.critical_occupations.report import (
+    ROWS_FIRST,
     build_critical_occupations_reports,
+    first_status,
     ordered_indicator_rows,
     ordered_sensitivity,
     with_units,
@@ -48,6 +50,36 @@ def test_listed_occupations_rows_come_first_with_their_minor_group():
         ("011", "hours_growth"),
         ("0110", "hours_growth"),
     ]
+
+
+def test_with_nothing_listed_the_shortage_rows_come_first_and_the_page_says_so():
+    """With the significance rule nothing is listed on the shipped data: the sentence under a
+    cut table must not claim the listed occupations' rows come first without saying there are
+    none."""
+    signals = pl.DataFrame(
+        {
+            "level": [4, 4],
+            "unit_code": ["0110", "2512"],
+            "indicator": ["hours_growth"] * 2,
+            "value": [0.1] * 2,
+        }
+    )
+    occupations = pl.DataFrame(
+        {
+            "kbji_code": ["0110", "2512"],
+            "status": ["not_listed", "shortage_not_critical"],
+            "scored_level": [4, 4],
+            "scored_code": ["0110", "2512"],
+        }
+    )
+    assert ordered_indicator_rows(signals, occupations, CONFIG)["unit_code"].to_list() == [
+        "2512",
+        "0110",
+    ]
+    status = first_status(occupations)
+    assert "(there are none)" in ROWS_FIRST["en"][status]
+    assert "(tidak ada)" in ROWS_FIRST["id"][status]
+    assert "no occupation is listed" in ROWS_FIRST["en"][first_status(occupations.head(1))]
 
 
 def test_sensitivity_rows_listed_in_the_base_come_first():
