@@ -15,6 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from reports import sources
 from reports.critical_occupations import scoring, wording
 from reports.critical_occupations.rendering import Page, print_pdf
 from reports.formatting import format_number
@@ -37,7 +38,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "survey": "indikator Sakernas nasional multi-ronde",
             "portal": "lowongan portal pemerintah",
             "postings": "sebagian iklan lowongan daring",
-            "evidence": "bukti pemberi kerja (ilustratif)",
+            "evidence": "bukti pemberi kerja ilustratif",
         },
         "subtitle": "Dibangun otomatis dari mart gudang data LMIS; metode dan ambang dapat diubah "
         "di reports/config/critical_occupations.yaml.",
@@ -45,12 +46,12 @@ TEXT: dict[str, dict[str, Any]] = {
         "major_group": "Golongan pokok KBJI 2014 (kode)",
         "summary_text": "{listed} jabatan masuk daftar, {shortage} kekurangan tetapi tidak kritis, "
         "{not_listed} tidak masuk daftar, {undetermined} belum dapat ditentukan "
-        "(indikator andal terlalu sedikit) dari {total} jabatan KBJI 4 digit.",
+        "(indikator andal terlalu sedikit) dari {total} subgolongan KBJI 2014 (4 digit).",
         "list": "Daftar jabatan kritis",
         "all": "Semua jabatan dan statusnya",
         "by_major": "Status jabatan menurut golongan pokok KBJI 2014",
         "scores": "Skor kekurangan jabatan yang masuk daftar",
-        "sensitivity": "Kepekaan: status menurut ambang dan bobot alternatif",
+        "sensitivity": "Analisis sensitivitas: status menurut ambang dan bobot alternatif",
         "sensitivity_counts": "Jumlah jabatan masuk daftar per skenario",
         "indicators": "Nilai indikator dan sinyal",
         "method": "Lampiran metodologi",
@@ -100,8 +101,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "columns": {
             "kbji_code": "KBJI 2014",
             "title": "Jabatan",
-            "scored_level": "Digit dinilai",
-            "scored_code": "Kode dinilai",
+            "scored_level": "Tingkat kode yang dinilai (digit)",
+            "scored_code": "Kode yang dinilai",
             "usable_indicators": "Indikator andal",
             "shortage_score": "Skor",
             "status": "Status",
@@ -111,22 +112,23 @@ TEXT: dict[str, dict[str, Any]] = {
             "is_synthetic": "Sintetis",
             "scenario": "Skenario",
             "listed": "Masuk daftar",
-            "changed": "Status berubah dari dasar",
-            "listed_changed": "Masuk atau keluar daftar dibanding dasar",
+            "changed": "Status berubah dibanding skenario dasar",
+            "listed_changed": "Masuk atau keluar daftar dibanding skenario dasar",
             "indicator": "Indikator",
             "value": "Nilai",
             "unusable_reason": "Alasan tidak dipakai",
-            "passes_cross_section": "Lolos lintas jabatan",
-            "passes_own_history": "Lolos riwayat sendiri",
+            "passes_cross_section": "Lolos uji lintas jabatan",
+            "passes_own_history": "Lolos uji riwayat sendiri",
             "signals_shortage": "Sinyal kekurangan",
             "evidence": "Bukti",
             "weight": "Bobot",
             "direction": "Arah",
             "reason": "Alasan",
             "setting": "Pengaturan",
-            "base": "Dasar",
-            "level": "Tingkat",
-            "unit_code": "Kode unit",
+            "base": "Skenario dasar",
+            "level": "Tingkat (digit)",
+            "unit": "Satuan",
+            "unit_code": "Kode KBJI 2014",
             "kbli": "KBLI",
             "sector": "Sektor",
             "kbji_prefixes": "Awalan KBJI",
@@ -138,7 +140,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "signalling_3": "Unit bersinyal (3 digit)",
         },
         "scenario_names": {
-            "base": "dasar",
+            "base": "skenario dasar",
             "stricter_threshold": "ambang lebih ketat",
             "looser_threshold": "ambang lebih longgar",
             "top_third": "sepertiga teratas",
@@ -149,11 +151,11 @@ TEXT: dict[str, dict[str, Any]] = {
             "no_significance_rule": "tanpa uji signifikansi",
         },
         "method_text": [
-            "Unit: kelompok jabatan KBJI 2014 (4 digit); jika indikator andal kurang dari "
+            "Unit: subgolongan KBJI 2014 (4 digit); jika indikator andal kurang dari "
             "minimum, dinilai pada golongan (3 digit).",
             "Setiap indikator dibandingkan dengan semua jabatan (kuantil) dan dengan riwayatnya "
             "sendiri (median tahun-tahun sebelumnya); indikator tidak andal (kelas RSE, "
-            "penekanan, jumlah iklan lowongan terlalu sedikit) tidak dihitung.",
+            "penyensoran, jumlah iklan lowongan terlalu sedikit) tidak dihitung.",
             "Skor = bobot indikator bersinyal / bobot indikator andal; skor pada atau di atas "
             "ambang = kekurangan. Kritis = kekurangan, terampil (golongan pokok terpilih) dan "
             "terkait sektor strategis.",
@@ -170,7 +172,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "survey": "national multi-round Sakernas indicators",
             "portal": "government portal vacancies",
             "postings": "some online vacancy postings",
-            "evidence": "employer evidence (illustrative)",
+            "evidence": "illustrative employer evidence",
         },
         "subtitle": "Built automatically from the LMIS warehouse marts; method and thresholds "
         "are set in reports/config/critical_occupations.yaml.",
@@ -258,8 +260,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "reason": "Reason",
             "setting": "Setting",
             "base": "Base",
-            "level": "Level",
-            "unit_code": "Unit code",
+            "level": "Level (digits)",
+            "unit": "Unit",
+            "unit_code": "KBJI 2014 code",
             "kbli": "KBLI",
             "sector": "Sector",
             "kbji_prefixes": "KBJI prefixes",
@@ -333,6 +336,202 @@ SYNTHETIC_INPUT_OF_INDICATOR = {
 }
 
 
+# Said under a table the page cuts, after "the first 300 of 3,597 rows".
+ROWS_FIRST = {
+    "id": {
+        "listed": ", baris jabatan yang masuk daftar lebih dulu",
+        "shortage_not_critical": ", baris jabatan yang masuk daftar lebih dulu (tidak ada), lalu "
+        "jabatan yang kekurangan tetapi tidak kritis",
+        "": ", menurut kode (tidak ada jabatan yang masuk daftar atau kekurangan)",
+    },
+    "en": {
+        "listed": ", the listed occupations' rows first",
+        "shortage_not_critical": ", the listed occupations' rows first (there are none), then "
+        "those of occupations in shortage but not critical",
+        "": ", by code (no occupation is listed or in shortage)",
+    },
+}
+SENSITIVITY_FIRST = {
+    "id": ", baris jabatan yang masuk daftar pada skenario dasar lebih dulu, lalu yang masuk "
+    "daftar pada skenario lain, lalu yang kekurangan tetapi tidak kritis",
+    "en": ", the rows of occupations listed in the base scenario first, then those listed in "
+    "another scenario, then those in shortage but not critical",
+}
+FIRST_STATUSES = ("listed", "shortage_not_critical")
+"""Statuses whose occupations' rows a cut table shows first, in this order."""
+
+
+def first_status(occupations: pl.DataFrame) -> str:
+    """The first of `FIRST_STATUSES` some occupation has ('' for none): what the page's cut
+    tables put first, and say they do."""
+    present = set(occupations["status"].unique().to_list())
+    return next((status for status in FIRST_STATUSES if status in present), "")
+
+
+SOURCE_TEXT = {
+    "id": {
+        "survey": "Sakernas BPS: estimasi nasional per jabatan",
+        "survey_synthetic": "Sakernas sintetis: estimasi nasional per jabatan",
+        "portal": "Lowongan portal pemerintah ({portals})",
+        "evidence": "Bukti pemberi kerja",
+        "illustrative": "ilustratif, bukan hasil survei",
+    },
+    "en": {
+        "survey": "BPS Sakernas: national estimates by occupation",
+        "survey_synthetic": "Synthetic Sakernas: national estimates by occupation",
+        "portal": "Government portal vacancies ({portals})",
+        "evidence": "Employer evidence",
+        "illustrative": "illustrative, not survey results",
+    },
+}
+MARTS_READ = (
+    "labour_force_indicators",
+    "labour_force_indicators_synthetic",
+    "fct_vacancy_postings",
+    "fct_portal_vacancies",
+    "dim_occupation",
+)
+
+
+def status_units(occupations: pl.DataFrame, status: str) -> set[tuple[int, str]]:
+    """(digits, code) of the occupations with `status` and of the minor groups they were scored
+    at."""
+    chosen = occupations.filter(pl.col("status") == status)
+    units = {(len(code), code) for code in chosen["kbji_code"].to_list()}
+    units |= {
+        (int(level), code)
+        for level, code in chosen.select("scored_level", "scored_code").iter_rows()
+        if code
+    }
+    return units
+
+
+def ordered_indicator_rows(
+    signals: pl.DataFrame, occupations: pl.DataFrame, config: dict[str, Any]
+) -> pl.DataFrame:
+    """The indicator rows as the page lists them: the listed occupations' rows (and their minor
+    groups') first, then those of the occupations in shortage but not critical, then the rest;
+    by code, a minor group just before its unit groups, and each code's indicators in the
+    configuration's order (the method's order, not the names')."""
+    ranks: dict[tuple[int, str], int] = {}
+    for rank, status in reversed(list(enumerate(FIRST_STATUSES))):
+        ranks |= dict.fromkeys(status_units(occupations, status), rank)
+    order = {name: i for i, name in enumerate(config.get("indicators") or {})}
+    return (
+        signals.with_columns(
+            pl.struct("level", "unit_code")
+            .map_elements(
+                lambda row: ranks.get((row["level"], row["unit_code"]), len(FIRST_STATUSES)),
+                return_dtype=pl.Int8,
+            )
+            .alias("_listed"),
+            pl.col("indicator").replace_strict(order, default=len(order)).alias("_order"),
+        )
+        .sort("_listed", "unit_code", "level", "_order", "indicator")
+        .drop("_listed", "_order")
+    )
+
+
+def with_units(signals: pl.DataFrame, language: str) -> pl.DataFrame:
+    """`value` in the indicator's unit (growth in % per year, shares in %) beside a `unit`
+    column; every other column as it was."""
+    scale = {name: wording.indicator_scale(name) for name in wording.INDICATOR_UNITS}
+    units = {name: wording.indicator_unit(name, language) for name in wording.INDICATOR_UNITS}
+    position = signals.columns.index("value") + 1
+    columns = [*signals.columns[:position], "unit", *signals.columns[position:]]
+    return signals.with_columns(
+        (pl.col("value") * pl.col("indicator").replace_strict(scale, default=1.0)).alias("value"),
+        pl.col("indicator").replace_strict(units, default="").alias("unit"),
+    ).select(columns)
+
+
+def ordered_sensitivity(changed: pl.DataFrame, scenarios: list[str]) -> pl.DataFrame:
+    """Occupations listed in the base scenario first, then those listed in another scenario,
+    then those in shortage but not critical in the base, then the rest, each by code."""
+    listed_elsewhere = (
+        pl.any_horizontal(pl.col(n) == "listed" for n in scenarios) if scenarios else pl.lit(False)
+    )
+    rank = (
+        pl.when(pl.col("base") == "listed")
+        .then(0)
+        .when(listed_elsewhere.fill_null(False))
+        .then(1)
+        .when(pl.col("base") == "shortage_not_critical")
+        .then(2)
+        .otherwise(3)
+    )
+    return changed.with_columns(rank.alias("_rank")).sort("_rank", "kbji_code").drop("_rank")
+
+
+def source_rows(
+    marts_dir: Path, survey: pl.DataFrame | None, evidence_path: Path | None, language: str
+) -> list[sources.SourceRow]:
+    """The sources of the list with their periods, from the rows the scoring read."""
+    text = SOURCE_TEXT[language]
+    rows: list[sources.SourceRow] = []
+    if survey is not None and survey.height:
+        flag = "is_synthetic" if "is_synthetic" in survey.columns else None
+        for synthetic in (False, True):
+            part = survey.filter(
+                pl.col(flag).fill_null(False) == synthetic if flag else pl.lit(not synthetic)
+            )
+            if part.height:
+                rows.append(
+                    sources.SourceRow(
+                        text["survey_synthetic" if synthetic else "survey"],
+                        sources.periods_text(part["period"].to_list(), language),
+                        part.height,
+                        sources.TEXT[language]["synthetic"] if synthetic else "",
+                    )
+                )
+    postings_path = marts_dir / "fct_vacancy_postings.parquet"
+    if postings_path.exists():
+        wanted = [
+            c
+            for c in ("source", "first_seen_date", "is_synthetic")
+            if c in pl.read_parquet_schema(postings_path)
+        ]
+        rows += sources.posting_rows(pl.read_parquet(postings_path, columns=wanted), language)
+    portal_path = marts_dir / "fct_portal_vacancies.parquet"
+    if portal_path.exists():
+        schema = pl.read_parquet_schema(portal_path)
+        date = next((c for c in ("portal_snapshot_date", "first_seen_date") if c in schema), None)
+        wanted = [c for c in ("portal", date, "is_synthetic") if c and c in schema]
+        portal = pl.read_parquet(portal_path, columns=wanted)
+        if portal.height:
+            names = (
+                sorted(portal["portal"].drop_nulls().unique().to_list())
+                if "portal" in (portal.columns)
+                else []
+            )
+            synthetic = "is_synthetic" in portal.columns and bool(portal["is_synthetic"].any())
+            rows.append(
+                sources.SourceRow(
+                    text["portal"].format(
+                        portals=", ".join(source_name(n, language) for n in names)
+                    ),
+                    sources.dates_text(portal[date].to_list() if date else [], language),
+                    portal.height,
+                    sources.TEXT[language]["synthetic"] if synthetic else "",
+                )
+            )
+    if evidence_path is not None and evidence_path.exists():
+        evidence = pl.read_csv(evidence_path, infer_schema_length=0)
+        dates = evidence["collected_date"].to_list() if "collected_date" in evidence.columns else []
+        illustrative = "is_illustrative" in evidence.columns and bool(
+            evidence["is_illustrative"].str.to_lowercase().eq("true").any()
+        )
+        rows.append(
+            sources.SourceRow(
+                text["evidence"],
+                sources.dates_text(dates, language),
+                evidence.height,
+                text["illustrative"] if illustrative else "",
+            )
+        )
+    return rows
+
+
 def synthetic_inputs(values: pl.DataFrame) -> list[str]:
     """Which inputs behind the indicator values are synthetic or illustrative, in a fixed order
     (`survey`, `postings`, `portal`, `evidence`)."""
@@ -397,6 +596,35 @@ def occupation_titles(marts_dir: Path, language: str) -> dict[str, str]:
     }
 
 
+def _machine_value(value: Any) -> str:
+    """A setting as a script reads it: '.' decimals, true/false, lists joined by ', '."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_machine_value(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def settings_download(keys: list[tuple[str, Any]], language: str) -> pl.DataFrame:
+    """The appendix's settings (`(key, value)`, a nested one by its dotted key) as the downloads
+    hold them: the label, the key, the value as a script reads it, and the number itself where
+    the setting is one number (a real number in the XLSX, shown in the reader's locale, not the
+    page's text "0,75")."""
+    values = [value for _, value in keys]
+    return pl.DataFrame(
+        {
+            "setting": [wording.setting_label(key, language) for key, _ in keys],
+            "key": [key for key, _ in keys],
+            "value": [_machine_value(v) for v in values],
+            "number": [
+                float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+                for v in values
+            ],
+        },
+        schema={"setting": pl.Utf8, "key": pl.Utf8, "value": pl.Utf8, "number": pl.Float64},
+    )
+
+
 def methodology_appendix(page: Page, config: dict[str, Any], text: dict[str, Any]) -> None:
     """The appendix, generated from the configuration the scoring ran with."""
     page.heading(text["method"])
@@ -416,7 +644,7 @@ def methodology_appendix(page: Page, config: dict[str, Any], text: dict[str, Any
             "value": [wording.setting_value(key, value, language) for key, value in keys],
         }
     )
-    page.table(settings, "settings", columns)
+    page.table(settings, "settings", columns, download=settings_download(keys, language))
     indicators = pl.DataFrame(
         [
             {
@@ -729,6 +957,7 @@ def build_report(
         )
         page.paragraph(text["indicator_summary_note"], css="note")
 
+    first = first_status(occupations)
     page.heading(text["sensitivity"])
     sensitivity = results["sensitivity"]
     scenario_names = [c for c in sensitivity.columns if c != "kbji_code"]
@@ -766,16 +995,30 @@ def build_report(
     scenario_columns = {
         name: text["scenario_names"].get(name, name) for name in ["base", *scenario_names]
     }
-    changed = changed.with_columns(
+    # Ordered on the codes, then shown in words.
+    changed = ordered_sensitivity(changed, scenario_names).with_columns(
         pl.col(name).replace_strict(text["status"], default=pl.col(name))
         for name in scenario_columns
         if name in changed.columns
     )
-    page.table(changed, "sensitivity", columns | scenario_columns, max_rows=200)
+    page.table(
+        changed,
+        "sensitivity",
+        columns | scenario_columns,
+        max_rows=200,
+        order=SENSITIVITY_FIRST[language],
+    )
 
     page.heading(text["all"])
+    status_rank = {status: rank for rank, status in enumerate(STATUS_ORDER)}
     page.table(
-        occupations.select(
+        occupations.sort(
+            pl.col("status").replace_strict(status_rank, default=len(STATUS_ORDER)),
+            pl.col("shortage_score"),
+            "kbji_code",
+            descending=[False, True, False],
+            nulls_last=True,
+        ).select(
             "kbji_code",
             "title",
             "scored_level",
@@ -793,12 +1036,14 @@ def build_report(
         columns,
         numeric={"usable_indicators", "shortage_score", "scored_level"},
         max_rows=500,
+        order=ROWS_FIRST[language][first],
     )
     signals = results["signals"]
     if signals.height:
         page.heading(text["indicators"])
-        # Sorted by the codes, then shown in words.
-        signals = signals.sort("level", "unit_code", "indicator").with_columns(
+        # Ordered on the codes (listed occupations first), then shown in words and units.
+        signals = ordered_indicator_rows(with_units(signals, language), occupations, config)
+        signals = signals.with_columns(
             pl.col("indicator").map_elements(
                 lambda name: wording.indicator_label(name, language), return_dtype=pl.Utf8
             ),
@@ -815,6 +1060,7 @@ def build_report(
                 "unit_code",
                 "indicator",
                 "value",
+                "unit",
                 "unusable_reason",
                 "passes_cross_section",
                 "passes_own_history",
@@ -827,6 +1073,7 @@ def build_report(
             columns,
             numeric={"value"},
             max_rows=300,
+            order=ROWS_FIRST[language][first],
         )
     if (
         results["values"]
@@ -834,6 +1081,13 @@ def build_report(
         .height
     ):
         page.paragraph(f"{page.footnote(text['illustrative'])} {text['illustrative']}", "note")
+    page.raw(
+        sources.sources_html(
+            source_rows(marts_dir, survey, evidence_path, language),
+            language,
+            sources.data_version(marts_dir, MARTS_READ),
+        )
+    )
     methodology_appendix(page, config, text)
     opening = text["opening"].format(inputs=named_inputs) + " " if inputs else ""
     page.write(opening + text["subtitle"])

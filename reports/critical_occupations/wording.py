@@ -25,7 +25,7 @@ INDICATORS = {
         "vacancy_growth": "pertumbuhan iklan lowongan",
         "vacancies_per_1000_employed": "iklan lowongan per 1.000 penduduk bekerja",
         "vacancy_duration_days": "lama iklan lowongan terlihat (hari)",
-        "hard_to_fill_share": "bagian lowongan portal yang sulit diisi",
+        "hard_to_fill_share": "proporsi lowongan portal yang sulit diisi",
         "employer_evidence": "bukti dari pemberi kerja",
     },
     "en": {
@@ -79,7 +79,7 @@ UNUSABLE = {
         "no_spread_across_occupations": "tidak membedakan jabatan: ambang kuantil sama dengan "
         "nilai ekstremnya (banyak jabatan bernilai sama)",
         "rse_above_limit": "RSE di atas batas",
-        "suppressed": "ditekan",
+        "suppressed": "disensor",
         "rse_class": "kelas keandalan",
         "total": "semua pekerja",
         "unknown": "alasan tidak tercatat",
@@ -103,6 +103,52 @@ UNUSABLE = {
     },
 }
 
+# Each indicator's unit on the page and in the tables, and the factor from the scoring's value:
+# growth is computed as a fraction per year (0.105) and shown as 10.5 %/yr; a share as a per cent.
+INDICATOR_UNITS = {
+    "employment_growth": ("pct_per_year", 100.0),
+    "relative_wage_growth": ("points_per_year", 100.0),
+    "hours_growth": ("pct_per_year", 100.0),
+    "unemployment_rate": ("pct", 1.0),
+    "vacancy_growth": ("pct_per_window", 100.0),
+    "vacancies_per_1000_employed": ("per_1000_employed", 1.0),
+    "vacancy_duration_days": ("days", 1.0),
+    "hard_to_fill_share": ("pct", 100.0),
+    "employer_evidence": ("pct_respondents", 100.0),
+}
+UNITS = {
+    "id": {
+        "pct_per_year": "% per tahun",
+        "points_per_year": "poin persen per tahun, selisih dengan semua pekerja",
+        "pct": "%",
+        "pct_per_window": "% dibanding rentang waktu sebelumnya",
+        "per_1000_employed": "per 1.000 penduduk bekerja",
+        "days": "hari",
+        "pct_respondents": "% responden",
+    },
+    "en": {
+        "pct_per_year": "% per year",
+        "points_per_year": "percentage points per year, against all workers",
+        "pct": "%",
+        "pct_per_window": "% against the time span before",
+        "per_1000_employed": "per 1,000 employed",
+        "days": "days",
+        "pct_respondents": "% of respondents",
+    },
+}
+
+
+def indicator_unit(name: str, language: str) -> str:
+    """The unit an indicator's value is shown in ('% per tahun'); empty when not known."""
+    unit = INDICATOR_UNITS.get(name)
+    return UNITS[language][unit[0]] if unit else ""
+
+
+def indicator_scale(name: str) -> float:
+    """The factor from the scoring's value to the value in `indicator_unit`."""
+    return INDICATOR_UNITS.get(name, ("", 1.0))[1]
+
+
 SURVEY_MEASURES = {
     "id": {
         "employed": "penduduk bekerja",
@@ -125,8 +171,8 @@ EVIDENCE = {
         "closed": "{count} lowongan portal yang sudah ditutup",
         "respondents": "{count} responden ({ids})",
         "about": "{evidence} tentang KBJI {codes}",
-        "scored_at": "{reason} (dinilai pada golongan {scored}; bukti pemberi kerja hanya "
-        "tentang KBJI {codes})",
+        "scored_at": "{reason}, dinilai pada golongan {scored}; bukti pemberi kerja hanya "
+        "tentang KBJI {codes}",
     },
     "en": {
         "postings": "{current} vacancy postings from {start} to {end}, {previous} from "
@@ -134,8 +180,8 @@ EVIDENCE = {
         "closed": "{count} closed portal vacancies",
         "respondents": "{count} respondents ({ids})",
         "about": "{evidence} about KBJI {codes}",
-        "scored_at": "{reason} (scored at minor group {scored}; the employer evidence is about "
-        "KBJI {codes} only)",
+        "scored_at": "{reason}, scored at minor group {scored}; the employer evidence is about "
+        "KBJI {codes} only",
     },
 }
 
@@ -144,14 +190,14 @@ SETTINGS = {
         "growth_years": "Tahun untuk pertumbuhan",
         "accepted_reliability": "Kelas keandalan yang diterima",
         "max_rse_percent": "RSE maksimum (%)",
-        "min_postings": "Iklan lowongan minimum",
-        "min_history_points": "Titik riwayat minimum",
-        "min_reliable_indicators": "Indikator andal minimum",
+        "min_postings": "Jumlah minimum iklan lowongan",
+        "min_history_points": "Jumlah minimum pengamatan sebelumnya",
+        "min_reliable_indicators": "Jumlah minimum indikator andal",
         "cross_section_quantile": "Kuantil lintas jabatan",
         "shortage_score_threshold": "Ambang skor kekurangan",
-        "vacancy_window_days": "Jendela iklan lowongan (hari)",
-        "skilled_major_groups": "Golongan pokok terampil",
-        "occupation_levels": "Tingkat kode jabatan (digit)",
+        "vacancy_window_days": "Rentang waktu iklan lowongan (hari)",
+        "skilled_major_groups": "Golongan pokok jabatan terampil",
+        "occupation_levels": "Tingkat kode jabatan KBJI 2014 (jumlah digit)",
         "equal_weights": "Bobot sama untuk semua indikator",
         "weights": "Bobot",
     },
@@ -160,13 +206,13 @@ SETTINGS = {
         "accepted_reliability": "Reliability classes accepted",
         "max_rse_percent": "Maximum RSE (%)",
         "min_postings": "Minimum vacancy postings",
-        "min_history_points": "Minimum history points",
+        "min_history_points": "Minimum number of earlier observations",
         "min_reliable_indicators": "Minimum reliable indicators",
         "cross_section_quantile": "Cross-occupation quantile",
         "shortage_score_threshold": "Shortage score threshold",
-        "vacancy_window_days": "Vacancy window (days)",
+        "vacancy_window_days": "Time span of vacancy postings (days)",
         "skilled_major_groups": "Skilled major groups",
-        "occupation_levels": "Occupation code levels (digits)",
+        "occupation_levels": "KBJI 2014 code levels (number of digits)",
         "equal_weights": "Equal weights for every indicator",
         "weights": "Weight",
     },

@@ -280,7 +280,7 @@ def test_appendix_and_footnote_come_from_the_config_and_the_data(marts_dir, tmp_
     assert "synthetic Sakernas 2018-2024" in page_en and "2015-2024" not in page_en
     assert "Sakernas sintetis 2018-2024" in page_id
     settings = pl.read_csv(output / "critical-occupations.settings.en.csv")
-    shown = dict(settings.iter_rows())
+    shown = dict(settings.select("setting", "value").iter_rows())
     assert shown["Employer evidence: minimum respondents"] == "5"
     assert shown["Confidence level of the significance test (two-sided)"] == "0.95"
     assert "at or above the threshold = shortage" in page_en
