@@ -84,9 +84,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "tepat pada ambang, dan {minor} masuk daftar melalui golongannya (3 digit); daftar ini "
         "bersandar pada {independent} penilaian yang berdiri sendiri.",
         "significance": "Perubahan survei (pertumbuhan penduduk bekerja, upah, jam kerja) "
-        "hanya memberi sinyal bila berbeda nyata dari galat sampling: |z| pada atau di atas "
-        "{critical} (uji dua sisi, tingkat kepercayaan {level} %), z = perubahan / SE "
-        "perubahan. Perubahan yang tidak signifikan tetap andal tetapi tanpa sinyal; skenario "
+        "hanya memberi sinyal bila berbeda nyata dari galat sampling ke arah kekurangan: z "
+        "pada atau di atas {critical} (nilai kritis uji dua sisi, tingkat kepercayaan "
+        "{level} %), z = perubahan / SE perubahan, bertanda positif ke arah kekurangan. "
+        "Perubahan yang tidak signifikan tetap andal tetapi tanpa sinyal; skenario "
         '"tanpa uji signifikansi" pada analisis sensitivitas menunjukkan dampaknya.',
         "indicator_summary": "Ringkasan indikator: unit jabatan dengan nilai andal dan "
         "dengan sinyal",
@@ -218,8 +219,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "the threshold, and {minor} are listed through their minor group (3 digits); the list "
         "rests on {independent} independent assessments.",
         "significance": "A survey change (growth of employment, wages, hours) signals only "
-        "when it is distinguishable from sampling noise: |z| at or above {critical} (two-sided "
-        "test, {level} % confidence), z = change / SE of the change. A change that is not "
+        "when it is distinguishable from sampling noise in the shortage's direction: z at or "
+        "above {critical} (the two-sided critical value at {level} % confidence), z = change / "
+        "SE of the change, signed positive in the shortage's direction. A change that is not "
         'significant stays reliable but gives no signal; the sensitivity scenario "no '
         'significance rule" shows its effect.',
         "indicator_summary": "Indicators at a glance: occupation units with a reliable value "

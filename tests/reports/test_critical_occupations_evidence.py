@@ -219,8 +219,10 @@ def test_page_shows_sample_persons_se_z_and_the_cautions(marts_dir, tmp_path):
     page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
     assert "400 and 400 sample persons; SE " in page_en
     assert "sampel 400 dan 400 orang; SE " in page_id
-    assert "at or above 1.96 (two-sided test, 95 % confidence)" in page_en
-    assert "pada atau di atas 1,96 (uji dua sisi, tingkat kepercayaan 95 %)" in page_id
+    assert "z at or above 1.96 (the two-sided critical value at 95 % confidence)" in page_en
+    assert "z pada atau di atas 1,96 (nilai kritis uji dua sisi, tingkat kepercayaan 95 %)" in (
+        page_id
+    )
     assert "a shortage score (weight of signalling indicators over weight of reliable" in page_en
     assert "only the minimum number of reliable indicators" in page_en
     assert "hanya jumlah minimum indikator andal" in page_id
