@@ -28,16 +28,15 @@ from pathlib import Path
 import polars as pl
 
 from ingest.admin.personal_data import mask_text_columns_counted
+from ingest.csv_records import CsvInputError, read_records
 from ingest.normalise.pay import is_negative_pay
-from orchestration.file_commands import (
+from ingest.quarantine import (
     ID_DUPLICATED,
-    CsvInputError,
     IdClaims,
     field_count_detail,
     merge_by_line,
     normalised_id,
     quarantine_record,
-    read_records,
 )
 
 log = logging.getLogger(__name__)

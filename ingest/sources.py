@@ -34,7 +34,7 @@ from ingest.landing import (
     real_datetime,
 )
 from ingest.normalise.pay import plain_pay_value
-from orchestration.file_commands import negative_pay_detail
+from ingest.quarantine import negative_pay_detail
 
 DIGITS = r"[0-9]+"
 NUMBER = r"[0-9]+(\.[0-9]+)?"

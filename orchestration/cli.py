@@ -27,7 +27,8 @@ EXIT_INTERRUPTED = 130
 number, as shells report it. An interrupted run is not retried and ends here
 (orchestration/runner.py)."""
 EXIT_USAGE = 2
-"""Exit code when an input or output path cannot be used, as for a bad argument."""
+"""Exit code when an input or output path or an `LMIS_*` setting cannot be used, as for a bad
+argument."""
 PATH_ERRORS = (
     FileNotFoundError,
     FileExistsError,
@@ -86,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
             # A busy warehouse is an operator's situation, not a bug: one line, no traceback.
             log.error("%s", exc)
             return EXIT_WAREHOUSE_BUSY
+        # Imported here: importing settings reads the environment, which must wait for `.env`.
+        from orchestration.settings import SettingError
+
+        if isinstance(exc, SettingError):
+            # A bad LMIS_* value is the operator's to fix: one line naming it and what is
+            # allowed (orchestration/runner.py checks them before `run` and `backfill` start).
+            log.error("%s", exc)
+            return EXIT_USAGE
         if isinstance(exc, PATH_ERRORS):
             # A path that cannot be read or written (a missing folder, a file where a folder
             # should be, no permission) is the caller's to fix: one line naming it; --verbose

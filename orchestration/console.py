@@ -24,7 +24,14 @@ CHATTY_LIBRARIES = ("great_expectations", "alembic")
 DAGSTER_STEP_LOGGER = "dagster.builtin"
 """Dagster's logger for step code: printed by Dagster's console logger during a run."""
 
-_runs_going_on = [0]
+
+class _RunCount:
+    """How many runs of this process are going on inside `dagster_console` (they may nest)."""
+
+    going_on = 0
+
+
+_runs = _RunCount()
 
 
 def _is_under(name: str, parent: str) -> bool:
@@ -34,7 +41,7 @@ def _is_under(name: str, parent: str) -> bool:
 def _printed_by_dagster(record: logging.LogRecord) -> bool:
     """A step's record that Dagster's console logger prints (at `runner.CONSOLE_LOG_LEVEL`)."""
     return (
-        _runs_going_on[0] > 0
+        _runs.going_on > 0
         and record.levelno >= logging.INFO
         and _is_under(record.name, DAGSTER_STEP_LOGGER)
     )
@@ -43,11 +50,11 @@ def _printed_by_dagster(record: logging.LogRecord) -> bool:
 @contextmanager
 def dagster_console() -> Iterator[None]:
     """For the block (a run in this process), Dagster's console logger prints step logs."""
-    _runs_going_on[0] += 1
+    _runs.going_on += 1
     try:
         yield
     finally:
-        _runs_going_on[0] -= 1
+        _runs.going_on -= 1
 
 
 class QuietLibraries(logging.Filter):

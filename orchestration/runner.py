@@ -36,6 +36,17 @@ CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVE
 """Run config of command-line runs: Dagster's step events (DEBUG) stay in the event log."""
 
 
+def check_run_settings() -> None:
+    """Raise `settings.SettingError` for an `LMIS_*` setting the run would reject only at its
+    end: the publication step reads `LMIS_PUBLISH_PERSONAL_DATA` and `LMIS_RELEASE_RETENTION`
+    after the whole build. `lmis run` and `lmis backfill` call this before anything runs."""
+    from orchestration.operations.releases import retention_from_env
+    from orchestration.publish.personal_data import personal_data_allowed
+
+    personal_data_allowed()
+    retention_from_env()
+
+
 def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | None = None):
     """Execute the nightly job in this process against the project-local Dagster instance.
 
@@ -125,8 +136,9 @@ def _user() -> str:
         return f"uid {os.getuid()}"
 
 
-def published_marts(run_id: str) -> str:
-    """What is published after run `run_id` was interrupted, as the interrupt's message says."""
+def describe_published_marts(run_id: str) -> str:
+    """A sentence saying what is published after run `run_id` was interrupted, as the
+    interrupt's message ends (not the marts themselves: `publication.read_publication`)."""
     from orchestration.publish.publication import read_publication
 
     published = read_publication(settings.MARTS_DIR).get("run_id")
@@ -168,7 +180,7 @@ def stop_interrupted_run(
         # The process exits with dbt's run unfinished, like a killed dbt subprocess: DuckDB
         # keeps what dbt committed, model by model, and drops the rest.
         log.warning("dbt's run did not end: exiting without opening the warehouse again")
-    outcome = f"no step was retried or run after it; {published_marts(run_id)}"
+    outcome = f"no step was retried or run after it; {describe_published_marts(run_id)}"
     write_alert(
         "interrupted",
         job_name,

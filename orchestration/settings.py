@@ -14,6 +14,12 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+class SettingError(ValueError):
+    """An `LMIS_*` variable holds a value the pipeline cannot use; the message names the
+    variable, its value and the values allowed. A configuration error: no retry can fix it, so a
+    step raises it without retries and `lmis` ends with one line and exit code 2."""
+
+
 def _path_from_env(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).resolve() if value else default

@@ -41,6 +41,7 @@ _SOURCE_NAMES_IN = {
         "bps_kemendagri_bridging_regencies_2020": "Padanan kode kabupaten BPS-Kemendagri (2020)",
         "ump_province": "Upah minimum provinsi (UMP)",
         "bps_tpt_province_august": "TPT provinsi Agustus (BPS)",
+        "sakernas_synthetic": "Sakernas sintetis (uji metode)",
     },
     "en": {
         "careers_jsonld": "Company career pages (JSON-LD)",
@@ -54,6 +55,7 @@ _SOURCE_NAMES_IN = {
         "bps_kemendagri_bridging_regencies_2020": "BPS-Kemendagri regency code bridge (2020)",
         "ump_province": "Provincial minimum wages (UMP)",
         "bps_tpt_province_august": "Provincial TPT, August (BPS)",
+        "sakernas_synthetic": "Synthetic Sakernas (method test)",
     },
 }
 _SAKERNAS_FILE = re.compile(r"^sakernas_(\d{4})_(\d{2})_?(.*)$")

@@ -23,6 +23,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
+from reports import sources
 from reports.critical_occupations.rendering import figure_html
 from reports.formatting import format_number
 from reports.labels import major_group_label, source_name
@@ -68,12 +69,14 @@ TEXT = {
         "tpt_by_regency": "TPT menurut kabupaten/kota",
         "tpt_by_sex_age": "TPT menurut jenis kelamin dan kelompok umur",
         "employed_by_kbji": "Penduduk bekerja menurut golongan pokok KBJI 2014",
-        "vacancies": "Lowongan daring",
+        "vacancies": "Lowongan daring (seluruh Indonesia)",
         "vacancies_by_province": "Iklan lowongan menurut provinsi",
         "vacancies_by_source": "Iklan lowongan menurut sumber",
         "postings_note": (
-            "Dihitung per iklan (posting): lowongan yang sama yang diiklankan di beberapa papan "
-            "atau beberapa kali dihitung sekali per iklan."
+            "Grafik ini menghitung iklan (posting), bukan lowongan: lowongan yang sama yang "
+            "diiklankan di beberapa situs lowongan kerja atau beberapa kali terhitung sebagai "
+            "beberapa iklan. Iklan lowongan mencakup seluruh Indonesia, tidak hanya wilayah "
+            "Sakernas di atas; tanggal pengumpulannya per situs ada di Sumber dan periode."
         ),
         "vacancies_by_occupation": (
             "Iklan lowongan dengan kode KBJI 2014 yang diterima, menurut golongan pokok"
@@ -90,10 +93,7 @@ TEXT = {
         ),
         "postings": "Jumlah iklan lowongan",
         "sex": {"1": "Laki-laki", "2": "Perempuan"},
-        "source_note": (
-            "Sumber: Sakernas BPS (data mikro publik), papan lowongan JobStreet, Loker.id, "
-            "Dealls. SE = galat baku; RSE = galat baku relatif (%), aturan keandalan BPS."
-        ),
+        "source_note": ("SE = galat baku; RSE = galat baku relatif (%), aturan keandalan BPS."),
         "persons": "Orang",
         "major_group": "Golongan pokok KBJI 2014 (kode)",
         "no_data": "Tidak ada data.",
@@ -107,23 +107,25 @@ TEXT = {
         },
         "regency_code": "Kabupaten/kota (kode BPS)",
         "province_code": "Provinsi (kode BPS)",
-        "suppressed": "ditekan",
+        "suppressed": "tidak ditampilkan",
         "suppressed_note": (
-            "Batang kosong bertanda (ditekan){where}: nilainya tidak dipublikasikan ({cells}). "
-            "Aturan keandalan BPS: nilai ditekan bila RSE di atas 50 % atau sampelnya kurang "
-            "dari 10 orang; nilai yang terkait dengannya ikut ditekan, dan bila suatu total hanya "
-            "punya satu bagian yang ditekan, bagian terkecil lainnya ikut ditekan, agar tidak ada "
-            "nilai yang dapat dihitung balik."
+            "Batang kosong bertanda (tidak ditampilkan){where}: nilainya disensor, {cells}. "
+            "Aturan keandalan BPS: nilai disensor bila RSE di atas 50 % atau sampelnya kurang "
+            "dari 10 orang; nilai yang terkait dengannya ikut disensor, dan bila suatu total "
+            "hanya punya satu bagian yang disensor, bagian terkecil lainnya ikut disensor, agar "
+            "tidak ada nilai yang dapat dihitung balik."
         ),
         "suppression_reasons": {
             "rse_above_50": "RSE di atas 50 %",
             "too_few_sample_persons": "sampel kurang dari 10 orang",
-            "secondary_complement": "ditekan pelengkap",
-            "linked": "ikut ditekan bersama nilai {indicator} yang ditekan",
+            "secondary_complement": "disensor sebagai pelengkap",
+            "linked": "ikut disensor bersama nilai {indicator} yang disensor",
         },
         "age_group": "Jenis kelamin / kelompok umur",
         "in_area": " di {area}",
         "source": "Sumber",
+        "sakernas": "Sakernas BPS (data mikro publik), {coverage}",
+        "title_scope": "Sakernas {coverage} dan lowongan daring nasional",
     },
     "en": {
         "title": "Labour Market Overview",
@@ -162,12 +164,14 @@ TEXT = {
         "tpt_by_regency": "TPT by regency/city",
         "tpt_by_sex_age": "TPT by sex and age group",
         "employed_by_kbji": "Employed persons by KBJI 2014 major group",
-        "vacancies": "Online vacancies",
+        "vacancies": "Online vacancies (all of Indonesia)",
         "vacancies_by_province": "Vacancy postings by province",
         "vacancies_by_source": "Vacancy postings by source",
         "postings_note": (
-            "Counted per posting (advert): one vacancy advertised on several boards or several "
-            "times counts once per posting."
+            "These charts count postings (adverts), not vacancies: one vacancy advertised on "
+            "several job boards or several times counts as several postings. The postings cover "
+            "all of Indonesia, not only the Sakernas area above; each board's collection dates "
+            "are under Sources and periods."
         ),
         "vacancies_by_occupation": (
             "Vacancy postings with an accepted KBJI 2014 code, by major group"
@@ -186,8 +190,7 @@ TEXT = {
         "postings": "Vacancy postings",
         "sex": {"1": "Male", "2": "Female"},
         "source_note": (
-            "Sources: BPS Sakernas (public-use microdata); JobStreet, Loker.id and Dealls job "
-            "boards. SE = standard error; RSE = relative standard error (%), BPS reliability rule."
+            "SE = standard error; RSE = relative standard error (%), BPS reliability rule."
         ),
         "persons": "Persons",
         "major_group": "KBJI 2014 major group (code)",
@@ -204,7 +207,7 @@ TEXT = {
         "province_code": "Province (BPS code)",
         "suppressed": "suppressed",
         "suppressed_note": (
-            "Empty bars marked (suppressed){where}: the value is not published ({cells}). BPS "
+            "Empty bars marked (suppressed){where}: the value is not published, {cells}. BPS "
             "reliability rule: a value is suppressed when its RSE is above 50% or fewer than 10 "
             "persons are sampled; the values linked to it are suppressed too, and where a total "
             "has exactly one withheld part, its smallest other part as well, so that no withheld "
@@ -219,9 +222,13 @@ TEXT = {
         "age_group": "Sex / age group",
         "in_area": " in {area}",
         "source": "Source",
+        "sakernas": "BPS Sakernas (public-use microdata), {coverage}",
+        "title_scope": "Sakernas {coverage} and national online vacancies",
     },
 }
 
+OVERVIEW_MARTS = ("labour_force_indicators", "dim_region", "fct_vacancy_postings", "fct_vacancies")
+"""The marts the overview reads (their SHA-256 is the page's data version)."""
 HEADLINE_INDICATORS = ("tpt", "tpak", "population_15plus", "labour_force", "employed", "unemployed")
 
 
@@ -378,7 +385,12 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
         scope = text["survey_scope"].format(coverage=coverage, periods=periods)
         if coverage != text["national"]:
             scope += text["survey_only"]
-        title = f"{text['title']}: {coverage}"
+        # The vacancy charts cover the country: a title naming one province would claim them.
+        title = f"{text['title']}: " + (
+            coverage
+            if coverage == text["national"]
+            else text["title_scope"].format(coverage=coverage)
+        )
     else:
         scope, title = text["no_survey"], text["title"]
     located = postings["province_bps_code"].drop_nulls()
@@ -564,6 +576,21 @@ def build_overview_html(marts_dir: Path, language: str) -> str:
     else:
         sections.append(f"<p class='note'>{text['not_coded']}</p>")
 
+    source_rows = (
+        [
+            sources.SourceRow(
+                text["sakernas"].format(coverage=coverage),
+                sources.periods_text(indicators["period"].to_list(), language),
+                indicators.height,
+            )
+        ]
+        if indicators.height
+        else []
+    )
+    source_rows += sources.posting_rows(postings, language)
+    sections.append(
+        sources.sources_html(source_rows, language, sources.data_version(marts_dir, OVERVIEW_MARTS))
+    )
     body = "\n".join(sections)
     return (
         f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"

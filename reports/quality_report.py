@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from reports import sources
 from reports.formatting import format_number, format_percent
 from reports.labels import quarantine_reason_label, source_name
 
@@ -32,25 +33,26 @@ TEXT = {
         "title": "Laporan Mutu Data",
         "run": "Proses",
         "generated": "Dibuat",
-        "published": "Data malam ini diterbitkan: semua pemeriksaan tingkat galat lolos.",
+        "published": "Data malam ini diterbitkan: semua pemeriksaan yang dapat menghentikan "
+        "publikasi lolos.",
         "not_published": (
             "Data malam ini TIDAK diterbitkan. Publikasi terakhir yang baik tetap berlaku"
         ),
         "last_publication": "Publikasi terakhir",
         "none": "belum ada",
-        "failed_checks": "Pemeriksaan yang gagal (galat) atau tidak dapat menilai (galat mesin)",
+        "failed_checks": "Pemeriksaan yang gagal atau tidak dapat dijalankan sampai selesai",
         "step_failures": "Langkah yang gagal",
         "warnings": "Peringatan",
         "no_failures": "Tidak ada pemeriksaan yang gagal.",
-        "volumes": "Volume per sumber: pendaratan terakhir tiap partisi dan pendaratan sebelumnya",
+        "volumes": "Jumlah baris per sumber: pemuatan data mentah terakhir dan pemuatan sebelumnya",
         "relevance": "1. Relevansi",
         "relevance_note": (
             "Cakupan kolom utama iklan lowongan per sumber (bagian baris yang terisi)."
         ),
         "accuracy": "2. Akurasi dan keandalan",
-        "checks_by_gate": "Hasil pemeriksaan per gerbang",
+        "checks_by_gate": "Hasil pemeriksaan per tahap pemeriksaan",
         "quarantine": (
-            "Baris dikarantina menurut alasan (pendaratan terakhir tiap sumber dan partisi)"
+            "Baris yang disisihkan (karantina) menurut alasan, pada pemuatan terakhir tiap sumber"
         ),
         "validation": (
             "Validasi lowongan: bagian iklan lowongan yang ditandai per aturan dan sumber"
@@ -72,7 +74,10 @@ TEXT = {
             "pembangunan terakhir."
         ),
         "no_data": "Tidak ada data.",
-        "no_partitions": "tanpa partisi",
+        "source_period": "iklan s.d. {posted}; perayapan terakhir {seen}",
+        "source_loaded": "dimuat {loaded}",
+        "run_line": "Proses {run_id}, dibuat {generated}.",
+        "no_partitions": "satu kesatuan",
         "of": "dari",
         "checked": "yang diperiksa",
         "none_checked": "tidak ada yang dapat diperiksa",
@@ -80,8 +85,8 @@ TEXT = {
         "yes": "ya",
         "no": "tidak",
         "gates": {
-            "raw landing": "pendaratan data mentah",
-            "staging": "staging",
+            "raw landing": "pemuatan data mentah",
+            "staging": "penyiapan data (staging)",
             "publication": "publikasi",
             "coherence": "koherensi",
             "dbt tests": "uji dbt",
@@ -102,8 +107,8 @@ TEXT = {
             "great_expectations_suite": "suite Great Expectations",
             "rows_accounted": "semua baris terhitung",
             "volume_not_dropped": "volume tidak turun",
-            "staging_gate": "gerbang staging",
-            "publication_gate": "gerbang publikasi",
+            "staging_gate": "pemeriksaan sebelum penyiapan data",
+            "publication_gate": "pemeriksaan sebelum publikasi",
             "volume_not_dropped_since_publication": "volume tidak turun sejak publikasi",
             "coherence_with_bps": "koherensi dengan BPS",
         },
@@ -122,20 +127,20 @@ TEXT = {
             "mencapai ambang; yang dipakai angka jabatan)",
         },
         "columns": {
-            "gate": "Gerbang",
+            "gate": "Tahap pemeriksaan",
             "asset_key": "Aset",
             "check_name": "Pemeriksaan",
             "status": "Status",
             "description": "Keterangan (pesan pemeriksaan, sebagaimana tercatat)",
             "step_key": "Langkah",
-            "message": "Pesan galat (sebagaimana tercatat)",
+            "message": "Pesan kesalahan (sebagaimana tercatat)",
             "source": "Sumber",
             "files": "Berkas",
             "rows_read": "Dibaca",
             "rows_loaded": "Dimuat",
-            "rows_quarantined": "Dikarantina",
-            "previous_rows_loaded": "Dimuat (pendaratan sebelumnya)",
-            "partitions": "Partisi",
+            "rows_quarantined": "Disisihkan (karantina)",
+            "previous_rows_loaded": "Dimuat (pemuatan sebelumnya)",
+            "partitions": "Bagian data yang dimuat terpisah",
             "reason_code": "Alasan",
             "rows": "Baris",
             "example": "Contoh pesan (sebagaimana tercatat)",
@@ -147,16 +152,16 @@ TEXT = {
             "passed": "Lolos",
             "warning": "Peringatan",
             "failed": "Gagal",
-            "engine_error": "Galat mesin",
+            "engine_error": "Tidak dapat dijalankan",
             "last_loaded_at": "Terakhir dimuat",
             "latest_posted_date": "Tanggal posting terbaru",
             "latest_seen_date": "Perayapan terbaru",
             "days_since_latest_seen": "Hari sejak perayapan terbaru",
             "period": "Periode",
             "province_bps_code": "Provinsi (kode BPS)",
-            "tpt_warehouse": "TPT gudang data",
-            "tpt_bps": "TPT BPS",
-            "tpt_difference_points": "Selisih (poin)",
+            "tpt_warehouse": "TPT gudang data (%)",
+            "tpt_bps": "TPT BPS (%)",
+            "tpt_difference_points": "Selisih (poin persen)",
             "name": "Berkas",
             "size_bytes": "Ukuran (bita)",
             "modified_at": "Diubah",
@@ -169,22 +174,23 @@ TEXT = {
         "title": "Data Quality Report",
         "run": "Run",
         "generated": "Generated",
-        "published": "Tonight's data were published: every error-level check passed.",
+        "published": "Tonight's data were published: every check that can stop the publication "
+        "passed.",
         "not_published": "Tonight's data were NOT published. The last good publication stays",
         "last_publication": "Last publication",
         "none": "none yet",
-        "failed_checks": "Checks that failed (error) or could not judge (engine error)",
+        "failed_checks": "Checks that failed or could not run to the end",
         "step_failures": "Steps that failed",
         "warnings": "Warnings",
         "no_failures": "No check failed.",
-        "volumes": "Volumes per source: latest landing of each partition, and the one before",
+        "volumes": "Rows per source: the latest load of raw data, and the one before",
         "relevance": "1. Relevance",
         "relevance_note": (
             "Coverage of the main fields of vacancy postings per source (share of rows filled)."
         ),
         "accuracy": "2. Accuracy and reliability",
-        "checks_by_gate": "Check results by gate",
-        "quarantine": "Rows quarantined by reason (latest landing of each source and partition)",
+        "checks_by_gate": "Check results by checkpoint",
+        "quarantine": "Rows set aside (quarantined) by reason, in the latest load of each source",
         "validation": "Vacancy validation: share of vacancy postings flagged per rule and source",
         "validation_note": (
             "Share of all postings; in brackets: share of the postings the rule could check. "
@@ -200,14 +206,23 @@ TEXT = {
             "The marts were not rebuilt in this run; figures from marts are from their last build."
         ),
         "no_data": "No data.",
-        "no_partitions": "not partitioned",
+        "source_period": "postings up to {posted}; latest crawl {seen}",
+        "source_loaded": "loaded {loaded}",
+        "run_line": "Run {run_id}, generated {generated}.",
+        "no_partitions": "loaded as a whole",
         "of": "of",
         "checked": "checked",
         "none_checked": "none checked",
         "unavailable": "not available",
         "yes": "yes",
         "no": "no",
-        "gates": {},
+        "gates": {
+            "raw landing": "raw data load",
+            "staging": "data preparation (staging)",
+            "publication": "publication",
+            "coherence": "coherence",
+            "dbt tests": "dbt tests",
+        },
         "rules": {
             "pay_below_minimum_wage": "pay below the minimum wage",
             "hours_above_legal_limit": "hours above the legal limit",
@@ -224,8 +239,8 @@ TEXT = {
             "great_expectations_suite": "Great Expectations suite",
             "rows_accounted": "every row accounted for",
             "volume_not_dropped": "volume not dropped",
-            "staging_gate": "staging gate",
-            "publication_gate": "publication gate",
+            "staging_gate": "checks before data preparation",
+            "publication_gate": "checks before publication",
             "volume_not_dropped_since_publication": "volume not dropped since publication",
             "coherence_with_bps": "coherence with BPS",
         },
@@ -244,7 +259,7 @@ TEXT = {
             "at or above its threshold; what occupation figures use)",
         },
         "columns": {
-            "gate": "Gate",
+            "gate": "Checkpoint",
             "asset_key": "Asset",
             "check_name": "Check",
             "status": "Status",
@@ -255,9 +270,9 @@ TEXT = {
             "files": "Files",
             "rows_read": "Read",
             "rows_loaded": "Loaded",
-            "rows_quarantined": "Quarantined",
-            "previous_rows_loaded": "Loaded (previous landing)",
-            "partitions": "Partitions",
+            "rows_quarantined": "Set aside (quarantined)",
+            "previous_rows_loaded": "Loaded (previous load)",
+            "partitions": "Parts loaded separately",
             "reason_code": "Reason",
             "rows": "Rows",
             "example": "Example message (as recorded)",
@@ -269,16 +284,16 @@ TEXT = {
             "passed": "Passed",
             "warning": "Warning",
             "failed": "Failed",
-            "engine_error": "Engine error",
+            "engine_error": "Could not run",
             "last_loaded_at": "Last loaded",
             "latest_posted_date": "Latest posting date",
             "latest_seen_date": "Latest crawl",
             "days_since_latest_seen": "Days since latest crawl",
             "period": "Period",
             "province_bps_code": "Province (BPS code)",
-            "tpt_warehouse": "Warehouse TPT",
-            "tpt_bps": "BPS TPT",
-            "tpt_difference_points": "Difference (points)",
+            "tpt_warehouse": "Warehouse TPT (%)",
+            "tpt_bps": "BPS TPT (%)",
+            "tpt_difference_points": "Difference (percentage points)",
             "name": "File",
             "size_bytes": "Size (bytes)",
             "modified_at": "Modified",
@@ -533,6 +548,35 @@ def _checks_by_gate(checks: pl.DataFrame, language: str) -> str:
     return _table(counts, language, ["gate", "passed", "warning", "failed", "engine_error"])
 
 
+def source_rows(figures: QualityFigures, language: str) -> list[sources.SourceRow]:
+    """Every source of the run with its period: a job board by its latest posting and crawl
+    (from the timeliness figures), another source by when it was loaded; rows as loaded."""
+    text = TEXT[language]
+    if figures.volumes.is_empty() or "source" not in figures.volumes.columns:
+        return []
+    fresh = (
+        {r["source"]: r for r in figures.freshness.iter_rows(named=True)}
+        if "source" in figures.freshness.columns
+        else {}
+    )
+    rows = []
+    for volume in figures.volumes.iter_rows(named=True):
+        source = volume["source"]
+        if source in fresh:
+            period = text["source_period"].format(
+                posted=fresh[source].get("latest_posted_date") or "-",
+                seen=fresh[source].get("latest_seen_date") or "-",
+            )
+        elif volume.get("last_loaded_at"):
+            period = text["source_loaded"].format(loaded=jakarta_time(volume["last_loaded_at"]))
+        else:
+            period = ""
+        rows.append(
+            sources.SourceRow(source_name(source, language), period, volume.get("rows_loaded"))
+        )
+    return sorted(rows, key=lambda row: row.source.lower())
+
+
 def render(figures: QualityFigures, language: str) -> str:
     """The report page in `language` (`id` or `en`)."""
     text = TEXT[language]
@@ -605,6 +649,11 @@ def render(figures: QualityFigures, language: str) -> str:
         f"<h2>{html.escape(text['accessibility'])}</h2>",
         f"<p class='note'>{html.escape(text['accessibility_note'])}</p>",
         _table(figures.published_files, language),
+        sources.sources_html(
+            source_rows(figures, language),
+            language,
+            extra=text["run_line"].format(run_id=figures.run_id, generated=when),
+        ),
     ]
     return (
         f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"

@@ -45,14 +45,10 @@ from ingest.admin.wlkp_generate import (
     log_largest_gap,
     synthetic_phone,
 )
+from ingest.csv_records import CsvInputError, read_records
 from ingest.normalise.pay import is_negative_pay
+from ingest.quarantine import field_count_detail, negative_pay_detail
 from ingest.sakernas.calibration import published_tpt
-from orchestration.file_commands import (
-    CsvInputError,
-    field_count_detail,
-    negative_pay_detail,
-    read_records,
-)
 from orchestration.settings import DATA_DIR
 
 log = logging.getLogger(__name__)

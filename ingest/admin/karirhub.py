@@ -35,10 +35,11 @@ from ingest.admin.results import (
     AdminSourceError,
     problems_record,
     quarantine_frame,
+    region_figures,
 )
 from ingest.admin.text import clean_text, html_to_text
 from ingest.compressed import open_text
-from orchestration.file_commands import ID_DUPLICATED, IdClaims
+from ingest.quarantine import ID_DUPLICATED, IdClaims
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -538,27 +539,30 @@ def read_karirhub_details(path: Path = DETAILS_FILE, index: RegionIndex | None =
         metadata=_vacancy_metadata(path, len(raw_rows), staging),
     )
     load.check_accounting()
+    _log_regions(load)
     load.log_summary()
     return load
 
 
 def _vacancy_metadata(path: Path, rows_in: int, staging: pl.DataFrame) -> dict[str, Any]:
-    methods = staging.group_by("region_match_method").len().sort("region_match_method")
-    metadata = {
+    # The region figures are counted again on the rows loaded (`AdminLoad`).
+    return {
         "source_file": path.name,
         "rows_in": rows_in,
-        "regions_resolved": int(staging["is_region_resolved"].sum()),
-        "region_match_methods": dict(zip(methods[:, 0], methods[:, 1], strict=True)),
+        **region_figures(staging),
         "personal_data_columns": ["record_json"],
     }
+
+
+def _log_regions(load: AdminLoad) -> None:
+    """Once `load` is made: its figures count the rows loaded, not the rows staged."""
     log.info(
         "%s: %d of %d vacancies resolved to a regency (%s)",
-        path.name,
-        metadata["regions_resolved"],
-        staging.height,
-        metadata["region_match_methods"],
+        load.metadata["source_file"],
+        load.metadata["regions_resolved"],
+        load.rows_loaded,
+        load.metadata["region_match_methods"],
     )
-    return metadata
 
 
 LISTING_SCHEMA: dict[str, pl.DataType] = {
@@ -634,6 +638,7 @@ def read_karirhub_listing(path: Path = LISTING_FILE, index: RegionIndex | None =
                      quarantine_frame(quarantine),
                      _vacancy_metadata(path, len(raw_rows), staging), row_unit="hit")  # fmt: skip
     load.check_accounting()
+    _log_regions(load)
     load.log_summary()
     return load
 
@@ -703,5 +708,6 @@ def read_karirhub_rss(path: Path = RSS_FILE, index: RegionIndex | None = None) -
                      quarantine_frame(quarantine),
                      _vacancy_metadata(path, len(raw_rows), staging), row_unit="item")  # fmt: skip
     load.check_accounting()
+    _log_regions(load)
     load.log_summary()
     return load

@@ -39,7 +39,7 @@ from ingest.admin.results import (
     quarantine_frame,
 )
 from ingest.landing import LandingResult
-from orchestration.file_commands import ID_DUPLICATED, IdClaims
+from ingest.quarantine import ID_DUPLICATED, IdClaims
 
 log = logging.getLogger(__name__)
 

@@ -21,15 +21,16 @@ import polars as pl
 
 from ingest.admin.personal_data import mask_personal_data
 from ingest.admin.regions import RESOLUTION_COLUMNS, RegionIndex, region_index
-from ingest.admin.results import AdminLoad, AdminSourceError, problems_record, quarantine_frame
-from ingest.admin.text import clean_text
-from orchestration.file_commands import (
-    ID_DUPLICATED,
-    CsvInputError,
-    IdClaims,
-    field_count_detail,
-    read_records,
+from ingest.admin.results import (
+    AdminLoad,
+    AdminSourceError,
+    problems_record,
+    quarantine_frame,
+    region_figures,
 )
+from ingest.admin.text import clean_text
+from ingest.csv_records import CsvInputError, read_records
+from ingest.quarantine import ID_DUPLICATED, IdClaims, field_count_detail
 from orchestration.settings import DATA_DIR, TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -259,13 +260,12 @@ def read_maganghub_positions(
     except CsvInputError as exc:
         raise AdminSourceError(str(exc)) from exc
     staging = pl.DataFrame(rows, schema=POSITION_SCHEMA)
-    methods = staging.group_by("region_match_method").len().sort("region_match_method")
     metadata = {
         "source_file": path.name,
         "rows_in": len(raw_rows),
         "columns": list(fieldnames),
-        "regions_resolved": int(staging["is_region_resolved"].sum()),
-        "region_match_methods": dict(zip(methods[:, 0], methods[:, 1], strict=True)),
+        # Counted again on the rows loaded when the load is made (`AdminLoad`).
+        **region_figures(staging),
         "personal_data_columns": [],
     }
     raw_schema = {"source_file": pl.String(), "source_row": pl.Int64()}
@@ -275,8 +275,8 @@ def read_maganghub_positions(
     load.check_accounting()
     log.info(
         "%s: %d of %d positions resolved to a regency (%s)",
-        path.name, metadata["regions_resolved"], staging.height,
-        metadata["region_match_methods"],
+        path.name, load.metadata["regions_resolved"], load.rows_loaded,
+        load.metadata["region_match_methods"],
     )  # fmt: skip
     load.log_summary()
     return load

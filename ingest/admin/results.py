@@ -29,7 +29,7 @@ from ingest.admin.personal_data import (
     mask_text_columns,
     nik_shaped_number_expr,
 )
-from orchestration import file_commands
+from ingest.quarantine import merge_by_line, quarantine_record
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +97,14 @@ def problems_record(
     is_personal = _personal_test(personal)
     quoted = sorted(_personal_values(raw_values, is_personal), key=len, reverse=True)
     records = [
-        file_commands.quarantine_record(
+        quarantine_record(
             source, path, line, None, name, code,
             _unquoted(_QUOTED.sub(REMOVED, detail) if is_personal(name) else detail, quoted),
             None,
         )
         for name, code, detail in problems
     ]  # fmt: skip
-    (record,) = file_commands.merge_by_line(records, list(columns))
+    (record,) = merge_by_line(records, list(columns))
     del record["id"]
     if place is not None:
         named = f"{source_file} line {line} "
@@ -167,6 +167,19 @@ def quarantine_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(records, schema=QUARANTINE_SCHEMA)
 
 
+REGION_FIGURES = ("regions_resolved", "region_match_methods")
+"""Metadata counted on staged rows: rows resolved to a regency, and rows per match method."""
+
+
+def region_figures(staging: pl.DataFrame) -> dict[str, Any]:
+    """`REGION_FIGURES` of `staging`, whose rows carry the region columns (`regions.py`)."""
+    figures: dict[str, Any] = {"regions_resolved": int(staging["is_region_resolved"].sum())}
+    if "region_match_method" in staging.columns:
+        methods = staging.group_by("region_match_method").len().sort("region_match_method")
+        figures["region_match_methods"] = dict(zip(methods[:, 0], methods[:, 1], strict=True))
+    return figures
+
+
 @dataclass
 class AdminLoad:
     """What one administrative source produced in one read.
@@ -191,8 +204,36 @@ class AdminLoad:
 
     def __post_init__(self) -> None:
         self._remove_personal_numbers()
+        self._count_regions_loaded()
         self.staging = mask_text_columns(self.staging, keep=STAGING_KEPT_AS_READ)
         self.quarantine = mask_text_columns(self.quarantine, QUARANTINE_MASKED)
+
+    def _count_regions_loaded(self) -> None:
+        """The metadata's region figures (`REGION_FIGURES`, per file) counted again on the rows
+        loaded.
+
+        A reader counts them on the rows it staged; a row quarantined after that (a NIK-shaped
+        number, above; a repeated id, `landing.quarantine_repeated_keys`) is not loaded, and
+        was counted: `regions_resolved` could exceed `rows_loaded`. Copies are changed, not the
+        entries of the loads this one was made from.
+        """
+        if "is_region_resolved" not in self.staging.columns:
+            return
+        per_file = "files" in self.metadata
+        entries = [dict(entry) for entry in self.metadata.get("files", [self.metadata])]
+        if not any(name in entry for entry in entries for name in REGION_FIGURES):
+            return
+        for entry in entries:
+            # A file's rows by its name, as the landing's file accounting matches them.
+            rows = (
+                self.staging.filter(pl.col("source_file") == entry.get("source_file"))
+                if per_file
+                else self.staging
+            )
+            entry.update(
+                (name, value) for name, value in region_figures(rows).items() if name in entry
+            )
+        self.metadata = {**self.metadata, "files": entries} if per_file else entries[0]
 
     def _remove_personal_numbers(self) -> None:
         """Personal data that text masking cannot see, as masking reads text columns only.

@@ -58,7 +58,7 @@ from ingest.admin.wlkp_layout import (
     canonical_column,
     normalise_label,
 )
-from orchestration.file_commands import field_count_detail
+from ingest.quarantine import field_count_detail
 from orchestration.settings import DATA_DIR
 
 log = logging.getLogger(__name__)

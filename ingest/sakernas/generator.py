@@ -12,7 +12,8 @@ subset regenerates identically):
 * design: census blocks (`ID_NKS`, about 25 persons each) allocated to regencies, each block
   urban or rural; strata are regency x urban/rural like the real design; weights vary by block
   and sum to the province's 15+ population (Kemendagri 2025 population, 72 % aged 15+, scaled
-  back 1.1 % a year);
+  back 1.1 % a year); `KODE_KAB` is a BPS 2020 regency code's suffix, missing in the four 2022
+  Papua provinces, whose regencies have no BPS code in the shipped reference;
 * persons: sex, age, education (younger and urban people more educated, rising over time),
   participation by sex and age, unemployment propensity higher for the young, the educated and
   urban areas, with a block-level random effect (so standard errors show a design effect);
@@ -99,11 +100,18 @@ class Geography:
     regencies: dict[str, list[str]]
     population: dict[str, float]
     wage_2020: dict[str, float]
+    uncoded_regencies: frozenset[str] = frozenset()
+    """Labels in `regencies` that are no BPS code (the 2022 Papua provinces' regencies): the
+    generator uses them for the design only and writes their `KODE_KAB` as missing."""
 
 
 def _normalise_name(name: str) -> str:
-    name = name.upper().replace("KABUPATEN ", "").replace("KAB. ", "").strip()
-    return re.sub(r"\s+", " ", name)
+    """'Kabupaten Sorong' and 'KAB. SORONG' -> 'KAB SORONG'; 'Kota Sorong' -> 'KOTA SORONG'.
+    The kind stays in the key: Sorong is both a kabupaten and a kota."""
+    name = re.sub(r"\s+", " ", name.upper()).strip()
+    kind = "KOTA" if name.startswith("KOTA ") else "KAB"
+    bare = re.sub(r"^(KABUPATEN|KAB\.?|KOTA)\s+", "", name)
+    return f"{kind} {bare}"
 
 
 def load_geography(data_dir: Path) -> Geography:
@@ -126,21 +134,24 @@ def load_geography(data_dir: Path) -> Geography:
     for code in bridge_kab["kode_bps"]:
         regencies[code[:2]].append(code)
     # BPS regency codes of the four new Papua provinces were not found (wilayah PROVENANCE.md).
-    # Their regencies are found by name in the 2025 Kemendagri list and keep the two last digits
-    # of their 2020 BPS code under the new province code: a synthetic, documented stand-in.
+    # Their regencies are found by name (and kind) in the 2025 Kemendagri list and move there
+    # under a label (new province code + their 2020 suffix) that serves the design only: it is
+    # no BPS code, so it is never written (KODE_KAB missing; see `uncoded_regencies`).
     bps_by_name = {
         _normalise_name(name): code
-        for name, code in zip(bridge_kab["nama_bps"], bridge_kab["kode_bps"], strict=True)
+        for name, code in zip(bridge_kab["nama_dagri"], bridge_kab["kode_bps"], strict=True)
         if code[:2] in ("91", "94")
     }
+    uncoded: set[str] = set()
     for dagri, bps in KEMENDAGRI_TO_BPS_NEW.items():
         names = kab_2025.filter(pl.col("kode_provinsi") == dagri)["nama"]
         for name in names:
             old = bps_by_name.get(_normalise_name(name))
             if old is None:
-                continue
+                raise ValueError(f"{wilayah}: {name} ({dagri}) is not in the 2020 bridging table")
             regencies[old[:2]].remove(old)
             regencies[bps].append(bps + old[2:])
+            uncoded.add(bps + old[2:])
     for code in provinces:
         regencies[code].sort()
         if not regencies[code]:
@@ -175,7 +186,7 @@ def load_geography(data_dir: Path) -> Geography:
         wage_2020[code] = wage_2020.get(parent, national)
     for code in provinces:
         wage_2020.setdefault(code, national)
-    return Geography(provinces, regencies, population, wage_2020)
+    return Geography(provinces, regencies, population, wage_2020, frozenset(uncoded))
 
 
 def _kbji_unit_groups(data_dir: Path) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -378,9 +389,15 @@ class SyntheticSakernas:
             "SMT": np.full(n, 2, dtype=np.int8),
             "FINAL_WEIG": weight.astype(np.int32),
             "KODE_PROV": np.full(n, province_id, dtype=np.int16),
-            "KODE_KAB": np.array([int(c[2:]) for c in regencies], dtype=np.int16)[
-                block_regency[person_block]
-            ],
+            "KODE_KAB": pa.array(
+                np.array([int(c[2:]) for c in regencies], dtype=np.int16)[
+                    block_regency[person_block]
+                ],
+                mask=np.array([c in self.geography.uncoded_regencies for c in regencies])[
+                    block_regency[person_block]
+                ],
+                type=pa.int16(),
+            ),
             "ID_NKS": block_id.astype(np.int32),
             "KLASIFIKAS": np.where(urban, 1, 2).astype(np.int8),
             "K4": sex.astype(np.int8),

@@ -39,8 +39,8 @@ from typing import Any, NamedTuple, TypeVar
 
 import polars as pl
 
+from ingest.quarantine import ID_DUPLICATED
 from ingest.sakernas.config import RoundConfig
-from orchestration.file_commands import ID_DUPLICATED
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def _claim_person_keys(
 ) -> tuple[Frame, pl.Expr]:
     """`staged` with its person key, and the condition of a later row of a claimed key.
 
-    The repeated-id rule of every landing (`IdClaims` in orchestration/file_commands.py): the
+    The repeated-id rule of every landing (`IdClaims` in ingest/quarantine.py): the
     first row (in file order) that is otherwise loadable claims its key; each later row of that
     key is `id_duplicated`, whatever else is wrong with it. A row quarantined for another reason
     claims nothing, so a bad first copy does not cost the person's good one. Key parts compare

@@ -23,12 +23,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest.admin.results import QUARANTINE_SCHEMA, problems_record
+from ingest.csv_records import read_records
+from ingest.quarantine import ID_DUPLICATED, duplicate_id_detail
 from ingest.sakernas.config import RoundConfig, RoundConfigError, load_round_config
 from ingest.sakernas.estimate import iter_round_indicators
 from ingest.sakernas.generator import SYNTHETIC_FILE_PREFIX
 from ingest.sakernas.harmonise import REASON_DETAILS, HarmonisationError, harmonise
 from ingest.sakernas.readers import MicrodataReadError, code_text, read_microdata
-from orchestration.file_commands import ID_DUPLICATED, duplicate_id_detail, read_records
 
 log = logging.getLogger(__name__)
 

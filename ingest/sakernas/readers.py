@@ -241,7 +241,7 @@ def _read_csv(path: Path, encoding: str | None) -> Microdata:
             null_values=[""],
         )
     except pl.exceptions.NoDataError as error:
-        # The words the file commands use for the same file (orchestration/file_commands.py).
+        # The words the file commands use for the same file (ingest/csv_records.py).
         raise MicrodataReadError(f"{path}: file is empty, no header row") from error
     except pl.exceptions.ComputeError as error:
         located = _locate_csv_problem(path) if encoding in (None, "utf-8", "utf8") else None
@@ -253,8 +253,9 @@ def _read_csv(path: Path, encoding: str | None) -> Microdata:
 
 def _locate_csv_problem(path: Path) -> str | None:
     """The file line (and field) of what makes a UTF-8 CSV unreadable, in the words every
-    `lmis` file command uses (orchestration/file_commands.py); None when none is found."""
-    from orchestration.file_commands import CsvInputError, field_count_detail, read_records
+    `lmis` file command uses (ingest/csv_records.py); None when none is found."""
+    from ingest.csv_records import CsvInputError, read_records
+    from ingest.quarantine import field_count_detail
 
     header: list[str] | None = None
     try:

@@ -29,11 +29,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from ingest.quarantine import PROBLEM_SEPARATOR
 from ingest.scrapers.items import REQUIRED_FIELDS, VacancyItem
 from ingest.scrapers.runpaths import RunPaths
 from ingest.scrapers.state import SeenStore
 from ingest.scrapers.text import clean_inline_text
-from orchestration.file_commands import PROBLEM_SEPARATOR
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -47,7 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orchestration.operations.backfill import BackfillRefused, backfill
+    from orchestration.runner import check_run_settings
 
+    # A bad setting ends the command here (exit 2), not in the first day's publication.
+    check_run_settings()
     started = time.monotonic()
     try:
         outcomes = backfill(args.start, args.end, job_name=args.job, rebuild=args.rebuild)

@@ -22,13 +22,12 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.csv_records import CsvInputError
+from ingest.quarantine import merge_by_line, quarantine_record
 from orchestration.file_commands import (
     LINE_COLUMN,
-    CsvInputError,
     CsvRows,
     id_key,
-    merge_by_line,
-    quarantine_record,
     read_rows,
     refuse_to_overwrite,
     write_quarantine,

@@ -18,15 +18,13 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.csv_records import CsvInputError
 from ingest.normalise import normalise_postings
 from ingest.normalise.pay import PAY_NEGATIVE
+from ingest.quarantine import merge_by_line, negative_pay_detail, quarantine_record
 from orchestration.file_commands import (
     LINE_COLUMN,
-    CsvInputError,
     id_key,
-    merge_by_line,
-    negative_pay_detail,
-    quarantine_record,
     read_rows,
     refuse_to_overwrite,
     split_duplicate_ids,

@@ -172,6 +172,7 @@ def run_generate(args: argparse.Namespace) -> int:
 def run_indicators(args: argparse.Namespace) -> int:
     import duckdb
 
+    from ingest.csv_records import CsvInputError
     from ingest.sakernas.config import RoundConfigError
     from ingest.sakernas.harmonise import HarmonisationError
     from ingest.sakernas.pipeline import (
@@ -181,7 +182,7 @@ def run_indicators(args: argparse.Namespace) -> int:
         quarantine_path_for,
     )
     from ingest.sakernas.readers import MicrodataReadError
-    from orchestration.file_commands import CsvInputError, refuse_to_overwrite
+    from orchestration.file_commands import refuse_to_overwrite
 
     if len(args.inputs) < 2:
         log.error("give at least one input and the output parquet path")

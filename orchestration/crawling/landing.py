@@ -48,16 +48,16 @@ from ingest.normalise.pay import (
     parse_pay,
     plain_pay_value,
 )
-from ingest.scrapers.state import read_table
-from ingest.warehouse import ensure_landing_tables, load_audit_rows, record_landed_input
-from orchestration.crawling.sources import CrawledSource
-from orchestration.file_commands import (
+from ingest.quarantine import (
     ID_DUPLICATED,
     PROBLEM_SEPARATOR,
     IdClaims,
     merge_by_line,
     negative_pay_detail,
 )
+from ingest.scrapers.state import read_table
+from ingest.warehouse import ensure_landing_tables, load_audit_rows, record_landed_input
+from orchestration.crawling.sources import CrawledSource
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ warning naming it. It holds:
 A mart marked as personal data in dbt is released only on synthetic rows or when the operator
 allows it (orchestration/publish/personal_data.py): the publication withholds it, and a release
 cut from an earlier publication checks it again. The manifest's `withheld` names each withheld
-mart with the reason.
+mart with the reason. Which marts are personal data only dbt's manifest says, so without it no
+release is cut (`write_release` raises FileNotFoundError).
 
 The release is written into a hidden folder and renamed into place, then `latest` (a relative
 symbolic link) is switched to the newest-dated release that passed the gate, which is this one
@@ -54,6 +55,7 @@ from orchestration.publish.personal_data import (
     is_personal_data_node,
     withholding_reason,
 )
+from orchestration.settings import SettingError
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +89,11 @@ def retention_from_env() -> int:
     try:
         retention = int(value)
     except ValueError as exc:
-        raise ValueError(f"LMIS_RELEASE_RETENTION={value!r} is not a whole number") from exc
+        raise SettingError(
+            f"LMIS_RELEASE_RETENTION={value!r} is not a whole number (1 or more)"
+        ) from exc
     if retention < 1:
-        raise ValueError(f"LMIS_RELEASE_RETENTION={retention}: keep at least one release")
+        raise SettingError(f"LMIS_RELEASE_RETENTION={retention}: keep at least one release")
     return retention
 
 
@@ -426,7 +430,19 @@ def write_release(
     input_fingerprint: str | None = None,
     occupation_coder: dict[str, Any] | None = None,
 ) -> ReleaseResult:
-    """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it."""
+    """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it.
+
+    Refused (FileNotFoundError, before anything is written) without the dbt manifest: only it
+    says which marts hold personal data, and a release must not ship one it cannot check.
+    """
+    if dbt_manifest is None or not dbt_manifest.is_file():
+        # Withholding by the publication's record would not do: a publication made while
+        # LMIS_PUBLISH_PERSONAL_DATA=1, or before a mart was marked, withheld nothing.
+        raise FileNotFoundError(
+            f"no dbt manifest at {dbt_manifest}: a release needs it to tell which marts hold "
+            "personal data, so none was cut; build it (`dbt parse` in dbt_project/, or any "
+            "`lmis` run) and release again"
+        )
     sources, withheld = published_marts(marts_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
     name = release_date.isoformat()

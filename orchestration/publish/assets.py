@@ -91,18 +91,23 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             allow_retries=False,  # a failed gate stays failed: no retry can change it
         )
     selected = _selected_assets(context)
-    with warehouse.get_connection() as con:
-        exported, kept = publish_marts(
-            con,
-            settings.MARTS_DIR,
-            context.op_execution_context.run_id,
-            rebuilt=lambda table: selected is None or dg.AssetKey(["marts", table]) in selected,
-        )
-    # The gate passed and the set is in place: cut the dated release for researchers.
-    with warehouse.get_connection() as con:
-        release = release_publication(
-            con, settings.MARTS_DIR, context.op_execution_context.run_id, context.run.tags
-        )
+    try:
+        with warehouse.get_connection() as con:
+            exported, kept = publish_marts(
+                con,
+                settings.MARTS_DIR,
+                context.op_execution_context.run_id,
+                rebuilt=lambda table: selected is None or dg.AssetKey(["marts", table]) in selected,
+            )
+        # The gate passed and the set is in place: cut the dated release for researchers.
+        with warehouse.get_connection() as con:
+            release = release_publication(
+                con, settings.MARTS_DIR, context.op_execution_context.run_id, context.run.tags
+            )
+    except settings.SettingError as exc:
+        # A bad LMIS_* value (`lmis run` refuses it before the build; a daemon's run meets it
+        # here) stays bad on a retry: fail once, naming it.
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     return dg.MaterializeResult(
         metadata={
             "tables": dg.MetadataValue.json(exported),

@@ -16,6 +16,10 @@ Such a mart is published (and released) only when every row has `is_synthetic = 
 `LMIS_PUBLISH_PERSONAL_DATA=1` says the folder's readers may see personal data. Otherwise it is
 withheld: no file is written (an earlier one is removed), a warning names it, and the reason is
 in the publication's record (`_publication.json`, `withheld`) and in the release manifest.
+
+Any other value of the variable is a configuration error (`SettingError`): `lmis run` and
+`lmis backfill` refuse to start with it (`orchestration.runner.check_run_settings`), and the
+publication step, which reads it again, fails without retries.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import os
 from pathlib import Path
 
 import duckdb
+
+from orchestration.settings import SettingError
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +62,15 @@ def is_personal_data_node(node: dict) -> bool:
 
 
 def personal_data_allowed() -> bool:
-    """True when `LMIS_PUBLISH_PERSONAL_DATA=1`; 0 or unset is False, anything else an error."""
-    value = os.environ.get(ALLOW_ENV, "0").strip() or "0"
+    """True when `LMIS_PUBLISH_PERSONAL_DATA=1`; 0 or unset is False, anything else an error
+    (`SettingError`; spaces around 0 or 1 are ignored)."""
+    raw = os.environ.get(ALLOW_ENV, "0")
+    value = raw.strip() or "0"
     if value not in {"0", "1"}:
-        raise ValueError(f"{ALLOW_ENV} must be 0 or 1, not {value!r}")
+        raise SettingError(
+            f"{ALLOW_ENV} must be 0 or 1, not {raw!r} (0, the default, withholds the marts "
+            "marked as personal data unless their rows are synthetic; 1 publishes them)"
+        )
     return value == "1"
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.admin.regions import bps_province_names
+from ingest.csv_records import CsvInputError
 from ingest.landing import FieldCheck, matches, snake_case
 from ingest.normalise.pay import (
     RANGE_SWAPPED,
@@ -26,18 +27,14 @@ from ingest.normalise.pay import (
     is_range_swapped,
     plain_pay_value,
 )
-from orchestration.file_commands import (
+from ingest.quarantine import (
     ID_DUPLICATED,
-    LINE_COLUMN,
-    CsvInputError,
     IdClaims,
     merge_by_line,
     negative_pay_detail,
-    quarantine_frame,
-    quarantine_path,
     quarantine_record,
-    read_rows,
 )
+from orchestration.file_commands import LINE_COLUMN, quarantine_frame, quarantine_path, read_rows
 from quality.vacancies.checks import (
     CONTRACT_COLUMNS,
     OPTIONAL_COLUMNS,

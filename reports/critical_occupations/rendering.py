@@ -206,6 +206,28 @@ page shows (Bahasa Indonesia: `KBJI 2014`, `Jabatan`, `Skor`), as a reader of th
 expects from a table offered to them."""
 
 
+PAGE_TEXT = {
+    "id": {
+        "cut": "Tabel ini menampilkan {shown} baris pertama dari {total} baris{order}. Semua "
+        "baris ada di unduhan {base}.csv dan {base}.xlsx.",
+        "downloads": "Unduhan: CSV untuk dibaca mesin dalam kedua bahasa (UTF-8, dipisah koma, "
+        "desimal titik, true/false); XLSX menyimpan angka dan nilai ya/tidak yang sebenarnya, "
+        "sehingga Excel menampilkannya menurut setelan bahasa pembacanya. Judul kolom unduhan "
+        "berbahasa Indonesia mengikuti halaman ini; unduhan bahasa Inggris memakai nama kolom "
+        "mesin.",
+    },
+    "en": {
+        "cut": "This table shows the first {shown} of {total} rows{order}. Every row is in the "
+        "downloads {base}.csv and {base}.xlsx.",
+        "downloads": "Downloads: CSV is machine-readable in both languages (UTF-8, comma "
+        "separated, '.' decimals, true/false); XLSX holds real numbers and true/false values, so "
+        "Excel shows them in its reader's locale. The Indonesian downloads are headed with the "
+        "page's labels; the English ones keep the machine column names.",
+    },
+}
+"""Sentences every page says about its tables, in each language."""
+
+
 def download_frame(frame: pl.DataFrame, labels: dict[str, str], language: str) -> pl.DataFrame:
     """The table as its CSV and XLSX are written in `language` (see `MACHINE_HEADER_LANGUAGE`).
 
@@ -245,6 +267,7 @@ class Page:
         self.footnotes: list[str] = []
         self.banners: list[str] = []
         self.written: list[Path] = []
+        self.tables = 0
         self._charts = 0
 
     def banner(self, text: str) -> None:
@@ -282,10 +305,21 @@ class Page:
         numeric: set[str] | None = None,
         note: str | None = None,
         max_rows: int | None = None,
+        order: str = "",
+        download: pl.DataFrame | None = None,
+        decimals: dict[str, int] | None = None,
     ) -> None:
-        """The table in the page, plus CSV and XLSX downloads (embedded and as files)."""
+        """The table in the page, plus CSV and XLSX downloads (embedded and as files).
+
+        `max_rows`: rows shown on the page (the downloads hold all), said in words under a cut
+        table with `order` (", listed occupations first") and the downloads' names.
+        `download`: what the downloads hold instead of `frame`, where the page shows text the
+        machine-readable files must not (a setting "0,75" is the number 0.75 there).
+        `decimals`: decimal places a column's numbers are shown with (the downloads keep all).
+        """
         numeric = numeric or set()
-        download = download_frame(frame, labels, self.language)
+        self.tables += 1
+        download = download_frame(frame if download is None else download, labels, self.language)
         csv = csv_text(download)
         base = f"{self.stem}.{name}.{self.language}"
         xlsx = cached_xlsx_bytes(download, name, self.output_dir / XLSX_CACHE_FOLDER, base, csv)
@@ -305,7 +339,7 @@ class Page:
             cells = []
             for column, value in row.items():
                 css = " class='num'" if column in numeric else ""
-                text = _display(value, self.language, column)
+                text = _display(value, self.language, column, (decimals or {}).get(column))
                 cells.append(f"<td{css}>{html.escape(text)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         if not body:
@@ -317,10 +351,13 @@ class Page:
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
         if max_rows is not None and frame.height > max_rows:
-            self.sections.append(
-                f"<p class='note'>{format_number(shown.height, self.language)} / "
-                f"{format_number(frame.height, self.language)}</p>"
+            cut = PAGE_TEXT[self.language]["cut"].format(
+                shown=format_number(shown.height, self.language),
+                total=format_number(frame.height, self.language),
+                order=order,
+                base=base,
             )
+            self.sections.append(f"<p class='note'>{html.escape(cut)}</p>")
         if note:
             self.sections.append(f"<p class='note synthetic'>{html.escape(note)}</p>")
 
@@ -337,6 +374,11 @@ class Page:
             )
             + f"<p>{html.escape(subtitle)}</p>"
             + "\n".join(self.sections)
+            + (
+                f"<p class='note'>{html.escape(PAGE_TEXT[self.language]['downloads'])}</p>"
+                if self.tables
+                else ""
+            )
             + (f"<hr><ol class='note'>{notes}</ol>" if notes else "")
             + "</body></html>"
         )
@@ -350,13 +392,15 @@ class Page:
         return target
 
 
-def _display(value: object, language: str, column: str = "") -> str:
+def _display(value: object, language: str, column: str = "", decimals: int | None = None) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, int) and ("year" in column or "level" in column):
         return str(value)  # a year or a code's digit count is a label, never grouped
+    if isinstance(value, int | float) and decimals is not None:
+        return format_number(value, language, decimals)
     if isinstance(value, int | float):
         return format_auto(value, language)
     if isinstance(value, list):

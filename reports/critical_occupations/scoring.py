@@ -17,11 +17,12 @@ A missing mart is not an error: its indicators are "no data" for every occupatio
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from statistics import median
+from statistics import NormalDist, median
 from typing import Any
 
 import polars as pl
@@ -59,6 +60,9 @@ VALUE_COLUMNS = {
     "unusable_reason": pl.Utf8,
     "evidence": pl.Utf8,
     "is_synthetic": pl.Boolean,
+    # z of a survey change (growths), for the significance rule; null for other indicators.
+    "z": pl.Float64,
+    "synthetic_inputs": pl.Utf8,
 }
 
 
@@ -107,9 +111,12 @@ def read_marts(marts_dir: Path, evidence_path: Path | None, config: dict[str, An
         part = part.filter(
             pl.col("breakdown").str.contains(pattern) | (pl.col("breakdown") == "total")
         )
+        if "is_synthetic" not in part.columns:
+            # The mart's name says what its rows are when a column does not.
+            part = part.with_columns(is_synthetic=pl.lit(name.endswith("_synthetic")))
         survey_parts.append(part)
     if survey_parts:
-        marts.survey = pl.concat(survey_parts, how="diagonal_relaxed")
+        marts.survey = prefer_real_survey_rows(pl.concat(survey_parts, how="diagonal_relaxed"))
     for attribute, name in (
         ("postings", "fct_vacancy_postings"),
         ("portal", "fct_portal_vacancies"),
@@ -138,6 +145,44 @@ def read_marts(marts_dir: Path, evidence_path: Path | None, config: dict[str, An
     return marts
 
 
+SURVEY_KEY = ("area_code", "breakdown", "indicator", "period")
+
+
+def prefer_real_survey_rows(survey: pl.DataFrame) -> pl.DataFrame:
+    """One row per (area, breakdown, indicator, period): a real Sakernas estimate wins over a
+    synthetic one of the same key, with a warning naming the keys. The scoring looks rows up by
+    key, and the later (synthetic) row used to win silently: a real national round would have
+    been scored with synthetic numbers."""
+    if survey.is_empty() or "is_synthetic" not in survey.columns:
+        return survey
+    key = [c for c in SURVEY_KEY if c in survey.columns]
+    flagged = survey.with_columns(pl.col("is_synthetic").fill_null(False).alias("_synthetic"))
+    counts = flagged.group_by(key).agg(
+        pl.len().alias("_rows"), (~pl.col("_synthetic")).any().alias("_has_real")
+    )
+    collisions = counts.filter(pl.col("_rows") > 1, pl.col("_has_real"))
+    if collisions.height:
+        shown = [
+            "/".join(str(v) for v in row)
+            for row in collisions.select(key).sort(key).head(10).rows()
+        ]
+        log.warning(
+            "survey rows: %d keys (%s) have a real and a synthetic estimate; the real one is "
+            "scored, e.g. %s",
+            collisions.height,
+            ", ".join(key),
+            "; ".join(shown),
+        )
+    # Real rows first, then keep the first row per key (stable: the marts' order otherwise).
+    return (
+        flagged.with_row_index("_order")
+        .sort("_synthetic", "_order")
+        .unique(subset=key, keep="first", maintain_order=True)
+        .sort("_order")
+        .drop("_order", "_synthetic")
+    )
+
+
 def _shift_period(period: str, years: int) -> str:
     year, _, month = period.partition("-")
     return f"{int(year) - years}-{month}" if month else str(int(year) - years)
@@ -164,6 +209,51 @@ def _growth(end: float, start: float, years: int) -> float | None:
     return (end / start) ** (1 / years) - 1
 
 
+def _change_z(end: dict[str, Any], start: dict[str, Any]) -> float | None:
+    """z of the change between two rounds' estimates, taken as independent samples:
+    (end - start) / sqrt(se_end^2 + se_start^2). Sakernas rounds share part of their sample;
+    that covariance is positive, so leaving it out overstates the SE (a conservative test)."""
+    se_end, se_start = end.get("se"), start.get("se")
+    if se_end is None or se_start is None:
+        return None
+    spread = (se_end**2 + se_start**2) ** 0.5
+    if spread == 0:
+        return None
+    return (end["value"] - start["value"]) / spread
+
+
+def _relative_change_z(rows: list[dict[str, Any]]) -> float | None:
+    """z of an occupation's change relative to all workers': log(end/start) of the occupation
+    minus that of all workers, over the delta-method SE sqrt(sum of the four RSEs squared)
+    (SE of log(x) ~ se/x). `rows`: occupation end, start, total end, total start. The
+    occupation is part of the total; leaving that covariance out overstates the SE."""
+    if any(r.get("se") is None or not r.get("value") or r["value"] <= 0 for r in rows):
+        return None
+    end, start, total_end, total_start = rows
+    change = math.log(end["value"] / start["value"]) - math.log(
+        total_end["value"] / total_start["value"]
+    )
+    spread = math.sqrt(sum((r["se"] / r["value"]) ** 2 for r in rows))
+    return change / spread if spread else None
+
+
+def _survey_evidence(indicator: str, span: str, rows: list[dict[str, Any]], z: float | None) -> str:
+    """'employed 2021-08..2024-08 n=12..19 se=61532..64377 z=0.81': the rounds, their sample
+    persons and SEs (earliest first) and the change's z (none for a level)."""
+    shown = f"{indicator} {span}"
+    if rows:
+        persons = "..".join(
+            "?" if r.get("sample_persons") is None else str(int(r["sample_persons"])) for r in rows
+        )
+        errors = "..".join("?" if r.get("se") is None else f"{r['se']:.0f}" for r in rows)
+        if all(r.get("se") is not None and abs(r["se"]) < 100 for r in rows):
+            errors = "..".join(f"{r['se']:.3g}" for r in rows)
+        shown += f" n={persons} se={errors}"
+    if z is not None:
+        shown += f" z={z:.2f}"
+    return shown
+
+
 def _survey_values(survey: pl.DataFrame, config: dict[str, Any]) -> list[dict[str, Any]]:
     years = int(config.get("growth_years", 3))
     periods = sorted(survey["period"].unique().to_list())
@@ -172,52 +262,82 @@ def _survey_values(survey: pl.DataFrame, config: dict[str, Any]) -> list[dict[st
         (r["breakdown"], r["indicator"], r["period"]): r for r in survey.iter_rows(named=True)
     }
     breakdowns = sorted(b for b in survey["breakdown"].unique().to_list() if b != "total")
-    synthetic = bool(survey["is_synthetic"].any()) if "is_synthetic" in survey.columns else False
+    # Synthetic per breakdown and indicator: a real round must not be called synthetic because
+    # another indicator's rounds are.
+    synthetic_of: dict[tuple[str, str], bool] = {}
+    if "is_synthetic" in survey.columns:
+        for breakdown, indicator, flag in (
+            survey.group_by("breakdown", "indicator")
+            .agg(pl.col("is_synthetic").fill_null(False).any())
+            .iter_rows()
+        ):
+            synthetic_of[(breakdown, indicator)] = bool(flag)
     rows = []
 
-    def usable_value(breakdown: str, indicator: str, period: str) -> tuple[float | None, str]:
+    def usable_row(breakdown: str, indicator: str, period: str) -> tuple[dict | None, str]:
         row = lookup.get((breakdown, indicator, period))
         ok, reason = _survey_usable(row, config)
-        return (row["value"] if ok else None), (reason or "")
+        return (row if ok else None), (reason or "")
+
+    def usable_value(breakdown: str, indicator: str, period: str) -> tuple[float | None, str]:
+        row, reason = usable_row(breakdown, indicator, period)
+        return (None if row is None else row["value"]), reason
+
+    def growth_rows(
+        breakdown: str, indicator: str, period: str
+    ) -> tuple[float | None, str, list[dict[str, Any]]]:
+        """(annualised growth, why not, [start row, end row])."""
+        end, end_reason = usable_row(breakdown, indicator, period)
+        start, start_reason = usable_row(breakdown, indicator, _shift_period(period, years))
+        if end is None:
+            return None, f"{period}:{end_reason}", []
+        if start is None:
+            return None, f"{_shift_period(period, years)}:{start_reason}", []
+        return _growth(end["value"], start["value"], years), "", [start, end]
 
     def growth_at(breakdown: str, indicator: str, period: str) -> tuple[float | None, str]:
-        end, end_reason = usable_value(breakdown, indicator, period)
-        start, start_reason = usable_value(breakdown, indicator, _shift_period(period, years))
-        if end is None:
-            return None, f"{period}:{end_reason}"
-        if start is None:
-            return None, f"{_shift_period(period, years)}:{start_reason}"
-        return _growth(end, start, years), ""
+        growth, reason, _ = growth_rows(breakdown, indicator, period)
+        return growth, reason
 
     for breakdown in breakdowns:
         variable, _, code = breakdown.partition("=")
         level = int(variable.removeprefix("kbji"))
         for name, (indicator, kind) in SURVEY_INDICATORS.items():
+            synthetic = synthetic_of.get((breakdown, indicator), False)
             if not any((breakdown, indicator, p) in lookup for p in periods):
                 rows.append(_value_row(level, code, name, None, [], "no_data", "", synthetic))
                 continue
+            z = None
             if kind == "level":
-                value, reason = usable_value(breakdown, indicator, latest)
+                row, reason = usable_row(breakdown, indicator, latest)
+                value = None if row is None else row["value"]
                 history = [usable_value(breakdown, indicator, p)[0] for p in periods[:-1]]
-                evidence = f"{indicator} {latest}"
+                evidence = _survey_evidence(indicator, latest, [row] if row else [], None)
             else:
-                value, reason = growth_at(breakdown, indicator, latest)
+                value, reason, used = growth_rows(breakdown, indicator, latest)
                 history = [growth_at(breakdown, indicator, p)[0] for p in periods[:-1]]
-                evidence = f"{indicator} {_shift_period(latest, years)}..{latest}"
+                span = f"{_shift_period(latest, years)}..{latest}"
+                z = _change_z(used[1], used[0]) if used else None
+                if kind == "relative_growth":
+                    synthetic = synthetic or synthetic_of.get(("total", indicator), False)
                 if kind == "relative_growth" and value is not None:
                     # Relative to all workers: removes the inflation every occupation shares.
-                    overall, overall_reason = growth_at("total", indicator, latest)
+                    overall, overall_reason, total = growth_rows("total", indicator, latest)
                     if overall is None:
-                        value, reason = None, f"total:{overall_reason}"
+                        value, reason, z = None, f"total:{overall_reason}", None
                     else:
                         value -= overall
+                        z = _relative_change_z([used[1], used[0], total[1], total[0]])
                     history = [
                         h - t
                         for p, h in zip(periods[:-1], history, strict=True)
                         if h is not None and (t := growth_at("total", indicator, p)[0]) is not None
                     ]
+                evidence = _survey_evidence(indicator, span, used, z)
             history = [h for h in history if h is not None]
-            rows.append(_value_row(level, code, name, value, history, reason, evidence, synthetic))
+            rows.append(
+                _value_row(level, code, name, value, history, reason, evidence, synthetic, z=z)
+            )
     log.info("survey indicators: %d rows over %d occupation units", len(rows), len(breakdowns))
     return rows
 
@@ -231,7 +351,11 @@ def _value_row(
     reason: str | None,
     evidence: str,
     synthetic: bool,
+    z: float | None = None,
+    synthetic_inputs: str | None = None,
 ) -> dict[str, Any]:
+    """`synthetic_inputs`: which inputs made the value synthetic ("postings,survey"), where an
+    indicator has more than one; else the indicator's own input (see report.py)."""
     return {
         "level": level,
         "unit_code": code,
@@ -242,6 +366,8 @@ def _value_row(
         "unusable_reason": None if value is not None else (reason or "no_data"),
         "evidence": evidence,
         "is_synthetic": synthetic,
+        "z": z if value is not None else None,
+        "synthetic_inputs": synthetic_inputs,
     }
 
 
@@ -270,29 +396,88 @@ def posting_coding(postings: pl.DataFrame | None) -> pl.DataFrame:
     return pl.DataFrame([counts], schema={name: pl.Int64 for name in counts})
 
 
-def _vacancy_values(
-    marts: Marts, employed: dict[tuple[int, str], float], config: dict[str, Any]
-) -> list[dict[str, Any]]:
-    postings = marts.postings
-    levels = config.get("occupation_levels", [4, 3])
-    minimum = int(config.get("min_postings", 30))
-    rows: list[dict[str, Any]] = []
+def _coded_postings(postings: pl.DataFrame | None) -> pl.DataFrame | None:
+    """Postings whose accepted code and first sighting let them count; None without codes."""
     if postings is None or "kbji2014_code" not in postings.columns:
-        return rows
+        return None
     # A code below the coder's confidence threshold awaits a human coder: it does not count.
-    coded = postings.filter(
+    return postings.filter(
         pl.col("kbji2014_code").is_not_null(),
         _accepted_code(postings),
         pl.col("first_seen_date").is_not_null(),
     )
+
+
+def vacancy_windows(
+    postings: pl.DataFrame | None, config: dict[str, Any]
+) -> tuple[date, date, date] | None:
+    """(previous window's first day, current window's first day, last day), all inclusive:
+    the current window is the `vacancy_window_days` days ending on the latest first sighting of
+    a counted posting, the previous window the same number of days before it."""
+    coded = _coded_postings(postings)
+    if coded is None or coded.height == 0:
+        return None
+    window = timedelta(days=int(config.get("vacancy_window_days", 365)))
+    latest = coded["first_seen_date"].max()
+    return latest - 2 * window + timedelta(days=1), latest - window + timedelta(days=1), latest
+
+
+def vacancy_window_counts(postings: pl.DataFrame | None, config: dict[str, Any]) -> pl.DataFrame:
+    """Per window (`current`, `previous`) and source: the postings with an accepted code that
+    count there and the days they were first seen (a crawl's snapshot dates). Every window has
+    a row, with source null and 0 postings when nothing falls in it."""
+    schema = {
+        "window": pl.Utf8,
+        "first_day": pl.Date,
+        "last_day": pl.Date,
+        "source": pl.Utf8,
+        "postings": pl.Int64,
+        "first_seen_dates": pl.List(pl.Date),
+    }
+    bounds = vacancy_windows(postings, config)
+    if bounds is None:
+        return pl.DataFrame(schema=schema)
+    previous_first, current_first, last = bounds
+    coded = _coded_postings(postings)
+    if "source" not in coded.columns:
+        coded = coded.with_columns(source=pl.lit(None, pl.Utf8))
+    rows = []
+    for window, first, final in (
+        ("current", current_first, last),
+        ("previous", previous_first, current_first - timedelta(days=1)),
+    ):
+        part = coded.filter(pl.col("first_seen_date").is_between(first, final))
+        stats = (
+            part.group_by("source")
+            .agg(pl.len().alias("postings"), pl.col("first_seen_date").unique().sort())
+            .sort("source")
+        )
+        if stats.height == 0:
+            rows.append([window, first, final, None, 0, []])
+        rows += [[window, first, final, *row] for row in stats.iter_rows()]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _vacancy_values(
+    marts: Marts, employed: dict[tuple[int, str], tuple[float, bool]], config: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """`employed`: (employed persons, is synthetic) per occupation unit, for the rate."""
+    postings = marts.postings
+    levels = config.get("occupation_levels", [4, 3])
+    minimum = int(config.get("min_postings", 30))
+    rows: list[dict[str, Any]] = []
+    coded = _coded_postings(postings)
+    if coded is None:
+        return rows
     log.info(
         "vacancy indicators: %d of %d postings with an accepted code", coded.height, postings.height
     )
     if coded.height == 0:
         return rows
-    window = timedelta(days=int(config.get("vacancy_window_days", 365)))
-    latest = coded["first_seen_date"].max()
-    current_start, previous_start = latest - window, latest - 2 * window
+    previous_first, current_first, latest = vacancy_windows(postings, config)
+    # Comparisons below are "after the day before the window starts", as they always were.
+    current_start = current_first - timedelta(days=1)
+    previous_start = previous_first - timedelta(days=1)
     synthetic = bool(coded["is_synthetic"].any()) if "is_synthetic" in coded.columns else False
     for level in levels:
         frame = coded.with_columns(pl.col("kbji2014_code").str.slice(0, level).alias("unit_code"))
@@ -312,7 +497,11 @@ def _vacancy_values(
         )
         for stat in stats.iter_rows(named=True):
             code, current, previous = stat["unit_code"], stat["current"], stat["previous"]
-            span = f"{current} postings since {current_start}, {previous} before"
+            # Both windows' first and last days, inclusive (the old "since <day>" excluded it).
+            span = (
+                f"{current} postings {current_first}..{latest}, "
+                f"{previous} in {previous_first}..{current_start}"
+            )
             if current >= minimum and previous >= minimum:
                 growth, reason = current / previous - 1, None
             else:
@@ -320,14 +509,22 @@ def _vacancy_values(
             rows.append(
                 _value_row(level, code, "vacancy_growth", growth, [], reason, span, synthetic)
             )
+            workers_synthetic = False
             if current < minimum:
                 reason = "too_few_postings"
                 per_1000, days = None, None
             else:
                 days = None if stat["median_days_open"] is None else float(stat["median_days_open"])
-                workers = employed.get((level, code))
+                workers, workers_synthetic = employed.get((level, code), (None, False))
                 per_1000 = None if not workers else current / workers * 1000
                 reason = None if workers else "employment_not_reliable"
+            # Synthetic when either input is: real postings over synthetic employment are not a
+            # real rate (the flag used to come from the postings alone).
+            inputs = [
+                name
+                for name, flag in (("postings", synthetic), ("survey", workers_synthetic))
+                if flag
+            ]
             rows.append(
                 _value_row(
                     level,
@@ -337,7 +534,8 @@ def _vacancy_values(
                     [],
                     reason,
                     span,
-                    synthetic,
+                    bool(inputs),
+                    synthetic_inputs=",".join(inputs) or None,
                 )
             )
             rows.append(
@@ -455,8 +653,10 @@ def _evidence_values(marts: Marts, config: dict[str, Any]) -> list[dict[str, Any
 def compute_indicator_values(marts: Marts, config: dict[str, Any]) -> pl.DataFrame:
     """One row per occupation unit (level, code) and indicator, with usability and history."""
     rows: list[dict[str, Any]] = []
-    employed: dict[tuple[int, str], float] = {}
+    employed: dict[tuple[int, str], tuple[float, bool]] = {}
     if marts.survey is not None and marts.survey.height:
+        # Marts built by hand (not by read_marts) get the same rule: real rows win.
+        marts.survey = prefer_real_survey_rows(marts.survey)
         rows += _survey_values(marts.survey, config)
         latest = marts.survey["period"].max()
         for row in marts.survey.filter(
@@ -464,7 +664,10 @@ def compute_indicator_values(marts: Marts, config: dict[str, Any]) -> pl.DataFra
         ).iter_rows(named=True):
             if row["breakdown"] != "total" and _survey_usable(row, config)[0]:
                 variable, _, code = row["breakdown"].partition("=")
-                employed[(int(variable.removeprefix("kbji")), code)] = row["value"]
+                employed[(int(variable.removeprefix("kbji")), code)] = (
+                    row["value"],
+                    bool(row.get("is_synthetic")),
+                )
     rows += _vacancy_values(marts, employed, config)
     rows += _hard_to_fill_values(marts, config)
     rows += _evidence_values(marts, config)
@@ -510,6 +713,28 @@ def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
     ]
 
 
+def significance_rule(config: dict[str, Any]) -> float | None:
+    """The |z| a survey change must reach to signal (two-sided, at the configured level), or
+    None when the rule is off."""
+    rule = config.get("significance") or {}
+    if not rule.get("enabled", False):
+        return None
+    level = float(rule.get("level", 0.95))
+    return NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+def _passes_significance(
+    row: dict[str, Any], direction: int, critical: float | None
+) -> bool | None:
+    """None where the rule does not apply (off, or not a survey change); else whether the
+    change is distinguishable from sampling noise in the shortage's direction. A change whose
+    SE is unknown cannot be told apart from noise: it does not pass."""
+    if critical is None or SURVEY_INDICATORS.get(row["indicator"], ("", "level"))[1] == "level":
+        return None
+    z = row.get("z")
+    return z is not None and direction * z >= critical
+
+
 def evaluate(
     values: pl.DataFrame,
     config: dict[str, Any],
@@ -528,6 +753,7 @@ def evaluate(
     quantile = float(config.get("cross_section_quantile", 0.75))
     min_history = int(config.get("min_history_points", 3))
     thresholds = _quantile_thresholds(values, quantile)
+    critical = significance_rule(config)
     signal_rows = []
     for row in values.iter_rows(named=True):
         spec = indicators.get(row["indicator"])
@@ -536,7 +762,7 @@ def evaluate(
         weight = 1.0 if config.get("equal_weights") else float(spec["weight"])
         weight = float((config.get("weights") or {}).get(row["indicator"], weight))
         direction = int(spec["direction"])
-        passes_cross = passes_history = None
+        passes_cross = passes_history = passes_significance = None
         is_usable, unusable_reason = row["is_usable"], row["unusable_reason"]
         if is_usable:
             value = row["value"]
@@ -556,7 +782,15 @@ def evaluate(
                 passes_history = (
                     value > median(history) if direction > 0 else value < median(history)
                 )
-        signals = bool(is_usable and passes_cross and passes_history is not False)
+        if is_usable:
+            # Usable either way: a change within sampling noise says "no signal", not "no data".
+            passes_significance = _passes_significance(row, direction, critical)
+        signals = bool(
+            is_usable
+            and passes_cross
+            and passes_history is not False
+            and passes_significance is not False
+        )
         signal_rows.append(
             {
                 **{k: row[k] for k in ("level", "unit_code", "indicator", "value")},
@@ -565,6 +799,8 @@ def evaluate(
                 "weight": weight,
                 "passes_cross_section": passes_cross,
                 "passes_own_history": passes_history,
+                "passes_significance": passes_significance,
+                "z": row.get("z"),
                 "signals_shortage": signals,
                 "reason_code": spec["reason"] if signals else None,
                 "evidence": row["evidence"],
@@ -639,17 +875,24 @@ def _occupation_status(
     for code in codes:
         unit = summary.get((top, code), {"usable_indicators": 0})
         scored_level, scored_code = top, code
-        if unit["usable_indicators"] < minimum and (fallback, code[:fallback]) in summary:
+        minor = summary.get((fallback, code[:fallback]), {"usable_indicators": 0})
+        # Falls back only to a minor group that can be scored: an undetermined unit group
+        # read "scored at 021" with no usable indicator at either level.
+        if unit["usable_indicators"] < minimum and minor["usable_indicators"] >= minimum:
             scored_level, scored_code = fallback, code[:fallback]
-            unit = summary[(fallback, scored_code)]
+            unit = minor
         usable = unit["usable_indicators"]
         score = unit.get("score")
         sectors = _is_strategic(code, config)
         is_skilled = code[:1] in skilled
+        cautions = []
         if usable < minimum:
             status = STATUS_UNDETERMINED
+            # Nothing was scored: no level, code or score to show.
+            scored_level, scored_code, score = None, None, None
         elif score is not None and score >= threshold:
             status = STATUS_LISTED if is_skilled and sectors else STATUS_SHORTAGE_NOT_CRITICAL
+            cautions = _cautions(usable, minimum, score, threshold, scored_code != code)
         else:
             status = STATUS_NOT_LISTED
         rows.append(
@@ -671,6 +914,7 @@ def _occupation_status(
                 "evidence_about": unit.get("evidence_about", "")
                 if status != STATUS_UNDETERMINED and scored_code != code
                 else "",
+                "caution_codes": ",".join(cautions),
             }
         )
     schema = {
@@ -685,8 +929,30 @@ def _occupation_status(
         "reason_codes": pl.Utf8,
         "is_synthetic": pl.Boolean,
         "evidence_about": pl.Utf8,
+        "caution_codes": pl.Utf8,
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+CAUTION_MINIMUM_EVIDENCE = "MINIMUM_EVIDENCE"
+CAUTION_AT_THRESHOLD = "AT_THRESHOLD"
+CAUTION_MINOR_GROUP = "SCORED_AT_MINOR_GROUP"
+
+
+def _cautions(
+    usable: int, minimum: int, score: float, threshold: float, at_minor_group: bool
+) -> list[str]:
+    """Why a shortage rests on thin evidence: no more usable indicators than the minimum, a
+    score exactly at the threshold (one signal fewer and it is out), or the minor group's
+    evidence (every unit group of the group is listed on one assessment)."""
+    cautions = []
+    if usable <= minimum:
+        cautions.append(CAUTION_MINIMUM_EVIDENCE)
+    if math.isclose(score, threshold, abs_tol=1e-9):
+        cautions.append(CAUTION_AT_THRESHOLD)
+    if at_minor_group:
+        cautions.append(CAUTION_MINOR_GROUP)
+    return cautions
 
 
 def sensitivity(
@@ -727,4 +993,5 @@ def score(marts: Marts, config: dict[str, Any]) -> dict[str, pl.DataFrame]:
         "occupations": occupations,
         "sensitivity": sensitivity(values, config, occupations, marts.occupation_codes),
         "posting_coding": posting_coding(marts.postings),
+        "vacancy_windows": vacancy_window_counts(marts.postings, config),
     }

@@ -25,7 +25,7 @@ INDICATORS = {
         "vacancy_growth": "pertumbuhan iklan lowongan",
         "vacancies_per_1000_employed": "iklan lowongan per 1.000 penduduk bekerja",
         "vacancy_duration_days": "lama iklan lowongan terlihat (hari)",
-        "hard_to_fill_share": "bagian lowongan portal yang sulit diisi",
+        "hard_to_fill_share": "proporsi lowongan portal yang sulit diisi",
         "employer_evidence": "bukti dari pemberi kerja",
     },
     "en": {
@@ -79,7 +79,7 @@ UNUSABLE = {
         "no_spread_across_occupations": "tidak membedakan jabatan: ambang kuantil sama dengan "
         "nilai ekstremnya (banyak jabatan bernilai sama)",
         "rse_above_limit": "RSE di atas batas",
-        "suppressed": "ditekan",
+        "suppressed": "disensor",
         "rse_class": "kelas keandalan",
         "total": "semua pekerja",
         "unknown": "alasan tidak tercatat",
@@ -103,6 +103,52 @@ UNUSABLE = {
     },
 }
 
+# Each indicator's unit on the page and in the tables, and the factor from the scoring's value:
+# growth is computed as a fraction per year (0.105) and shown as 10.5 %/yr; a share as a per cent.
+INDICATOR_UNITS = {
+    "employment_growth": ("pct_per_year", 100.0),
+    "relative_wage_growth": ("points_per_year", 100.0),
+    "hours_growth": ("pct_per_year", 100.0),
+    "unemployment_rate": ("pct", 1.0),
+    "vacancy_growth": ("pct_per_window", 100.0),
+    "vacancies_per_1000_employed": ("per_1000_employed", 1.0),
+    "vacancy_duration_days": ("days", 1.0),
+    "hard_to_fill_share": ("pct", 100.0),
+    "employer_evidence": ("pct_respondents", 100.0),
+}
+UNITS = {
+    "id": {
+        "pct_per_year": "% per tahun",
+        "points_per_year": "poin persen per tahun, selisih dengan semua pekerja",
+        "pct": "%",
+        "pct_per_window": "% dibanding rentang waktu sebelumnya",
+        "per_1000_employed": "per 1.000 penduduk bekerja",
+        "days": "hari",
+        "pct_respondents": "% responden",
+    },
+    "en": {
+        "pct_per_year": "% per year",
+        "points_per_year": "percentage points per year, against all workers",
+        "pct": "%",
+        "pct_per_window": "% against the time span before",
+        "per_1000_employed": "per 1,000 employed",
+        "days": "days",
+        "pct_respondents": "% of respondents",
+    },
+}
+
+
+def indicator_unit(name: str, language: str) -> str:
+    """The unit an indicator's value is shown in ('% per tahun'); empty when not known."""
+    unit = INDICATOR_UNITS.get(name)
+    return UNITS[language][unit[0]] if unit else ""
+
+
+def indicator_scale(name: str) -> float:
+    """The factor from the scoring's value to the value in `indicator_unit`."""
+    return INDICATOR_UNITS.get(name, ("", 1.0))[1]
+
+
 SURVEY_MEASURES = {
     "id": {
         "employed": "penduduk bekerja",
@@ -120,20 +166,22 @@ SURVEY_MEASURES = {
 
 EVIDENCE = {
     "id": {
-        "postings": "{current} iklan lowongan sejak {start}, {previous} sebelumnya",
+        "postings": "{current} iklan lowongan pada {start} s.d. {end}, {previous} pada "
+        "{previous_start} s.d. {previous_end} (tanggal awal dan akhir termasuk)",
         "closed": "{count} lowongan portal yang sudah ditutup",
         "respondents": "{count} responden ({ids})",
         "about": "{evidence} tentang KBJI {codes}",
-        "scored_at": "{reason} (dinilai pada golongan {scored}; bukti pemberi kerja hanya "
-        "tentang KBJI {codes})",
+        "scored_at": "{reason}, dinilai pada golongan {scored}; bukti pemberi kerja hanya "
+        "tentang KBJI {codes}",
     },
     "en": {
-        "postings": "{current} vacancy postings since {start}, {previous} before",
+        "postings": "{current} vacancy postings from {start} to {end}, {previous} from "
+        "{previous_start} to {previous_end} (first and last days included)",
         "closed": "{count} closed portal vacancies",
         "respondents": "{count} respondents ({ids})",
         "about": "{evidence} about KBJI {codes}",
-        "scored_at": "{reason} (scored at minor group {scored}; the employer evidence is about "
-        "KBJI {codes} only)",
+        "scored_at": "{reason}, scored at minor group {scored}; the employer evidence is about "
+        "KBJI {codes} only",
     },
 }
 
@@ -142,14 +190,14 @@ SETTINGS = {
         "growth_years": "Tahun untuk pertumbuhan",
         "accepted_reliability": "Kelas keandalan yang diterima",
         "max_rse_percent": "RSE maksimum (%)",
-        "min_postings": "Iklan lowongan minimum",
-        "min_history_points": "Titik riwayat minimum",
-        "min_reliable_indicators": "Indikator andal minimum",
+        "min_postings": "Jumlah minimum iklan lowongan",
+        "min_history_points": "Jumlah minimum pengamatan sebelumnya",
+        "min_reliable_indicators": "Jumlah minimum indikator andal",
         "cross_section_quantile": "Kuantil lintas jabatan",
         "shortage_score_threshold": "Ambang skor kekurangan",
-        "vacancy_window_days": "Jendela iklan lowongan (hari)",
-        "skilled_major_groups": "Golongan pokok terampil",
-        "occupation_levels": "Tingkat kode jabatan (digit)",
+        "vacancy_window_days": "Rentang waktu iklan lowongan (hari)",
+        "skilled_major_groups": "Golongan pokok jabatan terampil",
+        "occupation_levels": "Tingkat kode jabatan KBJI 2014 (jumlah digit)",
         "equal_weights": "Bobot sama untuk semua indikator",
         "weights": "Bobot",
     },
@@ -158,23 +206,74 @@ SETTINGS = {
         "accepted_reliability": "Reliability classes accepted",
         "max_rse_percent": "Maximum RSE (%)",
         "min_postings": "Minimum vacancy postings",
-        "min_history_points": "Minimum history points",
+        "min_history_points": "Minimum number of earlier observations",
         "min_reliable_indicators": "Minimum reliable indicators",
         "cross_section_quantile": "Cross-occupation quantile",
         "shortage_score_threshold": "Shortage score threshold",
-        "vacancy_window_days": "Vacancy window (days)",
+        "vacancy_window_days": "Time span of vacancy postings (days)",
         "skilled_major_groups": "Skilled major groups",
-        "occupation_levels": "Occupation code levels (digits)",
+        "occupation_levels": "KBJI 2014 code levels (number of digits)",
         "equal_weights": "Equal weights for every indicator",
         "weights": "Weight",
     },
 }
 
+# Sample persons, SEs and the change's z behind a survey indicator (scoring._survey_evidence).
+SURVEY_DETAIL = {
+    "id": {
+        "persons": "sampel {persons} orang",
+        "se": "SE {se}",
+        "z": "z = {z}",
+        "and": " dan ",
+    },
+    "en": {
+        "persons": "{persons} sample persons",
+        "se": "SE {se}",
+        "z": "z = {z}",
+        "and": " and ",
+    },
+}
+
+# Why a listed occupation's evidence is thin (scoring._cautions).
+CAUTIONS = {
+    "id": {
+        "MINIMUM_EVIDENCE": "hanya jumlah minimum indikator andal",
+        "AT_THRESHOLD": "skor tepat pada ambang",
+        "SCORED_AT_MINOR_GROUP": "masuk daftar melalui golongan {scored} (3 digit)",
+    },
+    "en": {
+        "MINIMUM_EVIDENCE": "only the minimum number of reliable indicators",
+        "AT_THRESHOLD": "score exactly at the threshold",
+        "SCORED_AT_MINOR_GROUP": "listed through its minor group {scored} (3 digits)",
+    },
+}
+
+# Settings inside a configuration block (`employer_evidence:`, `significance:`), by dotted key.
+NESTED_SETTINGS = {
+    "id": {
+        "employer_evidence.min_respondents": "Bukti pemberi kerja: responden minimum",
+        "employer_evidence.shortage_share_threshold": "Bukti pemberi kerja: ambang bagian "
+        "responden yang melaporkan kesulitan (pada atau di atas = sinyal)",
+        "significance.enabled": "Uji signifikansi perubahan survei",
+        "significance.level": "Tingkat kepercayaan uji signifikansi (dua sisi)",
+    },
+    "en": {
+        "employer_evidence.min_respondents": "Employer evidence: minimum respondents",
+        "employer_evidence.shortage_share_threshold": "Employer evidence: threshold share of "
+        "respondents reporting difficulty (at or above = signal)",
+        "significance.enabled": "Significance test of survey changes",
+        "significance.level": "Confidence level of the significance test (two-sided)",
+    },
+}
+
 _PERIOD = re.compile(r"^\d{4}(-\d{2})?$")
-_POSTINGS = re.compile(r"^(\d+) postings since (\S+), (\d+) before$")
+_POSTINGS = re.compile(r"^(\d+) postings (\S+)\.\.(\S+), (\d+) in (\S+)\.\.(\S+)$")
 _CLOSED = re.compile(r"^(\d+) closed portal vacancies$")
 _RESPONDENTS = re.compile(r"^(\d+) respondents \((.*)\)(?: about (\S+))?$")
-_SURVEY = re.compile(r"^([a-z_]+) (\d{4}(?:-\d{2})?(?:\.\.\d{4}(?:-\d{2})?)?)$")
+_SURVEY = re.compile(
+    r"^([a-z_]+) (\d{4}(?:-\d{2})?(?:\.\.\d{4}(?:-\d{2})?)?)"
+    r"(?: n=(\S+) se=(\S+))?(?: z=(\S+))?$"
+)
 
 
 def indicator_label(name: str, language: str) -> str:
@@ -250,7 +349,10 @@ def evidence_label(evidence: str | None, language: str) -> str | None:
         return templates["postings"].format(
             current=format_number(int(match[1]), language),
             start=match[2],
-            previous=format_number(int(match[3]), language),
+            end=match[3],
+            previous=format_number(int(match[4]), language),
+            previous_start=match[5],
+            previous_end=match[6],
         )
     if match := _CLOSED.match(evidence):
         return templates["closed"].format(count=format_number(int(match[1]), language))
@@ -264,11 +366,42 @@ def evidence_label(evidence: str | None, language: str) -> str | None:
     if match := _SURVEY.match(evidence):
         measure = SURVEY_MEASURES[language].get(match[1], match[1])
         span = match[2].replace("..", {"id": " s.d. ", "en": " to "}[language])
-        return f"Sakernas: {measure}, {span}"
+        shown = f"Sakernas: {measure}, {span}"
+        detail = SURVEY_DETAIL[language]
+        if match[3]:
+            shown += "; " + detail["persons"].format(
+                persons=detail["and"].join(match[3].split(".."))
+            )
+            shown += "; " + detail["se"].format(
+                se=detail["and"].join(_number(v, language) for v in match[4].split(".."))
+            )
+        if match[5]:
+            shown += "; " + detail["z"].format(z=format_number(float(match[5]), language, 2))
+        return shown
     return evidence
 
 
+def _number(text: str, language: str) -> str:
+    """A number written by the scoring ('61532', '1.92') in the language's format."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return format_number(value, language, 0 if abs(value) >= 100 else 2)
+
+
+def caution_labels(codes: str | None, language: str, scored_code: str = "") -> str:
+    """'MINIMUM_EVIDENCE,AT_THRESHOLD' -> 'only the minimum ...; score exactly at ...'."""
+    return "; ".join(
+        CAUTIONS[language].get(code, code).format(scored=scored_code)
+        for code in (codes or "").split(",")
+        if code
+    )
+
+
 def setting_label(key: str, language: str) -> str:
+    if key in NESTED_SETTINGS[language]:
+        return NESTED_SETTINGS[language][key]
     return SETTINGS[language].get(key, key.replace("_", " "))
 
 
@@ -307,6 +440,13 @@ def scenario_settings(scenario: dict[str, Any], language: str) -> str:
             shown.append(setting_label(key, language))
         elif key == "weights":
             shown.append(f"{setting_label(key, language)}: {setting_value(key, value, language)}")
+        elif isinstance(value, dict):
+            # A block of settings (`significance: {enabled: false}`): each by its dotted key.
+            shown += [
+                f"{setting_label(f'{key}.{k}', language)} = "
+                f"{setting_value(f'{key}.{k}', v, language)}"
+                for k, v in value.items()
+            ]
         else:
             shown.append(f"{setting_label(key, language)} = {setting_value(key, value, language)}")
     return "; ".join(shown)

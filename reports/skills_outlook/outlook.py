@@ -3,7 +3,9 @@ rising and falling skills between two periods, and vacancy skills against ESCO's
 
 Reads the published `bridge_vacancy_skills` (one row per posting and skill) joined to
 `fct_vacancy_postings` (occupation, province, dates), and the ESCO reference files. Every share
-is "share of the group's postings that ask for the skill", so groups of different size compare.
+is "share of the group's postings that ask for the skill", so groups of different size compare;
+boards differ in how many skills their adverts reveal (one carries no descriptions), so a group
+resting on another mix of boards shows other shares (`board_coverage`, stated on the page).
 An occupation counts a posting only when its KBJI code is accepted (`is_occupation_coded`), as
 the skills-demand-by-occupation mart does.
 A missing mart or an uncoded occupation degrades to an empty table with a stated reason.
@@ -38,6 +40,8 @@ class SkillInputs:
     posting_skills: pl.DataFrame | None = None
     postings: pl.DataFrame | None = None
     esco_essential: pl.DataFrame | None = None
+    # Per board: share of its postings with a description (what the skills are found in).
+    descriptions: pl.DataFrame | None = None
     missing: list[str] = field(default_factory=list)
 
 
@@ -63,6 +67,21 @@ def read_inputs(marts_dir: Path, esco_dir: Path, config: dict[str, Any]) -> Skil
             if c in columns
         ]
         inputs.postings = _accepted_codes_only(pl.read_parquet(postings_path, columns=wanted))
+        if "description" in columns and "source" in columns:
+            inputs.descriptions = (
+                pl.scan_parquet(postings_path)
+                .group_by("source")
+                .agg(
+                    pl.col("description")
+                    .str.strip_chars()
+                    .str.len_chars()
+                    .gt(0)
+                    .fill_null(False)
+                    .mean()
+                )
+                .rename({"description": "share_with_description"})
+                .collect()
+            )
     else:
         inputs.missing.append("fct_vacancy_postings")
     if bridge_path.exists():
@@ -344,6 +363,31 @@ def esco_comparison(inputs: SkillInputs, config: dict[str, Any]) -> pl.DataFrame
     return summary
 
 
+def board_coverage(inputs: SkillInputs) -> pl.DataFrame | None:
+    """Per job board: its postings, those with at least one skill found, and the share of its
+    postings with a description. A board whose adverts carry no description yields few skills,
+    so every share of postings asking for a skill depends on the boards behind the group."""
+    if inputs.postings is None or inputs.posting_skills is None:
+        return None
+    if "source" not in inputs.postings.columns:
+        return None
+    with_skill = inputs.posting_skills["posting_id"].unique().implode()
+    coverage = (
+        inputs.postings.group_by("source")
+        .agg(
+            pl.len().alias("postings"),
+            pl.col("posting_id").is_in(with_skill).sum().alias("postings_with_skill"),
+        )
+        .with_columns(
+            (pl.col("postings_with_skill") / pl.col("postings")).alias("share_with_skill")
+        )
+        .sort("source")
+    )
+    if inputs.descriptions is not None:
+        coverage = coverage.join(inputs.descriptions, on="source", how="left")
+    return coverage
+
+
 def build_outlook(inputs: SkillInputs, config: dict[str, Any]) -> dict[str, Any]:
     """Every table of the skills outlook; a None table means its inputs are not published."""
     trends, period_label = rising_falling(inputs, config)
@@ -357,6 +401,7 @@ def build_outlook(inputs: SkillInputs, config: dict[str, Any]) -> dict[str, Any]
         "trends": trends,
         "period_label": period_label,
         "esco": esco_comparison(inputs, config),
+        "coverage": board_coverage(inputs),
         "is_synthetic": bool(
             inputs.postings is not None
             and "is_synthetic" in inputs.postings.columns

@@ -14,7 +14,9 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from reports import sources
 from reports.critical_occupations.rendering import Page, print_pdf
+from reports.critical_occupations.report import occupation_titles
 from reports.formatting import format_number
 from reports.labels import coded_label, source_name
 from reports.overview import TEXT as OVERVIEW_TEXT
@@ -24,6 +26,8 @@ from reports.skills_outlook import outlook
 log = logging.getLogger(__name__)
 
 STEM = "skills-outlook"
+SKILLS_MARTS = ("fct_vacancy_postings", "bridge_vacancy_skills", "dim_occupation", "dim_region")
+"""The marts the outlook reads (their SHA-256 is the page's data version)."""
 
 TEXT: dict[str, dict[str, Any]] = {
     "id": {
@@ -33,10 +37,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "overall": "Keterampilan paling banyak diminta",
         "by_occupation": "Keterampilan menurut jabatan (KBJI 2014)",
         "by_province": "Keterampilan menurut provinsi",
-        "by_category": "Keterampilan menurut kategori papan lowongan (bukan KBLI)",
+        "by_category": "Keterampilan menurut kategori situs lowongan kerja (bukan KBLI)",
         "trends": "Keterampilan naik dan turun",
-        "trends_periods": "Periode dibandingkan: {periods}; papan lowongan dengan iklan di kedua "
-        "periode: {boards}.",
+        "trends_periods": "Periode dibandingkan: {periods}; situs lowongan kerja dengan iklan di "
+        "kedua periode: {boards}.",
         "period_span": "{start} s.d. {end}",
         "and": "dan",
         "no_boards": "tidak ada",
@@ -44,8 +48,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "method": "Lampiran metodologi",
         "missing": "Mart/berkas tidak tersedia: {names}. Bagian yang memerlukannya kosong.",
         "no_data": "Tidak ada data untuk bagian ini.",
-        "too_few": "Iklan lowongan per periode dari papan lowongan yang sama terlalu sedikit untuk "
-        "membandingkan tren (pergantian papan akan terlihat sebagai tren).",
+        "too_few": "Iklan lowongan per periode dari situs lowongan kerja yang sama terlalu sedikit "
+        "untuk membandingkan tren (pergantian situs akan terlihat sebagai tren).",
         "uncoded": "Belum ada iklan lowongan dengan kode KBJI 2014 yang diterima.",
         "trend_values": {"rising": "naik", "falling": "turun", "stable": "tetap"},
         "settings": {
@@ -56,6 +60,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "top_n": "Keterampilan yang ditampilkan per kelompok",
             "change_threshold_pp": "Ambang naik/turun (poin persen)",
             "esco_relation_types": "Jenis hubungan ESCO yang dibandingkan",
+            "caution_below_postings": "Proporsi ditandai hati-hati di bawah iklan lowongan ini",
         },
         "setting_values": {
             "id": "Bahasa Indonesia",
@@ -69,12 +74,12 @@ TEXT: dict[str, dict[str, Any]] = {
         "Angka-angkanya menguji metode, bukan temuan tentang pasar kerja.",
         "opening": "Laporan ini sebagian bersandar pada iklan lowongan daring sintetis; jangan "
         "dikutip sebagai hasil.",
-        "sector_note": "Iklan lowongan daring tidak membawa kode KBLI; kategori papan lowongan "
-        "dipakai sebagai pendekatan sektor.",
+        "sector_note": "Iklan lowongan daring tidak membawa kode KBLI; kategori situs lowongan "
+        "kerja dipakai sebagai pendekatan sektor.",
         "method_text": [
-            "Pangsa = iklan lowongan kelompok yang meminta keterampilan / semua iklan lowongan "
-            "kelompok.",
-            "Naik/turun: perubahan pangsa (poin persen) antara periode terakhir dan sebelumnya.",
+            "Proporsi (%) = iklan lowongan kelompok yang meminta keterampilan / semua iklan "
+            "lowongan kelompok x 100.",
+            "Naik/turun: perubahan proporsi (poin persen) antara periode terakhir dan sebelumnya.",
             "Jabatan: hanya iklan yang kode KBJI 2014-nya diterima otomatis (keyakinan "
             "pengode sama dengan atau di atas ambangnya); kode di bawah ambang menunggu pengode "
             "manusia dan tidak dihitung, seperti pada tabel terbitan permintaan keterampilan "
@@ -88,27 +93,41 @@ TEXT: dict[str, dict[str, Any]] = {
             "kbji2014_code": "KBJI 2014",
             "province_bps_code": "Provinsi (kode BPS)",
             "province_name": "Provinsi",
-            "category_text": "Kategori papan",
+            "category_text": "Kategori situs lowongan kerja",
             "skill_label": "Keterampilan",
             "skill_source": "Sumber",
             "postings": "Iklan lowongan",
             "group_postings": "Iklan lowongan kelompok",
-            "share_of_postings": "Pangsa",
+            "share_of_postings": "Proporsi iklan lowongan (%)",
             "trend": "Tren",
-            "postings_previous": "Iklan lowongan sebelumnya",
-            "postings_current": "Iklan lowongan terakhir",
-            "share_previous_pct": "Pangsa sebelumnya (%)",
-            "share_current_pct": "Pangsa terakhir (%)",
+            "postings_previous": "Iklan lowongan periode sebelumnya",
+            "postings_current": "Iklan lowongan periode terakhir",
+            "share_previous_pct": "Proporsi periode sebelumnya (%)",
+            "share_current_pct": "Proporsi periode terakhir (%)",
             "change_pp": "Perubahan (poin %)",
             "skills_named": "Keterampilan disebut",
             "named_and_essential": "Disebut dan esensial",
             "esco_essential_skills": "Esensial ESCO",
-            "share_named_that_are_essential": "Pangsa disebut yang esensial",
-            "share_of_essential_named": "Pangsa esensial yang disebut",
+            "share_named_that_are_essential": "Proporsi yang disebut dan esensial (%)",
+            "share_of_essential_named": "Proporsi keterampilan esensial yang disebut (%)",
             "setting": "Pengaturan",
             "value": "Nilai",
             "skill_uri": "URI keterampilan",
+            "occupation_title": "Jabatan",
+            "caution": "Hati-hati: kurang dari {minimum} iklan",
+            "source": "Situs lowongan kerja",
+            "postings_with_skill": "Iklan dengan keterampilan ditemukan",
+            "share_with_skill": "Proporsi iklan dengan keterampilan ditemukan (%)",
+            "share_with_description": "Proporsi iklan dengan deskripsi (%)",
         },
+        "coverage": "Keterampilan ditemukan menurut situs lowongan kerja",
+        "coverage_note": "Keterampilan dicari dalam judul dan deskripsi iklan. Situs yang iklannya "
+        "tanpa deskripsi menghasilkan lebih sedikit keterampilan, jadi proporsi suatu kelompok "
+        "(jabatan, provinsi, kategori) bergantung pada situs asal iklannya: kelompok dengan lebih "
+        "banyak iklan dari situs berdeskripsi lengkap menunjukkan proporsi lebih tinggi. "
+        "Bandingkan kelompok dengan hati-hati.",
+        "caution_note": "Proporsi yang bersandar pada kurang dari {minimum} iklan lowongan "
+        "ditandai pada kolom hati-hati: satu-dua iklan mengubahnya banyak.",
     },
     "en": {
         "title": "Skills Outlook from Online Vacancies",
@@ -140,6 +159,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "top_n": "Skills shown per group",
             "change_threshold_pp": "Rising/falling threshold (percentage points)",
             "esco_relation_types": "ESCO relation types compared",
+            "caution_below_postings": "Shares marked for caution below this many postings",
         },
         "setting_values": {
             "id": "Bahasa Indonesia",
@@ -155,7 +175,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "sector_note": "Online vacancies carry no KBLI code; the job board's category stands in "
         "for the sector.",
         "method_text": [
-            "Share = postings of the group asking for the skill / all postings of the group.",
+            "Share (%) = postings of the group asking for the skill / all postings of the group x "
+            "100.",
             "Rising/falling: change of the share (percentage points) between the latest period "
             "and the one before.",
             "Occupation: only postings whose KBJI 2014 code is accepted automatically (the "
@@ -163,17 +184,19 @@ TEXT: dict[str, dict[str, Any]] = {
             "and are not counted, as in the published table of skills demand by occupation.",
             "ESCO: essential skills of every ESCO occupation in the ISCO-08 group that KBJI "
             "2014 maps to.",
+            "ESCO skill names are shown in English: they are ESCO's official labels as the "
+            "warehouse loads them; SKKNI skills are named in Bahasa Indonesia.",
         ],
         "columns": {
             "kbji2014_code": "KBJI 2014",
             "province_bps_code": "Province (BPS code)",
             "province_name": "Province",
-            "category_text": "Board category",
+            "category_text": "Job-board category",
             "skill_label": "Skill",
             "skill_source": "Source",
             "postings": "Postings",
             "group_postings": "Postings in group",
-            "share_of_postings": "Share",
+            "share_of_postings": "Share of postings (%)",
             "trend": "Trend",
             "postings_previous": "Postings before",
             "postings_current": "Postings latest",
@@ -183,12 +206,26 @@ TEXT: dict[str, dict[str, Any]] = {
             "skills_named": "Skills named",
             "named_and_essential": "Named and essential",
             "esco_essential_skills": "ESCO essential",
-            "share_named_that_are_essential": "Share named that are essential",
-            "share_of_essential_named": "Share of essential named",
+            "share_named_that_are_essential": "Share of named that are essential (%)",
+            "share_of_essential_named": "Share of essential that are named (%)",
             "setting": "Setting",
             "value": "Value",
             "skill_uri": "Skill URI",
+            "occupation_title": "Occupation",
+            "caution": "Caution: fewer than {minimum} postings",
+            "source": "Job board",
+            "postings_with_skill": "Postings with a skill found",
+            "share_with_skill": "Share of postings with a skill found (%)",
+            "share_with_description": "Share of postings with a description (%)",
         },
+        "coverage": "Skills found by job board",
+        "coverage_note": "Skills are looked for in the postings' titles and descriptions. A "
+        "board whose adverts carry no description yields fewer skills, so a group's shares "
+        "(occupation, province, category) depend on the boards its postings come from: a group "
+        "with more postings from boards with full descriptions shows higher shares. Compare "
+        "groups with care.",
+        "caution_note": "A share resting on fewer than {minimum} postings is marked in the "
+        "caution column: one or two postings move it a lot.",
     },
 }
 
@@ -206,20 +243,72 @@ NUMERIC = {
     "esco_essential_skills",
     "share_named_that_are_essential",
     "share_of_essential_named",
+    "postings_with_skill",
+    "share_with_skill",
+    "share_with_description",
 }
+PERCENT_COLUMNS = (
+    "share_of_postings",
+    "share_named_that_are_essential",
+    "share_of_essential_named",
+    "share_with_skill",
+    "share_with_description",
+)
+PERCENT_POINT_COLUMNS = ("share_previous_pct", "share_current_pct", "change_pp")
+"""Shares the outlook computes as fractions, shown and downloaded as per cents (every share of
+the page in one unit, as the trend table's)."""
 
 
 def _section(
-    page: Page, table: pl.DataFrame | None, name: str, text: dict[str, Any], note: str | None
+    page: Page,
+    table: pl.DataFrame | None,
+    name: str,
+    text: dict[str, Any],
+    note: str | None,
+    titles: dict[str, str] | None = None,
+    caution_below: int | None = None,
 ) -> bool:
     if table is None or table.height == 0:
         page.paragraph(text["no_data"], css="note")
         return False
+    table = _prepared(table, titles or {}, caution_below)
+    labels = text["columns"] | {
+        "caution": text["columns"]["caution"].format(minimum=caution_below or "")
+    }
+    page.table(
+        table,
+        name,
+        labels,
+        numeric=NUMERIC,
+        note=note,
+        max_rows=300,
+        # Per cents and percentage points to one decimal on the page; the downloads keep all.
+        decimals={c: 1 for c in (*PERCENT_COLUMNS, *PERCENT_POINT_COLUMNS)},
+    )
+    return True
+
+
+def _prepared(
+    table: pl.DataFrame, titles: dict[str, str], caution_below: int | None
+) -> pl.DataFrame:
+    """The table as the page and its downloads show it: shares in per cent, taxonomies by
+    their names, each KBJI code with its title, and a caution mark on a share resting on
+    fewer than `caution_below` postings."""
+    table = table.with_columns(
+        (pl.col(c) * 100).alias(c) for c in PERCENT_COLUMNS if c in table.columns
+    )
     if "skill_source" in table.columns:
         # The taxonomies by their names (esco -> ESCO, skkni -> SKKNI).
         table = table.with_columns(pl.col("skill_source").str.to_uppercase())
-    page.table(table, name, text["columns"], numeric=NUMERIC, note=note, max_rows=300)
-    return True
+    if "kbji2014_code" in table.columns and titles:
+        position = table.columns.index("kbji2014_code") + 1
+        columns = [*table.columns[:position], "occupation_title", *table.columns[position:]]
+        table = table.with_columns(
+            pl.col("kbji2014_code").replace_strict(titles, default="").alias("occupation_title")
+        ).select(columns)
+    if caution_below and {"postings", "share_of_postings"} <= set(table.columns):
+        table = table.with_columns((pl.col("postings") < caution_below).alias("caution"))
+    return table
 
 
 def _setting_value(value: Any, text: dict[str, Any], language: str) -> str:
@@ -232,6 +321,15 @@ def _setting_value(value: Any, text: dict[str, Any], language: str) -> str:
     if isinstance(value, float):
         return format_number(value, language, 1)
     return text["setting_values"].get(str(value), str(value))
+
+
+def _machine_value(value: Any) -> str:
+    """A setting as a script reads it: '.' decimals, true/false, lists joined by ', '."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_machine_value(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _periods_and_boards(label: str, text: dict[str, Any], language: str) -> tuple[str, str]:
@@ -268,13 +366,20 @@ def build_report(
     results: dict[str, Any],
     missing: list[str],
     provinces: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
+    source_rows: list[sources.SourceRow] | None = None,
+    version: str | None = None,
 ) -> Page:
     """Write the skills outlook in one language; return the page (with the files it wrote).
 
-    `provinces`: BPS code -> province name (`dim_region`), for the province chart and table.
+    `provinces`: BPS code -> province name (`dim_region`), for the province chart and table;
+    `titles`: KBJI code -> occupation title in the language; `source_rows` and `version`: the
+    page's sources and periods (`reports.sources`).
     """
     text = TEXT[language]
     provinces = provinces or {}
+    titles = titles or {}
+    caution = int(config.get("caution_below_postings", 10))
     page = Page(text["title"], language, output_dir, STEM)
     note = (
         f"{page.footnote(text['synthetic'])} {text['synthetic']}"
@@ -287,22 +392,34 @@ def build_report(
     if missing:
         page.paragraph(text["missing"].format(names=", ".join(missing)), css="note")
 
+    page.heading(text["coverage"])
+    page.paragraph(text["coverage_note"], css="note")
+    coverage = results.get("coverage")
+    if coverage is not None and coverage.height:
+        coverage = coverage.with_columns(
+            pl.col("source").map_elements(
+                lambda board: source_name(board, language), return_dtype=pl.Utf8
+            )
+        )
+    _section(page, coverage, "board_coverage", text, None)
+    page.paragraph(text["caution_note"].format(minimum=caution), css="note")
+
     page.heading(text["overall"])
     overall = results["overall"]
     if overall is not None and overall.height:
         # Plotly reads a subset of HTML in tick labels: labels from adverts are escaped.
         figure = go.Figure(
             go.Bar(
-                x=overall["share_of_postings"].to_list(),
+                x=[share * 100 for share in overall["share_of_postings"].to_list()],
                 y=[html.escape(label) for label in overall["skill_label"].to_list()],
                 orientation="h",
             )
         )
         figure.update_yaxes(type="category", autorange="reversed")
-        figure.update_xaxes(title=text["columns"]["share_of_postings"], tickformat=".0%")
+        figure.update_xaxes(title=text["columns"]["share_of_postings"])
         figure.update_layout(title=text["overall"], height=400)
         page.figure(figure, note=note)
-    _section(page, overall, "overall", text, note)
+    _section(page, overall, "overall", text, note, caution_below=caution)
 
     page.heading(text["by_occupation"])
     by_occupation = results["by_occupation"]
@@ -310,7 +427,11 @@ def build_report(
         counts = by_occupation.group_by("kbji2014_code").agg(pl.col("group_postings").first())
         counts = counts.sort("kbji2014_code")
         figure = go.Figure(
-            go.Bar(x=counts["kbji2014_code"].to_list(), y=counts["group_postings"].to_list())
+            go.Bar(
+                x=counts["kbji2014_code"].to_list(),
+                y=counts["group_postings"].to_list(),
+                hovertext=[html.escape(titles.get(c, "")) for c in counts["kbji2014_code"]],
+            )
         )
         figure.update_xaxes(type="category", title="KBJI 2014")
         figure.update_yaxes(title=text["columns"]["group_postings"])
@@ -318,7 +439,7 @@ def build_report(
         page.figure(figure, note=note)
     elif results["by_occupation"] is not None:
         page.paragraph(text["uncoded"], css="note")
-    _section(page, by_occupation, "by_occupation", text, note)
+    _section(page, by_occupation, "by_occupation", text, note, titles, caution)
 
     page.heading(text["by_province"])
     by_province = results["by_province"]
@@ -340,12 +461,17 @@ def build_report(
         figure.update_layout(title=text["by_province"])
         page.figure(figure, note=note)
     _section(
-        page, _with_province_names(by_province, provinces, language), "by_province", text, note
+        page,
+        _with_province_names(by_province, provinces, language),
+        "by_province",
+        text,
+        note,
+        caution_below=caution,
     )
 
     page.heading(text["by_category"])
     page.paragraph(text["sector_note"], css="note")
-    _section(page, results["by_category"], "by_category", text, note)
+    _section(page, results["by_category"], "by_category", text, note, caution_below=caution)
 
     page.heading(text["trends"])
     trends = results["trends"]
@@ -383,8 +509,9 @@ def build_report(
     _section(page, trends, "trends", text, note)
 
     page.heading(text["esco"])
-    _section(page, results["esco"], "esco_comparison", text, note)
+    _section(page, results["esco"], "esco_comparison", text, note, titles)
 
+    page.raw(sources.sources_html(source_rows or [], language, version))
     page.heading(text["method"])
     for line in text["method_text"]:
         page.paragraph(line)
@@ -394,7 +521,19 @@ def build_report(
             "value": [_setting_value(v, text, language) for v in config.values()],
         }
     )
-    page.table(settings, "settings", text["columns"])
+    machine = pl.DataFrame(
+        {
+            "setting": settings["setting"],
+            "key": list(config),
+            "value": [_machine_value(v) for v in config.values()],
+            "number": [
+                float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+                for v in config.values()
+            ],
+        },
+        schema={"setting": pl.Utf8, "key": pl.Utf8, "value": pl.Utf8, "number": pl.Float64},
+    )
+    page.table(settings, "settings", text["columns"], download=machine)
     opening = text["opening"] + " " if results["is_synthetic"] else ""
     page.write(opening + text["subtitle"])
     return page
@@ -413,9 +552,26 @@ def build_skills_outlook_reports(
     results = outlook.build_outlook(inputs, config)
     regions = marts_dir / "dim_region.parquet"
     provinces = region_names(pl.read_parquet(regions), "province") if regions.exists() else {}
+    postings_path = marts_dir / "fct_vacancy_postings.parquet"
+    postings = (
+        pl.read_parquet(postings_path, columns=["source", "first_seen_date"])
+        if postings_path.exists()
+        else None
+    )
+    version = sources.data_version(marts_dir, SKILLS_MARTS)
     written: list[Path] = []
     for language in config.get("languages", ["id", "en"]):
-        page = build_report(output_dir, language, config, results, inputs.missing, provinces)
+        page = build_report(
+            output_dir,
+            language,
+            config,
+            results,
+            inputs.missing,
+            provinces,
+            occupation_titles(marts_dir, language),
+            sources.posting_rows(postings, language),
+            version,
+        )
         written += page.written
         if pdf:
             target = print_pdf(output_dir / f"{STEM}.{language}.html")

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from ingest.landing import LandingError, land_csv_file, land_source, snake_case
+from ingest.quarantine import negative_pay_detail
 from ingest.sources import source_by_name
-from orchestration.file_commands import negative_pay_detail
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEALLS_ROW = {

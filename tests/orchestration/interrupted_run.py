@@ -8,7 +8,8 @@ executor, the nightly retry policy, the alert hook) from a slow step and one dow
   `ROOT/started` and then sleeps, run in this process by the project's dbt resource;
 - `python`: a Python asset that writes `ROOT/started` and then sleeps;
 - `duckdb`: a Python asset that writes `ROOT/started` and then runs a DuckDB query that would
-  take hours (DuckDB turns the interrupt into its own `RuntimeError('Query interrupted')`);
+  take hours (DuckDB turns the interrupt into its own `RuntimeError('Query interrupted')`),
+  writing `ROOT/query-running` once DuckDB reports progress on it (`endless_query`);
 - `after`: a quick step; what the night does after its run (recording the publication's
   inputs) writes `ROOT/started` and then sleeps, so the interrupt lands outside any run;
 - `after-duckdb`: as `after`, but what follows the run is the endless DuckDB query, which the
@@ -20,6 +21,7 @@ and the whole job to run), the runner, the summary after the run.
 
 import subprocess
 import sys
+import threading
 import time
 import types
 from pathlib import Path
@@ -34,6 +36,8 @@ SLEEP_SECONDS = 12
 """How long the slow step sleeps: the test interrupts it long before it ends."""
 ENDLESS_QUERY = "select count(*) from range(1000000000000) t(n) where n % 7 = 3"
 """A query DuckDB would take hours over, and interrupts at once."""
+QUERY_RUNNING = "query-running"
+"""The file `endless_query` writes in ROOT once the query runs: the moment to interrupt it."""
 
 PROJECT = """name: tiny
 version: "1.0"
@@ -73,6 +77,48 @@ def tiny_project(root: Path, warehouse: Path) -> Path:
     return project
 
 
+def endless_query(root: Path) -> None:
+    """Write `ROOT/started`, run `ENDLESS_QUERY`, and write `ROOT/QUERY_RUNNING` once it runs.
+
+    An interrupt that lands before DuckDB executes the query (while it is still parsed or
+    planned, or before `execute` is called at all) is Python's own KeyboardInterrupt, not
+    DuckDB's `Query interrupted`; only a sign from inside the query says it is time to send one.
+    """
+    import duckdb
+
+    with duckdb.connect() as con:
+        # One thread: the main one, which the signal reaches, runs the query and stops it
+        # between two chunks; a task on a worker thread is waited for to its end.
+        con.execute("set threads = 1")
+        # Progress is what says the query runs (-1 until it does); computed from the first
+        # chunk, never printed.
+        con.execute("set enable_progress_bar = true")
+        con.execute("set enable_progress_bar_print = false")
+        con.execute("set progress_bar_time = 0")
+        (root / "started").write_text("started")
+        watcher = threading.Thread(
+            target=_mark_when_running, args=(con, root / QUERY_RUNNING), daemon=True
+        )
+        watcher.start()
+        con.execute(ENDLESS_QUERY).fetchall()
+
+
+def _mark_when_running(con, marker: Path) -> None:
+    # Runs on another thread while the main one waits in `execute`, which has let go of the
+    # GIL; a connection closed under it (the query failed before it ran) ends the watch quietly.
+    import duckdb
+
+    deadline = time.monotonic() + 120
+    try:
+        while con.query_progress() < 0:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+    except duckdb.Error:
+        return
+    marker.write_text("running")
+
+
 def slow_step(kind: str, root: Path):
     if kind == "python":
 
@@ -86,14 +132,7 @@ def slow_step(kind: str, root: Path):
 
         @dg.asset(key="slow")
         def slow_query() -> None:
-            import duckdb
-
-            with duckdb.connect() as con:
-                # One thread: the main one, which the signal reaches, runs the query and stops
-                # it between two chunks; a task on a worker thread is waited for to its end.
-                con.execute("set threads = 1")
-                (root / "started").write_text("started")
-                con.execute(ENDLESS_QUERY).fetchall()
+            endless_query(root)
 
         return slow_query, {}
     if kind in ("after", "after-duckdb"):
@@ -154,12 +193,7 @@ def main(kind: str, root: Path) -> int:
     if kind == "after-duckdb":
 
         def slow_record(run_id: str) -> None:
-            import duckdb
-
-            with duckdb.connect() as con:
-                con.execute("set threads = 1")  # the main thread runs it (see slow_step)
-                (root / "started").write_text("started")
-                con.execute(ENDLESS_QUERY).fetchall()
+            endless_query(root)
 
         incremental.record_publication_inputs = slow_record
     return cli.main(["run"])

@@ -33,6 +33,9 @@ from orchestration.operations.releases import (
     verify_release,
 )
 
+PROJECT_MANIFEST = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
+"""A release needs a dbt manifest (it says which marts hold personal data): the project's."""
+
 
 @pytest.fixture()
 def published(tmp_path: Path, monkeypatch) -> Path:
@@ -78,7 +81,7 @@ def _fake_nightly(monkeypatch, calls: list[date], succeed: bool = True) -> None:
                 day,
                 run_id="run-a",
                 source_vintages=[],
-                dbt_manifest=None,
+                dbt_manifest=PROJECT_MANIFEST,
                 retention=14,
                 input_fingerprint=input_fingerprint(),
             )
@@ -125,7 +128,7 @@ def test_days_before_a_later_release_of_another_run_are_released_not_rebuilt(
         date(2026, 12, 9),
         run_id="run-z",
         source_vintages=[],
-        dbt_manifest=None,
+        dbt_manifest=PROJECT_MANIFEST,
         retention=14,
         input_fingerprint="other",
     )

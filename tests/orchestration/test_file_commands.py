@@ -8,13 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.file_commands import (
-    LINE_COLUMN,
-    CsvInputError,
-    quarantine_path,
-    read_rows,
-    split_duplicate_ids,
-)
+from ingest.csv_records import CsvInputError
+from orchestration.file_commands import LINE_COLUMN, quarantine_path, read_rows, split_duplicate_ids
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,12 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from ingest.normalise import duplicates
+from orchestration import settings
 from orchestration.operations.releases import sha256_of, write_release, write_sorted_parquet
+
+PROJECT_MANIFEST = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
+"""A release needs a dbt manifest (it says which marts hold personal data): the project's."""
+
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "dbt_project" / "models"
@@ -321,7 +326,7 @@ def test_sorted_export_and_release_bytes_do_not_depend_on_row_order(shuffled_mar
             date(2026, 12, 4),
             run_id=f"run-{index}",
             source_vintages=[],
-            dbt_manifest=None,
+            dbt_manifest=PROJECT_MANIFEST,
             retention=3,
         )
         manifest = (release.path / "manifest.json").read_text()

@@ -12,9 +12,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import settings
 from orchestration.operations.releases import sha256_of, verify_release, write_release
 from orchestration.publish.publication import PUBLICATION_MANIFEST, publish_marts
 from orchestration.reports.carry_over import ReportSpec, marts_read, render_unless_unchanged
+
+PROJECT_MANIFEST = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
+"""A release needs a dbt manifest (it says which marts hold personal data): the project's."""
 
 
 @pytest.fixture()
@@ -108,7 +112,7 @@ def _release(marts: Path, releases: Path, day: str):
         date.fromisoformat(day),
         run_id=f"run-{day}",
         source_vintages=[],
-        dbt_manifest=None,
+        dbt_manifest=PROJECT_MANIFEST,
         retention=5,
     )
 

@@ -10,6 +10,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from orchestration import settings
 from orchestration.operations.releases import (
     latest_release,
     list_releases,
@@ -19,6 +20,10 @@ from orchestration.operations.releases import (
     verify_release,
     write_release,
 )
+
+PROJECT_MANIFEST = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
+"""A release needs a dbt manifest (it says which marts hold personal data): the project's."""
+
 
 VINTAGES = [{"source": "sakernas", "source_file": "sakernas_2020_08.csv", "rows_loaded": 10}]
 
@@ -69,7 +74,7 @@ def dbt_manifest(tmp_path: Path) -> Path:
     return path
 
 
-def _release(marts: Path, releases: Path, day: str, manifest: Path | None, retention: int = 5):
+def _release(marts: Path, releases: Path, day: str, manifest: Path, retention: int = 5):
     return write_release(
         marts,
         releases,
@@ -163,7 +168,7 @@ def test_rerelease_of_a_date_replaces_it_whole(marts, dbt_manifest, tmp_path):
 def test_retention_prunes_the_oldest_releases(marts, tmp_path):
     releases = tmp_path / "releases"
     for day in ("2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01"):
-        result = _release(marts, releases, day, None, retention=2)
+        result = _release(marts, releases, day, PROJECT_MANIFEST, retention=2)
     assert [p.name for p in list_releases(releases)] == ["2026-11-30", "2026-12-01"]
     assert result.pruned == ["2026-11-29"]
 
@@ -190,7 +195,7 @@ def test_synthetic_flag_comes_from_the_rows(marts, tmp_path):
             f"to '{marts / 'fct_portal_vacancies.parquet'}' (format parquet)"
         )
     _record_publication(marts)
-    result = _release(marts, tmp_path / "releases", "2026-12-01", None)
+    result = _release(marts, tmp_path / "releases", "2026-12-01", PROJECT_MANIFEST)
     tables = json.loads((result.path / "manifest.json").read_text())["tables"]
     flags = {name: (t["is_synthetic"], t["synthetic_share"]) for name, t in tables.items()}
     assert flags == {
@@ -204,11 +209,11 @@ def test_synthetic_flag_comes_from_the_rows(marts, tmp_path):
 
 def test_an_older_release_leaves_latest_on_the_newest(marts, tmp_path):
     releases = tmp_path / "releases"
-    _release(marts, releases, "2026-12-03", None)
-    _release(marts, releases, "2026-12-01", None)
+    _release(marts, releases, "2026-12-03", PROJECT_MANIFEST)
+    _release(marts, releases, "2026-12-01", PROJECT_MANIFEST)
     assert latest_release(releases) == releases / "2026-12-03"
     assert (releases / "2026-12-01" / "manifest.json").exists()
-    _release(marts, releases, "2026-12-04", None)
+    _release(marts, releases, "2026-12-04", PROJECT_MANIFEST)
     assert latest_release(releases) == releases / "2026-12-04"
 
 
@@ -246,7 +251,7 @@ def test_manifest_publishes_the_auto_code_threshold_the_coder_used(marts, tmp_pa
         date(2026, 12, 5),
         run_id="run-1",
         source_vintages=VINTAGES,
-        dbt_manifest=None,
+        dbt_manifest=PROJECT_MANIFEST,
         retention=5,
         occupation_coder=coder,
     )
@@ -292,14 +297,14 @@ def test_a_stray_parquet_in_the_marts_folder_is_not_released(marts, dbt_manifest
 def test_a_folder_without_a_publication_record_is_not_released(marts, tmp_path):
     (marts / "_publication.json").unlink()
     with pytest.raises(FileNotFoundError, match="no publication recorded"):
-        _release(marts, tmp_path / "releases", "2026-12-01", None)
+        _release(marts, tmp_path / "releases", "2026-12-01", PROJECT_MANIFEST)
     assert not (tmp_path / "releases" / "2026-12-01").exists()
 
 
 def test_a_published_mart_missing_from_the_folder_stops_the_release(marts, tmp_path):
     (marts / "dim_region.parquet").unlink()
     with pytest.raises(FileNotFoundError, match="dim_region.parquet"):
-        _release(marts, tmp_path / "releases", "2026-12-01", None)
+        _release(marts, tmp_path / "releases", "2026-12-01", PROJECT_MANIFEST)
 
 
 def test_a_run_without_a_release_date_cuts_an_interim_release_of_its_own_day():

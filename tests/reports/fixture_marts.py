@@ -47,8 +47,10 @@ def _row(period: str, breakdown: str, indicator: str, value: float | None, suppr
         "breakdown": breakdown,
         "indicator": indicator,
         "value": None if suppressed else value,
-        "se": None if suppressed else value * 0.05,
-        "rse": None if suppressed else 5.0,
+        # RSE 1 %: a national estimate of 400 sample persons whose rising series is
+        # distinguishable from sampling noise (the significance rule lets it signal).
+        "se": None if suppressed else value * 0.01,
+        "rse": None if suppressed else 1.0,
         "reliability": "suppressed" if suppressed else "reliable",
         "sample_persons": 3 if suppressed else 400,
         "breakdown_variable": breakdown.partition("=")[0],

@@ -235,9 +235,11 @@ def test_bahasa_tables_are_not_copies_of_the_english_ones(marts_dir, tmp_path):
         header_en = english.read_text(encoding="utf-8").splitlines()[0]
         assert header_id != header_en, table.name
     header = (output / "critical-occupations.occupations.id.csv").read_text().splitlines()[0]
-    assert header.startswith("KBJI 2014,Jabatan,Digit dinilai,Kode dinilai,Indikator andal,Skor")
+    assert header.startswith(
+        "KBJI 2014,Jabatan,Tingkat kode yang dinilai (digit),Kode yang dinilai,Indikator andal,Skor"
+    )
     settings = (output / "critical-occupations.settings.en.csv").read_text().splitlines()[0]
-    assert settings == "setting,value"  # the English tables keep the column names
+    assert settings == "setting,key,value,number"  # the English tables keep the column names
 
 
 def _values(rows: list[tuple[int, str, str, float | None]]) -> pl.DataFrame:
@@ -376,8 +378,8 @@ def test_sensitivity_summary_counts_status_changes_and_list_moves_apart(marts_di
     page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
     assert "Status changed from base" in page_en
     assert "Moved into or out of the list from base" in page_en
-    assert "Status berubah dari dasar" in page_id
-    assert "Masuk atau keluar daftar dibanding dasar" in page_id
+    assert "Status berubah dibanding skenario dasar" in page_id
+    assert "Masuk atau keluar daftar dibanding skenario dasar" in page_id
 
 
 def _portal(closing: date, filled: int | None, rows: int = 40) -> pl.DataFrame:
@@ -438,10 +440,10 @@ def test_minor_group_fallback_says_which_unit_group_the_employer_evidence_is_abo
     output = tmp_path / "out"
     build_critical_occupations_reports(marts_dir, output, evidence, pdf=False)
     for language, said in (
-        ("en", "employers report a shortage (scored at minor group 251; the employer evidence "
-         "is about KBJI 2512 only)"),
-        ("id", "pemberi kerja melaporkan kekurangan (dinilai pada golongan 251; bukti pemberi "
-         "kerja hanya tentang KBJI 2512)"),
+        ("en", "employers report a shortage, scored at minor group 251; the employer evidence "
+         "is about KBJI 2512 only"),
+        ("id", "pemberi kerja melaporkan kekurangan, dinilai pada golongan 251; bukti pemberi "
+         "kerja hanya tentang KBJI 2512"),
     ):  # fmt: skip
         listed = pl.read_csv(
             output / f"critical-occupations.list.{language}.csv", infer_schema_length=0

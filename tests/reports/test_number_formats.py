@@ -143,7 +143,14 @@ def test_a_table_cut_to_its_first_rows_says_how_many_in_the_language(tmp_path):
     from reports.critical_occupations.rendering import Page
 
     frame = pl.DataFrame({"postings": list(range(1_500))})
-    for language, expected in (("id", "10 / 1.500"), ("en", "10 / 1,500")):
+    # Regression: the note was a bare "10 / 1.500"; it says in words what is shown and where the
+    # rest is.
+    for language, expected in (
+        ("id", "Tabel ini menampilkan 10 baris pertama dari 1.500 baris. Semua baris ada di "
+         "unduhan t.long.id.csv dan t.long.id.xlsx."),
+        ("en", "This table shows the first 10 of 1,500 rows. Every row is in the downloads "
+         "t.long.en.csv and t.long.en.xlsx."),
+    ):  # fmt: skip
         page = Page("t", language, tmp_path, "t")
         page.table(frame, "long", {}, max_rows=10)
         assert f"<p class='note'>{expected}</p>" in "".join(page.sections)

@@ -86,8 +86,14 @@ def _pages(tmp_path: Path, **marts) -> dict[str, str]:
 
 def test_title_names_the_province_the_survey_data_cover_not_indonesia(tmp_path) -> None:
     pages = _pages(tmp_path)
-    assert "<h1>Ikhtisar Pasar Kerja: Provinsi Kepulauan Riau</h1>" in pages["id"]
-    assert "<h1>Labour Market Overview: Kepulauan Riau Province</h1>" in pages["en"]
+    assert (
+        "<h1>Ikhtisar Pasar Kerja: Sakernas Provinsi Kepulauan Riau dan lowongan daring "
+        "nasional</h1>" in pages["id"]
+    )
+    assert (
+        "<h1>Labour Market Overview: Sakernas Kepulauan Riau Province and national online "
+        "vacancies</h1>" in pages["en"]
+    )
     for page in pages.values():
         assert "Indonesia</h1>" not in page and "Indonesia Labour" not in page
     text_id, text_en = (_visible_text(pages[lang]) for lang in ("id", "en"))
@@ -114,7 +120,9 @@ def test_regions_are_named_from_the_reference_with_their_code(tmp_path) -> None:
 
 def test_suppressed_age_groups_are_marked_and_explained(tmp_path) -> None:
     pages = _pages(tmp_path)
-    assert ["15-24", "65+ (ditekan)", "55-64 (ditekan)"] in _chart_labels(pages["id"])
+    assert ["15-24", "65+ (tidak ditampilkan)", "55-64 (tidak ditampilkan)"] in _chart_labels(
+        pages["id"]
+    )
     assert ["15-24", "65+ (suppressed)", "55-64 (suppressed)"] in _chart_labels(pages["en"])
     text_id, text_en = (_visible_text(pages[lang]) for lang in ("id", "en"))
     assert "65+: sampel kurang dari 10 orang" in text_id
@@ -127,7 +135,7 @@ def test_posting_counts_are_labelled_as_postings(tmp_path) -> None:
     pages = _pages(tmp_path)
     assert "Vacancy postings by source" in pages["en"] and "Vacancies by source" not in pages["en"]
     assert "Iklan lowongan menurut sumber" in pages["id"]
-    assert "Counted per posting (advert)" in _visible_text(pages["en"])
+    assert "count postings (adverts), not vacancies" in _visible_text(pages["en"])
 
 
 def _write_several_areas(folder: Path, national: bool) -> Path:
@@ -167,7 +175,7 @@ def test_breakdown_charts_show_the_national_rows_when_there_are_any(tmp_path) ->
     assert labels.count(["Male", "Female", "15-24", "65+ (suppressed)"]) == 1
     assert labels.count(["Managers (1)", "Professionals (2)"]) == 1
     text = _visible_text(pages["en"])
-    assert "Empty bars marked (suppressed) in Indonesia: the value is not published (65+: " in text
+    assert "Empty bars marked (suppressed) in Indonesia: the value is not published, 65+: " in text
     assert "TPT by sex and age group, Indonesia, 2023-08" in pages["en"]
     # The headline table names the nation and falls back to words for a province without a name.
     assert "<td>Indonesia</td>" in pages["en"] and "<td>00</td>" not in pages["en"]
@@ -183,11 +191,17 @@ def test_without_national_rows_each_province_gets_its_own_charts(tmp_path) -> No
     for area in ("Kepulauan Riau (21)", "Province 15"):
         assert f"TPT by sex and age group, {area}, 2023-08" in pages["en"]
         assert f"Empty bars marked (suppressed) in {area}:" in _visible_text(pages["en"])
-    assert "Batang kosong bertanda (ditekan) di Provinsi 15:" in _visible_text(pages["id"])
-    assert (
-        "<h1>Labour Market Overview: Province 15 and Kepulauan Riau Province</h1>" in (pages["en"])
+    assert "Batang kosong bertanda (tidak ditampilkan) di Provinsi 15:" in _visible_text(
+        pages["id"]
     )
-    assert "<h1>Ikhtisar Pasar Kerja: Provinsi 15 dan Provinsi Kepulauan Riau</h1>" in pages["id"]
+    assert (
+        "<h1>Labour Market Overview: Sakernas Province 15 and Kepulauan Riau Province and "
+        "national online vacancies</h1>" in (pages["en"])
+    )
+    assert (
+        "<h1>Ikhtisar Pasar Kerja: Sakernas Provinsi 15 dan Provinsi Kepulauan Riau dan lowongan "
+        "daring nasional</h1>" in pages["id"]
+    )
     assert "15 Province" not in pages["en"]
 
 
@@ -198,7 +212,10 @@ def test_a_province_without_a_name_is_never_none_province(tmp_path) -> None:
         schema_overrides={"region_name": pl.String},
     ).write_parquet(marts / "dim_region.parquet")
     pages = _pages_of(tmp_path, marts)
-    assert "<h1>Labour Market Overview: Province 21</h1>" in pages["en"]
+    assert (
+        "<h1>Labour Market Overview: Sakernas Province 21 and national online "
+        "vacancies</h1>" in pages["en"]
+    )
     assert "None" not in _visible_text(pages["en"])
 
 

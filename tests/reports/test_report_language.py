@@ -130,10 +130,18 @@ def test_english_pages_show_labels_not_machine_codes(pages, stem):
 def test_critical_occupations_words_replace_the_codes(pages):
     text_id = _reader_text(pages["critical-occupations.id.html"])
     text_en = _reader_text(pages["critical-occupations.en.html"])
-    assert "41 iklan lowongan sejak 2024-10-01, 39 sebelumnya" in text_id
-    assert "41 vacancy postings since 2024-10-01, 39 before" in text_en
+    # Both windows by their first and last days, both included ("sejak 2024-10-01" read as
+    # including a day the window left out).
+    assert (
+        "41 iklan lowongan pada 2024-10-02 s.d. 2025-10-01, 39 pada 2023-10-03 s.d. 2024-10-01 "
+        "(tanggal awal dan akhir termasuk)" in text_id
+    )
+    assert (
+        "41 vacancy postings from 2024-10-02 to 2025-10-01, 39 from 2023-10-03 to 2024-10-01 "
+        "(first and last days included)" in text_en
+    )
     assert "penduduk bekerja bertambah" in text_id and "employment growing" in text_en
-    assert "ditekan (sampel kurang dari 10 orang)" in text_id
+    assert "disensor (sampel kurang dari 10 orang)" in text_id
     assert "Tahun untuk pertumbuhan 3" in text_id and "Years of growth 3" in text_en
     assert "Profesional (2)" in text_id and "Professionals (2)" in text_en
     assert "Informasi dan komunikasi (J)" in text_id
@@ -253,7 +261,7 @@ def test_quality_report_in_bahasa_one_time_format_and_reason_classes(tmp_path):
     header = text.split("Data malam ini")[0]
     assert "2026-12-05 18:49 WIB" in header
     assert "UTC" not in text and "+00:00" not in text and "T11:49" not in text
-    assert "tanpa partisi" in text and "Partisi 0" not in text
+    assert "satu kesatuan" in text and "Partisi 0" not in text
     assert "NIK tidak valid" in text and "nik_invalid" not in text
     assert "bukan angka yang sah; kode tidak dikenal" in text
     # The detailed message stays as recorded, under a header that says so.

@@ -51,8 +51,11 @@ def _with_nulls(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns(pl.lit(None, dtype=TYPES.get(c, pl.String)).alias(c) for c in missing)
 
 
-def _postings(normalised: pl.DataFrame) -> pl.DataFrame:
-    """Build the mart from normaliser rows (one posting each) and the shipped seed."""
+def _postings(
+    normalised: pl.DataFrame, extra_tables: dict[str, pl.DataFrame] | None = None
+) -> pl.DataFrame:
+    """Build the mart from normaliser rows (one posting each) and the shipped seed;
+    `extra_tables` gives other models the mart reads (default: none of their rows)."""
     ids = normalised["posting_id"]
     tables = {
         "int_vacancy_postings_folded": _with_nulls(
@@ -73,6 +76,10 @@ def _postings(normalised: pl.DataFrame) -> pl.DataFrame:
             pl.DataFrame({"posting_id": ids}), OCCUPATION_COLUMNS
         ),
         "province_codes": pl.read_csv(SEED, infer_schema=False),
+        "stg_wilayah__regencies": pl.DataFrame(
+            schema={"kemendagri_code": pl.String, "bps_code_2020": pl.String}
+        ),
+        **(extra_tables or {}),
     }
     sql = re.sub(r"\{\{\s*ref\('(\w+)'\)\s*\}\}", r"\1", MODEL.read_text())
     assert "{{" not in sql and "{%" not in sql

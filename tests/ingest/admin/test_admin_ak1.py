@@ -148,7 +148,7 @@ def test_negative_placement_wage_is_salary_negative_worded_as_the_file_commands(
     tmp_path, wage
 ) -> None:
     # Regression (verification 2026-12-05, finding 6): it was `unreadable_wage`, reason '-5000000'.
-    from orchestration.file_commands import negative_pay_detail
+    from ingest.quarantine import negative_pay_detail
 
     def mutate(header, rows):
         rows[1][header.index("Upah per Bulan (Rp)")] = wage

@@ -257,3 +257,45 @@ def test_details_named_gz_in_any_case_are_read_through_gzip(tmp_path, name) -> N
         handle.write("\n".join(lines) + "\n")
     load = read_karirhub_details(path)
     assert (load.rows_in, load.rows_loaded) == (3, 3)
+
+
+def _details_with_a_nik_quota(path, rows: int = 3):
+    """The first `rows` responses of the real file, the second with a NIK typed as its quota."""
+    lines = gzip.open(DETAILS_FILE, "rt", encoding="utf-8").read().splitlines()[:rows]
+    body = json.loads(lines[1])
+    body["data"]["quota"] = 3172040801054263  # a NIK-shaped number (16 digits)
+    lines[1] = json.dumps(body)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_regions_resolved_counts_the_rows_loaded_not_a_row_quarantined_as_a_nik(tmp_path):
+    """Regression: the readers counted regions on the rows they staged, before the row with a
+    NIK-shaped number was quarantined (`AdminLoad`): 3 regions resolved for 2 rows loaded."""
+    from ingest.admin.landing import admin_source, land_admin_source, landing_metadata
+
+    path = _details_with_a_nik_quota(tmp_path / "details.jsonl")
+    load, result = land_admin_source(admin_source("karirhub_details"), tmp_path, paths=[path])
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert load.quarantine["reason_code"].to_list() == ["nik_shaped_number"]
+    [entry] = load.metadata["files"]
+    assert entry["regions_resolved"] == 2 <= result.rows_loaded
+    assert sum(entry["region_match_methods"].values()) == 2
+    assert landing_metadata(load, result)["regions_resolved"] == 2
+    read = read_karirhub_details(path)
+    assert read.metadata["regions_resolved"] == read.rows_loaded == 2
+
+
+def test_regions_resolved_of_a_file_leaves_out_its_rows_with_a_repeated_id(tmp_path):
+    """Two files of one partition with the same responses: the second file's rows are
+    quarantined as `id_duplicated` when landed, so none of its regions counts."""
+    from ingest.admin.landing import admin_source, land_admin_source
+
+    first = _details_with_a_nik_quota(tmp_path / "a.jsonl")
+    second = _details_with_a_nik_quota(tmp_path / "b.jsonl")
+    load, result = land_admin_source(
+        admin_source("karirhub_details"), tmp_path, paths=[first, second]
+    )
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 2, 4)
+    regions = {e["source_file"]: e["regions_resolved"] for e in load.metadata["files"]}
+    assert regions == {"a.jsonl": 2, "b.jsonl": 0}

@@ -4,6 +4,10 @@
 -- The normaliser gives the four 2022 Papua provinces their Kemendagri code (it has no BPS code for
 -- them); here they get their BPS code from the `province_codes` seed, so `province_bps_code` is
 -- a BPS code on every row and joins BPS tables (minimum wages, Sakernas) without a system check.
+-- Their regencies, which the normaliser codes in Kemendagri 2025 after the split, get their BPS
+-- 2020 code from the name link `dim_region` uses (no later BPS regency list is shipped): a
+-- Kemendagri code in `regency_bps_code` would read as another regency (Nabire, Kemendagri 9401,
+-- is BPS 9404; BPS 9401 is Merauke).
 with
 
 postings as (
@@ -36,6 +40,12 @@ province_codes as (
 
 ),
 
+regencies as (
+
+    select * from {{ ref('stg_wilayah__regencies') }}
+
+),
+
 final as (
 
     select
@@ -65,9 +75,17 @@ final as (
             when n.province_code_system = 'kemendagri' and pc.bps_code is not null then '2024'
             when n.province_code_system != 'kemendagri' then n.province_code_vintage
         end as province_code_vintage,
-        n.regency_code as regency_bps_code,
-        n.regency_code_system,
-        n.regency_code_vintage,
+        case
+            when n.regency_code_system = 'kemendagri' then r.bps_code_2020 else n.regency_code
+        end as regency_bps_code,
+        case
+            when n.regency_code_system = 'kemendagri' and r.bps_code_2020 is not null then 'bps'
+            when n.regency_code_system != 'kemendagri' then n.regency_code_system
+        end as regency_code_system,
+        case
+            when n.regency_code_system = 'kemendagri' and r.bps_code_2020 is not null then '2020'
+            when n.regency_code_system != 'kemendagri' then n.regency_code_vintage
+        end as regency_code_vintage,
         n.province_code_kemendagri_2025 as province_kemendagri_code,
         n.regency_code_kemendagri_2025 as regency_kemendagri_code,
         n.location_status,
@@ -124,6 +142,10 @@ final as (
         on
             n.province_code_system = 'kemendagri'
             and n.province_code = pc.kemendagri_code
+    left join regencies as r
+        on
+            n.regency_code_system = 'kemendagri'
+            and n.regency_code = r.kemendagri_code
 
 )
 

@@ -1,0 +1,292 @@
+"""How strong the Critical Occupations List's evidence is, and that the page says so honestly:
+survey changes within sampling noise give no signal, synthetic inputs are named, real Sakernas
+rounds win over synthetic ones, the vacancy windows' real contents are stated."""
+
+from __future__ import annotations
+
+import logging
+import math
+import sys
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from reports.critical_occupations import report, scoring
+from reports.critical_occupations.report import build_critical_occupations_reports
+
+# The fixture builder sits beside the tests (pytest runs with --import-mode=importlib).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fixture_marts import (  # noqa: E402
+    MUST_BE_LISTED,
+    MUST_BE_UNDETERMINED,
+    SCORED_AT_MINOR_GROUP,
+    survey_mart,
+    write_fixture_marts,
+)
+
+
+@pytest.fixture
+def config() -> dict:
+    return scoring.load_config()
+
+
+@pytest.fixture
+def marts_dir(tmp_path: Path) -> Path:
+    return write_fixture_marts(tmp_path / "marts")
+
+
+def _score(marts_dir: Path, config: dict) -> dict:
+    return scoring.score(scoring.read_marts(marts_dir, None, config), config)
+
+
+def _row(frame: pl.DataFrame, code: str, indicator: str) -> dict:
+    return frame.filter(
+        pl.col("level") == len(code), pl.col("unit_code") == code, pl.col("indicator") == indicator
+    ).row(0, named=True)
+
+
+def _status(results: dict, code: str) -> dict:
+    return results["occupations"].filter(pl.col("kbji_code") == code).row(0, named=True)
+
+
+def _survey(marts_dir: Path, code: str, indicator: str, period: str) -> dict:
+    return (
+        pl.read_parquet(marts_dir / "labour_force_indicators_synthetic.parquet")
+        .filter(
+            pl.col("breakdown") == f"kbji{len(code)}={code}",
+            pl.col("indicator") == indicator,
+            pl.col("period") == period,
+        )
+        .row(0, named=True)
+    )
+
+
+# H4 ---------------------------------------------------------------------------------------------
+
+
+def test_a_real_sakernas_round_wins_over_the_synthetic_one_of_the_same_key(
+    marts_dir, config, caplog
+):
+    """A real national 2024-08 round beside the synthetic one: its numbers are scored."""
+    real = (
+        survey_mart()
+        .filter(pl.col("period") == "2024-08")
+        .with_columns(
+            is_synthetic=pl.lit(False),
+            value=pl.when(
+                pl.col("breakdown") == f"kbji4={MUST_BE_LISTED}", pl.col("indicator") == "employed"
+            )
+            .then(pl.col("value") * 2)
+            .otherwise(pl.col("value")),
+        )
+    )
+    real.write_parquet(marts_dir / "labour_force_indicators.parquet")
+    with caplog.at_level(logging.WARNING, logger=scoring.log.name):
+        results = _score(marts_dir, config)
+    growth = _row(results["values"], MUST_BE_LISTED, "employment_growth")
+    # The synthetic series: 1 % then twice 12 %; the real end doubles it.
+    assert growth["value"] == pytest.approx((2 * 1.01 * 1.12 * 1.12) ** (1 / 3) - 1)
+    # One end is synthetic (2021-08), so the growth still is.
+    assert growth["is_synthetic"]
+    warning = " ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    # Every key of the round collides; the warning counts them and names the first ones.
+    assert f"{real.height} keys" in warning and "00/kbji3=216/employed/2024-08" in warning
+
+
+def test_real_rows_alone_are_not_called_synthetic(marts_dir, config):
+    path = marts_dir / "labour_force_indicators_synthetic.parquet"
+    pl.read_parquet(path).with_columns(is_synthetic=pl.lit(False)).write_parquet(
+        marts_dir / "labour_force_indicators.parquet"
+    )
+    path.unlink()
+    values = _score(marts_dir, config)["values"]
+    assert not _row(values, MUST_BE_LISTED, "employment_growth")["is_synthetic"]
+
+
+# H3 ---------------------------------------------------------------------------------------------
+
+
+def test_vacancies_per_worker_are_synthetic_when_employment_is(tmp_path, config):
+    """Real postings (no synthetic flag) over synthetic Sakernas employment."""
+    marts_dir = write_fixture_marts(tmp_path / "marts", coded_postings=True)
+    values = _score(marts_dir, config)["values"]
+    rate = _row(values, MUST_BE_LISTED, "vacancies_per_1000_employed")
+    assert rate["is_usable"]
+    assert rate["is_synthetic"]
+    assert rate["synthetic_inputs"] == "survey"
+    # The postings themselves are real: their own indicators are not synthetic.
+    assert not _row(values, MUST_BE_LISTED, "vacancy_growth")["is_synthetic"]
+    # The page names the synthetic input as the survey, not the postings.
+    rates = values.filter(pl.col("indicator") == "vacancies_per_1000_employed")
+    assert report.synthetic_inputs(rates) == ["survey"]
+
+
+def test_vacancies_per_worker_over_real_employment_are_real(tmp_path, config):
+    marts_dir = write_fixture_marts(tmp_path / "marts", coded_postings=True)
+    path = marts_dir / "labour_force_indicators_synthetic.parquet"
+    pl.read_parquet(path).with_columns(is_synthetic=pl.lit(False)).write_parquet(path)
+    rate = _row(_score(marts_dir, config)["values"], MUST_BE_LISTED, "vacancies_per_1000_employed")
+    assert rate["is_usable"] and not rate["is_synthetic"]
+
+
+# H1 ---------------------------------------------------------------------------------------------
+
+
+def test_the_z_of_a_change_uses_both_rounds_standard_errors(marts_dir, config):
+    values = _score(marts_dir, config)["values"]
+    end = _survey(marts_dir, MUST_BE_LISTED, "employed", "2024-08")
+    start = _survey(marts_dir, MUST_BE_LISTED, "employed", "2021-08")
+    growth = _row(values, MUST_BE_LISTED, "employment_growth")
+    expected = (end["value"] - start["value"]) / math.hypot(end["se"], start["se"])
+    assert growth["z"] == pytest.approx(expected)
+    assert f"n={start['sample_persons']}..{end['sample_persons']}" in growth["evidence"]
+    assert f"z={expected:.2f}" in growth["evidence"]
+    # Wages relative to all workers: log changes, over the four rounds' relative errors.
+    wages = _row(values, MUST_BE_LISTED, "relative_wage_growth")
+    rows = [
+        _survey(marts_dir, MUST_BE_LISTED, "earnings_mean_monthly_idr", "2024-08"),
+        _survey(marts_dir, MUST_BE_LISTED, "earnings_mean_monthly_idr", "2021-08"),
+    ]
+    totals = (
+        pl.read_parquet(marts_dir / "labour_force_indicators_synthetic.parquet")
+        .filter(pl.col("breakdown") == "total", pl.col("indicator") == "earnings_mean_monthly_idr")
+        .sort("period")
+    )
+    rows += [
+        totals.filter(pl.col("period") == p).row(0, named=True) for p in ("2024-08", "2021-08")
+    ]
+    change = math.log(rows[0]["value"] / rows[1]["value"]) - math.log(
+        rows[2]["value"] / rows[3]["value"]
+    )
+    spread = math.sqrt(sum((r["se"] / r["value"]) ** 2 for r in rows))
+    assert wages["z"] == pytest.approx(change / spread)
+
+
+def test_a_change_within_sampling_noise_is_usable_but_gives_no_signal(marts_dir, config):
+    """The fixture's rising 2512 with the SEs of 12-person national cells: nothing signals,
+    and the scenario without the rule shows the list it would have given."""
+    path = marts_dir / "labour_force_indicators_synthetic.parquet"
+    pl.read_parquet(path).with_columns(
+        se=pl.when(pl.col("breakdown").str.starts_with("kbji"))
+        .then(pl.col("value") * 0.35)
+        .otherwise(pl.col("se")),
+        sample_persons=pl.when(pl.col("breakdown").str.starts_with("kbji"))
+        .then(12)
+        .otherwise(pl.col("sample_persons")),
+    ).write_parquet(path)
+    results = _score(marts_dir, config)
+    signal = _row(results["signals"], MUST_BE_LISTED, "employment_growth")
+    assert signal["is_usable"] and signal["passes_cross_section"]
+    assert signal["passes_significance"] is False
+    assert not signal["signals_shortage"]
+    listed = _status(results, MUST_BE_LISTED)
+    assert listed["status"] == scoring.STATUS_NOT_LISTED
+    assert listed["usable_indicators"] == 3  # still reliable: "no signal", not "no data"
+    scenario = results["sensitivity"].filter(pl.col("kbji_code") == MUST_BE_LISTED)
+    assert scenario["no_significance_rule"][0] == scoring.STATUS_LISTED
+    # With the rule off in the configuration, the list is the one before the rule.
+    off = {**config, "significance": {"enabled": False}}
+    assert _status(_score(marts_dir, off), MUST_BE_LISTED)["status"] == scoring.STATUS_LISTED
+
+
+def test_significance_rule_is_configured_on_at_95_percent(config):
+    assert config["significance"] == {"enabled": True, "level": 0.95}
+    assert scoring.significance_rule(config) == pytest.approx(1.959964, abs=1e-6)
+    assert scoring.significance_rule({**config, "significance": {"enabled": False}}) is None
+    names = [s["name"] for s in config["sensitivity"]]
+    assert "no_significance_rule" in names
+
+
+def test_listed_on_thin_evidence_carries_a_caution(marts_dir, config):
+    results = _score(marts_dir, config)
+    listed = _status(results, MUST_BE_LISTED)
+    assert listed["status"] == scoring.STATUS_LISTED
+    # 3 usable indicators, the configured minimum.
+    assert listed["caution_codes"] == scoring.CAUTION_MINIMUM_EVIDENCE
+    through_minor = _status(results, SCORED_AT_MINOR_GROUP)
+    assert scoring.CAUTION_MINOR_GROUP in through_minor["caution_codes"].split(",")
+    at_threshold = {**config, "shortage_score_threshold": listed["shortage_score"]}
+    again = _status(_score(marts_dir, at_threshold), MUST_BE_LISTED)
+    assert scoring.CAUTION_AT_THRESHOLD in again["caution_codes"].split(",")
+
+
+def test_page_shows_sample_persons_se_z_and_the_cautions(marts_dir, tmp_path):
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    page_en = (output / "critical-occupations.en.html").read_text(encoding="utf-8")
+    page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
+    assert "400 and 400 sample persons; SE " in page_en
+    assert "sampel 400 dan 400 orang; SE " in page_id
+    assert "z at or above 1.96 (the two-sided critical value at 95 % confidence)" in page_en
+    assert "z pada atau di atas 1,96 (nilai kritis uji dua sisi, tingkat kepercayaan 95 %)" in (
+        page_id
+    )
+    assert "a shortage score (weight of signalling indicators over weight of reliable" in page_en
+    assert "only the minimum number of reliable indicators" in page_en
+    assert "hanya jumlah minimum indikator andal" in page_id
+    assert "listed through its minor group 251 (3 digits)" in page_en
+    assert "the list rests on 2 independent assessments" in page_en
+    listed = pl.read_csv(
+        output / "critical-occupations.list.en.csv", schema_overrides={"kbji_code": pl.Utf8}
+    )
+    assert "caution" in listed.columns
+    signals = pl.read_csv(output / "critical-occupations.indicators.en.csv")
+    assert "passes_significance" in signals.columns
+
+
+# M1 / L9 ----------------------------------------------------------------------------------------
+
+
+def test_vacancy_windows_count_what_falls_in_them(tmp_path, config):
+    marts_dir = write_fixture_marts(tmp_path / "marts", coded_postings=True)
+    path = marts_dir / "fct_vacancy_postings.parquet"
+    # Only the last year's postings: the previous window is empty.
+    pl.read_parquet(path).filter(pl.col("first_seen_date") > date(2024, 10, 1)).write_parquet(path)
+    results = _score(marts_dir, config)
+    windows = results["vacancy_windows"]
+    current = windows.filter(pl.col("window") == "current").row(0, named=True)
+    assert (current["first_day"], current["last_day"]) == (date(2024, 10, 2), date(2025, 10, 1))
+    assert current["postings"] == 41 and current["source"] == "fixture"
+    previous = windows.filter(pl.col("window") == "previous").row(0, named=True)
+    assert previous["postings"] == 0
+    assert (previous["first_day"], previous["last_day"]) == (date(2023, 10, 3), date(2024, 10, 1))
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    page_en = (output / "critical-occupations.en.html").read_text(encoding="utf-8")
+    page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
+    assert "current 2024-10-02 to 2025-10-01 (365 days, first and last days included" in page_en
+    assert "41 postings with an accepted code count in it" in page_en
+    assert "vacancy growth cannot be computed for any occupation" in page_en
+    assert "pertumbuhan iklan lowongan tidak dapat dihitung" in page_id
+    assert "Sakernas employment of 2024-08; the periods differ" in page_en
+
+
+# M4 / M5 ----------------------------------------------------------------------------------------
+
+
+def test_undetermined_without_usable_indicators_names_no_scored_level(marts_dir, config):
+    undetermined = _status(_score(marts_dir, config), MUST_BE_UNDETERMINED)
+    assert undetermined["status"] == scoring.STATUS_UNDETERMINED
+    assert undetermined["scored_level"] is None and undetermined["scored_code"] is None
+    assert undetermined["shortage_score"] is None
+
+
+def test_appendix_and_footnote_come_from_the_config_and_the_data(marts_dir, tmp_path):
+    output = tmp_path / "out"
+    build_critical_occupations_reports(marts_dir, output, None, pdf=False)
+    page_en = (output / "critical-occupations.en.html").read_text(encoding="utf-8")
+    page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
+    # The fixture's synthetic rounds are 2018-2024, not the shipped 2015-2024.
+    assert "synthetic Sakernas 2018-2024" in page_en and "2015-2024" not in page_en
+    assert "Sakernas sintetis 2018-2024" in page_id
+    settings = pl.read_csv(output / "critical-occupations.settings.en.csv")
+    shown = dict(settings.select("setting", "value").iter_rows())
+    assert shown["Employer evidence: minimum respondents"] == "5"
+    assert shown["Confidence level of the significance test (two-sided)"] == "0.95"
+    assert "at or above the threshold = shortage" in page_en
+    summary = pl.read_csv(output / "critical-occupations.indicator_summary.en.csv")
+    rows = {r["indicator"]: r for r in summary.iter_rows(named=True)}
+    assert rows["employment growth"]["usable_4"] > 0
+    assert rows["unemployment rate"]["usable_4"] == 0
