@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
+from ingest.admin.personal_data import mask_text_columns_counted
 from ingest.csv_records import CsvInputError, read_records
 from ingest.normalise.pay import is_negative_pay
 from ingest.quarantine import (
@@ -160,6 +161,10 @@ class SourceSpec:
     key: str | None = None
     """The source's own id, unique in `raw.<table>` (its suite's RAW-KEY-01): a later row of a
     key, in the same file or another file of the source, is quarantined as `id_duplicated`."""
+    masks_personal_data: bool = False
+    """Adverts written by the public (job boards): every text column but the ids lands with its
+    e-mails, phone numbers and NIK-shaped numbers masked (`mask_landed_text`), and so does the
+    quarantine's copy of a row; the source files keep them."""
 
     @property
     def id_fields(self) -> frozenset[str]:
@@ -177,6 +182,9 @@ class LandingResult:
     loaded: pl.DataFrame
     quarantined: pl.DataFrame
     files: list[dict] = field(default_factory=list)
+    masked: dict[str, int] = field(default_factory=dict)
+    """Rows whose value was masked (`mask_landed_text`), per column (`quarantine.<column>` for
+    the quarantine's)."""
 
     @property
     def rows_read(self) -> int:
@@ -411,7 +419,46 @@ def land_source(
         )
     loaded_frame = _rows_to_frame(all_loaded, list(columns))
     quarantine_frame = pl.DataFrame(all_quarantined, schema=QUARANTINE_COLUMNS)
-    return LandingResult(spec.name, loaded_frame, quarantine_frame, accounting)
+    result = LandingResult(spec.name, loaded_frame, quarantine_frame, accounting)
+    if spec.masks_personal_data:
+        result = mask_landed_text(result, keep=spec.id_fields | set(spec.file_name_columns))
+    return result
+
+
+LANDING_COLUMNS_KEPT = frozenset({"_source_file", "_source_row"})
+"""Provenance columns, never masked: they name the file and line a row came from."""
+QUARANTINE_TEXT_COLUMNS = ("reason", "raw_record")
+"""The quarantine's columns that quote a row's values (a reason quotes up to 60 characters)."""
+
+
+def mask_landed_text(
+    result: LandingResult, keep: Collection[str] = (), json_columns: Collection[str] = ()
+) -> LandingResult:
+    """`result` with e-mails, phone numbers and NIK-shaped numbers masked in every text column of
+    its loaded rows except `keep` (ids: a 16-digit id must stay as it is to stay a key) and the
+    provenance columns, and in the quarantine's copies of rows; `masked` counts the rows masked
+    per column, which the landing logs and its asset reports. `json_columns` (and the
+    quarantine's `raw_record`) hold JSON, masked so it stays JSON (`mask_json_text`).
+
+    The one rule of the admin sources (`ingest.admin.personal_data.mask_personal_data`), for the
+    adverts of job boards and crawls: their descriptions, titles and company names are written by
+    the public and carry "kirim CV ke hrd.budi@gmail.com" or "WA 0812-3456-7890". Masking at the
+    landing means nothing dbt reads (staging, skills, the occupation coder, the text rules) sees
+    a contact detail in clear.
+    """
+    loaded, counts = mask_text_columns_counted(
+        result.loaded, keep=set(keep) | LANDING_COLUMNS_KEPT, json_columns=json_columns
+    )
+    quarantined, quarantine_counts = mask_text_columns_counted(
+        result.quarantined, columns=QUARANTINE_TEXT_COLUMNS, json_columns=("raw_record",)
+    )
+    masked = counts | {f"quarantine.{name}": n for name, n in quarantine_counts.items()}
+    log.info(
+        "%s: personal data masked (rows per column): %s",
+        result.source,
+        ", ".join(f"{name} {n}" for name, n in sorted(masked.items())) or "none",
+    )
+    return LandingResult(result.source, loaded, quarantined, result.files, masked)
 
 
 def _rows_to_frame(rows: list[dict], columns: list[str]) -> pl.DataFrame:

@@ -182,6 +182,7 @@ NOT_EMPTY = r"(?s).*\S.*"
 VACANCY_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="jobstreet",
+        masks_personal_data=True,
         table="jobstreet_postings",
         files=("real/jobstreet-id-2021-12/*.csv.gz",),
         description="JobStreet Indonesia search-API listing records, one file per crawl day.",
@@ -234,6 +235,7 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
     ),
     SourceSpec(
         name="lokerid",
+        masks_personal_data=True,
         table="lokerid_postings",
         files=("real/lokerid-2025-07/*.csv.gz",),
         description="Loker.id postings with salary and education already parsed by the scraper.",
@@ -287,6 +289,7 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
     ),
     SourceSpec(
         name="dealls",
+        masks_personal_data=True,
         table="dealls_postings",
         files=("real/dealls-2024-08/*.csv",),
         description="Dealls listings from an aggregator crawl; first_seen is the crawl time.",

@@ -112,6 +112,20 @@ def test_no_personal_data_in_any_warehouse_table(run) -> None:
     assert hits == [], _describe(hits)
 
 
+def test_planted_advert_contacts_reach_the_marts_masked(run) -> None:
+    # The guard's fixture (whole_job_run.PLANTED_CONTACTS) got through, so the scans above saw
+    # the adverts' text, masked: a regression would show the contacts there, not drop the rows.
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        masked = con.execute(
+            "select source, count(*) from marts.fct_vacancy_postings "
+            "where description like '%[email] atau [email], WA [phone], NIK [nik].%' "
+            "or company_name like '%WA [phone], NIK [nik].%' group by source order by source"
+        ).fetchall()
+    assert {"dealls", "lokerid"} <= {source for source, _ in masked}
+    postings = pl.read_parquet(run.marts / "fct_vacancy_postings.parquet")
+    assert postings.filter(pl.col("description").str.contains("[email]", literal=True)).height
+
+
 def test_no_personal_data_in_any_parquet_mart(run) -> None:
     files, hits = scan_parquet(run.marts)
     assert {"fct_job_seekers.parquet", "fct_placements.parquet", "dim_region.parquet"} <= set(files)

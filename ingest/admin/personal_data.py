@@ -13,6 +13,7 @@ which can contain a long run of digits, is not mistaken for a NIK.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -100,12 +101,37 @@ _PHONE_BODY = (
 _PHONE_BEFORE = r"\w+\-./:"
 _PHONE_AFTER = r"\w\-/"
 PHONE_PATTERN = re.compile(rf"(?<![{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])")
-EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# E-mail addresses as written, and as people disguise them from harvesters: the "@" written
+# "(at)", "[at]", "{at}" or "<at>", the dots "[dot]", "(titik)" or " dot " ("dezan.recruitment(at)
+# gmail.com", "hrd [at] toko [dot] co [dot] id"). A bracketed "at" is a disguise in itself, so any
+# domain with a top-level part follows it; a bare " at " (or an "@" between spaces) is ordinary
+# prose ("apply at our office", "Follow @UNjobs"), so it counts only before a mail provider's
+# domain ("hrd.budi at gmail dot com"). A social-media handle ("@candymotorsg", "(@bckdenim.id)")
+# has no name before its "@": it names a business account, not a contact person, and stays. A
+# bare " at " before a provider's site in prose ("sign in at outlook.com") is masked too: more
+# masked, never less.
+MAIL_PROVIDERS = (
+    "gmail", "googlemail", "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "icloud",
+    "aol", "protonmail", "proton", "yandex", "zoho", "gmx",
+)  # fmt: skip
+_EMAIL_LOCAL = r"[A-Za-z0-9._%+-]+"
+_EMAIL_PLAIN = rf"{_EMAIL_LOCAL}@[A-Za-z0-9.-]+\.[A-Za-z]{{2,}}"
+_OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
+_AT_BRACKETED = rf"\s*{_OPEN}\s*(?i:at|@)\s*{_CLOSE}\s*"
+_AT_SPACED = r"(?:\s+(?i:at)\s+|\s+@\s*|\s*@\s+)"
+_DOT = rf"(?:\.|\s*{_OPEN}\s*(?i:dot|titik)\s*{_CLOSE}\s*|\s+(?i:dot|titik)\s+)"
+_DOMAIN_REST = rf"(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}(?![A-Za-z0-9])"
+_EMAIL_DISGUISED = (
+    rf"{_EMAIL_LOCAL}(?:@|{_AT_BRACKETED})[A-Za-z0-9-]+{_DOMAIN_REST}"
+    rf"|{_EMAIL_LOCAL}{_AT_SPACED}(?i:{'|'.join(MAIL_PROVIDERS)}){_DOMAIN_REST}"
+)
+EMAIL_PATTERN = re.compile(f"{_EMAIL_PLAIN}|{_EMAIL_DISGUISED}")
 # The same patterns for Polars' regex engine, which has no look-around: the edge characters are
 # matched instead of looked at, and the guards against further groups are left out, so it finds
-# every value the patterns above find (and a few more: an `@` stands for an e-mail, a code of
-# five groups for a NIK). `mask_text_columns` runs only the values it finds through Python's
-# `re`, so a column of 64-character pseudonyms costs one vectorised pass, not 3 regexes per value.
+# every value the patterns above find (and a few more: an `@` or a bracketed "at" stands for an
+# e-mail, a code of five groups for a NIK). `mask_text_columns` runs only the values it finds
+# through Python's `re`, so a column of 64-character pseudonyms costs one vectorised pass, not 3
+# regexes per value.
 CANDIDATE_PATTERN = "|".join((
     rf"(?:^|[^{_NIK_EDGE}]){_NIK_BODY}(?:$|[^{_NIK_EDGE}])",
     *(
@@ -114,6 +140,9 @@ CANDIDATE_PATTERN = "|".join((
     ),
     rf"(?:^|[^{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?:$|[^{_PHONE_AFTER}])",
     "@",
+    # A disguised e-mail's "at" (an "@" is found above).
+    rf"{_OPEN}\s*(?i:at)\s*{_CLOSE}",
+    rf"\s(?i:at)\s+(?i:{'|'.join(MAIL_PROVIDERS)})",
 ))  # fmt: skip
 
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -247,6 +276,21 @@ def mask_nested(value: object) -> object:
     return mask_personal_data(str(value))
 
 
+def mask_json_text(text: str | None) -> str | None:
+    """`mask_personal_data` of a text that may be a JSON document (a crawled item's `raw`, a
+    quarantined record): a JSON object or array with something to mask is parsed and masked value
+    by value (`mask_nested`), so it stays JSON (a NIK typed as a number becomes `"[nik]"`, not a
+    bare `[nik]`); other text is masked as text. Text with nothing to mask is returned as is."""
+    masked = mask_personal_data(text)
+    if masked == text or text is None or text.lstrip()[:1] not in ("{", "["):
+        return masked
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return masked
+    return json.dumps(mask_nested(parsed), ensure_ascii=False)
+
+
 def mask_text_columns(
     frame: pl.DataFrame, columns: Collection[str] | None = None, keep: Collection[str] = ()
 ) -> pl.DataFrame:
@@ -256,7 +300,20 @@ def mask_text_columns(
     Only the distinct values `CANDIDATE_PATTERN` finds go through `mask_personal_data`, once
     each, and only changed values are replaced.
     """
+    return mask_text_columns_counted(frame, columns, keep)[0]
+
+
+def mask_text_columns_counted(
+    frame: pl.DataFrame,
+    columns: Collection[str] | None = None,
+    keep: Collection[str] = (),
+    json_columns: Collection[str] = (),
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """`mask_text_columns` and, per column with a masked value, how many rows it changed (for a
+    landing's log and metadata: what was masked where). Columns in `json_columns` hold JSON
+    documents and are masked with `mask_json_text`, so they stay JSON."""
     replacements = []
+    counts: dict[str, int] = {}
     for name, dtype in frame.schema.items():
         if name in keep or (columns is not None and name not in columns):
             continue
@@ -266,15 +323,19 @@ def mask_text_columns(
         values = frame.get_column(name)
         flat = values.explode() if is_list else values
         distinct = flat.filter(flat.str.contains(CANDIDATE_PATTERN)).unique().to_list()
-        changed = {v: m for v in distinct if (m := mask_personal_data(v)) != v}
+        mask = mask_json_text if name in json_columns else mask_personal_data
+        changed = {v: m for v in distinct if (m := mask(v)) != v}
         if not changed:
             continue
         old, new = list(changed), list(changed.values())
         if is_list:
+            hit = values.list.eval(pl.element().is_in(old)).list.any()
             replacements.append(pl.col(name).list.eval(pl.element().replace(old, new)))
         else:
+            hit = values.is_in(old)
             replacements.append(pl.col(name).replace(old, new))
-    return frame.with_columns(replacements) if replacements else frame
+        counts[name] = int(hit.sum())
+    return (frame.with_columns(replacements) if replacements else frame), counts
 
 
 def without_own_values(text: str | None, values: Collection[str | None]) -> str | None:

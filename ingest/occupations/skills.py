@@ -40,7 +40,11 @@ OUTPUT_SCHEMA = {
     "source_field": pl.String,
 }
 MAX_PHRASE_WORDS = 6
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9\+#]*")
+# A placeholder of masked personal data ("kirim CV ke [email]", ingest.landing.mask_landed_text)
+# is one token of its own, brackets kept, which no phrase has: read as the word "email" or
+# "phone" it would make skills of the mask ("execute [email] marketing", "maintain records of
+# [phone] calls").
+_TOKEN = re.compile(r"\[(?:email|phone|nik|removed)\]|[a-z0-9][a-z0-9\+#]*")
 # ESCO labels that are ordinary advert words with another meaning there, or too vague to count.
 _ESCO_LABELS_NOT_MATCHED_VERBATIM = {
     "work in teams",  # kept only through the lexicon's explicit phrases

@@ -100,6 +100,8 @@ def crawl_metadata(result: CrawlResult, landing: LandingResult) -> dict[str, Any
         # Postings kept with pay no reader could make a number of (their pay left empty).
         SALARY_UNPARSED: rows_with_problem(landing.loaded, SALARY_UNPARSED),
         "files": dg.MetadataValue.json(landing.files),
+        # Rows whose e-mails, phones or NIKs were masked, per column (`mask_landed_text`).
+        "personal_data_masked": dg.MetadataValue.json(landing.masked),
         "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0.0)),
         "peak_rss_mib": float(stats.get("lmis/peak_rss_mib", 0.0)),
         "crawl_stats": dg.MetadataValue.json(stats),

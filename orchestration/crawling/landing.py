@@ -37,7 +37,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from ingest.landing import QUARANTINE_COLUMNS, LandingResult
+from ingest.landing import QUARANTINE_COLUMNS, LandingResult, mask_landed_text
 from ingest.normalise.pay import (
     PAY_NEGATIVE,
     PAY_PARSED,
@@ -65,6 +65,10 @@ SQL_DIR = Path(__file__).parent / "sql"
 PROVENANCE_COLUMNS = ("_source_file", "_source_row", "_run_id")
 _IDENTIFIER = re.compile(r"crawled_[a-z0-9_]+")
 _URL = re.compile(r"https?://\S+")
+CRAWL_ID_COLUMNS = ("source", "source_posting_id", "spider", "run_id", "crawl_date")
+"""Columns that identify a row or its partition: never masked (an id must stay its id)."""
+CRAWL_JSON_COLUMNS = ("problems", "raw")
+"""Columns landed as JSON (`as_text`), which staging parses: masked so they stay JSON."""
 
 
 def table_identifier(source: CrawledSource) -> str:
@@ -543,7 +547,13 @@ def land_crawl_files(
     schema["_source_row"] = pl.Int64
     loaded_frame = pl.DataFrame(all_loaded, schema=schema)
     quarantine_frame = pl.DataFrame(all_quarantined, schema=QUARANTINE_COLUMNS)
-    return LandingResult(source.name, loaded_frame, quarantine_frame, files)
+    # Adverts are written by the public: contact details are masked in every text column but the
+    # ids, as the boards' files are (`SourceSpec.masks_personal_data`); the items file keeps them.
+    return mask_landed_text(
+        LandingResult(source.name, loaded_frame, quarantine_frame, files),
+        keep=CRAWL_ID_COLUMNS,
+        json_columns=CRAWL_JSON_COLUMNS,
+    )
 
 
 def crawl_log_rows(state_db: Path, spider: str, crawl_date: str) -> list[dict[str, Any]]:

@@ -69,6 +69,12 @@ def _landing_asset(spec: SourceSpec, group: str) -> dg.AssetsDefinition:
                 "rows_quarantined": result.rows_quarantined,
                 "files": dg.MetadataValue.json(result.files),
                 "dagster/row_count": result.rows_loaded,
+                # Rows whose e-mails, phones or NIKs were masked, per column (adverts only).
+                **(
+                    {"personal_data_masked": dg.MetadataValue.json(result.masked)}
+                    if spec.masks_personal_data
+                    else {}
+                ),
             }
         )
 

@@ -2,8 +2,9 @@
 
 `lmis run` runs in a subprocess with every path pointed at a temporary folder, as an operator
 runs it: the reference data, the Sakernas Jambi extract, the vacancy files cut to their first rows
-(and the malformed April 2022 JobStreet extract), and the administrative sources whole (Karirhub
-and MagangHub real, AK1 and WLKP synthetic), plus the occupation coder's training inputs.
+(with contact details planted in the first, `PLANTED_CONTACTS`), the malformed April 2022
+JobStreet extract, and the administrative sources whole (Karirhub and MagangHub real, AK1 and
+WLKP synthetic), plus the occupation coder's training inputs.
 
 The coder's model cache (`data/cache/occupations`, keyed by a fingerprint of its inputs and code)
 is the repository's own, linked in: the first run on a clean clone fits the model once (about
@@ -52,6 +53,19 @@ CUT_VACANCY_FILES = (
     "real/dealls-2024-08/dealls_jobs_2024-08-22.csv",
 )
 WHOLE_FILES = ("real/jobstreet-id-2021-12/jobstreet_id_2022-04-14_extra.csv.gz",)
+# Contact details as adverts carry them, planted in the first row of each cut file (appended to
+# the named columns), so the personal-data scan (tests/test_personal_data.py) proves the boards'
+# adverts reach no table and no mart in clear: a plain and a disguised e-mail, a WhatsApp
+# number, a NIK.
+PLANTED_CONTACTS = (
+    " Kirim CV ke hrd.budi@gmail.com atau dezan.recruitment(at)gmail.com, WA 0812-3456-7890,"
+    " NIK 3172040812340001."
+)
+PLANTED_COLUMNS = {
+    "real/jobstreet-id-2021-12/jobstreet_id_daily_2021-12-14_to_31.csv.gz": ("description",),
+    "real/lokerid-2025-07/lokerid_jobs_2025-07.csv.gz": ("Description", "Company"),
+    "real/dealls-2024-08/dealls_jobs_2024-08-22.csv": ("company",),
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ class WholeJobRun:
     completed: subprocess.CompletedProcess
 
 
-def _cut_csv(source: Path, target: Path, rows: int) -> None:
+def _cut_csv(source: Path, target: Path, rows: int, planted: tuple[str, ...] = ()) -> None:
     opener = gzip.open if source.suffix == ".gz" else open
     target.parent.mkdir(parents=True, exist_ok=True)
     csv.field_size_limit(16 * 1024 * 1024)
@@ -76,6 +90,10 @@ def _cut_csv(source: Path, target: Path, rows: int) -> None:
         for index, row in enumerate(csv.reader(src)):
             if index > rows:
                 break
+            if index == 0:
+                positions = {row.index(name) for name in planted}
+            elif index == 1:
+                row = [v + PLANTED_CONTACTS if i in positions else v for i, v in enumerate(row)]
             writer.writerow(row)
 
 
@@ -84,7 +102,7 @@ def build_fixture_data(data: Path) -> None:
     for folder in WHOLE_FOLDERS:
         shutil.copytree(DATA / folder, data / folder)
     for relative in CUT_VACANCY_FILES:
-        _cut_csv(DATA / relative, data / relative, ROWS_PER_VACANCY_FILE)
+        _cut_csv(DATA / relative, data / relative, ROWS_PER_VACANCY_FILE, PLANTED_COLUMNS[relative])
     for relative in WHOLE_FILES:
         shutil.copy(DATA / relative, data / relative)
     cache = DATA / "cache" / "occupations"

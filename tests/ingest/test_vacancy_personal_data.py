@@ -1,0 +1,186 @@
+"""Contact details in vacancy adverts are masked before they reach the warehouse.
+
+Adverts are written by the public: "kirim CV ke hrd.budi@gmail.com", "WA 0812-3456-7890",
+"dezan.recruitment(at)gmail.com" (JobStreet 3728418, found in the published mart). Every board's
+landing (`SourceSpec.masks_personal_data`) and every crawl's mask them with the admin sources'
+one rule (`ingest.admin.personal_data`), count what they masked, and keep ids and source files as
+they are. The placeholders must not make skills or text-rule flags of their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ingest.admin.personal_data import (
+    find_personal_data,
+    mask_json_text,
+    mask_personal_data,
+    mask_text_columns_counted,
+)
+from ingest.landing import land_source, snake_case
+from ingest.occupations.skills import _tokens
+from ingest.sources import VACANCY_SOURCES
+from orchestration.crawling.landing import land_crawl_files
+from orchestration.crawling.sources import crawled_source
+from orchestration.settings import DATA_DIR
+from quality.vacancies.text_rules import flag_text_rules
+
+CONTACTS = (
+    " Kirim CV ke hrd.budi@gmail.com atau WA 0812-3456-7890, NIK 3172040812340001,"
+    " cc dezan.recruitment(at)gmail.com"
+)
+TEXT_COLUMNS = {"description", "job_title", "title", "company_name", "company"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send your best works to [dezan.recruitment(at)gmail.com] Skills",
+        "hrd [at] toko-maju [dot] co [dot] id",
+        "hrd.budi at gmail dot com",
+        "HRD.Budi AT Yahoo DOT co DOT id",
+        "rekrutmen {at} pt-maju.co.id",
+        "lamaran<at>maju(dot)com",
+        "budi @ gmail.com",
+        "budi@gmail dot com",
+        "karir (at) maju (titik) com",
+        "hrd.maju at hotmail.com",
+    ],
+)
+def test_a_disguised_email_is_masked(text: str) -> None:
+    masked = mask_personal_data(text)
+    assert "[email]" in masked
+    assert not {"gmail", "yahoo", "hotmail", "maju", "budi"} & set(masked.lower().split())
+    assert find_personal_data(pl.DataFrame({"text": [text]})) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follow @UNjobsJob...",
+        "You can also find us on Instagram @candymotorsg and Facebook @CandyMotor",
+        "BCK Denim (@bckdenim.id), kami adalah produsen jeans",
+        "apply at our office in Jakarta",
+        "look at gmail features and work at Yahoo Indonesia",
+        "Masuk at 08.00 dot on time",
+        "Penempatan (at) Jakarta Selatan",
+        "Data at Google.com scale",
+        "Komunikasi via WhatsApp, telepon, atau email",
+    ],
+)
+def test_ordinary_text_and_handles_are_not_masked(text: str) -> None:
+    assert mask_personal_data(text) == text
+    assert find_personal_data(pl.DataFrame({"text": [text]})) == []
+
+
+def _fixture_file(spec, folder: Path) -> Path:
+    """The first row of the source's first shipped file, with contact details in its text."""
+    # (not JobStreet's malformed April 2022 extract, whose rows are quarantined whole)
+    shipped = [p for p in sorted(DATA_DIR.glob(spec.files[0])) if "extra" not in p.name][0]
+    opener = gzip.open if shipped.suffix == ".gz" else open
+    with opener(shipped, "rt", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header, row = next(reader), next(reader)
+    # A second copy whose title is empty: quarantined, with the contacts in its record.
+    names = [snake_case(h) for h in header]
+    planted = [v + CONTACTS if n in TEXT_COLUMNS else v for n, v in zip(names, row, strict=True)]
+    broken = ["" if n in {"job_title", "title"} else v for n, v in zip(names, planted, strict=True)]
+    target = folder / spec.name / shipped.name.removesuffix(".gz")
+    target.parent.mkdir(parents=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, planted, broken])
+    return target
+
+
+@pytest.mark.parametrize("spec", VACANCY_SOURCES, ids=lambda spec: spec.name)
+def test_every_boards_landing_masks_contact_details(spec, tmp_path: Path) -> None:
+    path = _fixture_file(spec, tmp_path)
+    before = path.read_bytes()
+    result = land_source(spec, tmp_path, [path])
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    assert find_personal_data(result.loaded, spec.table) == []
+    assert find_personal_data(result.quarantined, "quarantine") == []
+    planted = {c for c in result.loaded.columns if c in TEXT_COLUMNS}
+    assert planted
+    for column in planted:
+        value = result.loaded[column][0]
+        assert "[email]" in value and "[phone]" in value and "[nik]" in value, value
+    # Counted per column, the quarantine's copy too; the source file is untouched.
+    assert result.masked == {**dict.fromkeys(planted, 1), "quarantine.raw_record": 1}
+    assert json.loads(result.quarantined["raw_record"][0])  # still JSON
+    assert path.read_bytes() == before
+
+
+def test_ids_and_provenance_are_never_masked() -> None:
+    frame = pl.DataFrame({"id": ["3172040812340001"], "description": ["NIK 3172040812340001"]})
+    masked, counts = mask_text_columns_counted(frame, keep={"id"})
+    assert masked.row(0) == ("3172040812340001", "NIK [nik]") and counts == {"description": 1}
+
+
+def test_a_crawl_landing_masks_contact_details_and_keeps_json(tmp_path: Path) -> None:
+    day = "2025-10-23"
+    item = {
+        "source": "jobstreet",
+        "source_posting_id": "3172040812340001",
+        "url": "https://www.jobstreet.co.id/id/job/1",
+        "title": "Staf Gudang (WA 0812-3456-7890)",
+        "company_name": "PT Maju",
+        "crawl_date": day,
+        "crawled_at": "2025-10-23T10:00:00+00:00",
+        "description": "Lamaran ke hrd [at] maju [dot] co [dot] id",
+        "raw": {"listing": {"teaser": "hrd@maju.co.id", "nik": 3172040812340001, "n": 5}},
+    }
+    items = tmp_path / "jobstreet" / day / "items.jsonl"
+    items.parent.mkdir(parents=True)
+    items.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    columns = list(item)
+    result = land_crawl_files(crawled_source("jobstreet"), tmp_path, day, items, None, columns)
+    assert result.rows_loaded == 1
+    row = result.loaded.row(0, named=True)
+    assert row["source_posting_id"] == "3172040812340001"  # an id, kept
+    assert row["title"] == "Staf Gudang (WA [phone])"
+    assert row["description"] == "Lamaran ke [email]"
+    assert json.loads(row["raw"]) == {"listing": {"teaser": "[email]", "nik": "[nik]", "n": 5}}
+    assert result.masked == {"title": 1, "description": 1, "raw": 1}
+    assert find_personal_data(result.loaded.drop("source_posting_id")) == []
+    assert json.loads(items.read_text())["title"] == item["title"]
+
+
+def test_json_text_stays_json() -> None:
+    assert mask_json_text('{"a": 3172040812340001}') == '{"a": "[nik]"}'
+    assert mask_json_text("not json 0812-3456-7890") == "not json [phone]"
+    assert mask_json_text('{"a": 1}') == '{"a": 1}'
+
+
+def test_placeholders_make_no_skill() -> None:
+    # Read as words, "[email] marketing" would be ESCO's "execute email marketing".
+    assert _tokens("execute [email] marketing") == ["execute", "[email]", "marketing"]
+    from ingest.occupations.skills import default_matcher
+
+    matcher = default_matcher()
+    assert matcher.find("execute [email] marketing, maintain records of [phone] calls") == []
+    assert [s.label for s, _ in matcher.find("execute email marketing")]
+
+
+def test_placeholders_make_and_hide_no_text_rule_flag() -> None:
+    # Adverts with a requirement each rule flags, and without; the contact details masked or not.
+    descriptions = [
+        "Wanita, usia maks 25 tahun, belum menikah.",
+        "Kerja 12 jam per hari, 7 hari seminggu.",
+        "Laki-laki, beragama Islam, tinggi badan min 170 cm.",
+        "Staf gudang, pengalaman 1 tahun.",
+    ]
+    contacts = " Kirim CV ke hrd.budi@gmail.com atau WA 0812-3456-7890 (NIK 3172040812340001)."
+    raw = [d + contacts for d in descriptions]
+    frame = pl.DataFrame({"title": ["Staf"] * len(raw), "description": raw})
+    masked = frame.with_columns(pl.col("description").map_elements(mask_personal_data))
+    assert masked["description"][0].endswith("[email] atau WA [phone] (NIK [nik]).")
+    flags = [c for c in flag_text_rules(frame).columns if c.startswith("has_")]
+    assert flag_text_rules(frame).select(flags).equals(flag_text_rules(masked).select(flags))
+    assert flag_text_rules(masked).select(flags).to_numpy().any()
