@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from quality.vacancies.hours import stated_hours
+from quality.vacancies.hours import NOT_DETERMINED, stated_hours
 from quality.vacancies.text_rules import flag_text_rules
 
 log = logging.getLogger(__name__)
@@ -317,6 +317,8 @@ def _hours_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
         daily > settings.daily_hours_limit
     ).fill_null(False)
     known = weekly.is_not_null() | daily.is_not_null()
+    # A schedule read but not turned into plausible hours says why, rather than "no hours".
+    undetermined = pl.col("text_basis").eq(NOT_DETERMINED).fill_null(False)
     figures = (
         pl.when(weekly.is_not_null())
         .then(weekly.round(1).cast(pl.String) + pl.lit(" h/week"))
@@ -337,6 +339,12 @@ def _hours_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
         .then(figures + pl.lit(" (stated hours_per_week)"))
         .when(known)
         .then(figures + pl.lit(" from the text: '") + pl.col("text_evidence") + pl.lit("'"))
+        .when(undetermined)
+        .then(
+            pl.lit("not determined: schedule not read as hours (")
+            + pl.col("text_evidence")
+            + pl.lit(")")
+        )
         .otherwise(pl.lit("not checked: no working hours stated")),
     )
 

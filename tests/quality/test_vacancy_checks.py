@@ -367,3 +367,20 @@ def test_pay_rule_judges_the_amount_as_posted_when_the_mart_withholds_implausibl
     result = check_vacancies(vacancies, UMP)
     assert _one(result, "is_pay_below_minimum_wage") is None
     assert "is not a plausible wage" in _one(result, "pay_below_minimum_wage_evidence")
+
+
+def test_a_schedule_that_cannot_be_paired_is_not_determined_never_false():
+    # Review s12: "Jam 8 sd Jam 16.30, Senin - Sabtu Jam 8 sd 12:00" was judged 24 h/week, false.
+    text = "Waktu Bekerja :\nJam 8 sd Jam 16.30, Senin - Sabtu Jam 8 sd 12:00"
+    result = _check(_vacancy(description=text))
+    assert _one(result, "is_hours_above_legal_limit") is None
+    assert _one(result, "hours_per_week_judged") is None
+    assert _one(result, "hours_above_legal_limit_evidence").startswith("not determined")
+
+
+def test_a_break_range_is_not_read_as_the_working_day():
+    # Review s12: the break was read as the day (2.5 h/week, false); really 42 h/week.
+    text = "Waktu Bekerja :\nWorking Hours 08:00-17:30 WIB, Break Time 11:30-14:00Monday - Saturday"
+    result = _check(_vacancy(description=text))
+    assert _one(result, "is_hours_above_legal_limit") is True
+    assert "42.0 h/week" in _one(result, "hours_above_legal_limit_evidence")
