@@ -240,6 +240,42 @@ def test_sex_scope_reads_the_stated_sex_field_too():
     assert result["sex_requirement_scope"].to_list() == ["one_sex", "both_sexes"]
 
 
+# Real JobStreet 2021 advert text the rules missed (the review's ids in comments).
+@pytest.mark.parametrize(
+    ("flag", "description"),
+    [
+        ("has_appearance_requirement", "Berpenampilan Rapi, Menarik. Jujur, Bersih"),  # 3724410
+        ("has_appearance_requirement", "Berpenampilan bersih, menarik, dan rapi"),  # 3734689
+        ("has_appearance_requirement", "Berpenampilan rapi, bersih dan menarik"),  # 3736629
+        ("has_appearance_requirement", "sederajat . Merpenampilan menarik . Jujur"),  # 3721520
+        ("has_appearance_requirement", "Wanitaa Berpenampilann menarikk Tertarik"),  # 3732102
+        ("has_appearance_requirement", "BertanggungjawabBerpenampilan menarikMemiliki"),
+        ("has_appearance_requirement", "Sederajat3. Dapat menjaga penampilan menarik4. Antusias"),
+        ("has_ethnicity_requirement", "Mempunyai Wajah oriental lebih diutamakan."),  # 3731737
+        ("has_religion_requirement", "S1 Psikolog Lancar dalam membaca Al-Qur'an Bertanggung"),
+        ("has_age_limit", "Persyaratan : Usia maksimal 3o tahun. Pendidikan"),  # 3720097
+        ("has_age_limit", "di Hotel, Restoran, atau CateringUsia 30 - 50..."),  # 3726367
+        ("has_age_limit", "Diploma(D3) atau Sarjana(S1) IT/IS/TK Umur dibawah dari 35 tahun"),
+    ],
+)
+def test_missed_text_requirements_are_flagged(flag, description):
+    result = _check(_vacancy(title="Staf", description=description))
+    assert _one(result, flag) is True
+
+
+@pytest.mark.parametrize(
+    ("flag", "description"),
+    [
+        ("has_age_limit", "You will manage 15-20 roles at any one time"),
+        ("has_appearance_requirement", "Berpenampilan rapi dan sopan, gaji menarik"),
+        ("has_ethnicity_requirement", "Hotel Mandarin Oriental Jakarta membuka lowongan"),
+    ],
+)
+def test_look_alikes_of_the_new_forms_are_not_flagged(flag, description):
+    result = _check(_vacancy(title="Staf", description=description))
+    assert _one(result, flag) is False
+
+
 def test_stated_sex_and_maximum_age_fields_flag_like_text():
     result = _check(_vacancy(required_sex="female", max_age=35))
     assert _one(result, "has_sex_requirement") is True
