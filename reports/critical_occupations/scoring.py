@@ -146,40 +146,57 @@ def read_marts(marts_dir: Path, evidence_path: Path | None, config: dict[str, An
 
 
 SURVEY_KEY = ("area_code", "breakdown", "indicator", "period")
+SERIES_KEY = ("area_code", "breakdown", "indicator")
 
 
 def prefer_real_survey_rows(survey: pl.DataFrame) -> pl.DataFrame:
-    """One row per (area, breakdown, indicator, period): a real Sakernas estimate wins over a
-    synthetic one of the same key, with a warning naming the keys. The scoring looks rows up by
-    key, and the later (synthetic) row used to win silently: a real national round would have
-    been scored with synthetic numbers."""
+    """One series per (area, breakdown, indicator), never a mix of real and synthetic rounds:
+    the real rows when they cover every round the series has (the growths, z and history
+    medians compare those rounds), else the synthetic rows. Picking per round scored a real
+    latest round against a synthetic start. A warning names the series that had both."""
     if survey.is_empty() or "is_synthetic" not in survey.columns:
         return survey
-    key = [c for c in SURVEY_KEY if c in survey.columns]
+    series = [c for c in SERIES_KEY if c in survey.columns]
     flagged = survey.with_columns(pl.col("is_synthetic").fill_null(False).alias("_synthetic"))
-    counts = flagged.group_by(key).agg(
-        pl.len().alias("_rows"), (~pl.col("_synthetic")).any().alias("_has_real")
+    coverage = flagged.group_by(series).agg(
+        pl.col("period").n_unique().alias("_rounds"),
+        pl.col("period").filter(~pl.col("_synthetic")).n_unique().alias("_real_rounds"),
+        pl.col("_synthetic").any().alias("_has_synthetic"),
     )
-    collisions = counts.filter(pl.col("_rows") > 1, pl.col("_has_real"))
-    if collisions.height:
-        shown = [
-            "/".join(str(v) for v in row)
-            for row in collisions.select(key).sort(key).head(10).rows()
-        ]
-        log.warning(
-            "survey rows: %d keys (%s) have a real and a synthetic estimate; the real one is "
-            "scored, e.g. %s",
-            collisions.height,
-            ", ".join(key),
-            "; ".join(shown),
+    # Real wins only when it covers every round; a series with no synthetic row stays real.
+    coverage = coverage.with_columns(
+        ((pl.col("_real_rounds") == pl.col("_rounds")) | ~pl.col("_has_synthetic")).alias(
+            "_use_real"
         )
-    # Real rows first, then keep the first row per key (stable: the marts' order otherwise).
+    )
+    both = coverage.filter(pl.col("_has_synthetic"), pl.col("_real_rounds") > 0)
+    if both.height:
+        for use_real, word in ((True, "real"), (False, "synthetic")):
+            part = both.filter(pl.col("_use_real") == use_real)
+            if not part.height:
+                continue
+            shown = [
+                "/".join(str(v) for v in row)
+                for row in part.select(series).sort(series).head(10).rows()
+            ]
+            log.warning(
+                "survey rows: %d series (%s) have real and synthetic rounds; the %s series is "
+                "scored (real rows %s every round), e.g. %s",
+                part.height,
+                ", ".join(series),
+                word,
+                "cover" if use_real else "do not cover",
+                "; ".join(shown),
+            )
+    key = [c for c in SURVEY_KEY if c in survey.columns]
+    # Keep the chosen series' rows, then one row per round (stable: the marts' order otherwise).
     return (
         flagged.with_row_index("_order")
-        .sort("_synthetic", "_order")
+        .join(coverage.select(*series, "_use_real"), on=series, how="left")
+        .filter(pl.col("_synthetic") != pl.col("_use_real"))
         .unique(subset=key, keep="first", maintain_order=True)
         .sort("_order")
-        .drop("_order", "_synthetic")
+        .drop("_order", "_synthetic", "_use_real")
     )
 
 

@@ -66,33 +66,56 @@ def _survey(marts_dir: Path, code: str, indicator: str, period: str) -> dict:
 # H4 ---------------------------------------------------------------------------------------------
 
 
-def test_a_real_sakernas_round_wins_over_the_synthetic_one_of_the_same_key(
-    marts_dir, config, caplog
-):
-    """A real national 2024-08 round beside the synthetic one: its numbers are scored."""
-    real = (
-        survey_mart()
-        .filter(pl.col("period") == "2024-08")
-        .with_columns(
-            is_synthetic=pl.lit(False),
-            value=pl.when(
-                pl.col("breakdown") == f"kbji4={MUST_BE_LISTED}", pl.col("indicator") == "employed"
-            )
-            .then(pl.col("value") * 2)
-            .otherwise(pl.col("value")),
+def _doubled_real_rounds(periods: list[str] | None) -> pl.DataFrame:
+    """Real rounds (all when `periods` is None) whose 2512 employment is twice the synthetic."""
+    rows = survey_mart()
+    if periods is not None:
+        rows = rows.filter(pl.col("period").is_in(periods))
+    return rows.with_columns(
+        is_synthetic=pl.lit(False),
+        value=pl.when(
+            pl.col("breakdown") == f"kbji4={MUST_BE_LISTED}", pl.col("indicator") == "employed"
         )
+        .then(pl.col("value") * 2)
+        .otherwise(pl.col("value")),
     )
+
+
+def test_a_real_round_alone_is_not_mixed_with_synthetic_earlier_rounds(marts_dir, config, caplog):
+    """A real national 2024-08 round beside the synthetic series: the growth, z and history
+    compare rounds of one series, so the synthetic one is scored whole (the real end over a
+    synthetic start gave a growth of neither series)."""
+    real = _doubled_real_rounds(["2024-08"])
     real.write_parquet(marts_dir / "labour_force_indicators.parquet")
     with caplog.at_level(logging.WARNING, logger=scoring.log.name):
         results = _score(marts_dir, config)
     growth = _row(results["values"], MUST_BE_LISTED, "employment_growth")
-    # The synthetic series: 1 % then twice 12 %; the real end doubles it.
-    assert growth["value"] == pytest.approx((2 * 1.01 * 1.12 * 1.12) ** (1 / 3) - 1)
-    # One end is synthetic (2021-08), so the growth still is.
+    # The synthetic series: 1 % then twice 12 %; the real end (doubled) is not used.
+    assert growth["value"] == pytest.approx((1.01 * 1.12 * 1.12) ** (1 / 3) - 1)
     assert growth["is_synthetic"]
+    end = _survey(marts_dir, MUST_BE_LISTED, "employed", "2024-08")
+    start = _survey(marts_dir, MUST_BE_LISTED, "employed", "2021-08")
+    assert growth["z"] == pytest.approx(
+        (end["value"] - start["value"]) / math.hypot(end["se"], start["se"])
+    )
     warning = " ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
-    # Every key of the round collides; the warning counts them and names the first ones.
-    assert f"{real.height} keys" in warning and "00/kbji3=216/employed/2024-08" in warning
+    series = real.select("breakdown", "indicator").unique().height
+    assert f"{series} series" in warning and "the synthetic series is scored" in warning
+    assert "00/kbji3=216/employed" in warning
+
+
+def test_real_rounds_covering_the_series_win_over_the_synthetic_ones(marts_dir, config, caplog):
+    real = _doubled_real_rounds(None)
+    real.write_parquet(marts_dir / "labour_force_indicators.parquet")
+    with caplog.at_level(logging.WARNING, logger=scoring.log.name):
+        results = _score(marts_dir, config)
+    growth = _row(results["values"], MUST_BE_LISTED, "employment_growth")
+    # Both ends doubled: the real series' growth is the synthetic one's, and it is real.
+    assert growth["value"] == pytest.approx((1.01 * 1.12 * 1.12) ** (1 / 3) - 1)
+    assert not growth["is_synthetic"]
+    assert not _row(results["values"], MUST_BE_LISTED, "hours_growth")["is_synthetic"]
+    warning = " ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert "the real series is scored" in warning
 
 
 def test_real_rows_alone_are_not_called_synthetic(marts_dir, config):
