@@ -731,13 +731,53 @@ def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
 
 
 def significance_rule(config: dict[str, Any]) -> float | None:
-    """The |z| a survey change must reach to signal (two-sided, at the configured level), or
-    None when the rule is off."""
-    rule = config.get("significance") or {}
-    if not rule.get("enabled", False):
+    """The z a survey change must reach, signed positive in the shortage's direction: a
+    one-sided test at (1 - level) / 2, critical value Phi^-1(1 - (1 - level) / 2) (1.96 at
+    0.95), or None when the rule is off. A `significance:` block is on unless it says
+    `enabled: false` (a scenario overriding only `level` keeps the rule on)."""
+    rule = config.get("significance")
+    if not isinstance(rule, dict) or not rule.get("enabled", True):
         return None
     level = float(rule.get("level", 0.95))
     return NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+def false_discovery_rate(config: dict[str, Any]) -> float | None:
+    """The Benjamini-Hochberg false-discovery rate the significance rule controls over all
+    tested changes instead of testing each at its level (a sensitivity scenario), or None."""
+    if significance_rule(config) is None:
+        return None
+    rate = (config.get("significance") or {}).get("false_discovery_rate")
+    return None if rate is None else float(rate)
+
+
+def one_sided_p(z: float | None, direction: int) -> float:
+    """P(Z >= direction * z) under no change; an unknown z cannot be told from noise: 1."""
+    return 1.0 if z is None else 1 - NormalDist().cdf(direction * z)
+
+
+def benjamini_hochberg(p_values: list[float], rate: float) -> list[bool]:
+    """Which of the p-values are discoveries at false-discovery rate `rate`: all those up to
+    the largest rank k (ascending) with p_(k) <= k / m * rate."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    cut = 0
+    for rank, index in enumerate(order, start=1):
+        if p_values[index] <= rank / len(p_values) * rate:
+            cut = rank
+    passed = set(order[:cut])
+    return [i in passed for i in range(len(p_values))]
+
+
+def significance_counts(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[str, Any]:
+    """Survey changes tested, those passing, and how many would pass by chance alone if no
+    occupation changed (tested x (1 - level) / 2): the page states the three."""
+    critical = significance_rule(config)
+    tested = passing = 0
+    if critical is not None and signals is not None and signals.height:
+        checked = signals["passes_significance"].drop_nulls()
+        tested, passing = checked.len(), int(checked.sum())
+    level = float((config.get("significance") or {}).get("level", 0.95))
+    return {"tested": tested, "passing": passing, "by_chance": tested * (1 - level) / 2}
 
 
 def _passes_significance(
@@ -824,6 +864,9 @@ def evaluate(
                 "is_synthetic": row["is_synthetic"],
             }
         )
+    rate = false_discovery_rate(config)
+    if rate is not None:
+        _control_false_discoveries(signal_rows, indicators, rate)
     signals = pl.DataFrame(signal_rows, infer_schema_length=None) if signal_rows else None
     occupations = _occupation_status(signals, values, config, occupation_codes)
     log.info(
@@ -833,6 +876,28 @@ def evaluate(
         dict(occupations.group_by("status").len().sort("status").iter_rows()),
     )
     return signals, occupations
+
+
+def _control_false_discoveries(
+    signal_rows: list[dict[str, Any]], indicators: dict[str, Any], rate: float
+) -> None:
+    """Re-decide every tested change by Benjamini-Hochberg over all of them (one-sided
+    p-values in the shortage's direction), in place: with hundreds of changes tested at 2.5 %
+    each, some pass by chance alone."""
+    tested = [row for row in signal_rows if row["passes_significance"] is not None]
+    if not tested:
+        return
+    p_values = [one_sided_p(r["z"], int(indicators[r["indicator"]]["direction"])) for r in tested]
+    for row, passes in zip(tested, benjamini_hochberg(p_values, rate), strict=True):
+        row["passes_significance"] = passes
+        signals = bool(
+            row["is_usable"]
+            and row["passes_cross_section"]
+            and row["passes_own_history"] is not False
+            and passes
+        )
+        row["signals_shortage"] = signals
+        row["reason_code"] = indicators[row["indicator"]]["reason"] if signals else None
 
 
 EVIDENCE_ABOUT = re.compile(r" about (\S+)$")
@@ -972,6 +1037,18 @@ def _cautions(
     return cautions
 
 
+def scenario_config(config: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The configuration of a scenario: its overrides merged into `config`, nested blocks key
+    by key (`significance: {level: 0.9}` keeps the block's `enabled`)."""
+    merged = dict(config)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            merged[key] = scenario_config(config[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def sensitivity(
     values: pl.DataFrame,
     config: dict[str, Any],
@@ -988,7 +1065,7 @@ def sensitivity(
         overrides = {k: v for k, v in scenario.items() if k != "name"}
         _, alternative = evaluate(
             values,
-            {**config, **overrides},
+            scenario_config(config, overrides),
             f"sensitivity scenario {scenario['name']}",
             occupation_codes,
         )

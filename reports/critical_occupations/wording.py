@@ -255,14 +255,20 @@ NESTED_SETTINGS = {
         "employer_evidence.shortage_share_threshold": "Bukti pemberi kerja: ambang bagian "
         "responden yang melaporkan kesulitan (pada atau di atas = sinyal)",
         "significance.enabled": "Uji signifikansi perubahan survei",
-        "significance.level": "Tingkat kepercayaan uji signifikansi (dua sisi)",
+        "significance.level": "Tingkat kepercayaan uji signifikansi (uji satu sisi ke arah "
+        "kekurangan pada taraf (1 - tingkat) / 2)",
+        "significance.false_discovery_rate": "Tingkat temuan palsu (Benjamini-Hochberg atas "
+        "semua perubahan yang diuji; menggantikan uji per perubahan)",
     },
     "en": {
         "employer_evidence.min_respondents": "Employer evidence: minimum respondents",
         "employer_evidence.shortage_share_threshold": "Employer evidence: threshold share of "
         "respondents reporting difficulty (at or above = signal)",
         "significance.enabled": "Significance test of survey changes",
-        "significance.level": "Confidence level of the significance test (two-sided)",
+        "significance.level": "Confidence level of the significance test (one-sided test in "
+        "the shortage's direction at (1 - level) / 2)",
+        "significance.false_discovery_rate": "False-discovery rate (Benjamini-Hochberg over "
+        "all tested changes; replaces the test of each change)",
     },
 }
 

@@ -4,6 +4,7 @@ rounds win over synthetic ones, the vacancy windows' real contents are stated.""
 
 from __future__ import annotations
 
+import html
 import logging
 import math
 import sys
@@ -214,6 +215,96 @@ def test_a_change_within_sampling_noise_is_usable_but_gives_no_signal(marts_dir,
     assert _status(_score(marts_dir, off), MUST_BE_LISTED)["status"] == scoring.STATUS_LISTED
 
 
+def test_a_partial_significance_override_keeps_the_rule_on(marts_dir, config):
+    """A scenario setting only `level` merges into the block: the rule stays on at 0.90
+    (a shallow merge dropped `enabled`, and the rule went off while the appendix showed 0,9)."""
+    merged = scoring.scenario_config(config, {"significance": {"level": 0.90}})
+    assert merged["significance"] == {"enabled": True, "level": 0.90}
+    assert config["significance"] == {"enabled": True, "level": 0.95}  # not changed in place
+    assert scoring.significance_rule(merged) == pytest.approx(1.644854, abs=1e-6)
+    # A block without `enabled` is on; no block, or `enabled: false`, is off.
+    assert scoring.significance_rule({"significance": {"level": 0.90}}) == pytest.approx(
+        1.644854, abs=1e-6
+    )
+    assert scoring.significance_rule({}) is None
+    assert scoring.significance_rule({"significance": {"enabled": False}}) is None
+    # In the sensitivity table: with the rule on at 0.90 2512's noisy changes still do not
+    # pass (z about 0.8), so it is not listed, unlike with the rule off.
+    path = marts_dir / "labour_force_indicators_synthetic.parquet"
+    pl.read_parquet(path).with_columns(
+        se=pl.when(pl.col("breakdown").str.starts_with("kbji"))
+        .then(pl.col("value") * 0.35)
+        .otherwise(pl.col("se"))
+    ).write_parquet(path)
+    scenarios = [
+        {"name": "level_90", "significance": {"level": 0.90}},
+        {"name": "off", "significance": {"enabled": False}},
+    ]
+    table = _score(marts_dir, {**config, "sensitivity": scenarios})["sensitivity"]
+    row = table.filter(pl.col("kbji_code") == MUST_BE_LISTED).row(0, named=True)
+    assert row["level_90"] == scoring.STATUS_NOT_LISTED
+    assert row["off"] == scoring.STATUS_LISTED
+
+
+def _changes(zs: list[float | None]) -> pl.DataFrame:
+    """Employment growths of 25xx (rising 1 to n, so the top quarter passes the cross
+    section) with the given z values."""
+    return pl.DataFrame(
+        [
+            {
+                "level": 4,
+                "unit_code": f"25{i:02d}",
+                "indicator": "employment_growth",
+                "value": float(i + 1),
+                "history": [],
+                "is_usable": True,
+                "unusable_reason": None,
+                "evidence": "",
+                "is_synthetic": False,
+                "z": z,
+                "synthetic_inputs": None,
+            }
+            for i, z in enumerate(zs)
+        ],
+        schema=scoring.VALUE_COLUMNS,
+    )
+
+
+def test_benjamini_hochberg_by_hand():
+    # m = 3, rate 0.05: thresholds 0.0167, 0.0333, 0.05. Rank 1 (0.02) is above its threshold
+    # but rank 2 (0.024) is below its own: step-up, both are discoveries.
+    assert scoring.benjamini_hochberg([0.5, 0.024, 0.02], 0.05) == [False, True, True]
+    assert scoring.benjamini_hochberg([0.02, 0.04, 0.5], 0.05) == [False, False, False]
+    assert scoring.benjamini_hochberg([], 0.05) == []
+    # One-sided p in the shortage's direction: 1.96 up is 0.025; down, for direction -1.
+    assert scoring.one_sided_p(1.959964, 1) == pytest.approx(0.025, abs=1e-6)
+    assert scoring.one_sided_p(-1.959964, -1) == pytest.approx(0.025, abs=1e-6)
+    assert scoring.one_sided_p(None, 1) == 1.0
+
+
+def test_false_discovery_control_scenario_retests_all_changes_together(config):
+    """Eight changes, two of z 2.0: each passes the 2.5 % test alone (p 0.0228), but
+    Benjamini-Hochberg at 5 % over the eight needs p <= 0.05 * k / 8 at rank k."""
+    zs = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 2.0]
+    signals, _ = scoring.evaluate(_changes(zs), config)
+    assert signals["passes_significance"].to_list() == [False] * 6 + [True, True]
+    fdr = scoring.scenario_config(config, {"significance": {"false_discovery_rate": 0.05}})
+    signals, _ = scoring.evaluate(_changes(zs), fdr)
+    # p of z 2.0 = 0.02275; ranks 1 and 2 need p <= 0.00625 and 0.0125: neither passes.
+    assert signals["passes_significance"].to_list() == [False] * 8
+    assert not signals["signals_shortage"].any()
+    # z 3.0 (p 0.00135) passes both ways; the counts on the page come from the same signals.
+    signals, _ = scoring.evaluate(_changes(zs[:6] + [3.0, 3.0]), fdr)
+    assert signals["passes_significance"].to_list() == [False] * 6 + [True, True]
+    assert signals["signals_shortage"].to_list() == [False] * 6 + [True, True]
+    counts = scoring.significance_counts(signals, fdr)
+    assert counts == {"tested": 8, "passing": 2, "by_chance": pytest.approx(0.2)}
+    # The scenario is configured, and the base rule is unchanged.
+    names = {s["name"]: s for s in config["sensitivity"]}
+    assert names["false_discovery_control"]["significance"] == {"false_discovery_rate": 0.05}
+    assert scoring.false_discovery_rate(config) is None
+
+
 def test_significance_rule_is_configured_on_at_95_percent(config):
     assert config["significance"] == {"enabled": True, "level": 0.95}
     assert scoring.significance_rule(config) == pytest.approx(1.959964, abs=1e-6)
@@ -238,14 +329,36 @@ def test_listed_on_thin_evidence_carries_a_caution(marts_dir, config):
 def test_page_shows_sample_persons_se_z_and_the_cautions(marts_dir, tmp_path):
     output = tmp_path / "out"
     build_critical_occupations_reports(marts_dir, output, None, pdf=False)
-    page_en = (output / "critical-occupations.en.html").read_text(encoding="utf-8")
-    page_id = (output / "critical-occupations.id.html").read_text(encoding="utf-8")
+    page_en = html.unescape((output / "critical-occupations.en.html").read_text("utf-8"))
+    page_id = html.unescape((output / "critical-occupations.id.html").read_text("utf-8"))
     assert "400 and 400 sample persons; SE " in page_en
     assert "sampel 400 dan 400 orang; SE " in page_id
-    assert "z at or above 1.96 (the two-sided critical value at 95 % confidence)" in page_en
-    assert "z pada atau di atas 1,96 (nilai kritis uji dua sisi, tingkat kepercayaan 95 %)" in (
-        page_id
+    assert "two-sided" not in page_en and "dua sisi" not in page_id
+    assert (
+        "a one-sided test in the shortage's direction at 2.5 % ((100 % - the 95 % confidence "
+        "level) / 2), i.e. z at or above 1.96" in page_en
     )
+    assert (
+        "uji satu sisi ke arah kekurangan pada taraf 2,5 % ((100 % - tingkat kepercayaan 95 %) "
+        "/ 2), yaitu z pada atau di atas 1,96" in page_id
+    )
+    # Multiple testing: the numbers tested, passing and expected by chance, from the signals.
+    counts = scoring.significance_counts(
+        _score(marts_dir, scoring.load_config())["signals"], {"significance": {"level": 0.95}}
+    )
+    assert counts["tested"] > 0
+    by_chance = counts["tested"] * 0.025
+    assert (
+        f"Multiple testing: {counts['tested']} changes are tested and {counts['passing']} pass; "
+        f"if no occupation changed, about {by_chance:.1f} would pass by chance alone." in page_en
+    )
+    assert (
+        f"Uji berganda: {counts['tested']} perubahan diuji dan {counts['passing']} lolos; bila "
+        f"tidak ada jabatan yang berubah, sekitar {by_chance:.1f}".replace(".", ",")
+        in page_id
+    )
+    assert 'scenario "false-discovery-rate control" (Benjamini-Hochberg at 5 %' in page_en
+    assert 'Skenario "kendali tingkat temuan palsu" (Benjamini-Hochberg, 5 %' in page_id
     assert "a shortage score (weight of signalling indicators over weight of reliable" in page_en
     assert "only the minimum number of reliable indicators" in page_en
     assert "hanya jumlah minimum indikator andal" in page_id
@@ -307,7 +420,8 @@ def test_appendix_and_footnote_come_from_the_config_and_the_data(marts_dir, tmp_
     settings = pl.read_csv(output / "critical-occupations.settings.en.csv")
     shown = dict(settings.select("setting", "value").iter_rows())
     assert shown["Employer evidence: minimum respondents"] == "5"
-    assert shown["Confidence level of the significance test (two-sided)"] == "0.95"
+    level = "Confidence level of the significance test (one-sided test in the shortage's "
+    assert shown[level + "direction at (1 - level) / 2)"] == "0.95"
     assert "at or above the threshold = shortage" in page_en
     summary = pl.read_csv(output / "critical-occupations.indicator_summary.en.csv")
     rows = {r["indicator"]: r for r in summary.iter_rows(named=True)}
