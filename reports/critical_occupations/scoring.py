@@ -254,17 +254,33 @@ def _relative_change_z(rows: list[dict[str, Any]]) -> float | None:
     return change / spread if spread else None
 
 
+UNKNOWN = "unknown"
+"""Written in an evidence line for a sample size or SE the mart does not give."""
+
+
+def significant_text(value: float, digits: int = 3) -> str:
+    """`value` rounded to `digits` significant digits, written without exponent, its decimals
+    those the digits need: 61532 -> '61500', 150 -> '150', 85 -> '85.0', 0.0123 -> '0.0123',
+    0 -> '0'. The one rule for the SEs of an evidence line (the page keeps its decimals)."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    decimals = digits - 1 - math.floor(math.log10(abs(value)))
+    return f"{round(value, decimals):.{max(decimals, 0)}f}"
+
+
 def _survey_evidence(indicator: str, span: str, rows: list[dict[str, Any]], z: float | None) -> str:
-    """'employed 2021-08..2024-08 n=12..19 se=61532..64377 z=0.81': the rounds, their sample
-    persons and SEs (earliest first) and the change's z (none for a level)."""
+    """'employed 2021-08..2024-08 n=12..19 se=61500..64400 z=0.81': the rounds, their sample
+    persons and SEs (3 significant digits; 'unknown' where the mart has none), earliest first,
+    and the change's z (none for a level)."""
     shown = f"{indicator} {span}"
     if rows:
         persons = "..".join(
-            "?" if r.get("sample_persons") is None else str(int(r["sample_persons"])) for r in rows
+            UNKNOWN if r.get("sample_persons") is None else str(int(r["sample_persons"]))
+            for r in rows
         )
-        errors = "..".join("?" if r.get("se") is None else f"{r['se']:.0f}" for r in rows)
-        if all(r.get("se") is not None and abs(r["se"]) < 100 for r in rows):
-            errors = "..".join(f"{r['se']:.3g}" for r in rows)
+        errors = "..".join(
+            UNKNOWN if r.get("se") is None else significant_text(float(r["se"])) for r in rows
+        )
         shown += f" n={persons} se={errors}"
     if z is not None:
         shown += f" z={z:.2f}"

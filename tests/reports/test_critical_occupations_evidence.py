@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from reports.critical_occupations import report, scoring
+from reports.critical_occupations import report, scoring, wording
 from reports.critical_occupations.report import build_critical_occupations_reports
 
 # The fixture builder sits beside the tests (pytest runs with --import-mode=importlib).
@@ -427,3 +427,86 @@ def test_appendix_and_footnote_come_from_the_config_and_the_data(marts_dir, tmp_
     rows = {r["indicator"]: r for r in summary.iter_rows(named=True)}
     assert rows["employment growth"]["usable_4"] > 0
     assert rows["unemployment rate"]["usable_4"] == 0
+
+
+# SEs and unknowns in the evidence ---------------------------------------------------------------
+
+
+def _round(period: str, se: float | None, persons: int | None = 400) -> dict:
+    return {"period": period, "value": 1000.0, "se": se, "sample_persons": persons}
+
+
+def test_standard_errors_are_written_by_one_rule_of_significant_digits():
+    """Two rules gave 'SE 150 and 85.00' and 'SE 0.00 and 0.00'; an unknown size gave '?'."""
+    assert scoring.significant_text(61532) == "61500"
+    assert scoring.significant_text(150) == "150"
+    assert scoring.significant_text(85) == "85.0"
+    assert scoring.significant_text(0.012345) == "0.0123"
+    assert scoring.significant_text(0) == "0"
+    line = scoring._survey_evidence(
+        "employed", "2021-08..2024-08", [_round("2021-08", 150.0), _round("2024-08", 85.0)], 0.5
+    )
+    assert line == "employed 2021-08..2024-08 n=400..400 se=150..85.0 z=0.50"
+    assert wording.evidence_label(line, "en") == (
+        "Sakernas: employed persons, 2021-08 to 2024-08; 400 and 400 sample persons; "
+        "SE 150 and 85.0; "
+        "z = 0.50"
+    )
+    zero = scoring._survey_evidence(
+        "employed", "2021-08..2024-08", [_round("2021-08", 0.0), _round("2024-08", 0.0)], None
+    )
+    assert wording.evidence_label(zero, "id").endswith("SE 0 dan 0")
+    unknown = scoring._survey_evidence(
+        "employed",
+        "2021-08..2024-08",
+        [_round("2021-08", 61532.0, 12), _round("2024-08", None, None)],
+        None,
+    )
+    assert "?" not in unknown
+    assert unknown.endswith("n=12..unknown se=61500..unknown")
+    shown_en = wording.evidence_label(unknown, "en")
+    assert "12 and unknown sample persons; SE 61,500 and unknown" in shown_en
+    shown_id = wording.evidence_label(unknown, "id")
+    assert "sampel 12 dan tidak diketahui orang; SE 61.500 dan tidak diketahui" in shown_id
+
+
+# The z test by hand -----------------------------------------------------------------------------
+
+
+def test_change_z_by_hand_with_unknown_and_zero_standard_errors():
+    # (1098 - 1000) / sqrt(30^2 + 40^2) = 98 / 50 = 1.96
+    assert scoring._change_z({"value": 1098, "se": 30}, {"value": 1000, "se": 40}) == 1.96
+    assert scoring._change_z({"value": 1098, "se": None}, {"value": 1000, "se": 40}) is None
+    assert scoring._change_z({"value": 1098, "se": 0.0}, {"value": 1000, "se": 0.0}) is None
+
+
+def test_significance_at_and_just_below_the_critical_value(config):
+    critical = scoring.significance_rule(config)  # Phi^-1(0.975) = 1.959964
+    assert critical == pytest.approx(1.959964, abs=1e-6)
+    growth = {"indicator": "employment_growth"}
+    # Exactly at the critical value passes ("at or above"); just below does not.
+    assert scoring._passes_significance({**growth, "z": critical}, 1, critical) is True
+    below = math.nextafter(critical, 0)
+    assert scoring._passes_significance({**growth, "z": below}, 1, critical) is False
+    # By hand: z = 98 / 50 = 1.96 > 1.959964 passes; 97.99 / 50 = 1.9598 does not.
+    assert scoring._passes_significance({**growth, "z": 98 / 50}, 1, critical) is True
+    assert scoring._passes_significance({**growth, "z": 97.99 / 50}, 1, critical) is False
+    # Unknown SE (no z) and zero SE (no z either) cannot be told from noise: no pass.
+    assert scoring._passes_significance({**growth, "z": None}, 1, critical) is False
+    # In the shortage's direction only: a fall of z -2.5 does not pass for a rising indicator.
+    assert scoring._passes_significance({**growth, "z": -2.5}, 1, critical) is False
+    assert scoring._passes_significance({**growth, "z": -2.5}, -1, critical) is True
+    # Not a change (a level) or the rule off: does not apply.
+    level = {"indicator": "unemployment_rate", "z": 3.0}
+    assert scoring._passes_significance(level, -1, critical) is None
+    assert scoring._passes_significance({**growth, "z": 3.0}, 1, None) is None
+
+
+def test_unknown_and_zero_standard_errors_give_no_signal_in_the_scoring(config):
+    """A change whose z is unknown (se None or 0) is usable but does not pass."""
+    zs = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, None, 2.5]
+    signals, _ = scoring.evaluate(_changes(zs), config)
+    unknown = signals.row(6, named=True)
+    assert unknown["is_usable"] and unknown["passes_cross_section"]
+    assert unknown["passes_significance"] is False and not unknown["signals_shortage"]
+    assert signals.row(7, named=True)["signals_shortage"]
