@@ -81,7 +81,9 @@ def _joined(items: list[str], language: str) -> str:
 
 
 def periods_text(periods: Iterable[str], language: str) -> str:
-    """Survey rounds: '2020-08' for one, '2015-08 s.d. 2024-08 (10 ronde)' for many."""
+    """Survey rounds, earliest first: '2020-08' for one, '2019-08, 2020-08 dan 2021-08' for up
+    to `MAX_DATES_LISTED`, '10 ronde: 2015-08 s.d. 2024-08' (the count, then the span) for
+    more."""
     shown = sorted({p for p in periods if p})
     if len(shown) <= MAX_DATES_LISTED:
         return _joined(shown, language)

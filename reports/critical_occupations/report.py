@@ -225,7 +225,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "cautions": "Caution: of the {listed} listed occupations, {minimum} have only the "
         "minimum number of reliable indicators ({min_count}), {at_threshold} score exactly at "
         "the threshold, and {minor} are listed through their minor group (3 digits); the list "
-        "rests on {independent} independent assessments.",
+        "rests on {independent} independent {assessments}.",
         "significance": "A survey change (growth of employment, wages, hours) signals only "
         "when it is distinguishable from sampling noise in the shortage's direction: a "
         "one-sided test in the shortage's direction at {alpha} % ((100 % - the {level} % "
@@ -361,12 +361,18 @@ ROWS_FIRST = {
         "shortage_not_critical": ", baris jabatan yang masuk daftar lebih dulu (tidak ada), lalu "
         "jabatan yang kekurangan tetapi tidak kritis",
         "": ", menurut kode (tidak ada jabatan yang masuk daftar atau kekurangan)",
+        # The occupations table sorts by status, then score: "by code" was not its order.
+        "by_status": ", jabatan yang tidak masuk daftar lebih dulu, lalu yang belum dapat "
+        "ditentukan; masing-masing menurut skor (tertinggi lebih dulu), lalu kode (tidak ada "
+        "jabatan yang masuk daftar atau kekurangan)",
     },
     "en": {
         "listed": ", the listed occupations' rows first",
         "shortage_not_critical": ", the listed occupations' rows first (there are none), then "
         "those of occupations in shortage but not critical",
         "": ", by code (no occupation is listed or in shortage)",
+        "by_status": ", the occupations not listed first, then the undetermined ones; each by "
+        "score (highest first), then code (no occupation is listed or in shortage)",
     },
 }
 SENSITIVITY_FIRST = {
@@ -377,6 +383,32 @@ SENSITIVITY_FIRST = {
 }
 FIRST_STATUSES = ("listed", "shortage_not_critical")
 """Statuses whose occupations' rows a cut table shows first, in this order."""
+
+
+def cautions_text(
+    listed: pl.DataFrame, config: dict[str, Any], text: dict[str, Any], language: str
+) -> str:
+    """The caution under the list: how many listed occupations rest on thin evidence, and on
+    how many independent assessments (distinct scored codes) the list rests."""
+    cautions = listed["caution_codes"].fill_null("")
+    independent = listed["scored_code"].n_unique()
+    return text["cautions"].format(
+        listed=format_number(listed.height, language),
+        minimum=format_number(int(cautions.str.contains("MINIMUM").sum()), language),
+        min_count=int(config["min_reliable_indicators"]),
+        at_threshold=format_number(int(cautions.str.contains("AT_THRESHOLD").sum()), language),
+        minor=format_number(int(cautions.str.contains("MINOR_GROUP").sum()), language),
+        independent=format_number(independent, language),
+        # English needs the singular for one ("rests on 1 independent assessments" read wrong);
+        # Indonesian has no plural, and its text does not use the word.
+        assessments="assessment" if independent == 1 else "assessments",
+    )
+
+
+def occupation_rows_order(language: str, first: str) -> str:
+    """What a cut occupations table says of its order: it is sorted by status, score (highest
+    first) and code, so with no listed occupation nor one in shortage, not by code."""
+    return ROWS_FIRST[language][first or "by_status"]
 
 
 def first_status(occupations: pl.DataFrame) -> str:
@@ -935,18 +967,8 @@ def build_report(
             shown += " " + text["significance_fdr"].format(rate=rate)
         page.paragraph(shown)
     if listed.height:
-        cautions = listed["caution_codes"].fill_null("")
         page.paragraph(
-            text["cautions"].format(
-                listed=format_number(listed.height, language),
-                minimum=format_number(int(cautions.str.contains("MINIMUM").sum()), language),
-                min_count=int(config["min_reliable_indicators"]),
-                at_threshold=format_number(
-                    int(cautions.str.contains("AT_THRESHOLD").sum()), language
-                ),
-                minor=format_number(int(cautions.str.contains("MINOR_GROUP").sum()), language),
-                independent=format_number(listed["scored_code"].n_unique(), language),
-            ),
+            cautions_text(listed, config, text, language),
             css="note synthetic",
         )
         figure = go.Figure(
@@ -1070,7 +1092,7 @@ def build_report(
         columns,
         numeric={"usable_indicators", "shortage_score", "scored_level"},
         max_rows=500,
-        order=ROWS_FIRST[language][first],
+        order=occupation_rows_order(language, first),
     )
     signals = results["signals"]
     if signals.height:

@@ -510,3 +510,43 @@ def test_unknown_and_zero_standard_errors_give_no_signal_in_the_scoring(config):
     assert unknown["is_usable"] and unknown["passes_cross_section"]
     assert unknown["passes_significance"] is False and not unknown["signals_shortage"]
     assert signals.row(7, named=True)["signals_shortage"]
+
+
+# Wording read-through ---------------------------------------------------------------------------
+
+
+def test_periods_text_docstring_shows_its_real_output():
+    from reports import sources
+
+    doc = sources.periods_text.__doc__
+    for rounds in (["2020-08"], ["2021-08", "2019-08", "2020-08"]):
+        assert f"'{sources.periods_text(rounds, 'id')}'" in doc
+    many = sources.periods_text([f"{y}-08" for y in range(2015, 2025)], "id")
+    assert many == "10 ronde: 2015-08 s.d. 2024-08" and f"'{many}'" in doc
+
+
+def test_a_cut_occupations_table_names_its_real_order():
+    """The occupations table sorts by status, score (highest first), code: with nothing listed
+    or in shortage, "by code" was wrong (the indicator table is by code, and says so)."""
+    for language, word in (("en", "score (highest first)"), ("id", "skor (tertinggi lebih dulu)")):
+        shown = report.occupation_rows_order(language, "")
+        assert word in shown and shown != report.ROWS_FIRST[language][""]
+        assert (
+            report.occupation_rows_order(language, "listed")
+            == (report.ROWS_FIRST[language]["listed"])
+        )
+
+
+def test_one_independent_assessment_is_singular(config):
+    listed = pl.DataFrame(
+        {"caution_codes": ["SCORED_AT_MINOR_GROUP"] * 2, "scored_code": ["251", "251"]}
+    )
+    one = report.cautions_text(listed, config, report.TEXT["en"], "en")
+    assert one.endswith("the list rests on 1 independent assessment.")
+    two = listed.with_columns(scored_code=pl.Series(["251", "252"]))
+    assert report.cautions_text(two, config, report.TEXT["en"], "en").endswith(
+        "rests on 2 independent assessments."
+    )
+    assert report.cautions_text(listed, config, report.TEXT["id"], "id").endswith(
+        "bersandar pada 1 penilaian yang berdiri sendiri."
+    )
