@@ -1137,11 +1137,14 @@ def build_report(
         .height
     ):
         page.paragraph(f"{page.footnote(text['illustrative'])} {text['illustrative']}", "note")
+    # The employer evidence and the configuration change the page too: the version covers them.
+    version_inputs = [evidence_path] if evidence_path is not None and evidence_path.exists() else []
     page.raw(
         sources.sources_html(
             source_rows(marts_dir, survey, evidence_path, language),
             language,
-            sources.data_version(marts_dir, MARTS_READ),
+            sources.data_version(marts_dir, MARTS_READ, version_inputs, config),
+            covers=sources.version_covers(language, [p.name for p in version_inputs]),
         )
     )
     methodology_appendix(page, config, text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from fixture_marts import (  # noqa: E402
     MUST_BE_UNDETERMINED,
     SCORED_AT_MINOR_GROUP,
     survey_mart,
+    write_evidence,
     write_fixture_marts,
 )
 
@@ -549,4 +551,44 @@ def test_one_independent_assessment_is_singular(config):
     )
     assert report.cautions_text(listed, config, report.TEXT["id"], "id").endswith(
         "bersandar pada 1 penilaian yang berdiri sendiri."
+    )
+
+
+def test_data_version_covers_the_evidence_and_the_configuration(marts_dir, tmp_path, config):
+    """The employer evidence and the configuration change the page: they change its version,
+    and the page says what the version covers (it said "the mart files" and hashed only them)."""
+    evidence = write_evidence(tmp_path / "employer_evidence.csv")
+
+    def version(page: str) -> re.Match:
+        return re.search(r"Data version: ([0-9a-f]{12}) \(SHA-256 of (.*?) this page reads\)", page)
+
+    def built(name: str, cfg: dict) -> re.Match:
+        output = tmp_path / name
+        build_critical_occupations_reports(marts_dir, output, evidence, cfg, pdf=False)
+        return version((output / "critical-occupations.en.html").read_text(encoding="utf-8"))
+
+    base = built("base", config)
+    assert (
+        base[2] == "the mart files, the input files (employer_evidence.csv) and the configuration"
+    )
+    assert built("same", config)[1] == base[1]
+    changed = {**config, "shortage_score_threshold": 0.6}
+    assert built("config", changed)[1] != base[1]
+    evidence.write_text(evidence.read_text() + "\n")
+    assert built("evidence", config)[1] != base[1]
+
+
+def test_data_version_over_a_folder_of_inputs_such_as_esco(tmp_path):
+    from reports import sources
+
+    esco = tmp_path / "esco"
+    esco.mkdir()
+    (esco / "skills.csv").write_text("a\n")
+    first = sources.data_version(tmp_path, [], [esco], {"top": 10})
+    assert sources.data_version(tmp_path, [], [esco], {"top": 10}) == first
+    assert sources.data_version(tmp_path, [], [esco], {"top": 20}) != first
+    (esco / "skills.csv").write_text("b\n")
+    assert sources.data_version(tmp_path, [], [esco], {"top": 10}) != first
+    assert sources.version_covers("en", ["ESCO"]) == (
+        "the mart files, the input files (ESCO) and the configuration"
     )
