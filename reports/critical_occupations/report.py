@@ -1144,7 +1144,11 @@ def build_report(
             source_rows(marts_dir, survey, evidence_path, language),
             language,
             sources.data_version(marts_dir, MARTS_READ, version_inputs, config),
-            covers=sources.version_covers(language, [p.name for p in version_inputs]),
+            # Named in words: a file name is a machine code on a reader's page.
+            covers=sources.version_covers(
+                language,
+                [wording.indicator_label("employer_evidence", language)] if version_inputs else [],
+            ),
         )
     )
     methodology_appendix(page, config, text)

@@ -568,9 +568,7 @@ def test_data_version_covers_the_evidence_and_the_configuration(marts_dir, tmp_p
         return version((output / "critical-occupations.en.html").read_text(encoding="utf-8"))
 
     base = built("base", config)
-    assert (
-        base[2] == "the mart files, the input files (employer_evidence.csv) and the configuration"
-    )
+    assert base[2] == "the mart files, the input files (employer evidence) and the configuration"
     assert built("same", config)[1] == base[1]
     changed = {**config, "shortage_score_threshold": 0.6}
     assert built("config", changed)[1] != base[1]
