@@ -110,7 +110,9 @@ def build_keeping_rows(
     `posting_id` and `hash_column`), stamped with `fingerprint` and sorted."""
     previous = previous_rows(session, this, None, hash_column, fingerprint_column, fingerprint)
     kept, new = kept_and_new(previous, postings, "posting_id", hash_column, "posting_id")
-    if kept is None:
+    if kept is None or kept.is_empty():
+        # Nothing kept (first build, or new code): the columns are the derivation's. The previous
+        # table's may be fewer, when the new code adds one, and must not drop it.
         rows = derive(new)
     elif new.is_empty():
         rows = kept

@@ -82,7 +82,9 @@ TEXT = {
         "no_partitions": "satu kesatuan",
         "of": "dari",
         "checked": "yang diperiksa",
-        "none_checked": "tidak ada yang dapat diperiksa",
+        "none_checked": "tidak diperiksa",
+        "title_only": "judul saja",
+        "one_sex": "di antaranya satu jenis kelamin saja",
         "unavailable": "tidak tersedia",
         "yes": "ya",
         "no": "tidak",
@@ -215,7 +217,9 @@ TEXT = {
         "no_partitions": "loaded as a whole",
         "of": "of",
         "checked": "checked",
-        "none_checked": "none checked",
+        "none_checked": "not checked",
+        "title_only": "title only",
+        "one_sex": "of which one sex only",
         "unavailable": "not available",
         "yes": "yes",
         "no": "no",
@@ -477,7 +481,43 @@ def _validation_table(validation: pl.DataFrame, language: str) -> str:
             + "".join(cells)
             + "</tr>"
         )
+        one_sex = _one_sex_row(validation, standard_id, sources, language)
+        if one_sex:
+            rows.append(one_sex)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _one_sex_row(
+    validation: pl.DataFrame, standard_id: str, sources: list[str], language: str
+) -> str:
+    """Below the sex rule: its flags naming one sex only. "Pria/Wanita" (either sex may apply)
+    is a stated sex but no restriction to one, and would double the share of discrimination."""
+    if "postings_flagged_one_sex" not in validation.columns:
+        return ""
+    rule = validation.filter(
+        (pl.col("standard_id") == standard_id) & pl.col("postings_flagged_one_sex").is_not_null()
+    )
+    if rule.is_empty():
+        return ""
+    words = TEXT[language]
+    cells = []
+    for source in sources:
+        match = rule.filter(pl.col("source") == source)
+        if match.is_empty():
+            cells.append("<td></td>")
+            continue
+        row = match.row(0, named=True)
+        shown = (
+            f"{format_percent(row['postings_flagged_one_sex'] / row['postings'], language)} "
+            f"({format_number(row['postings_flagged_one_sex'], language)} {words['of']} "
+            f"{format_number(row['postings'], language)})"
+        )
+        cells.append(f"<td class='num'>{html.escape(shown)}</td>")
+    return (
+        f"<tr><td>{html.escape(standard_id)}</td><td>{html.escape(words['one_sex'])}</td>"
+        + "".join(cells)
+        + "</tr>"
+    )
 
 
 def _validation_cell(row: dict, language: str) -> str:
@@ -496,6 +536,12 @@ def _validation_cell(row: dict, language: str) -> str:
         )
     elif of_checked is None:
         text += f" [{words['none_checked']}]"
+    title_only = row.get("postings_checked_title_only") or 0
+    if title_only and title_only >= row["postings_checked"]:
+        # Judged on titles alone (no descriptions): a low share is no clean bill.
+        text += f" [{words['title_only']}]"
+    elif title_only:
+        text += f" [{format_number(title_only, language)} {words['title_only']}]"
     return text
 
 

@@ -3,7 +3,9 @@
 Each source a page rests on, with the period it refers to or the dates its adverts were
 collected, computed from the rows the page was built from (never typed in): a page mixing a
 2021 board with a 2025 one says so. Pages built from the marts also carry a data version, the
-SHA-256 of the mart files they read: the same marts render to the same bytes (reports are kept
+SHA-256 of the mart files they read and, for the pages that read them, their other input files
+(employer evidence, ESCO) and their configuration, which change the page as well: the same
+inputs render to the same bytes (reports are kept
 when their inputs did not change, orchestration/reports/carry_over.py), so a generation date or a
 run id would make a kept page differ from a rendered one. The data-quality report is written
 for one run and shows its run id and time instead.
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -35,10 +39,13 @@ TEXT = {
         "collected": "dikumpulkan {span} ({days} hari berbeda)",
         "and": "dan",
         "synthetic": "sintetis (uji metode)",
-        "version": "Versi data: {version} (SHA-256 berkas mart yang dibaca halaman ini). Halaman "
-        "tanpa tanggal pembuatan: halaman dari mart yang sama selalu sama persis; rilis "
+        "version": "Versi data: {version} (SHA-256 {covers} yang dibaca halaman ini). Halaman "
+        "tanpa tanggal pembuatan: halaman dari masukan yang sama selalu sama persis; rilis "
         "bertanggal di data/releases/ mencatat SHA-256 tiap berkas mart (manifest.json) beserta "
         "ID prosesnya.",
+        "covers_marts": "berkas mart",
+        "covers_config": "berkas mart dan konfigurasi",
+        "covers_inputs": "berkas mart, berkas masukan ({files}) dan konfigurasi",
     },
     "en": {
         "heading": "Sources and periods",
@@ -52,10 +59,13 @@ TEXT = {
         "collected": "collected {span} ({days} distinct days)",
         "and": "and",
         "synthetic": "synthetic (method test)",
-        "version": "Data version: {version} (SHA-256 of the mart files this page reads). The "
-        "page has no generation date: the same marts always give the very same page; the dated "
+        "version": "Data version: {version} (SHA-256 of {covers} this page reads). The "
+        "page has no generation date: the same inputs always give the very same page; the dated "
         "releases in data/releases/ record each mart file's SHA-256 (manifest.json) and the run "
         "id.",
+        "covers_marts": "the mart files",
+        "covers_config": "the mart files and the configuration",
+        "covers_inputs": "the mart files, the input files ({files}) and the configuration",
     },
 }
 
@@ -81,7 +91,9 @@ def _joined(items: list[str], language: str) -> str:
 
 
 def periods_text(periods: Iterable[str], language: str) -> str:
-    """Survey rounds: '2020-08' for one, '2015-08 s.d. 2024-08 (10 ronde)' for many."""
+    """Survey rounds, earliest first: '2020-08' for one, '2019-08, 2020-08 dan 2021-08' for up
+    to `MAX_DATES_LISTED`, '10 ronde: 2015-08 s.d. 2024-08' (the count, then the span) for
+    more."""
     shown = sorted({p for p in periods if p})
     if len(shown) <= MAX_DATES_LISTED:
         return _joined(shown, language)
@@ -122,22 +134,53 @@ def posting_rows(
     return rows
 
 
-def data_version(marts_dir: Path, names: Iterable[str]) -> str:
-    """The first 12 hex digits of the SHA-256 over the named marts' files (those present)."""
+def data_version(
+    marts_dir: Path,
+    names: Iterable[str],
+    inputs: Iterable[Path] = (),
+    config: dict[str, Any] | None = None,
+) -> str:
+    """The first 12 hex digits of the SHA-256 over the named marts' files (those present), the
+    `inputs` (files, or folders walked in sorted order; by name, so the same files elsewhere
+    give the same version) and the `config` the page was built with (as sorted JSON)."""
     digest = hashlib.sha256()
     for name in sorted(set(names)):
         path = marts_dir / f"{name}.parquet"
         if path.exists():
             digest.update(f"{name}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for root in inputs:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file():
+                label = path.relative_to(root.parent).as_posix()
+                digest.update(f"input {label}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    if config is not None:
+        digest.update(b"config\0")
+        digest.update(json.dumps(config, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:12]
 
 
+def version_covers(language: str, inputs: Iterable[str] = ()) -> str:
+    """What a data version over marts, `inputs` (names shown) and a configuration hashes, in
+    words (a version over the marts alone needs none: it is the default)."""
+    files = ", ".join(inputs)
+    if not files:
+        return TEXT[language]["covers_config"]
+    return TEXT[language]["covers_inputs"].format(files=files)
+
+
 def sources_html(
-    rows: list[SourceRow], language: str, version: str | None = None, extra: str = ""
+    rows: list[SourceRow],
+    language: str,
+    version: str | None = None,
+    extra: str = "",
+    covers: str | None = None,
 ) -> str:
     """The block as HTML: a heading, a table of the sources, then the version (or `extra`, a
-    line the caller words, such as the run of the data-quality report)."""
+    line the caller words, such as the run of the data-quality report). `covers`: what the
+    version hashes (`version_covers`), the mart files by default."""
     text = TEXT[language]
     body = "".join(
         f"<tr><td>{html.escape(r.source)}</td><td>{html.escape(r.period)}</td>"
@@ -147,7 +190,8 @@ def sources_html(
     )
     lines = [extra] if extra else []
     if version:
-        lines.append(text["version"].format(version=version))
+        covers = covers or text["covers_marts"]
+        lines.append(text["version"].format(version=version, covers=covers))
     return (
         f"<section class='sources'><h2>{html.escape(text['heading'])}</h2>"
         f"<table><thead><tr><th>{html.escape(text['source'])}</th>"

@@ -18,7 +18,9 @@
 Candidates come from blocking, not from all pairs: exact source id and canonical URL, then a
 sorted-neighbourhood window over (employer, province) sorted by title, then a second window over
 (province, title) sorted by employer, to catch employer-name variants. The same job in another
-city is never a duplicate: two different regencies (or provinces) reject a pair outright.
+city is never a duplicate: two different regencies (or provinces) reject a pair outright. Two
+named employers with no common word, titles that each have a word of their own (another
+subject, branch or area) and two different lists of places keep a pair `uncertain`.
 """
 
 from __future__ import annotations
@@ -110,6 +112,8 @@ DISCRIMINATING_TITLE_WORDS = [
     "male", "female", "pria", "wanita", "cewek", "cowok", "i", "ii", "iii", "iv", "1", "2", "3",
     "solo", "jabodetabek", "jakarta", "bandung", "surabaya",
 ]  # fmt: skip
+# An employer name that hides the employer: it says nothing about which organisation it is.
+_HIDDEN_EMPLOYER = r"confidential|rahasia|dirahasiakan|anonymous|undisclosed|perusahaan swasta"
 _COMPANY_NOISE = (
     r"\b(pt|cv|tbk|persero|ud|pd|perum|koperasi|inc|ltd|limited|llc|co|corp|corporation|"
     r"company|indonesia|group|grup|the)\b"
@@ -229,16 +233,18 @@ class PostingFeatures:
     title_tokens: pl.Series
     company_tokens: pl.Series
     signatures: np.ndarray
+    title_words: pl.Series  # `title_tokens` less the tokens with no letter or digit ("&", "/")
 
 
 def _token_table(
     values: pl.Series, tokens: pl.Expr, name: str, flag_words: pl.Expr | None = None
-) -> tuple[pl.DataFrame, pl.Series]:
+) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """Distinct values of one text column with the codes the linker compares.
 
     Returns the table (the value; `{name}_id`, the rank of its token key; `{name}_exact_id`, the
     code of its lower-cased, single-spaced text; `{name}_empty`, no tokens; `{name}_flags_id`
-    when `flag_words` is given) and the token-code list of each `{name}_id`.
+    when `flag_words` is given), the token-code list of each `{name}_id` and the vocabulary (the
+    token of each code).
     """
     table = (
         pl.DataFrame({"value": values})
@@ -275,7 +281,7 @@ def _token_table(
             )
         )
     ).to_series()
-    return table.drop("_tokens", "_key", "_exact"), token_codes
+    return table.drop("_tokens", "_key", "_exact"), token_codes, vocabulary
 
 
 def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -> PostingFeatures:
@@ -321,16 +327,20 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
         employment_code=_code(col("employment_type")),
     )
 
-    titles, title_tokens = _token_table(
+    titles, title_tokens, title_vocabulary = _token_table(
         raw["title"].unique().rename("value"),
         _title_tokens(pl.col("value").fill_null("")),
         "title",
         flag_words=pl.Series(DISCRIMINATING_TITLE_WORDS + _place_words()).implode(),
     )
-    companies, company_tokens = _token_table(
+    companies, company_tokens, _ = _token_table(
         raw["company"].unique().rename("value"),
         _company_tokens(pl.col("value").fill_null("")),
         "company",
+    )
+    companies = companies.with_columns(
+        company_hidden=pl.col("company_empty")
+        | pl.col("value").str.to_lowercase().str.contains(_HIDDEN_EMPLOYER).fill_null(True)
     )
 
     # Place evidence depends only on these five columns: work it out per distinct combination.
@@ -348,6 +358,7 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
         status_code=_code(pl.col("location_status")),
         status_ambiguous=pl.col("location_status") == "ambiguous",
         status_named=pl.col("location_status").is_in(["ambiguous", "regency"]),
+        status_multiple=pl.col("location_status") == "multiple",
         place_name_code=_code(
             pl.when(pl.col("regency").is_not_null())
             .then(_place_base(pl.col("regency_name")))
@@ -395,7 +406,11 @@ def posting_features(df: pl.DataFrame, settings: LinkerSettings | None = None) -
         places_table.height,
         len(descriptions),
     )
-    return PostingFeatures(postings, title_tokens, company_tokens, signatures)
+    punctuation = pl.Series(
+        np.flatnonzero(~title_vocabulary.str.contains(r"[a-z0-9]").to_numpy()), dtype=pl.UInt32
+    )
+    title_words = title_tokens.list.set_difference(punctuation.implode())
+    return PostingFeatures(postings, title_tokens, company_tokens, signatures, title_words)
 
 
 def _chronological(postings: pl.DataFrame) -> np.ndarray:
@@ -509,6 +524,26 @@ def _token_jaccard(tokens: pl.Series, left: pl.Series, right: pl.Series) -> pl.S
     return lists.select(_jaccard("left", "right")).to_series().gather(position)
 
 
+def _each_has_own_token(tokens: pl.Series, left: pl.Series, right: pl.Series) -> pl.Series:
+    """Whether each title of a pair has a token the other lacks (a word swapped, not added).
+
+    "Teacher (Religion)" against "Teacher (Music)", or "Officer Duri" against "Officer
+    Perawang", name another subject or branch; "Admin" against "Admin Gudang" only adds a word.
+    """
+    distinct, position = _per_distinct_pair(left, right)
+    lists = pl.DataFrame(
+        {
+            "left": tokens.gather(pl.Series(_high(distinct))),
+            "right": tokens.gather(pl.Series(_low(distinct))),
+        }
+    )
+    own = lists.select(
+        (pl.col("left").list.set_difference(pl.col("right")).list.len() > 0)
+        & (pl.col("right").list.set_difference(pl.col("left")).list.len() > 0)
+    )
+    return own.to_series().gather(position)
+
+
 def _text_similarity(signatures: np.ndarray, left: pl.Series, right: pl.Series) -> pl.Series:
     """Share of equal MinHash values of each pair of signature ids (null when one is missing)."""
     both = (left.is_not_null() & right.is_not_null()).to_numpy()
@@ -523,10 +558,10 @@ def _text_similarity(signatures: np.ndarray, left: pl.Series, right: pl.Series) 
 # Per posting, the columns scoring compares (all codes, dates or amounts).
 _SCORED_COLUMNS = [
     "source_code", "source_posting_code", "url_code", "title_id", "title_flags_id",
-    "title_exact_id", "company_id", "company_empty", "company_exact_id", "province_code",
-    "regency_code", "status_code", "status_ambiguous", "status_named", "place_name_code",
-    "location_text_code", "description_key", "signature_id", "event_date", "posted_date",
-    "pay_min", "pay_max", "employment_code",
+    "title_exact_id", "company_id", "company_empty", "company_hidden", "company_exact_id",
+    "province_code", "regency_code", "status_code", "status_ambiguous", "status_named",
+    "status_multiple", "place_name_code", "location_text_code", "description_key",
+    "signature_id", "event_date", "posted_date", "pay_min", "pay_max", "employment_code",
 ]  # fmt: skip
 
 
@@ -551,6 +586,9 @@ def _score_chunk(
         text_similarity=_text_similarity(
             features.signatures, left["signature_id"], right["signature_id"]
         ),
+        title_swapped_word=_each_has_own_token(
+            features.title_words, left["title_id"], right["title_id"]
+        ),
     )
     same_id = (
         (pl.col("source_code_a") == pl.col("source_code_b"))
@@ -568,6 +606,7 @@ def _score_chunk(
         pl.col("status_ambiguous_b") & pl.col("status_named_a")
     )
     same_status = pl.col("status_code_a") == pl.col("status_code_b")
+    both_multiple = (pl.col("status_multiple_a") & pl.col("status_multiple_b")).fill_null(False)
     location = (
         pl.when(both_regency & (pl.col("regency_code_a") == pl.col("regency_code_b")))
         .then(pl.lit("same_regency"))
@@ -582,6 +621,10 @@ def _score_chunk(
         .when(both_province & (pl.col("location_text_code_a") == pl.col("location_text_code_b")))
         .then(pl.lit("same_place_name"))
         .when(both_province)
+        .then(pl.lit("compatible"))
+        # Two different lists of places ("Kalimantan ..." against "Sulawesi ..."): the same
+        # status says nothing about the place, so the pair is never certain.
+        .when(both_multiple & (pl.col("location_text_code_a") != pl.col("location_text_code_b")))
         .then(pl.lit("compatible"))
         .when(same_status)
         .then(pl.lit("same_status"))
@@ -631,11 +674,18 @@ def _score_chunk(
     certain_place = pl.col("location_relation").is_in(
         ["same_regency", "same_place_name", "same_status"]
     )
+    # Two named employers with no word in common, or titles that each have a word of their
+    # own (another subject, branch or area), are two vacancies as far as the fields can tell:
+    # at most `uncertain`, kept with the score but never merged. A same id or URL still merges.
+    employer_conflict = (
+        ~pl.col("company_hidden_a")
+        & ~pl.col("company_hidden_b")
+        & (pl.col("company_jaccard").fill_null(0.0) == 0.0)
+    )
+    mergeable = identity | (certain_place & ~employer_conflict & ~pl.col("title_swapped_word"))
     decision = (
         pl.when(pl.col("score") >= settings.accept_score)
-        .then(
-            pl.when(certain_place | identity).then(pl.lit(DUPLICATE)).otherwise(pl.lit(UNCERTAIN))
-        )
+        .then(pl.when(mergeable).then(pl.lit(DUPLICATE)).otherwise(pl.lit(UNCERTAIN)))
         .when(pl.col("score") >= settings.uncertain_score)
         .then(pl.lit(UNCERTAIN))
     )

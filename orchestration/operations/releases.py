@@ -84,8 +84,10 @@ class ReleaseResult:
 
 
 def retention_from_env() -> int:
-    """Number of dated releases to keep (`LMIS_RELEASE_RETENTION`, at least 1)."""
-    value = os.environ.get("LMIS_RELEASE_RETENTION", str(DEFAULT_RETENTION))
+    """Number of dated releases to keep (`LMIS_RELEASE_RETENTION`, at least 1). Unset or empty
+    (as `LMIS_RELEASE_RETENTION=` in a `.env` leaves it) means the default, as for every other
+    setting."""
+    value = os.environ.get("LMIS_RELEASE_RETENTION", "").strip() or str(DEFAULT_RETENTION)
     try:
         retention = int(value)
     except ValueError as exc:

@@ -23,8 +23,14 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from quality.vacancies.hours import stated_hours
-from quality.vacancies.text_rules import flag_text_rules
+from quality.vacancies.hours import NOT_DETERMINED, stated_hours
+from quality.vacancies.text_rules import (
+    FEMALE_WORDS,
+    MALE_WORDS,
+    SEX_SCOPE_COLUMN,
+    flag_text_rules,
+    sex_scope,
+)
 
 log = logging.getLogger(__name__)
 
@@ -421,6 +427,8 @@ def _hours_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
         daily > settings.daily_hours_limit
     ).fill_null(False)
     known = weekly.is_not_null() | daily.is_not_null()
+    # A schedule read but not turned into plausible hours says why, rather than "no hours".
+    undetermined = pl.col("text_basis").eq(NOT_DETERMINED).fill_null(False)
     figures = (
         pl.when(weekly.is_not_null())
         .then(weekly.round(1).cast(pl.String) + pl.lit(" h/week"))
@@ -441,6 +449,12 @@ def _hours_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
         .then(figures + pl.lit(" (stated hours_per_week)"))
         .when(known)
         .then(figures + pl.lit(" from the text: '") + pl.col("text_evidence") + pl.lit("'"))
+        .when(undetermined)
+        .then(
+            pl.lit("not determined: schedule not read as hours (")
+            + pl.col("text_evidence")
+            + pl.lit(")")
+        )
         .otherwise(pl.lit("not checked: no working hours stated")),
     )
 
@@ -458,15 +472,39 @@ def _stale_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
     started = pl.coalesce("posted_date", "first_seen_date")
     age = (pl.col("_as_of") - pl.col("_started")).dt.total_days()
     reseen = (pl.col("last_seen_date") >= pl.col("_as_of")).fill_null(False)
-    stale = frame.select("_row", "last_seen_date", _as_of=as_of, _started=started)
+    # A source crawled on one day only (a single snapshot: Loker.id 2025, Dealls 2024) shows
+    # every posting as listed on that day, so none can be seen to have gone: the rule (not seen
+    # in the latest crawl) cannot be judged, and an old posting date alone is no evidence.
+    by_source = pl.col("source").fill_null("")
+    one_crawl_day = (
+        pl.lit(settings.as_of is None)
+        & pl.col("last_seen_date").is_not_null().all().over(by_source)
+        & (
+            pl.min_horizontal(pl.col("first_seen_date").min(), pl.col("last_seen_date").min())
+            == pl.col("last_seen_date").max()
+        ).over(by_source)
+    )
+    stale = frame.select(
+        "_row", "last_seen_date", _as_of=as_of, _started=started, _one_crawl=one_crawl_day
+    )
     return stale.select(
         "_row",
         age_days=age,
-        is_stale=pl.when(pl.col("_started").is_null())
+        is_stale=pl.when(pl.col("_started").is_null() | pl.col("_one_crawl"))
         .then(None)
         .otherwise((age > settings.stale_after_days) & ~reseen),
         stale_evidence=pl.when(pl.col("_started").is_null())
         .then(pl.lit("not checked: no posting or first-seen date"))
+        .when(pl.col("_one_crawl"))
+        .then(
+            pl.lit("not checked: the source was crawled on one day only (")
+            + pl.col("_as_of").cast(pl.String)
+            + pl.lit("), so whether a posting was withdrawn cannot be seen; posted ")
+            + pl.col("_started").cast(pl.String)
+            + pl.lit(", ")
+            + age.cast(pl.String)
+            + pl.lit(" days before it")
+        )
         .otherwise(
             pl.lit("posted ")
             + pl.col("_started").cast(pl.String)
@@ -539,7 +577,24 @@ def _with_stated_requirements(frame: pl.DataFrame, text: pl.DataFrame) -> pl.Dat
         _age=pl.col("max_age"),
     )
     joined = text.join(stated, on="_row", how="left", maintain_order="left")
+    if SEX_SCOPE_COLUMN not in joined.columns:
+        joined = joined.with_columns(pl.lit(None, dtype=pl.String).alias(SEX_SCOPE_COLUMN))
+    # The field's sex counts with the text's: "female" and a text "Pria/Wanita" name both.
+    named_in_text = pl.col(SEX_SCOPE_COLUMN)
+    named_male = (named_in_text == "both_sexes").fill_null(False) | (
+        pl.col("_sex").str.contains(MALE_WORDS).fill_null(False)
+    )
+    named_female = (named_in_text == "both_sexes").fill_null(False) | (
+        pl.col("_sex").str.contains(FEMALE_WORDS).fill_null(False)
+    )
+    field_scope = sex_scope(named_male, named_female)
     return joined.with_columns(
+        pl.when(pl.col("_sex").is_null())
+        .then(named_in_text)
+        .when((named_in_text == "one_sex") & field_scope.is_null())
+        .then(named_in_text)
+        .otherwise(field_scope)
+        .alias(SEX_SCOPE_COLUMN),
         has_sex_requirement=pl.when(pl.col("_sex").is_not_null())
         .then(True)
         .otherwise(pl.col("has_sex_requirement")),
@@ -625,6 +680,8 @@ def check_vacancies(
         "hours_per_day_judged",
         "age_days",
         "text_checked",
+        # Last, so the columns published before it keep their places.
+        SEX_SCOPE_COLUMN,
     ]
     log.info(
         "checked %d vacancies: %s",

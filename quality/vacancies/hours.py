@@ -11,7 +11,12 @@ the low side of what it can mean:
 * "5 pm" written as "5" after "8" is read as 17:00, and a range that ends before it starts as
   a night shift;
 * when a schedule cannot be paired unambiguously (two day groups and one time range, a shift
-  system, "fleksibel"), no hours are returned rather than a guess.
+  system, "fleksibel"), no hours are returned rather than a guess; when it is read but the days
+  and hours cannot be paired (one day group between two time ranges) or the result is impossible
+  (a week shorter than its day), the reading is `NOT_DETERMINED` with the reason as evidence, so
+  the check publishes NULL and never "false" from a misreading;
+* every labelled section is read, and the first that gives a week wins (an earlier "jam kerja
+  fleksibel" in the duties must not hide the schedule).
 
 So a flag raised from these figures means the stated schedule exceeds the legal limit even when
 read generously.
@@ -57,23 +62,72 @@ DAYS = {
     "sun": 6,
 }
 _DAY = (
-    r"(senin|selasa|rabu|kamis|jum\W?\s*at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
+    r"(senin|senen|selasa|rabu|kamis|ju[a-z]?m\W?\s*[aá]t|sabtu|minggu|ahad|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
 )
+# A day name may follow a digit ("Break Time 11:30-14:00Monday - Saturday"), not a letter.
+_DAY_START = r"(?<![^\W\d_])"
 _TO = r"\s*(?:-|–|—|s\s*/\s*d|s\.\s*d\.?|sd|sampai(?:\s+dengan)?|hingga|to|until|through)\s*"
-DAY_RANGE = re.compile(rf"\b{_DAY}\b{_TO}\b{_DAY}\b", re.IGNORECASE)
-SINGLE_DAY = re.compile(rf"\b{_DAY}\b", re.IGNORECASE)
-DAY_OFF = re.compile(r"^\W{0,3}(libur|off|tutup|closed)", re.IGNORECASE)
-WEEK_WORD = re.compile(r"(\b(per|dalam|tiap|setiap|each|a)|/)\s*$", re.IGNORECASE)
+# Between day names also "ke" ("Senin ke Sabtu"), "~" ("Monday~Friday") and a common typo.
+_DAY_TO = rf"(?:{_TO}|\s*(?:~|\bke\b|\bsamapi\b)\s*)"
+DAY_RANGE = re.compile(rf"{_DAY_START}{_DAY}\b{_DAY_TO}\b{_DAY}\b", re.IGNORECASE)
+# "Senin / Sabtu", "Senin Jumat", "senin sabtu": Monday to a day at the end of the week with a
+# slash or a space is a range; other pairs ("Sabtu/Minggu", "Libur Senin/Selasa") stay days.
+MONDAY_RANGE = re.compile(
+    rf"{_DAY_START}(senin|senen|monday)\s*(?:/\s*|\s)(ju[a-z]?m\W?\s*[aá]t|sabtu|minggu|friday"
+    r"|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+SINGLE_DAY = re.compile(rf"{_DAY_START}{_DAY}\b", re.IGNORECASE)
+# A day off: "Minggu libur", "Minggu dan Tanggal Merah: Libur", "Sabtu optional", "SABTU MINGGU
+# ( OPTIONAL )"; not "libur 1 hari" / "off 1x", which count days off (`DAYS_OFF_COUNT`), nor
+# "selasa-minggu (tergantung jadwal libur)", whose words between say the days are worked.
+DAY_OFF = re.compile(
+    rf"^[^\w,;.]{{0,3}}(?:(?:(?:dan|and|&|/)\s*)?(?:tanggal\s+merah|tgl\s+merah|{_DAY})"
+    r"[^\w,;.]{0,3})?"
+    r"(libur|off|tutup|closed|optional|opsional)\b(?!\s*(?:\d|satu\b|sehari))",
+    re.IGNORECASE,
+)
+# "Libur di hari Kamis", "Libur Senin/Selasa", "kecuali Minggu": the day named is off.
+OFF_BEFORE_DAY = re.compile(
+    r"\b(libur|off|tutup|closed|kecuali|except)\b[^\d,;.\n]{0,15}$", re.IGNORECASE
+)
+# "off 1 hari", "Libur 1x dalam Seminggu": that many days off in the week.
+# Not "Libur 2x per bulan", "Off/Libur 2x Sebulan": days off a month say nothing of a week.
+DAYS_OFF_COUNT = re.compile(
+    r"\b(?:libur|off)\s*(\d|satu|sehari)\s*(?:x\b|kali|hari|days?)"
+    r"(?!\s*(?:per|dalam|/|a|tiap|setiap|dlm)?\s*(?:1\s*)?(?:bulan|sebulan|month))",
+    re.IGNORECASE,
+)
+# "sistem 5-2 (Shift)": days on and off in a rota, not clock times.
+ROTA = re.compile(r"\b(sistem|pola|rotasi|roster|rotation)\s*$", re.IGNORECASE)
+# "Sabtu setengah hari", "Saturday half day": counted as 4 hours (the low side of a half day).
+HALF_DAY = re.compile(r"^\s*[:(]?\s*(setengah\s+hari|half\s*day)", re.IGNORECASE)
+HALF_DAY_HOURS = 4.0
+# A day worked only when something happens, or on a rota, is no regular working day: "Sabtu
+# 07.20-14.00 (Jika ada kegiatan besar saja)", "Sabtu (piket)".
+IRREGULAR_DAY = re.compile(
+    r"\b(jika\s+ada|kalau\s+ada|bila\s+ada|apabila\s+ada|bila\s+diperlukan|jika\s+diperlukan"
+    r"|if\s+needed|when\s+needed|piket|on\s+call)\b",
+    re.IGNORECASE,
+)
+# A lone day followed by an end time only ("08:00 s/d 17:00 sabtu jam 3"): that day's own
+# hours, which say nothing of the other days.
+LONE_DAY_END = re.compile(r"^\s*(?:jam|pukul|pk\.?|s/d|sd|sampai|hingga)\s*\d", re.IGNORECASE)
+# "per minggu", "dalam 1 minggu", "jam/minggu" are a week, not Sunday; "16.30 / Minggu" is Sunday.
+WEEK_WORD = re.compile(
+    r"(\b(per|dalam|tiap|setiap|each|a)\s*(?:1\s*)?|[a-z]\s*/\s*)$", re.IGNORECASE
+)
 DAYS_PER_WEEK = re.compile(
-    r"\b([1-7])\s*(?:hari\s+(?:kerja|dalam\s+seminggu|seminggu|per\s+minggu|/\s*minggu)"
+    r"\b([1-7])\s*(?:hari\s+(?:(?:be)?kerja|dalam\s+(?:1\s+)?(?:seminggu|minggu)|seminggu"
+    r"|per\s+minggu|/\s*minggu)"
     r"|(?:working\s+)?days?\s+(?:a|per)\s+week|working\s+days)",
     re.IGNORECASE,
 )
 _CLOCK = r"(\d{1,2})(?:\s*[.:]\s*(\d{2}))?\s*(wib|wita|wit|am|pm|pagi|siang|sore|malam)?"
 # Not followed by a unit: "8-9 jam" is a duration and "18-25 tahun" an age range, not clock times.
 TIME_RANGE = re.compile(
-    rf"(?<![\d.:]){_CLOCK}{_TO}(?:jam\s*)?{_CLOCK}(?![\d.:])"
+    rf"(?<![\d.:]){_CLOCK}{_TO}(?:jam\s*)?{_CLOCK}(?![\d:]|\.\d)"
     r"(?!\s*(?:jam|hours?|hrs?|tahun|thn|th\b|bulan|menit|minutes?|orang|x\b))",
     re.IGNORECASE,
 )
@@ -185,12 +239,12 @@ class StatedHours:
     evidence: str
 
 
-def _net_hours(span: float) -> float:
-    if span >= 6:
-        return span - 1
-    if span > 4:
-        return span - 0.5
-    return span
+def _net_hours(span: float, stated_break: float = 0.0) -> float:
+    """Hours worked in a day spanning `span` hours: the law's break (Art. 79) or the break the
+    advert states, whichever is longer, is taken out."""
+    legal_break = 1.0 if span >= 6 else 0.5 if span > 4 else 0.0
+    rest = max(legal_break, stated_break)
+    return span - rest if span - rest > 0 else span
 
 
 def _clock(hour: str, minute: str | None) -> float | None:
@@ -209,10 +263,16 @@ def _span(match: re.Match[str]) -> float | None:
     end_mark = (match.group(6) or "").lower()
     if start_mark in {"pm", "sore", "malam"} and start < 12:
         start += 12
+    # "Jam 3 siang": early afternoon ("siang" runs to about 3 pm; "11 siang" is late morning).
+    if start_mark == "siang" and start < 6:
+        start += 12
     if end_mark in {"pm", "sore", "malam"} and end < 12:
         end += 12
-    if end <= start and end <= 12 and end + 12 > start:
-        end += 12  # "8-5": five in the afternoon
+    if end_mark == "siang" and end < 6:
+        end += 12
+    # "8-5": five in the afternoon; not "3 siang - 5 pagi", which ends the next morning.
+    if end <= start and end <= 12 and end + 12 > start and end_mark not in {"pagi", "am"}:
+        end += 12
     if end <= start:
         end += 24  # a night shift
     span = end - start
@@ -220,8 +280,9 @@ def _span(match: re.Match[str]) -> float | None:
 
 
 def _day_index(name: str) -> int:
-    key = re.sub(r"\W|\s", "", name.lower())
-    return DAYS[key]
+    key = re.sub(r"[\W\d_]", "", name.lower())
+    # Jumat is spelled many ways ("Jum'at", "Jumát", "Juamat"); Senen is Senin.
+    return 4 if key.startswith("ju") else DAYS.get(key, DAYS.get(key[:3], 0))
 
 
 def _days_in_range(match: re.Match[str]) -> int:
@@ -229,48 +290,96 @@ def _days_in_range(match: re.Match[str]) -> int:
     return (last - first) % 7 + 1
 
 
-def _schedule_section(text: str) -> str | None:
-    label = next(
-        (
-            found
-            for found in SECTION_LABEL.finditer(text)
-            # "Masa percobaan 7 hari kerja", "diproses dalam 7 hari kerja": a count of working
-            # days in a clause about a period is a duration, not a working week.
-            if not (
-                found.group(0)[0].isdigit()
-                and PERIOD_OF_WORKING_DAYS.search(_clause_before(text, found.start()))
-            )
-        ),
-        None,
-    )
-    if label is None:
-        return None
-    # "6 hari kerja" is a label and a day count at once: the count stays in the section.
-    start = label.start() if label.group(0)[0].isdigit() else label.end()
-    section = text[start : label.end() + SECTION_CHARS]
-    end = SECTION_END.search(section)
-    return section[: end.start()] if end else section
+def _range_indexes(match: re.Match[str]) -> frozenset[int]:
+    first = _day_index(match.group(1))
+    return frozenset((first + step) % 7 for step in range(_days_in_range(match)))
 
 
-def _day_groups(section: str) -> list[tuple[int, int, str]]:
-    """(position, days, text) of each day range or single day named as a working day."""
-    groups: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for match in DAY_RANGE.finditer(section):
-        if DAY_OFF.match(section[match.end() :]):
+def _schedule_sections(text: str) -> list[str]:
+    """Every labelled schedule section of `text`, in order: an earlier "jam kerja fleksibel"
+    or "jadwal kerja" in the duties must not hide the "Waktu Bekerja :" section after it."""
+    sections = []
+    read_to = 0
+    for label in SECTION_LABEL.finditer(text):
+        if label.start() < read_to:
+            continue  # a label inside the section before ("6 hari kerja ... atau 5 hari kerja")
+        # "Masa percobaan 7 hari kerja", "diproses dalam 7 hari kerja": a count of working
+        # days in a clause about a period is a duration, not a working week.
+        if label.group(0)[0].isdigit() and PERIOD_OF_WORKING_DAYS.search(
+            _clause_before(text, label.start())
+        ):
             continue
-        groups.append((match.start(), _days_in_range(match), match.group(0)))
-        taken.append(match.span())
+        # "6 hari kerja" is a label and a day count at once: the count stays in the section.
+        start = label.start() if label.group(0)[0].isdigit() else label.end()
+        section = text[start : label.end() + SECTION_CHARS]
+        end = SECTION_END.search(section)
+        section = section[: end.start()] if end else section
+        read_to = start + len(section)
+        sections.append(_normalised_times(section))
+    return sections
+
+
+def _normalised_times(section: str) -> str:
+    """Clock times in the spellings adverts use: "09-00 - 17.00" is 09.00, "17.000" is 17.00."""
+    section = re.sub(
+        r"(?<![\d.:])(\d{1,2})-(00|30)(?=\s*(?:-|–|s/d|sd|sampai|to)\s*\d)", r"\1.\2", section
+    )
+    return re.sub(r"(?<=[-–\s])(\d{1,2}[.:]\d{2})0(?!\d|[.,]\d)", r"\1", section)
+
+
+@dataclass(frozen=True)
+class _DayGroup:
+    """Days named together as working days: a range, a count or one day."""
+
+    position: int
+    end: int
+    days: int
+    kind: str  # "range", "count" or "day"
+    indexes: frozenset[int]
+    half: bool = False
+
+
+def _is_day_off(section: str, start: int, end: int) -> bool:
+    return bool(DAY_OFF.match(section[end:]) or OFF_BEFORE_DAY.search(section[:start]))
+
+
+def _day_groups(section: str) -> tuple[list[_DayGroup], int]:
+    """The day groups named as working days, and the number of days named as off."""
+    groups: list[_DayGroup] = []
+    taken: list[tuple[int, int]] = []
+    off: set[int] = set()
+    for pattern in (DAY_RANGE, MONDAY_RANGE):
+        for match in pattern.finditer(section):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            taken.append(match.span())
+            if _is_day_off(section, match.start(), match.end()):
+                off |= _range_indexes(match)
+                continue
+            days = _days_in_range(match)
+            indexes = _range_indexes(match)
+            groups.append(_DayGroup(match.start(), match.end(), days, "range", indexes))
     for match in DAYS_PER_WEEK.finditer(section):
-        groups.append((match.start(), int(match.group(1)), match.group(0)))
+        if re.search(r"\b(libur|off|cuti)\s*$", section[: match.start()], re.IGNORECASE):
+            continue  # "Libur 1 Hari dalam seminggu" counts the day off (`DAYS_OFF_COUNT`)
+        groups.append(
+            _DayGroup(match.start(), match.end(), int(match.group(1)), "count", frozenset())
+        )
         taken.append(match.span())
     for match in SINGLE_DAY.finditer(section):
         if any(start <= match.start() < end for start, end in taken):
             continue
-        if DAY_OFF.match(section[match.end() :]) or WEEK_WORD.search(section[: match.start()]):
-            continue  # "Minggu libur" is a day off; "per minggu" is a week, not Sunday
-        groups.append((match.start(), 1, match.group(0)))
-    return sorted(groups)
+        if WEEK_WORD.search(section[: match.start()]):
+            continue  # "per minggu" is a week, not Sunday
+        index = _day_index(match.group(1))
+        if _is_day_off(section, match.start(), match.end()):
+            off.add(index)
+            continue
+        half = bool(HALF_DAY.match(section[match.end() :]))
+        groups.append(
+            _DayGroup(match.start(), match.end(), 1, "day", frozenset({index}), half=half)
+        )
+    return sorted(groups, key=lambda group: group.position), len(off)
 
 
 def _days_times_daily_hours(text: str) -> StatedHours | None:
@@ -334,41 +443,171 @@ def _stated_hours(text: str) -> StatedHours | None:
         hours = float(weekly.group(1).replace(",", "."))
         if 10 <= hours <= 100:
             return StatedHours(hours, None, "weekly_total", weekly.group(0).strip())
-    section = _schedule_section(text)
-    daily = _daily_total(section or text)
-    if section is None:
+    sections = _schedule_sections(text)
+    if not sections:
+        daily = _daily_total(text)
         if daily:
             hours = float(daily.group(1).replace(",", "."))
             if 1 <= hours <= 16:
                 return StatedHours(None, hours, "daily_total", daily.group(0).strip())
         return None
-    times = [(m.start(), _span(m), m.group(0)) for m in TIME_RANGE.finditer(section)]
-    times = [t for t in times if t[1] is not None]
-    days = _day_groups(section)
+    readings = [reading for section in sections if (reading := _section_hours(section))]
+    # The most specific reading: a week, else a day's hours, else why none could be given.
+    for wanted in (
+        lambda r: r.weekly is not None,
+        lambda r: r.basis != NOT_DETERMINED,
+        lambda r: True,
+    ):
+        found = next((reading for reading in readings if wanted(reading)), None)
+        if found is not None:
+            return found
+    return None
+
+
+NOT_DETERMINED = "not_determined"
+
+
+def _not_determined(why: str, evidence: str) -> StatedHours:
+    return StatedHours(None, None, NOT_DETERMINED, f"{why}: '{evidence}'")
+
+
+def _section_hours(section: str) -> StatedHours | None:
+    """The hours one labelled schedule section states."""
+    daily = _daily_total(section)
+    found = [(m.start(), m.end(), _span(m)) for m in TIME_RANGE.finditer(section)]
+    # A break, rest or overtime range ("Break Time 11:30-14:00", "Istirahat 1 jam (12.00-13.00)")
+    # is not a shift: its length is taken out of the day instead.
+    breaks = [span for start, _, span in found if span and _is_break(section, start)]
+    times = [(start, end, span) for start, end, span in found if span]
+    times = [t for t in times if not _is_break(section, t[0]) and not ROTA.search(section[: t[0]])]
+    groups, days_off = _day_groups(section)
     evidence = " ".join(section.split())[:160]
-    if len(days) > 1 and len(times) <= 1 and len({count for _, count, _ in days}) == 1:
-        days = days[:1]  # "6 hari kerja (Senin s/d Sabtu)" names one week twice
+    groups, times = _regular_days(section, groups, times)
+    if (
+        len(groups) == 1
+        and groups[0].kind == "day"
+        and LONE_DAY_END.match(section[groups[0].end :])
+        and all(start < groups[0].position for start, _, _ in times)
+    ):
+        return _not_determined("a lone day with its own end time, the other days unnamed", evidence)
+    half_days = [g for g in groups if g.half]
+    groups = _without_summaries([g for g in groups if not g.half], half_days, len(times))
+    counts = [g for g in groups if g.kind == "count"]
+    if len(counts) == 1 and len(times) <= 1:
+        groups = counts[:1]  # "6 hari kerja ... (Sabtu/Minggu)": the count is the week
+    elif len(groups) > 1 and len(times) <= 1 and all(g.kind == "day" for g in groups):
+        # "Senin, Selasa, Kamis & Jumat pk 9.45 - 18.15": a list of days, one schedule.
+        indexes = frozenset().union(*(g.indexes for g in groups))
+        groups = [_DayGroup(groups[0].position, groups[-1].end, len(indexes), "day", indexes)]
+    if len(groups) > 1 and len(times) <= 1 and len({g.days for g in groups}) == 1:
+        groups = groups[:1]  # "6 hari kerja (Senin s/d Sabtu)" names one week twice
+    groups = _less_days_off(groups, days_off, section, evidence)
+    if groups is None:
+        return _not_determined("the days off leave no working day", evidence)
+    half_hours = HALF_DAY_HOURS * len(half_days)
     if daily and not times:
         hours = float(daily.group(1).replace(",", "."))
-        per_week = days[0][1] if len(days) == 1 else None
+        per_week = groups[0].days if len(groups) == 1 else None
         if 1 <= hours <= 16:
-            weekly_hours = hours * per_week if per_week else None
-            return StatedHours(weekly_hours, hours, "schedule", evidence)
+            weekly_hours = hours * per_week + half_hours if per_week else None
+            return _plausible(StatedHours(weekly_hours, hours, "schedule", evidence))
     if not times:
         return None
-    if not days:
-        net = min(_net_hours(span) for _, span, _ in times)
+    stated_break = max(breaks, default=0.0)
+    if not groups:
+        net = min(_net_hours(span, stated_break) for _, _, span in times)
         return StatedHours(None, net, "schedule_hours_only", evidence)
-    if len(days) == len(times):
-        pairs = list(zip(days, times, strict=True))
-    elif len(days) == 1:
+    if len(groups) == len(times):
+        pairs = [(g.days, span) for g, (_, _, span) in zip(groups, times, strict=True)]
+    elif len(groups) == 1:
+        if times[0][0] < groups[0].position < times[-1][0]:
+            # "Jam 8 sd 16.30, Senin - Sabtu Jam 8 sd 12:00": which days keep which hours is
+            # not said (likely a short Saturday); no alternative shifts to take the shortest of.
+            return _not_determined("one day group between two time ranges", evidence)
         # Several time ranges for one group of days are alternative shifts: take the shortest.
-        shortest = min(times, key=lambda t: t[1])
-        pairs = [(days[0], shortest)]
+        pairs = [(groups[0].days, min(span for _, _, span in times))]
     else:
         return None
-    weekly_hours = sum(day[1] * _net_hours(time[1]) for day, time in pairs)
-    daily_hours = max(_net_hours(time[1]) for _, time in pairs)
-    if sum(day[1] for day, _ in pairs) > 7:
+    if sum(days for days, _ in pairs) + len(half_days) > 7:
         return None
-    return StatedHours(weekly_hours, daily_hours, "schedule", evidence)
+    weekly_hours = sum(days * _net_hours(span, stated_break) for days, span in pairs)
+    daily_hours = max(_net_hours(span, stated_break) for _, span in pairs)
+    return _plausible(StatedHours(weekly_hours + half_hours, daily_hours, "schedule", evidence))
+
+
+def _is_break(section: str, start: int) -> bool:
+    """A time range whose clause names a break, a rest or overtime."""
+    before = section[max(0, start - _CLAUSE_CHARS) : start]
+    ends = list(re.finditer(r"[,;\n]|\)", before))
+    return bool(NOT_WORKING_HOURS.search(before[ends[-1].end() :] if ends else before))
+
+
+def _regular_days(
+    section: str, groups: list[_DayGroup], times: list[tuple[int, int, float]]
+) -> tuple[list[_DayGroup], list[tuple[int, int, float]]]:
+    """Without the days worked only now and then ("Sabtu 07.20-14.00 (Jika ada kegiatan besar
+    saja)", "Sabtu (piket)") and their hours."""
+    kept, dropped = [], []
+    for number, group in enumerate(groups):
+        upto = groups[number + 1].position if number + 1 < len(groups) else len(section)
+        # Only a lone day: "Senin - Sabtu (+ Jam & Hari tertentu jika diperlukan)" adds to a week.
+        irregular = group.kind == "day" and IRREGULAR_DAY.search(section[group.position : upto])
+        (dropped if irregular else kept).append((number, group, upto))
+    if len(groups) == len(times):
+        # Paired in order: the dropped day's hours go with it, wherever they are written.
+        gone = {number for number, _, _ in dropped}
+        times = [t for number, t in enumerate(times) if number not in gone]
+    else:
+        times = [t for t in times if not any(g.position <= t[0] < upto for _, g, upto in dropped)]
+    return [g for _, g, _ in kept], times
+
+
+def _without_summaries(
+    groups: list[_DayGroup], half_days: list[_DayGroup], time_count: int
+) -> list[_DayGroup]:
+    """Without a first range that sums up the groups after it ("Senin - Sabtu, Senin - Jumat
+    (08.00-17.00), Sabtu (08.00-16.00)"), and without half days from a range ("Senin - Sabtu,
+    Sabtu setengah hari")."""
+    if (
+        len(groups) > 1
+        and groups[0].kind == "range"
+        and len(groups) + len(half_days) - 1 >= time_count
+        and groups[0].days == sum(g.days for g in groups[1:]) + len(half_days)
+    ):
+        groups = groups[1:]
+    half = frozenset().union(*(g.indexes for g in half_days)) if half_days else frozenset()
+    return [
+        _DayGroup(g.position, g.end, len(g.indexes - half), g.kind, g.indexes - half)
+        if g.kind == "range" and g.indexes & half
+        else g
+        for g in groups
+    ]
+
+
+def _less_days_off(
+    groups: list[_DayGroup], days_off: int, section: str, evidence: str
+) -> list[_DayGroup] | None:
+    """The working days once the days named off are taken out: "Jam 10:00 - 19:00, Libur di
+    hari Kamis" is the six other days, "Senin - Minggu, off 1 hari" six days."""
+    count = DAYS_OFF_COUNT.search(section)
+    off_count = 0
+    if count:
+        word = count.group(1).lower()
+        off_count = 1 if word in {"satu", "sehari"} else int(word)
+    if not groups and (days_off or off_count):
+        days = 7 - days_off - off_count
+        return [_DayGroup(0, 0, days, "range", frozenset())] if days >= 1 else None
+    if off_count and len(groups) == 1 and groups[0].days == 7:
+        days = 7 - off_count
+        g = groups[0]
+        return [_DayGroup(g.position, g.end, days, g.kind, g.indexes)] if days >= 1 else None
+    return groups
+
+
+def _plausible(hours: StatedHours) -> StatedHours:
+    """A week shorter than one of its days is a misreading: not determined, never judged."""
+    if hours.weekly is not None and hours.daily is not None and hours.weekly < hours.daily:
+        return _not_determined(
+            f"{hours.weekly:g} h/week read against {hours.daily:g} h/day", hours.evidence
+        )
+    return hours

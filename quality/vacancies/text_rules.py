@@ -24,6 +24,15 @@ EVIDENCE_SEPARATOR = " | "
 MAX_EVIDENCE_PHRASES = 3
 MAX_PHRASE_CHARS = 80
 
+SEX_RULE = "sex_requirement"
+SEX_SCOPE_COLUMN = "sex_requirement_scope"
+# Words naming each sex in the sex rule's matched phrases. "Pria/Wanita", "SPG/SPB" and "Girl /
+# Boy" name both: open to either sex, not a restriction to one (VAC-SEX-01).
+MALE_WORDS = r"(?i)\b(pria|laki|laki2|cowok|male|males|men|man|spb|boys?|bapak)\b"
+FEMALE_WORDS = (
+    r"(?i)\b(wanita|wania|perempuan|cewek|female|females|women|woman|karyawati|spg|girls?|ibu)\b"
+)
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -141,6 +150,8 @@ def flag_text_rules(
         + [_bona_fide(rule).alias(f"_bona_fide_{rule.name}") for rule in rules]
     )
     outputs: list[pl.Expr] = [pl.col("text_checked")]
+    if any(rule.name == SEX_RULE for rule in rules):
+        outputs.append(_sex_scope(pl.col(f"_phrases_{SEX_RULE}")).alias(SEX_SCOPE_COLUMN))
     for rule in rules:
         phrases = pl.col(f"_phrases_{rule.name}")
         bona_fide = pl.col(f"_bona_fide_{rule.name}")
@@ -164,6 +175,29 @@ def flag_text_rules(
             ]
         )
     return work.select(outputs)
+
+
+def sex_scope(named_male: pl.Expr, named_female: pl.Expr) -> pl.Expr:
+    """`one_sex` when only one sex is named, `both_sexes` when both are, else null."""
+    return (
+        pl.when(named_male & named_female)
+        .then(pl.lit("both_sexes"))
+        .when(named_male | named_female)
+        .then(pl.lit("one_sex"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def _sex_scope(phrases: pl.Expr) -> pl.Expr:
+    # Over every matched phrase, not only the evidence's first three: an advert naming one sex
+    # in one place and both in another ("Pria/Wanita" ... "- Wanita") is counted as both, so the
+    # single-sex share is a lower bound.
+    # A listed sex ending in a slash ("Wanita / PriaMaksimal", glued by the scraper) offers
+    # another sex after it: both.
+    either = phrases.list.eval(pl.element().str.contains(r"/\s*$")).list.any()
+    male = phrases.list.eval(pl.element().str.contains(MALE_WORDS)).list.any() | either
+    female = phrases.list.eval(pl.element().str.contains(FEMALE_WORDS)).list.any() | either
+    return sex_scope(male.fill_null(False), female.fill_null(False))
 
 
 def _phrases(rule: TextRule) -> pl.Expr:

@@ -84,11 +84,18 @@ TEXT: dict[str, dict[str, Any]] = {
         "tepat pada ambang, dan {minor} masuk daftar melalui golongannya (3 digit); daftar ini "
         "bersandar pada {independent} penilaian yang berdiri sendiri.",
         "significance": "Perubahan survei (pertumbuhan penduduk bekerja, upah, jam kerja) "
-        "hanya memberi sinyal bila berbeda nyata dari galat sampling ke arah kekurangan: z "
-        "pada atau di atas {critical} (nilai kritis uji dua sisi, tingkat kepercayaan "
-        "{level} %), z = perubahan / SE perubahan, bertanda positif ke arah kekurangan. "
+        "hanya memberi sinyal bila berbeda nyata dari galat sampling ke arah kekurangan: uji "
+        "satu sisi ke arah kekurangan pada taraf {alpha} % ((100 % - tingkat kepercayaan "
+        "{level} %) / 2), yaitu z pada atau di atas {critical}, z = perubahan / SE "
+        "perubahan, bertanda positif ke arah kekurangan. "
         "Perubahan yang tidak signifikan tetap andal tetapi tanpa sinyal; skenario "
         '"tanpa uji signifikansi" pada analisis sensitivitas menunjukkan dampaknya.',
+        "significance_counts": "Uji berganda: {tested} perubahan diuji dan {passing} lolos; "
+        "bila tidak ada jabatan yang berubah, sekitar {by_chance} akan lolos karena kebetulan "
+        "saja.",
+        "significance_fdr": 'Skenario "kendali tingkat temuan palsu" (Benjamini-Hochberg, '
+        "{rate} %, atas semua perubahan yang diuji, nilai p satu sisi) pada analisis "
+        "sensitivitas menunjukkan dampaknya.",
         "indicator_summary": "Ringkasan indikator: unit jabatan dengan nilai andal dan "
         "dengan sinyal",
         "indicator_summary_note": "Indikator tanpa nilai andal pada suatu tingkat tidak ikut "
@@ -150,6 +157,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "wages_weigh_double": "bobot upah ganda",
             "more_indicators_required": "lebih banyak indikator wajib",
             "no_significance_rule": "tanpa uji signifikansi",
+            "false_discovery_control": "kendali tingkat temuan palsu",
         },
         "method_text": [
             "Unit: subgolongan KBJI 2014 (4 digit); jika indikator andal kurang dari "
@@ -217,13 +225,19 @@ TEXT: dict[str, dict[str, Any]] = {
         "cautions": "Caution: of the {listed} listed occupations, {minimum} have only the "
         "minimum number of reliable indicators ({min_count}), {at_threshold} score exactly at "
         "the threshold, and {minor} are listed through their minor group (3 digits); the list "
-        "rests on {independent} independent assessments.",
+        "rests on {independent} independent {assessments}.",
         "significance": "A survey change (growth of employment, wages, hours) signals only "
-        "when it is distinguishable from sampling noise in the shortage's direction: z at or "
-        "above {critical} (the two-sided critical value at {level} % confidence), z = change / "
-        "SE of the change, signed positive in the shortage's direction. A change that is not "
+        "when it is distinguishable from sampling noise in the shortage's direction: a "
+        "one-sided test in the shortage's direction at {alpha} % ((100 % - the {level} % "
+        "confidence level) / 2), i.e. z at or above {critical}, z = change / SE of the change, "
+        "signed positive in the shortage's direction. A change that is not "
         'significant stays reliable but gives no signal; the sensitivity scenario "no '
         'significance rule" shows its effect.',
+        "significance_counts": "Multiple testing: {tested} changes are tested and {passing} "
+        "pass; if no occupation changed, about {by_chance} would pass by chance alone.",
+        "significance_fdr": 'The sensitivity scenario "false-discovery-rate control" '
+        "(Benjamini-Hochberg at {rate} %, over all tested changes, one-sided p-values) shows "
+        "its effect.",
         "indicator_summary": "Indicators at a glance: occupation units with a reliable value "
         "and with a signal",
         "indicator_summary_note": "An indicator without a reliable value at a level enters no "
@@ -285,6 +299,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "wages_weigh_double": "wages weigh double",
             "more_indicators_required": "more indicators required",
             "no_significance_rule": "no significance rule",
+            "false_discovery_control": "false-discovery-rate control",
         },
         "method_text": [
             "Unit: KBJI 2014 unit group (4 digits); with fewer reliable indicators than the "
@@ -325,6 +340,7 @@ NESTED_SETTINGS_SHOWN = (
     ("employer_evidence", "shortage_share_threshold"),
     ("significance", "enabled"),
     ("significance", "level"),
+    ("significance", "false_discovery_rate"),
 )
 
 
@@ -345,12 +361,18 @@ ROWS_FIRST = {
         "shortage_not_critical": ", baris jabatan yang masuk daftar lebih dulu (tidak ada), lalu "
         "jabatan yang kekurangan tetapi tidak kritis",
         "": ", menurut kode (tidak ada jabatan yang masuk daftar atau kekurangan)",
+        # The occupations table sorts by status, then score: "by code" was not its order.
+        "by_status": ", jabatan yang tidak masuk daftar lebih dulu, lalu yang belum dapat "
+        "ditentukan; masing-masing menurut skor (tertinggi lebih dulu), lalu kode (tidak ada "
+        "jabatan yang masuk daftar atau kekurangan)",
     },
     "en": {
         "listed": ", the listed occupations' rows first",
         "shortage_not_critical": ", the listed occupations' rows first (there are none), then "
         "those of occupations in shortage but not critical",
         "": ", by code (no occupation is listed or in shortage)",
+        "by_status": ", the occupations not listed first, then the undetermined ones; each by "
+        "score (highest first), then code (no occupation is listed or in shortage)",
     },
 }
 SENSITIVITY_FIRST = {
@@ -361,6 +383,32 @@ SENSITIVITY_FIRST = {
 }
 FIRST_STATUSES = ("listed", "shortage_not_critical")
 """Statuses whose occupations' rows a cut table shows first, in this order."""
+
+
+def cautions_text(
+    listed: pl.DataFrame, config: dict[str, Any], text: dict[str, Any], language: str
+) -> str:
+    """The caution under the list: how many listed occupations rest on thin evidence, and on
+    how many independent assessments (distinct scored codes) the list rests."""
+    cautions = listed["caution_codes"].fill_null("")
+    independent = listed["scored_code"].n_unique()
+    return text["cautions"].format(
+        listed=format_number(listed.height, language),
+        minimum=format_number(int(cautions.str.contains("MINIMUM").sum()), language),
+        min_count=int(config["min_reliable_indicators"]),
+        at_threshold=format_number(int(cautions.str.contains("AT_THRESHOLD").sum()), language),
+        minor=format_number(int(cautions.str.contains("MINOR_GROUP").sum()), language),
+        independent=format_number(independent, language),
+        # English needs the singular for one ("rests on 1 independent assessments" read wrong);
+        # Indonesian has no plural, and its text does not use the word.
+        assessments="assessment" if independent == 1 else "assessments",
+    )
+
+
+def occupation_rows_order(language: str, first: str) -> str:
+    """What a cut occupations table says of its order: it is sorted by status, score (highest
+    first) and code, so with no listed occupation nor one in shortage, not by code."""
+    return ROWS_FIRST[language][first or "by_status"]
 
 
 def first_status(occupations: pl.DataFrame) -> str:
@@ -900,21 +948,27 @@ def build_report(
             text["significance"].format(
                 critical=format_number(critical, language, 2),
                 level=wording.setting_value("significance.level", level, language),
+                alpha=wording.setting_value("significance.level", (100 - level) / 2, language),
             )
         )
+        counts = scoring.significance_counts(results["signals"], config)
+        shown = text["significance_counts"].format(
+            tested=format_number(counts["tested"], language),
+            passing=format_number(counts["passing"], language),
+            by_chance=format_number(counts["by_chance"], language, 1),
+        )
+        rates = [
+            rate
+            for scenario in config.get("sensitivity") or []
+            if (rate := (scenario.get("significance") or {}).get("false_discovery_rate"))
+        ]
+        if rates:
+            rate = wording.setting_value("significance.level", float(rates[0]) * 100, language)
+            shown += " " + text["significance_fdr"].format(rate=rate)
+        page.paragraph(shown)
     if listed.height:
-        cautions = listed["caution_codes"].fill_null("")
         page.paragraph(
-            text["cautions"].format(
-                listed=format_number(listed.height, language),
-                minimum=format_number(int(cautions.str.contains("MINIMUM").sum()), language),
-                min_count=int(config["min_reliable_indicators"]),
-                at_threshold=format_number(
-                    int(cautions.str.contains("AT_THRESHOLD").sum()), language
-                ),
-                minor=format_number(int(cautions.str.contains("MINOR_GROUP").sum()), language),
-                independent=format_number(listed["scored_code"].n_unique(), language),
-            ),
+            cautions_text(listed, config, text, language),
             css="note synthetic",
         )
         figure = go.Figure(
@@ -1038,7 +1092,7 @@ def build_report(
         columns,
         numeric={"usable_indicators", "shortage_score", "scored_level"},
         max_rows=500,
-        order=ROWS_FIRST[language][first],
+        order=occupation_rows_order(language, first),
     )
     signals = results["signals"]
     if signals.height:
@@ -1083,11 +1137,18 @@ def build_report(
         .height
     ):
         page.paragraph(f"{page.footnote(text['illustrative'])} {text['illustrative']}", "note")
+    # The employer evidence and the configuration change the page too: the version covers them.
+    version_inputs = [evidence_path] if evidence_path is not None and evidence_path.exists() else []
     page.raw(
         sources.sources_html(
             source_rows(marts_dir, survey, evidence_path, language),
             language,
-            sources.data_version(marts_dir, MARTS_READ),
+            sources.data_version(marts_dir, MARTS_READ, version_inputs, config),
+            # Named in words: a file name is a machine code on a reader's page.
+            covers=sources.version_covers(
+                language,
+                [wording.indicator_label("employer_evidence", language)] if version_inputs else [],
+            ),
         )
     )
     methodology_appendix(page, config, text)

@@ -146,40 +146,57 @@ def read_marts(marts_dir: Path, evidence_path: Path | None, config: dict[str, An
 
 
 SURVEY_KEY = ("area_code", "breakdown", "indicator", "period")
+SERIES_KEY = ("area_code", "breakdown", "indicator")
 
 
 def prefer_real_survey_rows(survey: pl.DataFrame) -> pl.DataFrame:
-    """One row per (area, breakdown, indicator, period): a real Sakernas estimate wins over a
-    synthetic one of the same key, with a warning naming the keys. The scoring looks rows up by
-    key, and the later (synthetic) row used to win silently: a real national round would have
-    been scored with synthetic numbers."""
+    """One series per (area, breakdown, indicator), never a mix of real and synthetic rounds:
+    the real rows when they cover every round the series has (the growths, z and history
+    medians compare those rounds), else the synthetic rows. Picking per round scored a real
+    latest round against a synthetic start. A warning names the series that had both."""
     if survey.is_empty() or "is_synthetic" not in survey.columns:
         return survey
-    key = [c for c in SURVEY_KEY if c in survey.columns]
+    series = [c for c in SERIES_KEY if c in survey.columns]
     flagged = survey.with_columns(pl.col("is_synthetic").fill_null(False).alias("_synthetic"))
-    counts = flagged.group_by(key).agg(
-        pl.len().alias("_rows"), (~pl.col("_synthetic")).any().alias("_has_real")
+    coverage = flagged.group_by(series).agg(
+        pl.col("period").n_unique().alias("_rounds"),
+        pl.col("period").filter(~pl.col("_synthetic")).n_unique().alias("_real_rounds"),
+        pl.col("_synthetic").any().alias("_has_synthetic"),
     )
-    collisions = counts.filter(pl.col("_rows") > 1, pl.col("_has_real"))
-    if collisions.height:
-        shown = [
-            "/".join(str(v) for v in row)
-            for row in collisions.select(key).sort(key).head(10).rows()
-        ]
-        log.warning(
-            "survey rows: %d keys (%s) have a real and a synthetic estimate; the real one is "
-            "scored, e.g. %s",
-            collisions.height,
-            ", ".join(key),
-            "; ".join(shown),
+    # Real wins only when it covers every round; a series with no synthetic row stays real.
+    coverage = coverage.with_columns(
+        ((pl.col("_real_rounds") == pl.col("_rounds")) | ~pl.col("_has_synthetic")).alias(
+            "_use_real"
         )
-    # Real rows first, then keep the first row per key (stable: the marts' order otherwise).
+    )
+    both = coverage.filter(pl.col("_has_synthetic"), pl.col("_real_rounds") > 0)
+    if both.height:
+        for use_real, word in ((True, "real"), (False, "synthetic")):
+            part = both.filter(pl.col("_use_real") == use_real)
+            if not part.height:
+                continue
+            shown = [
+                "/".join(str(v) for v in row)
+                for row in part.select(series).sort(series).head(10).rows()
+            ]
+            log.warning(
+                "survey rows: %d series (%s) have real and synthetic rounds; the %s series is "
+                "scored (real rows %s every round), e.g. %s",
+                part.height,
+                ", ".join(series),
+                word,
+                "cover" if use_real else "do not cover",
+                "; ".join(shown),
+            )
+    key = [c for c in SURVEY_KEY if c in survey.columns]
+    # Keep the chosen series' rows, then one row per round (stable: the marts' order otherwise).
     return (
         flagged.with_row_index("_order")
-        .sort("_synthetic", "_order")
+        .join(coverage.select(*series, "_use_real"), on=series, how="left")
+        .filter(pl.col("_synthetic") != pl.col("_use_real"))
         .unique(subset=key, keep="first", maintain_order=True)
         .sort("_order")
-        .drop("_order", "_synthetic")
+        .drop("_order", "_synthetic", "_use_real")
     )
 
 
@@ -237,17 +254,33 @@ def _relative_change_z(rows: list[dict[str, Any]]) -> float | None:
     return change / spread if spread else None
 
 
+UNKNOWN = "unknown"
+"""Written in an evidence line for a sample size or SE the mart does not give."""
+
+
+def significant_text(value: float, digits: int = 3) -> str:
+    """`value` rounded to `digits` significant digits, written without exponent, its decimals
+    those the digits need: 61532 -> '61500', 150 -> '150', 85 -> '85.0', 0.0123 -> '0.0123',
+    0 -> '0'. The one rule for the SEs of an evidence line (the page keeps its decimals)."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    decimals = digits - 1 - math.floor(math.log10(abs(value)))
+    return f"{round(value, decimals):.{max(decimals, 0)}f}"
+
+
 def _survey_evidence(indicator: str, span: str, rows: list[dict[str, Any]], z: float | None) -> str:
-    """'employed 2021-08..2024-08 n=12..19 se=61532..64377 z=0.81': the rounds, their sample
-    persons and SEs (earliest first) and the change's z (none for a level)."""
+    """'employed 2021-08..2024-08 n=12..19 se=61500..64400 z=0.81': the rounds, their sample
+    persons and SEs (3 significant digits; 'unknown' where the mart has none), earliest first,
+    and the change's z (none for a level)."""
     shown = f"{indicator} {span}"
     if rows:
         persons = "..".join(
-            "?" if r.get("sample_persons") is None else str(int(r["sample_persons"])) for r in rows
+            UNKNOWN if r.get("sample_persons") is None else str(int(r["sample_persons"]))
+            for r in rows
         )
-        errors = "..".join("?" if r.get("se") is None else f"{r['se']:.0f}" for r in rows)
-        if all(r.get("se") is not None and abs(r["se"]) < 100 for r in rows):
-            errors = "..".join(f"{r['se']:.3g}" for r in rows)
+        errors = "..".join(
+            UNKNOWN if r.get("se") is None else significant_text(float(r["se"])) for r in rows
+        )
         shown += f" n={persons} se={errors}"
     if z is not None:
         shown += f" z={z:.2f}"
@@ -714,13 +747,53 @@ def _is_strategic(code: str, config: dict[str, Any]) -> list[str]:
 
 
 def significance_rule(config: dict[str, Any]) -> float | None:
-    """The |z| a survey change must reach to signal (two-sided, at the configured level), or
-    None when the rule is off."""
-    rule = config.get("significance") or {}
-    if not rule.get("enabled", False):
+    """The z a survey change must reach, signed positive in the shortage's direction: a
+    one-sided test at (1 - level) / 2, critical value Phi^-1(1 - (1 - level) / 2) (1.96 at
+    0.95), or None when the rule is off. A `significance:` block is on unless it says
+    `enabled: false` (a scenario overriding only `level` keeps the rule on)."""
+    rule = config.get("significance")
+    if not isinstance(rule, dict) or not rule.get("enabled", True):
         return None
     level = float(rule.get("level", 0.95))
     return NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+def false_discovery_rate(config: dict[str, Any]) -> float | None:
+    """The Benjamini-Hochberg false-discovery rate the significance rule controls over all
+    tested changes instead of testing each at its level (a sensitivity scenario), or None."""
+    if significance_rule(config) is None:
+        return None
+    rate = (config.get("significance") or {}).get("false_discovery_rate")
+    return None if rate is None else float(rate)
+
+
+def one_sided_p(z: float | None, direction: int) -> float:
+    """P(Z >= direction * z) under no change; an unknown z cannot be told from noise: 1."""
+    return 1.0 if z is None else 1 - NormalDist().cdf(direction * z)
+
+
+def benjamini_hochberg(p_values: list[float], rate: float) -> list[bool]:
+    """Which of the p-values are discoveries at false-discovery rate `rate`: all those up to
+    the largest rank k (ascending) with p_(k) <= k / m * rate."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    cut = 0
+    for rank, index in enumerate(order, start=1):
+        if p_values[index] <= rank / len(p_values) * rate:
+            cut = rank
+    passed = set(order[:cut])
+    return [i in passed for i in range(len(p_values))]
+
+
+def significance_counts(signals: pl.DataFrame | None, config: dict[str, Any]) -> dict[str, Any]:
+    """Survey changes tested, those passing, and how many would pass by chance alone if no
+    occupation changed (tested x (1 - level) / 2): the page states the three."""
+    critical = significance_rule(config)
+    tested = passing = 0
+    if critical is not None and signals is not None and signals.height:
+        checked = signals["passes_significance"].drop_nulls()
+        tested, passing = checked.len(), int(checked.sum())
+    level = float((config.get("significance") or {}).get("level", 0.95))
+    return {"tested": tested, "passing": passing, "by_chance": tested * (1 - level) / 2}
 
 
 def _passes_significance(
@@ -807,6 +880,9 @@ def evaluate(
                 "is_synthetic": row["is_synthetic"],
             }
         )
+    rate = false_discovery_rate(config)
+    if rate is not None:
+        _control_false_discoveries(signal_rows, indicators, rate)
     signals = pl.DataFrame(signal_rows, infer_schema_length=None) if signal_rows else None
     occupations = _occupation_status(signals, values, config, occupation_codes)
     log.info(
@@ -816,6 +892,28 @@ def evaluate(
         dict(occupations.group_by("status").len().sort("status").iter_rows()),
     )
     return signals, occupations
+
+
+def _control_false_discoveries(
+    signal_rows: list[dict[str, Any]], indicators: dict[str, Any], rate: float
+) -> None:
+    """Re-decide every tested change by Benjamini-Hochberg over all of them (one-sided
+    p-values in the shortage's direction), in place: with hundreds of changes tested at 2.5 %
+    each, some pass by chance alone."""
+    tested = [row for row in signal_rows if row["passes_significance"] is not None]
+    if not tested:
+        return
+    p_values = [one_sided_p(r["z"], int(indicators[r["indicator"]]["direction"])) for r in tested]
+    for row, passes in zip(tested, benjamini_hochberg(p_values, rate), strict=True):
+        row["passes_significance"] = passes
+        signals = bool(
+            row["is_usable"]
+            and row["passes_cross_section"]
+            and row["passes_own_history"] is not False
+            and passes
+        )
+        row["signals_shortage"] = signals
+        row["reason_code"] = indicators[row["indicator"]]["reason"] if signals else None
 
 
 EVIDENCE_ABOUT = re.compile(r" about (\S+)$")
@@ -955,6 +1053,18 @@ def _cautions(
     return cautions
 
 
+def scenario_config(config: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The configuration of a scenario: its overrides merged into `config`, nested blocks key
+    by key (`significance: {level: 0.9}` keeps the block's `enabled`)."""
+    merged = dict(config)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            merged[key] = scenario_config(config[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def sensitivity(
     values: pl.DataFrame,
     config: dict[str, Any],
@@ -971,7 +1081,7 @@ def sensitivity(
         overrides = {k: v for k, v in scenario.items() if k != "name"}
         _, alternative = evaluate(
             values,
-            {**config, **overrides},
+            scenario_config(config, overrides),
             f"sensitivity scenario {scenario['name']}",
             occupation_codes,
         )

@@ -225,12 +225,14 @@ SURVEY_DETAIL = {
         "se": "SE {se}",
         "z": "z = {z}",
         "and": " dan ",
+        "unknown": "tidak diketahui",
     },
     "en": {
         "persons": "{persons} sample persons",
         "se": "SE {se}",
         "z": "z = {z}",
         "and": " and ",
+        "unknown": "unknown",
     },
 }
 
@@ -255,14 +257,20 @@ NESTED_SETTINGS = {
         "employer_evidence.shortage_share_threshold": "Bukti pemberi kerja: ambang bagian "
         "responden yang melaporkan kesulitan (pada atau di atas = sinyal)",
         "significance.enabled": "Uji signifikansi perubahan survei",
-        "significance.level": "Tingkat kepercayaan uji signifikansi (dua sisi)",
+        "significance.level": "Tingkat kepercayaan uji signifikansi (uji satu sisi ke arah "
+        "kekurangan pada taraf (1 - tingkat) / 2)",
+        "significance.false_discovery_rate": "Tingkat temuan palsu (Benjamini-Hochberg atas "
+        "semua perubahan yang diuji; menggantikan uji per perubahan)",
     },
     "en": {
         "employer_evidence.min_respondents": "Employer evidence: minimum respondents",
         "employer_evidence.shortage_share_threshold": "Employer evidence: threshold share of "
         "respondents reporting difficulty (at or above = signal)",
         "significance.enabled": "Significance test of survey changes",
-        "significance.level": "Confidence level of the significance test (two-sided)",
+        "significance.level": "Confidence level of the significance test (one-sided test in "
+        "the shortage's direction at (1 - level) / 2)",
+        "significance.false_discovery_rate": "False-discovery rate (Benjamini-Hochberg over "
+        "all tested changes; replaces the test of each change)",
     },
 }
 
@@ -370,7 +378,7 @@ def evidence_label(evidence: str | None, language: str) -> str | None:
         detail = SURVEY_DETAIL[language]
         if match[3]:
             shown += "; " + detail["persons"].format(
-                persons=detail["and"].join(match[3].split(".."))
+                persons=detail["and"].join(_number(v, language) for v in match[3].split(".."))
             )
             shown += "; " + detail["se"].format(
                 se=detail["and"].join(_number(v, language) for v in match[4].split(".."))
@@ -382,12 +390,16 @@ def evidence_label(evidence: str | None, language: str) -> str | None:
 
 
 def _number(text: str, language: str) -> str:
-    """A number written by the scoring ('61532', '1.92') in the language's format."""
+    """A number written by the scoring ('61500', '85.0', 'unknown') in the language's format,
+    with the decimals it was written with (the scoring chose them: significant digits)."""
+    if text == "unknown":
+        return SURVEY_DETAIL[language]["unknown"]
     try:
         value = float(text)
     except ValueError:
         return text
-    return format_number(value, language, 0 if abs(value) >= 100 else 2)
+    _, _, decimals = text.partition(".")
+    return format_number(value, language, len(decimals))
 
 
 def caution_labels(codes: str | None, language: str, scored_code: str = "") -> str:

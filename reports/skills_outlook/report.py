@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 STEM = "skills-outlook"
 SKILLS_MARTS = ("fct_vacancy_postings", "bridge_vacancy_skills", "dim_occupation", "dim_region")
-"""The marts the outlook reads (their SHA-256 is the page's data version)."""
+"""The marts the outlook reads (their SHA-256, with ESCO's and the configuration's, is the
+page's data version)."""
 
 TEXT: dict[str, dict[str, Any]] = {
     "id": {
@@ -511,7 +512,9 @@ def build_report(
     page.heading(text["esco"])
     _section(page, results["esco"], "esco_comparison", text, note, titles)
 
-    page.raw(sources.sources_html(source_rows or [], language, version))
+    # The version covers ESCO and the configuration too (build_skills_outlook_reports).
+    covers = sources.version_covers(language, ["ESCO"]) if version else None
+    page.raw(sources.sources_html(source_rows or [], language, version, covers=covers))
     page.heading(text["method"])
     for line in text["method_text"]:
         page.paragraph(line)
@@ -558,7 +561,8 @@ def build_skills_outlook_reports(
         if postings_path.exists()
         else None
     )
-    version = sources.data_version(marts_dir, SKILLS_MARTS)
+    # ESCO and the configuration change the page as the marts do.
+    version = sources.data_version(marts_dir, SKILLS_MARTS, [esco_dir], config)
     written: list[Path] = []
     for language in config.get("languages", ["id", "en"]):
         page = build_report(

@@ -12,6 +12,7 @@ import pytest
 
 from orchestration import settings
 from orchestration.operations.releases import (
+    DEFAULT_RETENTION,
     latest_release,
     list_releases,
     occupation_coder_of,
@@ -182,6 +183,13 @@ def test_retention_setting_is_validated(monkeypatch):
     monkeypatch.setenv("LMIS_RELEASE_RETENTION", "two")
     with pytest.raises(ValueError, match="whole number"):
         retention_from_env()
+
+
+def test_an_empty_retention_setting_means_the_default(monkeypatch):
+    # `LMIS_RELEASE_RETENTION=` in a .env sets the variable to "": the default, not an error.
+    for empty in ("", "  "):
+        monkeypatch.setenv("LMIS_RELEASE_RETENTION", empty)
+        assert retention_from_env() == DEFAULT_RETENTION
 
 
 def test_synthetic_flag_comes_from_the_rows(marts, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quality.vacancies.hours import stated_hours
+from quality.vacancies.hours import NOT_DETERMINED, StatedHours, _plausible, stated_hours
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,6 @@ def test_schedule_is_read_as_hours(text, weekly, daily):
         "Waktu Bekerja :\nFleksibel",
         "Waktu Bekerja :\nSenin - Sabtu, Shift",
         "Waktu Bekerja :\n8-9 jam",
-        "Waktu Bekerja :\nJam 9 -17 Senin - Sabtu, Sabtu setengah hari",
         "Kualifikasi: usia 18-25 tahun, pengalaman 1-2 tahun",
         None,
     ],
@@ -172,3 +171,138 @@ def test_working_days_after_words_of_a_week_or_a_status_are_a_week(text, weekly)
 def test_a_working_week_of_seven_days_is_still_read_as_stated():
     hours = stated_hours("Penempatan Jakarta, 7 hari kerja, 8 jam/hari")
     assert hours is not None and hours.weekly == pytest.approx(56)
+
+
+# Review s12 (VAC-HRS-01): real Loker.id schedules that were misread, most published as "false"
+# with a week shorter than four of its days. Each text is the advert's own schedule section.
+@pytest.mark.parametrize(
+    ("text", "weekly", "daily"),
+    [
+        # A break range is a break, not the working day (its length comes out of the day).
+        (
+            "Waktu Bekerja :\nWorking Hours 08:00-17:30 WIB, Break Time 11:30-14:00Monday - "
+            "Saturday",
+            42,
+            7,
+        ),
+        (
+            "Waktu Bekerja :\nSenin-Sabtu (08.30-17.30), Waktu Istirahat 1 jam (12.00-13.00)",
+            48,
+            8,
+        ),
+        # A day off named: the other six days.
+        ("Waktu Bekerja :\nJam 10:00 - 19:00, Libur di hari Kamis", 48, 8),
+        (
+            "Waktu Bekerja :\nJam 10-18, Setiap Hari Senin s/d Minggu, Libur 1x dalam Seminggu",
+            42,
+            7,
+        ),
+        ("Waktu Bekerja :\nJam 09.00 sd 19.00 (Libur 1 Hari dalam seminggu)", 54, 9),
+        (
+            "Waktu Bekerja :\nSenin - Jumat : 08.00 - 16:30 Sabtu : 08.00 - 15:00, Minggu dan "
+            "Tanggal Merah libur",
+            43.5,
+            7.5,
+        ),
+        # Monday and a day at the end of the week with a slash, a space, "ke" or "~".
+        ("Waktu Bekerja :\nSenin / Sabtu Jam 08.00 s/d 17.00 WIB", 48, 8),
+        ("Waktu Bekerja :\nJam 9-17 senin sabtu", 42, 7),
+        ("Waktu Bekerja :\njam 8 s/d 4 Sore dari hari Senin ke Sabtu", 42, 7),
+        ("Waktu Bekerja :\n08:00 to 17:00, Monday~Friday", 40, 8),
+        ("Waktu Bekerja :\n08.00 - 17.00. senen sampai sabtu", 48, 8),
+        # Days a week stated as "hari bekerja dalam 1 minggu" next to hours a day.
+        (
+            "Waktu Bekerja :\n6 hari bekerja dalam 1 minggu, 8 jam per hari, bisa bekerja "
+            "dalam weekends (Sabtu/Minggu)",
+            48,
+            8,
+        ),
+        # Overnight: three in the afternoon to five in the morning.
+        ("Waktu Bekerja :\nJam 3 siang - Jam 5 pagi, Senin - Sabtu", 78, 13),
+        # Each day group with its own range ("/ Minggu" is Sunday, not "per week").
+        ("Waktu Bekerja :\nSenin - Sabtu 07.30 - 16.30 / Minggu 07.30 - 13.30", 53, 8),
+        ("Waktu Bekerja :\nSenin-minggu 09-00 - 17.00", 49, 7),
+        ("Waktu Bekerja :\nJam 09.00 s/d 17.000, Senin-Sabtu", 42, 7),
+        ("Waktu Bekerja :\nSenin-jumat 8:30 -17. Sabtu 8:30-14", 42.5, 7.5),
+        # A leading range that sums up the groups after it.
+        (
+            "Waktu Bekerja :\nSenin - Sabtu , Senin - Jumat (08.00-17.00) , Sabtu (08.00-16.00)",
+            47,
+            8,
+        ),
+        # A half day counts 4 hours.
+        (
+            "Waktu Bekerja :\nSENIN- SABTU. SENIN SAMPAI JUMAT, JM 07:30-17:00. SABTU SETENGAH "
+            "HARI",
+            46.5,
+            8.5,
+        ),
+        ("Waktu Bekerja :\nJam 9 -17 Senin - Sabtu, Sabtu setengah hari", 39, 7),
+        # A list of days with one schedule.
+        ("Waktu Bekerja :\nSenin, Selasa, Kamis & Jumat pk 9.45 - 18.15", 30, 7.5),
+        # A Saturday worked only for big events, or on a rota, is no regular day.
+        (
+            "Waktu Bekerja :\nSenin-Jumat 07.20-16.00 (bisa disesuaikan dengan hari mengajar), "
+            "Sabtu 07.20-14.00 (Jika ada kegiatan besar saja)",
+            38.33,
+            7.67,
+        ),
+        ("Waktu Bekerja :\n07.00 - 16.00 Senin-Jum'at, 08.00 - 13.00 Sabtu (piket)", 40, 8),
+    ],
+)
+def test_review_schedules_are_read(text, weekly, daily):
+    hours = stated_hours(text)
+    assert hours is not None
+    assert hours.weekly == pytest.approx(weekly, abs=0.01)
+    assert hours.daily == pytest.approx(daily, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tugas: atur jam kerja fleksibel.\n\nWaktu Bekerja :\nsenin-sabtu Jam 08.00 - 17.00 WIB",
+        "Tugas: menjaga jam operasional.\n- Packing pesanan.\n\nWaktu Bekerja :\nSenin- Sabtu "
+        "09:00-18:00",
+    ],
+)
+def test_every_labelled_section_is_read(text):
+    """An earlier "jam kerja fleksibel" / "jam operasional" in the duties hid the schedule."""
+    hours = stated_hours(text)
+    assert hours is not None and hours.weekly == pytest.approx(48)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Which days keep which hours is not said (likely a short Saturday).
+        "Waktu Bekerja :\nJam 8 sd Jam 16.30, Senin - Sabtu Jam 8 sd 12:00",
+        # Saturday's own end time; the other days are not named.
+        "Waktu Bekerja :\njam kerja 08:00 s/d 17:00 sabtu jam 3",
+        # Every day named off.
+        "Waktu Bekerja :\nJam 9-17, libur Senin - Minggu",
+    ],
+)
+def test_schedules_that_cannot_be_paired_are_not_determined(text):
+    hours = stated_hours(text)
+    assert hours is not None and hours.basis == NOT_DETERMINED
+    assert hours.weekly is None and hours.daily is None
+
+
+def test_a_week_shorter_than_its_day_is_not_determined():
+    hours = _plausible(StatedHours(2.5, 8.0, "schedule", "x"))
+    assert hours.basis == NOT_DETERMINED and hours.weekly is None
+    assert "2.5 h/week read against 8 h/day" in hours.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly"),
+    [
+        ("Waktu Bekerja :\n07.00-17.00 selasa-minggu (tergantung jadwal libur)", 54),
+        ("Waktu Bekerja :\nJam 08.30-20.00, Off/Libur 2x Sebulan", None),
+        ("Waktu Bekerja :\njam 10 - 6 Sore, Senin - Jumat , Sabtu (Optional)", 35),
+    ],
+)
+def test_days_off_are_only_days_named_off_in_a_week(text, weekly):
+    hours = stated_hours(text)
+    assert hours is not None
+    assert hours.weekly == (pytest.approx(weekly) if weekly else None)

@@ -170,3 +170,33 @@ def test_the_published_files_are_those_the_publication_recorded(tmp_path):
     (tmp_path / PUBLICATION_MANIFEST).unlink()  # no record: what lies there is all there is
     files, _ = published_files(tmp_path)
     assert files.height == 2
+
+
+def test_validation_shows_one_sex_share_title_only_and_rules_not_checked(tmp_path):
+    """Dealls is judged on titles alone and, crawled once, cannot be judged stale; the sex rule's
+    flags naming one sex only are shown apart from "Pria/Wanita" (open to both)."""
+    figures = _figures(published=True)
+    figures.validation = pl.DataFrame(
+        {
+            "standard_id": ["VAC-SEX-01", "VAC-SEX-01", "VAC-STL-01"],
+            "rule_name": ["sex_requirement", "sex_requirement", "stale"],
+            "source": ["lokerid", "dealls", "dealls"],
+            "postings": [2229, 2006, 2006],
+            "postings_checked": [2229, 2006, 0],
+            "postings_flagged": [100, 40, 0],
+            "share_flagged": [100 / 2229, 40 / 2006, 0.0],
+            "share_flagged_of_checked": [100 / 2229, 40 / 2006, None],
+            "share_checked": [1.0, 1.0, 0.0],
+            "postings_checked_title_only": [0, 2006, None],
+            "postings_flagged_one_sex": [60, 39, None],
+            "share_flagged_one_sex": [60 / 2229, 39 / 2006, None],
+        }
+    )
+    build_quality_report(figures, tmp_path)
+    page = (tmp_path / "data-quality.en.html").read_text(encoding="utf-8")
+    assert "1.99% (40 of 2,006) [title only]" in page
+    assert "4.49% (100 of 2,229)</td>" in page
+    assert "of which one sex only" in page and "2.69% (60 of 2,229)" in page
+    assert "0.00% (0 of 2,006) [not checked]" in page
+    page_id = (tmp_path / "data-quality.id.html").read_text(encoding="utf-8")
+    assert "judul saja" in page_id and "satu jenis kelamin saja" in page_id

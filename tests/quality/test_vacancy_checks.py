@@ -191,6 +191,91 @@ def test_each_phrase_rule_flags_its_phrase_and_only_that_rule(flag, text):
     assert {f: _one(result, f) for f in phrase_flags} == {f: f == flag for f in phrase_flags}
 
 
+# Real advert text (Loker.id 2025, JobStreet 2021) the rule missed; the review's posting ids.
+@pytest.mark.parametrize(
+    ("description", "scope"),
+    [
+        ("Kualifikasi :\n– Pria\n– Pendidikan SMA/SMK Sederajat", "one_sex"),  # 10710480
+        ("Kualifikasi :\n– Wanita\n– Berusia 20 – 30 tahun", "one_sex"),  # 10840708
+        ("Kualifikasi :\na.\tLaki-laki, Maksimal 35 Tahun\nb.\tMemiliki SIM B1", "one_sex"),
+        ("? Pria, usia 18–30\u00a0tahun (memiliki KTP)? Lulusan SMA/SMK", "one_sex"),
+        ("Kualifikasi :\nPerempuan dengan usia maks. 30 tahun", "one_sex"),  # 12120866
+        ("Kualifikasi :\n1. Wanita dgn umur max 35 thn,", "one_sex"),  # 12370532
+        ("membuka kesempatan bagi tenaga pengajar pria yang berdedikasi", "one_sex"),
+        ("Kami membutuhkan personil wanita untuk divisi Export Import", "one_sex"),
+        ("Kualifikasi :\nLaki / Perempuan , usia maksimal 40 tahun", "both_sexes"),  # 13523453
+        ("1. Pendidikan S1 Akuntansi\n2. Laki / Perempuan  bersedia dinas", "both_sexes"),
+    ],
+)
+def test_missed_sex_forms_are_flagged_with_their_scope(description, scope):
+    result = _check(_vacancy(description=description))
+    assert _one(result, "has_sex_requirement") is True
+    assert _one(result, "sex_requirement_scope") == scope
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "scope"),
+    [
+        ("Staf Toko", "Kualifikasi: Pria/Wanita, usia maksimal 30 tahun", "both_sexes"),
+        ("Sales Promotion Girl / Boy", "Melayani pelanggan", "both_sexes"),
+        ("SPG/SPB Mall", "Melayani pelanggan", "both_sexes"),
+        ("Housekeeping", "Wanita / PriaMaksimal Usia 28 tahun", "both_sexes"),
+        ("SPG Kosmetik", "Melayani pelanggan", "one_sex"),
+        ("Admin", "Kualifikasi:\n- Wanita, max 25 th", "one_sex"),
+        ("Admin", "Pria/Wanita\n- Wanita, max 25 th", "both_sexes"),
+        ("Admin", "Mengelola dokumen", None),
+    ],
+)
+def test_sex_scope_separates_one_sex_from_both_sexes_listed(title, description, scope):
+    result = _check(_vacancy(title=title, description=description))
+    assert _one(result, "sex_requirement_scope") == scope
+    assert _one(result, "has_sex_requirement") is (scope is not None)
+
+
+def test_sex_scope_reads_the_stated_sex_field_too():
+    result = _check(
+        _vacancy(id="a", required_sex="Perempuan"),
+        _vacancy(id="b", required_sex="female", description="Kualifikasi: Pria/Wanita"),
+    )
+    assert result["sex_requirement_scope"].to_list() == ["one_sex", "both_sexes"]
+
+
+# Real JobStreet 2021 advert text the rules missed (the review's ids in comments).
+@pytest.mark.parametrize(
+    ("flag", "description"),
+    [
+        ("has_appearance_requirement", "Berpenampilan Rapi, Menarik. Jujur, Bersih"),  # 3724410
+        ("has_appearance_requirement", "Berpenampilan bersih, menarik, dan rapi"),  # 3734689
+        ("has_appearance_requirement", "Berpenampilan rapi, bersih dan menarik"),  # 3736629
+        ("has_appearance_requirement", "sederajat . Merpenampilan menarik . Jujur"),  # 3721520
+        ("has_appearance_requirement", "Wanitaa Berpenampilann menarikk Tertarik"),  # 3732102
+        ("has_appearance_requirement", "BertanggungjawabBerpenampilan menarikMemiliki"),
+        ("has_appearance_requirement", "Sederajat3. Dapat menjaga penampilan menarik4. Antusias"),
+        ("has_ethnicity_requirement", "Mempunyai Wajah oriental lebih diutamakan."),  # 3731737
+        ("has_religion_requirement", "S1 Psikolog Lancar dalam membaca Al-Qur'an Bertanggung"),
+        ("has_age_limit", "Persyaratan : Usia maksimal 3o tahun. Pendidikan"),  # 3720097
+        ("has_age_limit", "di Hotel, Restoran, atau CateringUsia 30 - 50..."),  # 3726367
+        ("has_age_limit", "Diploma(D3) atau Sarjana(S1) IT/IS/TK Umur dibawah dari 35 tahun"),
+    ],
+)
+def test_missed_text_requirements_are_flagged(flag, description):
+    result = _check(_vacancy(title="Staf", description=description))
+    assert _one(result, flag) is True
+
+
+@pytest.mark.parametrize(
+    ("flag", "description"),
+    [
+        ("has_age_limit", "You will manage 15-20 roles at any one time"),
+        ("has_appearance_requirement", "Berpenampilan rapi dan sopan, gaji menarik"),
+        ("has_ethnicity_requirement", "Hotel Mandarin Oriental Jakarta membuka lowongan"),
+    ],
+)
+def test_look_alikes_of_the_new_forms_are_not_flagged(flag, description):
+    result = _check(_vacancy(title="Staf", description=description))
+    assert _one(result, flag) is False
+
+
 def test_stated_sex_and_maximum_age_fields_flag_like_text():
     result = _check(_vacancy(required_sex="female", max_age=35))
     assert _one(result, "has_sex_requirement") is True
@@ -221,6 +306,29 @@ def test_old_posting_not_seen_in_the_latest_crawl_is_stale():
     result = _check(old, relisted, recent, settings=CheckSettings())  # as of the latest crawl
     assert result["is_stale"].to_list() == [True, False, False]
     assert "seen in the latest crawl" in result["stale_evidence"][1]
+
+
+def test_a_source_crawled_on_one_day_cannot_be_judged_stale():
+    """Dealls 2024 is one crawl: every posting was listed that day, so none is seen to have gone
+    (the rule's test), however old its posting date (dealls, "posted 2023-03-08, 533 days")."""
+    crawl = dt.date(2024, 8, 22)
+    snapshot = [
+        _vacancy(
+            id=f"dealls:{n}",
+            source="dealls",
+            posted_date=posted,
+            first_seen_date=crawl,
+            last_seen_date=crawl,
+        )
+        for n, posted in enumerate([dt.date(2023, 3, 8), dt.date(2024, 8, 15)])
+    ]
+    result = _check(*snapshot, settings=CheckSettings())
+    assert result["is_stale"].to_list() == [None, None]
+    assert "crawled on one day only (2024-08-22)" in result["stale_evidence"][0]
+    assert "533 days before it" in result["stale_evidence"][0]
+    # A reference date of the user's (`--as-of`) still judges such a file.
+    later = CheckSettings(as_of=dt.date(2024, 12, 1))
+    assert _check(*snapshot, settings=later)["is_stale"].to_list() == [True, True]
 
 
 def test_stale_age_is_configurable():
@@ -367,3 +475,20 @@ def test_pay_rule_judges_the_amount_as_posted_when_the_mart_withholds_implausibl
     result = check_vacancies(vacancies, UMP)
     assert _one(result, "is_pay_below_minimum_wage") is None
     assert "is not a plausible wage" in _one(result, "pay_below_minimum_wage_evidence")
+
+
+def test_a_schedule_that_cannot_be_paired_is_not_determined_never_false():
+    # Review s12: "Jam 8 sd Jam 16.30, Senin - Sabtu Jam 8 sd 12:00" was judged 24 h/week, false.
+    text = "Waktu Bekerja :\nJam 8 sd Jam 16.30, Senin - Sabtu Jam 8 sd 12:00"
+    result = _check(_vacancy(description=text))
+    assert _one(result, "is_hours_above_legal_limit") is None
+    assert _one(result, "hours_per_week_judged") is None
+    assert _one(result, "hours_above_legal_limit_evidence").startswith("not determined")
+
+
+def test_a_break_range_is_not_read_as_the_working_day():
+    # Review s12: the break was read as the day (2.5 h/week, false); really 42 h/week.
+    text = "Waktu Bekerja :\nWorking Hours 08:00-17:30 WIB, Break Time 11:30-14:00Monday - Saturday"
+    result = _check(_vacancy(description=text))
+    assert _one(result, "is_hours_above_legal_limit") is True
+    assert "42.0 h/week" in _one(result, "hours_above_legal_limit_evidence")

@@ -257,6 +257,8 @@ def write_skills_fixture(folder: Path) -> tuple[Path, Path]:
         f"http://data.europa.eu/esco/occupation/fixture-dev,{SKILL_NOT_NAMED},essential,testing\n"
         f"http://data.europa.eu/esco/occupation/fixture-dev,{SKILL_FALLING},optional,cobol\n"
     )
-    with gzip.open(esco / "esco_occupation_skill_relations.csv.gz", "wt", encoding="utf-8") as f:
-        f.write(relations)
+    # mtime=0: gzip stamps the time of writing, and the page's data version hashes ESCO's bytes.
+    (esco / "esco_occupation_skill_relations.csv.gz").write_bytes(
+        gzip.compress(relations.encode("utf-8"), mtime=0)
+    )
     return marts, esco

@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from dbt_python_model import Session, build, load_model
+from dbt_python_model import Relation, Session, build, load_model
 
 from ingest.normalise.real_samples import load_real_postings
 from quality.vacancies import check_vacancies
@@ -116,6 +116,24 @@ def test_the_validation_with_kept_text_flags_equals_matching_the_texts(folded) -
         vacancies, wages, text_flags=text.select(flag_columns).rename({"posting_id": "id"})
     )
     assert kept.equals(check_vacancies(vacancies, wages))
+
+
+def test_new_code_adding_a_column_keeps_it_over_an_older_table(folded) -> None:
+    """The previous build, by older rules, lacked a column (`sex_requirement_scope`): rebuilt
+    under the new fingerprint nothing is kept, and the new column must not be dropped."""
+    name = "int_vacancy_text_flags"
+    model = load_model(f"quality/{name}.py")
+    session = Session()
+    older = build(model, name, folded.head(EARLIER), session)
+    session.store(
+        Relation("intermediate", name),
+        older.drop("sex_requirement_scope").with_columns(
+            text_rules_fingerprint=pl.lit("0123456789abcdef")
+        ),
+    )
+    rebuilt = build(model, name, folded, session)
+    assert rebuilt.equals(build(model, name, folded, Session()))
+    assert "sex_requirement_scope" in rebuilt.columns
 
 
 def test_the_fingerprints_follow_code_and_reference_files() -> None:

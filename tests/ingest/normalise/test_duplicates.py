@@ -125,3 +125,111 @@ def test_equally_strong_links_of_two_types_give_the_closest_type() -> None:
     assert pairs["score"].unique().to_list() == [1.0]
     types = dict(clusters.select("posting_id", "duplicate_type").iter_rows())
     assert types == {"p0": None, "p1": "full", "p2": "temporal"}
+
+
+# Real advert fields (JobStreet December 2021, Dealls 2024) that the linker merged although they
+# are other vacancies: another employer, another subject or branch, another list of provinces.
+SHOPKEEPER = (
+    "Syarat wajib dan ketentuan : Usia maksimal {age} tahun Minimal lulusan SMA/SMK atau "
+    "sederajat Berdomisili di Kota Jogja dan sekitarnya Jujur dan..."
+)
+BINUS = (
+    "Job Responsibility: Delivers related subject to students according to the school's vision "
+    "and mission Support school to create the required learning..."
+)
+OTO = (
+    "Lingkup pekerjaan: Menjalin hubungan baik dengan pihak ketiga (Dealer &amp; Customer) "
+    "Menawarkan &amp; menjual multiproduk Melakukan analisa dan..."
+)
+SALES_SUPERVISOR = (
+    "TANGGUNG JAWAB Merencanakan strategi penjualan secara realistis yang inovatif dan up to "
+    "date untuk perkiraan penjualan dan mengukur keberhasilan..."
+)
+
+
+def _merged_and_uncertain(df: pl.DataFrame) -> tuple[int, int]:
+    pairs, clusters = link_duplicates(df)
+    merged = df.height - clusters["vacancy_id"].n_unique()
+    return merged, pairs.filter(pl.col("decision") == "uncertain").height
+
+
+def test_two_employers_with_the_same_title_and_text_are_two_vacancies() -> None:
+    shopkeepers = _postings(
+        [
+            {"title": "Shopkeeper", "company": "Gombale Jogja", "location_text": "Yogyakarta",
+             "date_text": "2021-12-16", "description": SHOPKEEPER.format(age=27),
+             "salary_text": None},
+            {"title": "Shopkeeper", "company": "Ninas Bouquet", "location_text": "Yogyakarta",
+             "date_text": "2021-12-20", "description": SHOPKEEPER.format(age=25),
+             "salary_text": None},
+        ]
+    )  # fmt: skip
+    # Dealls shows no description: title, place and type agree, the employers do not.
+    account_executives = _postings(
+        [
+            {"source": "dealls", "title": "Account Executive", "company": "Redwoods Digital",
+             "location_text": "Tangerang Selatan", "date_text": "2024-07-11",
+             "description": None, "salary_text": "N/A"},
+            {"source": "dealls", "title": "Account Executive", "company": "Netpolitan",
+             "location_text": "Tangerang Selatan", "date_text": "2024-08-22",
+             "description": None, "salary_text": "6000000"},
+        ]
+    )  # fmt: skip
+    # Kept as an uncertain pair (the score is unchanged), never merged into one vacancy.
+    assert _merged_and_uncertain(shopkeepers) == (0, 1)
+    assert _merged_and_uncertain(account_executives) == (0, 1)
+
+
+def test_a_hidden_employer_does_not_block_a_merge() -> None:
+    df = _postings([{}, {"company": "Confidential Company", "date_text": "2025-07-08"}])
+    assert _merged_and_uncertain(df) == (1, 0)
+
+
+def test_titles_naming_another_subject_or_branch_are_two_vacancies() -> None:
+    teachers = _postings(
+        [
+            {"title": f"Subject Teacher ({subject}) BINUS SCHOOL Semarang", "date_text": day,
+             "company": "Yayasan Bina Nusantara", "location_text": "Semarang",
+             "description": BINUS, "salary_text": None}
+            for subject, day in [
+                ("Religion", "2021-12-23"), ("Mandarin", "2021-12-29"), ("Music", "2021-12-29")
+            ]
+        ]
+    )  # fmt: skip
+    branches = _postings(
+        [
+            {"title": f"Marketing & Verification Officer (JS - MVO) {branch}",
+             "company": "OTO Group", "location_text": "Riau", "date_text": day,
+             "description": OTO, "salary_text": None}
+            for branch, day in [
+                ("Bangkinang", "2021-12-27"), ("Duri", "2021-12-30"), ("Perawang", "2021-12-30")
+            ]
+        ]
+    )  # fmt: skip
+    assert _merged_and_uncertain(teachers) == (0, 3)
+    assert _merged_and_uncertain(branches) == (0, 3)
+
+
+def test_a_title_that_only_adds_words_or_punctuation_still_merges() -> None:
+    # "&" is a token of its own: it is no word that one title has and the other lacks.
+    df = _postings(
+        [
+            {"title": "Staf Admin & Gudang Bahan Baku Pabrik"},
+            {"title": "Staff Admin Gudang Bahan Baku Pabrik Plastik"},
+        ]
+    )
+    assert _merged_and_uncertain(df) == (1, 0)
+
+
+def test_two_different_lists_of_provinces_are_not_one_place() -> None:
+    df = _postings(
+        [
+            {"title": "SALES SUPERVISOR", "company": "PT Susanti Megah", "date_text": "2021-12-28",
+             "location_text": region, "description": SALES_SUPERVISOR, "salary_text": None}
+            for region in [
+                "Kalimantan Tengah,Kalimantan Selatan,Kalimantan Timur",
+                "Sulawesi Utara,Sulawesi Selatan,Sulawesi Tenggara",
+            ]
+        ]
+    )  # fmt: skip
+    assert _merged_and_uncertain(df) == (0, 1)

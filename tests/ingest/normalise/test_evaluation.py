@@ -3,7 +3,9 @@
 The tuning sample (`labels.csv`) was used while the linker was tuned; the fresh sample
 (`fresh_labels.csv`) was drawn and labelled afterwards, with the linker frozen (see the README in
 `data/labels/duplicate_pairs/`). A change to the linker that moves these figures must update the
-docs, and must not be tuned on the fresh sample.
+docs, and must not be tuned on the fresh sample. (The December 2026 employer / swapped title word /
+place-list rule came from a review of flagged warehouse postings, with the fresh sample's false
+merges already listed in the docs: its figures since are no longer blind.)
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ def _counts(result: dict, name: str) -> tuple[int, int, int]:
 def test_tuning_sample_figures(real_linked: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     result = evaluate(load_labels(LABELS_DIR / "labels.csv"), *real_linked)
     assert (result["labelled_pairs"], result["labelled_duplicates"]) == (240, 43)
-    assert _counts(result, "merged") == (41, 2, 2)
+    assert _counts(result, "merged") == (41, 0, 2)
     assert _counts(result, "with_uncertain") == (43, 33, 0)
 
 
 def test_fresh_sample_figures(real_linked: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     result = evaluate(load_labels(LABELS_DIR / "fresh_labels.csv"), *real_linked)
     assert (result["labelled_pairs"], result["labelled_duplicates"]) == (225, 54)
-    assert _counts(result, "merged") == (50, 14, 4)
-    assert (result["merged"]["precision"], result["merged"]["recall"]) == (0.781, 0.926)
+    assert _counts(result, "merged") == (47, 4, 7)
+    assert (result["merged"]["precision"], result["merged"]["recall"]) == (0.922, 0.87)
     assert _counts(result, "with_uncertain") == (54, 66, 0)
 
 

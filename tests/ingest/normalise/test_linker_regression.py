@@ -35,8 +35,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SCORED_FIXTURE = FIXTURES / "linker_regression_scored_pairs.csv.gz"
 CLUSTERS_FIXTURE = FIXTURES / "linker_regression_clusters.csv.gz"
 # SHA-256 of the sorted CSV of all linked pairs and of all clusters on the 24,606 real postings.
-FULL_PAIRS_DIGEST = "2e951be2be3f0e04e7016b3b29df137eb7817167aa65aa39e456756cf2176de8"
-FULL_CLUSTERS_DIGEST = "cb1881d60fde393d5f52ef2f9818999f273a03bccfa33273b05d87cc6ebb96f8"
+FULL_PAIRS_DIGEST = "36572090f6160fa2865ccd7860946357f20c00a2624a7958f7d3ccbc152bcdf4"
+FULL_CLUSTERS_DIGEST = "1381b678c0babdadbfcd2488ce742e462e1132bfbc4cfefbe53384e92911f2af"
 
 
 @cache
