@@ -165,6 +165,10 @@ class SourceSpec:
     """Adverts written by the public (job boards): every text column but the ids lands with its
     e-mails, phone numbers and NIK-shaped numbers masked (`mask_landed_text`), and so does the
     quarantine's copy of a row; the source files keep them."""
+    pay_is_site_band: bool = False
+    """The pay is the board's own salary band (Loker.id's Rp 1-million steps, "Rp 3 - 4 Juta"),
+    not the employer's figure: VAC-PAY-01 flags pay below the minimum wage only when the whole
+    band is below it (a band that contains it is undetermined)."""
 
     @property
     def id_fields(self) -> frozenset[str]:

@@ -236,6 +236,9 @@ VACANCY_SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(
         name="lokerid",
         masks_personal_data=True,
+        # The site's band, read by the source's author: "Rp 3 - 4 Juta" -> 3000000 / 4000000
+        # (data/real/lokerid-2025-07/PROVENANCE.md).
+        pay_is_site_band=True,
         table="lokerid_postings",
         files=("real/lokerid-2025-07/*.csv.gz",),
         description="Loker.id postings with salary and education already parsed by the scraper.",

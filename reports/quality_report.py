@@ -60,6 +60,8 @@ TEXT = {
         "validation_note": (
             "Bagian dari semua iklan lowongan; dalam kurung: bagian dari iklan lowongan yang "
             "dapat diperiksa aturan tersebut. Tanda adalah untuk ditinjau, bukan putusan."
+            " Upah dibandingkan dengan upah minimum provinsi (UMP); upah minimum kabupaten/kota "
+            "(UMK), yang dapat lebih tinggi, tidak diperiksa."
         ),
         "raw_completeness": "Kelengkapan data mentah: kolom yang tidak selalu terisi",
         "timeliness": "3. Ketepatan waktu",
@@ -94,7 +96,7 @@ TEXT = {
             "dbt tests": "uji dbt",
         },
         "rules": {
-            "pay_below_minimum_wage": "upah di bawah UMP",
+            "pay_below_minimum_wage": "upah di bawah UMP provinsi (UMK tidak diperiksa)",
             "hours_above_legal_limit": "jam kerja melebihi batas",
             "sex_requirement": "syarat jenis kelamin",
             "age_limit": "batas usia",
@@ -196,7 +198,8 @@ TEXT = {
         "validation": "Vacancy validation: share of vacancy postings flagged per rule and source",
         "validation_note": (
             "Share of all postings; in brackets: share of the postings the rule could check. "
-            "Flags are for review, not verdicts."
+            "Flags are for review, not verdicts. Pay is compared with the provincial minimum "
+            "(UMP); the regency minimum (UMK), which may be higher, is not checked."
         ),
         "raw_completeness": "Completeness of raw data: columns not always filled",
         "timeliness": "3. Timeliness",
@@ -228,7 +231,7 @@ TEXT = {
             "dbt tests": "dbt tests",
         },
         "rules": {
-            "pay_below_minimum_wage": "pay below the minimum wage",
+            "pay_below_minimum_wage": "pay below the provincial minimum (UMP; UMK not checked)",
             "hours_above_legal_limit": "hours above the legal limit",
             "sex_requirement": "sex requirement",
             "age_limit": "age limit",

@@ -16,6 +16,9 @@ class CrawledSource:
     spider: str
     source: str
     description: str
+    pay_is_site_band: bool = False
+    """The board shows pay as its own salary band, not the employer's figure (as
+    `SourceSpec.pay_is_site_band`)."""
 
     @property
     def table(self) -> str:
@@ -44,7 +47,11 @@ CRAWLED_SOURCES: tuple[CrawledSource, ...] = (
         "Karirhub (Kemnaker) vacancies from its catalogue API, each with its detail call.",
     ),
     CrawledSource(
-        "lokerid", "lokerid", "Loker.id postings from its search pages and detail pages."
+        "lokerid",
+        "lokerid",
+        "Loker.id postings from its search pages and detail pages.",
+        # Its cards show the site's Rp 1-million band ("Rp 3 - 4 Juta"), not the employer's pay.
+        pay_is_site_band=True,
     ),
     CrawledSource(
         "dealls", "dealls", "Dealls postings from its listing pages and JobPosting JSON-LD."

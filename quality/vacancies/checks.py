@@ -54,7 +54,9 @@ RULES: tuple[VacancyRule, ...] = (
         "pay_below_minimum_wage",
         "is_pay_below_minimum_wage",
         "pay_below_minimum_wage_evidence",
-        "Lowest stated monthly pay is below the provincial minimum wage (UMP) of the year.",
+        "Monthly pay is below the provincial minimum wage (UMP) in force when the post was last"
+        " seen (an employer's range by its lower end, a board's own pay band only when all of it"
+        " is below); the regency minimum (UMK), which may be higher, is not checked.",
     ),
     VacancyRule(
         "VAC-HRS-01",
@@ -162,16 +164,25 @@ COLUMN_TYPES: dict[str, pl.DataType] = {
 }
 MINIMUM_WAGE_COLUMNS = ("province_code", "wage_year", "minimum_wage_monthly_idr")
 
-# Posts the minimum wage does not bind in the same way (hourly part-time pay under PP 36/2021,
-# interns' allowances under Permenaker 6/2020): the pay rule is not applied to them.
+# Posts the monthly UMP does not bind in the same way (part-time pay has an hourly minimum under
+# PP 36/2021, interns' allowances fall under Permenaker 6/2020, freelancers are not employees):
+# the pay rule is not applied to them. Temporary, fixed-term and daily workers ("harian lepas")
+# are bound by the minimum wage and are judged, so neither they nor a bare "lepas" are here.
 NON_STANDARD_EMPLOYMENT = (
-    r"(?i)part[\s_-]?time|paruh|intern|magang|freelance|lepas|temporary|harian|daily|volunteer"
+    r"(?i)part[\s_-]?time|paruh|intern|magang|freelance|pekerja[\s_-]lepas|volunteer"
 )
 STANDARD_EMPLOYMENT = r"(?i)full[\s_-]?time|contract|kontrak|tetap|permanent|penuh"
 # A post offering one of these beside a full-time or contract job ("full_time;part_time") is not
 # judged either: the advert's one monthly pay may be the part-time or intern option's, which is
 # not comparable with the monthly UMP, and a flag would call lawful pay unlawful.
-PAY_NOT_COMPARABLE_OPTION = r"(?i)part[\s_-]?time|paruh|\bintern(ship)?\b|magang|freelance|lepas"
+PAY_NOT_COMPARABLE_OPTION = (
+    r"(?i)part[\s_-]?time|paruh|\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas"
+)
+# The same words in the title ("Desain Grafis (Internship)", "Marketing Freelance") exclude a
+# post whatever its employment type says: boards' type fields default to full-time or contract.
+PAY_NOT_COMPARABLE_TITLE = (
+    r"(?i)part[\s_-]?time|paruh[\s_-]waktu|\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas"
+)
 
 
 @dataclass(frozen=True)
@@ -183,6 +194,9 @@ class CheckSettings:
     daily_hours_limit: float = 8.0
     minimum_plausible_monthly_pay_idr: float = 100_000.0
     """Lower pay is a unit slip ("3.5" meaning 3.5 million), not a wage: it is not judged."""
+    site_band_pay_sources: frozenset[str] | None = None
+    """Sources whose pay is the board's own band, not the employer's figure (VAC-PAY-01 flags
+    only a band wholly below the UMP). None: the sources declared `pay_is_site_band`."""
     as_of: dt.date | None = None
     """Reference date for staleness. None: the latest `last_seen_date` of the vacancy's source
     (its latest crawl), or today in Jakarta when the input has no `last_seen_date`."""
@@ -206,6 +220,21 @@ def _with_contract_columns(vacancies: pl.DataFrame) -> pl.DataFrame:
     return vacancies.select(columns).with_row_index("_row")
 
 
+def site_band_pay_sources() -> frozenset[str]:
+    """The sources declared to state pay as the board's own band (`pay_is_site_band`)."""
+    # Imported here: the declarations live with the landings, which the checks do not need.
+    from ingest.sources import VACANCY_SOURCES
+    from orchestration.crawling.sources import CRAWLED_SOURCES
+
+    files = {spec.name for spec in VACANCY_SOURCES if spec.pay_is_site_band}
+    crawls = {source.source for source in CRAWLED_SOURCES if source.pay_is_site_band}
+    return frozenset(files | crawls)
+
+
+def _rupiah(column: str) -> pl.Expr:
+    return pl.lit("Rp ") + pl.col(column).round(0).cast(pl.Int64).cast(pl.String)
+
+
 def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckSettings):
     wages = (
         minimum_wages.select(
@@ -216,17 +245,29 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         .drop_nulls()
         .sort("wage_year")
     )
+    band_sources = settings.site_band_pay_sources
+    if band_sources is None:
+        band_sources = site_band_pay_sources()
+    # A post still advertised in a later year must meet that year's UMP: the UMP in force on the
+    # day the post was last seen (its posting day when it was seen once or the input has no
+    # last_seen_date).
+    judged_on = pl.max_horizontal("posted_date", "last_seen_date")
     pay = frame.select(
         "_row",
         "province_code",
         "employment_type",
+        "title",
         pay_low=pl.coalesce("salary_monthly_min", "salary_monthly_max"),
+        pay_high=pl.coalesce("salary_monthly_max", "salary_monthly_min"),
+        is_site_band=pl.col("source").is_in(list(band_sources)).fill_null(False),
+        judged_on=judged_on,
         posting_year=pl.col("posted_date").dt.year().cast(pl.Int32),
+        judged_year=judged_on.dt.year().cast(pl.Int32),
     )
-    # The UMP of the posting's year, or of the latest earlier year when that year's UMP is not
-    # in the table yet (UMPs do not fall, so the earlier one never flags pay the later allows).
+    # The UMP of that year, or of the latest earlier year when that year's UMP is not in the
+    # table yet (UMPs do not fall, so the earlier one never flags pay the later allows).
     joined = (
-        pay.with_columns(_year_key=pl.col("posting_year").fill_null(0))
+        pay.with_columns(_year_key=pl.col("judged_year").fill_null(0))
         .sort("_year_key")
         .join_asof(
             wages.rename({"wage_year": "minimum_wage_year"}),
@@ -238,30 +279,53 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         )
         .sort("_row")
     )
+    excluded_by_title = pl.col("title").str.contains(PAY_NOT_COMPARABLE_TITLE).fill_null(False)
     non_standard = (
-        pl.col("employment_type").str.contains(NON_STANDARD_EMPLOYMENT)
-        & ~pl.col("employment_type").str.contains(STANDARD_EMPLOYMENT)
-    ) | pl.col("employment_type").str.contains(PAY_NOT_COMPARABLE_OPTION)
-    pay_text = pl.lit("Rp ") + pl.col("pay_low").round(0).cast(pl.Int64).cast(pl.String)
-    ump_text = pl.lit("Rp ") + pl.col("minimum_wage_monthly_idr").round(0).cast(pl.Int64).cast(
-        pl.String
-    )
+        (
+            pl.col("employment_type").str.contains(NON_STANDARD_EMPLOYMENT)
+            & ~pl.col("employment_type").str.contains(STANDARD_EMPLOYMENT)
+        )
+        | pl.col("employment_type").str.contains(PAY_NOT_COMPARABLE_OPTION)
+    ).fill_null(False) | excluded_by_title
+    ump = pl.col("minimum_wage_monthly_idr")
+    below = pl.col("pay_low") < ump
+    # A board's band ("Rp 5 - 6 Juta") is not the employer's pay: only a band wholly below the
+    # UMP shows pay below it; one that contains the UMP may pay either side of it.
+    band_undetermined = pl.col("is_site_band") & below & (pl.col("pay_high") >= ump)
+    is_range = pl.col("pay_high") > pl.col("pay_low")
     where = (
-        pl.lit(" UMP ")
+        pl.lit("; UMP ")
         + pl.col("minimum_wage_year").cast(pl.String)
         + pl.lit(" of province ")
         + pl.col("province_code")
-        + pl.lit(" (")
-        + ump_text
-        + pl.lit(")")
-        + pl.when(pl.col("minimum_wage_year") < pl.col("posting_year"))
+        + pl.lit(" is ")
+        + _rupiah("minimum_wage_monthly_idr")
+        + pl.when(pl.col("judged_year") > pl.col("posting_year"))
+        .then(
+            pl.lit(", in force when the post was last seen (")
+            + pl.col("judged_on").cast(pl.String)
+            + pl.lit("; posted in ")
+            + pl.col("posting_year").cast(pl.String)
+            + pl.lit(")")
+        )
+        .otherwise(pl.lit(""))
+        + pl.when(pl.col("minimum_wage_year") < pl.col("judged_year"))
         .then(
             pl.lit("; no UMP for ")
-            + pl.col("posting_year").cast(pl.String)
+            + pl.col("judged_year").cast(pl.String)
             + pl.lit(" in the table, latest earlier year used")
         )
         .otherwise(pl.lit(""))
     )
+    band_text = _rupiah("pay_low") + pl.lit(" - ") + _rupiah("pay_high")
+    stated = (
+        pl.when(pl.col("is_site_band") & is_range)
+        .then(pl.lit("the site's pay band ") + band_text + pl.lit(" (not the employer's figure)"))
+        .when(is_range)
+        .then(pl.lit("the lower end of the employer's range ") + band_text)
+        .otherwise(pl.lit("monthly pay ") + _rupiah("pay_low"))
+    )
+    not_regency = pl.lit("; the regency minimum (UMK), which may be higher, is not checked")
     return joined.select(
         "_row",
         "minimum_wage_year",
@@ -271,27 +335,67 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         .then(None)
         .when(pl.col("pay_low") < settings.minimum_plausible_monthly_pay_idr)
         .then(None)
-        .otherwise(pl.col("pay_low") < pl.col("minimum_wage_monthly_idr")),
-        pay_below_minimum_wage_evidence=pl.when(non_standard)
+        .when(band_undetermined)
+        .then(None)
+        .when(pl.col("is_site_band"))
+        .then(pl.col("pay_high") < ump)
+        .otherwise(below),
+        pay_below_minimum_wage_evidence=pl.when(excluded_by_title)
+        .then(pl.lit("not applicable: the title names a post the rule does not judge"))
+        .when(non_standard)
         .then(pl.lit("not applicable: employment type ") + pl.col("employment_type"))
         .when(pl.col("pay_low").is_null())
         .then(pl.lit("not checked: no monthly pay in rupiah stated"))
         .when(pl.col("pay_low") < settings.minimum_plausible_monthly_pay_idr)
-        .then(pl.lit("not checked: monthly pay ") + pay_text + pl.lit(" is not a plausible wage"))
+        .then(
+            pl.lit("not checked: monthly pay ")
+            + _rupiah("pay_low")
+            + pl.lit(" is not a plausible wage")
+        )
         .when(pl.col("province_code").is_null())
         .then(pl.lit("not checked: province unknown"))
-        .when(pl.col("posting_year").is_null())
+        .when(pl.col("judged_year").is_null())
         .then(pl.lit("not checked: posting date unknown"))
-        .when(pl.col("minimum_wage_monthly_idr").is_null())
+        .when(ump.is_null())
         .then(
             pl.lit("not checked: no UMP for province ")
             + pl.col("province_code")
             + pl.lit(" in or before ")
-            + pl.col("posting_year").cast(pl.String)
+            + pl.col("judged_year").cast(pl.String)
         )
-        .when(pl.col("pay_low") < pl.col("minimum_wage_monthly_idr"))
-        .then(pl.lit("monthly pay from ") + pay_text + pl.lit(" is below") + where)
-        .otherwise(pl.lit("monthly pay from ") + pay_text + pl.lit(" is at or above") + where),
+        .when(band_undetermined)
+        .then(
+            pl.lit("undetermined: ")
+            + stated
+            + pl.lit(" contains the provincial minimum (UMP), so the pay may be at or above it")
+            + where
+        )
+        .when(pl.col("is_site_band") & is_range)
+        .then(
+            pl.when(pl.col("pay_high") < ump)
+            .then(stated + pl.lit(" is wholly below the provincial minimum (UMP)") + where)
+            .otherwise(
+                stated
+                + pl.lit(" is at or above the provincial minimum (UMP)")
+                + where
+                + not_regency
+            )
+        )
+        .when(below)
+        .then(
+            stated
+            + pl.when(is_range)
+            .then(pl.lit(" is below the provincial minimum (UMP): an offer that may pay below it"))
+            .otherwise(pl.lit(" is below the provincial minimum (UMP)"))
+            + where
+        )
+        .otherwise(
+            pl.lit("monthly pay from ")
+            + _rupiah("pay_low")
+            + pl.lit(" is at or above the provincial minimum (UMP)")
+            + where
+            + not_regency
+        ),
     )
 
 

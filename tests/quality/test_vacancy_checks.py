@@ -397,8 +397,8 @@ def test_warehouse_postings_of_either_shape_map_onto_the_contract(normalised):
     )
     con = duckdb.connect()
     con.execute(
-        "create table fct_vacancy_postings as select 'lokerid:1' as posting_id, "
-        "'lokerid' as source, 'Kasir' as job_title, 'Usia maksimal 25 tahun' as description, "
+        "create table fct_vacancy_postings as select 'jobstreet:1' as posting_id, "
+        "'jobstreet' as source, 'Kasir' as job_title, 'Usia maksimal 25 tahun' as description, "
         f"'PT A' as company_name, {pay}'31' as province_bps_code, "
         "date '2024-05-02' as posted_date, date '2024-05-02' as first_seen_date, "
         "date '2024-05-09' as last_seen_date, 'Full Time' as employment_type"

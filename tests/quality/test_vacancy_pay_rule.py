@@ -1,0 +1,181 @@
+"""VAC-PAY-01 (pay below the minimum wage) on the postings an officer's review found misjudged.
+
+The titles, pay and provinces are those of the real adverts the review quotes (ids in the test
+names' comments); the UMPs are the shipped table's (BPS; 2025 from Permenaker 16/2024 news).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from orchestration.crawling.sources import CRAWLED_SOURCES
+from quality.vacancies import CheckSettings, check_vacancies
+from quality.vacancies.checks import site_band_pay_sources
+from reports.quality_report import TEXT
+
+UMP = pl.DataFrame(
+    {
+        "province_code": ["31", "36", "32", "31", "31", "34", "31", "32"],
+        "wage_year": [2021, 2021, 2021, 2023, 2024, 2024, 2025, 2025],
+        "minimum_wage_monthly_idr": [
+            4_416_187.0,
+            2_460_997.0,
+            1_810_351.0,
+            4_901_798.0,
+            5_067_381.0,
+            2_125_898.0,
+            5_396_761.0,
+            2_191_232.0,
+        ],
+    }
+)
+FLAG = "is_pay_below_minimum_wage"
+EVIDENCE = "pay_below_minimum_wage_evidence"
+
+
+def _posting(source: str, title: str, low: float, high: float | None, **values) -> dict:
+    day = {"jobstreet": dt.date(2021, 12, 17), "lokerid": dt.date(2025, 6, 18)}
+    base = {
+        "id": f"{source}:1",
+        "source": source,
+        "title": title,
+        "description": "",
+        "salary_monthly_min": low,
+        "salary_monthly_max": high,
+        "province_code": "31",
+        "posted_date": day.get(source, dt.date(2024, 5, 2)),
+        "employment_type": "full_time",
+    }
+    return base | values
+
+
+def _check(*postings: dict) -> pl.DataFrame:
+    frame = pl.DataFrame(list(postings), infer_schema_length=None)
+    return check_vacancies(frame, UMP, CheckSettings(as_of=dt.date(2025, 7, 9)))
+
+
+# Finding 1: a board's own pay band is judged whole.
+def test_a_site_band_containing_the_ump_is_undetermined_not_flagged():
+    # lokerid:15408028 "Perawat Klinik", "Rp 5-6 juta", Jakarta; lokerid:15676613 "Admin
+    # Gudang", "2-3 juta", Bandung.
+    result = _check(
+        _posting("lokerid", "Perawat Klinik", 5e6, 6e6, id="lokerid:15408028"),
+        _posting("lokerid", "Admin Gudang", 2e6, 3e6, id="lokerid:15676613", province_code="32"),
+    )
+    assert result[FLAG].to_list() == [None, None]
+    for evidence in result[EVIDENCE]:
+        assert evidence.startswith("undetermined: the site's pay band")
+        assert "contains the provincial minimum (UMP)" in evidence
+
+
+def test_a_site_band_wholly_below_the_ump_is_flagged_and_one_above_is_not():
+    result = _check(
+        _posting("lokerid", "Admin Gudang", 3e6, 4e6, id="a"),
+        _posting("lokerid", "Admin Gudang", 6e6, 7e6, id="b"),
+    )
+    assert result[FLAG].to_list() == [True, False]
+    assert "wholly below the provincial minimum (UMP)" in result[EVIDENCE][0]
+
+
+def test_an_employers_range_keeps_the_lower_end_rule_and_says_so():
+    # jobstreet:3723019 "Kasir", IDR 2800000 - 3200000 monthly, Jakarta 2021: the lower end of
+    # an employer's range is an offer that may pay below the minimum.
+    result = _check(_posting("jobstreet", "Kasir", 2_800_000.0, 3_200_000.0))
+    assert result[FLAG][0] is True
+    evidence = result[EVIDENCE][0]
+    assert "the lower end of the employer's range Rp 2800000 - Rp 3200000" in evidence
+    assert "UMP 2021 of province 31 is Rp 4416187" in evidence
+
+
+def test_site_band_is_a_declared_source_property_not_a_name_in_the_check():
+    assert "lokerid" in site_band_pay_sources()
+    assert {"jobstreet", "dealls"}.isdisjoint(site_band_pay_sources())
+    assert any(s.pay_is_site_band for s in CRAWLED_SOURCES if s.source == "lokerid")
+    frame = pl.DataFrame([_posting("jobstreet", "Kasir", 4e6, 4.6e6)])
+    settings = CheckSettings(
+        as_of=dt.date(2022, 1, 1), site_band_pay_sources=frozenset({"jobstreet"})
+    )
+    assert check_vacancies(frame, UMP, settings)[FLAG][0] is None
+
+
+# Finding 2: the regency minimum is not checked, and "false" says so.
+def test_pay_at_or_above_the_ump_says_the_umk_is_not_checked():
+    result = _check(_posting("lokerid", "Operator Produksi", 3e6, 4e6, province_code="32"))
+    assert result[FLAG][0] is False
+    evidence = result[EVIDENCE][0]
+    assert "at or above the provincial minimum (UMP)" in evidence
+    assert "the regency minimum (UMK), which may be higher, is not checked" in evidence
+    assert "UMK" in TEXT["en"]["rules"]["pay_below_minimum_wage"]
+    assert "UMK" in TEXT["id"]["rules"]["pay_below_minimum_wage"]
+
+
+# Finding 3: temporary and daily workers are bound by the minimum wage.
+@pytest.mark.parametrize(
+    ("title", "low", "high", "province"),
+    [
+        ("Kasir", 2_800_000.0, 3_200_000.0, "31"),  # jobstreet:3723019
+        ("HELPER WORKSHOP- HARIAN LEPAS", 2_000_000.0, 2_100_000.0, "36"),  # jobstreet:3735456
+        ("Service Engineer - Temporary 3 Month", 3_000_000.0, 4_500_000.0, "31"),  # :3719363
+        ("Crew Karantina", 4_416_000.0, 4_500_000.0, "31"),  # jobstreet:3733164
+    ],
+)
+def test_temporary_and_daily_posts_are_judged(title, low, high, province):
+    posting = _posting(
+        "jobstreet", title, low, high, province_code=province, employment_type="temporary"
+    )
+    assert _check(posting)[FLAG][0] is True
+
+
+@pytest.mark.parametrize("employment_type", ["harian", "daily", "Harian Lepas", "temporary"])
+def test_daily_employment_types_are_judged(employment_type):
+    posting = _posting("jobstreet", "Kasir", 2e6, None, employment_type=employment_type)
+    assert _check(posting)[FLAG][0] is True
+
+
+# Finding 4: an internship, freelance or part-time title excludes whatever the type says.
+@pytest.mark.parametrize(
+    ("title", "employment_type"),
+    [
+        ("Desain Grafis (Internship)", "full_time"),  # jobstreet:3725604
+        ("Marketing Freelance", "contract"),  # jobstreet:3737881
+        ("Admin Part Time", "full_time"),
+        ("Staf Magang Akuntansi", "full_time"),
+    ],
+)
+def test_a_title_naming_a_post_the_rule_does_not_judge_excludes_it(title, employment_type):
+    posting = _posting(
+        "jobstreet", title, 1_000_000.0, 1_400_000.0, employment_type=employment_type
+    )
+    result = _check(posting)
+    assert result[FLAG][0] is None
+    assert result[EVIDENCE][0].startswith("not applicable: the title")
+
+
+def test_internal_or_daily_titles_are_not_mistaken_for_excluded_ones():
+    result = _check(
+        _posting("jobstreet", "Internal Auditor", 2e6, None, id="a"),
+        _posting("jobstreet", "Tenaga Harian Lepas", 2e6, None, id="b"),
+    )
+    assert result[FLAG].to_list() == [True, True]
+
+
+# Finding 5: the UMP in force when the post was last seen.
+def test_a_post_still_advertised_in_a_later_year_meets_that_years_ump():
+    # dealls:finance-officer-4: Rp 5,000,000, Jakarta, posted 2023-12-06, seen 2024-08-22.
+    posting = _posting(
+        "dealls",
+        "Finance Officer",
+        5e6,
+        5e6,
+        posted_date=dt.date(2023, 12, 6),
+        last_seen_date=dt.date(2024, 8, 22),
+    )
+    result = _check(posting)
+    assert result[FLAG][0] is True
+    assert result["minimum_wage_year"][0] == 2024
+    assert (
+        "in force when the post was last seen (2024-08-22; posted in 2023)" in (result[EVIDENCE][0])
+    )
