@@ -347,6 +347,17 @@ def mask_json_text(text: str | None) -> str | None:
     return text if masked == parsed else json.dumps(masked, ensure_ascii=False)
 
 
+def _json_candidates(texts: pl.Series) -> pl.Series:
+    """Whether each JSON text may have something `mask_json_text` masks in its decoded values: the
+    vectorised filter run on the text with its escaped breaks and slashes as they decode (a break
+    as a space, which joins no less), or a `\\u` escape (which may be an "@" or a non-breaking
+    space) or a number with an exponent (which may be a NIK-shaped one) where a value starts."""
+    decoded = texts.str.replace_all(r"\\[nrtbf]", " ").str.replace_all(r"\\/", "/")
+    return decoded.str.contains(CANDIDATE_PATTERN) | texts.str.contains(
+        r"\\u[0-9A-Fa-f]{4}|[\[:,]\s*-?\d+(?:\.\d+)?[eE][+-]?\d"
+    )
+
+
 def mask_text_columns(
     frame: pl.DataFrame, columns: Collection[str] | None = None, keep: Collection[str] = ()
 ) -> pl.DataFrame:
@@ -379,13 +390,10 @@ def mask_text_columns_counted(
         values = frame.get_column(name)
         flat = values.explode() if is_list else values
         if name in json_columns:
-            # Every document is decoded: in its text an escape (`\\u00a0`, `\\u0040`) can hide
-            # what the filter looks for.
-            distinct = flat.drop_nulls().unique().to_list()
-            mask = mask_json_text
+            candidates, mask = _json_candidates(flat), mask_json_text
         else:
-            distinct = flat.filter(flat.str.contains(CANDIDATE_PATTERN)).unique().to_list()
-            mask = mask_personal_data
+            candidates, mask = flat.str.contains(CANDIDATE_PATTERN), mask_personal_data
+        distinct = flat.filter(candidates).unique().to_list()
         changed = {v: m for v in distinct if (m := mask(v)) != v}
         if not changed:
             continue

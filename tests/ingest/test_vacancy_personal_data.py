@@ -300,3 +300,25 @@ def test_a_quoted_value_is_masked_before_it_is_cut() -> None:
     check = FieldCheck("posted_at", "invalid_date", "posted_at must be a date", lambda v: False)
     [(_, _, detail)] = _row_problems([check], {"posted_at": value}, [])
     assert "0812" not in detail and "[phone]" in detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "Kontak:\\n0812-3456-7890"}',
+        '{"a": "NIK\\t3172 0408 1234 0001"}',
+        '{"a": "Hub\\u00a00812-3456-7890"}',
+        '{"a": "NIK 3172\\u00a00408\\u00a01234\\u00a00001"}',
+        '{"a": "hrd\\u0040maju.co.id"}',
+        '{"a": "budi\\nat gmail dot com"}',
+        '{"a": "https:\\/\\/wa.me\\/6281234567890"}',
+        '{"nik": 3.172040812340001e15}',
+        "[1, -31.72040812340001E14]",
+        '{"a": "baris\\nkedua", "b": "9a3fe000-ed34", "c": 2e5}',
+    ],
+)
+def test_the_json_filter_finds_what_decoding_finds(text: str) -> None:
+    # Only the documents the vectorised filter picks are decoded: it must miss none.
+    frame, counts = mask_text_columns_counted(pl.DataFrame({"raw": [text]}), json_columns={"raw"})
+    assert frame["raw"][0] == mask_json_text(text)
+    assert counts == ({"raw": 1} if mask_json_text(text) != text else {})
