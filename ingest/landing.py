@@ -37,6 +37,7 @@ from ingest.quarantine import (
     merge_by_line,
     normalised_id,
     quarantine_record,
+    quoted_value,
 )
 
 log = logging.getLogger(__name__)
@@ -380,7 +381,8 @@ def _row_problems(
         if check.detail is not None:
             detail = check.detail(value)
         else:
-            detail = f"{check.description} (got {value[:60]!r})"
+            # Masked before it is cut: a cut "0812-3456-78" is no longer a phone's shape.
+            detail = f"{check.description} (got {quoted_value(value)!r})"
         problems.append((check.field, check.reason_code, detail))
     return problems
 
@@ -432,7 +434,8 @@ def land_source(
 LANDING_COLUMNS_KEPT = frozenset({"_source_file", "_source_row"})
 """Provenance columns, never masked: they name the file and line a row came from."""
 QUARANTINE_TEXT_COLUMNS = ("reason", "raw_record")
-"""The quarantine's columns that quote a row's values (a reason quotes up to 60 characters)."""
+"""The quarantine's columns that quote a row's values (a reason quotes up to 60 characters,
+masked before they are cut: `ingest.quarantine.quoted_value`)."""
 
 
 def mask_landed_text(

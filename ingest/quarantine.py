@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ingest.admin.personal_data import mask_personal_data
+
 
 def quarantine_record(
     command: str,
@@ -52,9 +54,15 @@ def field_count_detail(found: int, expected: int) -> str:
     return f"{found} field{'s' * (found != 1)}, the header has {expected}"
 
 
+def quoted_value(value: str, limit: int = 60) -> str:
+    """A value as a reason quotes it: its first `limit` characters, e-mails, phone numbers and NIKs
+    masked first, since a cut one ("0812-3456-78", "hrd.budi@gma") no longer has their shape."""
+    return (mask_personal_data(value) or "")[:limit]
+
+
 def negative_pay_detail(value: str) -> str:
     """The reason given for pay below zero (`salary_negative`), the same in every command."""
-    return f"pay {value[:60]!r} is negative; a wage cannot be below zero"
+    return f"pay {quoted_value(value)!r} is negative; a wage cannot be below zero"
 
 
 ID_DUPLICATED = "id_duplicated"

@@ -14,12 +14,25 @@ which can contain a long run of digits, is not mistaken for a NIK.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
+
+# JSON written as text (a crawled item's `raw`, a quarantined record) has its line breaks and tabs
+# as two characters, `\n`, `\t`: a number on a line of its own follows a letter there, which the
+# patterns' edges refuse, so such an escape counts as a break. (JSON columns are masked decoded,
+# `mask_json_text`; this is for JSON that does not parse and JSON quoted inside other text.)
+_ESCAPED_BREAK = r"\\[nrtbf]"
+
+
+def _starts_after(edge: str) -> str:
+    """A match starts where no `edge` character is before it, or after an escaped break."""
+    return rf"(?:(?<![{edge}])|(?<={_ESCAPED_BREAK}))"
+
 
 # A NIK is 16 digits: 6 of region (province, regency, district), 6 of birth date (day + 40 for
 # women, month, year), 4 of serial. Typed by hand it is also cut by one kind of separator into
@@ -58,9 +71,9 @@ def _no_group_before(separators: tuple[str, ...]) -> str:
 
 NIK_PATTERN = re.compile(
     "|".join((
-        rf"(?<![{_NIK_EDGE}]){_NIK_BODY}(?![{_NIK_EDGE}])",
+        rf"{_starts_after(_NIK_EDGE)}{_NIK_BODY}(?![{_NIK_EDGE}])",
         *(
-            rf"(?<![{_NIK_EDGE}]){_no_group_before(before)}{_nik_grouped(sep)}"
+            rf"{_starts_after(_NIK_EDGE)}{_no_group_before(before)}{_nik_grouped(sep)}"
             rf"(?![{_NIK_EDGE}])(?!{sep}\d{{4}})"
             for sep, before in _NIK_SEPARATORS
         ),
@@ -100,7 +113,12 @@ _PHONE_BODY = (
 )
 _PHONE_BEFORE = r"\w+\-./:"
 _PHONE_AFTER = r"\w\-/"
-PHONE_PATTERN = re.compile(rf"(?<![{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])")
+# WhatsApp's click-to-chat links ("wa.me/6281234567890", "api.whatsapp.com/send?phone=62812...")
+# carry the number after a slash or "=", which the edges above refuse: the link names the number.
+_WA_LINK = r"(?:(?<=(?i:wa\.me/))|(?<=[?&](?i:phone)=))\+?\d(?:[ .-]?\d){7,}"
+PHONE_PATTERN = re.compile(
+    rf"{_starts_after(_PHONE_BEFORE)}(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])|{_WA_LINK}"
+)
 # E-mail addresses as written, and as people disguise them from harvesters: the "@" written
 # "(at)", "[at]", "{at}" or "<at>", the dots "[dot]", "(titik)" or " dot " ("dezan.recruitment(at)
 # gmail.com", "hrd [at] toko [dot] co [dot] id"). A bracketed "at" is a disguise in itself, so any
@@ -109,21 +127,37 @@ PHONE_PATTERN = re.compile(rf"(?<![{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?![{_PHONE
 # domain ("hrd.budi at gmail dot com"). A social-media handle ("@candymotorsg", "(@bckdenim.id)")
 # has no name before its "@": it names a business account, not a contact person, and stays. A
 # bare " at " before a provider's site in prose ("sign in at outlook.com") is masked too: more
-# masked, never less.
+# masked, never less. Before a provider the dots may be spaced too ("budi @ gmail . com",
+# "budi@gmail .com"), which elsewhere is prose ("us@home. Thanks"). An address starts where no
+# character of one is before it (the look-behind): without it every start inside a long run of
+# such characters is tried again ("a" * 8000 + " @" took 6-13 s, now 0.007 s). A top-level
+# part that is a file's extension is a file name ("logo@2x.png", a retina image), not an address.
 MAIL_PROVIDERS = (
     "gmail", "googlemail", "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "icloud",
     "aol", "protonmail", "proton", "yandex", "zoho", "gmx",
 )  # fmt: skip
-_EMAIL_LOCAL = r"[A-Za-z0-9._%+-]+"
-_EMAIL_PLAIN = rf"{_EMAIL_LOCAL}@[A-Za-z0-9.-]+\.[A-Za-z]{{2,}}"
+_EMAIL_CHARS = r"A-Za-z0-9._%+\-"
+_EMAIL_LOCAL = rf"(?<![{_EMAIL_CHARS}])[{_EMAIL_CHARS}]+"
+_FILE_EXTENSIONS = (
+    "png", "jpe?g", "gif", "webp", "svg", "bmp", "ico", "tiff?", "heic", "avif",
+    "pdf", "docx?", "xlsx?", "pptx?", "csv", "txt", "js", "css", "html?", "php",
+)  # fmt: skip
+_TLD = rf"(?!(?i:{'|'.join(_FILE_EXTENSIONS)})(?![A-Za-z0-9]))[A-Za-z]{{2,}}"
+_EMAIL_PLAIN = rf"{_EMAIL_LOCAL}@[A-Za-z0-9.-]+\.{_TLD}"
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
 _AT_BRACKETED = rf"\s*{_OPEN}\s*(?i:at|@)\s*{_CLOSE}\s*"
 _AT_SPACED = r"(?:\s+(?i:at)\s+|\s+@\s*|\s*@\s+)"
 _DOT = rf"(?:\.|\s*{_OPEN}\s*(?i:dot|titik)\s*{_CLOSE}\s*|\s+(?i:dot|titik)\s+)"
-_DOMAIN_REST = rf"(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}(?![A-Za-z0-9])"
+_DOT_SPACED = rf"(?:{_DOT}|\s*\.\s*)"
+
+
+def _domain_rest(dot: str) -> str:
+    return rf"(?:{dot}[A-Za-z0-9-]+)*{dot}{_TLD}(?![A-Za-z0-9])"
+
+
 _EMAIL_DISGUISED = (
-    rf"{_EMAIL_LOCAL}(?:@|{_AT_BRACKETED})[A-Za-z0-9-]+{_DOMAIN_REST}"
-    rf"|{_EMAIL_LOCAL}{_AT_SPACED}(?i:{'|'.join(MAIL_PROVIDERS)}){_DOMAIN_REST}"
+    rf"{_EMAIL_LOCAL}(?:@|{_AT_BRACKETED})[A-Za-z0-9-]+{_domain_rest(_DOT)}"
+    rf"|{_EMAIL_LOCAL}(?:{_AT_SPACED}|@)(?i:{'|'.join(MAIL_PROVIDERS)}){_domain_rest(_DOT_SPACED)}"
 )
 EMAIL_PATTERN = re.compile(f"{_EMAIL_PLAIN}|{_EMAIL_DISGUISED}")
 # The same patterns for Polars' regex engine, which has no look-around: the edge characters are
@@ -133,12 +167,13 @@ EMAIL_PATTERN = re.compile(f"{_EMAIL_PLAIN}|{_EMAIL_DISGUISED}")
 # through Python's `re`, so a column of 64-character pseudonyms costs one vectorised pass, not 3
 # regexes per value.
 CANDIDATE_PATTERN = "|".join((
-    rf"(?:^|[^{_NIK_EDGE}]){_NIK_BODY}(?:$|[^{_NIK_EDGE}])",
+    rf"(?:^|[^{_NIK_EDGE}]|{_ESCAPED_BREAK}){_NIK_BODY}(?:$|[^{_NIK_EDGE}])",
     *(
-        rf"(?:^|[^{_NIK_EDGE}]){_nik_grouped(sep)}(?:$|[^{_NIK_EDGE}])"
+        rf"(?:^|[^{_NIK_EDGE}]|{_ESCAPED_BREAK}){_nik_grouped(sep)}(?:$|[^{_NIK_EDGE}])"
         for sep, _ in _NIK_SEPARATORS
     ),
-    rf"(?:^|[^{_PHONE_BEFORE}])(?:{_PHONE_BODY})(?:$|[^{_PHONE_AFTER}])",
+    rf"(?:^|[^{_PHONE_BEFORE}]|{_ESCAPED_BREAK})(?:{_PHONE_BODY})(?:$|[^{_PHONE_AFTER}])",
+    r"(?i:wa\.me/|[?&]phone=)\+?\d",
     "@",
     # A disguised e-mail's "at" (an "@" is found above).
     rf"{_OPEN}\s*(?i:at)\s*{_CLOSE}",
@@ -276,19 +311,51 @@ def mask_nested(value: object) -> object:
     return mask_personal_data(str(value))
 
 
+def _json_float(token: str) -> float | str:
+    # A number too large for a float ("1e400") reads as infinity, which JSON cannot write back
+    # ("Infinity" is not JSON): it stays its own token, as a string.
+    number = float(token)
+    return number if math.isfinite(number) else token
+
+
+def _loads_json_document(text: str) -> object:
+    """The JSON object or array `text` is, or None when it is not one (`NaN` and `Infinity`,
+    which Python reads but JSON does not have, read as strings)."""
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        return json.loads(text, parse_float=_json_float, parse_constant=str)
+    except ValueError:
+        return None
+
+
 def mask_json_text(text: str | None) -> str | None:
     """`mask_personal_data` of a text that may be a JSON document (a crawled item's `raw`, a
-    quarantined record): a JSON object or array with something to mask is parsed and masked value
-    by value (`mask_nested`), so it stays JSON (a NIK typed as a number becomes `"[nik]"`, not a
-    bare `[nik]`); other text is masked as text. Text with nothing to mask is returned as is."""
-    masked = mask_personal_data(text)
-    if masked == text or text is None or text.lstrip()[:1] not in ("{", "["):
-        return masked
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        return masked
-    return json.dumps(mask_nested(parsed), ensure_ascii=False)
+    quarantined record). A JSON object or array is decided on its decoded values, not on its
+    text, where a value on a line of its own follows the letter of a `\\n`: it is parsed, masked
+    value by value (`mask_nested`) and written back only if that changed a value, so it stays JSON
+    (a NIK typed as a number becomes `"[nik]"`, not a bare `[nik]`). Written back, a document has
+    one value per key (the last, as Python and DuckDB read it) and numbers as Python writes them
+    (`1.0E2` as `100.0`; one too large for a float as its token, a string). Other text is masked
+    as text. Text with nothing to mask is returned as is."""
+    if text is None:
+        return None
+    parsed = _loads_json_document(text)
+    if parsed is None:
+        return mask_personal_data(text)
+    masked = mask_nested(parsed)
+    return text if masked == parsed else json.dumps(masked, ensure_ascii=False)
+
+
+def _json_candidates(texts: pl.Series) -> pl.Series:
+    """Whether each JSON text may have something `mask_json_text` masks in its decoded values: the
+    vectorised filter run on the text with its escaped breaks and slashes as they decode (a break
+    as a space, which joins no less), or a `\\u` escape (which may be an "@" or a non-breaking
+    space) or a number with an exponent (which may be a NIK-shaped one) where a value starts."""
+    decoded = texts.str.replace_all(r"\\[nrtbf]", " ").str.replace_all(r"\\/", "/")
+    return decoded.str.contains(CANDIDATE_PATTERN) | texts.str.contains(
+        r"\\u[0-9A-Fa-f]{4}|[\[:,]\s*-?\d+(?:\.\d+)?[eE][+-]?\d"
+    )
 
 
 def mask_text_columns(
@@ -322,8 +389,11 @@ def mask_text_columns_counted(
             continue
         values = frame.get_column(name)
         flat = values.explode() if is_list else values
-        distinct = flat.filter(flat.str.contains(CANDIDATE_PATTERN)).unique().to_list()
-        mask = mask_json_text if name in json_columns else mask_personal_data
+        if name in json_columns:
+            candidates, mask = _json_candidates(flat), mask_json_text
+        else:
+            candidates, mask = flat.str.contains(CANDIDATE_PATTERN), mask_personal_data
+        distinct = flat.filter(candidates).unique().to_list()
         changed = {v: m for v in distinct if (m := mask(v)) != v}
         if not changed:
             continue
@@ -358,12 +428,33 @@ def without_own_values(text: str | None, values: Collection[str | None]) -> str 
     return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", REMOVED, text, flags=re.IGNORECASE)
 
 
+def _decoded_texts(value: object) -> list[str]:
+    """The texts of a decoded JSON document: its keys and strings, and its numbers (a
+    NIK-shaped float as its 16 digits)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for key, item in value.items() for t in (key, *_decoded_texts(item))]
+    if isinstance(value, list):
+        return [text for item in value for text in _decoded_texts(item)]
+    if is_nik_shaped_number(value):
+        return [str(int(value))]  # type: ignore[call-overload]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
+
+
+def _as_scanned(value: str) -> str:
+    """`value` as the scanner reads it: a JSON document as its decoded texts, one per line."""
+    parsed = _loads_json_document(value)
+    return value if parsed is None else "\n".join(_decoded_texts(parsed))
+
+
 def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[PersonalDataHit]:
     """One hit per (column, kind) whose values look like a NIK, phone number or e-mail.
 
     Integer columns are read as their text (a NIK or a phone number typed as a number is still
     one), other columns of numbers (float, decimal) for a NIK-shaped number
-    (`is_nik_shaped_number`), and lists of text.
+    (`is_nik_shaped_number`), lists of text, and a text that is a JSON object or array as its
+    decoded keys and values (the masking decides on them: `mask_json_text`).
     """
     hits: list[PersonalDataHit] = []
     for column in frame.columns:
@@ -383,7 +474,7 @@ def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[Person
         else:
             continue
         # Python's `re` rather than Polars' regex engine: the patterns need look-behind.
-        distinct = values.drop_nulls().unique().to_list()
+        distinct = [_as_scanned(v) for v in values.drop_nulls().unique().to_list()]
         for kind, pattern in PATTERNS.items():
             found = [match.group(0) for v in distinct if (match := pattern.search(v))]
             if found:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import time
 from pathlib import Path
 
 import polars as pl
@@ -23,8 +24,9 @@ from ingest.admin.personal_data import (
     mask_personal_data,
     mask_text_columns_counted,
 )
-from ingest.landing import land_source, snake_case
+from ingest.landing import FieldCheck, _row_problems, land_source, snake_case
 from ingest.occupations.skills import _tokens
+from ingest.quarantine import negative_pay_detail, quoted_value
 from ingest.sources import VACANCY_SOURCES
 from orchestration.crawling.landing import land_crawl_files
 from orchestration.crawling.sources import crawled_source
@@ -184,3 +186,139 @@ def test_placeholders_make_and_hide_no_text_rule_flag() -> None:
     flags = [c for c in flag_text_rules(frame).columns if c.startswith("has_")]
     assert flag_text_rules(frame).select(flags).equals(flag_text_rules(masked).select(flags))
     assert flag_text_rules(masked).select(flags).to_numpy().any()
+
+
+@pytest.mark.parametrize("brk", ["\n", "\t", "\r\n"], ids=["lf", "tab", "crlf"])
+def test_a_contact_on_a_line_of_its_own_is_masked_in_the_crawls_raw(brk, tmp_path: Path) -> None:
+    # As JSON text a line break is `\n`: the number follows the letter "n" (reviewer's repro).
+    day = "2025-10-23"
+    description = f"Kontak HRD:{brk}0812-3456-7890{brk}NIK pelamar:{brk}3172040812340001"
+    item = {
+        "source": "jobstreet",
+        "source_posting_id": "1",
+        "url": "https://www.jobstreet.co.id/id/job/1",
+        "title": "Staf Gudang",
+        "crawl_date": day,
+        "crawled_at": "2025-10-23T10:00:00+00:00",
+        "description": description,
+        "raw": {"job": {"content": description, "contacts": [f"{brk}hrd@maju.co.id"]}},
+    }
+    items = tmp_path / "jobstreet" / day / "items.jsonl"
+    items.parent.mkdir(parents=True)
+    items.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    result = land_crawl_files(crawled_source("jobstreet"), tmp_path, day, items, None, list(item))
+    row = result.loaded.row(0, named=True)
+    masked = f"Kontak HRD:{brk}[phone]{brk}NIK pelamar:{brk}[nik]"
+    assert row["description"] == masked
+    assert json.loads(row["raw"]) == {"job": {"content": masked, "contacts": [f"{brk}[email]"]}}
+    assert result.masked == {"description": 1, "raw": 1}
+    # The scanner reads JSON decoded, and JSON that does not parse past its escapes.
+    raw_text = json.dumps(item["raw"])
+    kinds = {hit.kind for hit in find_personal_data(pl.DataFrame({"raw": [raw_text]}))}
+    assert kinds == {"phone", "nik", "email"}
+    cut = raw_text[: raw_text.index("NIK")]  # not JSON any more
+    assert {hit.kind for hit in find_personal_data(pl.DataFrame({"raw": [cut]}))} == {"phone"}
+    assert mask_json_text(cut) == cut.replace("0812-3456-7890", "[phone]")
+
+
+def test_json_is_decided_on_its_decoded_values() -> None:
+    # An escaped character hides a value from the text: a non-breaking space, an escaped "@".
+    for text in ('{"a": "Hub\\u00a00812-3456-7890"}', '{"a": "hrd\\u0040maju.co.id"}'):
+        assert find_personal_data(pl.DataFrame({"raw": [text]})) != []
+        masked, counts = mask_text_columns_counted(
+            pl.DataFrame({"raw": [text]}), json_columns={"raw"}
+        )
+        assert counts == {"raw": 1} and find_personal_data(masked) == []
+    # Nothing to mask: the text is kept as it was written, escapes and number spellings included.
+    text = '{"a": "baris\\nkedua", "b": 1.0E2, "c": "\\u00e9"}'
+    assert mask_json_text(text) == text
+
+
+def test_masked_json_stays_valid_json() -> None:
+    # A number too large for a float would be written back as `Infinity`, which is not JSON.
+    masked = mask_json_text('{"big": 1e400, "odd": NaN, "tel": "0812-3456-7890", "n": 2.5}')
+
+    def refuse(token: str) -> None:
+        raise ValueError(token)
+
+    assert json.loads(masked, parse_constant=refuse) == {
+        "big": "1e400",
+        "odd": "NaN",
+        "tel": "[phone]",
+        "n": 2.5,
+    }
+    # A 16-digit number in a document becomes the string "[nik]"; a repeated key keeps its last.
+    assert json.loads(mask_json_text('{"id": 3172040812340001, "a": 1, "a": "x@maju.co.id"}')) == {
+        "id": "[nik]",
+        "a": "[email]",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Chat WA: wa.me/081234567890", "Chat WA: wa.me/[phone]"),
+        ("https://wa.me/6281234567890", "https://wa.me/[phone]"),
+        ("https://wa.me/6281234567890?text=Halo", "https://wa.me/[phone]?text=Halo"),
+        ("api.whatsapp.com/send?phone=6281234567890", "api.whatsapp.com/send?phone=[phone]"),
+        ("Email: hrd_budi @ gmail . com", "Email: [email]"),
+        ("Email: hrd_budi@gmail .com (HRD)", "Email: [email] (HRD)"),
+        ("logo@2x.png foto@2x.jpg icon@3x.webp", "logo@2x.png foto@2x.jpg icon@3x.webp"),
+        ("Ada di rumah@home. Terima kasih", "Ada di rumah@home. Terima kasih"),
+        ("hrd@maju.co.id", "[email]"),
+    ],
+)
+def test_whatsapp_links_spaced_dots_and_file_names(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+    assert bool(find_personal_data(pl.DataFrame({"text": [text]}))) == (masked != text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 20_000 + " @",
+        "a" * 20_000 + "@",
+        "a@" + "b" * 20_000,
+        "a." * 10_000 + "@x",
+        "a " * 10_000,
+    ],
+    ids=["run-space-at", "run-at", "long-domain", "dotted-run", "words"],
+)
+def test_masking_is_not_quadratic_on_long_runs(text: str) -> None:
+    # 20,000 characters took minutes with the e-mail pattern tried from every start in a run.
+    started = time.perf_counter()
+    mask_personal_data(text)
+    find_personal_data(pl.DataFrame({"text": [text]}))
+    assert time.perf_counter() - started < 2
+
+
+def test_a_quoted_value_is_masked_before_it_is_cut() -> None:
+    # Cut to 60 characters first, a phone or an e-mail loses its shape and is quoted in clear.
+    value = "x" * 48 + " 0812-3456-7890 hrd.budi@gmail.com"
+    assert quoted_value(value) == "x" * 48 + " [phone] [em"
+    assert "0812" not in negative_pay_detail("-" + value)
+    check = FieldCheck("posted_at", "invalid_date", "posted_at must be a date", lambda v: False)
+    [(_, _, detail)] = _row_problems([check], {"posted_at": value}, [])
+    assert "0812" not in detail and "[phone]" in detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "Kontak:\\n0812-3456-7890"}',
+        '{"a": "NIK\\t3172 0408 1234 0001"}',
+        '{"a": "Hub\\u00a00812-3456-7890"}',
+        '{"a": "NIK 3172\\u00a00408\\u00a01234\\u00a00001"}',
+        '{"a": "hrd\\u0040maju.co.id"}',
+        '{"a": "budi\\nat gmail dot com"}',
+        '{"a": "https:\\/\\/wa.me\\/6281234567890"}',
+        '{"nik": 3.172040812340001e15}',
+        "[1, -31.72040812340001E14]",
+        '{"a": "baris\\nkedua", "b": "9a3fe000-ed34", "c": 2e5}',
+    ],
+)
+def test_the_json_filter_finds_what_decoding_finds(text: str) -> None:
+    # Only the documents the vectorised filter picks are decoded: it must miss none.
+    frame, counts = mask_text_columns_counted(pl.DataFrame({"raw": [text]}), json_columns={"raw"})
+    assert frame["raw"][0] == mask_json_text(text)
+    assert counts == ({"raw": 1} if mask_json_text(text) != text else {})

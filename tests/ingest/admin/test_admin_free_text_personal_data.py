@@ -285,6 +285,17 @@ def test_every_text_column_of_any_load_is_masked_but_the_file_name() -> None:
         "3172 0408 1234 0001  5678",
         "317204-120390-0001-2",
         "2019.317204.120390.0001",
+        # JSON escapes before a value, WhatsApp links, spaced dots before a provider, file names.
+        "Kontak:\\n0812-3456-7890",
+        "NIK:\\t3172040812340001",
+        "HRD\\r\\n3172 0408 1234 0001",
+        "wa.me/081234567890",
+        "https://WA.ME/+62 812-3456-7890",
+        "api.whatsapp.com/send?phone=6281234567890&text=Halo",
+        "hrd_budi @ gmail . com",
+        "hrd_budi@gmail .com",
+        "logo@2x.png",
+        "a" * 300 + " @",
     ],
 )
 def test_the_vectorised_filter_finds_what_the_patterns_find(text: str) -> None:
