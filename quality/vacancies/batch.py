@@ -33,6 +33,7 @@ from ingest.quarantine import (
     merge_by_line,
     negative_pay_detail,
     quarantine_record,
+    quoted_value,
 )
 from orchestration.file_commands import LINE_COLUMN, quarantine_frame, quarantine_path, read_rows
 from quality.vacancies.checks import (
@@ -138,7 +139,8 @@ def _pay_problem(name: str, value: str) -> tuple[str, str] | None:
         return None
     return (
         "invalid_number",
-        f"{name} must be a plain number of rupiah (no thousands separators) (got {value[:60]!r})",
+        f"{name} must be a plain number of rupiah (no thousands separators) "
+        f"(got {quoted_value(value)!r})",
     )
 
 
@@ -224,7 +226,11 @@ def read_vacancy_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
 def _field_problems(path: Path, line: int, values: dict[str, str], raw: dict) -> list[dict]:
     """A quarantine record for every field of `values` (renamed columns) that fails its check."""
     problems = [
-        (check.field, check.reason_code, f"{check.description} (got {values[check.field][:60]!r})")
+        (
+            check.field,
+            check.reason_code,
+            f"{check.description} (got {quoted_value(values[check.field])!r})",
+        )
         for check in FIELD_CHECKS
         if check.field in values and not check.predicate(values[check.field])
     ]

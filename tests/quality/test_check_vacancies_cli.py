@@ -279,3 +279,19 @@ def test_minus_zero_pay_is_zero_and_digits_beyond_a_float_are_no_number(tmp_path
         ("v2", "invalid_number"),
         ("v3", "salary_negative"),
     ]
+
+
+def test_a_quoted_pay_value_is_masked_before_it_is_cut(tmp_path):
+    # A phone typed into a pay field: the reason quotes 60 characters, and a phone cut short no
+    # longer has a phone's shape, so it is masked first (`ingest.quarantine.quoted_value`).
+    source = tmp_path / "pay.csv"
+    typed = "x" * 47 + " 0812-3456-7890"
+    source.write_text(
+        f"id,title,description,salary_monthly_min,salary_monthly_max\nv1,Kasir,x,{typed},\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    wages = _wages(tmp_path)
+    assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 0
+    reason = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0)["reason"].item()
+    assert "[phone]" in reason and "0812" not in reason
