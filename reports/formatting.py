@@ -46,3 +46,13 @@ def format_auto(value: float | int, language: str) -> str:
     if isinstance(value, int):
         return format_number(value, language)
     return format_number(value, language, 3 if abs(value) < 100 else 0)
+
+
+def machine_value(value: object) -> str:
+    """A setting as a script reads it, in either language: '.' decimals, true/false, lists
+    joined by ', ' (the downloads' `value` column; the page shows the localised form)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(machine_value(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

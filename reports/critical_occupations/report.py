@@ -18,7 +18,7 @@ import polars as pl
 from reports import sources
 from reports.critical_occupations import scoring, wording
 from reports.critical_occupations.rendering import Page, print_pdf
-from reports.formatting import format_number
+from reports.formatting import format_number, machine_value
 from reports.labels import major_group_label, source_name
 from reports.overview import region_names, survey_coverage
 
@@ -646,15 +646,6 @@ def occupation_titles(marts_dir: Path, language: str) -> dict[str, str]:
     }
 
 
-def _machine_value(value: Any) -> str:
-    """A setting as a script reads it: '.' decimals, true/false, lists joined by ', '."""
-    if isinstance(value, list | tuple):
-        return ", ".join(_machine_value(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def settings_download(keys: list[tuple[str, Any]], language: str) -> pl.DataFrame:
     """The appendix's settings (`(key, value)`, a nested one by its dotted key) as the downloads
     hold them: the label, the key, the value as a script reads it, and the number itself where
@@ -665,7 +656,7 @@ def settings_download(keys: list[tuple[str, Any]], language: str) -> pl.DataFram
         {
             "setting": [wording.setting_label(key, language) for key, _ in keys],
             "key": [key for key, _ in keys],
-            "value": [_machine_value(v) for v in values],
+            "value": [machine_value(v) for v in values],
             "number": [
                 float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
                 for v in values

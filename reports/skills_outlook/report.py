@@ -17,7 +17,7 @@ import polars as pl
 from reports import sources
 from reports.critical_occupations.rendering import Page, print_pdf
 from reports.critical_occupations.report import occupation_titles
-from reports.formatting import format_number
+from reports.formatting import format_number, machine_value
 from reports.labels import coded_label, source_name
 from reports.overview import TEXT as OVERVIEW_TEXT
 from reports.overview import region_names
@@ -324,15 +324,6 @@ def _setting_value(value: Any, text: dict[str, Any], language: str) -> str:
     return text["setting_values"].get(str(value), str(value))
 
 
-def _machine_value(value: Any) -> str:
-    """A setting as a script reads it: '.' decimals, true/false, lists joined by ', '."""
-    if isinstance(value, list | tuple):
-        return ", ".join(_machine_value(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _periods_and_boards(label: str, text: dict[str, Any], language: str) -> tuple[str, str]:
     """outlook's 'a..b / c..d; jobstreet, lokerid' as the page says it: periods in words,
     boards by their names."""
@@ -528,7 +519,7 @@ def build_report(
         {
             "setting": settings["setting"],
             "key": list(config),
-            "value": [_machine_value(v) for v in config.values()],
+            "value": [machine_value(v) for v in config.values()],
             "number": [
                 float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
                 for v in config.values()

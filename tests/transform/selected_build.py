@@ -5,6 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import duckdb
+
+from ingest.landing import land_source
+from ingest.sources import source_by_name
+from ingest.warehouse import ensure_landing_tables, write_landing
 from orchestration import settings
 from orchestration.transform import dbt as transform_dbt
 
@@ -33,3 +38,24 @@ def build_selected(root: Path, warehouse: Path, *selection: str) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
+
+
+def build_dim_region(root: Path) -> Path:
+    """A warehouse under `root` with `dim_region` and the regency staging model, landed and built
+    from the shipped region reference; not the relationship tests of marts that point at
+    `dim_region`, which are not built here."""
+    warehouse = root / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_landing_tables(con)
+        for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
+            spec = source_by_name(name)
+            write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
+    build_selected(
+        root,
+        warehouse,
+        "--select",
+        "province_codes stg_wilayah__regencies dim_region",
+        "--indirect-selection",
+        "cautious",
+    )
+    return warehouse

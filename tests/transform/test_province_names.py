@@ -13,11 +13,8 @@ import csv
 
 import duckdb
 import pytest
-from selected_build import build_selected
+from selected_build import build_dim_region
 
-from ingest.landing import land_source
-from ingest.sources import source_by_name
-from ingest.warehouse import ensure_landing_tables, write_landing
 from orchestration import settings
 
 WILAYAH = settings.DATA_DIR / "reference" / "wilayah"
@@ -49,23 +46,7 @@ def test_the_seed_names_the_provinces_as_the_kemendagri_2025_list_does() -> None
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> str:
-    root = tmp_path_factory.mktemp("regions")
-    path = root / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        ensure_landing_tables(con)
-        for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
-            spec = source_by_name(name)
-            write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
-    build_selected(
-        root,
-        path,
-        "--select",
-        "province_codes stg_wilayah__regencies dim_region",
-        # Not the relationship tests of marts that point at dim_region (not built here).
-        "--indirect-selection",
-        "cautious",
-    )
-    return str(path)
+    return str(build_dim_region(tmp_path_factory.mktemp("regions")))
 
 
 def test_dim_region_publishes_papua_barat_daya(warehouse) -> None:

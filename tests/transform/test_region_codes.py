@@ -21,15 +21,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from selected_build import build_selected
+from selected_build import build_dim_region
 from test_vacancy_posting_mart import _postings
 
 from ingest.admin.regions import RegionIndex
-from ingest.landing import land_source
 from ingest.sakernas import harmonise, load_round_config, read_microdata
 from ingest.sakernas.generator import generate
-from ingest.sources import source_by_name
-from ingest.warehouse import ensure_landing_tables, write_landing
 from orchestration import settings
 
 SHIPPED_SYNTHETIC = settings.DATA_DIR / "synthetic" / "sakernas"
@@ -39,22 +36,7 @@ NEW_PAPUA_BPS = {"92", "95", "96", "97"}
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
     """`dim_region` and the regency staging model, built by dbt from the shipped reference."""
-    root = tmp_path_factory.mktemp("region_codes")
-    path = root / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        ensure_landing_tables(con)
-        for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
-            spec = source_by_name(name)
-            write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
-    build_selected(
-        root,
-        path,
-        "--select",
-        "province_codes stg_wilayah__regencies dim_region",
-        "--indirect-selection",
-        "cautious",
-    )
-    return str(path)
+    return str(build_dim_region(tmp_path_factory.mktemp("region_codes")))
 
 
 def _table(warehouse: str, sql: str) -> pl.DataFrame:
