@@ -353,6 +353,13 @@ def _survey_values(survey: pl.DataFrame, config: dict[str, Any]) -> list[dict[st
                 z = _change_z(used[1], used[0]) if used else None
                 if kind == "relative_growth":
                     synthetic = synthetic or synthetic_of.get(("total", indicator), False)
+                mixed = kind == "relative_growth" and synthetic_of.get(
+                    (breakdown, indicator), False
+                ) != synthetic_of.get(("total", indicator), False)
+                if mixed and value is not None:
+                    # A real occupation against synthetic all workers (or the reverse) is a
+                    # difference of two unrelated series: no value, and no test on it.
+                    value, reason, z, history = None, "mixed_real_synthetic", None, []
                 if kind == "relative_growth" and value is not None:
                     # Relative to all workers: removes the inflation every occupation shares.
                     overall, overall_reason, total = growth_rows("total", indicator, latest)

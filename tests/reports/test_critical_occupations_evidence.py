@@ -131,6 +131,23 @@ def test_real_rows_alone_are_not_called_synthetic(marts_dir, config):
     assert not _row(values, MUST_BE_LISTED, "employment_growth")["is_synthetic"]
 
 
+def test_a_real_occupation_is_not_set_against_synthetic_all_workers(marts_dir, config):
+    """Relative wage growth subtracts all workers' growth: a real occupation series with a
+    synthetic all-workers series (or the reverse) would be a difference of unrelated series."""
+    real = survey_mart().filter(
+        pl.col("breakdown") == f"kbji4={MUST_BE_LISTED}",
+        pl.col("indicator") == "earnings_mean_monthly_idr",
+    )
+    assert real.height > 1
+    real.with_columns(is_synthetic=pl.lit(False)).write_parquet(
+        marts_dir / "labour_force_indicators.parquet"
+    )
+    wages = _row(_score(marts_dir, config)["values"], MUST_BE_LISTED, "relative_wage_growth")
+    assert not wages["is_usable"]
+    assert wages["unusable_reason"] == "mixed_real_synthetic"
+    assert wages["z"] is None
+
+
 # H3 ---------------------------------------------------------------------------------------------
 
 
