@@ -88,6 +88,11 @@ DAY_OFF = re.compile(
     r"(libur|off|tutup|closed|optional|opsional)\b(?!\s*(?:\d|satu\b|sehari))",
     re.IGNORECASE,
 )
+# A day range named as off itself ("Sabtu - Minggu libur"), with nothing between but marks.
+RANGE_OFF = re.compile(
+    r"^[^\w,;.]{0,3}(libur|off|tutup|closed|optional|opsional)\b(?!\s*(?:\d|satu\b|sehari))",
+    re.IGNORECASE,
+)
 # "Libur di hari Kamis", "Libur Senin/Selasa", "kecuali Minggu": the day named is off.
 OFF_BEFORE_DAY = re.compile(
     r"\b(libur|off|tutup|closed|kecuali|except)\b[^\d,;.\n]{0,15}$", re.IGNORECASE
@@ -339,8 +344,12 @@ class _DayGroup:
     half: bool = False
 
 
-def _is_day_off(section: str, start: int, end: int) -> bool:
-    return bool(DAY_OFF.match(section[end:]) or OFF_BEFORE_DAY.search(section[:start]))
+def _is_day_off(section: str, start: int, end: int, *, is_range: bool = False) -> bool:
+    """Whether the day or range at `start:end` is named as off. A further day between them and
+    the word counts only after a single day ("Sabtu Minggu libur": both off); after a range it
+    is the day named that is off ("Senin - Sabtu / Minggu libur": the range is worked)."""
+    after = (RANGE_OFF if is_range else DAY_OFF).match(section[end:])
+    return bool(after or OFF_BEFORE_DAY.search(section[:start]))
 
 
 def _day_groups(section: str) -> tuple[list[_DayGroup], int]:
@@ -353,7 +362,7 @@ def _day_groups(section: str) -> tuple[list[_DayGroup], int]:
             if any(start <= match.start() < end for start, end in taken):
                 continue
             taken.append(match.span())
-            if _is_day_off(section, match.start(), match.end()):
+            if _is_day_off(section, match.start(), match.end(), is_range=True):
                 off |= _range_indexes(match)
                 continue
             days = _days_in_range(match)

@@ -306,3 +306,18 @@ def test_days_off_are_only_days_named_off_in_a_week(text, weekly):
     hours = stated_hours(text)
     assert hours is not None
     assert hours.weekly == (pytest.approx(weekly) if weekly else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly"),
+    [
+        ("Hari kerja: Senin - Sabtu / Minggu libur\nJam kerja: 08.00 - 17.00", 48.0),
+        ("Hari kerja: Senin - Jumat (Sabtu libur)\nJam kerja: 08.00 - 17.00", 40.0),
+        ("Hari kerja: Senin - Sabtu (Minggu libur)\nJam kerja: 08.00 - 17.00", 48.0),
+        ("Jam kerja: 08.00 - 17.00, Sabtu - Minggu libur", 40.0),
+    ],
+)
+def test_the_day_off_after_a_range_is_that_day_not_the_range(text, weekly):
+    # "Senin - Sabtu / Minggu libur" read the range as off: 8 h a week, published as false.
+    hours = stated_hours(text)
+    assert hours is not None and hours.weekly == weekly and hours.daily == 8.0
