@@ -28,6 +28,8 @@ from typing import Any
 import polars as pl
 import yaml
 
+from ingest.merging import deep_merge
+
 log = logging.getLogger(__name__)
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "critical_occupations.yaml"
@@ -1075,13 +1077,7 @@ def _cautions(
 def scenario_config(config: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """The configuration of a scenario: its overrides merged into `config`, nested blocks key
     by key (`significance: {level: 0.9}` keeps the block's `enabled`)."""
-    merged = dict(config)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(config.get(key), dict):
-            merged[key] = scenario_config(config[key], value)
-        else:
-            merged[key] = value
-    return merged
+    return deep_merge(config, overrides)
 
 
 def sensitivity(
