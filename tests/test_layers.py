@@ -1,6 +1,7 @@
-"""ingest/ and quality/ are layers below orchestration/: they read, check and land, and must not
-need the Dagster side (the `lmis` commands, assets, operations) to do so. quality/ may import
-ingest/ (the landings' declarations and readers); orchestration/ imports both."""
+"""ingest/, quality/ and reports/ are layers below orchestration/: they read, check, land and
+render, and must not need the Dagster side (the `lmis` commands, assets, operations) to do so.
+quality/ and reports/ may import ingest/ (the landings' declarations and readers, shared
+helpers such as `ingest.merging`); orchestration/ imports them all."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ SHARED_SETTINGS = "orchestration.settings"
 ALLOWED: dict[str, dict[str, str]] = {
     "ingest": {},
     "quality": {"quality/vacancies/batch.py": "orchestration.file_commands"},
+    "reports": {},
 }
 
 IMPORTING_CALLS = frozenset({"import_module", "__import__"})
