@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from ingest.merging import deep_merge
+
 log = logging.getLogger(__name__)
 
 ROUNDS_DIR = Path(__file__).resolve().parent / "rounds"
@@ -64,16 +66,6 @@ class RoundConfig:
         return list(self.spec.get("representative_levels", ["national", "province"]))
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def _resolve_path(name_or_path: str | Path) -> Path:
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
@@ -103,7 +95,7 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if parent_name is None:
         return content
     parent_path = _resolve_path(parent_name)
-    return _merge(_load_raw(parent_path, (*seen, path)), content)
+    return deep_merge(_load_raw(parent_path, (*seen, path)), content)
 
 
 def _require(spec: dict[str, Any], dotted: str, path: Path) -> Any:

@@ -223,8 +223,8 @@ def _with_contract_columns(vacancies: pl.DataFrame) -> pl.DataFrame:
 def site_band_pay_sources() -> frozenset[str]:
     """The sources declared to state pay as the board's own band (`pay_is_site_band`)."""
     # Imported here: the declarations live with the landings, which the checks do not need.
+    from ingest.crawled_sources import CRAWLED_SOURCES
     from ingest.sources import VACANCY_SOURCES
-    from orchestration.crawling.sources import CRAWLED_SOURCES
 
     files = {spec.name for spec in VACANCY_SOURCES if spec.pay_is_site_band}
     crawls = {source.source for source in CRAWLED_SOURCES if source.pay_is_site_band}

@@ -28,6 +28,8 @@ from typing import Any
 import polars as pl
 import yaml
 
+from ingest.merging import deep_merge
+
 log = logging.getLogger(__name__)
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "critical_occupations.yaml"
@@ -261,11 +263,17 @@ UNKNOWN = "unknown"
 def significant_text(value: float, digits: int = 3) -> str:
     """`value` rounded to `digits` significant digits, written without exponent, its decimals
     those the digits need: 61532 -> '61500', 150 -> '150', 85 -> '85.0', 0.0123 -> '0.0123',
-    0 -> '0'. The one rule for the SEs of an evidence line (the page keeps its decimals)."""
+    0 -> '0', 99.96 -> '100'. The one rule for the SEs of an evidence line (the page keeps its
+    decimals)."""
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
     decimals = digits - 1 - math.floor(math.log10(abs(value)))
-    return f"{round(value, decimals):.{max(decimals, 0)}f}"
+    rounded = round(value, decimals)
+    if rounded and math.floor(math.log10(abs(rounded))) > math.floor(math.log10(abs(value))):
+        # Rounding carried into the next power of ten (99.96 -> 100): the decimals are those of
+        # the rounded figure, else '100.0' would claim a fourth digit the SE does not have.
+        decimals -= 1
+    return f"{rounded:.{max(decimals, 0)}f}"
 
 
 def _survey_evidence(indicator: str, span: str, rows: list[dict[str, Any]], z: float | None) -> str:
@@ -353,9 +361,15 @@ def _survey_values(survey: pl.DataFrame, config: dict[str, Any]) -> list[dict[st
                 z = _change_z(used[1], used[0]) if used else None
                 if kind == "relative_growth":
                     synthetic = synthetic or synthetic_of.get(("total", indicator), False)
-                mixed = kind == "relative_growth" and synthetic_of.get(
-                    (breakdown, indicator), False
-                ) != synthetic_of.get(("total", indicator), False)
+                # Only a series that is there can be the other kind: a missing all-workers
+                # series is no estimate (`total:<round>:no_estimate` below), not a mix.
+                has_total = any(("total", indicator, p) in lookup for p in periods)
+                mixed = (
+                    kind == "relative_growth"
+                    and has_total
+                    and synthetic_of.get((breakdown, indicator), False)
+                    != synthetic_of.get(("total", indicator), False)
+                )
                 if mixed and value is not None:
                     # A real occupation against synthetic all workers (or the reverse) is a
                     # difference of two unrelated series: no value, and no test on it.
@@ -1063,13 +1077,7 @@ def _cautions(
 def scenario_config(config: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """The configuration of a scenario: its overrides merged into `config`, nested blocks key
     by key (`significance: {level: 0.9}` keeps the block's `enabled`)."""
-    merged = dict(config)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(config.get(key), dict):
-            merged[key] = scenario_config(config[key], value)
-        else:
-            merged[key] = value
-    return merged
+    return deep_merge(config, overrides)
 
 
 def sensitivity(

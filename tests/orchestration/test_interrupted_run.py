@@ -21,9 +21,14 @@ import pytest
 
 from orchestration.cli import EXIT_INTERRUPTED
 
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+# The file the harness writes once its DuckDB query runs: one name, the harness's.
+from interrupted_run import QUERY_RUNNING  # noqa: E402
+
 HARNESS = Path(__file__).with_name("interrupted_run.py")
-QUERY_RUNNING = "query-running"
-"""The file the harness writes once its DuckDB query runs (`interrupted_run.QUERY_RUNNING`)."""
 QUERY_KINDS = ("duckdb", "after-duckdb")
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 90

@@ -28,16 +28,6 @@ from fixture_marts import (  # noqa: E402
 )
 
 
-@pytest.fixture
-def config() -> dict:
-    return scoring.load_config()
-
-
-@pytest.fixture
-def marts_dir(tmp_path: Path) -> Path:
-    return write_fixture_marts(tmp_path / "marts")
-
-
 def _score(marts_dir: Path, config: dict, evidence: Path | None = None) -> dict:
     return scoring.score(scoring.read_marts(marts_dir, evidence, config), config)
 

@@ -30,16 +30,6 @@ from fixture_marts import (  # noqa: E402
 )
 
 
-@pytest.fixture
-def config() -> dict:
-    return scoring.load_config()
-
-
-@pytest.fixture
-def marts_dir(tmp_path: Path) -> Path:
-    return write_fixture_marts(tmp_path / "marts")
-
-
 def _score(marts_dir: Path, config: dict) -> dict:
     return scoring.score(scoring.read_marts(marts_dir, None, config), config)
 
@@ -145,6 +135,21 @@ def test_a_real_occupation_is_not_set_against_synthetic_all_workers(marts_dir, c
     wages = _row(_score(marts_dir, config)["values"], MUST_BE_LISTED, "relative_wage_growth")
     assert not wages["is_usable"]
     assert wages["unusable_reason"] == "mixed_real_synthetic"
+    assert wages["z"] is None
+
+
+def test_a_missing_all_workers_series_is_no_estimate_not_a_mix(marts_dir, config):
+    """Without all workers' earnings, a synthetic occupation series was compared with the
+    'real' default of a series that is not there and called `mixed_real_synthetic`."""
+    path = marts_dir / "labour_force_indicators_synthetic.parquet"
+    survey = pl.read_parquet(path)
+    latest = survey["period"].max()
+    survey.filter(
+        ~((pl.col("breakdown") == "total") & (pl.col("indicator") == "earnings_mean_monthly_idr"))
+    ).write_parquet(path)
+    wages = _row(_score(marts_dir, config)["values"], MUST_BE_LISTED, "relative_wage_growth")
+    assert not wages["is_usable"]
+    assert wages["unusable_reason"] == f"total:{latest}:no_estimate"
     assert wages["z"] is None
 
 
@@ -490,6 +495,17 @@ def test_standard_errors_are_written_by_one_rule_of_significant_digits():
 
 
 # The z test by hand -----------------------------------------------------------------------------
+
+
+def test_a_standard_error_rounded_up_to_the_next_power_of_ten_keeps_three_digits():
+    """99.96 was written '100.0': a fourth digit, as if the SE were known to a tenth. Three
+    significant digits of 99.96 are 100, as 61532's are 61500 (an SE is no share, so '100'
+    claims no certainty; a floor such as '99.9' would understate the error)."""
+    assert scoring.significant_text(99.96) == "100"
+    assert scoring.significant_text(9.996) == "10.0"
+    assert scoring.significant_text(0.09996) == "0.100"
+    assert scoring.significant_text(999.6) == "1000"
+    assert scoring.significant_text(99.94) == "99.9"
 
 
 def test_change_z_by_hand_with_unknown_and_zero_standard_errors():
