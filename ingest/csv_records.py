@@ -1,7 +1,7 @@
 """Reading a CSV file record by record, each numbered by the line it starts on.
 
 The landing of the pipeline (ingest/landing.py and the admin and Sakernas readers) and the
-`lmis IN.csv OUT.csv` file commands (orchestration/file_commands.py) read files through
+`lmis IN.csv OUT.csv` file commands (ingest/file_commands.py) read files through
 `read_records`, so that they number rows and refuse files alike:
 
 * a record is numbered by the line of the file on which it starts, the header being line 1 (a

@@ -1,7 +1,7 @@
 """Quarantine records: one row per unusable input row, worded the same wherever it is written.
 
 The landing of every source (files, admin exports, crawls) and the `lmis IN.csv OUT.csv` file
-commands (orchestration/file_commands.py) build their quarantine rows here, so that:
+commands (ingest/file_commands.py) build their quarantine rows here, so that:
 
 * a row's `reason` repeats file, line and field (`dealls.csv line 4 field job_url: ...`) and
   reads on its own (`quarantine_record`);

@@ -18,15 +18,10 @@ REPO = Path(__file__).parents[1]
 # and the tests that swap settings at run time would change with it).
 SHARED_SETTINGS = "orchestration.settings"
 
-# `lmis check-vacancies` (quality/vacancies/batch.py) reads its file through the file
-# commands' row reader in orchestration/file_commands.py, which itself imports only ingest/.
-# Allowed for that one file until the reader moves under ingest/ beside ingest/csv_records.py;
-# any other quality module importing it, or batch.py importing more, fails.
-ALLOWED: dict[str, dict[str, str]] = {
-    "ingest": {},
-    "quality": {"quality/vacancies/batch.py": "orchestration.file_commands"},
-    "reports": {},
-}
+ALLOWED: dict[str, dict[str, str]] = {"ingest": {}, "quality": {}, "reports": {}}
+"""Per package, a file allowed one named orchestration import (besides the shared settings),
+with the reason beside it; none is needed today."""
+
 
 IMPORTING_CALLS = frozenset({"import_module", "__import__"})
 """`importlib.import_module("a.b")` and `__import__("a.b")`: imports by a string the import

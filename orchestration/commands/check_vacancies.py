@@ -64,8 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ingest.csv_records import CsvInputError
+    from ingest.file_commands import refuse_to_overwrite
     from orchestration import settings
-    from orchestration.file_commands import refuse_to_overwrite
     from quality.vacancies import CheckSettings
     from quality.vacancies.batch import (
         BatchInputError,

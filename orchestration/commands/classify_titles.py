@@ -23,8 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.csv_records import CsvInputError
-from ingest.quarantine import merge_by_line, quarantine_record
-from orchestration.file_commands import (
+from ingest.file_commands import (
     LINE_COLUMN,
     CsvRows,
     id_key,
@@ -32,6 +31,7 @@ from orchestration.file_commands import (
     refuse_to_overwrite,
     write_quarantine,
 )
+from ingest.quarantine import merge_by_line, quarantine_record
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ with their flags. Rows it cannot use go to OUT.quarantine.csv with file line, fi
 (a row of the wrong shape, an empty `id`, negative pay, a later row of an `id` an earlier usable
 row has), the rest to OUT (rows read =
 rows written + rows quarantined), as for every `lmis IN.csv OUT.csv`
-command (orchestration/file_commands.py). The pipeline calls the same
+command (ingest/file_commands.py). The pipeline calls the same
 `ingest.normalise.normalise_postings`.
 """
 
@@ -19,10 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.csv_records import CsvInputError
-from ingest.normalise import normalise_postings
-from ingest.normalise.pay import PAY_NEGATIVE
-from ingest.quarantine import merge_by_line, negative_pay_detail, quarantine_record
-from orchestration.file_commands import (
+from ingest.file_commands import (
     LINE_COLUMN,
     id_key,
     read_rows,
@@ -30,6 +27,9 @@ from orchestration.file_commands import (
     split_duplicate_ids,
     write_quarantine,
 )
+from ingest.normalise import normalise_postings
+from ingest.normalise.pay import PAY_NEGATIVE
+from ingest.quarantine import merge_by_line, negative_pay_detail, quarantine_record
 
 log = logging.getLogger(__name__)
 

@@ -173,6 +173,7 @@ def run_indicators(args: argparse.Namespace) -> int:
     import duckdb
 
     from ingest.csv_records import CsvInputError
+    from ingest.file_commands import refuse_to_overwrite
     from ingest.sakernas.config import RoundConfigError
     from ingest.sakernas.harmonise import HarmonisationError
     from ingest.sakernas.pipeline import (
@@ -182,7 +183,6 @@ def run_indicators(args: argparse.Namespace) -> int:
         quarantine_path_for,
     )
     from ingest.sakernas.readers import MicrodataReadError
-    from orchestration.file_commands import refuse_to_overwrite
 
     if len(args.inputs) < 2:
         log.error("give at least one input and the output parquet path")

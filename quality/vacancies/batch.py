@@ -1,7 +1,7 @@
 """Checking a file of vacancies before publication (`lmis check-vacancies IN.csv OUT.csv`).
 
 The file is read with the reader every `lmis IN.csv OUT.csv` command shares
-(orchestration/file_commands.py), so a row whose id is missing or whose pay, hours, date or
+(ingest/file_commands.py), so a row whose id is missing or whose pay, hours, date or
 province code does not parse (or whose code names no province of the regions reference) is not
 guessed at: it goes to a quarantine file beside the output with its raw values, file line, field
 and reason, and rows in = rows checked + rows quarantined.
@@ -20,6 +20,7 @@ import polars as pl
 
 from ingest.admin.regions import bps_province_names
 from ingest.csv_records import CsvInputError
+from ingest.file_commands import LINE_COLUMN, quarantine_frame, quarantine_path, read_rows
 from ingest.landing import FieldCheck, matches, snake_case
 from ingest.normalise.pay import (
     RANGE_SWAPPED,
@@ -35,7 +36,6 @@ from ingest.quarantine import (
     quarantine_record,
     quoted_value,
 )
-from orchestration.file_commands import LINE_COLUMN, quarantine_frame, quarantine_path, read_rows
 from quality.vacancies.checks import (
     CONTRACT_COLUMNS,
     OPTIONAL_COLUMNS,

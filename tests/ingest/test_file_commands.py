@@ -1,4 +1,4 @@
-"""The convention every `lmis IN.csv OUT.csv` command shares (orchestration/file_commands.py)."""
+"""The convention every `lmis IN.csv OUT.csv` command shares (ingest/file_commands.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.csv_records import CsvInputError
-from orchestration.file_commands import LINE_COLUMN, quarantine_path, read_rows, split_duplicate_ids
+from ingest.file_commands import LINE_COLUMN, quarantine_path, read_rows, split_duplicate_ids
 
 
 @pytest.mark.parametrize(
