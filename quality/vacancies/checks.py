@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from ingest.normalise.pay import MONTHLY_FACTOR
 from quality.vacancies.hours import NOT_DETERMINED, stated_hours
 from quality.vacancies.text_rules import (
     FEMALE_WORDS,
@@ -56,7 +57,9 @@ RULES: tuple[VacancyRule, ...] = (
         "pay_below_minimum_wage_evidence",
         "Monthly pay is below the provincial minimum wage (UMP) in force when the post was last"
         " seen (an employer's range by its lower end, a board's own pay band only when all of it"
-        " is below); the regency minimum (UMK), which may be higher, is not checked.",
+        " is below; pay by the day or hour against the daily minimum, UMP / 25 on a six-day week"
+        " or / 21 on a five-day week, or the hourly one, UMP / 126); the regency minimum (UMK),"
+        " which may be higher, is not checked.",
     ),
     VacancyRule(
         "VAC-HRS-01",
@@ -142,6 +145,7 @@ OPTIONAL_COLUMNS = (
     "is_first_posting",
     "required_sex",
     "max_age",
+    "salary_period",
 )
 COLUMN_TYPES: dict[str, pl.DataType] = {
     "id": pl.String(),
@@ -161,6 +165,7 @@ COLUMN_TYPES: dict[str, pl.DataType] = {
     "is_first_posting": pl.Boolean(),
     "required_sex": pl.String(),
     "max_age": pl.Float64(),
+    "salary_period": pl.String(),
 }
 MINIMUM_WAGE_COLUMNS = ("province_code", "wage_year", "minimum_wage_monthly_idr")
 
@@ -183,6 +188,16 @@ PAY_NOT_COMPARABLE_OPTION = (
 PAY_NOT_COMPARABLE_TITLE = (
     r"(?i)part[\s_-]?time|paruh[\s_-]waktu|\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas"
 )
+
+# Pay stated by the day or the hour has its own lawful minimum (PP 36/2021 Art. 16-17): a day is
+# the monthly minimum / 25 on a six-day week and / 21 on a five-day week; an hour (part-time
+# work, the only work the regulation lets be paid by the hour) is the monthly minimum / 126.
+# `salary_monthly_*` hold such pay as monthly equivalents at the normaliser's factors.
+DAY_PERIODS = ("day", "daily", "harian", "hari")
+HOUR_PERIODS = ("hour", "hourly", "jam")
+DAYS_DIVISOR_SIX_DAY_WEEK = 25
+DAYS_DIVISOR_FIVE_DAY_WEEK = 21
+HOURS_DIVISOR_PART_TIME = 126
 
 
 @dataclass(frozen=True)
@@ -235,6 +250,127 @@ def _rupiah(column: str) -> pl.Expr:
     return pl.lit("Rp ") + pl.col(column).round(0).cast(pl.Int64).cast(pl.String)
 
 
+def _pay_unit(period: pl.Expr) -> pl.Expr:
+    """`day`, `hour` or `month`: the unit whose lawful minimum the pay is held to. Weekly and
+    yearly pay are held to the monthly UMP (PP 36/2021 sets no weekly or yearly divisor)."""
+    period = period.str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(period.is_in(list(DAY_PERIODS)))
+        .then(pl.lit("day"))
+        .when(period.is_in(list(HOUR_PERIODS)))
+        .then(pl.lit("hour"))
+        .otherwise(pl.lit("month"))
+    )
+
+
+def _week_days(frame: pl.DataFrame) -> pl.DataFrame:
+    """Days a week the advert's schedule states, for pay by the day (whose minimum depends on
+    it): the hours parser's week over its day, when it reads both. More than five is a six-day
+    week (a half Saturday included); five or fewer a five-day week."""
+    daily_pay = frame.filter(_pay_unit(pl.col("salary_period")) == "day")
+    rows = []
+    for row, text in daily_pay.select("_row", "description").iter_rows():
+        hours = stated_hours(text)
+        if hours is not None and hours.weekly and hours.daily:
+            rows.append((row, hours.weekly / hours.daily, hours.evidence))
+    return pl.DataFrame(
+        rows,
+        schema={"_row": pl.UInt32, "week_days": pl.Float64, "week_days_evidence": pl.String},
+        orient="row",
+    )
+
+
+def _limits(ump: pl.Expr) -> list[pl.Expr]:
+    """The thresholds of `_pay_rule` in monthly-equivalent pay, and how the evidence names them."""
+    unit = pl.col("pay_unit")
+    days = pl.col("week_days")
+    per_day = MONTHLY_FACTOR["day"]
+    per_hour = MONTHLY_FACTOR["hour"]
+    # A six-day week's daily minimum (UMP / 25) is the lower: below it is below on any week.
+    # Between it and a five-day week's (UMP / 21) is below only on a five-day week.
+    five_day = (days <= 5.0 + 1e-9).fill_null(False)
+    six_day = (days > 5.0 + 1e-9).fill_null(False)
+    divisor = (
+        pl.when(five_day)
+        .then(pl.lit(DAYS_DIVISOR_FIVE_DAY_WEEK))
+        .otherwise(pl.lit(DAYS_DIVISOR_SIX_DAY_WEEK))
+    )
+    divisor_if_any = (
+        pl.when(six_day)
+        .then(pl.lit(DAYS_DIVISOR_SIX_DAY_WEEK))
+        .otherwise(pl.lit(DAYS_DIVISOR_FIVE_DAY_WEEK))
+    )
+
+    def daily_text(div: pl.Expr) -> pl.Expr:
+        return (
+            pl.lit("the daily minimum on a ")
+            + pl.when(div == DAYS_DIVISOR_SIX_DAY_WEEK)
+            .then(pl.lit("six-day"))
+            .otherwise(pl.lit("five-day"))
+            + pl.lit(" week (UMP / ")
+            + div.cast(pl.String)
+            + pl.lit(" = Rp ")
+            + (ump / div).round(0).cast(pl.Int64).cast(pl.String)
+            + pl.lit(", PP 36/2021)")
+        )
+
+    ump_text = pl.lit("the provincial minimum (UMP)")
+    full_week_hour = (
+        pl.lit("the UMP over a 40-hour week (Rp ")
+        + (ump / per_hour).round(0).cast(pl.Int64).cast(pl.String)
+        + pl.lit(" an hour)")
+    )
+    part_time_hour = (
+        pl.lit(f"the part-time hourly minimum (UMP / {HOURS_DIVISOR_PART_TIME} = Rp ")
+        + (ump / HOURS_DIVISOR_PART_TIME).round(0).cast(pl.Int64).cast(pl.String)
+        + pl.lit(", PP 36/2021)")
+    )
+    factor = pl.when(unit == "day").then(pl.lit(per_day))
+    factor = factor.when(unit == "hour").then(pl.lit(per_hour)).otherwise(pl.lit(1.0))
+    return [
+        pl.when(unit == "day").then(ump * per_day / divisor).otherwise(ump).alias("limit"),
+        pl.when(unit == "day")
+        .then(ump * per_day / divisor_if_any)
+        .when(unit == "hour")
+        .then(ump * per_hour / HOURS_DIVISOR_PART_TIME)
+        .otherwise(ump)
+        .alias("limit_if_any"),
+        pl.when(unit == "day")
+        .then(daily_text(divisor))
+        .when(unit == "hour")
+        .then(full_week_hour)
+        .otherwise(ump_text)
+        .alias("limit_text"),
+        pl.when(unit == "day")
+        .then(daily_text(divisor_if_any))
+        .when(unit == "hour")
+        .then(part_time_hour)
+        .otherwise(ump_text)
+        .alias("limit_if_any_text"),
+        (pl.col("pay_low") / factor).alias("rate_low"),
+        (pl.col("pay_high") / factor).alias("rate_high"),
+        pl.when(unit == "day")
+        .then(pl.lit("daily"))
+        .when(unit == "hour")
+        .then(pl.lit("hourly"))
+        .otherwise(pl.lit("monthly"))
+        .alias("unit_word"),
+        pl.when(unit == "day")
+        .then(
+            pl.when(days.is_not_null())
+            .then(
+                pl.lit("; the schedule reads ")
+                + days.round(1).cast(pl.String)
+                + pl.lit(" days a week ('")
+                + pl.col("week_days_evidence").str.slice(0, 80)
+                + pl.lit("')")
+            )
+            .otherwise(pl.lit("; the advert's days a week are not read"))
+        )
+        .alias("days_note"),
+    ]
+
+
 def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckSettings):
     wages = (
         minimum_wages.select(
@@ -263,7 +399,8 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         judged_on=judged_on,
         posting_year=pl.col("posted_date").dt.year().cast(pl.Int32),
         judged_year=judged_on.dt.year().cast(pl.Int32),
-    )
+        pay_unit=_pay_unit(pl.col("salary_period")),
+    ).join(_week_days(frame), on="_row", how="left", maintain_order="left")
     # The UMP of that year, or of the latest earlier year when that year's UMP is not in the
     # table yet (UMPs do not fall, so the earlier one never flags pay the later allows).
     joined = (
@@ -288,10 +425,19 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         | pl.col("employment_type").str.contains(PAY_NOT_COMPARABLE_OPTION)
     ).fill_null(False) | excluded_by_title
     ump = pl.col("minimum_wage_monthly_idr")
-    below = pl.col("pay_low") < ump
+    joined = joined.with_columns(_limits(ump))
+    # `limit`: monthly-equivalent pay below it is below the minimum on any reading of the post;
+    # `limit_if_any`: below it only on some reading (a five-day week, part-time work).
+    limit, limit_if_any = pl.col("limit"), pl.col("limit_if_any")
+    below = pl.col("pay_low") < limit
     # A board's band ("Rp 5 - 6 Juta") is not the employer's pay: only a band wholly below the
     # UMP shows pay below it; one that contains the UMP may pay either side of it.
-    band_undetermined = pl.col("is_site_band") & below & (pl.col("pay_high") >= ump)
+    band_undetermined = pl.col("is_site_band") & below & (pl.col("pay_high") >= limit)
+    # Reversed ends (minimum above maximum): which end is wrong cannot be told, as in
+    # `lmis check-vacancies`, which quarantines such a row; the normaliser swaps a range it
+    # parses, so only a file or a crawl's stored ends can arrive reversed.
+    reversed_ends = (pl.col("pay_low") > pl.col("pay_high")).fill_null(False)
+    period_undetermined = ~pl.col("is_site_band") & ~below & (pl.col("pay_low") < limit_if_any)
     is_range = pl.col("pay_high") > pl.col("pay_low")
     where = (
         pl.lit("; UMP ")
@@ -317,12 +463,24 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         )
         .otherwise(pl.lit(""))
     )
+    where = where + pl.col("days_note").fill_null("")
     band_text = _rupiah("pay_low") + pl.lit(" - ") + _rupiah("pay_high")
+    unit_rates = _rupiah("rate_low") + pl.lit(" - ") + _rupiah("rate_high")
+    by_unit = pl.col("pay_unit") != "month"
     stated = (
         pl.when(pl.col("is_site_band") & is_range)
         .then(pl.lit("the site's pay band ") + band_text + pl.lit(" (not the employer's figure)"))
+        .when(by_unit & is_range)
+        .then(
+            pl.lit("the lower end of the employer's ")
+            + pl.col("unit_word")
+            + pl.lit(" range ")
+            + unit_rates
+        )
         .when(is_range)
         .then(pl.lit("the lower end of the employer's range ") + band_text)
+        .when(by_unit)
+        .then(pl.col("unit_word") + pl.lit(" pay ") + _rupiah("rate_low"))
         .otherwise(pl.lit("monthly pay ") + _rupiah("pay_low"))
     )
     not_regency = pl.lit("; the regency minimum (UMK), which may be higher, is not checked")
@@ -335,10 +493,12 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         .then(None)
         .when(pl.col("pay_low") < settings.minimum_plausible_monthly_pay_idr)
         .then(None)
-        .when(band_undetermined)
+        .when(reversed_ends)
+        .then(None)
+        .when(band_undetermined | period_undetermined)
         .then(None)
         .when(pl.col("is_site_band"))
-        .then(pl.col("pay_high") < ump)
+        .then(pl.col("pay_high") < limit)
         .otherwise(below),
         pay_below_minimum_wage_evidence=pl.when(excluded_by_title)
         .then(pl.lit("not applicable: the title names a post the rule does not judge"))
@@ -363,6 +523,25 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
             + pl.lit(" in or before ")
             + pl.col("judged_year").cast(pl.String)
         )
+        .when(reversed_ends)
+        .then(
+            pl.lit("not determined: the pay range's minimum ")
+            + _rupiah("pay_low")
+            + pl.lit(" is above its maximum ")
+            + _rupiah("pay_high")
+            + pl.lit(", so which end is wrong cannot be told")
+        )
+        .when(period_undetermined)
+        .then(
+            pl.lit("not determined: ")
+            + stated
+            + pl.lit(" is below ")
+            + pl.col("limit_if_any_text")
+            + pl.lit(" but at or above ")
+            + pl.col("limit_text")
+            + pl.lit(", and the advert does not say which applies")
+            + where
+        )
         .when(band_undetermined)
         .then(
             pl.lit("undetermined: ")
@@ -385,14 +564,20 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         .then(
             stated
             + pl.when(is_range)
-            .then(pl.lit(" is below the provincial minimum (UMP): an offer that may pay below it"))
-            .otherwise(pl.lit(" is below the provincial minimum (UMP)"))
+            .then(
+                pl.lit(" is below ")
+                + pl.col("limit_text")
+                + pl.lit(": an offer that may pay below it")
+            )
+            .otherwise(pl.lit(" is below ") + pl.col("limit_text"))
             + where
         )
         .otherwise(
-            pl.lit("monthly pay from ")
-            + _rupiah("pay_low")
-            + pl.lit(" is at or above the provincial minimum (UMP)")
+            pl.when(by_unit)
+            .then(pl.col("unit_word") + pl.lit(" pay from ") + _rupiah("rate_low"))
+            .otherwise(pl.lit("monthly pay from ") + _rupiah("pay_low"))
+            + pl.lit(" is at or above ")
+            + pl.col("limit_if_any_text")
             + where
             + not_regency
         ),

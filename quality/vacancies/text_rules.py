@@ -27,10 +27,14 @@ MAX_PHRASE_CHARS = 80
 SEX_RULE = "sex_requirement"
 SEX_SCOPE_COLUMN = "sex_requirement_scope"
 # Words naming each sex in the sex rule's matched phrases. "Pria/Wanita", "SPG/SPB" and "Girl /
-# Boy" name both: open to either sex, not a restriction to one (VAC-SEX-01).
-MALE_WORDS = r"(?i)\b(pria|laki|laki2|cowok|male|males|men|man|spb|boys?|bapak)\b"
+# Boy" name both: open to either sex, not a restriction to one (VAC-SEX-01). A word the scraper
+# glued to the next ("wanitausia", "PriaMaksimal") still names its sex: the listed-sex pattern
+# flags it, so the scope must read it too.
+_GLUED = r"(\b|usia|umur|berusia|max|maks|min|diutamakan|saja|only|\d)"
+MALE_WORDS = r"(?i)\b(pria|laki|laki2|cowok|male|males|men|man|spb|boys?|bapak)" + _GLUED
 FEMALE_WORDS = (
-    r"(?i)\b(wanita|wania|perempuan|cewek|female|females|women|woman|karyawati|spg|girls?|ibu)\b"
+    r"(?i)\b(wanita|wania|perempuan|cewek|female|females|women|woman|karyawati|spg|girls?|ibu)"
+    + _GLUED
 )
 
 

@@ -51,6 +51,9 @@ def vacancy_input_projection(columns: set[str] | list[str]) -> str:
         "last_seen_date": "last_seen_date",
         "vacancy_id": "vacancy_id",
         "is_first_posting": "is_first_posting",
+        # Pay by the day or the hour has its own minimum (VAC-PAY-01); the monthly equivalents
+        # above are at the normaliser's factors.
+        "salary_period": "salary_period",
     }
     if "employment_types" in present:
         # Every type the board names ("full_time;part_time"), not only the first: the pay rule

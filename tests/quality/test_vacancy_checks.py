@@ -224,6 +224,15 @@ def test_missed_sex_forms_are_flagged_with_their_scope(description, scope):
         ("Admin", "Kualifikasi:\n- Wanita, max 25 th", "one_sex"),
         ("Admin", "Pria/Wanita\n- Wanita, max 25 th", "both_sexes"),
         ("Admin", "Mengelola dokumen", None),
+        # The same sex in two languages names one sex; it read as both (a trailing slash).
+        ("Admin", "Kualifikasi:\n- Wanita/Female\n- Usia maks 30", "one_sex"),
+        ("Admin", "Requirements:\n- Pria/Male, max 30", "one_sex"),
+        ("Admin", "Kualifikasi:\n- Wanita / Pria\n- Usia maks 30", "both_sexes"),
+        # A quota for each sex names both (not a one-sex restriction); it read as the first.
+        ("Admin", "Kebutuhan: Pria 3 orang, Wanita 2 orang", "both_sexes"),
+        ("Admin", "vacant : 4 (2 pria dan 2 wanita) staff call center", "both_sexes"),
+        # A sex glued to the next word is flagged; its scope was null.
+        ("Admin", "Kualifikasi:\n- wanitausia max 25", "one_sex"),
     ],
 )
 def test_sex_scope_separates_one_sex_from_both_sexes_listed(title, description, scope):
@@ -256,6 +265,9 @@ def test_sex_scope_reads_the_stated_sex_field_too():
         ("has_age_limit", "Persyaratan : Usia maksimal 3o tahun. Pendidikan"),  # 3720097
         ("has_age_limit", "di Hotel, Restoran, atau CateringUsia 30 - 50..."),  # 3726367
         ("has_age_limit", "Diploma(D3) atau Sarjana(S1) IT/IS/TK Umur dibawah dari 35 tahun"),
+        # The same glued in lower case (HTML stripped): after a known word only, not "manusia".
+        ("has_age_limit", "di Hotel, Restoran, atau cateringusia 30 - 50..."),
+        ("has_age_limit", "Kualifikasi:\n- wanitausia max 25"),
     ],
 )
 def test_missed_text_requirements_are_flagged(flag, description):
@@ -268,6 +280,11 @@ def test_missed_text_requirements_are_flagged(flag, description):
     [
         ("has_age_limit", "You will manage 15-20 roles at any one time"),
         ("has_appearance_requirement", "Berpenampilan rapi dan sopan, gaji menarik"),
+        # A phrase ends at a line: the next line is another item ("Gaji menarik": pay).
+        ("has_appearance_requirement", "Kualifikasi:\n- Berpenampilan rapi\nGaji menarik"),
+        ("has_appearance_requirement", "Wajah\nMenarik"),
+        # Teasers join lines with a space: only words of looks stand in the phrase.
+        ("has_appearance_requirement", "Berpenampilan rapi Gaji menarik Bonus"),
         ("has_ethnicity_requirement", "Hotel Mandarin Oriental Jakarta membuka lowongan"),
     ],
 )

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import polars as pl
 import pytest
 
 from orchestration.crawling.sources import CRAWLED_SOURCES
 from quality.vacancies import CheckSettings, check_vacancies
 from quality.vacancies.checks import site_band_pay_sources
+from quality.vacancies.warehouse import vacancy_input_projection
 from reports.quality_report import TEXT
 
 UMP = pl.DataFrame(
@@ -178,4 +180,104 @@ def test_a_post_still_advertised_in_a_later_year_meets_that_years_ump():
     assert result["minimum_wage_year"][0] == 2024
     assert (
         "in force when the post was last seen (2024-08-22; posted in 2023)" in (result[EVIDENCE][0])
+    )
+
+
+# Pay by the day is held to the daily minimum, which depends on the days a week (PP 36/2021):
+# the monthly UMP / 25 on a six-day week, / 21 on a five-day week. Jakarta 2024: UMP 5,067,381,
+# so Rp 202,695 and Rp 241,304 a day. The normaliser's monthly equivalent is the day x 21.67.
+DAYS_A_MONTH = 5 * 52 / 12
+FIVE_DAYS = "Jam kerja: Senin - Jumat 08.00 - 17.00"
+SIX_DAYS = "Jam kerja: Senin - Sabtu 08.00 - 16.00"
+
+
+def _daily(rate: float, description: str = "", **values) -> dict:
+    return _posting(
+        "dealls",
+        "Crew Gudang Harian",
+        rate * DAYS_A_MONTH,
+        None,
+        description=description,
+        salary_period="day",
+        employment_type="daily",
+        **values,
+    )
+
+
+def test_daily_pay_lawful_on_a_six_day_week_is_not_flagged_when_the_days_are_not_stated():
+    # Rp 220,000 a day: above UMP / 25, below UMP / 21. Flagged before (x 21.67 < UMP).
+    result = _check(_daily(220_000.0))
+    assert result[FLAG][0] is None
+    evidence = result[EVIDENCE][0]
+    assert evidence.startswith("not determined: daily pay Rp 220000 is below the daily minimum")
+    assert "on a five-day week (UMP / 21 = Rp 241304" in evidence
+    assert "on a six-day week (UMP / 25 = Rp 202695" in evidence
+    assert "days a week are not read" in evidence
+
+
+def test_daily_pay_between_the_two_minimums_is_judged_by_the_advert_s_days_a_week():
+    result = _check(
+        _daily(220_000.0, FIVE_DAYS, id="five"),
+        _daily(220_000.0, SIX_DAYS, id="six"),
+    )
+    assert result[FLAG].to_list() == [True, False]
+    assert "below the daily minimum on a five-day week" in result[EVIDENCE][0]
+    assert "the schedule reads 5.0 days a week" in result[EVIDENCE][0]
+    assert "at or above the daily minimum on a six-day week" in result[EVIDENCE][1]
+
+
+def test_daily_pay_below_a_six_day_weeks_minimum_is_flagged_and_above_a_five_days_passes():
+    # Rp 180,000 is below on any week; Rp 250,000 is lawful on any week (it was missed by the
+    # x 21.67 reading only if under UMP / 21.67 = Rp 233,879; Rp 235,000 was passed and is
+    # below on a five-day week).
+    result = _check(
+        _daily(180_000.0, id="a"),
+        _daily(250_000.0, id="b"),
+        _daily(235_000.0, FIVE_DAYS, id="c"),
+    )
+    assert result[FLAG].to_list() == [True, False, True]
+    assert "below the daily minimum on a six-day week" in result[EVIDENCE][0]
+
+
+def test_hourly_pay_below_the_part_time_minimum_but_above_a_full_week_is_not_determined():
+    # UMP / 126 = Rp 40,217 an hour; a 40-hour week at Rp 30,000 reaches the UMP (Rp 29,235).
+    per_hour = 40 * 52 / 12
+    result = _check(
+        _posting("dealls", "Kasir", 35_000.0 * per_hour, None, salary_period="hour", id="a"),
+        _posting("dealls", "Kasir", 25_000.0 * per_hour, None, salary_period="hour", id="b"),
+        _posting("dealls", "Kasir", 45_000.0 * per_hour, None, salary_period="hour", id="c"),
+    )
+    assert result[FLAG].to_list() == [None, True, False]
+    assert "part-time hourly minimum (UMP / 126 = Rp 40217" in result[EVIDENCE][0]
+    assert result[EVIDENCE][0].startswith("not determined: hourly pay Rp 35000")
+
+
+def test_the_warehouse_passes_the_pay_period_to_the_pay_rule():
+    con = duckdb.connect()
+    con.execute(
+        "create table fct_vacancy_postings as select 'dealls:1' as posting_id, "
+        "'dealls' as source, 'Crew' as job_title, '' as description, 'PT A' as company_name, "
+        f"{220_000.0 * DAYS_A_MONTH} as salary_monthly_min_idr_as_posted, "
+        "cast(null as double) as salary_monthly_max_idr_as_posted, 'day' as salary_period, "
+        "'31' as province_bps_code, date '2024-05-02' as posted_date"
+    )
+    relation = con.table("fct_vacancy_postings")
+    vacancies = pl.from_arrow(
+        relation.project(vacancy_input_projection(relation.columns)).to_arrow_table()
+    )
+    con.close()
+    result = check_vacancies(vacancies, UMP)
+    assert result[FLAG][0] is None
+    assert "daily pay" in result[EVIDENCE][0]
+
+
+@pytest.mark.parametrize("source", ["lokerid", "jobstreet"])
+def test_a_pay_range_with_its_minimum_above_its_maximum_is_not_determined(source):
+    # Loker.id band "Rp 5 - 3 Juta" in Jakarta 2025 was flagged as wholly below the UMP (its
+    # upper end) while the evidence said "at or above".
+    result = _check(_posting(source, "Admin Gudang", 6e6, 3e6))
+    assert result[FLAG][0] is None
+    assert result[EVIDENCE][0] == (
+        "not determined: the pay range's minimum Rp 6000000 is above its maximum Rp 3000000, "
+        "so which end is wrong cannot be told"
     )
