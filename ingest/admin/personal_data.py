@@ -115,7 +115,11 @@ _PHONE_BEFORE = r"\w+\-./:"
 _PHONE_AFTER = r"\w\-/"
 # WhatsApp's click-to-chat links ("wa.me/6281234567890", "api.whatsapp.com/send?phone=62812...")
 # carry the number after a slash or "=", which the edges above refuse: the link names the number.
-_WA_LINK = r"(?:(?<=(?i:wa\.me/))|(?<=[?&](?i:phone)=))\+?\d(?:[ .-]?\d){7,}"
+# The number is a mobile one as above (separators between its groups only) or one run of 8-15
+# digits (another country's): any digits with any separators also took what follows the link
+# ("wa.me/6281234567890 08.00-17.00" lost its hours, "wa.me/628123456789 2 orang" its count).
+_WA_NUMBER = r"(?:(?:\+62|62|0)[ .-]?8\d{1,3}[ .-]?\d{3,4}[ .-]?\d{3,5}|\+?\d{8,15})(?!\d)"
+_WA_LINK = rf"(?:(?<=(?i:wa\.me/))|(?<=[?&](?i:phone)=)){_WA_NUMBER}"
 PHONE_PATTERN = re.compile(
     rf"{_starts_after(_PHONE_BEFORE)}(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])|{_WA_LINK}"
 )
@@ -158,11 +162,138 @@ def _domain_rest(dot: str) -> str:
     return rf"(?:{dot}[A-Za-z0-9-]+)*{dot}{_TLD}(?![A-Za-z0-9])"
 
 
+# A bare " at " before any domain ending in a real top-level part ("hrd at maju.co.id",
+# "recruitment at pt-abc dot com"): a company's own mailbox is as personal as a gmail one. The
+# part must be one of these, written right after a dot or " dot " (no spaces around a "."), so
+# prose stays: "work at home", "at PT ABC", "at least", "at 08.00", "located at Jl. Sudirman". A
+# web address ("apply at www.maju.co.id", "at maju.id/career") names a site, not a mailbox, and
+# stays.
+REAL_TLDS = (
+    "com", "id", "net", "org", "info", "biz", "asia", "io", "co", "edu", "gov", "sg", "my",
+)  # fmt: skip
+# (a "/" after it makes a web address's path: "career page at maju.id/career")
+_TLD_REAL = rf"(?i:{'|'.join(REAL_TLDS)})(?![A-Za-z0-9/])"
+_AT_BARE_DOMAIN = (
+    rf"\s+(?i:at)\s+(?!(?i:www|https?)\b)[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}{_TLD_REAL}"
+)
 _EMAIL_DISGUISED = (
     rf"{_EMAIL_LOCAL}(?:@|{_AT_BRACKETED})[A-Za-z0-9-]+{_domain_rest(_DOT)}"
     rf"|{_EMAIL_LOCAL}(?:{_AT_SPACED}|@)(?i:{'|'.join(MAIL_PROVIDERS)}){_domain_rest(_DOT_SPACED)}"
+    rf"|{_EMAIL_LOCAL}{_AT_BARE_DOMAIN}"
 )
 EMAIL_PATTERN = re.compile(f"{_EMAIL_PLAIN}|{_EMAIL_DISGUISED}")
+# A phone number written in words, read aloud to dodge harvesters and the patterns above ("nol
+# delapan satu dua ...", "kosong delapan ...", "zero eight one two ...", "08 satu dua ..."): a run
+# of digit words and digits, spaces, tabs, a dash, dot or slash apart (a comma ends a run:
+# "..., 2 orang" is a count), that holds 9 digits
+# or more from where it starts like a mobile number (0 8, 6 2 8, + 6 2). It must have a word, or
+# be single digits ("0 8 1 2 ..."): runs of numbers alone are times and counts ("08.00-17.00 /
+# 08.00-12.00"), and grouped numbers are the patterns' business. A run is masked from that start
+# for at most 14 digits (the longest number with its country code); what follows stays.
+DIGIT_WORDS = {
+    "nol": "0", "kosong": "0", "zero": "0", "satu": "1", "one": "1", "dua": "2", "two": "2",
+    "tiga": "3", "three": "3", "empat": "4", "four": "4", "lima": "5", "five": "5",
+    "enam": "6", "six": "6", "tujuh": "7", "seven": "7", "delapan": "8", "eight": "8",
+    "sembilan": "9", "nine": "9",
+}  # fmt: skip
+_DIGIT_WORD = rf"(?i:{'|'.join(DIGIT_WORDS)})"
+_DIGIT_TOKEN = rf"(?:\d+|{_DIGIT_WORD})"
+_DIGIT_SEP = r"(?:[ \t\u00a0]*[-./][ \t\u00a0]*|[ \t\u00a0]+)"
+_DIGIT_RUN = re.compile(
+    rf"(?<![A-Za-z0-9])(?:\+[ \t\u00a0]?)?{_DIGIT_TOKEN}(?:{_DIGIT_SEP}{_DIGIT_TOKEN})+"
+    r"(?![A-Za-z0-9])"
+)
+_TOKEN = re.compile(rf"\+|{_DIGIT_TOKEN}")
+_PHONE_MAX_DIGITS = 14
+
+
+def _phone_in_run(run: str) -> tuple[int, int] | None:
+    """The span of `run` (a `_DIGIT_RUN` match) that is a phone number in words, or None."""
+    tokens = list(_TOKEN.finditer(run))
+    digits = [DIGIT_WORDS.get(t.group(0).lower(), t.group(0)) for t in tokens]
+    for start in range(len(tokens)):
+        plus = digits[start] == "+"
+        kept, count = [], 0
+        for index in range(start + plus, len(tokens)):
+            if count + len(digits[index]) > _PHONE_MAX_DIGITS:
+                break
+            kept.append(index)
+            count += len(digits[index])
+        number = "".join(digits[i] for i in kept)
+        starts = number.startswith(("08", "628")) or (plus and number.startswith("62"))
+        words = any(tokens[i].group(0).lower() in DIGIT_WORDS for i in kept)
+        single = all(len(digits[i]) == 1 for i in kept)
+        if starts and count >= 9 and (words or single):
+            return tokens[start].start(), tokens[kept[-1]].end()
+    return None
+
+
+def _mask_phone_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    span = _phone_in_run(run)
+    return run if span is None else f"{run[: span[0]]}[phone]{run[span[1] :]}"
+
+
+def find_phone_in_words(text: str) -> str | None:
+    """The first phone number written in words in `text` (see `DIGIT_WORDS`), or None."""
+    for match in _DIGIT_RUN.finditer(text):
+        if (span := _phone_in_run(match.group(0))) is not None:
+            return match.group(0)[span[0] : span[1]]
+    return None
+
+
+# A phone number typed as a number: JSON has no leading zero, so 0812 3456 7890 is written
+# 81234567890, or 6281234567890 with the country code, and no pattern reads a number of a decoded
+# document. Decided by the key and the shape, as salaries (5000000), ids, years, coordinates and
+# counts are numbers too: a whole number (or a whole float, from a spreadsheet) whose digits are a
+# mobile number (8 and 8-12 more, 9-13 digits, after 62 or not) under a key with a contact word
+# (`phone`, `no_hp`, `contact`, `whatsapp`; not one named as a count or flag, `hp_count`), or
+# with the country code (628..., 11-15 digits) under any key but an id (`id`, `job_id`,
+# `companyId`). A text of digits alone under a contact key ("81234567890") is read the same way.
+# JSON quoted as text (a board's field, a document that does not parse) is read by
+# `_KEYED_NUMBER`: a quoted key, a colon, the number (or its digits in quotes).
+_KEYED_NUMBER = re.compile(r'"([^"\\\n]{1,64})"(\s*:\s*)("?)(\+?\d{9,15})(?![\d.eE])\3')
+
+
+def _is_id_name(name: str) -> bool:
+    words = [word.lower() for word in _NAME_WORDS.findall(name)]
+    return bool(words) and words[-1] in {"id", "ids"}
+
+
+def is_phone_shaped_number(value: object, key: str | None) -> bool:
+    """Whether `value` (a number, or a text of digits alone) under `key` is a phone number typed
+    as a number (see `_KEYED_NUMBER`'s note)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float) and value.is_integer() and value > 0:
+        value = int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value() and value > 0:
+        value = int(value)
+    if isinstance(value, int) and value > 0:
+        digits = str(value)
+    elif isinstance(value, str) and re.fullmatch(r"\+?\d{9,15}", value.strip()):
+        digits = value.strip().lstrip("+")
+    else:
+        return False
+    if key is None or _is_id_name(key):
+        return False
+    contact = has_contact_word(key) and not (
+        {word.lower() for word in _NAME_WORDS.findall(key)} & _ABOUT_PERSONAL_DATA
+    )
+    if digits.startswith("628"):
+        return 11 <= len(digits) <= 15
+    if contact and digits.startswith("08"):
+        return 10 <= len(digits) <= 14
+    return contact and digits.startswith("8") and 9 <= len(digits) <= 13
+
+
+def _mask_keyed_number(match: re.Match[str]) -> str:
+    key, colon, _, digits = match.groups()
+    if not is_phone_shaped_number(digits if match.group(3) else int(digits), key):
+        return match.group(0)
+    return f'"{key}"{colon}"[phone]"'
+
+
 # The same patterns for Polars' regex engine, which has no look-around: the edge characters are
 # matched instead of looked at, and the guards against further groups are left out, so it finds
 # every value the patterns above find (and a few more: an `@` or a bracketed "at" stands for an
@@ -181,6 +312,14 @@ CANDIDATE_PATTERN = "|".join((
     # A disguised e-mail's "at" (an "@" is found above).
     rf"{_OPEN}\s*(?i:at)\s*{_CLOSE}",
     rf"\s(?i:at)\s+(?i:{'|'.join(MAIL_PROVIDERS)})",
+    # A bare "at" before any domain (`_AT_BARE_DOMAIN`): a name and a dot after it.
+    rf"\s(?i:at)\s+[A-Za-z0-9-]+(?:\.|\s*{_OPEN}|\s+(?i:dot|titik)\s)",
+    # A phone number in words (`_DIGIT_RUN`: a digit word beside a digit or another, or single
+    # digits from 0 8 or 6 2 8) and one keyed in JSON text (`_KEYED_NUMBER`) without its 0.
+    rf"\b{_DIGIT_WORD}\b[ \t\u00a0.,/-]+(?:\d|{_DIGIT_WORD}\b)",
+    rf"\d[ \t\u00a0.,/-]+{_DIGIT_WORD}\b",
+    r"\b0[ \t\u00a0.,/-]+8[ \t\u00a0.,/-]+\d|\b6[ \t\u00a0.,/-]+2[ \t\u00a0.,/-]+8",
+    r'"\s*:\s*"?\+?8\d{8}',
 ))  # fmt: skip
 
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -290,23 +429,29 @@ def mask_personal_data(text: str | None) -> str | None:
         return None
     masked = EMAIL_PATTERN.sub("[email]", text)
     masked = NIK_PATTERN.sub("[nik]", masked)
-    return PHONE_PATTERN.sub("[phone]", masked)
+    masked = _KEYED_NUMBER.sub(_mask_keyed_number, masked)
+    masked = PHONE_PATTERN.sub("[phone]", masked)
+    return _DIGIT_RUN.sub(_mask_phone_run, masked)
 
 
-def mask_nested(value: object) -> object:
+def mask_nested(value: object, key: str | None = None) -> object:
     """`value` (JSON-like: dicts, lists, text, numbers) with `mask_personal_data` applied to
-    every text, dict keys included, a NIK-shaped number (`is_nik_shaped_number`) as `[nik]`, and
-    any other object (a date, a path) as its masked text.
+    every text, dict keys included, a NIK-shaped number (`is_nik_shaped_number`) as `[nik]`, a
+    number (or a text of digits) that is a phone number under its key (`is_phone_shaped_number`;
+    `key` is the one `value` is under, a list's items are under the list's) as `[phone]`, and any
+    other object (a date, a path) as its masked text.
 
     For what describes an input rather than being its rows (a reader's metadata: file names,
     header labels, title and note lines, messages quoting cells), which no column masking sees.
     """
+    if is_phone_shaped_number(value, key):
+        return "[phone]"
     if isinstance(value, str):
         return mask_personal_data(value)
     if isinstance(value, dict):
-        return {mask_nested(key): mask_nested(item) for key, item in value.items()}
+        return {mask_nested(name): mask_nested(item, str(name)) for name, item in value.items()}
     if isinstance(value, list | tuple):
-        return [mask_nested(item) for item in value]
+        return [mask_nested(item, key) for item in value]
     if is_nik_shaped_number(value):
         return "[nik]"
     if value is None or isinstance(value, bool | int | float):
@@ -431,24 +576,42 @@ def without_own_values(text: str | None, values: Collection[str | None]) -> str 
     return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", REMOVED, text, flags=re.IGNORECASE)
 
 
-def _decoded_texts(value: object) -> list[str]:
+def _decoded_texts(value: object, key: str | None = None) -> list[str]:
     """The texts of a decoded JSON document: its keys and strings, and its numbers (a
-    NIK-shaped float as its 16 digits)."""
+    NIK-shaped float as its 16 digits, a phone number under its key as `+62` and its digits)."""
+    if is_phone_shaped_number(value, key):
+        text = value.strip() if isinstance(value, str) else str(int(value))  # type: ignore[call-overload]
+        return [f"+62{text.lstrip('+').removeprefix('62').removeprefix('0')}"]
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [t for key, item in value.items() for t in (key, *_decoded_texts(item))]
+        return [t for name, item in value.items() for t in (name, *_decoded_texts(item, name))]
     if isinstance(value, list):
-        return [text for item in value for text in _decoded_texts(item)]
+        return [text for item in value for text in _decoded_texts(item, key)]
     if is_nik_shaped_number(value):
         return [str(int(value))]  # type: ignore[call-overload]
-    return [] if value is None or isinstance(value, bool) else [str(value)]
+    # An id's number is a key, not a phone, as `mask_nested` keeps it (a NIK-shaped one is not).
+    id_number = key is not None and _is_id_name(key)
+    return [] if value is None or isinstance(value, bool) or id_number else [str(value)]
 
 
 def _as_scanned(value: str) -> str:
     """`value` as the scanner reads it: a JSON document as its decoded texts, one per line."""
     parsed = _loads_json_document(value)
     return value if parsed is None else "\n".join(_decoded_texts(parsed))
+
+
+def _first_match(kind: str, text: str) -> str | None:
+    """The first value of `kind` in `text` as `mask_personal_data` finds it: by its pattern, and
+    for a phone also as a keyed number in JSON text or in words."""
+    if match := PATTERNS[kind].search(text):
+        return match.group(0)
+    if kind != "phone":
+        return None
+    for keyed in _KEYED_NUMBER.finditer(text):
+        if _mask_keyed_number(keyed) != keyed.group(0):
+            return keyed.group(0)
+    return find_phone_in_words(text)
 
 
 def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[PersonalDataHit]:
@@ -478,8 +641,8 @@ def find_personal_data(frame: pl.DataFrame, table: str = "frame") -> list[Person
             continue
         # Python's `re` rather than Polars' regex engine: the patterns need look-behind.
         distinct = [_as_scanned(v) for v in values.drop_nulls().unique().to_list()]
-        for kind, pattern in PATTERNS.items():
-            found = [match.group(0) for v in distinct if (match := pattern.search(v))]
+        for kind in PATTERNS:
+            found = [match for v in distinct if (match := _first_match(kind, v))]
             if found:
                 hits.append(PersonalDataHit(table, column, kind, found[0], len(found)))
     return hits

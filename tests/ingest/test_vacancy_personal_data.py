@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 
 from ingest.admin.personal_data import (
+    CANDIDATE_PATTERN,
     find_personal_data,
     mask_json_text,
     mask_personal_data,
@@ -72,7 +73,6 @@ def test_a_disguised_email_is_masked(text: str) -> None:
         "look at gmail features and work at Yahoo Indonesia",
         "Masuk at 08.00 dot on time",
         "Penempatan (at) Jakarta Selatan",
-        "Data at Google.com scale",
         "Komunikasi via WhatsApp, telepon, atau email",
     ],
 )
@@ -285,6 +285,10 @@ def test_whatsapp_links_spaced_dots_and_file_names(text: str, masked: str) -> No
         # made this exponential (22 dots took 8 s; 24 take about 30 s on the old pattern).
         "hrd@gmail" + ".1" * 24 + ".1_",
         "budi @ gmail" + " . 1" * 24 + " _",
+        # Digit words and digits (a phone in words), a bare "at" before dotted names.
+        "nol delapan " * 5_000 + "x",
+        "1 " * 10_000 + "a",
+        "hrd at " + "a." * 10_000 + "_",
     ],
     ids=[
         "run-space-at",
@@ -294,6 +298,9 @@ def test_whatsapp_links_spaced_dots_and_file_names(text: str, masked: str) -> No
         "words",
         "provider-dots",
         "provider-spaced-dots",
+        "digit-words",
+        "spaced-digits",
+        "at-dotted-run",
     ],
 )
 def test_masking_is_not_quadratic_on_long_runs(text: str) -> None:
@@ -334,3 +341,163 @@ def test_the_json_filter_finds_what_decoding_finds(text: str) -> None:
     frame, counts = mask_text_columns_counted(pl.DataFrame({"raw": [text]}), json_columns={"raw"})
     assert frame["raw"][0] == mask_json_text(text)
     assert counts == ({"raw": 1} if mask_json_text(text) != text else {})
+
+
+# A phone typed as a JSON number has lost its 0 (81234567890) or carries the country code
+# (6281234567890); numbers of other shapes, or under an id's key, are data and stay.
+NUMBERS = {
+    "contact": 6281234567890,
+    "phone": 81234567890,
+    "no_hp": 81234567890.0,
+    "whatsapp": "81234567890",
+    "kontak": [6281234567890, 8123456789],
+    "value": 6281234567890,
+    "salary": 5000000,
+    "id": 6281234567890,
+    "companyId": 81234567890,
+    "year": 2024,
+    "lat": -6.2088,
+    "count": 81234567890,
+    "hp_count": 81234567890,
+}
+NUMBERS_MASKED = {
+    **NUMBERS,
+    "contact": "[phone]",
+    "phone": "[phone]",
+    "no_hp": "[phone]",
+    "whatsapp": "[phone]",
+    "kontak": ["[phone]", "[phone]"],
+    "value": "[phone]",
+}
+
+
+def test_a_phone_typed_as_a_json_number_is_masked(tmp_path: Path) -> None:
+    text = json.dumps(NUMBERS)
+    assert json.loads(mask_json_text(text)) == NUMBERS_MASKED
+    # The scanner reads it so too, and the vectorised filter sends the document to be masked.
+    assert {hit.kind for hit in find_personal_data(pl.DataFrame({"raw": [text]}))} == {"phone"}
+    for one in ('{"phone": 81234567890}', '{"a": [1, {"hp": 8123456789.0}]}'):
+        frame, counts = mask_text_columns_counted(
+            pl.DataFrame({"raw": [one]}), json_columns={"raw"}
+        )
+        assert counts == {"raw": 1} and "[phone]" in frame["raw"][0]
+    # Ordinary numbers alone: nothing to mask, nothing found.
+    plain = json.dumps({k: v for k, v in NUMBERS.items() if NUMBERS_MASKED[k] == v})
+    assert mask_json_text(plain) == plain
+    assert find_personal_data(pl.DataFrame({"raw": [plain]})) == []
+    # JSON quoted as text (cut short, so not parsed): a keyed number is masked as a string.
+    cut = '{"phone": 81234567890, "salary": 5000000, "no_wa": "81234567890", "desc": "x'
+    assert mask_personal_data(cut) == (
+        '{"phone": "[phone]", "salary": 5000000, "no_wa": "[phone]", "desc": "x'
+    )
+    assert find_personal_data(pl.DataFrame({"raw": [cut]})) != []
+    # Through a crawl's landing, in `raw`.
+    day = "2025-10-23"
+    item = {
+        "source": "jobstreet",
+        "source_posting_id": "1",
+        "url": "https://www.jobstreet.co.id/id/job/1",
+        "title": "Staf Gudang",
+        "crawl_date": day,
+        "crawled_at": "2025-10-23T10:00:00+00:00",
+        "description": "Staf gudang",
+        "raw": NUMBERS,
+    }
+    items = tmp_path / "jobstreet" / day / "items.jsonl"
+    items.parent.mkdir(parents=True)
+    items.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    result = land_crawl_files(crawled_source("jobstreet"), tmp_path, day, items, None, list(item))
+    assert json.loads(result.loaded.row(0, named=True)["raw"]) == NUMBERS_MASKED
+    assert result.masked == {"raw": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("wa.me/6281234567890 08.00-17.00", "wa.me/[phone] 08.00-17.00"),
+        ("wa.me/628123456789 2 orang", "wa.me/[phone] 2 orang"),
+        ("https://wa.me/+62 812-3456-7890 (Senin-Jumat)", "https://wa.me/[phone] (Senin-Jumat)"),
+        (
+            "api.whatsapp.com/send?phone=6281234567890 9 posisi",
+            "api.whatsapp.com/send?phone=[phone] 9 posisi",
+        ),
+        ("wa.me/447911123456 UK", "wa.me/[phone] UK"),
+    ],
+)
+def test_a_whatsapp_link_masks_its_number_only(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Kirim CV ke hrd at company.co.id", "Kirim CV ke [email]"),
+        ("email: recruitment at pt-abc dot com.", "email: [email]."),
+        ("HRD.Maju AT PTMAJU DOT CO DOT ID", "[email]"),
+        ("karir at maju.ac.id atau info at dinas.go.id", "[email] atau [email]"),
+        ("lamaran at toko-maju (dot) net", "[email]"),
+        # A site named after a bare "at" reads as a mailbox too: more masked, never less.
+        ("Data at Google.com scale", "[email] scale"),
+    ],
+)
+def test_a_bare_at_before_a_company_domain_is_masked(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+    assert find_personal_data(pl.DataFrame({"text": [text]})) != []
+    assert pl.Series([text]).str.contains(CANDIDATE_PATTERN)[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Work at home, at least 2 years, at PT ABC",
+        "Masuk at 08.00, pulang at 17.00.",
+        "Kantor located at Jl. Sudirman No. 5",
+        "apply at www.maju.co.id or at https://maju.com",
+        "Good at Excel. Strong at communication dot points",
+        "at Jakarta.Selatan",
+        "Visit our career page at agate.id/career",
+    ],
+)
+def test_a_bare_at_in_prose_is_not_masked(text: str) -> None:
+    assert mask_personal_data(text) == text
+    assert find_personal_data(pl.DataFrame({"text": [text]})) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("WA nol delapan satu dua tiga empat lima enam tujuh delapan", "WA [phone]"),
+        ("hub kosong delapan satu tiga - 1234 - 5678 ya", "hub [phone] ya"),
+        ("call zero eight one two three four five six seven eight nine", "call [phone]"),
+        ("WA 08 satu dua tiga empat lima enam tujuh delapan", "WA [phone]"),
+        ("Nol Delapan Lima Dua.Tiga Tiga Empat Empat.Lima Lima Enam", "[phone]"),
+        ("telp 0 8 1 2 3 4 5 6 7 8 9", "telp [phone]"),
+        ("+62 delapan satu dua tiga empat lima enam tujuh delapan", "[phone]"),
+        (
+            "enam dua delapan satu dua tiga empat lima enam tujuh delapan, 2 orang",
+            "[phone], 2 orang",
+        ),
+        ("tahun 2024 nol delapan satu dua tiga empat lima enam tujuh", "tahun 2024 [phone]"),
+    ],
+)
+def test_a_phone_written_in_words_is_masked(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+    assert {hit.kind for hit in find_personal_data(pl.DataFrame({"text": [text]}))} == {"phone"}
+    assert pl.Series([text]).str.contains(CANDIDATE_PATTERN)[0]
+    frame, counts = mask_text_columns_counted(pl.DataFrame({"text": [text]}))
+    assert frame["text"][0] == masked and counts == {"text": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jam kerja 08.00-17.00 / 08.00-12.00, 2 orang",
+        "lima hari kerja, satu dua tiga empat lima enam tujuh delapan sembilan",
+        "nol delapan satu dua tiga",
+        "Senin - Sabtu 08 00 - 17 00, dua shift",
+        "one two three four five six seven eight nine ten",
+    ],
+)
+def test_numbers_and_counts_in_words_are_not_a_phone(text: str) -> None:
+    assert mask_personal_data(text) == text
+    assert find_personal_data(pl.DataFrame({"text": [text]})) == []
