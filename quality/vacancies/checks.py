@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from ingest.normalise.pay import MONTHLY_FACTOR
-from quality.vacancies.hours import NOT_DETERMINED, stated_hours
+from quality.vacancies.hours import NOT_DETERMINED, OPENING_HOURS, stated_hours
 from quality.vacancies.text_rules import (
     FEMALE_WORDS,
     MALE_WORDS,
@@ -639,6 +639,12 @@ def _hours_rule(frame: pl.DataFrame, settings: CheckSettings) -> pl.DataFrame:
             pl.lit("not determined: schedule not read as hours (")
             + pl.col("text_evidence")
             + pl.lit(")")
+        )
+        .when(pl.col("text_basis").eq(OPENING_HOURS).fill_null(False))
+        .then(
+            pl.lit("not checked: only opening hours stated, not the worker's hours ('")
+            + pl.col("text_evidence")
+            + pl.lit("')")
         )
         .otherwise(pl.lit("not checked: no working hours stated")),
     )

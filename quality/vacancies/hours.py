@@ -16,7 +16,10 @@ the low side of what it can mean:
   (a week shorter than its day), the reading is `NOT_DETERMINED` with the reason as evidence, so
   the check publishes NULL and never "false" from a misreading;
 * every labelled section is read, and the first that gives a week wins (an earlier "jam kerja
-  fleksibel" in the duties must not hide the schedule).
+  fleksibel" in the duties must not hide the schedule);
+* a shop's opening hours ("Jam operasional") are blanked before reading: they are not the
+  worker's hours; and a number range is a shift only when it looks like clock times, never pay,
+  an address, an age or a date ("Gaji 4 - 5 juta", "No. 12 - 14", "1 - 15 Juli").
 
 So a flag raised from these figures means the stated schedule exceeds the legal limit even when
 read generously.
@@ -28,12 +31,24 @@ import re
 from dataclasses import dataclass
 
 SECTION_LABEL = re.compile(
-    r"(waktu\s+(?:bekerja|kerja)|jam\s+(?:kerja|operasional|bekerja)|(?:\b[1-7]\s*)?hari\s+kerja"
+    r"(waktu\s+(?:bekerja|kerja)|jam\s+(?:kerja|bekerja|operasional\s+kerja)"
+    r"|(?:\b[1-7]\s*)?hari\s+kerja"
     r"|jadwal\s+kerja|(?:\b[1-7]\s*)?working\s+days?|working\s+(?:hours?|time|schedule)"
     r"|work(?:ing)?\s+schedule)\s*[:：]?",
     re.IGNORECASE,
 )
 SECTION_CHARS = 220
+# The shop's opening hours ("Jam operasional : Senin - Minggu 08.00 - 22.00"), not the worker's:
+# a shop open seven days from 8 to 22 is staffed in shifts. Such a section is never read as
+# hours (not even its "N jam/hari"); it ends like a schedule section or at the next label. An
+# office's hours ("JAM OPERASIONAL KANTOR 09:00 - 17:00" under "Waktu Bekerja") are its staff's,
+# and "Jam operasional kerja" names the working hours (a `SECTION_LABEL`).
+OPENING_HOURS_LABEL = re.compile(
+    r"\b(?:(?:jam|waktu|hari)\s+(?:operasional|operasi|buka)"
+    r"|(?:operational|operating|opening|store)\s+(?:hours?|time|days?))\b"
+    r"(?!\s+(?:kantor|office|kerja)\b)\s*[:：]?",
+    re.IGNORECASE,
+)
 # A following "Tunjangan :" / "Insentif :" header ends the schedule section (Loker.id layout).
 SECTION_END = re.compile(r"\n\s*\n|\n\s*[A-Z][A-Za-z ]{2,25}\s*:\s*(\n|$)")
 
@@ -65,20 +80,30 @@ _DAY = (
     r"(senin|senen|selasa|rabu|kamis|ju[a-z]?m\W?\s*[aá]t|sabtu|minggu|ahad|monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
 )
-# A day name may follow a digit ("Break Time 11:30-14:00Monday - Saturday"), not a letter.
-_DAY_START = r"(?<![^\W\d_])"
+# A day name may follow a digit ("Break Time 11:30-14:00Monday - Saturday"), not a letter,
+# unless HTML stripping glued a capitalised day to a word ("andSaturday", "areMonday").
+_GLUED = r"(?-i:(?<=[a-z])(?=[A-Z]))"
+_FULL_DAY = (
+    r"(?:senin|selasa|rabu|kamis|jum|sabtu|minggu|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday)"
+)
+_DAY_START = rf"(?:(?<![^\W\d_])|{_GLUED}(?={_FULL_DAY}))"
+# A day name ends at a word boundary or where a glued capitalised word starts ("JumatSabtu").
+_DAY_END = rf"(?:\b|{_GLUED})"
 _TO = r"\s*(?:-|–|—|s\s*/\s*d|s\.\s*d\.?|sd|sampai(?:\s+dengan)?|hingga|to|until|through)\s*"
 # Between day names also "ke" ("Senin ke Sabtu"), "~" ("Monday~Friday") and a common typo.
 _DAY_TO = rf"(?:{_TO}|\s*(?:~|\bke\b|\bsamapi\b)\s*)"
-DAY_RANGE = re.compile(rf"{_DAY_START}{_DAY}\b{_DAY_TO}\b{_DAY}\b", re.IGNORECASE)
+DAY_RANGE = re.compile(
+    rf"{_DAY_START}{_DAY}{_DAY_END}{_DAY_TO}{_DAY_START}{_DAY}{_DAY_END}", re.IGNORECASE
+)
 # "Senin / Sabtu", "Senin Jumat", "senin sabtu": Monday to a day at the end of the week with a
 # slash or a space is a range; other pairs ("Sabtu/Minggu", "Libur Senin/Selasa") stay days.
 MONDAY_RANGE = re.compile(
     rf"{_DAY_START}(senin|senen|monday)\s*(?:/\s*|\s)(ju[a-z]?m\W?\s*[aá]t|sabtu|minggu|friday"
-    r"|saturday|sunday)\b",
+    rf"|saturday|sunday){_DAY_END}",
     re.IGNORECASE,
 )
-SINGLE_DAY = re.compile(rf"{_DAY_START}{_DAY}\b", re.IGNORECASE)
+SINGLE_DAY = re.compile(rf"{_DAY_START}{_DAY}{_DAY_END}", re.IGNORECASE)
 # A day off: "Minggu libur", "Minggu dan Tanggal Merah: Libur", "Sabtu optional", "SABTU MINGGU
 # ( OPTIONAL )"; not "libur 1 hari" / "off 1x", which count days off (`DAYS_OFF_COUNT`), nor
 # "selasa-minggu (tergantung jadwal libur)", whose words between say the days are worked.
@@ -101,6 +126,23 @@ OFF_BEFORE_DAY = re.compile(
 # Not "Libur 2x per bulan", "Off/Libur 2x Sebulan": days off a month say nothing of a week.
 DAYS_OFF_COUNT = re.compile(
     r"\b(?:libur|off)\s*(\d|satu|sehari)\s*(?:x\b|kali|hari|days?)"
+    r"(?!\s*(?:per|dalam|/|a|tiap|setiap|dlm)?\s*(?:1\s*)?(?:bulan|sebulan|month))",
+    re.IGNORECASE,
+)
+# Shifts named next to one clock range ("Jam 09.00 sampai 22.00 di bagi 2 shift", "Shift antara
+# jam 9.00 - 22.00", "Jam 11.00-22.00, Sesuai shift"): the range is the hours the shifts share,
+# no one's day. Not "non-shift", "atau sesuai shift" (shifts as the other choice), nor a named
+# shift with its own range ("Shift pagi 07.00-15.00").
+SHIFTS_SHARE_RANGE = re.compile(
+    r"(?<!non-)(?<!non )(?<!non)(?<!tanpa )(?<!atau sesuai )(?<!or )\b(?:shift(?:ing)?|sif)\b"
+    r"(?!\s*(?:pagi|siang|sore|malam|[1-3]|i{1,3}\b)[^\w\n]{0,3}(?:jam\s*|pukul\s*)?\d)",
+    re.IGNORECASE,
+)
+# "dua shift bergantian (siang 11 - 20)": the range of a named shift is that shift's day.
+NAMED_SHIFT_BEFORE = re.compile(r"\b(pagi|siang|sore|malam)[^\w\n]{0,3}$", re.IGNORECASE)
+# The count before the word: "Senin - Minggu ( 1 Hari Libur )", "1 day off".
+DAYS_OFF_COUNT_BEFORE = re.compile(
+    r"(?<![\d.,])\b(\d|satu|sehari)\s*(?:x\s*)?(?:hari|days?)\s*(?:libur|off)\b"
     r"(?!\s*(?:per|dalam|/|a|tiap|setiap|dlm)?\s*(?:1\s*)?(?:bulan|sebulan|month))",
     re.IGNORECASE,
 )
@@ -135,6 +177,33 @@ TIME_RANGE = re.compile(
     rf"(?<![\d.:]){_CLOCK}{_TO}(?:jam\s*)?{_CLOCK}(?![\d:]|\.\d)"
     r"(?!\s*(?:jam|hours?|hrs?|tahun|thn|th\b|bulan|menit|minutes?|orang|x\b))",
     re.IGNORECASE,
+)
+# A range is read as clock times only when it looks like them: minutes ("08.00", "8:30"), a mark
+# ("WIB", "pm", "sore"), "jam"/"pukul" before it, a day name or a part of the day ("pagi",
+# "shift") right next to it, or nothing but the section label before it ("Jam kerja: 8-17").
+# A bare "4 - 5" elsewhere in a section is as often pay, a street number or a date.
+_CLOCK_WORD_BEFORE = re.compile(
+    rf"(?:\b(?:jam|jm|pukul|pkl|pk)\b[^\d,;\n]{{0,15}}"
+    rf"|(?:{_DAY_START}{_DAY}|\b(?:pagi|siang|sore|malam|shift\s*\d?|dari|from))\b[^\w\n]{{0,4}})$",
+    re.IGNORECASE,
+)
+_DAY_AFTER = re.compile(rf"[^\w\n]{{0,4}}{_DAY}{_DAY_END}", re.IGNORECASE)
+# Pay, an address, an age or a date: "Gaji 4 - 5 juta", "No. 12 - 14", "Jl. X No. 8 - 10",
+# "usia 18 - 25", "1 - 15 Juli"; never clock times, whatever they look like.
+NOT_CLOCK_BEFORE = re.compile(
+    r"\b(?:no|nomor|nomer|jl|jln|jalan|blok|blk|lantai|lt|kav|rt|rw|rp|idr|usia|umur|age"
+    r"|gaji|salary|upah|tgl|tanggal|date|km)\b[^,;\n]{0,20}$",
+    re.IGNORECASE,
+)
+NOT_CLOCK_AFTER = re.compile(
+    r"\s*(?:juta|jt|rb|ribu|k|km|m|meter|no|%|persen|unit|pcs|kg|cm|orang|tahun|thn"
+    r"|th|bulan|bln|januari|februari|maret|april|mei|juni|juli|agustus|september|oktober"
+    r"|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|aug|sep|okt|oct|nov|des|dec)\b",
+    re.IGNORECASE,
+)
+# "5 - 6 hari" is a count of days; "8-17 hari Senin - Sabtu" names the days of the range.
+_DAYS_COUNTED_AFTER = re.compile(
+    rf"\s*(?:hari|days?)\b(?![^\w\n]*(?:kerja\W*)?{_DAY})", re.IGNORECASE
 )
 WEEKLY_TOTAL = re.compile(
     r"\b(\d{2}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)\s*(?:/|per|a|dalam|setiap|each|in\s+a)\s*"
@@ -431,18 +500,61 @@ def stated_hours(text: str | None) -> StatedHours | None:
     """
     if not text:
         return None
-    text = text.replace("\u00a0", " ")
+    text, opening = _without_opening_hours(text.replace("\u00a0", " "))
     hours = _stated_hours(text)
     if hours is None or hours.weekly is None:
-        return _days_times_daily_hours(text) or hours
+        hours = _days_times_daily_hours(text) or hours
+    if hours is None and opening:
+        return StatedHours(None, None, OPENING_HOURS, opening)
     return hours
 
 
-def _daily_total(text: str) -> re.Match[str] | None:
-    """The first "N jam/hari" of `text` that is not overtime or a break."""
+OPENING_HOURS = "opening_hours"
+
+
+def _without_opening_hours(text: str) -> tuple[str, str | None]:
+    """`text` with its opening-hours sections blanked (kept at their length, line breaks and
+    all, so the sections around them end where they did), and the first such section."""
+    first = None
+    for label in OPENING_HOURS_LABEL.finditer(text):
+        section = text[label.start() : label.end() + SECTION_CHARS]
+        ends = [SECTION_END.search(section, label.end() - label.start())]
+        ends.append(SECTION_LABEL.search(section, label.end() - label.start()))
+        end = min((found.start() for found in ends if found), default=len(section))
+        if first is None:
+            first = " ".join(section[:end].split())[:160]
+        blank = re.sub(r"[^\n]", " ", section[:end])
+        text = text[: label.start()] + blank + text[label.start() + end :]
+    return text, first
+
+
+@dataclass(frozen=True)
+class _Daily:
+    hours: float
+    evidence: str
+
+
+# "8-10 Jam per hari", "8 Jam atau 12 Jam per hari": the low end of hours a day given as a range
+# or as alternatives, right before the "N jam/hari" it ends with.
+_DAILY_LOW_END = re.compile(
+    r"(?<![\d.,])(\d{1,2}(?:[.,]\d)?)\s*(?:jam|hours?|hrs?)?\s*"
+    r"(?:-|–|s\s*/\s*d|sd|sampai|hingga|to|atau|or)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _daily_total(text: str) -> _Daily | None:
+    """The first "N jam/hari" of `text` that is not overtime or a break, on the low side of a
+    range or of alternatives ("8-10 Jam per hari" is 8)."""
     for match in DAILY_TOTAL.finditer(text):
         if not _is_not_working_hours(text, match.start(), match.end()):
-            return match
+            hours = float(match.group(1).replace(",", "."))
+            low = _DAILY_LOW_END.search(text[max(0, match.start() - 20) : match.start()])
+            if low is None:
+                return _Daily(hours, match.group(0).strip())
+            start = match.start() - (len(low.string) - low.start())
+            low_hours = float(low.group(1).replace(",", "."))
+            return _Daily(min(hours, low_hours), text[start : match.end()].strip())
     return None
 
 
@@ -456,9 +568,9 @@ def _stated_hours(text: str) -> StatedHours | None:
     if not sections:
         daily = _daily_total(text)
         if daily:
-            hours = float(daily.group(1).replace(",", "."))
+            hours = daily.hours
             if 1 <= hours <= 16:
-                return StatedHours(None, hours, "daily_total", daily.group(0).strip())
+                return StatedHours(None, hours, "daily_total", daily.evidence)
         return None
     readings = [reading for section in sections if (reading := _section_hours(section))]
     # The most specific reading: a week, else a day's hours, else why none could be given.
@@ -483,7 +595,11 @@ def _not_determined(why: str, evidence: str) -> StatedHours:
 def _section_hours(section: str) -> StatedHours | None:
     """The hours one labelled schedule section states."""
     daily = _daily_total(section)
-    found = [(m.start(), m.end(), _span(m)) for m in TIME_RANGE.finditer(section)]
+    found = [
+        (m.start(), m.end(), _span(m))
+        for m in TIME_RANGE.finditer(section)
+        if _is_clock(section, m)
+    ]
     # A break, rest or overtime range ("Break Time 11:30-14:00", "Istirahat 1 jam (12.00-13.00)")
     # is not a shift: its length is taken out of the day instead.
     breaks = [span for start, _, span in found if span and _is_break(section, start)]
@@ -491,6 +607,16 @@ def _section_hours(section: str) -> StatedHours | None:
     times = [t for t in times if not _is_break(section, t[0]) and not ROTA.search(section[: t[0]])]
     groups, days_off = _day_groups(section)
     evidence = " ".join(section.split())[:160]
+    if any(HALF_DAY.match(section[m.end() :]) for m in DAY_RANGE.finditer(section)):
+        # "Jam 07:00 s/d 16:00, jumat s/d sabtu setengah hari" read as two 8-hour days: which
+        # days are worked in full is not said.
+        return _not_determined("a range of half days, the full days unnamed", evidence)
+    if (
+        len(times) == 1
+        and SHIFTS_SHARE_RANGE.search(section)
+        and not NAMED_SHIFT_BEFORE.search(section[: times[0][0]])
+    ):
+        return None
     groups, times = _regular_days(section, groups, times)
     if (
         len(groups) == 1
@@ -515,7 +641,7 @@ def _section_hours(section: str) -> StatedHours | None:
         return _not_determined("the days off leave no working day", evidence)
     half_hours = HALF_DAY_HOURS * len(half_days)
     if daily and not times:
-        hours = float(daily.group(1).replace(",", "."))
+        hours = daily.hours
         per_week = groups[0].days if len(groups) == 1 else None
         if 1 <= hours <= 16:
             weekly_hours = hours * per_week + half_hours if per_week else None
@@ -527,6 +653,10 @@ def _section_hours(section: str) -> StatedHours | None:
         net = min(_net_hours(span, stated_break) for _, _, span in times)
         return StatedHours(None, net, "schedule_hours_only", evidence)
     if len(groups) == len(times):
+        if _lone_monday_first(groups):
+            # "Senin 09.00 - 17.00, Sabtu 09.00 - 15.00": Monday alone (12.5 h a week) or
+            # Monday to Friday (40.5 h) is not said; neither is a guess to publish.
+            return _not_determined("a lone Monday with its own hours before a later day", evidence)
         pairs = [(g.days, span) for g, (_, _, span) in zip(groups, times, strict=True)]
     elif len(groups) == 1:
         if times[0][0] < groups[0].position < times[-1][0]:
@@ -542,6 +672,35 @@ def _section_hours(section: str) -> StatedHours | None:
     weekly_hours = sum(days * _net_hours(span, stated_break) for days, span in pairs)
     daily_hours = max(_net_hours(span, stated_break) for _, span in pairs)
     return _plausible(StatedHours(weekly_hours + half_hours, daily_hours, "schedule", evidence))
+
+
+def _lone_monday_first(groups: list[_DayGroup]) -> bool:
+    """Monday named alone with its own hours, then Friday or a later day with theirs: "Senin"
+    may start a week whose end is left out."""
+    return (
+        len(groups) > 1
+        and groups[0].kind == "day"
+        and groups[0].indexes == frozenset({0})
+        and bool(groups[1].indexes)
+        and min(groups[1].indexes) >= 4
+    )
+
+
+def _is_clock(section: str, match: re.Match[str]) -> bool:
+    """Whether a number range in a schedule section is clock times, not pay, an address, an
+    age or a date (`NOT_CLOCK_BEFORE`, `NOT_CLOCK_AFTER`, `_CLOCK_WORD_BEFORE`)."""
+    before = _clause_before(section, match.start())
+    if NOT_CLOCK_BEFORE.search(before) or NOT_CLOCK_AFTER.match(section, match.end()):
+        return False
+    if any(match.group(group) for group in (2, 3, 5, 6)):
+        return True  # minutes or a mark: "08.00", "WIB", "pm", "sore"
+    if _DAYS_COUNTED_AFTER.match(section, match.end()):
+        return False
+    return bool(
+        _CLOCK_WORD_BEFORE.search(section[max(0, match.start() - 30) : match.start()])
+        or not re.search(r"\w", section[: match.start()])  # right after the label
+        or _DAY_AFTER.match(section, match.end())
+    )
 
 
 def _is_break(section: str, start: int) -> bool:
@@ -598,7 +757,7 @@ def _less_days_off(
 ) -> list[_DayGroup] | None:
     """The working days once the days named off are taken out: "Jam 10:00 - 19:00, Libur di
     hari Kamis" is the six other days, "Senin - Minggu, off 1 hari" six days."""
-    count = DAYS_OFF_COUNT.search(section)
+    count = DAYS_OFF_COUNT.search(section) or DAYS_OFF_COUNT_BEFORE.search(section)
     off_count = 0
     if count:
         word = count.group(1).lower()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from quality.vacancies.hours import NOT_DETERMINED, StatedHours, _plausible, stated_hours
+from quality.vacancies.hours import (
+    NOT_DETERMINED,
+    OPENING_HOURS,
+    StatedHours,
+    _plausible,
+    stated_hours,
+)
 
 
 @pytest.mark.parametrize(
@@ -321,3 +327,157 @@ def test_the_day_off_after_a_range_is_that_day_not_the_range(text, weekly):
     # "Senin - Sabtu / Minggu libur" read the range as off: 8 h a week, published as false.
     hours = stated_hours(text)
     assert hours is not None and hours.weekly == weekly and hours.daily == 8.0
+
+
+# Review s13 (VAC-HRS-01 leftovers). Opening hours are the shop's, not the worker's.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jam operasional : Senin - Minggu 08.00 - 22.00",
+        "Waktu Bekerja :\nSenin - Jumat\n\nJam Operasional:\nSenin - Minggu 08.00 - 22.00",
+        "Jam kerja: mengikuti jam operasional toko 08.00 - 22.00",
+        "Opening hours: Monday - Sunday 08:00 - 22:00",
+    ],
+)
+def test_opening_hours_are_never_the_workers_hours(text):
+    # A section after "Jam kerja" without a week let "Jam operasional" give 84 h a week.
+    hours = stated_hours(text)
+    assert hours is None or (hours.weekly is None and hours.daily is None)
+
+
+def test_a_text_with_only_opening_hours_says_so():
+    hours = stated_hours("Jam operasional : Senin - Minggu 08.00 - 22.00")
+    assert hours is not None and hours.basis == OPENING_HOURS
+    assert hours.evidence.startswith("Jam operasional")
+
+
+def test_an_offices_hours_under_the_working_hours_label_are_the_staffs():
+    text = "Waktu Bekerja :\nJAM OPERASIONAL KANTOR 09:00 - 17:00, HARI KERJA SENIN - JUM'AT"
+    hours = stated_hours(text)
+    assert hours is not None and (hours.weekly, hours.daily) == (35.0, 7.0)
+
+
+def test_operational_working_hours_are_the_workers():
+    text = "Jam operasional kerja di hari Sabtu & Minggu pukul 8.00 - 15.00 WIB."
+    hours = stated_hours(text)
+    assert hours is not None and (hours.weekly, hours.daily) == (12.0, 6.0)
+
+
+def test_the_workers_hours_next_to_opening_hours_are_read():
+    text = "Jam Operasional: Senin - Minggu 08.00 - 22.00\nJam kerja: Senin - Sabtu 08.00 - 17.00"
+    hours = stated_hours(text)
+    assert hours is not None and (hours.weekly, hours.daily) == (48.0, 8.0)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "Gaji 4 - 5 juta",
+        "Gaji: 3 - 4jt",
+        "Kantor di Ruko No. 12 - 14",
+        "Lokasi Jl. Melati No. 8 - 10",
+        "mulai 1 - 15 Juli",
+        "usia 18 - 25",
+        "Senin - Sabtu 5 - 6 hari",
+    ],
+)
+def test_pay_addresses_ages_and_dates_are_no_shift(tail):
+    # Each was read as a shift: "Gaji 4 - 5 juta" as a 1-hour day, 6 h a week, "false".
+    hours = stated_hours(f"Waktu Bekerja :\nSenin - Sabtu, {tail}")
+    assert hours is None or (hours.weekly is None and hours.daily is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly", "daily"),
+    [
+        ("Waktu Bekerja :\n8-17 senin- sabtu", 48, 8),
+        ("Waktu Bekerja :\nSenin-Jumat jam 8-5, Sabtu 8-11", 43, 8),
+        ("Waktu Bekerja :\nJam 08.00 - 17.00 Hari Kerja Senin - Sabtu", 48, 8),
+        ("Waktu Bekerja :\n4 days at Tuesday, Thursday, Saturday, Sunday from 9 to 5", 28, 7),
+    ],
+)
+def test_clock_ranges_without_minutes_next_to_days_are_still_read(text, weekly, daily):
+    hours = stated_hours(text)
+    assert hours is not None and (hours.weekly, hours.daily) == (weekly, daily)
+
+
+def test_a_rota_of_days_is_no_clock_range():
+    # "sistem kerja 5-2 (non-shift)" was read as 5 to 14 o'clock, 8 h a day.
+    assert stated_hours("Waktu Bekerja :\nsistem kerja 5-2 (non-shift)") is None
+
+
+# Schedules still misread on the shipped postings (s13 review).
+def test_a_range_of_half_days_is_not_determined():
+    # Read as Friday and Saturday at 8 h each: 16 h a week, published "false".
+    hours = stated_hours("Waktu Bekerja :\nJam 07:00 s/d 16:00,  jumat s/d sabtu setengah hari")
+    assert hours is not None and hours.basis == NOT_DETERMINED
+
+
+def test_monday_with_its_own_hours_before_saturday_is_not_determined():
+    # Monday alone (12.5 h a week, published "false") or Monday to Friday (40.5 h) is not said.
+    hours = stated_hours("Waktu Bekerja :\nSenin 09.00 - 17.00, Sabtu 09.00 - 15.00")
+    assert hours is not None and hours.basis == NOT_DETERMINED
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly", "daily"),
+    [
+        # HTML stripping glued the words: "andSaturday", "areMonday".
+        (
+            "Our working hours for Staff areMonday - Friday From 8 am to 4 pm andSaturday "
+            "from 7 am to 12 pmWe are looking",
+            39.5,
+            7,
+        ),
+        ("Jam kerja: 08.00-17.00 Senin-JumatSabtu 08.00-13.00", 44.5, 8),
+        # A day off counted after the day: "( 1 Hari Libur )".
+        ("Waktu Bekerja :\nJam 10.00 s/d 22.00, Senin - Minggu ( 1 Hari Libur ).", 66, 11),
+    ],
+)
+def test_glued_days_and_days_off_after_their_count_are_read(text, weekly, daily):
+    hours = stated_hours(text)
+    assert hours is not None
+    assert (hours.weekly, hours.daily) == (pytest.approx(weekly), pytest.approx(daily))
+
+
+@pytest.mark.parametrize(
+    ("text", "daily"),
+    [
+        ("Shift Kerja 8-10 Jam per hari Libur seminggu sekali", 8),
+        ("Waktu Bekerja :\n8 Jam atau 12 Jam per hari (Sistem Shift)", 8),
+    ],
+)
+def test_a_range_of_hours_a_day_is_read_on_its_low_side(text, daily):
+    # "8-10 Jam per hari" was 10 h a day and flagged.
+    hours = stated_hours(text)
+    assert hours is not None and hours.daily == daily
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waktu Bekerja :\nJam 09.00 sampai 22.00 di bagi 2 shift",
+        "Waktu Bekerja :\nShift antara jam 9.00 - 22.00",
+        "Waktu Bekerja :\nJam 11.00-22.00, Senin - Minggu, Sesuai shift",
+    ],
+)
+def test_one_range_that_shifts_share_is_no_ones_day(text):
+    # The hours a shop runs, split into shifts: read as a 12 h day and flagged.
+    hours = stated_hours(text)
+    assert hours is None or (hours.weekly is None and hours.daily is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "weekly"),
+    [
+        ("Waktu Bekerja :\nJam 9.00 s/d 17.00 WIB ( Senin-Jumat ) atau sesuai shift", 35),
+        (
+            "Waktu Bekerja :\n5 hari kerja/ minggu, Menjalani dua shift bergantian (siang 11 - 20)",
+            40,
+        ),
+        ("Waktu Bekerja :\nShift pagi 07.00 - 15.00, Senin - Sabtu", 42),
+    ],
+)
+def test_a_named_shift_or_shifts_as_the_other_choice_keep_the_range(text, weekly):
+    hours = stated_hours(text)
+    assert hours is not None and hours.weekly == weekly

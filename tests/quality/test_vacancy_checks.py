@@ -509,3 +509,13 @@ def test_a_break_range_is_not_read_as_the_working_day():
     result = _check(_vacancy(description=text))
     assert _one(result, "is_hours_above_legal_limit") is True
     assert "42.0 h/week" in _one(result, "hours_above_legal_limit_evidence")
+
+
+def test_opening_hours_alone_are_not_checked_and_the_evidence_says_why():
+    # Review s13: a shop's "Jam operasional" was judged as the worker's week (84 h, flagged).
+    text = "Jam operasional : Senin - Minggu 08.00 - 22.00"
+    result = _check(_vacancy(description=text))
+    assert _one(result, "is_hours_above_legal_limit") is None
+    evidence = _one(result, "hours_above_legal_limit_evidence")
+    assert evidence.startswith("not checked: only opening hours stated")
+    assert "Senin - Minggu 08.00 - 22.00" in evidence
