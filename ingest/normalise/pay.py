@@ -239,8 +239,24 @@ def _with_exponent(value: float, exponent: str) -> float | None:
     return result
 
 
+# A phone number written beside the pay ("Rp 5.000.000 WA 0812-3456-7890") is no amount: its
+# groups were read as a second end (812). An Indonesian mobile number starts 08 or (+)62 8 and
+# has 10 to 13 digits with its 0 (11 to 14 with 62), in groups split by spaces, dots or hyphens;
+# fewer digits ("0-8500000", a range from zero) stay amounts.
+_PHONE_NUMBER = re.compile(r"(?<![\d.,])(\+?62|0)[\s.-]?8\d{1,3}(?:[\s.-]?\d{2,5}){2,3}(?!\d)")
+_PHONE_DIGITS = {"0": range(10, 14), "62": range(11, 15)}
+
+
+def _without_phone_numbers(text: str) -> str:
+    def blank_phone(match: re.Match[str]) -> str:
+        digits = sum(character.isdigit() for character in match.group(0))
+        return " " if digits in _PHONE_DIGITS[match.group(1).lstrip("+")] else match.group(0)
+
+    return _PHONE_NUMBER.sub(blank_phone, text)
+
+
 def _clean(text: str) -> str:
-    text = text.lower().replace("\u00a0", " ")
+    text = _without_phone_numbers(text.lower().replace("\u00a0", " "))
     # En dash, em dash and the minus sign are all written for a hyphen-minus.
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
     # "Rp 4.500.000,-" and "Rp 4.500.000.-": the trailing dash means "no cents".

@@ -245,3 +245,24 @@ def test_one_rule_decides_negative_pay_and_minus_zero_is_zero(text: str, negativ
     assert not_negative(text) is not negative
     if text.startswith("-") and text[1:2].isdigit():
         assert (parse_pay(text).status == "negative") is negative
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rp 5.000.000 WA 0812-3456-7890",
+        "Rp 5.000.000 hub 081234567890",
+        "Rp 5 juta, kontak +62 812 3456 7890",
+        "Rp 5.000.000 (0812.3456.789)",
+    ],
+)
+def test_a_phone_number_beside_the_pay_is_not_an_amount(text: str) -> None:
+    """Its groups were read as a second end: "Rp 5.000.000 WA 0812-3456-7890" gave 812 to
+    5,000,000, flagged range_swapped."""
+    pay = parse_pay(text)
+    assert (pay.amount_min, pay.amount_max) == (5_000_000, 5_000_000)
+    assert "range_swapped" not in pay.flags
+
+
+def test_a_range_from_zero_is_not_a_phone_number() -> None:
+    assert parse_pay("Rp 0-8500000").amount_max == 8_500_000
