@@ -3,6 +3,7 @@
 period,
         area_level,
         area_code,
+        region_id,
         breakdown,
         indicator,
         value,

@@ -1,6 +1,9 @@
 -- One row per distinct vacancy: the postings the duplicate linker found to advertise the same
 -- job (the same advert re-posted, or posted on several boards), counted once. Attributes come
 -- from the vacancy's first posting; the sources and posting ids it was seen under are listed.
+-- The occupation too: the first posting's code comes with its own confidence and accepted flag,
+-- so `is_occupation_coded` says whether the code published here was accepted (a later posting
+-- accepted under another code does not lend its flag to a code it did not get).
 with
 
 postings as (
@@ -53,6 +56,8 @@ final as (
         first_posting.education_level,
         first_posting.employment_type,
         first_posting.kbji2014_code,
+        first_posting.occupation_confidence,
+        coalesce(first_posting.is_occupation_coded, false) as is_occupation_coded,
         first_posted_date,
         first_seen_date,
         last_seen_date
