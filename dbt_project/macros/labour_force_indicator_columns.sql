@@ -7,8 +7,10 @@ period,
         breakdown,
         indicator,
         value,
-        se,
-        rse,
+        -- A zero SE of a non-zero value is no SE (not_assessable below): null, so a filter
+        -- `rse < 25` or a z test cannot read it as perfectly precise.
+        case when se = 0 and value <> 0 then null else se end as se,
+        case when se = 0 and value <> 0 then null else rse end as rse,
         -- A suppressed cell publishes no value, so it has no reliability to state: its RSE
         -- class ("reliable" for a cell hidden for too few persons) would read as a verdict on a
         -- figure nobody can see. A zero SE of a non-zero estimate (medians of answers bunched at
@@ -25,5 +27,7 @@ period,
         se_method,
         is_suppressed,
         suppression_reason,
-        is_synthetic
+        is_synthetic,
+        -- Added after the existing columns so that readers by position keep working.
+        sample_strata
 {%- endmacro %}

@@ -79,6 +79,8 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
 )
 
 MEDIAN_SE_METHOD_SUFFIX = "+median:woodruff_with_mean_deff"
+SE_METHOD_SEPARATOR = " | "
+"""Between the methods of a cell whose strata differ in kind (cell_estimates.sql)."""
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
@@ -117,7 +119,6 @@ def _round_facts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             count(distinct province_code) as provinces,
             min(occupation_scheme) as scheme,
             coalesce(max(occupation_digits), 0) as digits,
-            min(se_method) as se_method,
             bool_or(is_synthetic) as is_synthetic
         from sakernas_persons_input
         group by period
@@ -145,7 +146,15 @@ def _long_format(cells: pl.DataFrame, scheme: str | None, digits: int) -> pl.Dat
                 (pl.col(spec.value_column) * spec.scale).alias("estimate"),
                 (pl.col(spec.variance_column).sqrt() * spec.scale).alias("se"),
                 pl.col(spec.sample_column).cast(pl.Int64).alias("sample_persons"),
-                pl.col("n_psu").cast(pl.Int64).alias("sample_psus"),
+                # PSUs and strata holding one of the persons `sample_persons` counts (p_* and
+                # s_* beside n_*).
+                pl.col("p_" + spec.sample_column.removeprefix("n_"))
+                .cast(pl.Int64)
+                .alias("sample_psus"),
+                pl.col("s_" + spec.sample_column.removeprefix("n_"))
+                .cast(pl.Int64)
+                .alias("sample_strata"),
+                "se_method",
             )
         )
     long = pl.concat(frames)
@@ -260,12 +269,17 @@ def iter_round_indicators(
             medians, on=["area_level", "area_code", "dim", "value"], how="left"
         ).with_columns((pl.col("earn_median_se") ** 2).alias("earn_median_var"))
         long = _long_format(cells, fact["scheme"], int(fact["digits"])).with_columns(
-            pl.lit(fact["se_method"]).alias("se_method"),
             pl.lit(bool(fact["is_synthetic"])).alias("is_synthetic"),
         )
         long = long.with_columns(
             pl.when(pl.col("indicator") == "earnings_median_monthly_idr")
-            .then(pl.col("se_method") + MEDIAN_SE_METHOD_SUFFIX)
+            # Each of a mixed cell's methods gets the median's suffix.
+            .then(
+                pl.col("se_method").str.replace_all(
+                    SE_METHOD_SEPARATOR, MEDIAN_SE_METHOD_SUFFIX + SE_METHOD_SEPARATOR, literal=True
+                )
+                + MEDIAN_SE_METHOD_SUFFIX
+            )
             .otherwise(pl.col("se_method"))
             .alias("se_method")
         )

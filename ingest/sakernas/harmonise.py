@@ -11,7 +11,7 @@ Harmonised person-level schema (one row per person, `HARMONISED_SCHEMA` below):
 |---|---|
 | period, round_id | survey round (`2020-08`) and the mapping that produced the row |
 | is_synthetic | true for generator output |
-| se_method | how standard errors are computed for this round (from the mapping's `design`) |
+| se_method | how SEs are computed in the person's stratum (`design`; see below when no regency) |
 | source_file, source_row | where the row came from (1-based row number) |
 | person_key | the round's own person identifier (no names; not personal data) |
 | province_code, regency_code | BPS codes as text (`15`, `1501`) |
@@ -381,6 +381,15 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
         else [pl.col("_province"), pl.col("_regency").fill_null("NA")],
         separator="-",
     )
+    # A person whose regency is unknown sits in a province x urban/rural stratum (the "NA"
+    # above): `se_method_without_regency` names that design, so se_method tells the truth.
+    se_method = pl.lit(config.se_method)
+    if design.get("se_method_without_regency"):
+        se_method = (
+            pl.when(pl.col("_regency").is_null())
+            .then(pl.lit(str(design["se_method_without_regency"])))
+            .otherwise(se_method)
+        )
     psu_var = design.get("psu")
     psu = pl.col(psu_var) if psu_var else pl.col("source_row").cast(pl.String)
 
@@ -469,7 +478,7 @@ def harmonise(frame: Frame, config: RoundConfig, *, source_file: str = "") -> Ha
         pl.lit(config.period).alias("period"),
         pl.lit(config.round_id).alias("round_id"),
         pl.lit(config.is_synthetic).alias("is_synthetic"),
-        pl.lit(config.se_method).alias("se_method"),
+        se_method.alias("se_method"),
         pl.lit(source_file).alias("source_file"),
         pl.col("source_row"),
         person_key.alias("person_key"),

@@ -50,14 +50,19 @@ RSE_UNRELIABLE = 50.0
 MAX_PASSES = 50
 # `reliability` of a published suppressed cell (value, se and rse withheld).
 RELIABILITY_SUPPRESSED = "suppressed"
+# Columns a published suppressed cell leaves empty: the value and everything it could be worked
+# back from (its SE and RSE, and its sample counts).
+SUPPRESSED_COLUMNS = ("value", "se", "rse", "sample_persons", "sample_psus", "sample_strata")
 
 _CELL_KEY = ["period", "area_level", "area_code", "breakdown"]
 _OCCUPATION_LEVEL = re.compile(r"^(kbji|[a-z]+\d{4}_)(\d)$")
 
 
 def _with_reliability(frame: pl.DataFrame) -> pl.DataFrame:
+    # A zero SE of a non-zero estimate (a median of answers bunched at a round amount, a rate of
+    # 100 %) says nothing about precision: no RSE, so `rse < 25` cannot read it as reliable.
     rse = (
-        pl.when(pl.col("value").is_not_null() & (pl.col("value") != 0) & pl.col("se").is_not_null())
+        pl.when(pl.col("value").is_not_null() & (pl.col("value") != 0) & (pl.col("se") > 0))
         .then(pl.col("se") / pl.col("value").abs() * 100)
         .otherwise(None)
     )
@@ -285,12 +290,21 @@ def apply_reliability_and_suppression(
         complement_total,
     )
     if publish:
+        # A not-assessable SE is no SE: null, so no z test or RSE filter can use a zero.
+        frame = frame.with_columns(
+            pl.when(pl.col("reliability") == "not_assessable")
+            .then(None)
+            .otherwise(pl.col("se"))
+            .alias("se")
+        )
         # A withheld value has no reliability to state (the mart's contract): the RSE class of
-        # the hidden figure would otherwise read "reliable" beside an empty cell.
+        # the hidden figure would otherwise read "reliable" beside an empty cell. Its sample
+        # counts go too: sample_persons times the area's mean weight works the value back
+        # (within about 25 %), and a PSU count bounds it.
         frame = frame.with_columns(
             *(
                 pl.when(pl.col("is_suppressed")).then(None).otherwise(pl.col(c)).alias(c)
-                for c in ("value", "se", "rse")
+                for c in SUPPRESSED_COLUMNS
             ),
             pl.when(pl.col("is_suppressed"))
             .then(pl.lit(RELIABILITY_SUPPRESSED))
@@ -300,6 +314,6 @@ def apply_reliability_and_suppression(
     columns = [
         "period", "area_level", "area_code", "breakdown", "breakdown_variable", "indicator",
         "unit", "value", "se", "rse", "reliability", "sample_persons", "sample_psus",
-        "se_method", "is_suppressed", "suppression_reason", "is_synthetic",
+        "sample_strata", "se_method", "is_suppressed", "suppression_reason", "is_synthetic",
     ]  # fmt: skip
     return frame.select(columns).sort("period", "area_level", "area_code", "breakdown", "indicator")

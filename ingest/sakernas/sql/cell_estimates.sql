@@ -11,7 +11,9 @@ with
 
 design as (
 
-    select stratum_id, count(distinct psu_id) as n_psu
+    -- A stratum's persons share one se_method: it names the strata actually used, which differ
+    -- where a person's regency is unknown (province x urban/rural, harmonise.py).
+    select stratum_id, count(distinct psu_id) as n_psu, min(se_method) as se_method
     from sakernas_persons_input
     where period = $period
     group by stratum_id
@@ -45,6 +47,10 @@ by_stratum as (
         a.value,
         a.stratum_id,
         any_value(d.n_psu) as n_psu,
+        any_value(d.se_method) as se_method,
+        sum(p_pop) as p_pop, sum(p_lf) as p_lf, sum(p_emp) as p_emp,
+        sum(p_unemp) as p_unemp, sum(p_under) as p_under, sum(p_earn) as p_earn,
+        sum(p_hours) as p_hours,
         sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
         sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
         sum(n_hours) as n_hours,
@@ -120,7 +126,20 @@ final as (
         dim,
         value,
         count(*) as n_strata,
+        -- Strata holding one of the persons each indicator counts: with the p_* PSU counts,
+        -- the design degrees of freedom of the cell (PSUs minus strata).
+        count(*) filter (where p_pop > 0) as s_pop, count(*) filter (where p_lf > 0) as s_lf,
+        count(*) filter (where p_emp > 0) as s_emp,
+        count(*) filter (where p_unemp > 0) as s_unemp,
+        count(*) filter (where p_under > 0) as s_under,
+        count(*) filter (where p_earn > 0) as s_earn,
+        count(*) filter (where p_hours > 0) as s_hours,
         sum(n_psu) as n_psu,
+        -- Every method of the strata the cell draws on (a national cell can mix two).
+        array_to_string(list_sort(list_distinct(list(se_method))), ' | ') as se_method,
+        sum(p_pop) as p_pop, sum(p_lf) as p_lf, sum(p_emp) as p_emp,
+        sum(p_unemp) as p_unemp, sum(p_under) as p_under, sum(p_earn) as p_earn,
+        sum(p_hours) as p_hours,
         sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
         sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
         sum(n_hours) as n_hours,

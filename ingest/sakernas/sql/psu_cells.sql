@@ -103,6 +103,15 @@ final as (
         dim,
         value,
         count(*) as n_psu_with_members,
+        -- PSUs holding at least one of the persons each indicator counts (its sample_persons
+        -- base): the published `sample_psus`, for a minimum-PSU rule or degrees of freedom.
+        count(*) as p_pop,
+        count(*) filter (where n_lf > 0) as p_lf,
+        count(*) filter (where n_emp > 0) as p_emp,
+        count(*) filter (where n_unemp > 0) as p_unemp,
+        count(*) filter (where n_under > 0) as p_under,
+        count(*) filter (where n_earn > 0) as p_earn,
+        count(*) filter (where n_hours > 0) as p_hours,
         sum(n_pop) as n_pop, sum(n_lf) as n_lf, sum(n_emp) as n_emp,
         sum(n_unemp) as n_unemp, sum(n_under) as n_under, sum(n_earn) as n_earn,
         sum(n_hours) as n_hours,

@@ -208,7 +208,7 @@ def test_one_unreliable_category_takes_the_smallest_sibling_with_it() -> None:
                 "period": "2020-08", "area_level": "province", "area_code": "15",
                 "breakdown": breakdown, "breakdown_variable": variable, "indicator": "employed",
                 "unit": "persons", "value": value, "se": se, "sample_persons": n,
-                "sample_psus": 10, "se_method": "test", "is_synthetic": False,
+                "sample_psus": 10, "sample_strata": 2, "se_method": "test", "is_synthetic": False,
             }
             for breakdown, variable, value, se, n in rows
         ]
@@ -239,7 +239,7 @@ def test_suppressed_cell_states_no_reliability() -> None:
                 "period": "2020-08", "area_level": "province", "area_code": "15",
                 "breakdown": breakdown, "breakdown_variable": variable, "indicator": "employed",
                 "unit": "persons", "value": value, "se": se, "sample_persons": n,
-                "sample_psus": 10, "se_method": "test", "is_synthetic": False,
+                "sample_psus": 10, "sample_strata": 2, "se_method": "test", "is_synthetic": False,
             }
             for breakdown, variable, value, se, n in rows
         ]
@@ -257,3 +257,179 @@ def test_suppressed_cell_states_no_reliability() -> None:
     # Unpublished output keeps the RSE class for the suppression passes and for audit.
     kept = apply_reliability_and_suppression(estimates, publish=False)
     assert set(kept["reliability"].to_list()) == {"reliable"}
+
+
+# Columns a suppressed row may fill: its key and flags, none derived from its persons or weights.
+KEY_AND_FLAGS = {
+    "period", "area_level", "area_code", "breakdown", "breakdown_variable", "indicator", "unit",
+    "reliability", "se_method", "is_suppressed", "suppression_reason", "is_synthetic",
+}  # fmt: skip
+
+
+def _mean_weight_guess(mart: pl.DataFrame) -> pl.DataFrame:
+    """The review's attack (g4.py): a suppressed regency x sex `unemployed` cell guessed as its
+    sample_persons times the mean weight of the published population cell beside it."""
+    hidden = mart.filter(
+        (pl.col("area_level") == "regency")
+        & (pl.col("breakdown_variable") == "sex")
+        & (pl.col("indicator") == "unemployed")
+        & pl.col("is_suppressed")
+    ).select("area_code", "breakdown", "sample_persons")
+    population = mart.filter(
+        (pl.col("area_level") == "regency")
+        & (pl.col("breakdown_variable") == "sex")
+        & (pl.col("indicator") == "population_15plus")
+        & ~pl.col("is_suppressed")
+    ).select("area_code", "breakdown", (pl.col("value") / pl.col("sample_persons")).alias("w"))
+    return (
+        hidden.join(population, on=["area_code", "breakdown"])
+        .with_columns((pl.col("sample_persons") * pl.col("w")).alias("guess"))
+        .filter(pl.col("guess").is_not_null())
+    )
+
+
+def test_a_suppressed_cell_carries_no_column_its_value_can_be_worked_back_from(
+    jambi_mart: pl.DataFrame, jambi_mart_unpublished: pl.DataFrame
+) -> None:
+    # Regression (review M1): suppressed cells published sample_persons (0-4 persons), and
+    # sample_persons x mean weight recovered the hidden count within -21..+30 %.
+    before = _mean_weight_guess(jambi_mart_unpublished)
+    assert before.height > 0  # the attack works on what suppression hides
+    assert _mean_weight_guess(jambi_mart).height == 0
+    suppressed = jambi_mart.filter(pl.col("is_suppressed"))
+    assert suppressed.height > 0
+    filled = {c for c in suppressed.columns if suppressed[c].null_count() < suppressed.height}
+    assert filled <= KEY_AND_FLAGS, sorted(filled - KEY_AND_FLAGS)
+
+
+def test_sample_psus_counts_the_psus_that_hold_the_cells_persons() -> None:
+    # Regression (review M2): sample_psus was every PSU of the strata the cell draws on (628
+    # for each Jambi province cell, a 3-person cell too). Stratum A has three PSUs: the two
+    # unemployed persons live in a1, a3 holds only people outside the labour force; stratum B
+    # has one PSU with one employed person.
+    rows = [
+        ("A", "a1", True, True), ("A", "a1", True, True), ("A", "a1", True, False),
+        ("A", "a2", True, False), ("A", "a2", True, False), ("A", "a3", False, False),
+        ("B", "b1", True, False),
+    ]  # fmt: skip
+    persons = persons_frame(
+        [
+            {
+                "stratum_id": stratum,
+                "psu_id": f"{stratum}/{psu}",
+                "weight": 1.0,
+                "is_in_labour_force": lf,
+                "is_unemployed": unemployed,
+            }
+            for stratum, psu, lf, unemployed in rows
+        ]  # fmt: skip
+    )
+    mart = run(persons, min_sample_persons=1)
+    counts = {
+        indicator: (pick(mart, indicator)["sample_psus"], pick(mart, indicator)["sample_strata"])
+        for indicator in ("unemployed", "employed", "labour_force", "tpt", "population_15plus")
+    }
+    # A ratio (tpt) counts the PSUs of its denominator, as sample_persons counts its persons.
+    assert counts == {
+        "unemployed": (1, 1),
+        "employed": (3, 2),
+        "labour_force": (3, 2),
+        "tpt": (3, 2),
+        "population_15plus": (4, 2),
+    }
+
+
+def test_jambi_sample_psus_never_exceed_sample_persons(
+    jambi_persons: pl.DataFrame, jambi_mart_unpublished: pl.DataFrame
+) -> None:
+    mart = jambi_mart_unpublished.filter(pl.col("sample_persons") > 0)
+    assert mart.filter(pl.col("sample_psus") > pl.col("sample_persons")).height == 0
+    assert mart.filter(pl.col("sample_psus") < 1).height == 0
+    adults = jambi_persons.filter(pl.col("age") >= 15)
+    assert pick(mart, "population_15plus")["sample_psus"] == adults["psu_id"].n_unique()
+    small = pick(mart, "unemployed", "age_group=65+")
+    assert small["sample_psus"] <= small["sample_persons"] < 10
+    # Degrees of freedom (PSUs minus strata) are never negative.
+    assert mart.filter(pl.col("sample_strata") > pl.col("sample_psus")).height == 0
+
+
+def _one_cell(value: float, se: float, persons: int = 2180) -> dict[str, object]:
+    estimates = pl.DataFrame(
+        [
+            {
+                "period": "2020-08", "area_level": "province", "area_code": "15",
+                "breakdown": "total", "breakdown_variable": "total",
+                "indicator": "earnings_median_monthly_idr", "unit": "idr", "value": value,
+                "se": se, "sample_persons": persons, "sample_psus": 500, "sample_strata": 40,
+                "se_method": "test", "is_synthetic": False,
+            }
+        ]
+    )  # fmt: skip
+    return apply_reliability_and_suppression(estimates).row(0, named=True)
+
+
+def test_a_zero_standard_error_is_published_as_no_standard_error() -> None:
+    # Regression (review L1): a median of wages heaped at Rp 2,000,000 had se 0 and rse 0, so
+    # `rse < 25` took it as reliable.
+    row = _one_cell(2_000_000.0, 0.0)
+    assert (row["value"], row["se"], row["rse"]) == (2_000_000.0, None, None)
+    assert (row["reliability"], row["is_suppressed"]) == ("not_assessable", False)
+    ordinary = _one_cell(2_000_000.0, 50_000.0)
+    assert (ordinary["se"], ordinary["rse"], ordinary["reliability"]) == (50_000.0, 2.5, "reliable")
+
+
+def test_a_change_from_a_not_assessable_estimate_is_never_significant() -> None:
+    from reports.critical_occupations import scoring
+
+    not_assessable = {**_one_cell(2_000_000.0, 0.0), "is_suppressed": False}
+    start = {"value": 1_500_000.0, "se": 40_000.0}
+    # With se 0 the change was z = 500000 / 40000 = 12.5; with no SE there is no z.
+    assert scoring._change_z(not_assessable, start) is None
+    assert scoring._relative_change_z([not_assessable, start, start, start]) is None
+    usable, reason = scoring._survey_usable(not_assessable, {"accepted_reliability": ["reliable"]})
+    assert (usable, reason) == (False, "rse_class:not_assessable")
+
+
+def test_a_cell_names_every_strata_design_it_draws_on() -> None:
+    regency, province = "strata=regency", "strata=province"
+    rows = [
+        ("15", "15-A", regency), ("15", "15-A", regency),
+        ("92", "92-NA", province), ("92", "92-NA", province),
+    ]  # fmt: skip
+    persons = persons_frame(
+        [
+            {
+                "province_code": code,
+                "regency_code": None,
+                "stratum_id": stratum,
+                "psu_id": f"{stratum}/{number}",
+                "se_method": method,
+                "weight": 1.0,
+                "is_employee": True,
+                "is_in_labour_force": True,
+                "earnings_monthly_idr": 1e6,
+            }
+            for number, (code, stratum, method) in enumerate(rows)
+        ]  # fmt: skip
+    )
+    mart = run(persons, min_sample_persons=1, national_min_provinces=2)
+    methods = {
+        (r["area_level"], r["area_code"], r["indicator"]): r["se_method"]
+        for r in mart.filter(pl.col("breakdown") == "total").iter_rows(named=True)
+    }
+    assert methods[("province", "15", "tpt")] == regency
+    assert methods[("province", "92", "tpt")] == province
+    assert methods[("national", "00", "tpt")] == f"{province} | {regency}"
+    suffix = "+median:woodruff_with_mean_deff"
+    assert methods[("national", "00", "earnings_median_monthly_idr")] == (
+        f"{province}{suffix} | {regency}{suffix}"
+    )
+
+
+def test_jambi_publishes_no_zero_standard_error(jambi_mart: pl.DataFrame) -> None:
+    mart = jambi_mart
+    assert mart.filter(pl.col("se") == 0).height == 0
+    assert mart.filter(pl.col("rse") == 0).height == 0
+    not_assessable = mart.filter(pl.col("reliability") == "not_assessable")
+    assert not_assessable.height >= 1
+    assert not_assessable["se"].null_count() == not_assessable.height

@@ -253,3 +253,21 @@ def test_every_shipped_round_mapping_loads() -> None:
         assert config.period[:4].isdigit()
     assert load_round_config("synthetic-2017-08").occupation_digits == 4
     assert load_round_config("synthetic-2017-08").is_synthetic
+
+
+def test_se_method_names_province_strata_where_the_regency_is_unknown() -> None:
+    # Regression (review L2): synthetic provinces 92, 95, 96, 97 have no KODE_KAB, so their
+    # strata are province x urban/rural, yet se_method said regency x urban/rural.
+    config = load_round_config("2020-08")
+    base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
+    rows = [
+        {**base, "FINAL_WEIG": "100", "K4": "1", "K6": "30", "URUTAN": str(number)}
+        for number in (1, 2)
+    ]
+    frame = _tiny_round(rows).with_columns(pl.Series("KODE_KAB", ["1", None], dtype=pl.String))
+    persons, quarantine = harmonise(frame, config, source_file="tiny.csv")
+    assert quarantine.height == 0
+    methods = dict(zip(persons["person_key"], persons["se_method"], strict=True))
+    assert methods["1"] == config.se_method
+    assert "strata=regency_x_urban_rural" in methods["1"]
+    assert "strata=province_x_urban_rural" in methods["2"]
