@@ -113,6 +113,7 @@ ESTIMATE_COLUMNS = {
     "is_suppressed": pl.Boolean,
     "suppression_reason": pl.String,
     "is_synthetic": pl.Boolean,
+    "sample_strata": pl.Int64,
 }
 AREAS = [
     # (level, BPS code, name dim_region gives the area)
@@ -147,6 +148,7 @@ def _estimates(is_synthetic: bool) -> pl.DataFrame:
             "is_suppressed": False,
             "suppression_reason": None,
             "is_synthetic": is_synthetic,
+            "sample_strata": 4,
         }
         for level, code, _ in AREAS
     ]
