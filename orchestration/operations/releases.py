@@ -330,6 +330,25 @@ def render_terms(code: dict[str, Any] | None, terms: dict[str, dict[str, Any]] |
     return lines
 
 
+DICTIONARY_NOTE_PREFIX = "dictionary_"
+"""dbt docs blocks named so (dbt_project/models/marts/_dictionary__docs.md) are notes that span
+marts, printed in the data dictionary after the marts."""
+
+
+def load_dictionary_notes(dbt_manifest: Path | None) -> dict[str, str]:
+    """The dbt docs blocks `dictionary_<topic>`, by topic ("education levels"), in name order."""
+    if dbt_manifest is None or not dbt_manifest.exists():
+        return {}
+    blocks = json.loads(dbt_manifest.read_text()).get("docs", {}).values()
+    return {
+        block["name"].removeprefix(DICTIONARY_NOTE_PREFIX).replace("_", " ").capitalize(): block[
+            "block_contents"
+        ].strip()
+        for block in sorted(blocks, key=lambda block: block["name"])
+        if block.get("name", "").startswith(DICTIONARY_NOTE_PREFIX)
+    }
+
+
 def render_data_dictionary(
     tables: dict[str, dict[str, Any]],
     release_name: str,
@@ -337,9 +356,11 @@ def render_data_dictionary(
     *,
     code: dict[str, Any] | None = None,
     terms: dict[str, dict[str, Any]] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> str:
     """Markdown: per table its grain and rows, then a line per column with type and meaning;
-    then the marts withheld as personal data, with the reason; last, the licences and terms."""
+    then the marts withheld as personal data, with the reason; then the notes that span marts
+    (`load_dictionary_notes`); last, the licences and terms."""
     lines = [
         f"# Data dictionary of the LMIS marts, release {release_name}",
         "",
@@ -360,6 +381,8 @@ def render_data_dictionary(
         lines += ["## Withheld", "", "Personal data, not in this release:", ""]
         lines += [f"- `{table}`: {reason}" for table, reason in sorted(withheld.items())]
         lines.append("")
+    for topic, text in (notes or {}).items():
+        lines += [f"## {topic}", "", text, ""]
     lines += render_terms(code, terms)
     return "\n".join(lines)
 
@@ -620,7 +643,14 @@ def write_release(
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         (partial / DICTIONARY_NAME).write_text(
-            render_data_dictionary(tables, name, withheld, code=code, terms=terms)
+            render_data_dictionary(
+                tables,
+                name,
+                withheld,
+                code=code,
+                terms=terms,
+                notes=load_dictionary_notes(dbt_manifest),
+            )
         )
         target = releases_dir / name
         replaced = releases_dir / f".{name}.replaced-{run_id}"

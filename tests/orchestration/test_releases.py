@@ -464,3 +464,28 @@ def test_citation_file_states_the_package_version_and_licence():
     assert citation["version"] == pyproject["version"]
     assert citation["license"] == pyproject["license"]["text"]
     assert "MIT License" in (settings.REPO_ROOT / "LICENSE").read_text()
+
+
+def test_dictionary_prints_the_notes_that_span_marts(marts, dbt_manifest, tmp_path):
+    manifest = json.loads(dbt_manifest.read_text())
+    manifest["docs"] = {
+        "doc.lmis.dictionary_education_levels": {
+            "name": "dictionary_education_levels",
+            "block_contents": "\n| level | Sakernas |\n|---|---|\n| bachelor (S1) | `u` |\n",
+        },
+        "doc.lmis.standard_id": {"name": "standard_id", "block_contents": "Not a note."},
+    }
+    dbt_manifest.write_text(json.dumps(manifest))
+    result = _release(marts, tmp_path / "releases", "2026-12-01", dbt_manifest)
+    dictionary = (result.path / "data_dictionary.md").read_text()
+    assert "## Education levels\n\n| level | Sakernas |\n|---|---|\n| bachelor (S1) |" in dictionary
+    assert "Not a note." not in dictionary
+
+
+def test_the_projects_dictionary_notes_cover_coded_breakdowns_and_education():
+    text = (settings.DBT_PROJECT_DIR / "models" / "marts" / "_dictionary__docs.md").read_text()
+    assert "{% docs dictionary_coded_breakdowns %}" in text
+    assert "{% docs dictionary_education_levels %}" in text
+    # Each family's own values, unrenamed, in one table.
+    for value in ("`senior_secondary_vocational`", "`sma_smk`", "`SMK`", "`s1`", "`S1`"):
+        assert value in text
