@@ -38,6 +38,7 @@ OUTPUT_SCHEMA = {
     "skill_source": pl.String,
     "matched_text": pl.String,
     "source_field": pl.String,
+    "found_outside_title": pl.Boolean,
 }
 MAX_PHRASE_WORDS = 6
 # A placeholder of masked personal data ("kirim CV ke [email]", ingest.landing.mask_landed_text)
@@ -140,8 +141,9 @@ def extract_skills(
     matcher: SkillMatcher | None = None,
 ) -> pl.DataFrame:
     """Long table of skills per posting: id, skill_uri, skill_label, skill_source,
-    matched_text, source_field. One row per (id, skill); the first field in `text_fields`
-    that names the skill is kept. Each distinct text is scanned once."""
+    matched_text, source_field, found_outside_title. One row per (id, skill); the first field in
+    `text_fields` that names the skill is kept, and `found_outside_title` says whether a field
+    other than the title names it too. Each distinct text is scanned once."""
     if "id" not in df.columns:
         raise ValueError("extract_skills: input has no 'id' column")
     matcher = matcher or default_matcher()
@@ -178,5 +180,13 @@ def extract_skills(
         )
     if not parts:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    result = pl.concat(parts).unique(subset=["id", "skill_uri"], keep="first", maintain_order=True)
+    matches = pl.concat(parts)
+    # The occupation is coded from the title, so a skill named only there says little about the
+    # occupation's demand for it; whether any other field names it is kept beside the first.
+    outside = matches.group_by("id", "skill_uri").agg(
+        (pl.col("source_field") != "title").any().alias("found_outside_title")
+    )
+    result = matches.unique(subset=["id", "skill_uri"], keep="first", maintain_order=True).join(
+        outside, on=["id", "skill_uri"], how="left", maintain_order="left"
+    )
     return result.select(list(OUTPUT_SCHEMA))

@@ -12,7 +12,15 @@ warning naming it. It holds:
   SHA-256, the source files landed in the run (source vintages), the run id, the gate result and
   `occupation_coder`: the auto-code threshold and fingerprint of the occupation coder whose codes
   the marts carry (`occupation_coder_of`);
-- `data_dictionary.md`: every mart and column described, generated from the dbt manifest.
+- `data_dictionary.md`: every mart and column described, generated from the dbt manifest,
+  then the licences and terms of the code and of each source, and a note on advert text;
+- what makes it citable alone (orchestration/operations/release_metadata.py): in the manifest
+  the code version (`code`: package version, git commit when run from a checkout, licence), per
+  data folder the licence or terms its PROVENANCE.md states (`source_terms`), the previous
+  release (`previous_release`, the newest older-dated one) and what changed since it
+  (`changes_since_previous`: tables and columns added and removed, rows before and after); and
+  CHANGELOG.md, LICENSE, CITATION.cff and every PROVENANCE.md (under `provenance/`), listed with
+  their SHA-256 in the manifest's `documents`.
 
 A mart marked as personal data in dbt is released only on synthetic rows or when the operator
 allows it (orchestration/publish/personal_data.py): the publication withholds it, and a release
@@ -50,6 +58,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.operations.interrupts import interrupts_held
+from orchestration.operations.release_metadata import (
+    changes_since,
+    code_version,
+    copy_documents,
+    source_terms,
+)
 from orchestration.publish.personal_data import (
     PERSONAL_DATA_META,
     is_personal_data_node,
@@ -283,11 +297,70 @@ def load_dbt_docs(dbt_manifest: Path | None) -> dict[str, dict[str, Any]]:
     return docs
 
 
+ADVERT_TEXT_NOTE = (
+    "Advert text is republished as the job sites showed it: `fct_vacancy_postings.description` "
+    "and `job_title`, `fct_vacancies.job_title`, `bridge_vacancy_skills.matched_text` and the "
+    "portal and register titles. That text is not the project's work and the code's licence "
+    "does not cover it: it stays under the terms of the source it came from (the table below; "
+    "most adverts' sources state none). Quote or analyse it; before republishing it in bulk, "
+    "check those terms and the job sites' own."
+)
+
+
+def render_terms(code: dict[str, Any] | None, terms: dict[str, dict[str, Any]] | None) -> list[str]:
+    """Markdown lines: the code's version and licence, the note on advert text, and per data
+    folder the licence or terms its PROVENANCE.md states."""
+    if code is None and terms is None:
+        return []
+    lines = ["## Licences and terms", ""]
+    if code is not None:
+        commit = code.get("git_commit") or "not run from a git checkout"
+        lines += [
+            f"Code: {code.get('package')} {code.get('version')} (git commit {commit}), "
+            f"licence {code.get('licence')} (LICENSE; cite with CITATION.cff).",
+            "",
+        ]
+    lines += [ADVERT_TEXT_NOTE, ""]
+    if terms:
+        lines += ["| data folder | licence or terms stated in its PROVENANCE.md |", "|---|---|"]
+        for folder, meta in terms.items():
+            text = " / ".join(meta["terms"]).replace("|", "\\|")
+            lines.append(f"| `{folder}` | {text} |")
+        lines.append("")
+    return lines
+
+
+DICTIONARY_NOTE_PREFIX = "dictionary_"
+"""dbt docs blocks named so (dbt_project/models/marts/_dictionary__docs.md) are notes that span
+marts, printed in the data dictionary after the marts."""
+
+
+def load_dictionary_notes(dbt_manifest: Path | None) -> dict[str, str]:
+    """The dbt docs blocks `dictionary_<topic>`, by topic ("education levels"), in name order."""
+    if dbt_manifest is None or not dbt_manifest.exists():
+        return {}
+    blocks = json.loads(dbt_manifest.read_text()).get("docs", {}).values()
+    return {
+        block["name"].removeprefix(DICTIONARY_NOTE_PREFIX).replace("_", " ").capitalize(): block[
+            "block_contents"
+        ].strip()
+        for block in sorted(blocks, key=lambda block: block["name"])
+        if block.get("name", "").startswith(DICTIONARY_NOTE_PREFIX)
+    }
+
+
 def render_data_dictionary(
-    tables: dict[str, dict[str, Any]], release_name: str, withheld: dict[str, str] | None = None
+    tables: dict[str, dict[str, Any]],
+    release_name: str,
+    withheld: dict[str, str] | None = None,
+    *,
+    code: dict[str, Any] | None = None,
+    terms: dict[str, dict[str, Any]] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> str:
     """Markdown: per table its grain and rows, then a line per column with type and meaning;
-    last, the marts withheld as personal data, with the reason."""
+    then the marts withheld as personal data, with the reason; then the notes that span marts
+    (`load_dictionary_notes`); last, the licences and terms."""
     lines = [
         f"# Data dictionary of the LMIS marts, release {release_name}",
         "",
@@ -308,6 +381,9 @@ def render_data_dictionary(
         lines += ["## Withheld", "", "Personal data, not in this release:", ""]
         lines += [f"- `{table}`: {reason}" for table, reason in sorted(withheld.items())]
         lines.append("")
+    for topic, text in (notes or {}).items():
+        lines += [f"## {topic}", "", text, ""]
+    lines += render_terms(code, terms)
     return "\n".join(lines)
 
 
@@ -389,6 +465,34 @@ def prune_releases(releases_dir: Path, retention: int) -> list[str]:
     return pruned
 
 
+def previous_release(releases_dir: Path, release_name: str) -> tuple[str, dict] | None:
+    """The newest release dated before `release_name` that passed the gate, with its manifest.
+
+    By date, not by `latest`: a day released again, or a backfill of an older day, follows the
+    release of the day before it."""
+    for release in reversed(list_releases(releases_dir)):
+        if release.name >= release_name:
+            continue
+        try:
+            manifest = json.loads((release / MANIFEST_NAME).read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if manifest.get("quality_gate") == "passed":
+            return release.name, manifest
+    return None
+
+
+def _document_entries(release: Path, written: list[Path]) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": path.relative_to(release).as_posix(),
+            "bytes": path.stat().st_size,
+            "sha256": sha256_of(path),
+        }
+        for path in written
+    ]
+
+
 def published_marts(marts_dir: Path) -> tuple[list[Path], dict[str, str]]:
     """The parquet files of the marts the last publication wrote, by its record, and the marts
     it withheld (with the reason).
@@ -431,8 +535,13 @@ def write_release(
     retention: int,
     input_fingerprint: str | None = None,
     occupation_coder: dict[str, Any] | None = None,
+    repo_root: Path | None = None,
+    data_dir: Path | None = None,
 ) -> ReleaseResult:
     """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it.
+
+    The code version, CHANGELOG.md, LICENSE and CITATION.cff come from `repo_root`, the
+    PROVENANCE.md files from `data_dir` (by default the settings' repository and data folder).
 
     Refused (FileNotFoundError, before anything is written) without the dbt manifest: only it
     says which marts hold personal data, and a release must not ship one it cannot check.
@@ -445,9 +554,14 @@ def write_release(
             "personal data, so none was cut; build it (`dbt parse` in dbt_project/, or any "
             "`lmis` run) and release again"
         )
+    from orchestration import settings
+
+    repo_root = repo_root or settings.REPO_ROOT
+    data_dir = data_dir or settings.DATA_DIR
     sources, withheld = published_marts(marts_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
     name = release_date.isoformat()
+    before = previous_release(releases_dir, name)
     partial = releases_dir / f".{name}.partial-{run_id}"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
@@ -503,8 +617,17 @@ def write_release(
                     len(entries),
                     how,
                 )
+        documents = _document_entries(partial, copy_documents(repo_root, data_dir, partial))
+        code, terms = code_version(repo_root), source_terms(data_dir)
         manifest = {
             "release": name,
+            "code": code,
+            "source_terms": terms,
+            "documents": documents,
+            "previous_release": before[0] if before else None,
+            "changes_since_previous": (
+                changes_since(before[1].get("tables", {}), tables) if before else None
+            ),
             "run_id": run_id,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "quality_gate": "passed",
@@ -519,7 +642,16 @@ def write_release(
             "occupation_coder": occupation_coder,
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        (partial / DICTIONARY_NAME).write_text(render_data_dictionary(tables, name, withheld))
+        (partial / DICTIONARY_NAME).write_text(
+            render_data_dictionary(
+                tables,
+                name,
+                withheld,
+                code=code,
+                terms=terms,
+                notes=load_dictionary_notes(dbt_manifest),
+            )
+        )
         target = releases_dir / name
         replaced = releases_dir / f".{name}.replaced-{run_id}"
         # A day released again: the old folder goes aside and the new one in, with no interrupt
@@ -547,6 +679,12 @@ def verify_release(release: Path) -> list[str]:
     listed = {entry["path"] for entry in manifest["files"]}
     on_disk = {path.relative_to(release).as_posix() for path in release.rglob("*.parquet")}
     problems += [f"{path}: on disk, not in the manifest" for path in sorted(on_disk - listed)]
+    for entry in manifest.get("documents", []):
+        path = release / entry["path"]
+        if not path.is_file():
+            problems.append(f"{entry['path']}: in the manifest, missing")
+        elif sha256_of(path) != entry["sha256"]:
+            problems.append(f"{entry['path']}: checksum differs from the manifest")
     rows_per_table: dict[str, int] = {}
     for entry in manifest["files"]:
         path = release / entry["path"]

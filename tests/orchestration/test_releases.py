@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from orchestration import settings
+from orchestration.operations.release_metadata import code_version
 from orchestration.operations.releases import (
     DEFAULT_RETENTION,
     latest_release,
@@ -294,8 +297,9 @@ def test_a_stray_parquet_in_the_marts_folder_is_not_released(marts, dbt_manifest
     manifest = json.loads((result.path / "manifest.json").read_text())
     assert sorted(manifest["tables"]) == ["dim_region", "labour_force_indicators_synthetic"]
     assert not [e for e in manifest["files"] if "jambi" in e["path"]]
-    assert not list(result.path.rglob("*jambi*"))
-    assert "jambi" not in (result.path / "data_dictionary.md").read_text()
+    # The Jambi extract's PROVENANCE.md is in provenance/, as every source's.
+    assert not list(result.path.rglob("*jambi*.parquet"))
+    assert "labour_force_indicators_jambi" not in (result.path / "data_dictionary.md").read_text()
     assert verify_release(result.path) == []
     warning = " ".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
     assert "labour_force_indicators_jambi.parquet" in warning
@@ -329,3 +333,159 @@ def test_a_run_without_a_release_date_cuts_an_interim_release_of_its_own_day():
     assert release_date_of_run({}, now=just_before_midnight_wib) == date(2026, 12, 6)
     tagged = {RELEASE_DATE_TAG: "2026-12-01"}
     assert release_date_of_run(tagged, now=at_0249_wib) == date(2026, 12, 1)
+
+
+def _provenance_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    (data / "real" / "licensed").mkdir(parents=True)
+    (data / "real" / "licensed" / "PROVENANCE.md").write_text(
+        "# Licensed\n\n- Repository: `someone/jobs`.\n- Licence: **GPL-3** (DESCRIPTION).\n"
+    )
+    (data / "real" / "silent").mkdir()
+    (data / "real" / "silent" / "PROVENANCE.md").write_text("# Silent\n\nScraped in 2024.\n")
+    return data
+
+
+def test_release_is_citable_and_reusable_alone(marts, dbt_manifest, tmp_path):
+    data = _provenance_dir(tmp_path)
+    result = write_release(
+        marts,
+        tmp_path / "releases",
+        date(2026, 12, 1),
+        run_id="run-1",
+        source_vintages=VINTAGES,
+        dbt_manifest=dbt_manifest,
+        retention=5,
+        repo_root=settings.REPO_ROOT,
+        data_dir=data,
+    )
+    manifest = json.loads((result.path / "manifest.json").read_text())
+    pyproject = tomllib.loads((settings.REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert manifest["code"]["version"] == pyproject["version"]
+    assert manifest["code"]["licence"] == pyproject["license"]["text"] == "MIT"
+    # Run from a checkout here; a commit is 40 hex digits.
+    assert len(manifest["code"]["git_commit"] or "") in (0, 40)
+    assert manifest["source_terms"] == {
+        "real/licensed": {
+            "terms": ["Licence: GPL-3 (DESCRIPTION)."],
+            "provenance": "provenance/real/licensed/PROVENANCE.md",
+        },
+        "real/silent": {
+            "terms": ["none stated"],
+            "provenance": "provenance/real/silent/PROVENANCE.md",
+        },
+    }
+    documents = {entry["path"]: entry["sha256"] for entry in manifest["documents"]}
+    assert set(documents) == {
+        "CHANGELOG.md",
+        "LICENSE",
+        "CITATION.cff",
+        "provenance/real/licensed/PROVENANCE.md",
+        "provenance/real/silent/PROVENANCE.md",
+    }
+    assert documents["CHANGELOG.md"] == sha256_of(settings.REPO_ROOT / "CHANGELOG.md")
+    assert manifest["previous_release"] is None
+    assert manifest["changes_since_previous"] is None
+    assert verify_release(result.path) == []
+    dictionary = (result.path / "data_dictionary.md").read_text()
+    assert "## Licences and terms" in dictionary
+    assert "`fct_vacancy_postings.description`" in dictionary
+    assert "| `real/silent` | none stated |" in dictionary
+    (result.path / "provenance" / "real" / "silent" / "PROVENANCE.md").write_text("changed")
+    assert verify_release(result.path) == [
+        "provenance/real/silent/PROVENANCE.md: checksum differs from the manifest"
+    ]
+
+
+def test_code_version_without_git_names_no_commit(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "1.2.3"\nlicense = { text = "MIT" }\n'
+    )
+    # Not a checkout: no commit, no failure.
+    assert code_version(tmp_path) == {
+        "package": "x",
+        "version": "1.2.3",
+        "licence": "MIT",
+        "git_commit": None,
+        "git_dirty": None,
+    }
+    # No git at all.
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert code_version(settings.REPO_ROOT)["git_commit"] is None
+
+
+def test_release_names_the_previous_release_and_what_changed(marts, dbt_manifest, tmp_path):
+    releases, data = tmp_path / "releases", _provenance_dir(tmp_path)
+
+    def release(day: str):
+        return write_release(
+            marts,
+            releases,
+            date.fromisoformat(day),
+            run_id=f"run-{day}",
+            source_vintages=VINTAGES,
+            dbt_manifest=dbt_manifest,
+            retention=5,
+            data_dir=data,
+        )
+
+    release("2026-12-01")
+    with duckdb.connect() as con:
+        # dim_region: 5 rows more, region_name gone, province_code new; a new mart.
+        con.execute(
+            "copy (select range as region_id, '11' as province_code from range(45)) "
+            f"to '{marts / 'dim_region.parquet'}' (format parquet)"
+        )
+        con.execute(f"copy (select 1 as code) to '{marts / 'dim_breakdown_value.parquet'}'")
+    _record_publication(marts)
+    second = release("2026-12-02")
+    manifest = json.loads((second.path / "manifest.json").read_text())
+    assert manifest["previous_release"] == "2026-12-01"
+    assert manifest["changes_since_previous"] == {
+        "tables_added": ["dim_breakdown_value"],
+        "tables_removed": [],
+        "columns": {"dim_region": {"added": ["province_code"], "removed": ["region_name"]}},
+        "rows": {
+            "dim_region": {"before": 40, "after": 45},
+            "labour_force_indicators_synthetic": {"before": 300, "after": 300},
+        },
+    }
+    # Released again the same day: still against the day before, not against itself.
+    again = json.loads((release("2026-12-02").path / "manifest.json").read_text())
+    assert again["previous_release"] == "2026-12-01"
+    assert again["changes_since_previous"] == manifest["changes_since_previous"]
+
+
+def test_citation_file_states_the_package_version_and_licence():
+    citation = yaml.safe_load((settings.REPO_ROOT / "CITATION.cff").read_text())
+    pyproject = tomllib.loads((settings.REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert citation["cff-version"] == "1.2.0"
+    assert {"message", "title", "authors"} <= set(citation)
+    assert citation["version"] == pyproject["version"]
+    assert citation["license"] == pyproject["license"]["text"]
+    assert "MIT License" in (settings.REPO_ROOT / "LICENSE").read_text()
+
+
+def test_dictionary_prints_the_notes_that_span_marts(marts, dbt_manifest, tmp_path):
+    manifest = json.loads(dbt_manifest.read_text())
+    manifest["docs"] = {
+        "doc.lmis.dictionary_education_levels": {
+            "name": "dictionary_education_levels",
+            "block_contents": "\n| level | Sakernas |\n|---|---|\n| bachelor (S1) | `u` |\n",
+        },
+        "doc.lmis.standard_id": {"name": "standard_id", "block_contents": "Not a note."},
+    }
+    dbt_manifest.write_text(json.dumps(manifest))
+    result = _release(marts, tmp_path / "releases", "2026-12-01", dbt_manifest)
+    dictionary = (result.path / "data_dictionary.md").read_text()
+    assert "## Education levels\n\n| level | Sakernas |\n|---|---|\n| bachelor (S1) |" in dictionary
+    assert "Not a note." not in dictionary
+
+
+def test_the_projects_dictionary_notes_cover_coded_breakdowns_and_education():
+    text = (settings.DBT_PROJECT_DIR / "models" / "marts" / "_dictionary__docs.md").read_text()
+    assert "{% docs dictionary_coded_breakdowns %}" in text
+    assert "{% docs dictionary_education_levels %}" in text
+    # Each family's own values, unrenamed, in one table.
+    for value in ("`senior_secondary_vocational`", "`sma_smk`", "`SMK`", "`s1`", "`S1`"):
+        assert value in text

@@ -52,3 +52,24 @@ def test_extract_skills_without_text_columns_returns_empty_frame():
     skills = extract_skills(pl.DataFrame({"id": ["1"]}))
     assert skills.height == 0
     assert skills.schema == pl.Schema(OUTPUT_SCHEMA)
+
+
+def test_extract_skills_says_whether_a_skill_is_named_outside_the_title():
+    # The occupation is coded from the title: a skill named there alone is circular evidence.
+    postings = pl.DataFrame(
+        {
+            "id": ["both", "title_only", "description_only"],
+            "title": ["Admin Microsoft Excel", "Admin Microsoft Excel", "Admin"],
+            "description": ["Menguasai Microsoft Excel", "Jujur dan teliti", "Menguasai Excel"],
+        }
+    )
+    skills = extract_skills(postings).filter(pl.col("skill_label") == "use spreadsheets software")
+    found = {
+        row["id"]: (row["source_field"], row["found_outside_title"])
+        for row in skills.rows(named=True)
+    }
+    assert found == {
+        "both": ("title", True),
+        "title_only": ("title", False),
+        "description_only": ("description", True),
+    }

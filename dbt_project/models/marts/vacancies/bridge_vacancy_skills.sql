@@ -16,7 +16,8 @@ final as (
         skill_label,
         skill_source,
         matched_text,
-        source_field
+        source_field,
+        found_outside_title
     from skills
 
 )

@@ -48,7 +48,11 @@ final as (
         count(*) as postings,
         count(distinct c.vacancy_id) as vacancies,
         any_value(t.occupation_postings) as occupation_postings,
-        count(*) / any_value(t.occupation_postings) as share_of_postings
+        count(*) / any_value(t.occupation_postings) as share_of_postings,
+        -- The occupation was coded from the title: a skill named nowhere else is circular.
+        count(*) filter (where s.found_outside_title) as postings_outside_title,
+        count(*) filter (where s.found_outside_title)
+        / any_value(t.occupation_postings) as share_of_postings_outside_title
     from coded as c
     inner join skills as s
         on c.posting_id = s.posting_id
