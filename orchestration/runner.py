@@ -247,10 +247,12 @@ def signal_name(number: int | None) -> str | None:
     return None if number is None else signal.Signals(number).name
 
 
-def summarise_run(run_id: str | list[str]) -> bool:
+def summarise_run(run_id: str | list[str], require_landing: bool = True) -> bool:
     """Log rows per source for this run (or runs: a night's partition landings and its nightly
-    run), quarantine reasons and mart sizes (rows and bytes of each published parquet: the
-    total at INFO, one line per mart at DEBUG); True if balanced."""
+    run, a backfill's), quarantine reasons and mart sizes (rows and bytes of each published
+    parquet: the total at INFO, one line per mart at DEBUG); True if balanced. Runs that
+    landed nothing are an error only if `require_landing` (`lmis run` lands every source; an
+    incremental night may land none)."""
     run_ids = [run_id] if isinstance(run_id, str) else list(run_id)
     if not settings.WAREHOUSE_PATH.exists():
         log.error("no warehouse at %s", settings.WAREHOUSE_PATH)
@@ -292,9 +294,11 @@ def summarise_run(run_id: str | list[str]) -> bool:
             reason,
             first_file,
         )
-    if not per_source:
+    if not per_source and require_landing:
         log.error("this run landed no source")
         return False
+    if not per_source:
+        log.info("  (no file was landed by these runs)")
     from orchestration.publish.publication import mart_sizes
 
     sizes = mart_sizes(settings.MARTS_DIR)
