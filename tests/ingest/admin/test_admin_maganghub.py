@@ -152,7 +152,8 @@ def test_an_impossible_date_is_invalid_date_and_a_repeated_id_names_its_first_ro
         rows[3]["id_posisi"] = rows[2]["id_posisi"]
         return fields, rows
 
-    load = quarantine_repeated_keys(read_maganghub_positions(_write(tmp_path, mutate)), "position_id")
+    read = read_maganghub_positions(_write(tmp_path, mutate))
+    load = quarantine_repeated_keys(read, "position_id")
     bad_date, repeated = load.quarantine.iter_rows(named=True)
     assert (bad_date["field"], bad_date["reason_code"]) == ("created_at", "invalid_date")
     assert repeated["reason_code"] == "id_duplicated"
