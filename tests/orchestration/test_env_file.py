@@ -256,7 +256,9 @@ def test_env_example_read_as_a_env_file_has_no_comment_in_a_value(tmp_path, monk
     env.write_text(uncommented + "\n", encoding="utf-8")
     names = [line.split("=", 1)[0] for line in settings_lines]
     for name in names:
-        monkeypatch.delenv(name, raising=False)
+        # setenv first: monkeypatch then removes what the reader sets (os.environ) at the end.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     load = env_file.load_env_file(env)
     assert load.found and not load.bad_lines
     assert "LMIS_PSEUDONYM_KEY" in load.set_names
