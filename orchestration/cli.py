@@ -29,6 +29,10 @@ number, as shells report it. An interrupted run is not retried and ends here
 EXIT_USAGE = 2
 """Exit code when an input or output path or an `LMIS_*` setting cannot be used, as for a bad
 argument."""
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+"""Local date, time and UTC offset, as Dagster's console lines (`2026-12-06 02:00:01 +0700`):
+a log file appended to night after night says when each line was written."""
 PATH_ERRORS = (
     FileNotFoundError,
     FileExistsError,
@@ -61,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
+        format=LOG_FORMAT,
+        datefmt=LOG_DATE_FORMAT,
     )
     # Libraries' set-up chatter and Dagster's duplicates of its console (orchestration/console.py).
     quiet_libraries(args.verbose)

@@ -36,13 +36,30 @@ CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVE
 """Run config of command-line runs: Dagster's step events (DEBUG) stay in the event log."""
 
 
+def check_operation_settings() -> None:
+    """Raise `settings.SettingError` (`lmis` exit 2, one line, no alert) for an `LMIS_*`
+    setting of operation every writing command reads: `LMIS_ALERT_DIR` and
+    `LMIS_ALERT_COMMAND` (an alert that cannot be written or sent), `LMIS_WAREHOUSE_WAIT_SECONDS`
+    and `LMIS_ENV`. `lmis backup` and `lmis restore` call it before they start."""
+    from ingest.admin.pseudonymise import environment_problem
+    from orchestration.operations.alerts import alert_settings_problem
+    from orchestration.operations.warehouse_lock import wait_seconds_from_env
+
+    for problem in (environment_problem(), alert_settings_problem()):
+        if problem is not None:
+            raise settings.SettingError(problem)
+    wait_seconds_from_env()
+
+
 def check_run_settings() -> None:
-    """Raise `settings.SettingError` for an `LMIS_*` setting the run would reject only at its
-    end: the publication step reads `LMIS_PUBLISH_PERSONAL_DATA` and `LMIS_RELEASE_RETENTION`
-    after the whole build. `lmis run` and `lmis backfill` call this before anything runs."""
+    """Raise `settings.SettingError` for an `LMIS_*` setting a run would reject late or not at
+    all: those of `check_operation_settings`, and those the publication step reads after the
+    whole build (`LMIS_PUBLISH_PERSONAL_DATA`, `LMIS_RELEASE_RETENTION`). `lmis run`, `lmis
+    backfill` and the scheduled night call this before anything runs."""
     from orchestration.operations.releases import retention_from_env
     from orchestration.publish.personal_data import personal_data_allowed
 
+    check_operation_settings()
     personal_data_allowed()
     retention_from_env()
 
@@ -230,10 +247,12 @@ def signal_name(number: int | None) -> str | None:
     return None if number is None else signal.Signals(number).name
 
 
-def summarise_run(run_id: str | list[str]) -> bool:
+def summarise_run(run_id: str | list[str], require_landing: bool = True) -> bool:
     """Log rows per source for this run (or runs: a night's partition landings and its nightly
-    run), quarantine reasons and mart sizes (rows and bytes of each published parquet: the
-    total at INFO, one line per mart at DEBUG); True if balanced."""
+    run, a backfill's), quarantine reasons and mart sizes (rows and bytes of each published
+    parquet: the total at INFO, one line per mart at DEBUG); True if balanced. Runs that
+    landed nothing are an error only if `require_landing` (`lmis run` lands every source; an
+    incremental night may land none)."""
     run_ids = [run_id] if isinstance(run_id, str) else list(run_id)
     if not settings.WAREHOUSE_PATH.exists():
         log.error("no warehouse at %s", settings.WAREHOUSE_PATH)
@@ -275,9 +294,11 @@ def summarise_run(run_id: str | list[str]) -> bool:
             reason,
             first_file,
         )
-    if not per_source:
+    if not per_source and require_landing:
         log.error("this run landed no source")
         return False
+    if not per_source:
+        log.info("  (no file was landed by these runs)")
     from orchestration.publish.publication import mart_sizes
 
     sizes = mart_sizes(settings.MARTS_DIR)

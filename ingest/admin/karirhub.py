@@ -204,8 +204,11 @@ def _timestamp_or_none(value: Any, field: str) -> dt.datetime | None:
         if not isinstance(value, str):
             raise TypeError
         return _local_to_utc(value)
-    except (TypeError, ValueError, OverflowError):
+    except TypeError:
         raise FieldProblem(field, f"not a date and time: {value!r}") from None
+    except (ValueError, OverflowError):
+        # Text that is no calendar date: `invalid_date`, as in every landing (README).
+        raise FieldProblem(field, f"not a date and time: {value!r}", "invalid_date") from None
 
 
 def _date_or_none(value: Any, field: str) -> dt.date | None:
@@ -219,8 +222,11 @@ def _date_or_none(value: Any, field: str) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         moment = dt.datetime.fromisoformat(value)
         return (moment.astimezone(JAKARTA) if moment.tzinfo else moment).date()
-    except (TypeError, ValueError, OverflowError):
+    except TypeError:
         raise FieldProblem(field, f"not a date: {value!r}") from None
+    except (ValueError, OverflowError):
+        # Text that is no calendar date: `invalid_date`, as in every landing (README).
+        raise FieldProblem(field, f"not a date: {value!r}", "invalid_date") from None
 
 
 def _shown(value: Any, limit: int = 80) -> str:
@@ -369,9 +375,10 @@ def vacancy_from_detail(data: dict[str, Any], index: RegionIndex) -> dict[str, A
     """One staging row from a job-detail API `data` object.
 
     Raises `FieldProblems` listing every value that cannot be used, each under its dotted key:
-    `unparseable_field` for a value of the wrong kind (a quota of "lots", a date that is none,
-    `show_salary: "ya"`), `unexpected_structure` for nesting that is not the API's (a `region`
-    that is text, skills that are bare words).
+    `unparseable_field` for a value of the wrong kind (a quota of "lots", a date that is a
+    number, `show_salary: "ya"`), `invalid_date` for text that is no calendar date,
+    `unexpected_structure` for nesting that is not the API's (a `region` that is text, skills
+    that are bare words).
     """
     body = _Body(data)
     vacancy_id = body.text("id")

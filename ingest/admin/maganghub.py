@@ -155,6 +155,10 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
 }
 
 
+DATE_COLUMNS = frozenset({"created_at", "updated_at"})
+"""Columns of `PARSERS` holding a date and time: a value that is none is `invalid_date`."""
+
+
 def _parsed_columns(row: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     """The parsed value of every column of `PARSERS`, and a problem for each that failed."""
     parsed: dict[str, Any] = {}
@@ -163,7 +167,10 @@ def _parsed_columns(row: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
         try:
             parsed[column] = parse(row.get(column))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            problems.append((column, "unparseable_field", str(exc) or type(exc).__name__))
+            # A timestamp that is no calendar date and time is `invalid_date`, as in every
+            # landing (README, "Bad input"); another value of the wrong kind is unparseable.
+            code = "invalid_date" if column in DATE_COLUMNS else "unparseable_field"
+            problems.append((column, code, str(exc) or type(exc).__name__))
     return parsed, problems
 
 

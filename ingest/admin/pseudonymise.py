@@ -26,6 +26,10 @@ ENV_VARIABLE = "LMIS_ENV"
 DEVELOPMENT_KEY = "lmis-development-pseudonym-key-NOT-SECRET-do-not-use-in-production"
 """Published in docs/admin-sources.md on purpose: only for synthetic samples and tests."""
 MIN_PRODUCTION_KEY_LENGTH = 32
+ENVIRONMENTS = ("development", "production")
+"""The values `LMIS_ENV` may take (any case; unset or empty: development). Another one, such as
+`prod`, is refused rather than taken for development: that would pseudonymise with the
+published key on a machine its operator meant as production."""
 
 
 class PseudonymKeyError(RuntimeError):
@@ -41,11 +45,25 @@ class PseudonymKey:
         return f"PseudonymKey(is_development={self.is_development})"
 
 
-def load_pseudonym_key(environ: Mapping[str, str] | None = None) -> PseudonymKey:
-    """The key from the environment; refuse production without one (or with a short one)."""
+def environment_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """What is wrong with `LMIS_ENV` (a line naming its value and the values allowed), or None
+    when it is one of `ENVIRONMENTS`, unset or empty."""
     env = os.environ if environ is None else environ
+    value = env.get(ENV_VARIABLE, "")
+    if value.strip().lower() in ("", *ENVIRONMENTS):
+        return None
+    return f"{ENV_VARIABLE}={value!r} is not allowed: one of {', '.join(ENVIRONMENTS)}"
+
+
+def load_pseudonym_key(environ: Mapping[str, str] | None = None) -> PseudonymKey:
+    """The key from the environment; refuse production without one (or with a short one), and an
+    `LMIS_ENV` that is neither development nor production."""
+    env = os.environ if environ is None else environ
+    problem = environment_problem(env)
+    if problem is not None:
+        raise PseudonymKeyError(problem)
     secret = env.get(KEY_VARIABLE, "")
-    is_production = env.get(ENV_VARIABLE, "development").strip().lower() == "production"
+    is_production = env.get(ENV_VARIABLE, "").strip().lower() == "production"
     if secret:
         if is_production and len(secret) < MIN_PRODUCTION_KEY_LENGTH:
             raise PseudonymKeyError(

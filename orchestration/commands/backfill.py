@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orchestration.operations.backfill import BackfillRefused, backfill
-    from orchestration.runner import check_run_settings
+    from orchestration.runner import check_run_settings, summarise_run
 
     # A bad setting ends the command here (exit 2), not in the first day's publication.
     check_run_settings()
     started = time.monotonic()
+    started_at = datetime.now(UTC)
     try:
         outcomes = backfill(args.start, args.end, job_name=args.job, rebuild=args.rebuild)
     except BackfillRefused as exc:
@@ -72,5 +73,28 @@ def run(args: argparse.Namespace) -> int:
         time.monotonic() - started,
         len(failed),
     )
+    # The rows-per-source table `lmis run` ends with, over every run of the backfill (its days'
+    # partition landings and nightly runs; a day released without a run adds none).
+    run_ids = runs_of_backfill(args.start, args.end, started_at)
+    balanced = summarise_run(run_ids, require_landing=False) if run_ids else True
+    if not run_ids:
+        log.info("no day of the backfill started a run: nothing was landed")
     expected_days = (args.end - args.start).days + 1
-    return 1 if failed or len(outcomes) != expected_days else 0
+    return 1 if failed or len(outcomes) != expected_days or not balanced else 0
+
+
+def runs_of_backfill(start: date, end: date, since: datetime) -> list[str]:
+    """The ids of the runs this backfill started (its tag, created since it started), oldest
+    first."""
+    from orchestration import settings
+    from orchestration.operations.backfill import BACKFILL_TAG
+
+    settings.ensure_dagster_home()
+    import dagster as dg
+
+    runs_filter = dg.RunsFilter(
+        tags={BACKFILL_TAG: f"{start.isoformat()}..{end.isoformat()}"}, created_after=since
+    )
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(filters=runs_filter)
+    return [run.run_id for run in reversed(runs)]

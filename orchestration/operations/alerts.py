@@ -41,6 +41,7 @@ import logging
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -70,6 +71,50 @@ def alert_dir() -> Path:
 
     value = os.environ.get("LMIS_ALERT_DIR")
     return Path(value).resolve() if value else settings.DATA_DIR / "alerts"
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def alert_settings_problem() -> str | None:
+    """What makes `LMIS_ALERT_DIR` or `LMIS_ALERT_COMMAND` unusable (one line naming the
+    variable, its value and what is allowed), or None. Checked before a run starts: found only
+    when a night fails, the failure would go unalerted (the alert hook errors, or the command
+    cannot run) exactly when it is needed."""
+    folder = alert_dir()
+    shown = os.environ.get("LMIS_ALERT_DIR") or f"(unset: {folder})"
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        return (
+            f"LMIS_ALERT_DIR={shown!r} is not allowed: {existing} is not a folder; a folder "
+            "that exists or can be created, writable by this user"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return (
+            f"LMIS_ALERT_DIR={shown!r} is not allowed: {existing} is not writable by this user; "
+            "a folder that exists or can be created, writable by this user"
+        )
+    command = os.environ.get("LMIS_ALERT_COMMAND", "").strip()
+    if not command:
+        return None
+    allowed = "a command line whose program exists and is executable (or unset)"
+    try:
+        program = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        return f"LMIS_ALERT_COMMAND={command!r} is not allowed: it cannot be split; {allowed}"
+    if os.sep in program:
+        found = Path(program).is_file() and os.access(program, os.X_OK)
+    else:
+        found = shutil.which(program) is not None
+    if not found:
+        return (
+            f"LMIS_ALERT_COMMAND={command!r} is not allowed: {program} is not an executable "
+            f"file{'' if os.sep in program else ' on PATH'}; {allowed}"
+        )
+    return None
 
 
 def safe_file_name(text: str) -> str:

@@ -43,7 +43,7 @@ from orchestration.operations.releases import (
     retention_from_env,
     write_release,
 )
-from orchestration.operations.warehouse_lock import writer_lock
+from orchestration.operations.warehouse_lock import WarehouseLockedError, writer_lock
 from orchestration.runner import execute_job
 
 log = logging.getLogger(__name__)
@@ -283,9 +283,19 @@ def backfill(
 
 def _alert_outside_a_run(job_name: str, day: date, error: Exception) -> None:
     """An alert for a day that failed where no run's failure hook sees it (before or between
-    its runs); a failure to write it is logged, never raised over the day's own error."""
-    from orchestration.operations.alerts import write_alert
+    its runs); a failure to write it is logged, never raised over the day's own error.
 
+    None for a writer lock not freed in time (exit 75): another run holds the warehouse, which
+    is no failure (an overlapping cron line, a long night) and the holder alerts if it fails;
+    nor for a setting the operator must fix (exit 2, one line): neither pages anyone."""
+    from orchestration.operations.alerts import write_alert
+    from orchestration.settings import SettingError
+
+    if isinstance(error, WarehouseLockedError | SettingError):
+        log.warning(
+            "backfill of %s stopped before its run (%s); no alert", day, type(error).__name__
+        )
+        return
     try:
         write_alert(
             "backfill",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import math
 import os
 import re
 import time
@@ -51,7 +52,23 @@ _POLL_SECONDS = 0.5
 
 
 def wait_seconds_from_env() -> float:
-    return float(os.environ.get("LMIS_WAREHOUSE_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
+    """`LMIS_WAREHOUSE_WAIT_SECONDS`: a number of seconds, 0 or more (unset or empty: the
+    default). Anything else is a `settings.SettingError` naming the value (`lmis` exit 2)."""
+    from orchestration.settings import SettingError
+
+    value = os.environ.get("LMIS_WAREHOUSE_WAIT_SECONDS", "").strip()
+    if not value:
+        return DEFAULT_WAIT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if math.isnan(seconds) or seconds < 0:
+        raise SettingError(
+            f"LMIS_WAREHOUSE_WAIT_SECONDS={value!r} is not allowed: a number of seconds, 0 or "
+            f"more (default {DEFAULT_WAIT_SECONDS:.0f})"
+        )
+    return seconds
 
 
 @contextlib.contextmanager

@@ -319,3 +319,42 @@ def test_a_scheduled_night_of_a_day_not_ended_is_refused(published, monkeypatch)
     _, result = _scheduled_run(tick, [], monkeypatch)
     assert not result.success
     assert calls == []
+
+
+def test_the_command_ends_with_the_rows_per_source_table_of_its_runs(
+    published, monkeypatch, caplog
+):
+    # An operator's review: `lmis backfill` printed no rows-per-source table at the end, as
+    # `lmis run` does; one table now sums every run the backfill started.
+    from orchestration.commands import backfill as backfill_command
+
+    sql = (settings.REPO_ROOT / "ingest" / "sql" / "landing_tables.sql").read_text()
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute(sql)
+        con.execute(
+            "insert into raw.load_audit (run_id, source, source_file, rows_read, rows_loaded, "
+            "rows_quarantined, loaded_at) values "
+            "('run-1', 'maganghub_positions', 'a.csv.gz', 8, 5, 3, now()), "
+            "('run-2', 'maganghub_positions', 'b.csv.gz', 4, 4, 0, now()), "
+            "('run-old', 'lokerid', 'old.csv', 9, 9, 0, now())"
+        )
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls)
+    asked = []
+
+    def runs(start, end, since):
+        asked.append((start, end))
+        return ["run-1", "run-2"]
+
+    monkeypatch.setattr(backfill_command, "runs_of_backfill", runs)
+    caplog.set_level("INFO")
+    assert main(["backfill", "--from", "2026-12-01", "--to", "2026-12-02"]) == 0
+    assert asked == [(date(2026, 12, 1), date(2026, 12, 2))]
+    lines = [r.getMessage() for r in caplog.records]
+    assert "rows per source in run(s) run-1, run-2:" in lines
+    [row] = [line for line in lines if "maganghub_positions" in line and "quarantined" not in line]
+    assert row.split() == ["maganghub_positions", "2", "12", "9", "3"]
+    assert not any("lokerid" in line for line in lines)
+    assert lines.index("rows per source in run(s) run-1, run-2:") > max(
+        i for i, line in enumerate(lines) if "backfill of 2 day(s)" in line
+    )

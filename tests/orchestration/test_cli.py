@@ -299,3 +299,31 @@ def test_sakernas_generate_with_no_persons_is_a_usage_error(
         "persons, at least 1"
     ]
     assert not out.exists()
+
+
+def test_lmis_lines_carry_the_date_and_the_utc_offset(tmp_path):
+    # An operator's review: `lmis` logged `%H:%M:%S` only, while Dagster's lines carry the date
+    # and zone; a cron log appended to night after night could not be read by day.
+    import os
+    import re
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "LMIS_ENV_FILE": "",
+        "LMIS_ENV": "prod",
+        "LMIS_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        "TZ": "Asia/Jakarta",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "backup", "--to", str(tmp_path / "b")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2
+    [line] = [line for line in completed.stderr.splitlines() if "LMIS_ENV" in line]
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0700 ERROR   lmis: LMIS_ENV='prod'", line)

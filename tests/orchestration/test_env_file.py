@@ -242,3 +242,29 @@ def test_every_path_setting_is_anchored_to_the_dot_env_folder() -> None:
     others = {"LMIS_RELEASES_DIR", "LMIS_ALERT_DIR", "LMIS_CRAWL_DIR"}
     assert read_as_paths | others <= set(env_file.PATH_VARIABLES)
     assert "LMIS_LANDING_DIRS" in env_file.PATH_LIST_VARIABLES
+
+
+def test_env_example_read_as_a_env_file_has_no_comment_in_a_value(tmp_path, monkeypatch):
+    # An operator's review: `# LMIS_PSEUDONYM_KEY=  # secret ...` taught a form systemd's
+    # EnvironmentFile reads as part of the value. Uncommented, every line of .env.example must
+    # read as NAME=value with no `#` in the value, by the project's own reader.
+    example = (env_file.PROJECT_ENV_FILE.parent / ".env.example").read_text(encoding="utf-8")
+    # Each commented-out setting, `# NAME=value`, as an operator uncomments it.
+    settings_lines = re.findall(r"^# ([A-Z][A-Z0-9_]*=.*)$", example, flags=re.M)
+    uncommented = "\n".join(settings_lines)
+    env = tmp_path / ".env"
+    env.write_text(uncommented + "\n", encoding="utf-8")
+    names = [line.split("=", 1)[0] for line in settings_lines]
+    for name in names:
+        # setenv first: monkeypatch then removes what the reader sets (os.environ) at the end.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    load = env_file.load_env_file(env)
+    assert load.found and not load.bad_lines
+    assert "LMIS_PSEUDONYM_KEY" in load.set_names
+    assert len(load.set_names) == len(set(names)) > 20
+    values = {name: os.environ[name] for name in load.set_names}
+    assert not {name: v for name, v in values.items() if "#" in v}
+    # python-dotenv drops ` # ...` after a value; systemd's EnvironmentFile keeps it.
+    as_systemd_reads = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in settings_lines}
+    assert not {name: v for name, v in as_systemd_reads.items() if "#" in v}

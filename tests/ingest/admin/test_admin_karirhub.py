@@ -182,6 +182,14 @@ def _load_with(tmp_path, *changes):
         # 0 is no missing date: it is a value that is no date.
         (lambda d: d.update(published_at=0), "data.published_at", "unparseable_field", ": 0"),
         (lambda d: d.update(expires_at=0), "data.expires_at", "unparseable_field", ": 0"),
+        # Text that is no calendar date is `invalid_date`, as README "Bad input" says.
+        (
+            lambda d: d.update(published_at="2025-02-30T10:00:00+07:00"),
+            "data.published_at",
+            "invalid_date",
+            "2025-02-30",
+        ),
+        (lambda d: d.update(expires_at="2025-02-30"), "data.expires_at", "invalid_date", "02-30"),
     ],
 )
 def test_a_bad_value_quarantines_its_record_under_its_key(tmp_path, change, field, code, detail):
@@ -243,7 +251,8 @@ def test_a_valid_record_after_a_quarantined_first_record_of_its_id_loads(tmp_pat
     assert (load.rows_in, load.rows_loaded, load.rows_quarantined) == (3, 1, 2)
     assert load.staging["source_row"].to_list() == [2]
     rows = load.quarantine.select("source_row", "field", "reason_code").rows()
-    assert rows[0] == (1, "data.published_at", "unparseable_field")
+    # Text that is no date and time is `invalid_date`, as for the vacancy sources.
+    assert rows[0] == (1, "data.published_at", "invalid_date")
     assert rows[1][0] == 3 and set(rows[1][2].split(";")) == {"unparseable_field", "id_duplicated"}
     assert "is already used by the row on line 2" in load.quarantine["reason"][1]
 

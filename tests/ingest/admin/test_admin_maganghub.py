@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 
 import polars as pl
 import pytest
@@ -139,3 +140,25 @@ def test_a_valid_row_after_a_quarantined_first_row_of_its_id_loads(tmp_path) -> 
     first_valid = load.staging["source_row"].to_list()[1]
     expected = f"is already used by the row on line {first_valid}"
     assert load.quarantine["reason"][1].endswith(expected)
+
+
+def test_an_impossible_date_is_invalid_date_and_a_repeated_id_names_its_first_row(tmp_path):
+    # An operator's review: created_at 2025-02-30 was `unparseable_field`, while README "Bad
+    # input" (and every other landing) calls a date that is no calendar date `invalid_date`.
+    from ingest.admin.landing import quarantine_repeated_keys
+
+    def mutate(fields, rows):
+        rows[1]["created_at"] = "2025-02-30 10:00:00"
+        rows[3]["id_posisi"] = rows[2]["id_posisi"]
+        return fields, rows
+
+    read = read_maganghub_positions(_write(tmp_path, mutate))
+    load = quarantine_repeated_keys(read, "position_id")
+    bad_date, repeated = load.quarantine.iter_rows(named=True)
+    assert (bad_date["field"], bad_date["reason_code"]) == ("created_at", "invalid_date")
+    assert repeated["reason_code"] == "id_duplicated"
+    [(row_id, line)] = re.findall(
+        r"id '([^']+)' is already used by the row on line (\d+)$", repeated["reason"]
+    )
+    claimed = load.staging.filter(pl.col("position_id") == row_id)["source_row"].to_list()
+    assert claimed == [int(line)] and int(line) < repeated["source_row"]
