@@ -38,16 +38,26 @@ CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": CONSOLE_LOG_LEVE
 
 def check_operation_settings() -> None:
     """Raise `settings.SettingError` (`lmis` exit 2, one line, no alert) for an `LMIS_*`
-    setting of operation every writing command reads: `LMIS_ALERT_DIR` and
-    `LMIS_ALERT_COMMAND` (an alert that cannot be written or sent), `LMIS_WAREHOUSE_WAIT_SECONDS`
-    and `LMIS_ENV`. `lmis backup` and `lmis restore` call it before they start."""
+    setting of operation a run reads: `LMIS_ALERT_DIR` and `LMIS_ALERT_COMMAND` (an alert that
+    cannot be written or sent), `LMIS_WAREHOUSE_WAIT_SECONDS` and `LMIS_ENV`.
+
+    `lmis backup` and `lmis restore` check only the wait (`check_warehouse_wait_setting`): they
+    write no alert and pseudonymise nothing, and a broken alert command must not block a
+    restore when one is needed."""
     from ingest.admin.pseudonymise import environment_problem
     from orchestration.operations.alerts import alert_settings_problem
-    from orchestration.operations.warehouse_lock import wait_seconds_from_env
 
     for problem in (environment_problem(), alert_settings_problem()):
         if problem is not None:
             raise settings.SettingError(problem)
+    check_warehouse_wait_setting()
+
+
+def check_warehouse_wait_setting() -> None:
+    """Raise `settings.SettingError` for an `LMIS_WAREHOUSE_WAIT_SECONDS` that is not a finite
+    number of seconds, 0 or more: every command that waits for the writer lock reads it."""
+    from orchestration.operations.warehouse_lock import wait_seconds_from_env
+
     wait_seconds_from_env()
 
 

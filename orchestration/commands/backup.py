@@ -63,10 +63,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_backup(args: argparse.Namespace) -> int:
     from orchestration import settings
     from orchestration.operations.backup import take_snapshot
-    from orchestration.runner import check_operation_settings
+    from orchestration.runner import check_warehouse_wait_setting
 
     # A bad setting ends the command here (exit 2), as for `lmis run`.
-    check_operation_settings()
+    check_warehouse_wait_setting()
     try:
         take_snapshot(settings.WAREHOUSE_PATH, args.to)
     except FileNotFoundError as exc:
@@ -78,9 +78,9 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from orchestration import settings
     from orchestration.operations.backup import list_snapshots, restore_snapshot
-    from orchestration.runner import check_operation_settings
+    from orchestration.runner import check_warehouse_wait_setting
 
-    check_operation_settings()
+    check_warehouse_wait_setting()
     snapshot = args.snapshot
     if snapshot is None:
         available = list_snapshots(args.backup_dir)

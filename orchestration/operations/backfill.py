@@ -285,17 +285,13 @@ def _alert_outside_a_run(job_name: str, day: date, error: Exception) -> None:
     """An alert for a day that failed where no run's failure hook sees it (before or between
     its runs); a failure to write it is logged, never raised over the day's own error.
 
-    None for a writer lock not freed in time (exit 75): another run holds the warehouse, which
-    is no failure (an overlapping cron line, a long night) and the holder alerts if it fails;
-    nor for a setting the operator must fix (exit 2, one line): neither pages anyone."""
+    A writer lock not freed in time (exit 75) alerts too: the night did not run, and the holder
+    may be hung rather than merely long (a hung process never fails, so never alerts itself).
+    A bad setting stops `lmis backfill` before any day (exit 2, one line) and never gets here."""
     from orchestration.operations.alerts import write_alert
-    from orchestration.settings import SettingError
 
-    if isinstance(error, WarehouseLockedError | SettingError):
-        log.warning(
-            "backfill of %s stopped before its run (%s); no alert", day, type(error).__name__
-        )
-        return
+    if isinstance(error, WarehouseLockedError):
+        log.warning("backfill of %s did not run: another writer held the warehouse", day)
     try:
         write_alert(
             "backfill",

@@ -52,7 +52,7 @@ _POLL_SECONDS = 0.5
 
 
 def wait_seconds_from_env() -> float:
-    """`LMIS_WAREHOUSE_WAIT_SECONDS`: a number of seconds, 0 or more (unset or empty: the
+    """`LMIS_WAREHOUSE_WAIT_SECONDS`: a finite number of seconds, 0 or more (unset or empty: the
     default). Anything else is a `settings.SettingError` naming the value (`lmis` exit 2)."""
     from orchestration.settings import SettingError
 
@@ -63,10 +63,11 @@ def wait_seconds_from_env() -> float:
         seconds = float(value)
     except ValueError:
         seconds = math.nan
-    if math.isnan(seconds) or seconds < 0:
+    # "inf" and "1e400" read as infinity: a cron line would wait for ever on a hung holder.
+    if not math.isfinite(seconds) or seconds < 0:
         raise SettingError(
-            f"LMIS_WAREHOUSE_WAIT_SECONDS={value!r} is not allowed: a number of seconds, 0 or "
-            f"more (default {DEFAULT_WAIT_SECONDS:.0f})"
+            f"LMIS_WAREHOUSE_WAIT_SECONDS={value!r} is not allowed: a finite number of seconds, "
+            f"0 or more (default {DEFAULT_WAIT_SECONDS:.0f})"
         )
     return seconds
 

@@ -1,4 +1,5 @@
-"""Operation settings are checked before any run, backfill, backup or restore starts.
+"""Operation settings are checked before any run or backfill starts; backup and restore check
+the one they read, the writer lock's wait.
 
 An operator found `LMIS_ALERT_DIR` naming a regular file failing only when a night failed (no
 alert, no page, a FileExistsError deep in Dagster's log), `LMIS_WAREHOUSE_WAIT_SECONDS=abc` a
@@ -23,12 +24,8 @@ from orchestration.cli import main
 from orchestration.operations import backfill as backfill_module
 from orchestration.operations import incremental
 
-COMMANDS = (
-    ["run"],
-    ["backfill", "--from", "2026-12-01", "--to", "2026-12-01"],
-    ["backup"],
-    ["restore"],
-)
+RUNS = (["run"], ["backfill", "--from", "2026-12-01", "--to", "2026-12-01"])
+COMMANDS = (*RUNS, ["backup"], ["restore"])
 
 
 @pytest.fixture()
@@ -79,8 +76,8 @@ def _refused(argv: list[str], caplog, *expected: str) -> None:
     assert "Traceback" not in caplog.text
 
 
-@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: a[0])
-def test_an_alert_folder_that_is_a_file_stops_every_command(isolated, monkeypatch, caplog, argv):
+@pytest.mark.parametrize("argv", RUNS, ids=lambda a: a[0])
+def test_an_alert_folder_that_is_a_file_stops_every_run(isolated, monkeypatch, caplog, argv):
     not_a_folder = isolated / "alerts.txt"
     not_a_folder.write_text("")
     monkeypatch.setenv("LMIS_ALERT_DIR", str(not_a_folder))
@@ -92,13 +89,13 @@ def test_an_alert_folder_below_a_file_or_read_only_is_refused(isolated, monkeypa
     blocker = isolated / "file"
     blocker.write_text("")
     monkeypatch.setenv("LMIS_ALERT_DIR", str(blocker / "alerts"))
-    _refused(["backup"], caplog, "LMIS_ALERT_DIR", "not a folder")
+    _refused(["run"], caplog, "LMIS_ALERT_DIR", "not a folder")
     if os.geteuid() == 0:
         return  # root writes anywhere: the permission check cannot be seen
     read_only = isolated / "ro"
     read_only.mkdir(mode=0o500)
     monkeypatch.setenv("LMIS_ALERT_DIR", str(read_only / "alerts"))
-    _refused(["backup"], caplog, "LMIS_ALERT_DIR", "not writable")
+    _refused(["run"], caplog, "LMIS_ALERT_DIR", "not writable")
 
 
 def test_an_alert_folder_that_can_be_created_is_accepted(isolated, monkeypatch):
@@ -109,10 +106,8 @@ def test_an_alert_folder_that_can_be_created_is_accepted(isolated, monkeypatch):
     assert not (isolated / "not").exists(), "a check creates nothing"
 
 
-@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: a[0])
-def test_an_alert_command_that_does_not_exist_stops_every_command(
-    isolated, monkeypatch, caplog, argv
-):
+@pytest.mark.parametrize("argv", RUNS, ids=lambda a: a[0])
+def test_an_alert_command_that_does_not_exist_stops_every_run(isolated, monkeypatch, caplog, argv):
     missing = isolated / "bin" / "notify-ops"
     monkeypatch.setenv("LMIS_ALERT_COMMAND", f"{missing} --channel lmis")
     _refused(argv, caplog, "LMIS_ALERT_COMMAND", str(missing), "executable")
@@ -126,7 +121,7 @@ def test_an_alert_command_that_is_not_executable_is_refused(isolated, monkeypatc
     script.write_text("#!/bin/sh\n")
     script.chmod(0o644)
     monkeypatch.setenv("LMIS_ALERT_COMMAND", str(script))
-    _refused(["backup"], caplog, "LMIS_ALERT_COMMAND", "executable")
+    _refused(["run"], caplog, "LMIS_ALERT_COMMAND", "executable")
 
 
 def test_an_executable_alert_command_is_accepted(isolated, monkeypatch):
@@ -141,7 +136,7 @@ def test_an_executable_alert_command_is_accepted(isolated, monkeypatch):
     check_run_settings()
 
 
-@pytest.mark.parametrize("value", ["abc", "-5", "nan", "1h"])
+@pytest.mark.parametrize("value", ["abc", "-5", "nan", "1h", "inf", "1e400"])
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: a[0])
 def test_a_bad_wait_stops_every_command_in_one_line(isolated, monkeypatch, caplog, argv, value):
     monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", value)
@@ -158,12 +153,25 @@ def test_a_wait_of_zero_or_more_seconds_is_accepted(isolated, monkeypatch, value
     assert wait_seconds_from_env() == expected
 
 
-@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: a[0])
-def test_an_unknown_lmis_env_stops_every_command_naming_the_values(
-    isolated, monkeypatch, caplog, argv
-):
+@pytest.mark.parametrize("argv", RUNS, ids=lambda a: a[0])
+def test_an_unknown_lmis_env_stops_every_run_naming_the_values(isolated, monkeypatch, caplog, argv):
     monkeypatch.setenv("LMIS_ENV", "prod")
     _refused(argv, caplog, "LMIS_ENV", "'prod'", "development, production")
+
+
+def test_backup_and_restore_do_not_refuse_alert_or_environment_settings(
+    isolated, monkeypatch, caplog
+):
+    """They write no alert and pseudonymise nothing: a broken alert command must not block a
+    restore when one is needed (both fail here only for want of a warehouse or snapshot)."""
+    not_a_folder = isolated / "alerts.txt"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(not_a_folder))
+    monkeypatch.setenv("LMIS_ALERT_COMMAND", "no-such-notify-command-here")
+    monkeypatch.setenv("LMIS_ENV", "prod")
+    assert main(["backup"]) == 1
+    assert main(["restore"]) == 1
+    assert "LMIS_" not in caplog.text
 
 
 def test_an_unknown_lmis_env_is_refused_by_the_pseudonymiser_too():
@@ -173,11 +181,11 @@ def test_an_unknown_lmis_env_is_refused_by_the_pseudonymiser_too():
         load_pseudonym_key({"LMIS_ENV": value, "LMIS_PSEUDONYM_KEY": "k" * 40})
 
 
-def test_a_backfill_that_gives_up_waiting_for_the_lock_exits_75_without_an_alert(
+def test_a_backfill_that_gives_up_waiting_for_the_lock_exits_75_with_an_alert(
     isolated, monkeypatch, caplog
 ):
-    # An overlapping cron run: the running night holds the lock and alerts if it fails; the
-    # second one giving up is no failure to page anyone about.
+    # The night did not run: a holder that hangs never fails, so never alerts itself, and a
+    # cron line's exit code reaches no one when its output goes to a log file.
     monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", "0")
     lock = settings.WAREHOUSE_PATH.with_name(settings.WAREHOUSE_PATH.name + ".writer.lock")
     monkeypatch.setattr(backfill_module, "night_of", _night_taking_the_lock)
@@ -187,4 +195,5 @@ def test_a_backfill_that_gives_up_waiting_for_the_lock_exits_75_without_an_alert
         held.flush()
         assert main(["backfill", "--from", "2026-12-01", "--to", "2026-12-01"]) == 75
     assert "PID 4242" in caplog.text
-    assert not (isolated / "alerts").exists() or not list((isolated / "alerts").iterdir())
+    alerts = [path.read_text() for path in (isolated / "alerts").glob("*.json")]
+    assert len(alerts) == 1 and "PID 4242" in alerts[0] and "2026-12-01" in alerts[0]
