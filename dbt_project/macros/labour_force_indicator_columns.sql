@@ -3,7 +3,6 @@
 period,
         area_level,
         area_code,
-        region_id,
         breakdown,
         indicator,
         value,
@@ -29,5 +28,6 @@ period,
         suppression_reason,
         is_synthetic,
         -- Added after the existing columns so that readers by position keep working.
-        sample_strata
+        sample_strata,
+        region_id
 {%- endmacro %}

@@ -93,6 +93,12 @@ def test_a_vacancy_carries_the_confidence_and_flag_of_the_posting_its_code_comes
         for r in vacancies.iter_rows(named=True)
     }
     assert got == {"a:1": ("2512", 0.95, True), "b:1": ("3322", 0.40, False)}
+    # Added last, so that readers by position keep working.
+    assert vacancies.columns[-3:] == [
+        "last_seen_date",
+        "occupation_confidence",
+        "is_occupation_coded",
+    ]
 
 
 ESTIMATE_COLUMNS = {
@@ -200,3 +206,8 @@ def test_indicator_region_id_joins_dim_region_to_the_area_bps_code_names(
     assert names == {(level, code): name for level, code, name in AREAS}
     # National has no dim_region row: its region_id is null, never a made-up key.
     assert [r[2] for r in rows if r[0] == "national"] == [None]
+    with duckdb.connect(warehouse, read_only=True) as con:
+        columns = [row[0] for row in con.execute(f"describe marts.{mart}").fetchall()]
+    # Added last, so that readers by position keep working.
+    assert columns[:4] == ["period", "area_level", "area_code", "breakdown"]
+    assert columns[-2:] == ["sample_strata", "region_id"]

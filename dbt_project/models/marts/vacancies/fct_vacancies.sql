@@ -56,11 +56,12 @@ final as (
         first_posting.education_level,
         first_posting.employment_type,
         first_posting.kbji2014_code,
-        first_posting.occupation_confidence,
-        coalesce(first_posting.is_occupation_coded, false) as is_occupation_coded,
         first_posted_date,
         first_seen_date,
-        last_seen_date
+        last_seen_date,
+        -- Added after the existing columns so that readers by position keep working.
+        first_posting.occupation_confidence,
+        coalesce(first_posting.is_occupation_coded, false) as is_occupation_coded
     from vacancies
 
 )
