@@ -110,6 +110,9 @@ SECTOR_TARGET_ROUND = "2019-08-01"
 """August, Sakernas's large round, of 2019, the last before the pandemic moved workers into
 agriculture (data/reference/calibration/PROVENANCE.md)."""
 SECTOR_SECTIONS_FILE = DATA_DIR / "reference" / "calibration" / "bps_sector17_kbli_sections.csv"
+NON_COMPANY_SECTIONS = frozenset({"T", "U"})
+"""KBLI sections of BPS's "Other" sector whose employers file no company report: households as
+employers (T: domestic workers) and extraterritorial organisations (U)."""
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,8 @@ class SectorTargets:
     `by_sector` holds BPS's 17-sector shares of employed persons in `SECTOR_TARGET_ROUND` over
     the sectors whose employers report to WLKP, renormalised to 1; `by_section` spreads each
     sector's share evenly over the KBLI sections it covers (BPS publishes no split within
-    "Corporate service" M+N or "Other" R+S). Both are read-only: `sector_targets` is cached, so
-    every caller gets the same object.
+    "Corporate service" M+N or "Other" R to U; T and U are left out, `NON_COMPANY_SECTIONS`).
+    Both are read-only: `sector_targets` is cached, so every caller gets the same object.
     """
 
     by_sector: Mapping[str, float]
@@ -150,7 +153,8 @@ def sector_targets(
             if row["reports_wlkp"] == "true":
                 reporting.add(row["bps_sector"])
                 for section in row["kbli_sections"].split(";"):
-                    sector_of_section[section] = row["bps_sector"]
+                    if section not in NON_COMPANY_SECTIONS:
+                        sector_of_section[section] = row["bps_sector"]
     with open(series, encoding="utf-8") as handle:
         workers = {
             row["sector"]: float(row["workers"])

@@ -60,7 +60,7 @@ def test_dim_breakdown_value_labels_sex_and_the_17_sectors_with_their_kbli_secti
         "Public administration and defence; compulsory social security",
         "O",
     )
-    assert rows["kbli_sector=17"][3:] == ("Other services", "R;S")
+    assert rows["kbli_sector=17"][3:] == ("Other services", "R;S;T;U")
     # Every section named joins dim_industry's sections.
     named = {s for row in rows.values() if row[4] for s in row[4].split(";")}
     assert named <= sections

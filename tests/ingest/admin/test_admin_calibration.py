@@ -28,7 +28,7 @@ import pytest
 from ingest.admin import ak1
 from ingest.admin.ak1 import generate_ak1_records, job_seeker_province_targets
 from ingest.admin.regions import region_index
-from ingest.admin.wlkp_generate import generate_wlkp_rows, sector_targets
+from ingest.admin.wlkp_generate import NON_COMPANY_SECTIONS, generate_wlkp_rows, sector_targets
 from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR
 
 AGGREGATES = DATA_DIR / "real" / "bps-labour-aggregates"
@@ -50,6 +50,7 @@ def _sector_targets() -> tuple[dict[str, float], dict[str, str]]:
         for row in _rows(SECTIONS)
         if row["reports_wlkp"] == "true"
         for section in row["kbli_sections"].split(";")
+        if section not in NON_COMPANY_SECTIONS
     }
     workers = {
         row["sector"]: float(row["workers"])
