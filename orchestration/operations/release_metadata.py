@@ -149,17 +149,30 @@ def copy_documents(repo_root: Path, data_dir: Path, release: Path) -> list[Path]
 def changes_since(
     previous_tables: dict[str, dict[str, Any]], tables: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
-    """Tables added and removed, per table kept the columns added and removed (by name), and per
-    table kept its rows before and after."""
+    """Tables added and removed; per table kept, the columns added and removed (by name), those
+    whose type changed (`retyped`: name to [before, after]) and whether the columns both hold
+    changed order (`reordered`: a reader by position reads other columns), each only when
+    there is one; and per table kept its rows before and after."""
     kept = sorted(set(previous_tables) & set(tables))
     columns = {}
     for table in kept:
-        before = [column["name"] for column in previous_tables[table].get("schema", [])]
-        after = [column["name"] for column in tables[table].get("schema", [])]
-        added = [name for name in after if name not in before]
-        removed = [name for name in before if name not in after]
-        if added or removed:
-            columns[table] = {"added": added, "removed": removed}
+        before = {c["name"]: c.get("type") for c in previous_tables[table].get("schema", [])}
+        after = {c["name"]: c.get("type") for c in tables[table].get("schema", [])}
+        change: dict[str, Any] = {
+            "added": [name for name in after if name not in before],
+            "removed": [name for name in before if name not in after],
+        }
+        retyped = {
+            name: [before[name], kind]
+            for name, kind in after.items()
+            if name in before and before[name] != kind
+        }
+        if retyped:
+            change["retyped"] = retyped
+        if [n for n in before if n in after] != [n for n in after if n in before]:
+            change["reordered"] = True
+        if any(change.values()):
+            columns[table] = change
     return {
         "tables_added": sorted(set(tables) - set(previous_tables)),
         "tables_removed": sorted(set(previous_tables) - set(tables)),

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from orchestration import settings
-from orchestration.operations.release_metadata import code_version
+from orchestration.operations.release_metadata import changes_since, code_version
 from orchestration.operations.releases import (
     DEFAULT_RETENTION,
     latest_release,
@@ -497,3 +497,35 @@ def test_the_projects_dictionary_notes_cover_coded_breakdowns_and_education():
     # Each family's own values, unrenamed, in one table.
     for value in ("`senior_secondary_vocational`", "`sma_smk`", "`SMK`", "`s1`", "`S1`"):
         assert value in text
+
+
+def test_changes_since_names_retyped_and_reordered_columns():
+    """A column moved or retyped breaks a reader by position or type as surely as one removed."""
+    before = {
+        "t": {
+            "rows": 2,
+            "schema": [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}],
+        }
+    }
+    after = {
+        "t": {
+            "rows": 2,
+            "schema": [
+                {"name": "b", "type": "string"},
+                {"name": "a", "type": "double"},
+                {"name": "c", "type": "bool"},
+            ],
+        }
+    }
+    assert changes_since(before, after)["columns"] == {
+        "t": {
+            "added": ["c"],
+            "removed": [],
+            "retyped": {"a": ["int64", "double"]},
+            "reordered": True,
+        }
+    }
+    # A column added last moves nothing.
+    appended = {"t": {"rows": 2, "schema": [*before["t"]["schema"], {"name": "c", "type": "bool"}]}}
+    assert changes_since(before, appended)["columns"] == {"t": {"added": ["c"], "removed": []}}
+    assert changes_since(before, before)["columns"] == {}
