@@ -25,7 +25,11 @@ successful `nightly` run was built from, and its run id). Without it, or when
 whole `nightly` job runs. Changed code changes every fingerprint, so it re-lands everything.
 
 `until` limits a night to the partitions that had started by that day: a backfilled day D lands
-the portal days up to D, not the files of the days after it.
+the portal days up to D, not the files of the days after it. Partitions after D already landed
+(by a later night, `lmis run` or the landing sensor) are set aside before anything lands: their
+rows leave raw and staging like a withdrawn partition's, though their files stay and nothing
+goes into `raw.removed_partitions`, so D's marts and release hold only what had started by D.
+The night of their own day (or any later night) lands them again (`set_aside`).
 """
 
 from __future__ import annotations
@@ -86,6 +90,8 @@ class RemovedPartition:
 @dataclass
 class NightPlan:
     removed_partitions: list[RemovedPartition] = field(default_factory=list)
+    set_aside: list[RemovedPartition] = field(default_factory=list)
+    """Landed partitions that start after the night's day (`until`): deleted before it lands."""
     partition_runs: list[PartitionRun] = field(default_factory=list)
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
@@ -94,7 +100,12 @@ class NightPlan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.removed_partitions and not self.partition_runs and not self.run_nightly
+        return (
+            not self.removed_partitions
+            and not self.set_aside
+            and not self.partition_runs
+            and not self.run_nightly
+        )
 
     def describe(self) -> str:
         nightly = (
@@ -109,7 +120,12 @@ class NightPlan:
             if self.removed_partitions
             else ""
         )
-        return f"{removed}{len(self.partition_runs)} partition run(s), {nightly}"
+        aside = (
+            f"{len(self.set_aside)} partition(s) after the day set aside, "
+            if self.set_aside
+            else ""
+        )
+        return f"{removed}{aside}{len(self.partition_runs)} partition run(s), {nightly}"
 
 
 def all_landed_inputs() -> list[LandedInput]:
@@ -287,11 +303,35 @@ def _started_by(item: LandedInput, key: str, until: date | None) -> bool:
         return False
 
 
+def partitions_after(
+    landed: Iterable[tuple[str, str]], until: date | None
+) -> list[RemovedPartition]:
+    """Landed partitions of file-landed sources that start after `until` (module doc)."""
+    if until is None:
+        return []
+    by_relation = {i.relation: i for i in all_landed_inputs() if i.partitions_def is not None}
+    later = []
+    for relation, key in sorted(landed):
+        item = by_relation.get(relation)
+        if item is None or key == WHOLE_TABLE:
+            continue
+        try:
+            starts = partition_start(item.partitions_def, key)
+        except Exception:  # a key its partitioning does not know: not ours to judge here
+            continue
+        if starts > until:
+            later.append(RemovedPartition(relation, key, item.source_name))
+    return later
+
+
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     """What tonight must run (see the module doc); `full`: every partition and the whole job."""
     current = current_inputs(until)
     landed, published, published_run = _read_state()
-    plan = NightPlan(removed_partitions=removed_partitions(landed, current, until))
+    plan = NightPlan(
+        removed_partitions=removed_partitions(landed, current, until),
+        set_aside=partitions_after(landed, until),
+    )
     if full:
         landed, published, published_run = {}, {}, None
     stale = [
@@ -318,7 +358,7 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     # A table or partition published (or landed) before and no longer in the inputs changes the
     # marts too (crawl days are not in the inputs: they are compared above).
     gone = {relation for relation, key in set(published) - set(current) if relation not in crawled}
-    gone |= {removed.relation for removed in plan.removed_partitions}
+    gone |= {removed.relation for removed in plan.removed_partitions + plan.set_aside}
     changed |= {i.asset_key for i in all_landed_inputs() if i.relation in gone}
     if not changed:
         plan.run_nightly = False
@@ -379,6 +419,26 @@ def _remove_partitions(removed: list[RemovedPartition], tags: dict[str, str]) ->
             )
 
 
+def _set_aside_partitions(later: list[RemovedPartition], tags: dict[str, str]) -> None:
+    """Delete the partitions after the night's day (module doc); their files stay, so the
+    first night that reaches their day finds them not landed and lands them again. The
+    published inputs still list them: until this night publishes, later nights see the change."""
+    from orchestration.operations.releases import RELEASE_DATE_TAG
+    from orchestration.resources import warehouse_resource
+
+    night = f"night of {tags.get(RELEASE_DATE_TAG, 'an earlier day')}"
+    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        for partition in later:
+            remove_partition(
+                con,
+                partition.relation,
+                partition.partition_key,
+                night,
+                partition.source_name,
+                withdrawn=False,
+            )
+
+
 def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: RemovedPartition) -> None:
     [(publication,)] = con.execute("select any_value(run_id) from raw.published_inputs").fetchall()
     if publication is None:  # nothing published: the next night runs the whole job anyway
@@ -426,6 +486,8 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
     log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
     if plan.removed_partitions:
         _remove_partitions(plan.removed_partitions, tags)
+    if plan.set_aside:
+        _set_aside_partitions(plan.set_aside, tags)
     run_ids = []
     for partition_run in plan.partition_runs:
         success, run_id = _run_partition(partition_run, tags)

@@ -142,6 +142,34 @@ def test_a_backfill_of_an_earlier_day_removes_no_later_day(published_night) -> N
     assert incremental.plan_night(until=date(2026, 12, 1)).removed_partitions == []
 
 
+def test_a_backfill_of_an_earlier_day_sets_the_later_days_aside(published_night) -> None:
+    """H1: day D's release held the rows of a later day landed before the backfill, and every
+    backfilled day was rebuilt. The later day is now set aside (deleted from raw, its files
+    kept, not a withdrawal) so D is built from the partitions started by D; once that night has
+    published, D again plans nothing, and the later day's own night lands it again."""
+    _landed_and_published_new_day(published_night)
+    earlier = date(2026, 12, 1)
+    plan = incremental.plan_night(until=earlier)
+    assert plan.set_aside == [
+        incremental.RemovedPartition(
+            "raw.maganghub_positions", DAY.isoformat(), "maganghub_positions"
+        )
+    ]
+    assert plan.removed_partitions == [] and plan.partition_runs == []
+    assert _key("marts/fct_portal_vacancies") in set(plan.nightly_selection)
+    incremental._set_aside_partitions(plan.set_aside, {})
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        withdrawn = con.execute("select count(*) from raw.removed_partitions").fetchall()
+    assert withdrawn == [(0,)]
+    assert (published_night / NEW_DAY_FILE).exists()
+    incremental.record_publication_inputs("night-3")
+    (settings.MARTS_DIR / "_publication.json").write_text(json.dumps({"run_id": "night-3"}))
+    assert incremental.plan_night(until=earlier).nothing_to_do
+    assert [run.partition_key for run in incremental.plan_night(until=DAY).partition_runs] == [
+        DAY.isoformat()
+    ]
+
+
 def test_a_withdrawal_is_seen_until_a_night_publishes_without_it(published_night) -> None:
     """Night 2 landed the day but never published (its `nightly` failed); night 3 withdrew the
     day, then stopped before its `nightly` run: night 4 must still rebuild the day's source."""
