@@ -73,4 +73,9 @@ def run(args: argparse.Namespace) -> int:
         len(failed),
     )
     expected_days = (args.end - args.start).days + 1
-    return 1 if failed or len(outcomes) != expected_days else 0
+    if failed or len(outcomes) != expected_days:
+        return 1
+    from orchestration.cli import EXIT_FILES_QUARANTINED
+
+    # Every day published, but a file was left out: the operator must still hear of it.
+    return EXIT_FILES_QUARANTINED if any(o.quarantined_files for o in outcomes) else 0

@@ -87,12 +87,40 @@ class RemovedPartition:
     source_name: str | None = None
 
 
+QUARANTINED_FILES_DDL = (
+    "create table if not exists raw.quarantined_files (file_path varchar not null, "
+    "sha256 varchar not null, reason_code varchar not null, detail varchar, "
+    "relation varchar not null, partition_key varchar not null, night varchar, "
+    "quarantined_at timestamptz not null)"
+)
+"""Files the night could not read at all (orchestration/landing/file_check.py)."""
+
+
+@dataclass(frozen=True)
+class QuarantinedFile:
+    """A file set aside unread: its table or partition is not landed from it."""
+
+    relation: str
+    partition_key: str
+    path: str
+    sha256: str
+    reason_code: str
+    detail: str
+    known: bool = False
+    """Recorded by an earlier night with the same bytes: not read again."""
+
+    def describe(self) -> str:
+        return f"{self.path} ({self.reason_code}: {self.detail})"
+
+
 @dataclass
 class NightPlan:
     removed_partitions: list[RemovedPartition] = field(default_factory=list)
     set_aside: list[RemovedPartition] = field(default_factory=list)
     """Landed partitions that start after the night's day (`until`): deleted before it lands."""
     partition_runs: list[PartitionRun] = field(default_factory=list)
+    quarantined_files: list[QuarantinedFile] = field(default_factory=list)
+    """Unreadable files: their table or partition is left as it was (not landed tonight)."""
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
     run_nightly: bool = True
@@ -324,6 +352,48 @@ def partitions_after(
     return later
 
 
+def _known_quarantined_files() -> dict[tuple[str, str], tuple[str, str]]:
+    """`(file path, sha256) -> (reason, detail)` of the files quarantined by earlier nights."""
+    if not settings.WAREHOUSE_PATH.exists():
+        return {}
+    with _state_connection() as con:
+        exists = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'quarantined_files'"
+        ).fetchone()[0]
+        if not exists:
+            return {}
+        rows = con.execute(
+            "select file_path, sha256, any_value(reason_code), any_value(detail) "
+            "from raw.quarantined_files group by all"
+        ).fetchall()
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+def unreadable_files(
+    stale: list[tuple[LandedInput, str]],
+) -> dict[tuple[str, str], list[QuarantinedFile]]:
+    """The stale tables and partitions with a file that cannot be read (file_check.py): a file
+    recorded before with the same bytes is not read again."""
+    from orchestration.landing.file_check import unreadable_reason
+    from orchestration.operations.releases import sha256_of
+
+    known = _known_quarantined_files()
+    found: dict[tuple[str, str], list[QuarantinedFile]] = {}
+    for item, key in stale:
+        for path in item.files_by_partition(settings.DATA_DIR).get(key, []):
+            sha = sha256_of(path)
+            recorded = known.get((str(path), sha))
+            problem = recorded or unreadable_reason(path)
+            if problem is not None:
+                found.setdefault((item.relation, key), []).append(
+                    QuarantinedFile(
+                        item.relation, key, str(path), sha, *problem, recorded is not None
+                    )
+                )
+    return found
+
+
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     """What tonight must run (see the module doc); `full`: every partition and the whole job."""
     current = current_inputs(until)
@@ -332,6 +402,7 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
         removed_partitions=removed_partitions(landed, current, until),
         set_aside=partitions_after(landed, until),
     )
+    landed_before = dict(landed)
     if full:
         landed, published, published_run = {}, {}, None
     stale = [
@@ -339,6 +410,21 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
         for (relation, key), (item, fingerprint) in sorted(current.items())
         if landed.get((relation, key)) != fingerprint
     ]
+    bad = unreadable_files(stale)
+    unlandable: set[dg.AssetKey] = set()
+    if bad:
+        # Not landed tonight: what landed before from earlier files stays and counts as
+        # unchanged; a table or partition never landed is left out as if its file were absent.
+        stale = [(item, key) for item, key in stale if (item.relation, key) not in bad]
+        for relation_key in bad:
+            item = current[relation_key][0]
+            if relation_key[1] == WHOLE_TABLE:
+                unlandable.add(item.asset_key)
+            if relation_key in landed_before:
+                current[relation_key] = (item, landed_before[relation_key])
+            else:
+                del current[relation_key]
+        plan.quarantined_files = [f for files in bad.values() for f in files]
     plan.partition_runs = _partition_runs((i, k) for i, k in stale if i.partitions_def)
     if full or not published_run or published_run != _publication_run():
         plan.reasons.append(
@@ -346,6 +432,11 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
             if full
             else "no publication built by an incremental night: whole nightly job"
         )
+        if unlandable:  # a whole source with an unreadable file: the job without its landing
+            from orchestration.jobs import nightly_job
+
+            keys = nightly_job.selection.resolve(_asset_graph()) - unlandable
+            plan.nightly_selection = sorted(keys, key=lambda k: k.to_user_string())
         return plan
     stale_keys = {(item.relation, key) for item, key in stale}
     changed = {
@@ -476,6 +567,48 @@ class NightResult:
     success: bool
     run_ids: list[str]
     nightly_run_id: str | None
+    quarantined_files: list[QuarantinedFile] = field(default_factory=list)
+
+
+def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str]) -> None:
+    """Record the unreadable files found tonight (those not recorded before) and alert on each:
+    the night goes on without them, and `lmis` ends with EXIT_FILES_QUARANTINED."""
+    if not files:
+        return
+    from orchestration.operations.alerts import write_alert
+    from orchestration.operations.releases import RELEASE_DATE_TAG
+    from orchestration.resources import warehouse_resource
+
+    night = f"night of {tags[RELEASE_DATE_TAG]}" if RELEASE_DATE_TAG in tags else "lmis run"
+    new = [f for f in files if not f.known]
+    if new:
+        now = datetime.now(UTC)
+        with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+            con.execute("create schema if not exists raw")
+            con.execute(QUARANTINED_FILES_DDL)
+            con.executemany(
+                "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
+                    + [night, now]
+                    for f in new
+                ],
+            )
+    for file in files:
+        write_alert(
+            "file_quarantined",
+            "nightly",
+            "no-run",
+            f"{night}: {file.describe()} cannot be read; {file.relation} "
+            f"{file.partition_key} was not landed from it (the rest of the night went on). "
+            "Replace the file with a readable one (or remove it): the next night lands it",
+            group=f"file-{file.sha256[:16]}",
+            file=file.path,
+            reason_code=file.reason_code,
+            relation=file.relation,
+            partition_key=file.partition_key,
+            first_seen="earlier night" if file.known else night,
+        )
 
 
 def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResult:
@@ -484,6 +617,7 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
 
     tags = dict(tags or {})
     log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
+    record_quarantined_files(plan.quarantined_files, tags)
     if plan.removed_partitions:
         _remove_partitions(plan.removed_partitions, tags)
     if plan.set_aside:
@@ -493,9 +627,9 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
         success, run_id = _run_partition(partition_run, tags)
         run_ids.append(run_id)
         if not success:
-            return NightResult(False, run_ids, None)
+            return NightResult(False, run_ids, None, plan.quarantined_files)
     if not plan.run_nightly:
-        return NightResult(True, run_ids, None)
+        return NightResult(True, run_ids, None, plan.quarantined_files)
     selection = (
         None
         if plan.nightly_selection is None
@@ -505,7 +639,7 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
     run_ids.append(result.run_id)
     if result.success:
         record_publication_inputs(result.run_id)
-    return NightResult(result.success, run_ids, result.run_id)
+    return NightResult(result.success, run_ids, result.run_id, plan.quarantined_files)
 
 
 def whole_warehouse_run(tags: dict[str, str] | None = None) -> NightResult:
