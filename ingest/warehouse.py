@@ -145,11 +145,17 @@ def remove_partition(
     partition_key: str,
     night_id: str,
     source_name: str | None = None,
+    *,
+    withdrawn: bool = True,
 ) -> int:
     """Delete one partition whose files are gone, in one transaction: its rows, its quarantine
     rows (of `source_name`) and its `raw.landed_inputs` record; `raw.removed_partitions` keeps
     what went. Returns the rows deleted. The load audit keeps its landings as history, marked
-    `withdrawn_at`, so that release manifests and volume reports leave them out."""
+    `withdrawn_at`, so that release manifests and volume reports leave them out.
+
+    `withdrawn=False`: the partition's files are still there but its day comes after the day a
+    backfill builds, so it is set aside until the night of its day lands it again; nothing goes
+    into `raw.removed_partitions` (its files were not withdrawn)."""
     ensure_landing_tables(con)
     target = relation_name(relation)
     now = datetime.now(UTC)
@@ -177,14 +183,26 @@ def remove_partition(
             "delete from raw.landed_inputs where relation = ? and partition_key = ?",
             [relation, partition_key],
         )
-        con.execute(
-            "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
-            [relation, partition_key, rows, quarantined, night_id, now],
-        )
+        if withdrawn:
+            con.execute(
+                "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
+                [relation, partition_key, rows, quarantined, night_id, now],
+            )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+    if not withdrawn:
+        log.info(
+            "%s partition %s: after the day built (%s); set aside its %d rows and %d "
+            "quarantined rows until the night of its day lands it again",
+            relation,
+            partition_key,
+            night_id,
+            rows,
+            quarantined,
+        )
+        return rows
     log.warning(
         "%s partition %s: its files are gone from the landing folder; deleted its %d rows "
         "and %d quarantined rows (see raw.removed_partitions)",

@@ -26,6 +26,10 @@ EXIT_INTERRUPTED = 130
 """Exit code when the operator interrupts (Ctrl-C, SIGINT; a stop, SIGTERM, too): 128 + SIGINT's
 number, as shells report it. An interrupted run is not retried and ends here
 (orchestration/runner.py)."""
+EXIT_FILES_QUARANTINED = 4
+"""Exit code of a night (`lmis run`, `lmis backfill`) that landed and published everything else
+but left out a file it could not read (not gzip, cut short, not UTF-8 at its start): the alert
+and `raw.quarantined_files` name it (orchestration/landing/file_check.py)."""
 EXIT_USAGE = 2
 """Exit code when an input or output path or an `LMIS_*` setting cannot be used, as for a bad
 argument."""

@@ -130,6 +130,11 @@ def run_incremental_night(context) -> None:
         )
     if not outcome.success:
         raise dg.Failure(description=f"{summary} FAILED; see that run's alert and event log")
+    if outcome.quarantined_files:  # alerted already, one alert per file
+        context.log.error(
+            f"night of {day} could not read and did not land: "
+            f"{', '.join(outcome.quarantined_files)} (see raw.quarantined_files)"
+        )
     context.log.info(summary)
 
 

@@ -80,7 +80,12 @@ def run(args: argparse.Namespace) -> int:
     if not run_ids:
         log.info("no day of the backfill started a run: nothing was landed")
     expected_days = (args.end - args.start).days + 1
-    return 1 if failed or len(outcomes) != expected_days or not balanced else 0
+    if failed or len(outcomes) != expected_days or not balanced:
+        return 1
+    from orchestration.cli import EXIT_FILES_QUARANTINED
+
+    # Every day published, but a file was left out: the operator must still hear of it.
+    return EXIT_FILES_QUARANTINED if any(o.quarantined_files for o in outcomes) else 0
 
 
 def runs_of_backfill(start: date, end: date, since: datetime) -> list[str]:

@@ -35,4 +35,15 @@ def run(args: argparse.Namespace) -> int:
     if not result.success:
         log.error("the run failed; see the step errors above")
         return 1
-    return 0 if summary_ok else 1
+    if not summary_ok:
+        return 1
+    if result.quarantined_files:
+        from orchestration.cli import EXIT_FILES_QUARANTINED
+
+        log.error(
+            "file(s) that cannot be read were not landed (see the alert and "
+            "raw.quarantined_files): %s",
+            ", ".join(f.path for f in result.quarantined_files),
+        )
+        return EXIT_FILES_QUARANTINED
+    return 0

@@ -92,6 +92,8 @@ class DayOutcome:
     run_id: str | None
     withdrawn: tuple[str, ...] = ()
     """`relation partition` of each partition withdrawn (its files removed) by this night."""
+    quarantined_files: tuple[str, ...] = ()
+    """Files the night could not read and did not land (alerted; raw.quarantined_files)."""
 
 
 def days_between(start: date, end: date) -> list[date]:
@@ -144,29 +146,38 @@ def _release_from_publication(day: date, manifest: dict) -> None:
 def night_of(day: date, tags: dict[str, str] | None = None, *, rebuild: bool = False) -> DayOutcome:
     """The night of `day`, as `lmis backfill` and the nightly schedule run it (module doc)."""
     started = time.monotonic()
-    mode, success, run_id, withdrawn = _run_nightly_day(day, dict(tags or {}), rebuild=rebuild)
-    return DayOutcome(day, mode, time.monotonic() - started, success, run_id, withdrawn)
+    mode, success, run_id, withdrawn, files = _run_nightly_day(
+        day, dict(tags or {}), rebuild=rebuild
+    )
+    return DayOutcome(day, mode, time.monotonic() - started, success, run_id, withdrawn, files)
 
 
 def _run_nightly_day(
     day: date, tags: dict[str, str], *, rebuild: bool
-) -> tuple[str, bool, str, tuple[str, ...]]:
+) -> tuple[str, bool, str, tuple[str, ...], tuple[str, ...]]:
     """The night of `day`: (mode, success, run id of its nightly run or of the release, the
-    partitions it withdrew)."""
-    from orchestration.operations.incremental import plan_night, run_night
+    partitions it withdrew, the files it could not read)."""
+    from orchestration.operations.incremental import (
+        plan_night,
+        record_quarantined_files,
+        run_night,
+    )
 
+    tags = {**tags, RELEASE_DATE_TAG: day.isoformat()}
     plan = plan_night(until=day, full=rebuild)
     if plan.nothing_to_do:
         manifest = _reusable_release(check_inputs=False)
         if manifest is not None:
+            record_quarantined_files(plan.quarantined_files, tags)
             _release_from_publication(day, manifest)
-            return "released", True, manifest["run_id"], ()
+            files = tuple(f.path for f in plan.quarantined_files)
+            return "released", True, manifest["run_id"], (), files
         plan = plan_night(until=day, full=True)
     mode = "rebuilt" if plan.nightly_selection is None else "incremental"
     withdrawn = tuple(f"{r.relation} {r.partition_key}" for r in plan.removed_partitions)
-    result = run_night(plan, {**tags, RELEASE_DATE_TAG: day.isoformat()})
+    result = run_night(plan, tags)
     run_id = result.nightly_run_id or (result.run_ids or [""])[-1]
-    return mode, result.success, run_id, withdrawn
+    return mode, result.success, run_id, withdrawn, tuple(f.path for f in plan.quarantined_files)
 
 
 def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool, str]:
@@ -275,6 +286,13 @@ def backfill(
         )
         if outcome.withdrawn:
             log.warning("%s withdrew: %s", day, ", ".join(outcome.withdrawn))
+        if outcome.quarantined_files:
+            log.error(
+                "%s: file(s) that cannot be read were not landed (see the alert and "
+                "raw.quarantined_files): %s",
+                day,
+                ", ".join(outcome.quarantined_files),
+            )
         if not outcome.success:
             log.error("backfill stopped at %s; later days were not run", day)
             break

@@ -25,7 +25,11 @@ successful `nightly` run was built from, and its run id). Without it, or when
 whole `nightly` job runs. Changed code changes every fingerprint, so it re-lands everything.
 
 `until` limits a night to the partitions that had started by that day: a backfilled day D lands
-the portal days up to D, not the files of the days after it.
+the portal days up to D, not the files of the days after it. Partitions after D already landed
+(by a later night, `lmis run` or the landing sensor) are set aside before anything lands: their
+rows leave raw and staging like a withdrawn partition's, though their files stay and nothing
+goes into `raw.removed_partitions`, so D's marts and release hold only what had started by D.
+The night of their own day (or any later night) lands them again (`set_aside`).
 """
 
 from __future__ import annotations
@@ -83,10 +87,40 @@ class RemovedPartition:
     source_name: str | None = None
 
 
+QUARANTINED_FILES_DDL = (
+    "create table if not exists raw.quarantined_files (file_path varchar not null, "
+    "sha256 varchar not null, reason_code varchar not null, detail varchar, "
+    "relation varchar not null, partition_key varchar not null, night varchar, "
+    "quarantined_at timestamptz not null)"
+)
+"""Files the night could not read at all (orchestration/landing/file_check.py)."""
+
+
+@dataclass(frozen=True)
+class QuarantinedFile:
+    """A file set aside unread: its table or partition is not landed from it."""
+
+    relation: str
+    partition_key: str
+    path: str
+    sha256: str
+    reason_code: str
+    detail: str
+    known: bool = False
+    """Recorded by an earlier night with the same bytes: not read again."""
+
+    def describe(self) -> str:
+        return f"{self.path} ({self.reason_code}: {self.detail})"
+
+
 @dataclass
 class NightPlan:
     removed_partitions: list[RemovedPartition] = field(default_factory=list)
+    set_aside: list[RemovedPartition] = field(default_factory=list)
+    """Landed partitions that start after the night's day (`until`): deleted before it lands."""
     partition_runs: list[PartitionRun] = field(default_factory=list)
+    quarantined_files: list[QuarantinedFile] = field(default_factory=list)
+    """Unreadable files: their table or partition is left as it was (not landed tonight)."""
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
     run_nightly: bool = True
@@ -94,7 +128,12 @@ class NightPlan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.removed_partitions and not self.partition_runs and not self.run_nightly
+        return (
+            not self.removed_partitions
+            and not self.set_aside
+            and not self.partition_runs
+            and not self.run_nightly
+        )
 
     def describe(self) -> str:
         nightly = (
@@ -109,7 +148,12 @@ class NightPlan:
             if self.removed_partitions
             else ""
         )
-        return f"{removed}{len(self.partition_runs)} partition run(s), {nightly}"
+        aside = (
+            f"{len(self.set_aside)} partition(s) after the day set aside, "
+            if self.set_aside
+            else ""
+        )
+        return f"{removed}{aside}{len(self.partition_runs)} partition run(s), {nightly}"
 
 
 def all_landed_inputs() -> list[LandedInput]:
@@ -287,11 +331,78 @@ def _started_by(item: LandedInput, key: str, until: date | None) -> bool:
         return False
 
 
+def partitions_after(
+    landed: Iterable[tuple[str, str]], until: date | None
+) -> list[RemovedPartition]:
+    """Landed partitions of file-landed sources that start after `until` (module doc)."""
+    if until is None:
+        return []
+    by_relation = {i.relation: i for i in all_landed_inputs() if i.partitions_def is not None}
+    later = []
+    for relation, key in sorted(landed):
+        item = by_relation.get(relation)
+        if item is None or key == WHOLE_TABLE:
+            continue
+        try:
+            starts = partition_start(item.partitions_def, key)
+        except Exception:  # a key its partitioning does not know: not ours to judge here
+            continue
+        if starts > until:
+            later.append(RemovedPartition(relation, key, item.source_name))
+    return later
+
+
+def _known_quarantined_files() -> dict[tuple[str, str], tuple[str, str]]:
+    """`(file path, sha256) -> (reason, detail)` of the files quarantined by earlier nights."""
+    if not settings.WAREHOUSE_PATH.exists():
+        return {}
+    with _state_connection() as con:
+        exists = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'quarantined_files'"
+        ).fetchone()[0]
+        if not exists:
+            return {}
+        rows = con.execute(
+            "select file_path, sha256, any_value(reason_code), any_value(detail) "
+            "from raw.quarantined_files group by all"
+        ).fetchall()
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+def unreadable_files(
+    stale: list[tuple[LandedInput, str]],
+) -> dict[tuple[str, str], list[QuarantinedFile]]:
+    """The stale tables and partitions with a file that cannot be read (file_check.py): a file
+    recorded before with the same bytes is not read again."""
+    from orchestration.landing.file_check import unreadable_reason
+    from orchestration.operations.releases import sha256_of
+
+    known = _known_quarantined_files()
+    found: dict[tuple[str, str], list[QuarantinedFile]] = {}
+    for item, key in stale:
+        for path in item.files_by_partition(settings.DATA_DIR).get(key, []):
+            sha = sha256_of(path)
+            recorded = known.get((str(path), sha))
+            problem = recorded or unreadable_reason(path)
+            if problem is not None:
+                found.setdefault((item.relation, key), []).append(
+                    QuarantinedFile(
+                        item.relation, key, str(path), sha, *problem, recorded is not None
+                    )
+                )
+    return found
+
+
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     """What tonight must run (see the module doc); `full`: every partition and the whole job."""
     current = current_inputs(until)
     landed, published, published_run = _read_state()
-    plan = NightPlan(removed_partitions=removed_partitions(landed, current, until))
+    plan = NightPlan(
+        removed_partitions=removed_partitions(landed, current, until),
+        set_aside=partitions_after(landed, until),
+    )
+    landed_before = dict(landed)
     if full:
         landed, published, published_run = {}, {}, None
     stale = [
@@ -299,6 +410,21 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
         for (relation, key), (item, fingerprint) in sorted(current.items())
         if landed.get((relation, key)) != fingerprint
     ]
+    bad = unreadable_files(stale)
+    unlandable: set[dg.AssetKey] = set()
+    if bad:
+        # Not landed tonight: what landed before from earlier files stays and counts as
+        # unchanged; a table or partition never landed is left out as if its file were absent.
+        stale = [(item, key) for item, key in stale if (item.relation, key) not in bad]
+        for relation_key in bad:
+            item = current[relation_key][0]
+            if relation_key[1] == WHOLE_TABLE:
+                unlandable.add(item.asset_key)
+            if relation_key in landed_before:
+                current[relation_key] = (item, landed_before[relation_key])
+            else:
+                del current[relation_key]
+        plan.quarantined_files = [f for files in bad.values() for f in files]
     plan.partition_runs = _partition_runs((i, k) for i, k in stale if i.partitions_def)
     if full or not published_run or published_run != _publication_run():
         plan.reasons.append(
@@ -306,6 +432,11 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
             if full
             else "no publication built by an incremental night: whole nightly job"
         )
+        if unlandable:  # a whole source with an unreadable file: the job without its landing
+            from orchestration.jobs import nightly_job
+
+            keys = nightly_job.selection.resolve(_asset_graph()) - unlandable
+            plan.nightly_selection = sorted(keys, key=lambda k: k.to_user_string())
         return plan
     stale_keys = {(item.relation, key) for item, key in stale}
     changed = {
@@ -318,7 +449,7 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     # A table or partition published (or landed) before and no longer in the inputs changes the
     # marts too (crawl days are not in the inputs: they are compared above).
     gone = {relation for relation, key in set(published) - set(current) if relation not in crawled}
-    gone |= {removed.relation for removed in plan.removed_partitions}
+    gone |= {removed.relation for removed in plan.removed_partitions + plan.set_aside}
     changed |= {i.asset_key for i in all_landed_inputs() if i.relation in gone}
     if not changed:
         plan.run_nightly = False
@@ -379,6 +510,26 @@ def _remove_partitions(removed: list[RemovedPartition], tags: dict[str, str]) ->
             )
 
 
+def _set_aside_partitions(later: list[RemovedPartition], tags: dict[str, str]) -> None:
+    """Delete the partitions after the night's day (module doc); their files stay, so the
+    first night that reaches their day finds them not landed and lands them again. The
+    published inputs still list them: until this night publishes, later nights see the change."""
+    from orchestration.operations.releases import RELEASE_DATE_TAG
+    from orchestration.resources import warehouse_resource
+
+    night = f"night of {tags.get(RELEASE_DATE_TAG, 'an earlier day')}"
+    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        for partition in later:
+            remove_partition(
+                con,
+                partition.relation,
+                partition.partition_key,
+                night,
+                partition.source_name,
+                withdrawn=False,
+            )
+
+
 def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: RemovedPartition) -> None:
     [(publication,)] = con.execute("select any_value(run_id) from raw.published_inputs").fetchall()
     if publication is None:  # nothing published: the next night runs the whole job anyway
@@ -416,6 +567,48 @@ class NightResult:
     success: bool
     run_ids: list[str]
     nightly_run_id: str | None
+    quarantined_files: list[QuarantinedFile] = field(default_factory=list)
+
+
+def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str]) -> None:
+    """Record the unreadable files found tonight (those not recorded before) and alert on each:
+    the night goes on without them, and `lmis` ends with EXIT_FILES_QUARANTINED."""
+    if not files:
+        return
+    from orchestration.operations.alerts import write_alert
+    from orchestration.operations.releases import RELEASE_DATE_TAG
+    from orchestration.resources import warehouse_resource
+
+    night = f"night of {tags[RELEASE_DATE_TAG]}" if RELEASE_DATE_TAG in tags else "lmis run"
+    new = [f for f in files if not f.known]
+    if new:
+        now = datetime.now(UTC)
+        with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+            con.execute("create schema if not exists raw")
+            con.execute(QUARANTINED_FILES_DDL)
+            con.executemany(
+                "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
+                    + [night, now]
+                    for f in new
+                ],
+            )
+    for file in files:
+        write_alert(
+            "file_quarantined",
+            "nightly",
+            "no-run",
+            f"{night}: {file.describe()} cannot be read; {file.relation} "
+            f"{file.partition_key} was not landed from it (the rest of the night went on). "
+            "Replace the file with a readable one (or remove it): the next night lands it",
+            group=f"file-{file.sha256[:16]}",
+            file=file.path,
+            reason_code=file.reason_code,
+            relation=file.relation,
+            partition_key=file.partition_key,
+            first_seen="earlier night" if file.known else night,
+        )
 
 
 def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResult:
@@ -424,16 +617,19 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
 
     tags = dict(tags or {})
     log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
+    record_quarantined_files(plan.quarantined_files, tags)
     if plan.removed_partitions:
         _remove_partitions(plan.removed_partitions, tags)
+    if plan.set_aside:
+        _set_aside_partitions(plan.set_aside, tags)
     run_ids = []
     for partition_run in plan.partition_runs:
         success, run_id = _run_partition(partition_run, tags)
         run_ids.append(run_id)
         if not success:
-            return NightResult(False, run_ids, None)
+            return NightResult(False, run_ids, None, plan.quarantined_files)
     if not plan.run_nightly:
-        return NightResult(True, run_ids, None)
+        return NightResult(True, run_ids, None, plan.quarantined_files)
     selection = (
         None
         if plan.nightly_selection is None
@@ -443,7 +639,7 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
     run_ids.append(result.run_id)
     if result.success:
         record_publication_inputs(result.run_id)
-    return NightResult(result.success, run_ids, result.run_id)
+    return NightResult(result.success, run_ids, result.run_id, plan.quarantined_files)
 
 
 def whole_warehouse_run(tags: dict[str, str] | None = None) -> NightResult:

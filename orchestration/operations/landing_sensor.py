@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from datetime import datetime
 from pathlib import Path
@@ -30,15 +31,25 @@ from orchestration import settings
 from orchestration.jobs import PARTITIONED_LANDING_JOBS, nightly_job
 from orchestration.operations.releases import RELEASE_DATE_TAG
 
+log = logging.getLogger(__name__)
+
 WATCHED_SUBFOLDERS = ("real", "synthetic", "reference")
 LANDING_SENSOR_INTERVAL_SECONDS = 300
 
 
 def landing_folders() -> list[Path]:
-    """`LMIS_LANDING_DIRS` (comma-separated), else the data folder's input subfolders."""
-    value = os.environ.get("LMIS_LANDING_DIRS", "").strip()
-    if value:
-        return [Path(part.strip()).resolve() for part in value.split(",") if part.strip()]
+    """The folders landing reads new files from: the data folder's input subfolders.
+
+    `LMIS_LANDING_DIRS` used to name other folders to watch, but landing reads only its fixed
+    patterns under `LMIS_DATA_DIR` (docs/runbook.md, "Where a new export goes"), so a file
+    dropped there started runs that landed nothing new. It is no longer read; a value still
+    set is named in a warning."""
+    if os.environ.get("LMIS_LANDING_DIRS", "").strip():
+        log.warning(
+            "LMIS_LANDING_DIRS is set but no longer read: new exports go under %s (see "
+            "docs/runbook.md, 'Where a new export goes'); the sensor watches those folders",
+            settings.DATA_DIR,
+        )
     return [settings.DATA_DIR / name for name in WATCHED_SUBFOLDERS]
 
 

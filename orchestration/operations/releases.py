@@ -29,9 +29,13 @@ mart with the reason. Which marts are personal data only dbt's manifest says, so
 release is cut (`write_release` raises FileNotFoundError).
 
 The release is written into a hidden folder and renamed into place, then `latest` (a relative
-symbolic link) is switched to the newest-dated release that passed the gate, which is this one
-unless a backfill wrote an older day; a release of the same date is replaced whole. Releases beyond
-the retention setting are pruned, never the one `latest` points to.
+symbolic link) is switched to the release with the newest data that passed the gate
+(`_newest_passed_release`): a release is ranked by the last ended day its data covers (a night's
+release: its day; an interim release of day T, cut on T by a run without a release date or by
+the landing sensor's run: T - 1), then by the time it was cut. So a backfill of an older day
+leaves `latest` alone, and the night of day T - 1 cut after an interim release of T takes
+`latest` from it. A release of the same date is replaced whole. Releases beyond the retention
+setting are pruned, never the one `latest` points to.
 
 A table whose published file has the SHA-256 recorded for it in the release `latest` points to
 (`source_sha256`) is not written again: that release's files of the table are hard-linked into
@@ -416,19 +420,29 @@ def _switch_latest(releases_dir: Path, release_name: str) -> None:
 
 
 def _newest_passed_release(releases_dir: Path) -> str:
-    """Name of the newest-dated release whose manifest says it passed the quality gate.
+    """Name of the release with the newest data among those that passed the quality gate.
 
-    A backfill of an older day writes that day's release after newer ones; `latest` must stay
-    on the newest, so it follows the dates, not the order the releases were written in.
+    Ranked by the last ended day the data covers, then by the time the release was cut (module
+    doc). A backfill of an older day writes that day's release after newer ones and must leave
+    `latest` on the newest day; an interim release of today holds what had landed when it was
+    cut, so a night's release of yesterday cut after it holds newer data. A manifest written
+    before `interim` was recorded counts as a night's.
     """
-    for release in reversed(list_releases(releases_dir)):
+    ranked = []
+    for release in list_releases(releases_dir):
         try:
             manifest = json.loads((release / MANIFEST_NAME).read_text())
         except (OSError, json.JSONDecodeError):
             continue
-        if manifest.get("quality_gate") == "passed":
-            return release.name
-    raise FileNotFoundError(f"no release in {releases_dir} passed the quality gate")
+        if manifest.get("quality_gate") != "passed":
+            continue
+        data_day = date.fromisoformat(release.name).toordinal() - (
+            1 if manifest.get("interim") else 0
+        )
+        ranked.append((data_day, str(manifest.get("created_at", "")), release.name))
+    if not ranked:
+        raise FileNotFoundError(f"no release in {releases_dir} passed the quality gate")
+    return max(ranked)[2]
 
 
 def latest_release(releases_dir: Path) -> Path | None:
@@ -537,11 +551,15 @@ def write_release(
     occupation_coder: dict[str, Any] | None = None,
     repo_root: Path | None = None,
     data_dir: Path | None = None,
+    interim: bool = False,
 ) -> ReleaseResult:
     """Copy the published marts into `releases_dir/<release_date>/`, point `latest` at it.
 
     The code version, CHANGELOG.md, LICENSE and CITATION.cff come from `repo_root`, the
     PROVENANCE.md files from `data_dir` (by default the settings' repository and data folder).
+    `interim`: cut by a run without a release date (`lmis run`, a sensor's run) on the day it
+    runs in, which has not ended; recorded in the manifest, it ranks as the day before for
+    `latest` (module doc).
 
     Refused (FileNotFoundError, before anything is written) without the dbt manifest: only it
     says which marts hold personal data, and a release must not ship one it cannot check.
@@ -631,6 +649,7 @@ def write_release(
             "run_id": run_id,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "quality_gate": "passed",
+            "interim": interim,
             "tables": {
                 table: {k: v for k, v in meta.items() if k != "column_descriptions"}
                 for table, meta in tables.items()
@@ -804,10 +823,13 @@ def release_publication(
     """Cut tonight's release from the publication that just passed the gate."""
     from orchestration import settings
 
+    release_date = release_date_of_run(tags)
     return write_release(
         marts_dir,
         releases_dir(),
-        release_date_of_run(tags),
+        release_date,
+        # A day not ended (an ad-hoc run's, a landing sensor run's): its data is as of the cut.
+        interim=release_date >= release_date_of_run({}),
         run_id=run_id,
         source_vintages=source_vintages(con),
         dbt_manifest=settings.DBT_PROJECT_DIR / "target" / "manifest.json",

@@ -358,3 +358,26 @@ def test_the_command_ends_with_the_rows_per_source_table_of_its_runs(
     assert lines.index("rows per source in run(s) run-1, run-2:") > max(
         i for i, line in enumerate(lines) if "backfill of 2 day(s)" in line
     )
+
+
+def test_a_night_with_an_unreadable_file_publishes_and_exits_4(published, monkeypatch, tmp_path):
+    """M1: the night goes on without the file, and the command still ends non-zero."""
+    from orchestration.operations.incremental import QuarantinedFile
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    bad = QuarantinedFile(
+        "raw.x", "2026-12-02", "/in/x_2026-12-02.csv.gz", "ab" * 32, "not_gzip", ""
+    )
+    calls: list[date] = []
+    _fake_nightly(monkeypatch, calls)
+    assert main(["backfill", "--from", "2026-12-01", "--to", "2026-12-01"]) == 0
+    monkeypatch.setattr(
+        incremental,
+        "plan_night",
+        lambda until=None, *, full=False: NightPlan(run_nightly=False, quarantined_files=[bad]),
+    )
+    assert main(["backfill", "--from", "2026-12-02", "--to", "2026-12-02"]) == 4
+    assert (published / "releases" / "2026-12-02").is_dir()
+    [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert alert["file"] == bad.path and alert["kind"] == "file_quarantined"

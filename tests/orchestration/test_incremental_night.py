@@ -143,3 +143,37 @@ def test_a_day_whose_file_is_removed_leaves_the_warehouse_and_the_marts(backfill
     listed = [vintage["source_file"] for vintage in manifest(last)["source_vintages"]]
     assert not any(last in name for name in listed)
     assert any(before_last in name for name in listed)
+
+
+@pytest.mark.slow
+def test_a_backfill_of_an_earlier_day_holds_no_later_day(backfilled) -> None:
+    """H1: with later portal days landed, a backfill of an earlier day published their rows
+    under its date and rebuilt on every run. It now sets the later days aside, so its release
+    holds what had started by that day, and the same day backfilled again is released as is."""
+    root, _ = backfilled
+    day = DAYS[2].isoformat()
+    release = root / "releases" / day
+
+    def portal(folder: Path) -> tuple[int, str]:
+        with duckdb.connect() as con:
+            return con.execute(
+                "select count(*), max(portal_snapshot_date)::varchar "
+                f"from '{folder}/fct_portal_vacancies.parquet'"
+            ).fetchone()
+
+    first_pass = portal(release)
+    assert first_pass[1] <= day
+    rerun = _lmis(root, "backfill", "--from", day, "--to", day)
+    log = rerun.stdout + rerun.stderr
+    assert rerun.returncode == 0, log[-3000:]
+    assert "partition(s) after the day set aside" in log
+    assert portal(release) == first_pass
+    listed = [
+        vintage["source_file"]
+        for vintage in json.loads((release / "manifest.json").read_text())["source_vintages"]
+    ]
+    assert not any(later.isoformat() in name for name in listed for later in DAYS[3:])
+    again = _lmis(root, "backfill", "--from", day, "--to", day)
+    log = again.stdout + again.stderr
+    assert again.returncode == 0, log[-3000:]
+    assert re.findall(r"\d{4}-\d{2}-\d{2}\s+(rebuilt|incremental|released)\s", log) == ["released"]

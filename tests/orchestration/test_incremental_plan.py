@@ -142,6 +142,34 @@ def test_a_backfill_of_an_earlier_day_removes_no_later_day(published_night) -> N
     assert incremental.plan_night(until=date(2026, 12, 1)).removed_partitions == []
 
 
+def test_a_backfill_of_an_earlier_day_sets_the_later_days_aside(published_night) -> None:
+    """H1: day D's release held the rows of a later day landed before the backfill, and every
+    backfilled day was rebuilt. The later day is now set aside (deleted from raw, its files
+    kept, not a withdrawal) so D is built from the partitions started by D; once that night has
+    published, D again plans nothing, and the later day's own night lands it again."""
+    _landed_and_published_new_day(published_night)
+    earlier = date(2026, 12, 1)
+    plan = incremental.plan_night(until=earlier)
+    assert plan.set_aside == [
+        incremental.RemovedPartition(
+            "raw.maganghub_positions", DAY.isoformat(), "maganghub_positions"
+        )
+    ]
+    assert plan.removed_partitions == [] and plan.partition_runs == []
+    assert _key("marts/fct_portal_vacancies") in set(plan.nightly_selection)
+    incremental._set_aside_partitions(plan.set_aside, {})
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        withdrawn = con.execute("select count(*) from raw.removed_partitions").fetchall()
+    assert withdrawn == [(0,)]
+    assert (published_night / NEW_DAY_FILE).exists()
+    incremental.record_publication_inputs("night-3")
+    (settings.MARTS_DIR / "_publication.json").write_text(json.dumps({"run_id": "night-3"}))
+    assert incremental.plan_night(until=earlier).nothing_to_do
+    assert [run.partition_key for run in incremental.plan_night(until=DAY).partition_runs] == [
+        DAY.isoformat()
+    ]
+
+
 def test_a_withdrawal_is_seen_until_a_night_publishes_without_it(published_night) -> None:
     """Night 2 landed the day but never published (its `nightly` failed); night 3 withdrew the
     day, then stopped before its `nightly` run: night 4 must still rebuild the day's source."""
@@ -275,3 +303,78 @@ def test_planning_waits_for_a_process_writing_the_warehouse(
         assert plan.nothing_to_do
     finally:
         process.wait(timeout=30)
+
+
+def test_an_unreadable_file_is_quarantined_and_the_rest_of_the_night_goes_on(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """M1: a portal day's file that is not gzip failed its partition run, and the night stopped
+    there, every night, until someone removed it. The plan now sets it aside (recorded with its
+    reason, alerted), lands the other changes, and does not read the same bytes again."""
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    bad = published_night / NEW_DAY_FILE
+    bad.write_text("this is not gzip\n")
+    other_day = date(2026, 12, 3)
+    _new_portal_day(published_night)
+    good = published_night / NEW_DAY_FILE.replace(DAY.isoformat(), other_day.isoformat())
+    (published_night / NEW_DAY_FILE).rename(good)
+    bad.write_text("this is not gzip\n")
+    plan = incremental.plan_night(until=other_day)
+    assert [run.partition_key for run in plan.partition_runs] == [other_day.isoformat()]
+    assert [(f.path, f.reason_code, f.known) for f in plan.quarantined_files] == [
+        (str(bad), "not_gzip", False)
+    ]
+    assert _key("marts/fct_portal_vacancies") in set(plan.nightly_selection)
+    incremental.record_quarantined_files(plan.quarantined_files, {})
+    alerts = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert [(a["kind"], a["file"]) for a in alerts] == [("file_quarantined", str(bad))]
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        recorded = con.execute(
+            "select file_path, reason_code, relation, partition_key from raw.quarantined_files"
+        ).fetchall()
+    assert recorded == [(str(bad), "not_gzip", "raw.maganghub_positions", DAY.isoformat())]
+    # The same bytes are not read again; a fixed file lands.
+    from orchestration.landing import file_check
+
+    with monkeypatch.context() as patched:
+        patched.setattr(file_check, "unreadable_reason", lambda path: pytest.fail(str(path)))
+        [known] = incremental.plan_night(until=DAY).quarantined_files
+    assert known.known and known.reason_code == "not_gzip"
+    bad.write_bytes(good.read_bytes())
+    plan = incremental.plan_night(until=DAY)
+    assert plan.quarantined_files == []
+    assert [run.partition_key for run in plan.partition_runs] == [DAY.isoformat()]
+
+
+def test_a_landed_day_replaced_by_a_cut_file_keeps_its_rows(published_night) -> None:
+    _landed_and_published_new_day(published_night)
+    path = published_night / NEW_DAY_FILE
+    path.write_bytes(path.read_bytes()[:-12])
+    plan = incremental.plan_night(until=DAY)
+    assert [(f.reason_code, f.partition_key) for f in plan.quarantined_files] == [
+        ("truncated_gzip", DAY.isoformat())
+    ]
+    assert plan.removed_partitions == [] and plan.partition_runs == []
+    assert not plan.run_nightly
+
+
+def test_unreadable_reasons(tmp_path) -> None:
+    from orchestration.landing.file_check import unreadable_reason
+
+    good = tmp_path / "good.csv.gz"
+    with gzip.open(good, "wt", encoding="utf-8") as handle:
+        handle.write("a,b\n1,é\n" * 1000)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("a,b\n1,\xe9\n".encode("latin-1"))
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(good.read_bytes()[:40])
+    plain = tmp_path / "plain.csv.gz"
+    plain.write_text("a,b\n")
+    sheet = tmp_path / "report.xlsx"
+    sheet.write_bytes(b"\x00\xff")
+    assert unreadable_reason(good) is None
+    assert unreadable_reason(sheet) is None
+    assert unreadable_reason(latin)[0] == "not_utf8"
+    assert unreadable_reason(cut)[0] == "truncated_gzip"
+    assert unreadable_reason(plain)[0] == "not_gzip"

@@ -293,7 +293,9 @@ def test_landing_sensor_starts_one_run_per_new_set_of_files(tmp_path, monkeypatc
     inbox = tmp_path / "real" / "jobstreet"
     inbox.mkdir(parents=True)
     (inbox / "old.csv").write_text("a\n1\n")
-    monkeypatch.setenv("LMIS_LANDING_DIRS", str(tmp_path / "real"))
+    from orchestration import settings
+
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path)
     instance = dg.DagsterInstance.ephemeral()
 
     first = dg.build_sensor_context(instance=instance)
@@ -311,6 +313,26 @@ def test_landing_sensor_starts_one_run_per_new_set_of_files(tmp_path, monkeypatc
     assert isinstance(new_files_in_landing(again), dg.SkipReason)
 
 
+def test_landing_sensor_watches_only_the_folders_landing_reads(tmp_path, monkeypatch, caplog):
+    """M4: LMIS_LANDING_DIRS made the sensor watch a folder landing never reads, so a file
+    dropped there started runs that landed nothing. The sensor now watches the data folder's
+    input folders whatever it says, and names the setting in a warning."""
+    from orchestration import settings
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (tmp_path / "data" / "real").mkdir(parents=True)
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setenv("LMIS_LANDING_DIRS", str(inbox))
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    (inbox / "maganghub_positions_2026-12-02.csv.gz").write_bytes(b"new")
+    dropped = dg.build_sensor_context(instance=instance, cursor=first.cursor)
+    assert isinstance(new_files_in_landing(dropped), dg.SkipReason)
+    assert "LMIS_LANDING_DIRS is set but no longer read" in caplog.text
+
+
 def test_landing_sensor_lands_the_partition_of_a_new_portal_day(tmp_path, monkeypatch):
     from orchestration import settings
 
@@ -318,7 +340,6 @@ def test_landing_sensor_lands_the_partition_of_a_new_portal_day(tmp_path, monkey
     folder.mkdir(parents=True)
     (folder / "maganghub_positions_2025-10.csv.gz").write_bytes(b"old")
     monkeypatch.setattr(settings, "DATA_DIR", tmp_path)
-    monkeypatch.setenv("LMIS_LANDING_DIRS", str(tmp_path / "real"))
     instance = dg.DagsterInstance.ephemeral()
     first = dg.build_sensor_context(instance=instance)
     new_files_in_landing(first)

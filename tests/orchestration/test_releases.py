@@ -230,6 +230,49 @@ def test_an_older_release_leaves_latest_on_the_newest(marts, tmp_path):
     assert latest_release(releases) == releases / "2026-12-04"
 
 
+def _backdate(release: Path, created_at: str) -> None:
+    """Releases cut in the same second tie on `created_at`; move one back as a real night is."""
+    manifest = json.loads((release / "manifest.json").read_text())
+    manifest["created_at"] = created_at
+    (release / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_latest_follows_the_newest_data_not_the_interim_releases_date(marts, tmp_path):
+    """M2: an ad-hoc `lmis run` on 12-06 cut the interim release 2026-12-06; the night of 12-05,
+    cut after it, held newer data but `latest` stayed on the interim one."""
+    releases = tmp_path / "releases"
+    interim = write_release(
+        marts,
+        releases,
+        date(2026, 12, 6),
+        run_id="adhoc",
+        source_vintages=VINTAGES,
+        dbt_manifest=PROJECT_MANIFEST,
+        retention=5,
+        interim=True,
+    )
+    assert json.loads((interim.path / "manifest.json").read_text())["interim"] is True
+    assert latest_release(releases) == releases / "2026-12-06"
+    _backdate(interim.path, "2026-12-05T18:00:00+00:00")
+    _release(marts, releases, "2026-12-05", PROJECT_MANIFEST)
+    assert latest_release(releases) == releases / "2026-12-05"
+    # A backfill of an older day moves nothing; an ad-hoc run after the night takes it back.
+    _release(marts, releases, "2026-12-02", PROJECT_MANIFEST)
+    assert latest_release(releases) == releases / "2026-12-05"
+    _backdate(releases / "2026-12-05", "2026-12-05T19:30:00+00:00")
+    write_release(
+        marts,
+        releases,
+        date(2026, 12, 6),
+        run_id="adhoc-2",
+        source_vintages=VINTAGES,
+        dbt_manifest=PROJECT_MANIFEST,
+        retention=5,
+        interim=True,
+    )
+    assert latest_release(releases) == releases / "2026-12-06"
+
+
 def _coded_warehouse(path: Path, admin: list[float | None], vacancies: list[float]) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema intermediate")
