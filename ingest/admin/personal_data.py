@@ -115,10 +115,13 @@ _PHONE_BEFORE = r"\w+\-./:"
 _PHONE_AFTER = r"\w\-/"
 # WhatsApp's click-to-chat links ("wa.me/6281234567890", "api.whatsapp.com/send?phone=62812...")
 # carry the number after a slash or "=", which the edges above refuse: the link names the number.
-# The number is a mobile one as above (separators between its groups only) or one run of 8-15
-# digits (another country's): any digits with any separators also took what follows the link
-# ("wa.me/6281234567890 08.00-17.00" lost its hours, "wa.me/628123456789 2 orang" its count).
-_WA_NUMBER = r"(?:(?:\+62|62|0)[ .-]?8\d{1,3}[ .-]?\d{3,4}[ .-]?\d{3,5}|\+?\d{8,15})(?!\d)"
+# The whole number is masked, any groups of digits with one space, dot or hyphen between them
+# ("wa.me/+44 20 7946 0958", "wa.me/0812.3456.789.0"; a mobile-only shape left "wa.me/[phone] 90"
+# of "wa.me/0812 345 678 90"), but not what follows the link: a group that starts a time
+# ("wa.me/6281234567890 08.00-17.00", "... 08:00") or a single digit before a word, a count
+# ("wa.me/628123456789 2 orang", "... 9 posisi"). At most 6 groups: no number has more.
+_WA_TIME = r"\d{1,2}(?:\.\d\d[ \t\u00a0]*[-\u2013]|:\d\d)"
+_WA_NUMBER = rf"\+?\d+(?:[ .-](?!{_WA_TIME})(?!\d[ \t\u00a0]+[A-Za-z])\d+){{0,5}}(?!\d)"
 _WA_LINK = rf"(?:(?<=(?i:wa\.me/))|(?<=[?&](?i:phone)=)){_WA_NUMBER}"
 PHONE_PATTERN = re.compile(
     rf"{_starts_after(_PHONE_BEFORE)}(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])|{_WA_LINK}"
@@ -150,7 +153,40 @@ _TLD = rf"(?!(?i:{'|'.join(_FILE_EXTENSIONS)})(?![A-Za-z0-9]))[A-Za-z]{{2,}}"
 _EMAIL_PLAIN = rf"{_EMAIL_LOCAL}@[A-Za-z0-9.-]+\.{_TLD}"
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
 _AT_BRACKETED = rf"\s*{_OPEN}\s*(?i:at|@)\s*{_CLOSE}\s*"
-_AT_SPACED = r"(?:\s+(?i:at)\s+|\s+@\s*|\s*@\s+)"
+_AT_SPACED = r"(?:\s+@\s*|\s*@\s+)"
+_AT_BARE = r"\s+(?i:at)\s+"
+# Before a bare " at " the name must look like a mailbox's, not a word of prose: "Apply at
+# jobstreet.com", "Visit at maju.com", "Join us at maju.co.id", "Data at Google.com scale" were
+# masked. A known mailbox word in any case ("hrd", "HRD", "Karir") is one; otherwise a verb or
+# pronoun of prose, or one capitalised word ("Apply", "Data"), is not. A name with a digit, dot,
+# underscore or hyphen ("hrd.maju", "HRD.Budi", "budi_88") and other lower-case or upper-case
+# names ("budi", "PTMAJU") stay masked: a person's mailbox is as likely as prose there. Before a
+# mail provider's domain a capitalised name is a person's ("Budi at gmail.com"): only prose's
+# words are refused there ("sign in at outlook.com").
+MAILBOX_WORDS = (
+    "hrd", "hr", "hrga", "recruitment", "recruiter", "recruiting", "rekrutmen", "rekrut",
+    "career", "careers", "karir", "karier", "lowongan", "loker", "lamaran", "info", "admin",
+    "cs", "jobs", "job", "hiring", "personalia", "contact", "kontak", "support", "marketing",
+)  # fmt: skip
+_PROSE_WORDS = (
+    "apply", "applying", "visit", "join", "us", "me", "you", "we", "them", "it", "in", "on",
+    "daftar", "kirim", "dikirim", "kirimkan", "lamar", "melamar", "submit", "sign", "login",
+    "log", "register", "click", "klik", "see", "check", "cek", "find", "found", "available",
+    "work", "working", "kerja", "bekerja", "here", "now", "online", "data",
+)  # fmt: skip
+
+
+def _bare_local(capitalised: bool) -> str:
+    """A mailbox's name before a bare " at " (`capitalised`: whether one capitalised word may be
+    one)."""
+    word_end = rf"(?![{_EMAIL_CHARS}])"
+    title = "" if capitalised else rf"(?![A-Z][a-z]+{word_end})"
+    return (
+        rf"(?<![{_EMAIL_CHARS}])(?:(?=(?i:{'|'.join(MAILBOX_WORDS)}){word_end})"
+        rf"|(?!(?i:{'|'.join(_PROSE_WORDS)}){word_end}){title})[{_EMAIL_CHARS}]+"
+    )
+
+
 _DOT = rf"(?:\.|\s*{_OPEN}\s*(?i:dot|titik)\s*{_CLOSE}\s*|\s+(?i:dot|titik)\s+)"
 # Before a provider a dot may have spaces around it. The alternatives must not overlap: with a
 # bare "." matched by two of them, every dot of "hrd@gmail.1.1.1..." doubled the ways to try
@@ -176,10 +212,12 @@ _TLD_REAL = rf"(?i:{'|'.join(REAL_TLDS)})(?![A-Za-z0-9/])"
 _AT_BARE_DOMAIN = (
     rf"\s+(?i:at)\s+(?!(?i:www|https?)\b)[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}{_TLD_REAL}"
 )
+_PROVIDER_DOMAIN = rf"(?i:{'|'.join(MAIL_PROVIDERS)}){_domain_rest(_DOT_SPACED)}"
 _EMAIL_DISGUISED = (
     rf"{_EMAIL_LOCAL}(?:@|{_AT_BRACKETED})[A-Za-z0-9-]+{_domain_rest(_DOT)}"
-    rf"|{_EMAIL_LOCAL}(?:{_AT_SPACED}|@)(?i:{'|'.join(MAIL_PROVIDERS)}){_domain_rest(_DOT_SPACED)}"
-    rf"|{_EMAIL_LOCAL}{_AT_BARE_DOMAIN}"
+    rf"|{_EMAIL_LOCAL}(?:{_AT_SPACED}|@){_PROVIDER_DOMAIN}"
+    rf"|{_bare_local(capitalised=True)}{_AT_BARE}{_PROVIDER_DOMAIN}"
+    rf"|{_bare_local(capitalised=False)}{_AT_BARE_DOMAIN}"
 )
 EMAIL_PATTERN = re.compile(f"{_EMAIL_PLAIN}|{_EMAIL_DISGUISED}")
 # A phone number written in words, read aloud to dodge harvesters and the patterns above ("nol
@@ -189,7 +227,11 @@ EMAIL_PATTERN = re.compile(f"{_EMAIL_PLAIN}|{_EMAIL_DISGUISED}")
 # or more from where it starts like a mobile number (0 8, 6 2 8, + 6 2). It must have a word, or
 # be single digits ("0 8 1 2 ..."): runs of numbers alone are times and counts ("08.00-17.00 /
 # 08.00-12.00"), and grouped numbers are the patterns' business. A run is masked from that start
-# for at most 14 digits (the longest number with its country code); what follows stays.
+# for at most 14 digits (the longest number with its country code); what follows stays. A run
+# with a clock time among its digits (two 2-digit numbers, hours and minutes, apart by "." or ":",
+# or by a space at a quarter hour: "08.00 - 12.00", "08 00 17 00") is a schedule, even with a
+# number word after it: "Jam kerja 08.00 - 12.00 / satu jam istirahat" lost its hours to
+# "[phone]", and Karirhub's and MagangHub's descriptions are masked at landing.
 DIGIT_WORDS = {
     "nol": "0", "kosong": "0", "zero": "0", "satu": "1", "one": "1", "dua": "2", "two": "2",
     "tiga": "3", "three": "3", "empat": "4", "four": "4", "lima": "5", "five": "5",
@@ -205,6 +247,14 @@ _DIGIT_RUN = re.compile(
 )
 _TOKEN = re.compile(rf"\+|{_DIGIT_TOKEN}")
 _PHONE_MAX_DIGITS = 14
+_CLOCK_TIME = re.compile(
+    r"(?:[01]\d|2[0-4])(?:[ \t\u00a0]*[.:][ \t\u00a0]*[0-5]\d|[ \t\u00a0]+(?:00|15|30|45))"
+)
+
+
+def _is_clock_time(run: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether two tokens of a run, one after the other, are an hour and its minutes."""
+    return bool(_CLOCK_TIME.fullmatch(run[first.start() : second.end()]))
 
 
 def _phone_in_run(run: str) -> tuple[int, int] | None:
@@ -223,7 +273,8 @@ def _phone_in_run(run: str) -> tuple[int, int] | None:
         starts = number.startswith(("08", "628")) or (plus and number.startswith("62"))
         words = any(tokens[i].group(0).lower() in DIGIT_WORDS for i in kept)
         single = all(len(digits[i]) == 1 for i in kept)
-        if starts and count >= 9 and (words or single):
+        clock = any(_is_clock_time(run, tokens[i], tokens[i + 1]) for i in kept if i + 1 in kept)
+        if starts and count >= 9 and (words or single) and not clock:
             return tokens[start].start(), tokens[kept[-1]].end()
     return None
 
@@ -251,8 +302,24 @@ def find_phone_in_words(text: str) -> str | None:
 # with the country code (628..., 11-15 digits) under any key but an id (`id`, `job_id`,
 # `companyId`). A text of digits alone under a contact key ("81234567890") is read the same way.
 # JSON quoted as text (a board's field, a document that does not parse) is read by
-# `_KEYED_NUMBER`: a quoted key, a colon, the number (or its digits in quotes).
-_KEYED_NUMBER = re.compile(r'"([^"\\\n]{1,64})"(\s*:\s*)("?)(\+?\d{9,15})(?![\d.eE])\3')
+# `_KEYED_NUMBER`: a quoted key, a colon, the number (or its digits in quotes), with a ".0" a
+# float from a spreadsheet has. A value under a contact key's object is under the two keys
+# (`{"contact": {"number": 81234567890}}` as `contact_number`), as a list's items are under its.
+_KEYED_NUMBER = re.compile(r'"([^"\\\n]{1,64})"(\s*:\s*)("?)(\+?\d{9,15})(?:\.0+)?(?![\d.eE])\3')
+
+
+def _is_contact_key(key: str | None) -> bool:
+    return (
+        key is not None
+        and has_contact_word(key)
+        and not {word.lower() for word in _NAME_WORDS.findall(key)} & _ABOUT_PERSONAL_DATA
+    )
+
+
+def _child_key(parent: str | None, name: str) -> str:
+    """The key a dict's item is judged under: its own, after its parent's if that is a contact
+    key (so a `contact`'s `id` is still an id, its `count` still a count)."""
+    return f"{parent}_{name}" if _is_contact_key(parent) else name
 
 
 def _is_id_name(name: str) -> bool:
@@ -277,9 +344,7 @@ def is_phone_shaped_number(value: object, key: str | None) -> bool:
         return False
     if key is None or _is_id_name(key):
         return False
-    contact = has_contact_word(key) and not (
-        {word.lower() for word in _NAME_WORDS.findall(key)} & _ABOUT_PERSONAL_DATA
-    )
+    contact = _is_contact_key(key)
     if digits.startswith("628"):
         return 11 <= len(digits) <= 15
     if contact and digits.startswith("08"):
@@ -315,11 +380,14 @@ CANDIDATE_PATTERN = "|".join((
     # A bare "at" before any domain (`_AT_BARE_DOMAIN`): a name and a dot after it.
     rf"\s(?i:at)\s+[A-Za-z0-9-]+(?:\.|\s*{_OPEN}|\s+(?i:dot|titik)\s)",
     # A phone number in words (`_DIGIT_RUN`: a digit word beside a digit or another, or single
-    # digits from 0 8 or 6 2 8) and one keyed in JSON text (`_KEYED_NUMBER`) without its 0.
+    # digits from 0 8, 6 2 8 or + 6 2) and one keyed in JSON text (`_KEYED_NUMBER`) without its
+    # 0 ("Telp + 6 2 2 1 5 5 5 1 2 3 4" was masked by one and not found by the other).
     rf"\b{_DIGIT_WORD}\b[ \t\u00a0.,/-]+(?:\d|{_DIGIT_WORD}\b)",
     rf"\d[ \t\u00a0.,/-]+{_DIGIT_WORD}\b",
     r"\b0[ \t\u00a0.,/-]+8[ \t\u00a0.,/-]+\d|\b6[ \t\u00a0.,/-]+2[ \t\u00a0.,/-]+8",
-    r'"\s*:\s*"?\+?8\d{8}',
+    r"\+[ \t\u00a0]?6[ \t\u00a0.,/-]*2",
+    # (a list's item too: `"nomor": [1, 81234567890]`)
+    r'(?:"\s*:|[\[,])\s*"?\+?8\d{8}',
 ))  # fmt: skip
 
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -336,6 +404,8 @@ CONTACT_WORDS = frozenset({
     "email", "mail", "phone", "telp", "telepon", "tel", "hp", "handphone", "mobile", "whatsapp",
     "wa", "fax", "address", "alamat", "contact", "kontak", "person", "pic", "cp", "pimpinan",
     "nik", "ktp",
+    # Glued to "no" (nomor) in one lower-case word, which `_NAME_WORDS` cannot split.
+    "nohp", "notelp", "notlp", "notel", "nowa", "notelepon", "nomorhp", "nomorwa", "nomortelp",
 })  # fmt: skip
 # A name of any spelling (`contact_person`, `picName`, `nama-kontak`) split into its words.
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -449,7 +519,10 @@ def mask_nested(value: object, key: str | None = None) -> object:
     if isinstance(value, str):
         return mask_personal_data(value)
     if isinstance(value, dict):
-        return {mask_nested(name): mask_nested(item, str(name)) for name, item in value.items()}
+        return {
+            mask_nested(name): mask_nested(item, _child_key(key, str(name)))
+            for name, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [mask_nested(item, key) for item in value]
     if is_nik_shaped_number(value):
@@ -585,7 +658,11 @@ def _decoded_texts(value: object, key: str | None = None) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [t for name, item in value.items() for t in (name, *_decoded_texts(item, name))]
+        return [
+            text
+            for name, item in value.items()
+            for text in (name, *_decoded_texts(item, _child_key(key, name)))
+        ]
     if isinstance(value, list):
         return [text for item in value for text in _decoded_texts(item, key)]
     if is_nik_shaped_number(value):

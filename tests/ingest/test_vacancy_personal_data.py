@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from ingest.admin.personal_data import (
     find_personal_data,
     mask_json_text,
     mask_personal_data,
+    mask_text_columns,
     mask_text_columns_counted,
 )
 from ingest.landing import FieldCheck, _row_problems, land_source, snake_case
@@ -32,6 +35,7 @@ from ingest.sources import VACANCY_SOURCES
 from orchestration.crawling.landing import land_crawl_files
 from orchestration.crawling.sources import crawled_source
 from orchestration.settings import DATA_DIR
+from quality.vacancies.hours import stated_hours
 from quality.vacancies.text_rules import flag_text_rules
 
 CONTACTS = (
@@ -422,6 +426,11 @@ def test_a_phone_typed_as_a_json_number_is_masked(tmp_path: Path) -> None:
             "api.whatsapp.com/send?phone=[phone] 9 posisi",
         ),
         ("wa.me/447911123456 UK", "wa.me/[phone] UK"),
+        # The whole number, whatever its groups, up to a time or a word.
+        ("wa.me/+44 20 7946 0958", "wa.me/[phone]"),
+        ("wa.me/0812 345 678 90 (HRD)", "wa.me/[phone] (HRD)"),
+        ("wa.me/0812.3456.789.0", "wa.me/[phone]"),
+        ("wa.me/62-812-3456-7890 08:00 - 17:00", "wa.me/[phone] 08:00 - 17:00"),
     ],
 )
 def test_a_whatsapp_link_masks_its_number_only(text: str, masked: str) -> None:
@@ -436,8 +445,9 @@ def test_a_whatsapp_link_masks_its_number_only(text: str, masked: str) -> None:
         ("HRD.Maju AT PTMAJU DOT CO DOT ID", "[email]"),
         ("karir at maju.ac.id atau info at dinas.go.id", "[email] atau [email]"),
         ("lamaran at toko-maju (dot) net", "[email]"),
-        # A site named after a bare "at" reads as a mailbox too: more masked, never less.
-        ("Data at Google.com scale", "[email] scale"),
+        # A mailbox word in any case, a name with a dot, a lower-case name before a provider.
+        ("HRD at maju.co.id / Karir at maju.id", "[email] / [email]"),
+        ("budi at gmail.com, Budi at yahoo.co.id", "[email], [email]"),
     ],
 )
 def test_a_bare_at_before_a_company_domain_is_masked(text: str, masked: str) -> None:
@@ -456,6 +466,13 @@ def test_a_bare_at_before_a_company_domain_is_masked(text: str, masked: str) -> 
         "Good at Excel. Strong at communication dot points",
         "at Jakarta.Selatan",
         "Visit our career page at agate.id/career",
+        # A verb, a pronoun or one capitalised word is prose, not a mailbox's name.
+        "Apply at jobstreet.com",
+        "Visit at maju.com",
+        "Join us at maju.co.id",
+        "Data at Google.com scale",
+        "sign in at outlook.com",
+        "Lamaran dikirim at maju.co.id",
     ],
 )
 def test_a_bare_at_in_prose_is_not_masked(text: str) -> None:
@@ -478,6 +495,8 @@ def test_a_bare_at_in_prose_is_not_masked(text: str) -> None:
             "[phone], 2 orang",
         ),
         ("tahun 2024 nol delapan satu dua tiga empat lima enam tujuh", "tahun 2024 [phone]"),
+        ("Telp + 6 2 2 1 5 5 5 1 2 3 4", "Telp [phone]"),
+        ("Jam 08.00 nol delapan satu dua tiga empat lima enam tujuh", "Jam 08.00 [phone]"),
     ],
 )
 def test_a_phone_written_in_words_is_masked(text: str, masked: str) -> None:
@@ -496,8 +515,82 @@ def test_a_phone_written_in_words_is_masked(text: str, masked: str) -> None:
         "nol delapan satu dua tiga",
         "Senin - Sabtu 08 00 - 17 00, dua shift",
         "one two three four five six seven eight nine ten",
+        # Working hours with a number word after them: the schedule stays for the hours rule.
+        "Jam kerja 08.00 - 12.00 / satu jam istirahat",
+        "Senin-Jumat 08 00 17 00 lima hari kerja",
+        "Jam kerja 08.00 - 17.00 satu hari libur",
+        "Jam kerja 08:00-17:00 satu jam istirahat",
+        "shift 1 08.00-16.00 dua shift",
+        "2 orang, usia 18 - 25",
     ],
 )
 def test_numbers_and_counts_in_words_are_not_a_phone(text: str) -> None:
     assert mask_personal_data(text) == text
     assert find_personal_data(pl.DataFrame({"text": [text]})) == []
+
+
+def test_a_schedule_keeps_its_hours_through_masking() -> None:
+    # Karirhub's and MagangHub's descriptions are masked at landing, before the hours rule reads.
+    text = "Senin - Sabtu, jam kerja 08.00 - 16.00 / satu jam istirahat"
+    hours = stated_hours(mask_personal_data(text))
+    assert hours is not None and hours.daily == 7.0
+
+
+@pytest.mark.parametrize(
+    ("document", "masked"),
+    [
+        ({"nohp": 81234567890}, {"nohp": "[phone]"}),
+        ({"notelp": 81234567890, "notlp": 81234567890}, {"notelp": "[phone]", "notlp": "[phone]"}),
+        ({"nowa": 6281234567890, "telp": 81234567890}, {"nowa": "[phone]", "telp": "[phone]"}),
+        ({"contact": {"number": 81234567890}}, {"contact": {"number": "[phone]"}}),
+        ({"kontak": {"nomor": [81234567890]}}, {"kontak": {"nomor": ["[phone]"]}}),
+        # Under a contact key an id is still an id, a count still a count.
+        (
+            {"contact": {"id": 81234567890, "count": 81234567890}},
+            {"contact": {"id": 81234567890, "count": 81234567890}},
+        ),
+        ({"status": {"phone": 81234567890}}, {"status": {"phone": "[phone]"}}),
+    ],
+)
+def test_glued_and_nested_contact_keys_mask_a_phone_number(document, masked) -> None:
+    text = json.dumps(document)
+    assert json.loads(mask_json_text(text)) == masked
+    assert bool(find_personal_data(pl.DataFrame({"raw": [text]}))) == (masked != document)
+    frame, _ = mask_text_columns_counted(pl.DataFrame({"raw": [text]}), json_columns={"raw"})
+    assert json.loads(frame["raw"][0]) == masked
+
+
+def test_a_keyed_float_in_unparsable_json_is_masked() -> None:
+    cut = '{"phone": 81234567890.0, "nohp": 81234567890, "salary": 5000000.0, "x": "y'
+    assert mask_personal_data(cut) == (
+        '{"phone": "[phone]", "nohp": "[phone]", "salary": 5000000.0, "x": "y'
+    )
+    assert pl.Series([cut]).str.contains(CANDIDATE_PATTERN)[0]
+
+
+def _module_texts() -> list[str]:
+    """Every text of the masking's parametrized test cases (and the contacts planted here)."""
+    texts = [CONTACTS]
+    modules = [sys.modules[__name__]] + [
+        importlib.import_module(f"tests.ingest.admin.{path.stem}")
+        for path in sorted(Path(__file__).parent.joinpath("admin").glob("*personal_data*.py"))
+    ]
+    tests = [test for module in modules for test in vars(module).values()]
+    for test in tests:
+        for mark in getattr(test, "pytestmark", []):
+            if mark.name != "parametrize":
+                continue
+            for case in mark.args[1]:
+                values = case if isinstance(case, tuple) else (case,)
+                texts += [value for value in values if isinstance(value, str)]
+    return texts
+
+
+def test_the_filter_finds_every_value_the_masking_changes() -> None:
+    # `mask_text_columns` sends only the values `CANDIDATE_PATTERN` finds to be masked.
+    texts = [text for text in _module_texts() if mask_personal_data(text) != text]
+    assert len(texts) > 80
+    missed = [text for text in texts if not pl.Series([text]).str.contains(CANDIDATE_PATTERN)[0]]
+    assert missed == []
+    frame = mask_text_columns(pl.DataFrame({"text": texts}))
+    assert frame["text"].to_list() == [mask_personal_data(text) for text in texts]
