@@ -653,7 +653,8 @@ def _decoded_texts(value: object, key: str | None = None) -> list[str]:
     """The texts of a decoded JSON document: its keys and strings, and its numbers (a
     NIK-shaped float as its 16 digits, a phone number under its key as `+62` and its digits)."""
     if is_phone_shaped_number(value, key):
-        text = value.strip() if isinstance(value, str) else str(int(value))  # type: ignore[call-overload]
+        number = value if isinstance(value, str) else int(value)  # type: ignore[call-overload]
+        text = number.strip() if isinstance(number, str) else str(number)
         return [f"+62{text.lstrip('+').removeprefix('62').removeprefix('0')}"]
     if isinstance(value, str):
         return [value]
