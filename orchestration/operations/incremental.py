@@ -29,7 +29,9 @@ the portal days up to D, not the files of the days after it. Partitions after D 
 (by a later night, `lmis run` or the landing sensor) are set aside before anything lands: their
 rows leave raw and staging like a withdrawn partition's, though their files stay and nothing
 goes into `raw.removed_partitions`, so D's marts and release hold only what had started by D.
-The night of their own day (or any later night) lands them again (`set_aside`).
+The night of their own day (or any later night) lands them again (`set_aside`). A later
+partition whose files are gone is no set-aside but a withdrawal, recorded as on any night: set
+aside, it would never be landed again, so never seen as withdrawn.
 """
 
 from __future__ import annotations
@@ -271,9 +273,10 @@ def _partition_runs(stale: Iterable[tuple[LandedInput, str]]) -> list[PartitionR
 def removed_partitions(
     landed: Iterable[tuple[str, str]],
     current: dict[tuple[str, str], tuple[LandedInput, str]],
-    until: date | None = None,
 ) -> list[RemovedPartition]:
-    """Landed partitions (up to `until`) none of whose files is on disk any more.
+    """Landed partitions none of whose files is on disk any more, after a backfilled day too
+    (`current` may stop at it): such a partition is no set-aside (`partitions_after`), and
+    would otherwise leave the warehouse unrecorded.
 
     Held back, with a warning: every partition of a source with no file on disk at all (a folder
     not mounted looks the same as a withdrawn source), and of a source with a file that fits no
@@ -287,13 +290,9 @@ def removed_partitions(
     for item in all_landed_inputs():
         if item.partitions_def is None or item.relation not in by_relation:
             continue
-        # `current` stops at `until`; the files after it still count as the source's files.
+        # `current` may stop at a backfilled day; the files after it still count as on disk.
         on_disk = item.files_by_partition(settings.DATA_DIR)
-        gone = [
-            key
-            for key in sorted(by_relation[item.relation])
-            if key not in on_disk and _started_by(item, key, until)
-        ]
+        gone = [key for key in sorted(by_relation[item.relation]) if key not in on_disk]
         if not gone:
             continue
         if not on_disk:
@@ -321,27 +320,22 @@ def removed_partitions(
     return removed
 
 
-def _started_by(item: LandedInput, key: str, until: date | None) -> bool:
-    if until is None:
-        return True
-    try:
-        return partition_start(item.partitions_def, key) <= until
-    except Exception:  # a key its partitioning does not know: leave it to a night without `until`
-        log.warning("%s: landed partition %r is not one of its partitions", item.relation, key)
-        return False
-
-
 def partitions_after(
     landed: Iterable[tuple[str, str]], until: date | None
 ) -> list[RemovedPartition]:
-    """Landed partitions of file-landed sources that start after `until` (module doc)."""
+    """Landed partitions of file-landed sources that start after `until` and still have a file
+    on disk (module doc); one with none is a withdrawal (`removed_partitions`)."""
     if until is None:
         return []
     by_relation = {i.relation: i for i in all_landed_inputs() if i.partitions_def is not None}
+    on_disk = {
+        relation: item.files_by_partition(settings.DATA_DIR)
+        for relation, item in by_relation.items()
+    }
     later = []
     for relation, key in sorted(landed):
         item = by_relation.get(relation)
-        if item is None or key == WHOLE_TABLE:
+        if item is None or key == WHOLE_TABLE or key not in on_disk[relation]:
             continue
         try:
             starts = partition_start(item.partitions_def, key)
@@ -399,7 +393,7 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     current = current_inputs(until)
     landed, published, published_run = _read_state()
     plan = NightPlan(
-        removed_partitions=removed_partitions(landed, current, until),
+        removed_partitions=removed_partitions(landed, current),
         set_aside=partitions_after(landed, until),
     )
     landed_before = dict(landed)

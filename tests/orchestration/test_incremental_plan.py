@@ -170,6 +170,21 @@ def test_a_backfill_of_an_earlier_day_sets_the_later_days_aside(published_night)
     ]
 
 
+def test_a_later_day_whose_file_is_gone_is_withdrawn_by_a_backfill_not_set_aside(
+    published_night,
+) -> None:
+    """Set aside, a later day whose file had been removed was deleted unrecorded: no night
+    lands it again, so none sees it withdrawn, and `raw.removed_partitions` never had it."""
+    _landed_and_published_new_day(published_night)
+    (published_night / NEW_DAY_FILE).unlink()
+    plan = incremental.plan_night(until=date(2026, 12, 1))
+    later = incremental.RemovedPartition(
+        "raw.maganghub_positions", DAY.isoformat(), "maganghub_positions"
+    )
+    assert plan.set_aside == []
+    assert plan.removed_partitions == [later]
+
+
 def test_a_withdrawal_is_seen_until_a_night_publishes_without_it(published_night) -> None:
     """Night 2 landed the day but never published (its `nightly` failed); night 3 withdrew the
     day, then stopped before its `nightly` run: night 4 must still rebuild the day's source."""
