@@ -120,8 +120,13 @@ _PHONE_AFTER = r"\w\-/"
 # of "wa.me/0812 345 678 90"), but not what follows the link: a group that starts a time
 # ("wa.me/6281234567890 08.00-17.00", "... 08:00") or a single digit before a word, a count
 # ("wa.me/628123456789 2 orang", "... 9 posisi"). At most 6 groups: no number has more.
-_WA_TIME = r"\d{1,2}(?:\.\d\d[ \t\u00a0]*[-\u2013]|:\d\d)"
-_WA_NUMBER = rf"\+?\d+(?:[ .-](?!{_WA_TIME})(?!\d[ \t\u00a0]+[A-Za-z])\d+){{0,5}}(?!\d)"
+# A number written unbroken (10 digits or more) takes no further group: "wa.me/6281234567890 10
+# orang" kept its count only so, and "... 08.00 s/d 17.00" its hours.
+_WA_TIME = r"(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d.:])"
+_WA_NUMBER = (
+    rf"\+?(?:\d{{10,}}|\d{{1,9}}(?:[ .-](?!{_WA_TIME})(?!\d[ \t\u00a0]+[A-Za-z])\d+){{0,5}})"
+    r"(?!\d)"
+)
 _WA_LINK = rf"(?:(?<=(?i:wa\.me/))|(?<=[?&](?i:phone)=)){_WA_NUMBER}"
 PHONE_PATTERN = re.compile(
     rf"{_starts_after(_PHONE_BEFORE)}(?:{_PHONE_BODY})(?![{_PHONE_AFTER}])|{_WA_LINK}"
@@ -228,10 +233,10 @@ EMAIL_PATTERN = re.compile(f"{_EMAIL_PLAIN}|{_EMAIL_DISGUISED}")
 # be single digits ("0 8 1 2 ..."): runs of numbers alone are times and counts ("08.00-17.00 /
 # 08.00-12.00"), and grouped numbers are the patterns' business. A run is masked from that start
 # for at most 14 digits (the longest number with its country code); what follows stays. A run
-# with a clock time among its digits (two 2-digit numbers, hours and minutes, apart by "." or ":",
-# or by a space at a quarter hour: "08.00 - 12.00", "08 00 17 00") is a schedule, even with a
+# holding a range of two clock times ("08.00 - 12.00", "08 00 17 00") is a schedule, even with a
 # number word after it: "Jam kerja 08.00 - 12.00 / satu jam istirahat" lost its hours to
-# "[phone]", and Karirhub's and MagangHub's descriptions are masked at landing.
+# "[phone]", and Karirhub's and MagangHub's descriptions are masked at landing. One time-like
+# pair is not enough: "08 15" is 0815, a mobile prefix, read aloud in pairs.
 DIGIT_WORDS = {
     "nol": "0", "kosong": "0", "zero": "0", "satu": "1", "one": "1", "dua": "2", "two": "2",
     "tiga": "3", "three": "3", "empat": "4", "four": "4", "lima": "5", "five": "5",
@@ -247,14 +252,32 @@ _DIGIT_RUN = re.compile(
 )
 _TOKEN = re.compile(rf"\+|{_DIGIT_TOKEN}")
 _PHONE_MAX_DIGITS = 14
-_CLOCK_TIME = re.compile(
-    r"(?:[01]\d|2[0-4])(?:[ \t\u00a0]*[.:][ \t\u00a0]*[0-5]\d|[ \t\u00a0]+(?:00|15|30|45))"
-)
+# An hour and its minutes: "08.00", "08:30", or "08 00" (with a space, only on the hour: "08 15"
+# is how 0815, a mobile prefix, is read aloud).
+_CLOCK_TIME = re.compile(r"(?:[01]\d|2[0-4])(?:[ \t\u00a0]*[.:][ \t\u00a0]*[0-5]\d|[ \t\u00a0]+00)")
+_CLOCK_WITH_MARK = re.compile(r"(?:[01]\d|2[0-4])[ \t\u00a0]*[.:][ \t\u00a0]*[0-5]\d")
+# Between the two times of a range: a dash or slash, or spaces ("08 00 17 00"); not a dot.
+_RANGE_SEPARATOR = re.compile(r"[ \t\u00a0]*[-/][ \t\u00a0]*|[ \t\u00a0]+")
 
 
-def _is_clock_time(run: str, first: re.Match[str], second: re.Match[str]) -> bool:
+def _is_time(run: str, first: re.Match[str], second: re.Match[str], pattern: re.Pattern) -> bool:
     """Whether two tokens of a run, one after the other, are an hour and its minutes."""
-    return bool(_CLOCK_TIME.fullmatch(run[first.start() : second.end()]))
+    return bool(pattern.fullmatch(run[first.start() : second.end()]))
+
+
+def _is_time_range(run: str, tokens: list[re.Match[str]], index: int) -> bool:
+    """Whether the four tokens from `index` are a range of two clock times ("08.00 - 12.00",
+    "08 00 17 00"): a schedule, never a phone. One time alone proves nothing ("nol delapan ...
+    10.30 empat ..." is a number read in groups)."""
+    if index + 3 >= len(tokens):
+        return False
+    first, second = tokens[index : index + 2], tokens[index + 2 : index + 4]
+    between = run[first[1].end() : second[0].start()]
+    return (
+        _is_time(run, *first, _CLOCK_TIME)
+        and _is_time(run, *second, _CLOCK_TIME)
+        and bool(_RANGE_SEPARATOR.fullmatch(between))
+    )
 
 
 def _phone_in_run(run: str) -> tuple[int, int] | None:
@@ -273,8 +296,12 @@ def _phone_in_run(run: str) -> tuple[int, int] | None:
         starts = number.startswith(("08", "628")) or (plus and number.startswith("62"))
         words = any(tokens[i].group(0).lower() in DIGIT_WORDS for i in kept)
         single = all(len(digits[i]) == 1 for i in kept)
-        clock = any(_is_clock_time(run, tokens[i], tokens[i + 1]) for i in kept if i + 1 in kept)
-        if starts and count >= 9 and (words or single) and not clock:
+        schedule = any(_is_time_range(run, tokens, i) for i in kept if i + 3 in kept)
+        # A run that starts with a clock time ("Jam 08.00 nol delapan ...") starts no number.
+        opens_with_time = start + 1 < len(tokens) and _is_time(
+            run, tokens[start], tokens[start + 1], _CLOCK_WITH_MARK
+        )
+        if starts and count >= 9 and (words or single) and not schedule and not opens_with_time:
             return tokens[start].start(), tokens[kept[-1]].end()
     return None
 
@@ -303,9 +330,15 @@ def find_phone_in_words(text: str) -> str | None:
 # `companyId`). A text of digits alone under a contact key ("81234567890") is read the same way.
 # JSON quoted as text (a board's field, a document that does not parse) is read by
 # `_KEYED_NUMBER`: a quoted key, a colon, the number (or its digits in quotes), with a ".0" a
-# float from a spreadsheet has. A value under a contact key's object is under the two keys
+# float from a spreadsheet has; the first number of a list under the key (`"no_hp": [812...`,
+# after items that are not text: `[1, 812...`), and one keyed in an object under it, read under
+# the two keys, are read too. A value under a contact key's object is under the two keys
 # (`{"contact": {"number": 81234567890}}` as `contact_number`), as a list's items are under its.
-_KEYED_NUMBER = re.compile(r'"([^"\\\n]{1,64})"(\s*:\s*)("?)(\+?\d{9,15})(?:\.0+)?(?![\d.eE])\3')
+_KEYED_NUMBER = re.compile(
+    r'"(?P<key>[^"\\\n]{1,64})"(?P<colon>\s*:\s*)'
+    r'(?P<open>\[\s*(?:[^\[\]{}"\n]{0,64},\s*)?|\{\s*"(?P<inner>[^"\\\n]{1,64})"\s*:\s*)?'
+    r'(?P<quote>"?)(?P<digits>\+?\d{9,15})(?:\.0+)?(?![\d.eE])(?P=quote)'
+)
 
 
 def _is_contact_key(key: str | None) -> bool:
@@ -353,10 +386,11 @@ def is_phone_shaped_number(value: object, key: str | None) -> bool:
 
 
 def _mask_keyed_number(match: re.Match[str]) -> str:
-    key, colon, _, digits = match.groups()
-    if not is_phone_shaped_number(digits if match.group(3) else int(digits), key):
+    key, digits, inner = match["key"], match["digits"], match["inner"]
+    judged_under = key if inner is None else _child_key(key, inner)
+    if not is_phone_shaped_number(digits if match["quote"] else int(digits), judged_under):
         return match.group(0)
-    return f'"{key}"{colon}"[phone]"'
+    return f'"{key}"{match["colon"]}{match["open"] or ""}"[phone]"'
 
 
 # The same patterns for Polars' regex engine, which has no look-around: the edge characters are
@@ -386,7 +420,7 @@ CANDIDATE_PATTERN = "|".join((
     rf"\d[ \t\u00a0.,/-]+{_DIGIT_WORD}\b",
     r"\b0[ \t\u00a0.,/-]+8[ \t\u00a0.,/-]+\d|\b6[ \t\u00a0.,/-]+2[ \t\u00a0.,/-]+8",
     r"\+[ \t\u00a0]?6[ \t\u00a0.,/-]*2",
-    # (a list's item too: `"nomor": [1, 81234567890]`)
+    # (a list's item too: `"no_hp": [1, 81234567890]`)
     r'(?:"\s*:|[\[,])\s*"?\+?8\d{8}',
 ))  # fmt: skip
 
