@@ -138,13 +138,6 @@ SHIFTS_SHARE_RANGE = re.compile(
     r"(?!\s*(?:pagi|siang|sore|malam|[1-3]|i{1,3}\b)[^\w\n]{0,3}(?:jam\s*|pukul\s*)?\d)",
     re.IGNORECASE,
 )
-# "bersedia kerja shift", "willing to work shifts": a requirement of the candidate, which says
-# nothing of whether the range beside it is one person's day; read before SHIFTS_SHARE_RANGE.
-WILLING_TO_WORK_SHIFTS = re.compile(
-    r"\b(?:bersedia|siap|mau|willing|able|ready)\s+(?:untuk\s+|to\s+)?"
-    r"(?:(?:be)?kerja\s+|work(?:ing)?\s+(?:in\s+|on\s+)?)?(?:dalam\s+)?(?:shift(?:s|ing)?|sif)\b",
-    re.IGNORECASE,
-)
 # "dua shift bergantian (siang 11 - 20)": the range of a named shift is that shift's day.
 NAMED_SHIFT_BEFORE = re.compile(r"\b(pagi|siang|sore|malam)[^\w\n]{0,3}$", re.IGNORECASE)
 # The count before the word: "Senin - Minggu ( 1 Hari Libur )", "1 day off".
@@ -620,7 +613,7 @@ def _section_hours(section: str) -> StatedHours | None:
         return _not_determined("a range of half days, the full days unnamed", evidence)
     if (
         len(times) == 1
-        and SHIFTS_SHARE_RANGE.search(WILLING_TO_WORK_SHIFTS.sub(" ", section))
+        and SHIFTS_SHARE_RANGE.search(section)
         and not NAMED_SHIFT_BEFORE.search(section[: times[0][0]])
     ):
         return None

@@ -476,9 +476,6 @@ def test_one_range_that_shifts_share_is_no_ones_day(text):
             40,
         ),
         ("Waktu Bekerja :\nShift pagi 07.00 - 15.00, Senin - Sabtu", 42),
-        # Shifts the candidate must be willing to work say nothing of the range beside them.
-        ("Jam kerja: Senin - Sabtu 08.00 - 20.00, bersedia kerja shift", 66),
-        ("Jam kerja: Senin - Sabtu 08.00 - 20.00, willing to work shifts", 66),
     ],
 )
 def test_a_named_shift_or_shifts_as_the_other_choice_keep_the_range(text, weekly):
