@@ -14,8 +14,8 @@ SHA-256 is not read again on later nights (the alert and the exit code repeat wh
 a fixed file (other bytes) is read and landed by the next night.
 
 Row-level problems stay the landing's (`raw.quarantine`); only the three unreadable forms
-below are caught here, on text files (`.csv`, `.jsonl`, `.json`, `.txt`, gzipped or not).
-Spreadsheets and other binary formats are left to their readers.
+below are caught here, on text files (`.csv`, `.jsonl`, `.json`, `.txt`, `.tsv`, gzipped or
+not). Spreadsheets and other binary formats are left to their readers.
 """
 
 from __future__ import annotations
