@@ -312,7 +312,7 @@ def test_lmis_lines_carry_the_date_and_the_utc_offset(tmp_path):
     env = {
         **os.environ,
         "LMIS_ENV_FILE": "",
-        "LMIS_ENV": "prod",
+        "LMIS_WAREHOUSE_WAIT_SECONDS": "abc",
         "LMIS_WAREHOUSE": str(tmp_path / "w.duckdb"),
         "TZ": "Asia/Jakarta",
     }
@@ -325,5 +325,8 @@ def test_lmis_lines_carry_the_date_and_the_utc_offset(tmp_path):
         check=False,
     )
     assert completed.returncode == 2
-    [line] = [line for line in completed.stderr.splitlines() if "LMIS_ENV" in line]
-    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0700 ERROR   lmis: LMIS_ENV='prod'", line)
+    [line] = [line for line in completed.stderr.splitlines() if "LMIS_WAREHOUSE_WAIT" in line]
+    assert re.match(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0700 ERROR   lmis: LMIS_WAREHOUSE_WAIT_SECONDS='abc'",
+        line,
+    )
