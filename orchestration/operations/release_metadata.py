@@ -4,8 +4,8 @@
   from when it runs from a git checkout (null otherwise, never an error), and the code's licence.
 - `source_terms`: per data folder (`<data>/<kind>/<folder>/PROVENANCE.md`), the licence or terms
   its PROVENANCE.md states, or "none stated".
-- `changes_since`: what changed from the previous release: tables added and removed, columns
-  added and removed per table, rows before and after per table.
+- `changes_since`: what changed from the previous release: tables added and removed; per table,
+  columns added, removed and retyped, and whether their order changed; rows before and after.
 - `copy_documents`: CHANGELOG.md, LICENSE, CITATION.cff and the PROVENANCE.md files (under
   `provenance/<kind>/<folder>/`) copied into the release, each with its SHA-256.
 """
