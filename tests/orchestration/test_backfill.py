@@ -361,7 +361,7 @@ def test_the_command_ends_with_the_rows_per_source_table_of_its_runs(
 
 
 def test_a_night_with_an_unreadable_file_publishes_and_exits_4(published, monkeypatch, tmp_path):
-    """M1: the night goes on without the file, and the command still ends non-zero."""
+    """The night goes on without the file, and the command still ends non-zero."""
     from orchestration.operations.incremental import QuarantinedFile
 
     monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))

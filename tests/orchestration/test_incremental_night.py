@@ -147,7 +147,7 @@ def test_a_day_whose_file_is_removed_leaves_the_warehouse_and_the_marts(backfill
 
 @pytest.mark.slow
 def test_a_backfill_of_an_earlier_day_holds_no_later_day(backfilled) -> None:
-    """H1: with later portal days landed, a backfill of an earlier day published their rows
+    """With later portal days landed, a backfill of an earlier day published their rows
     under its date and rebuilt on every run. It now sets the later days aside, so its release
     holds what had started by that day, and the same day backfilled again is released as is."""
     root, _ = backfilled

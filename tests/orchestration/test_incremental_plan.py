@@ -143,7 +143,7 @@ def test_a_backfill_of_an_earlier_day_removes_no_later_day(published_night) -> N
 
 
 def test_a_backfill_of_an_earlier_day_sets_the_later_days_aside(published_night) -> None:
-    """H1: day D's release held the rows of a later day landed before the backfill, and every
+    """Day D's release held the rows of a later day landed before the backfill, and every
     backfilled day was rebuilt. The later day is now set aside (deleted from raw, its files
     kept, not a withdrawal) so D is built from the partitions started by D; once that night has
     published, D again plans nothing, and the later day's own night lands it again."""
@@ -323,7 +323,7 @@ def test_planning_waits_for_a_process_writing_the_warehouse(
 def test_an_unreadable_file_is_quarantined_and_the_rest_of_the_night_goes_on(
     published_night, monkeypatch, tmp_path
 ) -> None:
-    """M1: a portal day's file that is not gzip failed its partition run, and the night stopped
+    """A portal day's file that is not gzip failed its partition run, and the night stopped
     there, every night, until someone removed it. The plan now sets it aside (recorded with its
     reason, alerted), lands the other changes, and does not read the same bytes again."""
     monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))

@@ -314,7 +314,7 @@ def test_landing_sensor_starts_one_run_per_new_set_of_files(tmp_path, monkeypatc
 
 
 def test_landing_sensor_watches_only_the_folders_landing_reads(tmp_path, monkeypatch, caplog):
-    """M4: LMIS_LANDING_DIRS made the sensor watch a folder landing never reads, so a file
+    """LMIS_LANDING_DIRS made the sensor watch a folder landing never reads, so a file
     dropped there started runs that landed nothing. The sensor now watches the data folder's
     input folders whatever it says, and names the setting in a warning."""
     from orchestration import settings

@@ -238,7 +238,7 @@ def _backdate(release: Path, created_at: str) -> None:
 
 
 def test_latest_follows_the_newest_data_not_the_interim_releases_date(marts, tmp_path):
-    """M2: an ad-hoc `lmis run` on 12-06 cut the interim release 2026-12-06; the night of 12-05,
+    """An ad-hoc `lmis run` on 12-06 cut the interim release 2026-12-06; the night of 12-05,
     cut after it, held newer data but `latest` stayed on the interim one."""
     releases = tmp_path / "releases"
     interim = write_release(

@@ -29,7 +29,7 @@ CONFIG = {"indicators": {"employment_growth": {}, "hours_growth": {}, "vacancy_g
 
 
 def test_listed_occupations_rows_come_first_with_their_minor_group():
-    """Regression H2: rows sorted level 3 first, codes up; the cut at 300 of 3,597 rows hid
+    """Regression: rows sorted level 3 first, codes up; the cut at 300 of 3,597 rows hid
     the evidence of 17 of the 19 listed occupations (313, 325 and every 4-digit row)."""
     signals = pl.DataFrame(
         {
@@ -95,7 +95,7 @@ def test_sensitivity_rows_listed_in_the_base_come_first():
 
 
 def test_indicator_values_are_shown_in_their_units():
-    """Regression L4: growth shown as the fraction -0,105 with no unit."""
+    """Regression: growth shown as the fraction -0,105 with no unit."""
     signals = pl.DataFrame(
         {"indicator": ["employment_growth", "vacancy_duration_days"], "value": [-0.105, 12.0]}
     )
@@ -123,7 +123,7 @@ def col_output(tmp_path_factory) -> Path:
 def test_col_page_names_its_sources_periods_and_data_version(
     col_output, language, heading, downloads
 ):
-    """Regression M2: no reference periods, source dates or release on the page."""
+    """Regression: no reference periods, source dates or release on the page."""
     page = (col_output / f"critical-occupations.{language}.html").read_text(encoding="utf-8")
     assert f"<h2>{heading}</h2>" in page
     assert downloads in page
@@ -133,7 +133,7 @@ def test_col_page_names_its_sources_periods_and_data_version(
 
 
 def test_settings_downloads_hold_numbers_not_page_text(col_output):
-    """Regression M6: the Indonesian settings CSV/XLSX held the page's text "0,75"."""
+    """Regression: the Indonesian settings CSV/XLSX held the page's text "0,75"."""
     from openpyxl import load_workbook
 
     for language in ("id", "en"):
@@ -147,7 +147,7 @@ def test_settings_downloads_hold_numbers_not_page_text(col_output):
 
 
 def test_skill_shares_are_per_cent_with_board_coverage(tmp_path):
-    """Regression M3: shares as fractions ("0,056") beside a "%" trend table; no word that the
+    """Regression: shares as fractions ("0,056") beside a "%" trend table; no word that the
     share of postings with a skill found depends on the board."""
     marts, esco = write_skills_fixture(tmp_path / "skills")
     build_skills_outlook_reports(marts, tmp_path / "out", esco, pdf=False)
@@ -160,11 +160,11 @@ def test_skill_shares_are_per_cent_with_board_coverage(tmp_path):
     )
     page = (tmp_path / "out" / "skills-outlook.en.html").read_text(encoding="utf-8")
     assert "depend on the boards" in page
-    assert "ESCO skill names are shown in English" in page  # L1: said in both languages
+    assert "ESCO skill names are shown in English" in page  # said in both languages
 
 
 def test_source_names_and_dates():
-    """L2: the synthetic Sakernas source was shown as "sakernas synthetic"."""
+    """The synthetic Sakernas source was shown as "sakernas synthetic"."""
     assert source_name("sakernas_synthetic", "id") == "Sakernas sintetis (uji metode)"
     assert sources.dates_text(["2024-08-22"], "en") == "collected on 2024-08-22"
     assert sources.periods_text([f"{y}-08" for y in range(2015, 2025)], "id") == (
@@ -185,7 +185,7 @@ def test_per_cents_are_shown_to_one_decimal_and_downloaded_whole(tmp_path):
 
 def test_quality_report_names_its_sources_with_their_dates_and_the_run():
     """M2 on the data-quality report: each source with its latest posting and crawl, and the
-    run that wrote the page; L2: the synthetic Sakernas source by its name."""
+    run that wrote the page; the synthetic Sakernas source by its name."""
     import datetime as dt
 
     from reports.quality_report import QualityFigures, render

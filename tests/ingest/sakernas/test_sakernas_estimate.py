@@ -291,7 +291,7 @@ def _mean_weight_guess(mart: pl.DataFrame) -> pl.DataFrame:
 def test_a_suppressed_cell_carries_no_column_its_value_can_be_worked_back_from(
     jambi_mart: pl.DataFrame, jambi_mart_unpublished: pl.DataFrame
 ) -> None:
-    # Regression (review M1): suppressed cells published sample_persons (0-4 persons), and
+    # Regression: suppressed cells published sample_persons (0-4 persons), and
     # sample_persons x mean weight recovered the hidden count within -21..+30 %.
     before = _mean_weight_guess(jambi_mart_unpublished)
     assert before.height > 0  # the attack works on what suppression hides
@@ -303,7 +303,7 @@ def test_a_suppressed_cell_carries_no_column_its_value_can_be_worked_back_from(
 
 
 def test_sample_psus_counts_the_psus_that_hold_the_cells_persons() -> None:
-    # Regression (review M2): sample_psus was every PSU of the strata the cell draws on (628
+    # Regression: sample_psus was every PSU of the strata the cell draws on (628
     # for each Jambi province cell, a 3-person cell too). Stratum A has three PSUs: the two
     # unemployed persons live in a1, a3 holds only people outside the labour force; stratum B
     # has one PSU with one employed person.
@@ -369,7 +369,7 @@ def _one_cell(value: float, se: float, persons: int = 2180) -> dict[str, object]
 
 
 def test_a_zero_standard_error_is_published_as_no_standard_error() -> None:
-    # Regression (review L1): a median of wages heaped at Rp 2,000,000 had se 0 and rse 0, so
+    # Regression: a median of wages heaped at Rp 2,000,000 had se 0 and rse 0, so
     # `rse < 25` took it as reliable.
     row = _one_cell(2_000_000.0, 0.0)
     assert (row["value"], row["se"], row["rse"]) == (2_000_000.0, None, None)

@@ -256,7 +256,7 @@ def test_every_shipped_round_mapping_loads() -> None:
 
 
 def test_se_method_names_province_strata_where_the_regency_is_unknown() -> None:
-    # Regression (review L2): synthetic provinces 92, 95, 96, 97 have no KODE_KAB, so their
+    # Regression: synthetic provinces 92, 95, 96, 97 have no KODE_KAB, so their
     # strata are province x urban/rural, yet se_method said regency x urban/rural.
     config = load_round_config("2020-08")
     base = {name: "2" for name in ("R9A", "R9B", "R9C", "R10A", "R22A", "R22B")}
