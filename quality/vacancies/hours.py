@@ -124,9 +124,9 @@ OFF_BEFORE_DAY = re.compile(
 )
 # "off 1 hari", "Libur 1x dalam Seminggu": that many days off in the week.
 # Not "Libur 2x per bulan", "Off/Libur 2x Sebulan": days off a month say nothing of a week.
+_NOT_A_MONTH = r"(?!\s*(?:per|dalam|/|a|tiap|setiap|dlm)?\s*(?:1\s*)?(?:bulan|sebulan|month))"
 DAYS_OFF_COUNT = re.compile(
-    r"\b(?:libur|off)\s*(\d|satu|sehari)\s*(?:x\b|kali|hari|days?)"
-    r"(?!\s*(?:per|dalam|/|a|tiap|setiap|dlm)?\s*(?:1\s*)?(?:bulan|sebulan|month))",
+    r"\b(?:libur|off)\s*(\d|satu|sehari)\s*(?:x\b|kali|hari|days?)" + _NOT_A_MONTH,
     re.IGNORECASE,
 )
 # Shifts named next to one clock range ("Jam 09.00 sampai 22.00 di bagi 2 shift", "Shift antara
@@ -142,8 +142,7 @@ SHIFTS_SHARE_RANGE = re.compile(
 NAMED_SHIFT_BEFORE = re.compile(r"\b(pagi|siang|sore|malam)[^\w\n]{0,3}$", re.IGNORECASE)
 # The count before the word: "Senin - Minggu ( 1 Hari Libur )", "1 day off".
 DAYS_OFF_COUNT_BEFORE = re.compile(
-    r"(?<![\d.,])\b(\d|satu|sehari)\s*(?:x\s*)?(?:hari|days?)\s*(?:libur|off)\b"
-    r"(?!\s*(?:per|dalam|/|a|tiap|setiap|dlm)?\s*(?:1\s*)?(?:bulan|sebulan|month))",
+    r"(?<![\d.,])\b(\d|satu|sehari)\s*(?:x\s*)?(?:hari|days?)\s*(?:libur|off)\b" + _NOT_A_MONTH,
     re.IGNORECASE,
 )
 # "sistem 5-2 (Shift)": days on and off in a rota, not clock times.
