@@ -40,16 +40,21 @@ def build_selected(root: Path, warehouse: Path, *selection: str) -> None:
     assert completed.returncode == 0, completed.stdout[-4000:]
 
 
+def land_region_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Land the shipped region reference `dim_region` is built from into `con`'s raw tables."""
+    ensure_landing_tables(con)
+    for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
+        spec = source_by_name(name)
+        write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
+
+
 def build_dim_region(root: Path) -> Path:
     """A warehouse under `root` with `dim_region` and the regency staging model, landed and built
     from the shipped region reference; not the relationship tests of marts that point at
     `dim_region`, which are not built here."""
     warehouse = root / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        ensure_landing_tables(con)
-        for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
-            spec = source_by_name(name)
-            write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
+        land_region_reference(con)
     build_selected(
         root,
         warehouse,

@@ -21,12 +21,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from selected_build import build_selected
-
-from ingest.landing import land_source
-from ingest.sources import source_by_name
-from ingest.warehouse import ensure_landing_tables, write_landing
-from orchestration import settings
+from selected_build import build_selected, land_region_reference
 
 REPO = Path(__file__).resolve().parents[2]
 VACANCIES = REPO / "dbt_project" / "models" / "marts" / "vacancies" / "fct_vacancies.sql"
@@ -169,10 +164,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("mart_keys")
     path = root / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
-        ensure_landing_tables(con)
-        for name in ("wilayah_regencies_2025", "bps_kemendagri_bridging_regencies_2020"):
-            spec = source_by_name(name)
-            write_landing(con, spec, land_source(spec, settings.DATA_DIR), "run-1")
+        land_region_reference(con)
         con.execute("create schema if not exists staging")
         for table, synthetic in (
             ("sakernas_indicator_estimates", False),
