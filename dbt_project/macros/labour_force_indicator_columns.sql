@@ -6,19 +6,15 @@ period,
         breakdown,
         indicator,
         value,
-        -- A zero SE of a non-zero value is no SE (not_assessable below): null, so a filter
-        -- `rse < 25` or a z test cannot read it as perfectly precise.
-        case when se = 0 and value <> 0 then null else se end as se,
-        case when se = 0 and value <> 0 then null else rse end as rse,
+        -- A zero SE says nothing about precision: the estimator publishes it as a null SE and
+        -- RSE, reliability not_assessable (ingest/sakernas/suppression.py), so no filter
+        -- `rse < 25` or z test reads it as perfectly precise.
+        se,
+        rse,
         -- A suppressed cell publishes no value, so it has no reliability to state: its RSE
         -- class ("reliable" for a cell hidden for too few persons) would read as a verdict on a
-        -- figure nobody can see. A zero SE of a non-zero estimate (medians of answers bunched at
-        -- round amounts) says nothing about precision: not assessable, rather than "reliable".
-        case
-            when is_suppressed then 'suppressed'
-            when se = 0 and value <> 0 then 'not_assessable'
-            else reliability
-        end as reliability,
+        -- figure nobody can see.
+        case when is_suppressed then 'suppressed' else reliability end as reliability,
         sample_persons,
         breakdown_variable,
         unit,
