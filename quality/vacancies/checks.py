@@ -189,9 +189,9 @@ PAY_NOT_COMPARABLE_TITLE = (
     r"(?i)part[\s_-]?time|paruh[\s_-]waktu|\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas"
 )
 
-# Pay stated by the day or the hour has its own lawful minimum (PP 36/2021 Art. 16-17): a day is
-# the monthly minimum / 25 on a six-day week and / 21 on a five-day week; an hour (part-time
-# work, the only work the regulation lets be paid by the hour) is the monthly minimum / 126.
+# Pay stated by the day or the hour has its own lawful minimum (PP 36/2021): a day is the monthly
+# minimum / 25 on a six-day week and / 21 on a five-day week (Art. 17); an hour (part-time work,
+# the only work Art. 16 lets be paid by the hour) is the monthly minimum / 126.
 # `salary_monthly_*` hold such pay as monthly equivalents at the normaliser's factors.
 DAY_PERIODS = ("day", "daily", "harian", "hari")
 HOUR_PERIODS = ("hour", "hourly", "jam")
