@@ -36,6 +36,8 @@ RELEASE_KEY = b"release"
 COLUMN_DESCRIPTIONS_KEY = b"column_descriptions"
 ROW_GROUP_ROWS = 122_880
 """DuckDB's row group size, kept so a reader's memory per row group stays what it was."""
+ZSTD_LEVEL = 3
+"""DuckDB's zstd level; pyarrow's default (1) made the release files about 8 % larger."""
 FORMAT_VERSION = "1"
 """Part of `metadata_fingerprint`: a change to what the files carry writes them all again."""
 
@@ -81,7 +83,9 @@ def describe_file(
     )
     temporary = path.with_name(f".{path.name}.describing")
     try:
-        with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+        with pq.ParquetWriter(
+            temporary, schema, compression="zstd", compression_level=ZSTD_LEVEL
+        ) as writer:
             for batch in source.iter_batches(batch_size=ROW_GROUP_ROWS):
                 writer.write_batch(
                     pa.RecordBatch.from_arrays(batch.columns, schema=schema),
