@@ -10,7 +10,8 @@ Three kinds of file grow every night and nobody reads them after a few weeks:
   `alerts.write_alert` writes them;
 - Dagster's run history (runs, their event logs): the same nights delete the runs created more
   than `LMIS_RUN_HISTORY_DAYS` (default 30) ago that have ended, through
-  `DagsterInstance.delete_run`, never a run that is queued, starting or in progress.
+  `DagsterInstance.delete_run` (and their captured logs), never a run that is queued, starting
+  or in progress.
 
 Sensor and schedule ticks are bounded by Dagster's daemon itself, from the `retention:` block
 `settings.ensure_dagster_home()` adds to `dagster.yaml` (`TICK_RETENTION_CONFIG`).
@@ -141,11 +142,20 @@ FINISHED_STATUSES = ("SUCCESS", "FAILURE", "CANCELED")
 started) is a run that may still be going, which is never deleted."""
 
 
+def _compute_log_size(instance, run_id: str) -> int:
+    """Bytes of a run's captured logs where Dagster keeps them by default (`storage/<run id>`);
+    0 for logs kept elsewhere. For the log line only."""
+    folder = Path(instance.storage_directory()) / run_id
+    if not folder.is_dir():
+        return 0
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+
+
 def prune_run_history(instance, keep_days: int, now: datetime | None = None) -> Pruned:
-    """Delete the runs (and their event logs) created more than `keep_days` ago that have
-    ended, through `DagsterInstance.delete_run`; return how many and the bytes of their event
-    log files. Only runs before the cutoff with a finished status are listed, so a run in
-    progress, however old, stays."""
+    """Delete the runs (their event logs and captured logs) created more than `keep_days` ago
+    that have ended, through `DagsterInstance.delete_run` and the compute log manager's
+    `delete_logs`; return how many and the bytes of their files. Only runs before the cutoff
+    with a finished status are listed, so a run in progress, however old, stays."""
     import dagster as dg
 
     cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
@@ -161,12 +171,17 @@ def prune_run_history(instance, keep_days: int, now: datetime | None = None) -> 
         run = record.dagster_run
         if run.status.value not in FINISHED_STATUSES:  # a storage that ignored the filter
             continue
-        length = shard_size(run.run_id)
+        length = shard_size(run.run_id) + _compute_log_size(instance, run.run_id)
         instance.delete_run(run.run_id)
+        # `delete_run` leaves the run's captured stdout and stderr (`storage/<run id>/`).
+        try:
+            instance.compute_log_manager.delete_logs(prefix=[run.run_id])
+        except NotImplementedError:
+            pass
         count, size = count + 1, size + length
     log.info(
         "Dagster history: deleted %d run(s) that ended and were created before %s "
-        "(%d day(s) kept; %d bytes of event log files)",
+        "(%d day(s) kept; %d bytes of event and captured logs)",
         count,
         f"{cutoff:%Y-%m-%d %H:%M} UTC",
         keep_days,

@@ -193,6 +193,9 @@ def test_old_finished_runs_go_and_a_run_in_progress_stays(home):
         waiting = instance.create_run_for_job(_tiny, status=dg.DagsterRunStatus.NOT_STARTED).run_id
         run_file = Path(instance.event_log_storage.path_for_shard(finished))
         assert run_file.exists()
+        captured = Path(instance.storage_directory()) / finished
+        captured.mkdir(parents=True, exist_ok=True)  # where a run's stdout and stderr go
+        (captured / "step.out").write_text("output")
 
         # Within the kept days nothing goes.
         assert prune_run_history(instance, 30).count == 0
@@ -204,6 +207,7 @@ def test_old_finished_runs_go_and_a_run_in_progress_stays(home):
         assert instance.get_run_by_id(finished) is None
         assert instance.get_run_by_id(failed) is None
         assert not run_file.exists(), "the run's event log file is gone, not just emptied"
+        assert not captured.exists(), "its captured logs too"
         assert instance.get_run_by_id(going) is not None
         assert instance.get_run_by_id(waiting) is not None
         # A run after the pruning writes its events as before.
