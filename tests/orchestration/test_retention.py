@@ -259,3 +259,28 @@ def test_bad_history_settings_stop_a_run_before_it_starts(
         assert main(argv) == 2
         errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
         assert len(errors) == 1 and name in errors[0] and "1 or more" in errors[0], errors
+
+
+def test_a_night_removes_old_alert_files_before_it_runs(home, tmp_path, monkeypatch, caplog):
+    from types import SimpleNamespace
+
+    from orchestration.operations import incremental
+
+    folder = tmp_path / "alerts"
+    folder.mkdir()
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(folder))
+    old = _alert(folder, datetime.now(UTC) - timedelta(days=200))
+    recent = _alert(folder, datetime.now(UTC) - timedelta(days=1))
+    seen = {}
+
+    def night():
+        seen["old alert still there"] = old.exists()
+        return SimpleNamespace(run_ids=[], success=False, nightly_run_id=None)
+
+    monkeypatch.setattr(incremental, "whole_warehouse_run", night)
+    caplog.set_level("INFO")
+    assert main(["run"]) == 1
+    assert seen == {"old alert still there": False}
+    assert recent.exists()
+    assert "alerts: removed 1 file(s)" in caplog.text
+    assert "Dagster history: deleted 0 run(s)" in caplog.text
