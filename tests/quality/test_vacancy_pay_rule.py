@@ -252,6 +252,46 @@ def test_hourly_pay_below_the_part_time_minimum_but_above_a_full_week_is_not_det
     assert result[EVIDENCE][0].startswith("not determined: hourly pay Rp 35000")
 
 
+def test_hourly_pay_on_a_part_time_post_is_held_to_the_part_time_minimum():
+    # PP 36/2021 Art. 16: hourly pay is for part-time work, at least UMP / 126 (Rp 40,217 here).
+    # Part-time posts are otherwise left out (their monthly figure has no minimum to compare).
+    per_hour = 40 * 52 / 12
+    result = _check(
+        _posting(
+            "dealls",
+            "Kasir",
+            35_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            employment_type="part_time",
+            id="a",
+        ),
+        _posting(
+            "dealls",
+            "Barista Part Time",
+            45_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            id="b",
+        ),
+        _posting("dealls", "Kasir", 2_000_000.0, None, employment_type="part_time", id="c"),
+        _posting(
+            "dealls",
+            "Kasir (Magang)",
+            20_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            employment_type="part_time",
+            id="d",
+        ),
+    )
+    assert result[FLAG].to_list() == [True, False, None, None]
+    assert "is below the part-time hourly minimum (UMP / 126 = Rp 40217" in result[EVIDENCE][0]
+    assert "is at or above the part-time hourly minimum" in result[EVIDENCE][1]
+    assert result[EVIDENCE][2] == "not applicable: employment type part_time"
+    assert result[EVIDENCE][3].startswith("not applicable")
+
+
 def test_the_warehouse_passes_the_pay_period_to_the_pay_rule():
     con = duckdb.connect()
     con.execute(
