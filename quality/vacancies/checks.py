@@ -493,7 +493,15 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
     unit_rates = _rupiah("rate_low") + pl.lit(" - ") + _rupiah("rate_high")
     by_unit = pl.col("pay_unit") != "month"
     stated = (
-        pl.when(pl.col("is_site_band") & is_range)
+        pl.when(pl.col("is_site_band") & is_range & by_unit)
+        .then(
+            pl.lit("the site's ")
+            + pl.col("unit_word")
+            + pl.lit(" pay band ")
+            + unit_rates
+            + pl.lit(" (not the employer's figure)")
+        )
+        .when(pl.col("is_site_band") & is_range)
         .then(pl.lit("the site's pay band ") + band_text + pl.lit(" (not the employer's figure)"))
         .when(by_unit & is_range)
         .then(
@@ -576,13 +584,11 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         )
         .when(pl.col("is_site_band") & is_range)
         .then(
-            pl.when(pl.col("pay_high") < ump)
-            .then(stated + pl.lit(" is wholly below the provincial minimum (UMP)") + where)
+            # The flag's own limit and words: a band of daily pay is held to the daily minimum.
+            pl.when(pl.col("pay_high") < limit)
+            .then(stated + pl.lit(" is wholly below ") + pl.col("limit_text") + where)
             .otherwise(
-                stated
-                + pl.lit(" is at or above the provincial minimum (UMP)")
-                + where
-                + not_regency
+                stated + pl.lit(" is at or above ") + pl.col("limit_text") + where + not_regency
             )
         )
         .when(below)

@@ -239,6 +239,23 @@ def test_daily_pay_below_a_six_day_weeks_minimum_is_flagged_and_above_a_five_day
     assert "below the daily minimum on a six-day week" in result[EVIDENCE][0]
 
 
+def test_a_site_band_of_daily_pay_is_explained_by_the_limit_it_is_judged_against():
+    # Loker.id states a band. Rp 230,000-250,000 a day on a five-day week is below UMP / 21
+    # (Rp 256,988 in Jakarta, 2025) but its monthly equivalent is above the monthly UMP: the
+    # evidence named the monthly UMP and said "at or above" while the flag said below.
+    band = _daily(230_000.0, FIVE_DAYS, id="a") | {
+        "source": "lokerid",
+        "salary_monthly_max": 250_000.0 * DAYS_A_MONTH,
+        "posted_date": dt.date(2025, 6, 18),
+    }
+    result = _check(band)
+    assert result[FLAG].to_list() == [True]
+    assert result[EVIDENCE][0].startswith(
+        "the site's daily pay band Rp 230000 - Rp 250000 (not the employer's figure) is wholly "
+        "below the daily minimum on a five-day week"
+    )
+
+
 def test_hourly_pay_below_the_part_time_minimum_but_above_a_full_week_is_not_determined():
     # UMP / 126 = Rp 40,217 an hour; a 40-hour week at Rp 30,000 reaches the UMP (Rp 29,235).
     per_hour = 40 * 52 / 12
