@@ -180,18 +180,28 @@ def _run_nightly_day(
     return mode, result.success, run_id, withdrawn, tuple(f.path for f in plan.quarantined_files)
 
 
-def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool, str]:
+def _run_partition(
+    job_name: str, day: date, tags: dict[str, str]
+) -> tuple[bool, str | None, tuple[str, ...]]:
+    """(success, run id, files set aside unread) of one day of a daily-partitioned job."""
     settings.ensure_dagster_home()
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.operations.incremental import screen_partition
     from orchestration.operations.stale_runs import free_slots_of_dead_runs, process_tags
 
     job = defs.resolve_job_def(job_name)
     selection = _assets_with_files(job_name, day.isoformat())
+    files: tuple[str, ...] = ()
+    if selection:
+        # The night's file check: an unreadable file is quarantined, not a failed run.
+        day_tags = {**tags, RELEASE_DATE_TAG: day.isoformat()}
+        selection, quarantined = screen_partition(day.isoformat(), selection, day_tags)
+        files = tuple(f.path for f in quarantined)
     if selection == []:
-        log.info("%s %s: no file belongs to this day; nothing to land", job_name, day)
-        return True, None
+        log.info("%s %s: no readable file belongs to this day; nothing to land", job_name, day)
+        return True, None, files
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
         free_slots_of_dead_runs(instance)
         result = execute_job(
@@ -201,7 +211,7 @@ def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool
             asset_selection=selection,
             tags={**tags, RELEASE_DATE_TAG: day.isoformat(), **process_tags()},
         )
-    return result.success, result.run_id
+    return result.success, result.run_id, files
 
 
 def _assets_with_files(job_name: str, partition_key: str) -> list | None:
@@ -268,8 +278,9 @@ def backfill(
         try:
             if partitioned:
                 started = time.monotonic()
-                success, run_id = _run_partition(job_name, day, tags)
-                outcome = DayOutcome(day, "partition", time.monotonic() - started, success, run_id)
+                success, run_id, files = _run_partition(job_name, day, tags)
+                seconds = time.monotonic() - started
+                outcome = DayOutcome(day, "partition", seconds, success, run_id, (), files)
             else:
                 outcome = night_of(day, tags, rebuild=rebuild)
         except Exception as exc:

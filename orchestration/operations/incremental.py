@@ -388,6 +388,27 @@ def unreadable_files(
     return found
 
 
+def screen_partition(
+    partition_key: str, asset_keys: Iterable[dg.AssetKey], tags: dict[str, str]
+) -> tuple[list[dg.AssetKey], list[QuarantinedFile]]:
+    """A landing started outside the night's plan (the landing sensor's runs, `lmis backfill
+    --job land_portal_days`) gets the plan's file check (`unreadable_files`), record and alert
+    (`record_quarantined_files`): returns the assets still to land and the files set aside.
+    `partition_key` `WHOLE_TABLE`: the sources landed whole among `asset_keys`."""
+    keys = list(asset_keys)
+    whole = partition_key == WHOLE_TABLE
+    items = [
+        item
+        for item in all_landed_inputs()
+        if item.asset_key in keys and (item.partitions_def is None) == whole
+    ]
+    bad = unreadable_files([(item, partition_key) for item in items])
+    files = [f for found in bad.values() for f in found]
+    record_quarantined_files(files, tags)
+    blocked = {item.asset_key for item in items if (item.relation, partition_key) in bad}
+    return [key for key in keys if key not in blocked], files
+
+
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     """What tonight must run (see the module doc); `full`: every partition and the whole job."""
     current = current_inputs(until)

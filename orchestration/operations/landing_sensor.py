@@ -11,6 +11,10 @@ its cursor and, when it changes, asks for:
 - one run of `nightly` when a new or changed file belongs to a source landed whole, or to no
   known source (the night then lands and publishes it at once).
 
+Before a run is asked for, its files get the night's check (`screen_partition`,
+orchestration/operations/incremental.py): an unreadable file is quarantined and alerted, and its
+assets are left out of the run (a partition run with none left is not asked for).
+
 Run keys carry the fingerprint, so the same set of files never starts the same run twice. The
 first evaluation only records the state: files already there are the nightly schedule's business.
 """
@@ -29,6 +33,7 @@ import dagster as dg
 
 from orchestration import settings
 from orchestration.jobs import PARTITIONED_LANDING_JOBS, nightly_job
+from orchestration.operations.incremental import screen_partition
 from orchestration.operations.releases import RELEASE_DATE_TAG
 
 log = logging.getLogger(__name__)
@@ -119,18 +124,51 @@ def new_files_in_landing(context: dg.SensorEvaluationContext):
     fingerprint = _fingerprint(current)
     partitions, whole = partitions_of_files(changed)
     tags = {RELEASE_DATE_TAG: today, "lmis/trigger": "new_files_in_landing"}
-    requests = [
-        dg.RunRequest(
-            run_key=f"landing-{fingerprint}-{job}-{key}",
-            job_name=job,
-            partition_key=key,
-            asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
-            tags=tags,
-        )
-        for (job, key), keys in sorted(partitions.items())
-    ]
+    requests = []
+    for (job, key), keys in sorted(partitions.items()):
+        # The night's file check: an unreadable file is quarantined and alerted, its assets
+        # left out of the run (a run of none is not started), instead of a failed run.
+        readable, _ = screen_partition(key, keys, tags)
+        if readable:
+            requests.append(
+                dg.RunRequest(
+                    run_key=f"landing-{fingerprint}-{job}-{key}",
+                    job_name=job,
+                    partition_key=key,
+                    asset_selection=sorted(readable, key=lambda k: k.to_user_string()),
+                    tags=tags,
+                )
+            )
     if whole:
-        requests.append(
-            dg.RunRequest(run_key=f"landing-{fingerprint}", job_name=nightly_job.name, tags=tags)
-        )
+        requests.append(_nightly_request(changed, fingerprint, tags))
+    if not requests:
+        return dg.SkipReason(f"{len(changed)} new or changed file(s), none readable")
     return requests[0] if len(requests) == 1 else requests
+
+
+def _nightly_request(changed: list[str], fingerprint: str, tags: dict[str, str]) -> dg.RunRequest:
+    """The `nightly` run for changed files of sources landed whole: a source with an unreadable
+    file is quarantined and left out of the run, as the night's plan leaves it out."""
+    from ingest.warehouse import WHOLE_TABLE
+    from orchestration.operations.incremental import all_landed_inputs, screen_partition
+
+    touched = {
+        item.asset_key
+        for item in all_landed_inputs()
+        if item.partitions_def is None
+        for path in item.files_by_partition(settings.DATA_DIR).get(WHOLE_TABLE, [])
+        if str(path) in changed
+    }
+    readable, _ = screen_partition(WHOLE_TABLE, touched, tags)
+    blocked = touched - set(readable)
+    if not blocked:
+        return dg.RunRequest(run_key=f"landing-{fingerprint}", job_name=nightly_job.name, tags=tags)
+    from orchestration.definitions import defs
+
+    keys = nightly_job.selection.resolve(defs.resolve_asset_graph()) - blocked
+    return dg.RunRequest(
+        run_key=f"landing-{fingerprint}",
+        job_name=nightly_job.name,
+        asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
+        tags=tags,
+    )

@@ -393,3 +393,78 @@ def test_unreadable_reasons(tmp_path) -> None:
     assert unreadable_reason(latin)[0] == "not_utf8"
     assert unreadable_reason(cut)[0] == "truncated_gzip"
     assert unreadable_reason(plain)[0] == "not_gzip"
+
+
+def _quarantined_files() -> list[tuple]:
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        return con.execute(
+            "select file_path, reason_code, relation, partition_key from raw.quarantined_files "
+            "order by file_path"
+        ).fetchall()
+
+
+def test_the_landing_sensor_quarantines_an_unreadable_day_instead_of_starting_a_run(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """The sensor's own partition runs did not check files: an unreadable day started a run
+    that failed with a traceback. It now quarantines and alerts as the night does, and starts
+    runs only for what it can read."""
+    from orchestration.operations.landing_sensor import new_files_in_landing
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    _new_portal_day(published_night)
+    good = published_night / NEW_DAY_FILE.replace(DAY.isoformat(), "2026-12-03")
+    (published_night / NEW_DAY_FILE).rename(good)
+    bad = published_night / NEW_DAY_FILE
+    bad.write_text("this is not gzip\n")
+    requests = new_files_in_landing(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    requests = requests if isinstance(requests, list) else [requests]
+    assert [(r.job_name, r.partition_key) for r in requests] == [("land_portal_days", "2026-12-03")]
+    assert _quarantined_files() == [
+        (str(bad), "not_gzip", "raw.maganghub_positions", DAY.isoformat())
+    ]
+    alerts = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert [(a["kind"], a["file"]) for a in alerts] == [("file_quarantined", str(bad))]
+
+
+def test_the_sensor_leaves_an_unreadable_whole_source_out_of_its_nightly_run(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    from orchestration.operations.landing_sensor import new_files_in_landing
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    wages = published_night / "real/ump-province/ump_2025_partial_20_provinces_news.csv"
+    wages.write_bytes(b"year,province,ump_idr\n2025,\xe9,1\n")
+    request = new_files_in_landing(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert request.job_name == "nightly"
+    assert _key("raw/ump_province") not in set(request.asset_selection)
+    assert _key("raw/jobstreet_postings") in set(request.asset_selection)
+    assert [row[1:3] for row in _quarantined_files()] == [("not_utf8", "raw.ump_province")]
+
+
+def test_a_partition_backfill_quarantines_an_unreadable_day_instead_of_failing(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """`lmis backfill --job land_portal_days` ran the day's landing on an unreadable file and
+    failed with a traceback; it now quarantines the file (exit 4 through the day's outcome)."""
+    from orchestration.operations import backfill
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.setattr(settings, "DAGSTER_HOME", tmp_path / "dagster_home")
+    monkeypatch.setattr(backfill, "last_backfill_day", lambda: DAY)
+    monkeypatch.setattr(backfill, "execute_job", lambda *a, **k: pytest.fail("a run started"))
+    bad = published_night / NEW_DAY_FILE
+    bad.write_bytes(gzip.compress(b"a,b\n1,2\n" * 100)[:-12])
+    [outcome] = backfill.backfill(DAY, DAY, job_name="land_portal_days")
+    assert outcome.success and outcome.run_id is None
+    assert outcome.quarantined_files == (str(bad),)
+    assert [row[1:] for row in _quarantined_files()] == [
+        ("truncated_gzip", "raw.maganghub_positions", DAY.isoformat())
+    ]
