@@ -628,9 +628,12 @@ def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str])
 
 def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResult:
     """Run the plan: partition landings first, then the `nightly` run; stop at a failure."""
+    from orchestration.operations.releases import STARTED_AT_TAG
     from orchestration.runner import run_nightly_job
 
     tags = dict(tags or {})
+    # The release is dated (and judged interim) by when the night started, not when it ends.
+    tags.setdefault(STARTED_AT_TAG, datetime.now(UTC).isoformat())
     log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
     record_quarantined_files(plan.quarantined_files, tags)
     if plan.removed_partitions:

@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ import dagster as dg
 from orchestration import settings
 from orchestration.jobs import PARTITIONED_LANDING_JOBS, nightly_job
 from orchestration.operations.incremental import screen_partition
-from orchestration.operations.releases import RELEASE_DATE_TAG
+from orchestration.operations.releases import RELEASE_DATE_TAG, STARTED_AT_TAG
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +119,17 @@ def new_files_in_landing(context: dg.SensorEvaluationContext):
     context.update_cursor(json.dumps(current))
     if not changed:
         return dg.SkipReason("no new or changed file")
-    today = datetime.now(ZoneInfo(settings.TIMEZONE)).date().isoformat()
+    now = datetime.now(UTC)
+    today = now.astimezone(ZoneInfo(settings.TIMEZONE)).date().isoformat()
     context.log.info("%d new or changed file(s): %s", len(changed), changed[:10])
     fingerprint = _fingerprint(current)
     partitions, whole = partitions_of_files(changed)
-    tags = {RELEASE_DATE_TAG: today, "lmis/trigger": "new_files_in_landing"}
+    tags = {
+        RELEASE_DATE_TAG: today,
+        # Its release is interim even if the run only starts after midnight.
+        STARTED_AT_TAG: now.isoformat(),
+        "lmis/trigger": "new_files_in_landing",
+    }
     requests = []
     for (job, key), keys in sorted(partitions.items()):
         # The night's file check: an unreadable file is quarantined and alerted, its assets

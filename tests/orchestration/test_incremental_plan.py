@@ -424,6 +424,7 @@ def test_the_landing_sensor_quarantines_an_unreadable_day_instead_of_starting_a_
     requests = new_files_in_landing(dg.build_sensor_context(instance=instance, cursor=first.cursor))
     requests = requests if isinstance(requests, list) else [requests]
     assert [(r.job_name, r.partition_key) for r in requests] == [("land_portal_days", "2026-12-03")]
+    assert "lmis/started_at" in requests[0].tags  # dated by the evaluation, not the run's end
     assert _quarantined_files() == [
         (str(bad), "not_gzip", "raw.maganghub_positions", DAY.isoformat())
     ]
