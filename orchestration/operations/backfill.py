@@ -91,7 +91,8 @@ class DayOutcome:
     success: bool
     run_id: str | None
     withdrawn: tuple[str, ...] = ()
-    """`relation partition` of each partition withdrawn (its files removed) by this night."""
+    """`relation partition` of each partition withdrawn by this night: its files removed, or
+    (with the reason) set aside by a backfill and its file unreadable since."""
     quarantined_files: tuple[str, ...] = ()
     """Files the night could not read and did not land (alerted; raw.quarantined_files)."""
 
@@ -171,13 +172,22 @@ def _run_nightly_day(
             record_quarantined_files(plan.quarantined_files, tags)
             _release_from_publication(day, manifest)
             files = tuple(f.path for f in plan.quarantined_files)
-            return "released", True, manifest["run_id"], (), files
+            return "released", True, manifest["run_id"], _withdrawn(plan), files
         plan = plan_night(until=day, full=True)
     mode = "rebuilt" if plan.nightly_selection is None else "incremental"
-    withdrawn = tuple(f"{r.relation} {r.partition_key}" for r in plan.removed_partitions)
+    withdrawn = _withdrawn(plan)
     result = run_night(plan, tags)
     run_id = result.nightly_run_id or (result.run_ids or [""])[-1]
     return mode, result.success, run_id, withdrawn, tuple(f.path for f in plan.quarantined_files)
+
+
+def _withdrawn(plan) -> tuple[str, ...]:
+    """The night's withdrawals as its summary lists them, each set-aside partition whose file
+    turned unreadable with its reason (orchestration/operations/incremental.py)."""
+    return tuple(f"{r.relation} {r.partition_key}" for r in plan.removed_partitions) + tuple(
+        f"{r.relation} {r.partition_key} (set aside by a backfill, its file now unreadable)"
+        for r in plan.withdrawn_unreadable
+    )
 
 
 def _run_partition(

@@ -31,7 +31,11 @@ rows leave raw and staging like a withdrawn partition's, though their files stay
 goes into `raw.removed_partitions`, so D's marts and release hold only what had started by D.
 The night of their own day (or any later night) lands them again (`set_aside`). A later
 partition whose files are gone is no set-aside but a withdrawal, recorded as on any night: set
-aside, it would never be landed again, so never seen as withdrawn.
+aside, it would never be landed again, so never seen as withdrawn. A set-aside partition whose
+file cannot be read by the night that would land it again (file_check.py) is quarantined as
+usual and, since its rows are gone, recorded as withdrawn then: `raw.removed_partitions` (the
+rows and quarantined rows of its last landing, `night_id` ending `file unreadable`), a
+`file_quarantined` alert saying so, and the night's list of withdrawals.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -110,6 +114,10 @@ class QuarantinedFile:
     detail: str
     known: bool = False
     """Recorded by an earlier night with the same bytes: not read again."""
+    set_aside_rows: tuple[int, int] | None = None
+    """`(rows, quarantined rows)` its partition held when a backfill set it aside (landed from
+    an earlier version of the file): with the file unreadable they are not landed again, so the
+    partition is recorded as withdrawn (`record_quarantined_files`). None: not such a file."""
 
     def describe(self) -> str:
         return f"{self.path} ({self.reason_code}: {self.detail})"
@@ -123,6 +131,8 @@ class NightPlan:
     partition_runs: list[PartitionRun] = field(default_factory=list)
     quarantined_files: list[QuarantinedFile] = field(default_factory=list)
     """Unreadable files: their table or partition is left as it was (not landed tonight)."""
+    withdrawn_unreadable: list[RemovedPartition] = field(default_factory=list)
+    """Partitions a backfill set aside whose file is now unreadable: recorded as withdrawn."""
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
     run_nightly: bool = True
@@ -364,6 +374,49 @@ def _known_quarantined_files() -> dict[tuple[str, str], tuple[str, str]]:
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
 
+def _set_aside_before(
+    partitions: list[tuple[LandedInput, str]],
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Of `partitions` (none landed now), those a backfill set aside (`remove_partition` with
+    `withdrawn=False`): landed before, every load withdrawn, and no withdrawal recorded since.
+    `(relation, partition) -> (rows, quarantined rows)` of their last landing."""
+    partitions = [(item, key) for item, key in partitions if item.source_name]
+    if not partitions or not settings.WAREHOUSE_PATH.exists():
+        return {}
+    found = {}
+    with _state_connection() as con:
+        tables = {
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
+        if "load_audit" not in tables:
+            return {}
+        for item, key in partitions:
+            [(withdrawn_at, held, rows, quarantined)] = con.execute(
+                "select max(withdrawn_at), count(*) filter (where withdrawn_at is null), "
+                "arg_max(rows_loaded, loaded_at), arg_max(rows_quarantined, loaded_at) "
+                "from (select run_id, max(loaded_at) as loaded_at, max(withdrawn_at) as "
+                "withdrawn_at, sum(rows_loaded) as rows_loaded, sum(rows_quarantined) as "
+                "rows_quarantined from raw.load_audit where source = ? and partition_key = ? "
+                "group by run_id)",
+                [item.source_name, key],
+            ).fetchall()
+            if withdrawn_at is None or held:
+                continue
+            if "removed_partitions" in tables:
+                [(recorded,)] = con.execute(
+                    "select count(*) from raw.removed_partitions where relation = ? "
+                    "and partition_key = ? and removed_at >= ?",
+                    [item.relation, key, withdrawn_at],
+                ).fetchall()
+                if recorded:
+                    continue
+            found[(item.relation, key)] = (int(rows), int(quarantined))
+    return found
+
+
 def unreadable_files(
     stale: list[tuple[LandedInput, str]],
 ) -> dict[tuple[str, str], list[QuarantinedFile]]:
@@ -431,14 +484,27 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
         # Not landed tonight: what landed before from earlier files stays and counts as
         # unchanged; a table or partition never landed is left out as if its file were absent.
         stale = [(item, key) for item, key in stale if (item.relation, key) not in bad]
+        items = {relation_key: current[relation_key][0] for relation_key in bad}
         for relation_key in bad:
-            item = current[relation_key][0]
+            item = items[relation_key]
             if relation_key[1] == WHOLE_TABLE:
                 unlandable.add(item.asset_key)
             if relation_key in landed_before:
                 current[relation_key] = (item, landed_before[relation_key])
             else:
                 del current[relation_key]
+        # A partition not landed whose rows a backfill set aside: they would go unrecorded.
+        set_aside = _set_aside_before(
+            [
+                (items[relation_key], relation_key[1])
+                for relation_key in bad
+                if relation_key[1] != WHOLE_TABLE and relation_key not in landed_before
+            ]
+        )
+        for (relation, key), rows in sorted(set_aside.items()):
+            bad[(relation, key)] = [replace(f, set_aside_rows=rows) for f in bad[(relation, key)]]
+            source = items[(relation, key)].source_name
+            plan.withdrawn_unreadable.append(RemovedPartition(relation, key, source))
         plan.quarantined_files = [f for files in bad.values() for f in files]
     plan.partition_runs = _partition_runs((i, k) for i, k in stale if i.partitions_def)
     if full or not published_run or published_run != _publication_run():
@@ -596,26 +662,49 @@ def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str])
 
     night = f"night of {tags[RELEASE_DATE_TAG]}" if RELEASE_DATE_TAG in tags else "lmis run"
     new = [f for f in files if not f.known]
-    if new:
+    # One withdrawal per partition a backfill had set aside (module doc of set_aside).
+    withdrawn = {(f.relation, f.partition_key): f for f in files if f.set_aside_rows}
+    if new or withdrawn:
+        from ingest.warehouse import ensure_landing_tables
+
         now = datetime.now(UTC)
         with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
             con.execute("create schema if not exists raw")
             con.execute(QUARANTINED_FILES_DDL)
-            con.executemany(
-                "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
-                    + [night, now]
-                    for f in new
-                ],
-            )
+            if new:
+                con.executemany(
+                    "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
+                        + [night, now]
+                        for f in new
+                    ],
+                )
+            if withdrawn:
+                ensure_landing_tables(con)
+                con.executemany(
+                    "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
+                    [
+                        [relation, key, *f.set_aside_rows, f"{night}: file unreadable", now]
+                        for (relation, key), f in sorted(withdrawn.items())
+                    ],
+                )
     for file in files:
+        after_backfill = (
+            f"; its partition had been set aside by a backfill ({file.set_aside_rows[0]} rows, "
+            f"{file.set_aside_rows[1]} quarantined rows landed from an earlier version of the "
+            "file) and is now withdrawn (raw.removed_partitions): those rows are in no release "
+            "until a readable file lands"
+            if file.set_aside_rows
+            else ""
+        )
         write_alert(
             "file_quarantined",
             "nightly",
             "no-run",
             f"{night}: {file.describe()} cannot be read; {file.relation} "
-            f"{file.partition_key} was not landed from it (the rest of the night went on). "
+            f"{file.partition_key} was not landed from it (the rest of the night went on)"
+            f"{after_backfill}. "
             "Replace the file with a readable one (or remove it): the next night lands it",
             group=f"file-{file.sha256[:16]}",
             file=file.path,

@@ -469,3 +469,58 @@ def test_a_partition_backfill_quarantines_an_unreadable_day_instead_of_failing(
     assert [row[1:] for row in _quarantined_files()] == [
         ("truncated_gzip", "raw.maganghub_positions", DAY.isoformat())
     ]
+
+
+def test_a_set_aside_day_whose_file_turned_unreadable_shows_as_withdrawn(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """A backfill set a later day aside (its rows out, its audit rows withdrawn); by the next
+    night its file could not be read. The file was quarantined with an alert saying the
+    partition kept its rows, but they were gone, and nothing recorded that they went. The
+    partition is now recorded as withdrawn (`raw.removed_partitions`, the rows it had), the
+    alert says why, and the night's withdrawals list it."""
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    _landed_and_published_new_day(published_night)
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute(
+            "insert into raw.load_audit (run_id, source, source_file, rows_read, rows_loaded, "
+            "rows_quarantined, loaded_at, partition_key) values ('night-2', "
+            "'maganghub_positions', ?, 7, 5, 2, now(), ?)",
+            [NEW_DAY_FILE, DAY.isoformat()],
+        )
+    earlier = date(2026, 12, 1)
+    incremental._set_aside_partitions(incremental.plan_night(until=earlier).set_aside, {})
+    path = published_night / NEW_DAY_FILE
+    path.write_bytes(path.read_bytes()[:-12])
+    plan = incremental.plan_night(until=DAY)
+    [file] = plan.quarantined_files
+    assert (file.reason_code, file.set_aside_rows) == ("truncated_gzip", (5, 2))
+    assert [(r.relation, r.partition_key) for r in plan.withdrawn_unreadable] == [
+        ("raw.maganghub_positions", DAY.isoformat())
+    ]
+    from orchestration.operations.backfill import _withdrawn
+
+    assert _withdrawn(plan) == (
+        f"raw.maganghub_positions {DAY.isoformat()} (set aside by a backfill, its file now "
+        "unreadable)",
+    )
+    incremental.record_quarantined_files(plan.quarantined_files, {})
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        removed = con.execute(
+            "select relation, partition_key, rows_removed, quarantined_rows_removed "
+            "from raw.removed_partitions"
+        ).fetchall()
+        audit = con.execute(
+            "select count(*) from raw.load_audit where source = 'maganghub_positions' "
+            "and partition_key = ? and withdrawn_at is null",
+            [DAY.isoformat()],
+        ).fetchall()
+    assert removed == [("raw.maganghub_positions", DAY.isoformat(), 5, 2)]
+    assert audit == [(0,)]  # the rows in no release are in no manifest's source vintages
+    [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert "set aside by a backfill" in alert["message"]
+    assert "withdrawn" in alert["message"]
+    # Recorded once: the next night with the same file alerts but withdraws nothing again.
+    again = incremental.plan_night(until=DAY)
+    assert again.withdrawn_unreadable == [] and again.quarantined_files[0].known
