@@ -141,6 +141,7 @@ def _release_from_publication(day: date, manifest: dict) -> None:
             retention=retention_from_env(),
             input_fingerprint=manifest["input_fingerprint"],
             occupation_coder=manifest.get("occupation_coder"),
+            missing_sources=manifest.get("missing_sources"),
         )
 
 

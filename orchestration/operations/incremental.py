@@ -54,6 +54,7 @@ from ingest.warehouse import WHOLE_TABLE, landed_inputs, remove_partition
 from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
+from orchestration.operations.releases import MISSING_SOURCES_TAG
 from orchestration.operations.warehouse_lock import (
     connect,
     wait_seconds_from_env,
@@ -132,6 +133,9 @@ class NightPlan:
     quarantined_files: list[QuarantinedFile] = field(default_factory=list)
     """Unreadable files: their table or partition is left as it was (not landed tonight)."""
     withdrawn_unreadable: list[RemovedPartition] = field(default_factory=list)
+    missing_sources: list[str] = field(default_factory=list)
+    """Relations landed whole, never landed, whose file is unreadable: an empty stand-in table
+    keeps the models reading them building, and the release names them (`MISSING_SOURCES_TAG`)."""
     """Partitions a backfill set aside whose file is now unreadable: recorded as withdrawn."""
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
@@ -489,6 +493,8 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
             item = items[relation_key]
             if relation_key[1] == WHOLE_TABLE:
                 unlandable.add(item.asset_key)
+                if relation_key not in landed_before:
+                    plan.missing_sources.append(item.relation)
             if relation_key in landed_before:
                 current[relation_key] = (item, landed_before[relation_key])
             else:
@@ -541,7 +547,9 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
 
     nightly_keys = nightly_job.selection.resolve(graph)
     downstream = dg.AssetSelection.assets(*changed).downstream().resolve(graph)
-    plan.nightly_selection = sorted(downstream & nightly_keys, key=lambda k: k.to_user_string())
+    # A source whose file is unreadable is never landed tonight, even when it counts as changed.
+    selected = (downstream & nightly_keys) - unlandable
+    plan.nightly_selection = sorted(selected, key=lambda k: k.to_user_string())
     plan.reasons.append("changed: " + ", ".join(sorted(k.to_user_string() for k in changed)))
     return plan
 
@@ -625,6 +633,34 @@ def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: Removed
         [partition.relation, partition.partition_key, WITHDRAWN, publication],
     )
     con.execute("commit")
+
+
+def stand_in_missing_sources(relations: list[str]) -> None:
+    """An empty `raw.<table>` (the source's columns, as text) for each never-landed whole source
+    whose file is unreadable, unless the table exists: without it every model reading the source
+    failed, and the night with it. It records no landing, so a readable file lands it again."""
+    if not relations:
+        return
+    from ingest.sources import REFERENCE_SOURCES, SAKERNAS_SOURCES, VACANCY_SOURCES
+    from ingest.warehouse import relation_name, table_columns
+    from orchestration.resources import warehouse_resource
+
+    specs = {f"raw.{s.table}": s for s in (*VACANCY_SOURCES, *SAKERNAS_SOURCES, *REFERENCE_SOURCES)}
+    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        con.execute("create schema if not exists raw")
+        for relation in relations:
+            spec = specs.get(relation)
+            if spec is None or table_columns(con, relation) is not None:
+                continue
+            names = dict.fromkeys(
+                [*spec.required_columns, *spec.optional_columns, *spec.file_name_columns]
+            )
+            columns = [f'"{name}" varchar' for name in names]
+            columns += ['"_source_file" varchar', '"_source_row" bigint', '"_run_id" varchar']
+            con.execute(f"create table {relation_name(relation)} ({', '.join(columns)})")
+            log.warning(
+                "%s: never landed and its file unreadable; an empty table stands in", relation
+            )
 
 
 def record_publication_inputs(run_id: str) -> None:
@@ -729,6 +765,9 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
         _remove_partitions(plan.removed_partitions, tags)
     if plan.set_aside:
         _set_aside_partitions(plan.set_aside, tags)
+    if plan.missing_sources:
+        stand_in_missing_sources(plan.missing_sources)
+        tags[MISSING_SOURCES_TAG] = ",".join(sorted(plan.missing_sources))
     run_ids = []
     for partition_run in plan.partition_runs:
         success, run_id = _run_partition(partition_run, tags)

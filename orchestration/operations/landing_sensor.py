@@ -170,11 +170,21 @@ def _nightly_request(changed: list[str], fingerprint: str, tags: dict[str, str])
     if not blocked:
         return dg.RunRequest(run_key=f"landing-{fingerprint}", job_name=nightly_job.name, tags=tags)
     from orchestration.definitions import defs
+    from orchestration.operations.incremental import _read_state, stand_in_missing_sources
+    from orchestration.operations.releases import MISSING_SOURCES_TAG
 
+    # Never landed: an empty table stands in, and the release names it, as on a night.
+    landed = _read_state()[0]
+    missing = sorted(
+        item.relation
+        for item in all_landed_inputs()
+        if item.asset_key in blocked and (item.relation, WHOLE_TABLE) not in landed
+    )
+    stand_in_missing_sources(missing)
     keys = nightly_job.selection.resolve(defs.resolve_asset_graph()) - blocked
     return dg.RunRequest(
         run_key=f"landing-{fingerprint}",
         job_name=nightly_job.name,
         asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
-        tags=tags,
+        tags={**tags, MISSING_SOURCES_TAG: ",".join(missing)} if missing else tags,
     )

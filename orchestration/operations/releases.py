@@ -11,7 +11,8 @@ warning naming it. It holds:
 - `manifest.json`: per table its rows, schema and description, per file its rows, bytes and
   SHA-256, the source files landed in the run (source vintages), the run id, the gate result and
   `occupation_coder`: the auto-code threshold and fingerprint of the occupation coder whose codes
-  the marts carry (`occupation_coder_of`);
+  the marts carry (`occupation_coder_of`); `missing_sources`: the sources landed whole that the
+  night could not land at all (never landed, file unreadable: their marts lack them);
 - `data_dictionary.md`: every mart and column described, generated from the dbt manifest,
   then the licences and terms of the code and of each source, and a note on advert text;
 - what makes it citable alone (orchestration/operations/release_metadata.py): in the manifest
@@ -550,6 +551,7 @@ def write_release(
     retention: int,
     input_fingerprint: str | None = None,
     occupation_coder: dict[str, Any] | None = None,
+    missing_sources: list[str] | None = None,
     repo_root: Path | None = None,
     data_dir: Path | None = None,
     interim: bool = False,
@@ -660,6 +662,7 @@ def write_release(
             "source_vintages": source_vintages,
             "input_fingerprint": input_fingerprint,
             "occupation_coder": occupation_coder,
+            "missing_sources": sorted(missing_sources or []),
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         (partial / DICTIONARY_NAME).write_text(
@@ -726,6 +729,8 @@ def verify_release(release: Path) -> list[str]:
 
 
 RELEASE_DATE_TAG = "lmis/release_date"
+MISSING_SOURCES_TAG = "lmis/missing_sources"
+"""The relations a night could not land at all (comma-separated): its release names them."""
 STARTED_AT_TAG = "lmis/started_at"
 """When the night, `lmis run` or the sensor's evaluation started (ISO, with offset): its release
 is dated, and judged interim, by that moment, not by the time the run ends."""
@@ -856,6 +861,8 @@ def release_publication(
         retention=retention_from_env(),
         input_fingerprint=input_fingerprint(),
         occupation_coder=occupation_coder_of(con),
+        # The night could not land these at all (orchestration/operations/incremental.py).
+        missing_sources=[r for r in tags.get(MISSING_SOURCES_TAG, "").split(",") if r],
     )
 
 

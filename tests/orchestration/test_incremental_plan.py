@@ -448,6 +448,7 @@ def test_the_sensor_leaves_an_unreadable_whole_source_out_of_its_nightly_run(
     assert _key("raw/ump_province") not in set(request.asset_selection)
     assert _key("raw/jobstreet_postings") in set(request.asset_selection)
     assert [row[1:3] for row in _quarantined_files()] == [("not_utf8", "raw.ump_province")]
+    assert "lmis/missing_sources" not in request.tags  # landed before: its rows stay
 
 
 def test_a_partition_backfill_quarantines_an_unreadable_day_instead_of_failing(
@@ -524,3 +525,93 @@ def test_a_set_aside_day_whose_file_turned_unreadable_shows_as_withdrawn(
     # Recorded once: the next night with the same file alerts but withdraws nothing again.
     again = incremental.plan_night(until=DAY)
     assert again.withdrawn_unreadable == [] and again.quarantined_files[0].known
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _staging_sql_on(relation: str) -> list[tuple[str, str]]:
+    """`(model, SQL)` of the staging models reading `relation`, their Jinja resolved by hand
+    (they use only `source()` and the `reference_errata` seed)."""
+    import re
+
+    table = relation.split(".")[1]
+    found = []
+    for path in sorted((REPO / "dbt_project/models/staging").rglob("*.sql")):
+        text = path.read_text()
+        if f"source('raw', '{table}')" not in text:
+            continue
+        text = re.sub(r"\{\{\s*source\('raw', '(\w+)'\)\s*\}\}", r"raw.\1", text)
+        text = re.sub(r"\{\{\s*ref\('(\w+)'\)\s*\}\}", r"main.\1", text)
+        found.append((path.stem, text))
+    return found
+
+
+def test_a_never_landed_whole_source_with_an_unreadable_file_builds_empty_and_is_named(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """A source landed whole, never landed, whose file could not be read was left out of the
+    night's landing, but every model reading it failed on the missing raw table, and the night
+    with it. An empty stand-in table (its columns, no landing recorded) now keeps them building,
+    and the night's release names the source as missing."""
+    from orchestration import runner
+    from orchestration.operations import releases
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.setenv("LMIS_WAREHOUSE", str(settings.WAREHOUSE_PATH))
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute("delete from raw.landed_inputs where relation = 'raw.ump_province'")
+        con.execute(
+            "create table main.reference_errata as select * from read_csv(?, all_varchar=true)",
+            [str(REPO / "dbt_project/seeds/reference_errata.csv")],
+        )
+    wages = published_night / "real/ump-province/ump_2025_partial_20_provinces_news.csv"
+    wages.write_bytes(b"year,province,ump_idr\n2025,\xe9,1\n")
+    [(model, sql)] = _staging_sql_on("raw.ump_province")
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        with pytest.raises(duckdb.CatalogException):  # what failed the night's build
+            con.execute(sql).fetchall()
+    plan = incremental.plan_night(until=DAY)
+    assert plan.missing_sources == ["raw.ump_province"]
+    assert [f.reason_code for f in plan.quarantined_files] == ["not_utf8"]
+    started = {}
+
+    def nightly(selection, tags):
+        started.update(selection=selection, tags=tags)
+        return type("Result", (), {"success": False, "run_id": "night-2"})()
+
+    monkeypatch.setattr(runner, "run_nightly_job", nightly)
+    incremental.run_night(plan, {})
+    assert started["tags"]["lmis/missing_sources"] == "raw.ump_province"
+    assert "raw/ump_province" not in started["selection"]
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        assert con.execute(sql).fetchall() == []
+        landed = con.execute(
+            "select count(*) from raw.landed_inputs where relation = 'raw.ump_province'"
+        ).fetchall()
+    assert landed == [(0,)]  # a readable file lands it the next night
+    cut = {}
+    monkeypatch.setattr(releases, "write_release", lambda *a, **kw: cut.update(kw))
+    for name in ("source_vintages", "occupation_coder_of"):
+        monkeypatch.setattr(releases, name, lambda con: None)
+    monkeypatch.setattr(releases, "input_fingerprint", lambda: "inputs")
+    releases.release_publication(None, settings.MARTS_DIR, "night-2", started["tags"])
+    assert cut["missing_sources"] == ["raw.ump_province"]
+
+
+def test_every_whole_source_stand_in_builds_its_staging_models(tmp_path, monkeypatch):
+    """The stand-in has every column the staging models read, for each source landed whole."""
+    whole = [i.relation for i in incremental.all_landed_inputs() if i.partitions_def is None]
+    monkeypatch.setattr(settings, "WAREHOUSE_PATH", tmp_path / "warehouse.duckdb")
+    incremental.stand_in_missing_sources(whole)
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute(
+            "create table main.reference_errata as select * from read_csv(?, all_varchar=true)",
+            [str(REPO / "dbt_project/seeds/reference_errata.csv")],
+        )
+        built = []
+        for relation in whole:
+            for model, sql in _staging_sql_on(relation):
+                assert con.execute(sql).fetchall() == [], model
+                built.append(model)
+    assert len(built) >= 10
