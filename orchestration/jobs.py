@@ -128,7 +128,8 @@ def run_incremental_night(context) -> None:
     if outcome.withdrawn:
         context.log.warning(
             f"night of {day} withdrew partitions whose files were removed from the landing "
-            f"folder: {', '.join(outcome.withdrawn)} (see raw.removed_partitions)"
+            f"folder or could not be read after a backfill set them aside: "
+            f"{', '.join(outcome.withdrawn)} (see raw.removed_partitions)"
         )
     if not outcome.success:
         raise dg.Failure(description=f"{summary} FAILED; see that run's alert and event log")

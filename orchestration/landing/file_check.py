@@ -11,7 +11,8 @@ partition or table it belongs to is not landed that night (never half of a parti
 landed before from earlier files stays. The rest of the night lands and publishes, then `lmis`
 ends with `EXIT_FILES_QUARANTINED` and an alert naming the file. A file recorded with the same
 SHA-256 is not read again on later nights (the alert and the exit code repeat while it stays);
-a fixed file (other bytes) is read and landed by the next night.
+a fixed file (other bytes) is read and landed by the next night. The landing sensor's runs and
+`lmis backfill --job land_portal_days` check their files the same way (`screen_partition`).
 
 Row-level problems stay the landing's (`raw.quarantine`); only the three unreadable forms
 below are caught here, on text files (`.csv`, `.jsonl`, `.json`, `.txt`, `.tsv`, gzipped or

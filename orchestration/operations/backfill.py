@@ -91,7 +91,8 @@ class DayOutcome:
     success: bool
     run_id: str | None
     withdrawn: tuple[str, ...] = ()
-    """`relation partition` of each partition withdrawn (its files removed) by this night."""
+    """`relation partition` of each partition withdrawn by this night: its files removed, or
+    (with the reason) set aside by a backfill and its file unreadable since."""
     quarantined_files: tuple[str, ...] = ()
     """Files the night could not read and did not land (alerted; raw.quarantined_files)."""
 
@@ -140,6 +141,7 @@ def _release_from_publication(day: date, manifest: dict) -> None:
             retention=retention_from_env(),
             input_fingerprint=manifest["input_fingerprint"],
             occupation_coder=manifest.get("occupation_coder"),
+            missing_sources=manifest.get("missing_sources"),
         )
 
 
@@ -171,27 +173,46 @@ def _run_nightly_day(
             record_quarantined_files(plan.quarantined_files, tags)
             _release_from_publication(day, manifest)
             files = tuple(f.path for f in plan.quarantined_files)
-            return "released", True, manifest["run_id"], (), files
+            return "released", True, manifest["run_id"], _withdrawn(plan), files
         plan = plan_night(until=day, full=True)
     mode = "rebuilt" if plan.nightly_selection is None else "incremental"
-    withdrawn = tuple(f"{r.relation} {r.partition_key}" for r in plan.removed_partitions)
+    withdrawn = _withdrawn(plan)
     result = run_night(plan, tags)
     run_id = result.nightly_run_id or (result.run_ids or [""])[-1]
     return mode, result.success, run_id, withdrawn, tuple(f.path for f in plan.quarantined_files)
 
 
-def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool, str]:
+def _withdrawn(plan) -> tuple[str, ...]:
+    """The night's withdrawals as its summary lists them, each set-aside partition whose file
+    turned unreadable with its reason (orchestration/operations/incremental.py)."""
+    return tuple(f"{r.relation} {r.partition_key}" for r in plan.removed_partitions) + tuple(
+        f"{r.relation} {r.partition_key} (set aside by a backfill, its file now unreadable)"
+        for r in plan.withdrawn_unreadable
+    )
+
+
+def _run_partition(
+    job_name: str, day: date, tags: dict[str, str]
+) -> tuple[bool, str | None, tuple[str, ...]]:
+    """(success, run id, files set aside unread) of one day of a daily-partitioned job."""
     settings.ensure_dagster_home()
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.operations.incremental import screen_partition
     from orchestration.operations.stale_runs import free_slots_of_dead_runs, process_tags
 
     job = defs.resolve_job_def(job_name)
     selection = _assets_with_files(job_name, day.isoformat())
+    files: tuple[str, ...] = ()
+    if selection:
+        # The night's file check: an unreadable file is quarantined, not a failed run.
+        day_tags = {**tags, RELEASE_DATE_TAG: day.isoformat()}
+        selection, quarantined = screen_partition(day.isoformat(), selection, day_tags)
+        files = tuple(f.path for f in quarantined)
     if selection == []:
-        log.info("%s %s: no file belongs to this day; nothing to land", job_name, day)
-        return True, None
+        log.info("%s %s: no readable file belongs to this day; nothing to land", job_name, day)
+        return True, None, files
     with writer_lock(settings.WAREHOUSE_PATH), dg.DagsterInstance.get() as instance:
         free_slots_of_dead_runs(instance)
         result = execute_job(
@@ -201,7 +222,7 @@ def _run_partition(job_name: str, day: date, tags: dict[str, str]) -> tuple[bool
             asset_selection=selection,
             tags={**tags, RELEASE_DATE_TAG: day.isoformat(), **process_tags()},
         )
-    return result.success, result.run_id
+    return result.success, result.run_id, files
 
 
 def _assets_with_files(job_name: str, partition_key: str) -> list | None:
@@ -268,8 +289,9 @@ def backfill(
         try:
             if partitioned:
                 started = time.monotonic()
-                success, run_id = _run_partition(job_name, day, tags)
-                outcome = DayOutcome(day, "partition", time.monotonic() - started, success, run_id)
+                success, run_id, files = _run_partition(job_name, day, tags)
+                seconds = time.monotonic() - started
+                outcome = DayOutcome(day, "partition", seconds, success, run_id, (), files)
             else:
                 outcome = night_of(day, tags, rebuild=rebuild)
         except Exception as exc:

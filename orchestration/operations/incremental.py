@@ -31,7 +31,11 @@ rows leave raw and staging like a withdrawn partition's, though their files stay
 goes into `raw.removed_partitions`, so D's marts and release hold only what had started by D.
 The night of their own day (or any later night) lands them again (`set_aside`). A later
 partition whose files are gone is no set-aside but a withdrawal, recorded as on any night: set
-aside, it would never be landed again, so never seen as withdrawn.
+aside, it would never be landed again, so never seen as withdrawn. A set-aside partition whose
+file cannot be read by the night that would land it again (file_check.py) is quarantined as
+usual and, since its rows are gone, recorded as withdrawn then: `raw.removed_partitions` (the
+rows and quarantined rows of its last landing, `night_id` ending `file unreadable`), a
+`file_quarantined` alert saying so, and the night's list of withdrawals.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -50,6 +54,7 @@ from ingest.warehouse import WHOLE_TABLE, landed_inputs, remove_partition
 from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
+from orchestration.operations.releases import MISSING_SOURCES_TAG
 from orchestration.operations.warehouse_lock import (
     connect,
     wait_seconds_from_env,
@@ -110,6 +115,10 @@ class QuarantinedFile:
     detail: str
     known: bool = False
     """Recorded by an earlier night with the same bytes: not read again."""
+    set_aside_rows: tuple[int, int] | None = None
+    """`(rows, quarantined rows)` its partition held when a backfill set it aside (landed from
+    an earlier version of the file): with the file unreadable they are not landed again, so the
+    partition is recorded as withdrawn (`record_quarantined_files`). None: not such a file."""
 
     def describe(self) -> str:
         return f"{self.path} ({self.reason_code}: {self.detail})"
@@ -123,6 +132,11 @@ class NightPlan:
     partition_runs: list[PartitionRun] = field(default_factory=list)
     quarantined_files: list[QuarantinedFile] = field(default_factory=list)
     """Unreadable files: their table or partition is left as it was (not landed tonight)."""
+    withdrawn_unreadable: list[RemovedPartition] = field(default_factory=list)
+    missing_sources: list[str] = field(default_factory=list)
+    """Relations landed whole, never landed, whose file is unreadable: an empty stand-in table
+    keeps the models reading them building, and the release names them (`MISSING_SOURCES_TAG`)."""
+    """Partitions a backfill set aside whose file is now unreadable: recorded as withdrawn."""
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
     run_nightly: bool = True
@@ -364,6 +378,49 @@ def _known_quarantined_files() -> dict[tuple[str, str], tuple[str, str]]:
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
 
+def _set_aside_before(
+    partitions: list[tuple[LandedInput, str]],
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Of `partitions` (none landed now), those a backfill set aside (`remove_partition` with
+    `withdrawn=False`): landed before, every load withdrawn, and no withdrawal recorded since.
+    `(relation, partition) -> (rows, quarantined rows)` of their last landing."""
+    partitions = [(item, key) for item, key in partitions if item.source_name]
+    if not partitions or not settings.WAREHOUSE_PATH.exists():
+        return {}
+    found = {}
+    with _state_connection() as con:
+        tables = {
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
+        if "load_audit" not in tables:
+            return {}
+        for item, key in partitions:
+            [(withdrawn_at, held, rows, quarantined)] = con.execute(
+                "select max(withdrawn_at), count(*) filter (where withdrawn_at is null), "
+                "arg_max(rows_loaded, loaded_at), arg_max(rows_quarantined, loaded_at) "
+                "from (select run_id, max(loaded_at) as loaded_at, max(withdrawn_at) as "
+                "withdrawn_at, sum(rows_loaded) as rows_loaded, sum(rows_quarantined) as "
+                "rows_quarantined from raw.load_audit where source = ? and partition_key = ? "
+                "group by run_id)",
+                [item.source_name, key],
+            ).fetchall()
+            if withdrawn_at is None or held:
+                continue
+            if "removed_partitions" in tables:
+                [(recorded,)] = con.execute(
+                    "select count(*) from raw.removed_partitions where relation = ? "
+                    "and partition_key = ? and removed_at >= ?",
+                    [item.relation, key, withdrawn_at],
+                ).fetchall()
+                if recorded:
+                    continue
+            found[(item.relation, key)] = (int(rows), int(quarantined))
+    return found
+
+
 def unreadable_files(
     stale: list[tuple[LandedInput, str]],
 ) -> dict[tuple[str, str], list[QuarantinedFile]]:
@@ -388,6 +445,27 @@ def unreadable_files(
     return found
 
 
+def screen_partition(
+    partition_key: str, asset_keys: Iterable[dg.AssetKey], tags: dict[str, str]
+) -> tuple[list[dg.AssetKey], list[QuarantinedFile]]:
+    """A landing started outside the night's plan (the landing sensor's runs, `lmis backfill
+    --job land_portal_days`) gets the plan's file check (`unreadable_files`), record and alert
+    (`record_quarantined_files`): returns the assets still to land and the files set aside.
+    `partition_key` `WHOLE_TABLE`: the sources landed whole among `asset_keys`."""
+    keys = list(asset_keys)
+    whole = partition_key == WHOLE_TABLE
+    items = [
+        item
+        for item in all_landed_inputs()
+        if item.asset_key in keys and (item.partitions_def is None) == whole
+    ]
+    bad = unreadable_files([(item, partition_key) for item in items])
+    files = [f for found in bad.values() for f in found]
+    record_quarantined_files(files, tags)
+    blocked = {item.asset_key for item in items if (item.relation, partition_key) in bad}
+    return [key for key in keys if key not in blocked], files
+
+
 def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
     """What tonight must run (see the module doc); `full`: every partition and the whole job."""
     current = current_inputs(until)
@@ -410,14 +488,29 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
         # Not landed tonight: what landed before from earlier files stays and counts as
         # unchanged; a table or partition never landed is left out as if its file were absent.
         stale = [(item, key) for item, key in stale if (item.relation, key) not in bad]
+        items = {relation_key: current[relation_key][0] for relation_key in bad}
         for relation_key in bad:
-            item = current[relation_key][0]
+            item = items[relation_key]
             if relation_key[1] == WHOLE_TABLE:
                 unlandable.add(item.asset_key)
+                if relation_key not in landed_before:
+                    plan.missing_sources.append(item.relation)
             if relation_key in landed_before:
                 current[relation_key] = (item, landed_before[relation_key])
             else:
                 del current[relation_key]
+        # A partition not landed whose rows a backfill set aside: they would go unrecorded.
+        set_aside = _set_aside_before(
+            [
+                (items[relation_key], relation_key[1])
+                for relation_key in bad
+                if relation_key[1] != WHOLE_TABLE and relation_key not in landed_before
+            ]
+        )
+        for (relation, key), rows in sorted(set_aside.items()):
+            bad[(relation, key)] = [replace(f, set_aside_rows=rows) for f in bad[(relation, key)]]
+            source = items[(relation, key)].source_name
+            plan.withdrawn_unreadable.append(RemovedPartition(relation, key, source))
         plan.quarantined_files = [f for files in bad.values() for f in files]
     plan.partition_runs = _partition_runs((i, k) for i, k in stale if i.partitions_def)
     if full or not published_run or published_run != _publication_run():
@@ -454,7 +547,9 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
 
     nightly_keys = nightly_job.selection.resolve(graph)
     downstream = dg.AssetSelection.assets(*changed).downstream().resolve(graph)
-    plan.nightly_selection = sorted(downstream & nightly_keys, key=lambda k: k.to_user_string())
+    # A source whose file is unreadable is never landed tonight, even when it counts as changed.
+    selected = (downstream & nightly_keys) - unlandable
+    plan.nightly_selection = sorted(selected, key=lambda k: k.to_user_string())
     plan.reasons.append("changed: " + ", ".join(sorted(k.to_user_string() for k in changed)))
     return plan
 
@@ -540,6 +635,34 @@ def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: Removed
     con.execute("commit")
 
 
+def stand_in_missing_sources(relations: list[str]) -> None:
+    """An empty `raw.<table>` (the source's columns, as text) for each never-landed whole source
+    whose file is unreadable, unless the table exists: without it every model reading the source
+    failed, and the night with it. It records no landing, so a readable file lands it again."""
+    if not relations:
+        return
+    from ingest.sources import REFERENCE_SOURCES, SAKERNAS_SOURCES, VACANCY_SOURCES
+    from ingest.warehouse import relation_name, table_columns
+    from orchestration.resources import warehouse_resource
+
+    specs = {f"raw.{s.table}": s for s in (*VACANCY_SOURCES, *SAKERNAS_SOURCES, *REFERENCE_SOURCES)}
+    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+        con.execute("create schema if not exists raw")
+        for relation in relations:
+            spec = specs.get(relation)
+            if spec is None or table_columns(con, relation) is not None:
+                continue
+            names = dict.fromkeys(
+                [*spec.required_columns, *spec.optional_columns, *spec.file_name_columns]
+            )
+            columns = [f'"{name}" varchar' for name in names]
+            columns += ['"_source_file" varchar', '"_source_row" bigint', '"_run_id" varchar']
+            con.execute(f"create table {relation_name(relation)} ({', '.join(columns)})")
+            log.warning(
+                "%s: never landed and its file unreadable; an empty table stands in", relation
+            )
+
+
 def record_publication_inputs(run_id: str) -> None:
     """After a successful `nightly` run: the landed fingerprints its publication was built from."""
     from orchestration.resources import warehouse_resource
@@ -575,26 +698,49 @@ def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str])
 
     night = f"night of {tags[RELEASE_DATE_TAG]}" if RELEASE_DATE_TAG in tags else "lmis run"
     new = [f for f in files if not f.known]
-    if new:
+    # One withdrawal per partition a backfill had set aside (module doc of set_aside).
+    withdrawn = {(f.relation, f.partition_key): f for f in files if f.set_aside_rows}
+    if new or withdrawn:
+        from ingest.warehouse import ensure_landing_tables
+
         now = datetime.now(UTC)
         with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
             con.execute("create schema if not exists raw")
             con.execute(QUARANTINED_FILES_DDL)
-            con.executemany(
-                "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
-                    + [night, now]
-                    for f in new
-                ],
-            )
+            if new:
+                con.executemany(
+                    "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
+                        + [night, now]
+                        for f in new
+                    ],
+                )
+            if withdrawn:
+                ensure_landing_tables(con)
+                con.executemany(
+                    "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
+                    [
+                        [relation, key, *f.set_aside_rows, f"{night}: file unreadable", now]
+                        for (relation, key), f in sorted(withdrawn.items())
+                    ],
+                )
     for file in files:
+        after_backfill = (
+            f"; its partition had been set aside by a backfill ({file.set_aside_rows[0]} rows, "
+            f"{file.set_aside_rows[1]} quarantined rows landed from an earlier version of the "
+            "file) and is now withdrawn (raw.removed_partitions): those rows are in no release "
+            "until a readable file lands"
+            if file.set_aside_rows
+            else ""
+        )
         write_alert(
             "file_quarantined",
             "nightly",
             "no-run",
             f"{night}: {file.describe()} cannot be read; {file.relation} "
-            f"{file.partition_key} was not landed from it (the rest of the night went on). "
+            f"{file.partition_key} was not landed from it (the rest of the night went on)"
+            f"{after_backfill}. "
             "Replace the file with a readable one (or remove it): the next night lands it",
             group=f"file-{file.sha256[:16]}",
             file=file.path,
@@ -607,15 +753,21 @@ def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str])
 
 def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResult:
     """Run the plan: partition landings first, then the `nightly` run; stop at a failure."""
+    from orchestration.operations.releases import STARTED_AT_TAG
     from orchestration.runner import run_nightly_job
 
     tags = dict(tags or {})
+    # The release is dated (and judged interim) by when the night started, not when it ends.
+    tags.setdefault(STARTED_AT_TAG, datetime.now(UTC).isoformat())
     log.info("tonight: %s (%s)", plan.describe(), "; ".join(plan.reasons))
     record_quarantined_files(plan.quarantined_files, tags)
     if plan.removed_partitions:
         _remove_partitions(plan.removed_partitions, tags)
     if plan.set_aside:
         _set_aside_partitions(plan.set_aside, tags)
+    if plan.missing_sources:
+        stand_in_missing_sources(plan.missing_sources)
+        tags[MISSING_SOURCES_TAG] = ",".join(sorted(plan.missing_sources))
     run_ids = []
     for partition_run in plan.partition_runs:
         success, run_id = _run_partition(partition_run, tags)

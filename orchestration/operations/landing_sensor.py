@@ -11,6 +11,10 @@ its cursor and, when it changes, asks for:
 - one run of `nightly` when a new or changed file belongs to a source landed whole, or to no
   known source (the night then lands and publishes it at once).
 
+Before a run is asked for, its files get the night's check (`screen_partition`,
+orchestration/operations/incremental.py): an unreadable file is quarantined and alerted, and its
+assets are left out of the run (a partition run with none left is not asked for).
+
 Run keys carry the fingerprint, so the same set of files never starts the same run twice. The
 first evaluation only records the state: files already there are the nightly schedule's business.
 """
@@ -21,7 +25,7 @@ import hashlib
 import json
 import logging
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,7 +33,8 @@ import dagster as dg
 
 from orchestration import settings
 from orchestration.jobs import PARTITIONED_LANDING_JOBS, nightly_job
-from orchestration.operations.releases import RELEASE_DATE_TAG
+from orchestration.operations.incremental import screen_partition
+from orchestration.operations.releases import RELEASE_DATE_TAG, STARTED_AT_TAG
 
 log = logging.getLogger(__name__)
 
@@ -114,23 +119,72 @@ def new_files_in_landing(context: dg.SensorEvaluationContext):
     context.update_cursor(json.dumps(current))
     if not changed:
         return dg.SkipReason("no new or changed file")
-    today = datetime.now(ZoneInfo(settings.TIMEZONE)).date().isoformat()
+    now = datetime.now(UTC)
+    today = now.astimezone(ZoneInfo(settings.TIMEZONE)).date().isoformat()
     context.log.info("%d new or changed file(s): %s", len(changed), changed[:10])
     fingerprint = _fingerprint(current)
     partitions, whole = partitions_of_files(changed)
-    tags = {RELEASE_DATE_TAG: today, "lmis/trigger": "new_files_in_landing"}
-    requests = [
-        dg.RunRequest(
-            run_key=f"landing-{fingerprint}-{job}-{key}",
-            job_name=job,
-            partition_key=key,
-            asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
-            tags=tags,
-        )
-        for (job, key), keys in sorted(partitions.items())
-    ]
+    tags = {
+        RELEASE_DATE_TAG: today,
+        # Its release is interim even if the run only starts after midnight.
+        STARTED_AT_TAG: now.isoformat(),
+        "lmis/trigger": "new_files_in_landing",
+    }
+    requests = []
+    for (job, key), keys in sorted(partitions.items()):
+        # The night's file check: an unreadable file is quarantined and alerted, its assets
+        # left out of the run (a run of none is not started), instead of a failed run.
+        readable, _ = screen_partition(key, keys, tags)
+        if readable:
+            requests.append(
+                dg.RunRequest(
+                    run_key=f"landing-{fingerprint}-{job}-{key}",
+                    job_name=job,
+                    partition_key=key,
+                    asset_selection=sorted(readable, key=lambda k: k.to_user_string()),
+                    tags=tags,
+                )
+            )
     if whole:
-        requests.append(
-            dg.RunRequest(run_key=f"landing-{fingerprint}", job_name=nightly_job.name, tags=tags)
-        )
+        requests.append(_nightly_request(changed, fingerprint, tags))
+    if not requests:
+        return dg.SkipReason(f"{len(changed)} new or changed file(s), none readable")
     return requests[0] if len(requests) == 1 else requests
+
+
+def _nightly_request(changed: list[str], fingerprint: str, tags: dict[str, str]) -> dg.RunRequest:
+    """The `nightly` run for changed files of sources landed whole: a source with an unreadable
+    file is quarantined and left out of the run, as the night's plan leaves it out."""
+    from ingest.warehouse import WHOLE_TABLE
+    from orchestration.operations.incremental import all_landed_inputs, screen_partition
+
+    touched = {
+        item.asset_key
+        for item in all_landed_inputs()
+        if item.partitions_def is None
+        for path in item.files_by_partition(settings.DATA_DIR).get(WHOLE_TABLE, [])
+        if str(path) in changed
+    }
+    readable, _ = screen_partition(WHOLE_TABLE, touched, tags)
+    blocked = touched - set(readable)
+    if not blocked:
+        return dg.RunRequest(run_key=f"landing-{fingerprint}", job_name=nightly_job.name, tags=tags)
+    from orchestration.definitions import defs
+    from orchestration.operations.incremental import _read_state, stand_in_missing_sources
+    from orchestration.operations.releases import MISSING_SOURCES_TAG
+
+    # Never landed: an empty table stands in, and the release names it, as on a night.
+    landed = _read_state()[0]
+    missing = sorted(
+        item.relation
+        for item in all_landed_inputs()
+        if item.asset_key in blocked and (item.relation, WHOLE_TABLE) not in landed
+    )
+    stand_in_missing_sources(missing)
+    keys = nightly_job.selection.resolve(defs.resolve_asset_graph()) - blocked
+    return dg.RunRequest(
+        run_key=f"landing-{fingerprint}",
+        job_name=nightly_job.name,
+        asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
+        tags={**tags, MISSING_SOURCES_TAG: ",".join(missing)} if missing else tags,
+    )

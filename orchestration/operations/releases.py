@@ -11,7 +11,8 @@ warning naming it. It holds:
 - `manifest.json`: per table its rows, schema and description, per file its rows, bytes and
   SHA-256, the source files landed in the run (source vintages), the run id, the gate result and
   `occupation_coder`: the auto-code threshold and fingerprint of the occupation coder whose codes
-  the marts carry (`occupation_coder_of`);
+  the marts carry (`occupation_coder_of`); `missing_sources`: the sources landed whole that the
+  night could not land at all (never landed, file unreadable: their marts lack them);
 - `data_dictionary.md`: every mart and column described, generated from the dbt manifest,
   then the columns Stata cannot take as they are with their conversion, then the licences and
   terms of the code and of each source, and a note on advert text; it, the join guide and the
@@ -38,8 +39,9 @@ symbolic link) is switched to the release with the newest data that passed the g
 release: its day; an interim release of day T, cut on T by a run without a release date or by
 the landing sensor's run: T - 1), then by the time it was cut. So a backfill of an older day
 leaves `latest` alone, and the night of day T - 1 cut after an interim release of T takes
-`latest` from it. A release of the same date is replaced whole. Releases beyond the retention
-setting are pruned, never the one `latest` points to.
+`latest` from it. A release of the same date is replaced whole. Date and `interim` are those of
+the moment the run started (`release_day`), so a run crossing midnight keeps its day. Releases
+beyond the retention setting are pruned, never the one `latest` points to.
 
 A table whose published file has the SHA-256 recorded for it in the release `latest` points to
 (`source_sha256`) and descriptions (`metadata_sha256`) is not written again: that release's
@@ -643,6 +645,7 @@ def write_release(
     retention: int,
     input_fingerprint: str | None = None,
     occupation_coder: dict[str, Any] | None = None,
+    missing_sources: list[str] | None = None,
     repo_root: Path | None = None,
     data_dir: Path | None = None,
     interim: bool = False,
@@ -785,6 +788,7 @@ def write_release(
             "source_vintages": source_vintages,
             "input_fingerprint": input_fingerprint,
             "occupation_coder": occupation_coder,
+            "missing_sources": sorted(missing_sources or []),
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         target = releases_dir / name
@@ -841,6 +845,11 @@ def verify_release(release: Path) -> list[str]:
 
 
 RELEASE_DATE_TAG = "lmis/release_date"
+MISSING_SOURCES_TAG = "lmis/missing_sources"
+"""The relations a night could not land at all (comma-separated): its release names them."""
+STARTED_AT_TAG = "lmis/started_at"
+"""When the night, `lmis run` or the sensor's evaluation started (ISO, with offset): its release
+is dated, and judged interim, by that moment, not by the time the run ends."""
 """Run tag naming the day a run's release is for (set by the schedule and by `lmis backfill`)."""
 
 
@@ -933,25 +942,43 @@ def occupation_coder_of(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
+def release_day(tags: dict[str, str], run_started_at: datetime | None = None) -> tuple[date, bool]:
+    """`(release date, interim)` of a run, as of the moment it started: its `STARTED_AT_TAG`,
+    else `run_started_at` (the Dagster run's start), else now. A run started at 23:50 and cut at
+    00:10 holds the day it started in: judged at its end, an ad-hoc run was dated the next day
+    and a sensor run tagged with the day it started lost its `interim` flag."""
+    started = run_started_at
+    if tags.get(STARTED_AT_TAG):
+        started = datetime.fromisoformat(tags[STARTED_AT_TAG])
+    release_date = release_date_of_run(tags, now=started)
+    # A day not ended when the run started (an ad-hoc run's, a sensor run's): interim.
+    return release_date, release_date >= release_date_of_run({}, now=started)
+
+
 def release_publication(
-    con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str, tags: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    marts_dir: Path,
+    run_id: str,
+    tags: dict[str, str],
+    run_started_at: datetime | None = None,
 ) -> ReleaseResult:
-    """Cut tonight's release from the publication that just passed the gate."""
+    """Cut tonight's release from the publication that just passed the gate (`release_day`)."""
     from orchestration import settings
 
-    release_date = release_date_of_run(tags)
+    release_date, interim = release_day(tags, run_started_at)
     return write_release(
         marts_dir,
         releases_dir(),
         release_date,
-        # A day not ended (an ad-hoc run's, a landing sensor run's): its data is as of the cut.
-        interim=release_date >= release_date_of_run({}),
+        interim=interim,
         run_id=run_id,
         source_vintages=source_vintages(con),
         dbt_manifest=settings.DBT_PROJECT_DIR / "target" / "manifest.json",
         retention=retention_from_env(),
         input_fingerprint=input_fingerprint(),
         occupation_coder=occupation_coder_of(con),
+        # The night could not land these at all (orchestration/operations/incremental.py).
+        missing_sources=[r for r in tags.get(MISSING_SOURCES_TAG, "").split(",") if r],
     )
 
 

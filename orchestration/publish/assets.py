@@ -11,6 +11,8 @@ last good publication in place. A mart the run did not rebuild, unchanged since 
 file was exported, keeps that file (orchestration/publish/publication.py).
 """
 
+from datetime import UTC, datetime
+
 import dagster as dg
 from dagster._core.errors import DagsterInvalidPropertyError
 from dagster_duckdb import DuckDBResource
@@ -100,9 +102,16 @@ def parquet_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
                 rebuilt=lambda table: selected is None or dg.AssetKey(["marts", table]) in selected,
             )
         # The gate passed and the set is in place: cut the dated release for researchers.
+        run_id = context.op_execution_context.run_id
+        record = context.instance.get_run_record_by_id(run_id)
+        started = (
+            datetime.fromtimestamp(record.start_time, UTC)
+            if record is not None and record.start_time
+            else None
+        )
         with warehouse.get_connection() as con:
             release = release_publication(
-                con, settings.MARTS_DIR, context.op_execution_context.run_id, context.run.tags
+                con, settings.MARTS_DIR, run_id, context.run.tags, started
             )
     except settings.SettingError as exc:
         # A bad LMIS_* value (`lmis run` refuses it before the build; a daemon's run meets it

@@ -393,3 +393,225 @@ def test_unreadable_reasons(tmp_path) -> None:
     assert unreadable_reason(latin)[0] == "not_utf8"
     assert unreadable_reason(cut)[0] == "truncated_gzip"
     assert unreadable_reason(plain)[0] == "not_gzip"
+
+
+def _quarantined_files() -> list[tuple]:
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        return con.execute(
+            "select file_path, reason_code, relation, partition_key from raw.quarantined_files "
+            "order by file_path"
+        ).fetchall()
+
+
+def test_the_landing_sensor_quarantines_an_unreadable_day_instead_of_starting_a_run(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """The sensor's own partition runs did not check files: an unreadable day started a run
+    that failed with a traceback. It now quarantines and alerts as the night does, and starts
+    runs only for what it can read."""
+    from orchestration.operations.landing_sensor import new_files_in_landing
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    _new_portal_day(published_night)
+    good = published_night / NEW_DAY_FILE.replace(DAY.isoformat(), "2026-12-03")
+    (published_night / NEW_DAY_FILE).rename(good)
+    bad = published_night / NEW_DAY_FILE
+    bad.write_text("this is not gzip\n")
+    requests = new_files_in_landing(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    requests = requests if isinstance(requests, list) else [requests]
+    assert [(r.job_name, r.partition_key) for r in requests] == [("land_portal_days", "2026-12-03")]
+    assert "lmis/started_at" in requests[0].tags  # dated by the evaluation, not the run's end
+    assert _quarantined_files() == [
+        (str(bad), "not_gzip", "raw.maganghub_positions", DAY.isoformat())
+    ]
+    alerts = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert [(a["kind"], a["file"]) for a in alerts] == [("file_quarantined", str(bad))]
+
+
+def test_the_sensor_leaves_an_unreadable_whole_source_out_of_its_nightly_run(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    from orchestration.operations.landing_sensor import new_files_in_landing
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    wages = published_night / "real/ump-province/ump_2025_partial_20_provinces_news.csv"
+    wages.write_bytes(b"year,province,ump_idr\n2025,\xe9,1\n")
+    request = new_files_in_landing(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert request.job_name == "nightly"
+    assert _key("raw/ump_province") not in set(request.asset_selection)
+    assert _key("raw/jobstreet_postings") in set(request.asset_selection)
+    assert [row[1:3] for row in _quarantined_files()] == [("not_utf8", "raw.ump_province")]
+    assert "lmis/missing_sources" not in request.tags  # landed before: its rows stay
+
+
+def test_a_partition_backfill_quarantines_an_unreadable_day_instead_of_failing(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """`lmis backfill --job land_portal_days` ran the day's landing on an unreadable file and
+    failed with a traceback; it now quarantines the file (exit 4 through the day's outcome)."""
+    from orchestration.operations import backfill
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.setattr(settings, "DAGSTER_HOME", tmp_path / "dagster_home")
+    monkeypatch.setattr(backfill, "last_backfill_day", lambda: DAY)
+    monkeypatch.setattr(backfill, "execute_job", lambda *a, **k: pytest.fail("a run started"))
+    bad = published_night / NEW_DAY_FILE
+    bad.write_bytes(gzip.compress(b"a,b\n1,2\n" * 100)[:-12])
+    [outcome] = backfill.backfill(DAY, DAY, job_name="land_portal_days")
+    assert outcome.success and outcome.run_id is None
+    assert outcome.quarantined_files == (str(bad),)
+    assert [row[1:] for row in _quarantined_files()] == [
+        ("truncated_gzip", "raw.maganghub_positions", DAY.isoformat())
+    ]
+
+
+def test_a_set_aside_day_whose_file_turned_unreadable_shows_as_withdrawn(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """A backfill set a later day aside (its rows out, its audit rows withdrawn); by the next
+    night its file could not be read. The file was quarantined with an alert saying the
+    partition kept its rows, but they were gone, and nothing recorded that they went. The
+    partition is now recorded as withdrawn (`raw.removed_partitions`, the rows it had), the
+    alert says why, and the night's withdrawals list it."""
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    _landed_and_published_new_day(published_night)
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute(
+            "insert into raw.load_audit (run_id, source, source_file, rows_read, rows_loaded, "
+            "rows_quarantined, loaded_at, partition_key) values ('night-2', "
+            "'maganghub_positions', ?, 7, 5, 2, now(), ?)",
+            [NEW_DAY_FILE, DAY.isoformat()],
+        )
+    earlier = date(2026, 12, 1)
+    incremental._set_aside_partitions(incremental.plan_night(until=earlier).set_aside, {})
+    path = published_night / NEW_DAY_FILE
+    path.write_bytes(path.read_bytes()[:-12])
+    plan = incremental.plan_night(until=DAY)
+    [file] = plan.quarantined_files
+    assert (file.reason_code, file.set_aside_rows) == ("truncated_gzip", (5, 2))
+    assert [(r.relation, r.partition_key) for r in plan.withdrawn_unreadable] == [
+        ("raw.maganghub_positions", DAY.isoformat())
+    ]
+    from orchestration.operations.backfill import _withdrawn
+
+    assert _withdrawn(plan) == (
+        f"raw.maganghub_positions {DAY.isoformat()} (set aside by a backfill, its file now "
+        "unreadable)",
+    )
+    incremental.record_quarantined_files(plan.quarantined_files, {})
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        removed = con.execute(
+            "select relation, partition_key, rows_removed, quarantined_rows_removed "
+            "from raw.removed_partitions"
+        ).fetchall()
+        audit = con.execute(
+            "select count(*) from raw.load_audit where source = 'maganghub_positions' "
+            "and partition_key = ? and withdrawn_at is null",
+            [DAY.isoformat()],
+        ).fetchall()
+    assert removed == [("raw.maganghub_positions", DAY.isoformat(), 5, 2)]
+    assert audit == [(0,)]  # the rows in no release are in no manifest's source vintages
+    [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert "set aside by a backfill" in alert["message"]
+    assert "withdrawn" in alert["message"]
+    # Recorded once: the next night with the same file alerts but withdraws nothing again.
+    again = incremental.plan_night(until=DAY)
+    assert again.withdrawn_unreadable == [] and again.quarantined_files[0].known
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _staging_sql_on(relation: str) -> list[tuple[str, str]]:
+    """`(model, SQL)` of the staging models reading `relation`, their Jinja resolved by hand
+    (they use only `source()` and the `reference_errata` seed)."""
+    import re
+
+    table = relation.split(".")[1]
+    found = []
+    for path in sorted((REPO / "dbt_project/models/staging").rglob("*.sql")):
+        text = path.read_text()
+        if f"source('raw', '{table}')" not in text:
+            continue
+        text = re.sub(r"\{\{\s*source\('raw', '(\w+)'\)\s*\}\}", r"raw.\1", text)
+        text = re.sub(r"\{\{\s*ref\('(\w+)'\)\s*\}\}", r"main.\1", text)
+        found.append((path.stem, text))
+    return found
+
+
+def test_a_never_landed_whole_source_with_an_unreadable_file_builds_empty_and_is_named(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """A source landed whole, never landed, whose file could not be read was left out of the
+    night's landing, but every model reading it failed on the missing raw table, and the night
+    with it. An empty stand-in table (its columns, no landing recorded) now keeps them building,
+    and the night's release names the source as missing."""
+    from orchestration import runner
+    from orchestration.operations import releases
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.setenv("LMIS_WAREHOUSE", str(settings.WAREHOUSE_PATH))
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute("delete from raw.landed_inputs where relation = 'raw.ump_province'")
+        con.execute(
+            "create table main.reference_errata as select * from read_csv(?, all_varchar=true)",
+            [str(REPO / "dbt_project/seeds/reference_errata.csv")],
+        )
+    wages = published_night / "real/ump-province/ump_2025_partial_20_provinces_news.csv"
+    wages.write_bytes(b"year,province,ump_idr\n2025,\xe9,1\n")
+    [(model, sql)] = _staging_sql_on("raw.ump_province")
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        with pytest.raises(duckdb.CatalogException):  # what failed the night's build
+            con.execute(sql).fetchall()
+    plan = incremental.plan_night(until=DAY)
+    assert plan.missing_sources == ["raw.ump_province"]
+    assert [f.reason_code for f in plan.quarantined_files] == ["not_utf8"]
+    started = {}
+
+    def nightly(selection, tags):
+        started.update(selection=selection, tags=tags)
+        return type("Result", (), {"success": False, "run_id": "night-2"})()
+
+    monkeypatch.setattr(runner, "run_nightly_job", nightly)
+    incremental.run_night(plan, {})
+    assert started["tags"]["lmis/missing_sources"] == "raw.ump_province"
+    assert "raw/ump_province" not in started["selection"]
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        assert con.execute(sql).fetchall() == []
+        landed = con.execute(
+            "select count(*) from raw.landed_inputs where relation = 'raw.ump_province'"
+        ).fetchall()
+    assert landed == [(0,)]  # a readable file lands it the next night
+    cut = {}
+    monkeypatch.setattr(releases, "write_release", lambda *a, **kw: cut.update(kw))
+    for name in ("source_vintages", "occupation_coder_of"):
+        monkeypatch.setattr(releases, name, lambda con: None)
+    monkeypatch.setattr(releases, "input_fingerprint", lambda: "inputs")
+    releases.release_publication(None, settings.MARTS_DIR, "night-2", started["tags"])
+    assert cut["missing_sources"] == ["raw.ump_province"]
+
+
+def test_every_whole_source_stand_in_builds_its_staging_models(tmp_path, monkeypatch):
+    """The stand-in has every column the staging models read, for each source landed whole."""
+    whole = [i.relation for i in incremental.all_landed_inputs() if i.partitions_def is None]
+    monkeypatch.setattr(settings, "WAREHOUSE_PATH", tmp_path / "warehouse.duckdb")
+    incremental.stand_in_missing_sources(whole)
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute(
+            "create table main.reference_errata as select * from read_csv(?, all_varchar=true)",
+            [str(REPO / "dbt_project/seeds/reference_errata.csv")],
+        )
+        built = []
+        for relation in whole:
+            for model, sql in _staging_sql_on(relation):
+                assert con.execute(sql).fetchall() == [], model
+                built.append(model)
+    assert len(built) >= 10

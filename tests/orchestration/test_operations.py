@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -344,7 +345,8 @@ def test_landing_sensor_lands_the_partition_of_a_new_portal_day(tmp_path, monkey
     first = dg.build_sensor_context(instance=instance)
     new_files_in_landing(first)
 
-    (folder / "maganghub_positions_2026-12-02.csv.gz").write_bytes(b"new")
+    # A readable file: an unreadable one is quarantined, not landed (test_incremental_plan.py).
+    (folder / "maganghub_positions_2026-12-02.csv.gz").write_bytes(gzip.compress(b"new\n"))
     request = new_files_in_landing(dg.build_sensor_context(instance=instance, cursor=first.cursor))
     assert isinstance(request, dg.RunRequest)
     assert (request.job_name, request.partition_key) == ("land_portal_days", "2026-12-02")

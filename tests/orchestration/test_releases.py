@@ -576,3 +576,43 @@ def test_changes_since_names_retyped_and_reordered_columns():
     appended = {"t": {"rows": 2, "schema": [*before["t"]["schema"], {"name": "c", "type": "bool"}]}}
     assert changes_since(before, appended)["columns"] == {"t": {"added": ["c"], "removed": []}}
     assert changes_since(before, before)["columns"] == {}
+
+
+@pytest.mark.parametrize(
+    ("tags", "started", "expected"),
+    [
+        # `lmis run` started 23:50 WIB on 5 December, cut at 00:10 on the 6th: the day it ran in.
+        ({}, "2026-12-05T16:50:00+00:00", ("2026-12-05", True)),
+        # The sensor's run, tagged 5 December at 23:55 WIB, cut after midnight: still interim.
+        ({"lmis/release_date": "2026-12-05"}, "2026-12-05T16:55:00+00:00", ("2026-12-05", True)),
+        # The 02:00 night of the 5th: a night's release, whatever the clock says at its end.
+        ({"lmis/release_date": "2026-12-05"}, "2026-12-05T19:00:00+00:00", ("2026-12-05", False)),
+        # 18:30 UTC on the 5th is 01:30 WIB on the 6th: the Jakarta day, not the UTC one.
+        ({}, "2026-12-05T18:30:00+00:00", ("2026-12-06", True)),
+    ],
+)
+def test_a_release_is_dated_by_when_its_run_started_not_when_it_ended(
+    monkeypatch, tags, started, expected
+):
+    """The date and the `interim` flag were read at the end of the run: across midnight, an
+    ad-hoc run started at 23:50 was released as the next day, and a sensor run tagged with the
+    day it started as that day's night (not interim)."""
+    from datetime import UTC, datetime
+
+    from orchestration.operations import releases
+
+    class ClockAtTenPastMidnight(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 12, 5, 17, 10, tzinfo=UTC).astimezone(tz)
+
+    cut = {}
+    monkeypatch.setattr(releases, "datetime", ClockAtTenPastMidnight)
+    for name in ("source_vintages", "occupation_coder_of"):
+        monkeypatch.setattr(releases, name, lambda con: None)
+    monkeypatch.setattr(releases, "input_fingerprint", lambda: "inputs")
+    monkeypatch.setattr(
+        releases, "write_release", lambda marts, out, day, **kw: cut.update(day=day, **kw)
+    )
+    releases.release_publication(None, Path("marts"), "run", {**tags, "lmis/started_at": started})
+    assert (cut["day"].isoformat(), cut["interim"]) == expected
