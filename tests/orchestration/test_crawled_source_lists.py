@@ -1,8 +1,8 @@
 """Every place that lists the crawled sources agrees with `ingest/crawled_sources.py`.
 
 A spider is scheduled, landed, checked and staged only where it is listed: the declaration
-(`CRAWLED_SOURCES`), the dbt sources YAML, the Jinja list of `stg_crawled__postings.sql`, its
-raw suite, its spider file, the spider table of docs/crawling.md and the fixture sites of
+(`CRAWLED_SOURCES`), the dbt sources YAML, the Jinja list of `stg_crawled__postings.sql` and
+the `source` values its YAML accepts, its raw suite, its spider file, the spider table of docs/crawling.md and the fixture sites of
 tests/orchestration/test_crawl_assets.py. Each test names the file to edit
 (CONTRIBUTING.md, "A new job board").
 """
@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 DECLARATION = "ingest/crawled_sources.py"
 SOURCES_YAML = "dbt_project/models/staging/crawled/_crawled__sources.yml"
 STAGING_SQL = "dbt_project/models/staging/crawled/stg_crawled__postings.sql"
+STAGING_YAML = "dbt_project/models/staging/crawled/_crawled__models.yml"
 SPIDERS = "ingest/scrapers/spiders"
 CRAWLING_DOC = "docs/crawling.md"
 FIXTURE_SITES = "tests/ingest/scrapers/crawl_fixture_sites.py"
@@ -58,6 +59,18 @@ def test_the_staging_model_unions_every_crawled_table():
     assert match, STAGING_SQL
     listed = re.findall(r"'([a-z_]+)'", match.group(1))
     assert listed == TABLES, f"edit crawled_tables in {STAGING_SQL}: {listed}, not {TABLES}"
+
+
+def test_the_staging_models_source_test_accepts_every_crawled_source():
+    [model] = [
+        m
+        for m in yaml.safe_load(_text(STAGING_YAML))["models"]
+        if m["name"] == "stg_crawled__postings"
+    ]
+    [column] = [c for c in model["columns"] if c["name"] == "source"]
+    [accepted] = [t["accepted_values"] for t in column["data_tests"] if "accepted_values" in t]
+    missing = sorted({s.source for s in CRAWLED_SOURCES} - set(accepted["arguments"]["values"]))
+    assert not missing, f"add {missing} to the accepted_values of `source` in {STAGING_YAML}"
 
 
 def test_every_crawled_table_has_its_raw_suite():
