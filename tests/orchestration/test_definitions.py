@@ -8,13 +8,12 @@ like code (CONTRIBUTING.md, "Updating snapshots").
 from __future__ import annotations
 
 import difflib
-import logging
 import os
+import warnings
 from pathlib import Path
 
 SNAPSHOT = Path(__file__).parent / "asset_graph.snapshot.txt"
 UPDATE_COMMAND = "LMIS_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/orchestration/test_definitions.py"
-log = logging.getLogger(__name__)
 
 
 def describe_asset_graph() -> str:
@@ -61,8 +60,15 @@ def test_a_snapshot_mismatch_names_the_update_command_and_the_change():
 def test_asset_graph_matches_snapshot():
     current = describe_asset_graph()
     if os.environ.get("LMIS_UPDATE_SNAPSHOTS") == "1":
+        before = SNAPSHOT.read_text() if SNAPSHOT.exists() else ""
         SNAPSHOT.write_text(current)
-        log.warning("wrote %s (%d lines)", SNAPSHOT, current.count("\n"))
+        # A warning, so pytest shows what was written in its summary of a passing run.
+        changed = sum(
+            1
+            for line in difflib.unified_diff(before.splitlines(), current.splitlines(), n=0)
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")
+        )
+        warnings.warn(f"wrote {SNAPSHOT} ({changed} lines changed)", stacklevel=1)
     assert SNAPSHOT.exists(), f"no snapshot yet: run `{UPDATE_COMMAND}`"
     saved = SNAPSHOT.read_text()
     assert current == saved, snapshot_mismatch(current, saved)

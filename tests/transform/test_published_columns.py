@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import yaml
@@ -108,7 +109,10 @@ def test_the_update_writes_the_snapshot_and_says_what_changed(tmp_path, caplog) 
 def test_the_snapshot_of_published_columns_is_current() -> None:
     current = published_columns()
     if os.environ.get("LMIS_UPDATE_SNAPSHOTS") == "1":
-        update_snapshot(current, SNAPSHOT, CHANGELOG.read_text(encoding="utf-8"))
+        # A warning, so pytest shows what was written in its summary of a passing run.
+        warnings.warn(
+            update_snapshot(current, SNAPSHOT, CHANGELOG.read_text(encoding="utf-8")), stacklevel=1
+        )
     snapshot = snapshot_columns()
     assert current == snapshot, (
         f"added {sorted(current - snapshot)}, removed {sorted(snapshot - current)}: name them in "
