@@ -2,9 +2,9 @@
 
 A spider is scheduled, landed, checked and staged only where it is listed: the declaration
 (`CRAWLED_SOURCES`), the dbt sources YAML, the Jinja list of `stg_crawled__postings.sql` and
-the `source` values its YAML accepts, its raw suite, its spider file, the spider table of docs/crawling.md and the fixture sites of
-tests/orchestration/test_crawl_assets.py. Each test names the file to edit
-(CONTRIBUTING.md, "A new job board").
+the `source` values its YAML accepts, its raw suite, its spider file, the spider table of
+docs/crawling.md and the fixture sites of tests/orchestration/test_crawl_assets.py. Each test
+names the file to edit (CONTRIBUTING.md, "A new job board").
 """
 
 from __future__ import annotations
