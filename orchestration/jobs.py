@@ -110,6 +110,7 @@ SCHEDULED_NIGHT_TAG = "lmis/scheduled_night"
 )
 def run_incremental_night(context) -> None:
     from orchestration.operations.backfill import check_backfill_range, last_backfill_day, night_of
+    from orchestration.operations.retention import tidy_history
     from orchestration.runner import check_run_settings
 
     try:
@@ -117,6 +118,7 @@ def run_incremental_night(context) -> None:
         check_run_settings()
     except settings.SettingError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    tidy_history()  # old alert files and runs; this run, in progress, is never deleted
     chosen = context.op_config["day"]
     day = date.fromisoformat(chosen) if chosen else last_backfill_day()
     # A day that has not ended in Jakarta has no partition yet: refused, as by `lmis backfill`.

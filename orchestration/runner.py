@@ -63,15 +63,18 @@ def check_warehouse_wait_setting() -> None:
 
 def check_run_settings() -> None:
     """Raise `settings.SettingError` for an `LMIS_*` setting a run would reject late or not at
-    all: those of `check_operation_settings`, and those the publication step reads after the
-    whole build (`LMIS_PUBLISH_PERSONAL_DATA`, `LMIS_RELEASE_RETENTION`). `lmis run`, `lmis
+    all: those of `check_operation_settings`, those the publication step reads after the
+    whole build (`LMIS_PUBLISH_PERSONAL_DATA`, `LMIS_RELEASE_RETENTION`) and those of the
+    night's housekeeping (`LMIS_ALERT_KEEP_DAYS`, `LMIS_RUN_HISTORY_DAYS`). `lmis run`, `lmis
     backfill` and the scheduled night call this before anything runs."""
     from orchestration.operations.releases import retention_from_env
+    from orchestration.operations.retention import check_history_settings
     from orchestration.publish.personal_data import personal_data_allowed
 
     check_operation_settings()
     personal_data_allowed()
     retention_from_env()
+    check_history_settings()
 
 
 def run_nightly_job(selection: list[str] | None = None, tags: dict[str, str] | None = None):

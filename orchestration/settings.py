@@ -59,6 +59,23 @@ EVENT_LOG_CONFIG = (
 milliseconds instead of a connection, a checkpoint and a wait for the disk; see the module)."""
 
 
+TICK_RETENTION_CONFIG = (
+    "retention:\n"
+    "  schedule:\n"
+    "    purge_after_days: 30\n"
+    "  sensor:\n"
+    "    purge_after_days:\n"
+    "      skipped: 7\n"
+    "      success: 30\n"
+    "      failure: 30\n"
+    "      started: 30\n"
+)
+"""Instance setting: the daemon deletes schedule ticks after 30 days and sensor ticks after 7
+(skipped) or 30 days (Dagster's default keeps every tick but a sensor's skipped ones for ever;
+the new-files sensor ticks every 30 s). Runs are pruned by the night itself
+(`orchestration/operations/retention.py`)."""
+
+
 def _append_block(config: Path, block: str) -> None:
     # A file edited by hand may end without a newline: the block must start on a line of its own.
     text = config.read_text()
@@ -88,6 +105,9 @@ def ensure_dagster_home() -> Path:
     }:
         # A home whose storage someone chose (Postgres, say) is left as it is.
         _append_block(config, EVENT_LOG_CONFIG)
+    if "retention" not in _top_level_keys(config):
+        # The daemon bounds the tick history by this block; a home with its own keeps it.
+        _append_block(config, TICK_RETENTION_CONFIG)
     os.environ["DAGSTER_HOME"] = str(DAGSTER_HOME)
     return DAGSTER_HOME
 

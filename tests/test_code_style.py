@@ -56,7 +56,12 @@ def test_dbt_models_pass_sqlfluff():
 # Docs held to the style rule of lines up to 100 characters (tables, code blocks and lines with
 # a link are exempt: they cannot be broken). Other docs still have long lines; add each once
 # reflowed.
-WRAPPED_DOCS = ("CHANGELOG.md", "CONTRIBUTING.md", "docs/crawling.md")
+WRAPPED_DOCS = (
+    "CHANGELOG.md",
+    "CONTRIBUTING.md",
+    "docs/crawling.md",
+    "docs/data-quality-standards.md",
+)
 
 
 def test_wrapped_docs_keep_prose_lines_within_100_characters():

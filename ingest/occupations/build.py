@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ingest.occupations import context_rules, references
 from ingest.occupations import descriptions as descriptions_module
 from ingest.occupations import model as model_module
-from ingest.occupations import references
 from ingest.occupations.descriptions import (
     DescriptionReranker,
     DescriptionScorer,
@@ -480,7 +480,7 @@ def _input_fingerprint() -> str:
     # before loading a model must not get (or overwrite) the cached model of the other setting.
     switches = (
         f"descriptions={USE_DESCRIPTIONS};rescore={descriptions_module.RESCORE};"
-        f"ranker={model_module.RANKER_LEARNER}"
+        f"ranker={model_module.RANKER_LEARNER};departments={context_rules.DEPARTMENT_CUES}"
     )
     data = _digest_of(input_paths())
     return hashlib.sha256((_CODE_DIGEST + data + switches).encode()).hexdigest()[:16]

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ingest.occupations import build, descriptions, references
+from ingest.occupations import build, context_rules, descriptions, references
 from ingest.occupations import model as occupation_model
 from ingest.occupations.build import (
     CONFIDENCE_METHOD,
@@ -352,8 +352,17 @@ def main(argv: list[str] | None = None) -> int:
         default=occupation_model.RANKER_LEARNER,
         help="the ranker's learner (default: as the production build does)",
     )
+    parser.add_argument(
+        "--department-cues",
+        choices=["on", "off"],
+        default="on" if context_rules.DEPARTMENT_CUES else "off",
+        help="on: the department rules for generic clerical and supervisory titles run after "
+        "the shipped context rules (`context_rules.DEPARTMENT_RULES`; default: as the "
+        "production build does)",
+    )
     args = parser.parse_args(argv)
     occupation_model.RANKER_LEARNER = args.ranker
+    context_rules.DEPARTMENT_CUES = args.department_cues == "on"
     build.USE_DESCRIPTIONS = args.descriptions != "off"
     descriptions.RESCORE = args.descriptions != "signals"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -365,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
             results = nested_cross_validation(inputs, seed, args.inner_folds)
             name = (
                 f"hand labels: {variant}, descriptions {args.descriptions}, "
-                f"ranker {args.ranker}, split seed {seed}"
+                f"ranker {args.ranker}, department cues {args.department_cues}, "
+                f"split seed {seed}"
             )
             summaries[name] = summarise(results)
             results.write_csv(

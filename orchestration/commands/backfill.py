@@ -47,10 +47,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orchestration.operations.backfill import BackfillRefused, backfill
+    from orchestration.operations.retention import tidy_history
     from orchestration.runner import check_run_settings, summarise_run
 
     # A bad setting ends the command here (exit 2), not in the first day's publication.
     check_run_settings()
+    # Old alert files and Dagster runs go first: a night that then fails has still tidied up.
+    tidy_history()
     started = time.monotonic()
     started_at = datetime.now(UTC)
     try:

@@ -18,8 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Copy the warehouse (LMIS_WAREHOUSE) into a snapshot file named by its UTC "
         "time, with its SHA-256 in a .json beside it. Waits for a running job's writer lock "
         "(up to LMIS_WAREHOUSE_WAIT_SECONDS); refused (exit 75) if the warehouse is open in "
-        "another process outside that lock, such as an analyst's DuckDB session. See "
-        "docs/operations.md.",
+        "another process outside that lock, such as an analyst's DuckDB session. Then "
+        "removes the oldest snapshots it made beyond the newest LMIS_BACKUP_KEEP (default "
+        "14), never other files of the folder. See docs/operations.md.",
     )
     backup.add_argument(
         "--to",
@@ -63,12 +64,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_backup(args: argparse.Namespace) -> int:
     from orchestration import settings
     from orchestration.operations.backup import take_snapshot
+    from orchestration.operations.retention import backup_keep_from_env
     from orchestration.runner import check_warehouse_wait_setting
 
     # A bad setting ends the command here (exit 2), as for `lmis run`.
     check_warehouse_wait_setting()
+    keep = backup_keep_from_env()
     try:
-        take_snapshot(settings.WAREHOUSE_PATH, args.to)
+        take_snapshot(settings.WAREHOUSE_PATH, args.to, keep=keep)
     except FileNotFoundError as exc:
         log.error("%s", exc)
         return 1

@@ -22,10 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orchestration.operations.incremental import whole_warehouse_run
+    from orchestration.operations.retention import tidy_history
     from orchestration.runner import check_run_settings, summarise_run
 
     # A bad setting ends the command here (exit 2), not in the publication after the build.
     check_run_settings()
+    # Old alert files and Dagster runs go first: a night that then fails has still tidied up.
+    tidy_history()
     started = time.monotonic()
     # Every partition on disk is landed (portal days, WLKP periods, Sakernas rounds), then the
     # whole nightly job runs: a fresh warehouse gets everything shipped.

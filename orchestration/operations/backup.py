@@ -8,6 +8,12 @@ step, so between two steps a copy would hold a half-landed night. Like any write
 restore waits for a running job (up to `LMIS_WAREHOUSE_WAIT_SECONDS`, logging who holds it) and
 then fails with `WarehouseLockedError`, one line. Restore checks the checksum, then swaps the
 file in with an atomic rename, so a failed restore leaves the current warehouse as it was.
+
+`lmis backup` then keeps the newest `keep` snapshots (`LMIS_BACKUP_KEEP`, see
+`operations/retention.py`) and removes older ones: only `warehouse-<UTC time>.duckdb` files
+whose `.json` checksum file names them (what this module writes), with that file, never the
+snapshot just taken. Anything else in the folder (a `replaced-*` copy of `lmis restore`, an
+operator's own file, a snapshot without its checksum file) is neither counted nor removed.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +33,8 @@ from orchestration.operations.warehouse_lock import connect, writer_lock
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 8 * 1024 * 1024
+SNAPSHOT_NAME = re.compile(r"warehouse-\d{8}T\d{12}Z\.duckdb")
+"""The name `_snapshot` gives a snapshot: its UTC time sorts it."""
 
 
 @dataclass(frozen=True)
@@ -44,13 +53,68 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def take_snapshot(warehouse: Path, backup_dir: Path, prefix: str = "warehouse") -> Snapshot:
+def take_snapshot(
+    warehouse: Path, backup_dir: Path, prefix: str = "warehouse", keep: int | None = None
+) -> Snapshot:
     """Copy the warehouse into `backup_dir/<prefix>-<UTC time>.duckdb` with a checksum, once
-    no run is writing it (the writer lock)."""
+    no run is writing it (the writer lock). With `keep`, then remove the snapshots beyond the
+    newest `keep` (`prune_snapshots`), still under the lock: a restore, which holds it too,
+    never has its snapshot removed while it copies it."""
     if not warehouse.exists():
         raise FileNotFoundError(f"no warehouse to back up at {warehouse}")
     with writer_lock(warehouse):
-        return _snapshot(warehouse, backup_dir, prefix)
+        snapshot = _snapshot(warehouse, backup_dir, prefix)
+        if keep is not None:
+            prune_snapshots(backup_dir, keep, snapshot.path)
+        return snapshot
+
+
+def _made_by_backup(path: Path) -> bool:
+    """True for a snapshot this module wrote: its name, and a `.json` checksum file naming it."""
+    if not SNAPSHOT_NAME.fullmatch(path.name) or not path.is_file() or path.is_symlink():
+        return False
+    sidecar = path.with_suffix(".json")
+    try:
+        record = json.loads(sidecar.read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and record.get("file") == path.name and "sha256" in record
+
+
+def prune_snapshots(backup_dir: Path, keep: int, just_written: Path) -> tuple[int, int]:
+    """Remove the snapshots of `backup_dir` older than its newest `keep` (see the module doc),
+    never `just_written`; return the snapshots removed and their bytes (with checksum files)."""
+    if keep < 1:
+        raise ValueError(f"keep at least one snapshot, not {keep}")
+    ours = sorted(p for p in backup_dir.glob("warehouse-*.duckdb") if _made_by_backup(p))
+    # Newest first by the UTC time in the name; the one just written is kept whatever its name.
+    kept = {just_written.resolve()}
+    for path in reversed(ours):
+        if len(kept) >= keep:
+            break
+        kept.add(path.resolve())
+    count = size = 0
+    for path in ours:
+        if path.resolve() in kept:
+            continue
+        sidecar = path.with_suffix(".json")
+        try:
+            length = path.stat().st_size + sidecar.stat().st_size
+            path.unlink()
+            sidecar.unlink()
+        except OSError as exc:
+            log.warning("could not remove the old snapshot %s: %s", path, exc)
+            continue
+        log.info("removed the old snapshot %s and its checksum file (%d bytes)", path, length)
+        count, size = count + 1, size + length
+    log.info(
+        "backups: kept the newest %d snapshot(s) in %s, removed %d (%d bytes)",
+        min(keep, len(ours)),
+        backup_dir,
+        count,
+        size,
+    )
+    return count, size
 
 
 def _snapshot(warehouse: Path, backup_dir: Path, prefix: str) -> Snapshot:

@@ -22,6 +22,7 @@ connection stays open, so each stored event touches `<run_id>.db` for Dagster's 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import OrderedDict
@@ -38,6 +39,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
+RUN_FILE_SUFFIXES = ("", "-wal", "-shm")
+"""A run's SQLite database and the files SQLite keeps beside it while it is open."""
 OPEN_RUN_DATABASES = 4
 """Run databases kept open besides the index: the runs of one night are written one by one."""
 
@@ -147,6 +150,32 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._engines_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
+
+    def run_file_size(self, run_id: str) -> int:
+        """Bytes of a run's database files (the database, its write-ahead log and index)."""
+        total = 0
+        for suffix in RUN_FILE_SUFFIXES:
+            with contextlib.suppress(FileNotFoundError):
+                total += os.stat(self.path_for_shard(run_id) + suffix).st_size
+        return total
+
+    def delete_events(self, run_id: str) -> None:
+        super().delete_events(run_id)
+        if run_id == INDEX_SHARD_NAME:
+            return
+        # Dagster's class empties a deleted run's database but keeps the file, whose size
+        # SQLite never gives back: a history pruned that way would not shrink on disk. The
+        # file holds nothing else, and `wipe` deletes such files too.
+        with self._db_lock:
+            self._files.pop(run_id, None)
+            self._initialized_dbs.discard(run_id)
+            with self._engines_lock:
+                stale = self._engines.pop(run_id, None)
+            if stale is not None:
+                stale.dispose()
+            for suffix in RUN_FILE_SUFFIXES:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path_for_shard(run_id) + suffix)
 
     def wipe(self) -> None:
         # The run databases are deleted: close them first.

@@ -8,6 +8,9 @@
   columns added, removed and retyped, and whether their order changed; rows before and after.
 - `copy_documents`: CHANGELOG.md, LICENSE, CITATION.cff and the PROVENANCE.md files (under
   `provenance/<kind>/<folder>/`) copied into the release, each with its SHA-256.
+- `copy_docs`: the join guide (docs/how-the-marts-join.md) and every page of docs/ the data
+  dictionary or the join guide names, copied to `docs/` in the release, so the dictionary's
+  `docs/<page>.md` resolve inside the release folder.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ PROVENANCE_NAME = "PROVENANCE.md"
 PROVENANCE_FOLDER = "provenance"
 REPO_DOCUMENTS = ("CHANGELOG.md", "LICENSE", "CITATION.cff")
 """Files of the repository copied into every release (those present)."""
+DOCS_FOLDER = "docs"
+JOIN_GUIDE = "how-the-marts-join.md"
+"""The page of docs/ every release carries: which keys join which marts."""
+_DOC_REFERENCE = re.compile(r"(?<![\w/.-])docs/([A-Za-z0-9_-]+\.md)\b")
 NONE_STATED = "none stated"
 # Whole words: "license_number" is a field of an advert, "licensed" no statement of terms.
 _TERMS = re.compile(r"\blicen[cs]es?\b|\bterms\b", re.IGNORECASE)
@@ -142,6 +149,33 @@ def copy_documents(repo_root: Path, data_dir: Path, release: Path) -> list[Path]
         target = release / PROVENANCE_FOLDER / path.parent.relative_to(data_dir) / PROVENANCE_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+        written.append(target)
+    return written
+
+
+def referenced_docs(text: str) -> list[str]:
+    """The pages `docs/<page>.md` a text names, in order of first mention."""
+    return list(dict.fromkeys(_DOC_REFERENCE.findall(text)))
+
+
+def copy_docs(repo_root: Path, release: Path, dictionary: str) -> list[Path]:
+    """Copy the join guide and the docs/ pages the dictionary or the join guide names into
+    `release/docs/`; the paths written. A named page that does not exist is logged, not copied.
+    """
+    docs = repo_root / DOCS_FOLDER
+    guide = docs / JOIN_GUIDE
+    pages = [JOIN_GUIDE, *referenced_docs(dictionary)]
+    if guide.is_file():
+        pages += referenced_docs(guide.read_text(encoding="utf-8"))
+    written = []
+    for page in dict.fromkeys(pages):
+        source = docs / page
+        if not source.is_file():
+            log.warning("%s not found: not in the release", source)
+            continue
+        target = release / DOCS_FOLDER / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
         written.append(target)
     return written
 

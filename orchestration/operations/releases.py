@@ -13,7 +13,11 @@ warning naming it. It holds:
   `occupation_coder`: the auto-code threshold and fingerprint of the occupation coder whose codes
   the marts carry (`occupation_coder_of`);
 - `data_dictionary.md`: every mart and column described, generated from the dbt manifest,
-  then the licences and terms of the code and of each source, and a note on advert text;
+  then the columns Stata cannot take as they are with their conversion, then the licences and
+  terms of the code and of each source, and a note on advert text; it, the join guide and the
+  docs/ pages the dictionary names (copied under `docs/`) are listed in `documents`;
+- in every parquet file, the descriptions of its table and columns and the release that wrote
+  it, as Arrow schema metadata (orchestration/operations/release_schema.py);
 - what makes it citable alone (orchestration/operations/release_metadata.py): in the manifest
   the code version (`code`: package version, git commit when run from a checkout, licence), per
   data folder the licence or terms its PROVENANCE.md states (`source_terms`), the previous
@@ -38,9 +42,10 @@ leaves `latest` alone, and the night of day T - 1 cut after an interim release o
 setting are pruned, never the one `latest` points to.
 
 A table whose published file has the SHA-256 recorded for it in the release `latest` points to
-(`source_sha256`) is not written again: that release's files of the table are hard-linked into
-the new one and their manifest entries reused. Release files are shared between releases this
-way, so they are read, never modified in place.
+(`source_sha256`) and descriptions (`metadata_sha256`) is not written again: that release's
+files of the table are hard-linked into the new one and their manifest entries reused (their
+`release` metadata names the release that first wrote them). Release files are shared between
+releases this way, so they are read, never modified in place.
 """
 
 from __future__ import annotations
@@ -65,8 +70,15 @@ from orchestration.operations.interrupts import interrupts_held
 from orchestration.operations.release_metadata import (
     changes_since,
     code_version,
+    copy_docs,
     copy_documents,
     source_terms,
+)
+from orchestration.operations.release_schema import (
+    describe_file,
+    metadata_fingerprint,
+    stata_name_problems,
+    stata_problems,
 )
 from orchestration.publish.personal_data import (
     PERSONAL_DATA_META,
@@ -212,11 +224,21 @@ def _write_table(
         )
 
 
+def _table_files(release: Path, table: str) -> list[Path]:
+    """The files of `table` written into `release`: one, or one per hive partition."""
+    return sorted(release.glob(f"{table}.parquet")) or sorted((release / table).rglob("*.parquet"))
+
+
+def _warn_undescribed(name: str, table: str, source: Path, columns: dict[str, str]) -> None:
+    """Log the published columns the dbt YAML does not describe (their files carry none)."""
+    missing = [column for column in pq.read_schema(source).names if not columns.get(column)]
+    if missing:
+        log.warning("release %s: %s has no description of %s", name, table, ", ".join(missing))
+
+
 def _file_entries(release: Path, table: str) -> list[dict[str, Any]]:
     """Manifest entries of the files of `table` written into `release`."""
-    written = sorted(release.glob(f"{table}.parquet")) or sorted(
-        (release / table).rglob("*.parquet")
-    )
+    written = _table_files(release, table)
     return [
         {
             "path": path.relative_to(release).as_posix(),
@@ -229,9 +251,12 @@ def _file_entries(release: Path, table: str) -> list[dict[str, Any]]:
     ]
 
 
-def _previous_release_tables(releases_dir: Path) -> dict[str, tuple[Path, str, list[dict]]]:
+def _previous_release_tables(
+    releases_dir: Path,
+) -> dict[str, tuple[Path, str, list[dict], str | None]]:
     """Per table of the release `latest` points to: (its folder, the SHA-256 of the published
-    file it was cut from, its manifest entries). Empty when there is none to reuse."""
+    file it was cut from, its manifest entries, the fingerprint of the descriptions its files
+    carry). Empty when there is none to reuse."""
     latest = latest_release(releases_dir)
     if latest is None or not (latest / MANIFEST_NAME).exists():
         return {}
@@ -243,22 +268,30 @@ def _previous_release_tables(releases_dir: Path) -> dict[str, tuple[Path, str, l
     for table, meta in manifest.get("tables", {}).items():
         if meta.get("source_sha256"):
             entries = [entry for entry in manifest["files"] if entry["table"] == table]
-            found[table] = (latest, meta["source_sha256"], entries)
+            found[table] = (latest, meta["source_sha256"], entries, meta.get("metadata_sha256"))
     return found
 
 
 def _link_unchanged(
-    previous: tuple[Path, str, list[dict]] | None, source_sha256: str, partial: Path
+    previous: tuple[Path, str, list[dict], str | None] | None,
+    source_sha256: str,
+    metadata_sha256: str,
+    partial: Path,
 ) -> list[dict[str, Any]] | None:
-    """The previous release's files of a table cut from the same published bytes, hard-linked
-    into `partial` (copied where links are not possible); None if they cannot be reused.
+    """The previous release's files of a table cut from the same published bytes and carrying
+    the same descriptions, hard-linked into `partial` (copied where links are not possible);
+    None if they cannot be reused.
 
-    Writing a table is a function of the published file alone, so the same published bytes give
-    the same release files; the manifest entries are reused as they are.
+    Writing a table is a function of the published file and its descriptions alone (and of the
+    release id in its metadata: a linked file names the release that first wrote it), so the
+    manifest entries are reused as they are.
     """
     if previous is None or previous[1] != source_sha256 or not previous[2]:
         return None
-    folder, _, entries = previous
+    folder, _, entries, previous_metadata = previous
+    if previous_metadata != metadata_sha256:
+        # Files of a release from before the descriptions, or with other ones: written again.
+        return None
     for entry in entries:
         old = folder / entry["path"]
         # A cheap guard against a file lost or cut short since (its content is not re-hashed).
@@ -364,12 +397,17 @@ def render_data_dictionary(
 ) -> str:
     """Markdown: per table its grain and rows, then a line per column with type and meaning;
     then the marts withheld as personal data, with the reason; then the notes that span marts
-    (`load_dictionary_notes`); last, the licences and terms."""
+    (`load_dictionary_notes`); then reading the files in Stata and R (`render_stata_notes`);
+    last, the licences and terms."""
     lines = [
         f"# Data dictionary of the LMIS marts, release {release_name}",
         "",
         "Generated from the dbt documentation of each model (dbt_project/models/marts/).",
         "Tables marked synthetic are built on synthetic inputs and are not statistics.",
+        "",
+        SELF_DESCRIBING_NOTE,
+        "",
+        DOCS_NOTE,
         "",
     ]
     for name, table in tables.items():
@@ -387,8 +425,64 @@ def render_data_dictionary(
         lines.append("")
     for topic, text in (notes or {}).items():
         lines += [f"## {topic}", "", text, ""]
+    lines += render_stata_notes(tables)
     lines += render_terms(code, terms)
     return "\n".join(lines)
+
+
+SELF_DESCRIBING_NOTE = (
+    "Every parquet file describes itself: each column's description below is in its Arrow "
+    "schema (field metadata `description`), and the file's schema metadata holds `table`, the "
+    "table's `description`, `release` (the release that wrote the file: a file unchanged since "
+    "an earlier release is shared with it, byte for byte) and `column_descriptions` (JSON). "
+    "pyarrow: `pq.read_schema(path).field('col').metadata`; R: "
+    "`arrow::open_dataset(path)$schema$GetFieldByName('col')$metadata`; Polars: "
+    "`pl.read_parquet_metadata(path)`; DuckDB: `select * from parquet_kv_metadata(path)`."
+)
+DOCS_NOTE = (
+    "The pages named `docs/<page>.md` here are copied into this release's `docs/` folder; "
+    "start with `docs/how-the-marts-join.md`, the one right join per pair of marts. Their "
+    "checksums are in `manifest.json` (`documents`), with this file's."
+)
+
+
+def render_stata_notes(tables: dict[str, dict[str, Any]]) -> list[str]:
+    """Markdown lines: the columns Stata cannot take as they are (names and types, found in
+    this release's files), each with the conversion; and what R makes of them."""
+    lines = [
+        "## Reading the files in Stata and R",
+        "",
+        "R (`arrow::read_parquet`) reads every column as it is: lists as list columns, "
+        'instants as `POSIXct` shown in UTC (`lubridate::with_tz(col, "Asia/Jakarta")` for '
+        "Jakarta time), dates as `Date`. Stata 16+ reads them through Python (pyarrow, pandas "
+        "`to_stata`) or after a DuckDB export to CSV; these columns need a step first:",
+        "",
+        "| table | column | type | problem and conversion |",
+        "|---|---|---|---|",
+    ]
+    found = 0
+    for table, meta in tables.items():
+        for column, problem in stata_name_problems([c["name"] for c in meta["schema"]]):
+            lines.append(
+                f"| `{table}` | `{column}` | name | {problem}; or name it yourself "
+                "(DuckDB: `select col as shorter_name`; Stata: `rename`) |"
+            )
+            found += 1
+        for problem in meta.get("stata", []):
+            conversion = problem.conversion.replace("|", "\\|")
+            lines.append(
+                f"| `{table}` | `{problem.column}` | {problem.arrow_type} | {conversion} |"
+            )
+            found += 1
+    if not found:
+        lines.append("| - | - | - | none: every column imports as it is |")
+    lines += [
+        "",
+        "64-bit integers become doubles in Stata, exact up to 2^53; a column with a value "
+        "beyond that would be listed above. Dates (`date32`) import as Stata dates (`%td`).",
+        "",
+    ]
+    return lines
 
 
 def synthetic_flag(con: duckdb.DuckDBPyConnection, source: Path) -> tuple[bool | str, float | None]:
@@ -600,12 +694,27 @@ def write_release(
                         withheld[table] = reason
                         continue
                 source_sha256 = sha256_of(source)
-                entries = _link_unchanged(previous.get(table), source_sha256, partial)
+                table_doc = docs.get(table, {})
+                description = table_doc.get("description", "")
+                columns = table_doc.get("columns", {})
+                metadata_sha256 = metadata_fingerprint(table, description, columns)
+                entries = _link_unchanged(
+                    previous.get(table), source_sha256, metadata_sha256, partial
+                )
                 how = "linked from the previous release"
                 if entries is None:
                     how = "written"
                     _export_table(con, source, partial)
+                    for path in _table_files(partial, table):
+                        describe_file(
+                            path,
+                            table=table,
+                            description=description,
+                            columns=columns,
+                            release=name,
+                        )
                     entries = _file_entries(partial, table)
+                _warn_undescribed(name, table, source, columns)
                 files += entries
                 table_rows = sum(entry["rows"] for entry in entries)
                 published_rows = pq.ParquetFile(source).metadata.num_rows
@@ -613,7 +722,6 @@ def write_release(
                     raise RuntimeError(
                         f"release of {table}: {table_rows} rows written, {published_rows} published"
                     )
-                table_doc = docs.get(table, {})
                 is_synthetic, synthetic_share = synthetic_flag(con, source)
                 tables[table] = {
                     "rows": table_rows,
@@ -623,9 +731,14 @@ def write_release(
                     "synthetic_share": synthetic_share,
                     # Hive partition columns live in the folder names; the schema lists them.
                     "schema": _schema_of(source),
-                    "description": table_doc.get("description", ""),
-                    "column_descriptions": table_doc.get("columns", {}),
+                    "description": description,
+                    "column_descriptions": columns,
                     "source_sha256": source_sha256,
+                    "metadata_sha256": metadata_sha256,
+                    "stata": stata_problems(
+                        pq.read_schema(source),
+                        [partial / entry["path"] for entry in entries],
+                    ),
                 }
                 log.info(
                     "release %s: %s, %d rows in %d file(s), %s",
@@ -635,8 +748,21 @@ def write_release(
                     len(entries),
                     how,
                 )
-        documents = _document_entries(partial, copy_documents(repo_root, data_dir, partial))
         code, terms = code_version(repo_root), source_terms(data_dir)
+        # The dictionary first: it is a document of the release, checksummed in the manifest,
+        # and the docs it names are copied beside it.
+        dictionary = render_data_dictionary(
+            tables,
+            name,
+            withheld,
+            code=code,
+            terms=terms,
+            notes=load_dictionary_notes(dbt_manifest),
+        )
+        (partial / DICTIONARY_NAME).write_text(dictionary)
+        written = copy_documents(repo_root, data_dir, partial)
+        written += copy_docs(repo_root, partial, dictionary)
+        documents = _document_entries(partial, [partial / DICTIONARY_NAME, *written])
         manifest = {
             "release": name,
             "code": code,
@@ -651,7 +777,7 @@ def write_release(
             "quality_gate": "passed",
             "interim": interim,
             "tables": {
-                table: {k: v for k, v in meta.items() if k != "column_descriptions"}
+                table: {k: v for k, v in meta.items() if k not in ("column_descriptions", "stata")}
                 for table, meta in tables.items()
             },
             "files": files,
@@ -661,16 +787,6 @@ def write_release(
             "occupation_coder": occupation_coder,
         }
         (partial / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        (partial / DICTIONARY_NAME).write_text(
-            render_data_dictionary(
-                tables,
-                name,
-                withheld,
-                code=code,
-                terms=terms,
-                notes=load_dictionary_notes(dbt_manifest),
-            )
-        )
         target = releases_dir / name
         replaced = releases_dir / f".{name}.replaced-{run_id}"
         # A day released again: the old folder goes aside and the new one in, with no interrupt

@@ -191,6 +191,9 @@ STANDARD_EMPLOYMENT = r"(?i)full[\s_-]?time|contract|kontrak|tetap|permanent|pen
 PAY_NOT_COMPARABLE_OPTION = (
     r"(?i)part[\s_-]?time|paruh|\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas"
 )
+# Part-time work is the one kind of non-standard post whose hourly pay has a minimum (below).
+PART_TIME = r"(?i)part[\s_-]?time|paruh[\s_-]?waktu"
+NOT_PART_TIME_NON_STANDARD = r"(?i)\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas|volunteer"
 # The same words in the title ("Desain Grafis (Internship)", "Marketing Freelance") exclude a
 # post whatever its employment type says: boards' type fields default to full-time or contract.
 PAY_NOT_COMPARABLE_TITLE = (
@@ -432,8 +435,30 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         )
         | pl.col("employment_type").str.contains(PAY_NOT_COMPARABLE_OPTION)
     ).fill_null(False) | excluded_by_title
+    # Hourly pay on a part-time post is what PP 36/2021 Art. 16 regulates: it is held to the
+    # part-time hourly minimum (UMP / 126) instead of being left out with other part-time posts,
+    # whose one monthly figure has no minimum to be compared with. Interns and freelancers stay
+    # out whatever the period.
+    part_time_hourly = (
+        (pl.col("pay_unit") == "hour")
+        & (
+            pl.col("employment_type").str.contains(PART_TIME).fill_null(False)
+            | pl.col("title").str.contains(PART_TIME).fill_null(False)
+        )
+        & ~pl.col("employment_type").str.contains(NOT_PART_TIME_NON_STANDARD).fill_null(False)
+        & ~pl.col("title").str.contains(NOT_PART_TIME_NON_STANDARD).fill_null(False)
+    )
+    non_standard = non_standard & ~part_time_hourly
+    excluded_by_title = excluded_by_title & ~part_time_hourly
     ump = pl.col("minimum_wage_monthly_idr")
     joined = joined.with_columns(_limits(ump))
+    joined = joined.with_columns(
+        pl.when(part_time_hourly)
+        .then(pl.col(f"limit_if_any{suffix}"))
+        .otherwise(pl.col(f"limit{suffix}"))
+        .alias(f"limit{suffix}")
+        for suffix in ("", "_text")
+    )
     # `limit`: monthly-equivalent pay below it is below the minimum on any reading of the post;
     # `limit_if_any`: below it only on some reading (a five-day week, part-time work).
     limit, limit_if_any = pl.col("limit"), pl.col("limit_if_any")
@@ -476,7 +501,15 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
     unit_rates = _rupiah("rate_low") + pl.lit(" - ") + _rupiah("rate_high")
     by_unit = pl.col("pay_unit") != "month"
     stated = (
-        pl.when(pl.col("is_site_band") & is_range)
+        pl.when(pl.col("is_site_band") & is_range & by_unit)
+        .then(
+            pl.lit("the site's ")
+            + pl.col("unit_word")
+            + pl.lit(" pay band ")
+            + unit_rates
+            + pl.lit(" (not the employer's figure)")
+        )
+        .when(pl.col("is_site_band") & is_range)
         .then(pl.lit("the site's pay band ") + band_text + pl.lit(" (not the employer's figure)"))
         .when(by_unit & is_range)
         .then(
@@ -559,13 +592,11 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         )
         .when(pl.col("is_site_band") & is_range)
         .then(
-            pl.when(pl.col("pay_high") < ump)
-            .then(stated + pl.lit(" is wholly below the provincial minimum (UMP)") + where)
+            # The flag's own limit and words: a band of daily pay is held to the daily minimum.
+            pl.when(pl.col("pay_high") < limit)
+            .then(stated + pl.lit(" is wholly below ") + pl.col("limit_text") + where)
             .otherwise(
-                stated
-                + pl.lit(" is at or above the provincial minimum (UMP)")
-                + where
-                + not_regency
+                stated + pl.lit(" is at or above ") + pl.col("limit_text") + where + not_regency
             )
         )
         .when(below)

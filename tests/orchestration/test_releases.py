@@ -431,6 +431,10 @@ def test_release_is_citable_and_reusable_alone(marts, dbt_manifest, tmp_path):
         "CHANGELOG.md",
         "LICENSE",
         "CITATION.cff",
+        "data_dictionary.md",
+        # The join guide, and the page of docs/ it names.
+        "docs/how-the-marts-join.md",
+        "docs/assumptions_caveats.md",
         "provenance/real/licensed/PROVENANCE.md",
         "provenance/real/silent/PROVENANCE.md",
     }

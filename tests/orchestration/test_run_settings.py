@@ -44,6 +44,9 @@ def isolated(tmp_path: Path, monkeypatch) -> Path:
         "LMIS_RELEASE_RETENTION",
         "LMIS_PUBLISH_PERSONAL_DATA",
         "LMIS_RELEASES_DIR",
+        "LMIS_BACKUP_KEEP",
+        "LMIS_ALERT_KEEP_DAYS",
+        "LMIS_RUN_HISTORY_DAYS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))

@@ -239,6 +239,23 @@ def test_daily_pay_below_a_six_day_weeks_minimum_is_flagged_and_above_a_five_day
     assert "below the daily minimum on a six-day week" in result[EVIDENCE][0]
 
 
+def test_a_site_band_of_daily_pay_is_explained_by_the_limit_it_is_judged_against():
+    # Loker.id states a band. Rp 230,000-250,000 a day on a five-day week is below UMP / 21
+    # (Rp 256,988 in Jakarta, 2025) but its monthly equivalent is above the monthly UMP: the
+    # evidence named the monthly UMP and said "at or above" while the flag said below.
+    band = _daily(230_000.0, FIVE_DAYS, id="a") | {
+        "source": "lokerid",
+        "salary_monthly_max": 250_000.0 * DAYS_A_MONTH,
+        "posted_date": dt.date(2025, 6, 18),
+    }
+    result = _check(band)
+    assert result[FLAG].to_list() == [True]
+    assert result[EVIDENCE][0].startswith(
+        "the site's daily pay band Rp 230000 - Rp 250000 (not the employer's figure) is wholly "
+        "below the daily minimum on a five-day week"
+    )
+
+
 def test_hourly_pay_below_the_part_time_minimum_but_above_a_full_week_is_not_determined():
     # UMP / 126 = Rp 40,217 an hour; a 40-hour week at Rp 30,000 reaches the UMP (Rp 29,235).
     per_hour = 40 * 52 / 12
@@ -250,6 +267,46 @@ def test_hourly_pay_below_the_part_time_minimum_but_above_a_full_week_is_not_det
     assert result[FLAG].to_list() == [None, True, False]
     assert "part-time hourly minimum (UMP / 126 = Rp 40217" in result[EVIDENCE][0]
     assert result[EVIDENCE][0].startswith("not determined: hourly pay Rp 35000")
+
+
+def test_hourly_pay_on_a_part_time_post_is_held_to_the_part_time_minimum():
+    # PP 36/2021 Art. 16: hourly pay is for part-time work, at least UMP / 126 (Rp 40,217 here).
+    # Part-time posts are otherwise left out (their monthly figure has no minimum to compare).
+    per_hour = 40 * 52 / 12
+    result = _check(
+        _posting(
+            "dealls",
+            "Kasir",
+            35_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            employment_type="part_time",
+            id="a",
+        ),
+        _posting(
+            "dealls",
+            "Barista Part Time",
+            45_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            id="b",
+        ),
+        _posting("dealls", "Kasir", 2_000_000.0, None, employment_type="part_time", id="c"),
+        _posting(
+            "dealls",
+            "Kasir (Magang)",
+            20_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            employment_type="part_time",
+            id="d",
+        ),
+    )
+    assert result[FLAG].to_list() == [True, False, None, None]
+    assert "is below the part-time hourly minimum (UMP / 126 = Rp 40217" in result[EVIDENCE][0]
+    assert "is at or above the part-time hourly minimum" in result[EVIDENCE][1]
+    assert result[EVIDENCE][2] == "not applicable: employment type part_time"
+    assert result[EVIDENCE][3].startswith("not applicable")
 
 
 def test_the_warehouse_passes_the_pay_period_to_the_pay_rule():

@@ -68,6 +68,90 @@ def test_no_move_without_cue_replaceable_top_or_candidate(codes, title, text) ->
     assert _choose(codes, title, text) == 0
 
 
+ADMIN_TOP = ["4110", "4311", "4321"]
+ADMIN_ONLINE_TOP = ["4110", "4311", "5244"]
+SUPERVISOR_TOP = ["5222", "3123", "1412"]
+
+
+@pytest.fixture
+def department_cues(monkeypatch):
+    monkeypatch.setattr(context_rules, "DEPARTMENT_CUES", True)
+
+
+@pytest.mark.parametrize(
+    ("codes", "title", "text", "expected"),
+    [
+        # Stock clerk (4321) in the warehouse, by the text or the title.
+        (ADMIN_TOP, "staff admin", "pt maju, distributor. mencatat barang masuk dan keluar", 2),
+        (ADMIN_TOP, "staff admin", "cv sinar, admin gudang sparepart", 2),
+        (ADMIN_TOP, "staff admin stock", "", 2),
+        # Accounts clerk (4311) in the finance office.
+        (ADMIN_TOP, "staff admin", "pt sinar retail. dibutuhkan staf keuangan untuk pembukuan", 1),
+        (ADMIN_TOP, "admin", "membantu divisi accounting menginput jurnal umum", 1),
+        # Contact-centre salesperson (5244) of an online shop.
+        (ADMIN_ONLINE_TOP, "admin", "toko online kami menjual pakaian muslim", 2),
+        (ADMIN_ONLINE_TOP, "admin", "perusahaan e-commerce kosmetik", 2),
+        # A restaurant's store supervisor: restaurant manager (1412) when the title model
+        # ranks it in its top three.
+        (SUPERVISOR_TOP, "store supervisor", "pt rasa nusantara, restaurant chain", 2),
+        (SUPERVISOR_TOP, "supervisor outlet", "kedai kopi kenangan", 2),
+        (["3123", "5131", "5222"], "supervisor", "rumah makan padang sederhana", 1),
+    ],
+)
+def test_a_department_cue_moves_a_generic_titles_code(
+    department_cues, codes, title, text, expected
+) -> None:
+    assert _choose(codes, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("codes", "title", "text"),
+    [
+        # Two departments named: left alone.
+        (ADMIN_TOP, "staff admin", "mengelola stok barang dan laporan bagian keuangan"),
+        # Not generic: "admin general" is a general office clerk whatever the employer.
+        (ADMIN_TOP, "admin general", "admin gudang"),
+        (SUPERVISOR_TOP, "supervisor production", "pabrik roti dan restaurant"),
+        # Tasks every office clerk has, tools and schooling are not departments.
+        (ADMIN_TOP, "staff admin", "membuat surat penawaran, kwitansi, invoice"),
+        (ADMIN_TOP, "staff admin", "membuat laporan keuangan sederhana, menjawab telepon"),
+        (ADMIN_TOP, "staff admin", "menguasai software akuntansi accurate, lulusan s1 akuntansi"),
+        (ADMIN_ONLINE_TOP, "admin", "upload produk ke marketplace shopee dan tokopedia"),
+        # "Finance" as the employer, and a bank: the index's finance clerks are 4312.
+        (ADMIN_TOP, "staff admin", "pt adira dinamika multi finance"),
+        (ADMIN_TOP, "staff admin", "bank daerah, admin divisi keuangan"),
+        # Pay stated in the advert is not payroll work.
+        (["4110", "4313", "4311"], "staff admin", "gaji pokok menarik dan bonus"),
+        # The rule's code is not in the top three; a shop's supervisor stays a shop supervisor.
+        (["3123", "3122", "5222"], "supervisor", "restoran"),
+        (SUPERVISOR_TOP, "store supervisor", "supermarket dan department store"),
+    ],
+)
+def test_no_department_move_without_a_clear_cue(department_cues, codes, title, text) -> None:
+    assert _choose(codes, title, text) == 0
+
+
+def test_department_cues_are_off_unless_switched_on() -> None:
+    assert not context_rules.DEPARTMENT_CUES
+    assert _choose(ADMIN_TOP, "staff admin", "admin gudang") == 0
+    assert context_rules.active_rules() == context_rules.RULES
+
+
+def test_the_department_switch_keys_the_models_cache(monkeypatch) -> None:
+    before = build._input_fingerprint()
+    monkeypatch.setattr(context_rules, "DEPARTMENT_CUES", True)
+    assert build._input_fingerprint() != before
+
+
+def test_a_department_rule_reads_only_a_generic_title() -> None:
+    rule = context_rules.STOCK_CLERK
+    assert rule.reads_title("admin")
+    assert rule.reads_title("staff admin warehouse")
+    assert not rule.reads_title("admin general")
+    assert not rule.reads_title("staff")
+    assert context_rules.ICT_SALES.reads_title("anything at all")
+
+
 def test_rows_of_one_pair_move_by_their_own_text() -> None:
     pair_rows = np.array([0, 0, 0], dtype=np.int64)
     text_rows = np.array([0, 1, 0], dtype=np.int64)
