@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import time
 from pathlib import Path
 
 import numpy as np
@@ -333,6 +334,8 @@ def out_of_fold_raw(
     assignment = fold_numbers(gold, folds, seed)
     parts = []
     for fold in range(folds):
+        # Progress: the fits take minutes in all, and each one is silent.
+        log.info("occupation model: fit %d of %d (calibration fold)", fold + 1, folds + 1)
         train = gold.filter(pl.Series(assignment != fold))
         held = gold.filter(pl.Series(assignment == fold))
         fold_model = fit_model(reference, hand, train, normaliser, vectoriser, adverts=adverts)
@@ -417,6 +420,7 @@ def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel
     oof = out_of_fold_raw(
         reference, hand, gold, normaliser, vectoriser, CALIBRATION_FOLDS, CALIBRATION_SEED, adverts
     )
+    log.info("occupation model: fit %d of %d (final)", CALIBRATION_FOLDS + 1, CALIBRATION_FOLDS + 1)
     full = fit_model(
         reference, hand, gold, normaliser, vectoriser, with_training_signals=True, adverts=adverts
     )
@@ -503,6 +507,14 @@ def load_model(cache_dir: Path = CACHE_DIR, rebuild: bool = False) -> Occupation
             model = pickle.load(handle)
         log.info("loaded occupation model from %s", cache_path)
         return model
+    # Said up front: the first run of a clean clone is otherwise silent for minutes.
+    log.info(
+        "no cached occupation model for these inputs in %s: fitting one (%d fits, several "
+        "minutes; later runs load it)",
+        cache_dir,
+        CALIBRATION_FOLDS + 1,
+    )
+    started = time.monotonic()
     model = fit_full_model()
     cache_dir.mkdir(parents=True, exist_ok=True)
     for stale in cache_dir.glob("occupation_model_*.pkl"):
@@ -511,5 +523,9 @@ def load_model(cache_dir: Path = CACHE_DIR, rebuild: bool = False) -> Occupation
     with temporary.open("wb") as handle:
         pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(cache_path)
-    log.info("built occupation model and cached it at %s", cache_path)
+    log.info(
+        "built occupation model in %.0f s and cached it at %s",
+        time.monotonic() - started,
+        cache_path,
+    )
     return model

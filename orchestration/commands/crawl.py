@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 from pathlib import Path
 
 from orchestration.settings import DATA_DIR
@@ -92,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
     )
 
     if args.list:
-        for name in spider_names():
-            log.info("spider: %s", name)
+        # The list is the command's output, one name a line, for `| wc -l` and scripts; the
+        # log goes to stderr.
+        sys.stdout.write("".join(f"{name}\n" for name in spider_names()))
         return 0
     if not args.spider:
         log.error("name a spider (lmis crawl --list shows them)")

@@ -10,20 +10,37 @@ delays, not on the CPU, so crawling boards side by side shortens the night witho
 one site see more requests. Landing waits for DuckDB's single-writer lock (see
 `orchestration.crawling.assets.warehouse_connection`).
 
-The schedule starts switched on only where a contact address is configured
-(`LMIS_CRAWL_CONTACT`): crawling third-party sites is the operator's decision, and without a
-contact every crawl would refuse to start. `careers_jsonld` is in the job only when
+The schedule starts switched on only in production (`LMIS_ENV=production`) with a contact
+address configured (`LMIS_CRAWL_CONTACT`): crawling third-party sites is the operator's decision,
+a developer's `make dagster-dev` with the contact in `.env` must not crawl the real boards at
+00:30, and without a contact every crawl would refuse to start. Elsewhere it can still be
+switched on in the UI. `careers_jsonld` is in the job only when
 `LMIS_CAREER_PAGES` lists pages: with none it could only fail every night.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 import dagster as dg
 
+from ingest.admin.pseudonymise import ENV_VARIABLE
 from orchestration.crawling.resources import CAREERS_SPIDER, crawler_resource
 from orchestration.crawling.sources import CRAWLED_SOURCES
 
 MAX_CONCURRENT_CRAWLS = 3
+
+
+def crawl_schedule_default_status(
+    contact: str | None, environ: Mapping[str, str] | None = None
+) -> dg.DefaultScheduleStatus:
+    """RUNNING only in production with a contact; STOPPED in development (the default)."""
+    env = os.environ if environ is None else environ
+    production = env.get(ENV_VARIABLE, "").strip().lower() == "production"
+    if production and contact:
+        return dg.DefaultScheduleStatus.RUNNING
+    return dg.DefaultScheduleStatus.STOPPED
 
 
 def scheduled_crawl_keys(career_pages: list[str]) -> list[dg.AssetKey]:
@@ -52,9 +69,5 @@ crawl_daily_schedule = dg.build_schedule_from_partitioned_job(
     name="crawl_daily_at_0030_wib",
     hour_of_day=0,
     minute_of_hour=30,
-    default_status=(
-        dg.DefaultScheduleStatus.RUNNING
-        if _configured.contact
-        else dg.DefaultScheduleStatus.STOPPED
-    ),
+    default_status=crawl_schedule_default_status(_configured.contact),
 )

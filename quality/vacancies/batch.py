@@ -305,7 +305,12 @@ def load_minimum_wages(path: Path) -> pl.DataFrame:
         table, where = rows.frame.rename({LINE_COLUMN: _WAGE_ROW}), "line"
     if "province_code" not in table.columns and "province_bps_code" in table.columns:
         table = table.rename({"province_bps_code": "province_code"})
-    missing = [c for c in WAGE_TYPES if c not in table.columns]
+    # Named as --help and fct_minimum_wages name it; `province_code` is only the alias read.
+    missing = [
+        "province_bps_code" if c == "province_code" else c
+        for c in WAGE_TYPES
+        if c not in table.columns
+    ]
     if missing:
         raise BatchInputError(f"{path}: minimum-wage table lacks column(s) {', '.join(missing)}")
     typed = table.select(

@@ -40,7 +40,15 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 @dataclass(frozen=True)
 class VacancyRule:
-    """One validation rule: its standard id, output columns and what it means."""
+    """One validation rule: its standard id, output columns and what it means.
+
+    The flag column's prefix is part of the contract: `has_<name>` for a requirement the
+    advert's text states (a lexicon rule of `text_rules`, read from title and description), and
+    `is_<name>` for a judgement of the structured fields (pay, hours, dates, duplicates).
+    `rpt_vacancy_validation_by_source` finds the flags by these prefixes and counts title-only
+    checks for `has_` rules alone, so no other output column may start with either.
+    Adding a rule: the checklist in CONTRIBUTING.md.
+    """
 
     standard_id: str
     name: str

@@ -257,6 +257,14 @@ def test_crawl_replay_of_a_missing_archive_is_refused_before_crawling(
     assert _errors(caplog) == [f"{missing}: no such archive file (--replay)"]
 
 
+def test_crawl_list_writes_one_spider_a_line_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    # So `lmis crawl --list | wc -l` counts the spiders; logging goes to stderr.
+    assert main(["crawl", "--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert "jobstreet" in listed and "karirhub_rss" in listed
+    assert listed == sorted(listed)
+
+
 @pytest.mark.parametrize("command", ["normalise", "check-vacancies", "classify-titles"])
 def test_a_file_command_that_cannot_write_out_is_one_error_line(
     command: str, tmp_path: Path, caplog: pytest.LogCaptureFixture

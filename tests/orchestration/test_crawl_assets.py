@@ -185,6 +185,14 @@ def crawl_runs(tmp_path_factory: pytest.TempPathFactory) -> CrawlRuns:
         "lokerid": lokerid_site(lokerid_rows()[: CRAWLED_ROWS["lokerid"]]),
         "dealls": dealls_site(dealls_rows()[: CRAWLED_ROWS["dealls"]]),
     }
+    # A board with no site here would be refused (politeness is off only for loopback sites)
+    # and surface far later as a missing raw table; say so first.
+    no_site = [s.spider for s in CRAWLED_SOURCES if s.spider not in {*sites, "careers_jsonld"}]
+    if no_site:
+        pytest.fail(
+            f"no loopback fixture site for {no_site}: add one to "
+            "tests/ingest/scrapers/crawl_fixture_sites.py and serve it in `sites` here"
+        )
     servers = {name: FixtureServer(site).start() for name, site in sites.items()}
     employer_servers = [FixtureServer(employer_site(e)).start() for e in employers]
     try:

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
@@ -30,6 +31,8 @@ from orchestration.operations.release_schema import (  # noqa: E402
     file_descriptions,
     stata_problems,
 )
+
+MARTS_YAML = HERE.parents[1] / "dbt_project" / "models" / "marts"
 
 # Every row of the shifted-header JobStreet extract fails these checks, in column order (it has
 # no snapshot_file column: its name, jobstreet_id_2022-04-14_extra.csv.gz, gives the crawl day).
@@ -151,3 +154,43 @@ def test_reports_open_offline_in_both_languages(pipeline_run):
         assert re.search(r"<script[^>]*\bsrc=", page) is None
         assert "Plotly.newPlot" in page
         assert f"lang='{language}'" in page
+
+
+def documented_mart_columns() -> dict[str, list[str]]:
+    """Each published mart's columns as its dbt YAML lists them, in order."""
+    documented = {}
+    for path in sorted(MARTS_YAML.rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            documented[model["name"]] = [column["name"] for column in model.get("columns", [])]
+    return documented
+
+
+def test_every_published_mart_builds_exactly_the_columns_its_yaml_documents(pipeline_run):
+    # The published-columns snapshot follows the YAML, not the build: a mart that takes its
+    # columns from another model (fct_vacancy_validation's `* exclude`) could publish a column no
+    # YAML, CHANGELOG entry or data dictionary names. Only the built tables can show that.
+    documented = documented_mart_columns()
+    with duckdb.connect(str(pipeline_run["root"] / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'marts' order by table_name, ordinal_position"
+        ).fetchall()
+    built: dict[str, list[str]] = {}
+    for table, column in rows:
+        built.setdefault(table, []).append(column)
+    for parquet in sorted((pipeline_run["root"] / "marts").glob("*.parquet")):
+        assert list(pl.read_parquet_schema(parquet)) == built.get(parquet.stem), parquet.name
+    drift = []
+    for mart in sorted(set(built) | set(documented)):
+        have, said = built.get(mart, []), documented.get(mart, [])
+        if have != said:
+            undocumented = [c for c in have if c not in said]
+            not_built = [c for c in said if c not in have]
+            drift.append(
+                f"{mart}: built, not in its YAML {undocumented}; in its YAML, not built "
+                f"{not_built}" + ("" if undocumented or not_built else "; the order differs")
+            )
+    assert not drift, (
+        "a published mart's built columns differ from its dbt YAML (dbt_project/models/marts/); "
+        "document each column in order, and name the change in CHANGELOG.md: " + "; ".join(drift)
+    )

@@ -7,8 +7,8 @@ JobStreet extract, and the administrative sources whole (Karirhub and MagangHub 
 WLKP synthetic), plus the occupation coder's training inputs.
 
 The coder's model cache (`data/cache/occupations`, keyed by a fingerprint of its inputs and code)
-is the repository's own, linked in: the first run on a clean clone fits the model once (about
-two minutes) and every later run loads it.
+is the repository's own, linked in: the first run on a clean clone fits the model once (several
+minutes) and every later run loads it.
 
 `whole_job_run()` is cached for the test process, so the modules that import it (the admin
 pipeline tests and the personal-data scan) share one run. They import it by module name, with

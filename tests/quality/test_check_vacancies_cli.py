@@ -295,3 +295,11 @@ def test_a_quoted_pay_value_is_masked_before_it_is_cut(tmp_path):
     assert main(["check-vacancies", str(source), str(out), "--minimum-wages", str(wages)]) == 0
     reason = pl.read_csv(tmp_path / "out.quarantine.csv", infer_schema_length=0)["reason"].item()
     assert "[phone]" in reason and "0812" not in reason
+
+
+def test_a_minimum_wage_table_without_its_columns_names_them_as_help_does(tmp_path, caplog):
+    wages = tmp_path / "ump.csv"
+    wages.write_text("provinsi,tahun,ump\n31,2024,5067381\n", encoding="utf-8")
+    argv = ["check-vacancies", str(FIXTURE), str(tmp_path / "out.csv")]
+    assert main([*argv, "--minimum-wages", str(wages)]) == 2
+    assert "lacks column(s) province_bps_code, wage_year, minimum_wage_monthly_idr" in caplog.text

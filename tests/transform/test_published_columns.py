@@ -2,15 +2,18 @@
 a column added to or removed from a mart (a rename is both) is named in CHANGELOG.md before the
 committed snapshot of published columns (`published_columns.snapshot.txt`) may follow it.
 
-After naming the change in CHANGELOG.md, update the snapshot with
-`.venv/bin/python tests/transform/test_published_columns.py --update` (it refuses while a
-change is unnamed).
+After naming the change in CHANGELOG.md, update the snapshot with `UPDATE_COMMAND`, the way
+every snapshot test is updated (CONTRIBUTING.md; `python <this file> --update` does the same):
+it refuses while a change is unnamed and logs what it wrote.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import yaml
@@ -20,6 +23,10 @@ MARTS = REPO / "dbt_project" / "models" / "marts"
 """Every model here is published (the `marts` schema is exported whole, README)."""
 SNAPSHOT = Path(__file__).with_name("published_columns.snapshot.txt")
 CHANGELOG = REPO / "CHANGELOG.md"
+UPDATE_COMMAND = (
+    "LMIS_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/transform/test_published_columns.py"
+)
+log = logging.getLogger(__name__)
 
 
 def published_columns(marts: Path = MARTS) -> set[str]:
@@ -74,11 +81,42 @@ def test_every_published_column_change_is_named_in_the_changelog() -> None:
     )
 
 
+def update_snapshot(columns: set[str], path: Path, changelog: str) -> str:
+    """Write the snapshot, refusing while a change is unnamed; log and return what changed."""
+    before = snapshot_columns(path) if path.exists() else set()
+    missing = unnamed_changes(columns, before, changelog)
+    if missing:
+        raise SystemExit("name these in CHANGELOG.md first: " + ", ".join(missing))
+    path.write_text("".join(f"{column}\n" for column in sorted(columns)), encoding="utf-8")
+    summary = (
+        f"wrote {path} ({len(columns)} columns): added {sorted(columns - before)}, "
+        f"removed {sorted(before - columns)}"
+    )
+    log.warning("%s", summary)
+    return summary
+
+
+def test_the_update_writes_the_snapshot_and_says_what_changed(tmp_path, caplog) -> None:
+    path = tmp_path / "snapshot.txt"
+    path.write_text("fct_x.a\nfct_x.gone\n", encoding="utf-8")
+    changelog = "- `fct_x.b` added; `fct_x.gone` removed.\n"
+    summary = update_snapshot({"fct_x.a", "fct_x.b"}, path, changelog)
+    assert path.read_text(encoding="utf-8") == "fct_x.a\nfct_x.b\n"
+    assert "added ['fct_x.b'], removed ['fct_x.gone']" in summary
+    assert summary in caplog.text
+
+
 def test_the_snapshot_of_published_columns_is_current() -> None:
-    current, snapshot = published_columns(), snapshot_columns()
+    current = published_columns()
+    if os.environ.get("LMIS_UPDATE_SNAPSHOTS") == "1":
+        # A warning, so pytest shows what was written in its summary of a passing run.
+        warnings.warn(
+            update_snapshot(current, SNAPSHOT, CHANGELOG.read_text(encoding="utf-8")), stacklevel=1
+        )
+    snapshot = snapshot_columns()
     assert current == snapshot, (
         f"added {sorted(current - snapshot)}, removed {sorted(snapshot - current)}: name them in "
-        "CHANGELOG.md, then run .venv/bin/python tests/transform/test_published_columns.py --update"
+        f"CHANGELOG.md, then run `{UPDATE_COMMAND}`"
     )
 
 
@@ -100,8 +138,5 @@ def test_the_changelog_is_linked_from_the_readme_and_the_publication_docs() -> N
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--update"]:
-    columns = published_columns()
-    missing = unnamed_changes(columns, snapshot_columns(), CHANGELOG.read_text(encoding="utf-8"))
-    if missing:
-        raise SystemExit("name these in CHANGELOG.md first: " + ", ".join(missing))
-    SNAPSHOT.write_text("".join(f"{column}\n" for column in sorted(columns)), encoding="utf-8")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    update_snapshot(published_columns(), SNAPSHOT, CHANGELOG.read_text(encoding="utf-8"))
