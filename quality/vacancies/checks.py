@@ -178,27 +178,26 @@ COLUMN_TYPES: dict[str, pl.DataType] = {
 MINIMUM_WAGE_COLUMNS = ("province_code", "wage_year", "minimum_wage_monthly_idr")
 
 # Posts the monthly UMP does not bind in the same way (part-time pay has an hourly minimum under
-# PP 36/2021, interns' allowances fall under Permenaker 6/2020, freelancers are not employees):
-# the pay rule is not applied to them. Temporary, fixed-term and daily workers ("harian lepas")
-# are bound by the minimum wage and are judged, so neither they nor a bare "lepas" are here.
-NON_STANDARD_EMPLOYMENT = (
-    r"(?i)part[\s_-]?time|paruh|intern|magang|freelance|pekerja[\s_-]lepas|volunteer"
+# PP 36/2021, interns' allowances fall under Permenaker 6/2020, freelancers and volunteers are not
+# employees): the pay rule is not applied to them. Temporary, fixed-term and daily workers
+# ("harian lepas") are bound by the minimum wage and are judged, so neither they nor a bare
+# "lepas" are here. One word list serves the employment type and the title; "intern" must stand
+# alone ("International Sales", "internal audit" are not internships; "_" counts as a break, as
+# in a raw type "INTERNSHIP_PART_TIME"), the others may be glued ("Kasir Paruhwaktu").
+PART_TIME_WORDS = r"part[\s_-]?time|paruh[\s_-]?waktu"
+NOT_EMPLOYEE_WORDS = (
+    r"(?:^|[^a-z])intern(?:ship)?(?:[^a-z]|$)|magang|freelance|pekerja[\s_-]?lepas|volunteer"
 )
+NON_STANDARD_EMPLOYMENT = rf"(?i){PART_TIME_WORDS}|{NOT_EMPLOYEE_WORDS}"
 STANDARD_EMPLOYMENT = r"(?i)full[\s_-]?time|contract|kontrak|tetap|permanent|penuh"
-# A post offering one of these beside a full-time or contract job ("full_time;part_time") is not
-# judged either: the advert's one monthly pay may be the part-time or intern option's, which is
-# not comparable with the monthly UMP, and a flag would call lawful pay unlawful.
-PAY_NOT_COMPARABLE_OPTION = (
-    r"(?i)part[\s_-]?time|paruh|\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas"
-)
 # Part-time work is the one kind of non-standard post whose hourly pay has a minimum (below).
-PART_TIME = r"(?i)part[\s_-]?time|paruh[\s_-]?waktu"
-NOT_PART_TIME_NON_STANDARD = r"(?i)\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas|volunteer"
-# The same words in the title ("Desain Grafis (Internship)", "Marketing Freelance") exclude a
-# post whatever its employment type says: boards' type fields default to full-time or contract.
-PAY_NOT_COMPARABLE_TITLE = (
-    r"(?i)part[\s_-]?time|paruh[\s_-]waktu|\bintern(ship)?\b|magang|freelance|pekerja[\s_-]lepas"
-)
+PART_TIME = rf"(?i){PART_TIME_WORDS}"
+NOT_EMPLOYEE = rf"(?i){NOT_EMPLOYEE_WORDS}"
+# A post offering one of these beside a full-time or contract job ("full_time;part_time") is not
+# judged either: the advert's one pay may be the part-time or intern option's, which is not
+# comparable with the UMP, and a flag would call lawful pay unlawful. The same words in the title
+# ("Desain Grafis (Internship)", "Marketing Freelance") exclude a post whatever its employment
+# type says: boards' type fields default to full-time or contract.
 
 # Pay stated by the day or the hour has its own lawful minimum (PP 36/2021): a day is the monthly
 # minimum / 25 on a six-day week and / 21 on a five-day week (Art. 17); an hour (part-time work,
@@ -427,26 +426,30 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         )
         .sort("_row")
     )
-    excluded_by_title = pl.col("title").str.contains(PAY_NOT_COMPARABLE_TITLE).fill_null(False)
+    # Alone or offered beside full-time work, by the type or in the title: not judged.
+    excluded_by_title = pl.col("title").str.contains(NON_STANDARD_EMPLOYMENT).fill_null(False)
     non_standard = (
-        (
-            pl.col("employment_type").str.contains(NON_STANDARD_EMPLOYMENT)
-            & ~pl.col("employment_type").str.contains(STANDARD_EMPLOYMENT)
-        )
-        | pl.col("employment_type").str.contains(PAY_NOT_COMPARABLE_OPTION)
-    ).fill_null(False) | excluded_by_title
+        pl.col("employment_type").str.contains(NON_STANDARD_EMPLOYMENT).fill_null(False)
+        | excluded_by_title
+    )
     # Hourly pay on a part-time post is what PP 36/2021 Art. 16 regulates: it is held to the
     # part-time hourly minimum (UMP / 126) instead of being left out with other part-time posts,
     # whose one monthly figure has no minimum to be compared with. Interns and freelancers stay
     # out whatever the period.
+    # A post that also offers full-time or contract work ("full_time;part_time") is not: its
+    # one hourly figure may be the other option's.
+    type_text = pl.col("employment_type")
     part_time_hourly = (
         (pl.col("pay_unit") == "hour")
         & (
-            pl.col("employment_type").str.contains(PART_TIME).fill_null(False)
+            (
+                type_text.str.contains(PART_TIME).fill_null(False)
+                & ~type_text.str.contains(STANDARD_EMPLOYMENT).fill_null(False)
+            )
             | pl.col("title").str.contains(PART_TIME).fill_null(False)
         )
-        & ~pl.col("employment_type").str.contains(NOT_PART_TIME_NON_STANDARD).fill_null(False)
-        & ~pl.col("title").str.contains(NOT_PART_TIME_NON_STANDARD).fill_null(False)
+        & ~type_text.str.contains(NOT_EMPLOYEE).fill_null(False)
+        & ~pl.col("title").str.contains(NOT_EMPLOYEE).fill_null(False)
     )
     non_standard = non_standard & ~part_time_hourly
     excluded_by_title = excluded_by_title & ~part_time_hourly
@@ -470,7 +473,9 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
     # `lmis check-vacancies`, which quarantines such a row; the normaliser swaps a range it
     # parses, so only a file or a crawl's stored ends can arrive reversed.
     reversed_ends = (pl.col("pay_low") > pl.col("pay_high")).fill_null(False)
-    period_undetermined = ~pl.col("is_site_band") & ~below & (pl.col("pay_low") < limit_if_any)
+    # Pay at or above the lower of two readings' minimums but below the other's (a day rate
+    # between UMP / 25 and UMP / 21 when the days a week are not read): a site's band too.
+    period_undetermined = ~below & (pl.col("pay_low") < limit_if_any)
     is_range = pl.col("pay_high") > pl.col("pay_low")
     where = (
         pl.lit("; UMP ")
@@ -587,7 +592,9 @@ def _pay_rule(frame: pl.DataFrame, minimum_wages: pl.DataFrame, settings: CheckS
         .then(
             pl.lit("undetermined: ")
             + stated
-            + pl.lit(" contains the provincial minimum (UMP), so the pay may be at or above it")
+            + pl.lit(" contains ")
+            + pl.col("limit_text")
+            + pl.lit(", so the pay may be at or above it")
             + where
         )
         .when(pl.col("is_site_band") & is_range)

@@ -256,6 +256,61 @@ def test_a_site_band_of_daily_pay_is_explained_by_the_limit_it_is_judged_against
     )
 
 
+def test_hourly_pay_of_a_post_also_offering_full_time_work_is_not_judged():
+    # "full_time;part_time": the one hourly figure may be either option's.
+    per_hour = 40 * 52 / 12
+    result = _check(
+        _posting(
+            "dealls",
+            "Kasir",
+            35_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            employment_type="full_time;part_time",
+            id="a",
+        ),
+        _posting(
+            "dealls",
+            "Kasir",
+            20_000.0 * per_hour,
+            None,
+            salary_period="hour",
+            employment_type="INTERNSHIP_PART_TIME",
+            id="b",
+        ),
+        _posting("dealls", "Kasir Paruhwaktu", 2_000_000.0, None, id="c"),
+        _posting("dealls", "International Sales", 2_000_000.0, None, id="d"),
+    )
+    assert result[FLAG].to_list() == [None, None, None, True]
+    assert result[EVIDENCE][0] == "not applicable: employment type full_time;part_time"
+    assert result[EVIDENCE][1] == "not applicable: employment type INTERNSHIP_PART_TIME"
+    assert result[EVIDENCE][2].startswith("not applicable: the title")
+
+
+def test_a_site_band_of_daily_pay_between_the_two_weeks_minimums_is_not_determined():
+    # Rp 220,000-240,000 a day in Jakarta, 2025: above UMP / 25 (Rp 215,870), below UMP / 21
+    # (Rp 256,988), and the days a week are not read; a band holding UMP / 25 is undetermined.
+    between = _daily(220_000.0, id="a") | {
+        "source": "lokerid",
+        "salary_monthly_max": 240_000.0 * DAYS_A_MONTH,
+        "posted_date": dt.date(2025, 6, 18),
+    }
+    across = _daily(200_000.0, id="b") | {
+        "source": "lokerid",
+        "salary_monthly_max": 300_000.0 * DAYS_A_MONTH,
+        "posted_date": dt.date(2025, 6, 18),
+    }
+    result = _check(between, across)
+    assert result[FLAG].to_list() == [None, None]
+    assert result[EVIDENCE][0].startswith(
+        "not determined: the site's daily pay band Rp 220000 - Rp 240000"
+    )
+    assert result[EVIDENCE][1].startswith(
+        "undetermined: the site's daily pay band Rp 200000 - Rp 300000 (not the employer's "
+        "figure) contains the daily minimum on a six-day week"
+    )
+
+
 def test_hourly_pay_below_the_part_time_minimum_but_above_a_full_week_is_not_determined():
     # UMP / 126 = Rp 40,217 an hour; a 40-hour week at Rp 30,000 reaches the UMP (Rp 29,235).
     per_hour = 40 * 52 / 12
