@@ -335,7 +335,7 @@ def out_of_fold_raw(
     parts = []
     for fold in range(folds):
         # Progress: the fits take minutes in all, and each one is silent.
-        log.info("occupation model: fit %d of %d (calibration fold)", fold + 1, folds + 1)
+        log.info("occupation model: calibration fold %d of %d fitted next", fold + 1, folds)
         train = gold.filter(pl.Series(assignment != fold))
         held = gold.filter(pl.Series(assignment == fold))
         fold_model = fit_model(reference, hand, train, normaliser, vectoriser, adverts=adverts)
@@ -420,7 +420,7 @@ def fit_full_model(normaliser: TitleNormaliser | None = None) -> OccupationModel
     oof = out_of_fold_raw(
         reference, hand, gold, normaliser, vectoriser, CALIBRATION_FOLDS, CALIBRATION_SEED, adverts
     )
-    log.info("occupation model: fit %d of %d (final)", CALIBRATION_FOLDS + 1, CALIBRATION_FOLDS + 1)
+    log.info("occupation model: the final fit, on every labelled title")
     full = fit_model(
         reference, hand, gold, normaliser, vectoriser, with_training_signals=True, adverts=adverts
     )
