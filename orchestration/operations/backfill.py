@@ -208,7 +208,9 @@ def _run_partition(
     if selection:
         # The night's file check: an unreadable file is quarantined, not a failed run.
         day_tags = {**tags, RELEASE_DATE_TAG: day.isoformat()}
-        selection, quarantined = screen_partition(day.isoformat(), selection, day_tags)
+        selection, quarantined = screen_partition(
+            day.isoformat(), selection, day_tags, job_name=job_name, run_id=f"backfill-{day}"
+        )
         files = tuple(f.path for f in quarantined)
     if selection == []:
         log.info("%s %s: no readable file belongs to this day; nothing to land", job_name, day)

@@ -470,6 +470,10 @@ def test_a_partition_backfill_quarantines_an_unreadable_day_instead_of_failing(
     assert [row[1:] for row in _quarantined_files()] == [
         ("truncated_gzip", "raw.maganghub_positions", DAY.isoformat())
     ]
+    # The alert names the job and day it screened for, not a "nightly" run of "no-run".
+    [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert (alert["job"], alert["run_id"]) == ("land_portal_days", f"backfill-{DAY}")
+    assert alert["message"].startswith(f"land_portal_days for {DAY}: ")
 
 
 def test_a_set_aside_day_whose_file_turned_unreadable_shows_as_withdrawn(
