@@ -260,26 +260,30 @@ def _state_connection(wait_seconds: float | None = None) -> Iterator[duckdb.Duck
 
 
 def standing_stand_ins() -> dict[str, str]:
+    """`relation -> reason` of the stand-in tables still standing (`stand_ins_on`)."""
+    if not settings.WAREHOUSE_PATH.exists():
+        return {}
+    with _state_connection() as con:
+        return stand_ins_on(con)
+
+
+def stand_ins_on(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """`relation -> reason` of the stand-in tables still standing: recorded in
     `raw.stand_in_sources` and no landing of the relation since (a stand-in records none, so any
     row in `raw.landed_inputs` means a readable file replaced it). Whether its file is still
     unreadable or was removed, the source is still missing from the marts."""
-    if not settings.WAREHOUSE_PATH.exists():
+    [(exists,)] = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'stand_in_sources'"
+    ).fetchall()
+    if not exists:
         return {}
-    with _state_connection() as con:
-        [(exists,)] = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw' and table_name = 'stand_in_sources'"
-        ).fetchall()
-        if not exists:
-            return {}
-        rows = con.execute(
-            "select relation, arg_max(night || ': ' || reason, stood_in_at) "
-            "from raw.stand_in_sources group by relation order by relation"
-        ).fetchall()
-        landed = {relation for relation, _ in landed_inputs(con)}
+    rows = con.execute(
+        "select relation, arg_max(night || ': ' || reason, stood_in_at) "
+        "from raw.stand_in_sources group by relation order by relation"
+    ).fetchall()
+    landed = {relation for relation, _ in landed_inputs(con)}
     return {relation: reason for relation, reason in rows if relation not in landed}
-    return dict(rows)
 
 
 def _read_state(wait_seconds: float | None = None) -> tuple[dict, dict, str | None]:

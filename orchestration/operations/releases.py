@@ -1021,9 +1021,21 @@ def release_publication(
         retention=retention_from_env(),
         input_fingerprint=input_fingerprint(),
         occupation_coder=occupation_coder_of(con),
-        # The night could not land these at all (orchestration/operations/incremental.py).
-        missing_sources=[r for r in tags.get(MISSING_SOURCES_TAG, "").split(",") if r],
+        missing_sources=missing_sources_of(con, tags),
     )
+
+
+def missing_sources_of(con: duckdb.DuckDBPyConnection | None, tags: dict[str, str]) -> list[str]:
+    """The sources a release lacks: those its run's tag names (the night could not land them at
+    all, orchestration/operations/incremental.py) and every stand-in table still standing in the
+    warehouse, so a run that did not plan them (the sensor's, one from the Dagster UI) names
+    them too."""
+    from orchestration.operations.incremental import stand_ins_on
+
+    missing = {r for r in tags.get(MISSING_SOURCES_TAG, "").split(",") if r}
+    if con is not None:
+        missing |= set(stand_ins_on(con))
+    return sorted(missing)
 
 
 FINGERPRINTED_INPUTS = ("real", "synthetic", "reference")

@@ -664,10 +664,23 @@ def test_a_stand_in_keeps_the_source_named_until_it_lands_even_with_its_file_rem
     started.clear()
     incremental.run_night(plan, {})
     assert started["tags"]["lmis/missing_sources"] == "raw.ump_province"
+    # A run that planned nothing (the sensor's, one from the UI) names it in its release too.
+    from orchestration.operations import releases
+
+    cut: dict = {}
+    monkeypatch.setattr(releases, "write_release", lambda *a, **kw: cut.update(kw))
+    for name in ("source_vintages", "occupation_coder_of"):
+        monkeypatch.setattr(releases, name, lambda con: None)
+    monkeypatch.setattr(releases, "input_fingerprint", lambda: "inputs")
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        releases.release_publication(con, settings.MARTS_DIR, "ui-run", {})
+    assert cut["missing_sources"] == ["raw.ump_province"]
     # A readable file lands it: the stand-in no longer stands, the source is no longer named.
     with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
         record_landed_input(con, "raw.ump_province", incremental.WHOLE_TABLE, "x", "night-3")
+        releases.release_publication(con, settings.MARTS_DIR, "night-3", {})
     assert incremental.standing_stand_ins() == {}
+    assert cut["missing_sources"] == []
 
 
 def test_the_landing_sensor_never_waits_for_the_warehouse_writer(
