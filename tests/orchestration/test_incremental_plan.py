@@ -750,3 +750,52 @@ def test_the_landing_sensor_never_waits_for_the_warehouse_writer(
             "select count(*) from information_schema.tables where table_name = 'quarantined_files'"
         ).fetchall()
     assert recorded == [(0,)]  # not recorded: the next night screens the file again
+
+
+def test_the_sensor_asks_no_nightly_run_needing_a_stand_in_while_the_warehouse_is_busy(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """A never-landed whole source with an unreadable file needs a stand-in table, which needs
+    the writer lock: with a night holding it the evaluation answers at once and leaves the run
+    to the next night, instead of waiting (up to an hour) for the lock."""
+    import subprocess
+    import sys
+    import time
+
+    from orchestration.operations.landing_sensor import new_files_in_landing
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", "20")
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute("delete from raw.landed_inputs where relation = 'raw.ump_province'")
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    wages = published_night / "real/ump-province/ump_2025_partial_20_provinces_news.csv"
+    wages.write_bytes(b"year,province,ump_idr\n2025,\xe9,1\n")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\n"
+            "from orchestration.operations.warehouse_lock import writer_lock\n"
+            f"with writer_lock(Path({str(settings.WAREHOUSE_PATH)!r}), wait_seconds=0):\n"
+            "    sys.stdout.write('ready\\n'); sys.stdout.flush(); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        began = time.monotonic()
+        answer = new_files_in_landing(
+            dg.build_sensor_context(instance=instance, cursor=first.cursor)
+        )
+        took = time.monotonic() - began
+    finally:
+        holder.kill()
+        holder.wait()
+    assert took < 10, f"the evaluation took {took:.1f} s"
+    assert isinstance(answer, dg.SkipReason)
+    assert len(list((tmp_path / "alerts").glob("*file_quarantined*.json"))) == 1
