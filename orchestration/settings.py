@@ -72,8 +72,8 @@ TICK_RETENTION_CONFIG = (
 )
 """Instance setting: the daemon deletes schedule ticks after 30 days and sensor ticks after 7
 (skipped) or 30 days (Dagster's default keeps every tick but a sensor's skipped ones for ever;
-the new-files sensor ticks every 30 s). Runs are pruned by the night itself
-(`orchestration/operations/retention.py`)."""
+the new-files sensor ticks every `landing_sensor.LANDING_SENSOR_INTERVAL_SECONDS`, some 2,000
+ticks a week). Runs are pruned by the night itself (`orchestration/operations/retention.py`)."""
 
 
 def _append_block(config: Path, block: str) -> None:

@@ -130,7 +130,11 @@ def _reusable_release(*, check_inputs: bool = True) -> dict | None:
 
 
 def _release_from_publication(day: date, manifest: dict) -> None:
+    from orchestration.operations.incremental import standing_stand_ins
+
     with writer_lock(settings.WAREHOUSE_PATH):
+        # A night with nothing to run still names a source an empty table stands in for.
+        missing = set(manifest.get("missing_sources") or []) | set(standing_stand_ins())
         write_release(
             settings.MARTS_DIR,
             releases_dir(),
@@ -141,7 +145,7 @@ def _release_from_publication(day: date, manifest: dict) -> None:
             retention=retention_from_env(),
             input_fingerprint=manifest["input_fingerprint"],
             occupation_coder=manifest.get("occupation_coder"),
-            missing_sources=manifest.get("missing_sources"),
+            missing_sources=sorted(missing),
         )
 
 
@@ -208,7 +212,9 @@ def _run_partition(
     if selection:
         # The night's file check: an unreadable file is quarantined, not a failed run.
         day_tags = {**tags, RELEASE_DATE_TAG: day.isoformat()}
-        selection, quarantined = screen_partition(day.isoformat(), selection, day_tags)
+        selection, quarantined = screen_partition(
+            day.isoformat(), selection, day_tags, job_name=job_name, run_id=f"backfill-{day}"
+        )
         files = tuple(f.path for f in quarantined)
     if selection == []:
         log.info("%s %s: no readable file belongs to this day; nothing to land", job_name, day)

@@ -11,9 +11,13 @@ file in with an atomic rename, so a failed restore leaves the current warehouse 
 
 `lmis backup` then keeps the newest `keep` snapshots (`LMIS_BACKUP_KEEP`, see
 `operations/retention.py`) and removes older ones: only `warehouse-<UTC time>.duckdb` files
-whose `.json` checksum file names them (what this module writes), with that file, never the
-snapshot just taken. Anything else in the folder (a `replaced-*` copy of `lmis restore`, an
-operator's own file, a snapshot without its checksum file) is neither counted nor removed.
+whose `.json` checksum file names them (what this module writes) and names this warehouse as
+their `source` (a folder shared by two warehouses keeps `keep` of each), with that file, never
+the snapshot just taken. A restore checks its snapshot again under the writer lock, which the
+pruning holds too, so a backup never removes a snapshot between its check and its copy.
+Anything else in the folder (a `replaced-*` copy of `lmis restore`, an operator's own file, a
+snapshot without its checksum file, another warehouse's snapshot) is neither counted nor
+removed.
 """
 
 from __future__ import annotations
@@ -65,12 +69,13 @@ def take_snapshot(
     with writer_lock(warehouse):
         snapshot = _snapshot(warehouse, backup_dir, prefix)
         if keep is not None:
-            prune_snapshots(backup_dir, keep, snapshot.path)
+            prune_snapshots(backup_dir, keep, snapshot.path, source=warehouse)
         return snapshot
 
 
-def _made_by_backup(path: Path) -> bool:
-    """True for a snapshot this module wrote: its name, and a `.json` checksum file naming it."""
+def _made_by_backup(path: Path, source: Path | None = None) -> bool:
+    """True for a snapshot this module wrote: its name, and a `.json` checksum file naming it;
+    with `source`, of that warehouse (a folder shared by two warehouses holds both's)."""
     if not SNAPSHOT_NAME.fullmatch(path.name) or not path.is_file() or path.is_symlink():
         return False
     sidecar = path.with_suffix(".json")
@@ -78,15 +83,25 @@ def _made_by_backup(path: Path) -> bool:
         record = json.loads(sidecar.read_text())
     except (OSError, ValueError):
         return False
-    return isinstance(record, dict) and record.get("file") == path.name and "sha256" in record
+    if not isinstance(record, dict) or record.get("file") != path.name or "sha256" not in record:
+        return False
+    if source is None:
+        return True
+    # A checksum file without `source` (none is written so now) cannot say; it counts as ours.
+    recorded = record.get("source")
+    return not isinstance(recorded, str) or Path(recorded).resolve() == source.resolve()
 
 
-def prune_snapshots(backup_dir: Path, keep: int, just_written: Path) -> tuple[int, int]:
+def prune_snapshots(
+    backup_dir: Path, keep: int, just_written: Path, source: Path | None = None
+) -> tuple[int, int]:
     """Remove the snapshots of `backup_dir` older than its newest `keep` (see the module doc),
-    never `just_written`; return the snapshots removed and their bytes (with checksum files)."""
+    never `just_written`; with `source`, only snapshots of that warehouse (their checksum file
+    names it) are counted and removed. Return the snapshots removed and their bytes (with
+    checksum files)."""
     if keep < 1:
         raise ValueError(f"keep at least one snapshot, not {keep}")
-    ours = sorted(p for p in backup_dir.glob("warehouse-*.duckdb") if _made_by_backup(p))
+    ours = sorted(p for p in backup_dir.glob("warehouse-*.duckdb") if _made_by_backup(p, source))
     # Newest first by the UTC time in the name; the one just written is kept whatever its name.
     kept = {just_written.resolve()}
     for path in reversed(ours):
@@ -147,6 +162,23 @@ def _snapshot(warehouse: Path, backup_dir: Path, prefix: str) -> Snapshot:
     return snapshot
 
 
+def _check_snapshot(snapshot: Path, checksum: bool = False) -> None:
+    """Raise unless `snapshot` and its checksum file exist (and, with `checksum`, match)."""
+    if not snapshot.is_file():
+        raise FileNotFoundError(
+            f"no such snapshot: {snapshot} (a backup may have pruned it: name another)"
+        )
+    sidecar = snapshot.with_suffix(".json")
+    if not sidecar.exists():
+        raise FileNotFoundError(f"{snapshot}: no checksum file {sidecar.name}; refusing to restore")
+    if not checksum:
+        return
+    expected = json.loads(sidecar.read_text())["sha256"]
+    actual = _sha256(snapshot)
+    if actual != expected:
+        raise ValueError(f"{snapshot}: checksum {actual} does not match {expected}; corrupt copy")
+
+
 def list_snapshots(backup_dir: Path) -> list[Path]:
     return sorted(backup_dir.glob("warehouse-*.duckdb"))
 
@@ -161,17 +193,12 @@ def restore_snapshot(
     naming that file); it is not a `warehouse-*` snapshot, so it never becomes the one restored
     by default. That snapshot is returned.
     """
-    if not snapshot.is_file():
-        raise FileNotFoundError(f"no such snapshot: {snapshot}")
-    sidecar = snapshot.with_suffix(".json")
-    if not sidecar.exists():
-        raise FileNotFoundError(f"{snapshot}: no checksum file {sidecar.name}; refusing to restore")
-    expected = json.loads(sidecar.read_text())["sha256"]
-    actual = _sha256(snapshot)
-    if actual != expected:
-        raise ValueError(f"{snapshot}: checksum {actual} does not match {expected}; corrupt copy")
+    _check_snapshot(snapshot)  # before waiting for the lock: a wrong name fails at once
     replaced = None
     with writer_lock(warehouse):
+        # Again under the lock, which `lmis backup` prunes under: checked outside it, the
+        # snapshot could be pruned between its check and its copy.
+        _check_snapshot(snapshot, checksum=True)
         if warehouse.exists():
             connect(warehouse).close()  # raises a clear error if another process has it open
             if keep_replaced_in is not None:

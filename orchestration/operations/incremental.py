@@ -56,6 +56,7 @@ from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
 from orchestration.operations.releases import MISSING_SOURCES_TAG
 from orchestration.operations.warehouse_lock import (
+    WarehouseLockedError,
     connect,
     wait_seconds_from_env,
     writer_lock,
@@ -93,6 +94,12 @@ class RemovedPartition:
     partition_key: str
     source_name: str | None = None
 
+
+STAND_IN_SOURCES_DDL = (
+    "create table if not exists raw.stand_in_sources (relation varchar not null, "
+    "night varchar not null, reason varchar not null, stood_in_at timestamptz not null)"
+)
+"""Empty tables a night put in for a source it could not land (`stand_in_missing_sources`)."""
 
 QUARANTINED_FILES_DDL = (
     "create table if not exists raw.quarantined_files (file_path varchar not null, "
@@ -133,10 +140,12 @@ class NightPlan:
     quarantined_files: list[QuarantinedFile] = field(default_factory=list)
     """Unreadable files: their table or partition is left as it was (not landed tonight)."""
     withdrawn_unreadable: list[RemovedPartition] = field(default_factory=list)
-    missing_sources: list[str] = field(default_factory=list)
-    """Relations landed whole, never landed, whose file is unreadable: an empty stand-in table
-    keeps the models reading them building, and the release names them (`MISSING_SOURCES_TAG`)."""
     """Partitions a backfill set aside whose file is now unreadable: recorded as withdrawn."""
+    missing_sources: list[str] = field(default_factory=list)
+    """Relations landed whole, never landed, whose file is unreadable, and those an earlier
+    night's stand-in still stands for (`standing_stand_ins`: its file since removed or still
+    unreadable): an empty stand-in table keeps the models reading them building, and the run
+    and its release name them (`MISSING_SOURCES_TAG`)."""
     nightly_selection: list[dg.AssetKey] | None = None
     """Assets of the `nightly` run; None: the whole job."""
     run_nightly: bool = True
@@ -231,27 +240,56 @@ def current_inputs(until: date | None = None) -> dict[tuple[str, str], tuple[Lan
 
 
 @contextmanager
-def _state_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+def _state_connection(wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for planning, queued like a writer and bounded by its timeout.
 
     While a run writes the warehouse no other process can open it, even to read: the schedule
     (whose run key is the day, so it is not retried) and `lmis backfill` wait for the writer
     instead of failing. A process outside the lock protocol holding DuckDB's own lock is waited
-    for too, up to the same deadline.
+    for too, up to the same deadline (`wait_seconds`, by default `LMIS_WAREHOUSE_WAIT_SECONDS`;
+    the landing sensor passes 0: it must answer within Dagster's sensor timeout).
     """
     from orchestration.crawling.warehouse import queued_connection
 
     path = settings.WAREHOUSE_PATH
+    wait = wait_seconds_from_env() if wait_seconds is None else wait_seconds
     with queued_connection(
-        path, lambda: connect(path, read_only=True), wait_seconds_from_env(), STATE_POLL_SECONDS
+        path, lambda: connect(path, read_only=True), wait, STATE_POLL_SECONDS
     ) as con:
         yield con
 
 
-def _read_state() -> tuple[dict, dict, str | None]:
+def standing_stand_ins() -> dict[str, str]:
+    """`relation -> reason` of the stand-in tables still standing (`stand_ins_on`)."""
+    if not settings.WAREHOUSE_PATH.exists():
+        return {}
+    with _state_connection() as con:
+        return stand_ins_on(con)
+
+
+def stand_ins_on(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """`relation -> reason` of the stand-in tables still standing: recorded in
+    `raw.stand_in_sources` and no landing of the relation since (a stand-in records none, so any
+    row in `raw.landed_inputs` means a readable file replaced it). Whether its file is still
+    unreadable or was removed, the source is still missing from the marts."""
+    [(exists,)] = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'stand_in_sources'"
+    ).fetchall()
+    if not exists:
+        return {}
+    rows = con.execute(
+        "select relation, arg_max(night || ': ' || reason, stood_in_at) "
+        "from raw.stand_in_sources group by relation order by relation"
+    ).fetchall()
+    landed = {relation for relation, _ in landed_inputs(con)}
+    return {relation: reason for relation, reason in rows if relation not in landed}
+
+
+def _read_state(wait_seconds: float | None = None) -> tuple[dict, dict, str | None]:
     if not settings.WAREHOUSE_PATH.exists():
         return {}, {}, None
-    with _state_connection() as con:
+    with _state_connection(wait_seconds) as con:
         landed = landed_inputs(con)
         has_published = con.execute(
             "select count(*) from information_schema.tables "
@@ -360,21 +398,36 @@ def partitions_after(
     return later
 
 
-def _known_quarantined_files() -> dict[tuple[str, str], tuple[str, str]]:
-    """`(file path, sha256) -> (reason, detail)` of the files quarantined by earlier nights."""
+def _known_quarantined_files(
+    wait_seconds: float | None = None,
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """`(file path, sha256) -> (reason, detail)` of the files quarantined by earlier nights.
+    With the warehouse busy beyond `wait_seconds` (the sensor's 0): none, so every file is read
+    again (reading is what screens it; the lookup only saves the work)."""
     if not settings.WAREHOUSE_PATH.exists():
         return {}
-    with _state_connection() as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw' and table_name = 'quarantined_files'"
-        ).fetchone()[0]
-        if not exists:
-            return {}
-        rows = con.execute(
-            "select file_path, sha256, any_value(reason_code), any_value(detail) "
-            "from raw.quarantined_files group by all"
-        ).fetchall()
+    try:
+        with _state_connection(wait_seconds) as con:
+            return _quarantined_rows(con)
+    except WarehouseLockedError:
+        if wait_seconds is None:
+            raise
+        log.info("the warehouse is being written: known quarantined files not looked up")
+        return {}
+
+
+def _quarantined_rows(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[str, str]]:
+    """`_known_quarantined_files` read on an open connection."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'quarantined_files'"
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    rows = con.execute(
+        "select file_path, sha256, any_value(reason_code), any_value(detail) "
+        "from raw.quarantined_files group by all"
+    ).fetchall()
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
 
@@ -422,14 +475,14 @@ def _set_aside_before(
 
 
 def unreadable_files(
-    stale: list[tuple[LandedInput, str]],
+    stale: list[tuple[LandedInput, str]], wait_seconds: float | None = None
 ) -> dict[tuple[str, str], list[QuarantinedFile]]:
     """The stale tables and partitions with a file that cannot be read (file_check.py): a file
     recorded before with the same bytes is not read again."""
     from orchestration.landing.file_check import unreadable_reason
     from orchestration.operations.releases import sha256_of
 
-    known = _known_quarantined_files()
+    known = _known_quarantined_files(wait_seconds)
     found: dict[tuple[str, str], list[QuarantinedFile]] = {}
     for item, key in stale:
         for path in item.files_by_partition(settings.DATA_DIR).get(key, []):
@@ -446,12 +499,21 @@ def unreadable_files(
 
 
 def screen_partition(
-    partition_key: str, asset_keys: Iterable[dg.AssetKey], tags: dict[str, str]
+    partition_key: str,
+    asset_keys: Iterable[dg.AssetKey],
+    tags: dict[str, str],
+    *,
+    job_name: str = "nightly",
+    run_id: str = "no-run",
+    wait_seconds: float | None = None,
 ) -> tuple[list[dg.AssetKey], list[QuarantinedFile]]:
     """A landing started outside the night's plan (the landing sensor's runs, `lmis backfill
     --job land_portal_days`) gets the plan's file check (`unreadable_files`), record and alert
-    (`record_quarantined_files`): returns the assets still to land and the files set aside.
-    `partition_key` `WHOLE_TABLE`: the sources landed whole among `asset_keys`."""
+    (`record_quarantined_files`, naming `job_name` and `run_id`, the run about to be asked
+    for): returns the assets still to land and the files set aside. `partition_key`
+    `WHOLE_TABLE`: the sources landed whole among `asset_keys`. `wait_seconds`: how long to
+    wait for a busy warehouse (the sensor's 0: reading files needs no lock, and a recording
+    that cannot wait is left to the next night, the alert still written)."""
     keys = list(asset_keys)
     whole = partition_key == WHOLE_TABLE
     items = [
@@ -459,9 +521,9 @@ def screen_partition(
         for item in all_landed_inputs()
         if item.asset_key in keys and (item.partitions_def is None) == whole
     ]
-    bad = unreadable_files([(item, partition_key) for item in items])
+    bad = unreadable_files([(item, partition_key) for item in items], wait_seconds)
     files = [f for found in bad.values() for f in found]
-    record_quarantined_files(files, tags)
+    record_quarantined_files(files, tags, job_name, run_id, wait_seconds)
     blocked = {item.asset_key for item in items if (item.relation, partition_key) in bad}
     return [key for key in keys if key not in blocked], files
 
@@ -512,6 +574,13 @@ def plan_night(until: date | None = None, *, full: bool = False) -> NightPlan:
             source = items[(relation, key)].source_name
             plan.withdrawn_unreadable.append(RemovedPartition(relation, key, source))
         plan.quarantined_files = [f for files in bad.values() for f in files]
+    # A stand-in of an earlier night still standing (its file removed, or still unreadable):
+    # the source is still missing from the marts, and every night says so until it lands.
+    for relation, reason in standing_stand_ins().items():
+        if relation not in plan.missing_sources:
+            log.warning("%s: still missing (an empty table stands in since %s)", relation, reason)
+            plan.missing_sources.append(relation)
+    plan.missing_sources.sort()
     plan.partition_runs = _partition_runs((i, k) for i, k in stale if i.partitions_def)
     if full or not published_run or published_run != _publication_run():
         plan.reasons.append(
@@ -635,10 +704,18 @@ def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: Removed
     con.execute("commit")
 
 
-def stand_in_missing_sources(relations: list[str]) -> None:
+def stand_in_missing_sources(
+    relations: list[str],
+    reasons: dict[str, str] | None = None,
+    night: str = "lmis run",
+    wait_seconds: float | None = None,
+) -> None:
     """An empty `raw.<table>` (the source's columns, as text) for each never-landed whole source
     whose file is unreadable, unless the table exists: without it every model reading the source
-    failed, and the night with it. It records no landing, so a readable file lands it again."""
+    failed, and the night with it. It records no landing, so a readable file lands it again;
+    it is recorded in `raw.stand_in_sources` (`reasons`: relation -> why, by `night`), so that
+    every night until then still names the source (`standing_stand_ins`), even once its file is
+    removed."""
     if not relations:
         return
     from ingest.sources import REFERENCE_SOURCES, SAKERNAS_SOURCES, VACANCY_SOURCES
@@ -646,12 +723,23 @@ def stand_in_missing_sources(relations: list[str]) -> None:
     from orchestration.resources import warehouse_resource
 
     specs = {f"raw.{s.table}": s for s in (*VACANCY_SOURCES, *SAKERNAS_SOURCES, *REFERENCE_SOURCES)}
-    with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
+    lock = writer_lock(settings.WAREHOUSE_PATH, wait_seconds=wait_seconds)
+    with lock, warehouse_resource().get_connection() as con:
         con.execute("create schema if not exists raw")
+        con.execute(STAND_IN_SOURCES_DDL)
         for relation in relations:
             spec = specs.get(relation)
             if spec is None or table_columns(con, relation) is not None:
                 continue
+            con.execute(
+                "insert into raw.stand_in_sources values (?, ?, ?, ?)",
+                [
+                    relation,
+                    night,
+                    (reasons or {}).get(relation, "file unreadable"),
+                    datetime.now(UTC),
+                ],
+            )
             names = dict.fromkeys(
                 [*spec.required_columns, *spec.optional_columns, *spec.file_name_columns]
             )
@@ -687,44 +775,86 @@ class NightResult:
     quarantined_files: list[QuarantinedFile] = field(default_factory=list)
 
 
-def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str]) -> None:
+def _night_name(tags: dict[str, str], job_name: str = "nightly") -> str:
+    """What found a file unreadable or put a stand-in in, for records and alerts: the night of
+    a day, `lmis run`, the landing sensor, or a landing job run for a day."""
+    from orchestration.operations.releases import RELEASE_DATE_TAG
+
+    day = tags.get(RELEASE_DATE_TAG)
+    if tags.get("lmis/trigger"):
+        return f"{tags['lmis/trigger']} on {day}" if day else tags["lmis/trigger"]
+    if job_name != "nightly":
+        return f"{job_name} for {day}" if day else job_name
+    return f"night of {day}" if day else "lmis run"
+
+
+def record_quarantined_files(
+    files: list[QuarantinedFile],
+    tags: dict[str, str],
+    job_name: str = "nightly",
+    run_id: str = "no-run",
+    wait_seconds: float | None = None,
+) -> None:
     """Record the unreadable files found tonight (those not recorded before) and alert on each:
-    the night goes on without them, and `lmis` ends with EXIT_FILES_QUARANTINED."""
+    the night goes on without them, and `lmis` ends with EXIT_FILES_QUARANTINED. A warehouse
+    still busy after `wait_seconds` leaves the recording to the next night (which screens the
+    file again); the alert is written all the same."""
     if not files:
         return
-    from orchestration.operations.alerts import write_alert
-    from orchestration.operations.releases import RELEASE_DATE_TAG
-    from orchestration.resources import warehouse_resource
 
-    night = f"night of {tags[RELEASE_DATE_TAG]}" if RELEASE_DATE_TAG in tags else "lmis run"
+    night = _night_name(tags, job_name)
     new = [f for f in files if not f.known]
     # One withdrawal per partition a backfill had set aside (module doc of set_aside).
     withdrawn = {(f.relation, f.partition_key): f for f in files if f.set_aside_rows}
-    if new or withdrawn:
-        from ingest.warehouse import ensure_landing_tables
+    try:
+        if new or withdrawn:
+            _record_quarantined(new, withdrawn, night, wait_seconds)
+    except WarehouseLockedError as exc:
+        if wait_seconds is None:
+            raise
+        log.warning("unreadable files not recorded now (the next night records them): %s", exc)
+    _alert_quarantined(files, night, job_name, run_id)
 
-        now = datetime.now(UTC)
-        with writer_lock(settings.WAREHOUSE_PATH), warehouse_resource().get_connection() as con:
-            con.execute("create schema if not exists raw")
-            con.execute(QUARANTINED_FILES_DDL)
-            if new:
-                con.executemany(
-                    "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
-                        + [night, now]
-                        for f in new
-                    ],
-                )
-            if withdrawn:
-                ensure_landing_tables(con)
-                con.executemany(
-                    "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
-                    [
-                        [relation, key, *f.set_aside_rows, f"{night}: file unreadable", now]
-                        for (relation, key), f in sorted(withdrawn.items())
-                    ],
-                )
+
+def _record_quarantined(
+    new: list[QuarantinedFile],
+    withdrawn: dict[tuple[str, str], QuarantinedFile],
+    night: str,
+    wait_seconds: float | None,
+) -> None:
+    from ingest.warehouse import ensure_landing_tables
+    from orchestration.resources import warehouse_resource
+
+    now = datetime.now(UTC)
+    lock = writer_lock(settings.WAREHOUSE_PATH, wait_seconds=wait_seconds)
+    with lock, warehouse_resource().get_connection() as con:
+        con.execute("create schema if not exists raw")
+        con.execute(QUARANTINED_FILES_DDL)
+        if new:
+            con.executemany(
+                "insert into raw.quarantined_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [f.path, f.sha256, f.reason_code, f.detail, f.relation, f.partition_key]
+                    + [night, now]
+                    for f in new
+                ],
+            )
+        if withdrawn:
+            ensure_landing_tables(con)
+            con.executemany(
+                "insert into raw.removed_partitions values (?, ?, ?, ?, ?, ?)",
+                [
+                    [relation, key, *f.set_aside_rows, f"{night}: file unreadable", now]
+                    for (relation, key), f in sorted(withdrawn.items())
+                ],
+            )
+
+
+def _alert_quarantined(
+    files: list[QuarantinedFile], night: str, job_name: str, run_id: str
+) -> None:
+    from orchestration.operations.alerts import write_alert
+
     for file in files:
         after_backfill = (
             f"; its partition had been set aside by a backfill ({file.set_aside_rows[0]} rows, "
@@ -736,8 +866,8 @@ def record_quarantined_files(files: list[QuarantinedFile], tags: dict[str, str])
         )
         write_alert(
             "file_quarantined",
-            "nightly",
-            "no-run",
+            job_name,
+            run_id,
             f"{night}: {file.describe()} cannot be read; {file.relation} "
             f"{file.partition_key} was not landed from it (the rest of the night went on)"
             f"{after_backfill}. "
@@ -766,7 +896,12 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
     if plan.set_aside:
         _set_aside_partitions(plan.set_aside, tags)
     if plan.missing_sources:
-        stand_in_missing_sources(plan.missing_sources)
+        reasons = {
+            f.relation: f"file unreadable, {f.describe()}"
+            for f in plan.quarantined_files
+            if f.partition_key == WHOLE_TABLE
+        }
+        stand_in_missing_sources(plan.missing_sources, reasons, _night_name(tags))
         tags[MISSING_SOURCES_TAG] = ",".join(sorted(plan.missing_sources))
     run_ids = []
     for partition_run in plan.partition_runs:

@@ -15,6 +15,13 @@ Before a run is asked for, its files get the night's check (`screen_partition`,
 orchestration/operations/incremental.py): an unreadable file is quarantined and alerted, and its
 assets are left out of the run (a partition run with none left is not asked for).
 
+The sensor never waits for the warehouse: Dagster gives an evaluation 60 s, and a night holds
+the writer lock for hours. Reading the files needs no lock; the lookup of files quarantined
+before, the recording of a new one and a stand-in table are tried without waiting
+(`SENSOR_WAIT_SECONDS`). With the warehouse busy every file is read again, an unreadable one
+is alerted and left to the next night to record, and a `nightly` run that needs a stand-in is
+not asked for (the next night puts it in and runs).
+
 Run keys carry the fingerprint, so the same set of files never starts the same run twice. The
 first evaluation only records the state: files already there are the nightly schedule's business.
 """
@@ -40,6 +47,8 @@ log = logging.getLogger(__name__)
 
 WATCHED_SUBFOLDERS = ("real", "synthetic", "reference")
 LANDING_SENSOR_INTERVAL_SECONDS = 300
+SENSOR_WAIT_SECONDS = 0.0
+"""How long an evaluation waits for a busy warehouse: not at all (module doc)."""
 
 
 def landing_folders() -> list[Path]:
@@ -134,30 +143,38 @@ def new_files_in_landing(context: dg.SensorEvaluationContext):
     for (job, key), keys in sorted(partitions.items()):
         # The night's file check: an unreadable file is quarantined and alerted, its assets
         # left out of the run (a run of none is not started), instead of a failed run.
-        readable, _ = screen_partition(key, keys, tags)
+        run_key = f"landing-{fingerprint}-{job}-{key}"
+        readable, _ = screen_partition(
+            key, keys, tags, job_name=job, run_id=run_key, wait_seconds=SENSOR_WAIT_SECONDS
+        )
         if readable:
             requests.append(
                 dg.RunRequest(
-                    run_key=f"landing-{fingerprint}-{job}-{key}",
+                    run_key=run_key,
                     job_name=job,
                     partition_key=key,
                     asset_selection=sorted(readable, key=lambda k: k.to_user_string()),
                     tags=tags,
                 )
             )
-    if whole:
-        requests.append(_nightly_request(changed, fingerprint, tags))
+    if whole and (request := _nightly_request(changed, fingerprint, tags)) is not None:
+        requests.append(request)
     if not requests:
         return dg.SkipReason(f"{len(changed)} new or changed file(s), none readable")
     return requests[0] if len(requests) == 1 else requests
 
 
-def _nightly_request(changed: list[str], fingerprint: str, tags: dict[str, str]) -> dg.RunRequest:
+def _nightly_request(
+    changed: list[str], fingerprint: str, tags: dict[str, str]
+) -> dg.RunRequest | None:
     """The `nightly` run for changed files of sources landed whole: a source with an unreadable
-    file is quarantined and left out of the run, as the night's plan leaves it out."""
+    file is quarantined and left out of the run, as the night's plan leaves it out. None: a
+    stand-in table is needed and the warehouse is busy (module doc)."""
     from ingest.warehouse import WHOLE_TABLE
-    from orchestration.operations.incremental import all_landed_inputs, screen_partition
+    from orchestration.operations.incremental import all_landed_inputs
+    from orchestration.operations.warehouse_lock import WarehouseLockedError
 
+    run_key = f"landing-{fingerprint}"
     touched = {
         item.asset_key
         for item in all_landed_inputs()
@@ -165,25 +182,43 @@ def _nightly_request(changed: list[str], fingerprint: str, tags: dict[str, str])
         for path in item.files_by_partition(settings.DATA_DIR).get(WHOLE_TABLE, [])
         if str(path) in changed
     }
-    readable, _ = screen_partition(WHOLE_TABLE, touched, tags)
+    readable, quarantined = screen_partition(
+        WHOLE_TABLE,
+        touched,
+        tags,
+        job_name=nightly_job.name,
+        run_id=run_key,
+        wait_seconds=SENSOR_WAIT_SECONDS,
+    )
     blocked = touched - set(readable)
     if not blocked:
-        return dg.RunRequest(run_key=f"landing-{fingerprint}", job_name=nightly_job.name, tags=tags)
+        return dg.RunRequest(run_key=run_key, job_name=nightly_job.name, tags=tags)
     from orchestration.definitions import defs
-    from orchestration.operations.incremental import _read_state, stand_in_missing_sources
+    from orchestration.operations.incremental import (
+        _night_name,
+        _read_state,
+        stand_in_missing_sources,
+    )
     from orchestration.operations.releases import MISSING_SOURCES_TAG
 
     # Never landed: an empty table stands in, and the release names it, as on a night.
-    landed = _read_state()[0]
-    missing = sorted(
-        item.relation
-        for item in all_landed_inputs()
-        if item.asset_key in blocked and (item.relation, WHOLE_TABLE) not in landed
-    )
-    stand_in_missing_sources(missing)
+    try:
+        landed = _read_state(SENSOR_WAIT_SECONDS)[0]
+        missing = sorted(
+            item.relation
+            for item in all_landed_inputs()
+            if item.asset_key in blocked and (item.relation, WHOLE_TABLE) not in landed
+        )
+        reasons = {f.relation: f"file unreadable, {f.describe()}" for f in quarantined}
+        stand_in_missing_sources(
+            missing, reasons, _night_name(tags), wait_seconds=SENSOR_WAIT_SECONDS
+        )
+    except WarehouseLockedError as exc:
+        log.warning("no nightly run asked for: the next night lands what it can (%s)", exc)
+        return None
     keys = nightly_job.selection.resolve(defs.resolve_asset_graph()) - blocked
     return dg.RunRequest(
-        run_key=f"landing-{fingerprint}",
+        run_key=run_key,
         job_name=nightly_job.name,
         asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
         tags={**tags, MISSING_SOURCES_TAG: ",".join(missing)} if missing else tags,

@@ -60,7 +60,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,12 +82,12 @@ from orchestration.operations.release_schema import (
     stata_name_problems,
     stata_problems,
 )
+from orchestration.operations.retention import whole_number_from_env
 from orchestration.publish.personal_data import (
     PERSONAL_DATA_META,
     is_personal_data_node,
     withholding_reason,
 )
-from orchestration.settings import SettingError
 
 log = logging.getLogger(__name__)
 
@@ -118,17 +118,8 @@ class ReleaseResult:
 def retention_from_env() -> int:
     """Number of dated releases to keep (`LMIS_RELEASE_RETENTION`, at least 1). Unset or empty
     (as `LMIS_RELEASE_RETENTION=` in a `.env` leaves it) means the default, as for every other
-    setting."""
-    value = os.environ.get("LMIS_RELEASE_RETENTION", "").strip() or str(DEFAULT_RETENTION)
-    try:
-        retention = int(value)
-    except ValueError as exc:
-        raise SettingError(
-            f"LMIS_RELEASE_RETENTION={value!r} is not a whole number (1 or more)"
-        ) from exc
-    if retention < 1:
-        raise SettingError(f"LMIS_RELEASE_RETENTION={retention}: keep at least one release")
-    return retention
+    setting; anything else is a `SettingError` (`lmis` exit 2)."""
+    return whole_number_from_env("LMIS_RELEASE_RETENTION", DEFAULT_RETENTION, "releases")
 
 
 def sha256_of(path: Path) -> str:
@@ -396,9 +387,11 @@ def render_data_dictionary(
     code: dict[str, Any] | None = None,
     terms: dict[str, dict[str, Any]] | None = None,
     notes: dict[str, str] | None = None,
+    missing_sources: list[str] | None = None,
 ) -> str:
     """Markdown: per table its grain and rows, then a line per column with type and meaning;
-    then the marts withheld as personal data, with the reason; then the notes that span marts
+    then the marts withheld as personal data, with the reason; then the sources the night could
+    not land (`missing_sources`), whose rows the marts lack; then the notes that span marts
     (`load_dictionary_notes`); then reading the files in Stata and R (`render_stata_notes`);
     last, the licences and terms."""
     lines = [
@@ -424,6 +417,16 @@ def render_data_dictionary(
     if withheld:
         lines += ["## Withheld", "", "Personal data, not in this release:", ""]
         lines += [f"- `{table}`: {reason}" for table, reason in sorted(withheld.items())]
+        lines.append("")
+    if missing_sources:
+        lines += [
+            "## Sources missing from this release",
+            "",
+            "These sources could not be landed (their file unreadable or removed); the marts",
+            "built on them lack their rows, and the manifest lists them as `missing_sources`:",
+            "",
+        ]
+        lines += [f"- `{relation}`" for relation in sorted(missing_sources)]
         lines.append("")
     for topic, text in (notes or {}).items():
         lines += [f"## {topic}", "", text, ""]
@@ -673,9 +676,12 @@ def write_release(
 
     repo_root = repo_root or settings.REPO_ROOT
     data_dir = data_dir or settings.DATA_DIR
+    name = release_date.isoformat()
+    kept = _night_release_kept(releases_dir / name, run_id) if interim else None
+    if kept is not None:
+        return kept
     sources, withheld = published_marts(marts_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
-    name = release_date.isoformat()
     before = previous_release(releases_dir, name)
     partial = releases_dir / f".{name}.partial-{run_id}"
     shutil.rmtree(partial, ignore_errors=True)
@@ -761,6 +767,7 @@ def write_release(
             code=code,
             terms=terms,
             notes=load_dictionary_notes(dbt_manifest),
+            missing_sources=missing_sources,
         )
         (partial / DICTIONARY_NAME).write_text(dictionary)
         written = copy_documents(repo_root, data_dir, partial)
@@ -811,6 +818,26 @@ def write_release(
     return ReleaseResult(target, {t: m["rows"] for t, m in tables.items()}, len(files), pruned)
 
 
+def _night_release_kept(target: Path, run_id: str) -> ReleaseResult | None:
+    """The night's release of the day at `target`, which an interim release (cut while the
+    day had not ended) must not replace: it holds the whole day. None: nothing to keep."""
+    try:
+        manifest = json.loads((target / MANIFEST_NAME).read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("interim", True):
+        return None
+    log.warning(
+        "release %s: kept the night's release (run %s); the interim release of run %s is not "
+        "cut over it",
+        target.name,
+        manifest.get("run_id"),
+        run_id,
+    )
+    tables = {table: meta["rows"] for table, meta in manifest.get("tables", {}).items()}
+    return ReleaseResult(target, tables, len(manifest.get("files", [])), [])
+
+
 def verify_release(release: Path) -> list[str]:
     """Problems between a release's manifest and its files; an empty list means they match."""
     manifest = json.loads((release / MANIFEST_NAME).read_text())
@@ -845,12 +872,16 @@ def verify_release(release: Path) -> list[str]:
 
 
 RELEASE_DATE_TAG = "lmis/release_date"
+"""Run tag naming the day a run's release is for (set by the schedule and by `lmis backfill`)."""
 MISSING_SOURCES_TAG = "lmis/missing_sources"
 """The relations a night could not land at all (comma-separated): its release names them."""
 STARTED_AT_TAG = "lmis/started_at"
 """When the night, `lmis run` or the sensor's evaluation started (ISO, with offset): its release
 is dated, and judged interim, by that moment, not by the time the run ends."""
-"""Run tag naming the day a run's release is for (set by the schedule and by `lmis backfill`)."""
+STARTED_AT_MARGIN = timedelta(hours=12)
+"""How much older than the Dagster run's own start a `STARTED_AT_TAG` may be and still count.
+A night's landings or a queue delay fit well inside it; a re-execution from the Dagster UI,
+which copies its parent's tags days later, does not, and is dated by its own start."""
 
 
 def releases_dir() -> Path:
@@ -946,10 +977,23 @@ def release_day(tags: dict[str, str], run_started_at: datetime | None = None) ->
     """`(release date, interim)` of a run, as of the moment it started: its `STARTED_AT_TAG`,
     else `run_started_at` (the Dagster run's start), else now. A run started at 23:50 and cut at
     00:10 holds the day it started in: judged at its end, an ad-hoc run was dated the next day
-    and a sensor run tagged with the day it started lost its `interim` flag."""
+    and a sensor run tagged with the day it started lost its `interim` flag. A tag older than
+    `run_started_at` by more than `STARTED_AT_MARGIN` is a re-execution's copy of its parent's
+    and is ignored."""
     started = run_started_at
     if tags.get(STARTED_AT_TAG):
-        started = datetime.fromisoformat(tags[STARTED_AT_TAG])
+        tagged = datetime.fromisoformat(tags[STARTED_AT_TAG])
+        if run_started_at is not None and tagged < run_started_at - STARTED_AT_MARGIN:
+            log.warning(
+                "run tag %s=%s is older than the run's own start (%s) by more than %s: "
+                "a re-execution's inherited tag; the release is dated by the run's start",
+                STARTED_AT_TAG,
+                tags[STARTED_AT_TAG],
+                run_started_at.isoformat(timespec="seconds"),
+                STARTED_AT_MARGIN,
+            )
+        else:
+            started = tagged
     release_date = release_date_of_run(tags, now=started)
     # A day not ended when the run started (an ad-hoc run's, a sensor run's): interim.
     return release_date, release_date >= release_date_of_run({}, now=started)
@@ -977,9 +1021,21 @@ def release_publication(
         retention=retention_from_env(),
         input_fingerprint=input_fingerprint(),
         occupation_coder=occupation_coder_of(con),
-        # The night could not land these at all (orchestration/operations/incremental.py).
-        missing_sources=[r for r in tags.get(MISSING_SOURCES_TAG, "").split(",") if r],
+        missing_sources=missing_sources_of(con, tags),
     )
+
+
+def missing_sources_of(con: duckdb.DuckDBPyConnection | None, tags: dict[str, str]) -> list[str]:
+    """The sources a release lacks: those its run's tag names (the night could not land them at
+    all, orchestration/operations/incremental.py) and every stand-in table still standing in the
+    warehouse, so a run that did not plan them (the sensor's, one from the Dagster UI) names
+    them too."""
+    from orchestration.operations.incremental import stand_ins_on
+
+    missing = {r for r in tags.get(MISSING_SOURCES_TAG, "").split(",") if r}
+    if con is not None:
+        missing |= set(stand_ins_on(con))
+    return sorted(missing)
 
 
 FINGERPRINTED_INPUTS = ("real", "synthetic", "reference")

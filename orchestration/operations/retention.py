@@ -197,8 +197,14 @@ def tidy_history() -> None:
     from orchestration import settings
     from orchestration.operations.alerts import alert_dir
 
+    # Two tries: an alert folder that cannot be pruned must not stop the runs' pruning.
     try:
         prune_alerts(alert_dir(), alert_keep_days_from_env())
+    except SettingError:
+        raise
+    except Exception as exc:
+        log.warning("housekeeping of old alert files failed, the night goes on: %s", exc)
+    try:
         settings.ensure_dagster_home()
         import dagster as dg
 
@@ -207,4 +213,4 @@ def tidy_history() -> None:
     except SettingError:
         raise
     except Exception as exc:
-        log.warning("housekeeping of old alerts and runs failed, the night goes on: %s", exc)
+        log.warning("housekeeping of old Dagster runs failed, the night goes on: %s", exc)

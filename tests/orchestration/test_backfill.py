@@ -381,3 +381,19 @@ def test_a_night_with_an_unreadable_file_publishes_and_exits_4(published, monkey
     assert (published / "releases" / "2026-12-02").is_dir()
     [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
     assert alert["file"] == bad.path and alert["kind"] == "file_quarantined"
+
+
+def test_a_day_released_from_the_publication_names_the_stand_ins_still_standing(
+    tmp_path, monkeypatch
+):
+    """A night with nothing to run copies the last release's `missing_sources`: a stand-in put
+    in by a night that published nothing was not named by the day's release."""
+    monkeypatch.setattr(settings, "WAREHOUSE_PATH", tmp_path / "warehouse.duckdb")
+    cut = {}
+    monkeypatch.setattr(backfill_module, "write_release", lambda *a, **kw: cut.update(kw))
+    monkeypatch.setattr(
+        incremental, "standing_stand_ins", lambda: {"raw.ump_province": "night of 2026-12-02"}
+    )
+    manifest = {"run_id": "r", "source_vintages": [], "input_fingerprint": "f"}
+    backfill_module._release_from_publication(date(2026, 12, 3), manifest)
+    assert cut["missing_sources"] == ["raw.ump_province"]

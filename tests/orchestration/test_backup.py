@@ -159,3 +159,56 @@ def test_backup_waits_for_the_run_to_finish(warehouse, tmp_path, monkeypatch, ca
     assert time.monotonic() - started >= 1.0
     assert f"waiting for the warehouse {warehouse}: written by PID {holder.pid}" in caplog.text
     assert list_snapshots(tmp_path / "backups") == [snapshot.path]
+
+
+def test_a_backup_never_prunes_the_snapshot_a_restore_has_checked_but_not_copied(
+    warehouse, tmp_path, monkeypatch
+):
+    """Restore checked the checksum outside the writer lock: an `lmis backup` with
+    LMIS_BACKUP_KEEP=1 between that check and the copy pruned the snapshot, and the restore
+    failed with FileNotFoundError. The check is now under the lock the pruning holds."""
+    import threading
+
+    from orchestration.operations import backup
+
+    folder = tmp_path / "backups"
+    old = take_snapshot(warehouse, folder).path
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from marts.t where id < 500")
+    checksum, backups = backup._sha256, []
+
+    def checksum_then_pruning_backup(path):
+        digest = checksum(path)
+        if path == old and not backups:
+            # A cron `lmis backup` with LMIS_BACKUP_KEEP=1 starting between the restore's
+            # check and its copy: on the old code it ran (and pruned) at once; now it waits.
+            thread = threading.Thread(
+                target=take_snapshot, args=(warehouse, folder), kwargs={"keep": 1}, daemon=True
+            )
+            thread.start()
+            backups.append(thread)
+            thread.join(timeout=3)
+        return digest
+
+    monkeypatch.setattr(backup, "_sha256", checksum_then_pruning_backup)
+    restore_snapshot(old, warehouse)
+    backups[0].join(timeout=30)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.t").fetchone() == (1000,)
+    assert not old.exists()  # the backup, once the restore was done, pruned it as asked
+
+
+def test_a_backup_prunes_only_its_own_warehouses_snapshots(tmp_path):
+    """A backup folder shared by two warehouses was pruned as one: backing up the second with
+    LMIS_BACKUP_KEEP=1 removed the first's snapshots."""
+    first, second = tmp_path / "a" / "warehouse.duckdb", tmp_path / "b" / "warehouse.duckdb"
+    for path in (first, second):
+        path.parent.mkdir()
+        with duckdb.connect(str(path)) as con:
+            con.execute("create table t as select 1 as x")
+    folder = tmp_path / "shared"
+    kept = take_snapshot(first, folder).path
+    take_snapshot(second, folder)
+    take_snapshot(second, folder, keep=1)
+    assert kept.exists()
+    assert len(list_snapshots(folder)) == 2  # the first's one and the second's newest

@@ -470,6 +470,10 @@ def test_a_partition_backfill_quarantines_an_unreadable_day_instead_of_failing(
     assert [row[1:] for row in _quarantined_files()] == [
         ("truncated_gzip", "raw.maganghub_positions", DAY.isoformat())
     ]
+    # The alert names the job and day it screened for, not a "nightly" run of "no-run".
+    [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert (alert["job"], alert["run_id"]) == ("land_portal_days", f"backfill-{DAY}")
+    assert alert["message"].startswith(f"land_portal_days for {DAY}: ")
 
 
 def test_a_set_aside_day_whose_file_turned_unreadable_shows_as_withdrawn(
@@ -615,3 +619,183 @@ def test_every_whole_source_stand_in_builds_its_staging_models(tmp_path, monkeyp
                 assert con.execute(sql).fetchall() == [], model
                 built.append(model)
     assert len(built) >= 10
+
+
+def test_a_stand_in_keeps_the_source_named_until_it_lands_even_with_its_file_removed(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """The stand-in empty table outlived the unreadable file it stood in for: once the operator
+    removed the file (as the alert says he may), the next night built on the empty table with
+    no `lmis/missing_sources` tag, and its release lacked the source without a word."""
+    from orchestration import runner
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute("delete from raw.landed_inputs where relation = 'raw.ump_province'")
+        con.execute("delete from raw.published_inputs where relation = 'raw.ump_province'")
+    folder = published_night / "real/ump-province"
+    for path in folder.iterdir():
+        path.unlink()
+    (folder / "ump_2025_partial_20_provinces_news.csv").write_bytes(b"year,province\n2025,\xe9\n")
+    started: dict = {}
+    monkeypatch.setattr(
+        runner,
+        "run_nightly_job",
+        lambda selection, tags: (
+            started.update(tags=tags)
+            or type("Result", (), {"success": True, "run_id": "night-2"})()
+        ),
+    )
+    monkeypatch.setattr(incremental, "_run_partition", lambda run, tags: (True, "partition"))
+    plan = incremental.plan_night(until=DAY)
+    assert plan.missing_sources == ["raw.ump_province"]
+    incremental.run_night(plan, {"lmis/release_date": DAY.isoformat()})
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        [(night, reason)] = con.execute(
+            "select night, reason from raw.stand_in_sources where relation = 'raw.ump_province'"
+        ).fetchall()
+    assert night == f"night of {DAY}" and "not_utf8" in reason
+    # The file removed, not replaced; another day arrives, so the night runs.
+    for path in folder.iterdir():
+        path.unlink()
+    _new_portal_day(published_night)
+    plan = incremental.plan_night(until=DAY)
+    assert plan.missing_sources == ["raw.ump_province"]
+    started.clear()
+    incremental.run_night(plan, {})
+    assert started["tags"]["lmis/missing_sources"] == "raw.ump_province"
+    # A run that planned nothing (the sensor's, one from the UI) names it in its release too.
+    from orchestration.operations import releases
+
+    cut: dict = {}
+    monkeypatch.setattr(releases, "write_release", lambda *a, **kw: cut.update(kw))
+    for name in ("source_vintages", "occupation_coder_of"):
+        monkeypatch.setattr(releases, name, lambda con: None)
+    monkeypatch.setattr(releases, "input_fingerprint", lambda: "inputs")
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        releases.release_publication(con, settings.MARTS_DIR, "ui-run", {})
+    assert cut["missing_sources"] == ["raw.ump_province"]
+    # A readable file lands it: the stand-in no longer stands, the source is no longer named.
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        record_landed_input(con, "raw.ump_province", incremental.WHOLE_TABLE, "x", "night-3")
+        releases.release_publication(con, settings.MARTS_DIR, "night-3", {})
+    assert incremental.standing_stand_ins() == {}
+    assert cut["missing_sources"] == []
+
+
+def test_the_landing_sensor_never_waits_for_the_warehouse_writer(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """Each evaluation that saw new files queued on the writer lock (up to an hour) to look up
+    the files quarantined before: during a night it outlasted Dagster's 60 s sensor timeout.
+    With the lock held it now answers at once, reads the files itself, alerts on an unreadable
+    one (naming the job and run it screened for) and leaves its recording to the next night."""
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    from orchestration.operations.landing_sensor import new_files_in_landing
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", "20")
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    _new_portal_day(published_night)
+    good = published_night / NEW_DAY_FILE.replace(DAY.isoformat(), "2026-12-03")
+    (published_night / NEW_DAY_FILE).rename(good)
+    bad = published_night / NEW_DAY_FILE
+    bad.write_text("this is not gzip\n")
+    holder = subprocess.Popen(  # a night holding the writer lock for its whole run
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from orchestration.operations.warehouse_lock import writer_lock
+            with writer_lock(Path({str(settings.WAREHOUSE_PATH)!r}), wait_seconds=0):
+                sys.stdout.write("ready\\n"); sys.stdout.flush()
+                time.sleep(60)
+            """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        began = time.monotonic()
+        requests = new_files_in_landing(
+            dg.build_sensor_context(instance=instance, cursor=first.cursor)
+        )
+        took = time.monotonic() - began
+    finally:
+        holder.kill()
+        holder.wait()
+    assert took < 10, f"the evaluation took {took:.1f} s"
+    requests = requests if isinstance(requests, list) else [requests]
+    assert [(r.job_name, r.partition_key) for r in requests] == [("land_portal_days", "2026-12-03")]
+    [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
+    assert (alert["kind"], alert["file"], alert["job"]) == (
+        "file_quarantined",
+        str(bad),
+        "land_portal_days",
+    )
+    assert alert["run_id"].startswith("landing-") and alert["run_id"].endswith(DAY.isoformat())
+    assert alert["message"].startswith("new_files_in_landing on ")
+    with duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True) as con:
+        recorded = con.execute(
+            "select count(*) from information_schema.tables where table_name = 'quarantined_files'"
+        ).fetchall()
+    assert recorded == [(0,)]  # not recorded: the next night screens the file again
+
+
+def test_the_sensor_asks_no_nightly_run_needing_a_stand_in_while_the_warehouse_is_busy(
+    published_night, monkeypatch, tmp_path
+) -> None:
+    """A never-landed whole source with an unreadable file needs a stand-in table, which needs
+    the writer lock: with a night holding it the evaluation answers at once and leaves the run
+    to the next night, instead of waiting (up to an hour) for the lock."""
+    import subprocess
+    import sys
+    import time
+
+    from orchestration.operations.landing_sensor import new_files_in_landing
+
+    monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
+    monkeypatch.delenv("LMIS_ALERT_COMMAND", raising=False)
+    monkeypatch.setenv("LMIS_WAREHOUSE_WAIT_SECONDS", "20")
+    with duckdb.connect(str(settings.WAREHOUSE_PATH)) as con:
+        con.execute("delete from raw.landed_inputs where relation = 'raw.ump_province'")
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.build_sensor_context(instance=instance)
+    new_files_in_landing(first)
+    wages = published_night / "real/ump-province/ump_2025_partial_20_provinces_news.csv"
+    wages.write_bytes(b"year,province,ump_idr\n2025,\xe9,1\n")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\n"
+            "from orchestration.operations.warehouse_lock import writer_lock\n"
+            f"with writer_lock(Path({str(settings.WAREHOUSE_PATH)!r}), wait_seconds=0):\n"
+            "    sys.stdout.write('ready\\n'); sys.stdout.flush(); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        began = time.monotonic()
+        answer = new_files_in_landing(
+            dg.build_sensor_context(instance=instance, cursor=first.cursor)
+        )
+        took = time.monotonic() - began
+    finally:
+        holder.kill()
+        holder.wait()
+    assert took < 10, f"the evaluation took {took:.1f} s"
+    assert isinstance(answer, dg.SkipReason)
+    assert len(list((tmp_path / "alerts").glob("*file_quarantined*.json"))) == 1

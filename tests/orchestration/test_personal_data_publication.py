@@ -179,7 +179,7 @@ def test_run_refuses_a_bad_release_retention_before_anything_runs(monkeypatch, c
     monkeypatch.setenv("LMIS_RELEASE_RETENTION", "two")
     monkeypatch.setattr("orchestration.operations.incremental.whole_warehouse_run", _refuse_to_run)
     assert main(["run"]) == 2
-    assert "LMIS_RELEASE_RETENTION='two' is not a whole number" in caplog.text
+    assert "LMIS_RELEASE_RETENTION='two' is not allowed: a whole number of releases" in caplog.text
 
 
 def test_the_publication_step_fails_on_a_bad_setting_without_retries(tmp_path, monkeypatch):

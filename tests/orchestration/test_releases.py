@@ -183,7 +183,8 @@ def test_retention_setting_is_validated(monkeypatch):
     monkeypatch.setenv("LMIS_RELEASE_RETENTION", "3")
     assert retention_from_env() == 3
     monkeypatch.setenv("LMIS_RELEASE_RETENTION", "0")
-    with pytest.raises(ValueError, match="at least one"):
+    # The wording of every whole-number setting (retention.whole_number_from_env).
+    with pytest.raises(ValueError, match="a whole number of releases, 1 or more"):
         retention_from_env()
     monkeypatch.setenv("LMIS_RELEASE_RETENTION", "two")
     with pytest.raises(ValueError, match="whole number"):
@@ -616,3 +617,69 @@ def test_a_release_is_dated_by_when_its_run_started_not_when_it_ended(
     )
     releases.release_publication(None, Path("marts"), "run", {**tags, "lmis/started_at": started})
     assert (cut["day"].isoformat(), cut["interim"]) == expected
+
+
+def test_a_re_execution_is_dated_by_its_own_start_not_its_parents_tag():
+    """A re-execution from the Dagster UI copies its parent's tags, `lmis/started_at` too: an
+    `lmis run` of 3 December re-executed on the 6th was dated (interim) the 3rd."""
+    from datetime import UTC, datetime
+
+    from orchestration.operations.releases import release_day
+
+    inherited = {"lmis/started_at": "2026-12-03T03:00:00+00:00"}
+    own_start = datetime(2026, 12, 6, 1, tzinfo=UTC)
+    assert release_day(inherited, own_start) == (date(2026, 12, 6), True)
+    # A night's own tag, set when its landings began an hour before its nightly run: kept.
+    night = {"lmis/started_at": "2026-12-05T16:50:00+00:00"}  # 23:50 WIB on the 5th
+    assert release_day(night, datetime(2026, 12, 5, 17, 50, tzinfo=UTC)) == (
+        date(2026, 12, 5),
+        True,
+    )
+
+
+def test_an_interim_release_never_replaces_the_nights_release_of_its_day(marts, tmp_path, caplog):
+    """`write_release` replaced a day whole, whatever was there: a re-executed run dated an
+    older day (interim) overwrote that day's night release."""
+    releases = tmp_path / "releases"
+    kw = dict(source_vintages=VINTAGES, dbt_manifest=PROJECT_MANIFEST, retention=5)
+    write_release(marts, releases, date(2026, 12, 3), run_id="night-of-3rd", **kw)
+    caplog.set_level("WARNING")
+    kept = write_release(marts, releases, date(2026, 12, 3), run_id="reexec", interim=True, **kw)
+    manifest = json.loads((releases / "2026-12-03" / "manifest.json").read_text())
+    assert (manifest["run_id"], manifest["interim"]) == ("night-of-3rd", False)
+    assert kept.path == releases / "2026-12-03" and kept.tables
+    assert "kept the night's release (run night-of-3rd)" in caplog.text
+    # The other way round stays: the night of a day replaces its interim release.
+    write_release(marts, releases, date(2026, 12, 4), run_id="adhoc", interim=True, **kw)
+    write_release(marts, releases, date(2026, 12, 4), run_id="night-of-4th", **kw)
+    manifest = json.loads((releases / "2026-12-04" / "manifest.json").read_text())
+    assert manifest["run_id"] == "night-of-4th"
+
+
+def test_the_data_dictionary_names_the_sources_missing_from_the_release(marts, tmp_path):
+    """`missing_sources` was only in manifest.json: a researcher reading the dictionary did not
+    learn that the marts lack a source."""
+    release = write_release(
+        marts,
+        tmp_path / "releases",
+        date(2026, 12, 3),
+        run_id="night",
+        source_vintages=VINTAGES,
+        dbt_manifest=PROJECT_MANIFEST,
+        retention=5,
+        missing_sources=["raw.ump_province"],
+    )
+    text = (release.path / "data_dictionary.md").read_text()
+    assert "## Sources missing from this release" in text
+    assert "- `raw.ump_province`" in text
+    assert verify_release(release.path) == []
+    plain = write_release(
+        marts,
+        tmp_path / "releases",
+        date(2026, 12, 4),
+        run_id="night-2",
+        source_vintages=VINTAGES,
+        dbt_manifest=PROJECT_MANIFEST,
+        retention=5,
+    )
+    assert "Sources missing" not in (plain.path / "data_dictionary.md").read_text()

@@ -284,3 +284,20 @@ def test_a_night_removes_old_alert_files_before_it_runs(home, tmp_path, monkeypa
     assert recent.exists()
     assert "alerts: removed 1 file(s)" in caplog.text
     assert "Dagster history: deleted 0 run(s)" in caplog.text
+
+
+def test_a_failing_alert_pruning_does_not_stop_the_run_pruning(home, monkeypatch, caplog):
+    """Alert and run pruning shared one try block: an alert folder that could not be pruned
+    stopped the pruning of Dagster's run history, night after night."""
+    from orchestration.operations import retention
+
+    def broken(folder, keep_days):
+        raise PermissionError(f"cannot list {folder}")
+
+    pruned = []
+    monkeypatch.setattr(retention, "prune_alerts", broken)
+    monkeypatch.setattr(retention, "prune_run_history", lambda instance, days: pruned.append(days))
+    caplog.set_level("WARNING")
+    retention.tidy_history()
+    assert pruned == [retention.DEFAULT_RUN_HISTORY_DAYS]
+    assert "housekeeping of old alert files failed" in caplog.text
