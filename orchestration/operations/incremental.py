@@ -869,7 +869,7 @@ def _alert_quarantined(
             job_name,
             run_id,
             f"{night}: {file.describe()} cannot be read; {file.relation} "
-            f"{file.partition_key} was not landed from it (the rest of the night went on)"
+            f"{file.partition_key} was not landed from it (the rest of the run went on)"
             f"{after_backfill}. "
             "Replace the file with a readable one (or remove it): the next night lands it",
             group=f"file-{file.sha256[:16]}",
