@@ -7,12 +7,14 @@ No Dagster run here; the runs themselves are in test_incremental_night.py (slow)
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -683,6 +685,29 @@ def test_a_stand_in_keeps_the_source_named_until_it_lands_even_with_its_file_rem
     assert cut["missing_sources"] == []
 
 
+@contextlib.contextmanager
+def _writer_lock_held_elsewhere() -> Iterator[None]:
+    """The warehouse writer lock held by another process, as a running night holds it."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\n"
+            "from orchestration.operations.warehouse_lock import writer_lock\n"
+            f"with writer_lock(Path({str(settings.WAREHOUSE_PATH)!r}), wait_seconds=0):\n"
+            "    sys.stdout.write('ready\\n'); sys.stdout.flush(); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_the_landing_sensor_never_waits_for_the_warehouse_writer(
     published_night, monkeypatch, tmp_path
 ) -> None:
@@ -690,11 +715,6 @@ def test_the_landing_sensor_never_waits_for_the_warehouse_writer(
     the files quarantined before: during a night it outlasted Dagster's 60 s sensor timeout.
     With the lock held it now answers at once, reads the files itself, alerts on an unreadable
     one (naming the job and run it screened for) and leaves its recording to the next night."""
-    import subprocess
-    import sys
-    import textwrap
-    import time
-
     from orchestration.operations.landing_sensor import new_files_in_landing
 
     monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
@@ -708,33 +728,15 @@ def test_the_landing_sensor_never_waits_for_the_warehouse_writer(
     (published_night / NEW_DAY_FILE).rename(good)
     bad = published_night / NEW_DAY_FILE
     bad.write_text("this is not gzip\n")
-    holder = subprocess.Popen(  # a night holding the writer lock for its whole run
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys, time
-            from pathlib import Path
-            from orchestration.operations.warehouse_lock import writer_lock
-            with writer_lock(Path({str(settings.WAREHOUSE_PATH)!r}), wait_seconds=0):
-                sys.stdout.write("ready\\n"); sys.stdout.flush()
-                time.sleep(60)
-            """),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with _writer_lock_held_elsewhere():
         began = time.monotonic()
         requests = new_files_in_landing(
             dg.build_sensor_context(instance=instance, cursor=first.cursor)
         )
         took = time.monotonic() - began
-    finally:
-        holder.kill()
-        holder.wait()
-    assert took < 10, f"the evaluation took {took:.1f} s"
+    # Old code waited the 20 s of LMIS_WAREHOUSE_WAIT_SECONDS and raised; reading the files
+    # themselves takes seconds on a loaded machine, so the bound is Dagster's sensor timeout.
+    assert took < 60, f"the evaluation took {took:.1f} s"
     requests = requests if isinstance(requests, list) else [requests]
     assert [(r.job_name, r.partition_key) for r in requests] == [("land_portal_days", "2026-12-03")]
     [alert] = [json.loads(p.read_text()) for p in (tmp_path / "alerts").glob("*.json")]
@@ -758,10 +760,6 @@ def test_the_sensor_asks_no_nightly_run_needing_a_stand_in_while_the_warehouse_i
     """A never-landed whole source with an unreadable file needs a stand-in table, which needs
     the writer lock: with a night holding it the evaluation answers at once and leaves the run
     to the next night, instead of waiting (up to an hour) for the lock."""
-    import subprocess
-    import sys
-    import time
-
     from orchestration.operations.landing_sensor import new_files_in_landing
 
     monkeypatch.setenv("LMIS_ALERT_DIR", str(tmp_path / "alerts"))
@@ -774,28 +772,14 @@ def test_the_sensor_asks_no_nightly_run_needing_a_stand_in_while_the_warehouse_i
     new_files_in_landing(first)
     wages = published_night / "real/ump-province/ump_2025_partial_20_provinces_news.csv"
     wages.write_bytes(b"year,province,ump_idr\n2025,\xe9,1\n")
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time\nfrom pathlib import Path\n"
-            "from orchestration.operations.warehouse_lock import writer_lock\n"
-            f"with writer_lock(Path({str(settings.WAREHOUSE_PATH)!r}), wait_seconds=0):\n"
-            "    sys.stdout.write('ready\\n'); sys.stdout.flush(); time.sleep(60)\n",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with _writer_lock_held_elsewhere():
         began = time.monotonic()
         answer = new_files_in_landing(
             dg.build_sensor_context(instance=instance, cursor=first.cursor)
         )
         took = time.monotonic() - began
-    finally:
-        holder.kill()
-        holder.wait()
-    assert took < 10, f"the evaluation took {took:.1f} s"
+    # Old code waited the 20 s of LMIS_WAREHOUSE_WAIT_SECONDS and raised; reading the files
+    # themselves takes seconds on a loaded machine, so the bound is Dagster's sensor timeout.
+    assert took < 60, f"the evaluation took {took:.1f} s"
     assert isinstance(answer, dg.SkipReason)
     assert len(list((tmp_path / "alerts").glob("*file_quarantined*.json"))) == 1
