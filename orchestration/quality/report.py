@@ -84,6 +84,9 @@ def _table(con: duckdb.DuckDBPyConnection, relation: str, notes: list[str]) -> p
         return pl.DataFrame()
 
 
+LINEAGE_COLUMNS = ("_run_id", "_source_file", "_source_row")
+
+
 def raw_completeness(con: duckdb.DuckDBPyConnection, sources: list[str]) -> pl.DataFrame:
     """Share of non-blank values per raw column, for the columns not always filled."""
     tables = {spec.name: spec.table for spec in ALL_SOURCES}
@@ -92,13 +95,27 @@ def raw_completeness(con: duckdb.DuckDBPyConnection, sources: list[str]) -> pl.D
         table = tables.get(source)
         if table is None:
             continue
+        # The source's own columns, without the landing's lineage columns. A load whose every
+        # row was quarantined can leave a table without them (and without rows): it is skipped
+        # instead of failing the section for every source.
+        value_columns = [
+            name
+            for (name,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
+            if name not in LINEAGE_COLUMNS
+        ]
+        if not value_columns:
+            continue
+        quoted = ", ".join('"' + name.replace('"', '""') + '"' for name in value_columns)
         # Every raw value is text; a blank counts as missing, like a null.
         frame = _arrow_frame(
             con,
             "select column_name, count(*) as total, count(nullif(trim(field_value), '')) "
             f"as filled from raw.{table} unpivot include nulls (field_value for "
-            "column_name in (columns(* exclude (_run_id, _source_file, _source_row)))) "
-            "group by column_name",
+            f"column_name in ({quoted})) group by column_name",
         )
         if frame.is_empty():
             continue

@@ -25,6 +25,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from reports.labels import quarantine_reason_label
+
 REPO = Path(__file__).parents[2]
 DATA = REPO / "data"
 ROWS_PER_VACANCY_FILE = 150
@@ -191,4 +193,5 @@ def test_the_quality_report_names_the_failed_landing_checks(runs):
     assert "NOT published" in page
     failed = page.split("Checks that failed")[1].split("<h2>")[0]
     assert "raw/lokerid_postings" in failed and "volume_not_dropped" in failed
-    assert "missing_column" in page  # the quarantine says why every row was rejected
+    # The quarantine says why every row was rejected, in the report's words for the reason.
+    assert quarantine_reason_label("missing_column", "en") in page
