@@ -50,7 +50,7 @@ from datetime import UTC, date, datetime
 import dagster as dg
 import duckdb
 
-from ingest.warehouse import WHOLE_TABLE, landed_inputs, remove_partition
+from ingest.warehouse import WHOLE_TABLE, landed_inputs, remove_partition, table_columns
 from orchestration import settings
 from orchestration.landing.inputs import LandedInput, files_fingerprint
 from orchestration.landing.partitions import partition_start
@@ -272,11 +272,7 @@ def stand_ins_on(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     `raw.stand_in_sources` and no landing of the relation since (a stand-in records none, so any
     row in `raw.landed_inputs` means a readable file replaced it). Whether its file is still
     unreadable or was removed, the source is still missing from the marts."""
-    [(exists,)] = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw' and table_name = 'stand_in_sources'"
-    ).fetchall()
-    if not exists:
+    if table_columns(con, "raw.stand_in_sources") is None:
         return {}
     rows = con.execute(
         "select relation, arg_max(night || ': ' || reason, stood_in_at) "
@@ -418,11 +414,7 @@ def _known_quarantined_files(
 
 def _quarantined_rows(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[str, str]]:
     """`_known_quarantined_files` read on an open connection."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw' and table_name = 'quarantined_files'"
-    ).fetchone()[0]
-    if not exists:
+    if table_columns(con, "raw.quarantined_files") is None:
         return {}
     rows = con.execute(
         "select file_path, sha256, any_value(reason_code), any_value(detail) "
@@ -719,7 +711,7 @@ def stand_in_missing_sources(
     if not relations:
         return
     from ingest.sources import REFERENCE_SOURCES, SAKERNAS_SOURCES, VACANCY_SOURCES
-    from ingest.warehouse import relation_name, table_columns
+    from ingest.warehouse import relation_name
     from orchestration.resources import warehouse_resource
 
     specs = {f"raw.{s.table}": s for s in (*VACANCY_SOURCES, *SAKERNAS_SOURCES, *REFERENCE_SOURCES)}

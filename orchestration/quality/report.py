@@ -23,6 +23,7 @@ import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from ingest.sources import ALL_SOURCES
+from ingest.warehouse import table_columns
 from orchestration import settings
 from orchestration.operations.releases import PUBLICATION_MANIFEST
 from orchestration.publish.publication import published_parquet_files
@@ -98,15 +99,8 @@ def raw_completeness(con: duckdb.DuckDBPyConnection, sources: list[str]) -> pl.D
         # The source's own columns, without the landing's lineage columns. A load whose every
         # row was quarantined can leave a table without them (and without rows): it is skipped
         # instead of failing the section for every source.
-        value_columns = [
-            name
-            for (name,) in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'raw' and table_name = ? order by ordinal_position",
-                [table],
-            ).fetchall()
-            if name not in LINEAGE_COLUMNS
-        ]
+        columns = table_columns(con, f"raw.{table}") or {}
+        value_columns = [name for name in columns if name not in LINEAGE_COLUMNS]
         if not value_columns:
             continue
         quoted = ", ".join('"' + name.replace('"', '""') + '"' for name in value_columns)
