@@ -698,18 +698,24 @@ def _mark_published_withdrawn(con: duckdb.DuckDBPyConnection, partition: Removed
 
 def stand_in_missing_sources(
     relations: list[str],
-    reasons: dict[str, str] | None = None,
-    night: str = "lmis run",
+    quarantined: list[QuarantinedFile] | None = None,
+    tags: dict[str, str] | None = None,
     wait_seconds: float | None = None,
-) -> None:
+) -> dict[str, str]:
     """An empty `raw.<table>` (the source's columns, as text) for each never-landed whole source
     whose file is unreadable, unless the table exists: without it every model reading the source
     failed, and the night with it. It records no landing, so a readable file lands it again;
-    it is recorded in `raw.stand_in_sources` (`reasons`: relation -> why, by `night`), so that
-    every night until then still names the source (`standing_stand_ins`), even once its file is
-    removed."""
+    it is recorded in `raw.stand_in_sources` (why: its file in `quarantined`; by the run `tags`
+    describe), so that every night until then still names the source (`standing_stand_ins`),
+    even once its file is removed. Returns the tag naming them for the run's release."""
     if not relations:
-        return
+        return {}
+    reasons = {
+        f.relation: f"file unreadable, {f.describe()}"
+        for f in quarantined or []
+        if f.partition_key == WHOLE_TABLE
+    }
+    night = _night_name(tags) if tags is not None else "lmis run"
     from ingest.sources import REFERENCE_SOURCES, SAKERNAS_SOURCES, VACANCY_SOURCES
     from ingest.warehouse import relation_name
     from orchestration.resources import warehouse_resource
@@ -728,7 +734,7 @@ def stand_in_missing_sources(
                 [
                     relation,
                     night,
-                    (reasons or {}).get(relation, "file unreadable"),
+                    reasons.get(relation, "file unreadable"),
                     datetime.now(UTC),
                 ],
             )
@@ -741,6 +747,7 @@ def stand_in_missing_sources(
             log.warning(
                 "%s: never landed and its file unreadable; an empty table stands in", relation
             )
+    return {MISSING_SOURCES_TAG: ",".join(sorted(relations))}
 
 
 def record_publication_inputs(run_id: str) -> None:
@@ -887,14 +894,7 @@ def run_night(plan: NightPlan, tags: dict[str, str] | None = None) -> NightResul
         _remove_partitions(plan.removed_partitions, tags)
     if plan.set_aside:
         _set_aside_partitions(plan.set_aside, tags)
-    if plan.missing_sources:
-        reasons = {
-            f.relation: f"file unreadable, {f.describe()}"
-            for f in plan.quarantined_files
-            if f.partition_key == WHOLE_TABLE
-        }
-        stand_in_missing_sources(plan.missing_sources, reasons, _night_name(tags))
-        tags[MISSING_SOURCES_TAG] = ",".join(sorted(plan.missing_sources))
+    tags.update(stand_in_missing_sources(plan.missing_sources, plan.quarantined_files, tags))
     run_ids = []
     for partition_run in plan.partition_runs:
         success, run_id = _run_partition(partition_run, tags)

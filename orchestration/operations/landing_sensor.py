@@ -194,12 +194,7 @@ def _nightly_request(
     if not blocked:
         return dg.RunRequest(run_key=run_key, job_name=nightly_job.name, tags=tags)
     from orchestration.definitions import defs
-    from orchestration.operations.incremental import (
-        _night_name,
-        _read_state,
-        stand_in_missing_sources,
-    )
-    from orchestration.operations.releases import MISSING_SOURCES_TAG
+    from orchestration.operations.incremental import _read_state, stand_in_missing_sources
 
     # Never landed: an empty table stands in, and the release names it, as on a night.
     try:
@@ -209,9 +204,8 @@ def _nightly_request(
             for item in all_landed_inputs()
             if item.asset_key in blocked and (item.relation, WHOLE_TABLE) not in landed
         )
-        reasons = {f.relation: f"file unreadable, {f.describe()}" for f in quarantined}
-        stand_in_missing_sources(
-            missing, reasons, _night_name(tags), wait_seconds=SENSOR_WAIT_SECONDS
+        missing_tag = stand_in_missing_sources(
+            missing, quarantined, tags, wait_seconds=SENSOR_WAIT_SECONDS
         )
     except WarehouseLockedError as exc:
         log.warning("no nightly run asked for: the next night lands what it can (%s)", exc)
@@ -221,5 +215,5 @@ def _nightly_request(
         run_key=run_key,
         job_name=nightly_job.name,
         asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
-        tags={**tags, MISSING_SOURCES_TAG: ",".join(missing)} if missing else tags,
+        tags={**tags, **missing_tag},
     )
